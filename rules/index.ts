@@ -1,0 +1,35 @@
+import type { Rule } from '../src/engine/types.js';
+import containerPortInvalid from './container-port-invalid.js';
+import duplicateObject from './duplicate-object.js';
+import manifestStructure from './manifest-structure.js';
+import probePortUnresolved from './probe-port-unresolved.js';
+import serviceExternalNameInvalid from './service-external-name-invalid.js';
+import serviceNodePortConflict from './service-node-port-conflict.js';
+import serviceNodePortRange from './service-node-port-range.js';
+import serviceNodePortType from './service-node-port-type.js';
+import servicePortInvalid from './service-port-invalid.js';
+import serviceSelectorNoPods from './service-selector-no-pods.js';
+import serviceTargetPortUndeclared from './service-target-port-undeclared.js';
+import serviceTargetPortUnresolved from './service-target-port-unresolved.js';
+import workloadSelectorMismatch from './workload-selector-mismatch.js';
+import yamlSyntax from './yaml-syntax.js';
+
+/** Every rule, in a stable order. Adding a rule: a module here, docs/rules/<id>.md, test-fixtures/<id>/. */
+export const RULES: readonly Rule[] = [
+  yamlSyntax,
+  manifestStructure,
+  duplicateObject,
+  serviceSelectorNoPods,
+  serviceTargetPortUnresolved,
+  serviceTargetPortUndeclared,
+  servicePortInvalid,
+  serviceNodePortRange,
+  serviceNodePortConflict,
+  serviceNodePortType,
+  serviceExternalNameInvalid,
+  workloadSelectorMismatch,
+  containerPortInvalid,
+  probePortUnresolved,
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

@@ -1,0 +1,40 @@
+import { defineRule } from '../src/engine/types.js';
+import { q } from '../src/engine/text.js';
+
+export default defineRule(
+  {
+    id: 'service-node-port-type',
+    severity: 'error',
+    description:
+      'Node-port settings on a Service whose type has no node ports: nodePort, externalTrafficPolicy or healthCheckNodePort outside NodePort/LoadBalancer, or a headless NodePort/LoadBalancer Service.',
+  },
+  (ctx) => {
+    for (const svc of ctx.model.services) {
+      const r = svc.res;
+      const external = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
+      if (!external) {
+        for (const sp of svc.ports) {
+          if (sp.nodePort === undefined || sp.nodePort === 0) continue;
+          ctx.report({
+            at: r.at(...sp.path, 'nodePort'),
+            object: r,
+            message: `${r.displayShort}: nodePort is only allowed for type NodePort or LoadBalancer, not ${svc.type}`,
+          });
+        }
+        for (const field of svc.externalOnlyFields) {
+          ctx.report({
+            at: r.keyAt('spec', field),
+            object: r,
+            message: `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer, not ${svc.type}`,
+          });
+        }
+      } else if (svc.headless) {
+        ctx.report({
+          at: r.at('spec', 'clusterIP'),
+          object: r,
+          message: `${r.displayShort}: clusterIP ${q('None')} (headless) is not allowed for type ${svc.type}`,
+        });
+      }
+    }
+  },
+);

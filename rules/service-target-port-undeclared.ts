@@ -1,0 +1,47 @@
+import { defineRule } from '../src/engine/types.js';
+import { list } from '../src/engine/text.js';
+import type { PodTemplate } from '../src/model/model.js';
+
+export default defineRule(
+  {
+    id: 'service-target-port-undeclared',
+    severity: 'warning',
+    description:
+      'A numeric (or defaulted) targetPort that the selected pods do not declare while they declare other ports.',
+  },
+  (ctx) => {
+    for (const svc of ctx.model.services) {
+      const pods = ctx.graph.podsOf(svc);
+      if (pods.length === 0) continue;
+      for (const sp of svc.ports) {
+        if (sp.target?.kind !== 'number') continue;
+        const target = sp.target.value;
+        if (target < 1 || target > 65535) continue; // service-port-invalid
+        const undeclared: { pod: PodTemplate; declared: string[] }[] = [];
+        for (const pod of pods) {
+          const declared = [...pod.servingPorts()]
+            .filter((cp) => cp.number !== undefined)
+            .map((cp) => `${cp.number}/${cp.protocol}${cp.name ? ` (${cp.name})` : ''}`);
+          if (declared.length === 0) continue; // declares nothing: nothing to compare with
+          if (ctx.graph.resolveTarget(sp, pod)?.status === 'undeclared') undeclared.push({ pod, declared });
+        }
+        if (undeclared.length === 0) continue;
+        const first = undeclared[0];
+        const what = sp.targetDefaulted ? `port ${target}/${sp.protocol} (targetPort defaults to port)` : `targetPort ${target}/${sp.protocol}`;
+        const who =
+          undeclared.length === 1
+            ? `${first.pod.display}, which declares ${list(first.declared, 4)}`
+            : `${list(undeclared.map((u) => u.pod.display), 3)}`;
+        ctx.report({
+          at: svc.targetLoc(sp),
+          object: svc.res,
+          message: `${what} of ${svc.res.displayShort} is not a containerPort of ${who}`,
+          related: undeclared.slice(0, 5).map((u) => {
+            const c = u.pod.containers.find((x) => x.kind !== 'init' && x.ports.length > 0) ?? u.pod.containers[0];
+            return { at: u.pod.workload.at(...c.path, 'ports'), message: `ports of ${u.pod.display}` };
+          }),
+        });
+      }
+    }
+  },
+);

@@ -1,0 +1,56 @@
+import { defineRule } from '../src/engine/types.js';
+import { list, q } from '../src/engine/text.js';
+import type { PodTemplate } from '../src/model/model.js';
+
+export default defineRule(
+  {
+    id: 'service-target-port-unresolved',
+    severity: 'error',
+    description:
+      'A named targetPort that no selected pod defines with that protocol, or that only some of the selected workloads define.',
+  },
+  (ctx) => {
+    for (const svc of ctx.model.services) {
+      const pods = ctx.graph.podsOf(svc);
+      if (pods.length === 0) continue;
+      for (const sp of svc.ports) {
+        if (sp.target?.kind !== 'name') continue;
+        const name = sp.target.value;
+        const missing: PodTemplate[] = [];
+        const wrongProtocol: { pod: PodTemplate; protocol: string }[] = [];
+        for (const pod of pods) {
+          const r = ctx.graph.resolveTarget(sp, pod);
+          if (r?.status === 'missing-name') missing.push(pod);
+          else if (r?.status === 'wrong-protocol') wrongProtocol.push({ pod, protocol: r.port.protocol });
+        }
+        const failing = [...missing, ...wrongProtocol.map((w) => w.pod)];
+        if (failing.length === 0) continue;
+        const port = `targetPort ${q(name)} (${sp.protocol})`;
+        let message: string;
+        if (failing.length === pods.length) {
+          if (wrongProtocol.length > 0 && missing.length === 0) {
+            const w = wrongProtocol[0];
+            message = `${port} of ${svc.res.displayShort}: ${w.pod.display} defines port ${q(name)} with protocol ${w.protocol}, not ${sp.protocol}`;
+          } else {
+            const names = new Set<string>();
+            for (const pod of pods) for (const cp of pod.servingPorts()) if (cp.name) names.add(`${cp.name}/${cp.protocol}`);
+            const avail = names.size ? `; selected pods define ${list([...names].sort())}` : '; selected pods define no named ports';
+            message = `${port} of ${svc.res.displayShort} is not a port name of any selected pod (${list(pods.map((p) => p.display), 3)})${avail}`;
+          }
+        } else {
+          const ok = pods.filter((p) => !failing.includes(p));
+          message = `${port} of ${svc.res.displayShort} is defined by ${list(ok.map((p) => p.display), 3)} but not by ${list(failing.map((p) => p.display), 3)}; traffic to those pods goes nowhere`;
+        }
+        ctx.report({
+          at: svc.targetLoc(sp),
+          object: svc.res,
+          message,
+          related: failing.slice(0, 5).map((pod) => ({
+            at: pod.containers.length ? pod.workload.at(...pod.containers[0].path, 'name') : pod.labelsLoc,
+            message: `${pod.display} has no port ${q(name)}/${sp.protocol}`,
+          })),
+        });
+      }
+    }
+  },
+);

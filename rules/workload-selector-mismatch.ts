@@ -1,0 +1,61 @@
+import { defineRule } from '../src/engine/types.js';
+import { list, q } from '../src/engine/text.js';
+import { formatSelector, labelledMap, requirementMatches } from '../src/model/selector.js';
+
+export default defineRule(
+  {
+    id: 'workload-selector-mismatch',
+    severity: 'error',
+    description:
+      "A controller's spec.selector is missing, empty, or does not match its own pod template's labels (the API server rejects it).",
+  },
+  (ctx) => {
+    for (const pod of ctx.model.podTemplates) {
+      const w = pod.workload;
+      const cs = pod.controllerSelector;
+      if (!cs) {
+        if (pod.selectorRequired) {
+          ctx.report({
+            at: w.keyAt('spec'),
+            object: w,
+            message: `${w.displayShort}: spec.selector is required in ${w.apiVersion}; set it to the template's labels`,
+            related: [{ at: pod.labelsLoc, message: 'pod template labels' }],
+          });
+        }
+        continue;
+      }
+      if (cs.empty) {
+        if (pod.selectorRequired || pod.workloadKind === 'Job') {
+          ctx.report({
+            at: w.at(...cs.path),
+            object: w,
+            message: `${w.displayShort}: an empty spec.selector is invalid; it must select the template's labels`,
+            related: [{ at: pod.labelsLoc, message: 'pod template labels' }],
+          });
+        }
+        continue;
+      }
+      const labels = labelledMap(pod.labels);
+      const problems: string[] = [];
+      let at = w.at(...cs.path);
+      for (const [k, v] of cs.selector.matchLabels) {
+        if (pod.labels.get(k) === v) continue;
+        const actual = pod.labels.get(k);
+        problems.push(actual === undefined ? `template has no label ${k}` : `template has ${k}=${actual}, not ${q(v)}`);
+        if (problems.length === 1) {
+          at = pod.workloadKind === 'ReplicationController' ? w.at(...cs.path, k) : w.at(...cs.path, 'matchLabels', k);
+        }
+      }
+      for (const r of cs.selector.expressions) {
+        if (!requirementMatches(r, labels)) problems.push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
+      }
+      if (problems.length === 0) continue;
+      ctx.report({
+        at,
+        object: w,
+        message: `${w.displayShort}: spec.selector does not match the pod template's labels (${list(problems, 3)}); the API server rejects it`,
+        related: [{ at: pod.labelsLoc, message: 'pod template labels' }],
+      });
+    }
+  },
+);

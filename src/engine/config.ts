@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import type { Severity, SeveritySetting } from './types.js';
+
+export const CONFIG_FILES = ['.kube-netlint.yaml', '.kube-netlint.yml', '.kube-netlint.json'];
+
+export interface Config {
+  /** Absolute path of the file it came from, if any. */
+  path?: string;
+  rules: Record<string, SeveritySetting>;
+  namespace?: string;
+  nodePortRange?: [number, number];
+  ignorePatterns: string[];
+}
+
+export class ConfigError extends Error {}
+
+const SCHEMA_PATH = new URL('../../../schemas/config.schema.json', import.meta.url);
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function validate(data: unknown): ErrorObject[] {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator(data) ? [] : (validator.errors ?? []);
+}
+
+/** Find `.kube-netlint.yaml` (or .yml/.json) in `cwd` or its ancestors. */
+export function findConfig(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  while (true) {
+    for (const name of CONFIG_FILES) {
+      const p = path.join(dir, name);
+      if (existsSync(p)) return p;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function normalizeSeverity(s: SeveritySetting | 'warn'): SeveritySetting {
+  return s === 'warn' ? 'warning' : s;
+}
+
+export function parseNodePortRange(s: string): [number, number] | undefined {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(s);
+  if (!m) return undefined;
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  if (lo < 1 || hi > 65535 || lo > hi) return undefined;
+  return [lo, hi];
+}
+
+/** Load and validate a config file. Throws ConfigError with a message naming the bad key. */
+export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = process.cwd()): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ConfigError(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const errors = validate(data);
+  if (errors.length) {
+    const first = errors.find((e) => e.keyword === 'propertyNames') ?? errors[0];
+    throw new ConfigError(`${file}: ${describeError(first)}`);
+  }
+  const raw = data as {
+    rules?: Record<string, SeveritySetting | 'warn'>;
+    namespace?: string;
+    nodePortRange?: string;
+    ignorePatterns?: string[];
+  };
+  const rules: Record<string, SeveritySetting> = Object.create(null) as Record<string, SeveritySetting>;
+  for (const [id, sev] of Object.entries(raw.rules ?? {})) {
+    if (!knownRules.has(id)) throw new ConfigError(`${file}: rules: unknown rule "${id}"`);
+    rules[id] = normalizeSeverity(sev);
+  }
+  let nodePortRange: [number, number] | undefined;
+  if (raw.nodePortRange !== undefined) {
+    nodePortRange = parseNodePortRange(raw.nodePortRange);
+    if (!nodePortRange) throw new ConfigError(`${file}: nodePortRange: "${raw.nodePortRange}" is not a range like 30000-32767`);
+  }
+  const base = path.dirname(file);
+  const ignorePatterns = (raw.ignorePatterns ?? []).map((p) => rebase(p, base, cwd));
+  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns };
+}
+
+/** Config ignore patterns are relative to the config file; discovery works relative to cwd. */
+function rebase(pattern: string, base: string, cwd: string): string {
+  const neg = pattern.startsWith('!');
+  const p = neg ? pattern.slice(1) : pattern;
+  const rel = path.relative(cwd, base).split(path.sep).join('/');
+  const joined = rel && !p.startsWith('**/') ? `${rel}/${p}` : p;
+  return neg ? `!${joined}` : joined;
+}
+
+function describeError(e: ErrorObject): string {
+  const where = e.instancePath
+    ? e.instancePath
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .join('.')
+    : '';
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${where ? `${where}: ` : ''}unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'propertyNames':
+      return `${where}: unknown rule "${(e.params as { propertyName: string }).propertyName}"`;
+    case 'enum':
+      return `${where}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${where || 'config'}: ${e.message ?? 'is invalid'}`;
+  }
+}
+
+export function effectiveSeverity(config: Config | undefined, id: string, def: Severity): SeveritySetting {
+  return config?.rules[id] ?? def;
+}

@@ -1,0 +1,108 @@
+import { Graph } from '../graph/graph.js';
+import { resolveRange } from '../load/source.js';
+import type { SourceFile } from '../load/source.js';
+import { buildModel } from '../model/model.js';
+import type { Model } from '../model/model.js';
+import { suppressionFor } from './suppress.js';
+import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
+
+export interface LintOptions {
+  rules: readonly Rule[];
+  /** Effective severity per rule id (missing = the rule's default). */
+  severities?: Record<string, SeveritySetting>;
+  settings: Settings;
+}
+
+export interface LintResult {
+  model: Model;
+  graph: Graph;
+  /** Findings that are not suppressed, sorted. */
+  findings: Finding[];
+  /** Suppressed findings (kept for SARIF suppressions and `--report-suppressed`). */
+  suppressed: Finding[];
+  /** Rules that failed with an exception: an internal error, reported with exit code 2. */
+  internalErrors: { ruleId: string; error: Error }[];
+}
+
+const isRaw = (l: AnyLoc): l is RawLoc => 'range' in l;
+
+export function locate(l: AnyLoc): { file: SourceFile; range: [number, number] } {
+  if (isRaw(l)) return { file: l.file, range: l.range };
+  return { file: l.doc.file, range: resolveRange(l) };
+}
+
+/** Build the model and graph from loaded files and run every enabled rule. */
+export function lint(files: SourceFile[], options: LintOptions): LintResult {
+  const model = buildModel(files, { defaultNamespace: options.settings.defaultNamespace });
+  const graph = new Graph(model);
+  return runRules(model, graph, options);
+}
+
+export function runRules(model: Model, graph: Graph, options: LintOptions): LintResult {
+  const all: Finding[] = [];
+  const internalErrors: LintResult['internalErrors'] = [];
+  for (const rule of options.rules) {
+    const setting = options.severities?.[rule.meta.id] ?? rule.meta.severity;
+    if (setting === 'off') continue;
+    const severity: Severity = setting;
+    const ctx: RuleContext = {
+      model,
+      graph,
+      settings: options.settings,
+      report(r: Report) {
+        const { file, range } = locate(r.at);
+        const object = r.object ?? null;
+        const doc = isRaw(r.at) ? undefined : r.at.doc;
+        all.push({
+          ruleId: rule.meta.id,
+          // A rule may lower its own severity for one finding (e.g. to info), never raise it.
+          severity: r.severity && rank(r.severity) < rank(severity) ? r.severity : severity,
+          message: r.message,
+          file,
+          range,
+          object,
+          related: (r.related ?? []).map((rel) => ({ ...locate(rel.at), message: rel.message })),
+          template: object?.doc.template ?? doc?.template,
+        });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.meta.id, error: error as Error });
+    }
+  }
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  for (const f of dedupe(all)) {
+    const s = suppressionFor(f);
+    if (s) suppressed.push({ ...f, suppressed: s });
+    else findings.push(f);
+  }
+  findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
+  return { model, graph, findings, suppressed, internalErrors };
+}
+
+function rank(s: Severity): number {
+  return s === 'error' ? 2 : s === 'warning' ? 1 : 0;
+}
+
+function dedupe(list: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const key = `${f.ruleId}\u0000${f.file.path}\u0000${f.range[0]}\u0000${f.range[1]}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Sort by file, line, column, rule id (then message, for a total order). */
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
+  if (a.range[0] !== b.range[0]) return a.range[0] - b.range[0];
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  if (a.range[1] !== b.range[1]) return a.range[1] - b.range[1];
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}

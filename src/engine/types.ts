@@ -1,0 +1,92 @@
+import type { Graph } from '../graph/graph.js';
+import type { Loc, SourceFile } from '../load/source.js';
+import type { Model } from '../model/model.js';
+import type { Resource } from '../model/resource.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
+
+export interface RuleMeta {
+  /** Public, stable rule id (kebab-case). */
+  id: string;
+  /** Default severity. */
+  severity: Severity;
+  /** One sentence: what the rule reports. */
+  description: string;
+  /** Documentation URL (filled from the id by `defineRule`). */
+  docs: string;
+}
+
+/** A location given as a raw range, for problems found before the model exists (parse errors). */
+export interface RawLoc {
+  file: SourceFile;
+  range: [number, number];
+}
+
+export type AnyLoc = Loc | RawLoc;
+
+export interface RelatedReport {
+  at: AnyLoc;
+  message: string;
+}
+
+export interface Report {
+  /** Where the problem is: a model node (resolved to its source range by the engine). */
+  at: AnyLoc;
+  message: string;
+  /** The object the finding is about (defaults to none for file-level findings). */
+  object?: Resource | null;
+  related?: RelatedReport[];
+  /** Overrides the configured severity for this finding only (e.g. a downgrade to info). */
+  severity?: Severity;
+}
+
+export interface Settings {
+  defaultNamespace: string;
+  nodePortRange: [number, number];
+}
+
+export interface RuleContext {
+  readonly model: Model;
+  readonly graph: Graph;
+  readonly settings: Settings;
+  report(r: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+export interface RelatedLocation {
+  file: SourceFile;
+  range: [number, number];
+  message: string;
+}
+
+export interface Suppression {
+  kind: 'annotation' | 'comment';
+  justification?: string;
+}
+
+/** A finding with resolved ranges; formatters turn ranges into lines and columns. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: SourceFile;
+  range: [number, number];
+  object: Resource | null;
+  related: RelatedLocation[];
+  /** Helm template the document came from (`# Source:` comment). */
+  template?: string;
+  suppressed?: Suppression;
+}
+
+export const DOCS_BASE = 'https://github.com/kube-netlint/kube-netlint/blob/main/docs/rules/';
+
+export function defineRule(meta: Omit<RuleMeta, 'docs'>, check: (ctx: RuleContext) => void): Rule {
+  return { meta: { ...meta, docs: `${DOCS_BASE}${meta.id}.md` }, check };
+}

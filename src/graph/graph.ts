@@ -1,0 +1,136 @@
+import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
+import { LabelIndex } from './label-index.js';
+import type { IndexedLabels } from './label-index.js';
+import { labelledMap, selectorFromMap } from '../model/selector.js';
+import type { Labelled, Selector } from '../model/selector.js';
+
+type OperatorEntry = OperatorLabels & IndexedLabels;
+
+export interface NearMiss {
+  pod: PodTemplate;
+  /** Selector labels the pod does not carry: expected value and the pod's value (if any). */
+  differences: { key: string; expected: string; actual?: string }[];
+}
+
+export type TargetResolution =
+  | { status: 'ok'; port: ContainerPort; number: number }
+  /** A numeric target no container declares (traffic still flows if the process listens). */
+  | { status: 'undeclared'; number: number }
+  /** A name no container defines. */
+  | { status: 'missing-name' }
+  /** The name exists but with another protocol. */
+  | { status: 'wrong-protocol'; port: ContainerPort };
+
+/** Indexes and edges over the model: label index, Service → pods, port resolution. */
+export class Graph {
+  readonly pods = new LabelIndex<PodTemplate>();
+  private readonly operators = new LabelIndex<OperatorEntry>();
+  private readonly servicesByKey = new Map<string, Service>();
+  private readonly endpointsByService = new Map<string, EndpointsInfo[]>();
+  private readonly serviceTargets = new Map<Service, PodTemplate[]>();
+
+  constructor(readonly model: Model) {
+    for (const pod of model.podTemplates) this.pods.add(pod.namespace, pod);
+    for (const op of model.operatorLabels) {
+      const l = labelledMap(op.labels);
+      this.operators.add(op.res.namespace ?? '', { ...op, ...l });
+    }
+    for (const svc of model.services) {
+      const key = `${svc.namespace}/${svc.name}`;
+      if (!this.servicesByKey.has(key)) this.servicesByKey.set(key, svc);
+    }
+    for (const ep of model.endpoints) {
+      const key = `${ep.res.namespace}/${ep.serviceName}`;
+      const list = this.endpointsByService.get(key);
+      if (list) list.push(ep);
+      else this.endpointsByService.set(key, [ep]);
+    }
+  }
+
+  service(namespace: string, name: string): Service | undefined {
+    return this.servicesByKey.get(`${namespace}/${name}`);
+  }
+
+  /** Pod templates a Service selects (empty for selector-less and ExternalName Services). */
+  podsOf(svc: Service): PodTemplate[] {
+    let pods = this.serviceTargets.get(svc);
+    if (!pods) {
+      pods = svc.selector && svc.type !== 'ExternalName' ? this.pods.select(svc.namespace, selectorFromMap(svc.selector)) : [];
+      this.serviceTargets.set(svc, pods);
+    }
+    return pods;
+  }
+
+  endpointsOf(svc: Service): EndpointsInfo[] {
+    return this.endpointsByService.get(`${svc.namespace}/${svc.name}`) ?? [];
+  }
+
+  select(namespace: string, sel: Selector): PodTemplate[] {
+    return this.pods.select(namespace, sel);
+  }
+
+  /** Custom-resource label maps in `namespace` that satisfy a selector (operator-managed pods). */
+  operatorMatches(namespace: string, sel: Selector): OperatorLabels[] {
+    return this.operators.select(namespace, sel);
+  }
+
+  /** Namespaces other than `namespace` where the selector does match pods. */
+  otherNamespacesMatching(namespace: string, sel: Selector): { namespace: string; pods: PodTemplate[] }[] {
+    const out: { namespace: string; pods: PodTemplate[] }[] = [];
+    for (const ns of this.pods.namespaces()) {
+      if (ns === namespace) continue;
+      const pods = this.pods.select(ns, sel);
+      if (pods.length) out.push({ namespace: ns, pods });
+    }
+    return out.sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+  }
+
+  /**
+   * The pod templates of `namespace` closest to matching a plain label selector: the most
+   * selector labels satisfied, then the fewest differences. Only pods sharing at least one label
+   * key with the selector qualify.
+   */
+  nearMisses(namespace: string, selector: Map<string, string>): NearMiss[] {
+    const score = new Map<PodTemplate, number>();
+    for (const key of selector.keys()) {
+      for (const pod of this.pods.withKey(namespace, key)) score.set(pod, (score.get(pod) ?? 0) + 1);
+    }
+    for (const [key, value] of selector) {
+      for (const pod of this.pods.withLabel(namespace, key, value)) score.set(pod, (score.get(pod) ?? 0) + 2);
+    }
+    let best = 0;
+    for (const s of score.values()) best = Math.max(best, s);
+    if (best === 0) return [];
+    const out: NearMiss[] = [];
+    for (const [pod, s] of score) {
+      if (s !== best) continue;
+      const differences: NearMiss['differences'] = [];
+      for (const [key, expected] of selector) {
+        if (pod.hasLabel(key, expected)) continue;
+        differences.push({ key, expected, actual: pod.labels.get(key) });
+      }
+      out.push({ pod, differences });
+    }
+    return out.sort((a, b) => a.pod.id - b.pod.id);
+  }
+
+  /** Resolve a Service port's target on one pod template, by number or name, protocol-aware. */
+  resolveTarget(sp: ServicePort, pod: PodTemplate): TargetResolution | undefined {
+    const target = sp.target;
+    if (!target) return undefined;
+    let other: ContainerPort | undefined;
+    for (const cp of pod.servingPorts()) {
+      if (target.kind === 'name') {
+        if (cp.name !== target.value) continue;
+        if (cp.protocol === sp.protocol && cp.number !== undefined) return { status: 'ok', port: cp, number: cp.number };
+        other ??= cp;
+      } else if (cp.number === target.value && cp.protocol === sp.protocol) {
+        return { status: 'ok', port: cp, number: cp.number };
+      }
+    }
+    if (target.kind === 'number') return { status: 'undeclared', number: target.value };
+    return other ? { status: 'wrong-protocol', port: other } : { status: 'missing-name' };
+  }
+}
+
+export type { Labelled };

@@ -1,0 +1,201 @@
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node, ParsedNode, Tags } from 'yaml';
+
+/** A path into a manifest value: map keys and sequence indexes. */
+export type Path = readonly (string | number)[];
+
+/** A loaded file (or stdin stream) with all its YAML documents. */
+export class SourceFile {
+  readonly lineCounter = new LineCounter();
+  documents: ManifestDocument[] = [];
+  /** Problems found while reading or parsing, reported as `yaml-syntax` findings. */
+  problems: LoadProblem[] = [];
+
+  constructor(
+    /** Display path: relative to the working directory with `/` separators, or `<stdin>`. */
+    readonly path: string,
+    readonly text: string,
+    /** Absolute path on disk, when the source is a file. */
+    readonly absPath?: string,
+  ) {}
+
+  /** 1-based line and column (UTF-16 code units) of a 0-based offset. */
+  position(offset: number): { line: number; column: number } {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const { line, col } = this.lineCounter.linePos(clamped);
+    return { line, column: col };
+  }
+}
+
+export interface LoadProblem {
+  message: string;
+  range: [number, number];
+  code: string;
+}
+
+/** One `---` document of a file. */
+export interface ManifestDocument {
+  file: SourceFile;
+  /** 0-based index of the document in its file. */
+  index: number;
+  yaml: Document.Parsed;
+  /** The document as plain data (null when it could not be converted). */
+  value: unknown;
+  /** `# Source: chart/templates/x.yaml` comment of Helm-rendered streams. */
+  template?: string;
+}
+
+// Kubernetes reads manifests the way YAML 1.1 does (yes/no/on/off are booleans, 0755 is octal),
+// but timestamps and base-60 numbers stay strings: the API server's YAML-to-JSON step keeps them as text.
+const DROPPED_11_TAGS = new Set(['timestamp', 'intTime', 'floatTime']);
+function yaml11Tags(tags: Tags): Tags {
+  return tags.filter((t) => {
+    if (typeof t === 'string') return !DROPPED_11_TAGS.has(t);
+    if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
+    // intTime / floatTime (base 60) carry format 'TIME'
+    if ('format' in t && t.format === 'TIME') return false;
+    return true;
+  });
+}
+
+const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/m;
+
+export interface ParseOptions {
+  /** Use YAML 1.2 core schema (for `.json` files). */
+  json?: boolean;
+  /** Upper bound of alias expansion (per document). */
+  maxAliasCount?: number;
+}
+
+/** Parse a file's text into documents, turning every parse error into a problem. */
+export function parseSource(file: SourceFile, options: ParseOptions = {}): SourceFile {
+  const docs = parseAllDocuments(file.text, {
+    lineCounter: file.lineCounter,
+    version: options.json ? '1.2' : '1.1',
+    schema: options.json ? 'core' : 'yaml-1.1',
+    customTags: options.json ? undefined : yaml11Tags,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: !options.json,
+    strict: false,
+  });
+  docs.forEach((doc, index) => {
+    let fatal = false;
+    for (const e of doc.errors) {
+      file.problems.push({ message: cleanMessage(e.message), range: [e.pos[0], e.pos[1]], code: e.code });
+      if (e.code !== 'DUPLICATE_KEY') fatal = true;
+    }
+    if (doc.contents === null) return; // empty document
+    if (fatal) return;
+    let value: unknown = null;
+    try {
+      value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
+    } catch (err) {
+      const [start, end] = doc.contents.range;
+      file.problems.push({
+        message: `document cannot be read: ${(err as Error).message}`,
+        range: [start, Math.min(end, start + 1)],
+        code: 'ALIAS_LIMIT',
+      });
+      return;
+    }
+    if (value === null || value === undefined) return;
+    const md: ManifestDocument = { file, index, yaml: doc, value };
+    const head = file.text.slice(doc.range[0], doc.contents.range[0]);
+    const m = HELM_SOURCE.exec(head);
+    if (m) md.template = m[1];
+    file.documents.push(md);
+  });
+  return file;
+}
+
+function cleanMessage(message: string): string {
+  // yaml appends " at line X, column Y" in some messages; positions are reported separately.
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\s+/g, ' ').trim();
+}
+
+/** A location inside a document: the node at `path`, its key when `key` is set. */
+export interface Loc {
+  doc: ManifestDocument;
+  path: Path;
+  key?: boolean;
+}
+
+/**
+ * The source range of the node at `path` (or its key), falling back to the closest existing
+ * ancestor when part of the path is missing (merge keys, defaults).
+ */
+export function resolveRange(loc: Loc): [number, number] {
+  const { doc, path } = loc;
+  let node: Node | null = doc.yaml.contents as Node | null;
+  let keyNode: Node | null = null;
+  let depth = 0;
+  for (; depth < path.length && node; depth++) {
+    const seg = path[depth];
+    const next = child(doc.yaml, node, seg);
+    if (!next) break;
+    node = next.value;
+    keyNode = next.key;
+  }
+  const complete = depth === path.length;
+  const target = loc.key && complete && keyNode ? keyNode : node;
+  if (!target || !target.range) {
+    const r = doc.yaml.contents?.range;
+    return r ? [r[0], r[1]] : [0, 0];
+  }
+  const start = target.range[0];
+  const end = Math.max(start, target.range[1]);
+  return [start, end];
+}
+
+interface ChildHit {
+  key: Node | null;
+  value: Node | null;
+}
+
+function deref(doc: Document.Parsed, node: Node | null, seen = 0): Node | null {
+  let n = node;
+  while (n && isAlias(n) && seen++ < 64) {
+    n = (n.resolve(doc) as Node | undefined) ?? null;
+  }
+  return n;
+}
+
+function child(doc: Document.Parsed, parent: Node, seg: string | number, depth = 0): ChildHit | null {
+  const node = deref(doc, parent);
+  if (!node) return null;
+  if (isSeq(node)) {
+    if (typeof seg !== 'number') return null;
+    const item = node.items[seg] as Node | undefined;
+    return item ? { key: null, value: item as Node } : null;
+  }
+  if (isMap(node)) {
+    const want = String(seg);
+    let merge: Node[] = [];
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const k = pair.key as Node | null;
+      const kv = isScalar(k) ? String(k.value) : null;
+      if (kv === want) {
+        return { key: k, value: (pair.value as Node | null) ?? k };
+      }
+      if (kv === '<<' && pair.value) merge = merge.concat(mergeSources(doc, pair.value as Node));
+    }
+    if (depth < 8) {
+      for (const src of merge) {
+        const hit = child(doc, src, seg, depth + 1);
+        if (hit) return hit;
+      }
+    }
+  }
+  return null;
+}
+
+function mergeSources(doc: Document.Parsed, value: Node): Node[] {
+  const v = deref(doc, value);
+  if (!v) return [];
+  if (isSeq(v)) return v.items.map((i) => deref(doc, i as Node)).filter((n): n is Node => !!n);
+  return [v];
+}
+
+export type { ParsedNode };

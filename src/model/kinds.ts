@@ -1,0 +1,126 @@
+/** Built-in knowledge about Kubernetes kinds. */
+
+/** API groups served by Kubernetes itself; anything else is a custom resource. */
+export const BUILTIN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'extensions',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiregistration.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'certificates.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'resource.k8s.io',
+  'storagemigration.k8s.io',
+  'internal.apiserver.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+]);
+
+/** Cluster-scoped kinds (built-in and common add-ons); CRDs in the input add theirs. */
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'VolumeAttributesClass',
+  'IngressClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'APIService',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'CertificateSigningRequest',
+  'ClusterTrustBundle',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'IPAddress',
+  'ServiceCIDR',
+  'DeviceClass',
+  'ComponentStatus',
+  'StorageVersionMigration',
+  'GatewayClass',
+  'ClusterIssuer',
+]);
+
+export type WorkloadKind =
+  | 'Pod'
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'ReplicationController'
+  | 'Job'
+  | 'CronJob';
+
+/** Where each workload kind keeps its pod template (relative to the object). */
+export const POD_TEMPLATE_PATHS: Record<WorkloadKind, readonly string[]> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export const WORKLOAD_GROUPS: Record<WorkloadKind, readonly string[]> = {
+  Pod: [''],
+  Deployment: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  DaemonSet: ['apps', 'extensions'],
+  ReplicationController: [''],
+  Job: ['batch'],
+  CronJob: ['batch'],
+};
+
+export function workloadKind(group: string, kind: string): WorkloadKind | undefined {
+  const k = kind as WorkloadKind;
+  return Object.hasOwn(WORKLOAD_GROUPS, k) && WORKLOAD_GROUPS[k].includes(group) ? k : undefined;
+}
+
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+
+/** IANA service name, as Kubernetes validates port names (IsValidPortName). */
+export function portNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > 15) return 'must be no more than 15 characters';
+  if (!/^[a-z0-9-]+$/.test(name)) return 'must contain only lowercase letters, digits and "-"';
+  if (!/[a-z]/.test(name)) return 'must contain at least one letter';
+  if (name.startsWith('-') || name.endsWith('-')) return 'must not begin or end with "-"';
+  if (name.includes('--')) return 'must not contain "--"';
+  return undefined;
+}
+
+/** RFC 1123 label (DNS_LABEL). */
+export function isDnsLabel(s: string): boolean {
+  return s.length > 0 && s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+
+/** RFC 1123 subdomain (DNS_SUBDOMAIN). */
+export function isDnsSubdomain(s: string): boolean {
+  return s.length > 0 && s.length <= 253 && s.split('.').every(isDnsLabel);
+}

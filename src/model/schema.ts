@@ -1,0 +1,317 @@
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Path } from '../load/source.js';
+import { workloadKind } from './kinds.js';
+import type { Resource } from './resource.js';
+
+/**
+ * JSON Schemas of the fields kube-netlint analyses. They check types (and a few closed sets of
+ * values); value ranges that have their own rule (ports, nodePorts) are checked by those rules.
+ * Objects with a closed, stable field list (ports, selectors) reject unknown fields, as the API
+ * server's strict field validation does.
+ */
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+const intOrString = { type: ['integer', 'string'] };
+
+const labelSelector = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matchLabels: stringMap,
+    matchExpressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'operator'],
+        properties: {
+          key: { type: 'string' },
+          operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
+          values: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+
+const metadata = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    generateName: { type: 'string' },
+    namespace: { type: 'string' },
+    labels: stringMap,
+    annotations: stringMap,
+  },
+};
+
+const handlerPort = { type: 'object', properties: { port: intOrString } };
+const probe = {
+  type: 'object',
+  properties: {
+    httpGet: { type: 'object', properties: { port: intOrString, path: { type: 'string' }, scheme: { enum: ['HTTP', 'HTTPS'] } } },
+    tcpSocket: handlerPort,
+    grpc: { type: 'object', properties: { port: { type: 'integer' }, service: { type: 'string' } } },
+    initialDelaySeconds: { type: 'integer' },
+    periodSeconds: { type: 'integer' },
+    timeoutSeconds: { type: 'integer' },
+    successThreshold: { type: 'integer' },
+    failureThreshold: { type: 'integer' },
+  },
+};
+
+const container = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string' },
+    image: { type: 'string' },
+    command: { type: 'array', items: { type: 'string' } },
+    args: { type: 'array', items: { type: 'string' } },
+    restartPolicy: { type: 'string' },
+    ports: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['containerPort'],
+        properties: {
+          name: { type: 'string' },
+          containerPort: { type: 'integer' },
+          protocol: { type: 'string' },
+          hostPort: { type: 'integer' },
+          hostIP: { type: 'string' },
+        },
+      },
+    },
+    env: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string' }, value: { type: 'string' }, valueFrom: { type: 'object' } },
+      },
+    },
+    livenessProbe: probe,
+    readinessProbe: probe,
+    startupProbe: probe,
+  },
+};
+
+const podSpec = {
+  type: 'object',
+  properties: {
+    containers: { type: 'array', items: container },
+    initContainers: { type: 'array', items: container },
+    hostNetwork: { type: 'boolean' },
+    serviceAccountName: { type: 'string' },
+  },
+};
+
+const podTemplate = { type: 'object', properties: { metadata, spec: podSpec } };
+
+const object = (spec?: object, extra: Record<string, object> = {}) => ({
+  type: 'object',
+  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata, ...(spec ? { spec } : {}), ...extra },
+});
+
+const controllerSpec = (extra: Record<string, object> = {}) => ({
+  type: 'object',
+  properties: { replicas: { type: 'integer' }, selector: labelSelector, template: podTemplate, ...extra },
+});
+
+const servicePort = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port'],
+  properties: {
+    name: { type: 'string' },
+    protocol: { type: 'string' },
+    appProtocol: { type: 'string' },
+    port: { type: 'integer' },
+    targetPort: intOrString,
+    nodePort: { type: 'integer' },
+  },
+};
+
+const SCHEMAS: Record<string, object> = {
+  generic: object(),
+  Pod: object(podSpec),
+  Deployment: object(controllerSpec()),
+  ReplicaSet: object(controllerSpec()),
+  DaemonSet: object(controllerSpec()),
+  StatefulSet: object(controllerSpec({ serviceName: { type: 'string' } })),
+  ReplicationController: object({
+    type: 'object',
+    properties: { replicas: { type: 'integer' }, selector: stringMap, template: podTemplate },
+  }),
+  Job: object({ type: 'object', properties: { selector: labelSelector, template: podTemplate, completionMode: { enum: ['NonIndexed', 'Indexed'] } } }),
+  CronJob: object({
+    type: 'object',
+    properties: {
+      schedule: { type: 'string' },
+      jobTemplate: { type: 'object', properties: { metadata, spec: { type: 'object', properties: { template: podTemplate } } } },
+    },
+  }),
+  Service: object({
+    type: 'object',
+    properties: {
+      type: { enum: ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] },
+      selector: stringMap,
+      ports: { type: 'array', items: servicePort },
+      clusterIP: { type: 'string' },
+      clusterIPs: { type: 'array', items: { type: 'string' } },
+      externalName: { type: 'string' },
+      sessionAffinity: { enum: ['None', 'ClientIP'] },
+      externalTrafficPolicy: { enum: ['Cluster', 'Local'] },
+      internalTrafficPolicy: { enum: ['Cluster', 'Local'] },
+      loadBalancerSourceRanges: { type: 'array', items: { type: 'string' } },
+      publishNotReadyAddresses: { type: 'boolean' },
+      healthCheckNodePort: { type: 'integer' },
+    },
+  }),
+  Endpoints: object(undefined, {
+    subsets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          addresses: { type: 'array', items: { type: 'object', properties: { ip: { type: 'string' } } } },
+          ports: {
+            type: 'array',
+            items: { type: 'object', properties: { name: { type: 'string' }, port: { type: 'integer' }, protocol: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  }),
+  EndpointSlice: object(undefined, {
+    addressType: { type: 'string' },
+    ports: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, port: { type: ['integer', 'null'] }, protocol: { type: 'string' } } },
+    },
+    endpoints: { type: 'array', items: { type: 'object', properties: { addresses: { type: 'array', items: { type: 'string' } } } } },
+  }),
+};
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(key: string): ValidateFunction {
+  let v = compiled.get(key);
+  if (!v) {
+    ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    v = ajv.compile(SCHEMAS[key]);
+    compiled.set(key, v);
+  }
+  return v;
+}
+
+function schemaKey(r: Resource): string {
+  const wk = workloadKind(r.group, r.kind);
+  if (wk) return wk;
+  if (r.group === '' && (r.kind === 'Service' || r.kind === 'Endpoints')) return r.kind;
+  if (r.group === 'discovery.k8s.io' && r.kind === 'EndpointSlice') return r.kind;
+  return 'generic';
+}
+
+export interface StructureProblem {
+  /** Path relative to the object. */
+  path: Path;
+  /** Point at the key rather than the value. */
+  key: boolean;
+  message: string;
+}
+
+/** Type problems of one object's analysed fields. */
+export function validateStructure(r: Resource): StructureProblem[] {
+  const validate = validatorFor(schemaKey(r));
+  if (validate(r.raw)) return [];
+  const out: StructureProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const p = toProblem(e, r.raw);
+    const id = `${p.path.join('\u0000')}|${p.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(p);
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, seg)) return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the integer ${v}` : `the number ${v}`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'an integer',
+  string: 'a string',
+  object: 'a map',
+  array: 'a list',
+  boolean: 'a boolean',
+  null: 'null',
+  number: 'a number',
+};
+
+function toProblem(e: ErrorObject, raw: unknown): StructureProblem {
+  const path = pointerToPath(e.instancePath);
+  const where = formatPath(path);
+  switch (e.keyword) {
+    case 'type': {
+      const want = ([] as string[]).concat((e.params as { type: string | string[] }).type);
+      const expected = want.map((t) => TYPE_NAMES[t] ?? t).join(' or ');
+      let hint = '';
+      const v = valueAt(raw, path);
+      if (want.includes('string') && (typeof v === 'number' || typeof v === 'boolean')) hint = ' (quote it)';
+      return { path, key: false, message: `${where} must be ${expected}, not ${describeValue(v)}${hint}` };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((a) => JSON.stringify(a)).join(', ');
+      return { path, key: false, message: `${where} must be one of ${allowed}, not ${describeValue(valueAt(raw, path))}` };
+    }
+    case 'additionalProperties': {
+      const prop = (e.params as { additionalProperty: string }).additionalProperty;
+      return { path: [...path, prop], key: true, message: `${formatPath([...path, prop])}: unknown field "${prop}"` };
+    }
+    case 'required': {
+      const prop = (e.params as { missingProperty: string }).missingProperty;
+      return { path, key: false, message: `${where || 'object'} is missing required field "${prop}"` };
+    }
+    default:
+      return { path, key: false, message: `${where} ${e.message ?? 'is invalid'}` };
+  }
+}

@@ -1,0 +1,88 @@
+import { asArray, asMap, asString, entries, scalarText } from './resource.js';
+
+export type SelectorOp = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface Requirement {
+  key: string;
+  op: SelectorOp;
+  values: string[];
+}
+
+/** A parsed label selector: matchLabels and matchExpressions, ANDed. */
+export interface Selector {
+  matchLabels: [string, string][];
+  expressions: Requirement[];
+}
+
+/** Anything that carries labels: a pod template, a namespace, an operator's label map. */
+export interface Labelled {
+  hasLabel(key: string, value: string): boolean;
+  hasKey(key: string): boolean;
+}
+
+export function selectorFromMap(map: Map<string, string>): Selector {
+  return { matchLabels: [...map], expressions: [] };
+}
+
+/**
+ * Parse a `metav1.LabelSelector`. Invalid parts (unknown operator, wrong types) are left out;
+ * `manifest-structure` reports them.
+ */
+export function parseLabelSelector(v: unknown): Selector {
+  const m = asMap(v);
+  const sel: Selector = { matchLabels: [], expressions: [] };
+  if (!m) return sel;
+  for (const [k, val] of entries(asMap(m.matchLabels))) {
+    const s = scalarText(val);
+    if (s !== undefined) sel.matchLabels.push([k, s]);
+  }
+  for (const raw of asArray(m.matchExpressions)) {
+    const e = asMap(raw);
+    const key = asString(e?.key);
+    const op = asString(e?.operator);
+    if (!e || !key || !op || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op)) continue;
+    const values = asArray(e.values)
+      .map(scalarText)
+      .filter((x): x is string => x !== undefined);
+    sel.expressions.push({ key, op: op as SelectorOp, values });
+  }
+  return sel;
+}
+
+export function isEmptySelector(s: Selector): boolean {
+  return s.matchLabels.length === 0 && s.expressions.length === 0;
+}
+
+export function matches(sel: Selector, target: Labelled): boolean {
+  for (const [k, v] of sel.matchLabels) if (!target.hasLabel(k, v)) return false;
+  for (const r of sel.expressions) if (!requirementMatches(r, target)) return false;
+  return true;
+}
+
+export function requirementMatches(r: Requirement, t: Labelled): boolean {
+  switch (r.op) {
+    case 'In':
+      return r.values.some((v) => t.hasLabel(r.key, v));
+    case 'NotIn':
+      return !r.values.some((v) => t.hasLabel(r.key, v));
+    case 'Exists':
+      return t.hasKey(r.key);
+    case 'DoesNotExist':
+      return !t.hasKey(r.key);
+  }
+}
+
+export function formatSelector(sel: Selector): string {
+  const parts = sel.matchLabels.map(([k, v]) => `${k}=${v}`);
+  for (const r of sel.expressions) {
+    if (r.op === 'Exists') parts.push(r.key);
+    else if (r.op === 'DoesNotExist') parts.push(`!${r.key}`);
+    else parts.push(`${r.key} ${r.op === 'In' ? 'in' : 'notin'} (${r.values.join(',')})`);
+  }
+  return parts.length ? parts.join(',') : '<everything>';
+}
+
+/** A plain label map (namespace labels, operator label maps) as a Labelled. */
+export function labelledMap(map: Map<string, string>): Labelled {
+  return { hasLabel: (k, v) => map.get(k) === v, hasKey: (k) => map.has(k) };
+}
