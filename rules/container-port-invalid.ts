@@ -16,6 +16,10 @@ export default defineRule(
       const byName = new Map<string, ContainerPort>();
       const byNumber = new Map<string, ContainerPort>();
       for (const c of pod.containers) {
+        // A regular init container runs alone, before the other containers start, and Services never
+        // resolve its named ports: its ports only clash within the container itself.
+        const names = c.kind === 'init' ? new Map<string, ContainerPort>() : byName;
+        const numbers = c.kind === 'init' ? new Map<string, ContainerPort>() : byNumber;
         for (const cp of c.ports) {
           const at = (f: string) => w.at(...cp.path, f);
           const report = (f: string, message: string, related?: ContainerPort, relMsg?: string) =>
@@ -31,13 +35,16 @@ export default defineRule(
           if (typeof cp.hostPort === 'number' && Number.isInteger(cp.hostPort) && (cp.hostPort < 0 || cp.hostPort > 65535)) {
             report('hostPort', `hostPort ${cp.hostPort} is out of range 1-65535`);
           }
-          if (cp.rawProtocol !== undefined && !(PROTOCOLS as readonly unknown[]).includes(cp.rawProtocol)) {
+          // An empty or null protocol is unset: the API server defaults it to TCP.
+          const unsetProtocol = cp.rawProtocol === undefined || cp.rawProtocol === null || cp.rawProtocol === '';
+          const protocol = unsetProtocol ? 'TCP' : cp.protocol;
+          if (!unsetProtocol && !(PROTOCOLS as readonly unknown[]).includes(cp.rawProtocol)) {
             report('protocol', `protocol ${q(cp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
           }
           if (cp.name !== undefined) {
             const problem = portNameProblem(cp.name);
             if (problem) report('name', `port name ${q(cp.name)} is invalid: it ${problem}`);
-            const prev = byName.get(cp.name);
+            const prev = names.get(cp.name);
             if (prev) {
               const same = prev.container === c;
               report(
@@ -48,11 +55,12 @@ export default defineRule(
                 prev,
                 `first port named ${q(cp.name)}`,
               );
-            } else byName.set(cp.name, cp);
+            } else names.set(cp.name, cp);
           }
-          if (cp.number !== undefined && !pod.hostNetwork) {
-            const key = `${cp.number}/${cp.protocol}`;
-            const prev = byNumber.get(key);
+          // hostNetwork pods clash too: their containers share the node's network namespace.
+          if (cp.number !== undefined) {
+            const key = `${cp.number}/${protocol}`;
+            const prev = numbers.get(key);
             if (prev) {
               report(
                 'containerPort',
@@ -62,7 +70,7 @@ export default defineRule(
                 prev,
                 `first declaration of ${key}`,
               );
-            } else byNumber.set(key, cp);
+            } else numbers.set(key, cp);
           }
         }
       }

@@ -1,6 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import { defineRule } from '../src/engine/types.js';
-import type { Resource } from '../src/model/resource.js';
+import { isMap } from '../src/model/resource.js';
+import type { JsonMap, Resource } from '../src/model/resource.js';
+
+/**
+ * The object without `metadata.namespace`: the key already compares namespaces after defaulting,
+ * so a missing namespace and `namespace: default` (or any namespace on a cluster-scoped kind) do
+ * not make two copies differ.
+ */
+function content(raw: JsonMap): JsonMap {
+  const meta = raw.metadata;
+  if (!isMap(meta) || !('namespace' in meta)) return raw;
+  const { namespace: _ns, ...rest } = meta;
+  return { ...raw, metadata: rest };
+}
 
 export default defineRule(
   {
@@ -19,7 +32,7 @@ export default defineRule(
         continue;
       }
       const where = prev.file === r.file ? '' : ` (first in ${prev.file.path})`;
-      const identical = isDeepStrictEqual(prev.raw, r.raw);
+      const identical = isDeepStrictEqual(content(prev.raw), content(r.raw));
       ctx.report({
         at: r.nameLoc,
         object: r,

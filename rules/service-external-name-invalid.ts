@@ -19,7 +19,8 @@ export default defineRule(
       }
       const host = name.endsWith('.') ? name.slice(0, -1) : name;
       let problem: string | undefined;
-      if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')) {
+      // IPv4, or IPv6 (at least two colons, hex digits only): not "https://…" or "host:port".
+      if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[?[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*\]?$/i.test(host)) {
         problem = 'is an IP address; ExternalName is a DNS CNAME and an IP is not resolved as an address (use a selector-less Service with Endpoints)';
       } else if (/[A-Z]/.test(host) && isDnsSubdomain(host.toLowerCase())) {
         problem = 'must be lowercase';

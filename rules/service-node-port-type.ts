@@ -18,14 +18,21 @@ export default defineRule(
           ctx.report({
             at: r.at(...sp.path, 'nodePort'),
             object: r,
-            message: `${r.displayShort}: nodePort is only allowed for type NodePort or LoadBalancer, not ${svc.type}`,
+            // The API server rejects it on ClusterIP; on ExternalName it is accepted but no node port is opened.
+            message:
+              svc.type === 'ExternalName'
+                ? `${r.displayShort}: nodePort has no effect on type ExternalName; only NodePort and LoadBalancer Services open node ports`
+                : `${r.displayShort}: nodePort is only allowed for type NodePort or LoadBalancer, not ${svc.type}`,
           });
         }
         for (const field of svc.externalOnlyFields) {
           ctx.report({
             at: r.keyAt('spec', field),
             object: r,
-            message: `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer, not ${svc.type}`,
+            message:
+              field === 'healthCheckNodePort'
+                ? `${r.displayShort}: spec.healthCheckNodePort may only be set for type LoadBalancer with externalTrafficPolicy Local, not ${svc.type}`
+                : `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer (or ClusterIP with externalIPs), not ${svc.type}${svc.type === 'ClusterIP' ? ' without externalIPs' : ''}`,
           });
         }
       } else if (svc.headless) {

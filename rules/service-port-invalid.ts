@@ -25,14 +25,17 @@ export default defineRule(
         if (sp.port !== undefined && !inRange(sp.port)) report(field('port'), `port ${sp.port} is out of range 1-65535`);
         if (typeof sp.rawTargetPort === 'number' && Number.isInteger(sp.rawTargetPort) && sp.rawTargetPort !== 0 && !inRange(sp.rawTargetPort)) {
           report(field('targetPort'), `targetPort ${sp.rawTargetPort} is out of range 1-65535`);
-        } else if (typeof sp.rawTargetPort === 'string') {
+        } else if (typeof sp.rawTargetPort === 'string' && sp.rawTargetPort !== '') {
+          // "" is defaulted to port by the API server, like 0 or an omitted targetPort.
           const problem = portNameProblem(sp.rawTargetPort);
           if (problem) {
             const hint = /^\d+$/.test(sp.rawTargetPort) ? ' (a quoted number is a port name; write it without quotes)' : '';
             report(field('targetPort'), `targetPort ${q(sp.rawTargetPort)} is not a valid port name: it ${problem}${hint}`);
           }
         }
-        if (sp.rawProtocol !== undefined && !(PROTOCOLS as readonly unknown[]).includes(sp.rawProtocol)) {
+        // Omitted, null and "" are all defaulted to TCP by the API server.
+        const protocolSet = sp.rawProtocol !== undefined && sp.rawProtocol !== null && sp.rawProtocol !== '';
+        if (protocolSet && !(PROTOCOLS as readonly unknown[]).includes(sp.rawProtocol)) {
           report(field('protocol'), `protocol ${q(sp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
         }
         if (sp.name !== undefined && sp.name !== '') {
@@ -52,7 +55,7 @@ export default defineRule(
           report(r.at(...sp.path), `ports[${sp.index}] needs a name: every port must be named when a Service has more than one`);
         }
         if (sp.port !== undefined) {
-          const key = `${sp.port}/${sp.protocol}`;
+          const key = `${sp.port}/${sp.protocol || 'TCP'}`;
           const prev = portProto.get(key);
           if (prev) {
             ctx.report({

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { list } from '../src/engine/text.js';
+import { PROTOCOLS } from '../src/model/kinds.js';
 import type { PodTemplate } from '../src/model/model.js';
 
 export default defineRule(
@@ -17,6 +18,7 @@ export default defineRule(
         if (sp.target?.kind !== 'number') continue;
         const target = sp.target.value;
         if (target < 1 || target > 65535) continue; // service-port-invalid
+        if (!(PROTOCOLS as readonly string[]).includes(sp.protocol)) continue; // service-port-invalid
         const undeclared: { pod: PodTemplate; declared: string[] }[] = [];
         for (const pod of pods) {
           const declared = [...pod.servingPorts()]

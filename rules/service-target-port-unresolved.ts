@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/engine/text.js';
+import { PROTOCOLS } from '../src/model/kinds.js';
 import type { PodTemplate } from '../src/model/model.js';
 
 export default defineRule(
@@ -15,7 +16,10 @@ export default defineRule(
       if (pods.length === 0) continue;
       for (const sp of svc.ports) {
         if (sp.target?.kind !== 'name') continue;
+        // An invalid protocol makes the API server reject the Service (service-port-invalid).
+        if (!(PROTOCOLS as readonly string[]).includes(sp.protocol)) continue;
         const name = sp.target.value;
+        if (name === '') continue; // targetPort "" is defaulted to port by the API server
         const missing: PodTemplate[] = [];
         const wrongProtocol: { pod: PodTemplate; protocol: string }[] = [];
         for (const pod of pods) {

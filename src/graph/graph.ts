@@ -101,17 +101,21 @@ export class Graph {
     let best = 0;
     for (const s of score.values()) best = Math.max(best, s);
     if (best === 0) return [];
-    const out: NearMiss[] = [];
+    const out: (NearMiss & { distance: number })[] = [];
     for (const [pod, s] of score) {
       if (s !== best) continue;
       const differences: NearMiss['differences'] = [];
+      let distance = 0;
       for (const [key, expected] of selector) {
         if (pod.hasLabel(key, expected)) continue;
-        differences.push({ key, expected, actual: pod.labels.get(key) });
+        const actual = pod.labels.get(key);
+        differences.push({ key, expected, actual });
+        distance += actual === undefined ? 1000 : editDistance(expected, actual);
       }
-      out.push({ pod, differences });
+      out.push({ pod, differences, distance });
     }
-    return out.sort((a, b) => a.pod.id - b.pod.id);
+    // Among equally good candidates, the one whose values are spelt most alike comes first.
+    return out.sort((a, b) => a.distance - b.distance || a.pod.id - b.pod.id);
   }
 
   /** Resolve a Service port's target on one pod template, by number or name, protocol-aware. */
@@ -134,3 +138,18 @@ export class Graph {
 }
 
 export type { Labelled };
+
+/** Levenshtein distance, bounded for long strings (label values are at most 63 characters). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length > 256 || b.length > 256) return Math.max(a.length, b.length);
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}

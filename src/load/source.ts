@@ -87,7 +87,7 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     }
     if (doc.contents === null) return; // empty document
     if (fatal) return;
-    let value: unknown = null;
+    let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
     } catch (err) {
@@ -175,7 +175,8 @@ function child(doc: Document.Parsed, parent: Node, seg: string | number, depth =
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const k = pair.key as Node | null;
-      const kv = isScalar(k) ? String(k.value) : null;
+      const raw = isScalar(k) ? k.value : null;
+      const kv = typeof raw === 'symbol' ? (raw.description ?? '') : raw === null ? null : String(raw);
       if (kv === want) {
         return { key: k, value: (pair.value as Node | null) ?? k };
       }

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Graph, editDistance } from '../src/graph/graph.js';
+import { LabelIndex } from '../src/graph/label-index.js';
+import type { IndexedLabels } from '../src/graph/label-index.js';
+import { loadText } from '../src/load/load.js';
+import { buildModel } from '../src/model/model.js';
+import { labelledMap, matches, parseLabelSelector } from '../src/model/selector.js';
+import type { Selector } from '../src/model/selector.js';
+
+const model = (text: string) => buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
+
+describe('label selectors', () => {
+  const pod = labelledMap(new Map([['app', 'web'], ['tier', 'fe']]));
+  const sel = (v: unknown) => parseLabelSelector(v);
+
+  it('ANDs matchLabels and matchExpressions', () => {
+    assert.equal(matches(sel({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe'] }] }), pod), true);
+    assert.equal(matches(sel({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['be'] }] }), pod), false);
+  });
+
+  it('NotIn and DoesNotExist match objects without the key', () => {
+    assert.equal(matches(sel({ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }), pod), true);
+    assert.equal(matches(sel({ matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }), pod), true);
+    assert.equal(matches(sel({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }), pod), false);
+    assert.equal(matches(sel({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }), pod), true);
+    assert.equal(matches(sel({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['fe'] }] }), pod), false);
+  });
+
+  it('an empty selector (or matchLabels: null) selects everything', () => {
+    assert.equal(matches(sel({}), pod), true);
+    assert.equal(matches(sel({ matchLabels: null }), pod), true);
+  });
+});
+
+interface Item extends IndexedLabels {
+  id: number;
+}
+
+const labelKeys = fc.constantFrom('app', 'tier', 'env', 'team');
+const labelValues = fc.constantFrom('a', 'b', 'c');
+const labelMap = fc.dictionary(labelKeys, labelValues, { maxKeys: 4 });
+const selectorArb: fc.Arbitrary<Selector> = fc.record({
+  matchLabels: fc.array(fc.tuple(labelKeys, labelValues), { maxLength: 2 }),
+  expressions: fc.array(
+    fc.record({
+      key: labelKeys,
+      op: fc.constantFrom('In' as const, 'NotIn' as const, 'Exists' as const, 'DoesNotExist' as const),
+      values: fc.array(labelValues, { maxLength: 3 }),
+    }),
+    { maxLength: 2 },
+  ),
+});
+
+describe('label index', () => {
+  it('selects exactly what a scan of every entry selects (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('ns1', 'ns2'), labelMap), { maxLength: 30 }), selectorArb, (entries, sel) => {
+        const index = new LabelIndex<Item>();
+        const items: (Item & { ns: string })[] = entries.map(([ns, labels], id) => {
+          const map = new Map(Object.entries(labels));
+          return { id, ns, labels: map, ...labelledMap(map) };
+        });
+        for (const it of items) index.add(it.ns, it);
+        for (const ns of ['ns1', 'ns2']) {
+          const fromIndex = index.select(ns, sel).map((i) => i.id).sort((a, b) => a - b);
+          const scan = items.filter((i) => i.ns === ns && matches(sel, i)).map((i) => i.id);
+          assert.deepEqual(fromIndex, scan);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('pods and controller labels', () => {
+  it('gives StatefulSet pods their pod-name and pod-index labels', () => {
+    const m = model(`apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: x}]}
+`);
+    const g = new Graph(m);
+    const select = (labels: Record<string, string>) => g.select('data', parseLabelSelector({ matchLabels: labels })).length;
+    assert.equal(select({ 'statefulset.kubernetes.io/pod-name': 'db-2' }), 1);
+    assert.equal(select({ 'statefulset.kubernetes.io/pod-name': 'db-3' }), 0);
+    assert.equal(select({ 'apps.kubernetes.io/pod-index': '0' }), 1);
+    assert.equal(select({ 'statefulset.kubernetes.io/pod-name': 'db-02' }), 0);
+  });
+
+  it('gives Job pods job-name and CronJob pods a generated job name', () => {
+    const m = model(`apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec: {containers: [{name: m, image: x}], restartPolicy: Never}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: report}}
+        spec: {containers: [{name: r, image: x}], restartPolicy: Never}
+`);
+    const g = new Graph(m);
+    assert.equal(g.select('default', parseLabelSelector({ matchLabels: { 'job-name': 'migrate' } })).length, 1);
+    assert.equal(g.select('default', parseLabelSelector({ matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } })).length, 1);
+    assert.equal(g.select('default', parseLabelSelector({ matchLabels: { app: 'report' } })).length, 1);
+    assert.equal(g.select('default', parseLabelSelector({ matchLabels: { 'job-name': 'report-28930120' } })).length, 1);
+  });
+
+  it('resolves named targets per pod and by protocol, counting native sidecars', () => {
+    const m = model(`apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {app: p}}
+spec:
+  initContainers:
+    - name: proxy
+      image: x
+      restartPolicy: Always
+      ports: [{name: proxy, containerPort: 15001}]
+    - name: setup
+      image: x
+      ports: [{name: setup, containerPort: 9999}]
+  containers:
+    - name: dns
+      image: x
+      ports: [{name: dns, containerPort: 53, protocol: UDP}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  selector: {app: p}
+  ports:
+    - {name: a, port: 1, targetPort: proxy}
+    - {name: b, port: 2, targetPort: setup}
+    - {name: c, port: 53, targetPort: dns}
+    - {name: d, port: 54, targetPort: dns, protocol: UDP}
+`);
+    const g = new Graph(m);
+    const [svc] = m.services;
+    const [pod] = g.podsOf(svc);
+    assert.deepEqual(
+      svc.ports.map((sp) => g.resolveTarget(sp, pod)?.status),
+      ['ok', 'missing-name', 'wrong-protocol', 'ok'],
+    );
+  });
+});
+
+describe('edit distance', () => {
+  it('is the Levenshtein distance', () => {
+    assert.equal(editDistance('carts', 'cart'), 1);
+    assert.equal(editDistance('fronted', 'frontend'), 1);
+    assert.equal(editDistance('', 'abc'), 3);
+  });
+});
