@@ -11,7 +11,8 @@ export default defineRule(
     for (const pod of ctx.model.podTemplates) {
       for (const c of pod.containers) {
         for (const probe of c.probes) {
-          if (typeof probe.port !== 'string') continue;
+          // A grpc port is a number only; a string there is a type error (manifest-structure), not a name.
+          if (typeof probe.port !== 'string' || probe.handler === 'grpc') continue;
           const name = probe.port;
           if (c.ports.some((p) => p.name === name)) continue;
           const names = c.ports.filter((p) => p.name).map((p) => `${p.name} (${p.number ?? '?'})`);

@@ -25,21 +25,21 @@ export default defineRule(
                 : `${r.displayShort}: nodePort is only allowed for type NodePort or LoadBalancer, not ${svc.type}`,
           });
         }
-        for (const field of svc.externalOnlyFields) {
-          ctx.report({
-            at: r.keyAt('spec', field),
-            object: r,
-            message:
-              field === 'healthCheckNodePort'
-                ? `${r.displayShort}: spec.healthCheckNodePort may only be set for type LoadBalancer with externalTrafficPolicy Local, not ${svc.type}`
-                : `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer (or ClusterIP with externalIPs), not ${svc.type}${svc.type === 'ClusterIP' ? ' without externalIPs' : ''}`,
-          });
-        }
       } else if (svc.headless) {
         ctx.report({
-          at: r.at('spec', 'clusterIP'),
+          at: r.at('spec', svc.headlessField ?? 'clusterIP'),
           object: r,
           message: `${r.displayShort}: clusterIP ${q('None')} (headless) is not allowed for type ${svc.type}`,
+        });
+      }
+      for (const field of svc.externalOnlyFields) {
+        ctx.report({
+          at: r.keyAt('spec', field),
+          object: r,
+          message:
+            field === 'healthCheckNodePort'
+              ? `${r.displayShort}: spec.healthCheckNodePort may only be set for type LoadBalancer with externalTrafficPolicy Local, not ${svc.type === 'LoadBalancer' ? 'with externalTrafficPolicy Cluster' : svc.type}`
+              : `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer (or ClusterIP with externalIPs), not ${svc.type}${svc.type === 'ClusterIP' ? ' without externalIPs' : ''}`,
         });
       }
     }

@@ -25,7 +25,9 @@ export default defineRule(
         for (const pod of pods) {
           const r = ctx.graph.resolveTarget(sp, pod);
           if (r?.status === 'missing-name') missing.push(pod);
-          else if (r?.status === 'wrong-protocol') wrongProtocol.push({ pod, protocol: r.port.protocol });
+          // Same name and protocol without an integer containerPort is a malformed port
+          // (manifest-structure reports it), not a protocol mismatch.
+          else if (r?.status === 'wrong-protocol' && r.port.protocol !== sp.protocol) wrongProtocol.push({ pod, protocol: r.port.protocol });
         }
         const failing = [...missing, ...wrongProtocol.map((w) => w.pod)];
         if (failing.length === 0) continue;

@@ -38,6 +38,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const seen = new Map<string, DiscoveredFile>();
   const unmatched: string[] = [];
   let stdin = false;
+  const explicit: string[] = [];
 
   for (const arg of args) {
     if (arg === '-') {
@@ -55,16 +56,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     if (stat?.isFile()) {
       // An explicitly named file is linted whatever its extension, unless an ignore pattern says no.
       const rel = toPosix(path.relative(cwd, abs));
-      const matches = await globby(rel.startsWith('../') ? toPosix(abs) : escapeGlob(rel), {
-        cwd,
-        ignore,
-        gitignore: false,
-        dot: true,
-        absolute: true,
-        expandDirectories: false,
-      });
-      // An explicit file filtered out by an ignore pattern is skipped silently, as ESLint does.
-      for (const m of matches) add(m, false);
+      explicit.push(rel.startsWith('../') || path.isAbsolute(rel) ? toPosix(abs) : escapeGlob(rel));
       continue;
     }
     if (stat?.isDirectory()) {
@@ -89,6 +81,13 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     });
     if (matches.length === 0) unmatched.push(arg);
     for (const m of matches) add(m, true);
+  }
+
+  if (explicit.length) {
+    // Explicit files are checked against the ignore patterns in one pass; one filtered out by
+    // an ignore pattern is skipped silently, as ESLint does.
+    const matches = await globby(explicit, { cwd, ignore, gitignore: false, dot: true, absolute: true, expandDirectories: false });
+    for (const m of matches) add(m, false);
   }
 
   function add(absPath: string, expanded: boolean) {

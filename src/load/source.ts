@@ -58,6 +58,9 @@ function yaml11Tags(tags: Tags): Tags {
   });
 }
 
+/** Parse errors reported per file before the rest are summarised in one finding. */
+export const MAX_PROBLEMS_PER_FILE = 20;
+
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/m;
 
 export interface ParseOptions {
@@ -79,11 +82,23 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     merge: !options.json,
     strict: false,
   });
+  let dropped = 0;
+  let last: LoadProblem | undefined;
   docs.forEach((doc, index) => {
     let fatal = false;
     for (const e of doc.errors) {
-      file.problems.push({ message: cleanMessage(e.message), range: [e.pos[0], e.pos[1]], code: e.code });
       if (e.code !== 'DUPLICATE_KEY') fatal = true;
+      const message = /Maximum call stack size exceeded/.test(e.message)
+        ? 'the document is nested too deeply to be read'
+        : cleanMessage(e.message);
+      // Garbage (a binary file, a half-pasted template) can yield thousands of errors: keep the
+      // first ones, and one per repeated message.
+      if (file.problems.length >= MAX_PROBLEMS_PER_FILE || (last && last.message === message && last.code === e.code)) {
+        dropped++;
+        continue;
+      }
+      last = { message, range: [e.pos[0], e.pos[1]], code: e.code };
+      file.problems.push(last);
     }
     if (doc.contents === null) return; // empty document
     if (fatal) return;
@@ -106,6 +121,13 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     if (m) md.template = m[1];
     file.documents.push(md);
   });
+  if (dropped > 0 && last) {
+    file.problems.push({
+      message: `${dropped} more YAML ${dropped === 1 ? 'error' : 'errors'} in this file not shown`,
+      range: last.range,
+      code: 'MORE_ERRORS',
+    });
+  }
   return file;
 }
 

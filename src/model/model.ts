@@ -160,10 +160,13 @@ export class Service {
   readonly ports: ServicePort[] = [];
   readonly clusterIP?: string;
   readonly headless: boolean;
+  /** `clusterIP` or `clusterIPs`: the field that makes the Service headless. */
+  readonly headlessField?: 'clusterIP' | 'clusterIPs';
   readonly externalName?: string;
   /**
-   * Fields only valid on externally-accessible Services (NodePort, LoadBalancer, or ClusterIP with
-   * externalIPs) that this Service sets although it is not one.
+   * Fields this Service sets although its type does not allow them: externalTrafficPolicy outside
+   * externally-accessible Services (NodePort, LoadBalancer, ClusterIP with externalIPs), and
+   * healthCheckNodePort outside LoadBalancer Services with externalTrafficPolicy Local.
    */
   readonly externalOnlyFields: string[] = [];
 
@@ -173,14 +176,17 @@ export class Service {
     const sel = stringMap(spec.selector);
     this.selector = sel.size > 0 ? sel : null;
     this.clusterIP = asString(spec.clusterIP);
-    this.headless = this.clusterIP === 'None';
+    const firstIP = asString(asArray(spec.clusterIPs)[0]);
+    this.headless = this.clusterIP === 'None' || (this.clusterIP === undefined && firstIP === 'None');
+    if (this.headless) this.headlessField = this.clusterIP === 'None' ? 'clusterIP' : 'clusterIPs';
     this.externalName = asString(spec.externalName);
     const externallyAccessible =
       this.type === 'NodePort' || this.type === 'LoadBalancer' || (this.type === 'ClusterIP' && asArray(spec.externalIPs).length > 0);
-    if (!externallyAccessible) {
-      for (const f of ['externalTrafficPolicy', 'healthCheckNodePort']) {
-        if (spec[f] !== undefined && spec[f] !== null && spec[f] !== '' && spec[f] !== 0) this.externalOnlyFields.push(f);
-      }
+    const set = (f: string) => spec[f] !== undefined && spec[f] !== null && spec[f] !== '' && spec[f] !== 0;
+    if (!externallyAccessible && set('externalTrafficPolicy')) this.externalOnlyFields.push('externalTrafficPolicy');
+    // healthCheckNodePort: only a LoadBalancer with externalTrafficPolicy Local has one.
+    if (set('healthCheckNodePort') && !(this.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')) {
+      this.externalOnlyFields.push('healthCheckNodePort');
     }
     asArray(spec.ports).forEach((raw, index) => {
       const p = asMap(raw);
