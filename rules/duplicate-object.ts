@@ -25,10 +25,9 @@ export default defineRule(
     const first = new Map<string, Resource>();
     for (const r of ctx.model.resources) {
       if (!r.name || !r.kind || r.generatedName) continue;
-      const key = `${r.group}\u0000${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
-      const prev = first.get(key);
+      const prev = first.get(r.key);
       if (!prev) {
-        first.set(key, r);
+        first.set(r.key, r);
         continue;
       }
       const where = prev.file === r.file ? '' : ` (first in ${prev.file.path})`;

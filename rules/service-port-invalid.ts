@@ -20,6 +20,10 @@ export default defineRule(
       const names = new Map<string, ServicePort>();
       const portProto = new Map<string, ServicePort>();
       const many = svc.ports.length > 1;
+      // Only headless and ExternalName Services may have no ports (ValidateService).
+      if (svc.ports.length === 0 && !svc.headless && svc.type !== 'ExternalName') {
+        report(r.keyAt('spec'), 'spec.ports is required (only headless and ExternalName Services may have no ports)');
+      }
       for (const sp of svc.ports) {
         const field = (f: string) => r.at(...sp.path, f);
         if (sp.port !== undefined && !inRange(sp.port)) report(field('port'), `port ${sp.port} is out of range 1-65535`);

@@ -50,11 +50,9 @@ export default defineRule(
       const near = ctx.graph.nearMisses(svc.namespace, svc.selector);
       if (near.length > 0) {
         const best = near[0];
-        const diffs = best.differences.map((d) => {
-          // A controller-set label (StatefulSet pod-name, Job job-name, …) is there, with other values.
-          const actual = d.actual ?? best.pod.dynamicLabels.get(d.key)?.describe;
-          return actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${actual}, not ${q(d.expected)}`;
-        });
+        const diffs = best.differences.map((d) =>
+          d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}, not ${q(d.expected)}`,
+        );
         hints.push(`closest: ${best.pod.display} ${list(diffs, 3)}`);
         related.push({ at: best.pod.labelsLoc, message: `pod labels of ${best.pod.display}` });
         if (best.differences.length === 1) at = res.at('spec', 'selector', best.differences[0].key);

@@ -19,15 +19,12 @@ export default defineRule(
         // An invalid protocol makes the API server reject the Service (service-port-invalid).
         if (!(PROTOCOLS as readonly string[]).includes(sp.protocol)) continue;
         const name = sp.target.value;
-        if (name === '') continue; // targetPort "" is defaulted to port by the API server
         const missing: PodTemplate[] = [];
         const wrongProtocol: { pod: PodTemplate; protocol: string }[] = [];
         for (const pod of pods) {
           const r = ctx.graph.resolveTarget(sp, pod);
           if (r?.status === 'missing-name') missing.push(pod);
-          // Same name and protocol without an integer containerPort is a malformed port
-          // (manifest-structure reports it), not a protocol mismatch.
-          else if (r?.status === 'wrong-protocol' && r.port.protocol !== sp.protocol) wrongProtocol.push({ pod, protocol: r.port.protocol });
+          else if (r?.status === 'wrong-protocol') wrongProtocol.push({ pod, protocol: r.port.protocol });
         }
         const failing = [...missing, ...wrongProtocol.map((w) => w.pod)];
         if (failing.length === 0) continue;

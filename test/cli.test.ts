@@ -246,6 +246,7 @@ spec:
   # kube-netlint-disable-next-line service-selector-no-pods -- pods come from an external controller
   selector:
     app: nope
+  ports: [{port: 80}]
 `;
     const dir = tmp({ 'a.yaml': annotated, 'b.yaml': commented });
     const r = run(['-f', 'json', '.'], { cwd: dir });

@@ -77,7 +77,7 @@ list:
   });
 
   it('falls back to the closest existing ancestor', () => {
-    assert.equal(slice(text, ['svc', 'missing', 'deeper']), '<<: *base\n  target: 8080\n');
+    assert.equal(slice(text, ['svc', 'missing', 'deeper']), '<<: *base\n  target: 8080');
   });
 
   it('gives the same columns for CRLF line endings', () => {

@@ -19,7 +19,9 @@ export type TargetResolution =
   /** A name no container defines. */
   | { status: 'missing-name' }
   /** The name exists but with another protocol. */
-  | { status: 'wrong-protocol'; port: ContainerPort };
+  | { status: 'wrong-protocol'; port: ContainerPort }
+  /** The name and protocol match but the containerPort is not a valid integer. */
+  | { status: 'malformed'; port: ContainerPort };
 
 /** Indexes and edges over the model: label index, Service → pods, port resolution. */
 export class Graph {
@@ -30,14 +32,14 @@ export class Graph {
   private readonly serviceTargets = new Map<Service, PodTemplate[]>();
 
   constructor(readonly model: Model) {
-    for (const pod of model.podTemplates) this.pods.add(pod.namespace, pod);
+    // Of several definitions of one object, the last one is what the cluster ends up with.
+    for (const pod of model.podTemplates) if (!pod.workload.superseded) this.pods.add(pod.namespace, pod);
     for (const op of model.operatorLabels) {
       const l = labelledMap(op.labels);
       this.operators.add(op.res.namespace ?? '', { ...op, ...l });
     }
     for (const svc of model.services) {
-      const key = `${svc.namespace}/${svc.name}`;
-      if (!this.servicesByKey.has(key)) this.servicesByKey.set(key, svc);
+      if (!svc.res.superseded) this.servicesByKey.set(`${svc.namespace}/${svc.name}`, svc);
     }
     for (const ep of model.endpoints) {
       const key = `${ep.res.namespace}/${ep.serviceName}`;
@@ -108,7 +110,8 @@ export class Graph {
       let distance = 0;
       for (const [key, expected] of selector) {
         if (pod.hasLabel(key, expected)) continue;
-        const actual = pod.labels.get(key);
+        // A controller-set label (StatefulSet pod-name, Job job-name, …) has its pattern as value.
+        const actual = pod.dynamicLabels.get(key)?.describe ?? pod.labels.get(key);
         differences.push({ key, expected, actual });
         distance += actual === undefined ? 1000 : editDistance(expected, actual);
       }
@@ -123,16 +126,22 @@ export class Graph {
     const target = sp.target;
     if (!target) return undefined;
     let other: ContainerPort | undefined;
+    let malformed: ContainerPort | undefined;
     for (const cp of pod.servingPorts()) {
       if (target.kind === 'name') {
         if (cp.name !== target.value) continue;
-        if (cp.protocol === sp.protocol && cp.number !== undefined) return { status: 'ok', port: cp, number: cp.number };
+        if (cp.protocol === sp.protocol) {
+          if (cp.number !== undefined) return { status: 'ok', port: cp, number: cp.number };
+          malformed ??= cp; // containerPort is not an integer: manifest-structure reports it
+          continue;
+        }
         other ??= cp;
       } else if (cp.number === target.value && cp.protocol === sp.protocol) {
         return { status: 'ok', port: cp, number: cp.number };
       }
     }
     if (target.kind === 'number') return { status: 'undeclared', number: target.value };
+    if (malformed) return { status: 'malformed', port: malformed };
     return other ? { status: 'wrong-protocol', port: other } : { status: 'missing-name' };
   }
 }

@@ -166,8 +166,24 @@ export function resolveRange(loc: Loc): [number, number] {
     return r ? [r[0], r[1]] : [0, 0];
   }
   const start = target.range[0];
-  const end = Math.max(start, target.range[1]);
+  const end = Math.max(start, contentEnd(doc.yaml, target));
   return [start, end];
+}
+
+/**
+ * Where a node's own text ends: for a block collection, the end of its last item, so that a range
+ * does not run on over trailing comments and line breaks to the start of the next line.
+ */
+function contentEnd(doc: Document.Parsed, node: Node, depth = 0): number {
+  const range = node.range as [number, number, number];
+  if (depth < 64 && (isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1] as unknown;
+    let tail: Node | null = null;
+    if (isPair(last)) tail = ((last.value as Node | null) ?? (last.key as Node | null)) || null;
+    else tail = last as Node;
+    if (tail && tail.range) return Math.min(range[1], contentEnd(doc, tail, depth + 1));
+  }
+  return range[1];
 }
 
 interface ChildHit {

@@ -195,7 +195,7 @@ export class Service {
       const rawTarget = p.targetPort;
       let target: ServicePort['target'];
       let targetDefaulted = false;
-      if (rawTarget === undefined || rawTarget === null || rawTarget === 0) {
+      if (rawTarget === undefined || rawTarget === null || rawTarget === 0 || rawTarget === '') {
         targetDefaulted = true;
         if (port !== undefined) target = { kind: 'number', value: port };
       } else if (typeof rawTarget === 'number' && Number.isInteger(rawTarget)) {
@@ -212,7 +212,8 @@ export class Service {
         rawName: p.name,
         port,
         rawPort: p.port,
-        protocol: asString(p.protocol) ?? 'TCP',
+        // The API server defaults a missing, null or empty protocol to TCP.
+        protocol: asString(p.protocol) || 'TCP',
         rawProtocol: p.protocol,
         rawTargetPort: rawTarget,
         target,
@@ -304,10 +305,16 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
       if (spec?.scope === 'Cluster' && kind) model.clusterScopedCrds.add(`${asString(spec.group) ?? ''}/${kind}`);
     }
   }
+  const last = new Map<string, Resource>();
   for (const r of model.resources) {
     const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || model.clusterScopedCrds.has(`${r.group}/${r.kind}`);
     r.namespace = clusterScoped ? null : (r.namespace ?? options.defaultNamespace);
     if (r.namespace) model.namespace(r.namespace);
+    if (r.name && !r.generatedName) {
+      const prev = last.get(r.key);
+      if (prev) prev.superseded = true;
+      last.set(r.key, r);
+    }
     type(model, r);
   }
   model.podTemplates.forEach((p, i) => (p.id = i));
@@ -416,7 +423,7 @@ function addPodTemplate(model: Model, r: Resource, kind: WorkloadKind): void {
           rawName: p.name,
           number: asInt(p.containerPort),
           rawNumber: p.containerPort,
-          protocol: asString(p.protocol) ?? 'TCP',
+          protocol: asString(p.protocol) || 'TCP',
           rawProtocol: p.protocol,
           hostPort: p.hostPort,
         });
@@ -459,9 +466,13 @@ function addControllerLabels(pod: PodTemplate, r: Resource, kind: WorkloadKind):
       break;
     case 'StatefulSet': {
       // Without an explicit replica count (an autoscaler may own it) any ordinal is possible.
+      // Ordinals run from spec.ordinals.start (default 0) for spec.replicas pods.
       const replicas = asInt(spec?.replicas);
-      const ordinal = (v: string) => /^(0|[1-9][0-9]*)$/.test(v) && (replicas === undefined || Number(v) < replicas);
-      const range = replicas === undefined ? '<n>' : replicas <= 1 ? '0' : `<0..${replicas - 1}>`;
+      const start = Math.max(0, asInt(asMap(spec?.ordinals)?.start) ?? 0);
+      const ordinal = (v: string) =>
+        /^(0|[1-9][0-9]*)$/.test(v) && Number(v) >= start && (replicas === undefined || Number(v) < start + replicas);
+      const range =
+        replicas === undefined ? (start ? `<${start}..>` : '<n>') : replicas <= 1 ? String(start) : `<${start}..${start + replicas - 1}>`;
       const prefix = `${r.name}-`;
       pod.dynamicLabels.set('statefulset.kubernetes.io/pod-name', {
         describe: `${prefix}${range}`,

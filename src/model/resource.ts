@@ -43,6 +43,8 @@ export class Resource {
   readonly name: string;
   /** The name is only a `generateName` prefix: the API server makes each object unique. */
   readonly generatedName: boolean;
+  /** A later object in the input has the same group, kind, namespace and name (it wins when applied). */
+  superseded = false;
   /** Defaulted namespace; null for cluster-scoped kinds. */
   namespace: string | null;
   readonly labels: Map<string, string>;
@@ -99,6 +101,11 @@ export class Resource {
     if (meta && 'generateName' in meta) return this.at('metadata', 'generateName');
     if ('kind' in this.raw) return this.at('kind');
     return this.at();
+  }
+
+  /** Identity after namespace defaulting: group, kind, namespace and name. */
+  get key(): string {
+    return `${this.group}\u0000${this.kind}\u0000${this.namespace ?? ''}\u0000${this.name}`;
   }
 
   ref(): ObjectRef {
