@@ -35,10 +35,9 @@ export default defineRule(
           if (typeof cp.hostPort === 'number' && Number.isInteger(cp.hostPort) && (cp.hostPort < 0 || cp.hostPort > 65535)) {
             report('hostPort', `hostPort ${cp.hostPort} is out of range 1-65535`);
           }
-          // An empty or null protocol is unset: the API server defaults it to TCP.
-          const unsetProtocol = cp.rawProtocol === undefined || cp.rawProtocol === null || cp.rawProtocol === '';
-          const protocol = unsetProtocol ? 'TCP' : cp.protocol;
-          if (!unsetProtocol && !(PROTOCOLS as readonly unknown[]).includes(cp.rawProtocol)) {
+          // Omitted, null and "" are all defaulted to TCP by the API server.
+          const protocolSet = cp.rawProtocol !== undefined && cp.rawProtocol !== null && cp.rawProtocol !== '';
+          if (protocolSet && !(PROTOCOLS as readonly unknown[]).includes(cp.rawProtocol)) {
             report('protocol', `protocol ${q(cp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
           }
           if (cp.name !== undefined) {
@@ -59,7 +58,7 @@ export default defineRule(
           }
           // hostNetwork pods clash too: their containers share the node's network namespace.
           if (cp.number !== undefined) {
-            const key = `${cp.number}/${protocol}`;
+            const key = `${cp.number}/${cp.protocol}`;
             const prev = numbers.get(key);
             if (prev) {
               report(

@@ -1,20 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
-import { asMap, isMap } from '../src/model/resource.js';
-import type { Resource } from '../src/model/resource.js';
+import { resolveRange } from '../src/load/source.js';
 import { validateStructure } from '../src/model/schema.js';
-
-/** A copy without null map entries: the API server reads `field: null` (or `field:`) as an omitted field. */
-function withoutNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutNulls);
-  if (!isMap(v)) return v;
-  return Object.fromEntries(
-    Object.entries(v)
-      .filter(([, x]) => x !== null)
-      .map(([k, x]) => [k, withoutNulls(x)]),
-  );
-}
-
-const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 
 export default defineRule(
   {
@@ -28,9 +14,7 @@ export default defineRule(
       ctx.report({ at: { doc: n.doc, path: n.path }, message: n.reason });
     }
     for (const r of ctx.model.resources) {
-      // A field that is there with the wrong type is reported by the type check below, not as missing.
-      const meta = asMap(r.raw.metadata);
-      const missing = r.missingIdentity().filter((f) => !present(f === 'metadata.name' ? meta?.name : r.raw[f]));
+      const missing = r.missingIdentity();
       if (missing.length) {
         const what = missing.length === 1 ? `field ${missing[0]}` : `fields ${missing.join(', ')}`;
         ctx.report({
@@ -39,8 +23,11 @@ export default defineRule(
           message: `not a valid Kubernetes object: missing ${what}`,
         });
       }
-      const typed = Object.create(r, { raw: { value: withoutNulls(r.raw) } }) as Resource;
-      for (const p of validateStructure(typed)) {
+      const source = (path: readonly (string | number)[]) => {
+        const [start, end] = resolveRange(r.at(...path));
+        return r.file.text.slice(start, end);
+      };
+      for (const p of validateStructure(r, source)) {
         ctx.report({ at: p.key ? r.keyAt(...p.path) : r.at(...p.path), object: r, message: `${r.displayShort}: ${p.message}` });
       }
     }

@@ -25,7 +25,8 @@ export default defineRule(
         continue;
       }
       if (cs.empty) {
-        if (pod.selectorRequired || pod.workloadKind === 'Job') {
+        // A Job accepts an empty selector: the API server adds its generated controller-uid label.
+        if (pod.selectorRequired) {
           ctx.report({
             at: w.at(...cs.path),
             object: w,

@@ -70,13 +70,18 @@ export class Resource {
     this.annotations = stringMap(meta?.annotations);
   }
 
-  /** Identity fields the object lacks: apiVersion, kind, metadata, metadata.name. */
+  /**
+   * Identity fields the object lacks: apiVersion, kind, metadata, metadata.name (or generateName).
+   * A field that is present with a wrong type is not missing: the structure check reports its type.
+   */
   missingIdentity(): string[] {
+    const present = (v: unknown) => v !== undefined && v !== null && v !== '';
     const missing: string[] = [];
-    if (!this.apiVersion) missing.push('apiVersion');
-    if (!this.kind) missing.push('kind');
-    if (!isMap(this.raw.metadata)) missing.push('metadata');
-    else if (!this.name) missing.push('metadata.name');
+    if (!present(this.raw.apiVersion)) missing.push('apiVersion');
+    if (!present(this.raw.kind)) missing.push('kind');
+    const meta = this.raw.metadata;
+    if (!present(meta)) missing.push('metadata');
+    else if (isMap(meta) && !present(meta.name) && !present(meta.generateName)) missing.push('metadata.name');
     return missing;
   }
 

@@ -224,14 +224,31 @@ export interface StructureProblem {
   message: string;
 }
 
-/** Type problems of one object's analysed fields. */
-export function validateStructure(r: Resource): StructureProblem[] {
+/** A copy without null map entries: the API server reads `field: null` (or `field:`) as omitted. */
+function withoutNulls(v: unknown, depth = 0): unknown {
+  if (depth > 200) return v;
+  if (Array.isArray(v)) return v.map((x) => withoutNulls(x, depth + 1));
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) continue;
+    Object.defineProperty(out, k, { value: withoutNulls(x, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * Type problems of one object's analysed fields. `source` gives the source text at a path, so a
+ * message can quote what the user wrote (`1.10`) rather than what it parsed to (`1.1`).
+ */
+export function validateStructure(r: Resource, source?: (path: Path) => string | undefined): StructureProblem[] {
   const validate = validatorFor(schemaKey(r));
-  if (validate(r.raw)) return [];
+  const data = withoutNulls(r.raw);
+  if (validate(data)) return [];
   const out: StructureProblem[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const p = toProblem(e, r.raw);
+    const p = toProblem(e, data, source);
     const id = `${p.path.join('\u0000')}|${p.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
@@ -287,7 +304,7 @@ const TYPE_NAMES: Record<string, string> = {
   number: 'a number',
 };
 
-function toProblem(e: ErrorObject, raw: unknown): StructureProblem {
+function toProblem(e: ErrorObject, raw: unknown, source?: (path: Path) => string | undefined): StructureProblem {
   const path = pointerToPath(e.instancePath);
   const where = formatPath(path);
   switch (e.keyword) {
@@ -296,8 +313,13 @@ function toProblem(e: ErrorObject, raw: unknown): StructureProblem {
       const expected = want.map((t) => TYPE_NAMES[t] ?? t).join(' or ');
       let hint = '';
       const v = valueAt(raw, path);
-      if (want.includes('string') && (typeof v === 'number' || typeof v === 'boolean')) hint = ' (quote it)';
-      return { path, key: false, message: `${where} must be ${expected}, not ${describeValue(v)}${hint}` };
+      let got = describeValue(v);
+      if (typeof v === 'number' || typeof v === 'boolean') {
+        const text = source?.(path)?.trim();
+        if (text && text.length <= 40 && !/[\n\r]/.test(text)) got = `the ${typeof v === 'boolean' ? 'boolean' : 'number'} ${text}`;
+        if (want.includes('string')) hint = ` (quote it: "${text ?? String(v)}")`;
+      }
+      return { path, key: false, message: `${where} must be ${expected}, not ${got}${hint}` };
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((a) => JSON.stringify(a)).join(', ');
