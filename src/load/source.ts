@@ -97,7 +97,10 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
         dropped++;
         continue;
       }
-      last = { message, range: [e.pos[0], e.pos[1]], code: e.code };
+      // An error at the very end (an unclosed quote or bracket) points at the last character.
+      const end = file.text.length;
+      const start = Math.min(e.pos[0], Math.max(0, end - 1));
+      last = { message, range: [start, Math.max(start, Math.min(e.pos[1], end))], code: e.code };
       file.problems.push(last);
     }
     if (doc.contents === null) return; // empty document
@@ -178,9 +181,7 @@ function contentEnd(doc: Document.Parsed, node: Node, depth = 0): number {
   const range = node.range as [number, number, number];
   if (depth < 64 && (isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
     const last = node.items[node.items.length - 1] as unknown;
-    let tail: Node | null = null;
-    if (isPair(last)) tail = ((last.value as Node | null) ?? (last.key as Node | null)) || null;
-    else tail = last as Node;
+    const tail: Node | null = isPair(last) ? ((last.value as Node | null) ?? (last.key as Node | null)) : (last as Node);
     if (tail && tail.range) return Math.min(range[1], contentEnd(doc, tail, depth + 1));
   }
   return range[1];
