@@ -224,6 +224,17 @@ export interface StructureProblem {
   message: string;
 }
 
+function hasNullEntry(v: unknown, depth = 0): boolean {
+  if (depth > 200 || typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) return v.some((x) => hasNullEntry(x, depth + 1));
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const x = (v as Record<string, unknown>)[k];
+    if (x === null || hasNullEntry(x, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** A copy without null map entries: the API server reads `field: null` (or `field:`) as omitted. */
 function withoutNulls(v: unknown, depth = 0): unknown {
   if (depth > 200) return v;
@@ -243,7 +254,7 @@ function withoutNulls(v: unknown, depth = 0): unknown {
  */
 export function validateStructure(r: Resource, source?: (path: Path) => string | undefined): StructureProblem[] {
   const validate = validatorFor(schemaKey(r));
-  const data = withoutNulls(r.raw);
+  const data = hasNullEntry(r.raw) ? withoutNulls(r.raw) : r.raw;
   if (validate(data)) return [];
   const out: StructureProblem[] = [];
   const seen = new Set<string>();
