@@ -204,6 +204,23 @@ describe('inputs', () => {
     assert.equal(r.status, 0, r.stdout);
     assert.equal(json(r).summary.files, 1);
   });
+
+  it('leaves out Helm chart templates and tool configs such as kustomization.yaml', () => {
+    const dir = tmp({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
+      'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deploy.yaml]\n',
+      'base/deploy.yaml': DEPLOY,
+    });
+    const r = run(['-f', 'json', '.'], { cwd: dir });
+    assert.equal(r.status, 0, r.stdout);
+    assert.deepEqual(json(r).findings, []);
+    assert.equal(json(r).summary.objects, 1);
+    assert.match(r.stderr, /skipping Helm chart chart: render it first/);
+    // Named explicitly, a template is linted (and its template syntax reported).
+    const explicit = run(['-f', 'json', 'chart/templates/svc.yaml'], { cwd: dir });
+    assert.equal(explicit.status, 1);
+  });
 });
 
 describe('config and suppressions', () => {

@@ -7,7 +7,7 @@ import type { Config } from '../engine/config.js';
 import { lint } from '../engine/runner.js';
 import type { RuleMeta, SeveritySetting } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
-import { decode, discover } from '../load/discover.js';
+import { decode, discover, displayPath } from '../load/discover.js';
 import { loadFiles, loadText } from '../load/load.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { resolveColor } from './color.js';
@@ -163,6 +163,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     ignore: [...(config?.ignorePatterns ?? []), ...(opts['ignore-pattern'] ?? [])],
     gitignore: !opts['no-gitignore'],
   });
+  for (const chart of discovered.skippedCharts) {
+    io.stderr.write(
+      `kube-netlint: skipping Helm chart ${displayPath(chart, io.cwd)}: render it first (helm template ${displayPath(chart, io.cwd)} | kube-netlint -)\n`,
+    );
+  }
   if (discovered.unmatched.length) {
     throw new UsageError(`no files matching ${discovered.unmatched.map((u) => `"${u}"`).join(', ')} were found`);
   }

@@ -23,6 +23,8 @@ export interface DiscoverResult {
   stdin: boolean;
   /** Patterns or paths that matched nothing. */
   unmatched: string[];
+  /** Helm chart folders a directory walk left out (their templates need rendering first). */
+  skippedCharts: string[];
 }
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
@@ -97,8 +99,22 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     else if (!expanded) prev.expanded = false;
   }
 
+  // A Helm chart's templates are Go templates, not YAML: when a directory walk reaches a chart
+  // (a folder with Chart.yaml), its files are left out unless named explicitly.
+  const charts = [...seen.values()]
+    .filter((f) => f.expanded && path.basename(f.absPath) === 'Chart.yaml')
+    .map((f) => path.dirname(f.absPath) + path.sep);
+  const skippedCharts = new Set<string>();
+  for (const [key, f] of seen) {
+    if (!f.expanded) continue;
+    const chart = charts.find((c) => f.absPath.startsWith(c));
+    if (chart) {
+      seen.delete(key);
+      skippedCharts.add(chart.slice(0, -1));
+    }
+  }
   const files = [...seen.values()].sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-  return { files, stdin, unmatched };
+  return { files, stdin, unmatched, skippedCharts: [...skippedCharts].sort() };
 }
 
 function escapeGlob(p: string): string {

@@ -124,3 +124,31 @@ export function isDnsLabel(s: string): boolean {
 export function isDnsSubdomain(s: string): boolean {
   return s.length > 0 && s.length <= 253 && s.split('.').every(isDnsLabel);
 }
+
+/**
+ * Configuration files of tools that share the Kubernetes object shape but are never applied to a
+ * cluster (kustomization.yaml, kind and kubeadm configs, KRM function configs, Skaffold): they are
+ * not objects of the cluster slice.
+ */
+export function isToolConfig(apiVersion: string): boolean {
+  if (apiVersion.startsWith('skaffold/')) return true;
+  const slash = apiVersion.lastIndexOf('/');
+  if (slash < 0) return false;
+  const group = apiVersion.slice(0, slash);
+  return (
+    group === 'config.k8s.io' ||
+    group.endsWith('.config.k8s.io') ||
+    TOOL_CONFIG_GROUPS.has(group)
+  );
+}
+
+const TOOL_CONFIG_GROUPS = new Set([
+  'config.kubernetes.io',
+  'kpt.dev',
+  'fn.kpt.dev',
+  'kind.x-k8s.io',
+  'k3d.io',
+  'kubeadm.k8s.io',
+  'kubescheduler.config.k8s.io',
+  'ctlptl.dev',
+]);

@@ -1,5 +1,5 @@
 import type { Loc, ManifestDocument, Path, SourceFile } from '../load/source.js';
-import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, workloadKind } from './kinds.js';
+import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, isToolConfig, workloadKind } from './kinds.js';
 import type { WorkloadKind } from './kinds.js';
 import {
   Resource,
@@ -272,6 +272,8 @@ export class Model {
   /** Services that a service-mesh TrafficSplit uses as its apex (`namespace/name` → the split). */
   readonly trafficSplitApex = new Map<string, Resource>();
   readonly namespaces = new Map<string, NamespaceInfo>();
+  /** Tool configuration documents (kustomization.yaml, kind/kubeadm configs, …): not linted. */
+  readonly toolConfigs: { doc: ManifestDocument; path: Path }[] = [];
   /** Documents that are not Kubernetes objects at all. */
   readonly nonObjects: { doc: ManifestDocument; path: Path; reason: string }[] = [];
   /** Kinds a CustomResourceDefinition in the input declares cluster-scoped (`group/Kind`). */
@@ -329,6 +331,10 @@ function collect(model: Model, doc: ManifestDocument, value: unknown, path: Path
   const kind = asString(value.kind);
   if (kind && kind.endsWith('List') && Array.isArray(value.items) && depth < 4) {
     value.items.forEach((item, i) => collect(model, doc, item, [...path, 'items', i], depth + 1));
+    return;
+  }
+  if (typeof value.apiVersion === 'string' && isToolConfig(value.apiVersion)) {
+    model.toolConfigs.push({ doc, path });
     return;
   }
   model.resources.push(new Resource(doc, path, value));
