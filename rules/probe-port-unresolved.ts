@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/engine/text.js';
 
 export default defineRule(
   {
@@ -20,7 +20,10 @@ export default defineRule(
           let hint = names.length ? `; it defines ${list(names, 4)}` : '; it defines no named ports';
           if (others.length) hint += `; container ${others[0]} defines ${q(name)}, but probes only see their own container's ports`;
           if (/^\d+$/.test(name)) hint += '; a quoted number is a port name, write it without quotes';
+          const fix = closest(name, c.ports.map((p) => p.name).filter((n): n is string => !!n));
+          if (fix) hint += `; did you mean ${q(fix)}?`;
           ctx.report({
+            suggestions: fix ? [{ title: `Change the probe port to "${fix}"`, at: pod.workload.at(...probe.portPath), replacement: fix }] : [],
             at: pod.workload.at(...probe.portPath),
             object: pod.workload,
             message: `${pod.workload.displayShort}, container ${q(c.name)}: ${probe.type}.${probe.handler}.port ${q(name)} is not a port name of this container${hint}`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import type { RelatedReport } from '../src/engine/types.js';
+import type { RelatedReport, SuggestionReport } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/engine/text.js';
 import { selectorFromMap } from '../src/model/selector.js';
 
@@ -45,6 +45,7 @@ export default defineRule(
       }
 
       const related: RelatedReport[] = [];
+      const suggestions: SuggestionReport[] = [];
       const hints: string[] = [];
       let at = res.keyAt('spec', 'selector');
       const near = ctx.graph.nearMisses(svc.namespace, svc.selector);
@@ -55,7 +56,14 @@ export default defineRule(
         );
         hints.push(`closest: ${best.pod.display} ${list(diffs, 3)}`);
         related.push({ at: best.pod.labelsLoc, message: `pod labels of ${best.pod.display}` });
-        if (best.differences.length === 1) at = res.at('spec', 'selector', best.differences[0].key);
+        if (best.differences.length === 1) {
+          const d = best.differences[0];
+          at = res.at('spec', 'selector', d.key);
+          // Only one candidate with one differing fixed label: replacing the value is unambiguous.
+          if (near.length === 1 && best.pod.labels.get(d.key) === d.actual && d.actual !== undefined) {
+            suggestions.push({ title: `Select ${d.key}=${d.actual} (the labels of ${best.pod.display})`, at, replacement: d.actual });
+          }
+        }
       }
       const elsewhere = ctx.graph.otherNamespacesMatching(svc.namespace, sel);
       if (elsewhere.length > 0) {
@@ -71,6 +79,7 @@ export default defineRule(
         object: res,
         message: `${res.displayShort} selects ${selText} but no pod in namespace ${q(svc.namespace)} has these labels${tail}`,
         related,
+        suggestions,
       });
     }
   },

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/engine/text.js';
 import { PROTOCOLS } from '../src/model/kinds.js';
 import type { PodTemplate } from '../src/model/model.js';
 
@@ -44,10 +44,16 @@ export default defineRule(
           const ok = pods.filter((p) => !failing.includes(p));
           message = `${port} of ${svc.res.displayShort} is defined by ${list(ok.map((p) => p.display), 3)} but not by ${list(failing.map((p) => p.display), 3)}; traffic to those pods goes nowhere`;
         }
+        // A misspelt name that every selected pod defines under one spelling can be fixed in place.
+        const common = pods
+          .map((pod) => new Set([...pod.servingPorts()].filter((cp) => cp.protocol === sp.protocol && cp.name).map((cp) => cp.name as string)))
+          .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+        const fix = missing.length === pods.length ? closest(name, common) : undefined;
         ctx.report({
           at: svc.targetLoc(sp),
           object: svc.res,
-          message,
+          message: fix ? `${message}; did you mean ${q(fix)}?` : message,
+          suggestions: fix ? [{ title: `Change targetPort to "${fix}"`, at: svc.targetLoc(sp), replacement: fix }] : [],
           related: failing.slice(0, 5).map((pod) => ({
             at: pod.containers.length ? pod.workload.at(...pod.containers[0].path, 'name') : pod.labelsLoc,
             message: `${pod.display} has no port ${q(name)}/${sp.protocol}`,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Graph, editDistance } from '../src/graph/graph.js';
+import { Graph } from '../src/graph/graph.js';
+import { editDistance } from '../src/engine/text.js';
 import { LabelIndex } from '../src/graph/label-index.js';
 import type { IndexedLabels } from '../src/graph/label-index.js';
 import { loadText } from '../src/load/load.js';

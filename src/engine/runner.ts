@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Graph } from '../graph/graph.js';
 import { resolveRange } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
@@ -54,6 +55,8 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
         const object = r.object ?? null;
         const doc = isRaw(r.at) ? undefined : r.at.doc;
         all.push({
+          fingerprint: fingerprint(rule.meta.id, r, file, range),
+          suggestions: (r.suggestions ?? []).map((sg) => ({ title: sg.title, replacement: sg.replacement, ...locate(sg.at) })),
           ruleId: rule.meta.id,
           // A rule may lower its own severity for one finding (e.g. to info), never raise it.
           severity: r.severity && rank(r.severity) < rank(severity) ? r.severity : severity,
@@ -81,7 +84,37 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
+  numberOccurrences([...findings, ...suppressed].sort(compareFindings));
   return { model, graph, findings, suppressed, internalErrors };
+}
+
+/**
+ * A stable identity for a finding. Objects are named by kind/namespace/name and nodes by their
+ * path, so moving an object within its file, or editing other objects, keeps the fingerprint.
+ * The message is left out (it may name other objects); findings that share a fingerprint get an
+ * occurrence number.
+ * Parse errors have no object: they use the text of the reported line instead of its number.
+ */
+function fingerprint(ruleId: string, r: Report, file: SourceFile, range: [number, number]): string {
+  const parts = [ruleId, file.path];
+  if (!isRaw(r.at)) {
+    parts.push(r.object ? `${r.object.apiVersion}|${r.object.kind}|${r.object.namespace ?? ''}|${r.object.name}` : `doc${r.at.doc.index}`);
+    parts.push(r.at.path.join('/'), r.at.key ? 'key' : 'value');
+  } else {
+    const lineStart = file.text.lastIndexOf('\n', range[0] - 1) + 1;
+    const lineEnd = file.text.indexOf('\n', range[0]);
+    parts.push(file.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim());
+  }
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+function numberOccurrences(list: Finding[]): void {
+  const seen = new Map<string, number>();
+  for (const f of list) {
+    const n = seen.get(f.fingerprint) ?? 0;
+    seen.set(f.fingerprint, n + 1);
+    if (n > 0) f.fingerprint = `${f.fingerprint}:${n}`;
+  }
 }
 
 function rank(s: Severity): number {

@@ -32,6 +32,13 @@ export interface RelatedReport {
   message: string;
 }
 
+/** An edit that would fix the finding: replace the text at `at` (editors offer it as a code action). */
+export interface SuggestionReport {
+  title: string;
+  at: AnyLoc;
+  replacement: string;
+}
+
 export interface Report {
   /** Where the problem is: a model node (resolved to its source range by the engine). */
   at: AnyLoc;
@@ -41,6 +48,8 @@ export interface Report {
   related?: RelatedReport[];
   /** Overrides the configured severity for this finding only (e.g. a downgrade to info). */
   severity?: Severity;
+  /** Unambiguous fixes (at most a few), offered by editors as code actions. */
+  suggestions?: SuggestionReport[];
 }
 
 export interface Settings {
@@ -83,6 +92,20 @@ export interface Finding {
   /** Helm template the document came from (`# Source:` comment). */
   template?: string;
   suppressed?: Suppression;
+  suggestions: Suggestion[];
+  /**
+   * Identity of the finding that survives unrelated edits (no line numbers): rule, file, object,
+   * the logical path of the reported node and the message. Used for SARIF partialFingerprints and
+   * baselines.
+   */
+  fingerprint: string;
+}
+
+export interface Suggestion {
+  title: string;
+  file: SourceFile;
+  range: [number, number];
+  replacement: string;
 }
 
 export const DOCS_BASE = 'https://github.com/kube-netlint/kube-netlint/blob/main/docs/rules/';

@@ -1,4 +1,5 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
+import { editDistance } from '../engine/text.js';
 import { LabelIndex } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
 import { labelledMap, selectorFromMap } from '../model/selector.js';
@@ -148,17 +149,3 @@ export class Graph {
 
 export type { Labelled };
 
-/** Levenshtein distance, bounded for long strings (label values are at most 63 characters). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length > 256 || b.length > 256) return Math.max(a.length, b.length);
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
