@@ -1,13 +1,21 @@
 import type { Rule } from '../src/engine/types.js';
 import containerPortInvalid from './container-port-invalid.js';
 import duplicateObject from './duplicate-object.js';
+import ingressBackendMissing from './ingress-backend-missing.js';
+import ingressBackendUnreachable from './ingress-backend-unreachable.js';
+import ingressClassMissing from './ingress-class-missing.js';
+import ingressPathConflict from './ingress-path-conflict.js';
+import ingressPathInvalid from './ingress-path-invalid.js';
+import ingressTlsSecretMissing from './ingress-tls-secret-missing.js';
 import manifestStructure from './manifest-structure.js';
 import probePortUnresolved from './probe-port-unresolved.js';
+import routeBackendMissing from './route-backend-missing.js';
 import serviceExternalNameInvalid from './service-external-name-invalid.js';
 import serviceNodePortConflict from './service-node-port-conflict.js';
 import serviceNodePortRange from './service-node-port-range.js';
 import serviceNodePortType from './service-node-port-type.js';
 import servicePortInvalid from './service-port-invalid.js';
+import serviceReferenceUnresolved from './service-reference-unresolved.js';
 import serviceSelectorNoPods from './service-selector-no-pods.js';
 import serviceTargetPortUndeclared from './service-target-port-undeclared.js';
 import serviceTargetPortUnresolved from './service-target-port-unresolved.js';
@@ -30,6 +38,14 @@ export const RULES: readonly Rule[] = [
   workloadSelectorMismatch,
   containerPortInvalid,
   probePortUnresolved,
+  ingressBackendMissing,
+  ingressBackendUnreachable,
+  ingressPathInvalid,
+  ingressPathConflict,
+  ingressTlsSecretMissing,
+  ingressClassMissing,
+  routeBackendMissing,
+  serviceReferenceUnresolved,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

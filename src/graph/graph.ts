@@ -1,4 +1,7 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
+import type { IngressBackend, PortRef, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
+import { findReferences } from './references.js';
+import type { ServiceReference } from './references.js';
 import { editDistance } from '../engine/text.js';
 import { LabelIndex } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
@@ -24,6 +27,11 @@ export type TargetResolution =
   /** The name and protocol match but the containerPort is not a valid integer. */
   | { status: 'malformed'; port: ContainerPort };
 
+export type BackendResolution =
+  | { status: 'ok'; service: Service; servicePort: ServicePort }
+  | { status: 'no-service' | 'not-a-service' | 'not-granted' }
+  | { status: 'no-port'; service: Service };
+
 /** Indexes and edges over the model: label index, Service → pods, port resolution. */
 export class Graph {
   readonly pods = new LabelIndex<PodTemplate>();
@@ -31,6 +39,8 @@ export class Graph {
   private readonly servicesByKey = new Map<string, Service>();
   private readonly endpointsByService = new Map<string, EndpointsInfo[]>();
   private readonly serviceTargets = new Map<Service, PodTemplate[]>();
+  /** Service references of workloads (env, args, command, ConfigMaps). */
+  readonly references: ServiceReference[];
 
   constructor(readonly model: Model) {
     // Of several definitions of one object, the last one is what the cluster ends up with.
@@ -48,6 +58,53 @@ export class Graph {
       if (list) list.push(ep);
       else this.endpointsByService.set(key, [ep]);
     }
+    this.references = findReferences(model, (ns, name) => this.service(ns, name));
+    for (const ref of this.references) {
+      // A headless Service hands out pod addresses: any port the pods serve is reachable.
+      if (ref.service?.headless && ref.port !== undefined && !ref.servicePort) {
+        const pods = this.podsOf(ref.service);
+        const declared = pods.flatMap((p) => [...p.servingPorts()]);
+        if (declared.length > 0 && !declared.some((cp) => cp.number === ref.port)) ref.problem = 'no-port';
+      }
+    }
+  }
+
+  /** The Service port an Ingress or route names: by `port` number (not targetPort) or by name. */
+  servicePortFor(svc: Service, ref: { number?: number; name?: string }): ServicePort | undefined {
+    if (ref.number !== undefined) return svc.ports.find((p) => p.port === ref.number && p.protocol === 'TCP');
+    if (ref.name !== undefined && ref.name !== '') return svc.ports.find((p) => p.name === ref.name);
+    return undefined;
+  }
+
+  /** Follow an Ingress backend to its Service and Service port. */
+  ingressBackend(b: IngressBackend): BackendResolution {
+    if (b.kind !== 'service' || !b.serviceName) return { status: 'not-a-service' };
+    const svc = this.service(b.ingress.namespace, b.serviceName);
+    if (!svc) return { status: 'no-service' };
+    if (!b.port) return { status: 'no-port', service: svc };
+    const sp = this.servicePortFor(svc, b.port);
+    return sp ? { status: 'ok', service: svc, servicePort: sp } : { status: 'no-port', service: svc };
+  }
+
+  /** A Gateway API backendRef to a Service: exists, allowed across namespaces, port exists. */
+  routeBackend(ref: RouteBackendRef): BackendResolution & { grant?: ReferenceGrantInfo } {
+    if ((ref.group !== '' && ref.group !== 'core') || ref.kind !== 'Service' || !ref.name) return { status: 'not-a-service' };
+    const routeNs = ref.route.res.namespace ?? '';
+    let grant: ReferenceGrantInfo | undefined;
+    if (ref.namespace !== routeNs) {
+      grant = this.model.referenceGrants.find(
+        (g) =>
+          g.res.namespace === ref.namespace &&
+          g.from.some((f) => f.group === 'gateway.networking.k8s.io' && f.kind === ref.route.kind && f.namespace === routeNs) &&
+          g.to.some((t) => (t.group === '' || t.group === 'core') && t.kind === 'Service' && (t.name === undefined || t.name === ref.name)),
+      );
+      if (!grant) return { status: 'not-granted' };
+    }
+    const svc = this.service(ref.namespace, ref.name);
+    if (!svc) return { status: 'no-service', grant };
+    if (ref.port === undefined) return { status: 'no-port', service: svc, grant };
+    const sp = this.servicePortFor(svc, { number: ref.port });
+    return sp ? { status: 'ok', service: svc, servicePort: sp, grant } : { status: 'no-port', service: svc, grant };
   }
 
   service(namespace: string, name: string): Service | undefined {

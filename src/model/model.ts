@@ -13,10 +13,13 @@ import {
   stringMap,
 } from './resource.js';
 import type { JsonMap } from './resource.js';
+import { DEFAULT_NAMESPACE } from './defaults.js';
+import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
+import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
 import { parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
-export const DEFAULT_NAMESPACE = 'default';
+export { DEFAULT_NAMESPACE } from './defaults.js';
 
 /** A label whose value the controller sets on each pod (known pattern or unknown value). */
 export interface DynamicLabel {
@@ -268,6 +271,14 @@ export class Model {
   readonly podTemplates: PodTemplate[] = [];
   readonly services: Service[] = [];
   readonly endpoints: EndpointsInfo[] = [];
+  readonly ingresses: Ingress[] = [];
+  readonly ingressClasses: IngressClassInfo[] = [];
+  readonly secrets: SecretInfo[] = [];
+  readonly configMaps: ConfigMapInfo[] = [];
+  readonly routes: RouteInfo[] = [];
+  readonly referenceGrants: ReferenceGrantInfo[] = [];
+  /** Secrets that cert-manager Certificates in the input will create (`namespace/name`). */
+  readonly certificateSecrets = new Map<string, Resource>();
   readonly operatorLabels: OperatorLabels[] = [];
   /** Services that a service-mesh TrafficSplit uses as its apex (`namespace/name` → the split). */
   readonly trafficSplitApex = new Map<string, Resource>();
@@ -362,6 +373,40 @@ function type(model: Model, r: Resource): void {
     for (const [k, v] of r.labels) ns.labels.set(k, v);
     ns.labels.set('kubernetes.io/metadata.name', r.name);
     return;
+  }
+  if ((r.group === 'networking.k8s.io' || r.group === 'extensions') && r.kind === 'Ingress') {
+    model.ingresses.push(new Ingress(r));
+    return;
+  }
+  if (r.group === 'networking.k8s.io' && r.kind === 'IngressClass') {
+    const spec = asMap(r.raw.spec);
+    model.ingressClasses.push({
+      res: r,
+      name: r.name,
+      controller: asString(spec?.controller),
+      isDefault: r.annotations.get('ingressclass.kubernetes.io/is-default-class') === 'true',
+    });
+    return;
+  }
+  if (r.group === '' && r.kind === 'Secret') {
+    model.secrets.push({ res: r, type: asString(r.raw.type) ?? 'Opaque' });
+    return;
+  }
+  if (r.group === '' && r.kind === 'ConfigMap') {
+    model.configMaps.push(configMapFrom(r));
+    return;
+  }
+  if (r.group === GATEWAY_GROUP && (r.kind === 'HTTPRoute' || r.kind === 'GRPCRoute')) {
+    model.routes.push(routeFrom(r, r.kind));
+    return;
+  }
+  if (r.group === GATEWAY_GROUP && r.kind === 'ReferenceGrant') {
+    model.referenceGrants.push(referenceGrantFrom(r));
+    return;
+  }
+  if (r.group === 'cert-manager.io' && r.kind === 'Certificate') {
+    const secretName = asString(asMap(r.raw.spec)?.secretName);
+    if (secretName && r.namespace) model.certificateSecrets.set(`${r.namespace}/${secretName}`, r);
   }
   if (r.group === '' && r.kind === 'Endpoints') {
     model.endpoints.push({ res: r, serviceName: r.name });

@@ -1,0 +1,65 @@
+import { defineRule } from '../src/engine/types.js';
+import { closest, list, q } from '../src/engine/text.js';
+import { describeIngressBackend, legacyNote } from '../src/model/network.js';
+
+export default defineRule(
+  {
+    id: 'ingress-backend-missing',
+    severity: 'error',
+    description:
+      "An Ingress backend names a Service that is not in the Ingress's namespace, or a port that the Service does not have (port.number is compared with the Service port, not its targetPort).",
+  },
+  (ctx) => {
+    for (const ing of ctx.model.ingresses) {
+      for (const b of ing.backends) {
+        if (b.kind !== 'service') continue;
+        const r = ctx.graph.ingressBackend(b);
+        const where = describeIngressBackend(b);
+        if (r.status === 'no-service' || (r.status === 'not-a-service' && !b.serviceName)) {
+          if (!b.serviceName) {
+            ctx.report({ at: ing.at(...b.path), object: ing.res, message: `${where} of ${ing.res.displayShort} names no Service${legacyNote(ing)}` });
+            continue;
+          }
+          const names = ctx.model.services.filter((s) => s.namespace === ing.namespace).map((s) => s.name);
+          const fix = closest(b.serviceName, names);
+          const elsewhere = ctx.model.services.find((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+          let hint = fix ? `; did you mean ${q(fix)}?` : '';
+          if (elsewhere) hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
+          ctx.report({
+            at: ing.at(...(b.serviceNamePath ?? b.path)),
+            object: ing.res,
+            message: `${where} of ${ing.res.displayShort}: Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}${hint}${legacyNote(ing)}`,
+            related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: `${elsewhere.res.display}` }] : [],
+            suggestions: fix && b.serviceNamePath ? [{ title: `Change the backend Service to "${fix}"`, at: ing.at(...b.serviceNamePath), replacement: fix }] : [],
+          });
+          continue;
+        }
+        if (r.status !== 'no-port') continue;
+        const svc = r.service;
+        const ports = svc.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port)));
+        const avail = ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports';
+        let detail: string;
+        if (!b.port) detail = 'the backend names no port';
+        else if (b.port.number !== undefined) {
+          const byTarget = svc.ports.find((p) => p.target?.kind === 'number' && p.target.value === b.port?.number && !p.targetDefaulted);
+          detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
+          if (byTarget) detail += ` (${b.port.number} is the targetPort of its port ${byTarget.port}; an Ingress names the Service port)`;
+        } else {
+          const named = svc.ports.some((p) => p.name);
+          detail = `Service ${q(svc.name)} has no port named ${q(b.port.name ?? '')}${named ? '' : ' (its ports have no names; use port.number)'}`;
+        }
+        const fix =
+          b.port?.name !== undefined
+            ? closest(b.port.name, svc.ports.map((p) => p.name).filter((n): n is string => !!n))
+            : undefined;
+        ctx.report({
+          at: ing.at(...(b.port?.path ?? b.path)),
+          object: ing.res,
+          message: `${where} of ${ing.res.displayShort}: ${detail}${avail}${legacyNote(ing)}`,
+          related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
+          suggestions: fix && b.port ? [{ title: `Change the port name to "${fix}"`, at: ing.at(...b.port.path), replacement: fix }] : [],
+        });
+      }
+    }
+  },
+);

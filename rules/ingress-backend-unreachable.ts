@@ -1,0 +1,51 @@
+import { defineRule } from '../src/engine/types.js';
+import { labelsText, list, q } from '../src/engine/text.js';
+import { describeIngressBackend, legacyNote } from '../src/model/network.js';
+
+export default defineRule(
+  {
+    id: 'ingress-backend-unreachable',
+    severity: 'error',
+    description:
+      "An Ingress backend's Service exists but reaches no pod: its selector matches no pods, or the target port it resolves to is not served by them.",
+  },
+  (ctx) => {
+    for (const ing of ctx.model.ingresses) {
+      for (const b of ing.backends) {
+        const r = ctx.graph.ingressBackend(b);
+        if (r.status !== 'ok') continue;
+        const { service: svc, servicePort: sp } = r;
+        // ExternalName and selector-less Services are backed by something we cannot see.
+        if (svc.type === 'ExternalName' || !svc.selector) continue;
+        const chain = `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(svc.name)} port ${sp.port}`;
+        const pods = ctx.graph.podsOf(svc);
+        if (pods.length === 0) {
+          ctx.report({
+            at: ing.at(...(b.serviceNamePath ?? b.path)),
+            object: ing.res,
+            message: `${chain} → no pods: no pod in namespace ${q(svc.namespace)} has labels ${labelsText(svc.selector)}${legacyNote(ing)}`,
+            related: [{ at: svc.res.keyAt('spec', 'selector'), message: `selector of ${svc.res.display}` }],
+          });
+          continue;
+        }
+        if (sp.target?.kind !== 'name') continue;
+        const name = sp.target.value;
+        const failing = pods.filter((p) => {
+          const t = ctx.graph.resolveTarget(sp, p);
+          return t?.status === 'missing-name' || t?.status === 'wrong-protocol';
+        });
+        if (failing.length === 0) continue;
+        const which = failing.length === pods.length ? 'no selected pod defines it' : `${list(failing.map((p) => p.display), 3)} do not define it`;
+        ctx.report({
+          at: ing.at(...(b.port?.path ?? b.path)),
+          object: ing.res,
+          message: `${chain} → targetPort ${q(name)}: ${which}${legacyNote(ing)}`,
+          related: [
+            { at: svc.targetLoc(sp), message: `targetPort of ${svc.res.display}` },
+            ...failing.slice(0, 3).map((p) => ({ at: p.labelsLoc, message: `pods of ${p.display}` })),
+          ],
+        });
+      }
+    }
+  },
+);

@@ -1,0 +1,47 @@
+import { defineRule } from '../src/engine/types.js';
+import { list, q } from '../src/engine/text.js';
+
+export default defineRule(
+  {
+    id: 'route-backend-missing',
+    severity: 'error',
+    description:
+      'An HTTPRoute or GRPCRoute backendRef names a Service or Service port that does not exist, or a Service in another namespace without a ReferenceGrant allowing it.',
+  },
+  (ctx) => {
+    const namespaces = ctx.model.namespaces;
+    for (const route of ctx.model.routes) {
+      for (const ref of route.backendRefs) {
+        const r = ctx.graph.routeBackend(ref);
+        const who = `${route.res.displayShort} backendRef ${q(ref.name ?? '')}`;
+        const at = route.res.at(...ref.path);
+        if (r.status === 'not-granted') {
+          ctx.report({
+            at: route.res.at(...ref.path, 'namespace'),
+            object: route.res,
+            message: `${who}: a reference to a Service in namespace ${q(ref.namespace)} needs a ReferenceGrant in that namespace allowing ${route.kind} from namespace ${q(route.res.namespace ?? '')}; without one the route is not accepted`,
+          });
+        } else if (r.status === 'no-service') {
+          // Only a namespace the input covers can tell that the Service does not exist.
+          if (!namespaces.has(ref.namespace)) continue;
+          ctx.report({
+            at: route.res.at(...ref.path, 'name'),
+            object: route.res,
+            message: `${who}: Service ${q(ref.name ?? '')} does not exist in namespace ${q(ref.namespace)}`,
+          });
+        } else if (r.status === 'no-port') {
+          const ports = r.service.ports.map((p) => String(p.port));
+          ctx.report({
+            at: ref.rawPort === undefined ? at : route.res.at(...ref.path, 'port'),
+            object: route.res,
+            message:
+              ref.rawPort === undefined
+                ? `${who}: a backendRef to a Service needs a port (the Service port, one of ${list(ports)})`
+                : `${who}: port ${String(ref.rawPort)} is not a port of Service ${q(r.service.name)}${ports.length ? ` (its ports are ${list(ports)})` : ''}`,
+            related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
+          });
+        }
+      }
+    }
+  },
+);

@@ -1,0 +1,60 @@
+import { defineRule } from '../src/engine/types.js';
+import type { RelatedReport } from '../src/engine/types.js';
+import { closest, list, q } from '../src/engine/text.js';
+import type { ServiceReference } from '../src/graph/references.js';
+
+export default defineRule(
+  {
+    id: 'service-reference-unresolved',
+    severity: 'error',
+    description:
+      'A workload refers to a Service by its cluster DNS name (in env values, ConfigMap values it reads, args or command) that does not exist, or to a port the Service does not have.',
+  },
+  (ctx) => {
+    // One finding per place and problem, even when several workloads read the same ConfigMap value.
+    const groups = new Map<string, ServiceReference[]>();
+    for (const ref of ctx.graph.references) {
+      if (!ref.problem) continue;
+      const key = `${ref.at.doc.file.path}\u0000${ref.at.path.join('/')}\u0000${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
+      const list = groups.get(key);
+      if (list) list.push(ref);
+      else groups.set(key, [ref]);
+    }
+    for (const refs of groups.values()) {
+      const ref = refs[0];
+      const w = ref.pod.workload;
+      const what = ref.envName ? `env ${ref.envName}` : ref.source;
+      const users = [...new Set(refs.map((r) => r.pod.display))];
+      const by = ref.via ? ` (read as ${what} by ${list(users, 3)})` : ` (${what} of container ${q(ref.container.name)})`;
+      const related: RelatedReport[] = ref.via
+        ? refs.slice(0, 5).map((r) => ({ at: r.via!.at, message: `${r.pod.display} reads ${r.via!.configMap.res.displayShort} key ${q(r.via!.key)}` }))
+        : [];
+      let message: string;
+      let fix: string | undefined;
+      if (ref.problem === 'no-service') {
+        const names = ctx.model.services.filter((s) => s.namespace === ref.namespace).map((s) => s.name);
+        fix = closest(ref.serviceName, names);
+        const elsewhere = ctx.model.services.find((s) => s.name === ref.serviceName && s.namespace !== ref.namespace);
+        message = `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which does not exist${by}`;
+        if (fix) message += `; did you mean ${q(fix)}?`;
+        if (elsewhere) {
+          message += `; a Service ${q(ref.serviceName)} exists in namespace ${q(elsewhere.namespace)} (use ${ref.serviceName}.${elsewhere.namespace})`;
+          related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
+        }
+      } else {
+        const svc = ref.service!;
+        const ports = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`);
+        const byTarget = svc.ports.find((p) => p.target?.kind === 'number' && p.target.value === ref.port && !p.targetDefaulted);
+        message = `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
+        if (byTarget) message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
+        related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
+      }
+      ctx.report({
+        at: ref.at,
+        object: ref.via ? ref.via.configMap.res : w,
+        message,
+        related,
+      });
+    }
+  },
+);
