@@ -1,5 +1,5 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
-import type { IngressBackend, PortRef, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
+import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
 import { findReferences } from './references.js';
 import type { ServiceReference } from './references.js';
 import { editDistance } from '../engine/text.js';
