@@ -36,14 +36,17 @@ export default defineRule(
         }
         if (r.status !== 'no-port') continue;
         const svc = r.service;
+        // Ports of an ExternalName Service are informational: controllers (ingress-nginx, Traefik)
+        // proxy to the external name on the backend's port number whether or not the Service lists it.
+        if (svc.type === 'ExternalName' && b.port?.number !== undefined) continue;
         const ports = svc.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port)));
         const avail = ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports';
         let detail: string;
         if (!b.port) detail = 'the backend names no port';
         else if (b.port.number !== undefined) {
-          const byTarget = svc.ports.find((p) => p.target?.kind === 'number' && p.target.value === b.port?.number && !p.targetDefaulted);
+          const behind = ctx.graph.servicePortBehind(svc, b.port.number);
           detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
-          if (byTarget) detail += ` (${b.port.number} is the targetPort of its port ${byTarget.port}; an Ingress names the Service port)`;
+          if (behind) detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
         } else {
           const named = svc.ports.some((p) => p.name);
           detail = `Service ${q(svc.name)} has no port named ${q(b.port.name ?? '')}${named ? '' : ' (its ports have no names; use port.number)'}`;

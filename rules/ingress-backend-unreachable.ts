@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/engine/text.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
+import { selectorFromMap } from '../src/model/selector.js';
 
 export default defineRule(
   {
@@ -20,6 +21,8 @@ export default defineRule(
         const chain = `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(svc.name)} port ${sp.port}`;
         const pods = ctx.graph.podsOf(svc);
         if (pods.length === 0) {
+          // Pods an operator creates from a custom resource's labels (service-selector-no-pods: info).
+          if (ctx.graph.operatorMatches(svc.namespace, selectorFromMap(svc.selector)).length > 0) continue;
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),
             object: ing.res,

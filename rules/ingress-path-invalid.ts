@@ -10,7 +10,7 @@ const BAD_SUFFIXES = ['/..', '/.'];
 
 function hostProblem(host: string): string | undefined {
   if (host.includes(':')) return 'must not contain a port or be an IPv6 address';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return 'must be a DNS name, not an IP address';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) && host.split('.').every((o) => Number(o) <= 255)) return 'must be a DNS name, not an IP address';
   const wildcard = host.startsWith('*.');
   const rest = wildcard ? host.slice(2) : host;
   if (rest.includes('*')) return 'may use a wildcard only as its whole first label ("*.example.com")';
@@ -31,6 +31,8 @@ export default defineRule(
       const report = (at: Report['at'], message: string) =>
         ctx.report({ at, object: ing.res, message: `${ing.res.displayShort}: ${message}${legacyNote(ing)}` });
       for (const h of ing.hosts) {
+        // An empty host is the same as no host: the rule matches every host.
+        if (h.host === '') continue;
         const problem = hostProblem(h.host);
         if (problem) report(ing.at(...h.path), `host ${q(h.host)} ${problem}`);
       }
@@ -42,9 +44,15 @@ export default defineRule(
           report(ing.at(...p.at, 'pathType'), `pathType ${q(p.rawPathType)} is not one of Exact, Prefix, ImplementationSpecific`);
           continue;
         }
-        if (p.pathType !== 'Exact' && p.pathType !== 'Prefix') continue;
         const path = p.path ?? '';
         const at = ing.at(...p.at, p.rawPath === undefined ? 'pathType' : 'path');
+        // ImplementationSpecific (also the default of the removed beta APIs): an empty path is
+        // allowed, any other must still be absolute; the controller interprets the rest.
+        if (p.pathType === 'ImplementationSpecific' || (ing.legacy && (p.rawPathType === undefined || p.rawPathType === null))) {
+          if (path !== '' && !path.startsWith('/')) report(at, `ImplementationSpecific path ${q(path)} must start with "/"`);
+          continue;
+        }
+        if (p.pathType !== 'Exact' && p.pathType !== 'Prefix') continue;
         if (!path.startsWith('/')) {
           report(at, `${p.pathType} path ${q(path)} must start with "/"`);
           continue;

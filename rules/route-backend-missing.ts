@@ -31,13 +31,15 @@ export default defineRule(
           });
         } else if (r.status === 'no-port') {
           const ports = r.service.ports.map((p) => String(p.port));
+          const behind = ref.port !== undefined ? ctx.graph.servicePortBehind(r.service, ref.port) : undefined;
+          const hint = behind ? `; ${ref.port} is the target of its port ${behind.port}: a backendRef names the Service port` : '';
           ctx.report({
             at: ref.rawPort === undefined ? at : route.res.at(...ref.path, 'port'),
             object: route.res,
             message:
               ref.rawPort === undefined
                 ? `${who}: a backendRef to a Service needs a port (the Service port, one of ${list(ports)})`
-                : `${who}: port ${String(ref.rawPort)} is not a port of Service ${q(r.service.name)}${ports.length ? ` (its ports are ${list(ports)})` : ''}`,
+                : `${who}: port ${String(ref.rawPort)} is not a port of Service ${q(r.service.name)}${ports.length ? ` (its ports are ${list(ports)})` : ''}${hint}`,
             related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
           });
         }

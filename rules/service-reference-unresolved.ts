@@ -44,7 +44,7 @@ export default defineRule(
       } else {
         const svc = ref.service!;
         const ports = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`);
-        const byTarget = svc.ports.find((p) => p.target?.kind === 'number' && p.target.value === ref.port && !p.targetDefaulted);
+        const byTarget = ref.port !== undefined ? ctx.graph.servicePortBehind(svc, ref.port) : undefined;
         message = `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
         if (byTarget) message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
         related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });

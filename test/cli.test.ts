@@ -90,7 +90,7 @@ describe('examples/', () => {
         });
     }
     assert.deepEqual(actual, expected.sort());
-    assert.equal(out.summary.files, 8);
+    assert.equal(out.summary.files, 9);
   });
 
   it('exits 0 on a clean app and prints nothing', () => {

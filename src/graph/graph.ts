@@ -76,6 +76,21 @@ export class Graph {
     return undefined;
   }
 
+  /**
+   * The Service port whose target is container port `number` (by a numeric targetPort, or a named
+   * one that the selected pods resolve to that number): for "you used the targetPort" hints.
+   */
+  servicePortBehind(svc: Service, number: number): ServicePort | undefined {
+    return svc.ports.find((sp) => {
+      if (sp.port === number) return false;
+      if (sp.target?.kind === 'number') return sp.target.value === number;
+      return this.podsOf(svc).some((pod) => {
+        const r = this.resolveTarget(sp, pod);
+        return r?.status === 'ok' && r.number === number;
+      });
+    });
+  }
+
   /** Follow an Ingress backend to its Service and Service port. */
   ingressBackend(b: IngressBackend): BackendResolution {
     if (b.kind !== 'service' || !b.serviceName) return { status: 'not-a-service' };

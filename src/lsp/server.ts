@@ -1,0 +1,195 @@
+/**
+ * `kube-netlint lsp`: a language server over stdio. Lints the open documents together with the
+ * manifests of the workspace folders (one cluster slice per folder) and pushes diagnostics with
+ * the rule id, its documentation link and related locations; quick fixes come from the rules'
+ * suggestions, plus a disable comment and an ignore annotation.
+ */
+import { readFileSync } from 'node:fs';
+import { format } from 'node:util';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+} from 'vscode-languageserver/node';
+import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { idOfUri, isFileId } from './paths.js';
+import { DEFAULT_DEBOUNCE_MS, Workspace } from './workspace.js';
+
+export const LSP_HELP = `Usage: kube-netlint lsp [--stdio]
+
+Run the kube-netlint language server, speaking the Language Server Protocol over
+stdin/stdout (--stdio is the default and the only transport). Editors start it;
+see docs/editors.md for VS Code, Neovim and Helix.
+
+Initialization options (all optional):
+  debounce   delay in ms between the last edit and the re-lint (default ${DEFAULT_DEBOUNCE_MS})
+`;
+
+export interface ServerIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Settings a client may pass as `initializationOptions` or as the `kube-netlint` settings section. */
+export interface ServerSettings {
+  debounce?: number;
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function debounceOf(settings: unknown): number | undefined {
+  const v = (settings as ServerSettings | null | undefined)?.debounce;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+/**
+ * Start the server. Returns an exit code when it does not start (usage or help), undefined while
+ * it runs: the process then ends on the client's `exit` notification or when stdin closes.
+ */
+export function runLanguageServer(argv: string[], io: ServerIo = process): number | undefined {
+  for (const arg of argv) {
+    if (arg === '--stdio' || arg.startsWith('--clientProcessId')) continue;
+    if (arg === '-h' || arg === '--help') {
+      io.stdout.write(LSP_HELP);
+      return 0;
+    }
+    if (/^--(node-ipc|socket|pipe)\b/.test(arg)) {
+      io.stderr.write(`kube-netlint lsp: ${arg.split('=')[0]} is not supported; use --stdio\n`);
+      return 2;
+    }
+    if (/^\d+$/.test(arg)) continue; // the value of a separate --clientProcessId
+    io.stderr.write(`kube-netlint lsp: unknown option "${arg}"\nRun kube-netlint lsp --help for usage.\n`);
+    return 2;
+  }
+  const connection = createConnection(ProposedFeatures.all, io.stdin, io.stdout);
+  startServer(connection);
+  return undefined;
+}
+
+/** Wire a connection to a Workspace. */
+export function startServer(connection: Connection): void {
+  // stdout carries JSON-RPC only: anything printed goes to the client's log instead.
+  const log = (...args: unknown[]) => connection.console.log(format(...args));
+  const error = (...args: unknown[]) => connection.console.error(format(...args));
+  console.log = log;
+  console.info = log;
+  console.debug = log;
+  console.warn = error;
+  console.error = error;
+  process.on('uncaughtException', (e) => error(`kube-netlint: uncaught exception: ${e?.stack ?? String(e)}`));
+  process.on('unhandledRejection', (e) => error(`kube-netlint: unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+
+  let workspace: Workspace | undefined;
+  let watchDynamic = false;
+  let foldersSupported = false;
+  let shuttingDown = false;
+
+  const guard = <T>(what: string, fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      error(`kube-netlint: ${what} failed: ${(e as Error)?.stack ?? String(e)}`);
+      return fallback;
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    watchDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    foldersSupported = !!caps.workspace?.workspaceFolders;
+    workspace = new Workspace(
+      {
+        publish: (uri, diagnostics, version) => {
+          if (!shuttingDown) void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined);
+        },
+        log: (m) => log(`kube-netlint: ${m}`),
+        warn: (m) => connection.window.showWarningMessage(m),
+      },
+      {
+        debounceMs: debounceOf(params.initializationOptions) ?? DEFAULT_DEBOUNCE_MS,
+        documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges,
+      },
+    );
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    if (!folders.length && params.rootPath) folders.push(`file://${params.rootPath}`);
+    for (const uri of folders) {
+      const id = idOfUri(uri);
+      if (isFileId(id)) void workspace.addFolder(id).catch((e: Error) => error(`kube-netlint: cannot load ${id}: ${e.stack ?? e.message}`));
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'kube-netlint', version: version() },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchDynamic) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.gitignore' }],
+        })
+        .catch((e: Error) => error(`kube-netlint: cannot watch files: ${e.message}`));
+    }
+    if (foldersSupported) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) =>
+        guard('workspace folder change', () => {
+          for (const f of e.removed) workspace?.removeFolder(idOfUri(f.uri));
+          for (const f of e.added) {
+            const id = idOfUri(f.uri);
+            if (isFileId(id)) void workspace?.addFolder(id).catch((err: Error) => error(`kube-netlint: cannot load ${id}: ${err.message}`));
+          }
+        }, undefined),
+      );
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) =>
+    guard('configuration change', () => {
+      const d = debounceOf((params.settings as Record<string, unknown> | null)?.['kube-netlint']);
+      if (workspace && d !== undefined) workspace.debounceMs = d;
+    }, undefined),
+  );
+
+  const documents = new TextDocuments(TextDocument);
+  documents.onDidChangeContent((e) =>
+    guard('document change', () => workspace?.setDocument(e.document.uri, e.document.languageId, e.document.version, e.document.getText()), undefined),
+  );
+  documents.onDidClose((e) => guard('document close', () => workspace?.closeDocument(e.document.uri), undefined));
+  documents.listen(connection);
+
+  connection.onDidChangeWatchedFiles((params) => guard('watched files', () => workspace?.filesChanged(params.changes), undefined));
+
+  connection.onCodeAction((params) =>
+    guard(
+      'code action',
+      () => {
+        const only = params.context.only;
+        if (only && !only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+        return workspace?.codeActions(params.textDocument.uri, params.context.diagnostics) ?? [];
+      },
+      [],
+    ),
+  );
+
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    workspace?.dispose();
+  });
+
+  connection.listen();
+}

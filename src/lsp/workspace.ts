@@ -1,0 +1,493 @@
+/**
+ * The language server's state, without the connection: workspace folders as cluster slices,
+ * parsed files cached per document, open buffers overlaid on the files on disk, debounced
+ * re-linting of a whole slice, and publishing only the diagnostics that changed.
+ */
+import path from 'node:path';
+import type { CodeAction, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { RULES } from '../../rules/index.js';
+import { CONFIG_FILES, ConfigError, findConfig, loadConfig } from '../engine/config.js';
+import type { Config } from '../engine/config.js';
+import { lint } from '../engine/runner.js';
+import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
+import { discover, displayPath, readText } from '../load/discover.js';
+import { SourceFile, parseSource } from '../load/source.js';
+import { DEFAULT_NAMESPACE } from '../model/model.js';
+import { disableLineEdit, ignoreObjectEdit } from './actions.js';
+import type { OffsetEdit } from './actions.js';
+import { SOURCE, toDiagnostic, toRange } from './convert.js';
+import type { DiagnosticData } from './convert.js';
+import { idOfUri, isFileId, isInside, normPath, uriOfPath } from './paths.js';
+
+export interface WorkspaceHost {
+  publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  log(message: string): void;
+  /** Tell the user once (a config file that cannot be used). */
+  warn(message: string): void;
+}
+
+export interface WorkspaceOptions {
+  /** Delay between the last change and the re-lint, in ms (default 150). */
+  debounceMs?: number;
+  /** The client applies `documentChanges` (versioned edits). */
+  documentChanges?: boolean;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 150;
+
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
+const RULE_META: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
+
+interface Parsed {
+  text: string;
+  /** Display path it was parsed under (relative to the project root). */
+  name: string;
+  file: SourceFile;
+}
+
+interface Overlay {
+  id: string;
+  uri: string;
+  languageId: string;
+  version: number;
+  text: string;
+  parsed?: Parsed;
+}
+
+interface Published {
+  uri: string;
+  json: string;
+}
+
+/** Parse once per (text, display name). */
+function parseCached(prev: Parsed | undefined, text: string, name: string, absPath: string | undefined, json: boolean): Parsed {
+  if (prev && prev.text === text && prev.name === name) return prev;
+  return { text, name, file: parseSource(new SourceFile(name, text, absPath), { json }) };
+}
+
+/** Not a Kubernetes manifest: parses cleanly and no document has a `kind` (as `loadFiles` decides for directory walks). */
+function notAManifest(file: SourceFile): boolean {
+  return (
+    file.problems.length === 0 &&
+    !file.documents.some((d) => typeof d.value === 'object' && d.value !== null && 'kind' in (d.value as object))
+  );
+}
+
+/** One cluster slice: a workspace folder with its config, or a single open document outside every folder. */
+export class Project {
+  config: Config | undefined;
+  configProblem: { file: string; message: string } | undefined;
+  severities: Record<string, SeveritySetting> = {};
+  settings: Settings = { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [30000, 32767] };
+  /** Files of the folder the way `kube-netlint <root>` finds them (ids). */
+  included = new Set<string>();
+  /** Parsed text on disk, per id. */
+  disk = new Map<string, Parsed>();
+  ready = false;
+  dirty = false;
+  timer: NodeJS.Timeout | undefined;
+  published = new Map<string, Published>();
+  /** Findings of the last lint, per id. */
+  findings = new Map<string, Finding[]>();
+  /** Ids of the files of the last lint. */
+  fileIds = new Map<SourceFile, string>();
+  private reloadWanted = false;
+  private warned: string | undefined;
+  private reloading: Promise<void> | undefined;
+  lints = 0;
+
+  constructor(
+    private readonly ws: Workspace,
+    /** Folder root; undefined for a single document outside the workspace folders. */
+    readonly root: string | undefined,
+    /** The document of a single-document project. */
+    readonly single?: string,
+  ) {}
+
+  /** (Re)read the config and the folder's file list, then read the files that are new. */
+  reload(): Promise<void> {
+    this.reloadWanted = true;
+    if (!this.reloading) {
+      this.reloading = (async () => {
+        try {
+          while (this.reloadWanted) {
+            this.reloadWanted = false;
+            await this.load();
+          }
+        } finally {
+          this.reloading = undefined;
+        }
+      })();
+    }
+    return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    const configDir = this.root ?? (this.single && isFileId(this.single) ? path.dirname(this.single) : undefined);
+    this.readConfig(configDir);
+    if (this.root) {
+      const root = this.root;
+      let files: string[] = [];
+      try {
+        const found = await discover(['.'], { cwd: root, ignore: this.config?.ignorePatterns ?? [], gitignore: true });
+        files = found.files.map((f) => normPath(f.absPath));
+        if (found.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${found.skippedCharts.join(', ')}`);
+      } catch (e) {
+        this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
+      }
+      const included = new Set(files);
+      await Promise.all(
+        files
+          .filter((id) => !this.disk.has(id))
+          .map(async (id) => {
+            const text = await readText(id).catch(() => undefined);
+            if (text === undefined) included.delete(id);
+            else this.disk.set(id, parseCached(undefined, text, displayPath(id, root), id, /\.json$/i.test(id)));
+          }),
+      );
+      for (const id of this.disk.keys()) if (!included.has(id)) this.disk.delete(id);
+      this.included = included;
+    }
+    this.ready = true;
+    this.ws.schedule(this, 0);
+  }
+
+  private readConfig(dir: string | undefined): void {
+    this.config = undefined;
+    this.configProblem = undefined;
+    const file = dir ? findConfig(dir) : undefined;
+    if (file) {
+      try {
+        this.config = loadConfig(file, KNOWN_RULES, dir);
+      } catch (e) {
+        const message = e instanceof ConfigError ? e.message : (e as Error).message;
+        this.configProblem = { file: normPath(file), message };
+        if (this.warned !== message) this.ws.host.warn(`kube-netlint: ${message} (using the default settings)`);
+        this.warned = message;
+      }
+    }
+    this.severities = { ...(this.config?.rules ?? {}) };
+    this.settings = {
+      defaultNamespace: this.config?.namespace ?? DEFAULT_NAMESPACE,
+      nodePortRange: this.config?.nodePortRange ?? [30000, 32767],
+    };
+  }
+
+  /** Re-read one file on disk (a watched change). */
+  async refresh(id: string): Promise<void> {
+    if (!this.root || !this.included.has(id)) return;
+    const text = await readText(id).catch(() => undefined);
+    if (text === undefined) {
+      this.disk.delete(id);
+      this.included.delete(id);
+    } else {
+      this.disk.set(id, parseCached(this.disk.get(id), text, displayPath(id, this.root), id, /\.json$/i.test(id)));
+    }
+    this.ws.schedule(this);
+  }
+
+  /** Display name of a document of this project. */
+  nameOf(id: string): string {
+    if (this.root && isFileId(id)) return displayPath(id, this.root);
+    return isFileId(id) ? path.basename(id) : id;
+  }
+
+  /** The files of the slice, open buffers overriding the disk, in the CLI's order. */
+  slice(): { id: string; file: SourceFile; version?: number }[] {
+    const out: { id: string; file: SourceFile; version?: number }[] = [];
+    const ids = this.root ? [...this.included].filter((id) => this.ws.ownerRoot(id) === this.root) : this.single ? [this.single] : [];
+    ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const id of ids) {
+      const ov = this.ws.overlays.get(id);
+      let file: SourceFile | undefined;
+      if (ov) {
+        const name = this.nameOf(id);
+        const json = /\.json$/i.test(name) || ov.languageId === 'json' || ov.languageId === 'jsonc';
+        ov.parsed = parseCached(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
+        file = ov.parsed.file;
+      } else {
+        file = this.disk.get(id)?.file;
+      }
+      if (!file || notAManifest(file)) continue;
+      out.push({ id, file, version: ov?.version });
+    }
+    return out;
+  }
+
+  /** Lint the slice and publish what changed. */
+  lintNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.ready) return;
+    this.dirty = false;
+    const slice = this.slice();
+    const fileIds = new Map<SourceFile, string>();
+    const versions = new Map<string, number | undefined>();
+    for (const s of slice) {
+      fileIds.set(s.file, s.id);
+      versions.set(s.id, s.version);
+    }
+    const result = lint(
+      slice.map((s) => s.file),
+      { rules: RULES, severities: this.severities, settings: this.settings },
+    );
+    this.lints++;
+    for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
+    const findings = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const id = fileIds.get(f.file);
+      if (id === undefined) continue;
+      let list = findings.get(id);
+      if (!list) findings.set(id, (list = []));
+      list.push(f);
+    }
+    this.findings = findings;
+    this.fileIds = fileIds;
+    const uriOf = (file: SourceFile) => this.ws.uriOf(fileIds.get(file) ?? file.absPath ?? file.path);
+    const diagnostics = new Map<string, Diagnostic[]>();
+    for (const [id, list] of findings) diagnostics.set(id, list.map((f) => toDiagnostic(f, { uriOf, rules: RULE_META })));
+    if (this.configProblem) {
+      const d: Diagnostic = {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 1,
+        code: 'config',
+        source: SOURCE,
+        message: `${this.configProblem.message} (kube-netlint uses the default settings)`,
+      };
+      diagnostics.set(this.configProblem.file, [...(diagnostics.get(this.configProblem.file) ?? []), d]);
+    }
+    this.publishAll(diagnostics, versions);
+  }
+
+  private publishAll(diagnostics: Map<string, Diagnostic[]>, versions: Map<string, number | undefined>): void {
+    const ids = new Set([...this.published.keys(), ...diagnostics.keys()]);
+    for (const id of ids) {
+      const list = diagnostics.get(id) ?? [];
+      const uri = this.ws.uriOf(id);
+      const json = JSON.stringify(list);
+      const prev = this.published.get(id);
+      if (prev ? prev.json === json && prev.uri === uri : list.length === 0) continue;
+      if (list.length) this.published.set(id, { uri, json });
+      else this.published.delete(id);
+      this.ws.host.publish(uri, list, versions.get(id) ?? this.ws.overlays.get(id)?.version);
+    }
+  }
+
+  /** Clear every diagnostic this project published. */
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [, p] of this.published) this.ws.host.publish(p.uri, []);
+    this.published.clear();
+    this.findings.clear();
+  }
+}
+
+export class Workspace {
+  readonly folders: Project[] = [];
+  readonly loose = new Map<string, Project>();
+  readonly overlays = new Map<string, Overlay>();
+  debounceMs: number;
+  private disposed = false;
+
+  constructor(
+    readonly host: WorkspaceHost,
+    private readonly options: WorkspaceOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  }
+
+  /** The folder a file belongs to: the deepest workspace folder holding it. */
+  ownerRoot(id: string): string | undefined {
+    if (!isFileId(id)) return undefined;
+    let best: string | undefined;
+    for (const p of this.folders) {
+      if (p.root && isInside(id, p.root) && (!best || p.root.length > best.length)) best = p.root;
+    }
+    return best;
+  }
+
+  projectOf(id: string): Project | undefined {
+    const root = this.ownerRoot(id);
+    if (root) return this.folders.find((p) => p.root === root);
+    return this.loose.get(id);
+  }
+
+  uriOf(id: string): string {
+    const ov = this.overlays.get(id);
+    if (ov) return ov.uri;
+    return isFileId(id) ? uriOfPath(id) : id;
+  }
+
+  async addFolder(root: string): Promise<void> {
+    const r = normPath(root);
+    if (this.folders.some((p) => p.root === r)) return;
+    const project = new Project(this, r);
+    this.folders.push(project);
+    // Open documents that now belong to this folder leave their single-document projects, and
+    // files of a nested folder leave the enclosing folder's slice.
+    for (const [id, p] of this.loose) {
+      if (this.ownerRoot(id) === r) {
+        p.clear();
+        this.loose.delete(id);
+      }
+    }
+    for (const other of this.folders) if (other !== project && other.root && isInside(r, other.root)) this.schedule(other);
+    await project.reload();
+  }
+
+  removeFolder(root: string): void {
+    const r = normPath(root);
+    const i = this.folders.findIndex((p) => p.root === r);
+    if (i < 0) return;
+    const [project] = this.folders.splice(i, 1);
+    project.clear();
+    for (const other of this.folders) if (other.root && isInside(r, other.root)) void other.reload();
+    for (const ov of this.overlays.values()) if (!this.projectOf(ov.id)) this.openLoose(ov.id);
+  }
+
+  private openLoose(id: string): void {
+    const p = new Project(this, undefined, id);
+    this.loose.set(id, p);
+    void p.reload();
+  }
+
+  /** An open document's text (on open and on every change). */
+  setDocument(uri: string, languageId: string, version: number, text: string): void {
+    const id = idOfUri(uri);
+    const ov = this.overlays.get(id);
+    if (ov) {
+      ov.uri = uri;
+      ov.version = version;
+      ov.text = text;
+    } else {
+      this.overlays.set(id, { id, uri, languageId, version, text });
+    }
+    const project = this.projectOf(id);
+    if (!project) {
+      this.openLoose(id);
+      return;
+    }
+    if (project.root && !ov && !project.included.has(id) && project.ready) {
+      // A file the last directory walk did not see (new, or excluded): walk again.
+      void project.reload();
+      return;
+    }
+    this.schedule(project);
+  }
+
+  closeDocument(uri: string): void {
+    const id = idOfUri(uri);
+    this.overlays.delete(id);
+    const loose = this.loose.get(id);
+    if (loose) {
+      loose.clear();
+      this.loose.delete(id);
+      return;
+    }
+    const project = this.projectOf(id);
+    // The buffer may not have been saved: the file on disk counts again.
+    if (project) void project.refresh(id);
+  }
+
+  /** Watched files changed on disk (types: 1 created, 2 changed, 3 deleted). */
+  filesChanged(changes: { uri: string; type: number }[]): void {
+    const reload = new Set<Project>();
+    for (const c of changes) {
+      const id = idOfUri(c.uri);
+      if (!isFileId(id)) continue;
+      const base = path.basename(id);
+      if (CONFIG_FILES.includes(base) || base === '.gitignore') {
+        for (const p of this.folders) reload.add(p);
+        for (const p of this.loose.values()) reload.add(p);
+        continue;
+      }
+      const project = this.projectOf(id);
+      if (!project?.root) continue;
+      if (c.type === 2) {
+        if (!this.overlays.has(id)) void project.refresh(id);
+      } else {
+        if (c.type === 3) project.disk.delete(id);
+        reload.add(project);
+      }
+    }
+    for (const p of reload) void p.reload();
+  }
+
+  /** Re-lint a project after the debounce delay (or `delay`). */
+  schedule(project: Project, delay = this.debounceMs): void {
+    if (this.disposed) return;
+    project.dirty = true;
+    if (!project.ready) return;
+    if (project.timer) clearTimeout(project.timer);
+    project.timer = setTimeout(() => this.guard(() => project.lintNow()), Math.max(0, delay));
+  }
+
+  /** Run pending lints now. */
+  flush(project?: Project): void {
+    const list = project ? [project] : [...this.folders, ...this.loose.values()];
+    for (const p of list) if (p.dirty && p.ready) this.guard(() => p.lintNow());
+  }
+
+  /** Quick fixes for diagnostics of `uri` (from rule suggestions, plus disable and ignore). */
+  codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+    const id = idOfUri(uri);
+    const project = this.projectOf(id);
+    if (!project) return [];
+    this.flush(project);
+    const current = project.findings.get(id) ?? [];
+    const actions: CodeAction[] = [];
+    for (const d of diagnostics) {
+      if (d.source !== SOURCE) continue;
+      const data = d.data as DiagnosticData | undefined;
+      const f = data && current.find((x) => x.fingerprint === data.fingerprint);
+      if (!f) continue;
+      f.suggestions.forEach((s, i) => {
+        actions.push({
+          title: s.title,
+          kind: 'quickfix',
+          diagnostics: [d],
+          isPreferred: i === 0 && f.suggestions.length === 1,
+          edit: this.edit(project, s.file, { range: s.range, newText: s.replacement }),
+        });
+      });
+      const disable = disableLineEdit(f);
+      if (disable) {
+        actions.push({ title: `Disable ${f.ruleId} for this line`, kind: 'quickfix', diagnostics: [d], edit: this.edit(project, f.file, disable) });
+      }
+      const ignore = ignoreObjectEdit(f);
+      if (ignore) {
+        actions.push({ title: `Ignore ${f.ruleId} for this object`, kind: 'quickfix', diagnostics: [d], edit: this.edit(project, f.file, ignore) });
+      }
+    }
+    return actions;
+  }
+
+  private edit(project: Project, file: SourceFile, e: OffsetEdit): WorkspaceEdit {
+    const id = project.fileIds.get(file) ?? file.absPath ?? file.path;
+    const uri = this.uriOf(id);
+    const range: Range = toRange(file, e.range);
+    const edits: TextEdit[] = [{ range, newText: e.newText }];
+    if (this.options.documentChanges) {
+      const version = this.overlays.get(id)?.version ?? null;
+      return { documentChanges: [{ textDocument: { uri, version }, edits }] };
+    }
+    return { changes: { [uri]: edits } };
+  }
+
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.host.log(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const p of [...this.folders, ...this.loose.values()]) {
+      if (p.timer) clearTimeout(p.timer);
+      p.timer = undefined;
+    }
+  }
+}
