@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+const argv = process.argv.slice(2);
 
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  cwd: process.cwd(),
-  env: process.env,
-});
+if (argv[0] === 'lsp') {
+  // `kube-netlint lsp [--stdio]`: the language server; stdout carries JSON-RPC only.
+  const { runLanguageServer } = await import('../dist/src/lsp/server.js');
+  const code = runLanguageServer(argv.slice(1));
+  if (code !== undefined) process.exitCode = code;
+} else {
+  const { main } = await import('../dist/src/cli/main.js');
+  process.exitCode = await main(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    cwd: process.cwd(),
+    env: process.env,
+  });
+}

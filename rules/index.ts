@@ -8,6 +8,13 @@ import ingressPathConflict from './ingress-path-conflict.js';
 import ingressPathInvalid from './ingress-path-invalid.js';
 import ingressTlsSecretMissing from './ingress-tls-secret-missing.js';
 import manifestStructure from './manifest-structure.js';
+import netpolBlocksDns from './netpol-blocks-dns.js';
+import netpolBlocksIngressBackend from './netpol-blocks-ingress-backend.js';
+import netpolBlocksServiceReference from './netpol-blocks-service-reference.js';
+import netpolInvalidPeer from './netpol-invalid-peer.js';
+import netpolPeerSelectsNothing from './netpol-peer-selects-nothing.js';
+import netpolPortUnresolved from './netpol-port-unresolved.js';
+import netpolSelectsNoPods from './netpol-selects-no-pods.js';
 import probePortUnresolved from './probe-port-unresolved.js';
 import routeBackendMissing from './route-backend-missing.js';
 import serviceExternalNameInvalid from './service-external-name-invalid.js';
@@ -46,6 +53,13 @@ export const RULES: readonly Rule[] = [
   ingressClassMissing,
   routeBackendMissing,
   serviceReferenceUnresolved,
+  netpolSelectsNoPods,
+  netpolPeerSelectsNothing,
+  netpolPortUnresolved,
+  netpolInvalidPeer,
+  netpolBlocksDns,
+  netpolBlocksIngressBackend,
+  netpolBlocksServiceReference,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

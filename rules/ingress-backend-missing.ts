@@ -47,6 +47,8 @@ export default defineRule(
           const behind = ctx.graph.servicePortBehind(svc, b.port.number);
           detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
           if (behind) detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
+          const other = svc.ports.find((p) => p.port === b.port?.number && p.protocol !== 'TCP');
+          if (other) detail += ` (its port ${other.port} is ${other.protocol}; an Ingress backend needs a TCP port)`;
         } else {
           const named = svc.ports.some((p) => p.name);
           detail = `Service ${q(svc.name)} has no port named ${q(b.port.name ?? '')}${named ? '' : ' (its ports have no names; use port.number)'}`;

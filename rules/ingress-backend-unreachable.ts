@@ -38,7 +38,7 @@ export default defineRule(
           return t?.status === 'missing-name' || t?.status === 'wrong-protocol';
         });
         if (failing.length === 0) continue;
-        const which = failing.length === pods.length ? 'no selected pod defines it' : `${list(failing.map((p) => p.display), 3)} do not define it`;
+        const which = failing.length === pods.length ? 'no selected pod defines it' : `the pods of ${list(failing.map((p) => p.display), 3)} do not define it`;
         ctx.report({
           at: ing.at(...(b.port?.path ?? b.path)),
           object: ing.res,

@@ -14,9 +14,11 @@ export default defineRule(
     for (const ing of ctx.model.ingresses) {
       if (ing.res.superseded) continue;
       const cls = ing.className ?? defaultClass ?? '';
+      // An ingress-nginx canary Ingress repeats the host and path of its primary on purpose.
+      const canary = ['true', 'True', 'TRUE', 't', 'T', '1'].includes(ing.res.annotations.get('nginx.ingress.kubernetes.io/canary') ?? '');
       for (const p of ing.paths) {
         const pathType = p.pathType ?? (ing.legacy ? 'ImplementationSpecific' : '');
-        const key = `${cls}\u0000${p.host ?? ''}\u0000${p.path ?? ''}\u0000${pathType}`;
+        const key = `${cls}\u0000${canary ? 'canary' : ''}\u0000${p.host ?? ''}\u0000${p.path ?? ''}\u0000${pathType}`;
         const prev = first.get(key);
         if (!prev) {
           first.set(key, p);

@@ -16,10 +16,12 @@ export default defineRule(
         const who = `${route.res.displayShort} backendRef ${q(ref.name ?? '')}`;
         const at = route.res.at(...ref.path);
         if (r.status === 'not-granted') {
+          // A ReferenceGrant lives in the target namespace: one the input does not cover may hold it.
+          if (!namespaces.has(ref.namespace)) continue;
           ctx.report({
             at: route.res.at(...ref.path, 'namespace'),
             object: route.res,
-            message: `${who}: a reference to a Service in namespace ${q(ref.namespace)} needs a ReferenceGrant in that namespace allowing ${route.kind} from namespace ${q(route.res.namespace ?? '')}; without one the route is not accepted`,
+            message: `${who}: a reference to a Service in namespace ${q(ref.namespace)} needs a ReferenceGrant in that namespace allowing ${route.kind} from namespace ${q(route.res.namespace ?? '')}; without one the backend is refused (ResolvedRefs False, reason RefNotPermitted) and requests sent to it fail`,
           });
         } else if (r.status === 'no-service') {
           // Only a namespace the input covers can tell that the Service does not exist.

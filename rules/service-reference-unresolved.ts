@@ -12,10 +12,11 @@ export default defineRule(
   },
   (ctx) => {
     // One finding per place and problem, even when several workloads read the same ConfigMap value.
+    // A place is a node of one document: paths are relative to their document.
     const groups = new Map<string, ServiceReference[]>();
     for (const ref of ctx.graph.references) {
       if (!ref.problem) continue;
-      const key = `${ref.at.doc.file.path}\u0000${ref.at.path.join('/')}\u0000${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
+      const key = `${ref.at.doc.file.path}\u0000${ref.at.doc.index}\u0000${ref.at.path.join('/')}\u0000${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
       const list = groups.get(key);
       if (list) list.push(ref);
       else groups.set(key, [ref]);
@@ -43,10 +44,18 @@ export default defineRule(
         }
       } else {
         const svc = ref.service!;
-        const ports = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`);
-        const byTarget = ref.port !== undefined ? ctx.graph.servicePortBehind(svc, ref.port) : undefined;
-        message = `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
-        if (byTarget) message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
+        if (svc.headless) {
+          // No proxy translates the port: clients connect to the pod addresses on the port they name.
+          const served = [...new Set(ctx.graph.podsOf(svc).flatMap((p) => [...p.servingPorts()].map((cp) => cp.number)))]
+            .filter((n): n is number => n !== undefined)
+            .sort((a, b) => a - b);
+          message = `${q(ref.text)} uses port ${ref.port}, which no pod of headless Service ${q(svc.name)} serves (clients of a headless Service connect to the pods directly; they serve ${list(served.map(String), 5)})${by}`;
+        } else {
+          const ports = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`);
+          const byTarget = ref.port !== undefined ? ctx.graph.servicePortBehind(svc, ref.port) : undefined;
+          message = `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
+          if (byTarget) message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
+        }
         related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
       }
       ctx.report({

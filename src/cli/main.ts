@@ -1,16 +1,20 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RULES } from '../../rules/index.js';
+import { BaselineError, applyBaseline, createBaseline, formatBaseline, parseBaseline } from '../engine/baseline.js';
 import { ConfigError, findConfig, loadConfig, normalizeSeverity, parseNodePortRange } from '../engine/config.js';
 import type { Config } from '../engine/config.js';
 import { lint } from '../engine/runner.js';
-import type { RuleMeta, SeveritySetting } from '../engine/types.js';
+import type { Finding, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
+import type { FormatContext, LintedFile } from '../format/index.js';
 import { decode, discover, displayPath } from '../load/discover.js';
 import { loadFiles, loadText } from '../load/load.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { resolveColor } from './color.js';
+import { OutputSpecError, parseOutputs, writeReport } from './outputs.js';
+import { ReportFilter } from './report-filter.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -30,11 +34,13 @@ const HELP = `Usage: kube-netlint [options] <paths|globs|->...
 
 Lint Kubernetes manifests as one cluster slice: Service selectors and ports, node ports,
 workload selectors, probes and manifest structure. "-" reads a stream from stdin
-(e.g. helm template . | kube-netlint -).
+(e.g. helm template . | kube-netlint -). Without paths, the config's "roots" are linted.
 
 Options:
-  -f, --format <name>         Output format: ${Object.keys(FORMATTERS).join(', ')} (default: stylish)
-  -o, --output-file <file>    Write the report to a file instead of stdout
+  -f, --format <name[=file]>  Output format: ${Object.keys(FORMATTERS).join(', ')} (default: stylish).
+                              Repeatable; <name>=<file> writes that format to a file, e.g.
+                              --format stylish --format sarif=kube-netlint.sarif
+  -o, --output-file <file>    Write the report of the --format without =<file> to a file instead of stdout
   -c, --config <file>         Use this config file instead of looking for .kube-netlint.yaml
       --no-config             Do not look for a config file
   -n, --namespace <name>      Namespace of objects without metadata.namespace (default: default)
@@ -44,6 +50,12 @@ Options:
       --no-gitignore          Do not skip files listed in .gitignore
   -q, --quiet                 Report errors only
       --max-warnings <n>      Exit with code 1 when there are more than n warnings
+      --only-report <files>   Lint everything given, but report only findings in these files or
+                              folders (comma-separated, repeatable; relative to the working directory)
+      --only-report-args      Pre-commit mode: lint the config's "roots" (default: the config's
+                              folder, else "."), report only findings in the files given as arguments
+      --baseline <file>       Hide findings whose fingerprint is in this baseline file
+      --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
       --list-rules            Print the rules with their default severity and exit
       --debug                 Print stack traces of internal errors
@@ -51,12 +63,27 @@ Options:
   -v, --version               Show the version
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
-2 usage error, unreadable config or input, or internal failure.
+2 usage error, unreadable config, baseline or input, or internal failure.
+Findings hidden by --baseline or outside --only-report never count for the exit code.
 `;
 
+function packageJson(): { version: string; homepage?: string } {
+  return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; homepage?: string };
+}
+
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageJson().version;
+}
+
+/** The top of the git work tree containing `dir` (a folder with `.git`), else `dir` itself. */
+export function repositoryRoot(dir: string): string {
+  let d = path.resolve(dir);
+  while (true) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return path.resolve(dir);
+    d = parent;
+  }
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -64,9 +91,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError || e instanceof OutputSpecError) {
       io.stderr.write(`kube-netlint: ${e.message}\n`);
-      if (e instanceof UsageError) io.stderr.write('Run kube-netlint --help for usage.\n');
+      if (e instanceof UsageError || e instanceof OutputSpecError) io.stderr.write('Run kube-netlint --help for usage.\n');
       return EXIT_FATAL;
     }
     const err = e as Error;
@@ -84,7 +111,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        format: { type: 'string', short: 'f' },
+        format: { type: 'string', short: 'f', multiple: true },
         'output-file': { type: 'string', short: 'o' },
         config: { type: 'string', short: 'c' },
         'no-config': { type: 'boolean' },
@@ -95,6 +122,10 @@ async function run(argv: string[], io: Io): Promise<number> {
         'no-gitignore': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         'max-warnings': { type: 'string' },
+        'only-report': { type: 'string', multiple: true },
+        'only-report-args': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         'list-rules': { type: 'boolean' },
@@ -123,18 +154,12 @@ async function run(argv: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
 
-  const formatName = opts.format ?? 'stylish';
-  const formatter = FORMATTERS[formatName];
-  if (!formatter || !Object.hasOwn(FORMATTERS, formatName)) {
-    throw new UsageError(`unknown format "${formatName}" (available: ${Object.keys(FORMATTERS).join(', ')})`);
-  }
+  const outputs = parseOutputs(opts.format, opts['output-file'], Object.keys(FORMATTERS));
   let maxWarnings = -1;
   if (opts['max-warnings'] !== undefined) {
     if (!/^-?\d+$/.test(opts['max-warnings'])) throw new UsageError(`--max-warnings needs a whole number, not "${opts['max-warnings']}"`);
     maxWarnings = Number(opts['max-warnings']);
   }
-  if (positionals.length === 0) throw new UsageError('no paths given (use "." for the current directory, or "-" for stdin)');
-
   const knownRules = new Set(RULES.map((r) => r.meta.id));
   let config: Config | undefined;
   if (opts.config) config = loadConfig(path.resolve(io.cwd, opts.config), knownRules, io.cwd);
@@ -142,6 +167,24 @@ async function run(argv: string[], io: Io): Promise<number> {
     const found = findConfig(io.cwd);
     if (found) config = loadConfig(found, knownRules, io.cwd);
   }
+
+  // What to lint, and which findings to report.
+  const configRoots = config?.roots ?? [config?.path ? path.relative(io.cwd, path.dirname(config.path)).split(path.sep).join('/') || '.' : '.'];
+  let targets = positionals;
+  const reportOnly: string[] = [...(opts['only-report'] ?? [])];
+  let filtered = reportOnly.length > 0;
+  let implicitRoot = false;
+  if (opts['only-report-args']) {
+    // Pre-commit mode: the arguments are the files being committed; the slice is the project.
+    targets = configRoots;
+    implicitRoot = config?.roots === undefined;
+    reportOnly.push(...positionals);
+    filtered = true;
+  } else if (positionals.length === 0) {
+    if (!config?.roots) throw new UsageError('no paths given (use "." for the current directory, or "-" for stdin)');
+    targets = config.roots;
+  }
+  const filter = filtered ? new ReportFilter(reportOnly, io.cwd) : undefined;
 
   const severities: Record<string, SeveritySetting> = { ...(config?.rules ?? {}) };
   for (const spec of opts.rule ?? []) {
@@ -158,7 +201,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const defaultNamespace = opts.namespace ?? config?.namespace ?? DEFAULT_NAMESPACE;
 
-  const discovered = await discover(positionals, {
+  const discovered = await discover(targets, {
     cwd: io.cwd,
     ignore: [...(config?.ignorePatterns ?? []), ...(opts['ignore-pattern'] ?? [])],
     gitignore: !opts['no-gitignore'],
@@ -168,14 +211,17 @@ async function run(argv: string[], io: Io): Promise<number> {
       `kube-netlint: skipping Helm chart ${displayPath(chart, io.cwd)}: render it first (helm template ${displayPath(chart, io.cwd)} | kube-netlint -)\n`,
     );
   }
-  if (discovered.unmatched.length) {
-    throw new UsageError(`no files matching ${discovered.unmatched.map((u) => `"${u}"`).join(', ')} were found`);
+  // The default root (no `roots` in the config) may hold no manifest at all: that is an empty slice,
+  // not a mistake (a pre-commit run in a repository without manifests yet).
+  const unmatched = discovered.unmatched.filter((u) => !(implicitRoot && targets.includes(u)));
+  if (unmatched.length) {
+    throw new UsageError(`no files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found`);
   }
-  const { files, errors: readErrors } = await loadFiles(discovered.files, io.cwd);
-  if (discovered.stdin) files.push(loadText('<stdin>', await readStream(io.stdin)));
+  const { files: filesLinted, errors: readErrors } = await loadFiles(discovered.files, io.cwd);
+  if (discovered.stdin) filesLinted.push(loadText('<stdin>', await readStream(io.stdin)));
   for (const e of readErrors) io.stderr.write(`kube-netlint: cannot read ${e.path}: ${e.message}\n`);
 
-  const result = lint(files, {
+  const result = lint(filesLinted, {
     rules: RULES,
     severities,
     settings: { defaultNamespace, nodePortRange },
@@ -185,35 +231,88 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (opts.debug && e.error?.stack) io.stderr.write(`${e.error.stack}\n`);
   }
 
-  const reported = opts.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
-  const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
+  const fatal = result.internalErrors.length > 0 || readErrors.length > 0;
 
-  const outFile = opts['output-file'];
-  const colorFlag = opts['no-color'] ? false : opts.color ? true : undefined;
-  const color = formatName === 'stylish' && resolveColor(outFile ? {} : io.stdout, colorFlag, io.env);
-  const rulesMeta = new Map<string, RuleMeta>(RULES.map((r) => [r.meta.id, r.meta]));
-  const text = formatter(reported, {
-    cwd: io.cwd,
-    color,
-    rules: rulesMeta,
-    summary: { files: files.length, objects: result.model.resources.length },
-    maxWarningsExceeded: tooManyWarnings ? { maxWarnings, foundWarnings: warnings } : undefined,
-  });
-  if (outFile) {
-    const abs = path.resolve(io.cwd, outFile);
+  if (opts['write-baseline'] !== undefined) {
+    const file = opts['write-baseline'];
+    const baseline = createBaseline(result.findings);
     try {
-      mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileSync(abs, text);
+      writeReport(io.cwd, file, formatBaseline(baseline));
     } catch (e) {
-      throw new UsageError(`cannot write ${outFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-  } else {
-    io.stdout.write(text);
+    io.stderr.write(`kube-netlint: wrote ${baseline.findings.length} ${baseline.findings.length === 1 ? 'finding' : 'findings'} to the baseline ${file}\n`);
+    return fatal ? EXIT_FATAL : EXIT_OK;
   }
 
-  if (result.internalErrors.length || readErrors.length) return EXIT_FATAL;
+  let current: Finding[] = result.findings;
+  let baselined: Finding[] = [];
+  let baselineFile: string | undefined;
+  if (opts.baseline !== undefined) {
+    baselineFile = opts.baseline;
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(io.cwd, baselineFile), 'utf8');
+    } catch (e) {
+      throw new BaselineError(`cannot read baseline ${baselineFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const match = applyBaseline(result.findings, parseBaseline(text, baselineFile));
+    current = match.kept;
+    baselined = match.hidden;
+    const inReport = filter ? baselined.filter((f) => filter.includes(f)).length : baselined.length;
+    if (inReport > 0 || match.unused > 0) {
+      let note = `kube-netlint: ${inReport} ${inReport === 1 ? 'finding' : 'findings'} hidden by the baseline ${baselineFile}`;
+      if (match.unused > 0) note += `; ${match.unused} baseline ${match.unused === 1 ? 'entry matches' : 'entries match'} no finding any more (update it with --write-baseline)`;
+      io.stderr.write(`${note}\n`);
+    }
+  }
+
+  const inScope = (list: Finding[]) => (filter ? list.filter((f) => filter.includes(f)) : list);
+  const scoped = inScope(current);
+  const errors = scoped.filter((f) => f.severity === 'error').length;
+  const warnings = scoped.filter((f) => f.severity === 'warning').length;
+  const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
+  const shown = (list: Finding[]) => (opts.quiet ? inScope(list).filter((f) => f.severity === 'error') : inScope(list));
+
+  const colorFlag = opts['no-color'] ? false : opts.color ? true : undefined;
+  const rulesMeta = new Map<string, RuleMeta>(RULES.map((r) => [r.meta.id, r.meta]));
+  const pkg = packageJson();
+  const objectsByFile = new Map<string, LintedFile['objects']>();
+  for (const r of result.model.resources) {
+    const list = objectsByFile.get(r.file.path);
+    if (list) list.push(r.ref());
+    else objectsByFile.set(r.file.path, [r.ref()]);
+  }
+  const files: LintedFile[] = filesLinted
+    .filter((f) => !filter || filter.includesFile(f))
+    .map((f) => ({ path: f.path, objects: objectsByFile.get(f.path) ?? [] }));
+  const baseCtx: Omit<FormatContext, 'color'> = {
+    cwd: io.cwd,
+    rules: rulesMeta,
+    summary: { files: filesLinted.length, objects: result.model.resources.length },
+    maxWarningsExceeded: tooManyWarnings ? { maxWarnings, foundWarnings: warnings } : undefined,
+    root: repositoryRoot(io.cwd),
+    tool: { name: 'kube-netlint', version: pkg.version, informationUri: (pkg.homepage ?? 'https://github.com/kube-netlint/kube-netlint').split('#')[0] },
+    suppressed: shown(result.suppressed),
+    baseline: baselineFile !== undefined ? { file: baselineFile, findings: shown(baselined) } : undefined,
+    files,
+  };
+  const reported = shown(current);
+  const texts = outputs.map((o) => {
+    const color = o.format === 'stylish' && resolveColor(o.file !== undefined ? {} : io.stdout, colorFlag, io.env);
+    return { ...o, text: FORMATTERS[o.format](reported, { ...baseCtx, color }) };
+  });
+  for (const o of texts) {
+    if (o.file === undefined) continue;
+    try {
+      writeReport(io.cwd, o.file, o.text);
+    } catch (e) {
+      throw new UsageError(`cannot write ${o.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  for (const o of texts) if (o.file === undefined) io.stdout.write(o.text);
+
+  if (fatal) return EXIT_FATAL;
   return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import { isDynamicPattern } from 'globby';
 import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import type { Severity, SeveritySetting } from './types.js';
@@ -14,6 +15,12 @@ export interface Config {
   namespace?: string;
   nodePortRange?: [number, number];
   ignorePatterns: string[];
+  /**
+   * Paths or globs (rebased from the config file's folder to the working directory) that make up
+   * the project's cluster slice: linted when no path is given, and by the pre-commit mode
+   * (`--only-report-args`). Undefined when the config has no `roots`.
+   */
+  roots?: string[];
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +86,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
     namespace?: string;
     nodePortRange?: string;
     ignorePatterns?: string[];
+    roots?: string[];
   };
   const rules: Record<string, SeveritySetting> = Object.create(null) as Record<string, SeveritySetting>;
   for (const [id, sev] of Object.entries(raw.rules ?? {})) {
@@ -92,7 +100,14 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   }
   const base = path.dirname(file);
   const ignorePatterns = (raw.ignorePatterns ?? []).map((p) => rebase(p, base, cwd));
-  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns };
+  const roots = raw.roots?.map((r) => rebaseRoot(r, base, cwd));
+  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots };
+}
+
+/** A config root is relative to the config file; discovery takes paths relative to cwd. */
+function rebaseRoot(root: string, base: string, cwd: string): string {
+  if (isDynamicPattern(root)) return rebase(root, base, cwd);
+  return path.relative(cwd, path.resolve(base, root)).split(path.sep).join('/') || '.';
 }
 
 /** Config ignore patterns are relative to the config file; discovery works relative to cwd. */

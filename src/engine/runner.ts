@@ -4,6 +4,7 @@ import { resolveRange } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
 import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
+import { PolicyEngine } from '../policy/engine.js';
 import { suppressionFor } from './suppress.js';
 import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
 
@@ -42,6 +43,8 @@ export function lint(files: SourceFile[], options: LintOptions): LintResult {
 export function runRules(model: Model, graph: Graph, options: LintOptions): LintResult {
   const all: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
+  let policy: PolicyEngine | undefined;
+  const policyEngine = () => (policy ??= new PolicyEngine(model, graph, options.settings.policy));
   for (const rule of options.rules) {
     const setting = options.severities?.[rule.meta.id] ?? rule.meta.severity;
     if (setting === 'off') continue;
@@ -50,6 +53,9 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
       model,
       graph,
       settings: options.settings,
+      get policy() {
+        return policyEngine();
+      },
       report(r: Report) {
         const { file, range } = locate(r.at);
         const object = r.object ?? null;

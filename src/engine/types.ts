@@ -2,6 +2,7 @@ import type { Graph } from '../graph/graph.js';
 import type { Loc, SourceFile } from '../load/source.js';
 import type { Model } from '../model/model.js';
 import type { Resource } from '../model/resource.js';
+import type { PolicyEngine, PolicySettings } from '../policy/engine.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -55,12 +56,16 @@ export interface Report {
 export interface Settings {
   defaultNamespace: string;
   nodePortRange: [number, number];
+  /** Where the ingress controller and the cluster DNS run, for the NetworkPolicy rules. */
+  policy?: PolicySettings;
 }
 
 export interface RuleContext {
   readonly model: Model;
   readonly graph: Graph;
   readonly settings: Settings;
+  /** The NetworkPolicy engine (built on first use). */
+  readonly policy: PolicyEngine;
   report(r: Report): void;
 }
 

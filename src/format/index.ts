@@ -1,6 +1,9 @@
+import { github } from './github.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
+import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Formatter } from './types.js';
 
-export const FORMATTERS: Record<string, Formatter> = { stylish, json };
-export type { Formatter, FormatContext } from './types.js';
+export const FORMATTERS: Record<string, Formatter> = { stylish, json, sarif, github, junit };
+export type { Formatter, FormatContext, LintedFile } from './types.js';

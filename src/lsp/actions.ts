@@ -102,10 +102,12 @@ export function ignoreObjectEdit(f: Finding): OffsetEdit | undefined {
   } else {
     const at = firstKeyLine(text, meta);
     if (!at) return undefined;
-    edit = {
-      range: [at.lineStart, at.lineStart],
-      newText: `${at.indent}annotations:${eol}${at.indent}  ${IGNORE_ANNOTATION}: ${f.ruleId}${eol}`,
-    };
+    // After `name:` / `namespace:` when they are one-line scalars, else before the first key.
+    const insertAt = afterIdentityLines(text, meta) ?? at.lineStart;
+    const block = `${at.indent}annotations:${eol}${at.indent}  ${IGNORE_ANNOTATION}: ${f.ruleId}`;
+    edit = insertAt > text.length || (insertAt === text.length && !text.endsWith('\n'))
+      ? { range: [text.length, text.length], newText: `${eol}${block}` }
+      : { range: [insertAt, insertAt], newText: `${block}${eol}` };
   }
   const path: Path = [...obj.base, 'metadata', 'annotations'];
   const ok = readsTheSame(f.file, edit, (before, docIndex) => {
@@ -131,6 +133,26 @@ function pairOf(map: unknown, key: string): Pair | undefined {
 
 function blockMap(node: unknown): YAMLMap | undefined {
   return isMap(node) && !node.flow && node.items.length > 0 ? (node as YAMLMap) : undefined;
+}
+
+/**
+ * The start of the line after the leading `name`, `generateName` and `namespace` entries of a
+ * metadata map, when each is a one-line scalar ending its line.
+ */
+function afterIdentityLines(text: string, meta: YAMLMap): number | undefined {
+  let end: number | undefined;
+  for (const item of meta.items) {
+    if (!isPair(item) || !isScalar(item.key) || !['name', 'generateName', 'namespace'].includes(String(item.key.value))) break;
+    const v = item.value as Node | null;
+    const key = item.key as Node;
+    if (!isScalar(v) || !v.range || !key.range || v.type === 'BLOCK_FOLDED' || v.type === 'BLOCK_LITERAL') break;
+    if (text.slice(key.range[0], v.range[1]).includes('\n')) break;
+    const rest = text.slice(v.range[1]);
+    const nl = rest.indexOf('\n');
+    if (!/^[ \t\r]*(#[^\n]*)?$/.test(nl < 0 ? rest : rest.slice(0, nl))) break;
+    end = nl < 0 ? text.length + 1 : v.range[1] + nl + 1;
+  }
+  return end;
 }
 
 /** The start and indentation of the line of a block map's first key, if the key starts that line. */

@@ -27,6 +27,7 @@ see docs/editors.md for VS Code, Neovim and Helix.
 
 Initialization options (all optional):
   debounce   delay in ms between the last edit and the re-lint (default ${DEFAULT_DEBOUNCE_MS})
+  timing     true: log the duration of each lint's phases to the client's log
 `;
 
 export interface ServerIo {
@@ -38,6 +39,8 @@ export interface ServerIo {
 /** Settings a client may pass as `initializationOptions` or as the `kube-netlint` settings section. */
 export interface ServerSettings {
   debounce?: number;
+  /** Log the time each lint takes (parse, model+graph+rules, publish) to the client's log. */
+  timing?: boolean;
 }
 
 function version(): string {
@@ -119,6 +122,7 @@ export function startServer(connection: Connection): void {
       {
         debounceMs: debounceOf(params.initializationOptions) ?? DEFAULT_DEBOUNCE_MS,
         documentChanges: !!caps.workspace?.workspaceEdit?.documentChanges,
+        timing: (params.initializationOptions as ServerSettings | null | undefined)?.timing === true,
       },
     );
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);

@@ -31,6 +31,8 @@ export interface WorkspaceOptions {
   debounceMs?: number;
   /** The client applies `documentChanges` (versioned edits). */
   documentChanges?: boolean;
+  /** Log how long each lint's phases took. */
+  timing?: boolean;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 150;
@@ -220,7 +222,9 @@ export class Project {
     this.timer = undefined;
     if (!this.ready) return;
     this.dirty = false;
+    const t0 = performance.now();
     const slice = this.slice();
+    const t1 = performance.now();
     const fileIds = new Map<SourceFile, string>();
     const versions = new Map<string, number | undefined>();
     for (const s of slice) {
@@ -232,6 +236,7 @@ export class Project {
       { rules: RULES, severities: this.severities, settings: this.settings },
     );
     this.lints++;
+    const t2 = performance.now();
     for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
     const findings = new Map<string, Finding[]>();
     for (const f of result.findings) {
@@ -257,6 +262,13 @@ export class Project {
       diagnostics.set(this.configProblem.file, [...(diagnostics.get(this.configProblem.file) ?? []), d]);
     }
     this.publishAll(diagnostics, versions);
+    if (this.ws.timing) {
+      const t3 = performance.now();
+      const ms = (a: number, b: number) => (b - a).toFixed(1);
+      this.ws.host.log(
+        `lint ${this.root ?? this.single}: ${slice.length} files, ${result.model.resources.length} objects; parse ${ms(t0, t1)} ms, model+graph+rules ${ms(t1, t2)} ms, diagnostics+publish ${ms(t2, t3)} ms`,
+      );
+    }
   }
 
   private publishAll(diagnostics: Map<string, Diagnostic[]>, versions: Map<string, number | undefined>): void {
@@ -288,6 +300,7 @@ export class Workspace {
   readonly loose = new Map<string, Project>();
   readonly overlays = new Map<string, Overlay>();
   debounceMs: number;
+  readonly timing: boolean;
   private disposed = false;
 
   constructor(
@@ -295,6 +308,7 @@ export class Workspace {
     private readonly options: WorkspaceOptions = {},
   ) {
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    this.timing = options.timing ?? false;
   }
 
   /** The folder a file belongs to: the deepest workspace folder holding it. */

@@ -16,6 +16,7 @@ import type { JsonMap } from './resource.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
 import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
 import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
+import { NetworkPolicy } from './netpol.js';
 import { parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
@@ -272,6 +273,7 @@ export class Model {
   readonly services: Service[] = [];
   readonly endpoints: EndpointsInfo[] = [];
   readonly ingresses: Ingress[] = [];
+  readonly networkPolicies: NetworkPolicy[] = [];
   readonly ingressClasses: IngressClassInfo[] = [];
   readonly secrets: SecretInfo[] = [];
   readonly configMaps: ConfigMapInfo[] = [];
@@ -372,6 +374,10 @@ function type(model: Model, r: Resource): void {
     ns.res ??= r;
     for (const [k, v] of r.labels) ns.labels.set(k, v);
     ns.labels.set('kubernetes.io/metadata.name', r.name);
+    return;
+  }
+  if (r.group === 'networking.k8s.io' && r.kind === 'NetworkPolicy') {
+    model.networkPolicies.push(new NetworkPolicy(r));
     return;
   }
   if ((r.group === 'networking.k8s.io' || r.group === 'extensions') && r.kind === 'Ingress') {

@@ -1,0 +1,85 @@
+import type { Finding, Severity } from '../engine/types.js';
+import { terminalSafe } from './escape.js';
+import { countSeverities, messageWithTemplate, plural, relatedPosition, repoPath, spanOf } from './location.js';
+import type { Formatter } from './types.js';
+
+/** GitHub shows at most this many annotations of each type per step. */
+export const ANNOTATIONS_SHOWN_PER_TYPE = 10;
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+const ORDER: Severity[] = ['error', 'warning', 'info'];
+
+/**
+ * Control characters other than line breaks and tabs (ESC starts ANSI sequences, NUL) become
+ * visible `\xNN` escapes: the log viewer would otherwise interpret them.
+ */
+function visibleControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Workflow command data, escaped as actions/toolkit's `escapeData` (packages/core/src/command.ts). */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Workflow command property values, escaped as actions/toolkit's `escapeProperty`. */
+export function escapeProperty(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(f: Finding, ctx: Parameters<Formatter>[1]): string {
+  const props: [string, string | number][] = [];
+  let prefix = '';
+  const file = repoPath(f.file, ctx);
+  if (file !== undefined) {
+    const s = spanOf(f);
+    props.push(['file', file], ['line', s.line], ['endLine', s.endLine]);
+    // GitHub ignores columns unless the annotation starts and ends on the same line.
+    if (s.line === s.endLine) props.push(['col', s.column], ['endColumn', s.endColumn]);
+  } else {
+    // stdin (or a file outside the repository): no file to attach to, so say where in the message.
+    const s = spanOf(f);
+    prefix = `${f.file.path}:${s.line}:${s.column}: `;
+  }
+  props.push(['title', f.ruleId]);
+  let message = prefix + messageWithTemplate(f);
+  for (const r of f.related) message += `\n  ${relatedPosition(r)}: ${r.message}`;
+  const propText = props.map(([k, v]) => `${k}=${escapeProperty(visibleControls(String(v)))}`).join(',');
+  return `::${COMMAND[f.severity]} ${propText}::${escapeData(visibleControls(message))}\n`;
+}
+
+/**
+ * `--format github`: GitHub Actions workflow commands, one annotation per finding (errors, then
+ * warnings, then notices), followed by a plain summary of every finding, since GitHub shows only
+ * ten annotations of each type per step.
+ */
+export const github: Formatter = (findings, ctx) => {
+  const ordered = ORDER.flatMap((sev) => findings.filter((f) => f.severity === sev));
+  let out = ordered.map((f) => annotation(f, ctx)).join('');
+
+  const { errors, warnings, infos } = countSeverities(findings);
+  const counts = [plural(errors, 'error'), plural(warnings, 'warning')];
+  if (infos) counts.push(`${infos} info`);
+  const notes: string[] = [];
+  if (ctx.suppressed?.length) notes.push(`${ctx.suppressed.length} suppressed`);
+  if (ctx.baseline?.findings.length) notes.push(`${ctx.baseline.findings.length} hidden by the baseline ${ctx.baseline.file}`);
+  const files = `${plural(ctx.summary.files, 'file')}, ${plural(ctx.summary.objects, 'object')}`;
+  out += `kube-netlint: ${counts.join(', ')} in ${files}${notes.length ? ` (${notes.join(', ')})` : ''}\n`;
+  for (const f of ordered) {
+    const s = spanOf(f);
+    const where = `${repoPath(f.file, ctx) ?? f.file.path}:${s.line}:${s.column}`;
+    out += `${f.severity.padEnd(7)}  ${terminalSafe(where)}  ${terminalSafe(messageWithTemplate(f))}  [${f.ruleId}]\n`;
+  }
+  const over = ORDER.filter((sev) => ordered.filter((f) => f.severity === sev).length > ANNOTATIONS_SHOWN_PER_TYPE);
+  if (over.length) {
+    out +=
+      `GitHub shows only ${ANNOTATIONS_SHOWN_PER_TYPE} annotations of each type per step (here: ${over.map((s) => COMMAND[s]).join(', ')}); ` +
+      'the list above is complete. Upload a SARIF report (--format sarif=kube-netlint.sarif) to see every finding in code scanning.\n';
+  }
+  if (ctx.maxWarningsExceeded) {
+    const { maxWarnings, foundWarnings } = ctx.maxWarningsExceeded;
+    out += `kube-netlint found too many warnings (maximum: ${maxWarnings}, found: ${foundWarnings}).\n`;
+  }
+  return out;
+};

@@ -1,0 +1,145 @@
+/**
+ * Sets of connections: per protocol, a set of port ranges (1-65535). Immutable values.
+ */
+export const PROTOCOL_ORDER = ['TCP', 'UDP', 'SCTP'] as const;
+export type Protocol = (typeof PROTOCOL_ORDER)[number];
+export const MIN_PORT = 1;
+export const MAX_PORT = 65535;
+
+/** Sorted, disjoint, non-adjacent inclusive ranges. */
+type Ranges = readonly (readonly [number, number])[];
+
+function normalize(ranges: [number, number][]): Ranges {
+  const sorted = ranges
+    .map(([a, b]) => [Math.max(MIN_PORT, a), Math.min(MAX_PORT, b)] as [number, number])
+    .filter(([a, b]) => a <= b)
+    .sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
+function intersectRanges(a: Ranges, b: Ranges): Ranges {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const lo = Math.max(a[i][0], b[j][0]);
+    const hi = Math.min(a[i][1], b[j][1]);
+    if (lo <= hi) out.push([lo, hi]);
+    if (a[i][1] < b[j][1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+function subtractRanges(a: Ranges, b: Ranges): Ranges {
+  let cur: [number, number][] = a.map(([x, y]) => [x, y]);
+  for (const [bl, bh] of b) {
+    const next: [number, number][] = [];
+    for (const [al, ah] of cur) {
+      if (bh < al || bl > ah) next.push([al, ah]);
+      else {
+        if (al < bl) next.push([al, bl - 1]);
+        if (bh < ah) next.push([bh + 1, ah]);
+      }
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+const FULL: Ranges = [[MIN_PORT, MAX_PORT]];
+
+export class ConnSet {
+  private constructor(private readonly byProto: ReadonlyMap<Protocol, Ranges>) {}
+
+  static readonly NONE = new ConnSet(new Map());
+  static readonly ALL = new ConnSet(new Map(PROTOCOL_ORDER.map((p) => [p, FULL])));
+
+  static of(protocol: Protocol, from = MIN_PORT, to = from): ConnSet {
+    return new ConnSet(new Map([[protocol, normalize([[from, to]])]]));
+  }
+
+  static allPorts(protocol: Protocol): ConnSet {
+    return new ConnSet(new Map([[protocol, FULL]]));
+  }
+
+  get isEmpty(): boolean {
+    return this.byProto.size === 0;
+  }
+
+  get isAll(): boolean {
+    return PROTOCOL_ORDER.every((p) => {
+      const r = this.byProto.get(p);
+      return r !== undefined && r.length === 1 && r[0][0] === MIN_PORT && r[0][1] === MAX_PORT;
+    });
+  }
+
+  union(o: ConnSet): ConnSet {
+    if (o.isEmpty) return this;
+    if (this.isEmpty) return o;
+    const m = new Map<Protocol, Ranges>();
+    for (const p of PROTOCOL_ORDER) {
+      const a = this.byProto.get(p) ?? [];
+      const b = o.byProto.get(p) ?? [];
+      if (a.length || b.length) m.set(p, normalize([...a, ...b].map(([x, y]) => [x, y])));
+    }
+    return new ConnSet(m);
+  }
+
+  intersect(o: ConnSet): ConnSet {
+    if (this.isEmpty || o.isEmpty) return ConnSet.NONE;
+    const m = new Map<Protocol, Ranges>();
+    for (const p of PROTOCOL_ORDER) {
+      const a = this.byProto.get(p);
+      const b = o.byProto.get(p);
+      if (!a || !b) continue;
+      const r = intersectRanges(a, b);
+      if (r.length) m.set(p, r);
+    }
+    return m.size ? new ConnSet(m) : ConnSet.NONE;
+  }
+
+  subtract(o: ConnSet): ConnSet {
+    if (this.isEmpty || o.isEmpty) return this;
+    const m = new Map<Protocol, Ranges>();
+    for (const p of PROTOCOL_ORDER) {
+      const a = this.byProto.get(p);
+      if (!a) continue;
+      const b = o.byProto.get(p);
+      const r = b ? subtractRanges(a, b) : a;
+      if (r.length) m.set(p, r);
+    }
+    return m.size ? new ConnSet(m) : ConnSet.NONE;
+  }
+
+  has(protocol: Protocol, port: number): boolean {
+    return (this.byProto.get(protocol) ?? []).some(([a, b]) => port >= a && port <= b);
+  }
+
+  equals(o: ConnSet): boolean {
+    return this.toString() === o.toString();
+  }
+
+  /** `All Connections`, `No Connections`, or e.g. `TCP 80,8080-8090,UDP 53`. */
+  toString(): string {
+    if (this.isEmpty) return 'No Connections';
+    if (this.isAll) return 'All Connections';
+    const parts: string[] = [];
+    for (const p of PROTOCOL_ORDER) {
+      const r = this.byProto.get(p);
+      if (!r) continue;
+      parts.push(`${p} ${r.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',')}`);
+    }
+    return parts.join(',');
+  }
+}
+
+export function isProtocol(s: string): s is Protocol {
+  return (PROTOCOL_ORDER as readonly string[]).includes(s);
+}

@@ -1,0 +1,496 @@
+/**
+ * NetworkPolicy semantics (networking.k8s.io/v1) and the connectivity engine.
+ *
+ * A connection src → dst on (protocol, port) is allowed iff src's egress allows it to dst and
+ * dst's ingress allows it from src. A direction in which a pod is not isolated (no policy selects
+ * it with that policy type) allows everything. Rules are additive. Named ports are resolved on the
+ * destination pod, by name and protocol. ipBlocks address external endpoints: the IPv4 space is
+ * partitioned by every CIDR the policies use, and each part ("atom") is an endpoint.
+ *
+ * Work stays proportional to the input and the answer: policies find their pods through the label
+ * index, peers are evaluated once into bitsets, and the list of connections only visits the
+ * sources that a destination's ingress rules admit.
+ */
+import { LabelIndex } from '../graph/label-index.js';
+import type { Graph } from '../graph/graph.js';
+import type { Model, PodTemplate } from '../model/model.js';
+import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
+import { labelledMap, matches } from '../model/selector.js';
+import type { Selector } from '../model/selector.js';
+import { ConnSet, isProtocol } from './conn.js';
+import type { Protocol } from './conn.js';
+import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
+import type { IpRange } from './ipranges.js';
+
+export interface PolicySettings {
+  /** Where the ingress controller's pods run; absent: an anonymous pod in a namespace of its own. */
+  ingressController?: { namespace: string; labels: Record<string, string> };
+  /**
+   * The cluster DNS pods and the port they listen on (default: `k8s-app: kube-dns` in kube-system
+   * on 53; on OpenShift, recognised by its API groups in the input, the openshift-dns pods on 5353).
+   */
+  dns?: { namespace: string; labels: Record<string, string>; port?: number };
+}
+
+export const INGRESS_CONTROLLER = '{ingress-controller}';
+const ANON_CONTROLLER_NS = '{ingress-controller}';
+
+/** A pod (a workload's pod template, or a stand-in for pods outside the input). */
+export interface NetPod {
+  id: number;
+  namespace: string;
+  /** `namespace/name[Kind]`, or `{ingress-controller}`. */
+  name: string;
+  labels: Map<string, string>;
+  dynamicLabels?: Map<string, unknown>;
+  hasLabel(key: string, value: string): boolean;
+  hasKey(key: string): boolean;
+  /** The workload, for pods of the input. */
+  workload?: PodTemplate;
+  synthetic?: 'ingress-controller' | 'dns';
+  /** Port numbers the pod serves under a name and protocol. */
+  portsNamed(name: string, protocol: string): number[];
+}
+
+export type Endpoint = { kind: 'pod'; pod: NetPod } | { kind: 'external'; atom: number };
+
+/** A small fixed-size bitset. */
+class Bits {
+  readonly words: Uint32Array;
+  constructor(readonly size: number) {
+    this.words = new Uint32Array((size + 31) >>> 5);
+  }
+  set(i: number): void {
+    this.words[i >>> 5] |= 1 << (i & 31);
+  }
+  has(i: number): boolean {
+    return (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+  or(o: Bits): void {
+    for (let i = 0; i < this.words.length; i++) this.words[i] |= o.words[i];
+  }
+  fill(): void {
+    this.words.fill(0xffffffff);
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let w = 0; w < this.words.length; w++) {
+      let word = this.words[w];
+      while (word !== 0) {
+        const t = word & -word;
+        const i = (w << 5) + (31 - Math.clz32(t));
+        if (i >= this.size) return;
+        yield i;
+        word ^= t;
+      }
+    }
+  }
+}
+
+/** A peer evaluated to the pods and external atoms it matches. */
+interface PeerSet {
+  pods: Bits;
+  atoms: Bits;
+}
+
+export interface Connection {
+  src: string;
+  dst: string;
+  conn: ConnSet;
+}
+
+export interface RuleMatch {
+  rule: PolicyRule;
+  conn: ConnSet;
+}
+
+export interface SideExplanation {
+  /** Policies that select the pod for this direction (empty: not isolated, all allowed). */
+  isolatedBy: NetworkPolicy[];
+  /** Rules whose peers match the other end, with what each allows. */
+  admitting: RuleMatch[];
+  conn: ConnSet;
+}
+
+export interface Explanation {
+  egress?: SideExplanation;
+  ingress?: SideExplanation;
+  conn: ConnSet;
+}
+
+function podNetName(p: PodTemplate): string {
+  return `${p.namespace}/${p.workload.name}[${p.workload.kind}]`;
+}
+
+export class PolicyEngine {
+  readonly pods: NetPod[] = [];
+  readonly controller: NetPod;
+  readonly dnsPods: NetPod[];
+  readonly atoms: IpRange[];
+  private readonly index = new LabelIndex<NetPod>();
+  private readonly ingressOf: PolicyRule[][];
+  private readonly egressOf: PolicyRule[][];
+  private readonly ingressPolicies: NetworkPolicy[][];
+  private readonly egressPolicies: NetworkPolicy[][];
+  private readonly peerCache = new Map<string, PeerSet>();
+  private readonly allPeers: PeerSet;
+  private readonly namespaceLabels = new Map<string, Map<string, string>>();
+  private readonly byWorkload = new Map<PodTemplate, NetPod>();
+
+  constructor(
+    readonly model: Model,
+    readonly graph: Graph,
+    readonly settings: PolicySettings = {},
+  ) {
+    for (const [name, ns] of model.namespaces) this.namespaceLabels.set(name, ns.labels);
+    for (const t of model.podTemplates) {
+      if (t.workload.superseded) continue;
+      const pod = this.addPod({
+        namespace: t.namespace,
+        name: podNetName(t),
+        labels: t.labels,
+        dynamicLabels: t.dynamicLabels as Map<string, unknown>,
+        hasLabel: (k, v) => t.hasLabel(k, v),
+        hasKey: (k) => t.hasKey(k),
+        workload: t,
+        portsNamed: (name, protocol) =>
+          [...t.servingPorts()].filter((cp) => cp.name === name && cp.protocol === protocol && cp.number !== undefined).map((cp) => cp.number!),
+      });
+      this.byWorkload.set(t, pod);
+    }
+    this.controller = this.resolveController();
+    this.dnsPods = this.resolveDns();
+
+    // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
+    const ranges: IpRange[] = [];
+    for (const np of model.networkPolicies) {
+      for (const r of [...np.ingress, ...np.egress]) {
+        for (const p of r.peers ?? []) {
+          if (p.kind !== 'ipBlock') continue;
+          for (const c of [p.cidr, ...p.except]) {
+            const parsed = parseCidr(c);
+            if (parsed.ok && !parsed.v6) ranges.push(parsed.range);
+          }
+        }
+      }
+    }
+    this.atoms = partition(ranges);
+    this.allPeers = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    this.allPeers.pods.fill();
+    this.allPeers.atoms.fill();
+
+    this.ingressOf = this.pods.map(() => []);
+    this.egressOf = this.pods.map(() => []);
+    this.ingressPolicies = this.pods.map(() => []);
+    this.egressPolicies = this.pods.map(() => []);
+    for (const np of model.networkPolicies) {
+      if (np.res.superseded) continue;
+      for (const pod of this.index.select(np.namespace, np.podSelector)) {
+        if (np.isolatesIngress) {
+          this.ingressPolicies[pod.id].push(np);
+          this.ingressOf[pod.id].push(...np.ingress);
+        }
+        if (np.isolatesEgress) {
+          this.egressPolicies[pod.id].push(np);
+          this.egressOf[pod.id].push(...np.egress);
+        }
+      }
+    }
+  }
+
+  private addPod(p: Omit<NetPod, 'id'>): NetPod {
+    const pod: NetPod = { ...p, id: this.pods.length };
+    this.pods.push(pod);
+    this.index.add(pod.namespace, pod);
+    if (!this.namespaceLabels.has(pod.namespace)) {
+      this.namespaceLabels.set(pod.namespace, new Map([['kubernetes.io/metadata.name', pod.namespace]]));
+    }
+    return pod;
+  }
+
+  private synthetic(kind: 'ingress-controller' | 'dns', namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
+    const map = new Map(Object.entries(labels));
+    return this.addPod({
+      namespace,
+      name,
+      labels: map,
+      ...labelledMap(map),
+      synthetic: kind,
+      portsNamed: (n, proto) => ports.filter(([pn, pp]) => pn === n && pp === proto).map(([, , num]) => num),
+    });
+  }
+
+  private resolveController(): NetPod {
+    const cfg = this.settings.ingressController;
+    if (cfg) {
+      const sel: Selector = { matchLabels: Object.entries(cfg.labels), expressions: [] };
+      const real = this.index.select(cfg.namespace, sel).filter((p) => !p.synthetic);
+      if (real.length) return real[0];
+      return this.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
+    }
+    return this.synthetic('ingress-controller', ANON_CONTROLLER_NS, {}, INGRESS_CONTROLLER, []);
+  }
+
+  /** The DNS settings in force: configured, or the platform's default. */
+  get dnsSettings(): { namespace: string; labels: Record<string, string>; port: number } {
+    const cfg = this.settings.dns;
+    if (cfg) return { ...cfg, port: cfg.port ?? 53 };
+    const openshift = this.model.resources.some((r) => r.group === 'openshift.io' || r.group.endsWith('.openshift.io'));
+    return openshift
+      ? { namespace: 'openshift-dns', labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, port: 5353 }
+      : { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, port: 53 };
+  }
+
+  private resolveDns(): NetPod[] {
+    const cfg = this.dnsSettings;
+    const sel: Selector = { matchLabels: Object.entries(cfg.labels), expressions: [] };
+    const real = this.index.select(cfg.namespace, sel).filter((p) => !p.synthetic);
+    if (real.length) return real;
+    return [
+      this.synthetic('dns', cfg.namespace, cfg.labels, `${cfg.namespace}/{cluster-dns}`, [
+        ['dns', 'UDP', cfg.port],
+        ['dns-tcp', 'TCP', cfg.port],
+      ]),
+    ];
+  }
+
+  podOf(t: PodTemplate): NetPod | undefined {
+    return this.byWorkload.get(t);
+  }
+
+  /** Workload pods of the input (not the stand-ins). */
+  get workloadPods(): NetPod[] {
+    return this.pods.filter((p) => !p.synthetic);
+  }
+
+  isolatedIngress(pod: NetPod): NetworkPolicy[] {
+    return this.ingressPolicies[pod.id];
+  }
+
+  isolatedEgress(pod: NetPod): NetworkPolicy[] {
+    return this.egressPolicies[pod.id];
+  }
+
+  /** Namespaces a namespaceSelector matches (every namespace carries kubernetes.io/metadata.name). */
+  namespacesMatching(sel: Selector): string[] {
+    const out: string[] = [];
+    for (const [ns, labels] of this.namespaceLabels) if (matches(sel, labelledMap(labels))) out.push(ns);
+    return out;
+  }
+
+  /** The pods and external atoms a peer matches, for a policy in `namespace`. */
+  peerSet(peer: PeerSpec, namespace: string): PeerSet {
+    const key = `${namespace}\u0000${JSON.stringify(peer.kind === 'selector' ? [peer.namespaceSelector, peer.podSelector] : peer.kind === 'ipBlock' ? [peer.cidr, peer.except] : peer.kind)}`;
+    let set = this.peerCache.get(key);
+    if (set) return set;
+    set = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    if (peer.kind === 'selector') {
+      const namespaces = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [namespace];
+      for (const ns of namespaces) {
+        const pods = peer.podSelector ? this.index.select(ns, peer.podSelector) : this.index.all(ns);
+        for (const p of pods) set.pods.set(p.id);
+      }
+    } else if (peer.kind === 'ipBlock') {
+      const c = parseCidr(peer.cidr);
+      if (c.ok && !c.v6) {
+        const except: IpRange[] = [];
+        for (const e of peer.except) {
+          const pe = parseCidr(e);
+          if (pe.ok && !pe.v6) except.push(pe.range);
+        }
+        for (const a of atomsOf(this.atoms, c.range, except)) set.atoms.set(a);
+      }
+    }
+    this.peerCache.set(key, set);
+    return set;
+  }
+
+  /** Does a rule's peer list match an endpoint? Returns the first matching peer (or 'all'). */
+  ruleMatches(rule: PolicyRule, ep: Endpoint): boolean {
+    if (rule.peers === null) return true;
+    for (const p of rule.peers) {
+      const set = this.peerSet(p, rule.policy.namespace);
+      if (ep.kind === 'pod' ? set.pods.has(ep.pod.id) : set.atoms.has(ep.atom)) return true;
+    }
+    return false;
+  }
+
+  /** What a rule's ports allow towards `dst` (named ports resolve on the destination pod). */
+  rulePorts(rule: PolicyRule, dst: Endpoint): ConnSet {
+    if (rule.ports === null) return ConnSet.ALL;
+    let acc = ConnSet.NONE;
+    for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst));
+    return acc;
+  }
+
+  private side(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+    if (policies.length === 0) return { isolatedBy: [], admitting: [], conn: ConnSet.ALL };
+    let conn = ConnSet.NONE;
+    const admitting: RuleMatch[] = [];
+    for (const r of rules) {
+      if (!this.ruleMatches(r, other)) continue;
+      const c = this.rulePorts(r, dst);
+      conn = conn.union(c);
+      if (explain) admitting.push({ rule: r, conn: c });
+      else if (conn.isAll) break;
+    }
+    return { isolatedBy: policies, admitting, conn };
+  }
+
+  /** Allowed connections from src to dst, with the reasons when `explain` is set. */
+  evaluate(src: Endpoint, dst: Endpoint, explain = false): Explanation {
+    const out: Explanation = { conn: ConnSet.ALL };
+    if (src.kind === 'pod') {
+      out.egress = this.side(this.egressOf[src.pod.id], this.egressPolicies[src.pod.id], dst, dst, explain);
+      out.conn = out.conn.intersect(out.egress.conn);
+    }
+    if (dst.kind === 'pod') {
+      out.ingress = this.side(this.ingressOf[dst.pod.id], this.ingressPolicies[dst.pod.id], src, dst, explain);
+      out.conn = out.conn.intersect(out.ingress.conn);
+    }
+    return out;
+  }
+
+  allowed(src: Endpoint, dst: Endpoint): ConnSet {
+    return this.evaluate(src, dst).conn;
+  }
+
+  /** Sources that dst's ingress may admit: all pods when not isolated, else its rules' peers. */
+  private ingressCandidates(dst: NetPod): PeerSet {
+    if (this.ingressPolicies[dst.id].length === 0) return this.allPeers;
+    const acc: PeerSet = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    for (const r of this.ingressOf[dst.id]) {
+      if (r.peers === null) return this.allPeers;
+      for (const p of r.peers) {
+        const s = this.peerSet(p, r.policy.namespace);
+        acc.pods.or(s.pods);
+        acc.atoms.or(s.atoms);
+      }
+    }
+    return acc;
+  }
+
+  externalName(atoms: number[]): string {
+    // merge consecutive atoms into ranges
+    const parts: string[] = [];
+    let start = -1;
+    let prev = -1;
+    const flush = () => {
+      if (start < 0) return;
+      parts.push(formatRange({ lo: this.atoms[start].lo, hi: this.atoms[prev].hi }));
+    };
+    for (const a of atoms) {
+      if (start >= 0 && a === prev + 1) prev = a;
+      else {
+        flush();
+        start = a;
+        prev = a;
+      }
+    }
+    flush();
+    return parts.join(',');
+  }
+
+  /**
+   * Every allowed connection between workloads, between workloads and external ranges, and from
+   * the ingress controller to the Ingress backends (on the ports the Ingresses use).
+   */
+  connectivity(): Connection[] {
+    const out: Connection[] = [];
+    const pods = this.workloadPods;
+    const podIds = new Set(pods.map((p) => p.id));
+    for (const dst of pods) {
+      const cands = this.ingressCandidates(dst);
+      const dstEp: Endpoint = { kind: 'pod', pod: dst };
+      for (const i of cands.pods) {
+        if (i === dst.id || !podIds.has(i)) continue;
+        const src = this.pods[i];
+        const conn = this.allowed({ kind: 'pod', pod: src }, dstEp);
+        if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
+      }
+      this.pushExternal(out, [...cands.atoms].map((a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+    }
+    for (const src of pods) {
+      const srcEp: Endpoint = { kind: 'pod', pod: src };
+      const list = this.atoms.map((_, a) => ({ a, conn: this.allowed(srcEp, { kind: 'external', atom: a }) }));
+      this.pushExternal(out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
+    }
+    for (const c of this.ingressControllerConnections()) out.push(c);
+    return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+  }
+
+  /** Group external atoms with the same allowed connection into one endpoint name. */
+  private pushExternal(out: Connection[], list: { a: number; conn: ConnSet }[], make: (name: string, conn: ConnSet) => Connection): void {
+    const groups = new Map<string, { conn: ConnSet; atoms: number[] }>();
+    for (const { a, conn } of list) {
+      if (conn.isEmpty) continue;
+      const key = conn.toString();
+      const g = groups.get(key);
+      if (g) g.atoms.push(a);
+      else groups.set(key, { conn, atoms: [a] });
+    }
+    for (const g of groups.values()) out.push(make(this.externalName(g.atoms.sort((x, y) => x - y)), g.conn));
+  }
+
+  /** The target ports each Ingress backend sends traffic to, per destination pod. */
+  ingressBackendTargets(): { pod: NetPod; conn: ConnSet }[] {
+    const byPod = new Map<NetPod, ConnSet>();
+    for (const ing of this.model.ingresses) {
+      if (ing.res.superseded) continue;
+      for (const b of ing.backends) {
+        const r = this.graph.ingressBackend(b);
+        if (r.status !== 'ok') continue;
+        for (const t of this.graph.podsOf(r.service)) {
+          const pod = this.byWorkload.get(t);
+          const res = this.graph.resolveTarget(r.servicePort, t);
+          if (!pod || !res || (res.status !== 'ok' && res.status !== 'undeclared')) continue;
+          const proto = r.servicePort.protocol;
+          if (!isProtocol(proto)) continue;
+          byPod.set(pod, (byPod.get(pod) ?? ConnSet.NONE).union(ConnSet.of(proto, res.number)));
+        }
+      }
+    }
+    return [...byPod].map(([pod, conn]) => ({ pod, conn }));
+  }
+
+  private ingressControllerConnections(): Connection[] {
+    const out: Connection[] = [];
+    const src: Endpoint = { kind: 'pod', pod: this.controller };
+    for (const { pod, conn } of this.ingressBackendTargets()) {
+      const allowed = this.allowed(src, { kind: 'pod', pod }).intersect(conn);
+      if (!allowed.isEmpty) out.push({ src: INGRESS_CONTROLLER, dst: pod.name, conn: allowed });
+    }
+    return out;
+  }
+
+  /** Find a pod by `ns/name`, `ns/name[Kind]`, `name` (default namespace) or `{ingress-controller}`. */
+  findPod(spec: string, defaultNamespace: string): NetPod[] {
+    if (spec === INGRESS_CONTROLLER) return [this.controller];
+    const m = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(spec);
+    if (!m) return [];
+    const ns = m[1] ?? defaultNamespace;
+    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.workload.name === m[2] && (!m[3] || p.workload?.workload.kind === m[3]));
+  }
+
+  /** The external atom holding an IPv4 address, for explain. */
+  atomOf(ip: string): number | undefined {
+    const c = parseCidr(ip.includes('/') ? ip : `${ip}/32`);
+    if (!c.ok || c.v6) return undefined;
+    return this.atoms.findIndex((a) => c.range.lo >= a.lo && c.range.lo <= a.hi);
+  }
+}
+
+/** What one port entry of a rule allows towards `dst`. */
+export function portSpecConn(p: PortSpec, dst: Endpoint): ConnSet {
+  if (!isProtocol(p.protocol)) return ConnSet.NONE;
+  const proto: Protocol = p.protocol;
+  if (p.port === undefined) return ConnSet.allPorts(proto);
+  if (typeof p.port === 'number') {
+    if (p.endPort !== undefined) return p.endPort >= p.port ? ConnSet.of(proto, p.port, p.endPort) : ConnSet.NONE;
+    return ConnSet.of(proto, p.port);
+  }
+  // A named port resolves on the destination pod; external endpoints have no names.
+  if (dst.kind !== 'pod') return ConnSet.NONE;
+  let acc = ConnSet.NONE;
+  for (const n of dst.pod.portsNamed(p.port, proto)) acc = acc.union(ConnSet.of(proto, n));
+  return acc;
+}
