@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { isDynamicPattern } from 'globby';
 import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
+import type { PolicySettings } from '../policy/engine.js';
 import type { Severity, SeveritySetting } from './types.js';
 
 export const CONFIG_FILES = ['.kube-netlint.yaml', '.kube-netlint.yml', '.kube-netlint.json'];
@@ -15,6 +16,8 @@ export interface Config {
   namespace?: string;
   nodePortRange?: [number, number];
   ignorePatterns: string[];
+  /** Where the ingress controller and the cluster DNS run (NetworkPolicy analysis). */
+  policy?: PolicySettings;
   /**
    * Paths or globs (rebased from the config file's folder to the working directory) that make up
    * the project's cluster slice: linted when no path is given, and by the pre-commit mode
@@ -87,6 +90,8 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
     nodePortRange?: string;
     ignorePatterns?: string[];
     roots?: string[];
+    ingressController?: { namespace: string; labels?: Record<string, string> };
+    dns?: { namespace: string; labels: Record<string, string>; port?: number };
   };
   const rules: Record<string, SeveritySetting> = Object.create(null) as Record<string, SeveritySetting>;
   for (const [id, sev] of Object.entries(raw.rules ?? {})) {
@@ -101,7 +106,10 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   const base = path.dirname(file);
   const ignorePatterns = (raw.ignorePatterns ?? []).map((p) => rebase(p, base, cwd));
   const roots = raw.roots?.map((r) => rebaseRoot(r, base, cwd));
-  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots };
+  const policy: PolicySettings = {};
+  if (raw.ingressController) policy.ingressController = { namespace: raw.ingressController.namespace, labels: raw.ingressController.labels ?? {} };
+  if (raw.dns) policy.dns = raw.dns;
+  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots, policy };
 }
 
 /** A config root is relative to the config file; discovery takes paths relative to cwd. */

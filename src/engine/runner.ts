@@ -33,6 +33,12 @@ export function locate(l: AnyLoc): { file: SourceFile; range: [number, number] }
   return { file: l.doc.file, range: resolveRange(l) };
 }
 
+/** `file`, 1-based `line` and `column` of a location. */
+export function positionOf(l: AnyLoc): { file: string; line: number; column: number } {
+  const { file, range } = locate(l);
+  return { file: file.path, ...file.position(range[0]) };
+}
+
 /** Build the model and graph from loaded files and run every enabled rule. */
 export function lint(files: SourceFile[], options: LintOptions): LintResult {
   const model = buildModel(files, { defaultNamespace: options.settings.defaultNamespace });
