@@ -32,7 +32,8 @@ export default defineRule(
       const tcp = conn.has('TCP', port) || conn.has('TCP', 53);
       if (udp && tcp) continue;
       const missing = !udp && !tcp ? `UDP and TCP ${port}` : !udp ? `UDP ${port}` : `TCP ${port}`;
-      const key = isolating[0];
+      // Point at the policy that gives the pod its egress rules: that is where DNS belongs.
+      const key = isolating.find((np) => np.egress.length > 0) ?? isolating[0];
       const list = groups.get(key);
       if (list) list.push({ pod, missing });
       else groups.set(key, [{ pod, missing }]);

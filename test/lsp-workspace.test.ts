@@ -129,6 +129,21 @@ describe('lsp workspace', () => {
     }
   });
 
+  it("lints only the config's roots when it names them", async () => {
+    const { dir, host, ws } = await setup({
+      '.kube-netlint.yaml': 'roots:\n  - k8s\n',
+      'k8s/deploy.yaml': deployment('web'),
+      'k8s/svc.yaml': service('web', 'htttp'),
+      'other/svc.yaml': service('other'),
+    });
+    try {
+      assert.deepEqual(host.codes(uri(dir, 'k8s/svc.yaml')), ['service-target-port-unresolved']);
+      assert.equal(host.current.get(uri(dir, 'other/svc.yaml')), undefined);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('overlays open buffers, re-lints the whole slice and clears files that became clean', async () => {
     const { dir, host, ws } = await setup({ 'deploy.yaml': deployment('web', 'web'), 'svc.yaml': service('web') });
     try {
@@ -166,6 +181,25 @@ describe('lsp workspace', () => {
       unlinkSync(path.join(dir, 'svc.yaml'));
       ws.filesChanged([{ uri: uri(dir, 'svc.yaml'), type: 3 }]);
       await until('the deleted file', ws, () => host.codes(uri(dir, 'svc.yaml')).length === 0);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('gives a nested workspace folder its own slice and config', async () => {
+    const { dir, host, ws } = await setup({
+      'svc.yaml': service('web'),
+      'team/.kube-netlint.yaml': 'rules:\n  service-selector-no-pods: warning\n',
+      'team/svc.yaml': service('api'),
+    });
+    try {
+      assert.equal(host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity, 1, 'the outer folder has no config');
+      await ws.addFolder(path.join(dir, 'team'));
+      ws.flush();
+      await until('the nested folder to take its file', ws, () => host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity === 2);
+      assert.equal(host.current.get(uri(dir, 'svc.yaml'))?.[0]?.severity, 1);
+      ws.removeFolder(path.join(dir, 'team'));
+      await until('the outer folder to take it back', ws, () => host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity === 1);
     } finally {
       ws.dispose();
     }
@@ -226,6 +260,8 @@ describe('lsp workspace', () => {
       const change = actions[0].edit?.documentChanges?.[0];
       assert.ok(change && 'textDocument' in change);
       assert.deepEqual(change.textDocument, { uri: svc, version: 7 });
+      // Without `data` (a client that drops it), the finding is found by rule and range.
+      assert.equal(ws.codeActions(svc, [{ ...d, data: undefined }]).length, 3);
       // A diagnostic from an older lint whose problem is gone gets no actions.
       ws.setDocument(svc, 'yaml', 8, service('web', 'http'));
       assert.deepEqual(ws.codeActions(svc, [d]), []);

@@ -44,7 +44,7 @@ function annotation(f: Finding, ctx: Parameters<Formatter>[1]): string {
   }
   props.push(['title', f.ruleId]);
   let message = prefix + messageWithTemplate(f);
-  for (const r of f.related) message += `\n  ${relatedPosition(r)}: ${r.message}`;
+  for (const r of f.related) message += `\n  ${relatedPosition(r, ctx)}: ${r.message}`;
   const propText = props.map(([k, v]) => `${k}=${escapeProperty(visibleControls(String(v)))}`).join(',');
   return `::${COMMAND[f.severity]} ${propText}::${escapeData(visibleControls(message))}\n`;
 }

@@ -16,17 +16,18 @@ export interface Span {
 }
 
 export function spanOf(l: { file: SourceFile; range: [number, number] }): Span {
-  const start = l.file.position(l.range[0]);
-  const end = l.file.position(Math.max(l.range[0], l.range[1]));
+  const text = l.file.text;
+  const startOffset = l.range[0];
+  // A range that ends just after a line break ends at the end of that line, not at column 1 of the next.
+  let endOffset = Math.max(startOffset, l.range[1]);
+  if (endOffset > startOffset && text[endOffset - 1] === '\n') endOffset--;
+  if (endOffset > startOffset && text[endOffset - 1] === '\r') endOffset--;
+  const start = l.file.position(startOffset);
+  const end = l.file.position(endOffset);
   const line = Math.max(1, start.line);
   const column = Math.max(1, start.column);
-  let endLine = Math.max(line, end.line);
-  let endColumn = Math.max(1, end.column);
-  if (endLine === line && endColumn < column) endColumn = column;
-  if (end.line < line) {
-    endLine = line;
-    endColumn = column;
-  }
+  const endLine = Math.max(line, end.line);
+  const endColumn = endLine === line ? Math.max(column, end.column) : Math.max(1, end.column);
   return { line, column, endLine, endColumn };
 }
 
@@ -71,10 +72,10 @@ export function objectKey(o: ObjectRef | null): string {
   return o ? `${o.apiVersion}\u0000${o.kind}\u0000${o.namespace ?? ''}\u0000${o.name}` : '';
 }
 
-/** `file:line:col` of a related location, with a display path. */
-export function relatedPosition(r: RelatedLocation): string {
+/** `file:line:col` of a related location: the display path, or the repository path given a context. */
+export function relatedPosition(r: RelatedLocation, ctx?: FormatContext): string {
   const s = spanOf(r);
-  return `${r.file.path}:${s.line}:${s.column}`;
+  return `${(ctx && repoPath(r.file, ctx)) ?? r.file.path}:${s.line}:${s.column}`;
 }
 
 /** The finding's message with the Helm template it came from, as `stylish` shows it. */

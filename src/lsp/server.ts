@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { idOfUri, isFileId } from './paths.js';
+import { idOfUri, isFileId, uriOfPath } from './paths.js';
 import { DEFAULT_DEBOUNCE_MS, Workspace } from './workspace.js';
 
 export const LSP_HELP = `Usage: kube-netlint lsp [--stdio]
@@ -126,7 +126,7 @@ export function startServer(connection: Connection): void {
       },
     );
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    if (!folders.length && params.rootPath) folders.push(`file://${params.rootPath}`);
+    if (!folders.length && params.rootPath) folders.push(uriOfPath(params.rootPath));
     for (const uri of folders) {
       const id = idOfUri(uri);
       if (isFileId(id)) void workspace.addFolder(id).catch((e: Error) => error(`kube-netlint: cannot load ${id}: ${e.stack ?? e.message}`));

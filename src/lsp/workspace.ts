@@ -37,6 +37,9 @@ export interface WorkspaceOptions {
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 
+const sameRange = (a: Range, b: Range) =>
+  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
 const RULE_META: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
 
@@ -96,7 +99,6 @@ export class Project {
   private reloadWanted = false;
   private warned: string | undefined;
   private reloading: Promise<void> | undefined;
-  lints = 0;
 
   constructor(
     private readonly ws: Workspace,
@@ -131,9 +133,13 @@ export class Project {
       const root = this.root;
       let files: string[] = [];
       try {
-        const found = await discover(['.'], { cwd: root, ignore: this.config?.ignorePatterns ?? [], gitignore: true });
+        // The config's `roots` make up the slice when it has them (as for the CLI without paths);
+        // otherwise the whole folder.
+        const roots = this.config?.roots;
+        const found = await discover(roots ?? ['.'], { cwd: root, ignore: this.config?.ignorePatterns ?? [], gitignore: true });
         files = found.files.map((f) => normPath(f.absPath));
         if (found.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${found.skippedCharts.join(', ')}`);
+        if (roots && found.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${found.unmatched.join(', ')}`);
       } catch (e) {
         this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
       }
@@ -149,6 +155,7 @@ export class Project {
       );
       for (const id of this.disk.keys()) if (!included.has(id)) this.disk.delete(id);
       this.included = included;
+      this.ws.reconcile();
     }
     this.ready = true;
     this.ws.schedule(this, 0);
@@ -158,9 +165,11 @@ export class Project {
     this.config = undefined;
     this.configProblem = undefined;
     const file = dir ? findConfig(dir) : undefined;
-    if (file) {
+    if (!file) this.warned = undefined;
+    else {
       try {
         this.config = loadConfig(file, KNOWN_RULES, dir);
+        this.warned = undefined;
       } catch (e) {
         const message = e instanceof ConfigError ? e.message : (e as Error).message;
         this.configProblem = { file: normPath(file), message };
@@ -173,6 +182,9 @@ export class Project {
       defaultNamespace: this.config?.namespace ?? DEFAULT_NAMESPACE,
       nodePortRange: this.config?.nodePortRange ?? [30000, 32767],
     };
+    // NetworkPolicy settings (ingress controller, DNS), when the config has them.
+    const policy = (this.config as { policy?: Settings['policy'] } | undefined)?.policy;
+    if (policy) this.settings.policy = policy;
   }
 
   /** Re-read one file on disk (a watched change). */
@@ -197,7 +209,7 @@ export class Project {
   /** The files of the slice, open buffers overriding the disk, in the CLI's order. */
   slice(): { id: string; file: SourceFile; version?: number }[] {
     const out: { id: string; file: SourceFile; version?: number }[] = [];
-    const ids = this.root ? [...this.included].filter((id) => this.ws.ownerRoot(id) === this.root) : this.single ? [this.single] : [];
+    const ids = this.root ? [...this.included].filter((id) => this.ws.projectOf(id) === this) : this.single ? [this.single] : [];
     ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const id of ids) {
       const ov = this.ws.overlays.get(id);
@@ -235,7 +247,6 @@ export class Project {
       slice.map((s) => s.file),
       { rules: RULES, severities: this.severities, settings: this.settings },
     );
-    this.lints++;
     const t2 = performance.now();
     for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
     const findings = new Map<string, Finding[]>();
@@ -280,7 +291,12 @@ export class Project {
       const prev = this.published.get(id);
       if (prev ? prev.json === json && prev.uri === uri : list.length === 0) continue;
       if (list.length) this.published.set(id, { uri, json });
-      else this.published.delete(id);
+      else {
+        this.published.delete(id);
+        // The file moved to another slice (a nested folder, changed roots) that already published it.
+        const owner = this.ws.projectOf(id);
+        if (owner && owner !== this && owner.published.has(id)) continue;
+      }
       this.ws.host.publish(uri, list, versions.get(id) ?? this.ws.overlays.get(id)?.version);
     }
   }
@@ -289,7 +305,11 @@ export class Project {
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [, p] of this.published) this.ws.host.publish(p.uri, []);
+    for (const [id, p] of this.published) {
+      const owner = this.ws.projectOf(id);
+      if (owner && owner !== this && owner.published.has(id)) continue;
+      this.ws.host.publish(p.uri, []);
+    }
     this.published.clear();
     this.findings.clear();
   }
@@ -311,20 +331,19 @@ export class Workspace {
     this.timing = options.timing ?? false;
   }
 
-  /** The folder a file belongs to: the deepest workspace folder holding it. */
-  ownerRoot(id: string): string | undefined {
+  /**
+   * The folder project a file belongs to: among the folders whose slice holds it (config `roots`
+   * may reach outside a folder), else among the folders holding it, the deepest.
+   */
+  folderOf(id: string): Project | undefined {
     if (!isFileId(id)) return undefined;
-    let best: string | undefined;
-    for (const p of this.folders) {
-      if (p.root && isInside(id, p.root) && (!best || p.root.length > best.length)) best = p.root;
-    }
-    return best;
+    const deepest = (list: Project[]) =>
+      list.reduce<Project | undefined>((best, p) => (!best || (p.root?.length ?? 0) > (best.root?.length ?? 0) ? p : best), undefined);
+    return deepest(this.folders.filter((p) => p.included.has(id))) ?? deepest(this.folders.filter((p) => p.root && isInside(id, p.root)));
   }
 
   projectOf(id: string): Project | undefined {
-    const root = this.ownerRoot(id);
-    if (root) return this.folders.find((p) => p.root === root);
-    return this.loose.get(id);
+    return this.folderOf(id) ?? this.loose.get(id);
   }
 
   uriOf(id: string): string {
@@ -341,7 +360,7 @@ export class Workspace {
     // Open documents that now belong to this folder leave their single-document projects, and
     // files of a nested folder leave the enclosing folder's slice.
     for (const [id, p] of this.loose) {
-      if (this.ownerRoot(id) === r) {
+      if (this.folderOf(id) === project) {
         p.clear();
         this.loose.delete(id);
       }
@@ -357,6 +376,19 @@ export class Workspace {
     const [project] = this.folders.splice(i, 1);
     project.clear();
     for (const other of this.folders) if (other.root && isInside(r, other.root)) void other.reload();
+    this.reconcile();
+  }
+
+  /** Open documents move between single-document projects and folders as folders and their slices change. */
+  reconcile(): void {
+    for (const [id, p] of this.loose) {
+      const folder = this.folderOf(id);
+      if (folder) {
+        p.clear();
+        this.loose.delete(id);
+        this.schedule(folder);
+      }
+    }
     for (const ov of this.overlays.values()) if (!this.projectOf(ov.id)) this.openLoose(ov.id);
   }
 
@@ -454,7 +486,10 @@ export class Workspace {
     for (const d of diagnostics) {
       if (d.source !== SOURCE) continue;
       const data = d.data as DiagnosticData | undefined;
-      const f = data && current.find((x) => x.fingerprint === data.fingerprint);
+      // Clients that do not keep `data` get the finding by rule and range.
+      const f = data?.fingerprint
+        ? current.find((x) => x.fingerprint === data.fingerprint)
+        : current.find((x) => x.ruleId === d.code && sameRange(toRange(x.file, x.range), d.range));
       if (!f) continue;
       f.suggestions.forEach((s, i) => {
         actions.push({
