@@ -49,9 +49,14 @@ export default defineRule(
           if (behind) detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
           const other = svc.ports.find((p) => p.port === b.port?.number && p.protocol !== 'TCP');
           if (other) detail += ` (its port ${other.port} is ${other.protocol}; an Ingress backend needs a TCP port)`;
+        } else if (b.port.name === undefined) {
+          detail = `the backend port must be a number or a name, not ${JSON.stringify(b.port.raw)}`;
         } else {
           const named = svc.ports.some((p) => p.name);
-          detail = `Service ${q(svc.name)} has no port named ${q(b.port.name ?? '')}${named ? '' : ' (its ports have no names; use port.number)'}`;
+          const other = svc.ports.find((p) => p.name === b.port?.name && p.protocol !== 'TCP');
+          detail = other
+            ? `port ${q(b.port.name)} of Service ${q(svc.name)} is ${other.protocol}; an Ingress backend needs a TCP port`
+            : `Service ${q(svc.name)} has no port named ${q(b.port.name)}${named ? '' : ' (its ports have no names; use port.number)'}`;
         }
         const fix =
           b.port?.name !== undefined

@@ -21,15 +21,18 @@ export default defineRule(
       // A pod whose egress is denied entirely is cut off on purpose: no names to resolve.
       if (isolating.every((np) => np.egress.length === 0)) continue;
       const src = { kind: 'pod' as const, pod };
+      // The DNS pods are judged on the port they listen on (5353 on OpenShift): policies see the
+      // pod port, not the DNS Service's 53.
       let conn = ConnSet.NONE;
       for (const dns of engine.dnsPods) conn = conn.union(engine.allowed(src, { kind: 'pod', pod: dns }));
       // Node-local DNS or an upstream resolver reached through an ipBlock rule on port 53 also counts.
+      let ext53 = ConnSet.NONE;
       for (let a = 0; a < engine.atoms.length; a++) {
         const ext = engine.allowed(src, { kind: 'external', atom: a });
-        if (!ext.isAll) conn = conn.union(ext.intersect(ConnSet.of('UDP', 53).union(ConnSet.of('TCP', 53))));
+        if (!ext.isAll) ext53 = ext53.union(ext.intersect(ConnSet.of('UDP', 53).union(ConnSet.of('TCP', 53))));
       }
-      const udp = conn.has('UDP', port) || conn.has('UDP', 53);
-      const tcp = conn.has('TCP', port) || conn.has('TCP', 53);
+      const udp = conn.has('UDP', port) || ext53.has('UDP', 53);
+      const tcp = conn.has('TCP', port) || ext53.has('TCP', 53);
       if (udp && tcp) continue;
       const missing = !udp && !tcp ? `UDP and TCP ${port}` : !udp ? `UDP ${port}` : `TCP ${port}`;
       // Point at the policy that gives the pod its egress rules: that is where DNS belongs.

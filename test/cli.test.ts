@@ -80,17 +80,19 @@ describe('examples/', () => {
     const out = json(r);
     const actual = out.findings.map((f) => `${f.file}:${f.line}:${f.ruleId}`).sort();
     const expected: string[] = [];
-    const dir = path.join(ROOT, 'examples/shop');
-    for (const name of readdirSync(dir)) {
-      readFileSync(path.join(dir, name), 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          const m = /#\s*([a-z]+(?:-[a-z]+)+):/.exec(line);
-          if (m) expected.push(`examples/shop/${name}:${i + 1}:${m[1]}`);
-        });
+    for (const app of readdirSync(path.join(ROOT, 'examples'))) {
+      const dir = path.join(ROOT, 'examples', app);
+      for (const name of readdirSync(dir)) {
+        readFileSync(path.join(dir, name), 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            const m = /#\s*([a-z]+(?:-[a-z]+)+):/.exec(line);
+            if (m) expected.push(`examples/${app}/${name}:${i + 1}:${m[1]}`);
+          });
+      }
     }
     assert.deepEqual(actual, expected.sort());
-    assert.equal(out.summary.files, 9);
+    assert.equal(out.summary.files, 11);
   });
 
   it('exits 0 on a clean app and prints nothing', () => {

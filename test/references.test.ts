@@ -407,7 +407,7 @@ data:
     assert.deepEqual(summary(g.references), ['default/api:80']);
   });
 
-  it('known src/graph/references.ts false positives', { todo: 'see the report: fix in src/graph/references.ts and graph.ts' }, () => {
+  it('reads <pod>.<headless svc> from the pod namespace first, and image tags are not ports', () => {
     // <pod>.<svc> from the Service's own namespace, when a namespace has the Service's name.
     const kafka = graphOf(
       service('kafka', { ns: 'kafka', headless: true, port: 9092 }) +
@@ -417,9 +417,12 @@ data:
     // An image reference name:tag read as host:port.
     const image = graphOf(service('postgres', { port: 5432 }) + workload('postgres', { ports: [5432], body: env({ PG_IMAGE: 'postgres:16' }) }));
     assert.deepEqual(summary(image.references).filter((s) => s.includes('no-')), []);
+    // JDBC URLs carry a sub-scheme.
+    const jdbc = graphOf(service('postgres', { port: 5432 }) + workload('app', { body: env({ DB_URL: 'jdbc:postgresql://postgres:5433/app' }) }));
+    assert.deepEqual(summary(jdbc.references), ['default/postgres:5433 no-port']);
   });
 
-  it('known src/graph/graph.ts false negative: a headless Service port its pods do not serve', { todo: 'see the report' }, () => {
+  it('checks a headless Service address against the pod ports, not the Service ports', () => {
     // No proxy translates 80 → 8080 for a headless Service: web:80 reaches the pods on port 80.
     const g = graphOf(service('web', { headless: true, port: 80, target: 8080 }) + workload('web', { kind: 'StatefulSet', ports: [8080] }) + client({ A: 'http://web:80' }));
     assert.deepEqual(summary(g.references), ['default/web:80 no-port']);

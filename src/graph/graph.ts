@@ -61,7 +61,7 @@ export class Graph {
     this.references = findReferences(model, (ns, name) => this.service(ns, name));
     for (const ref of this.references) {
       // A headless Service hands out pod addresses: any port the pods serve is reachable.
-      if (ref.service?.headless && ref.port !== undefined && !ref.servicePort) {
+      if (ref.service?.headless && ref.port !== undefined) {
         const pods = this.podsOf(ref.service);
         const declared = pods.flatMap((p) => [...p.servingPorts()]);
         if (declared.length > 0 && !declared.some((cp) => cp.number === ref.port)) ref.problem = 'no-port';
@@ -69,10 +69,13 @@ export class Graph {
     }
   }
 
-  /** The Service port an Ingress or route names: by `port` number (not targetPort) or by name. */
+  /**
+   * The TCP Service port an Ingress or route names: by `port` number (not targetPort) or by name.
+   * (HTTP and gRPC run over TCP: a UDP port of the same number or name carries none of it.)
+   */
   servicePortFor(svc: Service, ref: { number?: number; name?: string }): ServicePort | undefined {
     if (ref.number !== undefined) return svc.ports.find((p) => p.port === ref.number && p.protocol === 'TCP');
-    if (ref.name !== undefined && ref.name !== '') return svc.ports.find((p) => p.name === ref.name);
+    if (ref.name !== undefined && ref.name !== '') return svc.ports.find((p) => p.name === ref.name && p.protocol === 'TCP');
     return undefined;
   }
 

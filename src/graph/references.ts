@@ -41,18 +41,23 @@ interface Address {
 }
 
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Env var names that hold image references or versions, never addresses (`postgres:16`). */
+const NOT_ADDRESS_ENV = /(IMAGE|IMAGES|_TAG|VERSION)$/i;
 /** Env var names that hold a host name, for bare names without a port or scheme. */
 const HOSTISH_ENV = /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM|BACKEND|TARGET|BROKER|BROKERS|PEERS?|DSN)(_?NAME)?$/i;
 
 /** Addresses in free text: URLs, host:port pairs and bare host names. */
 export function findAddresses(text: string): Address[] {
   if (text.length > 4096) text = text.slice(0, 4096);
+  // Image references (`--image=postgres:16`) look like host:port but are not addresses.
+  text = text.replace(/--?[\w-]*image[\w-]*(?:=|\s+)\S+/gi, ' ');
   const out: Address[] = [];
   for (const raw of text.split(/[\s,;"'`()[\]{}<>|=]+/)) {
     if (!raw || raw.includes('$(') || raw.includes('${')) continue;
     let t = raw;
     let scheme = false;
-    const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(t);
+    // jdbc:postgresql://host:5432/db and friends carry a sub-scheme.
+    const m = /^(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\//i.exec(t);
     if (m) {
       t = t.slice(m[0].length);
       scheme = true;
@@ -86,7 +91,12 @@ interface Target {
 }
 
 /** The Service a host name designates, seen from a pod in `podNamespace`. */
-function classify(host: string, podNamespace: string, namespaces: ReadonlySet<string>): Target | undefined {
+function classify(
+  host: string,
+  podNamespace: string,
+  namespaces: ReadonlySet<string>,
+  services: (ns: string, name: string) => Service | undefined,
+): Target | undefined {
   const labels = host.split('.');
   const suffix = ['svc', ...CLUSTER_DOMAIN.split('.')];
   const endsWith = (tail: string[]) => labels.length > tail.length && tail.every((l, i) => labels[labels.length - tail.length + i] === l);
@@ -100,7 +110,11 @@ function classify(host: string, podNamespace: string, namespaces: ReadonlySet<st
     }
     return undefined;
   }
-  if (labels.length === 2 && namespaces.has(labels[1])) return { serviceName: labels[0], namespace: labels[1], qualified: true };
+  if (labels.length === 2) {
+    // DNS tries the pod's own namespace first: <pod>.<headless svc> of that namespace wins over <svc>.<ns>.
+    if (services(podNamespace, labels[1])?.headless) return { serviceName: labels[1], namespace: podNamespace, qualified: true };
+    if (namespaces.has(labels[1])) return { serviceName: labels[0], namespace: labels[1], qualified: true };
+  }
   if (labels.length === 1) return { serviceName: labels[0], namespace: podNamespace, qualified: false };
   return undefined;
 }
@@ -122,6 +136,7 @@ function textsOf(c: Container, configMaps: Map<string, ConfigMapInfo>): Text[] {
     const e = asMap(raw);
     const name = asString(e?.name);
     if (!e || !name) return;
+    if (NOT_ADDRESS_ENV.test(name)) return;
     const value = asString(e.value);
     if (value !== undefined) {
       out.push({ text: value, at: w.at(...c.path, 'env', i, 'value'), source: 'env', envName: name });
@@ -174,7 +189,7 @@ export function findReferences(model: Model, services: (ns: string, name: string
       for (const t of textsOf(c, configMaps)) {
         const seen = new Set<string>();
         for (const a of findAddresses(t.text)) {
-          const target = classify(a.host, pod.namespace, namespaces);
+          const target = classify(a.host, pod.namespace, namespaces, services);
           if (!target) continue;
           const service = services(target.namespace, target.serviceName);
           if (!target.qualified) {
@@ -204,9 +219,10 @@ export function findReferences(model: Model, services: (ns: string, name: string
           if (!service) {
             // Only a namespace the input covers can tell that a Service does not exist.
             if (namespaces.has(target.namespace)) ref.problem = 'no-service';
-          } else if (a.port !== undefined && service.type !== 'ExternalName') {
+          } else if (a.port !== undefined && service.type !== 'ExternalName' && !service.headless) {
+            // A headless Service has no port translation: its pods are checked by the graph.
             ref.servicePort = service.ports.find((p) => p.port === a.port);
-            if (!ref.servicePort && !service.headless) ref.problem = 'no-port';
+            if (!ref.servicePort) ref.problem = 'no-port';
           }
           refs.push(ref);
         }

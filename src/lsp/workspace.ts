@@ -379,8 +379,13 @@ export class Workspace {
     this.reconcile();
   }
 
-  /** Open documents move between single-document projects and folders as folders and their slices change. */
+  /**
+   * After a folder was added, removed or re-read: files may have changed owner (nested folders,
+   * config roots), so every folder is re-linted, and open documents move between
+   * single-document projects and folders.
+   */
   reconcile(): void {
+    if (this.folders.length > 1) for (const p of this.folders) this.schedule(p);
     for (const [id, p] of this.loose) {
       const folder = this.folderOf(id);
       if (folder) {

@@ -128,12 +128,11 @@ export class Ingress {
       out.serviceNamePath = [...path, 'service', 'name'];
       const port = asMap(svc.port);
       if (port) {
-        const number = asInt(port.number);
-        const name = asString(port.name);
+        // A port.number that is not an integer is a type error (manifest-structure), not a name.
         out.port =
-          number !== undefined
-            ? { number, raw: port.number, path: [...path, 'service', 'port', 'number'] }
-            : { name, raw: port.name, path: [...path, 'service', 'port', 'name'] };
+          port.number !== undefined && port.number !== null
+            ? { number: asInt(port.number), raw: port.number, path: [...path, 'service', 'port', 'number'] }
+            : { name: asString(port.name), raw: port.name, path: [...path, 'service', 'port', 'name'] };
       }
       return out;
     }

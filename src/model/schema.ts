@@ -170,6 +170,39 @@ const SCHEMAS: Record<string, object> = {
       healthCheckNodePort: { type: 'integer' },
     },
   }),
+  Ingress: object({
+    type: 'object',
+    properties: {
+      ingressClassName: { type: 'string' },
+      defaultBackend: { $ref: '#/$defs/backend' },
+      backend: { $ref: '#/$defs/backend' },
+      rules: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            host: { type: 'string' },
+            http: {
+              type: 'object',
+              properties: {
+                paths: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { path: { type: 'string' }, pathType: { type: 'string' }, backend: { $ref: '#/$defs/backend' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      tls: {
+        type: 'array',
+        items: { type: 'object', properties: { hosts: { type: 'array', items: { type: 'string' } }, secretName: { type: 'string' } } },
+      },
+    },
+  }),
   Endpoints: object(undefined, {
     subsets: {
       type: 'array',
@@ -195,6 +228,25 @@ const SCHEMAS: Record<string, object> = {
   }),
 };
 
+// Shared definitions, merged into every schema that refers to them.
+const DEFS = {
+  backend: {
+    type: 'object',
+    properties: {
+      service: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          port: { type: 'object', properties: { number: { type: 'integer' }, name: { type: 'string' } } },
+        },
+      },
+      serviceName: { type: 'string' },
+      servicePort: intOrString,
+    },
+  },
+};
+for (const schema of Object.values(SCHEMAS)) (schema as Record<string, unknown>).$defs = DEFS;
+
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
@@ -213,6 +265,7 @@ function schemaKey(r: Resource): string {
   if (wk) return wk;
   if (r.group === '' && (r.kind === 'Service' || r.kind === 'Endpoints')) return r.kind;
   if (r.group === 'discovery.k8s.io' && r.kind === 'EndpointSlice') return r.kind;
+  if ((r.group === 'networking.k8s.io' || r.group === 'extensions') && r.kind === 'Ingress') return r.kind;
   return 'generic';
 }
 
