@@ -31,8 +31,11 @@ export default defineRule(
             const ex = parseCidr(e);
             const at = [...peer.path, 'ipBlock', 'except', i];
             if (!ex.ok) report(at, `ipBlock except ${q(e)} ${ex.reason}`);
-            else if (!cidr.v6 && !ex.v6 && !contains(cidr.range, ex.range)) {
+            else if (cidr.v6 !== ex.v6 || (!cidr.v6 && !ex.v6 && !contains(cidr.range, ex.range))) {
               report(at, `ipBlock except ${q(e)} is not inside cidr ${q(peer.cidr)}`);
+            } else if (!cidr.v6 && !ex.v6 && ex.range.lo === cidr.range.lo && ex.range.hi === cidr.range.hi) {
+              // The API server wants a strict subset: an except covering the whole cidr is rejected.
+              report(at, `ipBlock except ${q(e)} covers all of cidr ${q(peer.cidr)} (an except must be a strict subset of the cidr)`);
             }
           });
         }

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/engine/text.js';
+import { portNameProblem } from '../src/model/kinds.js';
 import type { PodTemplate } from '../src/model/model.js';
 import type { PolicyRule, PortSpec } from '../src/model/netpol.js';
 
@@ -21,10 +22,14 @@ export default defineRule(
         const set = engine.peerSet(peer, rule.policy.namespace);
         for (const i of set.pods) {
           const w = engine.pods[i].workload;
-          if (w) out.add(w);
+          // A stand-in (the cluster DNS, the ingress controller) is a pod outside the input.
+          if (!w) return undefined;
+          out.add(w);
         }
         // Peers outside the input (or external addresses): the port cannot be judged.
         if (peer.kind !== 'selector') return undefined;
+        const sel = peer.namespaceSelector;
+        if (sel && engine.namespacesMatching(sel).some((ns) => ctx.graph.pods.all(ns).length === 0)) return undefined;
       }
       return [...out];
     };
@@ -42,6 +47,8 @@ export default defineRule(
       const side = rule.direction === 'ingress' ? 'selected pods' : 'destination pods';
       if (typeof port.port === 'string') {
         const name = port.port;
+        // Not a valid port name ("8080" in quotes, upper case): netpol-invalid-peer reports it.
+        if (portNameProblem(name)) return;
         const defining = pods.filter((p) => [...p.servingPorts()].some((cp) => cp.name === name && cp.protocol === port.protocol));
         if (defining.length > 0) return;
         const otherProto = pods.flatMap((p) => [...p.servingPorts()]).find((cp) => cp.name === name);

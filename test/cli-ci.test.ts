@@ -245,6 +245,8 @@ describe('--only-report', () => {
     const r = run(['--only-report-args', 'svc.yaml'], { cwd: dir });
     assert.equal(r.status, 1);
     assert.match(r.stdout, /service-selector-no-pods/);
+    const all = run(['--only-report-args'], { cwd: dir });
+    assert.equal(all.status, 1, 'without file arguments the whole project is reported');
     const empty = tmp({ 'README.md': '# nothing here\n', 'package.json': '{}\n' });
     const none = run(['--only-report-args', 'package.json'], { cwd: empty });
     assert.equal(none.status, 0, none.stderr);

@@ -179,7 +179,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     targets = configRoots;
     implicitRoot = config?.roots === undefined;
     reportOnly.push(...positionals);
-    filtered = true;
+    // Without file arguments (a hook with pass_filenames: false) the whole project is reported.
+    filtered = reportOnly.length > 0;
   } else if (positionals.length === 0) {
     if (!config?.roots) throw new UsageError('no paths given (use "." for the current directory, or "-" for stdin)');
     targets = config.roots;

@@ -12,7 +12,7 @@ import { decode, discover } from '../load/discover.js';
 import { loadFiles, loadText } from '../load/load.js';
 import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
-import { PolicyEngine } from '../policy/engine.js';
+import { INGRESS_CONTROLLER, PolicyEngine } from '../policy/engine.js';
 import type { Connection, Endpoint } from '../policy/engine.js';
 import {
   CONNECTIVITY_FORMATS,
@@ -143,6 +143,10 @@ export async function connectivityCommand(argv: string[], io: Io): Promise<numbe
   const slice = await loadSlice(positionals, io, values);
   let conns: Connection[] = slice.engine.connectivity();
   const focus = values.focus;
+  const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
+  if (focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) && slice.engine.findPod(focus, slice.defaultNamespace).length === 0) {
+    throw new CommandUsageError(`--focus: no workload "${focus}" in the input (use namespace/name, or namespace/name[Kind])`);
+  }
   if (focus) conns = conns.filter((c) => focusMatches(c.src, focus, slice.defaultNamespace) || focusMatches(c.dst, focus, slice.defaultNamespace));
   if (port) conns = conns.filter((c) => c.conn.has(port.protocol, port.port));
   write(io, values['output-file'], formatConnectivity(conns, format));
@@ -165,6 +169,9 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
   const resolve = (spec: string): { ep: Endpoint; name: string } => {
     if (/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(spec)) {
       const atom = slice.engine.atomOf(spec);
+      if (atom === 'several') {
+        throw new CommandUsageError(`"${spec}" spans address ranges that the policies treat differently; ask about one address (or a smaller CIDR)`);
+      }
       if (atom === undefined || atom < 0) throw new CommandUsageError(`"${spec}" is not a valid IPv4 address`);
       return { ep: { kind: 'external', atom }, name: spec };
     }
@@ -176,7 +183,16 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
   const src = resolve(srcSpec);
   const dst = resolve(dstSpec);
   const explanation = slice.engine.evaluate(src.ep, dst.ep, true);
-  const input = { src: src.name, dst: dst.name, port, explanation };
+  const notes: string[] = [];
+  if (src.ep.kind === 'pod' && dst.ep.kind === 'pod' && src.ep.pod === dst.ep.pod) {
+    notes.push('a pod can always reach itself; the answer above is for traffic between different pods (replicas) of this workload');
+  }
+  for (const e of [src.ep, dst.ep]) {
+    if (e.kind === 'pod' && e.pod.workload?.hostNetwork) {
+      notes.push(`${e.pod.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
+    }
+  }
+  const input = { src: src.name, dst: dst.name, port, explanation, notes };
   write(io, values['output-file'], format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input));
   return 0;
 }

@@ -16,6 +16,7 @@ import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { disableLineEdit, ignoreObjectEdit } from './actions.js';
 import type { OffsetEdit } from './actions.js';
 import { SOURCE, toDiagnostic, toRange } from './convert.js';
+import { reparse } from './incremental.js';
 import type { DiagnosticData } from './convert.js';
 import { idOfUri, isFileId, isInside, normPath, uriOfPath } from './paths.js';
 
@@ -70,6 +71,19 @@ function parseCached(prev: Parsed | undefined, text: string, name: string, absPa
   return { text, name, file: parseSource(new SourceFile(name, text, absPath), { json }) };
 }
 
+/**
+ * An open document's new text: only the YAML documents the edit touched are parsed again when
+ * that is safe (see `reparse`), else the whole text. The previous parse is consumed.
+ */
+function parseEdited(prev: Parsed | undefined, text: string, name: string, absPath: string | undefined, json: boolean): Parsed {
+  if (prev && prev.text === text && prev.name === name) return prev;
+  if (prev && prev.name === name && !json) {
+    const file = reparse(prev.file, text);
+    if (file) return { text, name, file };
+  }
+  return parseCached(undefined, text, name, absPath, json);
+}
+
 /** Not a Kubernetes manifest: parses cleanly and no document has a `kind` (as `loadFiles` decides for directory walks). */
 function notAManifest(file: SourceFile): boolean {
   return (
@@ -116,7 +130,7 @@ export class Project {
         try {
           while (this.reloadWanted) {
             this.reloadWanted = false;
-            await this.load();
+            await this.load().catch((e: Error) => this.ws.host.log(`cannot load ${this.root ?? this.single}: ${e?.stack ?? String(e)}`));
           }
         } finally {
           this.reloading = undefined;
@@ -217,7 +231,7 @@ export class Project {
       if (ov) {
         const name = this.nameOf(id);
         const json = /\.json$/i.test(name) || ov.languageId === 'json' || ov.languageId === 'jsonc';
-        ov.parsed = parseCached(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
+        ov.parsed = parseEdited(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
         file = ov.parsed.file;
       } else {
         file = this.disk.get(id)?.file;

@@ -62,7 +62,9 @@ export class ConnSet {
   static readonly ALL = new ConnSet(new Map(PROTOCOL_ORDER.map((p) => [p, FULL])));
 
   static of(protocol: Protocol, from = MIN_PORT, to = from): ConnSet {
-    return new ConnSet(new Map([[protocol, normalize([[from, to]])]]));
+    // An empty range (to < from, or entirely outside 1-65535) is no connection, not an empty protocol entry.
+    const ranges = normalize([[from, to]]);
+    return ranges.length ? new ConnSet(new Map([[protocol, ranges]])) : ConnSet.NONE;
   }
 
   static allPorts(protocol: Protocol): ConnSet {

@@ -471,11 +471,16 @@ export class PolicyEngine {
     return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.workload.name === m[2] && (!m[3] || p.workload?.workload.kind === m[3]));
   }
 
-  /** The external atom holding an IPv4 address, for explain. */
-  atomOf(ip: string): number | undefined {
+  /**
+   * The external atom holding an IPv4 address or CIDR, for explain; `several` when a CIDR spans
+   * ranges that the policies treat differently.
+   */
+  atomOf(ip: string): number | 'several' | undefined {
     const c = parseCidr(ip.includes('/') ? ip : `${ip}/32`);
     if (!c.ok || c.v6) return undefined;
-    return this.atoms.findIndex((a) => c.range.lo >= a.lo && c.range.lo <= a.hi);
+    const i = this.atoms.findIndex((a) => c.range.lo >= a.lo && c.range.lo <= a.hi);
+    if (i >= 0 && c.range.hi > this.atoms[i].hi) return 'several';
+    return i;
   }
 }
 

@@ -145,6 +145,8 @@ export interface ExplainInput {
   dst: string;
   port?: { protocol: string; port: number };
   explanation: Explanation;
+  /** Caveats (self traffic, hostNetwork pods). */
+  notes?: string[];
 }
 
 export function explainJson(x: ExplainInput): unknown {
@@ -164,6 +166,7 @@ export function explainJson(x: ExplainInput): unknown {
     conn: x.explanation.conn.toString(),
     egress: side(x.explanation.egress) ?? null,
     ingress: side(x.explanation.ingress) ?? null,
+    notes: x.notes ?? [],
   };
 }
 
@@ -187,7 +190,9 @@ export function explainText(x: ExplainInput): string {
     for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${p.res.namespace}/${p.name}" (${where(p.res.nameLoc)})`);
     if (s.admitting.length === 0) out.push(`  no rule admits ${otherName}: nothing allowed`);
     for (const a of s.admitting) {
-      const c = a.conn.isEmpty ? 'no ports (named port not found on the destination)' : a.conn.toString();
+      // A rule that admits the peer on no port: its named ports did not resolve, or its ports are invalid.
+      const named = a.rule.ports?.some((p) => typeof p.port === 'string');
+      const c = a.conn.isEmpty ? (named ? 'no ports (named port not found on the destination)' : 'no ports (no valid port in the rule)') : a.conn.toString();
       out.push(`  + ${ruleName(a.rule)} (${where(a.rule.policy.res.at(...a.rule.path))}) admits ${otherName}: ${c}`);
     }
     if (x.port && s.admitting.length && !s.conn.has(x.port.protocol as 'TCP', x.port.port)) {
@@ -196,5 +201,6 @@ export function explainText(x: ExplainInput): string {
   };
   side(`egress of ${x.src}`, e.egress, x.dst);
   side(`ingress of ${x.dst}`, e.ingress, x.src);
+  for (const n of x.notes ?? []) out.push(`note: ${n}`);
   return `${out.join('\n')}\n`;
 }
