@@ -16,7 +16,7 @@ export default defineRule(
   (ctx) => {
     const engine = ctx.policy;
     for (const np of ctx.model.networkPolicies) {
-      for (const rule of [...np.ingress, ...np.egress]) {
+      for (const rule of np.activeRules()) {
         for (const peer of rule.peers ?? []) {
           if (peer.kind !== 'selector') continue;
           let namespaces: string[];

@@ -34,7 +34,7 @@ export default defineRule(
       return [...out];
     };
     for (const np of ctx.model.networkPolicies) {
-      for (const rule of [...np.ingress, ...np.egress]) {
+      for (const rule of np.activeRules()) {
         if (!rule.ports) continue;
         const pods = destinations(rule);
         if (!pods || pods.length === 0) continue;

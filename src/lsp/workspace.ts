@@ -231,6 +231,13 @@ export class Project {
       if (ov) {
         const name = this.nameOf(id);
         const json = /\.json$/i.test(name) || ov.languageId === 'json' || ov.languageId === 'jsonc';
+        const onDisk = this.disk.get(id);
+        if (!ov.parsed && onDisk && onDisk.text === ov.text && onDisk.name === name) {
+          // Just opened, as on disk: the buffer takes over the disk's parse (re-parses consume it;
+          // the file is read again when the buffer closes).
+          ov.parsed = onDisk;
+          this.disk.delete(id);
+        }
         ov.parsed = parseEdited(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
         file = ov.parsed.file;
       } else {

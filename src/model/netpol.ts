@@ -61,8 +61,18 @@ export class NetworkPolicy {
       this.isolatesIngress = true;
       this.isolatesEgress = egressRules.length > 0;
     }
-    if (this.isolatesIngress) asArray(spec.ingress).forEach((r, i) => this.ingress.push(this.rule(r, 'ingress', i)));
-    if (this.isolatesEgress) egressRules.forEach((r, i) => this.egress.push(this.rule(r, 'egress', i)));
+    // Rules of a direction the policy does not isolate are ignored by Kubernetes, but still
+    // validated by the API server: they are kept, and `activeRules` leaves them out.
+    asArray(spec.ingress).forEach((r, i) => this.ingress.push(this.rule(r, 'ingress', i)));
+    egressRules.forEach((r, i) => this.egress.push(this.rule(r, 'egress', i)));
+  }
+
+  /** The rules that take effect: those of the directions the policy isolates. */
+  activeRules(direction?: 'ingress' | 'egress'): PolicyRule[] {
+    const out: PolicyRule[] = [];
+    if (this.isolatesIngress && direction !== 'egress') out.push(...this.ingress);
+    if (this.isolatesEgress && direction !== 'ingress') out.push(...this.egress);
+    return out;
   }
 
   get namespace(): string {
@@ -79,13 +89,20 @@ export class NetworkPolicy {
     const peerField = direction === 'ingress' ? 'from' : 'to';
     const rawPeers = asArray(r[peerField]);
     const rawPorts = asArray(r.ports);
+    // A `from`/`to`/`ports` that is there but not a list is rejected by the API; read it as
+    // matching nothing rather than as "everything".
+    const malformed = (v: unknown) => v !== undefined && v !== null && !Array.isArray(v);
     return {
       policy: this,
       direction,
       index,
       path,
-      peers: rawPeers.length ? rawPeers.map((p, i) => peer(p, [...path, peerField, i])) : null,
-      ports: rawPorts.length
+      peers: malformed(r[peerField])
+        ? [{ kind: 'invalid', path: [...path, peerField], reason: `${peerField} must be a list of peers` }]
+        : rawPeers.length
+          ? rawPeers.map((p, i) => peer(p, [...path, peerField, i]))
+          : null,
+      ports: malformed(r.ports) ? [] : rawPorts.length
         ? rawPorts.map((p, i) => {
             const m = asMap(p) ?? {};
             const port = asInt(m.port) ?? asString(m.port);

@@ -203,6 +203,15 @@ const SCHEMAS: Record<string, object> = {
       },
     },
   }),
+  NetworkPolicy: object({
+    type: 'object',
+    properties: {
+      podSelector: labelSelector,
+      policyTypes: { type: 'array', items: { enum: ['Ingress', 'Egress'] } },
+      ingress: { type: 'array', items: { $ref: '#/$defs/netpolRule' } },
+      egress: { type: 'array', items: { $ref: '#/$defs/netpolRule' } },
+    },
+  }),
   Endpoints: object(undefined, {
     subsets: {
       type: 'array',
@@ -229,7 +238,35 @@ const SCHEMAS: Record<string, object> = {
 };
 
 // Shared definitions, merged into every schema that refers to them.
+const netpolPeer = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    podSelector: labelSelector,
+    namespaceSelector: labelSelector,
+    ipBlock: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cidr'],
+      properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+};
+const netpolPort = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { protocol: { type: 'string' }, port: intOrString, endPort: { type: 'integer' } },
+};
 const DEFS = {
+  netpolRule: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      from: { type: 'array', items: netpolPeer },
+      to: { type: 'array', items: netpolPeer },
+      ports: { type: 'array', items: netpolPort },
+    },
+  },
   backend: {
     type: 'object',
     properties: {
@@ -266,6 +303,7 @@ function schemaKey(r: Resource): string {
   if (r.group === '' && (r.kind === 'Service' || r.kind === 'Endpoints')) return r.kind;
   if (r.group === 'discovery.k8s.io' && r.kind === 'EndpointSlice') return r.kind;
   if ((r.group === 'networking.k8s.io' || r.group === 'extensions') && r.kind === 'Ingress') return r.kind;
+  if (r.group === 'networking.k8s.io' && r.kind === 'NetworkPolicy') return r.kind;
   return 'generic';
 }
 

@@ -1,6 +1,7 @@
 import { asArray, asMap, asString, entries, scalarText } from './resource.js';
 
-export type SelectorOp = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+/** `Invalid`: an operator the API rejects; it matches nothing (manifest-structure reports it). */
+export type SelectorOp = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Invalid';
 
 export interface Requirement {
   key: string;
@@ -40,7 +41,12 @@ export function parseLabelSelector(v: unknown): Selector {
     const e = asMap(raw);
     const key = asString(e?.key);
     const op = asString(e?.operator);
-    if (!e || !key || !op || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op)) continue;
+    if (!e || !key) continue;
+    // A requirement the API rejects must not widen the selector: it matches nothing.
+    if (!op || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op)) {
+      sel.expressions.push({ key, op: 'Invalid', values: [] });
+      continue;
+    }
     const values = asArray(e.values)
       .map(scalarText)
       .filter((x): x is string => x !== undefined);
@@ -69,6 +75,8 @@ export function requirementMatches(r: Requirement, t: Labelled): boolean {
       return t.hasKey(r.key);
     case 'DoesNotExist':
       return !t.hasKey(r.key);
+    default:
+      return false;
   }
 }
 
@@ -77,6 +85,7 @@ export function formatSelector(sel: Selector): string {
   for (const r of sel.expressions) {
     if (r.op === 'Exists') parts.push(r.key);
     else if (r.op === 'DoesNotExist') parts.push(`!${r.key}`);
+    else if (r.op === 'Invalid') parts.push(`${r.key} <invalid operator>`);
     else parts.push(`${r.key} ${r.op === 'In' ? 'in' : 'notin'} (${r.values.join(',')})`);
   }
   return parts.length ? parts.join(',') : '<everything>';

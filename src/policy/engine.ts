@@ -163,7 +163,7 @@ export class PolicyEngine {
     // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
     const ranges: IpRange[] = [];
     for (const np of model.networkPolicies) {
-      for (const r of [...np.ingress, ...np.egress]) {
+      for (const r of np.activeRules()) {
         for (const p of r.peers ?? []) {
           if (p.kind !== 'ipBlock') continue;
           for (const c of [p.cidr, ...p.except]) {
