@@ -56,7 +56,7 @@ export default defineRule(
         object: ref.via ? ref.via.configMap.res : ref.pod.workload,
         message: `${ref.pod.display} calls ${q(ref.text)} (${what}), but NetworkPolicies block it from ${dsts} on ${first.want.toString()}: ${sides.join('; ')}${host}`,
         related: [
-          ...[...first.egress, ...first.ingress].slice(0, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolating policy ${p.res.display}` })),
+          ...[...new Set([...first.egress, ...first.ingress])].slice(0, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolating policy ${p.res.display}` })),
           ...(ref.via ? [{ at: ref.via.at, message: `${ref.pod.display} reads it here` }] : []),
         ],
       });

@@ -63,6 +63,7 @@ class Client {
   readonly conn: MessageConnection;
   readonly exited: Promise<number | null>;
   readonly stderr: string[] = [];
+  readonly registrations: string[] = [];
   private readonly log: PublishDiagnosticsParams[] = [];
   private waiters: { pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
@@ -76,7 +77,10 @@ class Client {
         return false;
       });
     });
-    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('client/registerCapability', (p: { registrations: { method: string }[] }) => {
+      this.registrations.push(...p.registrations.map((r) => r.method));
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onNotification('window/logMessage', () => undefined);
     this.conn.onNotification('window/showMessage', () => undefined);
@@ -183,6 +187,8 @@ describe('kube-netlint lsp --stdio', () => {
     assert.equal(rel.location.uri, deployUri);
     assert.ok(rel.location.range.start.line > 0 && rel.location.range.start.line < DEPLOY.split('\n').length);
     assert.ok(rel.message.length > 0);
+    // The client supports dynamic registration: the server watches the workspace's files.
+    assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'), client.registrations.join(', '));
     // The values file and the clean Deployment get nothing.
     assert.equal(client.publishesFor(pathToFileURL(path.join(dir, 'values.yaml')).href).length, 0);
   });

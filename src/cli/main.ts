@@ -13,6 +13,7 @@ import { decode, discover, displayPath } from '../load/discover.js';
 import { loadFiles, loadText } from '../load/load.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { resolveColor } from './color.js';
+import { CommandUsageError, NETWORK_COMMANDS, NETWORK_HELP } from './network.js';
 import { OutputSpecError, parseOutputs, writeReport } from './outputs.js';
 import { ReportFilter } from './report-filter.js';
 
@@ -91,9 +92,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError || e instanceof OutputSpecError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError || e instanceof OutputSpecError || e instanceof CommandUsageError) {
       io.stderr.write(`kube-netlint: ${e.message}\n`);
-      if (e instanceof UsageError || e instanceof OutputSpecError) io.stderr.write('Run kube-netlint --help for usage.\n');
+      if (e instanceof UsageError || e instanceof OutputSpecError || e instanceof CommandUsageError) io.stderr.write('Run kube-netlint --help for usage.\n');
       return EXIT_FATAL;
     }
     const err = e as Error;
@@ -104,6 +105,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
+  // Network commands: connectivity, explain, diff.
+  const command = argv[0] !== undefined && Object.hasOwn(NETWORK_COMMANDS, argv[0]) ? NETWORK_COMMANDS[argv[0]] : undefined;
+  if (command) return command(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -142,7 +146,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (positionals[0] === 'lint') positionals = positionals.slice(1);
 
   if (opts.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(`${HELP}\n${NETWORK_HELP}\nkube-netlint lsp [--stdio]\n    The language server (diagnostics, quick fixes) over stdio; see docs/editors.md.\n`);
     return EXIT_OK;
   }
   if (opts.version) {
@@ -225,7 +229,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const result = lint(filesLinted, {
     rules: RULES,
     severities,
-    settings: { defaultNamespace, nodePortRange },
+    settings: { defaultNamespace, nodePortRange, policy: config?.policy },
   });
   for (const e of result.internalErrors) {
     io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
