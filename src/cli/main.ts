@@ -10,7 +10,9 @@ import type { Finding, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import type { FormatContext, LintedFile } from '../format/index.js';
 import { decode, discover, displayPath } from '../load/discover.js';
-import { loadFiles, loadText } from '../load/load.js';
+import { ParseCache } from '../load/cache.js';
+import { loadFast } from '../load/fast.js';
+import { loadFilesParallel } from '../load/parallel.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { resolveColor } from './color.js';
 import { CommandUsageError, NETWORK_COMMANDS, NETWORK_HELP } from './network.js';
@@ -59,6 +61,9 @@ Options:
       --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
       --list-rules            Print the rules with their default severity and exit
+      --workers <n>           Threads that read and parse files (default: by input size and cores; 0 = none)
+      --cache                 Reuse parsed files by content hash (node_modules/.cache/kube-netlint)
+      --cache-location <dir>  Where --cache keeps its file (implies --cache)
       --debug                 Print stack traces of internal errors
   -h, --help                  Show this help
   -v, --version               Show the version
@@ -124,6 +129,9 @@ async function run(argv: string[], io: Io): Promise<number> {
         rule: { type: 'string', multiple: true },
         'ignore-pattern': { type: 'string', multiple: true },
         'no-gitignore': { type: 'boolean' },
+        workers: { type: 'string' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         'max-warnings': { type: 'string' },
         'only-report': { type: 'string', multiple: true },
@@ -222,8 +230,24 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (unmatched.length) {
     throw new UsageError(`no files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found`);
   }
-  const { files: filesLinted, errors: readErrors } = await loadFiles(discovered.files, io.cwd);
-  if (discovered.stdin) filesLinted.push(loadText('<stdin>', await readStream(io.stdin)));
+  let workers: number | undefined;
+  if (opts.workers !== undefined) {
+    if (!/^\d+$/.test(opts.workers)) throw new UsageError(`--workers needs a whole number, not "${opts.workers}"`);
+    workers = Number(opts.workers);
+  }
+  const cache =
+    opts.cache || opts['cache-location'] !== undefined
+      ? ParseCache.open(path.resolve(io.cwd, opts['cache-location'] ?? 'node_modules/.cache/kube-netlint'), version())
+      : undefined;
+  const { files: filesLinted, errors: readErrors } = await loadFilesParallel(discovered.files, io.cwd, { workers, cache });
+  if (cache) {
+    try {
+      cache.save();
+    } catch (e) {
+      io.stderr.write(`kube-netlint: cannot write the cache ${cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    }
+  }
+  if (discovered.stdin) filesLinted.push(loadFast('<stdin>', await readStream(io.stdin)));
   for (const e of readErrors) io.stderr.write(`kube-netlint: cannot read ${e.path}: ${e.message}\n`);
 
   const result = lint(filesLinted, {

@@ -1,0 +1,221 @@
+/**
+ * The fast loading path. The `yaml` package gives every node an exact source range, but it is
+ * about ten times slower than js-yaml and holds about thirty times the input in memory. Most
+ * documents never need a range: only those with a finding do. So a file is cut into its `---`
+ * documents, each document's values come from js-yaml (with a schema that resolves scalars the
+ * way the `yaml` package's YAML 1.1 schema does), and the exact `yaml` Document of a document is
+ * built on first use, from that document's text alone, with its ranges moved to the file.
+ *
+ * Anything the fast path is not sure to read exactly like the `yaml` path — a parse error,
+ * directives, `...` markers, anchors and aliases, a lone CR — falls back to the `yaml` path,
+ * for the whole file or for that document.
+ */
+import jsyaml from 'js-yaml';
+import { isNode, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
+import type { ManifestDocument } from './source.js';
+import { SourceFile, parseSource } from './source.js';
+
+const { Type } = jsyaml;
+
+// Scalar resolution of the `yaml` package's yaml-1.1 schema (timestamps and base 60 left out, as
+// in src/load/source.ts), in the same order: the first type whose pattern matches wins.
+const intOf = (str: string, offset: number, radix: number) => {
+  const sign = str[0];
+  if (sign === '-' || sign === '+') offset += 1;
+  const n = parseInt(str.substring(offset).replace(/_/g, ''), radix);
+  return sign === '-' ? -1 * n : n;
+};
+const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+// Quick first-character checks keep the common case, a plain string, to one lookup per type.
+const NULL_START = codes('~nN');
+const BOOL_START = codes('yYnNtTfFoO');
+const NUMBER_START = codes('-+.0123456789');
+const implicit = [
+  new Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (s: string) => s.length === 0 || (NULL_START.has(s.charCodeAt(0)) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
+    construct: () => null,
+  }),
+  new Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (s: string) =>
+      s.length <= 5 && BOOL_START.has(s.charCodeAt(0)) && /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
+    construct: (s: string) => /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
+  }),
+  new Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (s: string) =>
+      NUMBER_START.has(s.charCodeAt(0)) &&
+      (/^[-+]?0b[0-1_]+$/.test(s) || /^[-+]?0[0-7_]+$/.test(s) || /^[-+]?[0-9][0-9_]*$/.test(s) || /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
+    construct: (s: string) => {
+      if (/^[-+]?0b[0-1_]+$/.test(s)) return intOf(s, 2, 2);
+      if (/^[-+]?0[0-7_]+$/.test(s)) return intOf(s, 1, 8);
+      if (/^[-+]?[0-9][0-9_]*$/.test(s)) return intOf(s, 0, 10);
+      return intOf(s, 2, 16);
+    },
+  }),
+  new Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (s: string) =>
+      NUMBER_START.has(s.charCodeAt(0)) &&
+      (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
+      /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/.test(s) ||
+      /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
+    construct: (s: string) => {
+      if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
+        return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      }
+      return parseFloat(s.replace(/_/g, ''));
+    },
+  }),
+];
+const merge = new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (s: string | null) => s === '<<' || s === null });
+const SCHEMA_11 = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [...implicit, merge] });
+const SCHEMA_JSON = jsyaml.CORE_SCHEMA;
+
+/** One `---` document of a file, as the fast path read it. */
+export interface FastChunk {
+  index: number;
+  start: number;
+  end: number;
+  /** The document's value; undefined for an empty document. */
+  value?: unknown;
+  /** Read this document with the `yaml` path (anchors and aliases). */
+  slow?: boolean;
+  template?: string;
+}
+
+export interface FastResult {
+  /** Chunks, or null when the whole file must take the `yaml` path. */
+  chunks: FastChunk[] | null;
+}
+
+const MARKER = /^---(?=[ \t]|\r?$)/;
+const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
+/** An anchor or alias indicator where a node may start. */
+const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
+
+/** Cut a text into documents and read each with js-yaml; null asks for the `yaml` path. */
+export function readFast(text: string, json: boolean): FastChunk[] | null {
+  if (/^%/m.test(text) || /^\.\.\.(?:[ \t]|\r?$)/m.test(text) || /\r(?!\n)/.test(text) || text.includes('\t')) return null;
+  // Document boundaries: every `---` line starts a document. Text before the first one is a
+  // document of its own when it holds more than comments and blank lines; otherwise it belongs
+  // to the first document (its comments come before it).
+  const markers: number[] = [];
+  for (let pos = 0; pos < text.length; ) {
+    const nl = text.indexOf('\n', pos);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (text.startsWith('---', pos) && MARKER.test(text.slice(pos, lineEnd))) markers.push(pos);
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  const preamble = text.slice(0, markers.length ? markers[0] : text.length);
+  const preambleIsDocument = /^(?!\s*#)\s*\S/m.test(preamble);
+  const docStarts = preambleIsDocument || markers.length === 0 ? [0, ...markers] : [0, ...markers.slice(1)];
+  if (!preambleIsDocument && markers.length === 0 && !/\S/.test(text)) docStarts.length = 0;
+  const chunks: FastChunk[] = [];
+  for (let i = 0; i < docStarts.length; i++) {
+    const start = docStarts[i];
+    const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
+    const src = text.slice(start, end);
+    const chunk: FastChunk = { index: i, start, end };
+    const head = /^(?:(?:---[^\n]*|\s*#[^\n]*|\s*)(?:\n|$))*/.exec(src)?.[0] ?? '';
+    for (const l of head.split('\n')) {
+      const m = HELM_SOURCE.exec(l.trim());
+      if (m) {
+        chunk.template = m[1];
+        break;
+      }
+    }
+    if (ANCHOR_OR_ALIAS.test(src)) {
+      chunk.slow = true;
+    } else {
+      try {
+        const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11 });
+        if (v !== null && v !== undefined) chunk.value = v;
+      } catch {
+        return null;
+      }
+    }
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+function shift(doc: Document.Parsed, by: number): void {
+  const move = (r: unknown) => {
+    if (Array.isArray(r)) for (let i = 0; i < r.length; i++) if (typeof r[i] === 'number') r[i] += by;
+  };
+  move(doc.range);
+  visit(doc, (_key, node) => {
+    if (isNode(node)) move(node.range);
+  });
+  for (const e of [...doc.errors, ...doc.warnings]) move(e.pos);
+}
+
+/** The exact `yaml` Document of one chunk, with ranges in the coordinates of the whole file. */
+export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'end'>, json: boolean): Document.Parsed {
+  const doc = parseDocument(file.text.slice(chunk.start, chunk.end), {
+    version: json ? '1.2' : '1.1',
+    schema: json ? 'core' : 'yaml-1.1',
+    customTags: json ? undefined : (tags) => tags.filter((t) => (typeof t === 'string' ? !['timestamp', 'intTime', 'floatTime'].includes(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in t && t.format === 'TIME'))),
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: !json,
+    strict: false,
+  });
+  shift(doc, chunk.start);
+  return doc;
+}
+
+/** Fill a file's line starts the way the `yaml` parser's LineCounter does. */
+export function countLines(file: SourceFile): void {
+  const text = file.text;
+  file.lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) file.lineCounter.addNewLine(i + 1);
+}
+
+/**
+ * Build a SourceFile from fast chunks (computed here or in a worker). Documents marked slow are
+ * read with the `yaml` path; a null chunk list reads the whole file with it.
+ */
+export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: boolean): SourceFile {
+  if (chunks === null) return parseSource(file, { json });
+  countLines(file);
+  for (const c of chunks) {
+    if (c.slow) {
+      const doc = parseChunk(file, c, json);
+      if (doc.errors.length || doc.contents === null) {
+        // Let the `yaml` path report it exactly as it would for the whole file.
+        const fresh = new SourceFile(file.path, file.text, file.absPath);
+        return parseSource(fresh, { json });
+      }
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch {
+        return parseSource(new SourceFile(file.path, file.text, file.absPath), { json });
+      }
+      if (value === null || value === undefined) continue;
+      file.documents.push({ file, index: c.index, yaml: doc, value, template: c.template });
+      continue;
+    }
+    if (c.value === undefined) continue;
+    const md = { file, index: c.index, value: c.value, template: c.template } as ManifestDocument;
+    let parsed: Document.Parsed | undefined;
+    Object.defineProperty(md, 'yaml', {
+      enumerable: true,
+      get: () => (parsed ??= parseChunk(file, c, json)),
+    });
+    file.documents.push(md);
+  }
+  return file;
+}
+
+/** Read one file with the fast path. */
+export function loadFast(displayName: string, text: string, absPath?: string): SourceFile {
+  const json = /\.json$/i.test(displayName);
+  const file = new SourceFile(displayName, text, absPath);
+  return fromChunks(file, readFast(text, json), json);
+}

@@ -1,0 +1,167 @@
+/**
+ * Parallel, cached loading. Files are read and their documents read with the fast path in
+ * worker threads (both cores when the input is large enough), then assembled in input order on
+ * the main thread, so the output never depends on scheduling. With a cache, files whose content
+ * hash is known skip reading documents altogether.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { statSync } from 'node:fs';
+import type { DiscoveredFile } from './discover.js';
+import { displayPath, readText } from './discover.js';
+import { fromChunks, readFast } from './fast.js';
+import type { FastChunk } from './fast.js';
+import type { ParseCache } from './cache.js';
+import { contentHash } from './cache.js';
+import { SourceFile } from './source.js';
+import type { WorkerJob, WorkerResult } from './worker.js';
+import type { ReadError } from './load.js';
+
+export interface ParallelOptions {
+  /** Worker threads: 0 reads in-process; undefined chooses by input size and cores. */
+  workers?: number;
+  cache?: ParseCache;
+}
+
+/** Inputs above this many bytes are worth the start-up of worker threads (about 30 ms). */
+const WORKER_THRESHOLD = 4 * 1024 * 1024;
+
+function looksLikeManifest(file: SourceFile): boolean {
+  return file.documents.some((d) => typeof d.value === 'object' && d.value !== null && 'kind' in d.value);
+}
+
+export function defaultWorkers(totalBytes: number): number {
+  if (totalBytes < WORKER_THRESHOLD) return 0;
+  return Math.max(0, Math.min(availableParallelism(), 4));
+}
+
+export async function loadFilesParallel(
+  files: DiscoveredFile[],
+  cwd: string,
+  options: ParallelOptions = {},
+): Promise<{ files: SourceFile[]; errors: ReadError[] }> {
+  const errors: ReadError[] = [];
+  const texts: (string | undefined)[] = new Array(files.length);
+  const chunks: (FastChunk[] | null | undefined)[] = new Array(files.length);
+  const json = files.map((f) => /\.json$/i.test(f.absPath));
+  const cache = options.cache;
+
+  // With a cache the main thread reads every file (it must hash them); workers only parse misses.
+  const pending: number[] = [];
+  if (cache) {
+    await Promise.all(
+      files.map(async (f, i) => {
+        try {
+          texts[i] = await readText(f.absPath);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          errors.push({ path: displayPath(f.absPath, cwd), message: err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message) });
+        }
+      }),
+    );
+    for (let i = 0; i < files.length; i++) {
+      const text = texts[i];
+      if (text === undefined) continue;
+      const hit = cache.get(contentHash(text, json[i]));
+      if (hit !== undefined) chunks[i] = hit;
+      else pending.push(i);
+    }
+  } else {
+    for (let i = 0; i < files.length; i++) pending.push(i);
+  }
+
+  let bytes = 0;
+  for (const i of pending) {
+    const t = texts[i];
+    if (t !== undefined) bytes += t.length;
+    else {
+      try {
+        bytes += statSync(files[i].absPath).size;
+      } catch {
+        // reported when read
+      }
+    }
+  }
+  const workers = options.workers ?? defaultWorkers(bytes);
+
+  if (workers > 0 && pending.length > 1) {
+    await runWorkers(workers, pending, files, texts, json, chunks, errors, cwd);
+  } else {
+    for (const i of pending) {
+      if (texts[i] === undefined) {
+        try {
+          texts[i] = await readText(files[i].absPath);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          errors.push({ path: displayPath(files[i].absPath, cwd), message: err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message) });
+          continue;
+        }
+      }
+      chunks[i] = readFast(texts[i] as string, json[i]);
+    }
+  }
+
+  const parsed = new Set(pending);
+  const out: SourceFile[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const text = texts[i];
+    const c = chunks[i];
+    if (text === undefined || c === undefined) continue;
+    if (cache && parsed.has(i)) cache.set(contentHash(text, json[i]), c);
+    const file = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath), c, json[i]);
+    if (files[i].expanded && file.problems.length === 0 && !looksLikeManifest(file)) continue;
+    out.push(file);
+  }
+  errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: out, errors };
+}
+
+async function runWorkers(
+  count: number,
+  pending: number[],
+  files: DiscoveredFile[],
+  texts: (string | undefined)[],
+  json: boolean[],
+  chunks: (FastChunk[] | null | undefined)[],
+  errors: ReadError[],
+  cwd: string,
+): Promise<void> {
+  // Deal files out in batches, largest first, so both threads finish at about the same time.
+  const queue = [...pending];
+  const batch = Math.max(1, Math.ceil(queue.length / (count * 8)));
+  const url = new URL('./worker.js', import.meta.url);
+  const pool = Array.from({ length: Math.min(count, queue.length) }, () => new Worker(url));
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const next = () => {
+              const ids = queue.splice(0, batch);
+              if (ids.length === 0) {
+                resolve();
+                return;
+              }
+              const jobs: WorkerJob[] = ids.map((i) => (texts[i] !== undefined ? { id: i, text: texts[i], json: json[i] } : { id: i, absPath: files[i].absPath, json: json[i] }));
+              w.postMessage(jobs);
+            };
+            w.on('message', (results: WorkerResult[]) => {
+              for (const r of results) {
+                if (r.error) {
+                  errors.push({ path: displayPath(files[r.id].absPath, cwd), message: r.error.code === 'EISDIR' ? 'is a directory' : r.error.code });
+                  continue;
+                }
+                if (r.text !== undefined) texts[r.id] = r.text;
+                chunks[r.id] = r.chunks ?? null;
+              }
+              next();
+            });
+            w.on('error', reject);
+            next();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}

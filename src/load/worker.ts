@@ -1,0 +1,46 @@
+/**
+ * Worker thread of the parallel loader: reads, decodes and reads (fast path) the files it is
+ * given, and posts back each file's text and document chunks.
+ */
+import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { decode } from './discover.js';
+import { readFast } from './fast.js';
+import type { FastChunk } from './fast.js';
+
+export interface WorkerJob {
+  id: number;
+  /** A file to read, or its text when the main thread has it already. */
+  absPath?: string;
+  text?: string;
+  json: boolean;
+}
+
+export interface WorkerResult {
+  id: number;
+  text?: string;
+  chunks?: FastChunk[] | null;
+  error?: { code: string; message: string };
+}
+
+parentPort?.on('message', (jobs: WorkerJob[]) => {
+  const out: WorkerResult[] = [];
+  for (const job of jobs) {
+    let text = job.text;
+    try {
+      if (text === undefined) text = decode(readFileSync(job.absPath as string));
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      out.push({ id: job.id, error: { code: err.code ?? 'EIO', message: err.message } });
+      continue;
+    }
+    let chunks: FastChunk[] | null;
+    try {
+      chunks = readFast(text, job.json);
+    } catch {
+      chunks = null;
+    }
+    out.push({ id: job.id, text: job.absPath === undefined ? undefined : text, chunks });
+  }
+  parentPort?.postMessage(out);
+});
