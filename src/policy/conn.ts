@@ -128,8 +128,14 @@ export class ConnSet {
     return this.toString() === o.toString();
   }
 
+  private text?: string;
+
   /** `All Connections`, `No Connections`, or e.g. `TCP 80,8080-8090,UDP 53`. */
   toString(): string {
+    return (this.text ??= this.render());
+  }
+
+  private render(): string {
     if (this.isEmpty) return 'No Connections';
     if (this.isAll) return 'All Connections';
     const parts: string[] = [];

@@ -277,8 +277,20 @@ export class PolicyEngine {
     return out;
   }
 
+  private readonly peerByIdentity = new Map<PeerSpec, PeerSet>();
+  private readonly portsByRule = new Map<PolicyRule, ConnSet>();
+
   /** The pods and external atoms a peer matches, for a policy in `namespace`. */
   peerSet(peer: PeerSpec, namespace: string): PeerSet {
+    const known = this.peerByIdentity.get(peer);
+    if (known) return known;
+    const set = this.computePeerSet(peer, namespace);
+    this.peerByIdentity.set(peer, set);
+    return set;
+  }
+
+  /** Identical peers of different policies share one evaluation. */
+  private computePeerSet(peer: PeerSpec, namespace: string): PeerSet {
     const key = `${namespace}\u0000${JSON.stringify(peer.kind === 'selector' ? [peer.namespaceSelector, peer.podSelector] : peer.kind === 'ipBlock' ? [peer.cidr, peer.except] : peer.kind)}`;
     let set = this.peerCache.get(key);
     if (set) return set;
@@ -317,8 +329,12 @@ export class PolicyEngine {
   /** What a rule's ports allow towards `dst` (named ports resolve on the destination pod). */
   rulePorts(rule: PolicyRule, dst: Endpoint): ConnSet {
     if (rule.ports === null) return ConnSet.ALL;
+    const cached = this.portsByRule.get(rule);
+    if (cached) return cached;
     let acc = ConnSet.NONE;
     for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst));
+    // Without named ports the answer does not depend on the destination.
+    if (!rule.ports.some((p) => typeof p.port === 'string')) this.portsByRule.set(rule, acc);
     return acc;
   }
 
@@ -398,6 +414,7 @@ export class PolicyEngine {
     const out: Connection[] = [];
     const pods = this.workloadPods;
     const podIds = new Set(pods.map((p) => p.id));
+    const everywhere = formatRange({ lo: 0, hi: 2 ** 32 - 1 });
     for (const dst of pods) {
       const cands = this.ingressCandidates(dst);
       const dstEp: Endpoint = { kind: 'pod', pod: dst };
@@ -407,11 +424,39 @@ export class PolicyEngine {
         const conn = this.allowed({ kind: 'pod', pod: src }, dstEp);
         if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
       }
-      this.pushExternal(out, [...cands.atoms].map((a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+      if (this.ingressPolicies[dst.id].length === 0) {
+        // Not isolated for ingress: every external address may connect.
+        out.push({ src: everywhere, dst: dst.name, conn: ConnSet.ALL });
+      } else {
+        this.pushExternal(out, [...cands.atoms].map((a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+      }
     }
     for (const src of pods) {
-      const srcEp: Endpoint = { kind: 'pod', pod: src };
-      const list = this.atoms.map((_, a) => ({ a, conn: this.allowed(srcEp, { kind: 'external', atom: a }) }));
+      if (this.egressPolicies[src.id].length === 0) {
+        out.push({ src: src.name, dst: everywhere, conn: ConnSet.ALL });
+        continue;
+      }
+      // External addresses have no policies of their own: the source's egress decides. Rules
+      // without peers reach every range; ipBlock rules add their ports on their ranges only.
+      const anyAtom: Endpoint = { kind: 'external', atom: 0 };
+      let base = ConnSet.NONE;
+      const extra = new Map<number, ConnSet>();
+      for (const r of this.egressOf[src.id]) {
+        if (r.peers === null) base = base.union(this.rulePorts(r, anyAtom));
+      }
+      for (const r of this.egressOf[src.id]) {
+        if (r.peers === null) continue;
+        for (const p of r.peers) {
+          if (p.kind !== 'ipBlock') continue;
+          const ports = this.rulePorts(r, anyAtom);
+          for (const a of this.peerSet(p, r.policy.namespace).atoms) extra.set(a, (extra.get(a) ?? base).union(ports));
+        }
+      }
+      const list: { a: number; conn: ConnSet }[] = [];
+      for (let a = 0; a < this.atoms.length; a++) {
+        const conn = extra.get(a) ?? base;
+        if (!conn.isEmpty) list.push({ a, conn });
+      }
       this.pushExternal(out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
     }
     for (const c of this.ingressControllerConnections()) out.push(c);

@@ -1,0 +1,27 @@
+/** Time `connectivity` on a generated directory (run in its own process by bench/run). */
+import { performance } from 'node:perf_hooks';
+import { Graph } from '../src/graph/graph.js';
+import { discover } from '../src/load/discover.js';
+import { loadFilesParallel } from '../src/load/parallel.js';
+import { buildModel } from '../src/model/model.js';
+import { PolicyEngine } from '../src/policy/engine.js';
+
+const dir = process.argv[2];
+const found = await discover([dir], { cwd: process.cwd(), ignore: [], gitignore: false });
+const { files } = await loadFilesParallel(found.files, process.cwd());
+const t0 = performance.now();
+const model = buildModel(files, { defaultNamespace: 'default' });
+const engine = new PolicyEngine(model, new Graph(model));
+const t1 = performance.now();
+const conns = engine.connectivity();
+const t2 = performance.now();
+process.stdout.write(
+  JSON.stringify({
+    workloads: engine.workloadPods.length,
+    policies: model.networkPolicies.length,
+    pairs: conns.length,
+    setupMs: t1 - t0,
+    connectivityMs: t2 - t1,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
