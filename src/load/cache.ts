@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { chunksToJson } from './fast.js';
 import type { FastChunk } from './fast.js';
 
 /** Bump when the chunk format or the reading semantics change. */
@@ -55,7 +56,8 @@ export class ParseCache {
   }
 
   set(hash: string, chunks: FastChunk[] | null): void {
-    this.fresh.set(hash, chunks);
+    // Only values that survive JSON are kept (not NaN or ±Infinity): the rest are read again.
+    if (chunksToJson(chunks) !== undefined) this.fresh.set(hash, chunks);
   }
 
   /** Write the entries of this run (atomically: a temporary file, then a rename). */

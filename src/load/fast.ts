@@ -14,7 +14,7 @@ import jsyaml from 'js-yaml';
 import { isNode, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { ManifestDocument } from './source.js';
-import { SourceFile, parseSource } from './source.js';
+import { FLOAT_EXP, SourceFile, parseSource, yaml11Tags } from './source.js';
 
 const { Type } = jsyaml;
 
@@ -60,7 +60,7 @@ const implicit = [
     resolve: (s: string) =>
       NUMBER_START.has(s.charCodeAt(0)) &&
       (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
-      /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/.test(s) ||
+      FLOAT_EXP.test(s) ||
       /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
     construct: (s: string) => {
       if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
@@ -93,6 +93,7 @@ export interface FastResult {
 
 const MARKER = /^---(?=[ \t]|\r?$)/;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
+const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 /** An anchor or alias indicator where a node may start. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 
@@ -128,7 +129,9 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
         break;
       }
     }
-    if (ANCHOR_OR_ALIAS.test(src)) {
+    // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next
+    // to all-space lines (where parsers disagree on the indentation) take the `yaml` path.
+    if (ANCHOR_OR_ALIAS.test(src) || (/^[ ]+\r?$/m.test(src) && BLOCK_SCALAR.test(src))) {
       chunk.slow = true;
     } else {
       try {
@@ -159,7 +162,7 @@ export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'e
   const doc = parseDocument(file.text.slice(chunk.start, chunk.end), {
     version: json ? '1.2' : '1.1',
     schema: json ? 'core' : 'yaml-1.1',
-    customTags: json ? undefined : (tags) => tags.filter((t) => (typeof t === 'string' ? !['timestamp', 'intTime', 'floatTime'].includes(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in t && t.format === 'TIME'))),
+    customTags: json ? undefined : yaml11Tags,
     prettyErrors: false,
     uniqueKeys: true,
     merge: !json,
@@ -218,4 +221,17 @@ export function loadFast(displayName: string, text: string, absPath?: string): S
   const json = /\.json$/i.test(displayName);
   const file = new SourceFile(displayName, text, absPath);
   return fromChunks(file, readFast(text, json), json);
+}
+
+/**
+ * The chunks as JSON, or undefined when a value does not survive JSON (NaN, ±Infinity, -0 from
+ * `.nan`, `.inf`, `-0.0`): such files travel and are cached as objects, or not at all.
+ */
+export function chunksToJson(chunks: FastChunk[] | null): string | undefined {
+  let safe = true;
+  const text = JSON.stringify(chunks, (_k, v: unknown) => {
+    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) safe = false;
+    return v;
+  });
+  return safe ? text : undefined;
 }

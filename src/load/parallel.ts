@@ -85,7 +85,19 @@ export async function loadFilesParallel(
   const workers = options.workers ?? defaultWorkers(bytes);
 
   if (workers > 0 && pending.length > 1) {
-    await runWorkers(workers, pending, files, texts, json, chunks, errors, cwd);
+    // The main thread reads the texts while the workers read (and parse) them too: passing a
+    // string back from a worker costs more than reading the file again.
+    const reading = Promise.all(
+      pending.map(async (i) => {
+        if (texts[i] !== undefined) return;
+        try {
+          texts[i] = await readText(files[i].absPath);
+        } catch {
+          // the worker reports the error
+        }
+      }),
+    );
+    await Promise.all([runWorkers(workers, pending, files, texts, json, chunks, errors, cwd), reading]);
   } else {
     for (const i of pending) {
       if (texts[i] === undefined) {
@@ -142,7 +154,7 @@ async function runWorkers(
                 resolve();
                 return;
               }
-              const jobs: WorkerJob[] = ids.map((i) => (texts[i] !== undefined ? { id: i, text: texts[i], json: json[i] } : { id: i, absPath: files[i].absPath, json: json[i] }));
+              const jobs: WorkerJob[] = ids.map((i) => ({ id: i, absPath: files[i].absPath, json: json[i] }));
               w.postMessage(jobs);
             };
             w.on('message', (results: WorkerResult[]) => {
@@ -151,8 +163,7 @@ async function runWorkers(
                   errors.push({ path: displayPath(files[r.id].absPath, cwd), message: r.error.code === 'EISDIR' ? 'is a directory' : r.error.code });
                   continue;
                 }
-                if (r.text !== undefined) texts[r.id] = r.text;
-                chunks[r.id] = r.chunks ?? null;
+                chunks[r.id] = r.json !== undefined ? (JSON.parse(r.json) as FastChunk[] | null) : (r.chunks ?? null);
               }
               next();
             });

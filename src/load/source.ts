@@ -48,14 +48,22 @@ export interface ManifestDocument {
 // Kubernetes reads manifests the way YAML 1.1 does (yes/no/on/off are booleans, 0755 is octal),
 // but timestamps and base-60 numbers stay strings: the API server's YAML-to-JSON step keeps them as text.
 const DROPPED_11_TAGS = new Set(['timestamp', 'intTime', 'floatTime']);
-function yaml11Tags(tags: Tags): Tags {
-  return tags.filter((t) => {
-    if (typeof t === 'string') return !DROPPED_11_TAGS.has(t);
-    if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
-    // intTime / floatTime (base 60) carry format 'TIME'
-    if ('format' in t && t.format === 'TIME') return false;
-    return true;
-  });
+/**
+ * Exponent floats need a digit before the exponent: `e2` or `E10` are strings for Kubernetes
+ * (the `yaml` package's 1.1 pattern would read them as NaN, turning a label value `e2` into a number).
+ */
+export const FLOAT_EXP = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/;
+
+export function yaml11Tags(tags: Tags): Tags {
+  return tags
+    .filter((t) => {
+      if (typeof t === 'string') return !DROPPED_11_TAGS.has(t);
+      if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
+      // intTime / floatTime (base 60) carry format 'TIME'
+      if ('format' in t && t.format === 'TIME') return false;
+      return true;
+    })
+    .map((t) => (typeof t !== 'string' && 'format' in t && t.format === 'EXP' && t.tag === 'tag:yaml.org,2002:float' ? ({ ...t, test: FLOAT_EXP } as typeof t) : t));
 }
 
 /** Parse errors reported per file before the rest are summarised in one finding. */
@@ -119,7 +127,9 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     }
     if (value === null || value === undefined) return;
     const md: ManifestDocument = { file, index, yaml: doc, value };
-    const head = file.text.slice(doc.range[0], doc.contents.range[0]);
+    // The comments before a document's content, from the end of the previous document (the
+    // first document's comments may come before its range starts).
+    const head = file.text.slice(index > 0 ? Math.min(docs[index - 1].range[2], doc.range[0]) : 0, doc.contents.range[0]);
     const m = HELM_SOURCE.exec(head);
     if (m) md.template = m[1];
     file.documents.push(md);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { decode } from './discover.js';
-import { readFast } from './fast.js';
+import { chunksToJson, readFast } from './fast.js';
 import type { FastChunk } from './fast.js';
 
 export interface WorkerJob {
@@ -18,7 +18,9 @@ export interface WorkerJob {
 
 export interface WorkerResult {
   id: number;
-  text?: string;
+  /** The chunks as JSON: parsing JSON on the main thread is much cheaper than a structured clone. */
+  json?: string;
+  /** The chunks themselves, when their values do not survive JSON. */
   chunks?: FastChunk[] | null;
   error?: { code: string; message: string };
 }
@@ -40,7 +42,8 @@ parentPort?.on('message', (jobs: WorkerJob[]) => {
     } catch {
       chunks = null;
     }
-    out.push({ id: job.id, text: job.absPath === undefined ? undefined : text, chunks });
+    const encoded = chunksToJson(chunks);
+    out.push(encoded !== undefined ? { id: job.id, json: encoded } : { id: job.id, chunks });
   }
   parentPort?.postMessage(out);
 });
