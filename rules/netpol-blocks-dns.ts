@@ -12,6 +12,8 @@ export default defineRule(
       'Pods isolated for egress that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
   },
   (ctx) => {
+    // Without NetworkPolicies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0) return;
     const engine = ctx.policy;
     const port = engine.dnsSettings.port;
     const groups = new Map<NetworkPolicy, { pod: NetPod; missing: string; dnsIngress: NetworkPolicy[] }[]>();

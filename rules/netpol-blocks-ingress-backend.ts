@@ -10,6 +10,8 @@ export default defineRule(
     description: "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods on the target port.",
   },
   (ctx) => {
+    // Without NetworkPolicies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0) return;
     const engine = ctx.policy;
     const controller = engine.controller;
     const src = { kind: 'pod' as const, pod: controller };

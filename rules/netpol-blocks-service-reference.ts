@@ -12,6 +12,8 @@ export default defineRule(
       "A workload refers to a Service (in env, a ConfigMap value it reads, args or command), but NetworkPolicies block it from that Service's pods on the target port — by its own egress or by the destination's ingress.",
   },
   (ctx) => {
+    // Without NetworkPolicies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0) return;
     const engine = ctx.policy;
     for (const ref of ctx.graph.references) {
       const svc = ref.service;

@@ -14,6 +14,8 @@ export default defineRule(
       'A NetworkPolicy peer whose namespaceSelector matches no namespace, or whose podSelector matches no pod in namespaces whose workloads are part of the input.',
   },
   (ctx) => {
+    // Without NetworkPolicies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0) return;
     const engine = ctx.policy;
     for (const np of ctx.model.networkPolicies) {
       for (const rule of np.activeRules()) {

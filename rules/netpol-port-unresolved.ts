@@ -12,6 +12,8 @@ export default defineRule(
       "A NetworkPolicy port that matches nothing on the pods it applies to: a named port no destination pod defines with that protocol, or a Service's port listed where the pods listen on another (policies see pod ports).",
   },
   (ctx) => {
+    // Without NetworkPolicies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0) return;
     const engine = ctx.policy;
     /** The pods a rule's ports are resolved on: the policy's pods (ingress) or the peers (egress). */
     const destinations = (rule: PolicyRule): PodTemplate[] | undefined => {

@@ -35,6 +35,8 @@ export type BackendResolution =
 /** Indexes and edges over the model: label index, Service → pods, port resolution. */
 export class Graph {
   readonly pods = new LabelIndex<PodTemplate>();
+  /** Every pod template in one bucket, for "does this match anywhere" questions. */
+  private readonly allPods = new LabelIndex<PodTemplate>();
   private readonly operators = new LabelIndex<OperatorEntry>();
   private readonly servicesByKey = new Map<string, Service>();
   private readonly endpointsByService = new Map<string, EndpointsInfo[]>();
@@ -44,7 +46,11 @@ export class Graph {
 
   constructor(readonly model: Model) {
     // Of several definitions of one object, the last one is what the cluster ends up with.
-    for (const pod of model.podTemplates) if (!pod.workload.superseded) this.pods.add(pod.namespace, pod);
+    for (const pod of model.podTemplates) {
+      if (pod.workload.superseded) continue;
+      this.pods.add(pod.namespace, pod);
+      this.allPods.add('', pod);
+    }
     for (const op of model.operatorLabels) {
       const l = labelledMap(op.labels);
       this.operators.add(op.res.namespace ?? '', { ...op, ...l });
@@ -154,13 +160,15 @@ export class Graph {
 
   /** Namespaces other than `namespace` where the selector does match pods. */
   otherNamespacesMatching(namespace: string, sel: Selector): { namespace: string; pods: PodTemplate[] }[] {
-    const out: { namespace: string; pods: PodTemplate[] }[] = [];
-    for (const ns of this.pods.namespaces()) {
-      if (ns === namespace) continue;
-      const pods = this.pods.select(ns, sel);
-      if (pods.length) out.push({ namespace: ns, pods });
+    // One lookup in an index over every namespace, rather than one per namespace.
+    const byNs = new Map<string, PodTemplate[]>();
+    for (const pod of this.allPods.select('', sel)) {
+      if (pod.namespace === namespace) continue;
+      const list = byNs.get(pod.namespace);
+      if (list) list.push(pod);
+      else byNs.set(pod.namespace, [pod]);
     }
-    return out.sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+    return [...byNs].map(([ns, pods]) => ({ namespace: ns, pods })).sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
   }
 
   /**

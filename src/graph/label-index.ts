@@ -93,9 +93,16 @@ export class LabelIndex<T extends IndexedLabels> {
         bestSize = size;
       }
     };
-    for (const [k, v] of sel.matchLabels) {
-      consider([b.exact.get(k)?.get(v) ?? EMPTY, b.dynamic.get(k) ?? EMPTY]);
+    // matchLabels entries (the common case) are sized without building lists first.
+    let bestKey: [string, string] | undefined;
+    for (const entry of sel.matchLabels) {
+      const size = (b.exact.get(entry[0])?.get(entry[1])?.length ?? 0) + (b.dynamic.get(entry[0])?.length ?? 0);
+      if (size < bestSize) {
+        bestKey = entry;
+        bestSize = size;
+      }
     }
+    if (bestKey) best = [b.exact.get(bestKey[0])?.get(bestKey[1]) ?? EMPTY, b.dynamic.get(bestKey[0]) ?? EMPTY];
     for (const r of sel.expressions) {
       if (r.op === 'Exists') consider([b.keys.get(r.key) ?? EMPTY]);
       else if (r.op === 'In') {
