@@ -24,6 +24,7 @@ import {
   formatDiff,
   opensConnections,
 } from '../policy/report.js';
+import { diffHtmlCommand, graphCommand } from './graph.js';
 import type { Io } from './main.js';
 
 export class CommandUsageError extends Error {}
@@ -49,8 +50,10 @@ export const NETWORK_HELP = `Network commands:
       admit. src and dst are ns/name, ns/name[Kind], name, {ingress-controller} or an IPv4 address.
       --port <port[/proto]> ask about one port. Formats: txt (default), json.
   kube-netlint diff [options] <old-paths> <new-paths>
-      Connections added, removed and changed between two versions. Formats: txt, md, json.
+      Connections added, removed and changed between two versions. Formats: txt, md, json, html.
       --fail-on-added      exit 1 when the new version opens a connection
+  kube-netlint graph [options] <paths...>
+      The network as a picture: html (self-contained, offline), dot, mermaid, json; see docs/report.md.
 Common options: -f/--format, -o/--output-file, -n/--namespace, -c/--config, --no-config,
 --ignore-pattern. Paths default to the current directory; "-" reads stdin.
 `;
@@ -206,6 +209,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) throw new CommandUsageError('diff needs two inputs: diff <old-paths> <new-paths>');
+  if (values.format === 'html') return diffHtmlCommand(positionals, values, io);
   const format = checkFormat(values.format, DIFF_FORMATS);
   const before = await loadSlice([positionals[0]], io, values);
   const after = await loadSlice([positionals[1]], io, values);
@@ -218,4 +222,5 @@ export const NETWORK_COMMANDS: Record<string, (argv: string[], io: Io) => Promis
   connectivity: connectivityCommand,
   explain: explainCommand,
   diff: diffCommand,
+  graph: graphCommand,
 };

@@ -6,7 +6,7 @@ import { ConnSet } from './conn.js';
 import type { Connection, Explanation, SideExplanation } from './engine.js';
 
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
-export const DIFF_FORMATS = ['txt', 'md', 'json'] as const;
+export const DIFF_FORMATS = ['txt', 'md', 'json', 'html'] as const;
 
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
