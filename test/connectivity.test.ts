@@ -612,7 +612,7 @@ describe('usage errors', () => {
   it('unknown formats', async () => {
     await usageError('connectivity', ['-f', 'yaml', 'manifests'], /unknown format "yaml" \(available: txt, json, csv, md, dot\)/);
     await usageError('explain', ['web/api', 'web/frontend', '-f', 'csv', 'manifests'], /unknown format "csv" \(available: txt, json\)/);
-    await usageError('diff', ['-f', 'dot', 'manifests', 'manifests-v2'], /unknown format "dot" \(available: txt, md, json\)/);
+    await usageError('diff', ['-f', 'dot', 'manifests', 'manifests-v2'], /unknown format "dot" \(available: txt, md, json, html\)/);
   });
 
   it('bad IPv4 addresses, unknown options, missing inputs', async () => {
