@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 const argv = process.argv.slice(2);
 
+// A reader that goes away (`kube-netlint … | head`) is not an error of ours: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 if (argv[0] === 'lsp') {
   // `kube-netlint lsp [--stdio]`: the language server; stdout carries JSON-RPC only.
   const { runLanguageServer } = await import('../dist/src/lsp/server.js');

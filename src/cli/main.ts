@@ -13,6 +13,9 @@ import { decode, discover, displayPath } from '../load/discover.js';
 import { ParseCache } from '../load/cache.js';
 import { loadFast } from '../load/fast.js';
 import { loadFilesParallel } from '../load/parallel.js';
+import { DEFAULT_INPUT_LIMITS, applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, parseBytes, unreadFile } from '../load/load.js';
+import type { InputLimits, ReadError } from '../load/load.js';
+import { terminalSafe } from '../format/escape.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { resolveColor } from './color.js';
 import { CommandUsageError, NETWORK_COMMANDS, NETWORK_HELP } from './network.js';
@@ -51,6 +54,10 @@ Options:
       --rule <id=severity>    Set a rule's severity (error, warning, info, off); repeatable
       --ignore-pattern <glob> Skip files matching the glob; repeatable
       --no-gitignore          Do not skip files listed in .gitignore
+      --max-file-bytes <size> Do not read a file (or stdin) larger than this; it is reported as a
+                              yaml-syntax error (default: 16M; suffixes K, M, G)
+      --max-input-bytes <size> Read at most this much input in all (default: 32M); files beyond
+                              it are reported as yaml-syntax errors. See docs/limits.md
   -q, --quiet                 Report errors only
       --max-warnings <n>      Exit with code 1 when there are more than n warnings
       --only-report <files>   Lint everything given, but report only findings in these files or
@@ -129,6 +136,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         rule: { type: 'string', multiple: true },
         'ignore-pattern': { type: 'string', multiple: true },
         'no-gitignore': { type: 'boolean' },
+        'max-file-bytes': { type: 'string' },
+        'max-input-bytes': { type: 'string' },
         workers: { type: 'string' },
         cache: { type: 'boolean' },
         'cache-location': { type: 'string' },
@@ -171,6 +180,17 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (opts['max-warnings'] !== undefined) {
     if (!/^-?\d+$/.test(opts['max-warnings'])) throw new UsageError(`--max-warnings needs a whole number, not "${opts['max-warnings']}"`);
     maxWarnings = Number(opts['max-warnings']);
+  }
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+  for (const [flag, key] of [
+    ['max-file-bytes', 'maxFileBytes'],
+    ['max-input-bytes', 'maxInputBytes'],
+  ] as const) {
+    const v = opts[flag];
+    if (v === undefined) continue;
+    const n = parseBytes(v);
+    if (n === undefined) throw new UsageError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
+    limits[key] = n;
   }
   const knownRules = new Set(RULES.map((r) => r.meta.id));
   let config: Config | undefined;
@@ -226,7 +246,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   // The default root (no `roots` in the config) may hold no manifest at all: that is an empty slice,
   // not a mistake (a pre-commit run in a repository without manifests yet).
-  const unmatched = discovered.unmatched.filter((u) => !(implicitRoot && targets.includes(u)));
+  // Paths that exist but cannot be read are read errors (reported with the others' findings), not usage errors.
+  const unreadable = new Set(discovered.unreadable.map((u) => u.path));
+  const unmatched = discovered.unmatched.filter((u) => !(implicitRoot && targets.includes(u)) && !unreadable.has(u));
   if (unmatched.length) {
     throw new UsageError(`no files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found`);
   }
@@ -239,7 +261,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     opts.cache || opts['cache-location'] !== undefined
       ? ParseCache.open(path.resolve(io.cwd, opts['cache-location'] ?? 'node_modules/.cache/kube-netlint'), version())
       : undefined;
-  const { files: filesLinted, errors: readErrors } = await loadFilesParallel(discovered.files, io.cwd, { workers, cache });
+  // Input limits first, by size on disk: a file over a limit is not read at all, and is reported.
+  const limited = applyInputLimits(discovered.files, io.cwd, limits);
+  const loaded = await loadFilesParallel(limited.files, io.cwd, { workers, cache });
+  const filesLinted = inDiscoveryOrder(discovered.files, [...loaded.files, ...limited.refused]);
+  const readErrors: ReadError[] = [...discovered.unreadable, ...limited.errors, ...loaded.errors].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (cache) {
     try {
       cache.save();
@@ -247,8 +273,20 @@ async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`kube-netlint: cannot write the cache ${cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     }
   }
-  if (discovered.stdin) filesLinted.push(loadFast('<stdin>', await readStream(io.stdin)));
-  for (const e of readErrors) io.stderr.write(`kube-netlint: cannot read ${e.path}: ${e.message}\n`);
+  if (discovered.stdin) {
+    const left = limits.maxInputBytes - limited.bytes;
+    const input = await readStream(io.stdin, Math.min(limits.maxFileBytes, left));
+    if (typeof input === 'string') filesLinted.push(loadFast('<stdin>', input));
+    else {
+      const message =
+        left < limits.maxFileBytes
+          ? inputLimitMessage('standard input', limits.maxInputBytes)
+          : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
+      filesLinted.push(unreadFile('<stdin>', undefined, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT'));
+    }
+  }
+  // One line per path, whatever its name holds (line breaks, escape sequences).
+  for (const e of readErrors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
 
   const result = lint(filesLinted, {
     rules: RULES,
@@ -345,8 +383,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+/**
+ * Read a stream to its end, or up to `max` bytes: a stream longer than that (one that never ends)
+ * is left unread beyond it and closed, and its length so far comes back instead of its text.
+ */
+async function readStream(stream: NodeJS.ReadableStream, max = Infinity): Promise<string | { bytes: number }> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return decode(Buffer.concat(chunks));
+  let total = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += b.length;
+    // Leaving the loop closes the stream.
+    if (total > max) return { bytes: total };
+    chunks.push(b);
+  }
+  return decode(Buffer.concat(chunks, total));
 }

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../engine/types.js';
-import { terminalSafe } from './escape.js';
+import { terminalSafe, visible } from './escape.js';
 import { countSeverities, messageWithTemplate, plural, relatedPosition, repoPath, spanOf } from './location.js';
 import type { Formatter } from './types.js';
 
@@ -10,13 +10,11 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 const ORDER: Severity[] = ['error', 'warning', 'info'];
 
 /**
- * Control characters other than line breaks and tabs (ESC starts ANSI sequences, NUL) become
- * visible `\xNN` escapes: the log viewer would otherwise interpret them.
+ * Control characters other than line breaks and tabs (ESC starts ANSI sequences, NUL), and the
+ * other characters `visible` escapes (line separators, bidirectional controls, lone surrogates),
+ * become visible escapes: the log viewer would otherwise interpret them.
  */
-function visibleControls(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+const visibleControls = visible;
 
 /** Workflow command data, escaped as actions/toolkit's `escapeData` (packages/core/src/command.ts). */
 export function escapeData(s: string): string {

@@ -26,8 +26,13 @@ export const stylish: Formatter = (findings, ctx) => {
       const template = f.template ? ` (${terminalSafe(f.template)})` : '';
       return { pos: `${line}:${column}`, sev: f.severity, msg: terminalSafe(f.message) + template, rule: f.ruleId };
     });
-    const posW = Math.max(...rows.map((r) => r.pos.length));
-    const sevW = Math.max(...rows.map((r) => r.sev.length));
+    // A loop, not Math.max(...rows): a file with 100,000 findings would overflow the call stack.
+    let posW = 0;
+    let sevW = 0;
+    for (const r of rows) {
+      posW = Math.max(posW, r.pos.length);
+      sevW = Math.max(sevW, r.sev.length);
+    }
     for (const r of rows) {
       const sev = r.sev.padEnd(sevW);
       const sevC = r.sev === 'error' ? c.red(sev) : r.sev === 'warning' ? c.yellow(sev) : c.blue(sev);

@@ -49,10 +49,17 @@ const HOSTISH_ENV = /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM
 /** Addresses in free text: URLs, host:port pairs and bare host names. */
 export function findAddresses(text: string): Address[] {
   if (text.length > 4096) text = text.slice(0, 4096);
-  // Image references (`--image=postgres:16`) look like host:port but are not addresses.
-  text = text.replace(/--?[\w-]*image[\w-]*(?:=|\s+)\S+/gi, ' ');
   const out: Address[] = [];
-  for (const raw of text.split(/[\s,;"'`()[\]{}<>|=]+/)) {
+  // Image references (`--image=postgres:16`, `--image postgres:16`) look like host:port but are
+  // not addresses: drop such flags and their values, token by token (linear time).
+  const words = text.split(/\s+/);
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?[\w-]*image[\w-]*(=?)/i.exec(words[i]);
+    if (!m) kept.push(words[i]);
+    else if (m[1] === '' && words[i].length === m[0].length) i++; // the value is the next word
+  }
+  for (const raw of kept.join(' ').split(/[\s,;"'`()[\]{}<>|=]+/)) {
     if (!raw || raw.includes('$(') || raw.includes('${')) continue;
     let t = raw;
     let scheme = false;

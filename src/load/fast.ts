@@ -14,7 +14,7 @@ import jsyaml from 'js-yaml';
 import { isNode, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { ManifestDocument } from './source.js';
-import { FLOAT_EXP, SourceFile, parseSource, yaml11Tags } from './source.js';
+import { FLOAT_EXP, SourceFile, YAML_LIMITS, documentValue, parseSource, structureOverflow, valueShape, yamlOptions } from './source.js';
 
 const { Type } = jsyaml;
 
@@ -100,6 +100,8 @@ const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 /** Cut a text into documents and read each with js-yaml; null asks for the `yaml` path. */
 export function readFast(text: string, json: boolean): FastChunk[] | null {
   if (/^%/m.test(text) || /^\.\.\.(?:[ \t]|\r?$)/m.test(text) || /\r(?!\n)/.test(text) || text.includes('\t')) return null;
+  // Oversized structure, binary data or text problems: the `yaml` path reports them with its limits.
+  if (structureOverflow(text) !== undefined || text.includes('\u0000') || text.includes('\ufffd')) return null;
   // Document boundaries: every `---` line starts a document. Text before the first one is a
   // document of its own when it holds more than comments and blank lines; otherwise it belongs
   // to the first document (its comments come before it).
@@ -136,6 +138,8 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     } else {
       try {
         const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11 });
+        // Nesting beyond the limit is reported by the `yaml` path.
+        if (typeof v === 'object' && v !== null && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
         if (v !== null && v !== undefined) chunk.value = v;
       } catch {
         return null;
@@ -159,15 +163,7 @@ function shift(doc: Document.Parsed, by: number): void {
 
 /** The exact `yaml` Document of one chunk, with ranges in the coordinates of the whole file. */
 export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'end'>, json: boolean): Document.Parsed {
-  const doc = parseDocument(file.text.slice(chunk.start, chunk.end), {
-    version: json ? '1.2' : '1.1',
-    schema: json ? 'core' : 'yaml-1.1',
-    customTags: json ? undefined : yaml11Tags,
-    prettyErrors: false,
-    uniqueKeys: true,
-    merge: !json,
-    strict: false,
-  });
+  const doc = parseDocument(file.text.slice(chunk.start, chunk.end), yamlOptions(json));
   shift(doc, chunk.start);
   return doc;
 }
@@ -194,12 +190,10 @@ export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: b
         const fresh = new SourceFile(file.path, file.text, file.absPath);
         return parseSource(fresh, { json });
       }
-      let value: unknown;
-      try {
-        value = doc.toJS({ maxAliasCount: 100 });
-      } catch {
-        return parseSource(new SourceFile(file.path, file.text, file.absPath), { json });
-      }
+      // Alias expansion, cycles and depth are bounded by the `yaml` path's own checks.
+      const read = documentValue(doc, { json });
+      if ('problem' in read) return parseSource(new SourceFile(file.path, file.text, file.absPath), { json });
+      const value = read.value;
       if (value === null || value === undefined) continue;
       file.documents.push({ file, index: c.index, yaml: doc, value, template: c.template });
       continue;

@@ -15,6 +15,7 @@ import type { ParseCache } from './cache.js';
 import { contentHash } from './cache.js';
 import { SourceFile } from './source.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
+import { notAManifest } from './load.js';
 import type { ReadError } from './load.js';
 
 export interface ParallelOptions {
@@ -26,9 +27,6 @@ export interface ParallelOptions {
 /** Inputs above this many bytes are worth the start-up of worker threads (about 30 ms). */
 const WORKER_THRESHOLD = 4 * 1024 * 1024;
 
-function looksLikeManifest(file: SourceFile): boolean {
-  return file.documents.some((d) => typeof d.value === 'object' && d.value !== null && 'kind' in d.value);
-}
 
 export function defaultWorkers(totalBytes: number): number {
   if (totalBytes < WORKER_THRESHOLD) return 0;
@@ -121,7 +119,7 @@ export async function loadFilesParallel(
     if (text === undefined || c === undefined) continue;
     if (cache && parsed.has(i)) cache.set(contentHash(text, json[i]), c);
     const file = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath), c, json[i]);
-    if (files[i].expanded && file.problems.length === 0 && !looksLikeManifest(file)) continue;
+    if (files[i].expanded && notAManifest(file)) continue;
     out.push(file);
   }
   errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

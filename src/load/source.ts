@@ -1,5 +1,5 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node, ParsedNode, Tags } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
+import type { CST, Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags } from 'yaml';
 
 /** A path into a manifest value: map keys and sequence indexes. */
 export type Path = readonly (string | number)[];
@@ -17,7 +17,12 @@ export class SourceFile {
     readonly text: string,
     /** Absolute path on disk, when the source is a file. */
     readonly absPath?: string,
-  ) {}
+  ) {
+    // Text that is not text (binary data, UTF-16 without a BOM, bytes that are not UTF-8, control
+    // characters) is reported here, whichever reader reads the file afterwards.
+    const problems = textProblems(text, /\.json$/i.test(path));
+    if (problems.length) this.problems.push(...problems);
+  }
 
   /** 1-based line and column (UTF-16 code units) of a 0-based offset. */
   position(offset: number): { line: number; column: number } {
@@ -47,7 +52,13 @@ export interface ManifestDocument {
 
 // Kubernetes reads manifests the way YAML 1.1 does (yes/no/on/off are booleans, 0755 is octal),
 // but timestamps and base-60 numbers stay strings: the API server's YAML-to-JSON step keeps them as text.
-const DROPPED_11_TAGS = new Set(['timestamp', 'intTime', 'floatTime']);
+const DROPPED_11_TAGS = new Set(['timestamp', 'intTime', 'floatTime', 'binary', 'omap', 'pairs', 'set']);
+/**
+ * `!!binary`, `!!omap`, `!!pairs` and `!!set` would turn into a Uint8Array, a Map or a Set: a manifest's
+ * tags are data, so these read as the plain string, list or map they are written as (like any unknown
+ * tag, such as `!!js/function`), which is what the API server's YAML-to-JSON step keeps too.
+ */
+const DATA_ONLY_TAGS = new Set(['binary', 'omap', 'pairs', 'set'].map((t) => `tag:yaml.org,2002:${t}`));
 /**
  * Exponent floats need a digit before the exponent: `e2` or `E10` are strings for Kubernetes
  * (the `yaml` package's 1.1 pattern would read them as NaN, turning a label value `e2` into a number).
@@ -58,7 +69,7 @@ export function yaml11Tags(tags: Tags): Tags {
   return tags
     .filter((t) => {
       if (typeof t === 'string') return !DROPPED_11_TAGS.has(t);
-      if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
+      if (t.tag === 'tag:yaml.org,2002:timestamp' || DATA_ONLY_TAGS.has(t.tag)) return false;
       // intTime / floatTime (base 60) carry format 'TIME'
       if ('format' in t && t.format === 'TIME') return false;
       return true;
@@ -69,62 +80,122 @@ export function yaml11Tags(tags: Tags): Tags {
 /** Parse errors reported per file before the rest are summarised in one finding. */
 export const MAX_PROBLEMS_PER_FILE = 20;
 
+/**
+ * Bounds of the `yaml` reader, whatever the input (docs/limits.md). Each one that is hit becomes a
+ * `yaml-syntax` problem that names it; nothing is left to the size of the JavaScript stack.
+ */
+export const YAML_LIMITS = {
+  /**
+   * Alias expansion, as the `yaml` package counts it: uses of an anchor times the aliases inside
+   * it (its `maxAliasCount`; stops the "billion laughs").
+   */
+  maxAliasCount: 100,
+  /** Nodes that alias expansion may add to one document (what a tree walk of its value visits). */
+  maxAliasNodes: 100_000,
+  /** Collections nested in one document, written or reached through aliases. */
+  maxDepth: 256,
+  /**
+   * Size of a file's YAML structure (lines plus flow-collection items): the `yaml` reader needs
+   * several microseconds and about a kilobyte per node, so a file beyond this is not read.
+   */
+  maxStructure: 1_000_000,
+} as const;
+
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/m;
 
 export interface ParseOptions {
   /** Use YAML 1.2 core schema (for `.json` files). */
   json?: boolean;
-  /** Upper bound of alias expansion (per document). */
+  /** Upper bound of alias expansion (per document), as the `yaml` package counts it. */
   maxAliasCount?: number;
+  /** Nodes alias expansion may add to a document. */
+  maxAliasNodes?: number;
+  /** Deepest nesting of collections in a document. */
+  maxDepth?: number;
+  /** Largest file structure (lines plus flow-collection items) that is read. */
+  maxStructure?: number;
+}
+
+/** The options the `yaml` package reads manifests with. */
+export function yamlOptions(json: boolean): DocumentOptions & SchemaOptions & YamlParseOptions {
+  return {
+    version: json ? '1.2' : '1.1',
+    schema: json ? 'core' : 'yaml-1.1',
+    customTags: json ? undefined : yaml11Tags,
+    prettyErrors: false,
+    // Duplicate keys are found by `findDuplicateKeys` in linear time: the package compares every
+    // key with every earlier key of its map (100,000 keys take minutes).
+    uniqueKeys: false,
+    merge: !json,
+    strict: false,
+    // Warnings (an unknown tag, a collection as a key) must not reach the process's stderr.
+    logLevel: 'error',
+  };
 }
 
 /** Parse a file's text into documents, turning every parse error into a problem. */
 export function parseSource(file: SourceFile, options: ParseOptions = {}): SourceFile {
-  const docs = parseAllDocuments(file.text, {
-    lineCounter: file.lineCounter,
-    version: options.json ? '1.2' : '1.1',
-    schema: options.json ? 'core' : 'yaml-1.1',
-    customTags: options.json ? undefined : yaml11Tags,
-    prettyErrors: false,
-    uniqueKeys: true,
-    merge: !options.json,
-    strict: false,
-  });
+  const maxDepth = options.maxDepth ?? YAML_LIMITS.maxDepth;
+  const maxStructure = options.maxStructure ?? YAML_LIMITS.maxStructure;
+  if (file.problems.some((p) => p.code === 'BINARY')) {
+    // Binary data: its "YAML errors" would be noise.
+    fillLineStarts(file);
+    return file;
+  }
+  const over = structureOverflow(file.text, maxStructure);
+  if (over !== undefined) {
+    fillLineStarts(file);
+    file.problems.push({
+      message:
+        `the file is too large to read exactly: more than ${maxStructure.toLocaleString('en-US')} lines and flow-collection items ` +
+        '(a limit of kube-netlint, see docs/limits.md); split it into smaller files',
+      range: [over, Math.min(file.text.length, over + 1)],
+      code: 'STRUCTURE_LIMIT',
+    });
+    return file;
+  }
+  const tooDeep = new Map<number, number>();
+  const docs = composeDocuments(file.text, options.json ?? false, maxDepth, tooDeep);
+  // Line starts from the text itself: the parser does not report the line breaks inside the
+  // tokens of its error recovery, which would shift every position after them.
+  fillLineStarts(file);
   let dropped = 0;
   let last: LoadProblem | undefined;
+  const push = (p: LoadProblem) => {
+    // Garbage (a binary file, a half-pasted template) can yield thousands of errors: keep the
+    // first ones, and one per repeated message.
+    if (file.problems.length >= MAX_PROBLEMS_PER_FILE || (last && last.message === p.message && last.code === p.code)) {
+      dropped++;
+      return;
+    }
+    last = p;
+    file.problems.push(p);
+  };
   docs.forEach((doc, index) => {
     let fatal = false;
+    const deepAt = tooDeep.get(doc.range[0]);
+    if (deepAt !== undefined) {
+      fatal = true;
+      push(depthProblem(deepAt, maxDepth, file.text.length));
+    }
     for (const e of doc.errors) {
       if (e.code !== 'DUPLICATE_KEY') fatal = true;
-      const message = /Maximum call stack size exceeded/.test(e.message)
-        ? 'the document is nested too deeply to be read'
-        : cleanMessage(e.message);
-      // Garbage (a binary file, a half-pasted template) can yield thousands of errors: keep the
-      // first ones, and one per repeated message.
-      if (file.problems.length >= MAX_PROBLEMS_PER_FILE || (last && last.message === message && last.code === e.code)) {
-        dropped++;
-        continue;
-      }
-      // An error at the very end (an unclosed quote or bracket) points at the last character.
+      const message = /Maximum call stack size exceeded/.test(e.message) ? depthProblem(0, maxDepth, 0).message : cleanMessage(e.message);
+      // An error at the very end (an unclosed quote or bracket) points at the last character (a
+      // final CRLF counts as one, so that CRLF and LF files get the same column).
       const end = file.text.length;
-      const start = Math.min(e.pos[0], Math.max(0, end - 1));
-      last = { message, range: [start, Math.max(start, Math.min(e.pos[1], end))], code: e.code };
-      file.problems.push(last);
+      const lastChar = file.text.endsWith('\r\n') ? end - 2 : end - 1;
+      const start = Math.min(e.pos[0], Math.max(0, lastChar));
+      push({ message, range: [start, Math.max(start, Math.min(e.pos[1], end))], code: e.code });
     }
     if (doc.contents === null) return; // empty document
     if (fatal) return;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
-    } catch (err) {
-      const [start, end] = doc.contents.range;
-      file.problems.push({
-        message: `document cannot be read: ${(err as Error).message}`,
-        range: [start, Math.min(end, start + 1)],
-        code: 'ALIAS_LIMIT',
-      });
+    const read = documentValue(doc, options);
+    if ('problem' in read) {
+      push(read.problem);
       return;
     }
+    const value = read.value;
     if (value === null || value === undefined) return;
     const md: ManifestDocument = { file, index, yaml: doc, value };
     // The comments before a document's content, from the end of the previous document (the
@@ -142,6 +213,376 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     });
   }
   return file;
+}
+
+function depthProblem(at: number, maxDepth: number, length: number): LoadProblem {
+  return {
+    message: `the document is nested more than ${maxDepth} levels deep (a limit of kube-netlint, see docs/limits.md)`,
+    range: [at, Math.min(length, at + 1)],
+    code: 'DEPTH_LIMIT',
+  };
+}
+
+/**
+ * Parse a text into `yaml` Documents, with the options manifests are read with. A document nested
+ * deeper than `maxDepth` is not composed (the composer recurses per level): it comes back empty, and
+ * `tooDeep` maps its start offset to the offset of the collection beyond the limit. Duplicate keys
+ * are added to each document's errors.
+ *
+ * CRLF line breaks are read as LF, and every range (nodes, documents, errors) is moved back to the
+ * text: the parser's error recovery differs with CR, so a broken CRLF file would otherwise get other
+ * errors, at other columns, than the same file with LF.
+ */
+export function composeDocuments(
+  text: string,
+  json: boolean,
+  maxDepth: number = YAML_LIMITS.maxDepth,
+  tooDeep: Map<number, number> = new Map(),
+): Document.Parsed[] {
+  const crlf = text.includes('\r\n');
+  const src = crlf ? text.replace(/\r\n/g, '\n') : text;
+  const parser = new Parser();
+  const composer = new Composer(yamlOptions(json));
+  const deep = new Map<number, number>();
+  function* guarded(tokens: Generator<CST.Token>): Generator<CST.Token> {
+    for (const token of tokens) {
+      if (token.type === 'document' && token.value) {
+        const at = cstDepthOverflow(token.value, maxDepth);
+        if (at !== undefined) {
+          deep.set(token.offset, at);
+          delete token.value;
+        }
+      }
+      yield token;
+    }
+  }
+  const docs = [...composer.compose(guarded(parser.parse(src)))] as Document.Parsed[];
+  for (const doc of docs) findDuplicateKeys(doc);
+  const map = crlf ? crlfMapper(text) : (o: number) => o;
+  for (const [k, v] of deep) tooDeep.set(map(k), map(v));
+  if (crlf) for (const doc of docs) mapRanges(doc, map);
+  return docs;
+}
+
+/** Offsets of the text with CRLF read as LF → offsets of the text itself. */
+function crlfMapper(text: string): (offset: number) => number {
+  // The LF-text offsets of the line feeds whose CR was dropped.
+  const dropped: number[] = [];
+  for (let i = text.indexOf('\r\n'); i >= 0; i = text.indexOf('\r\n', i + 2)) dropped.push(i - dropped.length);
+  return (o: number) => {
+    // CRs dropped before offset o: an offset at a line feed stays before its CR.
+    let lo = 0;
+    let hi = dropped.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dropped[mid] < o) lo = mid + 1;
+      else hi = mid;
+    }
+    return o + lo;
+  };
+}
+
+/** Move every range of a parsed document (nodes, the document, its errors and warnings) with `map`. */
+function mapRanges(doc: Document.Parsed, map: (offset: number) => number): void {
+  const seen = new Set<unknown>();
+  const remap = (r: number[] | undefined | null) => {
+    if (!r || seen.has(r)) return;
+    seen.add(r);
+    for (let i = 0; i < r.length; i++) if (typeof r[i] === 'number') r[i] = map(r[i]);
+  };
+  remap(doc.range);
+  for (const e of [...doc.errors, ...doc.warnings]) remap(e.pos);
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (isPair(node)) {
+      stack.push(node.key, node.value);
+      continue;
+    }
+    remap((node as { range?: number[] }).range);
+    if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+}
+
+/** Offset of the first collection nested deeper than `max` (the root collection is level 1). */
+function cstDepthOverflow(root: CST.Token, max: number): number | undefined {
+  const stack: [CST.Token, number][] = [[root, 1]];
+  while (stack.length) {
+    const [token, depth] = stack.pop() as [CST.Token, number];
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth > max) return token.offset;
+    // Pushed last to first, so that the first collection beyond the limit in the text is found.
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i];
+      if (item.value) stack.push([item.value, depth + 1]);
+      if ('key' in item && item.key) stack.push([item.key, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where a text's structure (line breaks plus the commas and opening brackets of flow collections)
+ * first exceeds `max`, or undefined. Every counted character is one character of the text.
+ */
+export function structureOverflow(text: string, max: number = YAML_LIMITS.maxStructure): number | undefined {
+  if (text.length <= max) return undefined;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // \n , [ {
+    if (c === 10 || c === 44 || c === 91 || c === 123) {
+      if (++count > max) return i;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "Map keys must be unique", as the `yaml` package reports it with `uniqueKeys` (two scalar keys with
+ * the same value), in linear time. The errors join the document's, in source order.
+ */
+function findDuplicateKeys(doc: Document.Parsed): void {
+  const found: YAMLParseError[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (isScalar(key)) {
+          const v = key.value;
+          // NaN never equals itself for the package either; merge keys (`<<`) are symbols.
+          if (typeof v === 'number' && Number.isNaN(v)) continue;
+          if (seen.has(v) && key.range) found.push(new YAMLParseError([key.range[0], key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          seen.add(v);
+        }
+        stack.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  if (found.length === 0) return;
+  for (const e of found) doc.errors.push(e);
+  // Stable: the package's own errors keep their order among themselves.
+  const order = new Map(doc.errors.map((e, i) => [e, i]));
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0] || (order.get(a) as number) - (order.get(b) as number));
+}
+
+/**
+ * The plain value of a parsed document, within the limits: alias expansion (the package's
+ * `maxAliasCount`, then the nodes aliases add), the nesting depth of the value (aliases can nest
+ * deeper than the text), and no cycles (an alias inside the node it refers to). Readers other than
+ * `parseSource` (the fast path's documents with anchors) must read values with this too.
+ */
+export function documentValue(doc: Document.Parsed, options: ParseOptions = {}): { value: unknown } | { problem: LoadProblem } {
+  const maxAliasCount = options.maxAliasCount ?? YAML_LIMITS.maxAliasCount;
+  const maxAliasNodes = options.maxAliasNodes ?? YAML_LIMITS.maxAliasNodes;
+  const maxDepth = options.maxDepth ?? YAML_LIMITS.maxDepth;
+  const contents = doc.contents as Node | null;
+  const at = contents?.range?.[0] ?? doc.range[0];
+  const problem = (message: string, code: string, where = at) => ({ problem: { message, range: [where, where + 1] as [number, number], code } });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/Excessive alias count/.test(message)) {
+      return problem(`aliases expand too much: more than ${maxAliasCount} uses of an anchor's nodes (a limit of kube-netlint, see docs/limits.md)`, 'ALIAS_LIMIT');
+    }
+    if (/Maximum call stack size exceeded/.test(message)) return problem(depthProblem(at, maxDepth, at + 1).message, 'DEPTH_LIMIT');
+    return problem(`document cannot be read: ${cleanMessage(message)}`, 'ALIAS');
+  }
+  const shape = valueShape(value, maxDepth);
+  if (shape.cycle) {
+    return problem('an alias refers to a node that contains it: the document would be infinitely deep', 'ALIAS_CYCLE', cyclicAlias(doc) ?? at);
+  }
+  if (shape.depth > maxDepth) return problem(depthProblem(at, maxDepth, at + 1).message, 'DEPTH_LIMIT');
+  if (shape.expanded - shape.written > maxAliasNodes) {
+    return problem(
+      `aliases expand too much: they add more than ${maxAliasNodes.toLocaleString('en-US')} nodes to the document (a limit of kube-netlint, see docs/limits.md)`,
+      'ALIAS_LIMIT',
+    );
+  }
+  return { value };
+}
+
+/** The offset of the first alias that sits inside the node it refers to. */
+function cyclicAlias(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const target = node.resolve(doc) as Node | undefined;
+      const r = node.range;
+      if (target?.range && r && target.range[0] <= r[0] && r[1] <= target.range[1]) {
+        found = r[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+interface Shape {
+  cycle: boolean;
+  /** Deepest nesting of objects and arrays (a scalar is 0). Stops counting beyond `maxDepth + 1`. */
+  depth: number;
+  /** Nodes a tree walk of the value visits (aliases expanded), saturating at 2^40. */
+  expanded: number;
+  /** Nodes as written: distinct objects and arrays, and their entries. */
+  written: number;
+}
+
+/** Walk a value once (shared objects once), without recursion. */
+export function valueShape(root: unknown, maxDepth: number = YAML_LIMITS.maxDepth): Shape {
+  const CAP = 2 ** 40;
+  if (typeof root !== 'object' || root === null) return { cycle: false, depth: 0, expanded: 1, written: 1 };
+  const done = new Map<object, { depth: number; size: number }>();
+  const active = new Set<object>();
+  interface Frame {
+    obj: object;
+    children: unknown[];
+    i: number;
+    depth: number;
+    size: number;
+  }
+  const children = (o: object): unknown[] => (Array.isArray(o) ? o : isPlain(o) ? Object.values(o) : []);
+  const stack: Frame[] = [{ obj: root, children: children(root), i: 0, depth: 0, size: 1 }];
+  active.add(root);
+  let written = 0;
+  let deepest = 0;
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (f.i < f.children.length) {
+      const c = f.children[f.i++];
+      if (typeof c !== 'object' || c === null || !(Array.isArray(c) || isPlain(c))) {
+        f.size += 1;
+        continue;
+      }
+      const known = done.get(c);
+      if (known) {
+        f.depth = Math.max(f.depth, known.depth);
+        f.size = Math.min(CAP, f.size + known.size);
+        continue;
+      }
+      if (active.has(c)) return { cycle: true, depth: Infinity, expanded: Infinity, written };
+      // The child would be at depth stack.length + 1.
+      if (stack.length >= maxDepth) return { cycle: false, depth: stack.length + 1, expanded: f.size, written };
+      active.add(c);
+      stack.push({ obj: c, children: children(c), i: 0, depth: 0, size: 1 });
+      continue;
+    }
+    stack.pop();
+    active.delete(f.obj);
+    written += 1 + f.children.length;
+    const depth = f.depth + 1;
+    deepest = Math.max(deepest, depth);
+    done.set(f.obj, { depth, size: f.size });
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      parent.depth = Math.max(parent.depth, depth);
+      parent.size = Math.min(CAP, parent.size + f.size);
+    } else {
+      return { cycle: false, depth, expanded: f.size, written };
+    }
+  }
+  return { cycle: false, depth: deepest, expanded: 1, written };
+}
+
+function isPlain(o: object): boolean {
+  const proto = Object.getPrototypeOf(o) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Fill a file's line starts (as the parser does) when its text is not parsed. */
+export function fillLineStarts(file: SourceFile): void {
+  if (file.lineCounter.lineStarts.length > 0) return;
+  const text = file.text;
+  file.lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) file.lineCounter.addNewLine(i + 1);
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_YAML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_JSON = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * What makes a text unreadable as YAML or JSON before any parsing: a NUL (binary data, or UTF-16
+ * without a byte order mark: the parse is skipped), bytes that did not decode (U+FFFD), and control
+ * characters YAML and JSON do not allow raw (the Kubernetes tools reject them). One problem each,
+ * at the first occurrence.
+ */
+export function textProblems(text: string, json: boolean): LoadProblem[] {
+  const out: LoadProblem[] = [];
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const utf16 = looksLikeUtf16(text);
+    out.push({
+      message: utf16
+        ? `the file looks like UTF-16 (${utf16}) without a byte order mark: save it as UTF-8, or as UTF-16 with a byte order mark`
+        : 'the file contains a NUL byte: it is binary data, not YAML or JSON',
+      range: utf16 ? [0, Math.min(1, text.length)] : [nul, nul + 1],
+      code: 'BINARY',
+    });
+    return out;
+  }
+  const bad = text.indexOf('\ufffd');
+  if (bad >= 0) {
+    let n = 0;
+    for (let i = bad; i >= 0; i = text.indexOf('\ufffd', i + 1)) n++;
+    out.push({
+      message:
+        `text that is not valid UTF-8 (read as the replacement character U+FFFD${n > 1 ? `, ${n} times in this file` : ''}): ` +
+        'save the file as UTF-8 (kube-netlint reads UTF-8, and UTF-16 or UTF-32 with a byte order mark)',
+      range: [bad, bad + 1],
+      code: 'ENCODING',
+    });
+  }
+  const re = json ? CONTROL_JSON : CONTROL_YAML;
+  re.lastIndex = 0;
+  const first = re.exec(text);
+  if (first) {
+    let n = 1;
+    while (re.exec(text)) n++;
+    const code = first[0].charCodeAt(0);
+    const surrogate = code >= 0xd800 && code <= 0xdfff;
+    out.push({
+      message: surrogate
+        ? `a lone surrogate (${hex(code)}) is not text${n > 1 ? ` (${n} in this file)` : ''}`
+        : `control character ${hex(code)} is not allowed in ${json ? 'JSON' : 'YAML'} text${n > 1 ? ` (${n} in this file)` : ''}: ` +
+          `write it as an escape sequence in a double-quoted string`,
+      range: [first.index, first.index + 1],
+      code: 'CONTROL_CHARACTER',
+    });
+  }
+  return out;
+}
+
+/** "little-endian" or "big-endian" when every other character of the start is a NUL. */
+function looksLikeUtf16(text: string): string | undefined {
+  const n = Math.min(text.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    if (text.charCodeAt(i) === 0) {
+      if (i % 2) odd++;
+      else even++;
+    }
+  }
+  const half = n / 2;
+  if (odd >= half * 0.9 && even <= half * 0.1) return 'little-endian';
+  if (even >= half * 0.9 && odd <= half * 0.1) return 'big-endian';
+  return undefined;
 }
 
 function cleanMessage(message: string): string {

@@ -1,5 +1,6 @@
 /** Renderings of connectivity lists, explanations and connectivity diffs. */
 import { positionOf } from '../engine/runner.js';
+import { terminalSafe } from '../format/escape.js';
 import type { Loc } from '../load/source.js';
 import type { PolicyRule } from '../model/netpol.js';
 import { ConnSet } from './conn.js';
@@ -41,7 +42,8 @@ export function formatConnectivity(conns: Connection[], format: string): string 
     case 'dot':
       return dot(conns);
     default:
-      return conns.map((c) => `${c.src} => ${c.dst} : ${c.conn.toString()}`).join('\n') + (conns.length ? '\n' : '');
+      // Names come from manifests: control characters and escape sequences are made visible.
+      return conns.map((c) => `${terminalSafe(c.src)} => ${terminalSafe(c.dst)} : ${c.conn.toString()}`).join('\n') + (conns.length ? '\n' : '');
   }
 }
 
