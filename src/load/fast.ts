@@ -93,6 +93,8 @@ export interface FastResult {
 
 const MARKER = /^---(?=[ \t]|\r?$)/;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
+/** Text that may nest deeper than the limit: 128+ spaces of indentation, or runs of brackets. */
+const DEEP_TEXT = /(?:^|\n)[ ]{128}|[[{]{16}/;
 const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 /** An anchor or alias indicator where a node may start. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
@@ -139,7 +141,8 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
       try {
         const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11 });
         // Nesting beyond the limit is reported by the `yaml` path.
-        if (typeof v === 'object' && v !== null && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
+        // (Only text with deep indentation or long runs of brackets can nest that far.)
+        if (typeof v === 'object' && v !== null && DEEP_TEXT.test(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
         if (v !== null && v !== undefined) chunk.value = v;
       } catch {
         return null;
