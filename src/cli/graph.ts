@@ -6,14 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RULES } from '../../rules/index.js';
-import { findConfig, loadConfig } from '../engine/config.js';
-import type { Config } from '../engine/config.js';
 import { runRules } from '../engine/runner.js';
 import type { Finding } from '../engine/types.js';
 import { Graph } from '../graph/graph.js';
-import { decode, discover, displayPath } from '../load/discover.js';
-import { loadFiles, loadText } from '../load/load.js';
-import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
+import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { diffConnectivity, opensConnections } from '../policy/report.js';
@@ -22,7 +18,7 @@ import { buildDiffData } from '../report/diff.js';
 import type { ReportData } from '../report/model.js';
 import { renderDot, renderMermaid } from '../report/text.js';
 import type { Io } from './main.js';
-import { CommandUsageError } from './network.js';
+import { CommandUsageError, loadInput } from './network.js';
 
 export const GRAPH_FORMATS = ['html', 'dot', 'mermaid', 'json'] as const;
 
@@ -82,31 +78,7 @@ function packageVersion(): string {
 
 /** Load and lint the manifests under `paths` as `kube-netlint` and `connectivity` do. */
 export async function loadVersion(paths: string[], io: Io, opts: LoadOptions): Promise<LoadedVersion> {
-  const known = new Set(RULES.map((r) => r.meta.id));
-  let config: Config | undefined;
-  if (opts.config) config = loadConfig(path.resolve(io.cwd, opts.config), known, io.cwd);
-  else if (!opts['no-config']) {
-    const found = findConfig(io.cwd);
-    if (found) config = loadConfig(found, known, io.cwd);
-  }
-  const defaultNamespace = opts.namespace ?? config?.namespace ?? DEFAULT_NAMESPACE;
-  const discovered = await discover(paths.length ? paths : (config?.roots ?? ['.']), {
-    cwd: io.cwd,
-    ignore: [...(config?.ignorePatterns ?? []), ...(opts['ignore-pattern'] ?? [])],
-  });
-  if (discovered.unmatched.length) {
-    throw new CommandUsageError(`no files matching ${discovered.unmatched.map((u) => `"${u}"`).join(', ')} were found`);
-  }
-  for (const chart of discovered.skippedCharts) {
-    io.stderr.write(`kube-netlint: skipping Helm chart ${displayPath(chart, io.cwd)}: render it first (helm template ${displayPath(chart, io.cwd)} | kube-netlint graph -)\n`);
-  }
-  const { files, errors } = await loadFiles(discovered.files, io.cwd);
-  for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${e.path}: ${e.message}\n`);
-  if (discovered.stdin) {
-    const chunks: Buffer[] = [];
-    for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-    files.push(loadText('<stdin>', decode(Buffer.concat(chunks))));
-  }
+  const { files, config, defaultNamespace } = await loadInput(paths, io, opts, 'graph');
   const model = buildModel(files, { defaultNamespace });
   const graph = new Graph(model);
   const settings = { defaultNamespace, nodePortRange: config?.nodePortRange ?? ([30000, 32767] as [number, number]), policy: config?.policy };

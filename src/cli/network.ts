@@ -8,7 +8,9 @@ import { RULES } from '../../rules/index.js';
 import { findConfig, loadConfig } from '../engine/config.js';
 import type { Config } from '../engine/config.js';
 import { Graph } from '../graph/graph.js';
-import { decode, discover } from '../load/discover.js';
+import { decode, discover, displayPath } from '../load/discover.js';
+import { terminalSafe } from '../format/escape.js';
+import type { SourceFile } from '../load/source.js';
 import { loadFiles, loadText } from '../load/load.js';
 import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
@@ -63,7 +65,20 @@ interface Slice {
   defaultNamespace: string;
 }
 
-async function loadSlice(paths: string[], io: Io, opts: { config?: string; 'no-config'?: boolean; namespace?: string; 'ignore-pattern'?: string[] }): Promise<Slice> {
+export interface InputOptions {
+  config?: string;
+  'no-config'?: boolean;
+  namespace?: string;
+  'ignore-pattern'?: string[];
+}
+
+/** Config, discovery and reading shared by the network commands (as `kube-netlint` reads input). */
+export async function loadInput(
+  paths: string[],
+  io: Io,
+  opts: InputOptions,
+  command = '',
+): Promise<{ files: SourceFile[]; config?: Config; defaultNamespace: string }> {
   const known = new Set(RULES.map((r) => r.meta.id));
   let config: Config | undefined;
   if (opts.config) config = loadConfig(path.resolve(io.cwd, opts.config), known, io.cwd);
@@ -79,13 +94,22 @@ async function loadSlice(paths: string[], io: Io, opts: { config?: string; 'no-c
   if (discovered.unmatched.length) {
     throw new CommandUsageError(`no files matching ${discovered.unmatched.map((u) => `"${u}"`).join(', ')} were found`);
   }
+  for (const chart of discovered.skippedCharts) {
+    const at = terminalSafe(displayPath(chart, io.cwd));
+    io.stderr.write(`kube-netlint: skipping Helm chart ${at}: render it first (helm template ${at} | kube-netlint ${command}${command ? ' ' : ''}-)\n`);
+  }
   const { files, errors } = await loadFiles(discovered.files, io.cwd);
-  for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${e.path}: ${e.message}\n`);
+  for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
   if (discovered.stdin) {
     const chunks: Buffer[] = [];
     for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
     files.push(loadText('<stdin>', decode(Buffer.concat(chunks))));
   }
+  return { files, config, defaultNamespace };
+}
+
+async function loadSlice(paths: string[], io: Io, opts: InputOptions): Promise<Slice> {
+  const { files, config, defaultNamespace } = await loadInput(paths, io, opts);
   const model = buildModel(files, { defaultNamespace });
   const graph = new Graph(model);
   return { engine: new PolicyEngine(model, graph, config?.policy), defaultNamespace };
