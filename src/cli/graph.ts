@@ -2,8 +2,7 @@
  * `kube-netlint graph`: the network as a picture (self-contained HTML, dot or mermaid), and the HTML
  * view of `kube-netlint diff --format html`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RULES } from '../../rules/index.js';
 import { runRules } from '../engine/runner.js';
@@ -18,7 +17,7 @@ import { buildDiffData } from '../report/diff.js';
 import type { ReportData } from '../report/model.js';
 import { renderDot, renderMermaid } from '../report/text.js';
 import type { Io } from './main.js';
-import { CommandUsageError, loadInput } from './network.js';
+import { CommandUsageError, loadInput, write } from './network.js';
 
 export const GRAPH_FORMATS = ['html', 'dot', 'mermaid', 'json'] as const;
 
@@ -113,16 +112,6 @@ export async function renderReport(data: ReportData, format: string): Promise<st
       return renderHtml(data);
     }
   }
-}
-
-function write(io: Io, outFile: string | undefined, text: string): void {
-  if (!outFile) {
-    io.stdout.write(text);
-    return;
-  }
-  const abs = path.resolve(io.cwd, outFile);
-  mkdirSync(path.dirname(abs), { recursive: true });
-  writeFileSync(abs, text);
 }
 
 /** The format asked for, or the default: html for an -o file ending in .html/.htm, else dot. */

@@ -125,7 +125,8 @@ function parsePort(s: string | undefined): { protocol: 'TCP' | 'UDP' | 'SCTP'; p
   return { protocol: proto, port: Number(m[1]) };
 }
 
-function write(io: Io, outFile: string | undefined, text: string): void {
+/** Write a report to `-o FILE` (creating its folder) or to stdout. */
+export function write(io: Io, outFile: string | undefined, text: string): void {
   if (!outFile) {
     io.stdout.write(text);
     return;
