@@ -108,6 +108,29 @@ describe('fast path = yaml path', () => {
   });
 });
 
+describe('fast path: quoted scalars over several lines', () => {
+  it('fold away the spaces at a line end, as YAML does (js-yaml keeps them)', () => {
+    const cases = [
+      'a: "first  \n  second"\n',
+      "a: 'first  \n\n  second'\n",
+      '- "x  \n  y"\n',
+      'a: !!str "p  \n q"\n',
+      'a:  # c \n  "p  \n  q"\n',
+      'a: {b: "x  \n  y"}\n',
+      '["a  \n b"]\n',
+      'kind: ConfigMap\ndata:\n  k: "one  \n    two  \n\n    three"\n',
+    ];
+    for (const text of cases) {
+      for (const t of [text, text.replace(/\n/g, '\r\n')]) {
+        assertSame('quoted.yaml', t);
+        assert.deepEqual(loadFast('quoted.yaml', t).documents[0].value, loadText('quoted.yaml', t).documents[0].value, JSON.stringify(t));
+      }
+    }
+    // Spaces at a line end outside quoted scalars keep the fast path's value.
+    assertSame('plain.yaml', '"k": "v"  \nb: x  \nc: "y"\n');
+  });
+});
+
 describe('parallel loading and the cache', () => {
   it('give the same files, in the same order, with or without workers and cache', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-fast-'));

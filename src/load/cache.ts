@@ -1,7 +1,11 @@
 /**
  * `--cache`: documents read from a file are kept by the file's content hash, so an unchanged
  * file is not read again on the next run. The model and graph are always rebuilt, so cross-file
- * rules stay right. The cache is one JSON file; entries of files not seen in a run are dropped.
+ * rules stay right. Entries of files not seen in a run are dropped.
+ *
+ * The cache is one text file: a header line, then one line per file, `hash<TAB>chunks as JSON`.
+ * Entries stay JSON text until a run asks for them, so a run that changes nothing does not
+ * rewrite the file, and a run that changes a few files writes the other entries back as they were.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,61 +14,83 @@ import { chunksToJson } from './fast.js';
 import type { FastChunk } from './fast.js';
 
 /** Bump when the chunk format or the reading semantics change. */
-const FORMAT = 1;
+const FORMAT = 2;
+const MAGIC = 'kube-netlint parse cache';
 
 export function contentHash(text: string, json: boolean): string {
   return createHash('sha1').update(json ? 'j' : 'y').update(text).digest('base64');
 }
 
 export class ParseCache {
-  private readonly old: Map<string, FastChunk[] | null>;
-  private readonly fresh = new Map<string, FastChunk[] | null>();
+  /** Entries of the previous run, as JSON text. */
+  private readonly old = new Map<string, string>();
+  /** Entries of this run (hits and new files), as JSON text. */
+  private readonly fresh = new Map<string, string>();
+  private changed = false;
   hits = 0;
   misses = 0;
 
   private constructor(
     readonly file: string,
-    entries: [string, FastChunk[] | null][],
-  ) {
-    this.old = new Map(entries);
-  }
+    private readonly version: string,
+  ) {}
 
   /** Open the cache at `location` (a directory), for this version of kube-netlint. */
   static open(location: string, version: string): ParseCache {
-    const file = path.join(location, 'parse-cache.json');
-    let entries: [string, FastChunk[] | null][] = [];
+    const cache = new ParseCache(path.join(location, 'parse-cache.txt'), version);
+    let text = '';
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { format: number; version: string; entries: [string, FastChunk[] | null][] };
-      if (data.format === FORMAT && data.version === version && Array.isArray(data.entries)) entries = data.entries;
+      text = readFileSync(cache.file, 'utf8');
     } catch {
       // no cache yet, or an unreadable one: start afresh
     }
-    const cache = new ParseCache(file, entries);
-    cache.version = version;
+    let nl = text.indexOf('\n');
+    if (nl > 0 && text.slice(0, nl) === `${MAGIC}\t${FORMAT}\t${version}`) {
+      for (let pos = nl + 1; pos < text.length; pos = nl + 1) {
+        nl = text.indexOf('\n', pos);
+        if (nl < 0) break; // a torn last line: ignore it
+        const tab = text.indexOf('\t', pos);
+        if (tab > pos && tab < nl) cache.old.set(text.slice(pos, tab), text.slice(tab + 1, nl));
+      }
+    }
     return cache;
   }
 
-  private version = '';
-
   get(hash: string): FastChunk[] | null | undefined {
-    const hit = this.fresh.get(hash) ?? this.old.get(hash);
-    if (hit !== undefined) {
-      this.hits++;
-      this.fresh.set(hash, hit);
-    } else this.misses++;
-    return hit;
+    const entry = this.fresh.get(hash) ?? this.old.get(hash);
+    if (entry !== undefined) {
+      try {
+        const chunks = JSON.parse(entry) as FastChunk[] | null;
+        this.hits++;
+        this.fresh.set(hash, entry);
+        return chunks;
+      } catch {
+        // a damaged entry: read the file again
+      }
+    }
+    this.misses++;
+    return undefined;
   }
 
-  set(hash: string, chunks: FastChunk[] | null): void {
-    // Only values that survive JSON are kept (not NaN or ±Infinity): the rest are read again.
-    if (chunksToJson(chunks) !== undefined) this.fresh.set(hash, chunks);
+  /**
+   * Keep the chunks of a file just read. `json` is their JSON text when the caller has it
+   * (worker threads send it). Only values that survive JSON are kept (not NaN or ±Infinity).
+   */
+  set(hash: string, chunks: FastChunk[] | null, json?: string): void {
+    const entry = json ?? chunksToJson(chunks);
+    if (entry === undefined) return;
+    this.fresh.set(hash, entry);
+    this.changed = true;
   }
 
-  /** Write the entries of this run (atomically: a temporary file, then a rename). */
+  /** Write the entries of this run (atomically: a temporary file, then a rename); nothing when unchanged. */
   save(): void {
+    if (!this.changed && this.fresh.size === this.old.size) return;
     mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, version: this.version, entries: [...this.fresh] }));
+    const lines = [`${MAGIC}\t${FORMAT}\t${this.version}\n`];
+    for (const [hash, entry] of this.fresh) lines.push(`${hash}\t${entry}\n`);
+    writeFileSync(tmp, lines.join(''));
     renameSync(tmp, this.file);
   }
 }

@@ -3,8 +3,10 @@
  * about ten times slower than js-yaml and holds about thirty times the input in memory. Most
  * documents never need a range: only those with a finding do. So a file is cut into its `---`
  * documents, each document's values come from js-yaml (with a schema that resolves scalars the
- * way the `yaml` package's YAML 1.1 schema does), and the exact `yaml` Document of a document is
- * built on first use, from that document's text alone, with its ranges moved to the file.
+ * way the `yaml` package's YAML 1.1 schema does), ranges come from the document's text
+ * (src/load/locate.ts), and the exact `yaml` Document of a document is built only when that
+ * locator is not sure of a range, or something else needs the Document: from that document's
+ * text alone, with its ranges moved to the file.
  *
  * Anything the fast path is not sure to read exactly like the `yaml` path — a parse error,
  * directives, `...` markers, anchors and aliases, a lone CR — falls back to the `yaml` path,
@@ -13,6 +15,8 @@
 import jsyaml from 'js-yaml';
 import { isNode, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
+import { registerLazy } from './locate.js';
+import type { LazyChunk } from './locate.js';
 import type { ManifestDocument } from './source.js';
 import { FLOAT_EXP, SourceFile, YAML_LIMITS, documentValue, parseSource, structureOverflow, valueShape, yamlOptions } from './source.js';
 
@@ -98,10 +102,70 @@ const DEEP_TEXT = /(?:^|\n)[ ]{128}|[[{]{16}/;
 const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 /** An anchor or alias indicator where a node may start. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
+/** A line of spaces only. */
+const SPACE_LINE = /^[ ]+\r?$/m;
+const SPACES_128 = ' '.repeat(128);
+
+// The regular expressions above scan every document of every file. Each one is tested only when
+// the text holds characters it needs (a native search, many times faster than the expression):
+// the same documents are selected either way.
+const mayHaveAnchor = (src: string) => (src.includes('&') || src.includes('*')) && ANCHOR_OR_ALIAS.test(src);
+/** A block scalar and a line of spaces (which needs a space before a line break, or at the end). */
+const blockScalarNextToSpaces = (src: string) =>
+  (src.includes('|') || src.includes('>')) &&
+  BLOCK_SCALAR.test(src) &&
+  (src.includes(' \n') || src.includes(' \r') || src.endsWith(' ') || src.includes(' \u2028') || src.includes(' \u2029')) &&
+  SPACE_LINE.test(src);
+/** Deep indentation, or a run of 16 brackets (which holds two adjacent ones). */
+const mayBeDeep = (src: string) =>
+  (src.includes(SPACES_128) || src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && DEEP_TEXT.test(src);
 
 /** Cut a text into documents and read each with js-yaml; null asks for the `yaml` path. */
+/**
+ * js-yaml keeps the spaces at the end of a line inside a quoted scalar that goes on over several
+ * lines, where YAML (and the `yaml` path) folds them away: `"a  ⏎  b"` is "a b", not "a   b".
+ * For a document with both spaces at a line end and quotes, a listener on js-yaml's nodes finds
+ * out whether a quoted scalar has such a line; if so, the document takes the `yaml` path.
+ */
+function spacesInQuotedLines(src: string): { found: boolean; listener: (event: jsyaml.EventType, state: jsyaml.State) => void } | undefined {
+  if (!(src.includes(' \n') || src.includes(' \r\n')) || !(src.includes('"') || src.includes("'"))) return undefined;
+  const starts: number[] = [];
+  const out = {
+    found: false,
+    listener(event: jsyaml.EventType, state: jsyaml.State) {
+      if (event === 'open') {
+        starts.push(state.position);
+        return;
+      }
+      let start = starts.pop();
+      if (start === undefined || out.found || state.kind !== 'scalar') return;
+      // A node opens before the space (and comments) in front of it.
+      for (let c = src.charCodeAt(start); start < state.position; c = src.charCodeAt(start)) {
+        if (c === 0x20 || c === 0x0a || c === 0x0d) start++;
+        else if (c === 0x23) {
+          const nl = src.indexOf('\n', start);
+          start = nl < 0 ? state.position : nl + 1;
+        } else break;
+      }
+      const first = src.charCodeAt(start);
+      // A quoted scalar, or a node with properties (a tag) that may be one.
+      if (first !== 0x22 && first !== 0x27 && first !== 0x21) return;
+      const text = src.slice(start, state.position);
+      if (/ \r?\n/.test(text) && (first !== 0x21 || /["']/.test(text))) out.found = true;
+    },
+  };
+  return out;
+}
+
 export function readFast(text: string, json: boolean): FastChunk[] | null {
-  if (/^%/m.test(text) || /^\.\.\.(?:[ \t]|\r?$)/m.test(text) || /\r(?!\n)/.test(text) || text.includes('\t')) return null;
+  if (
+    (text.includes('%') && /^%/m.test(text)) ||
+    (text.includes('...') && /^\.\.\.(?:[ \t]|\r?$)/m.test(text)) ||
+    (text.includes('\r') && /\r(?!\n)/.test(text)) ||
+    text.includes('\t')
+  ) {
+    return null;
+  }
   // Oversized structure, binary data or text problems: the `yaml` path reports them with its limits.
   if (structureOverflow(text) !== undefined || text.includes('\u0000') || text.includes('\ufffd')) return null;
   // Document boundaries: every `---` line starts a document. Text before the first one is a
@@ -135,15 +199,17 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     }
     // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next
     // to all-space lines (where parsers disagree on the indentation) take the `yaml` path.
-    if (ANCHOR_OR_ALIAS.test(src) || (/^[ ]+\r?$/m.test(src) && BLOCK_SCALAR.test(src))) {
+    if (mayHaveAnchor(src) || blockScalarNextToSpaces(src)) {
       chunk.slow = true;
     } else {
       try {
-        const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11 });
+        const spaced = spacesInQuotedLines(src);
+        const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
-        if (typeof v === 'object' && v !== null && DEEP_TEXT.test(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
-        if (v !== null && v !== undefined) chunk.value = v;
+        if (typeof v === 'object' && v !== null && mayBeDeep(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
+        if (spaced?.found) chunk.slow = true;
+        else if (v !== null && v !== undefined) chunk.value = v;
       } catch {
         return null;
       }
@@ -171,11 +237,12 @@ export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'e
   return doc;
 }
 
-/** Fill a file's line starts the way the `yaml` parser's LineCounter does. */
+/**
+ * A file's line starts, the way the `yaml` parser's LineCounter holds them: filled from the text
+ * on first use (a position, the LineCounter), not for every file read.
+ */
 export function countLines(file: SourceFile): void {
-  const text = file.text;
-  file.lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) file.lineCounter.addNewLine(i + 1);
+  file.deferLineStarts();
 }
 
 /**
@@ -185,6 +252,7 @@ export function countLines(file: SourceFile): void {
 export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: boolean): SourceFile {
   if (chunks === null) return parseSource(file, { json });
   countLines(file);
+  const lazy: LazyChunk[] = [];
   for (const c of chunks) {
     if (c.slow) {
       const doc = parseChunk(file, c, json);
@@ -204,12 +272,22 @@ export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: b
     if (c.value === undefined) continue;
     const md = { file, index: c.index, value: c.value, template: c.template } as ManifestDocument;
     let parsed: Document.Parsed | undefined;
+    const entry: LazyChunk = { doc: md, start: c.start, end: c.end, built: false };
     Object.defineProperty(md, 'yaml', {
       enumerable: true,
-      get: () => (parsed ??= parseChunk(file, c, json)),
+      get: () => {
+        if (parsed === undefined) {
+          parsed = parseChunk(file, c, json);
+          entry.built = true;
+        }
+        return parsed;
+      },
     });
+    lazy.push(entry);
     file.documents.push(md);
   }
+  // Ranges come from the documents' text until their `yaml` Document is built (src/load/locate.ts).
+  registerLazy(file, lazy);
   return file;
 }
 

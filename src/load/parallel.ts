@@ -41,6 +41,8 @@ export async function loadFilesParallel(
   const errors: ReadError[] = [];
   const texts: (string | undefined)[] = new Array(files.length);
   const chunks: (FastChunk[] | null | undefined)[] = new Array(files.length);
+  /** The chunks as JSON, as worker threads send them (kept for the cache). */
+  const chunkJson: (string | undefined)[] = new Array(files.length);
   const json = files.map((f) => /\.json$/i.test(f.absPath));
   const cache = options.cache;
 
@@ -95,7 +97,7 @@ export async function loadFilesParallel(
         }
       }),
     );
-    await Promise.all([runWorkers(workers, pending, files, texts, json, chunks, errors, cwd), reading]);
+    await Promise.all([runWorkers(workers, pending, files, texts, json, chunks, cache ? chunkJson : undefined, errors, cwd), reading]);
   } else {
     for (const i of pending) {
       if (texts[i] === undefined) {
@@ -117,7 +119,7 @@ export async function loadFilesParallel(
     const text = texts[i];
     const c = chunks[i];
     if (text === undefined || c === undefined) continue;
-    if (cache && parsed.has(i)) cache.set(contentHash(text, json[i]), c);
+    if (cache && parsed.has(i)) cache.set(contentHash(text, json[i]), c, chunkJson[i]);
     const file = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath), c, json[i]);
     if (files[i].expanded && notAManifest(file)) continue;
     out.push(file);
@@ -133,6 +135,7 @@ async function runWorkers(
   texts: (string | undefined)[],
   json: boolean[],
   chunks: (FastChunk[] | null | undefined)[],
+  chunkJson: (string | undefined)[] | undefined,
   errors: ReadError[],
   cwd: string,
 ): Promise<void> {
@@ -162,6 +165,7 @@ async function runWorkers(
                   continue;
                 }
                 chunks[r.id] = r.json !== undefined ? (JSON.parse(r.json) as FastChunk[] | null) : (r.chunks ?? null);
+                if (chunkJson && r.json !== undefined) chunkJson[r.id] = r.json;
               }
               next();
             });

@@ -1,12 +1,15 @@
 import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { CST, Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags } from 'yaml';
+import { locateLazy } from './locate.js';
 
 /** A path into a manifest value: map keys and sequence indexes. */
 export type Path = readonly (string | number)[];
 
 /** A loaded file (or stdin stream) with all its YAML documents. */
 export class SourceFile {
-  readonly lineCounter = new LineCounter();
+  private readonly lines = new LineCounter();
+  /** Line starts not filled yet: they are filled from the text on first use (`deferLineStarts`). */
+  private linesDeferred = false;
   documents: ManifestDocument[] = [];
   /** Problems found while reading or parsing, reported as `yaml-syntax` findings. */
   problems: LoadProblem[] = [];
@@ -24,12 +27,35 @@ export class SourceFile {
     if (problems.length) this.problems.push(...problems);
   }
 
+  /** The line starts of the text, as the `yaml` parser's LineCounter holds them. */
+  get lineCounter(): LineCounter {
+    if (this.linesDeferred) {
+      this.linesDeferred = false;
+      addLineStarts(this.lines, this.text);
+    }
+    return this.lines;
+  }
+
+  /**
+   * Fill the line starts from the text on first use of `lineCounter` or `position` rather than now
+   * (most files of a large run never need a position). Nothing to do when they are filled already.
+   */
+  deferLineStarts(): void {
+    if (this.lines.lineStarts.length === 0) this.linesDeferred = true;
+  }
+
   /** 1-based line and column (UTF-16 code units) of a 0-based offset. */
   position(offset: number): { line: number; column: number } {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     const { line, col } = this.lineCounter.linePos(clamped);
     return { line, column: col };
   }
+}
+
+/** Add the line starts of a text to a LineCounter, as the `yaml` parser does. */
+function addLineStarts(lc: LineCounter, text: string): void {
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
 }
 
 export interface LoadProblem {
@@ -502,10 +528,9 @@ function isPlain(o: object): boolean {
 
 /** Fill a file's line starts (as the parser does) when its text is not parsed. */
 export function fillLineStarts(file: SourceFile): void {
-  if (file.lineCounter.lineStarts.length > 0) return;
-  const text = file.text;
-  file.lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) file.lineCounter.addNewLine(i + 1);
+  const lc = file.lineCounter;
+  if (lc.lineStarts.length > 0) return;
+  addLineStarts(lc, file.text);
 }
 
 // eslint-disable-next-line no-control-regex
@@ -603,6 +628,9 @@ export interface Loc {
  */
 export function resolveRange(loc: Loc): [number, number] {
   const { doc, path } = loc;
+  // A fast-path document whose `yaml` Document is not built yet: read the range from its text.
+  const fast = locateLazy(doc, path, loc.key);
+  if (fast) return fast;
   let node: Node | null = doc.yaml.contents as Node | null;
   let keyNode: Node | null = null;
   let depth = 0;
