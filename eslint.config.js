@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'editors/**/out/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'editors/**/out/', 'coverage/', 'src/model/validators.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import { isDynamicPattern } from 'globby';
-import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import type { PolicySettings } from '../policy/engine.js';
 import type { Severity, SeveritySetting } from './types.js';
@@ -34,7 +34,9 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): ErrorObject[] {
   if (!validator) {
     const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+    // Loaded only when there is a config file to check: a run without one does not pay for ajv.
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    validator = new AjvClass({ allErrors: true, strict: true }).compile(schema);
   }
   return validator(data) ? [] : (validator.errors ?? []);
 }

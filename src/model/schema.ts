@@ -1,14 +1,23 @@
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Path } from '../load/source.js';
 import { workloadKind } from './kinds.js';
 import type { Resource } from './resource.js';
+import { validators } from './validators.generated.js';
+import type { Validator } from './validators.generated.js';
 
 /**
  * JSON Schemas of the fields kube-netlint analyses. They check types (and a few closed sets of
  * values); value ranges that have their own rule (ports, nodePorts) are checked by those rules.
  * Objects with a closed, stable field list (ports, selectors) reject unknown fields, as the API
  * server's strict field validation does.
+ *
+ * They are not compiled at run time: `npm run gen:validators` (scripts/gen-validators.ts) turns
+ * them into ajv standalone code, committed as ./validators.generated.ts, so a run never loads the
+ * ajv compiler. test/validators.test.ts fails when that file is stale: after editing a schema, run
+ * `npm run gen:validators` (it builds, generates and builds again).
+ *
+ * Every property a schema lists as `required` must have a type that excludes null: validation
+ * relies on it (see `validateStructure`), and the generator checks it.
  */
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const intOrString = { type: ['integer', 'string'] };
@@ -98,15 +107,18 @@ const container = {
   },
 };
 
-const podSpec = {
+// Shared pieces are references into $defs: the generated validators hold them once.
+const podSpecDef = {
   type: 'object',
   properties: {
-    containers: { type: 'array', items: container },
-    initContainers: { type: 'array', items: container },
+    containers: { type: 'array', items: { $ref: '#/$defs/container' } },
+    initContainers: { type: 'array', items: { $ref: '#/$defs/container' } },
     hostNetwork: { type: 'boolean' },
     serviceAccountName: { type: 'string' },
   },
 };
+
+const podSpec = { $ref: '#/$defs/podSpec' };
 
 const podTemplate = { type: 'object', properties: { metadata, spec: podSpec } };
 
@@ -134,7 +146,8 @@ const servicePort = {
   },
 };
 
-const SCHEMAS: Record<string, object> = {
+/** The schema of each kind (by `structureSchemaKey`), or `generic`. Shared with the generator. */
+export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
   generic: object(),
   Pod: object(podSpec),
   Deployment: object(controllerSpec()),
@@ -258,6 +271,8 @@ const netpolPort = {
   properties: { protocol: { type: 'string' }, port: intOrString, endPort: { type: 'integer' } },
 };
 const DEFS = {
+  podSpec: podSpecDef,
+  container,
   netpolRule: {
     type: 'object',
     additionalProperties: false,
@@ -282,22 +297,13 @@ const DEFS = {
     },
   },
 };
-for (const schema of Object.values(SCHEMAS)) (schema as Record<string, unknown>).$defs = DEFS;
+for (const schema of Object.values(STRUCTURE_SCHEMAS)) (schema as Record<string, unknown>).$defs = DEFS;
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+/** The ajv options the validators are generated with (the generator and the tests use them). */
+export const STRUCTURE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false } as const;
 
-function validatorFor(key: string): ValidateFunction {
-  let v = compiled.get(key);
-  if (!v) {
-    ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    v = ajv.compile(SCHEMAS[key]);
-    compiled.set(key, v);
-  }
-  return v;
-}
-
-function schemaKey(r: Resource): string {
+/** Which of `STRUCTURE_SCHEMAS` applies to an object. */
+export function structureSchemaKey(r: Resource): string {
   const wk = workloadKind(r.group, r.kind);
   if (wk) return wk;
   if (r.group === '' && (r.kind === 'Service' || r.kind === 'Endpoints')) return r.kind;
@@ -315,41 +321,67 @@ export interface StructureProblem {
   message: string;
 }
 
-function hasNullEntry(v: unknown, depth = 0): boolean {
-  if (depth > 200 || typeof v !== 'object' || v === null) return false;
-  if (Array.isArray(v)) return v.some((x) => hasNullEntry(x, depth + 1));
-  for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue;
-    const x = (v as Record<string, unknown>)[k];
-    if (x === null || hasNullEntry(x, depth + 1)) return true;
+/**
+ * `v` without null map entries (the API server reads `field: null`, or `field:`, as omitted), to
+ * depth 200. Copy on write: a subtree without null entries is returned as is, so `stripNulls(v) === v`
+ * exactly when there is nothing to drop.
+ */
+export function stripNulls(v: unknown, depth = 0): unknown {
+  if (depth > 200 || typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = stripNulls(x, depth + 1);
+      if (y !== x && !out) out = v.slice(0, i);
+      out?.push(y);
+    }
+    return out ?? v;
   }
-  return false;
-}
-
-/** A copy without null map entries: the API server reads `field: null` (or `field:`) as omitted. */
-function withoutNulls(v: unknown, depth = 0): unknown {
-  if (depth > 200) return v;
-  if (Array.isArray(v)) return v.map((x) => withoutNulls(x, depth + 1));
-  if (typeof v !== 'object' || v === null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (x === null) continue;
-    Object.defineProperty(out, k, { value: withoutNulls(x, depth + 1), enumerable: true, writable: true, configurable: true });
+  let out: Record<string, unknown> | undefined;
+  let done = 0; // entries of `v` already copied into `out`, or known to need no copy
+  const entries = Object.entries(v);
+  for (let i = 0; i < entries.length; i++) {
+    const [k, x] = entries[i];
+    const y = x === null ? null : stripNulls(x, depth + 1);
+    if (y === x && x !== null) continue;
+    if (!out) out = {};
+    for (; done < i; done++) define(out, entries[done][0], entries[done][1]);
+    done = i + 1;
+    if (y !== null) define(out, k, y);
   }
+  if (!out) return v;
+  for (; done < entries.length; done++) define(out, entries[done][0], entries[done][1]);
   return out;
 }
+
+/** Set an own property, even `__proto__`. */
+function define(o: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+}
+
+const VALIDATORS: Readonly<Record<string, Validator>> = validators;
 
 /**
  * Type problems of one object's analysed fields. `source` gives the source text at a path, so a
  * message can quote what the user wrote (`1.10`) rather than what it parsed to (`1.1`).
  */
 export function validateStructure(r: Resource, source?: (path: Path) => string | undefined): StructureProblem[] {
-  const validate = validatorFor(schemaKey(r));
-  const data = hasNullEntry(r.raw) ? withoutNulls(r.raw) : r.raw;
-  if (validate(data)) return [];
+  const validate = VALIDATORS[structureSchemaKey(r)];
+  // The object is checked as written first: null entries only ever make it invalid (no schema
+  // accepts null for a required property), so when it passes, it passes without them too, and
+  // the common case costs one validation and no copy.
+  if (validate(r.raw)) return [];
+  const data = stripNulls(r.raw);
+  if (data !== r.raw && validate(data)) return [];
+  return structureProblems(validate.errors ?? [], data, source);
+}
+
+/** The problems of ajv errors of `data`, deduplicated, in error order. */
+export function structureProblems(errors: readonly ErrorObject[], data: unknown, source?: (path: Path) => string | undefined): StructureProblem[] {
   const out: StructureProblem[] = [];
   const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
+  for (const e of errors) {
     const p = toProblem(e, data, source);
     const id = `${p.path.join('\u0000')}|${p.message}`;
     if (seen.has(id)) continue;
