@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv, ErrorObject } from 'ajv';
+import type * as AjvModule from 'ajv';
 import { isDynamicPattern } from 'globby';
 import { parseDocument } from 'yaml';
 import type { PolicySettings } from '../policy/engine.js';
@@ -35,7 +36,7 @@ function validate(data: unknown): ErrorObject[] {
   if (!validator) {
     const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
     // Loaded only when there is a config file to check: a run without one does not pay for ajv.
-    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
     validator = new AjvClass({ allErrors: true, strict: true }).compile(schema);
   }
   return validator(data) ? [] : (validator.errors ?? []);
