@@ -105,6 +105,11 @@ const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 /** A line of spaces only. */
 const SPACE_LINE = /^[ ]+\r?$/m;
 const SPACES_128 = ' '.repeat(128);
+/**
+ * Every check below needs one of these characters (anchors and aliases, block scalars, quoted
+ * scalars, brackets) or 128 spaces of indentation (searched once per file).
+ */
+const SPECIAL = /[&*|>"'[{]/;
 
 // The regular expressions above scan every document of every file. Each one is tested only when
 // the text holds characters it needs (a native search, many times faster than the expression):
@@ -184,10 +189,13 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   const docStarts = preambleIsDocument || markers.length === 0 ? [0, ...markers] : [0, ...markers.slice(1)];
   if (!preambleIsDocument && markers.length === 0 && !/\S/.test(text)) docStarts.length = 0;
   const chunks: FastChunk[] = [];
+  const deepIndent = text.includes(SPACES_128);
   for (let i = 0; i < docStarts.length; i++) {
     const start = docStarts[i];
     const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
     const src = text.slice(start, end);
+    // Most documents hold none of the characters the checks below need: one search skips them all.
+    const special = SPECIAL.test(src);
     const chunk: FastChunk = { index: i, start, end };
     const head = /^(?:(?:---[^\n]*|\s*#[^\n]*|\s*)(?:\n|$))*/.exec(src)?.[0] ?? '';
     for (const l of head.split('\n')) {
@@ -199,15 +207,15 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     }
     // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next
     // to all-space lines (where parsers disagree on the indentation) take the `yaml` path.
-    if (mayHaveAnchor(src) || blockScalarNextToSpaces(src)) {
+    if (special && (mayHaveAnchor(src) || blockScalarNextToSpaces(src))) {
       chunk.slow = true;
     } else {
       try {
-        const spaced = spacesInQuotedLines(src);
+        const spaced = special ? spacesInQuotedLines(src) : undefined;
         const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
-        if (typeof v === 'object' && v !== null && mayBeDeep(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
+        if (typeof v === 'object' && v !== null && (special || deepIndent) && mayBeDeep(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
         if (spaced?.found) chunk.slow = true;
         else if (v !== null && v !== undefined) chunk.value = v;
       } catch {
