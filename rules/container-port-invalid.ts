@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
 import { PROTOCOLS, portNameProblem } from '../src/model/kinds.js';
-import type { ContainerPort } from '../src/model/model.js';
+import type { Container, ContainerPort } from '../src/model/model.js';
+import type { Resource } from '../src/model/resource.js';
 
 export default defineRule(
   {
@@ -11,42 +12,45 @@ export default defineRule(
       'A container port that is out of range, has an invalid name or protocol, or clashes with another port of the same pod (same name, or same number and protocol).',
   },
   (ctx) => {
+    const report = (w: Resource, c: Container, cp: ContainerPort, f: string, message: string, related?: ContainerPort, relMsg?: string) =>
+      ctx.report({
+        at: w.at(...cp.path, f),
+        object: w,
+        message: `${w.displayShort}, container ${q(c.name)}: ${message}`,
+        related: related ? [{ at: w.at(...related.path, f), message: relMsg ?? '' }] : [],
+      });
     for (const pod of ctx.model.podTemplates) {
       const w = pod.workload;
-      const byName = new Map<string, ContainerPort>();
-      const byNumber = new Map<string, ContainerPort>();
+      // Built when a second port needs them.
+      let byName: Map<string, ContainerPort> | undefined;
+      let byNumber: Map<string, ContainerPort> | undefined;
       for (const c of pod.containers) {
         // A regular init container runs alone, before the other containers start, and Services never
         // resolve its named ports: its ports only clash within the container itself.
-        const names = c.kind === 'init' ? new Map<string, ContainerPort>() : byName;
-        const numbers = c.kind === 'init' ? new Map<string, ContainerPort>() : byNumber;
+        let names = c.kind === 'init' ? undefined : byName;
+        let numbers = c.kind === 'init' ? undefined : byNumber;
         for (const cp of c.ports) {
-          const at = (f: string) => w.at(...cp.path, f);
-          const report = (f: string, message: string, related?: ContainerPort, relMsg?: string) =>
-            ctx.report({
-              at: at(f),
-              object: w,
-              message: `${w.displayShort}, container ${q(c.name)}: ${message}`,
-              related: related ? [{ at: w.at(...related.path, f), message: relMsg ?? '' }] : [],
-            });
           if (cp.number !== undefined && (cp.number < 1 || cp.number > 65535)) {
-            report('containerPort', `containerPort ${cp.number} is out of range 1-65535`);
+            report(w, c, cp, 'containerPort', `containerPort ${cp.number} is out of range 1-65535`);
           }
           if (typeof cp.hostPort === 'number' && Number.isInteger(cp.hostPort) && (cp.hostPort < 0 || cp.hostPort > 65535)) {
-            report('hostPort', `hostPort ${cp.hostPort} is out of range 1-65535`);
+            report(w, c, cp, 'hostPort', `hostPort ${cp.hostPort} is out of range 1-65535`);
           }
           // Omitted, null and "" are all defaulted to TCP by the API server.
           const protocolSet = cp.rawProtocol !== undefined && cp.rawProtocol !== null && cp.rawProtocol !== '';
           if (protocolSet && !(PROTOCOLS as readonly unknown[]).includes(cp.rawProtocol)) {
-            report('protocol', `protocol ${q(cp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
+            report(w, c, cp, 'protocol', `protocol ${q(cp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
           }
           if (cp.name !== undefined) {
             const problem = portNameProblem(cp.name);
-            if (problem) report('name', `port name ${q(cp.name)} is invalid: it ${problem}`);
-            const prev = names.get(cp.name);
+            if (problem) report(w, c, cp, 'name', `port name ${q(cp.name)} is invalid: it ${problem}`);
+            const prev = names?.get(cp.name);
             if (prev) {
               const same = prev.container === c;
               report(
+                w,
+                c,
+                cp,
                 'name',
                 same
                   ? `port name ${q(cp.name)} is used twice in this container`
@@ -54,14 +58,23 @@ export default defineRule(
                 prev,
                 `first port named ${q(cp.name)}`,
               );
-            } else names.set(cp.name, cp);
+            } else {
+              if (!names) {
+                names = new Map();
+                if (c.kind !== 'init') byName = names;
+              }
+              names.set(cp.name, cp);
+            }
           }
           // hostNetwork pods clash too: their containers share the node's network namespace.
           if (cp.number !== undefined) {
             const key = `${cp.number}/${cp.protocol}`;
-            const prev = numbers.get(key);
+            const prev = numbers?.get(key);
             if (prev) {
               report(
+                w,
+                c,
+                cp,
                 'containerPort',
                 prev.container === c
                   ? `containerPort ${key} is declared twice`
@@ -69,7 +82,13 @@ export default defineRule(
                 prev,
                 `first declaration of ${key}`,
               );
-            } else numbers.set(key, cp);
+            } else {
+              if (!numbers) {
+                numbers = new Map();
+                if (c.kind !== 'init') byNumber = numbers;
+              }
+              numbers.set(key, cp);
+            }
           }
         }
       }

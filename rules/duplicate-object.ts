@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { defineRule } from '../src/engine/types.js';
 import { isMap } from '../src/model/resource.js';
-import type { JsonMap, Resource } from '../src/model/resource.js';
+import type { JsonMap } from '../src/model/resource.js';
 
 /**
  * The object without `metadata.namespace`: the key already compares namespaces after defaulting,
@@ -22,14 +22,9 @@ export default defineRule(
     description: 'Two objects have the same API group, kind, namespace and name (after namespace defaulting).',
   },
   (ctx) => {
-    const first = new Map<string, Resource>();
-    for (const r of ctx.model.resources) {
-      if (!r.name || !r.kind || r.generatedName) continue;
-      const prev = first.get(r.key);
-      if (!prev) {
-        first.set(r.key, r);
-        continue;
-      }
+    // The model pairs every repeated definition with the first one (in input order).
+    for (const { resource: r, first: prev } of ctx.model.duplicates) {
+      if (!r.kind) continue;
       const where = prev.file === r.file ? '' : ` (first in ${prev.file.path})`;
       const identical = isDeepStrictEqual(content(prev.raw), content(r.raw));
       ctx.report({

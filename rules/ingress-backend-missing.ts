@@ -20,9 +20,8 @@ export default defineRule(
             ctx.report({ at: ing.at(...b.path), object: ing.res, message: `${where} of ${ing.res.displayShort} names no Service${legacyNote(ing)}` });
             continue;
           }
-          const names = ctx.model.services.filter((s) => s.namespace === ing.namespace).map((s) => s.name);
-          const fix = closest(b.serviceName, names);
-          const elsewhere = ctx.model.services.find((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+          const fix = closest(b.serviceName, ctx.graph.serviceNamesIn(ing.namespace));
+          const elsewhere = ctx.graph.servicesNamed(b.serviceName).find((s) => s.namespace !== ing.namespace);
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
           if (elsewhere) hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
           ctx.report({

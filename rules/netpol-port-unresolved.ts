@@ -70,9 +70,9 @@ export default defineRule(
       // The Service-port trap: policies apply after Service translation, to the pod's port.
       const served = pods.some((p) => [...p.servingPorts()].some((cp) => cp.number === number && cp.protocol === port.protocol));
       if (served) return;
-      for (const svc of ctx.model.services) {
+      // The Services that select one of the pods, in input order.
+      for (const svc of ctx.graph.servicesSelecting(pods)) {
         const selected = ctx.graph.podsOf(svc);
-        if (!selected.some((p) => pods.includes(p))) continue;
         const sp = svc.ports.find((x) => x.port === number && x.protocol === port.protocol);
         if (!sp) continue;
         const targets = new Set<number>();

@@ -17,15 +17,15 @@ export default defineRule(
       if (inNamespace.length === 0) continue;
       if (ctx.graph.select(np.namespace, np.podSelector).length > 0) continue;
       if (ctx.graph.operatorMatches(np.namespace, np.podSelector).length > 0) continue;
-      const near = [...np.podSelector.matchLabels].length ? ctx.graph.nearMisses(np.namespace, new Map(np.podSelector.matchLabels)) : [];
-      const hint = near.length
-        ? `; closest: ${near[0].pod.display} ${near[0].differences.map((d) => (d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}`)).join(', ')}`
+      const near = np.podSelector.matchLabels.length ? ctx.graph.nearestMiss(np.namespace, new Map(np.podSelector.matchLabels))?.miss : undefined;
+      const hint = near
+        ? `; closest: ${near.pod.display} ${near.differences.map((d) => (d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}`)).join(', ')}`
         : '';
       ctx.report({
         at: np.res.keyAt('spec', 'podSelector'),
         object: np.res,
         message: `${np.res.displayShort} selects ${formatSelector(np.podSelector)}, which matches none of the ${inNamespace.length} workloads in namespace ${q(np.namespace)}${hint}`,
-        related: near.slice(0, 1).map((n) => ({ at: n.pod.labelsLoc, message: `pod labels of ${n.pod.display}` })),
+        related: near ? [{ at: near.pod.labelsLoc, message: `pod labels of ${near.pod.display}` }] : [],
       });
     }
   },

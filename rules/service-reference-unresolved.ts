@@ -33,9 +33,8 @@ export default defineRule(
       let message: string;
       let fix: string | undefined;
       if (ref.problem === 'no-service') {
-        const names = ctx.model.services.filter((s) => s.namespace === ref.namespace).map((s) => s.name);
-        fix = closest(ref.serviceName, names);
-        const elsewhere = ctx.model.services.find((s) => s.name === ref.serviceName && s.namespace !== ref.namespace);
+        fix = closest(ref.serviceName, ctx.graph.serviceNamesIn(ref.namespace));
+        const elsewhere = ctx.graph.servicesNamed(ref.serviceName).find((s) => s.namespace !== ref.namespace);
         message = `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which does not exist${by}`;
         if (fix) message += `; did you mean ${q(fix)}?`;
         if (elsewhere) {

@@ -48,9 +48,9 @@ export default defineRule(
       const suggestions: SuggestionReport[] = [];
       const hints: string[] = [];
       let at = res.keyAt('spec', 'selector');
-      const near = ctx.graph.nearMisses(svc.namespace, svc.selector);
-      if (near.length > 0) {
-        const best = near[0];
+      const near = ctx.graph.nearestMiss(svc.namespace, svc.selector);
+      if (near) {
+        const best = near.miss;
         const diffs = best.differences.map((d) =>
           d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}, not ${q(d.expected)}`,
         );
@@ -60,7 +60,7 @@ export default defineRule(
           const d = best.differences[0];
           at = res.at('spec', 'selector', d.key);
           // Only one candidate with one differing fixed label: replacing the value is unambiguous.
-          if (near.length === 1 && best.pod.labels.get(d.key) === d.actual && d.actual !== undefined) {
+          if (near.candidates === 1 && best.pod.labels.get(d.key) === d.actual && d.actual !== undefined) {
             suggestions.push({ title: `Select ${d.key}=${d.actual} (the labels of ${best.pod.display})`, at, replacement: d.actual });
           }
         }

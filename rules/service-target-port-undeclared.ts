@@ -21,11 +21,13 @@ export default defineRule(
         if (!(PROTOCOLS as readonly string[]).includes(sp.protocol)) continue; // service-port-invalid
         const undeclared: { pod: PodTemplate; declared: string[] }[] = [];
         for (const pod of pods) {
-          const declared = [...pod.servingPorts()]
+          const ports = pod.servingPorts();
+          if (!ports.some((cp) => cp.number !== undefined)) continue; // declares nothing: nothing to compare with
+          if (ctx.graph.resolveTarget(sp, pod)?.status !== 'undeclared') continue;
+          const declared = ports
             .filter((cp) => cp.number !== undefined)
             .map((cp) => `${cp.number}/${cp.protocol}${cp.name ? ` (${cp.name})` : ''}`);
-          if (declared.length === 0) continue; // declares nothing: nothing to compare with
-          if (ctx.graph.resolveTarget(sp, pod)?.status === 'undeclared') undeclared.push({ pod, declared });
+          undeclared.push({ pod, declared });
         }
         if (undeclared.length === 0) continue;
         const first = undeclared[0];

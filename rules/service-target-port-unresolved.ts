@@ -41,7 +41,8 @@ export default defineRule(
             message = `${port} of ${svc.res.displayShort} is not a port name of any selected pod (${list(pods.map((p) => p.display), 3)})${avail}`;
           }
         } else {
-          const ok = pods.filter((p) => !failing.includes(p));
+          const failed = new Set(failing);
+          const ok = pods.filter((p) => !failed.has(p));
           message = `${port} of ${svc.res.displayShort} is defined by ${list(ok.map((p) => p.display), 3)} but not by ${list(failing.map((p) => p.display), 3)}; traffic to those pods goes nowhere`;
         }
         // A misspelt name that every selected pod defines under one spelling can be fixed in place.

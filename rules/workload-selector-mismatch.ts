@@ -36,7 +36,6 @@ export default defineRule(
         }
         continue;
       }
-      const labels = labelledMap(pod.labels);
       const problems: string[] = [];
       let at = w.at(...cs.path);
       for (const [k, v] of cs.selector.matchLabels) {
@@ -47,8 +46,9 @@ export default defineRule(
           at = pod.workloadKind === 'ReplicationController' ? w.at(...cs.path, k) : w.at(...cs.path, 'matchLabels', k);
         }
       }
+      const labels = cs.selector.expressions.length ? labelledMap(pod.labels) : undefined;
       for (const r of cs.selector.expressions) {
-        if (!requirementMatches(r, labels)) problems.push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
+        if (!requirementMatches(r, labels!)) problems.push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
       }
       if (problems.length === 0) continue;
       ctx.report({

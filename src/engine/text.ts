@@ -22,17 +22,44 @@ export function labelsText(m: Map<string, string> | Iterable<[string, string]>):
 
 /** Levenshtein distance, bounded for long strings (label values are at most 63 characters). */
 export function editDistance(a: string, b: string): number {
+  return editDistanceWithin(a, b, Infinity);
+}
+
+// Two rows of the distance table, reused by every call (grown on demand).
+let prevRow = new Int32Array(64);
+let curRow = new Int32Array(64);
+
+/**
+ * `editDistance(a, b)` when it is at most `limit`; otherwise some number greater than `limit`
+ * (the computation stops as soon as no alignment can stay within it).
+ */
+export function editDistanceWithin(a: string, b: string, limit: number): number {
   if (a === b) return 0;
   if (a.length > 256 || b.length > 256) return Math.max(a.length, b.length);
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
+  const n = b.length;
+  if (prevRow.length <= n) {
+    prevRow = new Int32Array(n + 1);
+    curRow = new Int32Array(n + 1);
   }
-  return prev[b.length];
+  let prev = prevRow;
+  let cur = curRow;
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    // Every later cell is at least the smallest of this row.
+    if (rowMin > limit) return rowMin;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n];
 }
 
 /**

@@ -2,10 +2,10 @@ import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, 
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
 import { findReferences } from './references.js';
 import type { ServiceReference } from './references.js';
-import { editDistance } from '../engine/text.js';
-import { LabelIndex } from './label-index.js';
+import { editDistance, editDistanceWithin } from '../engine/text.js';
+import { LabelIndex, NamespacedMap } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
-import { labelledMap, selectorFromMap } from '../model/selector.js';
+import { labelledMap } from '../model/selector.js';
 import type { Labelled, Selector } from '../model/selector.js';
 
 type OperatorEntry = OperatorLabels & IndexedLabels;
@@ -35,10 +35,10 @@ export type BackendResolution =
 /** Indexes and edges over the model: label index, Service → pods, port resolution. */
 export class Graph {
   readonly pods = new LabelIndex<PodTemplate>();
-  /** Every pod template in one bucket, for "does this match anywhere" questions. */
-  private readonly allPods = new LabelIndex<PodTemplate>();
+  /** Every pod template in one bucket, for "does this match anywhere" questions (built on first use). */
+  private allPodsIndex: LabelIndex<PodTemplate> | undefined;
   private readonly operators = new LabelIndex<OperatorEntry>();
-  private readonly servicesByKey = new Map<string, Service>();
+  private readonly servicesByKey = new NamespacedMap<Service>();
   private readonly endpointsByService = new Map<string, EndpointsInfo[]>();
   private readonly serviceTargets = new Map<Service, PodTemplate[]>();
   /** Service references of workloads (env, args, command, ConfigMaps). */
@@ -49,14 +49,13 @@ export class Graph {
     for (const pod of model.podTemplates) {
       if (pod.workload.superseded) continue;
       this.pods.add(pod.namespace, pod);
-      this.allPods.add('', pod);
     }
     for (const op of model.operatorLabels) {
       const l = labelledMap(op.labels);
       this.operators.add(op.res.namespace ?? '', { ...op, ...l });
     }
     for (const svc of model.services) {
-      if (!svc.res.superseded) this.servicesByKey.set(`${svc.namespace}/${svc.name}`, svc);
+      if (!svc.res.superseded) this.servicesByKey.set(svc.namespace, svc.name, svc);
     }
     for (const ep of model.endpoints) {
       const key = `${ep.res.namespace}/${ep.serviceName}`;
@@ -131,15 +130,55 @@ export class Graph {
     return sp ? { status: 'ok', service: svc, servicePort: sp, grant } : { status: 'no-port', service: svc, grant };
   }
 
+  /** Names of the Services of a namespace (every definition, in input order), for "did you mean" hints. */
+  serviceNamesIn(namespace: string): readonly string[] {
+    return this.serviceDirectory().byNamespace.get(namespace) ?? [];
+  }
+
+  /** Services with a name, in any namespace (every definition, in input order). */
+  servicesNamed(name: string): readonly Service[] {
+    return this.serviceDirectory().byName.get(name) ?? [];
+  }
+
+  /** Services whose selector selects any of `pods` (every definition, in input order). */
+  servicesSelecting(pods: Iterable<PodTemplate>): Service[] {
+    if (!this.selectingIndex) {
+      // Pod → indexes (in `model.services`) of the Services that select it, ascending.
+      this.selectingIndex = new Map();
+      const services = this.model.services;
+      for (let i = 0; i < services.length; i++) for (const pod of this.podsOf(services[i])) push(this.selectingIndex, pod, i);
+    }
+    const found = new Set<number>();
+    for (const pod of pods) for (const i of this.selectingIndex.get(pod) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b).map((i) => this.model.services[i]);
+  }
+
+  private selectingIndex: Map<PodTemplate, number[]> | undefined;
+
+  private directory: { byNamespace: Map<string, string[]>; byName: Map<string, Service[]> } | undefined;
+
+  private serviceDirectory(): { byNamespace: Map<string, string[]>; byName: Map<string, Service[]> } {
+    if (!this.directory) {
+      const byNamespace = new Map<string, string[]>();
+      const byName = new Map<string, Service[]>();
+      for (const s of this.model.services) {
+        push(byNamespace, s.namespace, s.name);
+        push(byName, s.name, s);
+      }
+      this.directory = { byNamespace, byName };
+    }
+    return this.directory;
+  }
+
   service(namespace: string, name: string): Service | undefined {
-    return this.servicesByKey.get(`${namespace}/${name}`);
+    return this.servicesByKey.get(namespace, name);
   }
 
   /** Pod templates a Service selects (empty for selector-less and ExternalName Services). */
   podsOf(svc: Service): PodTemplate[] {
     let pods = this.serviceTargets.get(svc);
     if (!pods) {
-      pods = svc.selector && svc.type !== 'ExternalName' ? this.pods.select(svc.namespace, selectorFromMap(svc.selector)) : [];
+      pods = svc.selector && svc.type !== 'ExternalName' ? this.pods.selectLabels(svc.namespace, svc.selector) : [];
       this.serviceTargets.set(svc, pods);
     }
     return pods;
@@ -162,7 +201,7 @@ export class Graph {
   otherNamespacesMatching(namespace: string, sel: Selector): { namespace: string; pods: PodTemplate[] }[] {
     // One lookup in an index over every namespace, rather than one per namespace.
     const byNs = new Map<string, PodTemplate[]>();
-    for (const pod of this.allPods.select('', sel)) {
+    for (const pod of this.allPods().select('', sel)) {
       if (pod.namespace === namespace) continue;
       const list = byNs.get(pod.namespace);
       if (list) list.push(pod);
@@ -176,7 +215,55 @@ export class Graph {
    * selector labels satisfied, then the fewest differences. Only pods sharing at least one label
    * key with the selector qualify.
    */
-  nearMisses(namespace: string, selector: Map<string, string>): NearMiss[] {
+  nearMisses(namespace: string, selector: ReadonlyMap<string, string>): NearMiss[] {
+    const out: (NearMiss & { distance: number })[] = [];
+    for (const pod of this.bestScored(namespace, selector, true)) {
+      const differences = missDifferences(pod, selector);
+      let distance = 0;
+      for (const d of differences) distance += d.actual === undefined ? 1000 : editDistance(d.expected, d.actual);
+      out.push({ pod, differences, distance });
+    }
+    // Among equally good candidates, the one whose values are spelt most alike comes first.
+    return out.sort((a, b) => a.distance - b.distance || a.pod.id - b.pod.id);
+  }
+
+  /**
+   * The first of `nearMisses` and how many there are, without ordering (or comparing the
+   * spelling of) every candidate.
+   */
+  nearestMiss(namespace: string, selector: ReadonlyMap<string, string>): { miss: NearMiss; candidates: number } | undefined {
+    let winner: PodTemplate | undefined;
+    let winnerDistance = Infinity;
+    let candidates = 0;
+    for (const pod of this.bestScored(namespace, selector, false)) {
+      candidates++;
+      // Only a distance up to the best so far matters (a tie goes to the lower id).
+      let distance = 0;
+      for (const [key, expected] of selector) {
+        if (pod.hasLabel(key, expected)) continue;
+        const actual = actualLabel(pod, key);
+        distance += actual === undefined ? 1000 : editDistanceWithin(expected, actual, winnerDistance - distance);
+        if (distance > winnerDistance) break;
+      }
+      if (distance < winnerDistance || (distance === winnerDistance && pod.id < winner!.id)) {
+        winner = pod;
+        winnerDistance = distance;
+      }
+    }
+    return winner && { miss: { pod: winner, differences: missDifferences(winner, selector) }, candidates };
+  }
+
+  /**
+   * Pods of `namespace` that satisfy the most labels of a selector (a key counts 1, key and value 3),
+   * in the order they are scored (`ordered`), or in any order.
+   */
+  private bestScored(namespace: string, selector: ReadonlyMap<string, string>, ordered: boolean): readonly PodTemplate[] {
+    if (!ordered && selector.size === 1) {
+      // One label: the pods with its value if any, else those with its key (each list holds a pod once).
+      const [[key, value]] = selector;
+      const exact = this.pods.withLabel(namespace, key, value);
+      return exact.length > 0 ? exact : this.pods.withKey(namespace, key);
+    }
     const score = new Map<PodTemplate, number>();
     for (const key of selector.keys()) {
       for (const pod of this.pods.withKey(namespace, key)) score.set(pod, (score.get(pod) ?? 0) + 1);
@@ -187,22 +274,17 @@ export class Graph {
     let best = 0;
     for (const s of score.values()) best = Math.max(best, s);
     if (best === 0) return [];
-    const out: (NearMiss & { distance: number })[] = [];
-    for (const [pod, s] of score) {
-      if (s !== best) continue;
-      const differences: NearMiss['differences'] = [];
-      let distance = 0;
-      for (const [key, expected] of selector) {
-        if (pod.hasLabel(key, expected)) continue;
-        // A controller-set label (StatefulSet pod-name, Job job-name, …) has its pattern as value.
-        const actual = pod.dynamicLabels.get(key)?.describe ?? pod.labels.get(key);
-        differences.push({ key, expected, actual });
-        distance += actual === undefined ? 1000 : editDistance(expected, actual);
-      }
-      out.push({ pod, differences, distance });
+    const out: PodTemplate[] = [];
+    for (const [pod, s] of score) if (s === best) out.push(pod);
+    return out;
+  }
+
+  private allPods(): LabelIndex<PodTemplate> {
+    if (!this.allPodsIndex) {
+      this.allPodsIndex = new LabelIndex<PodTemplate>();
+      for (const pod of this.model.podTemplates) if (!pod.workload.superseded) this.allPodsIndex.add('', pod);
     }
-    // Among equally good candidates, the one whose values are spelt most alike comes first.
-    return out.sort((a, b) => a.distance - b.distance || a.pod.id - b.pod.id);
+    return this.allPodsIndex;
   }
 
   /** Resolve a Service port's target on one pod template, by number or name, protocol-aware. */
@@ -228,6 +310,27 @@ export class Graph {
     if (malformed) return { status: 'malformed', port: malformed };
     return other ? { status: 'wrong-protocol', port: other } : { status: 'missing-name' };
   }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** A controller-set label (StatefulSet pod-name, Job job-name, …) has its pattern as value. */
+function actualLabel(pod: PodTemplate, key: string): string | undefined {
+  return pod.dynamicLabels.get(key)?.describe ?? pod.labels.get(key);
+}
+
+/** The selector labels a pod does not carry, with the pod's value (if any). */
+function missDifferences(pod: PodTemplate, selector: ReadonlyMap<string, string>): NearMiss['differences'] {
+  const differences: NearMiss['differences'] = [];
+  for (const [key, expected] of selector) {
+    if (pod.hasLabel(key, expected)) continue;
+    differences.push({ key, expected, actual: actualLabel(pod, key) });
+  }
+  return differences;
 }
 
 export type { Labelled };

@@ -6,6 +6,7 @@ import type { Loc } from '../load/source.js';
 import type { Container, Model, PodTemplate, Service, ServicePort } from '../model/model.js';
 import type { ConfigMapInfo } from '../model/network.js';
 import { asArray, asMap, asString } from '../model/resource.js';
+import { NamespacedMap } from './label-index.js';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 
@@ -40,6 +41,13 @@ interface Address {
   scheme: boolean;
 }
 
+const IMAGE = /image/i;
+const SEPARATORS = /[\s,;"'`()[\]{}<>|=]+/;
+// jdbc:postgresql://host:5432/db and friends carry a sub-scheme.
+const SCHEME = /^(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\//i;
+const PATH_START = /[/?#]/;
+const PORT = /^\d{1,5}$/;
+const NUMERIC = /^\d+(\.\d+)*$/;
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Env var names that hold image references or versions, never addresses (`postgres:16`). */
 const NOT_ADDRESS_ENV = /(IMAGE|IMAGES|_TAG|VERSION)$/i;
@@ -51,25 +59,29 @@ export function findAddresses(text: string): Address[] {
   if (text.length > 4096) text = text.slice(0, 4096);
   const out: Address[] = [];
   // Image references (`--image=postgres:16`, `--image postgres:16`) look like host:port but are
-  // not addresses: drop such flags and their values, token by token (linear time).
-  const words = text.split(/\s+/);
-  const kept: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const m = /^--?[\w-]*image[\w-]*(=?)/i.exec(words[i]);
-    if (!m) kept.push(words[i]);
-    else if (m[1] === '' && words[i].length === m[0].length) i++; // the value is the next word
+  // not addresses: drop such flags and their values, token by token (linear time). Without the
+  // word "image" there is nothing to drop, and the text splits into the same tokens as is.
+  let rest = text;
+  if (IMAGE.test(text)) {
+    const words = text.split(/\s+/);
+    const kept: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const m = /^--?[\w-]*image[\w-]*(=?)/i.exec(words[i]);
+      if (!m) kept.push(words[i]);
+      else if (m[1] === '' && words[i].length === m[0].length) i++; // the value is the next word
+    }
+    rest = kept.join(' ');
   }
-  for (const raw of kept.join(' ').split(/[\s,;"'`()[\]{}<>|=]+/)) {
+  for (const raw of rest.split(SEPARATORS)) {
     if (!raw || raw.includes('$(') || raw.includes('${')) continue;
     let t = raw;
     let scheme = false;
-    // jdbc:postgresql://host:5432/db and friends carry a sub-scheme.
-    const m = /^(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\//i.exec(t);
+    const m = SCHEME.exec(t);
     if (m) {
       t = t.slice(m[0].length);
       scheme = true;
     }
-    const slash = t.search(/[/?#]/);
+    const slash = t.search(PATH_START);
     if (slash >= 0) {
       if (!scheme && slash === 0) continue; // a path, not an address
       t = t.slice(0, slash);
@@ -80,12 +92,12 @@ export function findAddresses(text: string): Address[] {
     const colon = t.lastIndexOf(':');
     if (colon >= 0) {
       const p = t.slice(colon + 1);
-      if (!/^\d{1,5}$/.test(p)) continue;
+      if (!PORT.test(p)) continue;
       port = Number(p);
       t = t.slice(0, colon);
     }
     if (t.endsWith('.')) t = t.slice(0, -1);
-    if (!HOST.test(t) || /^\d+(\.\d+)*$/.test(t)) continue;
+    if (!HOST.test(t) || NUMERIC.test(t)) continue;
     out.push({ token: raw, host: t, port, scheme });
   }
   return out;
@@ -97,6 +109,17 @@ interface Target {
   qualified: boolean;
 }
 
+const SVC_SUFFIX: readonly string[] = ['svc', ...CLUSTER_DOMAIN.split('.')];
+const SVC: readonly string[] = ['svc'];
+
+/** Do the labels end with `tail` (and have at least one more)? */
+function endsWith(labels: readonly string[], tail: readonly string[]): boolean {
+  if (labels.length <= tail.length) return false;
+  const offset = labels.length - tail.length;
+  for (let i = 0; i < tail.length; i++) if (labels[offset + i] !== tail[i]) return false;
+  return true;
+}
+
 /** The Service a host name designates, seen from a pod in `podNamespace`. */
 function classify(
   host: string,
@@ -105,11 +128,9 @@ function classify(
   services: (ns: string, name: string) => Service | undefined,
 ): Target | undefined {
   const labels = host.split('.');
-  const suffix = ['svc', ...CLUSTER_DOMAIN.split('.')];
-  const endsWith = (tail: string[]) => labels.length > tail.length && tail.every((l, i) => labels[labels.length - tail.length + i] === l);
   let rest: string[] | undefined;
-  if (endsWith(suffix)) rest = labels.slice(0, labels.length - suffix.length);
-  else if (endsWith(['svc'])) rest = labels.slice(0, -1);
+  if (endsWith(labels, SVC_SUFFIX)) rest = labels.slice(0, labels.length - SVC_SUFFIX.length);
+  else if (endsWith(labels, SVC)) rest = labels.slice(0, -1);
   if (rest) {
     // <svc>.<ns>.svc[.cluster.local], or a pod of a headless Service: <pod>.<svc>.<ns>.svc[…]
     if (rest.length === 2 || rest.length === 3) {
@@ -126,75 +147,102 @@ function classify(
   return undefined;
 }
 
-interface Text {
-  text: string;
-  at: Loc;
-  source: ServiceReference['source'];
-  envName?: string;
-  via?: ServiceReference['via'];
+/**
+ * A text of a container that may name a Service. Few texts do: their locations are only built
+ * when a reference is found (and then once, shared by the references of the text).
+ */
+class Text {
+  private loc: Loc | undefined = undefined;
+  private through: ServiceReference['via'] | undefined = undefined;
+
+  constructor(
+    readonly text: string,
+    readonly source: ServiceReference['source'],
+    readonly envName: string | undefined,
+    private readonly container: Container,
+    /** The container field and its entry that holds the text, or that pulls in the ConfigMap. */
+    private readonly field: 'env' | 'envFrom' | 'command' | 'args',
+    private readonly index: number,
+    private readonly configMap?: ConfigMapInfo,
+    private readonly key?: string,
+  ) {}
+
+  /** Where the text is. */
+  get at(): Loc {
+    if (!this.loc) {
+      const c = this.container;
+      if (this.configMap) this.loc = this.configMap.res.at('data', this.key!);
+      else if (this.field === 'env') this.loc = c.pod.workload.at(...c.path, 'env', this.index, 'value');
+      else this.loc = c.pod.workload.at(...c.path, this.field, this.index);
+    }
+    return this.loc;
+  }
+
+  /** For a ConfigMap value: the env entry or envFrom that reads it. */
+  get via(): ServiceReference['via'] {
+    if (!this.configMap) return undefined;
+    const c = this.container;
+    return (this.through ??= { at: c.pod.workload.at(...c.path, this.field, this.index), configMap: this.configMap, key: this.key! });
+  }
 }
 
 /** Every text of a container that may name a Service. */
-function textsOf(c: Container, configMaps: Map<string, ConfigMapInfo>): Text[] {
-  const w = c.pod.workload;
+function textsOf(c: Container, configMaps: NamespacedMap<ConfigMapInfo>): Text[] {
   const ns = c.pod.namespace;
   const out: Text[] = [];
-  asArray(c.raw.env).forEach((raw, i) => {
-    const e = asMap(raw);
+  const env = asArray(c.raw.env);
+  for (let i = 0; i < env.length; i++) {
+    const e = asMap(env[i]);
     const name = asString(e?.name);
-    if (!e || !name) return;
-    if (NOT_ADDRESS_ENV.test(name)) return;
+    if (!e || !name) continue;
+    if (NOT_ADDRESS_ENV.test(name)) continue;
     const value = asString(e.value);
     if (value !== undefined) {
-      out.push({ text: value, at: w.at(...c.path, 'env', i, 'value'), source: 'env', envName: name });
-      return;
+      out.push(new Text(value, 'env', name, c, 'env', i));
+      continue;
     }
     const ref = asMap(asMap(e.valueFrom)?.configMapKeyRef);
     const cmName = asString(ref?.name);
     const key = asString(ref?.key);
-    if (!cmName || !key) return;
-    const cm = configMaps.get(`${ns}/${cmName}`);
-    const v = cm?.data.get(key);
-    if (cm && v !== undefined) {
-      out.push({
-        text: v,
-        at: cm.res.at('data', key),
-        source: 'env',
-        envName: name,
-        via: { at: w.at(...c.path, 'env', i), configMap: cm, key },
-      });
-    }
-  });
-  asArray(c.raw.envFrom).forEach((raw, i) => {
-    const e = asMap(raw);
+    if (!cmName || !key) continue;
+    const cm = configMaps.get(ns, cmName);
+    const v = cm?.value(key);
+    if (cm && v !== undefined) out.push(new Text(v, 'env', name, c, 'env', i, cm, key));
+  }
+  const envFrom = asArray(c.raw.envFrom);
+  for (let i = 0; i < envFrom.length; i++) {
+    const e = asMap(envFrom[i]);
     const cmName = asString(asMap(e?.configMapRef)?.name);
-    if (!e || !cmName) return;
-    const cm = configMaps.get(`${ns}/${cmName}`);
-    if (!cm) return;
+    if (!e || !cmName) continue;
+    const cm = configMaps.get(ns, cmName);
+    if (!cm) continue;
     const prefix = asString(e.prefix) ?? '';
-    for (const [key, v] of cm.data) {
-      out.push({ text: v, at: cm.res.at('data', key), source: 'env', envName: prefix + key, via: { at: w.at(...c.path, 'envFrom', i), configMap: cm, key } });
+    for (const [key, v] of cm.data) out.push(new Text(v, 'env', prefix + key, c, 'envFrom', i, cm, key));
+  }
+  for (const field of COMMAND_FIELDS) {
+    const list = asArray(c.raw[field]);
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      if (typeof v === 'string') out.push(new Text(v, field, undefined, c, field, i));
     }
-  });
-  for (const field of ['command', 'args'] as const) {
-    asArray(c.raw[field]).forEach((v, i) => {
-      if (typeof v === 'string') out.push({ text: v, at: w.at(...c.path, field, i), source: field });
-    });
   }
   return out;
 }
 
+const COMMAND_FIELDS = ['command', 'args'] as const;
+
 /** Find every Service reference of every container in the model. */
 export function findReferences(model: Model, services: (ns: string, name: string) => Service | undefined): ServiceReference[] {
-  const configMaps = new Map<string, ConfigMapInfo>();
-  for (const cm of model.configMaps) if (!cm.res.superseded) configMaps.set(`${cm.res.namespace}/${cm.res.name}`, cm);
+  const configMaps = new NamespacedMap<ConfigMapInfo>();
+  // (A ConfigMap without namespace is keyed by "null", as in a joined key.)
+  for (const cm of model.configMaps) if (!cm.res.superseded) configMaps.set(String(cm.res.namespace), cm.res.name, cm);
   const namespaces = new Set(model.namespaces.keys());
   const refs: ServiceReference[] = [];
   for (const pod of model.podTemplates) {
     if (pod.workload.superseded) continue;
     for (const c of pod.containers) {
       for (const t of textsOf(c, configMaps)) {
-        const seen = new Set<string>();
+        let seen: Set<string> | undefined;
         for (const a of findAddresses(t.text)) {
           const target = classify(a.host, pod.namespace, namespaces, services);
           if (!target) continue;
@@ -207,8 +255,8 @@ export function findReferences(model: Model, services: (ns: string, name: string
             if (a.port === undefined && !a.scheme && !hostish) continue;
           }
           const key = `${target.namespace}/${target.serviceName}:${a.port ?? ''}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (seen?.has(key)) continue;
+          (seen ??= new Set()).add(key);
           const ref: ServiceReference = {
             pod,
             container: c,

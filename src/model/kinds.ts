@@ -104,12 +104,16 @@ export function workloadKind(group: string, kind: string): WorkloadKind | undefi
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
+const PORT_NAME_CHARS = /^[a-z0-9-]+$/;
+const LETTER = /[a-z]/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** IANA service name, as Kubernetes validates port names (IsValidPortName). */
 export function portNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
   if (name.length > 15) return 'must be no more than 15 characters';
-  if (!/^[a-z0-9-]+$/.test(name)) return 'must contain only lowercase letters, digits and "-"';
-  if (!/[a-z]/.test(name)) return 'must contain at least one letter';
+  if (!PORT_NAME_CHARS.test(name)) return 'must contain only lowercase letters, digits and "-"';
+  if (!LETTER.test(name)) return 'must contain at least one letter';
   if (name.startsWith('-') || name.endsWith('-')) return 'must not begin or end with "-"';
   if (name.includes('--')) return 'must not contain "--"';
   return undefined;
@@ -117,7 +121,7 @@ export function portNameProblem(name: string): string | undefined {
 
 /** RFC 1123 label (DNS_LABEL). */
 export function isDnsLabel(s: string): boolean {
-  return s.length > 0 && s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+  return s.length > 0 && s.length <= 63 && DNS_LABEL.test(s);
 }
 
 /** RFC 1123 subdomain (DNS_SUBDOMAIN). */

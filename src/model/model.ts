@@ -2,6 +2,7 @@ import type { Loc, ManifestDocument, Path, SourceFile } from '../load/source.js'
 import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, isToolConfig, workloadKind } from './kinds.js';
 import type { WorkloadKind } from './kinds.js';
 import {
+  ROOT_PATH,
   Resource,
   asArray,
   asInt,
@@ -10,6 +11,7 @@ import {
   entries,
   isMap,
   scalarText,
+  sharedMap,
   stringMap,
 } from './resource.js';
 import type { JsonMap } from './resource.js';
@@ -31,10 +33,14 @@ export interface DynamicLabel {
 
 export type ContainerKind = 'container' | 'init' | 'sidecar';
 
+// Paths of model nodes (containers, ports, probes, Service ports) are computed when asked for
+// (when a finding is reported): the model keeps only what they are derived from.
+
 export interface ContainerPort {
   container: Container;
   index: number;
-  path: Path;
+  /** Path of the port relative to the workload (a new array on each use). */
+  readonly path: Path;
   name?: string;
   /** Raw `name` value (any type). */
   rawName: unknown;
@@ -54,8 +60,8 @@ export interface ProbeSpec {
   handler: string;
   /** Raw port value. */
   port: unknown;
-  /** Path of the `port` field. */
-  portPath: Path;
+  /** Path of the `port` field (a new array on each use). */
+  readonly portPath: Path;
 }
 
 export interface Container {
@@ -63,26 +69,117 @@ export interface Container {
   kind: ContainerKind;
   index: number;
   name: string;
-  path: Path;
+  /** Path of the container relative to the workload (a new array on each use). */
+  readonly path: Path;
   raw: JsonMap;
   ports: ContainerPort[];
   probes: ProbeSpec[];
 }
 
+const PROBE_TYPES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+const NO_PORTS: ContainerPort[] = Object.freeze([]) as unknown as ContainerPort[];
+const NO_PROBES: ProbeSpec[] = Object.freeze([]) as unknown as ProbeSpec[];
+
+class ContainerNode implements Container {
+  readonly ports: ContainerPort[];
+  readonly probes: ProbeSpec[];
+
+  constructor(
+    readonly pod: PodTemplate,
+    readonly kind: ContainerKind,
+    readonly index: number,
+    readonly name: string,
+    readonly raw: JsonMap,
+  ) {
+    const rawPorts = asArray(raw.ports);
+    let ports: ContainerPort[] | undefined;
+    for (let pi = 0; pi < rawPorts.length; pi++) {
+      const p = asMap(rawPorts[pi]);
+      if (p) (ports ??= []).push(new PortNode(this, pi, p));
+    }
+    this.ports = ports ? ports.slice() : NO_PORTS;
+    let probes: ProbeSpec[] | undefined;
+    for (const type of PROBE_TYPES) {
+      const probe = asMap(raw[type]);
+      if (!probe) continue;
+      for (const handler of PROBE_HANDLERS) {
+        const h = asMap(probe[handler]);
+        if (h && 'port' in h) (probes ??= []).push(new ProbeNode(this, type, handler, h.port));
+      }
+    }
+    this.probes = probes ? probes.slice() : NO_PROBES;
+  }
+
+  get path(): Path {
+    return [...this.pod.templatePath, 'spec', this.kind === 'container' ? 'containers' : 'initContainers', this.index];
+  }
+}
+
+class PortNode implements ContainerPort {
+  readonly name: string | undefined;
+  readonly number: number | undefined;
+  readonly protocol: string;
+
+  constructor(
+    readonly container: Container,
+    readonly index: number,
+    private readonly raw: JsonMap,
+  ) {
+    this.name = asString(raw.name) || undefined;
+    this.number = asInt(raw.containerPort);
+    this.protocol = asString(raw.protocol) || 'TCP';
+  }
+
+  get path(): Path {
+    return [...this.container.path, 'ports', this.index];
+  }
+
+  get rawName(): unknown {
+    return this.raw.name;
+  }
+
+  get rawNumber(): unknown {
+    return this.raw.containerPort;
+  }
+
+  get rawProtocol(): unknown {
+    return this.raw.protocol;
+  }
+
+  get hostPort(): unknown {
+    return this.raw.hostPort;
+  }
+}
+
+class ProbeNode implements ProbeSpec {
+  constructor(
+    readonly container: Container,
+    readonly type: string,
+    readonly handler: string,
+    readonly port: unknown,
+  ) {}
+
+  get portPath(): Path {
+    return [...this.container.path, this.type, this.handler, 'port'];
+  }
+}
+
+/** The path of every controller's `spec.selector`. */
+const SELECTOR_PATH: Path = Object.freeze(['spec', 'selector']);
+const SELECTOR_REQUIRED_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+
 /** The pods of one workload (a Pod, or the template of a controller). */
 export class PodTemplate {
   id = -1;
-  readonly containers: Container[] = [];
-  /** Labels the controller adds to each pod (StatefulSet pod-name, Job job-name, hashes, …). */
-  readonly dynamicLabels = new Map<string, DynamicLabel>();
-  readonly labels: Map<string, string>;
-  readonly hostNetwork: boolean;
+  readonly containers: Container[];
   /**
-   * The controller's own `spec.selector`: absent (undefined), or parsed. `required` says whether
-   * the API version demands one (apps/v1 controllers).
+   * Labels the controller adds to each pod (StatefulSet pod-name, Job job-name, hashes, …).
+   * Read-only: pods of one kind share it where it does not depend on the workload.
    */
-  readonly controllerSelector?: { selector: Selector; empty: boolean; path: Path };
-  readonly selectorRequired: boolean;
+  readonly dynamicLabels: Map<string, DynamicLabel>;
+  readonly labels: Map<string, string>;
+  private serving: readonly ContainerPort[] | undefined = undefined;
 
   constructor(
     readonly workload: Resource,
@@ -92,17 +189,44 @@ export class PodTemplate {
     readonly template: JsonMap,
   ) {
     this.labels = stringMap(asMap(template.metadata)?.labels);
-    this.hostNetwork = asMap(template.spec)?.hostNetwork === true;
-    const spec = asMap(workload.raw.spec);
-    const hasSelector = workloadKind !== 'Pod' && workloadKind !== 'CronJob' && spec !== undefined && isMap(spec.selector);
-    if (hasSelector) {
-      const raw = spec.selector;
-      const selector = workloadKind === 'ReplicationController' ? selectorFromMap(stringMap(raw)) : parseLabelSelector(raw);
-      const empty = selector.matchLabels.length === 0 && selector.expressions.length === 0;
-      this.controllerSelector = { selector, empty, path: ['spec', 'selector'] };
-    }
-    this.selectorRequired =
-      workload.apiVersion === 'apps/v1' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(workloadKind);
+    const podSpec = asMap(template.spec);
+    this.dynamicLabels = controllerLabels(workload, workloadKind);
+    const containers: Container[] = [];
+    const add = (list: unknown, init: boolean) => {
+      const items = asArray(list);
+      for (let index = 0; index < items.length; index++) {
+        const c = asMap(items[index]);
+        if (!c) continue;
+        const kind: ContainerKind = !init ? 'container' : c.restartPolicy === 'Always' ? 'sidecar' : 'init';
+        containers.push(new ContainerNode(this, kind, index, scalarText(c.name) ?? `#${index}`, c));
+      }
+    };
+    add(podSpec?.containers, false);
+    add(podSpec?.initContainers, true);
+    this.containers = containers.slice();
+  }
+
+  get hostNetwork(): boolean {
+    return asMap(this.template.spec)?.hostNetwork === true;
+  }
+
+  /**
+   * The controller's own `spec.selector`: absent (undefined), or parsed (on each use: only the
+   * selector check reads it).
+   */
+  get controllerSelector(): { selector: Selector; empty: boolean; path: Path } | undefined {
+    const kind = this.workloadKind;
+    const spec = asMap(this.workload.raw.spec);
+    if (kind === 'Pod' || kind === 'CronJob' || spec === undefined || !isMap(spec.selector)) return undefined;
+    const raw = spec.selector;
+    const selector = kind === 'ReplicationController' ? selectorFromMap(stringMap(raw)) : parseLabelSelector(raw);
+    const empty = selector.matchLabels.length === 0 && selector.expressions.length === 0;
+    return { selector, empty, path: SELECTOR_PATH };
+  }
+
+  /** Whether the API version demands a `spec.selector` (apps/v1 controllers). */
+  get selectorRequired(): boolean {
+    return this.workload.apiVersion === 'apps/v1' && SELECTOR_REQUIRED_KINDS.has(this.workloadKind);
   }
 
   get namespace(): string {
@@ -125,12 +249,20 @@ export class PodTemplate {
     return this.dynamicLabels.has(key) || this.labels.has(key);
   }
 
-  /** All ports of containers that serve traffic (regular containers and native sidecars). */
-  *servingPorts(): Iterable<ContainerPort> {
+  /**
+   * All ports of containers that serve traffic (regular containers and native sidecars), in
+   * container order. Read-only (computed once, and shared with the container when only one serves).
+   */
+  servingPorts(): readonly ContainerPort[] {
+    if (this.serving) return this.serving;
+    let serving: readonly ContainerPort[] = NO_PORTS;
+    let count = 0;
     for (const c of this.containers) {
-      if (c.kind === 'init') continue;
-      yield* c.ports;
+      if (c.kind === 'init' || c.ports.length === 0) continue;
+      serving = count === 0 ? c.ports : serving.concat(c.ports);
+      count++;
     }
+    return (this.serving = serving);
   }
 
   get display(): string {
@@ -141,7 +273,8 @@ export class PodTemplate {
 export interface ServicePort {
   service: Service;
   index: number;
-  path: Path;
+  /** Path of the port relative to the Service (a new array on each use). */
+  readonly path: Path;
   name?: string;
   rawName: unknown;
   port?: number;
@@ -157,11 +290,81 @@ export interface ServicePort {
   nodePort?: number;
 }
 
+class ServicePortNode implements ServicePort {
+  readonly name: string | undefined;
+  readonly port: number | undefined;
+  readonly protocol: string;
+  readonly target: ServicePort['target'];
+
+  constructor(
+    readonly service: Service,
+    readonly index: number,
+    private readonly raw: JsonMap,
+  ) {
+    const port = asInt(raw.port);
+    const rawTarget = raw.targetPort;
+    let target: ServicePort['target'];
+    if (defaultedTarget(rawTarget)) {
+      if (port !== undefined) target = { kind: 'number', value: port };
+    } else if (typeof rawTarget === 'number' && Number.isInteger(rawTarget)) {
+      target = { kind: 'number', value: rawTarget };
+    } else if (typeof rawTarget === 'string') {
+      // IntOrString: a string of digits is still a name for Kubernetes (and an invalid one).
+      target = { kind: 'name', value: rawTarget };
+    }
+    this.name = scalarText(raw.name);
+    this.port = port;
+    // The API server defaults a missing, null or empty protocol to TCP.
+    this.protocol = asString(raw.protocol) || 'TCP';
+    this.target = target;
+  }
+
+  get path(): Path {
+    return ['spec', 'ports', this.index];
+  }
+
+  get rawName(): unknown {
+    return this.raw.name;
+  }
+
+  get rawPort(): unknown {
+    return this.raw.port;
+  }
+
+  get rawProtocol(): unknown {
+    return this.raw.protocol;
+  }
+
+  get rawTargetPort(): unknown {
+    return this.raw.targetPort;
+  }
+
+  get targetDefaulted(): boolean {
+    return defaultedTarget(this.raw.targetPort);
+  }
+
+  get rawNodePort(): unknown {
+    return this.raw.nodePort;
+  }
+
+  get nodePort(): number | undefined {
+    return asInt(this.raw.nodePort);
+  }
+}
+
+/** An omitted, null, 0 or empty targetPort defaults to the port. */
+function defaultedTarget(v: unknown): boolean {
+  return v === undefined || v === null || v === 0 || v === '';
+}
+
+const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
+const NO_SERVICE_PORTS: ServicePort[] = Object.freeze([]) as unknown as ServicePort[];
+
 export class Service {
   readonly type: string;
   /** Non-empty selector, or null (no selector: backed by Endpoints or an operator). */
   readonly selector: Map<string, string> | null;
-  readonly ports: ServicePort[] = [];
+  readonly ports: ServicePort[];
   readonly clusterIP?: string;
   readonly headless: boolean;
   /** `clusterIP` or `clusterIPs`: the field that makes the Service headless. */
@@ -172,7 +375,7 @@ export class Service {
    * externally-accessible Services (NodePort, LoadBalancer, ClusterIP with externalIPs), and
    * healthCheckNodePort outside LoadBalancer Services with externalTrafficPolicy Local.
    */
-  readonly externalOnlyFields: string[] = [];
+  readonly externalOnlyFields: string[];
 
   constructor(readonly res: Resource) {
     const spec = asMap(res.raw.spec) ?? {};
@@ -187,45 +390,20 @@ export class Service {
     const externallyAccessible =
       this.type === 'NodePort' || this.type === 'LoadBalancer' || (this.type === 'ClusterIP' && asArray(spec.externalIPs).length > 0);
     const set = (f: string) => spec[f] !== undefined && spec[f] !== null && spec[f] !== '' && spec[f] !== 0;
-    if (!externallyAccessible && set('externalTrafficPolicy')) this.externalOnlyFields.push('externalTrafficPolicy');
+    const externalOnly: string[] = [];
+    if (!externallyAccessible && set('externalTrafficPolicy')) externalOnly.push('externalTrafficPolicy');
     // healthCheckNodePort: only a LoadBalancer with externalTrafficPolicy Local has one.
     if (set('healthCheckNodePort') && !(this.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')) {
-      this.externalOnlyFields.push('healthCheckNodePort');
+      externalOnly.push('healthCheckNodePort');
     }
-    asArray(spec.ports).forEach((raw, index) => {
-      const p = asMap(raw);
-      if (!p) return;
-      const port = asInt(p.port);
-      const rawTarget = p.targetPort;
-      let target: ServicePort['target'];
-      let targetDefaulted = false;
-      if (rawTarget === undefined || rawTarget === null || rawTarget === 0 || rawTarget === '') {
-        targetDefaulted = true;
-        if (port !== undefined) target = { kind: 'number', value: port };
-      } else if (typeof rawTarget === 'number' && Number.isInteger(rawTarget)) {
-        target = { kind: 'number', value: rawTarget };
-      } else if (typeof rawTarget === 'string') {
-        // IntOrString: a string of digits is still a name for Kubernetes (and an invalid one).
-        target = { kind: 'name', value: rawTarget };
-      }
-      this.ports.push({
-        service: this,
-        index,
-        path: ['spec', 'ports', index],
-        name: scalarText(p.name),
-        rawName: p.name,
-        port,
-        rawPort: p.port,
-        // The API server defaults a missing, null or empty protocol to TCP.
-        protocol: asString(p.protocol) || 'TCP',
-        rawProtocol: p.protocol,
-        rawTargetPort: rawTarget,
-        target,
-        targetDefaulted,
-        rawNodePort: p.nodePort,
-        nodePort: asInt(p.nodePort),
-      });
-    });
+    this.externalOnlyFields = externalOnly.length ? externalOnly.slice() : NO_FIELDS;
+    const rawPorts = asArray(spec.ports);
+    const ports: ServicePort[] = [];
+    for (let index = 0; index < rawPorts.length; index++) {
+      const p = asMap(rawPorts[index]);
+      if (p) ports.push(new ServicePortNode(this, index, p));
+    }
+    this.ports = ports.length ? ports.slice() : NO_SERVICE_PORTS;
   }
 
   get namespace(): string {
@@ -291,6 +469,11 @@ export class Model {
   readonly nonObjects: { doc: ManifestDocument; path: Path; reason: string }[] = [];
   /** Kinds a CustomResourceDefinition in the input declares cluster-scoped (`group/Kind`). */
   readonly clusterScopedCrds = new Set<string>();
+  /**
+   * Objects defined again: each later definition (same group, kind, namespace after defaulting,
+   * and name; not a generateName) with the first one, in input order.
+   */
+  readonly duplicates: { resource: Resource; first: Resource }[] = [];
   readonly files: SourceFile[] = [];
 
   constructor(readonly options: ModelOptions) {}
@@ -311,7 +494,7 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   model.files.push(...files);
   // First pass: objects, and the scope of CRD kinds.
   for (const file of files) {
-    for (const doc of file.documents) collect(model, doc, doc.value, [], 0);
+    for (const doc of file.documents) collect(model, doc, doc.value, ROOT_PATH, 0);
   }
   for (const r of model.resources) {
     if (r.kind === 'CustomResourceDefinition') {
@@ -320,20 +503,54 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
       if (spec?.scope === 'Cluster' && kind) model.clusterScopedCrds.add(`${asString(spec.group) ?? ''}/${kind}`);
     }
   }
-  const last = new Map<string, Resource>();
+  // Of several definitions of one object, the last one wins: the others are superseded. Objects
+  // are found by name first (no identity string per object): per name, the first definition of
+  // each group, kind and namespace.
+  const byName = new Map<string, Resource | Resource[]>();
+  const withNul = new Map<string, Resource>();
+  const lastRepeated = new Map<Resource, Resource>();
+  const crds = model.clusterScopedCrds;
   for (const r of model.resources) {
-    const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || model.clusterScopedCrds.has(`${r.group}/${r.kind}`);
-    r.namespace = clusterScoped ? null : (r.namespace ?? options.defaultNamespace);
-    if (r.namespace) model.namespace(r.namespace);
+    const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || (crds.size > 0 && crds.has(`${r.group}/${r.kind}`));
+    const ns = clusterScoped ? null : (r.namespace ?? options.defaultNamespace);
+    // Objects of one namespace share one namespace string.
+    r.namespace = ns ? model.namespace(ns).name : ns;
     if (r.name && !r.generatedName) {
-      const prev = last.get(r.key);
-      if (prev) prev.superseded = true;
-      last.set(r.key, r);
+      let f: Resource | undefined;
+      const seen = byName.get(r.name);
+      if (hasNul(r)) {
+        // Identities with NUL characters compare by their whole key, which they may share with
+        // other such identities (never with one without NUL characters).
+        const key = r.key;
+        f = withNul.get(key);
+        if (!f) withNul.set(key, r);
+      } else if (seen === undefined) byName.set(r.name, r);
+      else if (!Array.isArray(seen)) {
+        if (sameObject(seen, r)) f = seen;
+        else byName.set(r.name, [seen, r]);
+      } else {
+        f = seen.find((x) => sameObject(x, r));
+        if (!f) seen.push(r);
+      }
+      if (f) {
+        (lastRepeated.get(f) ?? f).superseded = true;
+        lastRepeated.set(f, r);
+        model.duplicates.push({ resource: r, first: f });
+      }
     }
     type(model, r);
   }
   model.podTemplates.forEach((p, i) => (p.id = i));
   return model;
+}
+
+function hasNul(r: Resource): boolean {
+  return r.name.includes('\u0000') || r.kind.includes('\u0000') || r.group.includes('\u0000') || (r.namespace?.includes('\u0000') ?? false);
+}
+
+/** Same group, kind and namespace (after defaulting), as `Resource.key` compares them with the name. */
+function sameObject(a: Resource, b: Resource): boolean {
+  return a.kind === b.kind && a.group === b.group && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
 function collect(model: Model, doc: ManifestDocument, value: unknown, path: Path, depth: number): void {
@@ -451,115 +668,74 @@ function addPodTemplate(model: Model, r: Resource, kind: WorkloadKind): void {
   for (const seg of tplPath) node = asMap(node)?.[seg];
   const template = asMap(node);
   if (!template) return;
-  const pod = new PodTemplate(r, kind, tplPath, template);
-  addControllerLabels(pod, r, kind);
-  const spec = asMap(template.spec);
-  const specPath = [...tplPath, 'spec'];
-  const add = (list: unknown, field: string, kindOf: (c: JsonMap) => ContainerKind) => {
-    asArray(list).forEach((raw, index) => {
-      const c = asMap(raw);
-      if (!c) return;
-      const container: Container = {
-        pod,
-        kind: kindOf(c),
-        index,
-        name: scalarText(c.name) ?? `#${index}`,
-        path: [...specPath, field, index],
-        raw: c,
-        ports: [],
-        probes: [],
-      };
-      asArray(c.ports).forEach((rp, pi) => {
-        const p = asMap(rp);
-        if (!p) return;
-        container.ports.push({
-          container,
-          index: pi,
-          path: [...container.path, 'ports', pi],
-          name: asString(p.name) || undefined,
-          rawName: p.name,
-          number: asInt(p.containerPort),
-          rawNumber: p.containerPort,
-          protocol: asString(p.protocol) || 'TCP',
-          rawProtocol: p.protocol,
-          hostPort: p.hostPort,
-        });
-      });
-      for (const type of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-        const probe = asMap(c[type]);
-        if (!probe) continue;
-        for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
-          const h = asMap(probe[handler]);
-          if (h && 'port' in h) {
-            container.probes.push({
-              container,
-              type,
-              handler,
-              port: h.port,
-              portPath: [...container.path, type, handler, 'port'],
-            });
-          }
-        }
-      }
-      pod.containers.push(container);
-    });
-  };
-  add(spec?.containers, 'containers', () => 'container');
-  add(spec?.initContainers, 'initContainers', (c) => (c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
-  model.podTemplates.push(pod);
+  model.podTemplates.push(new PodTemplate(r, kind, tplPath, template));
 }
 
-const ANY_VALUE = (describe: string): DynamicLabel => ({ describe, matches: () => true });
+const anyValue = (describe: string): DynamicLabel => Object.freeze({ describe, matches: () => true });
+const ANY_HASH = anyValue('<hash>');
+const ANY_UID = anyValue('<uid>');
+const NO_DYNAMIC_LABELS: Map<string, DynamicLabel> = sharedMap();
+// Controllers whose labels do not depend on the workload share one map per kind.
+const DEPLOYMENT_LABELS: Map<string, DynamicLabel> = sharedMap([['pod-template-hash', ANY_HASH]]);
+const DAEMONSET_LABELS: Map<string, DynamicLabel> = sharedMap([
+  ['controller-revision-hash', ANY_HASH],
+  ['pod-template-generation', anyValue('<generation>')],
+]);
+const ANY_INDEX = anyValue('<index>');
+const ORDINAL = /^(0|[1-9][0-9]*)$/;
+const DIGITS = /^\d+$/;
 
-function addControllerLabels(pod: PodTemplate, r: Resource, kind: WorkloadKind): void {
+/** Labels the controller of a workload adds to each of its pods. */
+function controllerLabels(r: Resource, kind: WorkloadKind): Map<string, DynamicLabel> {
   const spec = asMap(r.raw.spec);
   switch (kind) {
     case 'Deployment':
-      pod.dynamicLabels.set('pod-template-hash', ANY_VALUE('<hash>'));
-      break;
+      return DEPLOYMENT_LABELS;
     case 'DaemonSet':
-      pod.dynamicLabels.set('controller-revision-hash', ANY_VALUE('<hash>'));
-      pod.dynamicLabels.set('pod-template-generation', ANY_VALUE('<generation>'));
-      break;
+      return DAEMONSET_LABELS;
     case 'StatefulSet': {
       // Without an explicit replica count (an autoscaler may own it) any ordinal is possible.
       // Ordinals run from spec.ordinals.start (default 0) for spec.replicas pods.
       const replicas = asInt(spec?.replicas);
       const start = Math.max(0, asInt(asMap(spec?.ordinals)?.start) ?? 0);
       const ordinal = (v: string) =>
-        /^(0|[1-9][0-9]*)$/.test(v) && Number(v) >= start && (replicas === undefined || Number(v) < start + replicas);
+        ORDINAL.test(v) && Number(v) >= start && (replicas === undefined || Number(v) < start + replicas);
       const range =
         replicas === undefined ? (start ? `<${start}..>` : '<n>') : replicas <= 1 ? String(start) : `<${start}..${start + replicas - 1}>`;
       const prefix = `${r.name}-`;
-      pod.dynamicLabels.set('statefulset.kubernetes.io/pod-name', {
-        describe: `${prefix}${range}`,
-        matches: (v) => v.startsWith(prefix) && ordinal(v.slice(prefix.length)),
-      });
-      pod.dynamicLabels.set('apps.kubernetes.io/pod-index', { describe: range, matches: ordinal });
-      pod.dynamicLabels.set('controller-revision-hash', ANY_VALUE('<hash>'));
-      break;
+      return new Map<string, DynamicLabel>([
+        ['statefulset.kubernetes.io/pod-name', { describe: `${prefix}${range}`, matches: (v) => v.startsWith(prefix) && ordinal(v.slice(prefix.length)) }],
+        ['apps.kubernetes.io/pod-index', { describe: range, matches: ordinal }],
+        ['controller-revision-hash', ANY_HASH],
+      ]);
     }
-    case 'Job':
-      pod.dynamicLabels.set('job-name', { describe: r.name, matches: (v) => v === r.name });
-      pod.dynamicLabels.set('batch.kubernetes.io/job-name', { describe: r.name, matches: (v) => v === r.name });
-      pod.dynamicLabels.set('controller-uid', ANY_VALUE('<uid>'));
-      pod.dynamicLabels.set('batch.kubernetes.io/controller-uid', ANY_VALUE('<uid>'));
-      if (spec?.completionMode === 'Indexed') {
-        pod.dynamicLabels.set('batch.kubernetes.io/job-completion-index', ANY_VALUE('<index>'));
-      }
-      break;
-    case 'CronJob':
+    case 'Job': {
+      const name = r.name;
+      const jobName: DynamicLabel = { describe: name, matches: (v) => v === name };
+      const labels = new Map<string, DynamicLabel>([
+        ['job-name', jobName],
+        ['batch.kubernetes.io/job-name', jobName],
+        ['controller-uid', ANY_UID],
+        ['batch.kubernetes.io/controller-uid', ANY_UID],
+      ]);
+      if (spec?.completionMode === 'Indexed') labels.set('batch.kubernetes.io/job-completion-index', ANY_INDEX);
+      return labels;
+    }
+    case 'CronJob': {
       // Jobs of a CronJob are named <cronjob>-<scheduled time>.
-      for (const key of ['job-name', 'batch.kubernetes.io/job-name']) {
-        pod.dynamicLabels.set(key, {
-          describe: `${r.name}-<time>`,
-          matches: (v) => v.startsWith(`${r.name}-`) && /^\d+$/.test(v.slice(r.name.length + 1)),
-        });
-      }
-      pod.dynamicLabels.set('controller-uid', ANY_VALUE('<uid>'));
-      pod.dynamicLabels.set('batch.kubernetes.io/controller-uid', ANY_VALUE('<uid>'));
-      break;
+      const name = r.name;
+      const jobName: DynamicLabel = {
+        describe: `${name}-<time>`,
+        matches: (v) => v.startsWith(`${name}-`) && DIGITS.test(v.slice(name.length + 1)),
+      };
+      return new Map<string, DynamicLabel>([
+        ['job-name', jobName],
+        ['batch.kubernetes.io/job-name', jobName],
+        ['controller-uid', ANY_UID],
+        ['batch.kubernetes.io/controller-uid', ANY_UID],
+      ]);
+    }
     default:
-      break;
+      return NO_DYNAMIC_LABELS;
   }
 }

@@ -1,7 +1,7 @@
 /** Typed views of the objects that route traffic to Services: Ingress, IngressClass, Gateway API routes. */
 import type { Loc, Path } from '../load/source.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
-import { asArray, asInt, asMap, asString, entries, scalarText } from './resource.js';
+import { EMPTY_STRING_MAP, asArray, asInt, asMap, asString, scalarText } from './resource.js';
 import type { JsonMap, Resource } from './resource.js';
 
 /** A reference to a Service port: by number (the Service `port`) or by port name. */
@@ -175,8 +175,10 @@ export interface SecretInfo {
 
 export interface ConfigMapInfo {
   res: Resource;
-  /** `data` entries (string values only). */
-  data: Map<string, string>;
+  /** `data` entries (string values only; read-only). */
+  readonly data: Map<string, string>;
+  /** `data.get(key)`, without building `data`. */
+  value(key: string): string | undefined;
 }
 
 /** A Gateway API backendRef (HTTPRoute, GRPCRoute). */
@@ -268,9 +270,40 @@ export function referenceGrantFrom(res: Resource): ReferenceGrantInfo {
 }
 
 export function configMapFrom(res: Resource): ConfigMapInfo {
-  const data = new Map<string, string>();
-  for (const [k, v] of entries(asMap(res.raw.data))) if (typeof v === 'string') data.set(k, v);
-  return { res, data };
+  return new ConfigMapNode(res);
+}
+
+/** A ConfigMap: its `data` map is built on first use (most are only asked for a key or two). */
+class ConfigMapNode implements ConfigMapInfo {
+  private map: Map<string, string> | undefined = undefined;
+
+  constructor(readonly res: Resource) {}
+
+  get data(): Map<string, string> {
+    if (!this.map) {
+      const raw = asMap(this.res.raw.data);
+      let data: Map<string, string> | undefined;
+      if (raw) {
+        for (const k in raw) {
+          if (!Object.hasOwn(raw, k)) continue;
+          const v = raw[k];
+          if (typeof v === 'string') (data ??= new Map()).set(k, v);
+        }
+      }
+      // An empty one is shared.
+      this.map = data ?? EMPTY_STRING_MAP;
+    }
+    return this.map;
+  }
+
+  value(key: string): string | undefined {
+    if (this.map) return this.map.get(key);
+    const raw = asMap(this.res.raw.data);
+    // What `data` holds: own enumerable entries with a string value.
+    if (!raw || !Object.prototype.propertyIsEnumerable.call(raw, key)) return undefined;
+    const v = raw[key];
+    return typeof v === 'string' ? v : undefined;
+  }
 }
 
 /** `the default backend` or `backend of host "a" path "/x"`, for messages. */

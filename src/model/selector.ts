@@ -1,4 +1,4 @@
-import { asArray, asMap, asString, entries, scalarText } from './resource.js';
+import { asArray, asMap, asString, scalarText } from './resource.js';
 
 /** `Invalid`: an operator the API rejects; it matches nothing (manifest-structure reports it). */
 export type SelectorOp = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Invalid';
@@ -21,7 +21,7 @@ export interface Labelled {
   hasKey(key: string): boolean;
 }
 
-export function selectorFromMap(map: Map<string, string>): Selector {
+export function selectorFromMap(map: ReadonlyMap<string, string>): Selector {
   return { matchLabels: [...map], expressions: [] };
 }
 
@@ -33,11 +33,21 @@ export function parseLabelSelector(v: unknown): Selector {
   const m = asMap(v);
   const sel: Selector = { matchLabels: [], expressions: [] };
   if (!m) return sel;
-  for (const [k, val] of entries(asMap(m.matchLabels))) {
-    const s = scalarText(val);
-    if (s !== undefined) sel.matchLabels.push([k, s]);
+  const labels = asMap(m.matchLabels);
+  if (labels) {
+    for (const k in labels) {
+      if (!Object.hasOwn(labels, k)) continue;
+      const s = scalarText(labels[k]);
+      if (s !== undefined) sel.matchLabels.push([k, s]);
+    }
   }
-  for (const raw of asArray(m.matchExpressions)) {
+  const exprs = asArray(m.matchExpressions);
+  if (exprs.length === 0) {
+    // Selectors live as long as the model: no spare capacity.
+    if (sel.matchLabels.length) sel.matchLabels = sel.matchLabels.slice();
+    return sel;
+  }
+  for (const raw of exprs) {
     const e = asMap(raw);
     const key = asString(e?.key);
     const op = asString(e?.operator);
@@ -52,6 +62,8 @@ export function parseLabelSelector(v: unknown): Selector {
       .filter((x): x is string => x !== undefined);
     sel.expressions.push({ key, op: op as SelectorOp, values });
   }
+  if (sel.matchLabels.length) sel.matchLabels = sel.matchLabels.slice();
+  if (sel.expressions.length) sel.expressions = sel.expressions.slice();
   return sel;
 }
 
@@ -92,6 +104,6 @@ export function formatSelector(sel: Selector): string {
 }
 
 /** A plain label map (namespace labels, operator label maps) as a Labelled. */
-export function labelledMap(map: Map<string, string>): Labelled {
+export function labelledMap(map: ReadonlyMap<string, string>): Labelled {
   return { hasLabel: (k, v) => map.get(k) === v, hasKey: (k) => map.has(k) };
 }

@@ -121,6 +121,36 @@ function podNetName(p: PodTemplate): string {
   return `${p.namespace}/${p.workload.name}[${p.workload.kind}]`;
 }
 
+/** The pods of a workload of the input (one object per workload: no closures of its own). */
+class WorkloadPod implements NetPod {
+  id = -1;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Map<string, string>;
+  readonly dynamicLabels: Map<string, unknown>;
+
+  constructor(readonly workload: PodTemplate) {
+    this.namespace = workload.namespace;
+    this.name = podNetName(workload);
+    this.labels = workload.labels;
+    this.dynamicLabels = workload.dynamicLabels;
+  }
+
+  hasLabel(key: string, value: string): boolean {
+    return this.workload.hasLabel(key, value);
+  }
+
+  hasKey(key: string): boolean {
+    return this.workload.hasKey(key);
+  }
+
+  portsNamed(name: string, protocol: string): number[] {
+    const out: number[] = [];
+    for (const cp of this.workload.servingPorts()) if (cp.name === name && cp.protocol === protocol && cp.number !== undefined) out.push(cp.number);
+    return out;
+  }
+}
+
 export class PolicyEngine {
   readonly pods: NetPod[] = [];
   readonly controller: NetPod;
@@ -144,17 +174,7 @@ export class PolicyEngine {
     for (const [name, ns] of model.namespaces) this.namespaceLabels.set(name, ns.labels);
     for (const t of model.podTemplates) {
       if (t.workload.superseded) continue;
-      const pod = this.addPod({
-        namespace: t.namespace,
-        name: podNetName(t),
-        labels: t.labels,
-        dynamicLabels: t.dynamicLabels as Map<string, unknown>,
-        hasLabel: (k, v) => t.hasLabel(k, v),
-        hasKey: (k) => t.hasKey(k),
-        workload: t,
-        portsNamed: (name, protocol) =>
-          [...t.servingPorts()].filter((cp) => cp.name === name && cp.protocol === protocol && cp.number !== undefined).map((cp) => cp.number!),
-      });
+      const pod = this.addPod(new WorkloadPod(t));
       this.byWorkload.set(t, pod);
     }
     this.controller = this.resolveController();
@@ -198,7 +218,8 @@ export class PolicyEngine {
   }
 
   private addPod(p: Omit<NetPod, 'id'>): NetPod {
-    const pod: NetPod = { ...p, id: this.pods.length };
+    const pod = p as NetPod;
+    pod.id = this.pods.length;
     this.pods.push(pod);
     this.index.add(pod.namespace, pod);
     if (!this.namespaceLabels.has(pod.namespace)) {
