@@ -56,7 +56,7 @@ Options:
       --no-gitignore          Do not skip files listed in .gitignore
       --max-file-bytes <size> Do not read a file (or stdin) larger than this; it is reported as a
                               yaml-syntax error (default: 16M; suffixes K, M, G)
-      --max-input-bytes <size> Read at most this much input in all (default: 32M); files beyond
+      --max-input-bytes <size> Read at most this much input in all (default: 64M); files beyond
                               it are reported as yaml-syntax errors. See docs/limits.md
   -q, --quiet                 Report errors only
       --max-warnings <n>      Exit with code 1 when there are more than n warnings

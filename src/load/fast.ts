@@ -172,7 +172,9 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     return null;
   }
   // Oversized structure, binary data or text problems: the `yaml` path reports them with its limits.
-  if (structureOverflow(text) !== undefined || text.includes('\u0000') || text.includes('\ufffd')) return null;
+  // The structure limit guards the exact reader, which reads one document at a time here: it is
+  // checked per document (below), so a large file of many small documents keeps the fast path.
+  if (text.includes('\u0000') || text.includes('\ufffd')) return null;
   // Document boundaries: every `---` line starts a document. Text before the first one is a
   // document of its own when it holds more than comments and blank lines; otherwise it belongs
   // to the first document (its comments come before it).
@@ -194,6 +196,7 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     const start = docStarts[i];
     const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
     const src = text.slice(start, end);
+    if (structureOverflow(src) !== undefined) return null;
     // Most documents hold none of the characters the checks below need: one search skips them all.
     const special = SPECIAL.test(src);
     const chunk: FastChunk = { index: i, start, end };

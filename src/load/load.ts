@@ -20,7 +20,7 @@ export interface InputLimits {
 const MiB = 1024 * 1024;
 
 /** The CLI's defaults (`kube-netlint` lint runs): see docs/limits.md for why these sizes. */
-export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = { maxFileBytes: 16 * MiB, maxInputBytes: 32 * MiB };
+export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = { maxFileBytes: 16 * MiB, maxInputBytes: 64 * MiB };
 
 /** No input limits (the default of the library functions, as before the limits existed). */
 export const NO_INPUT_LIMITS: Readonly<InputLimits> = { maxFileBytes: Infinity, maxInputBytes: Infinity };

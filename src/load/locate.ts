@@ -744,8 +744,6 @@ export interface LazyChunk {
   end: number;
   /** Set when the document's `yaml` Document has been built: `resolveRange` then uses it. */
   built: boolean;
-  /** The scanned tree, once scanned (null: not sure of this document). */
-  scanned?: Scanned;
 }
 
 /**
@@ -769,6 +767,14 @@ export function locateLazy(doc: ManifestDocument, path: Path, key?: boolean): [n
   const chunk = lazyFiles.get(doc.file)?.[doc.index];
   // (A copy of a document, or one moved to another file, is not the registered one.)
   if (!chunk || chunk.doc !== doc || chunk.built) return undefined;
-  if (chunk.scanned === undefined) chunk.scanned = scanDocument(doc.file.text, chunk.start, chunk.end, doc.value);
-  return locateScanned(chunk.scanned, path, key);
+  // Only the last scanned document is kept: scanning again costs microseconds, while keeping the
+  // tree of every document with a finding costs kilobytes each (gigabytes for 100,000s of findings).
+  if (lastChunk !== chunk) {
+    lastScanned = scanDocument(doc.file.text, chunk.start, chunk.end, doc.value);
+    lastChunk = chunk;
+  }
+  return locateScanned(lastScanned as Scanned | null, path, key);
 }
+
+let lastChunk: LazyChunk | undefined;
+let lastScanned: Scanned | null | undefined;
