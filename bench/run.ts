@@ -31,7 +31,7 @@ const NODE = [process.execPath, '--max-old-space-size=8192'];
 
 /** A script of this folder in its own process; its JSON output. */
 const node = (script: string, ...a: string[]) =>
-  JSON.parse(execFileSync(NODE[0], [...NODE.slice(1), '--expose-gc', path.join(here, script), ...a], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  JSON.parse(execFileSync(NODE[0], [...NODE.slice(1), path.join(here, script), ...a], { encoding: 'utf8', maxBuffer: 1 << 30 }));
 
 /** Wall time of a process from spawn to exit (ms), and its peak RSS (MB). */
 function timed(argv: string[]): { ms: number; rssMB: number; status: number | null; stdoutBytes: number } {
