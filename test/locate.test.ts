@@ -13,7 +13,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadFast } from '../src/load/fast.js';
-import { locateInText, locateLazy } from '../src/load/locate.js';
+import { locateInText, locateLazy, locatorStats } from '../src/load/locate.js';
 import { resolveRange } from '../src/load/source.js';
 import type { ManifestDocument, Path } from '../src/load/source.js';
 
@@ -465,5 +465,20 @@ describe('exact locator = resolveRange on the yaml Document', () => {
     for (const other of [{ ...value, a: { b: 'x' } }, { ...value, c: [1] }, { ...value, e: 1 }, { ...value, d: 1 }, [value]]) {
       assert.equal(locateInText(text, 0, text.length, other, ['a', 'b']), undefined);
     }
+  });
+});
+
+describe('exact locator: work per document', () => {
+  it('scans a document at most twice, however often findings alternate between documents', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n';
+    const file = loadFast('alternate.yaml', text);
+    const [a, b] = file.documents;
+    const before = locatorStats.scans;
+    for (let i = 0; i < 200; i++) {
+      assert.ok(locateLazy(a, ['metadata', 'name']));
+      assert.ok(locateLazy(b, ['kind'], true));
+    }
+    assert.ok(locatorStats.scans - before <= 4, `${locatorStats.scans - before} scans for 2 documents`);
+    assert.deepEqual(resolveRange({ doc: a, path: ['metadata', 'name'] }), [text.indexOf('a\n'), text.indexOf('a\n') + 1]);
   });
 });

@@ -744,6 +744,10 @@ export interface LazyChunk {
   end: number;
   /** Set when the document's `yaml` Document has been built: `resolveRange` then uses it. */
   built: boolean;
+  /** Scanned once already (its tree was not kept). */
+  scannedBefore?: boolean;
+  /** The scanned tree, kept once the document is scanned a second time (null: not sure of it). */
+  scanned?: Scanned | null;
 }
 
 /**
@@ -757,6 +761,9 @@ export function registerLazy(file: SourceFile, chunks: LazyChunk[]): void {
   const byIndex: LazyChunk[] = [];
   for (const c of chunks) byIndex[c.doc.index] = c;
   lazyFiles.set(file, byIndex);
+  // Let go of the last file of an earlier run.
+  lastChunk = undefined;
+  lastScanned = undefined;
 }
 
 /**
@@ -767,14 +774,27 @@ export function locateLazy(doc: ManifestDocument, path: Path, key?: boolean): [n
   const chunk = lazyFiles.get(doc.file)?.[doc.index];
   // (A copy of a document, or one moved to another file, is not the registered one.)
   if (!chunk || chunk.doc !== doc || chunk.built) return undefined;
-  // Only the last scanned document is kept: scanning again costs microseconds, while keeping the
-  // tree of every document with a finding costs kilobytes each (gigabytes for 100,000s of findings).
+  // The tree of the last scanned document is kept, and that of a document asked for again after
+  // another one (a finding and its related location in turn): keeping the tree of every document
+  // with a finding costs kilobytes each (gigabytes for 100,000s of findings), and scanning a
+  // document anew for each of its findings would cost findings x document size.
+  if (chunk.scanned !== undefined) return locateScanned(chunk.scanned, path, key);
   if (lastChunk !== chunk) {
-    lastScanned = scanDocument(doc.file.text, chunk.start, chunk.end, doc.value);
+    const scanned = scanDocument(doc.file.text, chunk.start, chunk.end, doc.value);
+    locatorStats.scans++;
+    if (chunk.scannedBefore) {
+      chunk.scanned = scanned;
+      return locateScanned(scanned, path, key);
+    }
+    chunk.scannedBefore = true;
+    lastScanned = scanned;
     lastChunk = chunk;
   }
   return locateScanned(lastScanned as Scanned | null, path, key);
 }
+
+/** How many documents `locateLazy` scanned (for tests: each document at most twice). */
+export const locatorStats = { scans: 0 };
 
 let lastChunk: LazyChunk | undefined;
 let lastScanned: Scanned | null | undefined;
