@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import type { Options } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { STRUCTURE_AJV_OPTIONS, STRUCTURE_SCHEMAS } from '../src/model/schema.js';
+import { STRUCTURE_AJV_OPTIONS, STRUCTURE_DEFS, STRUCTURE_SCHEMAS } from '../src/model/schema.js';
 
 // CommonJS with `exports.default`: under NodeNext the default import is `module.exports`.
 const standaloneCode = standaloneModule.default;
@@ -30,8 +30,10 @@ const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { ver
  * and all of them as `validators`. Runtime helpers the code needs (`ajv/dist/runtime/*`, CommonJS)
  * are loaded with `createRequire`, exactly as ajv refers to them.
  */
-export function generateModule(schemas: Readonly<Record<string, object>>, options: Options, source: string): string {
+export function generateModule(schemas: Readonly<Record<string, object>>, options: Options, source: string, shared: readonly object[] = []): string {
   const ajv = new Ajv({ ...options, code: { ...options.code, source: true, esm: true, lines: true } });
+  // Schemas the kinds refer to by $id: compiled once, shared by every validator.
+  for (const s of shared) ajv.addSchema(s);
   const keys = Object.keys(schemas);
   for (const key of keys) {
     if (!/^[A-Za-z_$][\w$]*$/.test(key) || key === 'validators' || key === 'require') throw new Error(`schema key ${JSON.stringify(key)} is not a usable export name`);
@@ -71,12 +73,14 @@ const KNOWN_KEYWORDS = new Set(['type', 'properties', 'additionalProperties', 'r
  * for the keywords above as long as no required property accepts null (dropping it would make the
  * object invalid); any other keyword needs a new look at the argument.
  */
-export function checkNullInvariant(schemas: Readonly<Record<string, object>>): void {
-  for (const [key, root] of Object.entries(schemas)) {
-    const defs = ((root as { $defs?: Record<string, object> }).$defs ?? {}) as Record<string, object>;
+export function checkNullInvariant(schemas: Readonly<Record<string, object>>, shared: Readonly<Record<string, object>> = STRUCTURE_DEFS.$defs): void {
+  // The shared pieces are checked as a schema of their own too.
+  for (const [key, root] of Object.entries({ ...schemas, [STRUCTURE_DEFS.$id]: { $defs: shared } })) {
+    const defs = { ...shared, ...((root as { $defs?: Record<string, object> }).$defs ?? {}) } as Record<string, object>;
     const resolve = (s: Record<string, unknown>): Record<string, unknown> => {
       if (typeof s.$ref !== 'string') return s;
-      const m = /^#\/\$defs\/([^/]+)$/.exec(s.$ref);
+      // `#/$defs/x`, or `<$id of a shared schema>#/$defs/x`.
+      const m = /^[^#]*#\/\$defs\/([^/]+)$/.exec(s.$ref);
       if (!m || !defs[m[1]]) throw new Error(`${key}: unsupported $ref ${s.$ref}`);
       return defs[m[1]] as Record<string, unknown>;
     };
@@ -106,7 +110,7 @@ export function checkNullInvariant(schemas: Readonly<Record<string, object>>): v
 /** The text src/model/validators.generated.ts should have. */
 export function generateValidators(): string {
   checkNullInvariant(STRUCTURE_SCHEMAS);
-  return generateModule(STRUCTURE_SCHEMAS, STRUCTURE_AJV_OPTIONS, 'STRUCTURE_SCHEMAS in src/model/schema.ts');
+  return generateModule(STRUCTURE_SCHEMAS, STRUCTURE_AJV_OPTIONS, 'STRUCTURE_SCHEMAS and STRUCTURE_DEFS in src/model/schema.ts', [STRUCTURE_DEFS]);
 }
 
 function main(): void {

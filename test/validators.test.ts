@@ -24,6 +24,7 @@ import { buildModel } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
 import {
   STRUCTURE_AJV_OPTIONS,
+  STRUCTURE_DEFS,
   STRUCTURE_SCHEMAS,
   stripNulls,
   structureProblems,
@@ -39,7 +40,7 @@ const KEYS = Object.keys(STRUCTURE_SCHEMAS);
 const SEED = Number(process.env.FC_SEED ?? 20_240_611);
 
 // The former implementation: schemas compiled by ajv at run time, null entries dropped first.
-const runtimeAjv = new Ajv(STRUCTURE_AJV_OPTIONS);
+const runtimeAjv = new Ajv(STRUCTURE_AJV_OPTIONS).addSchema(STRUCTURE_DEFS);
 const RUNTIME: Record<string, ValidateFunction> = Object.fromEntries(KEYS.map((k) => [k, runtimeAjv.compile(STRUCTURE_SCHEMAS[k])]));
 
 function hasNullEntry(v: unknown, depth = 0): boolean {

@@ -19,10 +19,17 @@ import type { Validator } from './validators.generated.js';
  * Every property a schema lists as `required` must have a type that excludes null: validation
  * relies on it (see `validateStructure`), and the generator checks it.
  */
+/**
+ * The pieces several kinds share live in one schema of their own (`STRUCTURE_DEFS`), which the kinds
+ * refer to: the generated validators hold each piece once.
+ */
+export const STRUCTURE_DEFS_ID = 'kube-netlint-structure-defs';
+const ref = (name: string) => ({ $ref: `${STRUCTURE_DEFS_ID}#/$defs/${name}` });
+
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const intOrString = { type: ['integer', 'string'] };
 
-const labelSelector = {
+const labelSelectorDef = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -43,7 +50,9 @@ const labelSelector = {
   },
 };
 
-const metadata = {
+const labelSelector = ref('labelSelector');
+
+const metadataDef = {
   type: 'object',
   properties: {
     name: { type: 'string' },
@@ -53,6 +62,8 @@ const metadata = {
     annotations: stringMap,
   },
 };
+
+const metadata = ref('metadata');
 
 const handlerPort = { type: 'object', properties: { port: intOrString } };
 const probe = {
@@ -107,18 +118,17 @@ const container = {
   },
 };
 
-// Shared pieces are references into $defs: the generated validators hold them once.
 const podSpecDef = {
   type: 'object',
   properties: {
-    containers: { type: 'array', items: { $ref: '#/$defs/container' } },
-    initContainers: { type: 'array', items: { $ref: '#/$defs/container' } },
+    containers: { type: 'array', items: ref('container') },
+    initContainers: { type: 'array', items: ref('container') },
     hostNetwork: { type: 'boolean' },
     serviceAccountName: { type: 'string' },
   },
 };
 
-const podSpec = { $ref: '#/$defs/podSpec' };
+const podSpec = ref('podSpec');
 
 const podTemplate = { type: 'object', properties: { metadata, spec: podSpec } };
 
@@ -187,8 +197,8 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
     type: 'object',
     properties: {
       ingressClassName: { type: 'string' },
-      defaultBackend: { $ref: '#/$defs/backend' },
-      backend: { $ref: '#/$defs/backend' },
+      defaultBackend: ref('backend'),
+      backend: ref('backend'),
       rules: {
         type: 'array',
         items: {
@@ -202,7 +212,7 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
                   type: 'array',
                   items: {
                     type: 'object',
-                    properties: { path: { type: 'string' }, pathType: { type: 'string' }, backend: { $ref: '#/$defs/backend' } },
+                    properties: { path: { type: 'string' }, pathType: { type: 'string' }, backend: ref('backend') },
                   },
                 },
               },
@@ -221,8 +231,8 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
     properties: {
       podSelector: labelSelector,
       policyTypes: { type: 'array', items: { enum: ['Ingress', 'Egress'] } },
-      ingress: { type: 'array', items: { $ref: '#/$defs/netpolRule' } },
-      egress: { type: 'array', items: { $ref: '#/$defs/netpolRule' } },
+      ingress: { type: 'array', items: ref('netpolRule') },
+      egress: { type: 'array', items: ref('netpolRule') },
     },
   }),
   Endpoints: object(undefined, {
@@ -271,6 +281,8 @@ const netpolPort = {
   properties: { protocol: { type: 'string' }, port: intOrString, endPort: { type: 'integer' } },
 };
 const DEFS = {
+  metadata: metadataDef,
+  labelSelector: labelSelectorDef,
   podSpec: podSpecDef,
   container,
   netpolRule: {
@@ -297,7 +309,8 @@ const DEFS = {
     },
   },
 };
-for (const schema of Object.values(STRUCTURE_SCHEMAS)) (schema as Record<string, unknown>).$defs = DEFS;
+/** The shared pieces, as the schema every kind refers to (add it to ajv before the kinds). */
+export const STRUCTURE_DEFS: { $id: string; $defs: Record<string, object> } = { $id: STRUCTURE_DEFS_ID, $defs: DEFS };
 
 /** The ajv options the validators are generated with (the generator and the tests use them). */
 export const STRUCTURE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false } as const;
