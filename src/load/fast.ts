@@ -249,20 +249,13 @@ export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'e
 }
 
 /**
- * A file's line starts, the way the `yaml` parser's LineCounter holds them: filled from the text
- * on first use (a position, the LineCounter), not for every file read.
- */
-export function countLines(file: SourceFile): void {
-  file.deferLineStarts();
-}
-
-/**
  * Build a SourceFile from fast chunks (computed here or in a worker). Documents marked slow are
  * read with the `yaml` path; a null chunk list reads the whole file with it.
  */
 export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: boolean): SourceFile {
   if (chunks === null) return parseSource(file, { json });
-  countLines(file);
+  // Line starts are filled on first use (a position), not for every file read.
+  file.deferLineStarts();
   const lazy: LazyChunk[] = [];
   for (const c of chunks) {
     if (c.slow) {

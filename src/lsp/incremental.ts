@@ -14,7 +14,7 @@
  */
 import { isMap, isPair, isSeq } from 'yaml';
 import type { Document } from 'yaml';
-import { SourceFile, parseSource } from '../load/source.js';
+import { SourceFile, fillLineStarts, parseSource } from '../load/source.js';
 import type { ManifestDocument } from '../load/source.js';
 
 /** `---` at the start of a line, followed by a space, a tab or the end of the line. */
@@ -80,8 +80,7 @@ export function reparse(prev: SourceFile, text: string): SourceFile | undefined 
   const newMidDocs = docsIn(text, newStarts, kb, newKa);
 
   const file = new SourceFile(prev.path, text, prev.absPath);
-  file.lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) file.lineCounter.addNewLine(i + 1);
+  fillLineStarts(file);
   const docs: ManifestDocument[] = [];
   for (const d of prev.documents) {
     const at = d.yaml.range[0];

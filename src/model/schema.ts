@@ -160,9 +160,9 @@ const servicePort = {
 export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
   generic: object(),
   Pod: object(podSpec),
-  Deployment: object(controllerSpec()),
-  ReplicaSet: object(controllerSpec()),
-  DaemonSet: object(controllerSpec()),
+  Deployment: object(ref('controllerSpec')),
+  ReplicaSet: object(ref('controllerSpec')),
+  DaemonSet: object(ref('controllerSpec')),
   StatefulSet: object(controllerSpec({ serviceName: { type: 'string' } })),
   ReplicationController: object({
     type: 'object',
@@ -281,6 +281,7 @@ const netpolPort = {
   properties: { protocol: { type: 'string' }, port: intOrString, endPort: { type: 'integer' } },
 };
 const DEFS = {
+  controllerSpec: controllerSpec(),
   metadata: metadataDef,
   labelSelector: labelSelectorDef,
   podSpec: podSpecDef,
