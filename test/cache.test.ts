@@ -5,9 +5,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ParseCache, contentHash } from '../src/load/cache.js';
 import { readFast } from '../src/load/fast.js';
+import { textProblems } from '../src/load/source.js';
+import type { CacheEntry } from '../src/load/cache.js';
 
 const A = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n';
 const B = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: "1"\n';
+
+const entry = (text: string): CacheEntry => ({ chunks: readFast(text, false), problems: textProblems(text, false) });
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-cache-'));
@@ -23,10 +27,10 @@ describe('parse cache', () => {
     withDir((dir) => {
       const c1 = ParseCache.open(dir, 'v1');
       assert.equal(c1.get(contentHash(A, false)), undefined);
-      c1.set(contentHash(A, false), readFast(A, false));
+      c1.set(contentHash(A, false), entry(A));
       c1.save();
       const c2 = ParseCache.open(dir, 'v1');
-      assert.deepEqual(c2.get(contentHash(A, false)), readFast(A, false));
+      assert.deepEqual(c2.get(contentHash(A, false)), entry(A));
       assert.equal(c2.get(contentHash(A, true)), undefined, 'the same text read as JSON is another entry');
       assert.equal(ParseCache.open(dir, 'v2').get(contentHash(A, false)), undefined, 'another version starts afresh');
     });
@@ -35,8 +39,8 @@ describe('parse cache', () => {
   it('does not rewrite the file when nothing changed, and drops entries of files not seen', () => {
     withDir((dir) => {
       const c1 = ParseCache.open(dir, 'v');
-      c1.set(contentHash(A, false), readFast(A, false));
-      c1.set(contentHash(B, false), readFast(B, false));
+      c1.set(contentHash(A, false), entry(A));
+      c1.set(contentHash(B, false), entry(B));
       c1.save();
       const before = statSync(c1.file).mtimeMs;
       const text = readFileSync(c1.file, 'utf8');
@@ -58,15 +62,29 @@ describe('parse cache', () => {
     });
   });
 
+  it('keeps the problems of a text with its documents', () => {
+    withDir((dir) => {
+      const C = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: "a\u0007b"\n';
+      const c1 = ParseCache.open(dir, 'v');
+      assert.equal(entry(C).problems.length, 1, 'a raw control character is a problem of the text');
+      c1.set(contentHash(C, false), entry(C));
+      c1.set(contentHash(A, false), entry(A));
+      c1.save();
+      const c2 = ParseCache.open(dir, 'v');
+      assert.deepEqual(c2.get(contentHash(C, false)), entry(C));
+      assert.deepEqual(c2.get(contentHash(A, false))?.problems, []);
+    });
+  });
+
   it('ignores damaged entries and a torn last line', () => {
     withDir((dir) => {
       const c1 = ParseCache.open(dir, 'v');
-      c1.set(contentHash(A, false), readFast(A, false));
+      c1.set(contentHash(A, false), entry(A));
       c1.save();
       appendFileSync(c1.file, `${contentHash(B, false)}\t[{"index":0`);
       const c2 = ParseCache.open(dir, 'v');
       assert.equal(c2.get(contentHash(B, false)), undefined);
-      assert.deepEqual(c2.get(contentHash(A, false)), readFast(A, false));
+      assert.deepEqual(c2.get(contentHash(A, false)), entry(A));
       writeFileSync(c1.file, readFileSync(c1.file, 'utf8').replace('[{', '[{{'));
       const c3 = ParseCache.open(dir, 'v');
       assert.equal(c3.get(contentHash(A, false)), undefined, 'an entry that is not JSON is a miss');

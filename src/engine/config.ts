@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Ajv, ErrorObject } from 'ajv';
 import type * as AjvModule from 'ajv';
 import { isDynamicPattern } from 'globby';
-import { parseDocument } from 'yaml';
+import { yamlLib } from '../load/yaml-lib.js';
 import type { PolicySettings } from '../policy/engine.js';
 import type { Severity, SeveritySetting } from './types.js';
 
@@ -77,7 +77,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   } catch (e) {
     throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = yamlLib().parseDocument(text, { prettyErrors: false });
   if (doc.errors.length) {
     throw new ConfigError(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   }

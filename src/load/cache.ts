@@ -3,22 +3,31 @@
  * file is not read again on the next run. The model and graph are always rebuilt, so cross-file
  * rules stay right. Entries of files not seen in a run are dropped.
  *
- * The cache is one text file: a header line, then one line per file, `hash<TAB>chunks as JSON`.
- * Entries stay JSON text until a run asks for them, so a run that changes nothing does not
- * rewrite the file, and a run that changes a few files writes the other entries back as they were.
+ * The cache is one text file: a header line, then one line per file,
+ * `hash<TAB>problems of the text as JSON (empty: none)<TAB>chunks as JSON`. Entries stay JSON text
+ * until a run asks for them, so a run that changes nothing does not rewrite the file, and a run
+ * that changes a few files writes the other entries back as they were.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chunksToJson } from './fast.js';
 import type { FastChunk } from './fast.js';
+import type { LoadProblem } from './source.js';
 
 /** Bump when the chunk format or the reading semantics change. */
-const FORMAT = 2;
+const FORMAT = 3;
 const MAGIC = 'kube-netlint parse cache';
 
 export function contentHash(text: string, json: boolean): string {
   return createHash('sha1').update(json ? 'j' : 'y').update(text).digest('base64');
+}
+
+/** What a file's text reads as: its documents (null: the `yaml` path reads the whole file), and the problems of the text itself. */
+export interface CacheEntry {
+  chunks: FastChunk[] | null;
+  /** `textProblems` of the text (binary data, encoding, control characters). */
+  problems: LoadProblem[];
 }
 
 export class ParseCache {
@@ -56,14 +65,18 @@ export class ParseCache {
     return cache;
   }
 
-  get(hash: string): FastChunk[] | null | undefined {
+  get(hash: string): CacheEntry | undefined {
     const entry = this.fresh.get(hash) ?? this.old.get(hash);
-    if (entry !== undefined) {
+    const tab = entry === undefined ? -1 : entry.indexOf('\t');
+    if (entry !== undefined && tab >= 0) {
       try {
-        const chunks = JSON.parse(entry) as FastChunk[] | null;
-        this.hits++;
-        this.fresh.set(hash, entry);
-        return chunks;
+        const problems = tab === 0 ? [] : (JSON.parse(entry.slice(0, tab)) as LoadProblem[]);
+        const chunks = JSON.parse(entry.slice(tab + 1)) as FastChunk[] | null;
+        if (Array.isArray(problems) && (chunks === null || Array.isArray(chunks))) {
+          this.hits++;
+          this.fresh.set(hash, entry);
+          return { chunks, problems };
+        }
       } catch {
         // a damaged entry: read the file again
       }
@@ -73,13 +86,13 @@ export class ParseCache {
   }
 
   /**
-   * Keep the chunks of a file just read. `json` is their JSON text when the caller has it
+   * Keep what a file just read reads as. `json` is the chunks' JSON text when the caller has it
    * (worker threads send it). Only values that survive JSON are kept (not NaN or ±Infinity).
    */
-  set(hash: string, chunks: FastChunk[] | null, json?: string): void {
-    const entry = json ?? chunksToJson(chunks);
-    if (entry === undefined) return;
-    this.fresh.set(hash, entry);
+  set(hash: string, entry: CacheEntry, json?: string): void {
+    const chunks = json ?? chunksToJson(entry.chunks);
+    if (chunks === undefined) return;
+    this.fresh.set(hash, `${entry.problems.length ? JSON.stringify(entry.problems) : ''}\t${chunks}`);
     this.changed = true;
   }
 

@@ -1,4 +1,4 @@
-import { promises as fs, lstatSync, statSync } from 'node:fs';
+import { promises as fs, lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
 
@@ -174,6 +174,11 @@ export class InputLimitError extends Error {
 export async function readText(absPath: string, maxBytes = Infinity): Promise<string> {
   if (maxBytes === Infinity) return decode(await fs.readFile(absPath));
   return decode(await readBounded(absPath, maxBytes));
+}
+
+/** Read and decode a file, synchronously (no size bound). */
+export function readTextSync(absPath: string): string {
+  return decode(readFileSync(absPath));
 }
 
 async function readBounded(absPath: string, maxBytes: number): Promise<Buffer> {

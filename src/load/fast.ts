@@ -12,71 +12,84 @@
  * directives, `...` markers, anchors and aliases, a lone CR — falls back to the `yaml` path,
  * for the whole file or for that document.
  */
-import jsyaml from 'js-yaml';
-import { isNode, parseDocument, visit } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
 import { registerLazy } from './locate.js';
 import type { LazyChunk } from './locate.js';
 import type { ManifestDocument } from './source.js';
 import { FLOAT_EXP, SourceFile, YAML_LIMITS, documentValue, parseSource, structureOverflow, valueShape, yamlOptions } from './source.js';
+import { yamlLib } from './yaml-lib.js';
 
-const { Type } = jsyaml;
+/**
+ * js-yaml and the two schemas, loaded when the first document is read: a run that reads every file
+ * from the cache never needs them.
+ */
+let reader: { jsyaml: typeof JsYaml; schema11: JsYaml.Schema; schemaJson: JsYaml.Schema } | undefined;
+function jsYaml(): NonNullable<typeof reader> {
+  if (reader) return reader;
+  const jsyaml = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
+  return (reader = { jsyaml, schema11: schema11(jsyaml), schemaJson: jsyaml.CORE_SCHEMA });
+}
 
-// Scalar resolution of the `yaml` package's yaml-1.1 schema (timestamps and base 60 left out, as
-// in src/load/source.ts), in the same order: the first type whose pattern matches wins.
-const intOf = (str: string, offset: number, radix: number) => {
-  const sign = str[0];
-  if (sign === '-' || sign === '+') offset += 1;
-  const n = parseInt(str.substring(offset).replace(/_/g, ''), radix);
-  return sign === '-' ? -1 * n : n;
-};
-const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
-// Quick first-character checks keep the common case, a plain string, to one lookup per type.
-const NULL_START = codes('~nN');
-const BOOL_START = codes('yYnNtTfFoO');
-const NUMBER_START = codes('-+.0123456789');
-const implicit = [
-  new Type('tag:yaml.org,2002:null', {
-    kind: 'scalar',
-    resolve: (s: string) => s.length === 0 || (NULL_START.has(s.charCodeAt(0)) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
-    construct: () => null,
-  }),
-  new Type('tag:yaml.org,2002:bool', {
-    kind: 'scalar',
-    resolve: (s: string) =>
-      s.length <= 5 && BOOL_START.has(s.charCodeAt(0)) && /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
-    construct: (s: string) => /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
-  }),
-  new Type('tag:yaml.org,2002:int', {
-    kind: 'scalar',
-    resolve: (s: string) =>
-      NUMBER_START.has(s.charCodeAt(0)) &&
-      (/^[-+]?0b[0-1_]+$/.test(s) || /^[-+]?0[0-7_]+$/.test(s) || /^[-+]?[0-9][0-9_]*$/.test(s) || /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
-    construct: (s: string) => {
-      if (/^[-+]?0b[0-1_]+$/.test(s)) return intOf(s, 2, 2);
-      if (/^[-+]?0[0-7_]+$/.test(s)) return intOf(s, 1, 8);
-      if (/^[-+]?[0-9][0-9_]*$/.test(s)) return intOf(s, 0, 10);
-      return intOf(s, 2, 16);
-    },
-  }),
-  new Type('tag:yaml.org,2002:float', {
-    kind: 'scalar',
-    resolve: (s: string) =>
-      NUMBER_START.has(s.charCodeAt(0)) &&
-      (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
-      FLOAT_EXP.test(s) ||
-      /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
-    construct: (s: string) => {
-      if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
-        return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-      }
-      return parseFloat(s.replace(/_/g, ''));
-    },
-  }),
-];
-const merge = new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (s: string | null) => s === '<<' || s === null });
-const SCHEMA_11 = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [...implicit, merge] });
-const SCHEMA_JSON = jsyaml.CORE_SCHEMA;
+function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
+  const { Type } = jsyaml;
+
+  // Scalar resolution of the `yaml` package's yaml-1.1 schema (timestamps and base 60 left out, as
+  // in src/load/source.ts), in the same order: the first type whose pattern matches wins.
+  const intOf = (str: string, offset: number, radix: number) => {
+    const sign = str[0];
+    if (sign === '-' || sign === '+') offset += 1;
+    const n = parseInt(str.substring(offset).replace(/_/g, ''), radix);
+    return sign === '-' ? -1 * n : n;
+  };
+  const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+  // Quick first-character checks keep the common case, a plain string, to one lookup per type.
+  const NULL_START = codes('~nN');
+  const BOOL_START = codes('yYnNtTfFoO');
+  const NUMBER_START = codes('-+.0123456789');
+  const implicit = [
+    new Type('tag:yaml.org,2002:null', {
+      kind: 'scalar',
+      resolve: (s: string) => s.length === 0 || (NULL_START.has(s.charCodeAt(0)) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
+      construct: () => null,
+    }),
+    new Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (s: string) =>
+        s.length <= 5 && BOOL_START.has(s.charCodeAt(0)) && /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
+      construct: (s: string) => /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
+    }),
+    new Type('tag:yaml.org,2002:int', {
+      kind: 'scalar',
+      resolve: (s: string) =>
+        NUMBER_START.has(s.charCodeAt(0)) &&
+        (/^[-+]?0b[0-1_]+$/.test(s) || /^[-+]?0[0-7_]+$/.test(s) || /^[-+]?[0-9][0-9_]*$/.test(s) || /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
+      construct: (s: string) => {
+        if (/^[-+]?0b[0-1_]+$/.test(s)) return intOf(s, 2, 2);
+        if (/^[-+]?0[0-7_]+$/.test(s)) return intOf(s, 1, 8);
+        if (/^[-+]?[0-9][0-9_]*$/.test(s)) return intOf(s, 0, 10);
+        return intOf(s, 2, 16);
+      },
+    }),
+    new Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (s: string) =>
+        NUMBER_START.has(s.charCodeAt(0)) &&
+        (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
+        FLOAT_EXP.test(s) ||
+        /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
+      construct: (s: string) => {
+        if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
+          return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+        }
+        return parseFloat(s.replace(/_/g, ''));
+      },
+    }),
+  ];
+  const merge = new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (s: string | null) => s === '<<' || s === null });
+  return jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [...implicit, merge] });
+}
 
 /** One `---` document of a file, as the fast path read it. */
 export interface FastChunk {
@@ -132,12 +145,12 @@ const mayBeDeep = (src: string) =>
  * For a document with both spaces at a line end and quotes, a listener on js-yaml's nodes finds
  * out whether a quoted scalar has such a line; if so, the document takes the `yaml` path.
  */
-function spacesInQuotedLines(src: string): { found: boolean; listener: (event: jsyaml.EventType, state: jsyaml.State) => void } | undefined {
+function spacesInQuotedLines(src: string): { found: boolean; listener: (event: JsYaml.EventType, state: JsYaml.State) => void } | undefined {
   if (!(src.includes(' \n') || src.includes(' \r\n')) || !(src.includes('"') || src.includes("'"))) return undefined;
   const starts: number[] = [];
   const out = {
     found: false,
-    listener(event: jsyaml.EventType, state: jsyaml.State) {
+    listener(event: JsYaml.EventType, state: JsYaml.State) {
       if (event === 'open') {
         starts.push(state.position);
         return;
@@ -191,6 +204,7 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   const docStarts = preambleIsDocument || markers.length === 0 ? [0, ...markers] : [0, ...markers.slice(1)];
   if (!preambleIsDocument && markers.length === 0 && !/\S/.test(text)) docStarts.length = 0;
   const chunks: FastChunk[] = [];
+  const js = jsYaml();
   const deepIndent = text.includes(SPACES_128);
   for (let i = 0; i < docStarts.length; i++) {
     const start = docStarts[i];
@@ -215,7 +229,7 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     } else {
       try {
         const spaced = special ? spacesInQuotedLines(src) : undefined;
-        const v = jsyaml.load(src, { schema: json ? SCHEMA_JSON : SCHEMA_11, listener: spaced?.listener });
+        const v = js.jsyaml.load(src, { schema: json ? js.schemaJson : js.schema11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
         if (typeof v === 'object' && v !== null && (special || deepIndent) && mayBeDeep(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
@@ -235,6 +249,7 @@ function shift(doc: Document.Parsed, by: number): void {
     if (Array.isArray(r)) for (let i = 0; i < r.length; i++) if (typeof r[i] === 'number') r[i] += by;
   };
   move(doc.range);
+  const { isNode, visit } = yamlLib();
   visit(doc, (_key, node) => {
     if (isNode(node)) move(node.range);
   });
@@ -243,9 +258,43 @@ function shift(doc: Document.Parsed, by: number): void {
 
 /** The exact `yaml` Document of one chunk, with ranges in the coordinates of the whole file. */
 export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'end'>, json: boolean): Document.Parsed {
-  const doc = parseDocument(file.text.slice(chunk.start, chunk.end), yamlOptions(json));
+  const doc = yamlLib().parseDocument(file.text.slice(chunk.start, chunk.end), yamlOptions(json));
   shift(doc, chunk.start);
   return doc;
+}
+
+/**
+ * A fast-path document: its value from js-yaml, its exact `yaml` Document built on first use
+ * (from its chunk of the text). It is its own entry for the locator (`LazyChunk`), so a file of
+ * many documents costs one object per document.
+ */
+class FastDocument implements ManifestDocument, LazyChunk {
+  built = false;
+  scannedBefore?: boolean;
+  scanned?: LazyChunk['scanned'];
+  private parsed: Document.Parsed | undefined = undefined;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly index: number,
+    readonly value: unknown,
+    readonly template: string | undefined,
+    readonly start: number,
+    readonly end: number,
+    private readonly json: boolean,
+  ) {}
+
+  get doc(): ManifestDocument {
+    return this;
+  }
+
+  get yaml(): Document.Parsed {
+    if (this.parsed === undefined) {
+      this.parsed = parseChunk(this.file, this, this.json);
+      this.built = true;
+    }
+    return this.parsed;
+  }
 }
 
 /**
@@ -274,21 +323,9 @@ export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: b
       continue;
     }
     if (c.value === undefined) continue;
-    const md = { file, index: c.index, value: c.value, template: c.template } as ManifestDocument;
-    let parsed: Document.Parsed | undefined;
-    const entry: LazyChunk = { doc: md, start: c.start, end: c.end, built: false };
-    Object.defineProperty(md, 'yaml', {
-      enumerable: true,
-      get: () => {
-        if (parsed === undefined) {
-          parsed = parseChunk(file, c, json);
-          entry.built = true;
-        }
-        return parsed;
-      },
-    });
-    lazy.push(entry);
-    file.documents.push(md);
+    const doc = new FastDocument(file, c.index, c.value, c.template, c.start, c.end, json);
+    lazy.push(doc);
+    file.documents.push(doc);
   }
   // Ranges come from the documents' text until their `yaml` Document is built (src/load/locate.ts).
   registerLazy(file, lazy);

@@ -8,12 +8,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
-import { displayPath, readText } from './discover.js';
+import { displayPath, readTextSync } from './discover.js';
 import { fromChunks, readFast } from './fast.js';
 import type { FastChunk } from './fast.js';
 import type { ParseCache } from './cache.js';
 import { contentHash } from './cache.js';
-import { SourceFile } from './source.js';
+import { SourceFile, textProblems } from './source.js';
+import type { LoadProblem } from './source.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
 import { notAManifest } from './load.js';
 import type { ReadError } from './load.js';
@@ -41,30 +42,38 @@ export async function loadFilesParallel(
   const errors: ReadError[] = [];
   const texts: (string | undefined)[] = new Array(files.length);
   const chunks: (FastChunk[] | null | undefined)[] = new Array(files.length);
+  /** Problems of each text, when the cache knows them. */
+  const known: (LoadProblem[] | undefined)[] = new Array(files.length);
   /** The chunks as JSON, as worker threads send them (kept for the cache). */
   const chunkJson: (string | undefined)[] = new Array(files.length);
   const json = files.map((f) => /\.json$/i.test(f.absPath));
   const cache = options.cache;
+  const hashes: string[] = cache ? new Array(files.length) : [];
+
+  // Files are read on the main thread with synchronous reads: for many small files that is about
+  // twice as fast as promise-based reads, which go through the thread pool one by one.
+  const read = (i: number): boolean => {
+    if (texts[i] !== undefined) return true;
+    try {
+      texts[i] = readTextSync(files[i].absPath);
+      return true;
+    } catch (e) {
+      errors.push({ path: displayPath(files[i].absPath, cwd), message: readMessage(e) });
+      return false;
+    }
+  };
 
   // With a cache the main thread reads every file (it must hash them); workers only parse misses.
   const pending: number[] = [];
   if (cache) {
-    await Promise.all(
-      files.map(async (f, i) => {
-        try {
-          texts[i] = await readText(f.absPath);
-        } catch (e) {
-          const err = e as NodeJS.ErrnoException;
-          errors.push({ path: displayPath(f.absPath, cwd), message: err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message) });
-        }
-      }),
-    );
     for (let i = 0; i < files.length; i++) {
-      const text = texts[i];
-      if (text === undefined) continue;
-      const hit = cache.get(contentHash(text, json[i]));
-      if (hit !== undefined) chunks[i] = hit;
-      else pending.push(i);
+      if (!read(i)) continue;
+      hashes[i] = contentHash(texts[i] as string, json[i]);
+      const hit = cache.get(hashes[i]);
+      if (hit !== undefined) {
+        chunks[i] = hit.chunks;
+        known[i] = hit.problems;
+      } else pending.push(i);
     }
   } else {
     for (let i = 0; i < files.length; i++) pending.push(i);
@@ -85,30 +94,21 @@ export async function loadFilesParallel(
   const workers = options.workers ?? defaultWorkers(bytes);
 
   if (workers > 0 && pending.length > 1) {
-    // The main thread reads the texts while the workers read (and parse) them too: passing a
-    // string back from a worker costs more than reading the file again.
-    const reading = Promise.all(
-      pending.map(async (i) => {
-        if (texts[i] !== undefined) return;
-        try {
-          texts[i] = await readText(files[i].absPath);
-        } catch {
-          // the worker reports the error
-        }
-      }),
-    );
-    await Promise.all([runWorkers(workers, pending, files, texts, json, chunks, cache ? chunkJson : undefined, errors, cwd), reading]);
+    // The workers read (and parse) the files while the main thread reads their texts too: passing
+    // a string back from a worker costs more than reading the file again. The workers start first.
+    const running = runWorkers(workers, pending, files, json, chunks, cache ? chunkJson : undefined, errors, cwd);
+    for (const i of pending) {
+      if (texts[i] !== undefined) continue;
+      try {
+        texts[i] = readTextSync(files[i].absPath);
+      } catch {
+        // the worker reports the error
+      }
+    }
+    await running;
   } else {
     for (const i of pending) {
-      if (texts[i] === undefined) {
-        try {
-          texts[i] = await readText(files[i].absPath);
-        } catch (e) {
-          const err = e as NodeJS.ErrnoException;
-          errors.push({ path: displayPath(files[i].absPath, cwd), message: err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message) });
-          continue;
-        }
-      }
+      if (!read(i)) continue;
       chunks[i] = readFast(texts[i] as string, json[i]);
     }
   }
@@ -119,8 +119,9 @@ export async function loadFilesParallel(
     const text = texts[i];
     const c = chunks[i];
     if (text === undefined || c === undefined) continue;
-    if (cache && parsed.has(i)) cache.set(contentHash(text, json[i]), c, chunkJson[i]);
-    const file = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath), c, json[i]);
+    const problems = known[i] ?? textProblems(text, json[i]);
+    if (cache && parsed.has(i)) cache.set(hashes[i], { chunks: c, problems }, chunkJson[i]);
+    const file = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems), c, json[i]);
     if (files[i].expanded && notAManifest(file)) continue;
     out.push(file);
   }
@@ -128,11 +129,15 @@ export async function loadFilesParallel(
   return { files: out, errors };
 }
 
+function readMessage(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message);
+}
+
 async function runWorkers(
   count: number,
   pending: number[],
   files: DiscoveredFile[],
-  texts: (string | undefined)[],
   json: boolean[],
   chunks: (FastChunk[] | null | undefined)[],
   chunkJson: (string | undefined)[] | undefined,

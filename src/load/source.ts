@@ -1,11 +1,36 @@
-import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
-import type { CST, Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags } from 'yaml';
+import type { CST, Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags, YAMLParseError } from 'yaml';
 import { locateLazy } from './locate.js';
+import { yamlLib } from './yaml-lib.js';
 
 /** A path into a manifest value: map keys and sequence indexes. */
 export type Path = readonly (string | number)[];
 
 /** A loaded file (or stdin stream) with all its YAML documents. */
+/**
+ * Line starts of a text, with the `yaml` package's LineCounter API (`lineStarts`, `addNewLine`,
+ * `linePos`: the same answers), without loading that package.
+ */
+export class LineCounter {
+  readonly lineStarts: number[] = [];
+  /** Call in ascending order. */
+  readonly addNewLine = (offset: number): number => this.lineStarts.push(offset);
+
+  /** 1-based `{ line, col }` of an offset (line 0 when it is before the first line start). */
+  linePos(offset: number): { line: number; col: number } {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - starts[low - 1] + 1 };
+  }
+}
+
 export class SourceFile {
   private readonly lines = new LineCounter();
   /** Line starts not filled yet: they are filled from the text on first use (`deferLineStarts`). */
@@ -20,10 +45,12 @@ export class SourceFile {
     readonly text: string,
     /** Absolute path on disk, when the source is a file. */
     readonly absPath?: string,
+    /** The text's `textProblems`, when they are known already (from the parse cache). */
+    known?: readonly LoadProblem[],
   ) {
     // Text that is not text (binary data, UTF-16 without a BOM, bytes that are not UTF-8, control
     // characters) is reported here, whichever reader reads the file afterwards.
-    const problems = textProblems(text, /\.json$/i.test(path));
+    const problems = known ?? textProblems(text, /\.json$/i.test(path));
     if (problems.length) this.problems.push(...problems);
   }
 
@@ -265,6 +292,7 @@ export function composeDocuments(
   maxDepth: number = YAML_LIMITS.maxDepth,
   tooDeep: Map<number, number> = new Map(),
 ): Document.Parsed[] {
+  const { Parser, Composer } = yamlLib();
   const crlf = text.includes('\r\n');
   const src = crlf ? text.replace(/\r\n/g, '\n') : text;
   const parser = new Parser();
@@ -310,6 +338,7 @@ function crlfMapper(text: string): (offset: number) => number {
 
 /** Move every range of a parsed document (nodes, the document, its errors and warnings) with `map`. */
 function mapRanges(doc: Document.Parsed, map: (offset: number) => number): void {
+  const { isMap, isPair, isSeq } = yamlLib();
   const seen = new Set<unknown>();
   const remap = (r: number[] | undefined | null) => {
     if (!r || seen.has(r)) return;
@@ -370,6 +399,7 @@ export function structureOverflow(text: string, max: number = YAML_LIMITS.maxStr
  * the same value), in linear time. The errors join the document's, in source order.
  */
 function findDuplicateKeys(doc: Document.Parsed): void {
+  const { YAMLParseError, isMap, isPair, isScalar, isSeq } = yamlLib();
   const found: YAMLParseError[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length) {
@@ -440,6 +470,7 @@ export function documentValue(doc: Document.Parsed, options: ParseOptions = {}):
 
 /** The offset of the first alias that sits inside the node it refers to. */
 function cyclicAlias(doc: Document.Parsed): number | undefined {
+  const { visit } = yamlLib();
   let found: number | undefined;
   visit(doc, {
     Alias(_key, node) {
@@ -657,6 +688,7 @@ export function resolveRange(loc: Loc): [number, number] {
  * does not run on over trailing comments and line breaks to the start of the next line.
  */
 function contentEnd(doc: Document.Parsed, node: Node, depth = 0): number {
+  const { isMap, isPair, isSeq } = yamlLib();
   const range = node.range as [number, number, number];
   if (depth < 64 && (isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
     const last = node.items[node.items.length - 1] as unknown;
@@ -672,6 +704,7 @@ interface ChildHit {
 }
 
 function deref(doc: Document.Parsed, node: Node | null, seen = 0): Node | null {
+  const { isAlias } = yamlLib();
   let n = node;
   while (n && isAlias(n) && seen++ < 64) {
     n = (n.resolve(doc) as Node | undefined) ?? null;
@@ -680,6 +713,7 @@ function deref(doc: Document.Parsed, node: Node | null, seen = 0): Node | null {
 }
 
 function child(doc: Document.Parsed, parent: Node, seg: string | number, depth = 0): ChildHit | null {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
   const node = deref(doc, parent);
   if (!node) return null;
   if (isSeq(node)) {
@@ -711,6 +745,7 @@ function child(doc: Document.Parsed, parent: Node, seg: string | number, depth =
 }
 
 function mergeSources(doc: Document.Parsed, value: Node): Node[] {
+  const { isSeq } = yamlLib();
   const v = deref(doc, value);
   if (!v) return [];
   if (isSeq(v)) return v.items.map((i) => deref(doc, i as Node)).filter((n): n is Node => !!n);
