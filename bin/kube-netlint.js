@@ -1,4 +1,14 @@
 #!/usr/bin/env node
+import module from 'node:module';
+
+// Node.js 22.1 and later keep the compiled code of the modules on disk, so later runs start faster
+// (about a third of a small run is loading code). A no-op where it is not available.
+try {
+  module.enableCompileCache?.();
+} catch {
+  // a cache directory that cannot be written: run without it
+}
+
 const argv = process.argv.slice(2);
 
 // A reader that goes away (`kube-netlint … | head`) is not an error of ours: stop quietly.
