@@ -152,6 +152,27 @@ describe('connectivity', () => {
     assert.deepEqual(lines(r.stdout), EXPECTED);
   });
 
+  it('applies the input limits of lint runs, and names on stderr what it could not read', async () => {
+    const text = readdirSync(path.join(APP, 'manifests'))
+      .sort()
+      .map((f) => readFileSync(path.join(APP, 'manifests', f), 'utf8'))
+      .join('\n---\n');
+    // Standard input over --max-file-bytes is not read: no connections, and a warning that says why.
+    const over = await run('connectivity', ['--max-file-bytes', '1K', '-'], { stdin: text });
+    assert.equal(over.code, 0);
+    assert.equal(over.stdout.trim(), '', 'nothing was read, so nothing is connected');
+    assert.match(over.stderr, /^kube-netlint: warning: <stdin>:1:1: standard input is not read: it is more than the limit of 1 KiB per file \(--max-file-bytes\)$/m);
+    // A broken document is named with its position; the other documents still count.
+    const broken = await run('connectivity', ['-'], { stdin: `${text}\n---\nkind: [oops\n` });
+    assert.deepEqual(lines(broken.stdout), EXPECTED);
+    assert.match(broken.stderr, /^kube-netlint: warning: <stdin>:\d+:\d+: /m);
+    await assert.rejects(run('connectivity', ['--max-input-bytes', 'lots', '-'], { stdin: text }), (e: Error) => {
+      assert.ok(e instanceof CommandUsageError);
+      assert.match(e.message, /--max-input-bytes needs a size in bytes/);
+      return true;
+    });
+  });
+
   it('without the ingress controller settings, the policies that name its namespace do not admit it', async () => {
     const r = await run('connectivity', ['--no-config', 'manifests']);
     assert.deepEqual(

@@ -9,11 +9,11 @@ import { lint } from '../engine/runner.js';
 import type { Finding, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import type { FormatContext, LintedFile } from '../format/index.js';
-import { decode, discover, displayPath } from '../load/discover.js';
+import { discover, displayPath } from '../load/discover.js';
 import { ParseCache } from '../load/cache.js';
 import { loadFast } from '../load/fast.js';
 import { loadFilesParallel } from '../load/parallel.js';
-import { DEFAULT_INPUT_LIMITS, applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, parseBytes, unreadFile } from '../load/load.js';
+import { DEFAULT_INPUT_LIMITS, applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, parseBytes, readStream, unreadFile } from '../load/load.js';
 import type { InputLimits, ReadError } from '../load/load.js';
 import { terminalSafe } from '../format/escape.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
@@ -381,21 +381,4 @@ async function run(argv: string[], io: Io): Promise<number> {
 
   if (fatal) return EXIT_FATAL;
   return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
-}
-
-/**
- * Read a stream to its end, or up to `max` bytes: a stream longer than that (one that never ends)
- * is left unread beyond it and closed, and its length so far comes back instead of its text.
- */
-async function readStream(stream: NodeJS.ReadableStream, max = Infinity): Promise<string | { bytes: number }> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    total += b.length;
-    // Leaving the loop closes the stream.
-    if (total > max) return { bytes: total };
-    chunks.push(b);
-  }
-  return decode(Buffer.concat(chunks, total));
 }

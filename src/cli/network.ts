@@ -8,10 +8,22 @@ import { RULES } from '../../rules/index.js';
 import { findConfig, loadConfig } from '../engine/config.js';
 import type { Config } from '../engine/config.js';
 import { Graph } from '../graph/graph.js';
-import { decode, discover, displayPath } from '../load/discover.js';
+import { discover, displayPath } from '../load/discover.js';
 import { terminalSafe } from '../format/escape.js';
 import type { SourceFile } from '../load/source.js';
-import { loadFiles, loadText } from '../load/load.js';
+import { loadFast } from '../load/fast.js';
+import {
+  DEFAULT_INPUT_LIMITS,
+  applyInputLimits,
+  fileLimitMessage,
+  inDiscoveryOrder,
+  inputLimitMessage,
+  parseBytes,
+  readStream,
+  unreadFile,
+} from '../load/load.js';
+import type { InputLimits } from '../load/load.js';
+import { loadFilesParallel } from '../load/parallel.js';
 import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
 import { INGRESS_CONTROLLER, PolicyEngine } from '../policy/engine.js';
@@ -38,6 +50,8 @@ const COMMON = {
   format: { type: 'string', short: 'f' },
   'output-file': { type: 'string', short: 'o' },
   'ignore-pattern': { type: 'string', multiple: true },
+  'max-file-bytes': { type: 'string' },
+  'max-input-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -57,7 +71,9 @@ export const NETWORK_HELP = `Network commands:
   kube-netlint graph [options] <paths...>
       The network as a picture: html (self-contained, offline), dot, mermaid, json; see docs/report.md.
 Common options: -f/--format, -o/--output-file, -n/--namespace, -c/--config, --no-config,
---ignore-pattern. Paths default to the current directory; "-" reads stdin.
+--ignore-pattern, --max-file-bytes, --max-input-bytes (as for linting; see docs/limits.md).
+Paths default to the current directory; "-" reads stdin. Files that cannot be read, or read
+only in part, are named on stderr.
 `;
 
 interface Slice {
@@ -70,9 +86,31 @@ export interface InputOptions {
   'no-config'?: boolean;
   namespace?: string;
   'ignore-pattern'?: string[];
+  'max-file-bytes'?: string;
+  'max-input-bytes'?: string;
 }
 
-/** Config, discovery and reading shared by the network commands (as `kube-netlint` reads input). */
+/** `--max-file-bytes` and `--max-input-bytes`, over the defaults of lint runs. */
+function inputLimits(opts: InputOptions): InputLimits {
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+  for (const [flag, key] of [
+    ['max-file-bytes', 'maxFileBytes'],
+    ['max-input-bytes', 'maxInputBytes'],
+  ] as const) {
+    const v = opts[flag];
+    if (v === undefined) continue;
+    const n = parseBytes(v);
+    if (n === undefined) throw new CommandUsageError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
+    limits[key] = n;
+  }
+  return limits;
+}
+
+/**
+ * Config, discovery and reading shared by the network commands, as `kube-netlint` reads input: the
+ * fast reader (worker threads for large inputs) and the same input limits. Files over a limit come
+ * back as files with a problem and no documents.
+ */
 export async function loadInput(
   paths: string[],
   io: Io,
@@ -98,18 +136,36 @@ export async function loadInput(
     const at = terminalSafe(displayPath(chart, io.cwd));
     io.stderr.write(`kube-netlint: skipping Helm chart ${at}: render it first (helm template ${at} | kube-netlint ${command}${command ? ' ' : ''}-)\n`);
   }
-  const { files, errors } = await loadFiles(discovered.files, io.cwd);
+  const limits = inputLimits(opts);
+  const limited = applyInputLimits(discovered.files, io.cwd, limits);
+  const loaded = await loadFilesParallel(limited.files, io.cwd);
+  const files = inDiscoveryOrder(discovered.files, [...loaded.files, ...limited.refused]);
+  const errors = [...limited.errors, ...loaded.errors].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
   if (discovered.stdin) {
-    const chunks: Buffer[] = [];
-    for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-    files.push(loadText('<stdin>', decode(Buffer.concat(chunks))));
+    const left = limits.maxInputBytes - limited.bytes;
+    const input = await readStream(io.stdin, Math.min(limits.maxFileBytes, left));
+    if (typeof input === 'string') files.push(loadFast('<stdin>', input));
+    else {
+      const message =
+        left < limits.maxFileBytes
+          ? inputLimitMessage('standard input', limits.maxInputBytes)
+          : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
+      files.push(unreadFile('<stdin>', undefined, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT'));
+    }
   }
   return { files, config, defaultNamespace };
 }
 
 async function loadSlice(paths: string[], io: Io, opts: InputOptions): Promise<Slice> {
   const { files, config, defaultNamespace } = await loadInput(paths, io, opts);
+  // The answer leaves out what could not be read: say so (lint runs report these as yaml-syntax findings).
+  for (const f of files) {
+    for (const p of f.problems) {
+      const { line, column } = f.position(p.range[0]);
+      io.stderr.write(`kube-netlint: warning: ${terminalSafe(f.path)}:${line}:${column}: ${terminalSafe(p.message)}\n`);
+    }
+  }
   const model = buildModel(files, { defaultNamespace });
   const graph = new Graph(model);
   return { engine: new PolicyEngine(model, graph, config?.policy), defaultNamespace };

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { InputLimitError, displayPath, readErrorMessage, readText } from './discover.js';
+import { InputLimitError, decode, displayPath, readErrorMessage, readText } from './discover.js';
 import type { DiscoveredFile } from './discover.js';
 import { SourceFile, fillLineStarts, parseSource } from './source.js';
 
@@ -179,4 +179,21 @@ const TEXT_PROBLEMS = new Set(['ENCODING', 'CONTROL_CHARACTER']);
  */
 export function notAManifest(file: SourceFile): boolean {
   return file.problems.every((p) => TEXT_PROBLEMS.has(p.code)) && !looksLikeManifest(file);
+}
+
+/**
+ * Read a stream to its end, or up to `max` bytes: a stream longer than that (one that never ends)
+ * is left unread beyond it and closed, and its length so far comes back instead of its text.
+ */
+export async function readStream(stream: NodeJS.ReadableStream, max = Infinity): Promise<string | { bytes: number }> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += b.length;
+    // Leaving the loop closes the stream.
+    if (total > max) return { bytes: total };
+    chunks.push(b);
+  }
+  return decode(Buffer.concat(chunks, total));
 }
