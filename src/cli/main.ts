@@ -13,8 +13,8 @@ import { discover, displayPath } from '../load/discover.js';
 import { ParseCache } from '../load/cache.js';
 import { loadFast } from '../load/fast.js';
 import { loadFilesParallel } from '../load/parallel.js';
-import { DEFAULT_INPUT_LIMITS, applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, parseBytes, readStream, unreadFile } from '../load/load.js';
-import type { InputLimits, ReadError } from '../load/load.js';
+import { applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, inputLimitsOf, readStream, unreadFile } from '../load/load.js';
+import type { ReadError } from '../load/load.js';
 import { terminalSafe } from '../format/escape.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { resolveColor } from './color.js';
@@ -181,17 +181,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (!/^-?\d+$/.test(opts['max-warnings'])) throw new UsageError(`--max-warnings needs a whole number, not "${opts['max-warnings']}"`);
     maxWarnings = Number(opts['max-warnings']);
   }
-  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
-  for (const [flag, key] of [
-    ['max-file-bytes', 'maxFileBytes'],
-    ['max-input-bytes', 'maxInputBytes'],
-  ] as const) {
-    const v = opts[flag];
-    if (v === undefined) continue;
-    const n = parseBytes(v);
-    if (n === undefined) throw new UsageError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
-    limits[key] = n;
-  }
+  const limits = inputLimitsOf(opts);
+  if ('error' in limits) throw new UsageError(limits.error);
   const knownRules = new Set(RULES.map((r) => r.meta.id));
   let config: Config | undefined;
   if (opts.config) config = loadConfig(path.resolve(io.cwd, opts.config), knownRules, io.cwd);

@@ -12,17 +12,7 @@ import { discover, displayPath } from '../load/discover.js';
 import { terminalSafe } from '../format/escape.js';
 import type { SourceFile } from '../load/source.js';
 import { loadFast } from '../load/fast.js';
-import {
-  DEFAULT_INPUT_LIMITS,
-  applyInputLimits,
-  fileLimitMessage,
-  inDiscoveryOrder,
-  inputLimitMessage,
-  parseBytes,
-  readStream,
-  unreadFile,
-} from '../load/load.js';
-import type { InputLimits } from '../load/load.js';
+import { applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, inputLimitsOf, readStream, unreadFile } from '../load/load.js';
 import { loadFilesParallel } from '../load/parallel.js';
 import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
@@ -90,22 +80,6 @@ export interface InputOptions {
   'max-input-bytes'?: string;
 }
 
-/** `--max-file-bytes` and `--max-input-bytes`, over the defaults of lint runs. */
-function inputLimits(opts: InputOptions): InputLimits {
-  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
-  for (const [flag, key] of [
-    ['max-file-bytes', 'maxFileBytes'],
-    ['max-input-bytes', 'maxInputBytes'],
-  ] as const) {
-    const v = opts[flag];
-    if (v === undefined) continue;
-    const n = parseBytes(v);
-    if (n === undefined) throw new CommandUsageError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
-    limits[key] = n;
-  }
-  return limits;
-}
-
 /**
  * Config, discovery and reading shared by the network commands, as `kube-netlint` reads input: the
  * fast reader (worker threads for large inputs) and the same input limits. Files over a limit come
@@ -136,7 +110,8 @@ export async function loadInput(
     const at = terminalSafe(displayPath(chart, io.cwd));
     io.stderr.write(`kube-netlint: skipping Helm chart ${at}: render it first (helm template ${at} | kube-netlint ${command}${command ? ' ' : ''}-)\n`);
   }
-  const limits = inputLimits(opts);
+  const limits = inputLimitsOf(opts);
+  if ('error' in limits) throw new CommandUsageError(limits.error);
   const limited = applyInputLimits(discovered.files, io.cwd, limits);
   const loaded = await loadFilesParallel(limited.files, io.cwd);
   const files = inDiscoveryOrder(discovered.files, [...loaded.files, ...limited.refused]);

@@ -72,6 +72,25 @@ export function inputLimitMessage(what: string, limit: number): string {
 }
 
 /**
+ * The input limits of a run: the defaults, with `--max-file-bytes` and `--max-input-bytes` when
+ * given; a message when one of them is not a size.
+ */
+export function inputLimitsOf(flags: { 'max-file-bytes'?: string; 'max-input-bytes'?: string }): InputLimits | { error: string } {
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+  for (const [flag, key] of [
+    ['max-file-bytes', 'maxFileBytes'],
+    ['max-input-bytes', 'maxInputBytes'],
+  ] as const) {
+    const v = flags[flag];
+    if (v === undefined) continue;
+    const n = parseBytes(v);
+    if (n === undefined) return { error: `--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"` };
+    limits[key] = n;
+  }
+  return limits;
+}
+
+/**
  * Apply the input limits to discovered files before anything is read, by their size on disk (in the
  * files' order: once a file does not fit in the total, it and every file after it are left out).
  * Returns the files to read, the files left out (as `unreadFile`s, in the same order), the files that
