@@ -1,8 +1,68 @@
 import { defineRule } from '../src/engine/types.js';
+import type { RuleContext } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
 import { PROTOCOLS, portNameProblem } from '../src/model/kinds.js';
 import type { Container, ContainerPort } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
+
+/** Up to this many ports, a scope finds earlier ports by a scan; beyond, by a map. */
+const SCAN_LIMIT = 8;
+
+/**
+ * The first port of each name, and of each number and protocol, in one scope: the serving
+ * containers of a pod, or one init container. Pods have a few ports: a short list is scanned (no
+ * map per pod); a scope with many ports switches to maps (no quadratic checks).
+ */
+class FirstPorts {
+  // The first `namedCount` entries of `named` (and of `numbered`) are the scope's.
+  private readonly named: ContainerPort[] = [];
+  private readonly numbered: ContainerPort[] = [];
+  private namedCount = 0;
+  private numberedCount = 0;
+  private byName: Map<string, ContainerPort> | undefined = undefined;
+  private byNumber: Map<string, ContainerPort> | undefined = undefined;
+
+  clear(): void {
+    this.namedCount = 0;
+    this.numberedCount = 0;
+    this.byName = undefined;
+    this.byNumber = undefined;
+  }
+
+  /** The earlier port with the name of `cp`; undefined when `cp` is the first (and is recorded). */
+  firstNamed(cp: ContainerPort, name: string): ContainerPort | undefined {
+    if (this.byName) {
+      const prev = this.byName.get(name);
+      if (!prev) this.byName.set(name, cp);
+      return prev;
+    }
+    for (let i = 0; i < this.namedCount; i++) if (this.named[i].name === name) return this.named[i];
+    this.named[this.namedCount++] = cp;
+    if (this.namedCount > SCAN_LIMIT) this.byName = new Map(this.named.slice(0, this.namedCount).map((p) => [p.name!, p]));
+    return undefined;
+  }
+
+  /** The earlier port with the number and protocol of `cp`; undefined when `cp` is the first. */
+  firstNumbered(cp: ContainerPort, n: number): ContainerPort | undefined {
+    if (this.byNumber) {
+      const key = numberKey(n, cp.protocol);
+      const prev = this.byNumber.get(key);
+      if (!prev) this.byNumber.set(key, cp);
+      return prev;
+    }
+    for (let i = 0; i < this.numberedCount; i++) {
+      const p = this.numbered[i];
+      if (p.number === n && p.protocol === cp.protocol) return p;
+    }
+    this.numbered[this.numberedCount++] = cp;
+    if (this.numberedCount > SCAN_LIMIT) {
+      this.byNumber = new Map(this.numbered.slice(0, this.numberedCount).map((p) => [numberKey(p.number!, p.protocol), p]));
+    }
+    return undefined;
+  }
+}
+
+const numberKey = (n: number, protocol: string) => `${n}/${protocol}`;
 
 export default defineRule(
   {
@@ -12,86 +72,89 @@ export default defineRule(
       'A container port that is out of range, has an invalid name or protocol, or clashes with another port of the same pod (same name, or same number and protocol).',
   },
   (ctx) => {
-    const report = (w: Resource, c: Container, cp: ContainerPort, f: string, message: string, related?: ContainerPort, relMsg?: string) =>
-      ctx.report({
-        at: w.at(...cp.path, f),
-        object: w,
-        message: `${w.displayShort}, container ${q(c.name)}: ${message}`,
-        related: related ? [{ at: w.at(...related.path, f), message: relMsg ?? '' }] : [],
-      });
-    for (const pod of ctx.model.podTemplates) {
+    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
+    // it, and an indexed loop allocates no iterator results meanwhile.
+    // One scope for the serving containers of the pod at hand, one for the init container at hand.
+    const podPorts = new FirstPorts();
+    const initPorts = new FirstPorts();
+    const pods = ctx.model.podTemplates;
+    for (let i = 0; i < pods.length; i++) {
+      const pod = pods[i];
       const w = pod.workload;
-      // Built when a second port needs them.
-      let byName: Map<string, ContainerPort> | undefined;
-      let byNumber: Map<string, ContainerPort> | undefined;
-      for (const c of pod.containers) {
+      podPorts.clear();
+      for (let ci = 0; ci < pod.containers.length; ci++) {
+        const c = pod.containers[ci];
         // A regular init container runs alone, before the other containers start, and Services never
         // resolve its named ports: its ports only clash within the container itself.
-        let names = c.kind === 'init' ? undefined : byName;
-        let numbers = c.kind === 'init' ? undefined : byNumber;
-        for (const cp of c.ports) {
-          if (cp.number !== undefined && (cp.number < 1 || cp.number > 65535)) {
-            report(w, c, cp, 'containerPort', `containerPort ${cp.number} is out of range 1-65535`);
-          }
-          if (typeof cp.hostPort === 'number' && Number.isInteger(cp.hostPort) && (cp.hostPort < 0 || cp.hostPort > 65535)) {
-            report(w, c, cp, 'hostPort', `hostPort ${cp.hostPort} is out of range 1-65535`);
-          }
-          // Omitted, null and "" are all defaulted to TCP by the API server.
-          const protocolSet = cp.rawProtocol !== undefined && cp.rawProtocol !== null && cp.rawProtocol !== '';
-          if (protocolSet && !(PROTOCOLS as readonly unknown[]).includes(cp.rawProtocol)) {
-            report(w, c, cp, 'protocol', `protocol ${q(cp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
-          }
-          if (cp.name !== undefined) {
-            const problem = portNameProblem(cp.name);
-            if (problem) report(w, c, cp, 'name', `port name ${q(cp.name)} is invalid: it ${problem}`);
-            const prev = names?.get(cp.name);
-            if (prev) {
-              const same = prev.container === c;
-              report(
-                w,
-                c,
-                cp,
-                'name',
-                same
-                  ? `port name ${q(cp.name)} is used twice in this container`
-                  : `port name ${q(cp.name)} is also defined by container ${q(prev.container.name)}; a named targetPort resolves to only one of them`,
-                prev,
-                `first port named ${q(cp.name)}`,
-              );
-            } else {
-              if (!names) {
-                names = new Map();
-                if (c.kind !== 'init') byName = names;
-              }
-              names.set(cp.name, cp);
-            }
-          }
-          // hostNetwork pods clash too: their containers share the node's network namespace.
-          if (cp.number !== undefined) {
-            const key = `${cp.number}/${cp.protocol}`;
-            const prev = numbers?.get(key);
-            if (prev) {
-              report(
-                w,
-                c,
-                cp,
-                'containerPort',
-                prev.container === c
-                  ? `containerPort ${key} is declared twice`
-                  : `containerPort ${key} is also declared by container ${q(prev.container.name)}; containers of a pod share one network namespace and cannot both listen on it`,
-                prev,
-                `first declaration of ${key}`,
-              );
-            } else {
-              if (!numbers) {
-                numbers = new Map();
-                if (c.kind !== 'init') byNumber = numbers;
-              }
-              numbers.set(key, cp);
-            }
-          }
+        let scope = podPorts;
+        if (c.kind === 'init') {
+          scope = initPorts;
+          scope.clear();
         }
+        for (let pi = 0; pi < c.ports.length; pi++) checkPort(ctx, w, c, c.ports[pi], scope);
       }
     }
   },
 );
+
+function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPort, scope: FirstPorts): void {
+  if (cp.number !== undefined && (cp.number < 1 || cp.number > 65535)) {
+    report(ctx, w, c, cp, 'containerPort', `containerPort ${cp.number} is out of range 1-65535`);
+  }
+  const hostPort = cp.hostPort;
+  if (typeof hostPort === 'number' && Number.isInteger(hostPort) && (hostPort < 0 || hostPort > 65535)) {
+    report(ctx, w, c, cp, 'hostPort', `hostPort ${hostPort} is out of range 1-65535`);
+  }
+  // Omitted, null and "" are all defaulted to TCP by the API server.
+  const protocol = cp.rawProtocol;
+  if (protocol !== undefined && protocol !== null && protocol !== '' && !(PROTOCOLS as readonly unknown[]).includes(protocol)) {
+    report(ctx, w, c, cp, 'protocol', `protocol ${q(protocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
+  }
+  if (cp.name !== undefined) {
+    const problem = portNameProblem(cp.name);
+    if (problem) report(ctx, w, c, cp, 'name', `port name ${q(cp.name)} is invalid: it ${problem}`);
+    const prev = scope.firstNamed(cp, cp.name);
+    if (prev) {
+      report(
+        ctx,
+        w,
+        c,
+        cp,
+        'name',
+        prev.container === c
+          ? `port name ${q(cp.name)} is used twice in this container`
+          : `port name ${q(cp.name)} is also defined by container ${q(prev.container.name)}; a named targetPort resolves to only one of them`,
+        prev,
+        `first port named ${q(cp.name)}`,
+      );
+    }
+  }
+  // hostNetwork pods clash too: their containers share the node's network namespace.
+  if (cp.number !== undefined) {
+    const prev = scope.firstNumbered(cp, cp.number);
+    if (prev) {
+      const key = numberKey(cp.number, cp.protocol);
+      report(
+        ctx,
+        w,
+        c,
+        cp,
+        'containerPort',
+        prev.container === c
+          ? `containerPort ${key} is declared twice`
+          : `containerPort ${key} is also declared by container ${q(prev.container.name)}; containers of a pod share one network namespace and cannot both listen on it`,
+        prev,
+        `first declaration of ${key}`,
+      );
+    }
+  }
+}
+
+function report(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPort, f: string, message: string, related?: ContainerPort, relMsg?: string): void {
+  ctx.report({
+    at: w.at(...cp.path, f),
+    object: w,
+    message: `${w.displayShort}, container ${q(c.name)}: ${message}`,
+    related: related ? [{ at: w.at(...related.path, f), message: relMsg ?? '' }] : [],
+  });
+}

@@ -9,7 +9,9 @@ export default defineRule(
     description: 'An ExternalName Service without a valid externalName (a lowercase RFC 1123 DNS name).',
   },
   (ctx) => {
-    for (const svc of ctx.model.services) {
+    const services = ctx.model.services;
+    for (let i = 0; i < services.length; i++) {
+      const svc = services[i];
       if (svc.type !== 'ExternalName') continue;
       const r = svc.res;
       const name = svc.externalName;

@@ -8,7 +8,9 @@ export default defineRule(
   },
   (ctx) => {
     const [lo, hi] = ctx.settings.nodePortRange;
-    for (const svc of ctx.model.services) {
+    const services = ctx.model.services;
+    for (let i = 0; i < services.length; i++) {
+      const svc = services[i];
       if (svc.type !== 'NodePort' && svc.type !== 'LoadBalancer') continue;
       for (const sp of svc.ports) {
         if (sp.nodePort === undefined || sp.nodePort === 0) continue;

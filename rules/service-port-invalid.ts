@@ -1,10 +1,69 @@
 import { defineRule } from '../src/engine/types.js';
-import type { Report } from '../src/engine/types.js';
+import type { Report, RuleContext } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
 import { PROTOCOLS, isDnsLabel, portNameProblem } from '../src/model/kinds.js';
-import type { ServicePort } from '../src/model/model.js';
+import type { Service, ServicePort } from '../src/model/model.js';
 
 const inRange = (n: number) => n >= 1 && n <= 65535;
+
+/** Up to this many ports, earlier ports of a Service are found by a scan; beyond, by a map. */
+const SCAN_LIMIT = 8;
+
+/**
+ * The first port of each name, and of each port number and protocol, of one Service. Services have
+ * a few ports: a short list is scanned (no map per Service); a Service with many ports switches to
+ * maps (no quadratic checks).
+ */
+class FirstPorts {
+  // The first `namedCount` entries of `named` (and of `numbered`) are the scope's.
+  private readonly named: ServicePort[] = [];
+  private readonly numbered: ServicePort[] = [];
+  private namedCount = 0;
+  private numberedCount = 0;
+  private byName: Map<string, ServicePort> | undefined = undefined;
+  private byNumber: Map<string, ServicePort> | undefined = undefined;
+
+  clear(): void {
+    this.namedCount = 0;
+    this.numberedCount = 0;
+    this.byName = undefined;
+    this.byNumber = undefined;
+  }
+
+  /** The earlier port with the name of `sp`; undefined when `sp` is the first (and is recorded). */
+  firstNamed(sp: ServicePort, name: string): ServicePort | undefined {
+    if (this.byName) {
+      const prev = this.byName.get(name);
+      if (!prev) this.byName.set(name, sp);
+      return prev;
+    }
+    for (let i = 0; i < this.namedCount; i++) if (this.named[i].name === name) return this.named[i];
+    this.named[this.namedCount++] = sp;
+    if (this.namedCount > SCAN_LIMIT) this.byName = new Map(this.named.slice(0, this.namedCount).map((p) => [p.name!, p]));
+    return undefined;
+  }
+
+  /** The earlier port with the port number and protocol of `sp`; undefined when `sp` is the first. */
+  firstNumbered(sp: ServicePort, port: number): ServicePort | undefined {
+    if (this.byNumber) {
+      const key = portKey(port, sp.protocol);
+      const prev = this.byNumber.get(key);
+      if (!prev) this.byNumber.set(key, sp);
+      return prev;
+    }
+    for (let i = 0; i < this.numberedCount; i++) {
+      const p = this.numbered[i];
+      if (p.port === port && p.protocol === sp.protocol) return p;
+    }
+    this.numbered[this.numberedCount++] = sp;
+    if (this.numberedCount > SCAN_LIMIT) {
+      this.byNumber = new Map(this.numbered.slice(0, this.numberedCount).map((p) => [portKey(p.port!, p.protocol), p]));
+    }
+    return undefined;
+  }
+}
+
+const portKey = (port: number, protocol: string) => `${port}/${protocol || 'TCP'}`;
 
 export default defineRule(
   {
@@ -14,63 +73,73 @@ export default defineRule(
       'A Service port that the API server rejects: port or targetPort out of range, an invalid port name or protocol, missing or duplicate names, or a duplicate port and protocol.',
   },
   (ctx) => {
-    for (const svc of ctx.model.services) {
+    const first = new FirstPorts();
+    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
+    // it, and an indexed loop allocates no iterator results meanwhile.
+    const services = ctx.model.services;
+    for (let i = 0; i < services.length; i++) {
+      const svc = services[i];
       const r = svc.res;
-      const report = (at: Report['at'], message: string) => ctx.report({ at, object: r, message: `${r.displayShort}: ${message}` });
-      const names = new Map<string, ServicePort>();
-      const portProto = new Map<string, ServicePort>();
+      first.clear();
       const many = svc.ports.length > 1;
       // Only headless and ExternalName Services may have no ports (ValidateService).
       if (svc.ports.length === 0 && !svc.headless && svc.type !== 'ExternalName') {
-        report(r.keyAt('spec'), 'spec.ports is required (only headless and ExternalName Services may have no ports)');
+        report(ctx, svc, r.keyAt('spec'), 'spec.ports is required (only headless and ExternalName Services may have no ports)');
       }
-      for (const sp of svc.ports) {
-        const field = (f: string) => r.at(...sp.path, f);
-        if (sp.port !== undefined && !inRange(sp.port)) report(field('port'), `port ${sp.port} is out of range 1-65535`);
-        if (typeof sp.rawTargetPort === 'number' && Number.isInteger(sp.rawTargetPort) && sp.rawTargetPort !== 0 && !inRange(sp.rawTargetPort)) {
-          report(field('targetPort'), `targetPort ${sp.rawTargetPort} is out of range 1-65535`);
-        } else if (typeof sp.rawTargetPort === 'string' && sp.rawTargetPort !== '') {
-          // "" is defaulted to port by the API server, like 0 or an omitted targetPort.
-          const problem = portNameProblem(sp.rawTargetPort);
-          if (problem) {
-            const hint = /^\d+$/.test(sp.rawTargetPort) ? ' (a quoted number is a port name; write it without quotes)' : '';
-            report(field('targetPort'), `targetPort ${q(sp.rawTargetPort)} is not a valid port name: it ${problem}${hint}`);
-          }
-        }
-        // Omitted, null and "" are all defaulted to TCP by the API server.
-        const protocolSet = sp.rawProtocol !== undefined && sp.rawProtocol !== null && sp.rawProtocol !== '';
-        if (protocolSet && !(PROTOCOLS as readonly unknown[]).includes(sp.rawProtocol)) {
-          report(field('protocol'), `protocol ${q(sp.rawProtocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
-        }
-        if (sp.name !== undefined && sp.name !== '') {
-          if (!isDnsLabel(sp.name)) {
-            report(field('name'), `port name ${q(sp.name)} must be a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
-          }
-          const prev = names.get(sp.name);
-          if (prev) {
-            ctx.report({
-              at: field('name'),
-              object: r,
-              message: `${r.displayShort}: port name ${q(sp.name)} is used twice`,
-              related: [{ at: r.at(...prev.path, 'name'), message: 'first use of the name' }],
-            });
-          } else names.set(sp.name, sp);
-        } else if (many) {
-          report(r.at(...sp.path), `ports[${sp.index}] needs a name: every port must be named when a Service has more than one`);
-        }
-        if (sp.port !== undefined) {
-          const key = `${sp.port}/${sp.protocol || 'TCP'}`;
-          const prev = portProto.get(key);
-          if (prev) {
-            ctx.report({
-              at: field('port'),
-              object: r,
-              message: `${r.displayShort}: port ${key} is listed twice`,
-              related: [{ at: r.at(...prev.path, 'port'), message: 'first use of the port' }],
-            });
-          } else portProto.set(key, sp);
-        }
-      }
+      for (let pi = 0; pi < svc.ports.length; pi++) checkPort(ctx, svc, svc.ports[pi], many, first);
     }
   },
 );
+
+function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolean, first: FirstPorts): void {
+  const r = svc.res;
+  if (sp.port !== undefined && !inRange(sp.port)) report(ctx, svc, r.at(...sp.path, 'port'), `port ${sp.port} is out of range 1-65535`);
+  const target = sp.rawTargetPort;
+  if (typeof target === 'number' && Number.isInteger(target) && target !== 0 && !inRange(target)) {
+    report(ctx, svc, r.at(...sp.path, 'targetPort'), `targetPort ${target} is out of range 1-65535`);
+  } else if (typeof target === 'string' && target !== '') {
+    // "" is defaulted to port by the API server, like 0 or an omitted targetPort.
+    const problem = portNameProblem(target);
+    if (problem) {
+      const hint = /^\d+$/.test(target) ? ' (a quoted number is a port name; write it without quotes)' : '';
+      report(ctx, svc, r.at(...sp.path, 'targetPort'), `targetPort ${q(target)} is not a valid port name: it ${problem}${hint}`);
+    }
+  }
+  // Omitted, null and "" are all defaulted to TCP by the API server.
+  const protocol = sp.rawProtocol;
+  if (protocol !== undefined && protocol !== null && protocol !== '' && !(PROTOCOLS as readonly unknown[]).includes(protocol)) {
+    report(ctx, svc, r.at(...sp.path, 'protocol'), `protocol ${q(protocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
+  }
+  if (sp.name !== undefined && sp.name !== '') {
+    if (!isDnsLabel(sp.name)) {
+      report(ctx, svc, r.at(...sp.path, 'name'), `port name ${q(sp.name)} must be a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
+    }
+    const prev = first.firstNamed(sp, sp.name);
+    if (prev) {
+      ctx.report({
+        at: r.at(...sp.path, 'name'),
+        object: r,
+        message: `${r.displayShort}: port name ${q(sp.name)} is used twice`,
+        related: [{ at: r.at(...prev.path, 'name'), message: 'first use of the name' }],
+      });
+    }
+  } else if (many) {
+    report(ctx, svc, r.at(...sp.path), `ports[${sp.index}] needs a name: every port must be named when a Service has more than one`);
+  }
+  if (sp.port !== undefined) {
+    const prev = first.firstNumbered(sp, sp.port);
+    if (prev) {
+      const key = portKey(sp.port, sp.protocol);
+      ctx.report({
+        at: r.at(...sp.path, 'port'),
+        object: r,
+        message: `${r.displayShort}: port ${key} is listed twice`,
+        related: [{ at: r.at(...prev.path, 'port'), message: 'first use of the port' }],
+      });
+    }
+  }
+}
+
+function report(ctx: RuleContext, svc: Service, at: Report['at'], message: string): void {
+  ctx.report({ at, object: svc.res, message: `${svc.res.displayShort}: ${message}` });
+}

@@ -1,7 +1,20 @@
 import { defineRule } from '../src/engine/types.js';
-import type { RelatedReport, SuggestionReport } from '../src/engine/types.js';
+import type { AnyLoc, RelatedReport, Report, SuggestionReport } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/engine/text.js';
+import type { Service } from '../src/model/model.js';
 import { selectorFromMap } from '../src/model/selector.js';
+import type { Selector } from '../src/model/selector.js';
+
+/** A finding that waits for the hint about other namespaces. */
+interface NoPods {
+  svc: Service;
+  sel: Selector;
+  selText: string;
+  at: AnyLoc;
+  hints: string[];
+  related: RelatedReport[];
+  suggestions: SuggestionReport[];
+}
 
 export default defineRule(
   {
@@ -10,18 +23,27 @@ export default defineRule(
     description: "A Service's selector matches no pod template in its namespace, so the Service has no endpoints.",
   },
   (ctx) => {
-    for (const svc of ctx.model.services) {
-      if (!svc.selector || svc.type === 'ExternalName') continue;
+    // Findings in Service order; those that name pods of other namespaces are completed once the
+    // selectors of every such Service have been looked up there together.
+    const findings: (Report | NoPods)[] = [];
+    const pending: NoPods[] = [];
+    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
+    // it, and an indexed loop allocates no iterator results meanwhile.
+    const services = ctx.model.services;
+    for (let i = 0; i < services.length; i++) {
+      const svc = services[i];
+      if (!svc.selectorLabels || svc.type === 'ExternalName') continue;
       if (ctx.graph.podsOf(svc).length > 0) continue;
-      const sel = selectorFromMap(svc.selector);
-      const selText = labelsText(svc.selector);
+      const selector = svc.selector!;
+      const sel = selectorFromMap(selector);
+      const selText = labelsText(selector);
       const res = svc.res;
 
       // Pods an operator will create from a custom resource's label map.
       const ops = ctx.graph.operatorMatches(svc.namespace, sel);
       if (ops.length > 0) {
         const op = ops[0];
-        ctx.report({
+        findings.push({
           at: res.keyAt('spec', 'selector'),
           object: res,
           severity: 'info',
@@ -34,7 +56,7 @@ export default defineRule(
       // The apex Service of an SMI TrafficSplit: the mesh sends its traffic to the split's backends.
       const split = ctx.model.trafficSplitApex.get(`${svc.namespace}/${svc.name}`);
       if (split) {
-        ctx.report({
+        findings.push({
           at: res.keyAt('spec', 'selector'),
           object: res,
           severity: 'info',
@@ -44,42 +66,50 @@ export default defineRule(
         continue;
       }
 
-      const related: RelatedReport[] = [];
-      const suggestions: SuggestionReport[] = [];
-      const hints: string[] = [];
-      let at = res.keyAt('spec', 'selector');
-      const near = ctx.graph.nearestMiss(svc.namespace, svc.selector);
+      const finding: NoPods = { svc, sel, selText, at: res.keyAt('spec', 'selector'), hints: [], related: [], suggestions: [] };
+      const near = ctx.graph.nearestMiss(svc.namespace, selector);
       if (near) {
         const best = near.miss;
         const diffs = best.differences.map((d) =>
           d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}, not ${q(d.expected)}`,
         );
-        hints.push(`closest: ${best.pod.display} ${list(diffs, 3)}`);
-        related.push({ at: best.pod.labelsLoc, message: `pod labels of ${best.pod.display}` });
+        finding.hints.push(`closest: ${best.pod.display} ${list(diffs, 3)}`);
+        finding.related.push({ at: best.pod.labelsLoc, message: `pod labels of ${best.pod.display}` });
         if (best.differences.length === 1) {
           const d = best.differences[0];
-          at = res.at('spec', 'selector', d.key);
+          const at = res.at('spec', 'selector', d.key);
+          finding.at = at;
           // Only one candidate with one differing fixed label: replacing the value is unambiguous.
-          if (near.candidates === 1 && best.pod.labels.get(d.key) === d.actual && d.actual !== undefined) {
-            suggestions.push({ title: `Select ${d.key}=${d.actual} (the labels of ${best.pod.display})`, at, replacement: d.actual });
+          if (near.candidates === 1 && best.pod.label(d.key) === d.actual && d.actual !== undefined) {
+            finding.suggestions.push({ title: `Select ${d.key}=${d.actual} (the labels of ${best.pod.display})`, at, replacement: d.actual });
           }
         }
       }
-      const elsewhere = ctx.graph.otherNamespacesMatching(svc.namespace, sel);
-      if (elsewhere.length > 0) {
-        const pod = elsewhere[0].pods[0];
-        hints.push(
-          `${pod.display} matches, but a Service only selects pods in its own namespace`,
-        );
-        related.push({ at: pod.labelsLoc, message: `pod labels of ${pod.display}` });
+      findings.push(finding);
+      pending.push(finding);
+    }
+
+    const elsewhere = ctx.graph.otherNamespacesMatchingEach(pending.map((f) => ({ namespace: f.svc.namespace, selector: f.sel })));
+    for (let i = 0; i < pending.length; i++) {
+      if (elsewhere[i].length === 0) continue;
+      const pod = elsewhere[i][0].pods[0];
+      pending[i].hints.push(`${pod.display} matches, but a Service only selects pods in its own namespace`);
+      pending[i].related.push({ at: pod.labelsLoc, message: `pod labels of ${pod.display}` });
+    }
+
+    for (const f of findings) {
+      if (!('svc' in f)) {
+        ctx.report(f);
+        continue;
       }
-      const tail = hints.length ? `; ${hints.join('; ')}` : '';
+      const res = f.svc.res;
+      const tail = f.hints.length ? `; ${f.hints.join('; ')}` : '';
       ctx.report({
-        at,
+        at: f.at,
         object: res,
-        message: `${res.displayShort} selects ${selText} but no pod in namespace ${q(svc.namespace)} has these labels${tail}`,
-        related,
-        suggestions,
+        message: `${res.displayShort} selects ${f.selText} but no pod in namespace ${q(f.svc.namespace)} has these labels${tail}`,
+        related: f.related,
+        suggestions: f.suggestions,
       });
     }
   },

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
+import type { Loc } from '../src/load/source.js';
 import { list, q } from '../src/engine/text.js';
 import { formatSelector, labelledMap, requirementMatches } from '../src/model/selector.js';
 
@@ -10,7 +11,11 @@ export default defineRule(
       "A controller's spec.selector is missing, empty, or does not match its own pod template's labels (the API server rejects it).",
   },
   (ctx) => {
-    for (const pod of ctx.model.podTemplates) {
+    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
+    // it, and an indexed loop allocates no iterator results meanwhile.
+    const pods = ctx.model.podTemplates;
+    for (let i = 0; i < pods.length; i++) {
+      const pod = pods[i];
       const w = pod.workload;
       const cs = pod.controllerSelector;
       if (!cs) {
@@ -36,23 +41,24 @@ export default defineRule(
         }
         continue;
       }
-      const problems: string[] = [];
-      let at = w.at(...cs.path);
+      // Nearly every selector matches: the problems (and where to point) are gathered when not.
+      let problems: string[] | undefined;
+      let at: Loc | undefined;
       for (const [k, v] of cs.selector.matchLabels) {
-        if (pod.labels.get(k) === v) continue;
-        const actual = pod.labels.get(k);
-        problems.push(actual === undefined ? `template has no label ${k}` : `template has ${k}=${actual}, not ${q(v)}`);
+        const actual = pod.label(k);
+        if (actual === v) continue;
+        (problems ??= []).push(actual === undefined ? `template has no label ${k}` : `template has ${k}=${actual}, not ${q(v)}`);
         if (problems.length === 1) {
           at = pod.workloadKind === 'ReplicationController' ? w.at(...cs.path, k) : w.at(...cs.path, 'matchLabels', k);
         }
       }
       const labels = cs.selector.expressions.length ? labelledMap(pod.labels) : undefined;
       for (const r of cs.selector.expressions) {
-        if (!requirementMatches(r, labels!)) problems.push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
+        if (!requirementMatches(r, labels!)) (problems ??= []).push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
       }
-      if (problems.length === 0) continue;
+      if (problems === undefined) continue;
       ctx.report({
-        at,
+        at: at ?? w.at(...cs.path),
         object: w,
         message: `${w.displayShort}: spec.selector does not match the pod template's labels (${list(problems, 3)}); the API server rejects it`,
         related: [{ at: pod.labelsLoc, message: 'pod template labels' }],

@@ -7,7 +7,7 @@ import { LabelIndex } from '../src/graph/label-index.js';
 import type { IndexedLabels } from '../src/graph/label-index.js';
 import { loadText } from '../src/load/load.js';
 import { buildModel } from '../src/model/model.js';
-import { labelledMap, matches, parseLabelSelector } from '../src/model/selector.js';
+import { labelListOf, labelledMap, matches, parseLabelSelector } from '../src/model/selector.js';
 import type { Selector } from '../src/model/selector.js';
 
 const model = (text: string) => buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
@@ -54,14 +54,89 @@ const selectorArb: fc.Arbitrary<Selector> = fc.record({
   ),
 });
 
+/** Items with fixed labels and keys whose value a controller sets (any value, or one ending in "0"). */
+const dynamicKeys = fc.subarray(['app', 'tier', 'env', 'team']);
+const indexEntries = fc.array(fc.tuple(fc.constantFrom('ns1', 'ns2', 'ns3'), labelMap, dynamicKeys), { maxLength: 30 });
+
+interface DynItem extends Item {
+  ns: string;
+}
+
+function dynItems(entries: [string, Record<string, string>, string[]][]): DynItem[] {
+  return entries.map(([ns, labels, dyn], id) => {
+    const map = new Map(Object.entries(labels));
+    const dynamicLabels = new Map(dyn.map((k) => [k, k === 'app' ? 'any' : 'ends in 0']));
+    const hasLabel = (k: string, v: string) => (dynamicLabels.has(k) ? dynamicLabels.get(k) === 'any' || v.endsWith('0') : map.get(k) === v);
+    const hasKey = (k: string) => dynamicLabels.has(k) || map.has(k);
+    return { id, ns, labelList: labelListOf(map), dynamicLabels, hasLabel, hasKey };
+  });
+}
+
 describe('label index', () => {
+  it('with controller-set labels, and entries added after lookups, selects what a scan selects, in the same order (property)', () => {
+    const value = fc.constantFrom('a', 'b', 'c', 'a0');
+    const plain = fc.array(fc.tuple(labelKeys, value), { minLength: 1, maxLength: 2 });
+    fc.assert(
+      fc.property(indexEntries, indexEntries, plain, (first, later, labels) => {
+        const items = dynItems([...first, ...later]);
+        const index = new LabelIndex<DynItem>();
+        const sel: Selector = { matchLabels: labels, expressions: [] };
+        for (const it of items.slice(0, first.length)) index.add(it.ns, it);
+        // Split some keys by value before the later entries arrive.
+        for (const ns of ['ns1', 'ns2']) index.select(ns, sel);
+        for (const it of items.slice(first.length)) index.add(it.ns, it);
+        const flat = [...new Map(labels)].flat();
+        for (const ns of ['ns1', 'ns2', 'ns3']) {
+          const scan = items.filter((i) => i.ns === ns && matches(sel, i)).map((i) => i.id);
+          assert.deepEqual(index.select(ns, sel).map((i) => i.id).sort((a, b) => a - b), scan);
+          // A plain label map: the same entries, in the order `select` gives them.
+          const byMap = { matchLabels: [...new Map(labels)], expressions: [] };
+          assert.deepEqual(index.selectLabels(ns, flat).map((i) => i.id), index.select(ns, byMap).map((i) => i.id));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('selects every namespace at once as it selects each, and merges namespaces keeping their order (property)', () => {
+    const value = fc.constantFrom('a', 'b', 'c', 'a0');
+    fc.assert(
+      fc.property(indexEntries, fc.array(fc.tuple(labelKeys, value), { maxLength: 4 }), selectorArb, (entries, labels, sel) => {
+        const items = dynItems(entries);
+        const index = new LabelIndex<DynItem>();
+        const oneByOne = new LabelIndex<DynItem>();
+        for (const it of items) {
+          index.add(it.ns, it);
+          oneByOne.add('', it);
+        }
+        const found = index.selectEverywhere(labels);
+        labels.forEach(([k, v], i) => {
+          const one: Selector = { matchLabels: [[k, v]], expressions: [] };
+          for (const ns of ['ns1', 'ns2', 'ns3']) {
+            assert.deepEqual((found[i].get(ns) ?? []).map((x) => x.id), index.select(ns, one).map((x) => x.id));
+          }
+        });
+        // The merged index selects the entries of each namespace in the order of one that adds them one by one.
+        const merged = index.merged().select('', sel);
+        const single = oneByOne.select('', sel);
+        for (const ns of ['ns1', 'ns2', 'ns3']) {
+          assert.deepEqual(
+            merged.filter((x) => x.ns === ns).map((x) => x.id),
+            single.filter((x) => x.ns === ns).map((x) => x.id),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('selects exactly what a scan of every entry selects (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom('ns1', 'ns2'), labelMap), { maxLength: 30 }), selectorArb, (entries, sel) => {
         const index = new LabelIndex<Item>();
         const items: (Item & { ns: string })[] = entries.map(([ns, labels], id) => {
           const map = new Map(Object.entries(labels));
-          return { id, ns, labels: map, ...labelledMap(map) };
+          return { id, ns, labelList: labelListOf(map), ...labelledMap(map) };
         });
         for (const it of items) index.add(it.ns, it);
         for (const ns of ['ns1', 'ns2']) {
@@ -157,6 +232,43 @@ spec:
       svc.ports.map((sp) => g.resolveTarget(sp, pod)?.status),
       ['ok', 'missing-name', 'wrong-protocol', 'ok'],
     );
+  });
+});
+
+describe('Services in other namespaces', () => {
+  it('looks up many selectors at once as it looks up each', () => {
+    const docs: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const ns = `ns${i % 4}`;
+      const app = `app${i % 3}`;
+      docs.push(`apiVersion: apps/v1
+kind: ${i % 5 === 0 ? 'StatefulSet' : 'Deployment'}
+metadata: {name: w${i}, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: ${app}}}
+  template:
+    metadata: {labels: {app: ${app}, tier: t${i % 2}}}
+    spec: {containers: [{name: c, image: x}]}
+`);
+    }
+    const g = new Graph(model(docs.join('---\n')));
+    const queries = [
+      { namespace: 'ns0', selector: parseLabelSelector({ matchLabels: { app: 'app1' } }) },
+      { namespace: 'ns1', selector: parseLabelSelector({ matchLabels: { app: 'app1' } }) },
+      { namespace: 'ns2', selector: parseLabelSelector({ matchLabels: { tier: 't0' } }) },
+      { namespace: 'ns3', selector: parseLabelSelector({ matchLabels: { 'statefulset.kubernetes.io/pod-name': 'w0-0' } }) },
+      { namespace: 'ns0', selector: parseLabelSelector({ matchLabels: { app: 'app2', tier: 't1' } }) },
+      { namespace: 'ns0', selector: parseLabelSelector({ matchLabels: { app: 'none' } }) },
+      { namespace: 'ns1', selector: parseLabelSelector({ matchExpressions: [{ key: 'app', operator: 'In', values: ['app0'] }] }) },
+    ];
+    const each = g.otherNamespacesMatchingEach(queries);
+    const one = (q: (typeof queries)[number]) =>
+      g.otherNamespacesMatching(q.namespace, q.selector).map((x) => ({ namespace: x.namespace, pods: x.pods.map((p) => p.display) }));
+    assert.deepEqual(
+      each.map((r) => r.map((x) => ({ namespace: x.namespace, pods: x.pods.map((p) => p.display) }))),
+      queries.map(one),
+    );
+    assert.ok(each[0].length > 0 && each[3].length > 0);
   });
 });
 

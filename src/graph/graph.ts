@@ -5,7 +5,7 @@ import type { ServiceReference } from './references.js';
 import { editDistance, editDistanceWithin } from '../engine/text.js';
 import { LabelIndex, NamespacedMap } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
-import { labelledMap } from '../model/selector.js';
+import { labelListOf, labelledMap } from '../model/selector.js';
 import type { Labelled, Selector } from '../model/selector.js';
 
 type OperatorEntry = OperatorLabels & IndexedLabels;
@@ -35,27 +35,34 @@ export type BackendResolution =
 /** Indexes and edges over the model: label index, Service → pods, port resolution. */
 export class Graph {
   readonly pods = new LabelIndex<PodTemplate>();
-  /** Every pod template in one bucket, for "does this match anywhere" questions (built on first use). */
+  /**
+   * Every pod template in one bucket, for "does this match anywhere" questions (built on first use;
+   * the pods of one namespace are together in its lists).
+   */
   private allPodsIndex: LabelIndex<PodTemplate> | undefined;
   private readonly operators = new LabelIndex<OperatorEntry>();
-  private readonly servicesByKey = new NamespacedMap<Service>();
+  /** Services by namespace and name (built on first use: many inputs never look one up). */
+  private servicesByKey: NamespacedMap<Service> | undefined;
   private readonly endpointsByService = new Map<string, EndpointsInfo[]>();
-  private readonly serviceTargets = new Map<Service, PodTemplate[]>();
+  /** The pods each Service selects, by `Service.id` (computed on first use). */
+  private readonly serviceTargets: (PodTemplate[] | undefined)[];
   /** Service references of workloads (env, args, command, ConfigMaps). */
   readonly references: ServiceReference[];
 
   constructor(readonly model: Model) {
+    this.serviceTargets = new Array(model.services.length);
     // Of several definitions of one object, the last one is what the cluster ends up with.
-    for (const pod of model.podTemplates) {
+    // (An indexed loop: it runs once, mostly before the runtime optimizes it, and allocates no
+    // iterator results meanwhile.)
+    const podTemplates = model.podTemplates;
+    for (let i = 0; i < podTemplates.length; i++) {
+      const pod = podTemplates[i];
       if (pod.workload.superseded) continue;
       this.pods.add(pod.namespace, pod);
     }
     for (const op of model.operatorLabels) {
       const l = labelledMap(op.labels);
-      this.operators.add(op.res.namespace ?? '', { ...op, ...l });
-    }
-    for (const svc of model.services) {
-      if (!svc.res.superseded) this.servicesByKey.set(svc.namespace, svc.name, svc);
+      this.operators.add(op.res.namespace ?? '', { ...op, ...l, labelList: labelListOf(op.labels) });
     }
     for (const ep of model.endpoints) {
       const key = `${ep.res.namespace}/${ep.serviceName}`;
@@ -171,15 +178,21 @@ export class Graph {
   }
 
   service(namespace: string, name: string): Service | undefined {
+    if (!this.servicesByKey) {
+      this.servicesByKey = new NamespacedMap();
+      for (const svc of this.model.services) if (!svc.res.superseded) this.servicesByKey.set(svc.namespace, svc.name, svc);
+    }
     return this.servicesByKey.get(namespace, name);
   }
 
   /** Pod templates a Service selects (empty for selector-less and ExternalName Services). */
   podsOf(svc: Service): PodTemplate[] {
-    let pods = this.serviceTargets.get(svc);
+    // (Only a Service of the model has a place in `serviceTargets`.)
+    const known = this.model.services[svc.id] === svc;
+    let pods = known ? this.serviceTargets[svc.id] : undefined;
     if (!pods) {
-      pods = svc.selector && svc.type !== 'ExternalName' ? this.pods.selectLabels(svc.namespace, svc.selector) : [];
-      this.serviceTargets.set(svc, pods);
+      pods = svc.selectorLabels && svc.type !== 'ExternalName' ? this.pods.selectLabels(svc.namespace, svc.selectorLabels) : [];
+      if (known) this.serviceTargets[svc.id] = pods;
     }
     return pods;
   }
@@ -207,7 +220,35 @@ export class Graph {
       if (list) list.push(pod);
       else byNs.set(pod.namespace, [pod]);
     }
-    return [...byNs].map(([ns, pods]) => ({ namespace: ns, pods })).sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+    return [...byNs].map(([ns, pods]) => ({ namespace: ns, pods })).sort(byNamespace);
+  }
+
+  /**
+   * `otherNamespacesMatching` for each of several selectors: the selectors of one label (most
+   * Service selectors) are looked up together, in one pass over the pods with each label key.
+   */
+  otherNamespacesMatchingEach(
+    queries: readonly { namespace: string; selector: Selector }[],
+  ): { namespace: string; pods: PodTemplate[] }[][] {
+    const results: { namespace: string; pods: PodTemplate[] }[][] = new Array(queries.length);
+    const single: number[] = [];
+    const labels: (readonly [string, string])[] = [];
+    for (let i = 0; i < queries.length; i++) {
+      const { namespace, selector } = queries[i];
+      if (selector.expressions.length === 0 && selector.matchLabels.length === 1) {
+        single.push(i);
+        labels.push(selector.matchLabels[0]);
+      } else results[i] = this.otherNamespacesMatching(namespace, selector);
+    }
+    if (single.length === 0) return results;
+    const found = this.pods.selectEverywhere(labels);
+    for (let j = 0; j < single.length; j++) {
+      const namespace = queries[single[j]].namespace;
+      const out: { namespace: string; pods: PodTemplate[] }[] = [];
+      for (const [ns, pods] of found[j]) if (ns !== namespace) out.push({ namespace: ns, pods });
+      results[single[j]] = out.sort(byNamespace);
+    }
+    return results;
   }
 
   /**
@@ -240,9 +281,9 @@ export class Graph {
       // Only a distance up to the best so far matters (a tie goes to the lower id).
       let distance = 0;
       for (const [key, expected] of selector) {
-        if (pod.hasLabel(key, expected)) continue;
-        const actual = actualLabel(pod, key);
-        distance += actual === undefined ? 1000 : editDistanceWithin(expected, actual, winnerDistance - distance);
+        const actual = missedLabel(pod, key, expected);
+        if (actual === null) continue;
+        distance += actual === undefined ? 1000 : distanceWithin(expected, actual, winnerDistance - distance);
         if (distance > winnerDistance) break;
       }
       if (distance < winnerDistance || (distance === winnerDistance && pod.id < winner!.id)) {
@@ -280,11 +321,34 @@ export class Graph {
   }
 
   private allPods(): LabelIndex<PodTemplate> {
-    if (!this.allPodsIndex) {
-      this.allPodsIndex = new LabelIndex<PodTemplate>();
-      for (const pod of this.model.podTemplates) if (!pod.workload.superseded) this.allPodsIndex.add('', pod);
+    // Built from the namespaces' lists: the callers group what it selects by namespace.
+    return (this.allPodsIndex ??= this.pods.merged());
+  }
+
+  /** The status of `resolveTarget(sp, pod)`, without building the resolution. */
+  targetStatus(sp: ServicePort, pod: PodTemplate): TargetResolution['status'] | undefined {
+    const target = sp.target;
+    if (!target) return undefined;
+    let other = false;
+    let malformed = false;
+    const ports = pod.servingPorts();
+    for (let i = 0; i < ports.length; i++) {
+      const cp = ports[i];
+      if (target.kind === 'name') {
+        if (cp.name !== target.value) continue;
+        if (cp.protocol === sp.protocol) {
+          if (cp.number !== undefined) return 'ok';
+          malformed = true;
+          continue;
+        }
+        other = true;
+      } else if (cp.number === target.value && cp.protocol === sp.protocol) {
+        return 'ok';
+      }
     }
-    return this.allPodsIndex;
+    if (target.kind === 'number') return 'undeclared';
+    if (malformed) return 'malformed';
+    return other ? 'wrong-protocol' : 'missing-name';
   }
 
   /** Resolve a Service port's target on one pod template, by number or name, protocol-aware. */
@@ -312,15 +376,51 @@ export class Graph {
   }
 }
 
+const byNamespace = (a: { namespace: string }, b: { namespace: string }) => (a.namespace < b.namespace ? -1 : 1);
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
 }
 
+/**
+ * `editDistanceWithin(a, b, limit)`, sooner: a common prefix and suffix do not change the distance,
+ * and a difference in length is a lower bound of it. (Long strings are left to
+ * `editDistanceWithin`, which bounds them in its own way.)
+ */
+function distanceWithin(a: string, b: string, limit: number): number {
+  if (a === b) return 0;
+  if (a.length > 256 || b.length > 256) return editDistanceWithin(a, b, limit);
+  const gap = Math.abs(a.length - b.length);
+  if (gap > limit) return gap;
+  let start = 0;
+  const shorter = Math.min(a.length, b.length);
+  while (start < shorter && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  if (start === endA || start === endB) return gap;
+  return editDistanceWithin(a.slice(start, endA), b.slice(start, endB), limit);
+}
+
 /** A controller-set label (StatefulSet pod-name, Job job-name, …) has its pattern as value. */
 function actualLabel(pod: PodTemplate, key: string): string | undefined {
-  return pod.dynamicLabels.get(key)?.describe ?? pod.labels.get(key);
+  return pod.dynamicLabels.get(key)?.describe ?? pod.label(key);
+}
+
+/**
+ * null when the pod carries `key` = `expected` (as `hasLabel`); otherwise its value for the key, as
+ * `actualLabel` gives it (one lookup of the key for both).
+ */
+function missedLabel(pod: PodTemplate, key: string, expected: string): string | undefined | null {
+  const dyn = pod.dynamicLabels.get(key);
+  if (dyn) return dyn.matches(expected) ? null : dyn.describe;
+  const actual = pod.label(key);
+  return actual === expected ? null : actual;
 }
 
 /** The selector labels a pod does not carry, with the pod's value (if any). */

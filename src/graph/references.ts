@@ -56,8 +56,14 @@ const HOSTISH_ENV = /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM
 
 /** Addresses in free text: URLs, host:port pairs and bare host names. */
 export function findAddresses(text: string): Address[] {
-  if (text.length > 4096) text = text.slice(0, 4096);
   const out: Address[] = [];
+  addAddresses(text, out);
+  return out;
+}
+
+/** Append the addresses of a text to `out`. */
+function addAddresses(text: string, out: Address[]): void {
+  if (text.length > 4096) text = text.slice(0, 4096);
   // Image references (`--image=postgres:16`, `--image postgres:16`) look like host:port but are
   // not addresses: drop such flags and their values, token by token (linear time). Without the
   // word "image" there is nothing to drop, and the text splits into the same tokens as is.
@@ -72,35 +78,39 @@ export function findAddresses(text: string): Address[] {
     }
     rest = kept.join(' ');
   }
-  for (const raw of rest.split(SEPARATORS)) {
-    if (!raw || raw.includes('$(') || raw.includes('${')) continue;
-    let t = raw;
-    let scheme = false;
-    const m = SCHEME.exec(t);
-    if (m) {
-      t = t.slice(m[0].length);
-      scheme = true;
-    }
-    const slash = t.search(PATH_START);
-    if (slash >= 0) {
-      if (!scheme && slash === 0) continue; // a path, not an address
-      t = t.slice(0, slash);
-    }
-    const at = t.lastIndexOf('@');
-    if (at >= 0) t = t.slice(at + 1);
-    let port: number | undefined;
-    const colon = t.lastIndexOf(':');
-    if (colon >= 0) {
-      const p = t.slice(colon + 1);
-      if (!PORT.test(p)) continue;
-      port = Number(p);
-      t = t.slice(0, colon);
-    }
-    if (t.endsWith('.')) t = t.slice(0, -1);
-    if (!HOST.test(t) || NUMERIC.test(t)) continue;
-    out.push({ token: raw, host: t, port, scheme });
+  // Most texts (a word, a URL) are one token: no list of tokens for them.
+  if (!SEPARATORS.test(rest)) addToken(rest, out);
+  else for (const raw of rest.split(SEPARATORS)) addToken(raw, out);
+}
+
+/** Append the address a token of text is, if it is one. */
+function addToken(raw: string, out: Address[]): void {
+  if (!raw || raw.includes('$(') || raw.includes('${')) return;
+  let t = raw;
+  let scheme = false;
+  const m = SCHEME.exec(t);
+  if (m) {
+    t = t.slice(m[0].length);
+    scheme = true;
   }
-  return out;
+  const slash = t.search(PATH_START);
+  if (slash >= 0) {
+    if (!scheme && slash === 0) return; // a path, not an address
+    t = t.slice(0, slash);
+  }
+  const at = t.lastIndexOf('@');
+  if (at >= 0) t = t.slice(at + 1);
+  let port: number | undefined;
+  const colon = t.lastIndexOf(':');
+  if (colon >= 0) {
+    const p = t.slice(colon + 1);
+    if (!PORT.test(p)) return;
+    port = Number(p);
+    t = t.slice(0, colon);
+  }
+  if (t.endsWith('.')) t = t.slice(0, -1);
+  if (!HOST.test(t) || NUMERIC.test(t)) return;
+  out.push({ token: raw, host: t, port, scheme });
 }
 
 interface Target {
@@ -148,23 +158,21 @@ function classify(
 }
 
 /**
- * A text of a container that may name a Service. Few texts do: their locations are only built
- * when a reference is found (and then once, shared by the references of the text).
+ * Where a text of a container that names a Service is. Few texts do: it is only made when a
+ * reference is found (and then once, shared by the references of the text), and its locations are
+ * only built when asked for.
  */
 class Text {
   private loc: Loc | undefined = undefined;
   private through: ServiceReference['via'] | undefined = undefined;
 
   constructor(
-    readonly text: string,
-    readonly source: ServiceReference['source'],
-    readonly envName: string | undefined,
     private readonly container: Container,
     /** The container field and its entry that holds the text, or that pulls in the ConfigMap. */
-    private readonly field: 'env' | 'envFrom' | 'command' | 'args',
+    private readonly field: TextField,
     private readonly index: number,
-    private readonly configMap?: ConfigMapInfo,
-    private readonly key?: string,
+    private readonly configMap: ConfigMapInfo | undefined,
+    private readonly key: string | undefined,
   ) {}
 
   /** Where the text is. */
@@ -186,103 +194,146 @@ class Text {
   }
 }
 
-/** Every text of a container that may name a Service. */
-function textsOf(c: Container, configMaps: NamespacedMap<ConfigMapInfo>): Text[] {
-  const ns = c.pod.namespace;
-  const out: Text[] = [];
-  const env = asArray(c.raw.env);
-  for (let i = 0; i < env.length; i++) {
-    const e = asMap(env[i]);
-    const name = asString(e?.name);
-    if (!e || !name) continue;
-    if (NOT_ADDRESS_ENV.test(name)) continue;
-    const value = asString(e.value);
-    if (value !== undefined) {
-      out.push(new Text(value, 'env', name, c, 'env', i));
-      continue;
-    }
-    const ref = asMap(asMap(e.valueFrom)?.configMapKeyRef);
-    const cmName = asString(ref?.name);
-    const key = asString(ref?.key);
-    if (!cmName || !key) continue;
-    const cm = configMaps.get(ns, cmName);
-    const v = cm?.value(key);
-    if (cm && v !== undefined) out.push(new Text(v, 'env', name, c, 'env', i, cm, key));
-  }
-  const envFrom = asArray(c.raw.envFrom);
-  for (let i = 0; i < envFrom.length; i++) {
-    const e = asMap(envFrom[i]);
-    const cmName = asString(asMap(e?.configMapRef)?.name);
-    if (!e || !cmName) continue;
-    const cm = configMaps.get(ns, cmName);
-    if (!cm) continue;
-    const prefix = asString(e.prefix) ?? '';
-    for (const [key, v] of cm.data) out.push(new Text(v, 'env', prefix + key, c, 'envFrom', i, cm, key));
-  }
-  for (const field of COMMAND_FIELDS) {
-    const list = asArray(c.raw[field]);
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i];
-      if (typeof v === 'string') out.push(new Text(v, field, undefined, c, field, i));
-    }
-  }
-  return out;
-}
+type TextField = 'env' | 'envFrom' | 'command' | 'args';
 
 const COMMAND_FIELDS = ['command', 'args'] as const;
 
 /** Find every Service reference of every container in the model. */
 export function findReferences(model: Model, services: (ns: string, name: string) => Service | undefined): ServiceReference[] {
-  const configMaps = new NamespacedMap<ConfigMapInfo>();
-  // (A ConfigMap without namespace is keyed by "null", as in a joined key.)
-  for (const cm of model.configMaps) if (!cm.res.superseded) configMaps.set(String(cm.res.namespace), cm.res.name, cm);
-  const namespaces = new Set(model.namespaces.keys());
-  const refs: ServiceReference[] = [];
-  for (const pod of model.podTemplates) {
+  const finder = new ReferenceFinder(model, services);
+  // (Indexed loops: they run once, mostly before the runtime optimizes them, and allocate no
+  // iterator results meanwhile.)
+  const pods = model.podTemplates;
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i];
     if (pod.workload.superseded) continue;
-    for (const c of pod.containers) {
-      for (const t of textsOf(c, configMaps)) {
-        let seen: Set<string> | undefined;
-        for (const a of findAddresses(t.text)) {
-          const target = classify(a.host, pod.namespace, namespaces, services);
-          if (!target) continue;
-          const service = services(target.namespace, target.serviceName);
-          if (!target.qualified) {
-            // A bare word is a reference only when it names a Service of the pod's namespace, and
-            // looks like an address: with a port or scheme, or as the value of a host-like variable.
-            if (!service) continue;
-            const hostish = t.source === 'env' && t.text.trim() === a.token && !!t.envName && HOSTISH_ENV.test(t.envName);
-            if (a.port === undefined && !a.scheme && !hostish) continue;
-          }
-          const key = `${target.namespace}/${target.serviceName}:${a.port ?? ''}`;
-          if (seen?.has(key)) continue;
-          (seen ??= new Set()).add(key);
-          const ref: ServiceReference = {
-            pod,
-            container: c,
-            at: t.at,
-            via: t.via,
-            source: t.source,
-            envName: t.envName,
-            text: a.token,
-            host: a.host,
-            namespace: target.namespace,
-            serviceName: target.serviceName,
-            port: a.port,
-            service,
-          };
-          if (!service) {
-            // Only a namespace the input covers can tell that a Service does not exist.
-            if (namespaces.has(target.namespace)) ref.problem = 'no-service';
-          } else if (a.port !== undefined && service.type !== 'ExternalName' && !service.headless) {
-            // A headless Service has no port translation: its pods are checked by the graph.
-            ref.servicePort = service.ports.find((p) => p.port === a.port);
-            if (!ref.servicePort) ref.problem = 'no-port';
-          }
-          refs.push(ref);
-        }
+    for (let ci = 0; ci < pod.containers.length; ci++) finder.container(pod.containers[ci]);
+  }
+  return finder.refs;
+}
+
+/** The Service references of containers, text by text. */
+class ReferenceFinder {
+  readonly refs: ServiceReference[] = [];
+  /** ConfigMaps by namespace and name (built on first use). */
+  private configMaps: NamespacedMap<ConfigMapInfo> | undefined;
+  private readonly namespaces: ReadonlySet<string>;
+
+  constructor(
+    private readonly model: Model,
+    private readonly services: (ns: string, name: string) => Service | undefined,
+  ) {
+    this.namespaces = new Set(model.namespaces.keys());
+  }
+
+  private configMap(namespace: string, name: string): ConfigMapInfo | undefined {
+    if (!this.configMaps) {
+      this.configMaps = new NamespacedMap();
+      // (A ConfigMap without namespace is keyed by "null", as in a joined key.)
+      for (const cm of this.model.configMaps) if (!cm.res.superseded) this.configMaps.set(String(cm.res.namespace), cm.res.name, cm);
+    }
+    return this.configMaps.get(namespace, name);
+  }
+
+  /** Every text of a container that may name a Service. */
+  container(c: Container): void {
+    const ns = c.pod.namespace;
+    const env = asArray(c.raw.env);
+    for (let i = 0; i < env.length; i++) {
+      const e = asMap(env[i]);
+      const name = asString(e?.name);
+      if (!e || !name) continue;
+      if (NOT_ADDRESS_ENV.test(name)) continue;
+      const value = asString(e.value);
+      if (value !== undefined) {
+        this.text(value, 'env', name, c, 'env', i, undefined, undefined);
+        continue;
+      }
+      const ref = asMap(asMap(e.valueFrom)?.configMapKeyRef);
+      const cmName = asString(ref?.name);
+      const key = asString(ref?.key);
+      if (!cmName || !key) continue;
+      const cm = this.configMap(ns, cmName);
+      const v = cm?.value(key);
+      if (cm && v !== undefined) this.text(v, 'env', name, c, 'env', i, cm, key);
+    }
+    const envFrom = asArray(c.raw.envFrom);
+    for (let i = 0; i < envFrom.length; i++) {
+      const e = asMap(envFrom[i]);
+      const cmName = asString(asMap(e?.configMapRef)?.name);
+      if (!e || !cmName) continue;
+      const cm = this.configMap(ns, cmName);
+      if (!cm) continue;
+      const prefix = asString(e.prefix) ?? '';
+      for (const [key, v] of cm.data) this.text(v, 'env', prefix + key, c, 'envFrom', i, cm, key);
+    }
+    for (const field of COMMAND_FIELDS) {
+      const list = asArray(c.raw[field]);
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        if (typeof v === 'string') this.text(v, field, undefined, c, field, i, undefined, undefined);
       }
     }
   }
-  return refs;
+
+  /** The references of one text. */
+  private text(
+    text: string,
+    source: ServiceReference['source'],
+    envName: string | undefined,
+    c: Container,
+    field: TextField,
+    index: number,
+    configMap: ConfigMapInfo | undefined,
+    key: string | undefined,
+  ): void {
+    const hostishName = source === 'env' && !!envName && HOSTISH_ENV.test(envName);
+    // Without ":" there is no port or scheme, and without "." every host is a bare word: such a
+    // text only names a Service as the value of a host-like variable (most texts: a word, a number).
+    if (!hostishName && !text.includes(':') && !text.includes('.')) return;
+    const addresses: Address[] = [];
+    addAddresses(text, addresses);
+    if (addresses.length === 0) return;
+    const pod = c.pod;
+    let where: Text | undefined;
+    let seen: Set<string> | undefined;
+    for (const a of addresses) {
+      // A bare word is a reference only when it looks like an address: with a port or scheme, or
+      // as the value of a host-like variable (and then when it names a Service, below).
+      const bare = !a.host.includes('.');
+      if (bare && a.port === undefined && !a.scheme && !(hostishName && text.trim() === a.token)) continue;
+      const target = classify(a.host, pod.namespace, this.namespaces, this.services);
+      if (!target) continue;
+      const service = this.services(target.namespace, target.serviceName);
+      // An unqualified name must name a Service of the pod's namespace.
+      if (!target.qualified && !service) continue;
+      const id = `${target.namespace}/${target.serviceName}:${a.port ?? ''}`;
+      if (seen?.has(id)) continue;
+      (seen ??= new Set()).add(id);
+      where ??= new Text(c, field, index, configMap, key);
+      const ref: ServiceReference = {
+        pod,
+        container: c,
+        at: where.at,
+        via: where.via,
+        source,
+        envName,
+        text: a.token,
+        host: a.host,
+        namespace: target.namespace,
+        serviceName: target.serviceName,
+        port: a.port,
+        service,
+      };
+      if (!service) {
+        // Only a namespace the input covers can tell that a Service does not exist.
+        if (this.namespaces.has(target.namespace)) ref.problem = 'no-service';
+      } else if (a.port !== undefined && service.type !== 'ExternalName' && !service.headless) {
+        // A headless Service has no port translation: its pods are checked by the graph.
+        ref.servicePort = service.ports.find((p) => p.port === a.port);
+        if (!ref.servicePort) ref.problem = 'no-port';
+      }
+      this.refs.push(ref);
+    }
+  }
 }

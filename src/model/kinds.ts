@@ -97,9 +97,11 @@ export const WORKLOAD_GROUPS: Record<WorkloadKind, readonly string[]> = {
   CronJob: ['batch'],
 };
 
+/** `WORKLOAD_GROUPS` as a map: looking up a kind that is not a key does not intern it. */
+const WORKLOAD_GROUP_MAP: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(WORKLOAD_GROUPS));
+
 export function workloadKind(group: string, kind: string): WorkloadKind | undefined {
-  const k = kind as WorkloadKind;
-  return Object.hasOwn(WORKLOAD_GROUPS, k) && WORKLOAD_GROUPS[k].includes(group) ? k : undefined;
+  return WORKLOAD_GROUP_MAP.get(kind)?.includes(group) ? (kind as WorkloadKind) : undefined;
 }
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;

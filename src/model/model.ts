@@ -1,25 +1,31 @@
 import type { Loc, ManifestDocument, Path, SourceFile } from '../load/source.js';
-import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, isToolConfig, workloadKind } from './kinds.js';
+import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, workloadKind } from './kinds.js';
 import type { WorkloadKind } from './kinds.js';
 import {
+  EMPTY_STRING_MAP,
+  ListBuilder,
   ROOT_PATH,
   Resource,
+  SEPARATE,
+  StringTable,
   asArray,
   asInt,
   asMap,
   asString,
   entries,
   isMap,
+  isToolConfigVersion,
   scalarText,
   sharedMap,
   stringMap,
+  stringPairs,
 } from './resource.js';
-import type { JsonMap } from './resource.js';
+import type { JsonMap, Strings } from './resource.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
 import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
 import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
 import { NetworkPolicy } from './netpol.js';
-import { parseLabelSelector, selectorFromMap } from './selector.js';
+import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
 export { DEFAULT_NAMESPACE } from './defaults.js';
@@ -73,17 +79,24 @@ export interface Container {
   readonly path: Path;
   raw: JsonMap;
   ports: ContainerPort[];
-  probes: ProbeSpec[];
+  /** Probes that name a port (a new list on each use: only the probe check reads them). */
+  readonly probes: ProbeSpec[];
 }
 
 const PROBE_TYPES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+const NO_CONTAINERS: Container[] = Object.freeze([]) as unknown as Container[];
 const NO_PORTS: ContainerPort[] = Object.freeze([]) as unknown as ContainerPort[];
 const NO_PROBES: ProbeSpec[] = Object.freeze([]) as unknown as ProbeSpec[];
 
+// Lists of the model live as long as the model: they are built in a scratch list of their kind
+// (building is synchronous, and a list of one kind is never built within another of the same kind).
+const portLists = new ListBuilder<ContainerPort>();
+const containerLists = new ListBuilder<Container>();
+const servicePortLists = new ListBuilder<ServicePort>();
+
 class ContainerNode implements Container {
   readonly ports: ContainerPort[];
-  readonly probes: ProbeSpec[];
 
   constructor(
     readonly pod: PodTemplate,
@@ -91,29 +104,47 @@ class ContainerNode implements Container {
     readonly index: number,
     readonly name: string,
     readonly raw: JsonMap,
+    strings: Strings,
   ) {
-    const rawPorts = asArray(raw.ports);
-    let ports: ContainerPort[] | undefined;
-    for (let pi = 0; pi < rawPorts.length; pi++) {
-      const p = asMap(rawPorts[pi]);
-      if (p) (ports ??= []).push(new PortNode(this, pi, p));
-    }
-    this.ports = ports ? ports.slice() : NO_PORTS;
-    let probes: ProbeSpec[] | undefined;
-    for (const type of PROBE_TYPES) {
-      const probe = asMap(raw[type]);
-      if (!probe) continue;
-      for (const handler of PROBE_HANDLERS) {
-        const h = asMap(probe[handler]);
-        if (h && 'port' in h) (probes ??= []).push(new ProbeNode(this, type, handler, h.port));
-      }
-    }
-    this.probes = probes ? probes.slice() : NO_PROBES;
+    const rawPorts = raw.ports;
+    this.ports = Array.isArray(rawPorts) && rawPorts.length > 0 ? portsOf(this, rawPorts, strings) : NO_PORTS;
+  }
+
+  get probes(): ProbeSpec[] {
+    return probesOf(this, this.raw);
   }
 
   get path(): Path {
     return [...this.pod.templatePath, 'spec', this.kind === 'container' ? 'containers' : 'initContainers', this.index];
   }
+}
+
+/** The ports of a container (the entries of `ports` that are maps). */
+function portsOf(c: Container, rawPorts: unknown[], strings: Strings): ContainerPort[] {
+  portLists.start();
+  for (let pi = 0; pi < rawPorts.length; pi++) {
+    const p = rawPorts[pi];
+    if (isMap(p)) portLists.add(new PortNode(c, pi, p, strings));
+  }
+  return portLists.keep(NO_PORTS);
+}
+
+/** The probes of a container that name a port. */
+function probesOf(c: Container, raw: JsonMap): ProbeSpec[] {
+  let probes: ProbeSpec[] | undefined;
+  for (const type of PROBE_TYPES) {
+    const probe = raw[type];
+    if (!isMap(probe)) continue;
+    for (const handler of PROBE_HANDLERS) {
+      const h = probe[handler];
+      if (isMap(h) && 'port' in h) {
+        const node = new ProbeNode(c, type, handler, h.port);
+        if (probes) probes.push(node);
+        else probes = [node];
+      }
+    }
+  }
+  return probes ?? NO_PROBES;
 }
 
 class PortNode implements ContainerPort {
@@ -125,8 +156,10 @@ class PortNode implements ContainerPort {
     readonly container: Container,
     readonly index: number,
     private readonly raw: JsonMap,
+    strings: Strings,
   ) {
-    this.name = asString(raw.name) || undefined;
+    const name = asString(raw.name);
+    this.name = name ? strings.get(name) : undefined;
     this.number = asInt(raw.containerPort);
     this.protocol = asString(raw.protocol) || 'TCP';
   }
@@ -165,6 +198,26 @@ class ProbeNode implements ProbeSpec {
   }
 }
 
+/** The containers of a pod spec: regular containers, then init containers (and native sidecars). */
+function containersOf(pod: PodTemplate, podSpec: JsonMap, strings: Strings): Container[] {
+  const regular = asArray(podSpec.containers);
+  const init = asArray(podSpec.initContainers);
+  containerLists.start();
+  for (let index = 0; index < regular.length; index++) {
+    const c = regular[index];
+    if (isMap(c)) containerLists.add(new ContainerNode(pod, 'container', index, scalarText(c.name) ?? `#${index}`, c, strings));
+  }
+  for (let index = 0; index < init.length; index++) {
+    const c = init[index];
+    if (!isMap(c)) continue;
+    const kind: ContainerKind = c.restartPolicy === 'Always' ? 'sidecar' : 'init';
+    containerLists.add(new ContainerNode(pod, kind, index, scalarText(c.name) ?? `#${index}`, c, strings));
+  }
+  return containerLists.keep(NO_CONTAINERS);
+}
+
+const NO_LABELS: readonly string[] = Object.freeze([]);
+
 /** The path of every controller's `spec.selector`. */
 const SELECTOR_PATH: Path = Object.freeze(['spec', 'selector']);
 const SELECTOR_REQUIRED_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
@@ -178,7 +231,9 @@ export class PodTemplate {
    * Read-only: pods of one kind share it where it does not depend on the workload.
    */
   readonly dynamicLabels: Map<string, DynamicLabel>;
-  readonly labels: Map<string, string>;
+  /** The template's labels as one flat list (key, value, key, value, …); keys are shared strings. */
+  readonly labelList: readonly string[];
+  private labelMap: Map<string, string> | undefined = undefined;
   private serving: readonly ContainerPort[] | undefined = undefined;
 
   constructor(
@@ -187,23 +242,13 @@ export class PodTemplate {
     /** Path of the pod template (or `[]` for a Pod) relative to the workload. */
     readonly templatePath: Path,
     readonly template: JsonMap,
+    /** Where label keys and port names come from (shared strings). */
+    strings: Strings = SEPARATE,
   ) {
-    this.labels = stringMap(asMap(template.metadata)?.labels);
-    const podSpec = asMap(template.spec);
+    this.labelList = stringPairs(asMap(template.metadata)?.labels, strings) ?? NO_LABELS;
     this.dynamicLabels = controllerLabels(workload, workloadKind);
-    const containers: Container[] = [];
-    const add = (list: unknown, init: boolean) => {
-      const items = asArray(list);
-      for (let index = 0; index < items.length; index++) {
-        const c = asMap(items[index]);
-        if (!c) continue;
-        const kind: ContainerKind = !init ? 'container' : c.restartPolicy === 'Always' ? 'sidecar' : 'init';
-        containers.push(new ContainerNode(this, kind, index, scalarText(c.name) ?? `#${index}`, c));
-      }
-    };
-    add(podSpec?.containers, false);
-    add(podSpec?.initContainers, true);
-    this.containers = containers.slice();
+    const podSpec = asMap(template.spec);
+    this.containers = podSpec ? containersOf(this, podSpec, strings) : NO_CONTAINERS;
   }
 
   get hostNetwork(): boolean {
@@ -238,15 +283,37 @@ export class PodTemplate {
     return this.workload.at(...this.templatePath, 'metadata', 'labels');
   }
 
+  /**
+   * The template's labels (read-only; made on first use: the index and the lint rules read
+   * `labelList` and `label`).
+   */
+  get labels(): Map<string, string> {
+    if (!this.labelMap) {
+      const list = this.labelList;
+      let map = EMPTY_STRING_MAP;
+      if (list.length > 0) {
+        map = new Map();
+        for (let i = 0; i < list.length; i += 2) map.set(list[i], list[i + 1]);
+      }
+      this.labelMap = map;
+    }
+    return this.labelMap;
+  }
+
+  /** The template's own value of label `key` (`labels.get(key)`). */
+  label(key: string): string | undefined {
+    return labelIn(this.labelList, key);
+  }
+
   /** Does the pod carry `key` with `value` (fixed or controller-added)? */
   hasLabel(key: string, value: string): boolean {
     const dyn = this.dynamicLabels.get(key);
     if (dyn) return dyn.matches(value);
-    return this.labels.get(key) === value;
+    return labelIn(this.labelList, key) === value;
   }
 
   hasKey(key: string): boolean {
-    return this.dynamicLabels.has(key) || this.labels.has(key);
+    return this.dynamicLabels.has(key) || labelIn(this.labelList, key) !== undefined;
   }
 
   /**
@@ -300,6 +367,7 @@ class ServicePortNode implements ServicePort {
     readonly service: Service,
     readonly index: number,
     private readonly raw: JsonMap,
+    strings: Strings,
   ) {
     const port = asInt(raw.port);
     const rawTarget = raw.targetPort;
@@ -310,9 +378,10 @@ class ServicePortNode implements ServicePort {
       target = { kind: 'number', value: rawTarget };
     } else if (typeof rawTarget === 'string') {
       // IntOrString: a string of digits is still a name for Kubernetes (and an invalid one).
-      target = { kind: 'name', value: rawTarget };
+      target = { kind: 'name', value: strings.get(rawTarget) };
     }
-    this.name = scalarText(raw.name);
+    const name = scalarText(raw.name);
+    this.name = name === undefined ? name : strings.get(name);
     this.port = port;
     // The API server defaults a missing, null or empty protocol to TCP.
     this.protocol = asString(raw.protocol) || 'TCP';
@@ -359,11 +428,32 @@ function defaultedTarget(v: unknown): boolean {
 
 const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
 const NO_SERVICE_PORTS: ServicePort[] = Object.freeze([]) as unknown as ServicePort[];
+/** The spec of a Service without one (read only). */
+const NO_SPEC: JsonMap = Object.freeze({});
+
+/** A field that is set: not omitted, null, empty or 0. */
+function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '' && v !== 0;
+}
+
+/** The ports of a Service (the entries of `spec.ports` that are maps). */
+function servicePortsOf(svc: Service, rawPorts: unknown[], strings: Strings): ServicePort[] {
+  servicePortLists.start();
+  for (let index = 0; index < rawPorts.length; index++) {
+    const p = rawPorts[index];
+    if (isMap(p)) servicePortLists.add(new ServicePortNode(svc, index, p, strings));
+  }
+  return servicePortLists.keep(NO_SERVICE_PORTS);
+}
 
 export class Service {
   readonly type: string;
-  /** Non-empty selector, or null (no selector: backed by Endpoints or an operator). */
-  readonly selector: Map<string, string> | null;
+  /**
+   * The labels of a non-empty selector as one flat list (key, value, key, value, …), or null (no
+   * selector: backed by Endpoints or an operator).
+   */
+  readonly selectorLabels: readonly string[] | null;
+  private selectorMap: Map<string, string> | undefined = undefined;
   readonly ports: ServicePort[];
   readonly clusterIP?: string;
   readonly headless: boolean;
@@ -376,34 +466,53 @@ export class Service {
    * healthCheckNodePort outside LoadBalancer Services with externalTrafficPolicy Local.
    */
   readonly externalOnlyFields: string[];
+  /** Position in `Model.services`. */
+  id = -1;
 
-  constructor(readonly res: Resource) {
-    const spec = asMap(res.raw.spec) ?? {};
-    this.type = asString(spec.type) ?? 'ClusterIP';
-    const sel = stringMap(spec.selector);
-    this.selector = sel.size > 0 ? sel : null;
-    this.clusterIP = asString(spec.clusterIP);
-    const firstIP = asString(asArray(spec.clusterIPs)[0]);
-    this.headless = this.clusterIP === 'None' || (this.clusterIP === undefined && firstIP === 'None');
-    if (this.headless) this.headlessField = this.clusterIP === 'None' ? 'clusterIP' : 'clusterIPs';
+  constructor(
+    readonly res: Resource,
+    /** Where the type, selector keys and port names come from (shared strings). */
+    strings: Strings = SEPARATE,
+  ) {
+    const spec = asMap(res.raw.spec) ?? NO_SPEC;
+    const specType = asString(spec.type);
+    const type = specType === undefined ? 'ClusterIP' : strings.get(specType);
+    this.type = type;
+    this.selectorLabels = stringPairs(spec.selector, strings);
+    const clusterIP = asString(spec.clusterIP);
+    this.clusterIP = clusterIP;
+    this.headless = clusterIP === 'None' || (clusterIP === undefined && Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None');
+    if (this.headless) this.headlessField = clusterIP === 'None' ? 'clusterIP' : 'clusterIPs';
     this.externalName = asString(spec.externalName);
     const externallyAccessible =
-      this.type === 'NodePort' || this.type === 'LoadBalancer' || (this.type === 'ClusterIP' && asArray(spec.externalIPs).length > 0);
-    const set = (f: string) => spec[f] !== undefined && spec[f] !== null && spec[f] !== '' && spec[f] !== 0;
-    const externalOnly: string[] = [];
-    if (!externallyAccessible && set('externalTrafficPolicy')) externalOnly.push('externalTrafficPolicy');
+      type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+    const policySet = isSet(spec.externalTrafficPolicy) && !externallyAccessible;
     // healthCheckNodePort: only a LoadBalancer with externalTrafficPolicy Local has one.
-    if (set('healthCheckNodePort') && !(this.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')) {
-      externalOnly.push('healthCheckNodePort');
+    const healthCheckSet = isSet(spec.healthCheckNodePort) && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local');
+    this.externalOnlyFields = policySet
+      ? healthCheckSet
+        ? ['externalTrafficPolicy', 'healthCheckNodePort']
+        : ['externalTrafficPolicy']
+      : healthCheckSet
+        ? ['healthCheckNodePort']
+        : NO_FIELDS;
+    const rawPorts = spec.ports;
+    this.ports = Array.isArray(rawPorts) && rawPorts.length > 0 ? servicePortsOf(this, rawPorts, strings) : NO_SERVICE_PORTS;
+  }
+
+  /**
+   * Non-empty selector, or null (no selector: backed by Endpoints or an operator). The map is made
+   * on first use (`selectorLabels` serves the lint rules).
+   */
+  get selector(): Map<string, string> | null {
+    const labels = this.selectorLabels;
+    if (!labels) return null;
+    if (!this.selectorMap) {
+      const map = new Map<string, string>();
+      for (let i = 0; i < labels.length; i += 2) map.set(labels[i], labels[i + 1]);
+      this.selectorMap = map;
     }
-    this.externalOnlyFields = externalOnly.length ? externalOnly.slice() : NO_FIELDS;
-    const rawPorts = asArray(spec.ports);
-    const ports: ServicePort[] = [];
-    for (let index = 0; index < rawPorts.length; index++) {
-      const p = asMap(rawPorts[index]);
-      if (p) ports.push(new ServicePortNode(this, index, p));
-    }
-    this.ports = ports.length ? ports.slice() : NO_SERVICE_PORTS;
+    return this.selectorMap;
   }
 
   get namespace(): string {
@@ -475,6 +584,8 @@ export class Model {
    */
   readonly duplicates: { resource: Resource; first: Resource }[] = [];
   readonly files: SourceFile[] = [];
+  /** The strings that objects of this build share (kinds, label keys, port names). */
+  readonly strings = new StringTable();
 
   constructor(readonly options: ModelOptions) {}
 
@@ -493,59 +604,124 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   const model = new Model(options);
   model.files.push(...files);
   // First pass: objects, and the scope of CRD kinds.
-  for (const file of files) {
-    for (const doc of file.documents) collect(model, doc, doc.value, ROOT_PATH, 0);
+  const found: Collected = { crds: [], hashes: [] };
+  // (Indexed loops, here and in the passes below: they run once per build, mostly before the
+  // runtime optimizes them, and allocate no iterator results meanwhile.)
+  for (let fi = 0; fi < files.length; fi++) {
+    const documents = files[fi].documents;
+    for (let di = 0; di < documents.length; di++) collect(model, found, documents[di], documents[di].value, ROOT_PATH, 0);
   }
-  for (const r of model.resources) {
-    if (r.kind === 'CustomResourceDefinition') {
-      const spec = asMap(r.raw.spec);
-      const kind = asString(asMap(spec?.names)?.kind);
-      if (spec?.scope === 'Cluster' && kind) model.clusterScopedCrds.add(`${asString(spec.group) ?? ''}/${kind}`);
-    }
+  for (const r of found.crds) {
+    const spec = asMap(r.raw.spec);
+    const kind = asString(asMap(spec?.names)?.kind);
+    if (spec?.scope === 'Cluster' && kind) model.clusterScopedCrds.add(`${asString(spec.group) ?? ''}/${kind}`);
   }
-  // Of several definitions of one object, the last one wins: the others are superseded. Objects
-  // are found by name first (no identity string per object): per name, the first definition of
-  // each group, kind and namespace.
+  identify(model, found.hashes);
+  const resources = model.resources;
+  for (let i = 0; i < resources.length; i++) type(model, resources[i]);
+  const pods = model.podTemplates;
+  for (let i = 0; i < pods.length; i++) pods[i].id = i;
+  const services = model.services;
+  for (let i = 0; i < services.length; i++) services[i].id = i;
+  return model;
+}
+
+/**
+ * Default the namespaces, and find the objects defined again. Of several definitions of one
+ * object, the last one wins: the others are superseded.
+ *
+ * Nearly every object is defined once: each identity (group, kind, namespace and name) is hashed
+ * and the hashes counted, and only objects whose hash is not unique are then looked up by
+ * identity. Those are found by name first (no identity string per object): per name, the first
+ * definition of each group, kind and namespace. `partialHashes` are the hashes of the group, kind
+ * and name of each object (`partialHash`).
+ */
+function identify(model: Model, partialHashes: readonly number[]): void {
+  const resources = model.resources;
+  const crds = model.clusterScopedCrds;
+  const defaultNamespace = model.options.defaultNamespace;
+  // Per object: its identity hash, or NO_IDENTITY (a generated or missing name), or NUL_IDENTITY.
+  const hashes = new Int32Array(resources.length);
+  // Counts (saturating at 2) of the hashes, by their low bits.
+  const size = Math.max(1024, 2 ** Math.ceil(Math.log2(resources.length * 4)));
+  const counts = new Uint8Array(size);
+  const mask = size - 1;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
+    const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || (crds.size > 0 && crds.has(`${r.group}/${r.kind}`));
+    const ns = clusterScoped ? null : (r.namespace ?? defaultNamespace);
+    // Objects of one namespace share one namespace string.
+    r.namespace = ns ? model.namespace(ns).name : ns;
+    const partial = partialHashes[i];
+    const h = partial < 0 ? partial : mixHash(partial, r.namespace ?? '');
+    hashes[i] = h;
+    if (h >= 0 && counts[h & mask] < 2) counts[h & mask]++;
+  }
   const byName = new Map<string, Resource | Resource[]>();
   const withNul = new Map<string, Resource>();
   const lastRepeated = new Map<Resource, Resource>();
-  const crds = model.clusterScopedCrds;
-  for (const r of model.resources) {
-    const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || (crds.size > 0 && crds.has(`${r.group}/${r.kind}`));
-    const ns = clusterScoped ? null : (r.namespace ?? options.defaultNamespace);
-    // Objects of one namespace share one namespace string.
-    r.namespace = ns ? model.namespace(ns).name : ns;
-    if (r.name && !r.generatedName) {
-      let f: Resource | undefined;
+  for (let i = 0; i < resources.length; i++) {
+    const h = hashes[i];
+    if (h === NO_IDENTITY || (h >= 0 && counts[h & mask] < 2)) continue;
+    const r = resources[i];
+    let f: Resource | undefined;
+    if (h === NUL_IDENTITY) {
+      // Identities with NUL characters compare by their whole key, which they may share with
+      // other such identities (never with one without NUL characters).
+      const key = r.key;
+      f = withNul.get(key);
+      if (!f) withNul.set(key, r);
+    } else {
       const seen = byName.get(r.name);
-      if (hasNul(r)) {
-        // Identities with NUL characters compare by their whole key, which they may share with
-        // other such identities (never with one without NUL characters).
-        const key = r.key;
-        f = withNul.get(key);
-        if (!f) withNul.set(key, r);
-      } else if (seen === undefined) byName.set(r.name, r);
+      if (seen === undefined) byName.set(r.name, r);
       else if (!Array.isArray(seen)) {
         if (sameObject(seen, r)) f = seen;
         else byName.set(r.name, [seen, r]);
       } else {
-        f = seen.find((x) => sameObject(x, r));
+        for (const x of seen) {
+          if (!sameObject(x, r)) continue;
+          f = x;
+          break;
+        }
         if (!f) seen.push(r);
       }
-      if (f) {
-        (lastRepeated.get(f) ?? f).superseded = true;
-        lastRepeated.set(f, r);
-        model.duplicates.push({ resource: r, first: f });
-      }
     }
-    type(model, r);
+    if (f) {
+      (lastRepeated.get(f) ?? f).superseded = true;
+      lastRepeated.set(f, r);
+      model.duplicates.push({ resource: r, first: f });
+    }
   }
-  model.podTemplates.forEach((p, i) => (p.id = i));
-  return model;
 }
 
-function hasNul(r: Resource): boolean {
-  return r.name.includes('\u0000') || r.kind.includes('\u0000') || r.group.includes('\u0000') || (r.namespace?.includes('\u0000') ?? false);
+const NO_IDENTITY = -1;
+const NUL_IDENTITY = -2;
+
+/**
+ * The hash of the group, kind and name of an object, to which `identify` adds its namespace (once
+ * defaulted); NO_IDENTITY for a generated or missing name, NUL_IDENTITY when one of them has a
+ * NUL character. (Computed as the object is read, while its strings are at hand.)
+ */
+function partialHash(r: Resource): number {
+  if (!r.name || r.generatedName) return NO_IDENTITY;
+  let h = mixHash(0x811c9dc5, r.group);
+  if (h >= 0) h = mixHash(h, r.kind);
+  if (h >= 0) h = mixHash(h, r.name);
+  return h;
+}
+
+/**
+ * A hash (31 bits) of `h` and the characters of `s`, followed by the end of `s`; NUL_IDENTITY when
+ * `s` has a NUL character.
+ */
+function mixHash(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return NUL_IDENTITY;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  // The end of `s` (as a NUL, which no part holds).
+  return Math.imul(h, 0x01000193) >>> 1;
 }
 
 /** Same group, kind and namespace (after defaulting), as `Resource.key` compares them with the name. */
@@ -553,21 +729,30 @@ function sameObject(a: Resource, b: Resource): boolean {
   return a.kind === b.kind && a.group === b.group && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
-function collect(model: Model, doc: ManifestDocument, value: unknown, path: Path, depth: number): void {
+/** What the first pass finds besides the objects: CRDs, and the partial identity hash of each object. */
+interface Collected {
+  crds: Resource[];
+  hashes: number[];
+}
+
+function collect(model: Model, found: Collected, doc: ManifestDocument, value: unknown, path: Path, depth: number): void {
   if (!isMap(value)) {
     model.nonObjects.push({ doc, path, reason: `expected a Kubernetes object (a mapping), found ${describe(value)}` });
     return;
   }
   const kind = asString(value.kind);
   if (kind && kind.endsWith('List') && Array.isArray(value.items) && depth < 4) {
-    value.items.forEach((item, i) => collect(model, doc, item, [...path, 'items', i], depth + 1));
+    value.items.forEach((item, i) => collect(model, found, doc, item, [...path, 'items', i], depth + 1));
     return;
   }
-  if (typeof value.apiVersion === 'string' && isToolConfig(value.apiVersion)) {
+  if (typeof value.apiVersion === 'string' && isToolConfigVersion(value.apiVersion)) {
     model.toolConfigs.push({ doc, path });
     return;
   }
-  model.resources.push(new Resource(doc, path, value));
+  const r = new Resource(doc, path, value, model.strings);
+  model.resources.push(r);
+  found.hashes.push(partialHash(r));
+  if (kind === 'CustomResourceDefinition') found.crds.push(r);
 }
 
 function describe(v: unknown): string {
@@ -576,75 +761,116 @@ function describe(v: unknown): string {
   return `a ${typeof v} scalar`;
 }
 
+/** Add an object to the typed lists of the model, by group and kind. */
 function type(model: Model, r: Resource): void {
-  const wk = workloadKind(r.group, r.kind);
-  if (wk) {
-    addPodTemplate(model, r, wk);
-    return;
+  const g = r.group;
+  switch (r.kind) {
+    case 'Pod':
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicationController':
+    case 'Job':
+    case 'CronJob': {
+      const wk = workloadKind(g, r.kind);
+      if (wk) {
+        addPodTemplate(model, r, wk);
+        return;
+      }
+      break;
+    }
+    case 'Service':
+      if (g === '') {
+        model.services.push(new Service(r, model.strings));
+        return;
+      }
+      break;
+    case 'Namespace':
+      if (g === '') {
+        const ns = model.namespace(r.name);
+        ns.res ??= r;
+        for (const [k, v] of r.labels) ns.labels.set(k, v);
+        ns.labels.set('kubernetes.io/metadata.name', r.name);
+        return;
+      }
+      break;
+    case 'NetworkPolicy':
+      if (g === 'networking.k8s.io') {
+        model.networkPolicies.push(new NetworkPolicy(r));
+        return;
+      }
+      break;
+    case 'Ingress':
+      if (g === 'networking.k8s.io' || g === 'extensions') {
+        model.ingresses.push(new Ingress(r));
+        return;
+      }
+      break;
+    case 'IngressClass':
+      if (g === 'networking.k8s.io') {
+        const spec = asMap(r.raw.spec);
+        model.ingressClasses.push({
+          res: r,
+          name: r.name,
+          controller: asString(spec?.controller),
+          isDefault: r.annotations.get('ingressclass.kubernetes.io/is-default-class') === 'true',
+        });
+        return;
+      }
+      break;
+    case 'Secret':
+      if (g === '') {
+        model.secrets.push({ res: r, type: asString(r.raw.type) ?? 'Opaque' });
+        return;
+      }
+      break;
+    case 'ConfigMap':
+      if (g === '') {
+        model.configMaps.push(configMapFrom(r));
+        return;
+      }
+      break;
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+      if (g === GATEWAY_GROUP) {
+        model.routes.push(routeFrom(r, r.kind));
+        return;
+      }
+      break;
+    case 'ReferenceGrant':
+      if (g === GATEWAY_GROUP) {
+        model.referenceGrants.push(referenceGrantFrom(r));
+        return;
+      }
+      break;
+    case 'Certificate':
+      if (g === 'cert-manager.io') {
+        const secretName = asString(asMap(r.raw.spec)?.secretName);
+        if (secretName && r.namespace) model.certificateSecrets.set(`${r.namespace}/${secretName}`, r);
+      }
+      break;
+    case 'Endpoints':
+      if (g === '') {
+        model.endpoints.push({ res: r, serviceName: r.name });
+        return;
+      }
+      break;
+    case 'EndpointSlice':
+      if (g === 'discovery.k8s.io') {
+        const svc = r.labels.get('kubernetes.io/service-name');
+        if (svc) model.endpoints.push({ res: r, serviceName: svc });
+        return;
+      }
+      break;
+    case 'TrafficSplit':
+      if (g.startsWith('split.smi-spec.io')) {
+        const apex = asString(asMap(r.raw.spec)?.service);
+        if (apex && r.namespace) model.trafficSplitApex.set(`${r.namespace}/${apex}`, r);
+      }
+      break;
   }
-  if (r.group === '' && r.kind === 'Service') {
-    model.services.push(new Service(r));
-    return;
-  }
-  if (r.group === '' && r.kind === 'Namespace') {
-    const ns = model.namespace(r.name);
-    ns.res ??= r;
-    for (const [k, v] of r.labels) ns.labels.set(k, v);
-    ns.labels.set('kubernetes.io/metadata.name', r.name);
-    return;
-  }
-  if (r.group === 'networking.k8s.io' && r.kind === 'NetworkPolicy') {
-    model.networkPolicies.push(new NetworkPolicy(r));
-    return;
-  }
-  if ((r.group === 'networking.k8s.io' || r.group === 'extensions') && r.kind === 'Ingress') {
-    model.ingresses.push(new Ingress(r));
-    return;
-  }
-  if (r.group === 'networking.k8s.io' && r.kind === 'IngressClass') {
-    const spec = asMap(r.raw.spec);
-    model.ingressClasses.push({
-      res: r,
-      name: r.name,
-      controller: asString(spec?.controller),
-      isDefault: r.annotations.get('ingressclass.kubernetes.io/is-default-class') === 'true',
-    });
-    return;
-  }
-  if (r.group === '' && r.kind === 'Secret') {
-    model.secrets.push({ res: r, type: asString(r.raw.type) ?? 'Opaque' });
-    return;
-  }
-  if (r.group === '' && r.kind === 'ConfigMap') {
-    model.configMaps.push(configMapFrom(r));
-    return;
-  }
-  if (r.group === GATEWAY_GROUP && (r.kind === 'HTTPRoute' || r.kind === 'GRPCRoute')) {
-    model.routes.push(routeFrom(r, r.kind));
-    return;
-  }
-  if (r.group === GATEWAY_GROUP && r.kind === 'ReferenceGrant') {
-    model.referenceGrants.push(referenceGrantFrom(r));
-    return;
-  }
-  if (r.group === 'cert-manager.io' && r.kind === 'Certificate') {
-    const secretName = asString(asMap(r.raw.spec)?.secretName);
-    if (secretName && r.namespace) model.certificateSecrets.set(`${r.namespace}/${secretName}`, r);
-  }
-  if (r.group === '' && r.kind === 'Endpoints') {
-    model.endpoints.push({ res: r, serviceName: r.name });
-    return;
-  }
-  if (r.group === 'discovery.k8s.io' && r.kind === 'EndpointSlice') {
-    const svc = r.labels.get('kubernetes.io/service-name');
-    if (svc) model.endpoints.push({ res: r, serviceName: svc });
-    return;
-  }
-  if (r.kind === 'TrafficSplit' && r.group.startsWith('split.smi-spec.io')) {
-    const apex = asString(asMap(r.raw.spec)?.service);
-    if (apex && r.namespace) model.trafficSplitApex.set(`${r.namespace}/${apex}`, r);
-  }
-  if (!BUILTIN_GROUPS.has(r.group) && r.namespace) {
+  if (!BUILTIN_GROUPS.has(g) && r.namespace) {
     findOperatorLabels(model, r, asMap(r.raw.spec), ['spec'], 0);
   }
 }
@@ -668,7 +894,7 @@ function addPodTemplate(model: Model, r: Resource, kind: WorkloadKind): void {
   for (const seg of tplPath) node = asMap(node)?.[seg];
   const template = asMap(node);
   if (!template) return;
-  model.podTemplates.push(new PodTemplate(r, kind, tplPath, template));
+  model.podTemplates.push(new PodTemplate(r, kind, tplPath, template, model.strings));
 }
 
 const anyValue = (describe: string): DynamicLabel => Object.freeze({ describe, matches: () => true });

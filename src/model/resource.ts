@@ -1,4 +1,5 @@
 import type { Loc, ManifestDocument, Path, SourceFile } from '../load/source.js';
+import { isToolConfig } from './kinds.js';
 
 /** Identity of an object as it appears in findings. */
 export interface ObjectRef {
@@ -24,6 +25,71 @@ export function entries(m: JsonMap | undefined): [string, unknown][] {
   return m ? Object.entries(m) : [];
 }
 
+/**
+ * Builds lists that live as long as the model, one after the other, in one reused scratch list:
+ * `start`, `add` each item, then `keep`. Nearly every such list (containers, ports, the labels of
+ * a pod) is short: those are kept as array literals, which the runtime keeps more cheaply than
+ * arrays grown by `push` or copied by `slice` (once it sees that they live long, it allocates them
+ * where its young-generation collections do not copy them).
+ */
+export class ListBuilder<T> {
+  private readonly items: (T | undefined)[] = [];
+  private n = 0;
+
+  start(): void {
+    this.n = 0;
+  }
+
+  /** How many items were added since `start`. */
+  get size(): number {
+    return this.n;
+  }
+
+  add(item: T): void {
+    this.items[this.n++] = item;
+  }
+
+  /** The items added since `start` (`empty`, shared, when there are none). */
+  keep(empty: T[]): T[] {
+    const n = this.n;
+    if (n === 0) return empty;
+    const items = this.items as T[];
+    let list: T[];
+    switch (n) {
+      case 1:
+        list = [items[0]];
+        break;
+      case 2:
+        list = [items[0], items[1]];
+        break;
+      case 3:
+        list = [items[0], items[1], items[2]];
+        break;
+      case 4:
+        list = [items[0], items[1], items[2], items[3]];
+        break;
+      case 5:
+        list = [items[0], items[1], items[2], items[3], items[4]];
+        break;
+      case 6:
+        list = [items[0], items[1], items[2], items[3], items[4], items[5]];
+        break;
+      case 7:
+        list = [items[0], items[1], items[2], items[3], items[4], items[5], items[6]];
+        break;
+      case 8:
+        list = [items[0], items[1], items[2], items[3], items[4], items[5], items[6], items[7]];
+        break;
+      default:
+        list = items.slice(0, n);
+    }
+    // The scratch list does not keep the items alive.
+    for (let i = 0; i < n; i++) this.items[i] = undefined;
+    this.n = 0;
+    return list;
+  }
+}
+
 /** The path of an object that is a whole document (shared: paths are never modified). */
 export const ROOT_PATH: Path = Object.freeze([]);
 
@@ -46,11 +112,39 @@ export function sharedMap<K, V>(entries: Iterable<readonly [K, V]> = []): Map<K,
  */
 export const EMPTY_STRING_MAP: Map<string, string> = sharedMap();
 
+/** Gives one string for equal strings (`SEPARATE`: each string as it is). */
+export interface Strings {
+  get(s: string): string;
+}
+
+/**
+ * One string object for each distinct text that many objects repeat (kinds, label keys, port
+ * names). The parser gives each occurrence a string of its own, all over the heap; with one
+ * shared string, later comparisons and map lookups of such texts compare identical strings, in
+ * memory the processor has at hand. The shared string is the runtime's own copy, the one it uses
+ * for property names and for the same text in code (`kind === 'Service'`), taken from the key of
+ * an object. One table per model build.
+ */
+export class StringTable implements Strings {
+  private readonly strings = new Map<string, string>();
+
+  get(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    const shared = Object.keys({ [s]: true })[0] ?? s;
+    this.strings.set(shared, shared);
+    return shared;
+  }
+}
+
+/** Strings kept as they are (for objects made outside a model build). */
+export const SEPARATE: Strings = Object.freeze({ get: (s: string) => s });
+
 /**
  * A string-to-string map read leniently: scalars are stringified, other values dropped. An empty
- * result is the shared, read-only `EMPTY_STRING_MAP`.
+ * result is the shared, read-only `EMPTY_STRING_MAP`. Keys come from `strings`.
  */
-export function stringMap(v: unknown): Map<string, string> {
+export function stringMap(v: unknown, strings: Strings = SEPARATE): Map<string, string> {
   const m = asMap(v);
   if (!m) return EMPTY_STRING_MAP;
   let out: Map<string, string> | undefined;
@@ -58,33 +152,71 @@ export function stringMap(v: unknown): Map<string, string> {
     if (!Object.hasOwn(m, k)) continue;
     const s = scalarText(m[k]);
     if (s === undefined) continue;
-    (out ??= new Map()).set(k, s);
+    (out ??= new Map()).set(strings.get(k), s);
   }
   return out ?? EMPTY_STRING_MAP;
 }
 
-/** `group` and `version` of an apiVersion, shared between the objects of one apiVersion. */
-const apiVersionParts = new Map<string, { group: string; version: string }>();
+const pairLists = new ListBuilder<string>();
+const NO_PAIRS: string[] = Object.freeze([]) as unknown as string[];
 
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
+/**
+ * The entries of a string-to-string map, read as `stringMap` reads them, as one flat list (key,
+ * value, key, value, …), or null when there are none. Keys come from `strings`.
+ */
+export function stringPairs(v: unknown, strings: Strings = SEPARATE): readonly string[] | null {
+  const m = asMap(v);
+  if (!m) return null;
+  pairLists.start();
+  for (const k in m) {
+    if (!Object.hasOwn(m, k)) continue;
+    const s = scalarText(m[k]);
+    if (s === undefined) continue;
+    pairLists.add(strings.get(k));
+    pairLists.add(s);
+  }
+  const pairs = pairLists.keep(NO_PAIRS);
+  return pairs.length > 0 ? pairs : null;
+}
+
+interface ApiVersionParts {
+  group: string;
+  version: string;
+  /** A tool's configuration (kustomization.yaml, kind config, …), not an object of the cluster. */
+  toolConfig: boolean;
+}
+
+/** `group` and `version` of an apiVersion, shared between the objects of one apiVersion. */
+const apiVersionParts = new Map<string, ApiVersionParts>();
+
+function splitApiVersion(apiVersion: string): ApiVersionParts {
   let parts = apiVersionParts.get(apiVersion);
   if (!parts) {
     const slash = apiVersion.lastIndexOf('/');
-    parts = slash >= 0 ? { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) } : { group: '', version: apiVersion };
+    const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+    const version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
+    parts = { group, version, toolConfig: isToolConfig(apiVersion) };
     // Bounded: a hostile input may carry any number of distinct apiVersions.
     if (apiVersionParts.size < 1000) apiVersionParts.set(apiVersion, parts);
   }
   return parts;
 }
 
+/** `isToolConfig`, for the apiVersions of the input (looked up once per apiVersion). */
+export function isToolConfigVersion(apiVersion: string): boolean {
+  return splitApiVersion(apiVersion).toolConfig;
+}
+
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/** What a complete object is missing (shared, read-only). */
+const NONE_MISSING: string[] = Object.freeze([]) as unknown as string[];
 
 /** One Kubernetes object from the input (a document, or an item of a `List`). */
 export class Resource {
   readonly apiVersion: string;
   readonly kind: string;
   readonly group: string;
-  readonly version: string;
   readonly name: string;
   /** The name is only a `generateName` prefix: the API server makes each object unique. */
   readonly generatedName: boolean;
@@ -101,17 +233,22 @@ export class Resource {
     /** Path of this object inside its document (`[]`, or `['items', i]` for List items). */
     readonly base: Path,
     readonly raw: JsonMap,
+    /** Where the kind comes from (shared strings). */
+    strings: Strings = SEPARATE,
   ) {
     this.apiVersion = asString(raw.apiVersion) ?? '';
-    this.kind = asString(raw.kind) ?? '';
-    const { group, version } = splitApiVersion(this.apiVersion);
-    this.group = group;
-    this.version = version;
+    this.kind = strings.get(asString(raw.kind) ?? '');
+    this.group = splitApiVersion(this.apiVersion).group;
     const meta = asMap(raw.metadata);
     const name = scalarText(meta?.name);
     this.name = name ?? scalarText(meta?.generateName) ?? '';
     this.generatedName = name === undefined && this.name !== '';
     this.namespace = scalarText(meta?.namespace) || null;
+  }
+
+  /** The version part of the apiVersion. */
+  get version(): string {
+    return splitApiVersion(this.apiVersion).version;
   }
 
   /** `metadata.labels` (read-only: an empty map is shared between objects). */
@@ -133,7 +270,7 @@ export class Resource {
     const meta = raw.metadata;
     // The common case, a complete object, allocates nothing.
     if (present(raw.apiVersion) && present(raw.kind) && present(meta) && (!isMap(meta) || present(meta.name) || present(meta.generateName))) {
-      return [];
+      return NONE_MISSING;
     }
     const missing: string[] = [];
     if (!present(raw.apiVersion)) missing.push('apiVersion');

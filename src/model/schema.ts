@@ -376,6 +376,9 @@ function define(o: Record<string, unknown>, k: string, value: unknown): void {
 
 const VALIDATORS: Readonly<Record<string, Validator>> = validators;
 
+/** The problems of a valid object (shared, read-only). */
+const NO_PROBLEMS: StructureProblem[] = Object.freeze([]) as unknown as StructureProblem[];
+
 /**
  * Type problems of one object's analysed fields. `source` gives the source text at a path, so a
  * message can quote what the user wrote (`1.10`) rather than what it parsed to (`1.1`).
@@ -385,9 +388,9 @@ export function validateStructure(r: Resource, source?: (path: Path) => string |
   // The object is checked as written first: null entries only ever make it invalid (no schema
   // accepts null for a required property), so when it passes, it passes without them too, and
   // the common case costs one validation and no copy.
-  if (validate(r.raw)) return [];
+  if (validate(r.raw)) return NO_PROBLEMS;
   const data = stripNulls(r.raw);
-  if (data !== r.raw && validate(data)) return [];
+  if (data !== r.raw && validate(data)) return NO_PROBLEMS;
   return structureProblems(validate.errors ?? [], data, source);
 }
 

@@ -1,4 +1,4 @@
-import { asArray, asMap, asString, scalarText } from './resource.js';
+import { ListBuilder, asArray, asMap, asString, scalarText } from './resource.js';
 
 /** `Invalid`: an operator the API rejects; it matches nothing (manifest-structure reports it). */
 export type SelectorOp = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Invalid';
@@ -21,6 +21,21 @@ export interface Labelled {
   hasKey(key: string): boolean;
 }
 
+const matchLabelLists = new ListBuilder<[string, string]>();
+
+/** The value of `key` in a flat list of labels (key, value, key, value, …; each key once). */
+export function labelIn(list: readonly string[], key: string): string | undefined {
+  for (let i = 0; i < list.length; i += 2) if (list[i] === key) return list[i + 1];
+  return undefined;
+}
+
+/** A label map as a flat list of labels. */
+export function labelListOf(map: ReadonlyMap<string, string>): string[] {
+  const list: string[] = [];
+  for (const [k, v] of map) list.push(k, v);
+  return list;
+}
+
 export function selectorFromMap(map: ReadonlyMap<string, string>): Selector {
   return { matchLabels: [...map], expressions: [] };
 }
@@ -35,18 +50,17 @@ export function parseLabelSelector(v: unknown): Selector {
   if (!m) return sel;
   const labels = asMap(m.matchLabels);
   if (labels) {
+    // Selectors live as long as the model: at their final size.
+    matchLabelLists.start();
     for (const k in labels) {
       if (!Object.hasOwn(labels, k)) continue;
       const s = scalarText(labels[k]);
-      if (s !== undefined) sel.matchLabels.push([k, s]);
+      if (s !== undefined) matchLabelLists.add([k, s]);
     }
+    sel.matchLabels = matchLabelLists.keep(sel.matchLabels);
   }
   const exprs = asArray(m.matchExpressions);
-  if (exprs.length === 0) {
-    // Selectors live as long as the model: no spare capacity.
-    if (sel.matchLabels.length) sel.matchLabels = sel.matchLabels.slice();
-    return sel;
-  }
+  if (exprs.length === 0) return sel;
   for (const raw of exprs) {
     const e = asMap(raw);
     const key = asString(e?.key);
@@ -62,7 +76,6 @@ export function parseLabelSelector(v: unknown): Selector {
       .filter((x): x is string => x !== undefined);
     sel.expressions.push({ key, op: op as SelectorOp, values });
   }
-  if (sel.matchLabels.length) sel.matchLabels = sel.matchLabels.slice();
   if (sel.expressions.length) sel.expressions = sel.expressions.slice();
   return sel;
 }

@@ -15,7 +15,7 @@ import { LabelIndex } from '../graph/label-index.js';
 import type { Graph } from '../graph/graph.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
-import { labelledMap, matches } from '../model/selector.js';
+import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
@@ -42,6 +42,8 @@ export interface NetPod {
   /** `namespace/name[Kind]`, or `{ingress-controller}`. */
   name: string;
   labels: Map<string, string>;
+  /** `labels` as one flat list: key, value, key, value, … */
+  labelList: readonly string[];
   dynamicLabels?: Map<string, unknown>;
   hasLabel(key: string, value: string): boolean;
   hasKey(key: string): boolean;
@@ -126,14 +128,18 @@ class WorkloadPod implements NetPod {
   id = -1;
   readonly namespace: string;
   readonly name: string;
-  readonly labels: Map<string, string>;
+  readonly labelList: readonly string[];
   readonly dynamicLabels: Map<string, unknown>;
 
   constructor(readonly workload: PodTemplate) {
     this.namespace = workload.namespace;
     this.name = podNetName(workload);
-    this.labels = workload.labels;
+    this.labelList = workload.labelList;
     this.dynamicLabels = workload.dynamicLabels;
+  }
+
+  get labels(): Map<string, string> {
+    return this.workload.labels;
   }
 
   hasLabel(key: string, value: string): boolean {
@@ -234,6 +240,7 @@ export class PolicyEngine {
       namespace,
       name,
       labels: map,
+      labelList: labelListOf(map),
       ...labelledMap(map),
       synthetic: kind,
       portsNamed: (n, proto) => ports.filter(([pn, pp]) => pn === n && pp === proto).map(([, , num]) => num),
