@@ -1,3 +1,4 @@
+import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
@@ -5,60 +6,20 @@ import { PROTOCOLS, portNameProblem } from '../src/model/kinds.js';
 import type { Container, ContainerPort } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
 
-/** Up to this many ports, a scope finds earlier ports by a scan; beyond, by a map. */
-const SCAN_LIMIT = 8;
-
-/**
- * The first port of each name, and of each number and protocol, in one scope: the serving
- * containers of a pod, or one init container. Pods have a few ports: a short list is scanned (no
- * map per pod); a scope with many ports switches to maps (no quadratic checks).
- */
+/** The first port of each name, and of each number and protocol, in one scope. */
 class FirstPorts {
-  // The first `namedCount` entries of `named` (and of `numbered`) are the scope's.
-  private readonly named: ContainerPort[] = [];
-  private readonly numbered: ContainerPort[] = [];
-  private namedCount = 0;
-  private numberedCount = 0;
-  private byName: Map<string, ContainerPort> | undefined = undefined;
-  private byNumber: Map<string, ContainerPort> | undefined = undefined;
+  readonly named = new FirstSeen<ContainerPort>(
+    (a, b) => a.name === b.name,
+    (p) => p.name!,
+  );
+  readonly numbered = new FirstSeen<ContainerPort>(
+    (a, b) => a.number === b.number && a.protocol === b.protocol,
+    (p) => numberKey(p.number!, p.protocol),
+  );
 
   clear(): void {
-    this.namedCount = 0;
-    this.numberedCount = 0;
-    this.byName = undefined;
-    this.byNumber = undefined;
-  }
-
-  /** The earlier port with the name of `cp`; undefined when `cp` is the first (and is recorded). */
-  firstNamed(cp: ContainerPort, name: string): ContainerPort | undefined {
-    if (this.byName) {
-      const prev = this.byName.get(name);
-      if (!prev) this.byName.set(name, cp);
-      return prev;
-    }
-    for (let i = 0; i < this.namedCount; i++) if (this.named[i].name === name) return this.named[i];
-    this.named[this.namedCount++] = cp;
-    if (this.namedCount > SCAN_LIMIT) this.byName = new Map(this.named.slice(0, this.namedCount).map((p) => [p.name!, p]));
-    return undefined;
-  }
-
-  /** The earlier port with the number and protocol of `cp`; undefined when `cp` is the first. */
-  firstNumbered(cp: ContainerPort, n: number): ContainerPort | undefined {
-    if (this.byNumber) {
-      const key = numberKey(n, cp.protocol);
-      const prev = this.byNumber.get(key);
-      if (!prev) this.byNumber.set(key, cp);
-      return prev;
-    }
-    for (let i = 0; i < this.numberedCount; i++) {
-      const p = this.numbered[i];
-      if (p.number === n && p.protocol === cp.protocol) return p;
-    }
-    this.numbered[this.numberedCount++] = cp;
-    if (this.numberedCount > SCAN_LIMIT) {
-      this.byNumber = new Map(this.numbered.slice(0, this.numberedCount).map((p) => [numberKey(p.number!, p.protocol), p]));
-    }
-    return undefined;
+    this.named.clear();
+    this.numbered.clear();
   }
 }
 
@@ -113,7 +74,7 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
   if (cp.name !== undefined) {
     const problem = portNameProblem(cp.name);
     if (problem) report(ctx, w, c, cp, 'name', `port name ${q(cp.name)} is invalid: it ${problem}`);
-    const prev = scope.firstNamed(cp, cp.name);
+    const prev = scope.named.first(cp);
     if (prev) {
       report(
         ctx,
@@ -131,7 +92,7 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
   }
   // hostNetwork pods clash too: their containers share the node's network namespace.
   if (cp.number !== undefined) {
-    const prev = scope.firstNumbered(cp, cp.number);
+    const prev = scope.numbered.first(cp);
     if (prev) {
       const key = numberKey(cp.number, cp.protocol);
       report(

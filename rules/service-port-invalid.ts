@@ -1,3 +1,4 @@
+import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { Report, RuleContext } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
@@ -6,60 +7,20 @@ import type { Service, ServicePort } from '../src/model/model.js';
 
 const inRange = (n: number) => n >= 1 && n <= 65535;
 
-/** Up to this many ports, earlier ports of a Service are found by a scan; beyond, by a map. */
-const SCAN_LIMIT = 8;
-
-/**
- * The first port of each name, and of each port number and protocol, of one Service. Services have
- * a few ports: a short list is scanned (no map per Service); a Service with many ports switches to
- * maps (no quadratic checks).
- */
+/** The first port of each name, and of each number and protocol, in one scope. */
 class FirstPorts {
-  // The first `namedCount` entries of `named` (and of `numbered`) are the scope's.
-  private readonly named: ServicePort[] = [];
-  private readonly numbered: ServicePort[] = [];
-  private namedCount = 0;
-  private numberedCount = 0;
-  private byName: Map<string, ServicePort> | undefined = undefined;
-  private byNumber: Map<string, ServicePort> | undefined = undefined;
+  readonly named = new FirstSeen<ServicePort>(
+    (a, b) => a.name === b.name,
+    (p) => p.name!,
+  );
+  readonly numbered = new FirstSeen<ServicePort>(
+    (a, b) => a.port === b.port && a.protocol === b.protocol,
+    (p) => portKey(p.port!, p.protocol),
+  );
 
   clear(): void {
-    this.namedCount = 0;
-    this.numberedCount = 0;
-    this.byName = undefined;
-    this.byNumber = undefined;
-  }
-
-  /** The earlier port with the name of `sp`; undefined when `sp` is the first (and is recorded). */
-  firstNamed(sp: ServicePort, name: string): ServicePort | undefined {
-    if (this.byName) {
-      const prev = this.byName.get(name);
-      if (!prev) this.byName.set(name, sp);
-      return prev;
-    }
-    for (let i = 0; i < this.namedCount; i++) if (this.named[i].name === name) return this.named[i];
-    this.named[this.namedCount++] = sp;
-    if (this.namedCount > SCAN_LIMIT) this.byName = new Map(this.named.slice(0, this.namedCount).map((p) => [p.name!, p]));
-    return undefined;
-  }
-
-  /** The earlier port with the port number and protocol of `sp`; undefined when `sp` is the first. */
-  firstNumbered(sp: ServicePort, port: number): ServicePort | undefined {
-    if (this.byNumber) {
-      const key = portKey(port, sp.protocol);
-      const prev = this.byNumber.get(key);
-      if (!prev) this.byNumber.set(key, sp);
-      return prev;
-    }
-    for (let i = 0; i < this.numberedCount; i++) {
-      const p = this.numbered[i];
-      if (p.port === port && p.protocol === sp.protocol) return p;
-    }
-    this.numbered[this.numberedCount++] = sp;
-    if (this.numberedCount > SCAN_LIMIT) {
-      this.byNumber = new Map(this.numbered.slice(0, this.numberedCount).map((p) => [portKey(p.port!, p.protocol), p]));
-    }
-    return undefined;
+    this.named.clear();
+    this.numbered.clear();
   }
 }
 
@@ -114,7 +75,7 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
     if (!isDnsLabel(sp.name)) {
       report(ctx, svc, r.at(...sp.path, 'name'), `port name ${q(sp.name)} must be a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
     }
-    const prev = first.firstNamed(sp, sp.name);
+    const prev = first.named.first(sp);
     if (prev) {
       ctx.report({
         at: r.at(...sp.path, 'name'),
@@ -127,7 +88,7 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
     report(ctx, svc, r.at(...sp.path), `ports[${sp.index}] needs a name: every port must be named when a Service has more than one`);
   }
   if (sp.port !== undefined) {
-    const prev = first.firstNumbered(sp, sp.port);
+    const prev = first.numbered.first(sp);
     if (prev) {
       const key = portKey(sp.port, sp.protocol);
       ctx.report({

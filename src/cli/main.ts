@@ -11,9 +11,8 @@ import { FORMATTERS } from '../format/index.js';
 import type { FormatContext, LintedFile } from '../format/index.js';
 import { discover, displayPath } from '../load/discover.js';
 import { ParseCache } from '../load/cache.js';
-import { loadFast } from '../load/fast.js';
 import { loadFilesParallel } from '../load/parallel.js';
-import { applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, inputLimitsOf, readStream, unreadFile } from '../load/load.js';
+import { applyInputLimits, inDiscoveryOrder, inputLimitsOf, loadStdin } from '../load/load.js';
 import type { ReadError } from '../load/load.js';
 import { terminalSafe } from '../format/escape.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
@@ -265,16 +264,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     }
   }
   if (discovered.stdin) {
-    const left = limits.maxInputBytes - limited.bytes;
-    const input = await readStream(io.stdin, Math.min(limits.maxFileBytes, left));
-    if (typeof input === 'string') filesLinted.push(loadFast('<stdin>', input));
-    else {
-      const message =
-        left < limits.maxFileBytes
-          ? inputLimitMessage('standard input', limits.maxInputBytes)
-          : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
-      filesLinted.push(unreadFile('<stdin>', undefined, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT'));
-    }
+    filesLinted.push(await loadStdin(io.stdin, limits, limited.bytes));
   }
   // One line per path, whatever its name holds (line breaks, escape sequences).
   for (const e of readErrors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);

@@ -11,8 +11,7 @@ import { Graph } from '../graph/graph.js';
 import { discover, displayPath } from '../load/discover.js';
 import { terminalSafe } from '../format/escape.js';
 import type { SourceFile } from '../load/source.js';
-import { loadFast } from '../load/fast.js';
-import { applyInputLimits, fileLimitMessage, inDiscoveryOrder, inputLimitMessage, inputLimitsOf, readStream, unreadFile } from '../load/load.js';
+import { applyInputLimits, inDiscoveryOrder, inputLimitsOf, loadStdin } from '../load/load.js';
 import { loadFilesParallel } from '../load/parallel.js';
 import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
@@ -118,16 +117,7 @@ export async function loadInput(
   const errors = [...limited.errors, ...loaded.errors].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
   if (discovered.stdin) {
-    const left = limits.maxInputBytes - limited.bytes;
-    const input = await readStream(io.stdin, Math.min(limits.maxFileBytes, left));
-    if (typeof input === 'string') files.push(loadFast('<stdin>', input));
-    else {
-      const message =
-        left < limits.maxFileBytes
-          ? inputLimitMessage('standard input', limits.maxInputBytes)
-          : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
-      files.push(unreadFile('<stdin>', undefined, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT'));
-    }
+    files.push(await loadStdin(io.stdin, limits, limited.bytes));
   }
   return { files, config, defaultNamespace };
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputLimitError, decode, displayPath, readErrorMessage, readText } from './discover.js';
 import type { DiscoveredFile } from './discover.js';
+import { loadFast } from './fast.js';
 import { SourceFile, fillLineStarts, parseSource } from './source.js';
 
 export interface ReadError {
@@ -215,4 +216,17 @@ export async function readStream(stream: NodeJS.ReadableStream, max = Infinity):
     chunks.push(b);
   }
   return decode(Buffer.concat(chunks, total));
+}
+
+/**
+ * Standard input as a file, within the input limits (`used`: the bytes the files of the run take):
+ * read with the fast path, or, over a limit, a file with no documents and a problem that names it.
+ */
+export async function loadStdin(stream: NodeJS.ReadableStream, limits: InputLimits, used: number): Promise<SourceFile> {
+  const left = limits.maxInputBytes - used;
+  const input = await readStream(stream, Math.min(limits.maxFileBytes, left));
+  if (typeof input === 'string') return loadFast('<stdin>', input);
+  const message =
+    left < limits.maxFileBytes ? inputLimitMessage('standard input', limits.maxInputBytes) : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
+  return unreadFile('<stdin>', undefined, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT');
 }
