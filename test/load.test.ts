@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveRange } from '../src/load/source.js';
+import { LineCounter as YamlLineCounter } from 'yaml';
+import { LineCounter, resolveRange } from '../src/load/source.js';
 import { loadText } from '../src/load/load.js';
 
 const slice = (text: string, path: (string | number)[], key = false) => {
@@ -88,5 +89,22 @@ list:
       return f.position(resolveRange({ doc: f.documents[0], path: ['a', 'b'] })[0]);
     };
     assert.deepEqual(pos(crlf), pos(lf));
+  });
+});
+
+describe('LineCounter', () => {
+  it('answers as the yaml package\'s LineCounter does, at every offset', () => {
+    for (const text of ['', 'a', '\n', 'a\nbb\n\nccc', 'x\r\ny\n', '\n\n\n']) {
+      const ours = new LineCounter();
+      const theirs = new YamlLineCounter();
+      for (const lc of [ours, theirs]) {
+        lc.addNewLine(0);
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+      }
+      assert.deepEqual(ours.lineStarts, theirs.lineStarts);
+      for (let o = -1; o <= text.length + 1; o++) assert.deepEqual(ours.linePos(o), theirs.linePos(o), `${JSON.stringify(text)} at ${o}`);
+    }
+    // Before any line start (line 0), as the yaml package says.
+    assert.deepEqual(new LineCounter().linePos(3), new YamlLineCounter().linePos(3));
   });
 });

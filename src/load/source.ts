@@ -18,17 +18,23 @@ export class LineCounter {
   /** 1-based `{ line, col }` of an offset (line 0 when it is before the first line start). */
   linePos(offset: number): { line: number; col: number } {
     const starts = this.lineStarts;
-    let low = 0;
-    let high = starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (starts[mid] < offset) low = mid + 1;
-      else high = mid;
-    }
+    const low = lowerBound(starts, offset);
     if (starts[low] === offset) return { line: low + 1, col: 1 };
     if (low === 0) return { line: 0, col: offset };
     return { line: low, col: offset - starts[low - 1] + 1 };
   }
+}
+
+/** The index of the first number of an ascending list that is not below `x` (the length when none). */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] < x) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 export class SourceFile {
@@ -325,14 +331,7 @@ function crlfMapper(text: string): (offset: number) => number {
   for (let i = text.indexOf('\r\n'); i >= 0; i = text.indexOf('\r\n', i + 2)) dropped.push(i - dropped.length);
   return (o: number) => {
     // CRs dropped before offset o: an offset at a line feed stays before its CR.
-    let lo = 0;
-    let hi = dropped.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (dropped[mid] < o) lo = mid + 1;
-      else hi = mid;
-    }
-    return o + lo;
+    return o + lowerBound(dropped, o);
   };
 }
 
