@@ -33,7 +33,7 @@ export default defineRule(
         for (const pod of pods) {
           const ports = pod.servingPorts();
           if (!declaresNumbers(ports)) continue; // declares nothing: nothing to compare with
-          if (ctx.graph.targetStatus(sp, pod) !== 'undeclared') continue;
+          if (ctx.graph.resolveTarget(sp, pod)?.status !== 'undeclared') continue;
           const declared = ports
             .filter((cp) => cp.number !== undefined)
             .map((cp) => `${cp.number}/${cp.protocol}${cp.name ? ` (${cp.name})` : ''}`);

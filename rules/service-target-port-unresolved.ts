@@ -7,7 +7,7 @@ import type { PodTemplate, ServicePort } from '../src/model/model.js';
 /** Does a named target fail on any of the pods (no port of that name, or another protocol)? */
 function anyUnresolved(graph: Graph, sp: ServicePort, pods: readonly PodTemplate[]): boolean {
   for (let i = 0; i < pods.length; i++) {
-    const status = graph.targetStatus(sp, pods[i]);
+    const status = graph.resolveTarget(sp, pods[i])?.status;
     if (status === 'missing-name' || status === 'wrong-protocol') return true;
   }
   return false;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Graph } from '../src/graph/graph.js';
-import { editDistance } from '../src/engine/text.js';
+import { editDistance, editDistanceWithin } from '../src/engine/text.js';
 import { LabelIndex } from '../src/graph/label-index.js';
 import type { IndexedLabels } from '../src/graph/label-index.js';
 import { loadText } from '../src/load/load.js';
@@ -277,5 +277,28 @@ describe('edit distance', () => {
     assert.equal(editDistance('carts', 'cart'), 1);
     assert.equal(editDistance('fronted', 'frontend'), 1);
     assert.equal(editDistance('', 'abc'), 3);
+  });
+
+  it('within a limit: exact up to the limit, more than the limit beyond it (against the plain table)', () => {
+    const reference = (a: string, b: string): number => {
+      let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+      for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+      return prev[b.length];
+    };
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '-'), maxLength: 12 });
+    fc.assert(
+      fc.property(text, text, fc.integer({ min: 0, max: 14 }), (a, b, limit) => {
+        const d = reference(a, b);
+        assert.equal(editDistance(a, b), d);
+        const within = editDistanceWithin(a, b, limit);
+        if (d <= limit) assert.equal(within, d);
+        else assert.ok(within > limit, `${a} ${b} ${limit}: ${within}`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

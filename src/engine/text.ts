@@ -36,6 +36,23 @@ let curRow = new Int32Array(64);
 export function editDistanceWithin(a: string, b: string, limit: number): number {
   if (a === b) return 0;
   if (a.length > 256 || b.length > 256) return Math.max(a.length, b.length);
+  // The difference in length is a lower bound; a common prefix and suffix do not change the distance.
+  const gap = Math.abs(a.length - b.length);
+  if (gap > limit) return gap;
+  let start = 0;
+  const shorter = Math.min(a.length, b.length);
+  while (start < shorter && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  if (start === endA || start === endB) return gap;
+  if (start > 0 || endA < a.length) {
+    a = a.slice(start, endA);
+    b = b.slice(start, endB);
+  }
   const n = b.length;
   if (prevRow.length <= n) {
     prevRow = new Int32Array(n + 1);

@@ -283,7 +283,7 @@ export class Graph {
       for (const [key, expected] of selector) {
         const actual = missedLabel(pod, key, expected);
         if (actual === null) continue;
-        distance += actual === undefined ? 1000 : distanceWithin(expected, actual, winnerDistance - distance);
+        distance += actual === undefined ? 1000 : editDistanceWithin(expected, actual, winnerDistance - distance);
         if (distance > winnerDistance) break;
       }
       if (distance < winnerDistance || (distance === winnerDistance && pod.id < winner!.id)) {
@@ -325,32 +325,6 @@ export class Graph {
     return (this.allPodsIndex ??= this.pods.merged());
   }
 
-  /** The status of `resolveTarget(sp, pod)`, without building the resolution. */
-  targetStatus(sp: ServicePort, pod: PodTemplate): TargetResolution['status'] | undefined {
-    const target = sp.target;
-    if (!target) return undefined;
-    let other = false;
-    let malformed = false;
-    const ports = pod.servingPorts();
-    for (let i = 0; i < ports.length; i++) {
-      const cp = ports[i];
-      if (target.kind === 'name') {
-        if (cp.name !== target.value) continue;
-        if (cp.protocol === sp.protocol) {
-          if (cp.number !== undefined) return 'ok';
-          malformed = true;
-          continue;
-        }
-        other = true;
-      } else if (cp.number === target.value && cp.protocol === sp.protocol) {
-        return 'ok';
-      }
-    }
-    if (target.kind === 'number') return 'undeclared';
-    if (malformed) return 'malformed';
-    return other ? 'wrong-protocol' : 'missing-name';
-  }
-
   /** Resolve a Service port's target on one pod template, by number or name, protocol-aware. */
   resolveTarget(sp: ServicePort, pod: PodTemplate): TargetResolution | undefined {
     const target = sp.target;
@@ -382,29 +356,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
-}
-
-/**
- * `editDistanceWithin(a, b, limit)`, sooner: a common prefix and suffix do not change the distance,
- * and a difference in length is a lower bound of it. (Long strings are left to
- * `editDistanceWithin`, which bounds them in its own way.)
- */
-function distanceWithin(a: string, b: string, limit: number): number {
-  if (a === b) return 0;
-  if (a.length > 256 || b.length > 256) return editDistanceWithin(a, b, limit);
-  const gap = Math.abs(a.length - b.length);
-  if (gap > limit) return gap;
-  let start = 0;
-  const shorter = Math.min(a.length, b.length);
-  while (start < shorter && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
-    endA--;
-    endB--;
-  }
-  if (start === endA || start === endB) return gap;
-  return editDistanceWithin(a.slice(start, endA), b.slice(start, endB), limit);
 }
 
 /** A controller-set label (StatefulSet pod-name, Job job-name, …) has its pattern as value. */
