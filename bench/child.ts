@@ -8,10 +8,12 @@
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../rules/index.js';
 import { lint } from '../src/engine/runner.js';
+import { DEFAULT_NODE_PORT_RANGE } from '../src/engine/settings.js';
 import { json } from '../src/format/json.js';
 import { ParseCache } from '../src/load/cache.js';
 import { discover } from '../src/load/discover.js';
-import { loadFilesParallel } from '../src/load/parallel.js';
+import { readFiles } from '../src/load/input.js';
+import { DEFAULT_NAMESPACE } from '../src/model/model.js';
 
 const [dir, workersArg, cacheDir, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 1);
@@ -22,10 +24,10 @@ async function once() {
   const found = await discover([dir], { cwd: process.cwd(), ignore: [], gitignore: false });
   const t1 = performance.now();
   const cache = cacheDir ? ParseCache.open(cacheDir, 'bench') : undefined;
-  const { files } = await loadFilesParallel(found.files, process.cwd(), { workers, cache });
+  const { files } = await readFiles(found.files, { cwd: process.cwd(), workers, cache });
   cache?.save();
   const t2 = performance.now();
-  const result = lint(files, { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } });
+  const result = lint(files, { rules: RULES, settings: { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [...DEFAULT_NODE_PORT_RANGE] } });
   const t3 = performance.now();
   const out = json(result.findings, {
     cwd: process.cwd(),
