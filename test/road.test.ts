@@ -200,6 +200,24 @@ describe('symbolic links in directory walks', () => {
 });
 
 describe('the input road', () => {
+  it('splits the files it read into the slices a partition asks for; standard input is a slice of its own', async () => {
+    const dir = tmp({ 'a/svc.yaml': SERVICE, 'a/deploy.yaml': DEPLOY, 'b/svc.yaml': SERVICE });
+    const input = await loadInput(['.', '-'], {
+      cwd: dir,
+      stdin: Readable.from([Buffer.from(DEPLOY)]),
+      partition: (files) => ['a', 'b'].map((name) => ({ name, files: files.filter((f) => f.absPath.startsWith(path.join(dir, name) + path.sep)) })),
+    });
+    assert.deepEqual(
+      input.slices.map((s) => [s.name, s.files.map((f) => f.path)]),
+      [
+        ['a', ['a/deploy.yaml', 'a/svc.yaml']],
+        ['b', ['b/svc.yaml']],
+        ['<stdin>', ['<stdin>']],
+      ],
+    );
+    assert.deepEqual((await loadInput(['.'], { cwd: dir })).slices.map((s) => s.files.length), [3]);
+  });
+
   it('bounds every read, whatever the file claims to be', () => {
     assert.throws(() => readTextSync('/dev/zero', 1000), (e: unknown) => e instanceof InputLimitError && e.limit === 1000);
   });

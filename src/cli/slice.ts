@@ -79,6 +79,8 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   const targets = paths.length ? paths : (resolved.roots ?? ['.']);
   const input = await readRunInput(targets, io, { command: o.command, settings: resolved, noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'] });
   const { settings } = resolved;
+  // The network commands answer for one cluster: every file read (the road gives one slice unless
+  // a partition of the discovered files is asked for, which these commands do not do).
   warnAboutSlice(input.files, io, o);
   const model = buildModel(input.files, { defaultNamespace: settings.defaultNamespace });
   const graph = new Graph(model);
