@@ -11,11 +11,13 @@ import { Graph } from '../graph/graph.js';
 import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
+import { analysisGaps } from '../policy/gaps.js';
 import { diffConnectivity, opensConnections } from '../policy/report.js';
 import { buildReportData } from '../report/build.js';
 import { buildDiffData } from '../report/diff.js';
 import type { ReportData } from '../report/model.js';
 import { renderDot, renderMermaid } from '../report/text.js';
+import { printGaps } from './gaps.js';
 import type { Io } from './main.js';
 import { CommandUsageError, loadInput, write } from './network.js';
 
@@ -61,6 +63,8 @@ interface LoadOptions {
   'ignore-pattern'?: string[];
   /** Run the rules (default true); the old side of a diff needs no findings. */
   lint?: boolean;
+  /** Names this input in the gap warnings (the two sides of a diff). */
+  label?: string;
 }
 
 /** One version of the manifests, analysed: the model, the graph, the policy engine and the findings. */
@@ -80,6 +84,9 @@ export async function loadVersion(paths: string[], io: Io, opts: LoadOptions): P
   const { files, config, defaultNamespace } = await loadInput(paths, io, opts, 'graph');
   const model = buildModel(files, { defaultNamespace });
   const graph = new Graph(model);
+  // --- analysis gaps: what the picture leaves out, one warning per kind of gap (src/policy/gaps.ts)
+  printGaps(io, analysisGaps(model, graph), opts.label);
+  // ---
   const settings = { defaultNamespace, nodePortRange: config?.nodePortRange ?? ([30000, 32767] as [number, number]), policy: config?.policy };
   let findings: Finding[] = [];
   if (opts.lint !== false) {
@@ -149,8 +156,8 @@ export async function diffHtmlCommand(
   values: LoadOptions & { 'output-file'?: string; 'fail-on-added'?: boolean },
   io: Io,
 ): Promise<number> {
-  const before = await loadVersion([positionals[0]], io, { ...values, lint: false });
-  const after = await loadVersion([positionals[1]], io, values);
+  const before = await loadVersion([positionals[0]], io, { ...values, lint: false, label: positionals[0] });
+  const after = await loadVersion([positionals[1]], io, { ...values, label: positionals[1] });
   const changes = diffConnectivity(before.engine.connectivity(), after.engine.connectivity());
   const title = `kube-netlint diff ${positionals[0]} → ${positionals[1]}`;
   const data = buildDiffData({ before: reportOf(before, title), after: reportOf(after, title), changes, title, engines: { before: before.engine, after: after.engine } });

@@ -16,6 +16,8 @@ import { loadFilesParallel } from '../load/parallel.js';
 import { buildModel, DEFAULT_NAMESPACE } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
 import { INGRESS_CONTROLLER, PolicyEngine } from '../policy/engine.js';
+import { analysisGaps, gapsTouching } from '../policy/gaps.js';
+import type { Gap } from '../policy/gaps.js';
 import type { Connection, Endpoint } from '../policy/engine.js';
 import {
   CONNECTIVITY_FORMATS,
@@ -27,6 +29,7 @@ import {
   formatDiff,
   opensConnections,
 } from '../policy/report.js';
+import { printGaps } from './gaps.js';
 import { diffHtmlCommand, graphCommand } from './graph.js';
 import type { Io } from './main.js';
 
@@ -68,6 +71,7 @@ only in part, are named on stderr.
 interface Slice {
   engine: PolicyEngine;
   defaultNamespace: string;
+  gaps: Gap[];
 }
 
 export interface InputOptions {
@@ -122,7 +126,7 @@ export async function loadInput(
   return { files, config, defaultNamespace };
 }
 
-async function loadSlice(paths: string[], io: Io, opts: InputOptions): Promise<Slice> {
+async function loadSlice(paths: string[], io: Io, opts: InputOptions, label?: string): Promise<Slice> {
   const { files, config, defaultNamespace } = await loadInput(paths, io, opts);
   // The answer leaves out what could not be read: say so (lint runs report these as yaml-syntax findings).
   for (const f of files) {
@@ -133,7 +137,11 @@ async function loadSlice(paths: string[], io: Io, opts: InputOptions): Promise<S
   }
   const model = buildModel(files, { defaultNamespace });
   const graph = new Graph(model);
-  return { engine: new PolicyEngine(model, graph, config?.policy), defaultNamespace };
+  // --- analysis gaps: what the answer leaves out, one warning per kind of gap (src/policy/gaps.ts)
+  const gaps = analysisGaps(model, graph);
+  printGaps(io, gaps, label);
+  // ---
+  return { engine: new PolicyEngine(model, graph, config?.policy), defaultNamespace, gaps };
 }
 
 function parsePort(s: string | undefined): { protocol: 'TCP' | 'UDP' | 'SCTP'; port: number } | undefined {
@@ -236,12 +244,9 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
   if (src.ep.kind === 'pod' && dst.ep.kind === 'pod' && src.ep.pod === dst.ep.pod) {
     notes.push('a pod can always reach itself; the answer above is for traffic between different pods (replicas) of this workload');
   }
-  for (const e of [src.ep, dst.ep]) {
-    if (e.kind === 'pod' && e.pod.workload?.hostNetwork) {
-      notes.push(`${e.pod.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
-    }
-  }
-  const input = { src: src.name, dst: dst.name, port, explanation, notes };
+  // hostNetwork ends, like every other gap touching the pair, make the answer incomplete.
+  const incomplete = gapsTouching(slice.gaps, src.ep, dst.ep);
+  const input = { src: src.name, dst: dst.name, port, explanation, notes, incomplete };
   write(io, values['output-file'], format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input));
   return 0;
 }
@@ -257,8 +262,8 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 2) throw new CommandUsageError('diff needs two inputs: diff <old-paths> <new-paths>');
   if (values.format === 'html') return diffHtmlCommand(positionals, values, io);
   const format = checkFormat(values.format, DIFF_FORMATS);
-  const before = await loadSlice([positionals[0]], io, values);
-  const after = await loadSlice([positionals[1]], io, values);
+  const before = await loadSlice([positionals[0]], io, values, positionals[0]);
+  const after = await loadSlice([positionals[1]], io, values, positionals[1]);
   const diffs = diffConnectivity(before.engine.connectivity(), after.engine.connectivity());
   write(io, values['output-file'], formatDiff(diffs, format));
   return values['fail-on-added'] && diffs.some(opensConnections) ? 1 : 0;

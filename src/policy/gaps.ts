@@ -132,7 +132,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: `${row.group}/${row.kind}`,
       items,
       message: `${counted(n, row.kind, pluralOf(row.kind))} (${row.group}) ${n === 1 ? 'is' : 'are'} not analysed (${row.reason}): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
-      describe: (i) => `${i.res.display} (${row.group}) is not analysed and may apply`,
+      describe: (i) => `${row.scope === 'cluster' ? i.res.displayShort : i.res.display} (${row.group}) is not analysed and may apply to this connection`,
     });
   }
 
@@ -157,7 +157,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: 'rejected-policy',
       items: rejected,
       message: `${counted(n, 'NetworkPolicy', 'NetworkPolicies')} would be rejected by the API server (see netpol-invalid-peer) and ${n === 1 ? 'is' : 'are'} left out: the connections shown are those without ${n === 1 ? 'it' : 'them'}`,
-      describe: (i) => `${i.res.display} would be rejected by the API server and is left out (${i.message.slice(i.res.displayShort.length + 2)})`,
+      describe: (i) => `${i.res.display} would be rejected by the API server and is left out: ${i.message.slice(i.res.displayShort.length + 2)}`,
     });
   }
 
@@ -191,7 +191,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: 'ipv6-ipblock',
       items: v6,
       message: `${counted(n, 'IPv6 ipBlock', 'IPv6 ipBlocks')} ${n === 1 ? 'is' : 'are'} not analysed (the analysis covers IPv4 only): ${n === 1 ? 'it is' : 'each is'} treated as matching no address, and connections to or from IPv6 addresses are not shown`,
-      describe: (i) => `${i.res.display} has an IPv6 ipBlock, which is not analysed`,
+      describe: (i) => `${i.res.display} has an IPv6 ipBlock, which is not analysed (connections with IPv6 addresses are not shown)`,
     });
   }
 
@@ -217,7 +217,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       kind: 'host-network',
       key: 'host-network',
       items: host,
-      message: `${counted(n, 'workload uses', 'workloads use')} hostNetwork, which is not analysed: NetworkPolicies do not reliably apply to pods on the node's network (it depends on the network plugin); the connections shown treat ${n === 1 ? 'it' : 'them'} as ordinary pods`,
+      message: `${counted(n, 'workload uses', 'workloads use')} hostNetwork, which is not analysed: NetworkPolicies do not reliably apply to pods on the node's network (it depends on the network plugin); the connections shown treat ${n === 1 ? 'its' : 'their'} pods as ordinary pods`,
       describe: (i) => `${i.res.display} uses hostNetwork: whether NetworkPolicies apply to it depends on the network plugin`,
     });
   }
