@@ -52,6 +52,8 @@ export const NOT_MODELLED: readonly NotModelledKind[] = [
   { group: 'security.istio.io', kind: 'AuthorizationPolicy', versions: 'v1, v1beta1', scope: 'namespace', reason: 'allow and deny rules applied by the Istio proxies, which refuse connections (L4 and L7) that NetworkPolicies allow' },
 ];
 
+const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.kind}`, r]));
+
 /** Istio's default root namespace: an AuthorizationPolicy there applies to the whole mesh. */
 const ISTIO_ROOT_NAMESPACE = 'istio-system';
 
@@ -108,7 +110,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
   const byRow = new Map<NotModelledKind, GapItem[]>();
   for (const res of model.resources) {
     if (res.superseded) continue;
-    const row = NOT_MODELLED.find((r) => r.kind === res.kind && r.group === res.group);
+    const row = NOT_MODELLED_BY_KIND.get(`${res.group}/${res.kind}`);
     if (!row) continue;
     const namespace = res.namespace ?? defaultNs;
     const cluster = row.scope === 'cluster' || (row.kind === 'AuthorizationPolicy' && namespace === ISTIO_ROOT_NAMESPACE);
