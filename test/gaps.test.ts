@@ -104,7 +104,7 @@ spec:
   {
     name: 'a policy the API server rejects',
     files: { 'app.yaml': APP, 'np.yaml': API_INGRESS('        - port: 8080\n          protocol: tcp') },
-    warning: /^kube-netlint: warning: 1 NetworkPolicy would be rejected by the API server \(see netpol-invalid-peer\) and is left out: the connections shown are those without it \(np\.yaml:13:21\)$/,
+    warning: /^kube-netlint: warning: 1 NetworkPolicy would be rejected by the API server and is left out: the connections shown are those without it \(np\.yaml:13:21\)$/,
   },
 ];
 
@@ -206,6 +206,34 @@ spec:
     assert.match(gaps[0].items[0].message, /endPort 80 is smaller than port 8080/);
     assert.deepEqual(engine.isolatedIngress(engine.findPod('shop/api', 'default')[0]), []);
     assert.equal(engine.allowed(pod(engine, 'ops/tool'), pod(engine, 'shop/api')).toString(), 'All Connections');
+  });
+});
+
+describe('rejected policies', () => {
+  it('a policy with a field manifest-structure rejects is left out too, and lint does not report it twice', () => {
+    const text =
+      APP +
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: lower, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, egress]
+  ingress: []
+`;
+    const { model, graph, engine } = modelOf(text);
+    const gaps = analysisGaps(model, graph);
+    assert.deepEqual(
+      gaps.map((g) => g.kind),
+      ['rejected-policy'],
+    );
+    assert.match(gaps[0].items[0].message, /policyTypes\[1\] must be one of "Ingress", "Egress".*\(see manifest-structure\)/);
+    assert.equal(engine.allowed(pod(engine, 'ops/tool'), pod(engine, 'shop/api')).toString(), 'All Connections', 'the deny-all policy does not exist');
+    const res = lint([loadText('t.yaml', text)], { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } });
+    assert.deepEqual(
+      res.findings.map((f) => f.ruleId),
+      ['manifest-structure'],
+    );
   });
 });
 

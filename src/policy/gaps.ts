@@ -17,7 +17,7 @@ import type { NetworkPolicy } from '../model/netpol.js';
 import type { Resource } from '../model/resource.js';
 import type { Endpoint } from './engine.js';
 import { parseCidr } from './ipranges.js';
-import { isRejected, policyProblems } from './validate.js';
+import { isRejected, rejectionReasons } from './validate.js';
 
 /**
  * Kinds that affect connectivity and are not modelled, by API group and kind (any version).
@@ -142,7 +142,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
   const rejected: GapItem[] = [];
   const live = model.networkPolicies.filter((np) => !np.res.superseded);
   for (const np of live) {
-    const problems = policyProblems(np);
+    const problems = rejectionReasons(np);
     if (problems.length === 0) continue;
     rejected.push({
       res: np.res,
@@ -158,7 +158,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       kind: 'rejected-policy',
       key: 'rejected-policy',
       items: rejected,
-      message: `${counted(n, 'NetworkPolicy', 'NetworkPolicies')} would be rejected by the API server (see netpol-invalid-peer) and ${n === 1 ? 'is' : 'are'} left out: the connections shown are those without ${n === 1 ? 'it' : 'them'}`,
+      message: `${counted(n, 'NetworkPolicy', 'NetworkPolicies')} would be rejected by the API server and ${n === 1 ? 'is' : 'are'} left out: the connections shown are those without ${n === 1 ? 'it' : 'them'}`,
       describe: (i) => `${i.res.display} would be rejected by the API server and is left out: ${i.message.slice(i.res.displayShort.length + 2)}`,
     });
   }

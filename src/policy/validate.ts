@@ -7,6 +7,7 @@ import { q } from '../engine/text.js';
 import type { Path } from '../load/source.js';
 import { portNameProblem } from '../model/kinds.js';
 import type { NetworkPolicy } from '../model/netpol.js';
+import { validateStructure } from '../model/schema.js';
 import { contains, parseCidr } from './ipranges.js';
 
 export interface PolicyProblem {
@@ -28,9 +29,26 @@ export function policyProblems(np: NetworkPolicy): PolicyProblem[] {
   return out;
 }
 
+const reasons = new WeakMap<NetworkPolicy, PolicyProblem[]>();
+
+/**
+ * Every reason the API server would reject the policy: the problems above, then the type and value
+ * errors of its fields that `manifest-structure` reports (a `policyTypes` entry in lower case, a
+ * selector operator it does not know, an unknown field in a rule, …). Cached.
+ */
+export function rejectionReasons(np: NetworkPolicy): PolicyProblem[] {
+  let out = reasons.get(np);
+  if (!out) {
+    const structure = validateStructure(np.res).map((p) => ({ path: p.path, message: `${p.message} (see manifest-structure)` }));
+    out = structure.length ? [...policyProblems(np), ...structure] : policyProblems(np);
+    reasons.set(np, out);
+  }
+  return out;
+}
+
 /** Would the API server reject this policy? */
 export function isRejected(np: NetworkPolicy): boolean {
-  return policyProblems(np).length > 0;
+  return rejectionReasons(np).length > 0;
 }
 
 function computeProblems(np: NetworkPolicy): PolicyProblem[] {
