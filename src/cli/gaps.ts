@@ -2,12 +2,11 @@
 import { positionOf } from '../engine/runner.js';
 import { terminalSafe } from '../format/escape.js';
 import type { Gap } from '../policy/gaps.js';
-import type { Io } from './main.js';
 
 const LOCATIONS_SHOWN = 3;
 
 /** One `kube-netlint: warning: …` line per kind of gap, with where it occurs; `label` names the input (diff). */
-export function printGaps(io: Pick<Io, 'stderr'>, gaps: readonly Gap[], label?: string): void {
+export function printGaps(io: { stderr: NodeJS.WritableStream }, gaps: readonly Gap[], label?: string): void {
   for (const g of gaps) {
     const locs = g.items.slice(0, LOCATIONS_SHOWN).map((i) => {
       const p = positionOf(i.loc);
