@@ -13,8 +13,8 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { RULES } from '../rules/index.js';
+import { COMMANDS } from '../src/cli/main.js';
 import type { Io } from '../src/cli/main.js';
-import { NETWORK_COMMANDS } from '../src/cli/network.js';
 import { lint } from '../src/engine/runner.js';
 import { Graph } from '../src/graph/graph.js';
 import { loadText } from '../src/load/load.js';
@@ -138,7 +138,7 @@ async function run(command: string, args: string[], cwd: string): Promise<{ code
   const out = collector();
   const err = collector();
   const io: Io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), cwd, env: {} };
-  const code = await NETWORK_COMMANDS[command](['--no-config', ...args], io);
+  const code = await COMMANDS[command].run(['--no-config', ...args], io);
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
