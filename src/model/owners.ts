@@ -1,0 +1,267 @@
+/**
+ * Ownership of live objects. In a dump of a cluster (`kubectl get … -o yaml`) a Deployment comes
+ * with its ReplicaSets and their pods, a CronJob with its Jobs and their pods, a StatefulSet or a
+ * DaemonSet with its pods: each made by a controller, which says so in `metadata.ownerReferences`
+ * (the entry with `controller: true`). All of them are one workload. Here the pod templates of
+ * such objects fold into the template of their top-most owner in the input, or, when that owner is
+ * not in the input, into one template that stands for the owner the reference names.
+ *
+ * Policies select pods by label, so pods whose labels differ from their owner's template (beyond
+ * the labels the controllers add, `CONTROLLER_LABEL_KEYS`) are not folded into it: they make a
+ * workload of their own, named after the same owner with the reason, e.g.
+ * `shop/web[Deployment] (pods labelled version=v1)`.
+ *
+ * Work is linear: owners are found by uid or by namespace, group, kind and name in maps built
+ * once, and only when some object of the input has a controller reference.
+ */
+import { CLUSTER_SCOPED_KINDS } from './kinds.js';
+import { asMap, asString, isMap } from './resource.js';
+import type { Resource } from './resource.js';
+
+/** The workload a template stands for when it folds the pods of an owner. */
+export interface WorkloadOwner {
+  kind: string;
+  name: string;
+  /** The owner object, when it is in the input. */
+  res?: Resource;
+  /** Why these pods are a workload apart from the owner's template: `pods labelled version=v1`. */
+  variant?: string;
+}
+
+/** A value matcher of a controller-added label (as `DynamicLabel` of the model). */
+export interface LabelValues {
+  describe: string;
+  matches(value: string): boolean;
+}
+
+/** What folding needs of a pod template. */
+export interface FoldableTemplate<T> {
+  readonly workload: Resource;
+  readonly labelList: readonly string[];
+  dynamicLabels: Map<string, LabelValues>;
+  owner: WorkloadOwner | undefined;
+  members: readonly T[];
+  foldedInto: T | undefined;
+}
+
+/**
+ * Labels that controllers add to the objects and pods they make (Deployment → ReplicaSet → Pod,
+ * StatefulSet, DaemonSet, Job): not compared when deciding whether pods fold into their owner.
+ */
+export const CONTROLLER_LABEL_KEYS: ReadonlySet<string> = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'pod-template-generation',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'job-name',
+  'batch.kubernetes.io/job-name',
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'batch.kubernetes.io/job-completion-index',
+]);
+
+/** How far an ownership chain is followed (real ones have at most three links). */
+const MAX_CHAIN = 8;
+
+interface ControllerRef {
+  group: string;
+  kind: string;
+  name: string;
+  uid?: string;
+}
+
+/**
+ * The controller reference of an object: its ownerReference with `controller: true`. Owners that
+ * are cluster-scoped (a Node, for the mirror pods of static pods) do not make a workload.
+ */
+function controllerRef(r: Resource): ControllerRef | undefined {
+  const refs = asMap(r.raw.metadata)?.ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  for (const ref of refs) {
+    if (!isMap(ref) || ref.controller !== true) continue;
+    const kind = asString(ref.kind);
+    const name = asString(ref.name);
+    if (!kind || !name || CLUSTER_SCOPED_KINDS.has(kind)) return undefined;
+    const apiVersion = asString(ref.apiVersion) ?? '';
+    const slash = apiVersion.lastIndexOf('/');
+    return { group: slash >= 0 ? apiVersion.slice(0, slash) : '', kind, name, uid: asString(ref.uid) || undefined };
+  }
+  return undefined;
+}
+
+const objectKey = (namespace: string, group: string, kind: string, name: string) => `${namespace}\u0000${group}\u0000${kind}\u0000${name}`;
+
+/** The top of an ownership chain: an object of the input, or one that only a reference names. */
+interface Top {
+  /** Identity of the group (the object, or the key of the absent one). */
+  id: Resource | string;
+  kind: string;
+  name: string;
+  res?: Resource;
+  /** Links from the template's object to the top. */
+  level: number;
+}
+
+/** Finds the owners of objects through indexes built once. */
+class Owners {
+  private readonly byUid = new Map<string, Resource>();
+  private readonly byKey = new Map<string, Resource>();
+
+  constructor(resources: readonly Resource[], kinds: ReadonlySet<string>) {
+    for (let i = 0; i < resources.length; i++) {
+      const r = resources[i];
+      if (!kinds.has(r.kind) || r.namespace === null) continue;
+      const uid = asString(asMap(r.raw.metadata)?.uid);
+      if (uid) this.byUid.set(uid, r);
+      // Of several definitions, the last one (as applied).
+      this.byKey.set(objectKey(r.namespace, r.group, r.kind, r.name), r);
+    }
+  }
+
+  private find(namespace: string, ref: ControllerRef): Resource | undefined {
+    if (ref.uid !== undefined) {
+      const r = this.byUid.get(ref.uid);
+      if (r && r.kind === ref.kind && r.namespace === namespace) return r;
+    }
+    return this.byKey.get(objectKey(namespace, ref.group, ref.kind, ref.name));
+  }
+
+  /** The top-most owner of `r` (`r` itself when no controller owns it). */
+  top(r: Resource): Top {
+    const namespace = r.namespace ?? '';
+    let cur = r;
+    for (let level = 0; level < MAX_CHAIN; level++) {
+      const ref = controllerRef(cur);
+      if (!ref) return { id: cur, kind: cur.kind, name: cur.name, res: cur, level };
+      const owner = this.find(namespace, ref);
+      if (!owner) return { id: objectKey(namespace, ref.group, ref.kind, ref.name), kind: ref.kind, name: ref.name, level: level + 1 };
+      // A reference back into the chain (not made by the API server) ends it.
+      if (owner === r) return { id: cur, kind: cur.kind, name: cur.name, res: cur, level };
+      cur = owner;
+    }
+    return { id: cur, kind: cur.kind, name: cur.name, res: cur, level: MAX_CHAIN };
+  }
+}
+
+/** The labels of a template that policies compare, without the controller-added ones, as one key. */
+function signature(labelList: readonly string[]): string {
+  const pairs: string[] = [];
+  for (let i = 0; i < labelList.length; i += 2) {
+    if (!CONTROLLER_LABEL_KEYS.has(labelList[i])) pairs.push(`${labelList[i]}=${labelList[i + 1]}`);
+  }
+  return pairs.sort().join('\u0000');
+}
+
+/** `pods labelled a=1, without b`: how the labels of `sig` differ from those of `main`. */
+function variantOf(sig: string, main: string): string {
+  const parse = (s: string) => new Map(s === '' ? [] : s.split('\u0000').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+  const mine = parse(sig);
+  const theirs = parse(main);
+  const labelled = [...mine].filter(([k, v]) => theirs.get(k) !== v).map(([k, v]) => `${k}=${v}`);
+  const without = [...theirs.keys()].filter((k) => !mine.has(k));
+  const parts = [...(labelled.length ? [`labelled ${labelled.join(', ')}`] : []), ...(without.length ? [`without ${without.join(', ')}`] : [])];
+  return `pods ${parts.join(', ')}`;
+}
+
+/**
+ * The values the folded templates carry for controller-added keys that the representative's own
+ * matchers do not accept (a pod of a StatefulSet that is not in the input stands for its siblings):
+ * the representative's matchers widened to them. Undefined when nothing needs widening.
+ */
+function widenedLabels<T extends FoldableTemplate<T>>(rep: T, group: readonly T[]): Map<string, LabelValues> | undefined {
+  let extra: Map<string, Set<string>> | undefined;
+  for (const t of group) {
+    const list = t.labelList;
+    for (let i = 0; i < list.length; i += 2) {
+      const k = list[i];
+      if (!CONTROLLER_LABEL_KEYS.has(k)) continue;
+      const base = rep.dynamicLabels.get(k);
+      if (base?.matches(list[i + 1])) continue;
+      if (t === rep && !base) continue;
+      extra ??= new Map();
+      let values = extra.get(k);
+      if (!values) extra.set(k, (values = new Set()));
+      values.add(list[i + 1]);
+    }
+  }
+  if (!extra) return undefined;
+  const out = new Map(rep.dynamicLabels);
+  for (const [k, values] of extra) {
+    const base = rep.dynamicLabels.get(k);
+    // The representative's own value counts too.
+    if (!base) {
+      for (let i = 0; i < rep.labelList.length; i += 2) if (rep.labelList[i] === k) values.add(rep.labelList[i + 1]);
+    }
+    const shown = [...values].sort();
+    out.set(k, {
+      describe: base ? `${base.describe}|${shown.join('|')}` : shown.join('|'),
+      matches: (v) => values.has(v) || base?.matches(v) === true,
+    });
+  }
+  return out;
+}
+
+/**
+ * Fold the pod templates of objects that a controller made into their top-most owner's. Returns
+ * the templates that remain (each one workload), in input order; the folded ones are the
+ * `members` of the one they fold into. `templates` is returned as is when nothing is owned.
+ */
+export function foldOwned<T extends FoldableTemplate<T>>(templates: T[], resources: readonly Resource[]): T[] {
+  // Only objects with a controller reference start a chain: manifests rarely have one.
+  let kinds: Set<string> | undefined;
+  for (let i = 0; i < resources.length; i++) {
+    const ref = asMap(resources[i].raw.metadata)?.ownerReferences === undefined ? undefined : controllerRef(resources[i]);
+    if (ref) (kinds ??= new Set()).add(ref.kind);
+  }
+  if (!kinds) return templates;
+  const owners = new Owners(resources, kinds);
+  const groups = new Map<Resource | string, { top: Top; members: { t: T; level: number }[] }>();
+  const order: (Resource | string)[] = [];
+  for (let i = 0; i < templates.length; i++) {
+    const t = templates[i];
+    // A superseded definition is not analysed: it stays as it is.
+    const top: Top = t.workload.superseded ? { id: t.workload, kind: t.workload.kind, name: t.workload.name, res: t.workload, level: 0 } : owners.top(t.workload);
+    let g = groups.get(top.id);
+    if (!g) {
+      groups.set(top.id, (g = { top, members: [] }));
+      order.push(top.id);
+    }
+    g.members.push({ t, level: top.level });
+  }
+  const kept = new Set<T>();
+  for (const id of order) {
+    const { top, members } = groups.get(id)!;
+    if (members.length === 1 && members[0].t.workload === top.res) {
+      kept.add(members[0].t);
+      continue;
+    }
+    // The main labels: the owner's own template's, else those of the template closest to the top.
+    let main = members[0];
+    for (const m of members) if (m.level < main.level) main = m;
+    const mainSig = signature(main.t.labelList);
+    const bySig = new Map<string, { t: T; level: number }[]>();
+    for (const m of members) {
+      const sig = signature(m.t.labelList);
+      const list = bySig.get(sig);
+      if (list) list.push(m);
+      else bySig.set(sig, [m]);
+    }
+    for (const [sig, list] of bySig) {
+      let rep = list[0];
+      for (const m of list) if (m.level < rep.level) rep = m;
+      const variant = sig === mainSig ? undefined : variantOf(sig, mainSig);
+      const t = rep.t;
+      if (t.workload !== top.res || variant) t.owner = { kind: top.kind, name: top.name, res: top.res, variant };
+      const folded = list.filter((m) => m !== rep).map((m) => m.t);
+      if (folded.length > 0) {
+        t.members = folded;
+        for (const f of folded) f.foldedInto = t;
+        const widened = widenedLabels(t, list.map((m) => m.t));
+        if (widened) t.dynamicLabels = widened;
+      }
+      kept.add(t);
+    }
+  }
+  return templates.filter((t) => kept.has(t));
+}
