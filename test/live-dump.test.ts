@@ -16,6 +16,9 @@ import { lint } from '../src/engine/runner.js';
 import type { JsonFinding } from '../src/format/json.js';
 import { Graph } from '../src/graph/graph.js';
 import { loadText } from '../src/load/load.js';
+import { CONTROLLER_LABEL_KEYS, controllerLabels } from '../src/model/controllers.js';
+import { POD_TEMPLATE_PATHS } from '../src/model/kinds.js';
+import type { WorkloadKind } from '../src/model/kinds.js';
 import { buildModel } from '../src/model/model.js';
 import type { PodTemplate } from '../src/model/model.js';
 import { PolicyEngine } from '../src/policy/engine.js';
@@ -281,6 +284,17 @@ describe('owners', () => {
       ),
     ]);
     assert.deepEqual(names(model.podTemplates), ['shop/etcd-n1[Pod]', 'shop/kube-apiserver-n1[Pod]', 'shop/loose[Pod]']);
+  });
+
+  it('compares labels without every label a controller adds', () => {
+    const model = build([
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 2, template: {} } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { completionMode: 'Indexed', template: {} } },
+    ]);
+    for (const kind of Object.keys(POD_TEMPLATE_PATHS) as WorkloadKind[]) {
+      const r = model.resources.find((x) => x.kind === kind) ?? model.resources[0];
+      for (const key of controllerLabels(r, kind).keys()) assert.ok(CONTROLLER_LABEL_KEYS.has(key), `${kind}: ${key}`);
+    }
   });
 
   it('a cycle of owner references ends', () => {

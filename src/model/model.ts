@@ -16,7 +16,6 @@ import {
   isMap,
   isToolConfigVersion,
   scalarText,
-  sharedMap,
   stringMap,
   stringPairs,
 } from './resource.js';
@@ -25,6 +24,8 @@ import { DEFAULT_NAMESPACE } from './defaults.js';
 import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
 import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
 import { NetworkPolicy } from './netpol.js';
+import { controllerLabels } from './controllers.js';
+import type { DynamicLabel } from './controllers.js';
 import { foldOwned } from './owners.js';
 import type { WorkloadOwner } from './owners.js';
 import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
@@ -33,12 +34,7 @@ import type { Selector } from './selector.js';
 export { DEFAULT_NAMESPACE } from './defaults.js';
 export type { WorkloadOwner } from './owners.js';
 
-/** A label whose value the controller sets on each pod (known pattern or unknown value). */
-export interface DynamicLabel {
-  /** Human description, e.g. `web-<0..2>`. */
-  describe: string;
-  matches(value: string): boolean;
-}
+export type { DynamicLabel } from './controllers.js';
 
 export type ContainerKind = 'container' | 'init' | 'sidecar';
 
@@ -938,73 +934,4 @@ function addPodTemplate(model: Model, r: Resource, kind: WorkloadKind): void {
   const template = asMap(node);
   if (!template) return;
   model.podTemplates.push(new PodTemplate(r, kind, tplPath, template, model.strings));
-}
-
-const anyValue = (describe: string): DynamicLabel => Object.freeze({ describe, matches: () => true });
-const ANY_HASH = anyValue('<hash>');
-const ANY_UID = anyValue('<uid>');
-const NO_DYNAMIC_LABELS: Map<string, DynamicLabel> = sharedMap();
-// Controllers whose labels do not depend on the workload share one map per kind.
-const DEPLOYMENT_LABELS: Map<string, DynamicLabel> = sharedMap([['pod-template-hash', ANY_HASH]]);
-const DAEMONSET_LABELS: Map<string, DynamicLabel> = sharedMap([
-  ['controller-revision-hash', ANY_HASH],
-  ['pod-template-generation', anyValue('<generation>')],
-]);
-const ANY_INDEX = anyValue('<index>');
-const ORDINAL = /^(0|[1-9][0-9]*)$/;
-const DIGITS = /^\d+$/;
-
-/** Labels the controller of a workload adds to each of its pods. */
-function controllerLabels(r: Resource, kind: WorkloadKind): Map<string, DynamicLabel> {
-  const spec = asMap(r.raw.spec);
-  switch (kind) {
-    case 'Deployment':
-      return DEPLOYMENT_LABELS;
-    case 'DaemonSet':
-      return DAEMONSET_LABELS;
-    case 'StatefulSet': {
-      // Without an explicit replica count (an autoscaler may own it) any ordinal is possible.
-      // Ordinals run from spec.ordinals.start (default 0) for spec.replicas pods.
-      const replicas = asInt(spec?.replicas);
-      const start = Math.max(0, asInt(asMap(spec?.ordinals)?.start) ?? 0);
-      const ordinal = (v: string) =>
-        ORDINAL.test(v) && Number(v) >= start && (replicas === undefined || Number(v) < start + replicas);
-      const range =
-        replicas === undefined ? (start ? `<${start}..>` : '<n>') : replicas <= 1 ? String(start) : `<${start}..${start + replicas - 1}>`;
-      const prefix = `${r.name}-`;
-      return new Map<string, DynamicLabel>([
-        ['statefulset.kubernetes.io/pod-name', { describe: `${prefix}${range}`, matches: (v) => v.startsWith(prefix) && ordinal(v.slice(prefix.length)) }],
-        ['apps.kubernetes.io/pod-index', { describe: range, matches: ordinal }],
-        ['controller-revision-hash', ANY_HASH],
-      ]);
-    }
-    case 'Job': {
-      const name = r.name;
-      const jobName: DynamicLabel = { describe: name, matches: (v) => v === name };
-      const labels = new Map<string, DynamicLabel>([
-        ['job-name', jobName],
-        ['batch.kubernetes.io/job-name', jobName],
-        ['controller-uid', ANY_UID],
-        ['batch.kubernetes.io/controller-uid', ANY_UID],
-      ]);
-      if (spec?.completionMode === 'Indexed') labels.set('batch.kubernetes.io/job-completion-index', ANY_INDEX);
-      return labels;
-    }
-    case 'CronJob': {
-      // Jobs of a CronJob are named <cronjob>-<scheduled time>.
-      const name = r.name;
-      const jobName: DynamicLabel = {
-        describe: `${name}-<time>`,
-        matches: (v) => v.startsWith(`${name}-`) && DIGITS.test(v.slice(name.length + 1)),
-      };
-      return new Map<string, DynamicLabel>([
-        ['job-name', jobName],
-        ['batch.kubernetes.io/job-name', jobName],
-        ['controller-uid', ANY_UID],
-        ['batch.kubernetes.io/controller-uid', ANY_UID],
-      ]);
-    }
-    default:
-      return NO_DYNAMIC_LABELS;
-  }
 }

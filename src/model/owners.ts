@@ -14,6 +14,8 @@
  * Work is linear: owners are found by uid or by namespace, group, kind and name in maps built
  * once, and only when some object of the input has a controller reference.
  */
+import { CONTROLLER_LABEL_KEYS } from './controllers.js';
+import type { DynamicLabel } from './controllers.js';
 import { CLUSTER_SCOPED_KINDS } from './kinds.js';
 import { asMap, asString, isMap } from './resource.js';
 import type { Resource } from './resource.js';
@@ -28,38 +30,16 @@ export interface WorkloadOwner {
   variant?: string;
 }
 
-/** A value matcher of a controller-added label (as `DynamicLabel` of the model). */
-export interface LabelValues {
-  describe: string;
-  matches(value: string): boolean;
-}
-
 /** What folding needs of a pod template. */
 export interface FoldableTemplate<T> {
   readonly workload: Resource;
   readonly labelList: readonly string[];
-  dynamicLabels: Map<string, LabelValues>;
+  dynamicLabels: Map<string, DynamicLabel>;
   owner: WorkloadOwner | undefined;
   members: readonly T[];
   foldedInto: T | undefined;
 }
 
-/**
- * Labels that controllers add to the objects and pods they make (Deployment → ReplicaSet → Pod,
- * StatefulSet, DaemonSet, Job): not compared when deciding whether pods fold into their owner.
- */
-export const CONTROLLER_LABEL_KEYS: ReadonlySet<string> = new Set([
-  'pod-template-hash',
-  'controller-revision-hash',
-  'pod-template-generation',
-  'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index',
-  'job-name',
-  'batch.kubernetes.io/job-name',
-  'controller-uid',
-  'batch.kubernetes.io/controller-uid',
-  'batch.kubernetes.io/job-completion-index',
-]);
 
 /** How far an ownership chain is followed (real ones have at most three links). */
 const MAX_CHAIN = 8;
@@ -169,7 +149,7 @@ function variantOf(sig: string, main: string): string {
  * matchers do not accept (a pod of a StatefulSet that is not in the input stands for its siblings):
  * the representative's matchers widened to them. Undefined when nothing needs widening.
  */
-function widenedLabels<T extends FoldableTemplate<T>>(rep: T, group: readonly T[]): Map<string, LabelValues> | undefined {
+function widenedLabels<T extends FoldableTemplate<T>>(rep: T, group: readonly T[]): Map<string, DynamicLabel> | undefined {
   let extra: Map<string, Set<string>> | undefined;
   for (const t of group) {
     const list = t.labelList;
