@@ -79,23 +79,31 @@ interface Top {
   kind: string;
   name: string;
   res?: Resource;
-  /** Links from the template's object to the top. */
+  /** Links from the object asked about to the top. */
   level: number;
 }
 
-/** Finds the owners of objects through indexes built once. */
+const selfTop = (r: Resource): Top => ({ id: r, kind: r.kind, name: r.name, res: r, level: 0 });
+
+/** Finds the owners of objects through indexes built once, and remembers each object's top. */
 class Owners {
   private readonly byUid = new Map<string, Resource>();
-  private readonly byKey = new Map<string, Resource>();
+  /** By namespace, group, kind and name: built when a reference without a known uid asks. */
+  private byKey: Map<string, Resource> | undefined;
+  private readonly tops = new Map<Resource, Top>();
 
-  constructor(resources: readonly Resource[], kinds: ReadonlySet<string>) {
+  constructor(
+    private readonly resources: readonly Resource[],
+    /** The controller reference of each object that has one. */
+    private readonly refs: ReadonlyMap<Resource, ControllerRef>,
+    /** The kinds that references name. */
+    private readonly kinds: ReadonlySet<string>,
+  ) {
     for (let i = 0; i < resources.length; i++) {
       const r = resources[i];
       if (!kinds.has(r.kind) || r.namespace === null) continue;
       const uid = asString(asMap(r.raw.metadata)?.uid);
       if (uid) this.byUid.set(uid, r);
-      // Of several definitions, the last one (as applied).
-      this.byKey.set(objectKey(r.namespace, r.group, r.kind, r.name), r);
     }
   }
 
@@ -104,43 +112,85 @@ class Owners {
       const r = this.byUid.get(ref.uid);
       if (r && r.kind === ref.kind && r.namespace === namespace) return r;
     }
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const r of this.resources) {
+        // Of several definitions, the last one (as applied).
+        if (this.kinds.has(r.kind) && r.namespace !== null) this.byKey.set(objectKey(r.namespace, r.group, r.kind, r.name), r);
+      }
+    }
     return this.byKey.get(objectKey(namespace, ref.group, ref.kind, ref.name));
   }
 
   /** The top-most owner of `r` (`r` itself when no controller owns it). */
   top(r: Resource): Top {
-    const namespace = r.namespace ?? '';
+    // The chain up from `r` to the first object whose top is known (or is found here).
+    const chain: Resource[] = [];
     let cur = r;
-    for (let level = 0; level < MAX_CHAIN; level++) {
-      const ref = controllerRef(cur);
-      if (!ref) return { id: cur, kind: cur.kind, name: cur.name, res: cur, level };
-      const owner = this.find(namespace, ref);
-      if (!owner) return { id: objectKey(namespace, ref.group, ref.kind, ref.name), kind: ref.kind, name: ref.name, level: level + 1 };
+    let top: Top; // relative to `cur`
+    for (;;) {
+      const known = this.tops.get(cur);
+      if (known) {
+        top = known;
+        break;
+      }
+      const ref = chain.length < MAX_CHAIN ? this.refs.get(cur) : undefined;
+      const owner = ref && this.find(cur.namespace ?? '', ref);
       // A reference back into the chain (not made by the API server) ends it.
-      if (owner === r) return { id: cur, kind: cur.kind, name: cur.name, res: cur, level };
+      if (!ref || owner === cur || (owner && chain.includes(owner))) {
+        top = selfTop(cur);
+        this.tops.set(cur, top);
+        break;
+      }
+      chain.push(cur);
+      if (!owner) {
+        const namespace = cur.namespace ?? '';
+        top = { id: objectKey(namespace, ref.group, ref.kind, ref.name), kind: ref.kind, name: ref.name, level: 0 };
+        break;
+      }
       cur = owner;
     }
-    return { id: cur, kind: cur.kind, name: cur.name, res: cur, level: MAX_CHAIN };
+    // Each object of the chain is one link further from the top than the next one.
+    for (let i = chain.length - 1; i >= 0; i--) {
+      top = { ...top, level: top.level + 1 };
+      this.tops.set(chain[i], top);
+    }
+    return top;
   }
 }
 
-/** The labels of a template that policies compare, without the controller-added ones, as one key. */
-function signature(labelList: readonly string[]): string {
-  const pairs: string[] = [];
-  for (let i = 0; i < labelList.length; i += 2) {
-    if (!CONTROLLER_LABEL_KEYS.has(labelList[i])) pairs.push(`${labelList[i]}=${labelList[i + 1]}`);
-  }
-  return pairs.sort().join('\u0000');
+/** Does `key` have a label that controllers add? */
+const isControllerLabel = (key: string) => CONTROLLER_LABEL_KEYS.has(key);
+
+/** The value of label `key` in a flat label list. */
+function valueIn(list: readonly string[], key: string): string | undefined {
+  for (let i = 0; i < list.length; i += 2) if (list[i] === key) return list[i + 1];
+  return undefined;
 }
 
-/** `pods labelled a=1, without b`: how the labels of `sig` differ from those of `main`. */
-function variantOf(sig: string, main: string): string {
-  const parse = (s: string) => new Map(s === '' ? [] : s.split('\u0000').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-  const mine = parse(sig);
-  const theirs = parse(main);
-  const labelled = [...mine].filter(([k, v]) => theirs.get(k) !== v).map(([k, v]) => `${k}=${v}`);
-  const without = [...theirs.keys()].filter((k) => !mine.has(k));
-  const parts = [...(labelled.length ? [`labelled ${labelled.join(', ')}`] : []), ...(without.length ? [`without ${without.join(', ')}`] : [])];
+/** Do two templates have the same labels, controller-added ones aside? */
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  let n = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    if (isControllerLabel(a[i])) continue;
+    n++;
+    if (valueIn(b, a[i]) !== a[i + 1]) return false;
+  }
+  for (let i = 0; i < b.length; i += 2) if (!isControllerLabel(b[i])) n--;
+  return n === 0;
+}
+
+/** `pods labelled a=1, without b`: how the labels of `mine` differ from those of `main`. */
+function variantOf(mine: readonly string[], main: readonly string[]): string {
+  const labelled: string[] = [];
+  const without: string[] = [];
+  for (let i = 0; i < mine.length; i += 2) {
+    if (!isControllerLabel(mine[i]) && valueIn(main, mine[i]) !== mine[i + 1]) labelled.push(`${mine[i]}=${mine[i + 1]}`);
+  }
+  for (let i = 0; i < main.length; i += 2) {
+    if (!isControllerLabel(main[i]) && valueIn(mine, main[i]) === undefined) without.push(main[i]);
+  }
+  const parts = [...(labelled.length ? [`labelled ${labelled.sort().join(', ')}`] : []), ...(without.length ? [`without ${without.sort().join(', ')}`] : [])];
   return `pods ${parts.join(', ')}`;
 }
 
@@ -189,29 +239,28 @@ function widenedLabels<T extends FoldableTemplate<T>>(rep: T, group: readonly T[
  */
 export function foldOwned<T extends FoldableTemplate<T>>(templates: T[], resources: readonly Resource[]): T[] {
   // Only objects with a controller reference start a chain: manifests rarely have one.
-  let kinds: Set<string> | undefined;
+  const refs = new Map<Resource, ControllerRef>();
+  const kinds = new Set<string>();
   for (let i = 0; i < resources.length; i++) {
-    const ref = asMap(resources[i].raw.metadata)?.ownerReferences === undefined ? undefined : controllerRef(resources[i]);
-    if (ref) (kinds ??= new Set()).add(ref.kind);
+    const r = resources[i];
+    const ref = asMap(r.raw.metadata)?.ownerReferences === undefined ? undefined : controllerRef(r);
+    if (!ref) continue;
+    refs.set(r, ref);
+    kinds.add(ref.kind);
   }
-  if (!kinds) return templates;
-  const owners = new Owners(resources, kinds);
+  if (refs.size === 0) return templates;
+  const owners = new Owners(resources, refs, kinds);
   const groups = new Map<Resource | string, { top: Top; members: { t: T; level: number }[] }>();
-  const order: (Resource | string)[] = [];
   for (let i = 0; i < templates.length; i++) {
     const t = templates[i];
     // A superseded definition is not analysed: it stays as it is.
-    const top: Top = t.workload.superseded ? { id: t.workload, kind: t.workload.kind, name: t.workload.name, res: t.workload, level: 0 } : owners.top(t.workload);
-    let g = groups.get(top.id);
-    if (!g) {
-      groups.set(top.id, (g = { top, members: [] }));
-      order.push(top.id);
-    }
-    g.members.push({ t, level: top.level });
+    const top = t.workload.superseded ? selfTop(t.workload) : owners.top(t.workload);
+    const g = groups.get(top.id);
+    if (g) g.members.push({ t, level: top.level });
+    else groups.set(top.id, { top, members: [{ t, level: top.level }] });
   }
   const kept = new Set<T>();
-  for (const id of order) {
-    const { top, members } = groups.get(id)!;
+  for (const { top, members } of groups.values()) {
     if (members.length === 1 && members[0].t.workload === top.res) {
       kept.add(members[0].t);
       continue;
@@ -219,22 +268,22 @@ export function foldOwned<T extends FoldableTemplate<T>>(templates: T[], resourc
     // The main labels: the owner's own template's, else those of the template closest to the top.
     let main = members[0];
     for (const m of members) if (m.level < main.level) main = m;
-    const mainSig = signature(main.t.labelList);
-    const bySig = new Map<string, { t: T; level: number }[]>();
+    const subgroups: { t: T; level: number }[][] = [[main]];
     for (const m of members) {
-      const sig = signature(m.t.labelList);
-      const list = bySig.get(sig);
-      if (list) list.push(m);
-      else bySig.set(sig, [m]);
+      if (m === main) continue;
+      const same = subgroups.find((g) => sameLabels(m.t.labelList, g[0].t.labelList));
+      if (same) same.push(m);
+      else subgroups.push([m]);
     }
-    for (const [sig, list] of bySig) {
+    for (const list of subgroups) {
       let rep = list[0];
       for (const m of list) if (m.level < rep.level) rep = m;
-      const variant = sig === mainSig ? undefined : variantOf(sig, mainSig);
+      const variant = list[0] === main ? undefined : variantOf(rep.t.labelList, main.t.labelList);
       const t = rep.t;
       if (t.workload !== top.res || variant) t.owner = { kind: top.kind, name: top.name, res: top.res, variant };
-      const folded = list.filter((m) => m !== rep).map((m) => m.t);
-      if (folded.length > 0) {
+      if (list.length > 1) {
+        const folded: T[] = [];
+        for (const m of list) if (m !== rep) folded.push(m.t);
         t.members = folded;
         for (const f of folded) f.foldedInto = t;
         const widened = widenedLabels(t, list.map((m) => m.t));
