@@ -121,7 +121,8 @@ export interface Explanation {
 }
 
 function podNetName(p: PodTemplate): string {
-  return `${p.namespace}/${p.workload.name}[${p.workload.kind}]`;
+  // The top-most owner for live objects a controller made (see model/owners.ts).
+  return p.endpointName;
 }
 
 /** The pods of a workload of the input (one object per workload: no closures of its own). */
@@ -541,10 +542,13 @@ export class PolicyEngine {
   /** Find a pod by `ns/name`, `ns/name[Kind]`, `name` (default namespace) or `{ingress-controller}`. */
   findPod(spec: string, defaultNamespace: string): NetPod[] {
     if (spec === INGRESS_CONTROLLER) return [this.controller];
+    // A full name (with the reason of a workload apart from its owner's template) names one.
+    const exact = this.workloadPods.filter((p) => p.name === spec);
+    if (exact.length > 0) return exact;
     const m = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(spec);
     if (!m) return [];
     const ns = m[1] ?? defaultNamespace;
-    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.workload.name === m[2] && (!m[3] || p.workload?.workload.kind === m[3]));
+    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.ownerName === m[2] && (!m[3] || p.workload?.ownerKind === m[3]));
   }
 
   /**

@@ -24,7 +24,7 @@ function dotId(s: string): string {
 
 /** Namespace of an endpoint name (`ns/name[Kind]`), or undefined for external and the controller. */
 function namespaceOf(name: string): string | undefined {
-  const m = /^([^/{}]+)\/[^/]+\[[A-Za-z]+\]$/.exec(name);
+  const m = /^([^/{}]+)\/[^/[\]]+\[[A-Za-z]+\](?: \(.*\))?$/.exec(name);
   return m?.[1];
 }
 

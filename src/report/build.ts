@@ -137,12 +137,14 @@ class Builder {
     this.add({
       id: NODE_ID.workload(pod.name),
       kind: 'workload',
-      label: t.workload.name,
-      subtitle: t.workload.kind,
+      label: t.ownerName,
+      subtitle: t.ownerKind,
       namespace: t.namespace,
       parent: NODE_ID.namespace(t.namespace),
-      at: where(t.workload.nameLoc),
+      at: where((t.owner?.res ?? t.workload).nameLoc),
       info: [
+        ...(t.owner?.variant ? [`${t.owner.variant}: kept apart from the template of ${t.ownerKind} "${t.ownerName}"`] : []),
+        ...(t.members.length ? [`folds ${t.members.length} live object${t.members.length === 1 ? '' : 's'}: ${t.members.slice(0, 5).map((m) => `${m.workload.kind} "${m.workload.name}"`).join(', ')}${t.members.length > 5 ? ', …' : ''}`] : []),
         `pod labels: ${mapText(t.labels) || '(none)'}`,
         `ports: ${ports.join(', ') || '(none declared)'}`,
         ...(t.hostNetwork ? ['hostNetwork: true (how policies apply depends on the network plugin)'] : []),
@@ -389,6 +391,9 @@ class Builder {
     for (const pod of engine.workloadPods) {
       const id = NODE_ID.workload(pod.name);
       put(pod.workload!.workload.key, id);
+      // Findings on the live objects it folds, and on its owner, belong to the workload too.
+      if (pod.workload!.owner?.res) put(pod.workload!.owner.res.key, id);
+      for (const m of pod.workload!.members) put(m.workload.key, id);
       for (const np of [...engine.isolatedIngress(pod), ...engine.isolatedEgress(pod)]) put(np.res.key, id);
     }
     for (const svc of model.services) if (!svc.res.superseded) put(svc.res.key, NODE_ID.service(svc.namespace, svc.name));
