@@ -5,7 +5,6 @@ import { RULES } from '../../rules/index.js';
 import { BaselineError, applyBaseline, createBaseline, formatBaseline, parseBaseline } from '../engine/baseline.js';
 import { ConfigError, findConfig, loadConfig, normalizeSeverity, parseNodePortRange } from '../engine/config.js';
 import type { Config } from '../engine/config.js';
-import { lint } from '../engine/runner.js';
 import type { Finding, RuleMeta, SeveritySetting } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import type { FormatContext, LintedFile } from '../format/index.js';
@@ -20,6 +19,7 @@ import { resolveColor } from './color.js';
 import { CommandUsageError, NETWORK_COMMANDS, NETWORK_HELP } from './network.js';
 import { OutputSpecError, parseOutputs, writeReport } from './outputs.js';
 import { ReportFilter } from './report-filter.js';
+import { KUSTOMIZE_HELP, filesToRead, lintSlices, loadSlices, planRun } from './slices.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -53,6 +53,7 @@ Options:
       --rule <id=severity>    Set a rule's severity (error, warning, info, off); repeatable
       --ignore-pattern <glob> Skip files matching the glob; repeatable
       --no-gitignore          Do not skip files listed in .gitignore
+${KUSTOMIZE_HELP}
       --max-file-bytes <size> Do not read a file (or stdin) larger than this; it is reported as a
                               yaml-syntax error (default: 16M; suffixes K, M, G)
       --max-input-bytes <size> Read at most this much input in all (default: 64M); files beyond
@@ -135,6 +136,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         rule: { type: 'string', multiple: true },
         'ignore-pattern': { type: 'string', multiple: true },
         'no-gitignore': { type: 'boolean' },
+        'kustomize-command': { type: 'string' },
         'max-file-bytes': { type: 'string' },
         'max-input-bytes': { type: 'string' },
         workers: { type: 'string' },
@@ -251,10 +253,26 @@ async function run(argv: string[], io: Io): Promise<number> {
     opts.cache || opts['cache-location'] !== undefined
       ? ParseCache.open(path.resolve(io.cwd, opts['cache-location'] ?? 'node_modules/.cache/kube-netlint'), version())
       : undefined;
+  // Cluster slices: one per top-level Kustomize root, and the files outside Kustomize trees.
+  const plan = await planRun(
+    discovered.files,
+    {
+      cwd: io.cwd,
+      walked: targets,
+      ignore: [...(config?.ignorePatterns ?? []), ...(opts['ignore-pattern'] ?? [])],
+      gitignore: !opts['no-gitignore'],
+      commandFlag: opts['kustomize-command'],
+      env: io.env,
+      maxBuildBytes: limits.maxInputBytes,
+    },
+    io.stderr,
+  );
+  if ('error' in plan) throw new UsageError(plan.error);
+  const toRead = filesToRead(plan);
   // Input limits first, by size on disk: a file over a limit is not read at all, and is reported.
-  const limited = applyInputLimits(discovered.files, io.cwd, limits);
+  const limited = applyInputLimits(toRead, io.cwd, limits);
   const loaded = await loadFilesParallel(limited.files, io.cwd, { workers, cache });
-  const filesLinted = inDiscoveryOrder(discovered.files, [...loaded.files, ...limited.refused]);
+  const filesRead = inDiscoveryOrder(toRead, [...loaded.files, ...limited.refused]);
   const readErrors: ReadError[] = [...discovered.unreadable, ...limited.errors, ...loaded.errors].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (cache) {
     try {
@@ -263,13 +281,12 @@ async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`kube-netlint: cannot write the cache ${cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     }
   }
-  if (discovered.stdin) {
-    filesLinted.push(await loadStdin(io.stdin, limits, limited.bytes));
-  }
+  const slices = loadSlices(plan, filesRead, discovered.stdin ? await loadStdin(io.stdin, limits, limited.bytes) : undefined, io.cwd);
+  const filesLinted = [...new Set(slices.flatMap((s) => s.files))];
   // One line per path, whatever its name holds (line breaks, escape sequences).
   for (const e of readErrors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
 
-  const result = lint(filesLinted, {
+  const result = lintSlices(slices, {
     rules: RULES,
     severities,
     settings: { defaultNamespace, nodePortRange, policy: config?.policy },
@@ -279,7 +296,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (opts.debug && e.error?.stack) io.stderr.write(`${e.error.stack}\n`);
   }
 
-  const fatal = result.internalErrors.length > 0 || readErrors.length > 0;
+  const fatal = result.internalErrors.length > 0 || readErrors.length > 0 || plan.errors.length > 0;
 
   if (opts['write-baseline'] !== undefined) {
     const file = opts['write-baseline'];
@@ -326,7 +343,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const rulesMeta = new Map<string, RuleMeta>(RULES.map((r) => [r.meta.id, r.meta]));
   const pkg = packageJson();
   const objectsByFile = new Map<string, LintedFile['objects']>();
-  for (const r of result.model.resources) {
+  for (const r of result.resources) {
     const list = objectsByFile.get(r.file.path);
     if (list) list.push(r.ref());
     else objectsByFile.set(r.file.path, [r.ref()]);
@@ -337,7 +354,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const baseCtx: Omit<FormatContext, 'color'> = {
     cwd: io.cwd,
     rules: rulesMeta,
-    summary: { files: filesLinted.length, objects: result.model.resources.length },
+    summary: { files: filesLinted.length, objects: result.resources.length },
     maxWarningsExceeded: tooManyWarnings ? { maxWarnings, foundWarnings: warnings } : undefined,
     root: repositoryRoot(io.cwd),
     tool: { name: 'kube-netlint', version: pkg.version, informationUri: (pkg.homepage ?? 'https://github.com/kube-netlint/kube-netlint').split('#')[0] },

@@ -1,0 +1,135 @@
+/**
+ * Cluster slices of one run (src/load/kustomize.ts): the files outside any Kustomize tree, and one
+ * slice per top-level Kustomize root. Lint runs lint each slice on its own and report all findings;
+ * the network commands need one slice, and ask for one root when the input holds several.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { lint } from '../engine/runner.js';
+import type { LintOptions } from '../engine/runner.js';
+import type { Finding } from '../engine/types.js';
+import { terminalSafe } from '../format/escape.js';
+import type { DiscoveredFile } from '../load/discover.js';
+import { originMapper } from '../load/kustomize-build.js';
+import { planSlices, resolveKustomizeCommand } from '../load/kustomize.js';
+import type { KustomizeOptions, SlicePlan } from '../load/kustomize.js';
+import { loadText } from '../load/load.js';
+import type { SourceFile } from '../load/source.js';
+import type { Resource } from '../model/resource.js';
+
+export const KUSTOMIZE_HELP = `      --kustomize-command <cmd> Build Kustomize roots with this command ("kustomize build",
+                              "kubectl kustomize"; default: whichever is on the PATH), or "none"
+                              to lint the files each kustomization lists as resources`;
+
+/** The slices of the discovered files; notes and build errors written to stderr (one line each). */
+export async function planRun(
+  files: DiscoveredFile[],
+  options: Omit<KustomizeOptions, 'command'> & { commandFlag?: string; env: NodeJS.ProcessEnv; maxBuildBytes: number },
+  stderr: NodeJS.WritableStream,
+): Promise<SlicePlan | { error: string }> {
+  const command = resolveKustomizeCommand(options.commandFlag, options.env);
+  if (command !== null && 'error' in command) return command;
+  const plan = await planSlices(files, { ...options, command, build: { ...options.build, env: options.env, maxBytes: options.maxBuildBytes } });
+  for (const n of plan.notes) stderr.write(`kube-netlint: ${terminalSafe(n)}\n`);
+  for (const e of plan.errors) stderr.write(`kube-netlint: Kustomize root ${terminalSafe(e.root)}: ${terminalSafe(e.message)}\n`);
+  return plan;
+}
+
+/** Every file the file slices read (each once). */
+export function filesToRead(plan: SlicePlan): DiscoveredFile[] {
+  const seen = new Map<string, DiscoveredFile>();
+  for (const s of plan.slices) {
+    if (s.kind !== 'files') continue;
+    for (const f of s.files) if (!seen.has(f.absPath)) seen.set(f.absPath, f);
+  }
+  return [...seen.values()].sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+}
+
+/** One slice, loaded: its files, and how its findings name the root and map back to the sources. */
+export interface LoadedSlice {
+  root?: string;
+  files: SourceFile[];
+  map?: ReturnType<typeof originMapper>;
+}
+
+/** The loaded files of each slice (`loaded`: the files read, by absolute path; stdin joins the ordinary slice). */
+export function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | undefined, cwd: string): LoadedSlice[] {
+  const byPath = new Map<string, SourceFile>();
+  for (const f of loaded) if (f.absPath !== undefined) byPath.set(path.normalize(f.absPath), f);
+  const out: LoadedSlice[] = [];
+  for (const s of plan.slices) {
+    if (s.kind === 'rendered') {
+      const stream = loadText(s.rendered.name, s.rendered.text);
+      out.push({ root: s.root, files: [stream], map: originMapper(stream, s.rendered, cwd) });
+    } else {
+      const files = s.files.map((f) => byPath.get(path.normalize(f.absPath))).filter((f): f is SourceFile => f !== undefined);
+      out.push({ root: s.root, files });
+    }
+  }
+  if (stdin) {
+    const ordinary = out.find((s) => s.root === undefined);
+    if (ordinary) ordinary.files.push(stdin);
+    else out.unshift({ files: [stdin] });
+  }
+  return out;
+}
+
+/** Findings of a root's slice: at their source files where the build says, naming the root. */
+function placeFindings(list: Finding[], slice: LoadedSlice): void {
+  const { root, map } = slice;
+  if (root === undefined) return;
+  for (const f of list) {
+    const at = map?.({ file: f.file, range: f.range });
+    if (at) {
+      f.file = at.file;
+      f.range = at.range;
+      // Quick fixes edit the build output, not the sources.
+      f.suggestions = [];
+    }
+    if (map) {
+      f.related = f.related.map((r) => {
+        const m = map({ file: r.file, range: r.range });
+        return m ? { ...r, ...m } : r;
+      });
+    }
+    f.message = `${f.message} (Kustomize root ${root})`;
+    // Two environments built from one base are two findings, with two identities.
+    f.fingerprint = createHash('sha256').update(`${root}\u0000${f.fingerprint}`).digest('hex').slice(0, 32);
+  }
+}
+
+/** Lint each slice on its own; the findings of all of them (ordinary slice first, then the roots in order). */
+export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const internalErrors: { ruleId: string; error: Error }[] = [];
+  const resources: Resource[] = [];
+  for (const slice of slices) {
+    const result = lint(slice.files, options);
+    placeFindings(result.findings, slice);
+    placeFindings(result.suppressed, slice);
+    findings.push(...result.findings);
+    suppressed.push(...result.suppressed);
+    internalErrors.push(...result.internalErrors);
+    resources.push(...result.model.resources);
+  }
+  return { findings, suppressed, internalErrors, resources };
+}
+
+/**
+ * The one slice the network commands analyse: with several top-level roots (or a root and files
+ * outside Kustomize trees) there is no one cluster to answer for, and the user must name one root.
+ */
+export function singleSlice(plan: SlicePlan, command: string): { error: string } | undefined {
+  if (plan.roots.length === 0) return undefined;
+  const failed = plan.errors.map((e) => e.root);
+  if (plan.slices.length + failed.length > 1) {
+    const outside = plan.slices.some((s) => s.root === undefined) ? ' and files outside any Kustomize tree' : '';
+    const roots = plan.roots.join(', ');
+    return {
+      error: `the input holds ${plan.roots.length} Kustomize ${plan.roots.length === 1 ? 'root' : 'roots'} (${roots})${outside}, each its own cluster: name one, e.g. kube-netlint ${command} ${plan.roots[0]}`,
+    };
+  }
+  if (failed.length) return { error: `Kustomize root ${failed[0]} could not be built (see above)` };
+  return undefined;
+}
