@@ -37,6 +37,9 @@ Options:
   -c, --config <file>      Use this config file instead of looking for .kube-netlint.yaml
       --no-config          Do not look for a config file
       --ignore-pattern <g> Skip files matching the glob; repeatable
+      --kustomize-command <cmd> Build Kustomize roots with it ("kustomize build", "kubectl
+                           kustomize"; default: whichever is on the PATH), or "none". With several
+                           top-level roots in the input, name the one to draw
   -h, --help               Show this help
 
 kube-netlint diff <old-paths> <new-paths> --format html -o diff.html draws the same picture for two
@@ -50,6 +53,7 @@ const OPTIONS = {
   format: { type: 'string', short: 'f' },
   'output-file': { type: 'string', short: 'o' },
   'ignore-pattern': { type: 'string', multiple: true },
+  'kustomize-command': { type: 'string' },
   title: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -59,6 +63,7 @@ interface LoadOptions {
   'no-config'?: boolean;
   namespace?: string;
   'ignore-pattern'?: string[];
+  'kustomize-command'?: string;
   /** Run the rules (default true); the old side of a diff needs no findings. */
   lint?: boolean;
 }

@@ -28,6 +28,7 @@ import {
   opensConnections,
 } from '../policy/report.js';
 import { diffHtmlCommand, graphCommand } from './graph.js';
+import { filesToRead, loadSlices, planRun, singleSlice } from './slices.js';
 import type { Io } from './main.js';
 
 export class CommandUsageError extends Error {}
@@ -41,6 +42,7 @@ const COMMON = {
   'ignore-pattern': { type: 'string', multiple: true },
   'max-file-bytes': { type: 'string' },
   'max-input-bytes': { type: 'string' },
+  'kustomize-command': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,7 +62,9 @@ export const NETWORK_HELP = `Network commands:
   kube-netlint graph [options] <paths...>
       The network as a picture: html (self-contained, offline), dot, mermaid, json; see docs/report.md.
 Common options: -f/--format, -o/--output-file, -n/--namespace, -c/--config, --no-config,
---ignore-pattern, --max-file-bytes, --max-input-bytes (as for linting; see docs/limits.md).
+--ignore-pattern, --max-file-bytes, --max-input-bytes, --kustomize-command (as for linting; see
+docs/limits.md). A Kustomize tree is analysed as its top-level root builds it; with several roots
+(overlays are different environments), name the one to analyse.
 Paths default to the current directory; "-" reads stdin. Files that cannot be read, or read
 only in part, are named on stderr.
 `;
@@ -77,6 +81,7 @@ export interface InputOptions {
   'ignore-pattern'?: string[];
   'max-file-bytes'?: string;
   'max-input-bytes'?: string;
+  'kustomize-command'?: string;
 }
 
 /**
@@ -89,6 +94,8 @@ export async function loadInput(
   io: Io,
   opts: InputOptions,
   command = '',
+  /** How the hint to name one Kustomize root shows the command. */
+  usage = command || 'connectivity',
 ): Promise<{ files: SourceFile[]; config?: Config; defaultNamespace: string }> {
   const known = new Set(RULES.map((r) => r.meta.id));
   let config: Config | undefined;
@@ -111,19 +118,35 @@ export async function loadInput(
   }
   const limits = inputLimitsOf(opts);
   if ('error' in limits) throw new CommandUsageError(limits.error);
-  const limited = applyInputLimits(discovered.files, io.cwd, limits);
+  // A Kustomize tree: the one top-level root's build (or its resource files); several need a choice.
+  const plan = await planRun(
+    discovered.files,
+    {
+      cwd: io.cwd,
+      walked: paths.length ? paths : (config?.roots ?? ['.']),
+      ignore: [...(config?.ignorePatterns ?? []), ...(opts['ignore-pattern'] ?? [])],
+      commandFlag: opts['kustomize-command'],
+      env: io.env,
+      maxBuildBytes: limits.maxInputBytes,
+    },
+    io.stderr,
+  );
+  if ('error' in plan) throw new CommandUsageError(plan.error);
+  const single = singleSlice(plan, usage);
+  if (single) throw new CommandUsageError(single.error);
+  const toRead = filesToRead(plan);
+  const limited = applyInputLimits(toRead, io.cwd, limits);
   const loaded = await loadFilesParallel(limited.files, io.cwd);
-  const files = inDiscoveryOrder(discovered.files, [...loaded.files, ...limited.refused]);
+  const read = inDiscoveryOrder(toRead, [...loaded.files, ...limited.refused]);
   const errors = [...limited.errors, ...loaded.errors].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
-  if (discovered.stdin) {
-    files.push(await loadStdin(io.stdin, limits, limited.bytes));
-  }
+  const stdin = discovered.stdin ? await loadStdin(io.stdin, limits, limited.bytes) : undefined;
+  const files = loadSlices(plan, read, stdin, io.cwd).flatMap((s) => s.files);
   return { files, config, defaultNamespace };
 }
 
-async function loadSlice(paths: string[], io: Io, opts: InputOptions): Promise<Slice> {
-  const { files, config, defaultNamespace } = await loadInput(paths, io, opts);
+async function loadSlice(paths: string[], io: Io, opts: InputOptions, usage: string): Promise<Slice> {
+  const { files, config, defaultNamespace } = await loadInput(paths, io, opts, '', usage);
   // The answer leaves out what could not be read: say so (lint runs report these as yaml-syntax findings).
   for (const f of files) {
     for (const p of f.problems) {
@@ -189,7 +212,7 @@ export async function connectivityCommand(argv: string[], io: Io): Promise<numbe
   }
   const format = checkFormat(values.format, CONNECTIVITY_FORMATS);
   const port = parsePort(values.port);
-  const slice = await loadSlice(positionals, io, values);
+  const slice = await loadSlice(positionals, io, values, 'connectivity');
   let conns: Connection[] = slice.engine.connectivity();
   const focus = values.focus;
   const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
@@ -214,7 +237,7 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
   const format = checkFormat(values.format, ['txt', 'json']);
   const port = parsePort(values.port);
   const [srcSpec, dstSpec, ...paths] = positionals;
-  const slice = await loadSlice(paths, io, values);
+  const slice = await loadSlice(paths, io, values, `explain ${srcSpec} ${dstSpec}`);
   const resolve = (spec: string): { ep: Endpoint; name: string } => {
     if (/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(spec)) {
       const atom = slice.engine.atomOf(spec);
@@ -257,8 +280,8 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 2) throw new CommandUsageError('diff needs two inputs: diff <old-paths> <new-paths>');
   if (values.format === 'html') return diffHtmlCommand(positionals, values, io);
   const format = checkFormat(values.format, DIFF_FORMATS);
-  const before = await loadSlice([positionals[0]], io, values);
-  const after = await loadSlice([positionals[1]], io, values);
+  const before = await loadSlice([positionals[0]], io, values, 'diff');
+  const after = await loadSlice([positionals[1]], io, values, 'diff');
   const diffs = diffConnectivity(before.engine.connectivity(), after.engine.connectivity());
   write(io, values['output-file'], formatDiff(diffs, format));
   return values['fail-on-added'] && diffs.some(opensConnections) ? 1 : 0;
