@@ -38,6 +38,11 @@ export interface Rendered {
   text: string;
   /** The folder the origin annotations' paths are relative to; undefined when the build has none. */
   originBase?: string;
+  /**
+   * The files the root's kustomizations list as resources (absolute paths): where an object without
+   * an origin annotation (an older kustomize) is looked for, by kind and name.
+   */
+  resources?: string[];
 }
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -181,18 +186,18 @@ const identity = (value: unknown): { kind?: unknown; name?: unknown } => {
 };
 
 /** The document of a source file an object of the build came from: same kind, and the name it had before prefixes and suffixes. */
-function sourceDocument(file: SourceFile, rendered: unknown): ManifestDocument | undefined {
+function sourceDocument(file: SourceFile, rendered: unknown, named = false): ManifestDocument | undefined {
   const { kind, name } = identity(rendered);
   const sameKind = file.documents.filter((d) => identity(d.value).kind === kind);
   const exact = sameKind.find((d) => identity(d.value).name === name);
   if (exact) return exact;
-  const named = sameKind
+  const candidates = sameKind
     .filter((d) => {
       const n = identity(d.value).name;
       return typeof n === 'string' && typeof name === 'string' && n !== '' && name.includes(n);
     })
     .sort((a, b) => String(identity(b.value).name).length - String(identity(a.value).name).length);
-  return named[0] ?? (sameKind.length === 1 ? sameKind[0] : undefined);
+  return candidates[0] ?? (!named && sameKind.length === 1 ? sameKind[0] : undefined);
 }
 
 export type Location = { file: SourceFile; range: [number, number] };
@@ -200,8 +205,10 @@ export type Location = { file: SourceFile; range: [number, number] };
 /**
  * Map locations in a root's build output (the stream `rendered` was loaded as) to the source files
  * the objects came from: the same node where the source has it, else its closest ancestor there,
- * else the document. Undefined for locations elsewhere or without an origin (they stay in the
- * stream). Source files are read once each, without a size bound beyond `maxBytes`.
+ * else the document. The source file is the one the origin annotation names; without one, the one
+ * resource file of the root that holds an object of that kind and name (none or several: no
+ * mapping). Undefined for locations elsewhere or not found (they stay in the stream). Source files
+ * are read once each, up to `maxBytes`.
  */
 export function originMapper(stream: SourceFile, rendered: Rendered, cwd: string, maxBytes = 16 * 1024 * 1024): (loc: Location) => Location | undefined {
   const sources = new Map<string, SourceFile | undefined>();
@@ -219,8 +226,16 @@ export function originMapper(stream: SourceFile, rendered: Rendered, cwd: string
     return sources.get(abs);
   };
   const base = rendered.originBase;
+  const byIdentity = (value: unknown): Location | undefined => {
+    // The same name first; else the name before a prefix or suffix.
+    const { kind, name } = identity(value);
+    const files = (rendered.resources ?? []).map(source).filter((f): f is SourceFile => f !== undefined);
+    const exact = files.filter((f) => f.documents.some((d) => identity(d.value).kind === kind && identity(d.value).name === name));
+    const hits = exact.length ? exact : files.filter((f) => sourceDocument(f, value, true));
+    return hits.length === 1 ? { file: hits[0], range: [0, 0] } : undefined;
+  };
   return (loc) => {
-    if (base === undefined || loc.file !== stream) return undefined;
+    if (loc.file !== stream) return undefined;
     const offset = loc.range[0];
     let doc: ManifestDocument | undefined;
     for (const d of stream.documents) {
@@ -228,12 +243,11 @@ export function originMapper(stream: SourceFile, rendered: Rendered, cwd: string
       if (start !== undefined && start <= offset) doc = d;
     }
     if (!doc) return undefined;
-    const origin = originOf(doc, base);
-    if (!origin) return undefined;
-    const file = source(origin.file);
+    const origin = base === undefined ? undefined : originOf(doc, base);
+    const file = origin ? source(origin.file) : byIdentity(doc.value)?.file;
     if (!file) return undefined;
-    if (origin.generated) return { file, range: [0, 0] };
-    const target = sourceDocument(file, doc.value);
+    if (origin?.generated) return { file, range: [0, 0] };
+    const target = sourceDocument(file, doc.value, !origin);
     if (!target) return { file, range: [0, 0] };
     const at = pathAt(doc, offset);
     return { file, range: resolveRange({ doc: target, path: at.path, key: at.key }) };

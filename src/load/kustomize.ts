@@ -286,13 +286,7 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       errors.push({ root, message: `${show(k.file)}: ${problems[0]}` });
       continue;
     }
-    if (options.command) {
-      const built = await buildRoot(dir, { ...options.build, command: options.command, cwd });
-      if ('error' in built) errors.push({ root, message: `${buildName} failed: ${built.error}` });
-      else slices.push({ kind: 'rendered', root, rendered: built });
-      continue;
-    }
-    // Without a build: the files listed as resources, in the order of the kustomizations.
+    // The files listed as resources, in the order of the kustomizations.
     const seen = new Set<string>();
     const rootFiles: DiscoveredFile[] = [];
     for (const m of members) {
@@ -302,6 +296,12 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
         seen.add(abs);
         rootFiles.push({ absPath: abs, expanded: false });
       }
+    }
+    if (options.command) {
+      const built = await buildRoot(dir, { ...options.build, command: options.command, cwd });
+      if ('error' in built) errors.push({ root, message: `${buildName} failed: ${built.error}` });
+      else slices.push({ kind: 'rendered', root, rendered: { ...built, resources: rootFiles.map((f) => f.absPath) } });
+      continue;
     }
     slices.push({ kind: 'files', root, files: rootFiles });
     const skipped: string[] = [];
