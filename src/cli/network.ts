@@ -28,7 +28,7 @@ import {
   opensConnections,
 } from '../policy/report.js';
 import { diffHtmlCommand, graphCommand } from './graph.js';
-import { filesToRead, loadSlices, planRun, singleSlice } from './slices.js';
+import { chooseSlice, filesToRead, loadSlices, planRun } from './slices.js';
 import type { Io } from './main.js';
 
 export class CommandUsageError extends Error {}
@@ -64,7 +64,8 @@ export const NETWORK_HELP = `Network commands:
 Common options: -f/--format, -o/--output-file, -n/--namespace, -c/--config, --no-config,
 --ignore-pattern, --max-file-bytes, --max-input-bytes, --kustomize-command (as for linting; see
 docs/limits.md). A Kustomize tree is analysed as its top-level root builds it; with several roots
-(overlays are different environments), name the one to analyse.
+(overlays are different environments), name the one to analyse (files outside Kustomize trees are
+analysed without them).
 Paths default to the current directory; "-" reads stdin. Files that cannot be read, or read
 only in part, are named on stderr.
 `;
@@ -132,16 +133,17 @@ export async function loadInput(
     io.stderr,
   );
   if ('error' in plan) throw new CommandUsageError(plan.error);
-  const single = singleSlice(plan, usage);
-  if (single) throw new CommandUsageError(single.error);
-  const toRead = filesToRead(plan);
+  const chosen = chooseSlice(plan, usage);
+  if ('error' in chosen) throw new CommandUsageError(chosen.error);
+  if (chosen.warning) io.stderr.write(`kube-netlint: warning: ${terminalSafe(chosen.warning)}\n`);
+  const toRead = filesToRead(chosen.plan);
   const limited = applyInputLimits(toRead, io.cwd, limits);
   const loaded = await loadFilesParallel(limited.files, io.cwd);
   const read = inDiscoveryOrder(toRead, [...loaded.files, ...limited.refused]);
   const errors = [...limited.errors, ...loaded.errors].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
   const stdin = discovered.stdin ? await loadStdin(io.stdin, limits, limited.bytes) : undefined;
-  const files = loadSlices(plan, read, stdin, io.cwd).flatMap((s) => s.files);
+  const files = loadSlices(chosen.plan, read, stdin, io.cwd).flatMap((s) => s.files);
   return { files, config, defaultNamespace };
 }
 

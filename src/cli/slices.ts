@@ -117,19 +117,24 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
 }
 
 /**
- * The one slice the network commands analyse: with several top-level roots (or a root and files
- * outside Kustomize trees) there is no one cluster to answer for, and the user must name one root.
+ * The one slice the network commands analyse. One top-level root: its slice. Several: each is its own
+ * cluster, so there is no one answer; with files outside Kustomize trees, those are analysed and the
+ * roots left out with a warning (as Helm charts are), else the user must name one root.
  */
-export function singleSlice(plan: SlicePlan, command: string): { error: string } | undefined {
-  if (plan.roots.length === 0) return undefined;
+export function chooseSlice(plan: SlicePlan, usage: string): { error: string } | { plan: SlicePlan; warning?: string } {
+  if (plan.roots.length === 0) return { plan };
   const failed = plan.errors.map((e) => e.root);
-  if (plan.slices.length + failed.length > 1) {
-    const outside = plan.slices.some((s) => s.root === undefined) ? ' and files outside any Kustomize tree' : '';
-    const roots = plan.roots.join(', ');
-    return {
-      error: `the input holds ${plan.roots.length} Kustomize ${plan.roots.length === 1 ? 'root' : 'roots'} (${roots})${outside}, each its own cluster: name one, e.g. kube-netlint ${command} ${plan.roots[0]}`,
-    };
+  const ordinary = plan.slices.filter((s) => s.root === undefined);
+  const rooted = plan.slices.length - ordinary.length + failed.length;
+  if (rooted <= 1 && ordinary.length === 0) {
+    if (failed.length) return { error: `Kustomize root ${failed[0]} could not be built (see above)` };
+    return { plan };
   }
-  if (failed.length) return { error: `Kustomize root ${failed[0]} could not be built (see above)` };
-  return undefined;
+  const roots = plan.roots.join(', ');
+  const hint = `name one to analyse it, e.g. kube-netlint ${usage} ${plan.roots[0]}`;
+  const count = `${plan.roots.length} Kustomize ${plan.roots.length === 1 ? 'root' : 'roots'} (${roots})`;
+  if (ordinary.length) {
+    return { plan: { ...plan, slices: ordinary }, warning: `skipping ${count}: each is a cluster of its own, not part of the files outside them; ${hint}` };
+  }
+  return { error: `the input holds ${count}, each a cluster of its own: ${hint}` };
 }
