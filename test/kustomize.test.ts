@@ -278,7 +278,13 @@ describe('Kustomize: lint runs', () => {
   it('network commands: several roots need one named (exit 2); one root is analysed', () => {
     const r = run(['connectivity', '--kustomize-command', 'none', EXAMPLE]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /holds 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\).*name one, e\.g\. kube-netlint connectivity examples\/kustomize\/overlays\/prod/);
+    assert.match(r.stderr, /holds 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\).*name one to analyse it, e\.g\. kube-netlint connectivity examples\/kustomize\/overlays\/prod/);
+    // Beside other files: those are analysed, and the roots left out are named.
+    const mixed = run(['connectivity', '--kustomize-command', 'none', 'examples/']);
+    assert.equal(mixed.status, 0, mixed.stderr);
+    assert.match(mixed.stderr, /^kube-netlint: warning: skipping 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\)/m);
+    assert.match(mixed.stdout, /shop\/api\[Deployment\]/);
+    assert.doesNotMatch(mixed.stdout, /default\/web\[Deployment\]/);
     const one = run(['connectivity', '--kustomize-command', 'none', `${EXAMPLE}/overlays/staging`]);
     assert.equal(one.status, 0, one.stderr);
     assert.match(one.stdout, /default\/web\[Deployment\]/);
