@@ -272,13 +272,16 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
   const slices: PlannedSlice[] = ordinary.length ? [{ kind: 'files', files: ordinary }] : [];
   const roots: string[] = [];
   const buildName = options.command ? kustomizeCommandName(options.command) : undefined;
+  const toBuild: { dir: string; root: string; resources: string[] }[] = [];
+  const components = rootDirs.filter((d) => all.get(d)?.component).map(show);
+  if (components.length) {
+    const list = components.length === 1 ? `component ${components[0]}` : `components ${components.join(', ')}`;
+    notes.push(`skipping Kustomize ${list}: no kustomization in the input uses ${components.length === 1 ? 'it' : 'them'}, and a component is not built on its own`);
+  }
   for (const dir of rootDirs.sort()) {
     const k = all.get(dir) as Kustomization;
     const root = show(dir);
-    if (k.component) {
-      notes.push(`skipping Kustomize component ${root}: no kustomization in the input uses it, and a component is not built on its own`);
-      continue;
-    }
+    if (k.component) continue;
     roots.push(root);
     const members = [...closure(dir)].map((d) => all.get(d) as Kustomization);
     const problems = members.flatMap((m) => m.problems.map((p) => (m.dir === dir ? p : `${show(m.file)}: ${p}`)));
@@ -298,9 +301,7 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       }
     }
     if (options.command) {
-      const built = await buildRoot(dir, { ...options.build, command: options.command, cwd });
-      if ('error' in built) errors.push({ root, message: `${buildName} failed: ${built.error}` });
-      else slices.push({ kind: 'rendered', root, rendered: { ...built, resources: rootFiles.map((f) => f.absPath) } });
+      toBuild.push({ dir, root, resources: rootFiles.map((f) => f.absPath) });
       continue;
     }
     slices.push({ kind: 'files', root, files: rootFiles });
@@ -318,7 +319,33 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
         : `Kustomize root ${root}: linted its ${what} as written (not built, but it has nothing to apply: the files are what a build gives)`,
     );
   }
+  // Builds run a few at a time; their slices and errors keep the order of the roots.
+  const command = options.command;
+  if (command) {
+    const results = await mapLimited(toBuild, BUILD_CONCURRENCY, (b) => buildRoot(b.dir, { ...options.build, command, cwd }));
+    toBuild.forEach((b, i) => {
+      const built = results[i];
+      if ('error' in built) errors.push({ root: b.root, message: `${buildName} failed: ${built.error}` });
+      else slices.push({ kind: 'rendered', root: b.root, rendered: { ...built, resources: b.resources } });
+    });
+  }
   return { slices, roots, notes, errors };
+}
+
+/** Builds at a time: each is a process that may take a second or more. */
+const BUILD_CONCURRENCY = 4;
+
+async function mapLimited<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /**
