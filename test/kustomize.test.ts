@@ -138,6 +138,22 @@ describe('Kustomize: planning slices without a build program', () => {
     assert.deepEqual(rel(dir, p.slices.flatMap((s) => (s.kind === 'files' ? s.files : []))), ['x/x.yaml']);
   });
 
+  it('finds Kustomization files without an extension, except where .gitignore or an ignore pattern leaves them out', async () => {
+    const dir = tmp({
+      '.gitignore': 'ignored/\n',
+      'a/Kustomization': 'resources: [s.yaml]\n',
+      'a/s.yaml': SERVICE('a', 'a'),
+      'ignored/Kustomization': 'resources: [s.yaml]\n',
+      'ignored/s.yaml': SERVICE('i', 'i'),
+      'skip/Kustomization': 'resources: [s.yaml]\n',
+      'skip/s.yaml': SERVICE('k', 'k'),
+    });
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const d = await discover(['.'], { cwd: dir, ignore: ['skip/**'] });
+    const p = await planSlices(d.files, { cwd: dir, command: null, walked: ['.'], ignore: ['skip/**'] });
+    assert.deepEqual(p.roots, ['a']);
+  });
+
   it('reads the files a kustomization uses', () => {
     const dir = tmp({
       'kustomization.yaml': [

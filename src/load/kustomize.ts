@@ -206,14 +206,13 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       const rel = toPosix(path.relative(cwd, path.resolve(cwd, d)));
       return `${rel === '' ? '' : `${rel.replace(/[*?[\]{}()!@+]/g, '\\$&')}/`}**/Kustomization`;
     });
-    const more = await globby(patterns, {
-      cwd,
-      ignore: ['**/node_modules/**', '**/.git/**', ...(options.ignore ?? [])],
-      gitignore: options.gitignore ?? true,
-      absolute: true,
-      onlyFiles: true,
-      followSymbolicLinks: false,
-    });
+    const ignore = ['**/node_modules/**', '**/.git/**', ...(options.ignore ?? [])];
+    // Without .gitignore first (reading those costs more than the walk); the rare hits are checked against it.
+    let more = await globby(patterns, { cwd, ignore, gitignore: false, absolute: true, onlyFiles: true, followSymbolicLinks: false });
+    if (more.length && (options.gitignore ?? true)) {
+      const rel = more.map((m) => toPosix(path.relative(cwd, m)).replace(/[*?[\]{}()!@+]/g, '\\$&'));
+      more = await globby(rel, { cwd, ignore, gitignore: true, absolute: true, onlyFiles: true, followSymbolicLinks: false });
+    }
     for (const m of more) found.add(path.normalize(m));
   }
   if (found.size === 0) return { slices: files.length ? [{ kind: 'files', files }] : [], roots: [], notes: [], errors: [] };
