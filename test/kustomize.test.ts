@@ -246,6 +246,17 @@ describe('Kustomize: the build program', () => {
     // Elsewhere: not mapped.
     assert.equal(map({ file: loadText('x.yaml', text), range: [0, 1] }), undefined);
   });
+
+  it('without origin annotations, finds a renamed object by the longest name inside its new one', () => {
+    const dir = tmp({ 'r/a.yaml': SERVICE('web', 'a'), 'r/b.yaml': SERVICE('eb', 'b') });
+    const text = `${SERVICE('x-eb', 'b')}---\n${SERVICE('x-web', 'a')}`;
+    const rendered = { name: '<kubectl kustomize r>', text, resources: [path.join(dir, 'r/a.yaml'), path.join(dir, 'r/b.yaml')] };
+    const stream = loadText(rendered.name, text);
+    const map = originMapper(stream, rendered, dir);
+    const at = (needle: string) => map({ file: stream, range: [text.indexOf(needle), text.indexOf(needle) + 1] })?.file.path;
+    assert.equal(at('app: a'), 'r/a.yaml');
+    assert.equal(at('app: b'), 'r/b.yaml');
+  });
 });
 
 describe('Kustomize: lint runs', () => {

@@ -231,7 +231,11 @@ export function originMapper(stream: SourceFile, rendered: Rendered, cwd: string
     const { kind, name } = identity(value);
     const files = (rendered.resources ?? []).map(source).filter((f): f is SourceFile => f !== undefined);
     const exact = files.filter((f) => f.documents.some((d) => identity(d.value).kind === kind && identity(d.value).name === name));
-    const hits = exact.length ? exact : files.filter((f) => sourceDocument(f, value, true));
+    if (exact.length) return exact.length === 1 ? { file: exact[0], range: [0, 0] } : undefined;
+    // The longest name inside the built one (`web` rather than `eb` in `x-web`), in one file only.
+    const len = (f: SourceFile) => String(identity(sourceDocument(f, value, true)?.value).name ?? '').length;
+    const best = Math.max(0, ...files.map(len));
+    const hits = best > 0 ? files.filter((f) => len(f) === best) : [];
     return hits.length === 1 ? { file: hits[0], range: [0, 0] } : undefined;
   };
   return (loc) => {
