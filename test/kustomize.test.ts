@@ -74,6 +74,7 @@ describe('Kustomize: planning slices without a build program', () => {
       'base/kustomization.yaml': 'resources: [app.yaml]\n',
       'base/app.yaml': DEPLOY('web', 'web'),
       'base/unused.yaml': SERVICE('stale', 'web'),
+      'base/values.yaml': 'replicas: 3\n',
       'overlays/a/kustomization.yaml': 'resources: [../../base, extra.yaml]\npatches:\n  - path: patch.yaml\n',
       'overlays/a/extra.yaml': SERVICE('extra', 'web'),
       'overlays/a/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n',
@@ -94,6 +95,9 @@ describe('Kustomize: planning slices without a build program', () => {
     assert.ok(p.notes.some((n) => n.startsWith('Kustomize root overlays/a:') && n.includes('patches (overlays/a/patch.yaml)')), p.notes.join('\n'));
     assert.ok(p.notes.some((n) => n.startsWith('Kustomize root overlays/b:') && n.includes('namePrefix')), p.notes.join('\n'));
     assert.ok(p.notes.some((n) => n.includes('base/unused.yaml') && n.includes('no kustomization uses it')), p.notes.join('\n'));
+    // Not a manifest: left out without a word, as a directory walk always did.
+    assert.ok(!p.notes.some((n) => n.includes('values.yaml')), p.notes.join('\n'));
+    assert.equal(p.notes.length, 3, p.notes.join('\n'));
   });
 
   it('without any kustomization, one slice with every file (as before)', async () => {

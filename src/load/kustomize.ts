@@ -9,7 +9,7 @@
  * there (src/load/kustomize-build.ts), else the files its kustomization lists as resources,
  * following bases, with patches and generators skipped (and said so).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby } from 'globby';
 import type { DiscoveredFile } from './discover.js';
@@ -66,6 +66,21 @@ const TRANSFORM_FIELDS = [
 ];
 
 const isRemote = (entry: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes('?ref=');
+
+/** Does the start of a file (64 KiB) have a `kind` key? A cheap look, for notes only. */
+function mayBeManifest(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return /(^|\n)\s*(kind|"kind")\s*:/.test(buf.toString('utf8', 0, n));
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /** The kustomization file of a folder, if it has one. */
 export function kustomizationFileIn(dir: string): string | undefined {
@@ -265,7 +280,8 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
     if (usedFiles.has(f.absPath)) continue;
     const owner = treeDirs.filter((d) => inside(f.absPath, d)).sort((a, b) => b.length - a.length)[0];
     if (owner === undefined) ordinary.push(f);
-    else notes.push(`skipping ${show(f.absPath)}: it is in the Kustomize folder ${show(owner)}, but no kustomization uses it`);
+    // Said only of what looks like a manifest: other YAML (values, tool configs) is left out silently, as ever.
+    else if (mayBeManifest(f.absPath)) notes.push(`skipping ${show(f.absPath)}: it is in the Kustomize folder ${show(owner)}, but no kustomization uses it`);
   }
 
   const slices: PlannedSlice[] = ordinary.length ? [{ kind: 'files', files: ordinary }] : [];
