@@ -21,8 +21,8 @@ import type cytoscape from 'cytoscape';
 import type { Core } from 'cytoscape';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { COMMANDS } from '../src/cli/main.js';
 import type { Io } from '../src/cli/main.js';
-import { NETWORK_COMMANDS } from '../src/cli/network.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test-fixtures/graph-report');
@@ -130,7 +130,7 @@ async function panelHas(page: Page, text: string): Promise<void> {
 
 async function render(args: string[], cwd: string, command: 'graph' | 'diff' = 'graph'): Promise<string> {
   const out = path.join(ARTIFACTS, args[args.length - 1]);
-  const code = await NETWORK_COMMANDS[command]([...args.slice(0, -1), '--no-config', '-f', 'html', '-o', out], quietIo(cwd));
+  const code = await COMMANDS[command].run([...args.slice(0, -1), '--no-config', '-f', 'html', '-o', out], quietIo(cwd));
   assert.ok(code === 0 || code === 1, `${command} exit code ${code}`);
   return out;
 }

@@ -21,7 +21,8 @@ import { lint } from '../src/engine/runner.js';
 import type { JsonFinding } from '../src/format/json.js';
 import { loadFast } from '../src/load/fast.js';
 import { InputLimitError, decode, readText } from '../src/load/discover.js';
-import { loadFiles, loadText } from '../src/load/load.js';
+import { loadFiles } from '../src/load/input.js';
+import { loadText } from '../src/load/load.js';
 import type { SourceFile } from '../src/load/source.js';
 import { YAML_LIMITS, parseSource, SourceFile as Source } from '../src/load/source.js';
 import { validateSarif } from './sarif-schema.js';
@@ -508,7 +509,7 @@ describe('hostile input: not fooled', () => {
     assert.equal(existsSync(marker), false);
   });
 
-  it('does not follow symbolic links during directory walks (outside the root, inside it, to folders, loops)', () => {
+  it('does not follow symbolic links out of the walked tree (no repository: the folder itself); reads a linked file once', () => {
     const base = tmp({ 'outside/secret.yaml': SERVICE_NOBODY.replace('nobody', 'outside-secret'), 'root/real.yaml': SERVICE_NOBODY.replace('nobody', 'real') });
     const root = path.join(base, 'root');
     symlinkSync('../outside/secret.yaml', path.join(root, 'link-out.yaml'));
@@ -519,7 +520,10 @@ describe('hostile input: not fooled', () => {
     symlinkSync('self.yaml', path.join(root, 'self.yaml'));
     const r = run(['-f', 'json', '.'], { cwd: root, timeout: 20_000 });
     assert.equal(r.status, 1, r.stderr);
-    assert.equal(r.stderr, '');
+    assert.deepEqual(r.stderr.trim().split('\n'), [
+      `kube-netlint: not following the symbolic link dir-link: it leads outside the folder's repository (to ${path.join(base, 'outside')})`,
+      `kube-netlint: not following the symbolic link link-out.yaml: it leads outside the folder's repository (to ${path.join(base, 'outside', 'secret.yaml')})`,
+    ]);
     const { findings, summary } = report(r);
     assert.equal(summary.files, 1);
     assert.deepEqual([...new Set(findings.map((f) => f.file))], ['real.yaml']);

@@ -13,7 +13,10 @@ import type { DiscoveredFile } from '../load/discover.js';
 import { originMapper } from '../load/kustomize-build.js';
 import { planSlices, resolveKustomizeCommand } from '../load/kustomize.js';
 import type { KustomizeOptions, SlicePlan } from '../load/kustomize.js';
+import { readFiles } from '../load/input.js';
+import type { Input } from '../load/input.js';
 import { loadText } from '../load/load.js';
+import type { InputLimits } from '../load/load.js';
 import type { SourceFile } from '../load/source.js';
 import type { Resource } from '../model/resource.js';
 
@@ -137,4 +140,39 @@ export function chooseSlice(plan: SlicePlan, usage: string): { error: string } |
     return { plan: { ...plan, slices: ordinary }, warning: `skipping ${count}: each is a cluster of its own, not part of the files outside them; ${hint}` };
   }
   return { error: `the input holds ${count}, each a cluster of its own: ${hint}` };
+}
+
+/**
+ * The cluster slices of a run read on the input road: the Kustomize roots split out of the
+ * discovered files (their resource files outside the walk read too). `one`: the network commands'
+ * usage line; they get one slice (see `chooseSlice`). Without any kustomization: the road's files, as
+ * they are.
+ */
+export async function kustomizeSlices(
+  input: Input,
+  targets: string[],
+  io: { cwd: string; env: NodeJS.ProcessEnv; stderr: NodeJS.WritableStream },
+  o: { commandFlag?: string; ignore?: string[]; gitignore?: boolean; limits: InputLimits; one?: string },
+): Promise<{ slices: LoadedSlice[]; errors: number } | { error: string }> {
+  const planned = await planRun(
+    input.discovered.files,
+    { cwd: io.cwd, walked: targets, ignore: o.ignore, gitignore: o.gitignore, commandFlag: o.commandFlag, env: io.env, maxBuildBytes: o.limits.maxInputBytes },
+    io.stderr,
+  );
+  if ('error' in planned) return planned;
+  if (planned.roots.length === 0 && planned.notes.length === 0 && planned.errors.length === 0) return { slices: [{ files: input.files }], errors: 0 };
+  let plan = planned;
+  if (o.one !== undefined) {
+    const chosen = chooseSlice(plan, o.one);
+    if ('error' in chosen) return chosen;
+    if (chosen.warning) io.stderr.write(`kube-netlint: warning: ${terminalSafe(chosen.warning)}\n`);
+    plan = chosen.plan;
+  }
+  const have = new Set(input.files.filter((f) => f.absPath !== undefined).map((f) => path.normalize(f.absPath as string)));
+  const missing = filesToRead(plan).filter((f) => !have.has(path.normalize(f.absPath)));
+  const extra = missing.length ? await readFiles(missing, { cwd: io.cwd, limits: o.limits }) : { files: [], errors: [] };
+  for (const e of extra.errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
+  const stdin = input.files.find((f) => f.absPath === undefined);
+  const slices = loadSlices(plan, [...input.files.filter((f) => f.absPath !== undefined), ...extra.files], stdin, io.cwd);
+  return { slices, errors: extra.errors.length + plan.errors.length };
 }
