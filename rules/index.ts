@@ -17,6 +17,11 @@ import netpolPortUnresolved from './netpol-port-unresolved.js';
 import netpolSelectsNoPods from './netpol-selects-no-pods.js';
 import probePortUnresolved from './probe-port-unresolved.js';
 import routeBackendMissing from './route-backend-missing.js';
+import routeNotAccepted from './route-not-accepted.js';
+import routeParentMissing from './route-parent-missing.js';
+import gatewayListenerConflict from './gateway-listener-conflict.js';
+import gatewayClassMissing from './gateway-class-missing.js';
+import gatewayTlsSecretMissing from './gateway-tls-secret-missing.js';
 import serviceExternalNameInvalid from './service-external-name-invalid.js';
 import serviceNodePortConflict from './service-node-port-conflict.js';
 import serviceNodePortRange from './service-node-port-range.js';
@@ -52,6 +57,11 @@ export const RULES: readonly Rule[] = [
   ingressTlsSecretMissing,
   ingressClassMissing,
   routeBackendMissing,
+  routeNotAccepted,
+  routeParentMissing,
+  gatewayListenerConflict,
+  gatewayClassMissing,
+  gatewayTlsSecretMissing,
   serviceReferenceUnresolved,
   netpolSelectsNoPods,
   netpolPeerSelectsNothing,
