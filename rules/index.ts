@@ -22,6 +22,8 @@ import routeParentMissing from './route-parent-missing.js';
 import gatewayListenerConflict from './gateway-listener-conflict.js';
 import gatewayClassMissing from './gateway-class-missing.js';
 import gatewayTlsSecretMissing from './gateway-tls-secret-missing.js';
+import monitorSelectsNoService from './monitor-selects-no-service.js';
+import monitorPortUnresolved from './monitor-port-unresolved.js';
 import serviceExternalNameInvalid from './service-external-name-invalid.js';
 import serviceNodePortConflict from './service-node-port-conflict.js';
 import serviceNodePortRange from './service-node-port-range.js';
@@ -62,6 +64,8 @@ export const RULES: readonly Rule[] = [
   gatewayListenerConflict,
   gatewayClassMissing,
   gatewayTlsSecretMissing,
+  monitorSelectsNoService,
+  monitorPortUnresolved,
   serviceReferenceUnresolved,
   netpolSelectsNoPods,
   netpolPeerSelectsNothing,
