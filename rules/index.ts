@@ -24,6 +24,7 @@ import gatewayClassMissing from './gateway-class-missing.js';
 import gatewayTlsSecretMissing from './gateway-tls-secret-missing.js';
 import monitorSelectsNoService from './monitor-selects-no-service.js';
 import monitorPortUnresolved from './monitor-port-unresolved.js';
+import rolloutServiceInvalid from './rollout-service-invalid.js';
 import serviceExternalNameInvalid from './service-external-name-invalid.js';
 import serviceNodePortConflict from './service-node-port-conflict.js';
 import serviceNodePortRange from './service-node-port-range.js';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   gatewayTlsSecretMissing,
   monitorSelectsNoService,
   monitorPortUnresolved,
+  rolloutServiceInvalid,
   serviceReferenceUnresolved,
   netpolSelectsNoPods,
   netpolPeerSelectsNothing,
