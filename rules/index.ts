@@ -10,6 +10,7 @@ import ingressTlsSecretMissing from './ingress-tls-secret-missing.js';
 import manifestStructure from './manifest-structure.js';
 import netpolBlocksDns from './netpol-blocks-dns.js';
 import netpolBlocksIngressBackend from './netpol-blocks-ingress-backend.js';
+import netpolBlocksMonitoring from './netpol-blocks-monitoring.js';
 import netpolBlocksServiceReference from './netpol-blocks-service-reference.js';
 import netpolInvalidPeer from './netpol-invalid-peer.js';
 import netpolPeerSelectsNothing from './netpol-peer-selects-nothing.js';
@@ -75,6 +76,7 @@ export const RULES: readonly Rule[] = [
   netpolInvalidPeer,
   netpolBlocksDns,
   netpolBlocksIngressBackend,
+  netpolBlocksMonitoring,
   netpolBlocksServiceReference,
 ];
 
