@@ -26,6 +26,8 @@ import gatewayTlsSecretMissing from './gateway-tls-secret-missing.js';
 import monitorSelectsNoService from './monitor-selects-no-service.js';
 import monitorPortUnresolved from './monitor-port-unresolved.js';
 import rolloutServiceInvalid from './rollout-service-invalid.js';
+import istioHostUnresolved from './istio-host-unresolved.js';
+import istioSubsetUnresolved from './istio-subset-unresolved.js';
 import serviceExternalNameInvalid from './service-external-name-invalid.js';
 import serviceNodePortConflict from './service-node-port-conflict.js';
 import serviceNodePortRange from './service-node-port-range.js';
@@ -69,6 +71,8 @@ export const RULES: readonly Rule[] = [
   monitorSelectsNoService,
   monitorPortUnresolved,
   rolloutServiceInvalid,
+  istioHostUnresolved,
+  istioSubsetUnresolved,
   serviceReferenceUnresolved,
   netpolSelectsNoPods,
   netpolPeerSelectsNothing,
