@@ -50,8 +50,8 @@ describe('Gateway API examples', () => {
     const g = load('route-not-accepted/valid/gateway-api-cross-namespace');
     const [listener] = g.model.gateways[0].listeners;
     assert.equal(listener.from, 'Selector');
-    const kinds = new Set(g.model.routes.map((r) => r.res.namespace));
-    assert.deepEqual([...kinds].sort(), ['site-ns', 'store-ns']);
+    const namespaces = new Set(g.model.routes.map((r) => r.res.namespace));
+    assert.deepEqual([...namespaces].sort(), ['site-ns', 'store-ns']);
   });
 
   it('refuses a route of a namespace whose labels the Selector does not match', () => {
