@@ -6,7 +6,13 @@ import type { Listener } from '../src/model/gateway.js';
  * Listeners of one port must be distinct: HTTP listeners by hostname, HTTPS and TLS listeners by
  * hostname, TCP and UDP listeners by protocol. Other mixes of TCP-based protocols cannot share a port.
  */
-const FAMILY: Record<string, string> = { HTTP: 'HTTP', HTTPS: 'TLS', TLS: 'TLS', TCP: 'TCP', UDP: 'UDP' };
+const FAMILY: ReadonlyMap<string, string> = new Map([
+  ['HTTP', 'HTTP'],
+  ['HTTPS', 'TLS'],
+  ['TLS', 'TLS'],
+  ['TCP', 'TCP'],
+  ['UDP', 'UDP'],
+]);
 
 const hostOf = (l: Listener) => (l.protocol === 'TCP' || l.protocol === 'UDP' ? '' : (l.hostname ?? '').toLowerCase());
 
@@ -32,13 +38,13 @@ export default defineRule(
             related: [{ at: gw.res.at(...sameName.path, 'name'), message: 'first listener of that name' }],
           });
         } else seenNames.set(l.name, l);
-        const family = FAMILY[l.protocol];
+        const family = FAMILY.get(l.protocol);
         if (l.port === undefined || family === undefined) {
           seen.push(l);
           continue;
         }
         for (const other of seen) {
-          const otherFamily = FAMILY[other.protocol];
+          const otherFamily = FAMILY.get(other.protocol);
           if (other.port !== l.port || otherFamily === undefined) continue;
           let why: string | undefined;
           if (otherFamily !== family) {

@@ -88,7 +88,7 @@ export interface Listener {
   /** `allowedRoutes.namespaces.from` (default Same) and its selector. */
   from: 'Same' | 'All' | 'Selector' | 'None' | string;
   selector?: Selector;
-  /** `allowedRoutes.kinds`, or undefined for the protocol's default kinds. */
+  /** `allowedRoutes.kinds`, or undefined (unspecified or empty) for the protocol's default kinds. */
   kinds?: { group: string; kind: string }[];
   /** `tls.mode` (Terminate by default when `tls` is set). */
   tlsMode?: string;
@@ -198,10 +198,7 @@ export function gatewayFrom(res: Resource): GatewayInfo {
       path: ['spec', 'listeners', index],
       from,
       selector: from === 'Selector' && isMap(nsSpec?.selector) ? parseLabelSelector(nsSpec.selector) : undefined,
-      kinds: rawKinds
-        ?.map(asMap)
-        .filter((k): k is JsonMap => !!k && typeof k.kind === 'string')
-        .map((k) => ({ group: asString(k.group) ?? GATEWAY_GROUP, kind: k.kind as string })),
+      kinds: kindsOf(rawKinds),
       tlsMode: tls ? (asString(tls.mode) ?? 'Terminate') : undefined,
       certificateRefs: [],
     };
@@ -221,6 +218,15 @@ export function gatewayFrom(res: Resource): GatewayInfo {
     gw.listeners.push(listener);
   });
   return gw;
+}
+
+/** `allowedRoutes.kinds`: undefined when unspecified or empty (the protocol's kinds apply). */
+function kindsOf(raw: unknown[] | undefined): Listener['kinds'] {
+  const kinds = raw
+    ?.map(asMap)
+    .filter((k): k is JsonMap => !!k && typeof k.kind === 'string')
+    .map((k) => ({ group: asString(k.group) ?? GATEWAY_GROUP, kind: k.kind as string }));
+  return kinds && kinds.length > 0 ? kinds : undefined;
 }
 
 /** Route kinds a listener of a protocol accepts when `allowedRoutes.kinds` is not set. */
