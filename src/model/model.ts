@@ -21,8 +21,11 @@ import {
 } from './resource.js';
 import type { JsonMap, ListItemType, Strings } from './resource.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
-import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
-import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
+import { Ingress, configMapFrom } from './network.js';
+import type { ConfigMapInfo, IngressClassInfo, SecretInfo } from './network.js';
+import { GATEWAY_GROUP, gatewayClassFrom, gatewayFrom, referenceGrantFrom, routeFrom } from './gateway.js';
+import type { GatewayClassInfo, GatewayInfo, ReferenceGrantInfo, RouteInfo } from './gateway.js';
+import { Consumers } from './consumers.js';
 import { NetworkPolicy } from './netpol.js';
 import { controllerLabels } from './controllers.js';
 import type { DynamicLabel } from './controllers.js';
@@ -594,6 +597,10 @@ export class Model {
   readonly configMaps: ConfigMapInfo[] = [];
   readonly routes: RouteInfo[] = [];
   readonly referenceGrants: ReferenceGrantInfo[] = [];
+  readonly gateways: GatewayInfo[] = [];
+  readonly gatewayClasses: GatewayClassInfo[] = [];
+  /** Other Service consumers: monitors, Prometheus, Argo Rollouts, Istio, Traefik and Contour routes. */
+  readonly consumers = new Consumers();
   /** Secrets that cert-manager Certificates in the input will create (`namespace/name`). */
   readonly certificateSecrets = new Map<string, Resource>();
   readonly operatorLabels: OperatorLabels[] = [];
@@ -872,8 +879,23 @@ function type(model: Model, r: Resource): void {
       break;
     case 'HTTPRoute':
     case 'GRPCRoute':
+    case 'TLSRoute':
+    case 'TCPRoute':
+    case 'UDPRoute':
       if (g === GATEWAY_GROUP) {
         model.routes.push(routeFrom(r, r.kind));
+        return;
+      }
+      break;
+    case 'Gateway':
+      if (g === GATEWAY_GROUP) {
+        model.gateways.push(gatewayFrom(r));
+        return;
+      }
+      break;
+    case 'GatewayClass':
+      if (g === GATEWAY_GROUP) {
+        model.gatewayClasses.push(gatewayClassFrom(r));
         return;
       }
       break;
@@ -909,6 +931,7 @@ function type(model: Model, r: Resource): void {
       }
       break;
   }
+  model.consumers.add(r);
   if (!BUILTIN_GROUPS.has(g) && r.namespace) {
     findOperatorLabels(model, r, asMap(r.raw.spec), ['spec'], 0);
   }

@@ -17,6 +17,8 @@ import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
+import { consumerStandIns, gatewayBackendTargets } from './consumers.js';
+import type { StandIn } from './consumers.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
@@ -50,7 +52,7 @@ export interface NetPod {
   hasKey(key: string): boolean;
   /** The workload, for pods of the input. */
   workload?: PodTemplate;
-  synthetic?: 'ingress-controller' | 'dns';
+  synthetic?: 'ingress-controller' | 'dns' | StandIn['kind'];
   /** Port numbers the pod serves under a name and protocol. */
   portsNamed(name: string, protocol: string): number[];
 }
@@ -173,6 +175,8 @@ export class PolicyEngine {
   private readonly allPeers: PeerSet;
   private readonly namespaceLabels = new Map<string, Map<string, string>>();
   private readonly byWorkload = new Map<PodTemplate, NetPod>();
+  /** The pods of each Gateway and Prometheus of the input. */
+  readonly standIns: { standIn: StandIn; pods: NetPod[] }[];
 
   constructor(
     readonly model: Model,
@@ -187,6 +191,11 @@ export class PolicyEngine {
     }
     this.controller = this.resolveController();
     this.dnsPods = this.resolveDns();
+    // Gateways' and Prometheus' pods: the input's own, or a stand-in.
+    this.standIns = consumerStandIns(model).map((standIn) => {
+      const real = this.index.select(standIn.namespace, { matchLabels: Object.entries(standIn.labels), expressions: [] }).filter((p) => !p.synthetic);
+      return { standIn, pods: real.length ? real : [this.synthetic(standIn.kind, standIn.namespace, standIn.labels, standIn.name, [])] };
+    });
 
     // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
     const ranges: IpRange[] = [];
@@ -238,7 +247,7 @@ export class PolicyEngine {
     return pod;
   }
 
-  private synthetic(kind: 'ingress-controller' | 'dns', namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
+  private synthetic(kind: NonNullable<NetPod['synthetic']>, namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
     const map = new Map(Object.entries(labels));
     return this.addPod({
       namespace,
@@ -492,6 +501,7 @@ export class PolicyEngine {
       this.pushExternal(out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
     }
     for (const c of this.ingressControllerConnections()) out.push(c);
+    for (const c of this.gatewayConnections()) out.push(c);
     return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
   }
 
@@ -539,9 +549,28 @@ export class PolicyEngine {
     return out;
   }
 
+  /** From each Gateway's pods to the backends of the routes it accepts (on their target ports). */
+  private gatewayConnections(): Connection[] {
+    const out: Connection[] = [];
+    for (const { standIn, pods } of this.standIns) {
+      if (standIn.kind !== 'gateway') continue;
+      for (const { pod: t, conn } of gatewayBackendTargets(this.graph, standIn.res)) {
+        const dst = this.byWorkload.get(t);
+        if (!dst) continue;
+        for (const src of pods) {
+          const allowed = this.allowed({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }).intersect(conn);
+          if (!allowed.isEmpty) out.push({ src: src.name, dst: dst.name, conn: allowed });
+        }
+      }
+    }
+    return out;
+  }
+
   /** Find a pod by `ns/name`, `ns/name[Kind]`, `name` (default namespace) or `{ingress-controller}`. */
   findPod(spec: string, defaultNamespace: string): NetPod[] {
     if (spec === INGRESS_CONTROLLER) return [this.controller];
+    const standIn = this.standIns.find((x) => x.standIn.name === spec);
+    if (standIn) return standIn.pods;
     // A full name (with the reason of a workload apart from its owner's template) names one.
     const exact = this.workloadPods.filter((p) => p.name === spec);
     if (exact.length > 0) return exact;

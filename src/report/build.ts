@@ -19,6 +19,7 @@ import { ConnSet, isProtocol } from '../policy/conn.js';
 import type { Protocol } from '../policy/conn.js';
 import type { NetPod, PolicyEngine } from '../policy/engine.js';
 import { explainText } from '../policy/report.js';
+import { drawConsumers } from './consumers.js';
 import { NODE_ID, REPORT_DATA_VERSION } from './model.js';
 import type { EdgeExplanation, EdgeKind, EdgeStatus, PolicyRef, ReportData, ReportEdge, ReportFinding, ReportNode, SourcePosition } from './model.js';
 
@@ -78,6 +79,7 @@ class Builder {
     if (model.ingresses.some((i) => !i.res.superseded)) this.controllerNode();
     for (const svc of model.services) if (!svc.res.superseded) this.serviceNode(svc);
     for (const ing of model.ingresses) if (!ing.res.superseded) this.ingress(ing);
+    drawConsumers({ add: (n) => this.add(n), edge: (k, s, t) => this.edge(k, s, t), evaluate: (src, t, w) => this.evaluate(src, t, w), missingNode: (ns, n) => this.missingNode(ns, n) }, this.input);
     for (const svc of model.services) {
       if (svc.res.superseded) continue;
       for (const t of graph.podsOf(svc)) {
