@@ -58,6 +58,8 @@ export interface Settings {
   nodePortRange: [number, number];
   /** Where the ingress controller and the cluster DNS run, for the NetworkPolicy rules. */
   policy?: PolicySettings;
+  /** Services deployed elsewhere (`namespace/name` or `namespace/*`): references to them resolve outside. */
+  externalServices?: readonly string[];
 }
 
 export interface RuleContext {
