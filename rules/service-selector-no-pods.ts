@@ -53,6 +53,20 @@ export default defineRule(
         continue;
       }
 
+      // Pods a workload of the namespace may create itself (its ServiceAccount may create pods).
+      const creators = ctx.graph.podCreatorsIn(svc.namespace);
+      if (creators.length > 0) {
+        const c = creators[0];
+        findings.push({
+          at: res.keyAt('spec', 'selector'),
+          object: res,
+          severity: 'info',
+          message: `${res.displayShort} selects ${selText}: no pod template in the input matches, but ${c.pod.display} runs as a ServiceAccount that may create pods in namespace ${q(svc.namespace)} (${c.binding.displayShort} → ${c.role.displayShort}), so its pods may be created at run time`,
+          related: creators.slice(0, 3).map((o) => ({ at: o.binding.nameLoc, message: `${o.binding.display} lets ${o.pod.display} create pods` })),
+        });
+        continue;
+      }
+
       // The apex Service of an SMI TrafficSplit: the mesh sends its traffic to the split's backends.
       const split = ctx.model.trafficSplitApex.get(`${svc.namespace}/${svc.name}`);
       if (split) {

@@ -1,5 +1,7 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
+import { findPodCreators } from './pod-creators.js';
+import type { PodCreator } from './pod-creators.js';
 import { findReferences } from './references.js';
 import type { ServiceReference } from './references.js';
 import { editDistance, editDistanceWithin } from '../engine/text.js';
@@ -203,6 +205,13 @@ export class Graph {
 
   select(namespace: string, sel: Selector): PodTemplate[] {
     return this.pods.select(namespace, sel);
+  }
+
+  private podCreators: Map<string, PodCreator[]> | undefined;
+
+  /** Workloads of `namespace` whose ServiceAccount may create pods there (RBAC of the input). */
+  podCreatorsIn(namespace: string): PodCreator[] {
+    return (this.podCreators ??= findPodCreators(this.model)).get(namespace) ?? [];
   }
 
   /** Custom-resource label maps in `namespace` that satisfy a selector (operator-managed pods). */
