@@ -49,7 +49,8 @@ export default defineRule(
           // Judge pods only where the input shows a namespace's workloads.
           if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) continue;
           const sel = peer.podSelector;
-          if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0)) continue;
+          // Pods an operator labels from a custom resource are as real as a workload's.
+          if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0)) continue;
           let made: ReturnType<typeof madeAtRunTime>;
           for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
           if (made) {

@@ -17,6 +17,8 @@ export default defineRule(
       // A namespace whose workloads are not part of the input cannot be judged.
       if (inNamespace.length === 0) continue;
       if (ctx.graph.select(np.namespace, np.podSelector).length > 0) continue;
+      // Pods an operator labels from a custom resource are as real as a workload's.
+      if (ctx.graph.operatorMatches(np.namespace, np.podSelector).length > 0) continue;
       const made = madeAtRunTime(ctx.graph, np.namespace, np.podSelector);
       if (made) {
         ctx.report({

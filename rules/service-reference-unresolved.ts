@@ -77,6 +77,31 @@ export default defineRule(
         related,
       });
     }
+
+    // Fully qualified addresses in ConfigMap values that no workload of the input reads as env: an
+    // app may read them through the API or a mounted file. A warning: no reader is known.
+    for (const a of ctx.graph.configMapAddresses) {
+      if (a.problem === 'no-service' && external(a.namespace, a.serviceName)) continue;
+      const cm = a.configMap.res;
+      let message: string;
+      const related: RelatedReport[] = [];
+      if (a.problem === 'no-service') {
+        const fix = closest(a.serviceName, ctx.graph.serviceNamesIn(a.namespace));
+        const elsewhere = ctx.graph.servicesNamed(a.serviceName).find((s) => s.namespace !== a.namespace);
+        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} refers to Service ${q(a.serviceName)} in namespace ${q(a.namespace)}, which is not defined in these manifests`;
+        if (fix) message += `; did you mean ${q(fix)}?`;
+        if (elsewhere) {
+          message += `; a Service ${q(a.serviceName)} exists in namespace ${q(elsewhere.namespace)}`;
+          related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
+        }
+        if (!fix && !elsewhere && a.namespace !== cm.namespace) message += `; declare it in externalServices (${a.namespace}/${a.serviceName}) if another repository deploys it`;
+      } else {
+        const svc = a.service!;
+        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} uses port ${a.port}, which is not a port of Service ${q(svc.name)} (its ports are ${list(svc.ports.map((p) => String(p.port)), 5)})`;
+        related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
+      }
+      ctx.report({ at: a.at, object: cm, severity: 'warning', message, related });
+    }
   },
 );
 
