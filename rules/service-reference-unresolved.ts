@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import type { RelatedReport } from '../src/engine/types.js';
 import { closest, editDistance, list, q } from '../src/engine/text.js';
+import { knativeServiceBehind } from '../src/graph/conventions.js';
 import type { ServiceReference } from '../src/graph/references.js';
 
 export default defineRule(
@@ -19,6 +20,8 @@ export default defineRule(
       if (!ref.problem) continue;
       // Declared as deployed elsewhere: the reference resolves to an endpoint outside the input.
       if (ref.problem === 'no-service' && external(ref.namespace, ref.serviceName)) continue;
+      // Knative Serving makes the Kubernetes Services of its Knative Services and Revisions.
+      if (ref.problem === 'no-service' && knativeServiceBehind(ctx.model, ref.namespace, ref.serviceName)) continue;
       const key = `${ref.at.doc.file.path}\u0000${ref.at.doc.index}\u0000${ref.at.path.join('/')}\u0000${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
       const list = groups.get(key);
       if (list) list.push(ref);
@@ -81,7 +84,7 @@ export default defineRule(
     // Fully qualified addresses in ConfigMap values that no workload of the input reads as env: an
     // app may read them through the API or a mounted file. A warning: no reader is known.
     for (const a of ctx.graph.configMapAddresses) {
-      if (a.problem === 'no-service' && external(a.namespace, a.serviceName)) continue;
+      if (a.problem === 'no-service' && (external(a.namespace, a.serviceName) || knativeServiceBehind(ctx.model, a.namespace, a.serviceName))) continue;
       const cm = a.configMap.res;
       let message: string;
       const related: RelatedReport[] = [];

@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import type { AnyLoc, RelatedReport, Report, SuggestionReport } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/engine/text.js';
 import type { Service } from '../src/model/model.js';
+import { ROLLOUT_HASH, isRolloutTemplate } from '../src/graph/conventions.js';
 import { selectorFromMap } from '../src/model/selector.js';
 import type { Selector } from '../src/model/selector.js';
 
@@ -39,8 +40,11 @@ export default defineRule(
       const selText = labelsText(selector);
       const res = svc.res;
 
-      // Pods an operator will create from a custom resource's label map.
-      const ops = ctx.graph.operatorMatches(svc.namespace, sel);
+      // Pods an operator will create from a custom resource's label map. Argo Rollouts adds
+      // rollouts-pod-template-hash to the pods and to its canary/stable Services' selectors.
+      const ops = ctx.graph.operatorMatches(svc.namespace, selector.has(ROLLOUT_HASH) && selector.size > 1 ? selectorFromMap(new Map([...selector].filter(([k]) => k !== ROLLOUT_HASH))) : sel);
+      // A Rollout's template is a workload's pod template: its pods exist.
+      if (ops.some(isRolloutTemplate)) continue;
       if (ops.length > 0) {
         const op = ops[0];
         findings.push({

@@ -1,5 +1,6 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
+import { albAction } from './conventions.js';
 import { findPodCreators } from './pod-creators.js';
 import type { PodCreator } from './pod-creators.js';
 import { findConfigMapAddresses, findReferences } from './references.js';
@@ -112,6 +113,8 @@ export class Graph {
   /** Follow an Ingress backend to its Service and Service port. */
   ingressBackend(b: IngressBackend): BackendResolution {
     if (b.kind !== 'service' || !b.serviceName) return { status: 'not-a-service' };
+    // An AWS Load Balancer Controller action (port.name use-annotation), not a Service.
+    if (albAction(b)?.defined) return { status: 'not-a-service' };
     const svc = this.service(b.ingress.namespace, b.serviceName);
     if (!svc) return { status: 'no-service' };
     if (!b.port) return { status: 'no-port', service: svc };
