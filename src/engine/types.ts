@@ -68,6 +68,8 @@ export interface RuleContext {
   readonly settings: Settings;
   /** The NetworkPolicy engine (built on first use). */
   readonly policy: PolicyEngine;
+  /** Ids of the rules of this run (for checks of rule names in suppressions). */
+  readonly ruleIds: ReadonlySet<string>;
   report(r: Report): void;
 }
 
