@@ -75,12 +75,14 @@ ${extra}spec:
 
 describe('examples/', () => {
   it('reports each marked problem at its line and exits 1', () => {
-    const r = run(['--format', 'json', 'examples/']);
+    // (examples/monorepo is one cluster slice of its own, with its own configuration: below.)
+    const r = run(['--format', 'json', '--ignore-pattern', 'examples/monorepo/**', 'examples/']);
     assert.equal(r.status, 1, r.stderr);
     const out = json(r);
     const actual = out.findings.map((f) => `${f.file}:${f.line}:${f.ruleId}`).sort();
     const expected: string[] = [];
     for (const app of readdirSync(path.join(ROOT, 'examples'))) {
+      if (app === 'monorepo') continue;
       const dir = path.join(ROOT, 'examples', app);
       for (const name of readdirSync(dir)) {
         readFileSync(path.join(dir, name), 'utf8')
