@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import type { AnyLoc, RelatedReport, Report, SuggestionReport } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/engine/text.js';
 import type { Service } from '../src/model/model.js';
-import { ROLLOUT_HASH, isRolloutTemplate } from '../src/graph/conventions.js';
+import { ROLLOUT_HASH, isRolloutTemplate, knativeSelected } from '../src/graph/conventions.js';
 import { selectorFromMap } from '../src/model/selector.js';
 import type { Selector } from '../src/model/selector.js';
 
@@ -43,8 +43,9 @@ export default defineRule(
       // Pods an operator will create from a custom resource's label map. Argo Rollouts adds
       // rollouts-pod-template-hash to the pods and to its canary/stable Services' selectors.
       const ops = ctx.graph.operatorMatches(svc.namespace, selector.has(ROLLOUT_HASH) && selector.size > 1 ? selectorFromMap(new Map([...selector].filter(([k]) => k !== ROLLOUT_HASH))) : sel);
-      // A Rollout's template is a workload's pod template: its pods exist.
-      if (ops.some(isRolloutTemplate)) continue;
+      // A Rollout's template is a workload's pod template: its pods exist; so are the pods Knative
+      // Serving runs for a Knative Service of the input (selected by the labels it gives them).
+      if (ops.some(isRolloutTemplate) || knativeSelected(ctx.model, svc.namespace, selector)) continue;
       if (ops.length > 0) {
         const op = ops[0];
         findings.push({

@@ -48,3 +48,18 @@ export function albAction(b: IngressBackend): { name: string; defined: boolean }
   if (b.port?.name !== 'use-annotation' || !b.serviceName) return undefined;
   return { name: b.serviceName, defined: b.ingress.res.annotations.has(`alb.ingress.kubernetes.io/actions.${b.serviceName}`) };
 }
+
+/**
+ * The Knative Service whose pods a selector designates by the labels Knative Serving puts on
+ * them (`serving.knative.dev/service`, `…/configuration`: the Knative Service's name;
+ * `…/revision`: `<name>-00001`).
+ */
+export function knativeSelected(model: Model, namespace: string, selector: ReadonlyMap<string, string>): Resource | undefined {
+  for (const key of ['serving.knative.dev/service', 'serving.knative.dev/configuration', 'serving.knative.dev/revision']) {
+    const v = selector.get(key);
+    if (v === undefined) continue;
+    const ksvc = knativeServiceBehind(model, namespace, v);
+    if (ksvc) return ksvc;
+  }
+  return undefined;
+}

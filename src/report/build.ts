@@ -160,7 +160,11 @@ class Builder {
       const node = this.nodes.get(this.controllerId);
       if (node) {
         node.ingressController = true;
-        node.info.unshift('runs the ingress controller (ingressController in the configuration)');
+        node.info.unshift(
+          this.input.engine.settings.ingressController
+            ? 'runs the ingress controller (ingressController in the configuration)'
+            : 'runs the ingress controller (read from the input: the Ingresses\' IngressClass and this workload\'s image, labels or arguments)',
+        );
       }
       return;
     }
