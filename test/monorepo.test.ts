@@ -4,6 +4,7 @@
  * problems are reported at error level and nothing else above info.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -55,5 +56,16 @@ describe('examples/monorepo', () => {
     assert.ok(otel.length > 0);
     for (const f of otel) assert.equal(f.severity, 'warning', f.message);
     assert.equal(result.findings.filter((f) => f.severity === 'error').length, 3);
+  });
+
+  it('the CLI, run in the folder, finds its configuration and reports the same three errors', () => {
+    const r = spawnSync(process.execPath, [path.resolve(DIR, '../../bin/kube-netlint.js'), '-f', 'json', '.'], { cwd: DIR, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { findings: { ruleId: string; severity: string }[] };
+    assert.deepEqual(out.findings.map((f) => `${f.severity} ${f.ruleId}`).sort(), [
+      'error netpol-blocks-ingress-backend',
+      'error service-reference-unresolved',
+      'error service-selector-no-pods',
+    ]);
   });
 });

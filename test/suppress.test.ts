@@ -3,7 +3,11 @@
  * names that do not exist (suppression-unknown-rule).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 import { RULES } from '../rules/index.js';
 import { UNUSED_DIRECTIVE, lint } from '../src/engine/runner.js';
 import { loadText } from '../src/load/load.js';
@@ -72,5 +76,25 @@ describe('suppression-unknown-rule', () => {
     assert.match(typo ?? '', /did you mean "service-selector-no-pods"/);
     assert.doesNotMatch(other ?? 'missing', /did you mean/);
     assert.ok(other);
+  });
+});
+
+describe('--report-unused-disable-directives (CLI)', () => {
+  const BIN = path.resolve(import.meta.dirname, '../../bin/kube-netlint.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kn-unused-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'svc.yaml'), SVC('web', '', '  # kube-netlint-disable-next-line service-selector-no-pods, netpol-blocks-dns\n'));
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, '--no-config', '-f', 'json', ...args, 'svc.yaml'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+
+  it('reports the unused rule name as a warning only when asked', () => {
+    const plain = JSON.parse(run().stdout) as { findings: { ruleId: string }[] };
+    assert.deepEqual(plain.findings, []);
+    const r = run('--report-unused-disable-directives');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { findings: { ruleId: string; severity: string; line: number; column: number }[] };
+    assert.deepEqual(
+      out.findings.map((f) => [f.ruleId, f.severity, f.line, f.column]),
+      [[UNUSED_DIRECTIVE, 'warning', 7, 62]],
+    );
   });
 });
