@@ -12,6 +12,7 @@ import netpolBlocksDns from './netpol-blocks-dns.js';
 import netpolBlocksIngressBackend from './netpol-blocks-ingress-backend.js';
 import netpolBlocksServiceReference from './netpol-blocks-service-reference.js';
 import netpolInvalidPeer from './netpol-invalid-peer.js';
+import netpolNotAnalysed from './netpol-not-analysed.js';
 import netpolPeerSelectsNothing from './netpol-peer-selects-nothing.js';
 import netpolPortUnresolved from './netpol-port-unresolved.js';
 import netpolSelectsNoPods from './netpol-selects-no-pods.js';
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   netpolPeerSelectsNothing,
   netpolPortUnresolved,
   netpolInvalidPeer,
+  netpolNotAnalysed,
   netpolBlocksDns,
   netpolBlocksIngressBackend,
   netpolBlocksServiceReference,

@@ -123,7 +123,7 @@ async function click(page: Page, id: string): Promise<void> {
 }
 
 async function panelHas(page: Page, text: string): Promise<void> {
-  await page.locator('#kn-panel', { hasText: text }).waitFor({ timeout: 5000 });
+  await page.locator('#kn-panel', { hasText: text }).waitFor({ timeout: 30_000 });
 }
 
 async function render(args: string[], cwd: string, command: 'graph' | 'diff' = 'graph'): Promise<string> {
@@ -244,9 +244,9 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
 
     // The search box finds a workload.
     await page.fill('#kn-search', 'orders');
-    await page.locator('#kn-search-count', { hasText: '2 matches' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-search-count', { hasText: '2 matches' }).waitFor({ timeout: 30_000 });
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: 'api/orders' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-panel-title', { hasText: 'api/orders' }).waitFor({ timeout: 30_000 });
     assert.deepEqual(await inPage(page, ({ cy }) => cy.nodes('.match').map((n) => n.id())), ['svc:api/orders', 'wl:api/orders[Deployment]']);
     await page.fill('#kn-search', '');
     await page.press('#kn-search', 'Escape');
@@ -269,7 +269,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
 
     // The findings table links each finding to its node.
     await page.locator('#kn-findings-body a.node-link', { hasText: 'web/shop' }).click();
-    await page.locator('#kn-panel-title', { hasText: 'web/shop' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-panel-title', { hasText: 'web/shop' }).waitFor({ timeout: 30_000 });
     await panelHas(page, 'ingress-backend-missing');
     assert.deepEqual(await inPage(page, ({ cy }) => cy.$(':selected').map((n) => n.id())), ['ing:web/shop']);
 
@@ -294,7 +294,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(await page.locator('img, iframe, object, embed').count(), 0);
     await page.fill('#kn-search', 'alert(1)');
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: '</script><script>alert(1)</script>' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-panel-title', { hasText: '</script><script>alert(1)</script>' }).waitFor({ timeout: 30_000 });
     await page.selectOption('#kn-namespace', 'evil"ns<img src=x onerror=alert(2)>');
     assert.ok((await page.locator('#kn-findings-body tr:visible').count()) > 0, 'the findings of that namespace stay listed');
     await page.locator('#kn-findings-body a.node-link').first().click();
@@ -361,7 +361,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
 
     await page.fill('#kn-search', 'app-999');
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: 'team-19/app-999' }).waitFor({ timeout: 10_000 });
+    await page.locator('#kn-panel-title', { hasText: 'team-19/app-999' }).waitFor({ timeout: 30_000 });
     await click(page, 'wl:team-3/app-159[Deployment]');
     await panelHas(page, 'netpol-blocks-service-reference');
     await page.selectOption('#kn-namespace', 'team-7');

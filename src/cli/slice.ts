@@ -14,6 +14,9 @@ import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
 import { PolicyEngine } from '../policy/engine.js';
+import { analysisGaps } from '../policy/gaps.js';
+import type { Gap } from '../policy/gaps.js';
+import { printGaps } from './gaps.js';
 import { readRunInput, settingsFor } from './input.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
@@ -62,6 +65,8 @@ export interface LoadedSlice {
   /** The lint findings (empty unless asked for). */
   findings: Finding[];
   defaultNamespace: string;
+  /** What the analysis leaves out (src/policy/gaps.ts); each kind is named on stderr. */
+  gaps: Gap[];
 }
 
 export interface SliceOptions {
@@ -71,6 +76,8 @@ export interface SliceOptions {
   lint?: boolean;
   /** Name what could not be read on stderr (what the answer leaves out). */
   warnProblems?: boolean;
+  /** Names this input in the gap warnings (the two sides of a diff). */
+  label?: string;
 }
 
 /** Read and analyse the manifests under `paths` (default: the config's roots, else `.`). */
@@ -84,13 +91,16 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   warnAboutSlice(input.files, io, o);
   const model = buildModel(input.files, { defaultNamespace: settings.defaultNamespace });
   const graph = new Graph(model);
+  // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).
+  const gaps = analysisGaps(model, graph);
+  printGaps(io, gaps, o.label);
   let findings: Finding[] = [];
   if (o.lint) {
     const result = runRules(model, graph, { rules: RULES, severities: resolved.severities, settings });
     for (const e of result.internalErrors) io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     findings = result.findings;
   }
-  return { model, graph, engine: new PolicyEngine(model, graph, resolved.config?.policy), findings, defaultNamespace: settings.defaultNamespace };
+  return { model, graph, engine: new PolicyEngine(model, graph, resolved.config?.policy), findings, defaultNamespace: settings.defaultNamespace, gaps };
 }
 
 /**

@@ -24,6 +24,7 @@ import { ControllerInference } from './controller.js';
 import type { ControllerGuess } from './controller.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
+import { isRejected } from './validate.js';
 
 export interface PolicySettings {
   /** Where the ingress controller's pods run; absent: an anonymous pod in a namespace of its own. */
@@ -199,6 +200,7 @@ export class PolicyEngine {
     // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
     const ranges: IpRange[] = [];
     for (const np of model.networkPolicies) {
+      if (isRejected(np)) continue;
       for (const r of np.activeRules()) {
         for (const p of r.peers ?? []) {
           if (p.kind !== 'ipBlock') continue;
@@ -219,7 +221,8 @@ export class PolicyEngine {
     this.ingressPolicies = this.pods.map(() => []);
     this.egressPolicies = this.pods.map(() => []);
     for (const np of model.networkPolicies) {
-      if (np.res.superseded) continue;
+      // A policy the API server rejects does not exist in the cluster (see validate.ts, gaps.ts).
+      if (np.res.superseded || isRejected(np)) continue;
       for (const pod of this.index.select(np.namespace, np.podSelector)) {
         if (np.isolatesIngress) {
           this.ingressPolicies[pod.id].push(np);
