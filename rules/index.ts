@@ -40,6 +40,7 @@ import serviceTargetPortUndeclared from './service-target-port-undeclared.js';
 import serviceTargetPortUnresolved from './service-target-port-unresolved.js';
 import workloadSelectorMismatch from './workload-selector-mismatch.js';
 import yamlSyntax from './yaml-syntax.js';
+import suppressionUnknownRule from './suppression-unknown-rule.js';
 
 /** Every rule, in a stable order. Adding a rule: a module here, docs/rules/<id>.md, test-fixtures/<id>/. */
 export const RULES: readonly Rule[] = [
@@ -84,6 +85,7 @@ export const RULES: readonly Rule[] = [
   netpolBlocksIngressBackend,
   netpolBlocksMonitoring,
   netpolBlocksServiceReference,
+  suppressionUnknownRule,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

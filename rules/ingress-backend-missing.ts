@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { closest, list, q } from '../src/engine/text.js';
+import { albAction, knativeServiceBehind } from '../src/graph/conventions.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
 import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';
 
@@ -23,7 +24,11 @@ export default defineRule(
           }
           const fix = closest(b.serviceName, ctx.graph.serviceNamesIn(ing.namespace));
           const elsewhere = ctx.graph.servicesNamed(b.serviceName).find((s) => s.namespace !== ing.namespace);
+          // A Service that Knative Serving makes from a Knative Service of the input.
+          if (knativeServiceBehind(ctx.model, ing.namespace, b.serviceName)) continue;
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
+          const action = albAction(b);
+          if (action) hint += `; port.name use-annotation names an AWS Load Balancer Controller action, defined by the annotation alb.ingress.kubernetes.io/actions.${action.name}, which ${ing.res.displayShort} does not have`;
           if (elsewhere) hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),

@@ -1,13 +1,17 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
-import { findReferences } from './references.js';
+import { albAction } from './conventions.js';
 import { GatewayIndex, grantFor } from './gateways.js';
-import type { ServiceReference } from './references.js';
+import { findPodCreators } from './pod-creators.js';
+import type { PodCreator } from './pod-creators.js';
+import { findConfigMapAddresses, findReferences } from './references.js';
+import type { ConfigMapAddress, ServiceReference } from './references.js';
 import { editDistance, editDistanceWithin } from '../engine/text.js';
 import { LabelIndex, NamespacedMap } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
 import { labelListOf, labelledMap } from '../model/selector.js';
 import type { Labelled, Selector } from '../model/selector.js';
+import { asArray, asMap, asString } from '../model/resource.js';
 
 type OperatorEntry = OperatorLabels & IndexedLabels;
 
@@ -110,6 +114,8 @@ export class Graph {
   /** Follow an Ingress backend to its Service and Service port. */
   ingressBackend(b: IngressBackend): BackendResolution {
     if (b.kind !== 'service' || !b.serviceName) return { status: 'not-a-service' };
+    // An AWS Load Balancer Controller action (port.name use-annotation), not a Service.
+    if (albAction(b)?.defined) return { status: 'not-a-service' };
     const svc = this.service(b.ingress.namespace, b.serviceName);
     if (!svc) return { status: 'no-service' };
     if (!b.port) return { status: 'no-port', service: svc };
@@ -208,6 +214,42 @@ export class Graph {
 
   select(namespace: string, sel: Selector): PodTemplate[] {
     return this.pods.select(namespace, sel);
+  }
+
+  private podCreators: Map<string, PodCreator[]> | undefined;
+  private cmAddresses: ConfigMapAddress[] | undefined;
+
+  /** Unresolved fully qualified Service addresses in ConfigMap values that no workload reads as env. */
+  get configMapAddresses(): ConfigMapAddress[] {
+    if (!this.cmAddresses) {
+      // A value read as env by any container was searched as such (its references know the reader).
+      const readAsEnv = new Set<string>();
+      for (const t of this.model.podTemplates) {
+        for (const c of t.containers) {
+          for (const e of asArray(c.raw.env)) {
+            const ref = asMap(asMap(asMap(e)?.valueFrom)?.configMapKeyRef);
+            const name = asString(ref?.name);
+            const key = asString(ref?.key);
+            if (name && key) readAsEnv.add(`${t.namespace}/${name}\u0000${key}`);
+          }
+          for (const e of asArray(c.raw.envFrom)) {
+            const name = asString(asMap(asMap(e)?.configMapRef)?.name);
+            if (name) readAsEnv.add(`${t.namespace}/${name}\u0000*`);
+          }
+        }
+      }
+      this.cmAddresses = findConfigMapAddresses(
+        this.model,
+        (ns, name) => this.service(ns, name),
+        (cm, key) => readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000${key}`) || readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000*`),
+      );
+    }
+    return this.cmAddresses;
+  }
+
+  /** Workloads of `namespace` whose ServiceAccount may create pods there (RBAC of the input). */
+  podCreatorsIn(namespace: string): PodCreator[] {
+    return (this.podCreators ??= findPodCreators(this.model)).get(namespace) ?? [];
   }
 
   /** Custom-resource label maps in `namespace` that satisfy a selector (operator-managed pods). */

@@ -937,15 +937,26 @@ function type(model: Model, r: Resource): void {
   }
 }
 
-/** Custom resources carry pod labels for their operator, e.g. Prometheus `spec.podMetadata.labels`. */
+/**
+ * Custom resources carry pod labels for their operator, e.g. Prometheus `spec.podMetadata.labels`,
+ * also inside lists (an Argo Rollouts Experiment's `spec.templates[].metadata.labels`, a Rollout's
+ * `steps[].experiment.templates[]`).
+ */
 function findOperatorLabels(model: Model, r: Resource, node: JsonMap | undefined, path: Path, depth: number): void {
-  if (!node || depth > 6) return;
+  if (!node || depth > 10) return;
   for (const [k, v] of entries(node)) {
     if (k === 'labels') {
       const labels = stringMap(v);
       if (labels.size > 0) model.operatorLabels.push({ res: r, path: [...path, k], labels });
-    } else if (isMap(v) && k !== 'selector' && !k.toLowerCase().endsWith('selector')) {
+    } else if (k === 'selector' || k.toLowerCase().endsWith('selector')) {
+      continue;
+    } else if (isMap(v)) {
       findOperatorLabels(model, r, v, [...path, k], depth + 1);
+    } else if (Array.isArray(v)) {
+      const items = v.length > 100 ? v.slice(0, 100) : v;
+      items.forEach((item, i) => {
+        if (isMap(item)) findOperatorLabels(model, r, item, [...path, k, i], depth + 1);
+      });
     }
   }
 }

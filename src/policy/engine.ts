@@ -14,6 +14,7 @@
 import { LabelIndex } from '../graph/label-index.js';
 import type { Graph } from '../graph/graph.js';
 import type { Model, PodTemplate } from '../model/model.js';
+import type { Ingress } from '../model/network.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
@@ -21,6 +22,8 @@ import { consumerStandIns, gatewayBackendTargets } from './consumers.js';
 import type { StandIn } from './consumers.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
+import { ControllerInference } from './controller.js';
+import type { ControllerGuess } from './controller.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
 import { isRejected } from './validate.js';
@@ -55,6 +58,12 @@ export interface NetPod {
   synthetic?: 'ingress-controller' | 'dns' | StandIn['kind'];
   /** Port numbers the pod serves under a name and protocol. */
   portsNamed(name: string, protocol: string): number[];
+}
+
+/** The ingress controller of an Ingress: its pods (none for a load balancer outside the cluster). */
+export interface ControllerChoice {
+  guess: ControllerGuess | { kind: 'configured'; reason: string };
+  pods: NetPod[];
 }
 
 export type Endpoint = { kind: 'pod'; pod: NetPod } | { kind: 'external'; atom: number };
@@ -177,6 +186,7 @@ export class PolicyEngine {
   private readonly byWorkload = new Map<PodTemplate, NetPod>();
   /** The pods of each Gateway and Prometheus of the input. */
   readonly standIns: { standIn: StandIn; pods: NetPod[] }[];
+  private readonly controllerChoices = new Map<Ingress, ControllerChoice>();
 
   constructor(
     readonly model: Model,
@@ -265,10 +275,44 @@ export class PolicyEngine {
     if (cfg) {
       const sel: Selector = { matchLabels: Object.entries(cfg.labels), expressions: [] };
       const real = this.index.select(cfg.namespace, sel).filter((p) => !p.synthetic);
-      if (real.length) return real[0];
-      return this.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
+      const pod = real.length ? real[0] : this.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
+      const labels = Object.entries(cfg.labels).map(([k, v]) => `${k}=${v}`);
+      const choice: ControllerChoice = {
+        guess: { kind: 'configured', reason: `set in ingressController (namespace "${cfg.namespace}"${labels.length ? `, ${labels.join(', ')}` : ''})` },
+        pods: [pod],
+      };
+      for (const ing of this.model.ingresses) this.controllerChoices.set(ing, choice);
+      return pod;
     }
+    // Without configuration: the controller of each Ingress's class, as the input shows it.
+    const inference = new ControllerInference(this.model);
+    const assumed = new Map<string, NetPod>();
+    let anon: NetPod | undefined;
+    const distinct = new Set<NetPod>();
+    for (const ing of this.model.ingresses) {
+      if (ing.res.superseded) continue;
+      const guess = inference.forIngress(ing);
+      let pods: NetPod[] = [];
+      if (guess.kind === 'input') pods = guess.workloads.map((t) => this.byWorkload.get(t)).filter((p): p is NetPod => p !== undefined);
+      else if (guess.kind === 'assumed') {
+        let pod = assumed.get(guess.family);
+        if (!pod) assumed.set(guess.family, (pod = this.synthetic('ingress-controller', guess.namespace, guess.labels, `${guess.namespace}/{${guess.family}}`, [])));
+        pods = [pod];
+      } else if (guess.kind === 'unknown') pods = [(anon ??= this.anonController())];
+      for (const p of pods) distinct.add(p);
+      this.controllerChoices.set(ing, { guess, pods });
+    }
+    if (distinct.size === 1 && !anon) return [...distinct][0];
+    return anon ?? this.anonController();
+  }
+
+  private anonController(): NetPod {
     return this.synthetic('ingress-controller', ANON_CONTROLLER_NS, {}, INGRESS_CONTROLLER, []);
+  }
+
+  /** The controller that serves an Ingress, and why (the input's controller, or the configured one). */
+  ingressControllerFor(ing: Ingress): ControllerChoice {
+    return this.controllerChoices.get(ing) ?? { guess: { kind: 'unknown', reason: 'not analysed' }, pods: [this.controller] };
   }
 
   /** The DNS settings in force: configured, or the platform's default. */

@@ -164,7 +164,11 @@ class Builder {
       const node = this.nodes.get(this.controllerId);
       if (node) {
         node.ingressController = true;
-        node.info.unshift('runs the ingress controller (ingressController in the configuration)');
+        node.info.unshift(
+          this.input.engine.settings.ingressController
+            ? 'runs the ingress controller (ingressController in the configuration)'
+            : 'runs the ingress controller (read from the input: the Ingresses\' IngressClass and this workload\'s image, labels or arguments)',
+        );
       }
       return;
     }
@@ -280,7 +284,9 @@ class Builder {
     });
     const serves = this.edge('serves', this.controllerId, ingId);
     serves.details.push(`the ingress controller serves Ingress "${ing.namespace}/${ing.res.name}"${ing.className ? ` (class ${ing.className})` : ''}`);
-    const controller = engine.controller;
+    // The controller of this Ingress's class, as the rule sees it (a load balancer outside the
+    // cluster has no pods: the stand-in is drawn instead).
+    const controller = engine.ingressControllerFor(ing).pods[0] ?? engine.controller;
     for (const b of ing.backends) {
       if (b.kind !== 'service' || !b.serviceName) continue;
       const r = graph.ingressBackend(b);

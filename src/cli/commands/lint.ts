@@ -58,6 +58,9 @@ ${KUSTOMIZE_HELP}
                               folders (comma-separated, repeatable; relative to the working directory)
       --only-report-args      Pre-commit mode: lint the config's "roots" (default: the config's
                               folder, else "."), report only findings in the files given as arguments
+      --report-unused-disable-directives
+                              Report disable comments and kube-netlint.io/ignore annotations that
+                              suppressed nothing (as warnings, rule id unused-disable-directive)
       --baseline <file>       Hide findings whose fingerprint is in this baseline file
       --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
@@ -96,6 +99,7 @@ const OPTIONS = {
   'max-warnings': { type: 'string' },
   'only-report': { type: 'string', multiple: true },
   'only-report-args': { type: 'boolean' },
+  'report-unused-disable-directives': { type: 'boolean' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   color: { type: 'boolean' },
@@ -171,7 +175,12 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
   const objects = new Map<string, LintedFile['objects']>();
   let objectCount = 0;
   for (const slice of slices) {
-    const r = lint(slice.files, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings });
+    const r = lint(slice.files, {
+      rules: RULES,
+      severities: p.settings.severities,
+      settings: p.settings.settings,
+      reportUnusedDisableDirectives: p.flags['report-unused-disable-directives'],
+    });
     findings.push(...r.findings);
     suppressed.push(...r.suppressed);
     internalErrors.push(...r.internalErrors);
