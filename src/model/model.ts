@@ -25,6 +25,7 @@ import { DEFAULT_NAMESPACE } from './defaults.js';
 import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
 import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
 import { NetworkPolicy } from './netpol.js';
+import { AdminPolicy, isAdminPolicyKind } from './adminpolicy.js';
 import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
@@ -561,6 +562,8 @@ export class Model {
   readonly endpoints: EndpointsInfo[] = [];
   readonly ingresses: Ingress[] = [];
   readonly networkPolicies: NetworkPolicy[] = [];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects. */
+  readonly adminPolicies: AdminPolicy[] = [];
   readonly ingressClasses: IngressClassInfo[] = [];
   readonly secrets: SecretInfo[] = [];
   readonly configMaps: ConfigMapInfo[] = [];
@@ -798,6 +801,14 @@ function type(model: Model, r: Resource): void {
     case 'NetworkPolicy':
       if (g === 'networking.k8s.io') {
         model.networkPolicies.push(new NetworkPolicy(r));
+        return;
+      }
+      break;
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
+    case 'ClusterNetworkPolicy':
+      if (isAdminPolicyKind(g, r.kind)) {
+        model.adminPolicies.push(new AdminPolicy(r));
         return;
       }
       break;

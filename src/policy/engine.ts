@@ -17,6 +17,8 @@ import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
+import { AdminTiers, runTier } from './admin.js';
+import type { TierContext, TierStep } from './admin.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
@@ -111,6 +113,8 @@ export interface SideExplanation {
   /** Rules whose peers match the other end, with what each allows. */
   admitting: RuleMatch[];
   conn: ConnSet;
+  /** With cluster-scoped tiers: the Admin-tier decisions, what reached NetworkPolicies, the Baseline decisions. */
+  tiers?: { admin: TierStep[]; toNetworkPolicies: ConnSet; baseline: TierStep[]; toBaseline?: ConnSet };
 }
 
 export interface Explanation {
@@ -199,6 +203,14 @@ export class PolicyEngine {
         }
       }
     }
+    for (const ap of model.adminPolicies) {
+      for (const r of ap.rules()) {
+        for (const p of r.peers) {
+          const parsed = p.kind === 'ipBlock' ? parseCidr(p.cidr) : undefined;
+          if (parsed?.ok && !parsed.v6) ranges.push(parsed.range);
+        }
+      }
+    }
     this.atoms = partition(ranges);
     this.allPeers = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
     this.allPeers.pods.fill();
@@ -221,6 +233,20 @@ export class PolicyEngine {
         }
       }
     }
+    this.tiers = new AdminTiers(model.adminPolicies, this.tierContext);
+  }
+
+  /** The cluster-scoped tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy). */
+  readonly tiers: AdminTiers;
+
+  private readonly tierContext: TierContext<Endpoint> = {
+    peersMatch: (peers, ep) => peers.some((p) => this.peerHolds(this.peerSet(p, ''), ep)),
+    subjectPods: (policy) => this.peerSet({ kind: 'selector', path: policy.subject!.path, namespaceSelector: policy.subject!.namespaceSelector, podSelector: policy.subject!.podSelector }, '').pods,
+    namedPorts: (dst, name, protocol) => (dst.kind === 'pod' ? dst.pod.portsNamed(name, protocol) : []),
+  };
+
+  private peerHolds(set: PeerSet, ep: Endpoint): boolean {
+    return ep.kind === 'pod' ? set.pods.has(ep.pod.id) : set.atoms.has(ep.atom);
   }
 
   private addPod(p: Omit<NetPod, 'id'>): NetPod {
@@ -366,7 +392,20 @@ export class PolicyEngine {
     return acc;
   }
 
-  private side(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+  /** One direction of a pod: the Admin tier, then its NetworkPolicies, then (when none isolates it) the Baseline tier. */
+  private side(dir: 'ingress' | 'egress', self: NetPod, other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+    const np = dir === 'ingress' ? this.networkSide(this.ingressOf[self.id], this.ingressPolicies[self.id], other, dst, explain) : this.networkSide(this.egressOf[self.id], this.egressPolicies[self.id], other, dst, explain);
+    if (this.tiers.empty || !this.tiers.governs(dir, self.id)) return np;
+    const ctx = this.tierContext;
+    const admin = runTier(ctx, this.tiers.rules('Admin', dir, self.id), ConnSet.ALL, other, dst, explain);
+    if (np.isolatedBy.length) {
+      return { ...np, conn: admin.allowed.union(admin.rest.intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] } };
+    }
+    const base = runTier(ctx, this.tiers.rules('Baseline', dir, self.id), admin.rest, other, dst, explain);
+    return { ...np, conn: admin.allowed.union(base.allowed).union(base.rest), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest } };
+  }
+
+  private networkSide(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
     if (policies.length === 0) return { isolatedBy: [], admitting: [], conn: ConnSet.ALL };
     let conn = ConnSet.NONE;
     const admitting: RuleMatch[] = [];
@@ -384,11 +423,11 @@ export class PolicyEngine {
   evaluate(src: Endpoint, dst: Endpoint, explain = false): Explanation {
     const out: Explanation = { conn: ConnSet.ALL };
     if (src.kind === 'pod') {
-      out.egress = this.side(this.egressOf[src.pod.id], this.egressPolicies[src.pod.id], dst, dst, explain);
+      out.egress = this.side('egress', src.pod, dst, dst, explain);
       out.conn = out.conn.intersect(out.egress.conn);
     }
     if (dst.kind === 'pod') {
-      out.ingress = this.side(this.ingressOf[dst.pod.id], this.ingressPolicies[dst.pod.id], src, dst, explain);
+      out.ingress = this.side('ingress', dst.pod, src, dst, explain);
       out.conn = out.conn.intersect(out.ingress.conn);
     }
     return out;
@@ -402,6 +441,15 @@ export class PolicyEngine {
   private ingressCandidates(dst: NetPod): PeerSet {
     if (this.ingressPolicies[dst.id].length === 0) return this.allPeers;
     const acc: PeerSet = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    // The Admin tier admits its Allow rules' peers whatever the NetworkPolicies say.
+    for (const r of this.tiers.rules('Admin', 'ingress', dst.id)) {
+      if (r.action !== 'Allow') continue;
+      for (const p of r.peers) {
+        const s = this.peerSet(p, '');
+        acc.pods.or(s.pods);
+        acc.atoms.or(s.atoms);
+      }
+    }
     for (const r of this.ingressOf[dst.id]) {
       if (r.peers === null) return this.allPeers;
       for (const p of r.peers) {
@@ -452,7 +500,9 @@ export class PolicyEngine {
         const conn = this.allowed({ kind: 'pod', pod: src }, dstEp);
         if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
       }
-      if (this.ingressPolicies[dst.id].length === 0) {
+      if (this.tiers.governs('ingress', dst.id) && this.ingressPolicies[dst.id].length === 0) {
+        this.pushExternal(out, this.atoms.map((_, a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+      } else if (this.ingressPolicies[dst.id].length === 0) {
         // Not isolated for ingress: every external address may connect.
         out.push({ src: everywhere, dst: dst.name, conn: ConnSet.ALL });
       } else {
@@ -460,6 +510,11 @@ export class PolicyEngine {
       }
     }
     for (const src of pods) {
+      if (this.tiers.governs('egress', src.id)) {
+        const srcEp: Endpoint = { kind: 'pod', pod: src };
+        this.pushExternal(out, this.atoms.map((_, a) => ({ a, conn: this.allowed(srcEp, { kind: 'external', atom: a }) })), (name, conn) => ({ src: src.name, dst: name, conn }));
+        continue;
+      }
       if (this.egressPolicies[src.id].length === 0) {
         out.push({ src: src.name, dst: everywhere, conn: ConnSet.ALL });
         continue;

@@ -3,6 +3,8 @@ import { positionOf } from '../engine/runner.js';
 import { terminalSafe } from '../format/escape.js';
 import type { Loc } from '../load/source.js';
 import type { PolicyRule } from '../model/netpol.js';
+import { actionVerb, adminRuleName } from './admin.js';
+import type { TierStep } from './admin.js';
 import { ConnSet } from './conn.js';
 import type { Connection, Explanation, SideExplanation } from './engine.js';
 
@@ -158,6 +160,14 @@ export function explainJson(x: ExplainInput): unknown {
       isolatedBy: s.isolatedBy.map((p) => ({ policy: `${p.res.namespace}/${p.name}`, ...positionOf(p.res.nameLoc) })),
       admitting: s.admitting.map((a) => ({ rule: ruleName(a.rule), conn: a.conn.toString(), ...positionOf(a.rule.policy.res.at(...a.rule.path)) })),
       conn: s.conn.toString(),
+      ...(s.tiers
+        ? {
+            admin: s.tiers.admin.map(tierStepJson),
+            toNetworkPolicies: s.tiers.toNetworkPolicies.toString(),
+            baseline: s.tiers.baseline.map(tierStepJson),
+            ...(s.tiers.toBaseline ? { toBaseline: s.tiers.toBaseline.toString() } : {}),
+          }
+        : {}),
     };
   const allowed = x.port ? x.explanation.conn.has(x.port.protocol as 'TCP', x.port.port) : !x.explanation.conn.isEmpty;
   return {
@@ -172,6 +182,17 @@ export function explainJson(x: ExplainInput): unknown {
   };
 }
 
+function tierStepJson(t: TierStep): unknown {
+  return { policy: t.rule.policy.title, tier: t.rule.policy.tier, rule: t.rule.name, action: t.action, conn: t.conn.toString(), ...positionOf(t.rule.policy.res.at(...t.rule.path)) };
+}
+
+function tierLines(out: string[], steps: TierStep[], otherName: string): void {
+  for (const t of steps) out.push(`  ${t.action === 'Allow' ? '+' : t.action === 'Deny' ? '-' : '>'} ${adminRuleName(t.rule)} (${where(t.rule.policy.res.at(...t.rule.path))}) ${actionVerb(t, otherName)}: ${t.conn.toString()}`);
+  for (const t of steps) {
+    for (const u of t.rule.unmodelled) out.push(`    (not analysed: ${u.what} at ${where(t.rule.policy.res.at(...u.path))})`);
+  }
+}
+
 export function explainText(x: ExplainInput): string {
   const e = x.explanation;
   const out: string[] = [];
@@ -184,11 +205,28 @@ export function explainText(x: ExplainInput): string {
       out.push(`${title}: not governed by NetworkPolicies (external endpoint)`);
       return;
     }
-    if (s.isolatedBy.length === 0) {
+    const t = s.tiers;
+    if (t) {
+      out.push(`${title}:`);
+      out.push(`  admin tier: ${t.admin.length ? 'decides' : 'no rule matches'}`);
+      tierLines(out, t.admin, otherName);
+      if (t.toNetworkPolicies.isEmpty) {
+        out.push(`  NetworkPolicy tier: not reached (the admin tier decided every connection): ${s.conn.toString()} allowed`);
+        return;
+      }
+      out.push(`  NetworkPolicy tier gets: ${t.toNetworkPolicies.toString()}`);
+      if (s.isolatedBy.length === 0) {
+        out.push('  not isolated (no NetworkPolicy selects it for this direction): the baseline tier decides');
+        tierLines(out, t.baseline, otherName);
+        const rest = (t.toBaseline ?? ConnSet.NONE).subtract(t.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE));
+        if (!rest.isEmpty) out.push(`  no baseline rule decides ${rest.toString()}: allowed by default`);
+        return;
+      }
+    } else if (s.isolatedBy.length === 0) {
       out.push(`${title}: not isolated (no NetworkPolicy selects it for this direction): all connections allowed`);
       return;
     }
-    out.push(`${title}: isolated by`);
+    out.push(t ? '  isolated by' : `${title}: isolated by`);
     for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${p.res.namespace}/${p.name}" (${where(p.res.nameLoc)})`);
     if (s.admitting.length === 0) out.push(`  no rule admits ${otherName}: nothing allowed`);
     for (const a of s.admitting) {
