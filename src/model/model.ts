@@ -26,6 +26,7 @@ import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } 
 import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
 import { NetworkPolicy } from './netpol.js';
 import { AdminPolicy, isAdminPolicyKind } from './adminpolicy.js';
+import { OPENSHIFT_ROUTE_GROUP, OpenShiftRoute } from './openshift.js';
 import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
@@ -809,6 +810,12 @@ function type(model: Model, r: Resource): void {
     case 'ClusterNetworkPolicy':
       if (isAdminPolicyKind(g, r.kind)) {
         model.adminPolicies.push(new AdminPolicy(r));
+        return;
+      }
+      break;
+    case 'Route':
+      if (g === OPENSHIFT_ROUTE_GROUP) {
+        model.ingresses.push(new OpenShiftRoute(r));
         return;
       }
       break;

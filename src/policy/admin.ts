@@ -138,3 +138,12 @@ export function actionVerb(step: TierStep, other: string): string {
 export function adminRuleName(r: AdminRule): string {
   return `${r.policy.title} rule "${r.name}"`;
 }
+
+/**
+ * The tier rule that denies a wanted connection on one side, when that side blocks all of it: the
+ * first Deny step (Admin tier, then Baseline) that covers part of it.
+ */
+export function tierDenial(side: { conn: ConnSet; tiers?: { admin: TierStep[]; baseline: TierStep[] } } | undefined, want: ConnSet): TierStep | undefined {
+  if (!side?.tiers || !side.conn.intersect(want).isEmpty) return undefined;
+  return [...side.tiers.admin, ...side.tiers.baseline].find((s) => s.action === 'Deny' && !s.conn.intersect(want).isEmpty);
+}
