@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
+import anpPriorityConflict from './anp-priority-conflict.js';
 import containerPortInvalid from './container-port-invalid.js';
 import duplicateObject from './duplicate-object.js';
 import ingressBackendMissing from './ingress-backend-missing.js';
@@ -60,6 +61,7 @@ export const RULES: readonly Rule[] = [
   netpolBlocksDns,
   netpolBlocksIngressBackend,
   netpolBlocksServiceReference,
+  anpPriorityConflict,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

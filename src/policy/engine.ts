@@ -13,6 +13,7 @@
  */
 import { LabelIndex } from '../graph/label-index.js';
 import type { Graph } from '../graph/graph.js';
+import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
@@ -244,6 +245,12 @@ export class PolicyEngine {
     subjectPods: (policy) => this.peerSet({ kind: 'selector', path: policy.subject!.path, namespaceSelector: policy.subject!.namespaceSelector, podSelector: policy.subject!.podSelector }, '').pods,
     namedPorts: (dst, name, protocol) => (dst.kind === 'pod' ? dst.pod.portsNamed(name, protocol) : []),
   };
+
+  /** The pods of the input a cluster-scoped policy's subject selects. */
+  subjectPods(policy: AdminPolicy): NetPod[] {
+    if (!policy.subject) return [];
+    return [...this.tierContext.subjectPods(policy)].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+  }
 
   private peerHolds(set: PeerSet, ep: Endpoint): boolean {
     return ep.kind === 'pod' ? set.pods.has(ep.pod.id) : set.atoms.has(ep.atom);
