@@ -27,6 +27,7 @@ import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, Se
 import { NetworkPolicy } from './netpol.js';
 import { AdminPolicy, isAdminPolicyKind } from './adminpolicy.js';
 import { OPENSHIFT_ROUTE_GROUP, OpenShiftRoute } from './openshift.js';
+import { CiliumPolicy, isCiliumPolicyKind } from './cilium.js';
 import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
@@ -565,6 +566,8 @@ export class Model {
   readonly networkPolicies: NetworkPolicy[] = [];
   /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects. */
   readonly adminPolicies: AdminPolicy[] = [];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects. */
+  readonly ciliumPolicies: CiliumPolicy[] = [];
   readonly ingressClasses: IngressClassInfo[] = [];
   readonly secrets: SecretInfo[] = [];
   readonly configMaps: ConfigMapInfo[] = [];
@@ -810,6 +813,13 @@ function type(model: Model, r: Resource): void {
     case 'ClusterNetworkPolicy':
       if (isAdminPolicyKind(g, r.kind)) {
         model.adminPolicies.push(new AdminPolicy(r));
+        return;
+      }
+      break;
+    case 'CiliumNetworkPolicy':
+    case 'CiliumClusterwideNetworkPolicy':
+      if (isCiliumPolicyKind(g, r.kind)) {
+        model.ciliumPolicies.push(new CiliumPolicy(r));
         return;
       }
       break;

@@ -20,6 +20,8 @@ import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
 import { AdminTiers, runTier } from './admin.js';
 import type { TierContext, TierStep } from './admin.js';
+import { CiliumLayer } from './cilium.js';
+import type { CiliumSide } from './cilium.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
@@ -116,6 +118,13 @@ export interface SideExplanation {
   conn: ConnSet;
   /** With cluster-scoped tiers: the Admin-tier decisions, what reached NetworkPolicies, the Baseline decisions. */
   tiers?: { admin: TierStep[]; toNetworkPolicies: ConnSet; baseline: TierStep[]; toBaseline?: ConnSet };
+  /** Cilium policies that select the pod for this direction (they share the NetworkPolicy tier). */
+  cilium?: CiliumSide;
+}
+
+/** Is the pod isolated in this direction in the NetworkPolicy tier (by a NetworkPolicy or a Cilium rule)? */
+export function isolated(s: SideExplanation): boolean {
+  return s.isolatedBy.length > 0 || (s.cilium?.isolatedBy.length ?? 0) > 0;
 }
 
 export interface Explanation {
@@ -204,6 +213,18 @@ export class PolicyEngine {
         }
       }
     }
+    for (const cp of model.ciliumPolicies) {
+      for (const sec of cp.sections()) {
+        for (const p of sec.peers ?? []) {
+          const parsed = p.kind === 'ipBlock' ? parseCidr(p.cidr) : undefined;
+          if (parsed?.ok && !parsed.v6) ranges.push(parsed.range);
+          for (const e of p.kind === 'ipBlock' ? p.except : []) {
+            const pe = parseCidr(e);
+            if (pe.ok && !pe.v6) ranges.push(pe.range);
+          }
+        }
+      }
+    }
     for (const ap of model.adminPolicies) {
       for (const r of ap.rules()) {
         for (const p of r.peers) {
@@ -235,7 +256,11 @@ export class PolicyEngine {
       }
     }
     this.tiers = new AdminTiers(model.adminPolicies, this.tierContext);
+    this.cilium = new CiliumLayer(model.ciliumPolicies, (rule) => this.peerSet({ kind: 'selector', path: rule.path, ...rule.subject! }, '').pods);
   }
+
+  /** Cilium policies, evaluated with the NetworkPolicies. */
+  readonly cilium: CiliumLayer;
 
   /** The cluster-scoped tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy). */
   readonly tiers: AdminTiers;
@@ -401,11 +426,17 @@ export class PolicyEngine {
 
   /** One direction of a pod: the Admin tier, then its NetworkPolicies, then (when none isolates it) the Baseline tier. */
   private side(dir: 'ingress' | 'egress', self: NetPod, other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
-    const np = dir === 'ingress' ? this.networkSide(this.ingressOf[self.id], this.ingressPolicies[self.id], other, dst, explain) : this.networkSide(this.egressOf[self.id], this.egressPolicies[self.id], other, dst, explain);
-    if (this.tiers.empty || !this.tiers.governs(dir, self.id)) return np;
+    let np = dir === 'ingress' ? this.networkSide(this.ingressOf[self.id], this.ingressPolicies[self.id], other, dst, explain) : this.networkSide(this.egressOf[self.id], this.egressPolicies[self.id], other, dst, explain);
     const ctx = this.tierContext;
+    if (!this.cilium.empty && this.cilium.governs(dir, self.id)) {
+      const c = this.cilium.evaluate(ctx, dir, self.id, other, dst, explain);
+      const iso = np.isolatedBy.length > 0 || c.isolatedBy.length > 0;
+      const base = iso ? (np.isolatedBy.length ? np.conn : ConnSet.NONE).union(c.allowed) : ConnSet.ALL;
+      np = { ...np, conn: base.subtract(c.denied), cilium: c };
+    }
+    if (this.tiers.empty || !this.tiers.governs(dir, self.id)) return np;
     const admin = runTier(ctx, this.tiers.rules('Admin', dir, self.id), ConnSet.ALL, other, dst, explain);
-    if (np.isolatedBy.length) {
+    if (isolated(np)) {
       return { ...np, conn: admin.allowed.union(admin.rest.intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] } };
     }
     const base = runTier(ctx, this.tiers.rules('Baseline', dir, self.id), admin.rest, other, dst, explain);
@@ -446,8 +477,18 @@ export class PolicyEngine {
 
   /** Sources that dst's ingress may admit: all pods when not isolated, else its rules' peers. */
   private ingressCandidates(dst: NetPod): PeerSet {
-    if (this.ingressPolicies[dst.id].length === 0) return this.allPeers;
+    const ciliumIso = this.cilium.isolates('ingress', dst.id);
+    if (this.ingressPolicies[dst.id].length === 0 && !ciliumIso) return this.allPeers;
     const acc: PeerSet = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    for (const s of this.cilium.allowSections('ingress', dst.id)) {
+      if (s.empty) continue;
+      if (s.peers === null) return this.allPeers;
+      for (const p of s.peers) {
+        const set = this.peerSet(p, '');
+        acc.pods.or(set.pods);
+        acc.atoms.or(set.atoms);
+      }
+    }
     // The Admin tier admits its Allow rules' peers whatever the NetworkPolicies say.
     for (const r of this.tiers.rules('Admin', 'ingress', dst.id)) {
       if (r.action !== 'Allow') continue;
@@ -507,8 +548,11 @@ export class PolicyEngine {
         const conn = this.allowed({ kind: 'pod', pod: src }, dstEp);
         if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
       }
-      if (this.tiers.governs('ingress', dst.id) && this.ingressPolicies[dst.id].length === 0) {
-        this.pushExternal(out, this.atoms.map((_, a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+      const special = this.tiers.governs('ingress', dst.id) || this.cilium.governs('ingress', dst.id);
+      if (special) {
+        // Cluster-scoped tiers and Cilium deny rules: every candidate range is evaluated.
+        const atoms = cands === this.allPeers ? this.atoms.map((_, a) => a) : [...cands.atoms];
+        this.pushExternal(out, atoms.map((a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
       } else if (this.ingressPolicies[dst.id].length === 0) {
         // Not isolated for ingress: every external address may connect.
         out.push({ src: everywhere, dst: dst.name, conn: ConnSet.ALL });
@@ -517,7 +561,7 @@ export class PolicyEngine {
       }
     }
     for (const src of pods) {
-      if (this.tiers.governs('egress', src.id)) {
+      if (this.tiers.governs('egress', src.id) || this.cilium.governs('egress', src.id)) {
         const srcEp: Endpoint = { kind: 'pod', pod: src };
         this.pushExternal(out, this.atoms.map((_, a) => ({ a, conn: this.allowed(srcEp, { kind: 'external', atom: a }) })), (name, conn) => ({ src: src.name, dst: name, conn }));
         continue;

@@ -6,6 +6,8 @@ import type { PolicyRule } from '../model/netpol.js';
 import { actionVerb, adminRuleName } from './admin.js';
 import type { TierStep } from './admin.js';
 import { ConnSet } from './conn.js';
+import { sectionName } from './cilium.js';
+import { isolated } from './engine.js';
 import type { Connection, Explanation, SideExplanation } from './engine.js';
 
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
@@ -156,7 +158,7 @@ export interface ExplainInput {
 export function explainJson(x: ExplainInput): unknown {
   const side = (s?: SideExplanation) =>
     s && {
-      isolated: s.isolatedBy.length > 0,
+      isolated: isolated(s),
       isolatedBy: s.isolatedBy.map((p) => ({ policy: `${p.res.namespace}/${p.name}`, ...positionOf(p.res.nameLoc) })),
       admitting: s.admitting.map((a) => ({ rule: ruleName(a.rule), conn: a.conn.toString(), ...positionOf(a.rule.policy.res.at(...a.rule.path)) })),
       conn: s.conn.toString(),
@@ -166,6 +168,15 @@ export function explainJson(x: ExplainInput): unknown {
             toNetworkPolicies: s.tiers.toNetworkPolicies.toString(),
             baseline: s.tiers.baseline.map(tierStepJson),
             ...(s.tiers.toBaseline ? { toBaseline: s.tiers.toBaseline.toString() } : {}),
+          }
+        : {}),
+      ...(s.cilium
+        ? {
+            cilium: {
+              isolatedBy: s.cilium.isolatedBy.map((r) => ({ policy: r.policy.title, ...positionOf(r.policy.res.at(...r.path)) })),
+              allowing: s.cilium.allowing.map((a) => ({ rule: sectionName(a.section), conn: a.conn.toString(), l7: a.section.l7, ...positionOf(a.section.rule.policy.res.at(...a.section.path)) })),
+              denying: s.cilium.denying.map((a) => ({ rule: sectionName(a.section), conn: a.conn.toString(), ...positionOf(a.section.rule.policy.res.at(...a.section.path)) })),
+            },
           }
         : {}),
     };
@@ -193,6 +204,13 @@ function tierLines(out: string[], steps: TierStep[], otherName: string): void {
   }
 }
 
+function ciliumLines(out: string[], s: SideExplanation, otherName: string): void {
+  for (const a of s.cilium?.allowing ?? []) {
+    out.push(`  + ${sectionName(a.section)} (${where(a.section.rule.policy.res.at(...a.section.path))}) admits ${otherName}: ${a.conn.toString()}${a.section.l7 ? ' (its L7 rules filter further: not analysed)' : ''}`);
+  }
+  for (const d of s.cilium?.denying ?? []) out.push(`  - ${sectionName(d.section)} (${where(d.section.rule.policy.res.at(...d.section.path))}) denies ${otherName}: ${d.conn.toString()} (deny wins)`);
+}
+
 export function explainText(x: ExplainInput): string {
   const e = x.explanation;
   const out: string[] = [];
@@ -215,20 +233,24 @@ export function explainText(x: ExplainInput): string {
         return;
       }
       out.push(`  NetworkPolicy tier gets: ${t.toNetworkPolicies.toString()}`);
-      if (s.isolatedBy.length === 0) {
+      if (!isolated(s)) {
         out.push('  not isolated (no NetworkPolicy selects it for this direction): the baseline tier decides');
+        ciliumLines(out, s, otherName);
         tierLines(out, t.baseline, otherName);
         const rest = (t.toBaseline ?? ConnSet.NONE).subtract(t.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE));
         if (!rest.isEmpty) out.push(`  no baseline rule decides ${rest.toString()}: allowed by default`);
         return;
       }
-    } else if (s.isolatedBy.length === 0) {
-      out.push(`${title}: not isolated (no NetworkPolicy selects it for this direction): all connections allowed`);
+    } else if (!isolated(s)) {
+      out.push(`${title}: not isolated (no NetworkPolicy selects it for this direction): ${s.cilium?.denying.length ? s.conn.toString() : 'all connections'} allowed`);
+      ciliumLines(out, s, otherName);
       return;
     }
     out.push(t ? '  isolated by' : `${title}: isolated by`);
     for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${p.res.namespace}/${p.name}" (${where(p.res.nameLoc)})`);
-    if (s.admitting.length === 0) out.push(`  no rule admits ${otherName}: nothing allowed`);
+    for (const r of s.cilium?.isolatedBy ?? []) out.push(`  - ${r.policy.title} (${where(r.policy.res.at(...r.path))})`);
+    if (s.admitting.length === 0 && !s.cilium?.allowing.length) out.push(`  no rule admits ${otherName}: nothing allowed`);
+    ciliumLines(out, s, otherName);
     for (const a of s.admitting) {
       // A rule that admits the peer on no port: its named ports did not resolve, or its ports are invalid.
       const named = a.rule.ports?.some((p) => typeof p.port === 'string');
