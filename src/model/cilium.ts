@@ -56,9 +56,14 @@ export interface CiliumRule {
   sections: CiliumSection[];
 }
 
+const ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'ingress', 'init', 'health', 'unmanaged']);
+const PORT_NAME = /^(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
 export class CiliumPolicy {
   readonly kind: 'CiliumNetworkPolicy' | 'CiliumClusterwideNetworkPolicy';
   readonly rules: CiliumRule[] = [];
+  /** What the Cilium agent rejects, at the field (cilium-policy-invalid). */
+  readonly problems: { path: Path; message: string }[] = [];
 
   constructor(readonly res: Resource) {
     this.kind = res.kind as CiliumPolicy['kind'];
@@ -96,6 +101,8 @@ export class CiliumPolicy {
       sections: [],
     };
     if (isMap(spec.endpointSelector)) rule.subject = this.endpointSelector(spec.endpointSelector);
+    if (rule.subject && rule.nodeSelector) this.problems.push({ path: [...path, 'nodeSelector'], message: 'a rule has either an endpointSelector or a nodeSelector, not both' });
+    else if (!rule.subject && !rule.nodeSelector) this.problems.push({ path, message: 'a rule needs an endpointSelector (pods) or a nodeSelector (hosts)' });
     for (const [field, direction, deny] of [
       ['ingress', 'ingress', false],
       ['ingressDeny', 'ingress', true],
@@ -148,6 +155,28 @@ export class CiliumPolicy {
     return { namespaceSelector: ns, podSelector: pod };
   }
 
+  private checkCidr(c: string, path: Path): void {
+    const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(c.trim());
+    const v4 = m && /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(m[1]);
+    const ok = m && (v4 ? v4.slice(1).every((o) => Number(o) <= 255 && !/^0\d/.test(o)) && (m[2] === undefined || Number(m[2]) <= 32) : m[1].includes(':') && /^[0-9a-fA-F:.]+$/.test(m[1]) && (m[2] === undefined || Number(m[2]) <= 128));
+    if (!ok) this.problems.push({ path, message: `${JSON.stringify(c)} is not a valid CIDR (address/prefix) or IP address` });
+  }
+
+  private checkPort(p: JsonMap, path: Path, rules: JsonMap | undefined, rulesPath: Path): void {
+    const text = scalarText(p.port);
+    const proto = asString(p.protocol);
+    if (proto !== undefined && !['TCP', 'UDP', 'SCTP', 'ANY', 'ICMP', 'ICMPV6', 'VRRP', 'IGMP'].includes(proto.toUpperCase())) this.problems.push({ path: [...path, 'protocol'], message: `protocol ${JSON.stringify(proto)} is not TCP, UDP, SCTP or ANY` });
+    if (text !== undefined && text !== '') {
+      if (/^\d+$/.test(text)) {
+        if (Number(text) > 65535) this.problems.push({ path: [...path, 'port'], message: `port ${text} is over 65535` });
+      } else if (!PORT_NAME.test(text)) this.problems.push({ path: [...path, 'port'], message: `port ${JSON.stringify(text)} is neither a number nor a valid port name (lower-case letters, digits and '-', at most 15)` });
+    }
+    if (typeof p.endPort === 'number' && rules) this.problems.push({ path: rulesPath, message: 'L7 rules apply to single ports only, not to a port range (endPort)' });
+    if (typeof p.endPort === 'number' && /^\d+$/.test(text ?? '') && p.endPort < Number(text)) this.problems.push({ path: [...path, 'endPort'], message: `endPort ${p.endPort} is below port ${text}` });
+    const l7NotDns = rules && Object.keys(rules).some((k) => k !== 'dns');
+    if (l7NotDns && proto && ['UDP', 'SCTP'].includes(proto.toUpperCase())) this.problems.push({ path: rulesPath, message: `HTTP, Kafka and other L7 rules need TCP, not ${proto}` });
+  }
+
   private section(rule: CiliumRule, r: JsonMap, path: Path, direction: 'ingress' | 'egress', deny: boolean, index: number): CiliumSection {
     const from = direction === 'ingress' ? 'from' : 'to';
     const unmodelled: { path: Path; what: string }[] = [];
@@ -165,6 +194,7 @@ export class CiliumPolicy {
       asArray(r[`${from}Entities`]).forEach((e, i) => {
         const at: Path = [...path, `${from}Entities`, i];
         const entity = typeof e === 'string' ? e : '';
+        if (!ENTITIES.has(entity)) this.problems.push({ path: at, message: `unknown entity ${JSON.stringify(e)}; the entities are ${[...ENTITIES].join(', ')}` });
         if (entity === 'world' || entity === 'all') add({ kind: 'ipBlock', path: at, cidr: '0.0.0.0/0', except: [] });
         if (entity === 'cluster' || entity === 'all') add({ kind: 'selector', path: at, namespaceSelector: { matchLabels: [], expressions: [] } });
         if (entity !== 'world' && entity !== 'all' && entity !== 'cluster') unmodelled.push({ path: at, what: `entity ${JSON.stringify(e)} (outside the input's pods and addresses)` });
@@ -173,7 +203,9 @@ export class CiliumPolicy {
     }
     if (l3(`${from}CIDR`)) {
       asArray(r[`${from}CIDR`]).forEach((c, i) => {
-        if (typeof c === 'string') add({ kind: 'ipBlock', path: [...path, `${from}CIDR`, i], cidr: c, except: [] });
+        if (typeof c !== 'string') return;
+        this.checkCidr(c, [...path, `${from}CIDR`, i]);
+        add({ kind: 'ipBlock', path: [...path, `${from}CIDR`, i], cidr: c, except: [] });
       });
     }
     if (l3(`${from}CIDRSet`)) {
@@ -181,7 +213,11 @@ export class CiliumPolicy {
         const m = asMap(c);
         const cidr = m && asString(m.cidr);
         const at: Path = [...path, `${from}CIDRSet`, i];
-        if (cidr) add({ kind: 'ipBlock', path: at, cidr, except: asArray(m.except).filter((x): x is string => typeof x === 'string') });
+        if (cidr) {
+          this.checkCidr(cidr, [...at, 'cidr']);
+          asArray(m.except).forEach((x, k) => typeof x === 'string' && this.checkCidr(x, [...at, 'except', k]));
+          add({ kind: 'ipBlock', path: at, cidr, except: asArray(m.except).filter((x): x is string => typeof x === 'string') });
+        }
         else if (m && (m.cidrGroupRef !== undefined || m.cidrGroupSelector !== undefined)) unmodelled.push({ path: at, what: 'CiliumCIDRGroup references' });
       });
     }
@@ -201,10 +237,12 @@ export class CiliumPolicy {
     asArray(r.toPorts).forEach((tp, i) => {
       const m = asMap(tp) ?? {};
       const rules = asMap(m.rules);
-      if (rules && Object.keys(rules).length) l7 = true;
+      const hasL7 = !!rules && Object.keys(rules).length > 0;
+      if (hasL7) l7 = true;
       if (rules && Array.isArray(rules.dns)) dnsRules = true;
       ports ??= [];
       const list = asArray(m.ports);
+      list.forEach((p, j) => this.checkPort(asMap(p) ?? {}, [...path, 'toPorts', i, 'ports', j], hasL7 ? rules! : undefined, [...path, 'toPorts', i, 'rules']));
       if (list.length === 0) ports.push(...anyProtocol([...path, 'toPorts', i]));
       list.forEach((p, j) => ports!.push(...ciliumPort(asMap(p) ?? {}, [...path, 'toPorts', i, 'ports', j])));
     });

@@ -271,6 +271,11 @@ export class PolicyEngine {
     namedPorts: (dst, name, protocol) => (dst.kind === 'pod' ? dst.pod.portsNamed(name, protocol) : []),
   };
 
+  /** The pods of the input in the namespaces `namespaceSelector` selects whose labels `podSelector` matches. */
+  selectedPods(namespaceSelector: Selector, podSelector?: Selector): NetPod[] {
+    return [...this.peerSet({ kind: 'selector', path: [], namespaceSelector, podSelector }, '').pods].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+  }
+
   /** The pods of the input a cluster-scoped policy's subject selects. */
   subjectPods(policy: AdminPolicy): NetPod[] {
     if (!policy.subject) return [];
