@@ -15,8 +15,8 @@ import type { Protocol } from '../src/policy/conn.js';
 import { PolicyEngine } from '../src/policy/engine.js';
 import type { Endpoint } from '../src/policy/engine.js';
 import { explainText } from '../src/policy/report.js';
-
-type Labels = Record<string, string>;
+import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
+import type { AdminPeer, AdminPortRaw, Labels, RefAdmin, RefCilium, RefCiliumSection, RefEnd, RefNp, RefPod, Sel } from './policy-reference.js';
 
 function doc(o: unknown): string {
   return `---\n${JSON.stringify(o)}\n`;
@@ -170,127 +170,27 @@ describe('admin tiers: order of evaluation', () => {
 // Differential test: the reference decides one (protocol, port) at a time, walking the tiers as
 // the API reference describes them.
 
-interface RefPod {
-  ns: string;
-  name: string;
-  labels: Labels;
-  ports: [string, number, string][];
-}
-type Sel = { matchLabels?: Labels };
-type RefEnd = { pod: RefPod } | { ip: number };
-interface RefNp {
-  ns: string;
-  podSelector: Sel;
-  types: ('Ingress' | 'Egress')[];
-  ingress: { from?: { namespaceSelector?: Sel; podSelector?: Sel }[]; ports?: { protocol: string; port?: number | string }[] }[];
-  egress: { to?: { namespaceSelector?: Sel; podSelector?: Sel; ipBlock?: { cidr: string } }[]; ports?: { protocol: string; port?: number | string }[] }[];
-}
-type AdminPeer = { namespaces?: Sel; pods?: { namespaceSelector: Sel; podSelector: Sel }; networks?: string[] };
-type AdminPortRaw = { portNumber?: { protocol: string; port: number }; namedPort?: string; portRange?: { protocol: string; start: number; end: number } };
-interface RefAdminRule {
-  name: string;
-  action: 'Allow' | 'Deny' | 'Pass';
-  peers: AdminPeer[];
-  ports?: AdminPortRaw[];
-}
-interface RefAdmin {
-  kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
-  name: string;
-  tier: 'Admin' | 'Baseline';
-  priority: number;
-  subject: { namespaces?: Sel; pods?: { namespaceSelector: Sel; podSelector: Sel } };
-  ingress: RefAdminRule[];
-  egress: RefAdminRule[];
-}
-
-const NS_LABELS: Record<string, Labels> = { alpha: { team: 'red' }, beta: { team: 'blue' } };
-const NAMESPACES = ['alpha', 'beta', 'gamma'];
-
-function sel(s: Sel | undefined, labels: Labels): boolean {
-  return Object.entries(s?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-}
-
-function nsLabels(ns: string): Labels {
-  return { ...(NS_LABELS[ns] ?? {}), 'kubernetes.io/metadata.name': ns };
-}
-
-function ipOf(s: string): number {
-  return s.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-
-function inCidr(ip: number, cidr: string): boolean {
-  const [addr, bits] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(ip / size) === Math.floor(ipOf(addr) / size);
-}
-
-function subjectHolds(p: RefAdmin, pod: RefPod): boolean {
-  if (p.subject.namespaces) return sel(p.subject.namespaces, nsLabels(pod.ns));
-  return sel(p.subject.pods!.namespaceSelector, nsLabels(pod.ns)) && sel(p.subject.pods!.podSelector, pod.labels);
-}
-
-function adminPeerHolds(peer: AdminPeer, end: RefEnd): boolean {
-  if (peer.networks) return 'ip' in end && peer.networks.some((c) => inCidr(end.ip, c));
-  if (!('pod' in end)) return false;
-  if (peer.namespaces) return sel(peer.namespaces, nsLabels(end.pod.ns));
-  return sel(peer.pods!.namespaceSelector, nsLabels(end.pod.ns)) && sel(peer.pods!.podSelector, end.pod.labels);
-}
-
-function adminPortHolds(ports: AdminPortRaw[] | undefined, dst: RefEnd, proto: string, port: number): boolean {
-  if (!ports) return true;
-  return ports.some((p) => {
-    if (p.portNumber) return p.portNumber.protocol === proto && p.portNumber.port === port;
-    if (p.portRange) return p.portRange.protocol === proto && port >= p.portRange.start && port <= p.portRange.end;
-    return 'pod' in dst && dst.pod.ports.some(([n, num, pr]) => n === p.namedPort && num === port && pr === proto);
-  });
-}
-
-function npPortHolds(ports: { protocol: string; port?: number | string }[] | undefined, dst: RefEnd, proto: string, port: number): boolean {
-  if (!ports || ports.length === 0) return true;
-  return ports.some((p) => {
-    if (p.protocol !== proto) return false;
-    if (p.port === undefined) return true;
-    if (typeof p.port === 'number') return p.port === port;
-    return 'pod' in dst && dst.pod.ports.some(([n, num, pr]) => n === p.port && num === port && pr === proto);
-  });
-}
-
-function npPeerHolds(peer: { namespaceSelector?: Sel; podSelector?: Sel; ipBlock?: { cidr: string } }, policyNs: string, end: RefEnd): boolean {
-  if (peer.ipBlock) return 'ip' in end && inCidr(end.ip, peer.ipBlock.cidr);
-  if (!('pod' in end)) return false;
-  const nsOk = peer.namespaceSelector ? sel(peer.namespaceSelector, nsLabels(end.pod.ns)) : end.pod.ns === policyNs;
-  return nsOk && sel(peer.podSelector, end.pod.labels);
-}
-
-const KIND_RANK = { AdminNetworkPolicy: 0, ClusterNetworkPolicy: 1, BaselineAdminNetworkPolicy: 2 };
-
-function refDirection(admins: RefAdmin[], nps: RefNp[], dir: 'ingress' | 'egress', self: RefPod, other: RefEnd, dst: RefEnd, proto: string, port: number): boolean {
-  const ordered = (tier: string) =>
-    admins
-      .filter((p) => p.tier === tier && subjectHolds(p, self))
-      .sort((a, b) => (a.kind === 'BaselineAdminNetworkPolicy' ? 1e9 : a.priority) - (b.kind === 'BaselineAdminNetworkPolicy' ? 1e9 : b.priority) || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.name < b.name ? -1 : 1));
-  const first = (tier: string) => {
-    for (const p of ordered(tier)) for (const r of p[dir]) if (r.peers.some((x) => adminPeerHolds(x, other)) && adminPortHolds(r.ports, dst, proto, port)) return r.action;
-    return undefined;
+function ciliumDoc(c: RefCilium, i: number): string {
+  const section = (s: RefCiliumSection, dir: 'ingress' | 'egress') => {
+    const f = dir === 'ingress' ? 'from' : 'to';
+    return {
+      ...(s.endpoints ? { [`${f}Endpoints`]: s.endpoints.map((matchLabels) => ({ matchLabels })) } : {}),
+      ...(s.entities ? { [`${f}Entities`]: s.entities } : {}),
+      ...(s.cidrs ? { [`${f}CIDR`]: s.cidrs } : {}),
+      ...(s.cidrSet ? { [`${f}CIDRSet`]: s.cidrSet } : {}),
+      ...(s.toPorts ? { toPorts: [{ ports: s.toPorts }] } : {}),
+    };
   };
-  const a = first('Admin');
-  if (a === 'Allow') return true;
-  if (a === 'Deny') return false;
-  const selecting = nps.filter((n) => n.ns === self.ns && sel(n.podSelector, self.labels) && n.types.includes(dir === 'ingress' ? 'Ingress' : 'Egress'));
-  if (selecting.length) {
-    return selecting.some((n) =>
-      (dir === 'ingress' ? n.ingress.map((r) => ({ peers: r.from, ports: r.ports })) : n.egress.map((r) => ({ peers: r.to, ports: r.ports }))).some(
-        (r) => (!r.peers || r.peers.length === 0 || r.peers.some((x) => npPeerHolds(x, n.ns, other))) && npPortHolds(r.ports, dst, proto, port),
-      ),
-    );
-  }
-  return first('Baseline') !== 'Deny';
-}
-
-function refAllowed(admins: RefAdmin[], nps: RefNp[], src: RefEnd, dst: RefEnd, proto: string, port: number): boolean {
-  if ('pod' in src && !refDirection(admins, nps, 'egress', src.pod, dst, dst, proto, port)) return false;
-  if ('pod' in dst && !refDirection(admins, nps, 'ingress', dst.pod, src, dst, proto, port)) return false;
-  return true;
+  const spec = {
+    endpointSelector: { matchLabels: c.endpointSelector },
+    ...(c.defaultDeny.ingress && c.defaultDeny.egress ? {} : { enableDefaultDeny: c.defaultDeny }),
+    ...(c.ingress.length ? { ingress: c.ingress.map((x) => section(x, 'ingress')) } : {}),
+    ...(c.ingressDeny.length ? { ingressDeny: c.ingressDeny.map((x) => section(x, 'ingress')) } : {}),
+    ...(c.egress.length ? { egress: c.egress.map((x) => section(x, 'egress')) } : {}),
+    ...(c.egressDeny.length ? { egressDeny: c.egressDeny.map((x) => section(x, 'egress')) } : {}),
+  };
+  const metadata = c.kind === 'CiliumNetworkPolicy' ? { name: `c${i}`, namespace: c.ns } : { name: `c${i}` };
+  return doc({ apiVersion: 'cilium.io/v2', kind: c.kind, metadata, spec });
 }
 
 function adminDoc(p: RefAdmin): string {
@@ -313,7 +213,7 @@ function adminDoc(p: RefAdmin): string {
   return cnp(p.name, p.tier, p.priority, spec);
 }
 
-describe('admin tiers against a reference evaluator', () => {
+describe('admin tiers and Cilium policies against a reference evaluator', () => {
   const nsSel = fc.constantFrom<Sel>({}, { matchLabels: { team: 'red' } }, { matchLabels: { team: 'blue' } }, { matchLabels: { 'kubernetes.io/metadata.name': 'gamma' } });
   const podSel = fc.constantFrom<Sel>({}, { matchLabels: { app: 'a' } }, { matchLabels: { app: 'b' } });
   const subject = fc.oneof(nsSel.map((namespaces) => ({ namespaces })), fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ pods: { namespaceSelector, podSelector } })));
@@ -362,7 +262,37 @@ describe('admin tiers against a reference evaluator', () => {
     egress: fc.array(fc.record({ to: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }), ports: npPorts }), { maxLength: 2 }),
   });
   const podArb = fc.record({ ns: fc.constantFrom(...NAMESPACES), app: fc.constantFrom('a', 'b', 'c'), http: fc.constantFrom(8080, 9090, 9100), dns: fc.boolean(), sctp: fc.boolean() });
-  const clusterArb = fc.record({ pods: fc.array(podArb, { minLength: 2, maxLength: 5 }), nps: fc.array(npArb, { maxLength: 3 }), admins: fc.array(adminArb, { minLength: 1, maxLength: 4 }) });
+  const ciliumLabels = fc.constantFrom<Labels>({}, { app: 'a' }, { app: 'b' }, { 'k8s:io.kubernetes.pod.namespace': 'beta' }, { 'k8s:io.kubernetes.pod.namespace': 'alpha', app: 'a' }, { 'io.cilium.k8s.namespace.labels.team': 'blue' });
+  const ciliumSection: fc.Arbitrary<RefCiliumSection> = fc
+    .record({
+      l3: fc.oneof(
+        fc.constant<RefCiliumSection>({}),
+        fc.array(ciliumLabels, { minLength: 1, maxLength: 2 }).map((endpoints) => ({ endpoints })),
+        fc.subarray(['world', 'cluster', 'all', 'host'], { minLength: 1 }).map((entities) => ({ entities })),
+        fc.constantFrom<RefCiliumSection>({ cidrs: ['10.0.0.0/8'] }, { cidrSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] }),
+      ),
+      toPorts: fc.option(
+        fc.array(fc.constantFrom<NonNullable<RefCiliumSection['toPorts']>[number]>({ port: '8080', protocol: 'TCP' }, { port: '53', protocol: 'ANY' }, { port: 'http' }, { port: '8000', endPort: 9000, protocol: 'TCP' }, { protocol: 'UDP' }, { port: '9100', protocol: 'SCTP' }), { minLength: 1, maxLength: 2 }),
+        { nil: undefined },
+      ),
+    })
+    .map(({ l3, toPorts }) => ({ ...l3, ...(toPorts ? { toPorts } : {}) }));
+  const ciliumArb: fc.Arbitrary<RefCilium> = fc.record({
+    kind: fc.constantFrom<RefCilium['kind']>('CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'),
+    ns: fc.constantFrom(...NAMESPACES),
+    endpointSelector: ciliumLabels,
+    defaultDeny: fc.constantFrom({ ingress: true, egress: true }, { ingress: false, egress: true }, { ingress: true, egress: false }),
+    ingress: fc.array(ciliumSection, { maxLength: 2 }),
+    ingressDeny: fc.array(ciliumSection, { maxLength: 1 }),
+    egress: fc.array(ciliumSection, { maxLength: 2 }),
+    egressDeny: fc.array(ciliumSection, { maxLength: 1 }),
+  });
+  const clusterArb = fc.record({
+    pods: fc.array(podArb, { minLength: 2, maxLength: 5 }),
+    nps: fc.array(npArb, { maxLength: 3 }),
+    admins: fc.array(adminArb, { maxLength: 4 }),
+    cilium: fc.array(ciliumArb, { maxLength: 3 }),
+  });
   const PROBE_PORTS: [Protocol, number][] = [
     ['TCP', 8080],
     ['TCP', 9090],
@@ -379,7 +309,7 @@ describe('admin tiers against a reference evaluator', () => {
 
   it('agrees on every pair, port and probed address', () => {
     fc.assert(
-      fc.property(clusterArb, ({ pods: raw, nps, admins: rawAdmins }) => {
+      fc.property(clusterArb, ({ pods: raw, nps, admins: rawAdmins, cilium }) => {
         const pods: RefPod[] = raw.map((p, i) => ({
           ns: p.ns,
           name: `w${i}`,
@@ -402,7 +332,8 @@ describe('admin tiers against a reference evaluator', () => {
             .join('') +
           pods.map((p) => deploy(p.ns, p.name, p.labels, p.ports)).join('') +
           nps.map((n, i) => netpol(n.ns, `np${i}`, { podSelector: n.podSelector, policyTypes: n.types, ingress: n.ingress, egress: n.egress })).join('') +
-          admins.map(adminDoc).join('');
+          admins.map(adminDoc).join('') +
+          cilium.map(ciliumDoc).join('');
         const e = engine(text);
         const listed = new Map(e.connectivity().map((c) => [`${c.src} => ${c.dst}`, c.conn]));
         const ends: { end: RefEnd; ep: Endpoint; name: string }[] = [
@@ -415,7 +346,7 @@ describe('admin tiers against a reference evaluator', () => {
             const got = e.allowed(s.ep, d.ep);
             let yes = 0;
             for (const [proto, port] of PROBE_PORTS) {
-              const want = refAllowed(admins, nps as RefNp[], s.end, d.end, proto, port);
+              const want = refAllowed(admins, nps as RefNp[], s.end, d.end, proto, port, cilium);
               if (want) yes++;
               assert.equal(got.has(proto, port), want, `${s.name} -> ${d.name} ${proto} ${port}`);
               if ('pod' in s.end && 'pod' in d.end) assert.equal(listed.get(`${s.name} => ${d.name}`)?.has(proto, port) ?? false, want, `listing ${s.name} -> ${d.name} ${proto} ${port}`);
@@ -424,7 +355,7 @@ describe('admin tiers against a reference evaluator', () => {
           }
         }
       }),
-      { numRuns: 250 },
+      { numRuns: 400 },
     );
     assert.ok(outcomes.mixed > 100 && outcomes.blocked > 100 && outcomes.allowed > 100, JSON.stringify(outcomes));
   });

@@ -5,7 +5,8 @@
  * (host endpoints: out of scope) and sections `ingress`, `ingressDeny`, `egress`, `egressDeny`.
  * Peers become the NetworkPolicy peer shapes the engine evaluates: `fromEndpoints` selectors are
  * split into namespace and pod parts (`k8s:io.kubernetes.pod.namespace`, and
- * `io.cilium.k8s.namespace.labels.*`; a namespaced policy's selectors default to its namespace),
+ * `io.cilium.k8s.namespace.labels.*`; a namespaced policy's selectors without the namespace-name
+ * label are in its namespace, and its endpointSelector always is),
  * entities `world`/`cluster`/`all` become the external space and every pod, CIDRs become ipBlocks.
  * Peers outside the input (toFQDNs, toServices, entities host, remote-node, kube-apiserver…) match
  * nothing and are listed as unmodelled. Ports reuse the admin-tier port entries.
@@ -100,7 +101,7 @@ export class CiliumPolicy {
       defaultDeny: { ingress: edd.ingress !== false, egress: edd.egress !== false },
       sections: [],
     };
-    if (isMap(spec.endpointSelector)) rule.subject = this.endpointSelector(spec.endpointSelector);
+    if (isMap(spec.endpointSelector)) rule.subject = this.endpointSelector(spec.endpointSelector, true);
     if (rule.subject && rule.nodeSelector) this.problems.push({ path: [...path, 'nodeSelector'], message: 'a rule has either an endpointSelector or a nodeSelector, not both' });
     else if (!rule.subject && !rule.nodeSelector) this.problems.push({ path, message: 'a rule needs an endpointSelector (pods) or a nodeSelector (hosts)' });
     for (const [field, direction, deny] of [
@@ -118,7 +119,7 @@ export class CiliumPolicy {
    * A Cilium endpoint selector as a namespace part and a pod part. The namespace defaults to the
    * policy's for a CiliumNetworkPolicy, to every namespace for the clusterwide kind.
    */
-  endpointSelector(raw: unknown): { namespaceSelector: Selector; podSelector: Selector } {
+  endpointSelector(raw: unknown, subject = false): { namespaceSelector: Selector; podSelector: Selector } {
     const m = asMap(raw) ?? {};
     const ns: Selector = { matchLabels: [], expressions: [] };
     const pod: Selector = { matchLabels: [], expressions: [] };
@@ -132,7 +133,6 @@ export class CiliumPolicy {
         nsGiven = true;
       } else if (k.startsWith(NS_LABEL_PREFIX)) {
         ns.matchLabels.push([k.slice(NS_LABEL_PREFIX.length), value]);
-        nsGiven = true;
       } else pod.matchLabels.push([k, value]);
     }
     for (const raw of asArray(m.matchExpressions)) {
@@ -148,10 +148,11 @@ export class CiliumPolicy {
         nsGiven = true;
       } else if (k.startsWith(NS_LABEL_PREFIX)) {
         ns.expressions.push({ key: k.slice(NS_LABEL_PREFIX.length), op, values });
-        nsGiven = true;
       } else pod.expressions.push({ key: k, op, values });
     }
-    if (!nsGiven && this.namespace !== undefined) ns.matchLabels.push(['kubernetes.io/metadata.name', this.namespace]);
+    // As the agent does: a namespaced policy's peers without an `io.kubernetes.pod.namespace`
+    // label are in the policy's namespace; its endpointSelector always is.
+    if ((!nsGiven || subject) && this.namespace !== undefined) ns.matchLabels.push(['kubernetes.io/metadata.name', this.namespace]);
     return { namespaceSelector: ns, podSelector: pod };
   }
 

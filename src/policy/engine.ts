@@ -445,7 +445,8 @@ export class PolicyEngine {
       return { ...np, conn: admin.allowed.union(admin.rest.intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] } };
     }
     const base = runTier(ctx, this.tiers.rules('Baseline', dir, self.id), admin.rest, other, dst, explain);
-    return { ...np, conn: admin.allowed.union(base.allowed).union(base.rest), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest } };
+    // Not isolated: the NetworkPolicy tier passes everything on, except what Cilium deny rules deny.
+    return { ...np, conn: admin.allowed.union(base.allowed.union(base.rest).intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest } };
   }
 
   private networkSide(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
