@@ -92,7 +92,7 @@ describe('examples/', () => {
       }
     }
     assert.deepEqual(actual, expected.sort());
-    assert.equal(out.summary.files, 11);
+    assert.equal(out.summary.files, 15);
   });
 
   it('exits 0 on a clean app and prints nothing', () => {
