@@ -1,13 +1,14 @@
 import { defineRule } from '../src/engine/types.js';
 import { closest, list, q } from '../src/engine/text.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
+import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';
 
 export default defineRule(
   {
     id: 'ingress-backend-missing',
     severity: 'error',
     description:
-      "An Ingress backend names a Service that is not in the Ingress's namespace, or a port that the Service does not have (port.number is compared with the Service port, not its targetPort).",
+      "An Ingress (or Traefik IngressRoute, Contour HTTPProxy) backend names a Service that is not in the Ingress's namespace, or a port that the Service does not have (port.number is compared with the Service port, not its targetPort).",
   },
   (ctx) => {
     for (const ing of ctx.model.ingresses) {
@@ -70,6 +71,33 @@ export default defineRule(
           related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
           suggestions: fix && b.port ? [{ title: `Change the port name to "${fix}"`, at: ing.at(...b.port.path), replacement: fix }] : [],
         });
+      }
+    }
+    // Traefik IngressRoutes and Contour HTTPProxies route to Services like an Ingress.
+    for (const route of ctx.model.consumers.ingressRoutes) {
+      if (route.res.superseded) continue;
+      for (const b of route.services) {
+        // Another namespace that the input does not cover may hold the Service.
+        if (!ctx.model.namespaces.has(b.namespace)) continue;
+        const r = ingressRouteBackend(ctx.graph, b);
+        const where = describeRouteService(route, b);
+        if (r.status === 'no-service') {
+          const fix = closest(b.name, ctx.graph.serviceNamesIn(b.namespace));
+          ctx.report({
+            at: route.res.at(...b.path, 'name'),
+            object: route.res,
+            message: `${where}: Service ${q(b.name)} does not exist in namespace ${q(b.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}`,
+          });
+        } else if (r.status === 'no-port' && b.port && !(r.service.type === 'ExternalName' && b.port.number !== undefined)) {
+          const ports = r.service.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port)));
+          const behind = b.port.number !== undefined ? ctx.graph.servicePortBehind(r.service, b.port.number) : undefined;
+          ctx.report({
+            at: route.res.at(...b.port.path),
+            object: route.res,
+            message: `${where}: port ${String(b.port.raw)} is not a TCP port of Service ${q(r.service.name)}${behind ? ` (it is the target of its port ${behind.port}; name the Service port)` : ''}${ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports'}`,
+            related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
+          });
+        }
       }
     }
   },

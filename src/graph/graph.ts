@@ -1,6 +1,7 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
 import { findReferences } from './references.js';
+import { GatewayIndex, grantFor } from './gateways.js';
 import type { ServiceReference } from './references.js';
 import { editDistance, editDistanceWithin } from '../engine/text.js';
 import { LabelIndex, NamespacedMap } from './label-index.js';
@@ -137,20 +138,24 @@ export class Graph {
     const routeNs = ref.route.res.namespace ?? '';
     let grant: ReferenceGrantInfo | undefined;
     if (ref.namespace !== routeNs) {
-      grant = this.model.referenceGrants.find(
-        (g) =>
-          g.res.namespace === ref.namespace &&
-          g.from.some((f) => f.group === 'gateway.networking.k8s.io' && f.kind === ref.route.kind && f.namespace === routeNs) &&
-          g.to.some((t) => (t.group === '' || t.group === 'core') && t.kind === 'Service' && (t.name === undefined || t.name === ref.name)),
-      );
+      grant = grantFor(this.model.referenceGrants, ref.route.kind, routeNs, '', 'Service', ref.namespace, ref.name);
       if (!grant) return { status: 'not-granted' };
     }
     const svc = this.service(ref.namespace, ref.name);
     if (!svc) return { status: 'no-service', grant };
     if (ref.port === undefined) return { status: 'no-port', service: svc, grant };
-    const sp = this.servicePortFor(svc, { number: ref.port });
+    // A UDPRoute sends UDP; the other kinds TCP.
+    const protocol = ref.route.kind === 'UDPRoute' ? 'UDP' : 'TCP';
+    const sp = svc.ports.find((p) => p.port === ref.port && p.protocol === protocol);
     return sp ? { status: 'ok', service: svc, servicePort: sp, grant } : { status: 'no-port', service: svc, grant };
   }
+
+  /** Gateways and route attachment (built on first use). */
+  get gateways(): GatewayIndex {
+    return (this.gatewayIndex ??= new GatewayIndex(this.model));
+  }
+
+  private gatewayIndex: GatewayIndex | undefined;
 
   /** Names of the Services of a namespace (every definition, in input order), for "did you mean" hints. */
   serviceNamesIn(namespace: string): readonly string[] {

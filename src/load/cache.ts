@@ -9,9 +9,10 @@
  * that changes a few files writes the other entries back as they were.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chunksToJson } from './fast.js';
+import { makeDirs } from './out-path.js';
 import type { FastChunk } from './fast.js';
 import type { LoadProblem } from './source.js';
 
@@ -99,7 +100,7 @@ export class ParseCache {
   /** Write the entries of this run (atomically: a temporary file, then a rename); nothing when unchanged. */
   save(): void {
     if (!this.changed && this.fresh.size === this.old.size) return;
-    mkdirSync(path.dirname(this.file), { recursive: true });
+    makeDirs(path.dirname(this.file));
     const tmp = `${this.file}.${process.pid}.tmp`;
     const lines = [`${MAGIC}\t${FORMAT}\t${this.version}\n`];
     for (const [hash, entry] of this.fresh) lines.push(`${hash}\t${entry}\n`);

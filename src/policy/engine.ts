@@ -22,10 +22,13 @@ import { AdminTiers, runTier } from './admin.js';
 import type { TierContext, TierStep } from './admin.js';
 import { CiliumLayer } from './cilium.js';
 import type { CiliumSide } from './cilium.js';
+import { consumerStandIns, gatewayBackendTargets } from './consumers.js';
+import type { StandIn } from './consumers.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
+import { isRejected } from './validate.js';
 
 export interface PolicySettings {
   /** Where the ingress controller's pods run; absent: an anonymous pod in a namespace of its own. */
@@ -54,7 +57,7 @@ export interface NetPod {
   hasKey(key: string): boolean;
   /** The workload, for pods of the input. */
   workload?: PodTemplate;
-  synthetic?: 'ingress-controller' | 'dns';
+  synthetic?: 'ingress-controller' | 'dns' | StandIn['kind'];
   /** Port numbers the pod serves under a name and protocol. */
   portsNamed(name: string, protocol: string): number[];
 }
@@ -134,7 +137,8 @@ export interface Explanation {
 }
 
 function podNetName(p: PodTemplate): string {
-  return `${p.namespace}/${p.workload.name}[${p.workload.kind}]`;
+  // The top-most owner for live objects a controller made (see model/owners.ts).
+  return p.endpointName;
 }
 
 /** The pods of a workload of the input (one object per workload: no closures of its own). */
@@ -185,6 +189,8 @@ export class PolicyEngine {
   private readonly allPeers: PeerSet;
   private readonly namespaceLabels = new Map<string, Map<string, string>>();
   private readonly byWorkload = new Map<PodTemplate, NetPod>();
+  /** The pods of each Gateway and Prometheus of the input. */
+  readonly standIns: { standIn: StandIn; pods: NetPod[] }[];
 
   constructor(
     readonly model: Model,
@@ -199,10 +205,16 @@ export class PolicyEngine {
     }
     this.controller = this.resolveController();
     this.dnsPods = this.resolveDns();
+    // Gateways' and Prometheus' pods: the input's own, or a stand-in.
+    this.standIns = consumerStandIns(model).map((standIn) => {
+      const real = this.index.select(standIn.namespace, { matchLabels: Object.entries(standIn.labels), expressions: [] }).filter((p) => !p.synthetic);
+      return { standIn, pods: real.length ? real : [this.synthetic(standIn.kind, standIn.namespace, standIn.labels, standIn.name, [])] };
+    });
 
     // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
     const ranges: IpRange[] = [];
     for (const np of model.networkPolicies) {
+      if (isRejected(np)) continue;
       for (const r of np.activeRules()) {
         for (const p of r.peers ?? []) {
           if (p.kind !== 'ipBlock') continue;
@@ -243,7 +255,8 @@ export class PolicyEngine {
     this.ingressPolicies = this.pods.map(() => []);
     this.egressPolicies = this.pods.map(() => []);
     for (const np of model.networkPolicies) {
-      if (np.res.superseded) continue;
+      // A policy the API server rejects does not exist in the cluster (see validate.ts, gaps.ts).
+      if (np.res.superseded || isRejected(np)) continue;
       for (const pod of this.index.select(np.namespace, np.podSelector)) {
         if (np.isolatesIngress) {
           this.ingressPolicies[pod.id].push(np);
@@ -297,7 +310,7 @@ export class PolicyEngine {
     return pod;
   }
 
-  private synthetic(kind: 'ingress-controller' | 'dns', namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
+  private synthetic(kind: NonNullable<NetPod['synthetic']>, namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
     const map = new Map(Object.entries(labels));
     return this.addPod({
       namespace,
@@ -600,6 +613,7 @@ export class PolicyEngine {
       this.pushExternal(out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
     }
     for (const c of this.ingressControllerConnections()) out.push(c);
+    for (const c of this.gatewayConnections()) out.push(c);
     return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
   }
 
@@ -647,13 +661,35 @@ export class PolicyEngine {
     return out;
   }
 
+  /** From each Gateway's pods to the backends of the routes it accepts (on their target ports). */
+  private gatewayConnections(): Connection[] {
+    const out: Connection[] = [];
+    for (const { standIn, pods } of this.standIns) {
+      if (standIn.kind !== 'gateway') continue;
+      for (const { pod: t, conn } of gatewayBackendTargets(this.graph, standIn.res)) {
+        const dst = this.byWorkload.get(t);
+        if (!dst) continue;
+        for (const src of pods) {
+          const allowed = this.allowed({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }).intersect(conn);
+          if (!allowed.isEmpty) out.push({ src: src.name, dst: dst.name, conn: allowed });
+        }
+      }
+    }
+    return out;
+  }
+
   /** Find a pod by `ns/name`, `ns/name[Kind]`, `name` (default namespace) or `{ingress-controller}`. */
   findPod(spec: string, defaultNamespace: string): NetPod[] {
     if (spec === INGRESS_CONTROLLER) return [this.controller];
+    const standIn = this.standIns.find((x) => x.standIn.name === spec);
+    if (standIn) return standIn.pods;
+    // A full name (with the reason of a workload apart from its owner's template) names one.
+    const exact = this.workloadPods.filter((p) => p.name === spec);
+    if (exact.length > 0) return exact;
     const m = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(spec);
     if (!m) return [];
     const ns = m[1] ?? defaultNamespace;
-    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.workload.name === m[2] && (!m[3] || p.workload?.workload.kind === m[3]));
+    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.ownerName === m[2] && (!m[3] || p.workload?.ownerKind === m[3]));
   }
 
   /**

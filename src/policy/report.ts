@@ -9,6 +9,7 @@ import { ConnSet } from './conn.js';
 import { sectionName } from './cilium.js';
 import { isolated } from './engine.js';
 import type { Connection, Explanation, SideExplanation } from './engine.js';
+import type { Gap } from './gaps.js';
 
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
 export const DIFF_FORMATS = ['txt', 'md', 'json', 'html'] as const;
@@ -27,7 +28,7 @@ function dotId(s: string): string {
 
 /** Namespace of an endpoint name (`ns/name[Kind]`), or undefined for external and the controller. */
 function namespaceOf(name: string): string | undefined {
-  const m = /^([^/{}]+)\/[^/]+\[[A-Za-z]+\]$/.exec(name);
+  const m = /^([^/{}]+)\/[^/[\]]+\[[A-Za-z]+\](?: \(.*\))?$/.exec(name);
   return m?.[1];
 }
 
@@ -151,8 +152,21 @@ export interface ExplainInput {
   dst: string;
   port?: { protocol: string; port: number };
   explanation: Explanation;
-  /** Caveats (self traffic, hostNetwork pods). */
+  /** Caveats (self traffic). */
   notes?: string[];
+  /** What the analysis leaves out that may touch this pair (gapsTouching). */
+  incomplete?: Gap[];
+}
+
+const INCOMPLETE_SHOWN = 3;
+
+/** One line per kind of gap touching the pair: up to three places, then how many more. */
+function incompleteLines(gaps: readonly Gap[]): string[] {
+  return gaps.map((g) => {
+    const shown = g.items.slice(0, INCOMPLETE_SHOWN).map((i) => `${g.describe(i)} (${where(i.loc)})`);
+    const more = g.items.length - shown.length;
+    return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  });
 }
 
 export function explainJson(x: ExplainInput): unknown {
@@ -190,6 +204,7 @@ export function explainJson(x: ExplainInput): unknown {
     egress: side(x.explanation.egress) ?? null,
     ingress: side(x.explanation.ingress) ?? null,
     notes: x.notes ?? [],
+    incomplete: (x.incomplete ?? []).flatMap((g) => g.items.map((i) => ({ gap: g.kind, message: g.describe(i), ...positionOf(i.loc) }))),
   };
 }
 
@@ -264,5 +279,7 @@ export function explainText(x: ExplainInput): string {
   side(`egress of ${x.src}`, e.egress, x.dst);
   side(`ingress of ${x.dst}`, e.ingress, x.src);
   for (const n of x.notes ?? []) out.push(`note: ${n}`);
+  // Names and paths come from manifests: made terminal-safe as the connection lines are.
+  for (const l of incompleteLines(x.incomplete ?? [])) out.push(`incomplete: ${terminalSafe(l)}`);
   return `${out.join('\n')}\n`;
 }
