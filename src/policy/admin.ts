@@ -65,7 +65,12 @@ export function adminRuleConn<E>(ctx: TierContext<E>, r: AdminRule, dst: E): Con
 
 /** The rules of each tier and direction that apply to each pod, in evaluation order. */
 export class AdminTiers {
-  private readonly byPod = new Map<string, AdminRule[]>();
+  /** Per tier and direction, the rules of each pod (by pod id; sparse). */
+  private readonly byPod: Record<AdminTier, Record<'ingress' | 'egress', (AdminRule[] | undefined)[]>> = {
+    Admin: { ingress: [], egress: [] },
+    Baseline: { ingress: [], egress: [] },
+  };
+  private any = false;
   readonly policies: AdminPolicy[];
 
   constructor(policies: AdminPolicy[], ctx: TierContext<unknown>) {
@@ -76,26 +81,27 @@ export class AdminTiers {
         for (const dir of ['ingress', 'egress'] as const) {
           const rules = p.rules(dir);
           if (rules.length === 0) continue;
-          const key = `${p.tier}/${dir}/${id}`;
-          const list = this.byPod.get(key);
+          const byId = this.byPod[p.tier][dir];
+          const list = byId[id];
           if (list) list.push(...rules);
-          else this.byPod.set(key, [...rules]);
+          else byId[id] = [...rules];
+          this.any = true;
         }
       }
     }
   }
 
   get empty(): boolean {
-    return this.byPod.size === 0;
+    return !this.any;
   }
 
   rules(tier: AdminTier, direction: 'ingress' | 'egress', podId: number): AdminRule[] {
-    return this.byPod.get(`${tier}/${direction}/${podId}`) ?? NO_RULES;
+    return this.byPod[tier][direction][podId] ?? NO_RULES;
   }
 
   /** Does any tier have rules for the pod in this direction? */
   governs(direction: 'ingress' | 'egress', podId: number): boolean {
-    return this.byPod.has(`Admin/${direction}/${podId}`) || this.byPod.has(`Baseline/${direction}/${podId}`);
+    return this.any && (this.byPod.Admin[direction][podId] !== undefined || this.byPod.Baseline[direction][podId] !== undefined);
   }
 }
 

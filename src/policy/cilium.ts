@@ -38,7 +38,9 @@ export function sectionConn<E>(ctx: TierContext<E>, s: CiliumSection, dst: E): C
 }
 
 export class CiliumLayer {
-  private readonly byPod = new Map<string, PodRules>();
+  /** Per direction, the rules of each pod (by pod id; sparse). */
+  private readonly byPod: Record<'ingress' | 'egress', (PodRules | undefined)[]> = { ingress: [], egress: [] };
+  private any = false;
 
   constructor(
     policies: CiliumPolicy[],
@@ -52,9 +54,9 @@ export class CiliumLayer {
           for (const dir of ['ingress', 'egress'] as const) {
             const sections = rule.sections.filter((s) => s.direction === dir);
             if (sections.length === 0) continue;
-            const key = `${dir}/${id}`;
-            let entry = this.byPod.get(key);
-            if (!entry) this.byPod.set(key, (entry = { sections: [], isolatedBy: [] }));
+            let entry = this.byPod[dir][id];
+            if (!entry) this.byPod[dir][id] = entry = { sections: [], isolatedBy: [] };
+            this.any = true;
             entry.sections.push(...sections);
             if (rule.defaultDeny[dir] && !entry.isolatedBy.includes(rule)) entry.isolatedBy.push(rule);
           }
@@ -64,24 +66,24 @@ export class CiliumLayer {
   }
 
   get empty(): boolean {
-    return this.byPod.size === 0;
+    return !this.any;
   }
 
   governs(direction: 'ingress' | 'egress', podId: number): boolean {
-    return this.byPod.has(`${direction}/${podId}`);
+    return this.any && this.byPod[direction][podId] !== undefined;
   }
 
   isolates(direction: 'ingress' | 'egress', podId: number): boolean {
-    return (this.byPod.get(`${direction}/${podId}`)?.isolatedBy.length ?? 0) > 0;
+    return (this.byPod[direction][podId]?.isolatedBy.length ?? 0) > 0;
   }
 
   /** The allow sections of a pod's direction (for the listing's candidate sources). */
   allowSections(direction: 'ingress' | 'egress', podId: number): CiliumSection[] {
-    return (this.byPod.get(`${direction}/${podId}`)?.sections ?? []).filter((s) => !s.deny);
+    return (this.byPod[direction][podId]?.sections ?? []).filter((s) => !s.deny);
   }
 
   evaluate<E>(ctx: TierContext<E>, direction: 'ingress' | 'egress', podId: number, other: E, dst: E, explain: boolean): CiliumSide {
-    const entry = this.byPod.get(`${direction}/${podId}`);
+    const entry = this.byPod[direction][podId];
     const out: CiliumSide = { isolatedBy: entry?.isolatedBy ?? [], allowing: [], denying: [], allowed: ConnSet.NONE, denied: ConnSet.NONE };
     for (const s of entry?.sections ?? []) {
       if (s.empty) continue;
