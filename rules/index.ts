@@ -1,4 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
+import anpPriorityConflict from './anp-priority-conflict.js';
+import ciliumPolicyInvalid from './cilium-policy-invalid.js';
 import containerPortInvalid from './container-port-invalid.js';
 import duplicateObject from './duplicate-object.js';
 import ingressBackendMissing from './ingress-backend-missing.js';
@@ -86,6 +88,8 @@ export const RULES: readonly Rule[] = [
   netpolBlocksMonitoring,
   netpolBlocksServiceReference,
   suppressionUnknownRule,
+  anpPriorityConflict,
+  ciliumPolicyInvalid,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

@@ -48,7 +48,9 @@ export default defineRule(
         const avail = ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports';
         let detail: string;
         if (!b.port) detail = 'the backend names no port';
-        else if (b.port.number !== undefined) {
+        else if (b.port.number !== undefined && b.routeTargetPort) {
+          detail = `targetPort ${b.port.number} is not the target port of any TCP port of Service ${q(svc.name)} (a Route's numeric targetPort is the pods' port; a name is the Service port's name)`;
+        } else if (b.port.number !== undefined) {
           const behind = ctx.graph.servicePortBehind(svc, b.port.number);
           detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
           if (behind) detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;

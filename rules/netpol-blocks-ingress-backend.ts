@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/engine/text.js';
 import { describeIngressBackend } from '../src/model/network.js';
 import type { NetworkPolicy } from '../src/model/netpol.js';
+import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../src/policy/conn.js';
 import { looksLikeController } from '../src/policy/controller.js';
 
@@ -12,8 +13,8 @@ export default defineRule(
     description: "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods on the target port.",
   },
   (ctx) => {
-    // Without NetworkPolicies nothing is isolated and nothing blocked.
-    if (ctx.model.networkPolicies.length === 0) return;
+    // Without NetworkPolicies or cluster-scoped tiers nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0 && ctx.model.adminPolicies.length === 0) return;
     const engine = ctx.policy;
     const seen = new Set<string>();
     for (const ing of ctx.model.ingresses) {
@@ -68,6 +69,20 @@ export default defineRule(
           }
           if (!e) continue;
           seen.add(key);
+          const controllerName = controller.synthetic
+            ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`
+            : `the ingress controller ${controller.name}`;
+          const why = `ingress controller: ${guess.reason}`;
+          const denial = tierDenial(e.ingress, want) ?? tierDenial(e.egress, want);
+          if (denial) {
+            ctx.report({
+              at: denial.rule.policy.res.keyAt(...denial.rule.path, 'action'),
+              object: denial.rule.policy.res,
+              message: `${route} is blocked for ${controllerName}: ${adminRuleName(denial.rule)} denies it (${denial.rule.direction} of ${denial.rule.direction === 'ingress' ? t.display : 'the controller'}; ${why})`,
+              related,
+            });
+            continue;
+          }
           const egressBlocks = e.egress && e.egress.isolatedBy.length > 0 && e.egress.conn.intersect(want).isEmpty;
           const ingressBlocks = e.ingress && e.ingress.isolatedBy.length > 0 && e.ingress.conn.intersect(want).isEmpty;
           const blockers = [...(ingressBlocks ? e.ingress!.isolatedBy : []), ...(egressBlocks ? e.egress!.isolatedBy : [])];
@@ -76,13 +91,9 @@ export default defineRule(
           const sides: string[] = [];
           if (ingressBlocks) sides.push(`${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits the controller on ${sp.protocol} ${target.number}`);
           if (egressBlocks) sides.push(`${list(e.egress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.egress!.isolatedBy.length === 1 ? 's' : ''} the controller for egress without allowing it`);
-          const controllerName = controller.synthetic
-            ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`
-            : `the ingress controller ${controller.name}`;
           // When the input does not show the controller's pods, a policy that admits something
           // like a controller may well admit the real one: say so instead of claiming a block.
           const unsure = (guess.kind === 'unknown' || guess.kind === 'assumed') && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
-          const why = `ingress controller: ${guess.reason}`;
           ctx.report({
             at: policy.res.keyAt('spec', 'podSelector'),
             object: policy.res,

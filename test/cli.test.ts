@@ -92,9 +92,9 @@ describe('examples/', () => {
         });
     }
     assert.deepEqual(actual, expected.sort());
-    // 11 files of shop, bank and clean; the Kustomize roots' resources (base/deployment.yaml and
+    // 11 files of shop, bank and clean, 4 of tiers; the Kustomize roots' resources (base/deployment.yaml and
     // base/service.yaml, read once for both overlays, and overlays/prod/metrics-service.yaml).
-    assert.equal(out.summary.files, 14);
+    assert.equal(out.summary.files, 18);
   });
 
   it('exits 0 on a clean app and prints nothing', () => {

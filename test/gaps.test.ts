@@ -70,16 +70,16 @@ const CASES: { name: string; files: Record<string, string>; warning: RegExp }[] 
     name: 'a policy kind that is not modelled',
     files: {
       'app.yaml': APP,
-      'anp.yaml': `apiVersion: policy.networking.k8s.io/v1alpha1
-kind: AdminNetworkPolicy
+      'anp.yaml': `apiVersion: crd.projectcalico.org/v1
+kind: GlobalNetworkPolicy
 metadata:
   name: deny-ops
 spec:
   priority: 1
   subject: {namespaces: {}}
 ---
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: AdminNetworkPolicy
+apiVersion: crd.projectcalico.org/v1
+kind: GlobalNetworkPolicy
 metadata:
   name: deny-more
 spec:
@@ -88,7 +88,7 @@ spec:
 `,
     },
     warning:
-      /^kube-netlint: warning: 2 AdminNetworkPolicies \(policy\.networking\.k8s\.io\) are not analysed \(cluster-wide allow and deny rules that take precedence over NetworkPolicies\): the connections shown ignore them \(anp\.yaml:2:7, anp\.yaml:10:7\)$/,
+      /^kube-netlint: warning: 2 GlobalNetworkPolicies \(crd\.projectcalico\.org\) are not analysed \(cluster-wide ordered Calico allow and deny rules\): the connections shown ignore them \(anp\.yaml:2:7, anp\.yaml:10:7\)$/,
   },
   {
     name: 'an IPv6 ipBlock',
@@ -242,8 +242,8 @@ describe('gapsTouching', () => {
     APP +
     deployment('ops', 'agent', '\n      hostNetwork: true') +
     API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}') +
-    `apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
+    `apiVersion: crd.projectcalico.org/v1
+kind: NetworkPolicy
 metadata: {name: c, namespace: ops}
 spec: {endpointSelector: {}}
 ---
@@ -267,7 +267,7 @@ spec: {endpointSelector: {}}
   });
 
   it('a cluster-wide kind touches every pair, external ends included', () => {
-    const { model: m2, graph: g2, engine: e2 } = modelOf(APP + 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: w}\n---\n');
+    const { model: m2, graph: g2, engine: e2 } = modelOf(APP + 'apiVersion: crd.antrea.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: w}\n---\n');
     const g = analysisGaps(m2, g2);
     assert.equal(gapsTouching(g, pod(e2, 'shop/web'), pod(e2, 'shop/api')).length, 1);
     assert.equal(gapsTouching(g, { kind: 'external', atom: 0 }, pod(e2, 'shop/api')).length, 1);
@@ -332,18 +332,18 @@ describe('gap warnings of the network commands', () => {
     assert.equal(r.status, 0, r.stderr);
     const w = warnings(r.stderr);
     assert.equal(w.length, 4, r.stderr);
-    assert.match(w[0], /2 AdminNetworkPolicies/);
+    assert.match(w[0], /2 GlobalNetworkPolicies/);
     assert.match(w[1], /NetworkPolicy would be rejected/);
     assert.match(w[2], /1 IPv6 ipBlock is not analysed/);
     assert.match(w[3], /1 workload uses hostNetwork/);
   });
 
   it('lists three places, then how many more', async () => {
-    const many = Array.from({ length: 5 }, (_, i) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c${i}, namespace: shop}\n---\n`).join('');
+    const many = Array.from({ length: 5 }, (_, i) => `apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: c${i}, namespace: shop}\n---\n`).join('');
     const dir = tmp({ 'app.yaml': APP, 'c.yaml': many });
     const r = await run('connectivity', ['.'], dir);
     assert.deepEqual(warnings(r.stderr), [
-      'kube-netlint: warning: 5 CiliumNetworkPolicies (cilium.io) are not analysed (Cilium allow and deny rules (L3, L4 and L7) that also isolate the pods they select): the connections shown ignore them (c.yaml:2:7, c.yaml:6:7, c.yaml:10:7, and 2 more)',
+      'kube-netlint: warning: 5 NetworkPolicies (crd.projectcalico.org) are not analysed (ordered Calico allow and deny rules): the connections shown ignore them (c.yaml:2:7, c.yaml:6:7, c.yaml:10:7, and 2 more)',
     ]);
   });
 });
@@ -353,7 +353,7 @@ describe('explain: incomplete', () => {
     const dir = tmp({
       'app.yaml': APP + deployment('shop', 'agent', '\n      hostNetwork: true'),
       'np.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}') + API_INGRESS('        - port: 8080\n          protocol: udp').replace('name: api-in', 'name: api-bad'),
-      'anp.yaml': 'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: deny}\nspec: {priority: 1}\n',
+      'anp.yaml': 'apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata: {name: deny}\nspec: {priority: 1}\n',
     });
     const r = await run('explain', ['shop/agent', 'shop/api', '.'], dir);
     const out = r.stdout.trimEnd().split('\n');
@@ -361,7 +361,7 @@ describe('explain: incomplete', () => {
     assert.deepEqual(
       tail.map((l) => l.replace(/ \([^()]*\.yaml:\d+:\d+\)$/, '')),
       [
-        'incomplete: AdminNetworkPolicy "deny" (policy.networking.k8s.io) is not analysed and may apply to this connection',
+        'incomplete: GlobalNetworkPolicy "deny" (crd.projectcalico.org) is not analysed and may apply to this connection',
         'incomplete: NetworkPolicy "shop/api-bad" would be rejected by the API server and is left out: protocol "udp" is not one of TCP, UDP, SCTP (protocols are upper case: write UDP)',
         'incomplete: NetworkPolicy "shop/api-in" has an IPv6 ipBlock, which is not analysed (connections with IPv6 addresses are not shown)',
         'incomplete: Deployment "shop/agent" uses hostNetwork: whether NetworkPolicies apply to it depends on the network plugin',
@@ -384,7 +384,7 @@ describe('explain: incomplete', () => {
     const dir = tmp({
       'app.yaml': APP + deployment('ops', 'agent', '\n      hostNetwork: true'),
       'np.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}'),
-      'cnp.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c, namespace: ops}\nspec: {}\n',
+      'cnp.yaml': 'apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: c, namespace: ops}\nspec: {}\n',
     });
     const r = await run('explain', ['shop/web', 'shop/web', '.'], dir);
     assert.doesNotMatch(r.stdout, /incomplete:/);

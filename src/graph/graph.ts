@@ -118,9 +118,24 @@ export class Graph {
     if (albAction(b)?.defined) return { status: 'not-a-service' };
     const svc = this.service(b.ingress.namespace, b.serviceName);
     if (!svc) return { status: 'no-service' };
-    if (!b.port) return { status: 'no-port', service: svc };
-    const sp = this.servicePortFor(svc, b.port);
-    return sp ? { status: 'ok', service: svc, servicePort: sp } : { status: 'no-port', service: svc };
+    const sp = b.routeTargetPort ? this.routeServicePort(svc, b.port) : b.port && this.servicePortFor(svc, b.port);
+    if (!sp) return { status: 'no-port', service: svc };
+    return { status: 'ok', service: svc, servicePort: sp };
+  }
+
+  /** The Service port an OpenShift Route's targetPort names: by port name, or by the endpoint (target) port number. */
+  private routeServicePort(svc: Service, ref: { number?: number; name?: string } | undefined): ServicePort | undefined {
+    const tcp = svc.ports.filter((p) => p.protocol === 'TCP');
+    if (!ref) return tcp[0];
+    if (ref.name !== undefined) return tcp.find((p) => p.name === ref.name);
+    if (ref.number === undefined) return undefined;
+    return tcp.find((sp) => {
+      if (sp.target?.kind === 'number') return sp.target.value === ref.number;
+      return this.podsOf(svc).some((pod) => {
+        const r = this.resolveTarget(sp, pod);
+        return r?.status === 'ok' && r.number === ref.number;
+      });
+    });
   }
 
   /** A Gateway API backendRef to a Service: exists, allowed across namespaces, port exists. */

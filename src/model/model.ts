@@ -31,6 +31,9 @@ import { controllerLabels } from './controllers.js';
 import type { DynamicLabel } from './controllers.js';
 import { foldOwned } from './owners.js';
 import type { WorkloadOwner } from './owners.js';
+import { AdminPolicy, isAdminPolicyKind } from './adminpolicy.js';
+import { OPENSHIFT_ROUTE_GROUP, OpenShiftRoute } from './openshift.js';
+import { CiliumPolicy, isCiliumPolicyKind } from './cilium.js';
 import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
@@ -592,6 +595,10 @@ export class Model {
   readonly endpoints: EndpointsInfo[] = [];
   readonly ingresses: Ingress[] = [];
   readonly networkPolicies: NetworkPolicy[] = [];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects. */
+  readonly adminPolicies: AdminPolicy[] = [];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects. */
+  readonly ciliumPolicies: CiliumPolicy[] = [];
   readonly ingressClasses: IngressClassInfo[] = [];
   readonly secrets: SecretInfo[] = [];
   readonly configMaps: ConfigMapInfo[] = [];
@@ -844,6 +851,27 @@ function type(model: Model, r: Resource): void {
     case 'NetworkPolicy':
       if (g === 'networking.k8s.io') {
         model.networkPolicies.push(new NetworkPolicy(r));
+        return;
+      }
+      break;
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
+    case 'ClusterNetworkPolicy':
+      if (isAdminPolicyKind(g, r.kind)) {
+        model.adminPolicies.push(new AdminPolicy(r));
+        return;
+      }
+      break;
+    case 'CiliumNetworkPolicy':
+    case 'CiliumClusterwideNetworkPolicy':
+      if (isCiliumPolicyKind(g, r.kind)) {
+        model.ciliumPolicies.push(new CiliumPolicy(r));
+        return;
+      }
+      break;
+    case 'Route':
+      if (g === OPENSHIFT_ROUTE_GROUP) {
+        model.ingresses.push(new OpenShiftRoute(r));
         return;
       }
       break;

@@ -24,6 +24,8 @@ export interface IngressBackend {
   port?: PortRef;
   /** The rule and path it serves, or null for the default backend. */
   route: { host?: string; path?: string; pathType?: string } | null;
+  /** An OpenShift Route backend: `port` is its targetPort (a Service port name, or an endpoint port number; absent: the Service's ports). */
+  routeTargetPort?: true;
 }
 
 export interface IngressPath {

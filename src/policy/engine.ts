@@ -13,11 +13,16 @@
  */
 import { LabelIndex } from '../graph/label-index.js';
 import type { Graph } from '../graph/graph.js';
+import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { Ingress } from '../model/network.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
+import { AdminTiers, runTier } from './admin.js';
+import type { TierContext, TierStep } from './admin.js';
+import { CiliumLayer } from './cilium.js';
+import type { CiliumSide } from './cilium.js';
 import { consumerStandIns, gatewayBackendTargets } from './consumers.js';
 import type { StandIn } from './consumers.js';
 import { ConnSet, isProtocol } from './conn.js';
@@ -123,6 +128,15 @@ export interface SideExplanation {
   /** Rules whose peers match the other end, with what each allows. */
   admitting: RuleMatch[];
   conn: ConnSet;
+  /** With cluster-scoped tiers: the Admin-tier decisions, what reached NetworkPolicies, the Baseline decisions. */
+  tiers?: { admin: TierStep[]; toNetworkPolicies: ConnSet; baseline: TierStep[]; toBaseline?: ConnSet };
+  /** Cilium policies that select the pod for this direction (they share the NetworkPolicy tier). */
+  cilium?: CiliumSide;
+}
+
+/** Is the pod isolated in this direction in the NetworkPolicy tier (by a NetworkPolicy or a Cilium rule)? */
+export function isolated(s: SideExplanation): boolean {
+  return s.isolatedBy.length > 0 || (s.cilium?.isolatedBy.length ?? 0) > 0;
 }
 
 export interface Explanation {
@@ -221,6 +235,26 @@ export class PolicyEngine {
         }
       }
     }
+    for (const cp of model.ciliumPolicies) {
+      for (const sec of cp.sections()) {
+        for (const p of sec.peers ?? []) {
+          const parsed = p.kind === 'ipBlock' ? parseCidr(p.cidr) : undefined;
+          if (parsed?.ok && !parsed.v6) ranges.push(parsed.range);
+          for (const e of p.kind === 'ipBlock' ? p.except : []) {
+            const pe = parseCidr(e);
+            if (pe.ok && !pe.v6) ranges.push(pe.range);
+          }
+        }
+      }
+    }
+    for (const ap of model.adminPolicies) {
+      for (const r of ap.rules()) {
+        for (const p of r.peers) {
+          const parsed = p.kind === 'ipBlock' ? parseCidr(p.cidr) : undefined;
+          if (parsed?.ok && !parsed.v6) ranges.push(parsed.range);
+        }
+      }
+    }
     this.atoms = partition(ranges);
     this.allPeers = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
     this.allPeers.pods.fill();
@@ -244,6 +278,35 @@ export class PolicyEngine {
         }
       }
     }
+    this.tiers = new AdminTiers(model.adminPolicies, this.tierContext);
+    this.cilium = new CiliumLayer(model.ciliumPolicies, (rule) => this.peerSet({ kind: 'selector', path: rule.path, ...rule.subject! }, '').pods);
+  }
+
+  /** Cilium policies, evaluated with the NetworkPolicies. */
+  readonly cilium: CiliumLayer;
+
+  /** The cluster-scoped tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy). */
+  readonly tiers: AdminTiers;
+
+  private readonly tierContext: TierContext<Endpoint> = {
+    peersMatch: (peers, ep) => peers.some((p) => this.peerHolds(this.peerSet(p, ''), ep)),
+    subjectPods: (policy) => this.peerSet({ kind: 'selector', path: policy.subject!.path, namespaceSelector: policy.subject!.namespaceSelector, podSelector: policy.subject!.podSelector }, '').pods,
+    namedPorts: (dst, name, protocol) => (dst.kind === 'pod' ? dst.pod.portsNamed(name, protocol) : []),
+  };
+
+  /** The pods of the input in the namespaces `namespaceSelector` selects whose labels `podSelector` matches. */
+  selectedPods(namespaceSelector: Selector, podSelector?: Selector): NetPod[] {
+    return [...this.peerSet({ kind: 'selector', path: [], namespaceSelector, podSelector }, '').pods].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+  }
+
+  /** The pods of the input a cluster-scoped policy's subject selects. */
+  subjectPods(policy: AdminPolicy): NetPod[] {
+    if (!policy.subject) return [];
+    return [...this.tierContext.subjectPods(policy)].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+  }
+
+  private peerHolds(set: PeerSet, ep: Endpoint): boolean {
+    return ep.kind === 'pod' ? set.pods.has(ep.pod.id) : set.atoms.has(ep.atom);
   }
 
   private addPod(p: Omit<NetPod, 'id'>): NetPod {
@@ -423,7 +486,27 @@ export class PolicyEngine {
     return acc;
   }
 
-  private side(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+  /** One direction of a pod: the Admin tier, then its NetworkPolicies, then (when none isolates it) the Baseline tier. */
+  private side(dir: 'ingress' | 'egress', self: NetPod, other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+    let np = dir === 'ingress' ? this.networkSide(this.ingressOf[self.id], this.ingressPolicies[self.id], other, dst, explain) : this.networkSide(this.egressOf[self.id], this.egressPolicies[self.id], other, dst, explain);
+    const ctx = this.tierContext;
+    if (!this.cilium.empty && this.cilium.governs(dir, self.id)) {
+      const c = this.cilium.evaluate(ctx, dir, self.id, other, dst, explain);
+      const iso = np.isolatedBy.length > 0 || c.isolatedBy.length > 0;
+      const base = iso ? (np.isolatedBy.length ? np.conn : ConnSet.NONE).union(c.allowed) : ConnSet.ALL;
+      np = { ...np, conn: base.subtract(c.denied), cilium: c };
+    }
+    if (this.tiers.empty || !this.tiers.governs(dir, self.id)) return np;
+    const admin = runTier(ctx, this.tiers.rules('Admin', dir, self.id), ConnSet.ALL, other, dst, explain);
+    if (isolated(np)) {
+      return { ...np, conn: admin.allowed.union(admin.rest.intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] } };
+    }
+    const base = runTier(ctx, this.tiers.rules('Baseline', dir, self.id), admin.rest, other, dst, explain);
+    // Not isolated: the NetworkPolicy tier passes everything on, except what Cilium deny rules deny.
+    return { ...np, conn: admin.allowed.union(base.allowed.union(base.rest).intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest } };
+  }
+
+  private networkSide(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
     if (policies.length === 0) return { isolatedBy: [], admitting: [], conn: ConnSet.ALL };
     let conn = ConnSet.NONE;
     const admitting: RuleMatch[] = [];
@@ -441,11 +524,11 @@ export class PolicyEngine {
   evaluate(src: Endpoint, dst: Endpoint, explain = false): Explanation {
     const out: Explanation = { conn: ConnSet.ALL };
     if (src.kind === 'pod') {
-      out.egress = this.side(this.egressOf[src.pod.id], this.egressPolicies[src.pod.id], dst, dst, explain);
+      out.egress = this.side('egress', src.pod, dst, dst, explain);
       out.conn = out.conn.intersect(out.egress.conn);
     }
     if (dst.kind === 'pod') {
-      out.ingress = this.side(this.ingressOf[dst.pod.id], this.ingressPolicies[dst.pod.id], src, dst, explain);
+      out.ingress = this.side('ingress', dst.pod, src, dst, explain);
       out.conn = out.conn.intersect(out.ingress.conn);
     }
     return out;
@@ -457,8 +540,27 @@ export class PolicyEngine {
 
   /** Sources that dst's ingress may admit: all pods when not isolated, else its rules' peers. */
   private ingressCandidates(dst: NetPod): PeerSet {
-    if (this.ingressPolicies[dst.id].length === 0) return this.allPeers;
+    const ciliumIso = this.cilium.isolates('ingress', dst.id);
+    if (this.ingressPolicies[dst.id].length === 0 && !ciliumIso) return this.allPeers;
     const acc: PeerSet = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    for (const s of this.cilium.allowSections('ingress', dst.id)) {
+      if (s.empty) continue;
+      if (s.peers === null) return this.allPeers;
+      for (const p of s.peers) {
+        const set = this.peerSet(p, '');
+        acc.pods.or(set.pods);
+        acc.atoms.or(set.atoms);
+      }
+    }
+    // The Admin tier admits its Allow rules' peers whatever the NetworkPolicies say.
+    for (const r of this.tiers.rules('Admin', 'ingress', dst.id)) {
+      if (r.action !== 'Allow') continue;
+      for (const p of r.peers) {
+        const s = this.peerSet(p, '');
+        acc.pods.or(s.pods);
+        acc.atoms.or(s.atoms);
+      }
+    }
     for (const r of this.ingressOf[dst.id]) {
       if (r.peers === null) return this.allPeers;
       for (const p of r.peers) {
@@ -509,7 +611,12 @@ export class PolicyEngine {
         const conn = this.allowed({ kind: 'pod', pod: src }, dstEp);
         if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
       }
-      if (this.ingressPolicies[dst.id].length === 0) {
+      const special = this.tiers.governs('ingress', dst.id) || this.cilium.governs('ingress', dst.id);
+      if (special) {
+        // Cluster-scoped tiers and Cilium deny rules: every candidate range is evaluated.
+        const atoms = cands === this.allPeers ? this.atoms.map((_, a) => a) : [...cands.atoms];
+        this.pushExternal(out, atoms.map((a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+      } else if (this.ingressPolicies[dst.id].length === 0) {
         // Not isolated for ingress: every external address may connect.
         out.push({ src: everywhere, dst: dst.name, conn: ConnSet.ALL });
       } else {
@@ -517,6 +624,11 @@ export class PolicyEngine {
       }
     }
     for (const src of pods) {
+      if (this.tiers.governs('egress', src.id) || this.cilium.governs('egress', src.id)) {
+        const srcEp: Endpoint = { kind: 'pod', pod: src };
+        this.pushExternal(out, this.atoms.map((_, a) => ({ a, conn: this.allowed(srcEp, { kind: 'external', atom: a }) })), (name, conn) => ({ src: src.name, dst: name, conn }));
+        continue;
+      }
       if (this.egressPolicies[src.id].length === 0) {
         out.push({ src: src.name, dst: everywhere, conn: ConnSet.ALL });
         continue;

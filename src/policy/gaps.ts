@@ -21,7 +21,8 @@ import { isRejected, rejectionReasons } from './validate.js';
 
 /**
  * Kinds that affect connectivity and are not modelled, by API group and kind (any version).
- * Modelling one of them means removing its row here.
+ * Modelling one of them means removing its row here (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy and the Cilium policies are modelled: src/policy/admin.ts, src/policy/cilium.ts).
  */
 export interface NotModelledKind {
   group: string;
@@ -35,11 +36,6 @@ export interface NotModelledKind {
 }
 
 export const NOT_MODELLED: readonly NotModelledKind[] = [
-  { group: 'policy.networking.k8s.io', kind: 'AdminNetworkPolicy', versions: 'v1alpha1', scope: 'cluster', reason: 'cluster-wide allow and deny rules that take precedence over NetworkPolicies' },
-  { group: 'policy.networking.k8s.io', kind: 'BaselineAdminNetworkPolicy', versions: 'v1alpha1', scope: 'cluster', reason: 'cluster-wide default rules for pods no NetworkPolicy isolates' },
-  { group: 'policy.networking.k8s.io', kind: 'ClusterNetworkPolicy', versions: 'v1alpha2', scope: 'cluster', reason: 'cluster-wide accept, deny and pass rules evaluated before and after NetworkPolicies' },
-  { group: 'cilium.io', kind: 'CiliumNetworkPolicy', versions: 'v2', scope: 'namespace', reason: 'Cilium allow and deny rules (L3, L4 and L7) that also isolate the pods they select' },
-  { group: 'cilium.io', kind: 'CiliumClusterwideNetworkPolicy', versions: 'v2', scope: 'cluster', reason: 'cluster-wide Cilium allow and deny rules (L3, L4 and L7)' },
   { group: 'crd.projectcalico.org', kind: 'NetworkPolicy', versions: 'v1', scope: 'namespace', reason: 'ordered Calico allow and deny rules' },
   { group: 'crd.projectcalico.org', kind: 'GlobalNetworkPolicy', versions: 'v1', scope: 'cluster', reason: 'cluster-wide ordered Calico allow and deny rules' },
   { group: 'projectcalico.org', kind: 'NetworkPolicy', versions: 'v3', scope: 'namespace', reason: 'ordered Calico allow and deny rules' },

@@ -3,7 +3,11 @@ import { positionOf } from '../engine/runner.js';
 import { terminalSafe } from '../format/escape.js';
 import type { Loc } from '../load/source.js';
 import type { PolicyRule } from '../model/netpol.js';
+import { actionVerb, adminRuleName } from './admin.js';
+import type { TierStep } from './admin.js';
 import { ConnSet } from './conn.js';
+import { sectionName } from './cilium.js';
+import { isolated } from './engine.js';
 import type { Connection, Explanation, SideExplanation } from './engine.js';
 import type { Gap } from './gaps.js';
 
@@ -168,10 +172,27 @@ function incompleteLines(gaps: readonly Gap[]): string[] {
 export function explainJson(x: ExplainInput): unknown {
   const side = (s?: SideExplanation) =>
     s && {
-      isolated: s.isolatedBy.length > 0,
+      isolated: isolated(s),
       isolatedBy: s.isolatedBy.map((p) => ({ policy: `${p.res.namespace}/${p.name}`, ...positionOf(p.res.nameLoc) })),
       admitting: s.admitting.map((a) => ({ rule: ruleName(a.rule), conn: a.conn.toString(), ...positionOf(a.rule.policy.res.at(...a.rule.path)) })),
       conn: s.conn.toString(),
+      ...(s.tiers
+        ? {
+            admin: s.tiers.admin.map(tierStepJson),
+            toNetworkPolicies: s.tiers.toNetworkPolicies.toString(),
+            baseline: s.tiers.baseline.map(tierStepJson),
+            ...(s.tiers.toBaseline ? { toBaseline: s.tiers.toBaseline.toString() } : {}),
+          }
+        : {}),
+      ...(s.cilium
+        ? {
+            cilium: {
+              isolatedBy: s.cilium.isolatedBy.map((r) => ({ policy: r.policy.title, ...positionOf(r.policy.res.at(...r.path)) })),
+              allowing: s.cilium.allowing.map((a) => ({ rule: sectionName(a.section), conn: a.conn.toString(), l7: a.section.l7, ...positionOf(a.section.rule.policy.res.at(...a.section.path)) })),
+              denying: s.cilium.denying.map((a) => ({ rule: sectionName(a.section), conn: a.conn.toString(), ...positionOf(a.section.rule.policy.res.at(...a.section.path)) })),
+            },
+          }
+        : {}),
     };
   const allowed = x.port ? x.explanation.conn.has(x.port.protocol as 'TCP', x.port.port) : !x.explanation.conn.isEmpty;
   return {
@@ -187,6 +208,24 @@ export function explainJson(x: ExplainInput): unknown {
   };
 }
 
+function tierStepJson(t: TierStep): unknown {
+  return { policy: t.rule.policy.title, tier: t.rule.policy.tier, rule: t.rule.name, action: t.action, conn: t.conn.toString(), ...positionOf(t.rule.policy.res.at(...t.rule.path)) };
+}
+
+function tierLines(out: string[], steps: TierStep[], otherName: string): void {
+  for (const t of steps) out.push(`  ${t.action === 'Allow' ? '+' : t.action === 'Deny' ? '-' : '>'} ${adminRuleName(t.rule)} (${where(t.rule.policy.res.at(...t.rule.path))}) ${actionVerb(t, otherName)}: ${t.conn.toString()}`);
+  for (const t of steps) {
+    for (const u of t.rule.unmodelled) out.push(`    (not analysed: ${u.what} at ${where(t.rule.policy.res.at(...u.path))})`);
+  }
+}
+
+function ciliumLines(out: string[], s: SideExplanation, otherName: string): void {
+  for (const a of s.cilium?.allowing ?? []) {
+    out.push(`  + ${sectionName(a.section)} (${where(a.section.rule.policy.res.at(...a.section.path))}) admits ${otherName}: ${a.conn.toString()}${a.section.l7 ? ' (its L7 rules filter further: not analysed)' : ''}`);
+  }
+  for (const d of s.cilium?.denying ?? []) out.push(`  - ${sectionName(d.section)} (${where(d.section.rule.policy.res.at(...d.section.path))}) denies ${otherName}: ${d.conn.toString()} (deny wins)`);
+}
+
 export function explainText(x: ExplainInput): string {
   const e = x.explanation;
   const out: string[] = [];
@@ -199,13 +238,34 @@ export function explainText(x: ExplainInput): string {
       out.push(`${title}: not governed by NetworkPolicies (external endpoint)`);
       return;
     }
-    if (s.isolatedBy.length === 0) {
-      out.push(`${title}: not isolated (no NetworkPolicy selects it for this direction): all connections allowed`);
+    const t = s.tiers;
+    if (t) {
+      out.push(`${title}:`);
+      out.push(`  admin tier: ${t.admin.length ? 'decides' : 'no rule matches'}`);
+      tierLines(out, t.admin, otherName);
+      if (t.toNetworkPolicies.isEmpty) {
+        out.push(`  NetworkPolicy tier: not reached (the admin tier decided every connection): ${s.conn.toString()} allowed`);
+        return;
+      }
+      out.push(`  NetworkPolicy tier gets: ${t.toNetworkPolicies.toString()}`);
+      if (!isolated(s)) {
+        out.push('  not isolated (no NetworkPolicy selects it for this direction): the baseline tier decides');
+        ciliumLines(out, s, otherName);
+        tierLines(out, t.baseline, otherName);
+        const rest = (t.toBaseline ?? ConnSet.NONE).subtract(t.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE));
+        if (!rest.isEmpty) out.push(`  no baseline rule decides ${rest.toString()}: allowed by default`);
+        return;
+      }
+    } else if (!isolated(s)) {
+      out.push(`${title}: not isolated (no NetworkPolicy selects it for this direction): ${s.cilium?.denying.length ? s.conn.toString() : 'all connections'} allowed`);
+      ciliumLines(out, s, otherName);
       return;
     }
-    out.push(`${title}: isolated by`);
+    out.push(t ? '  isolated by' : `${title}: isolated by`);
     for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${p.res.namespace}/${p.name}" (${where(p.res.nameLoc)})`);
-    if (s.admitting.length === 0) out.push(`  no rule admits ${otherName}: nothing allowed`);
+    for (const r of s.cilium?.isolatedBy ?? []) out.push(`  - ${r.policy.title} (${where(r.policy.res.at(...r.path))})`);
+    if (s.admitting.length === 0 && !s.cilium?.allowing.length) out.push(`  no rule admits ${otherName}: nothing allowed`);
+    ciliumLines(out, s, otherName);
     for (const a of s.admitting) {
       // A rule that admits the peer on no port: its named ports did not resolve, or its ports are invalid.
       const named = a.rule.ports?.some((p) => typeof p.port === 'string');
