@@ -162,3 +162,67 @@ describe('explain and connectivity: names, ports, exit code', () => {
     assert.match(twice.stderr, /"api" names workloads in several namespaces \(data\/api\[Deployment\], web\/api\[Deployment\]\): use namespace\/name/);
   });
 });
+
+const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports:
+            - {name: web, containerPort: 8080}
+`;
+const SVC = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - {name: http, port: 80, targetPort: http}
+`;
+
+describe('--stdin-filename', () => {
+  it('gives stdin findings that path in json, stylish and SARIF', () => {
+    const dir = tmp({ '.kube-netlint.yaml': 'ignorePatterns: ["k8s/**"]\n', 'k8s/placeholder.txt': '' });
+    const input = `${DEPLOY}---\n${SVC}`;
+    const json = run(['-f', 'json', '--stdin-filename', 'k8s/app.yaml', '-'], { cwd: dir, input });
+    assert.equal(json.status, 1, json.stderr);
+    const findings = JSON.parse(json.stdout).findings as { file: string; ruleId: string }[];
+    assert.ok(findings.length > 0, 'the ignore patterns are not applied to standard input');
+    for (const f of findings) assert.equal(f.file, 'k8s/app.yaml');
+    const stylish = run(['--stdin-filename', 'k8s/app.yaml', '-'], { cwd: dir, input });
+    assert.match(stylish.stdout, /^k8s\/app\.yaml$/m);
+    assert.doesNotMatch(stylish.stdout, /<stdin>/);
+    const sarif = JSON.parse(run(['-f', 'sarif', '--stdin-filename', 'k8s/app.yaml', '-'], { cwd: dir, input }).stdout);
+    const uris = new Set(sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri));
+    assert.ok(uris.size > 0);
+    for (const u of uris) assert.ok(u === 'k8s/app.yaml' || (u as string).endsWith('/k8s/app.yaml'), String(u));
+    const plain = JSON.parse(run(['-f', 'json', '-'], { cwd: dir, input }).stdout).findings as { file: string }[];
+    assert.deepEqual(new Set(plain.map((f) => f.file)), new Set(['<stdin>']));
+  });
+});
+
+describe('pre-commit mode and related locations', () => {
+  it('reports a finding whose related location is in a staged file', () => {
+    const dir = tmp({ 'deploy.yaml': DEPLOY, 'svc.yaml': SVC, 'other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' });
+    const all = JSON.parse(run(['-f', 'json', '.'], { cwd: dir }).stdout).findings as { file: string; ruleId: string; related: { file: string }[] }[];
+    const cross = all.find((f) => f.file === 'svc.yaml' && f.related.some((r) => r.file === 'deploy.yaml'));
+    assert.ok(cross, 'the fixture has a finding in svc.yaml related to deploy.yaml');
+    const staged = run(['-f', 'json', '--only-report-args', 'deploy.yaml'], { cwd: dir });
+    assert.equal(staged.status, 1, staged.stderr);
+    const reported = JSON.parse(staged.stdout).findings as { file: string; ruleId: string }[];
+    assert.ok(reported.some((f) => f.file === 'svc.yaml' && f.ruleId === cross.ruleId));
+    const unrelated = run(['-f', 'json', '--only-report-args', 'other.yaml'], { cwd: dir });
+    assert.equal(unrelated.status, 0, unrelated.stderr);
+    assert.deepEqual(JSON.parse(unrelated.stdout).findings, []);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Introspection for `kube-netlint [lint]`: `--print-config <file>` (the effective settings for a
- * file), `--debug`'s note on the config file, and `--list-rules` as text or JSON.
+ * file), `--debug`'s note on the config file, `--list-rules` as text or JSON, and the path
+ * `--stdin-filename` gives standard input.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import type { ResolvedSettings } from '../engine/settings.js';
 import type { Rule, SeveritySetting } from '../engine/types.js';
 import { terminalSafe } from '../format/escape.js';
 import { displayPath } from '../load/discover.js';
+import type { StdinName } from '../load/load.js';
 import type { Io } from './io.js';
 
 /** The config file a run uses, relative to the working directory; null when there is none. */
@@ -73,4 +75,11 @@ export function listRules(rules: readonly Rule[], json: boolean): string {
     return `${JSON.stringify(list, null, 2)}\n`;
   }
   return rules.map((r) => `${r.meta.id.padEnd(34)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n`).join('');
+}
+
+/** `--stdin-filename <path>`: its display path (relative to the working directory) and absolute path. */
+export function stdinNameOf(given: string | undefined, cwd: string): StdinName | undefined {
+  if (given === undefined || given === '') return undefined;
+  const absPath = path.resolve(cwd, given);
+  return { path: displayPath(absPath, cwd), absPath };
 }

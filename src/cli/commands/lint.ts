@@ -16,7 +16,7 @@ import { checkOutputDir, checkOutputFile } from '../../load/out-path.js';
 import type { SourceFile } from '../../load/source.js';
 import { resolveColor } from '../color.js';
 import { readRunInput, settingsFor } from '../input.js';
-import { debugConfig, effectiveConfig, listRules } from '../introspect.js';
+import { debugConfig, effectiveConfig, listRules, stdinNameOf } from '../introspect.js';
 import { EXIT_FATAL, EXIT_FINDINGS, EXIT_OK, UsageError, packageJson, parseCommandLine } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { parseOutputs, writeReport } from '../outputs.js';
@@ -63,6 +63,8 @@ ${KUSTOMIZE_HELP}
       --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
       --list-rules            Print the rules with their default severity and exit (-f json: as JSON)
+      --stdin-filename <path> The file that standard input ("-") stands for: findings carry its path
+                              (the ignore patterns are not applied to it)
       --print-config <file>   Print the effective settings for a file as JSON (rule severities,
                               namespace, node-port range, policy, ignore patterns, roots, config
                               file) and exit
@@ -107,6 +109,7 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   'print-config': { type: 'string' },
+  'stdin-filename': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -266,6 +269,7 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     cache: p.cacheLocation !== undefined ? ParseCache.open(path.resolve(io.cwd, p.cacheLocation), pkg.version) : undefined,
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
+    stdinName: stdinNameOf(flags['stdin-filename'], io.cwd),
   });
   // Kustomize roots: each top-level root a slice of its own (src/load/kustomize.ts).
   const k = await kustomizeSlices(input, p.targets, io, {
