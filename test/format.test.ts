@@ -19,6 +19,8 @@ import type { FormatContext } from '../src/format/index.js';
 import { loadText } from '../src/load/load.js';
 import type { SourceFile } from '../src/load/source.js';
 import { validateSarif } from './sarif-schema.js';
+import { CHECKSTYLE_SHAPE, JUNIT_SHAPE, checkShape, parseXml } from './xml-shape.js';
+import type { XmlElement } from './xml-shape.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test-fixtures/formats');
@@ -94,7 +96,7 @@ export function goldenSet(): GoldenSet {
   return { findings, ctx };
 }
 
-const EXT: Record<string, string> = { stylish: 'txt', json: 'json', sarif: 'sarif.json', github: 'txt', junit: 'xml' };
+const EXT: Record<string, string> = { stylish: 'txt', json: 'json', sarif: 'sarif.json', github: 'txt', junit: 'xml', codeclimate: 'codeclimate.json', checkstyle: 'checkstyle.xml' };
 
 function golden(name: string, actual: string): void {
   const file = path.join(GOLDEN, `${name}.${EXT[name] ?? 'txt'}`);
@@ -319,5 +321,124 @@ describe('junit', () => {
       (e) => e.name === 'failure',
     );
     assert.ok(hostileAttr?.attributes.message.includes('\r\nsecond line'));
+  });
+});
+
+const all = (el: XmlElement, name: string): XmlElement[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
+
+describe('junit against the schema', () => {
+  const { findings, ctx } = goldenSet();
+  const failing = findings.find((f) => f.severity === 'error' && f.object);
+  assert.ok(failing);
+  // The same rule failing three times on one object, at different places.
+  const again = [1, 2].map((n) => ({ ...failing, range: [failing.range[0] + n, failing.range[1] + n] as [number, number], fingerprint: `${failing.fingerprint}:${n}` }));
+  const more = [...findings, ...again];
+  const doc = parseXml(FORMATTERS.junit(more, ctx));
+
+  it('matches the JUnit schema shape, with at most one <failure> per test case', () => {
+    assert.deepEqual(checkShape(doc, JUNIT_SHAPE), []);
+    assert.deepEqual(checkShape(parseXml(FORMATTERS.junit(findings, ctx)), JUNIT_SHAPE), []);
+  });
+
+  it('counts: failures = failing test cases = <failure> elements = errors and warnings; tests = test cases', () => {
+    const cases = all(doc, 'testcase');
+    const failingCases = cases.filter((c) => c.children.some((x) => x.name === 'failure'));
+    const failures = all(doc, 'failure');
+    assert.equal(failures.length, failingCases.length);
+    assert.equal(failures.length, more.filter((f) => f.severity !== 'info').length);
+    assert.equal(Number(doc.attributes.failures), failingCases.length);
+    assert.equal(Number(doc.attributes.tests), cases.length);
+    const skipped = all(doc, 'testsuite').reduce((n, s) => n + Number(s.attributes.skipped), 0);
+    assert.equal(skipped, cases.filter((c) => c.children.some((x) => x.name === 'skipped')).length);
+    for (const suite of all(doc, 'testsuite')) {
+      const sc = all(suite, 'testcase');
+      assert.equal(Number(suite.attributes.tests), sc.length);
+      assert.equal(Number(suite.attributes.failures), sc.filter((c) => c.children.some((x) => x.name === 'failure')).length);
+    }
+  });
+
+  it('names the test cases of a rule that fails several times on one object by position', () => {
+    const names = all(doc, 'testcase')
+      .map((c) => c.attributes.name)
+      .filter((n) => n.includes(failing.ruleId) && n.includes(failing.object?.name ?? '?'));
+    assert.equal(names.length, 3);
+    assert.equal(new Set(names).size, 3);
+    for (const n of names) assert.match(n, / at \d+:\d+$/);
+  });
+});
+
+describe('codeclimate', () => {
+  const { findings, ctx } = goldenSet();
+  const issues = JSON.parse(FORMATTERS.codeclimate(findings, ctx)) as Record<string, unknown>[];
+
+  it('has the fields GitLab Code Quality reads, one issue per finding', () => {
+    assert.ok(Array.isArray(issues));
+    assert.equal(issues.length, findings.length);
+    for (const i of issues) {
+      assert.equal(typeof i.description, 'string');
+      assert.ok((i.description as string).length > 0);
+      assert.equal(typeof i.check_name, 'string');
+      assert.match(i.fingerprint as string, /^[0-9a-f]{32}(:\d+)?$/);
+      assert.ok(['info', 'minor', 'major', 'critical', 'blocker'].includes(i.severity as string));
+      const loc = i.location as { path: string; lines: { begin: number; end: number } };
+      assert.equal(typeof loc.path, 'string');
+      assert.ok(Number.isInteger(loc.lines.begin) && loc.lines.begin >= 1 && loc.lines.end >= loc.lines.begin);
+    }
+  });
+
+  it('maps severities error→major, warning→minor, info→info and keeps fingerprints unique', () => {
+    findings.forEach((f, n) => assert.equal(issues[n].severity, { error: 'major', warning: 'minor', info: 'info' }[f.severity]));
+    assert.equal(new Set(issues.map((i) => i.fingerprint)).size, issues.length);
+  });
+
+  it('uses repository-relative paths and a stable fingerprint across line moves', () => {
+    const paths = new Set(issues.map((i) => (i.location as { path: string }).path));
+    assert.ok(paths.has('k8s/svc/web.yaml'));
+    assert.ok(paths.has('<stdin>'));
+    const svc = loadText('svc/web.yaml', read('svc/web.yaml'));
+    const moved = loadText('svc/web.yaml', `# a comment that moves every line\n${read('svc/web.yaml')}`);
+    const rules = [RULES_BY_ID.get('service-selector-no-pods') as Rule];
+    const settings = { defaultNamespace: 'default', nodePortRange: [30000, 32767] as [number, number] };
+    const a = JSON.parse(FORMATTERS.codeclimate(lint([svc], { rules, settings }).findings, ctx));
+    const b = JSON.parse(FORMATTERS.codeclimate(lint([moved], { rules, settings }).findings, ctx));
+    assert.ok(a.length > 0);
+    assert.deepEqual(
+      b.map((i: { fingerprint: string }) => i.fingerprint),
+      a.map((i: { fingerprint: string }) => i.fingerprint),
+    );
+    assert.equal(b[0].location.lines.begin, a[0].location.lines.begin + 1);
+  });
+});
+
+describe('checkstyle', () => {
+  const { findings, ctx } = goldenSet();
+  const xml = FORMATTERS.checkstyle(findings, ctx);
+  const doc = parseXml(xml);
+
+  it('matches the Checkstyle schema shape', () => {
+    assert.deepEqual(checkShape(doc, CHECKSTYLE_SHAPE), []);
+    assert.equal(doc.attributes.version, '4.3');
+  });
+
+  it('has a <file> per file with findings and an <error> per finding', () => {
+    const files = all(doc, 'file').map((f) => f.attributes.name);
+    assert.deepEqual(files, [...new Set(findings.map((f) => f.file.path))]);
+    const errors = all(doc, 'error');
+    assert.equal(errors.length, findings.length);
+    findings.forEach((f, n) => {
+      const e = errors[n].attributes;
+      const p = f.file.position(f.range[0]);
+      assert.equal(Number(e.line), p.line);
+      assert.equal(e.severity, f.severity);
+      assert.equal(e.source, `kube-netlint.${f.ruleId}`);
+    });
+  });
+
+  it('escapes hostile text: the parser reads back the message minus characters XML forbids', () => {
+    const hostile = all(doc, 'error').find((e) => e.attributes.message.includes('(hostile)'));
+    assert.ok(hostile);
+    // eslint-disable-next-line no-control-regex
+    assert.ok(hostile.attributes.message.includes(HOSTILE.replace(/[\u0000\u001b]/g, '')));
+    assert.ok(all(doc, 'file').some((f) => f.attributes.name === 'odd dir/a,b:c%#.yaml'));
   });
 });

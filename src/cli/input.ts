@@ -10,6 +10,7 @@ import type { ParseCache } from '../load/cache.js';
 import { displayPath } from '../load/discover.js';
 import { loadInput } from '../load/input.js';
 import type { Input } from '../load/input.js';
+import type { StdinName } from '../load/load.js';
 import { FatalError, UsageError } from './io.js';
 import type { Io } from './io.js';
 
@@ -27,6 +28,8 @@ export interface RunInputOptions {
    * `roots`): it may hold no manifest yet.
    */
   implicit?: boolean;
+  /** `--stdin-filename`: the file standard input stands for. */
+  stdinName?: StdinName;
 }
 
 /** Config file, flags and defaults (`engine/settings.ts`); a flag that cannot be used is a usage error. */
@@ -53,6 +56,7 @@ export async function readRunInput(targets: string[], io: Io, o: RunInputOptions
     workers: o.workers,
     cache: o.cache,
     stdin: io.stdin,
+    stdinName: o.stdinName,
     onDiscovered: (discovered) => {
       for (const chart of discovered.skippedCharts) {
         const at = terminalSafe(displayPath(chart, io.cwd));

@@ -39,7 +39,11 @@ export class ReportFilter {
     return this.files.has(abs) || this.dirs.some((d) => abs.startsWith(d));
   }
 
+  /**
+   * A finding is reported when its location or one of its related locations is in a selected
+   * file: a change to a Deployment that breaks a Service in another file is reported with it.
+   */
   includes(f: Finding): boolean {
-    return this.includesFile(f.file);
+    return this.includesFile(f.file) || f.related.some((r) => this.includesFile(r.file));
   }
 }

@@ -46,9 +46,12 @@ function outLine(f: Finding): string {
 
 /**
  * `--format junit`: JUnit XML for CI systems that show test reports. One `<testsuite>` per file,
- * one `<testcase>` per object and rule with a `<failure>` per error or warning (info findings go
- * to `<system-out>` and do not fail), one passing `<testcase>` per object without findings, and
- * a `<skipped>` testcase for findings that are only suppressed or in the baseline.
+ * one `<testcase>` per object and rule with one `<failure>` for its error or warning (a rule that
+ * fails several times on one object has a test case per finding, named with its position; info
+ * findings go to `<system-out>` and do not fail; `failures` counts failing test cases), one
+ * passing `<testcase>` per object without findings, and a `<skipped>` testcase for findings that
+ * are only suppressed or in the baseline. The root carries no `skipped` (Jenkins' junit-10.xsd
+ * declares it only on `<testsuite>`).
  */
 export const junit: Formatter = (findings, ctx) => {
   const hiddenWhy = new Map<Finding, string>();
@@ -68,7 +71,7 @@ export const junit: Formatter = (findings, ctx) => {
   for (const lf of ctx.files ?? []) objectsByFile.set(lf.path, lf.objects);
   const paths = [...new Set([...objectsByFile.keys(), ...byFile.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-  let totals = { tests: 0, failures: 0, skipped: 0 };
+  let totals = { tests: 0, failures: 0 };
   let suites = '';
   for (const file of paths) {
     const list = byFile.get(file) ?? [];
@@ -93,13 +96,27 @@ export const junit: Formatter = (findings, ctx) => {
       if (l) l.push(f);
       else perObject.set(k, [f]);
     }
+    const isFailure = (f: Finding) => !hiddenWhy.has(f) && f.severity !== 'info';
     const place = (key: string, label: string) => {
-      for (const f of perObject.get(key) ?? []) {
-        const c = addCase(`${key}\u0000${f.ruleId}`, `${label}: ${f.ruleId}`);
+      const fs = perObject.get(key) ?? [];
+      // One <failure> per test case: a rule that fails several times on one object gets a test case
+      // per finding, named with its position; its info, suppressed and baselined
+      // findings keep the plain name.
+      const failing = new Map<string, number>();
+      for (const f of fs) if (isFailure(f)) failing.set(f.ruleId, (failing.get(f.ruleId) ?? 0) + 1);
+      for (const f of fs) {
+        const base = `${key}\u0000${f.ruleId}`;
+        const name = `${label}: ${f.ruleId}`;
+        if (isFailure(f) && (failing.get(f.ruleId) ?? 0) > 1) {
+          const s = spanOf(f);
+          addCase(`${base}\u0000${s.line}:${s.column}\u0000${f.fingerprint}`, `${name} at ${s.line}:${s.column}`).failures.push(f);
+          continue;
+        }
+        const target = addCase(base, name);
         const why = hiddenWhy.get(f);
-        if (why !== undefined) c.hidden.push({ f, why });
-        else if (f.severity === 'info') c.infos.push(f);
-        else c.failures.push(f);
+        if (why !== undefined) target.hidden.push({ f, why });
+        else if (f.severity === 'info') target.infos.push(f);
+        else target.failures.push(f);
       }
       perObject.delete(key);
     };
@@ -139,12 +156,12 @@ export const junit: Formatter = (findings, ctx) => {
       body += '    </testcase>\n';
     }
     if (tests === 0) continue;
-    totals = { tests: totals.tests + tests, failures: totals.failures + failures, skipped: totals.skipped + skipped };
+    totals = { tests: totals.tests + tests, failures: totals.failures + failures };
     suites += `  <testsuite name="${xmlAttr(file)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n${body}  </testsuite>\n`;
   }
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<testsuites name="kube-netlint" tests="${totals.tests}" failures="${totals.failures}" errors="0" skipped="${totals.skipped}" time="0">\n` +
+    `<testsuites name="kube-netlint" tests="${totals.tests}" failures="${totals.failures}" errors="0" time="0">\n` +
     suites +
     '</testsuites>\n'
   );

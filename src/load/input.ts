@@ -18,7 +18,7 @@ import type { DiscoverResult, DiscoveredFile } from './discover.js';
 import { discover } from './discover.js';
 import type { ParseCache } from './cache.js';
 import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS, fileLimitMessage, inputLimitMessage, loadStdin, loadText, notAManifest, unreadFile } from './load.js';
-import type { InputLimits, ReadError } from './load.js';
+import type { InputLimits, ReadError, StdinName } from './load.js';
 import { readFastFiles } from './parallel.js';
 import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
 import { statSync } from 'node:fs';
@@ -50,6 +50,8 @@ export interface InputOptions extends ReadOptions {
   gitignore?: boolean;
   /** Read by `-`; without it, `-` gives an empty standard input. */
   stdin?: NodeJS.ReadableStream;
+  /** `--stdin-filename`: the file standard input stands for (findings carry its path). */
+  stdinName?: StdinName;
   /**
    * Split the discovered files into cluster slices (default: one slice of every file). Standard
    * input is a slice of its own when there are several.
@@ -162,7 +164,7 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   const files = read.files;
   let stdinFile: SourceFile | undefined;
   if (discovered.stdin) {
-    stdinFile = options.stdin ? await loadStdin(options.stdin, limits, read.bytes) : loadText('<stdin>', '');
+    stdinFile = options.stdin ? await loadStdin(options.stdin, limits, read.bytes, options.stdinName) : loadText('<stdin>', '');
     files.push(stdinFile);
   }
   const unreadable = new Set(discovered.unreadable.map((u) => u.path));

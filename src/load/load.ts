@@ -113,11 +113,17 @@ export async function readStream(stream: NodeJS.ReadableStream, max = Infinity):
  * Standard input as a file, within the input limits (`used`: the bytes the files of the run take):
  * read with the fast path, or, over a limit, a file with no documents and a problem that names it.
  */
-export async function loadStdin(stream: NodeJS.ReadableStream, limits: InputLimits, used: number): Promise<SourceFile> {
+export async function loadStdin(stream: NodeJS.ReadableStream, limits: InputLimits, used: number, name?: StdinName): Promise<SourceFile> {
   const left = limits.maxInputBytes - used;
   const input = await readStream(stream, Math.min(limits.maxFileBytes, left));
-  if (typeof input === 'string') return loadFast('<stdin>', input);
+  if (typeof input === 'string') return name ? loadFast(name.path, input, name.absPath) : loadFast('<stdin>', input);
   const message =
     left < limits.maxFileBytes ? inputLimitMessage('standard input', limits.maxInputBytes) : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
-  return unreadFile('<stdin>', undefined, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT');
+  return unreadFile(name?.path ?? '<stdin>', name?.absPath, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT');
+}
+
+/** `--stdin-filename`: the path standard input stands for (display path and absolute path). */
+export interface StdinName {
+  path: string;
+  absPath: string;
 }

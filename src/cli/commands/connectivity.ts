@@ -3,8 +3,9 @@ import { checkOutputFile } from '../../load/out-path.js';
 import { INGRESS_CONTROLLER } from '../../policy/engine.js';
 import type { Connection } from '../../policy/engine.js';
 import { CONNECTIVITY_FORMATS, formatConnectivity } from '../../policy/report.js';
-import { UsageError, parseCommandLine, write } from '../io.js';
+import { parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
+import { findWorkload } from '../resolve.js';
 import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice, parsePort } from '../slice.js';
 
 const SUMMARY = `  kube-netlint connectivity [options] <paths...>
@@ -47,10 +48,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   let conns: Connection[] = slice.engine.connectivity();
   const focus = values.focus;
   const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
-  if (focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) && slice.engine.findPod(focus, slice.defaultNamespace).length === 0) {
-    throw new UsageError(`--focus: no workload "${focus}" in the input (use namespace/name, or namespace/name[Kind])`);
-  }
-  if (focus) conns = conns.filter((c) => focusMatches(c.src, focus, slice.defaultNamespace) || focusMatches(c.dst, focus, slice.defaultNamespace));
+  // A bare name outside the default namespace is found in the one namespace that has it.
+  const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(slice.engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
+  const matches = (end: string) => focused.has(end) || focusMatches(end, focus ?? '', slice.defaultNamespace);
+  if (focus) conns = conns.filter((c) => matches(c.src) || matches(c.dst));
   if (port) conns = conns.filter((c) => c.conn.has(port.protocol, port.port));
   write(io, values['output-file'], formatConnectivity(conns, format));
   return 0;

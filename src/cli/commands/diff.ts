@@ -14,7 +14,8 @@ const SUMMARY = `  kube-netlint diff [options] <old-paths> <new-paths>
 
 const HELP = `Usage: kube-netlint diff [options] <old-paths> <new-paths>
 
-Connections added (+), removed (-) and changed (~) between two versions of the manifests. With
+Connections added (+), removed (-) and changed (~) between two versions of the manifests; the txt
+format ends with "N added, M removed, K changed", or "no changes". With
 --format html, one picture of both versions: added connections green, removed red, changed orange.
 
 Options:
@@ -22,6 +23,13 @@ Options:
 ${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${DIFF_FORMATS.join(', ')} (default: txt)`)}`;
 
 const OPTIONS = { ...NETWORK_OPTIONS, 'fail-on-added': { type: 'boolean' } } as const;
+
+/** The last line of the txt diff: how many connections were added, removed and changed, or "no changes". */
+export function diffSummary(changes: readonly { diff: 'added' | 'removed' | 'changed' }[]): string {
+  if (changes.length === 0) return 'no changes\n';
+  const n = (k: string) => changes.filter((c) => c.diff === k).length;
+  return `${n('added')} added, ${n('removed')} removed, ${n('changed')} changed\n`;
+}
 
 async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, OPTIONS);
@@ -42,7 +50,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     const data = buildDiffData({ before: reportOf(before, title), after: reportOf(after, title), changes, title, engines: { before: before.engine, after: after.engine } });
     write(io, values['output-file'], await renderReport(data, 'html'));
   } else {
-    write(io, values['output-file'], formatDiff(changes, format));
+    write(io, values['output-file'], formatDiff(changes, format) + (format === 'txt' ? diffSummary(changes) : ''));
   }
   return values['fail-on-added'] && changes.some(opensConnections) ? 1 : 0;
 }

@@ -16,6 +16,7 @@ import { checkOutputDir, checkOutputFile } from '../../load/out-path.js';
 import type { SourceFile } from '../../load/source.js';
 import { resolveColor } from '../color.js';
 import { readRunInput, settingsFor } from '../input.js';
+import { debugConfig, effectiveConfig, listRules, stdinNameOf } from '../introspect.js';
 import { EXIT_FATAL, EXIT_FINDINGS, EXIT_OK, UsageError, packageJson, parseCommandLine } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { parseOutputs, writeReport } from '../outputs.js';
@@ -64,11 +65,17 @@ ${KUSTOMIZE_HELP}
       --baseline <file>       Hide findings whose fingerprint is in this baseline file
       --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
-      --list-rules            Print the rules with their default severity and exit
+      --list-rules            Print the rules with their default severity and exit (-f json: as JSON)
+      --stdin-filename <path> The file that standard input ("-") stands for: findings carry its path
+                              (the ignore patterns are not applied to it)
+      --print-config <file>   Print the effective settings for a file as JSON (rule severities,
+                              namespace, node-port range, policy, ignore patterns, roots, config
+                              file) and exit
       --workers <n>           Threads that read and parse files (default: by input size and cores; 0 = none)
       --cache                 Reuse parsed files by content hash (${DEFAULT_CACHE_LOCATION})
       --cache-location <dir>  Where --cache keeps its file (implies --cache)
-      --debug                 Print stack traces of internal errors
+      --debug                 Say on stderr which config file was loaded; print stack traces of
+                              internal errors
   -h, --help                  Show this help
   -v, --version               Show the version
 
@@ -105,6 +112,8 @@ const OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
+  'print-config': { type: 'string' },
+  'stdin-filename': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -248,10 +257,17 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     return EXIT_OK;
   }
   if (flags['list-rules']) {
-    for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(34)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n`);
+    io.stdout.write(listRules(RULES, (flags.format ?? []).some((f) => f === 'json')));
+    return EXIT_OK;
+  }
+  if (flags['print-config'] !== undefined) {
+    const settings = settingsFor(flags, io, KNOWN_RULES);
+    if (flags.debug) debugConfig(settings, io, flags['no-config'] === true);
+    io.stdout.write(`${JSON.stringify(await effectiveConfig(flags['print-config'], settings, RULES, io.cwd), null, 2)}\n`);
     return EXIT_OK;
   }
   const p = plan(flags, positionals, io);
+  if (flags.debug) debugConfig(p.settings, io, flags['no-config'] === true);
   const pkg = packageJson();
 
   const input = await readRunInput(p.targets, io, {
@@ -262,6 +278,7 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     cache: p.cacheLocation !== undefined ? ParseCache.open(path.resolve(io.cwd, p.cacheLocation), pkg.version) : undefined,
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
+    stdinName: stdinNameOf(flags['stdin-filename'], io.cwd),
   });
   // Kustomize roots: each top-level root a slice of its own (src/load/kustomize.ts).
   const k = await kustomizeSlices(input, p.targets, io, {
