@@ -14,7 +14,7 @@ import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
 import { PolicyEngine } from '../policy/engine.js';
-import { analysisGaps } from '../policy/gaps.js';
+import { analysisGaps, droppedObjects } from '../policy/gaps.js';
 import type { Gap } from '../policy/gaps.js';
 import { printGaps } from './gaps.js';
 import { readRunInput, settingsFor } from './input.js';
@@ -103,6 +103,8 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   const model = buildModel(files, { defaultNamespace: settings.defaultNamespace });
   const graph = new Graph(model);
   // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).
+  // Dropped objects first (what the model could not take), then what the analysis leaves out.
+  printGaps(io, droppedObjects(model), o.label);
   const gaps = analysisGaps(model, graph);
   printGaps(io, gaps, o.label);
   let findings: Finding[] = [];
