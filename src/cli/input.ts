@@ -10,6 +10,7 @@ import type { ParseCache } from '../load/cache.js';
 import { displayPath } from '../load/discover.js';
 import { loadInput } from '../load/input.js';
 import type { Input } from '../load/input.js';
+import type { KustomizeInputOptions } from '../load/kustomize-slices.js';
 import { FatalError, UsageError } from './io.js';
 import type { Io } from './io.js';
 
@@ -27,6 +28,8 @@ export interface RunInputOptions {
    * `roots`): it may hold no manifest yet.
    */
   implicit?: boolean;
+  /** Kustomize roots as slices of their own, on the road (see `kustomizeOptions` in ./slices.ts). */
+  kustomize?: KustomizeInputOptions;
 }
 
 /** Config file, flags and defaults (`engine/settings.ts`); a flag that cannot be used is a usage error. */
@@ -53,6 +56,7 @@ export async function readRunInput(targets: string[], io: Io, o: RunInputOptions
     workers: o.workers,
     cache: o.cache,
     stdin: io.stdin,
+    kustomize: o.kustomize,
     onDiscovered: (discovered) => {
       for (const chart of discovered.skippedCharts) {
         const at = terminalSafe(displayPath(chart, io.cwd));
