@@ -144,6 +144,37 @@ describe('lsp workspace', () => {
     }
   });
 
+  it('leaves Kustomize patches out of the slice and lints each top-level root with its own resources', async () => {
+    const kustomization = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+    // The patch is a partial Deployment: read as an object it would be a second definition of web
+    // (duplicate-object) with a selector no pod matches.
+    const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n';
+    const { dir, host, ws } = await setup({
+      'base/kustomization.yaml': kustomization('resources:\n  - deploy.yaml\n  - svc.yaml\n'),
+      'base/deploy.yaml': deployment('web'),
+      'base/svc.yaml': service('web'),
+      'prod/kustomization.yaml': kustomization('resources:\n  - ../base\npatches:\n  - path: replicas.yaml\n'),
+      'prod/replicas.yaml': patch,
+      'dev/kustomization.yaml': kustomization('resources:\n  - ../base\n  - extra.yaml\n'),
+      'dev/extra.yaml': service('api'),
+      'plain/svc.yaml': service('web', 'htttp'),
+    });
+    try {
+      for (const f of ['prod/replicas.yaml', 'base/deploy.yaml', 'base/svc.yaml']) assert.equal(host.current.get(uri(dir, f)), undefined, f);
+      // A root's own resource is linted with the base it uses: the Service selects no pod there.
+      assert.deepEqual(host.codes(uri(dir, 'dev/extra.yaml')), ['service-selector-no-pods']);
+      // Files outside the Kustomize trees are their own slice: no Deployment web there.
+      assert.ok(host.codes(uri(dir, 'plain/svc.yaml')).includes('service-selector-no-pods'), host.codes(uri(dir, 'plain/svc.yaml')).join());
+      // An overlay that lists the file as a resource instead: the folder is planned again, and the
+      // file is now an object of that root (a second Deployment web).
+      write(dir, 'prod/kustomization.yaml', kustomization('resources:\n  - ../base\n  - replicas.yaml\n'));
+      ws.filesChanged([{ uri: uri(dir, 'prod/kustomization.yaml'), type: 2 }]);
+      await until('the patch read as a resource', ws, () => host.codes(uri(dir, 'base/deploy.yaml')).includes('duplicate-object'));
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('overlays open buffers, re-lints the whole slice and clears files that became clean', async () => {
     const { dir, host, ws } = await setup({ 'deploy.yaml': deployment('web', 'web'), 'svc.yaml': service('web') });
     try {

@@ -218,6 +218,39 @@ describe('the input road', () => {
     assert.deepEqual((await loadInput(['.'], { cwd: dir })).slices.map((s) => s.files.length), [3]);
   });
 
+  it('splits Kustomize roots into slices of their own: patches left out, bases outside the walk read, notes handed back', async () => {
+    const k = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+    const dir = tmp({
+      'base/kustomization.yaml': k('resources:\n  - svc.yaml\n'),
+      'base/svc.yaml': SERVICE,
+      'env/prod/kustomization.yaml': k('resources:\n  - ../../base\n  - deploy.yaml\npatches:\n  - path: patch.yaml\n'),
+      'env/prod/deploy.yaml': DEPLOY,
+      'env/prod/patch.yaml': SERVICE,
+      'env/plain.yaml': DEPLOY,
+    });
+    const input = await loadInput(['env', '-'], {
+      cwd: dir,
+      stdin: Readable.from([Buffer.from(SERVICE)]),
+      kustomize: { command: null, walked: ['env', '-'] },
+    });
+    assert.deepEqual(
+      input.slices.map((s) => [s.name, s.files.map((f) => f.path)]),
+      [
+        [undefined, ['env/plain.yaml', '<stdin>']],
+        ['env/prod', ['env/prod/deploy.yaml', 'base/svc.yaml']],
+      ],
+    );
+    assert.equal(input.kustomize?.errors, 0);
+    assert.match(input.kustomize?.notes.join('\n') ?? '', /Kustomize root env\/prod: linted its 2 resource files as written; not applied: patches \(env\/prod\/patch\.yaml\)/);
+    // A network command wants one slice: the files outside the trees, the root left out with a warning.
+    const one = await loadInput(['env'], { cwd: dir, kustomize: { command: null, walked: ['env'], one: 'connectivity' } });
+    assert.deepEqual(one.slices.map((s) => s.files.map((f) => f.path)), [['env/plain.yaml']]);
+    assert.match(one.kustomize?.warning ?? '', /^skipping 1 Kustomize root \(env\/prod\)/);
+    // An unusable build program is handed back, not planned.
+    const bad = await loadInput(['env'], { cwd: dir, kustomize: { command: { error: 'nope' }, walked: ['env'] } });
+    assert.equal(bad.kustomize?.error, 'nope');
+  });
+
   it('bounds every read, whatever the file claims to be', () => {
     assert.throws(() => readTextSync('/dev/zero', 1000), (e: unknown) => e instanceof InputLimitError && e.limit === 1000);
   });

@@ -11,6 +11,7 @@ import { displayPath } from '../load/discover.js';
 import { loadInput } from '../load/input.js';
 import type { Input } from '../load/input.js';
 import type { StdinName } from '../load/load.js';
+import type { KustomizeInputOptions } from '../load/kustomize-slices.js';
 import { FatalError, UsageError } from './io.js';
 import type { Io } from './io.js';
 
@@ -30,6 +31,8 @@ export interface RunInputOptions {
   implicit?: boolean;
   /** `--stdin-filename`: the file standard input stands for. */
   stdinName?: StdinName;
+  /** Kustomize roots as slices of their own, on the road (see `kustomizeOptions` in ./slices.ts). */
+  kustomize?: KustomizeInputOptions;
 }
 
 /** Config file, flags and defaults (`engine/settings.ts`); a flag that cannot be used is a usage error. */
@@ -57,6 +60,7 @@ export async function readRunInput(targets: string[], io: Io, o: RunInputOptions
     cache: o.cache,
     stdin: io.stdin,
     stdinName: o.stdinName,
+    kustomize: o.kustomize,
     onDiscovered: (discovered) => {
       for (const chart of discovered.skippedCharts) {
         const at = terminalSafe(displayPath(chart, io.cwd));

@@ -14,11 +14,11 @@ import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
 import { PolicyEngine } from '../policy/engine.js';
-import { analysisGaps } from '../policy/gaps.js';
+import { analysisGaps, droppedObjects } from '../policy/gaps.js';
 import type { Gap } from '../policy/gaps.js';
 import { printGaps } from './gaps.js';
 import { readRunInput, settingsFor } from './input.js';
-import { kustomizeSlices } from './slices.js';
+import { kustomizeOptions, kustomizeSlices } from './slices.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
 
@@ -91,18 +91,20 @@ export interface SliceOptions {
 export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: SliceOptions): Promise<LoadedSlice> {
   const resolved = settingsFor(flags, io, KNOWN_RULES);
   const targets = paths.length ? paths : (resolved.roots ?? ['.']);
-  const input = await readRunInput(targets, io, { command: o.command, settings: resolved, noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'] });
+  // A Kustomize tree: its one top-level root (several: the user names one), planned on the road.
+  const kustomize = kustomizeOptions(targets, io, { commandFlag: flags['kustomize-command'], ignore: resolved.ignore, limits: resolved.limits, one: o.command || '<command>' });
+  const input = await readRunInput(targets, io, { command: o.command, settings: resolved, noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'], kustomize });
   const { settings } = resolved;
-  // The network commands answer for one cluster: every file read (the road gives one slice unless
-  // a partition of the discovered files is asked for, which these commands do not do).
-  // A Kustomize tree: its one top-level root (several: the user names one).
-  const k = await kustomizeSlices(input, targets, io, { commandFlag: flags['kustomize-command'], ignore: resolved.ignore, limits: resolved.limits, one: o.command || '<command>' });
+  // The network commands answer for one cluster: the one slice the road gives.
+  const k = kustomizeSlices(input, io);
   if ('error' in k) throw new UsageError(k.error);
   const files = k.slices.flatMap((s) => s.files);
   warnAboutSlice(files, io, o);
   const model = buildModel(files, { defaultNamespace: settings.defaultNamespace });
   const graph = new Graph(model);
   // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).
+  // Dropped objects first (what the model could not take), then what the analysis leaves out.
+  printGaps(io, droppedObjects(model), o.label);
   const gaps = analysisGaps(model, graph);
   printGaps(io, gaps, o.label);
   let findings: Finding[] = [];

@@ -11,8 +11,9 @@
  *   → files in input order (sorted paths, standard input last); a file a directory walk found that
  *     holds no Kubernetes object (`notAManifest`) is left out.
  *
- * The files make up cluster slices (`slices`): one today; a later step may split the discovered
- * files into several slices (each linted as its own cluster) through `InputOptions.partition`.
+ * The files make up cluster slices (`slices`): one, unless the discovered files are split into
+ * several (each linted as its own cluster) by `InputOptions.kustomize` (Kustomize roots, planned
+ * and built by src/load/kustomize-slices.ts) or `InputOptions.partition`.
  */
 import type { DiscoverResult, DiscoveredFile } from './discover.js';
 import { discover } from './discover.js';
@@ -23,6 +24,8 @@ import { readFastFiles } from './parallel.js';
 import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
 import { statSync } from 'node:fs';
 import type { SourceFile } from './source.js';
+import { kustomizeInput } from './kustomize-slices.js';
+import type { KustomizeInput, KustomizeInputOptions } from './kustomize-slices.js';
 
 export interface ReadOptions {
   /** Paths are shown relative to this folder. */
@@ -59,6 +62,11 @@ export interface InputOptions extends ReadOptions {
   partition?: (files: DiscoveredFile[]) => Partition[];
   /** Files the caller has read already (the language server's): not read again, and not in `files`. */
   alreadyRead?: (file: DiscoveredFile) => boolean;
+  /**
+   * Split the files into Kustomize slices (src/load/kustomize-slices.ts): the files outside
+   * Kustomize trees, and one slice per top-level root. Its notes and errors are in `Input.kustomize`.
+   */
+  kustomize?: KustomizeInputOptions;
   /** Called once the files are known, before any is read (a caller may stop the run there by throwing). */
   onDiscovered?: (discovered: DiscoverResult) => void;
 }
@@ -66,13 +74,17 @@ export interface InputOptions extends ReadOptions {
 export interface InputSlice {
   name?: string;
   files: SourceFile[];
+  /** A built Kustomize root: maps places in the build output back to the sources. */
+  map?: KustomizeInput['slices'][number]['map'];
 }
 
 export interface Input {
   /** Every file read, in input order (standard input last). */
   files: SourceFile[];
-  /** The cluster slices the files make up (one unless `partition` split them). */
+  /** The cluster slices the files make up (one unless `kustomize` or `partition` split them). */
   slices: InputSlice[];
+  /** With `InputOptions.kustomize`: the Kustomize planning's slices, notes and errors. */
+  kustomize?: KustomizeInput;
   /** Paths that exist but could not be read, and files that failed to read, sorted by path. */
   errors: ReadError[];
   /** Arguments that matched no file (paths that do not exist, globs without a match). */
@@ -169,9 +181,17 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   }
   const unreadable = new Set(discovered.unreadable.map((u) => u.path));
   const errors = [...discovered.unreadable, ...read.errors].sort(byPath);
+  // Resource files of a root outside the walk are read as the others are, on this road.
+  const kustomize = options.kustomize
+    ? await kustomizeInput(files, discovered.files, cwd, options.kustomize, (more) => readFiles(more, { cwd, limits }))
+    : undefined;
   return {
     files,
-    slices: slicesOf(files, stdinFile, options.partition?.(discovered.files)),
+    slices:
+      kustomize && !kustomize.plain
+        ? kustomize.slices.map((s) => ({ name: s.root, files: s.files, map: s.map }))
+        : slicesOf(files, stdinFile, options.partition?.(discovered.files)),
+    kustomize,
     errors,
     unmatched: discovered.unmatched.filter((u) => !unreadable.has(u)),
     skippedCharts: discovered.skippedCharts,

@@ -21,6 +21,9 @@ import { SOURCE, toDiagnostic, toRange } from './convert.js';
 import { reparse } from './incremental.js';
 import type { DiagnosticData } from './convert.js';
 import { idOfUri, isFileId, isInside, normPath, uriOfPath } from './paths.js';
+import { KUSTOMIZATION_NAMES } from '../load/kustomize.js';
+import { lintGroups } from './slices.js';
+import type { LintGroup } from './slices.js';
 
 export interface WorkspaceHost {
   publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
@@ -96,6 +99,8 @@ export class Project {
   included = new Set<string>();
   /** Parsed text on disk, per id. */
   disk = new Map<string, Parsed>();
+  /** Kustomize trees of the folder: the files linted together (src/lsp/slices.ts); undefined: all of them. */
+  groups: LintGroup[] | undefined;
   ready = false;
   dirty = false;
   timer: NodeJS.Timeout | undefined;
@@ -155,6 +160,14 @@ export class Project {
           alreadyRead: (f) => known.has(normPath(f.absPath)),
         });
         files = input.discovered.files.map((f) => normPath(f.absPath));
+        // Kustomize trees: patches and generator inputs are not objects of the slice, and each
+        // top-level root is linted with its own resources (as the CLI does without a build program).
+        this.groups = await lintGroups(input.discovered.files, { cwd: root, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] }, (m) =>
+          this.ws.host.log(m),
+        ).catch((e: Error) => {
+          this.ws.host.log(`cannot plan the Kustomize trees of ${root}: ${e.message}`);
+          return undefined;
+        });
         for (const f of input.files) if (f.absPath !== undefined) read.set(normPath(f.absPath), f);
         if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
         if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
@@ -261,10 +274,7 @@ export class Project {
       fileIds.set(s.file, s.id);
       versions.set(s.id, s.version);
     }
-    const result = lint(
-      slice.map((s) => s.file),
-      { rules: RULES, severities: this.severities, settings: this.settings },
-    );
+    const result = this.lintGroups(slice);
     const t2 = performance.now();
     for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
     const findings = new Map<string, Finding[]>();
@@ -298,6 +308,30 @@ export class Project {
         `lint ${this.root ?? this.single}: ${slice.length} files, ${result.model.resources.length} objects; parse ${ms(t0, t1)} ms, model+graph+rules ${ms(t1, t2)} ms, diagnostics+publish ${ms(t2, t3)} ms`,
       );
     }
+  }
+
+  /** Lint the slice's files: all together, or each Kustomize group on its own (a finding once per file). */
+  private lintGroups(slice: { id: string; file: SourceFile }[]): { findings: Finding[]; internalErrors: { ruleId: string; error: Error }[]; model: { resources: unknown[] } } {
+    const options = { rules: RULES, severities: this.severities, settings: this.settings };
+    if (!this.groups) return lint(slice.map((s) => s.file), options);
+    const byId = new Map(slice.map((s) => [s.id, s.file]));
+    const findings: Finding[] = [];
+    const internalErrors: { ruleId: string; error: Error }[] = [];
+    const resources: unknown[] = [];
+    const seen = new Set<string>();
+    for (const g of this.groups) {
+      const result = lint(g.ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined), options);
+      for (const f of result.findings) {
+        // A base's finding, once per file, whichever roots use it.
+        const key = `${f.ruleId}\u0000${f.file.path}\u0000${f.range[0]}\u0000${f.range[1]}\u0000${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(f);
+      }
+      internalErrors.push(...result.internalErrors);
+      resources.push(...result.model.resources);
+    }
+    return { findings, internalErrors, model: { resources } };
   }
 
   private publishAll(diagnostics: Map<string, Diagnostic[]>, versions: Map<string, number | undefined>): void {
@@ -473,7 +507,8 @@ export class Workspace {
       }
       const project = this.projectOf(id);
       if (!project?.root) continue;
-      if (c.type === 2) {
+      // A kustomization changes what is linted with what: the folder is planned again.
+      if (c.type === 2 && !(KUSTOMIZATION_NAMES as readonly string[]).includes(base)) {
         if (!this.overlays.has(id)) void project.refresh(id);
       } else {
         if (c.type === 3) project.disk.delete(id);

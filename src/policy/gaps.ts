@@ -222,6 +222,68 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
   return gaps;
 }
 
+/** Kinds whose objects change what the connectivity analysis shows (by kind; any group the model reads). */
+const NETWORK_KINDS: ReadonlySet<string> = new Set([
+  'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob',
+  'Service', 'Namespace', 'NetworkPolicy', 'Ingress', 'IngressClass', 'Gateway', 'GatewayClass',
+  'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute', 'Endpoints', 'EndpointSlice',
+  ...NOT_MODELLED.map((r) => r.kind),
+]);
+
+export type DropKind = 'not-an-object' | 'missing-identity' | 'superseded';
+
+/** One kind of document or object the analysis drops, with where each occurs. */
+export interface Drop {
+  kind: DropKind;
+  items: { loc: Loc }[];
+  /** One sentence for the whole kind of drop (counted, without locations). */
+  message: string;
+}
+
+/**
+ * Documents and objects the analysis drops, one Drop per kind, in a stable order: documents that
+ * are not Kubernetes objects, objects without their identity fields (the API server rejects them),
+ * and earlier definitions of an object defined again (the last one wins) when the object is one
+ * the connectivity analysis reads. Tool configuration documents (kustomization.yaml, …) are not
+ * cluster objects and are not counted.
+ */
+export function droppedObjects(model: Model): Drop[] {
+  const drops: Drop[] = [];
+  const nonObjects = model.nonObjects.map((n) => ({ loc: { doc: n.doc, path: n.path } }));
+  if (nonObjects.length) {
+    const n = nonObjects.length;
+    drops.push({
+      kind: 'not-an-object',
+      items: nonObjects,
+      message: `${counted(n, 'document is', 'documents are')} not a Kubernetes object and ${n === 1 ? 'is' : 'are'} not analysed`,
+    });
+  }
+  const missing: { loc: Loc }[] = [];
+  const superseded: { loc: Loc }[] = [];
+  for (const r of model.resources) {
+    const lacks = r.missingIdentity();
+    if (lacks.length) missing.push({ loc: lacks.includes('metadata') || lacks.includes('kind') ? r.at() : r.keyAt('metadata') });
+    else if (r.superseded && NETWORK_KINDS.has(r.kind)) superseded.push({ loc: r.at() });
+  }
+  if (missing.length) {
+    const n = missing.length;
+    drops.push({
+      kind: 'missing-identity',
+      items: missing,
+      message: `${counted(n, 'object lacks', 'objects lack')} apiVersion, kind or metadata.name: the API server would reject ${n === 1 ? 'it' : 'them'}, and the analysis leaves ${n === 1 ? 'it' : 'them'} out or reads ${n === 1 ? 'it' : 'them'} in part`,
+    });
+  }
+  if (superseded.length) {
+    const n = superseded.length;
+    drops.push({
+      kind: 'superseded',
+      items: superseded,
+      message: `${counted(n, 'object is', 'objects are')} defined again later in the input and ${n === 1 ? 'is' : 'are'} not analysed (the last definition wins)`,
+    });
+  }
+  return drops;
+}
+
 /** May a gap item affect connections of this endpoint? */
 function touches(scope: GapScope, ep: Endpoint): boolean {
   switch (scope.kind) {

@@ -22,7 +22,7 @@ import type { Command, Io } from '../io.js';
 import { parseOutputs, writeReport } from '../outputs.js';
 import type { OutputSpec } from '../outputs.js';
 import { ReportFilter } from '../report-filter.js';
-import { KUSTOMIZE_HELP, kustomizeSlices, lintSlices as lintKustomizeSlices } from '../slices.js';
+import { KUSTOMIZE_HELP, kustomizeOptions, kustomizeSlices, lintSlices as lintKustomizeSlices } from '../slices.js';
 
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
 const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/kube-netlint';
@@ -279,14 +279,15 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
     stdinName: stdinNameOf(flags['stdin-filename'], io.cwd),
+    // Kustomize roots: each top-level root a slice of its own (src/load/kustomize-slices.ts).
+    kustomize: kustomizeOptions(p.targets, io, {
+      commandFlag: flags['kustomize-command'],
+      ignore: p.settings.ignore,
+      gitignore: !flags['no-gitignore'],
+      limits: p.settings.limits,
+    }),
   });
-  // Kustomize roots: each top-level root a slice of its own (src/load/kustomize.ts).
-  const k = await kustomizeSlices(input, p.targets, io, {
-    commandFlag: flags['kustomize-command'],
-    ignore: p.settings.ignore,
-    gitignore: !flags['no-gitignore'],
-    limits: p.settings.limits,
-  });
+  const k = kustomizeSlices(input, io);
   if ('error' in k) throw new UsageError(k.error);
   const result = k.slices.length === 1 && k.slices[0].root === undefined && k.errors === 0 ? lintSlices(input.slices, p) : lintRoots(k.slices, p);
   const linted = k.slices.length === 1 && k.slices[0].root === undefined ? input.files : [...new Set(k.slices.flatMap((s) => s.files))];
