@@ -5,12 +5,13 @@ import type { NetworkPolicy } from '../src/model/netpol.js';
 import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../src/policy/conn.js';
 import { looksLikeController } from '../src/policy/controller.js';
+import { checkRoutes } from './support/gateway-route-backends.js';
 
 export default defineRule(
   {
     id: 'netpol-blocks-ingress-backend',
     severity: 'error',
-    description: "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods on the target port.",
+    description: "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods, or a Gateway's pods from reaching a route backend's pods, on the target port.",
   },
   (ctx) => {
     // Without NetworkPolicies or cluster-scoped tiers nothing is isolated and nothing blocked.
@@ -106,6 +107,7 @@ export default defineRule(
         }
       }
     }
+    checkRoutes(ctx, admitsLookalike);
   },
 );
 

@@ -30,7 +30,9 @@ export default defineRule(
     const engine = ctx.policy;
     const prometheus = engine.standIns.filter((s) => s.standIn.kind === 'prometheus');
     // A Prometheus server deployed as a workload of the input (Helm chart, plain manifests).
-    const servers = engine.workloadPods.filter((p) => p.labels.get('app.kubernetes.io/name') === 'prometheus' || p.labels.get('app') === 'prometheus');
+    // Or the one the configuration names (its own pods in the input, or a stand-in).
+    const servers =
+      engine.configuredPrometheus ?? engine.workloadPods.filter((p) => p.labels.get('app.kubernetes.io/name') === 'prometheus' || p.labels.get('app') === 'prometheus');
     if (prometheus.length === 0 && servers.length === 0) return;
     const seen = new Set<string>();
     for (const scrape of [...scrapes(ctx, prometheus), ...annotated(ctx, servers)]) {

@@ -97,6 +97,8 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
     roots?: string[];
     ingressController?: { namespace: string; labels?: Record<string, string> };
     dns?: { namespace: string; labels: Record<string, string>; port?: number };
+    gatewayPods?: { namespace?: string; labels?: Record<string, string> };
+    prometheus?: { namespace: string; labels?: Record<string, string> };
     externalServices?: string[];
   };
   const rules: Record<string, SeveritySetting> = Object.create(null) as Record<string, SeveritySetting>;
@@ -115,6 +117,8 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   const policy: PolicySettings = {};
   if (raw.ingressController) policy.ingressController = { namespace: raw.ingressController.namespace, labels: raw.ingressController.labels ?? {} };
   if (raw.dns) policy.dns = raw.dns;
+  if (raw.gatewayPods) policy.gatewayPods = { namespace: raw.gatewayPods.namespace, labels: raw.gatewayPods.labels ?? {} };
+  if (raw.prometheus) policy.prometheus = { namespace: raw.prometheus.namespace, labels: raw.prometheus.labels ?? {} };
   return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots, policy, externalServices: raw.externalServices };
 }
 

@@ -20,6 +20,8 @@ export interface StandIn {
   labels: Record<string, string>;
   /** `namespace/name[Kind]`. */
   name: string;
+  /** Where the configuration places these pods, as a reason; absent: the default labels. */
+  configured?: string;
 }
 
 export function consumerStandIns(model: Model): StandIn[] {

@@ -41,6 +41,14 @@ export interface PolicySettings {
    * on 53; on OpenShift, recognised by its API groups in the input, the openshift-dns pods on 5353).
    */
   dns?: { namespace: string; labels: Record<string, string>; port?: number };
+  /**
+   * Where the pods of every Gateway run (default: `gateway.networking.k8s.io/gateway-name:
+   * <gateway>` in the Gateway's namespace). `{name}` and `{namespace}` in a label value stand for
+   * the Gateway's; an absent namespace is the Gateway's.
+   */
+  gatewayPods?: { namespace?: string; labels: Record<string, string> };
+  /** Where the Prometheus that scrapes annotated pods runs (default: a prometheus workload of the input). */
+  prometheus?: { namespace: string; labels: Record<string, string> };
 }
 
 export const INGRESS_CONTROLLER = '{ingress-controller}';
@@ -201,6 +209,8 @@ export class PolicyEngine {
   /** The pods of each Gateway and Prometheus of the input. */
   readonly standIns: { standIn: StandIn; pods: NetPod[] }[];
   private readonly controllerChoices = new Map<Ingress, ControllerChoice>();
+  /** The pods of the Prometheus set in the configuration (its own pods in the input, or a stand-in). */
+  readonly configuredPrometheus: NetPod[] | undefined;
 
   constructor(
     readonly model: Model,
@@ -217,9 +227,15 @@ export class PolicyEngine {
     this.dnsPods = this.resolveDns();
     // Gateways' and Prometheus' pods: the input's own, or a stand-in.
     this.standIns = consumerStandIns(model).map((standIn) => {
+      if (standIn.kind === 'gateway' && settings.gatewayPods) standIn = configuredGatewayPods(standIn, settings.gatewayPods);
       const real = this.index.select(standIn.namespace, { matchLabels: Object.entries(standIn.labels), expressions: [] }).filter((p) => !p.synthetic);
       return { standIn, pods: real.length ? real : [this.synthetic(standIn.kind, standIn.namespace, standIn.labels, standIn.name, [])] };
     });
+    if (settings.prometheus) {
+      const { namespace, labels } = settings.prometheus;
+      const real = this.index.select(namespace, { matchLabels: Object.entries(labels), expressions: [] }).filter((p) => !p.synthetic);
+      this.configuredPrometheus = real.length ? real : [this.synthetic('prometheus', namespace, labels, `${namespace}/{prometheus}`, [])];
+    }
 
     // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
     const ranges: IpRange[] = [];
@@ -747,6 +763,16 @@ export class PolicyEngine {
     if (i >= 0 && c.range.hi > this.atoms[i].hi) return 'several';
     return i;
   }
+}
+
+/** A Gateway's stand-in placed where gatewayPods says. */
+function configuredGatewayPods(standIn: StandIn, cfg: NonNullable<PolicySettings['gatewayPods']>): StandIn {
+  const gwName = standIn.res.name;
+  const fill = (v: string): string => v.replaceAll('{name}', gwName).replaceAll('{namespace}', standIn.namespace);
+  const labels = Object.fromEntries(Object.entries(cfg.labels).map(([k, v]) => [k, fill(v)]));
+  const namespace = cfg.namespace ? fill(cfg.namespace) : standIn.namespace;
+  const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  return { ...standIn, namespace, labels, configured: `set in gatewayPods (namespace "${namespace}"${shown.length ? `, ${shown.join(', ')}` : ''})` };
 }
 
 /** What one port entry of a rule allows towards `dst`. */
