@@ -1,27 +1,45 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/engine/text.js';
+import type { Loc } from '../src/load/source.js';
 import type { NetworkPolicy } from '../src/model/netpol.js';
+import type { Resource } from '../src/model/resource.js';
+import { adminRuleName, tierDenial } from '../src/policy/admin.js';
+import { sectionName } from '../src/policy/cilium.js';
 import { ConnSet } from '../src/policy/conn.js';
-import type { NetPod } from '../src/policy/engine.js';
+import type { Explanation, NetPod, PolicyEngine, SideExplanation } from '../src/policy/engine.js';
+
+/** What decides that DNS is blocked when a cluster-scoped tier or a Cilium policy does. */
+interface Decider {
+  key: string;
+  at: Loc;
+  object: Resource;
+  /** The sentence before the consequence, for the pods named `who`. */
+  says(who: string, missing: string, dns: string): string;
+}
 
 export default defineRule(
   {
     id: 'netpol-blocks-dns',
     severity: 'error',
     description:
-      'Pods isolated for egress that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
+      'Pods isolated for egress (or denied by an AdminNetworkPolicy, ClusterNetworkPolicy or Cilium rule) that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
   },
   (ctx) => {
-    // Without NetworkPolicies nothing is isolated and nothing blocked.
-    if (ctx.model.networkPolicies.length === 0) return;
     const engine = ctx.policy;
+    const tiers = !engine.tiers.empty || !engine.cilium.empty;
+    // Without policies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0 && !tiers) return;
+    const dnsGoverned = tiers && engine.dnsPods.some((d) => engine.tiers.governs('ingress', d.id) || engine.cilium.governs('ingress', d.id));
+    const decided = new Map<string, { decider: Decider; missing: string; pods: NetPod[] }>();
     const port = engine.dnsSettings.port;
     const groups = new Map<NetworkPolicy, { pod: NetPod; missing: string; dnsIngress: NetworkPolicy[] }[]>();
     for (const pod of engine.workloadPods) {
       const isolating = engine.isolatedEgress(pod);
-      if (isolating.length === 0) continue;
+      // Admin/Baseline tiers and Cilium policies decide too (for the pod's egress or the DNS pods' ingress).
+      const special = tiers && (dnsGoverned || engine.tiers.governs('egress', pod.id) || engine.cilium.governs('egress', pod.id));
+      if (isolating.length === 0 && !special) continue;
       // A pod whose egress is denied entirely is cut off on purpose: no names to resolve.
-      if (isolating.every((np) => np.egress.length === 0)) continue;
+      if (isolating.length > 0 && isolating.every((np) => np.egress.length === 0)) continue;
       const src = { kind: 'pod' as const, pod };
       // The DNS pods are judged on the port they listen on (5353 on OpenShift): policies see the
       // pod port, not the DNS Service's 53.
@@ -44,6 +62,20 @@ export default defineRule(
       const tcp = conn.has('TCP', port) || ext53.has('TCP', 53);
       if (udp && tcp) continue;
       const missing = !udp && !tcp ? `UDP and TCP ${port}` : !udp ? `UDP ${port}` : `TCP ${port}`;
+      if (special) {
+        const want = (udp ? ConnSet.NONE : ConnSet.of('UDP', port)).union(tcp ? ConnSet.NONE : ConnSet.of('TCP', port));
+        const decider = decide(engine, src, want, isolating.length === 0);
+        if (decider) {
+          // Cut off from everything on purpose: no names to resolve.
+          if (reachesNothing(engine, pod)) continue;
+          const k = `${decider.key}\u0000${missing}`;
+          const entry = decided.get(k);
+          if (entry) entry.pods.push(pod);
+          else decided.set(k, { decider, missing, pods: [pod] });
+          continue;
+        }
+        if (isolating.length === 0) continue;
+      }
       // The pod's egress may allow DNS while the DNS pods' own ingress policies refuse it.
       const egressOk = (udp || egress.has('UDP', port)) && (tcp || egress.has('TCP', port));
       // Point at the policy that gives the pod its egress rules: that is where DNS belongs.
@@ -54,6 +86,17 @@ export default defineRule(
       else groups.set(key, [entry]);
     }
     const dnsName = engine.dnsPods[0]?.synthetic ? `the cluster DNS (${engine.dnsPods[0].name.replace('/{cluster-dns}', '')} pods ${[...engine.dnsPods[0].labels].map(([k, v]) => `${k}=${v}`).join(',')})` : `DNS pods ${list(engine.dnsPods.map((p) => p.name), 2)}`;
+    for (const { decider, missing, pods } of decided.values()) {
+      const names = pods.map((p) => p.workload?.display ?? p.name);
+      const tcpOnly = missing === `TCP ${port}`;
+      ctx.report({
+        severity: tcpOnly ? 'warning' : undefined,
+        at: decider.at,
+        object: decider.object,
+        message: `${decider.says(list(names, 3), missing, dnsName)}: ${tcpOnly ? 'lookups whose answers need TCP (large or truncated answers) fail' : pods.length === 1 ? 'it cannot resolve names' : 'they cannot resolve names'}`,
+        related: pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
+      });
+    }
     for (const [np, entries] of groups) {
       const byMissing = new Map<string, NetPod[]>();
       const blockersOf = new Map<string, NetworkPolicy[]>();
@@ -87,3 +130,68 @@ export default defineRule(
     }
   },
 );
+
+/**
+ * The rule of a cluster-scoped tier or Cilium policy that blocks `want` (the missing DNS
+ * connections) to every DNS pod: an Admin/Baseline Deny, a Cilium deny section, or (when no
+ * NetworkPolicy isolates the pod) a Cilium policy isolating the pod or the DNS pods.
+ */
+function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: ConnSet, ciliumIsolation: boolean): Decider | undefined {
+  const evaluations: Explanation[] = engine.dnsPods.map((dns) => engine.evaluate(src, { kind: 'pod', pod: dns }, true));
+  for (const e of evaluations) {
+    const denial = tierDenial(e.egress, want) ?? tierDenial(e.ingress, want);
+    if (denial) {
+      const r = denial.rule;
+      return {
+        key: `tier:${r.policy.res.key}:${r.direction}:${r.index}`,
+        at: r.policy.res.keyAt(...r.path, 'action'),
+        object: r.policy.res,
+        says: (who, missing, dns) => `${adminRuleName(r)} denies ${missing} from ${who} to ${dns} (${r.direction === 'egress' ? 'its egress' : 'ingress of the DNS pods'})`,
+      };
+    }
+  }
+  for (const e of evaluations) {
+    for (const side of [e.egress, e.ingress]) {
+      if (!side?.cilium || !side.conn.intersect(want).isEmpty) continue;
+      const step = side.cilium.denying.find((d) => !d.conn.intersect(want).isEmpty);
+      if (!step) continue;
+      const sec = step.section;
+      return {
+        key: `cilium:${sec.rule.policy.res.key}:${sec.path.join('.')}`,
+        at: sec.rule.policy.res.keyAt(...sec.path),
+        object: sec.rule.policy.res,
+        says: (who, missing, dns) => `${sectionName(sec)} denies ${missing} from ${who} to ${dns}`,
+      };
+    }
+  }
+  if (!ciliumIsolation) return undefined;
+  for (const e of evaluations) {
+    for (const [side, dir] of [
+      [e.egress, 'egress'],
+      [e.ingress, 'ingress'],
+    ] as [SideExplanation | undefined, 'egress' | 'ingress'][]) {
+      const rule = side?.cilium?.isolatedBy[0];
+      if (!rule || !side!.conn.intersect(want).isEmpty) continue;
+      const p = rule.policy;
+      return {
+        key: `cilium-isolation:${p.res.key}:${rule.index}:${dir}`,
+        at: p.res.keyAt(...rule.path, 'endpointSelector'),
+        object: p.res,
+        says: (who, missing, dns) =>
+          dir === 'egress'
+            ? `${p.title} isolates ${who} for egress, and no egress rule allows ${missing} to ${dns}`
+            : `${p.title} isolates ${dns} for ingress without admitting ${who} on ${missing}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The pod may connect to nothing at all (no pod, no address outside the cluster). */
+function reachesNothing(engine: PolicyEngine, pod: NetPod): boolean {
+  const src = { kind: 'pod' as const, pod };
+  // Addresses outside the cluster first: they are few, and usually allowed.
+  for (let a = 0; a < engine.atoms.length; a++) if (!engine.allowed(src, { kind: 'external', atom: a }).isEmpty) return false;
+  for (const other of engine.workloadPods) if (other !== pod && !engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
+  return true;
+}

@@ -1,76 +1,166 @@
 import { defineRule } from '../src/engine/types.js';
+import type { RuleContext } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
 import { madeAtRunTime } from '../src/graph/run-time-pods.js';
+import type { Loc } from '../src/load/source.js';
+import type { PeerSpec } from '../src/model/netpol.js';
+import type { Resource } from '../src/model/resource.js';
 import { formatSelector, labelledMap, matches } from '../src/model/selector.js';
+import { namespacesNamed } from '../src/policy/admin.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 /** Namespaces every cluster has. */
 const WELL_KNOWN = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+type SelectorPeer = Extract<PeerSpec, { kind: 'selector' }>;
+
+/** Where a peer's parts are and how to name them; `clusterScoped` peers are judged as the issue of partial input demands. */
+interface PeerSite {
+  res: Resource;
+  /** The policy's own namespace (the namespace of a peer without a namespaceSelector). */
+  namespace: string;
+  /** `ingress peer`, `egress peer of rule "x"`… */
+  peer: string;
+  /** What a peer that matches nothing does: `admits nothing`, `matches nothing`. */
+  outcome: string;
+  nsAt: Loc;
+  podAt: Loc;
+  nsName: string;
+  podName: string;
+  /**
+   * Peers of AdminNetworkPolicies, ClusterNetworkPolicies and Cilium policies: a selector that
+   * does not name its namespaces may match namespaces outside the input, so what it misses there
+   * is an info; NetworkPolicy peers keep their warnings.
+   */
+  cautious: boolean;
+}
 
 export default defineRule(
   {
     id: 'netpol-peer-selects-nothing',
     severity: 'warning',
     description:
-      'A NetworkPolicy peer whose namespaceSelector matches no namespace, or whose podSelector matches no pod in namespaces whose workloads are part of the input.',
+      'A policy peer (NetworkPolicy, AdminNetworkPolicy, ClusterNetworkPolicy, Cilium fromEndpoints/toEndpoints) whose namespace selector matches no namespace, or whose pod selector matches no pod in namespaces whose workloads are part of the input.',
   },
   (ctx) => {
-    // Without NetworkPolicies nothing is isolated and nothing blocked.
-    if (ctx.model.networkPolicies.length === 0) return;
-    const engine = ctx.policy;
+    // Without policies nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0 && ctx.model.adminPolicies.length === 0 && ctx.model.ciliumPolicies.length === 0) return;
     for (const np of ctx.model.networkPolicies) {
       for (const rule of np.activeRules()) {
         for (const peer of rule.peers ?? []) {
           if (peer.kind !== 'selector') continue;
-          let namespaces: string[];
-          if (peer.namespaceSelector) {
-            namespaces = engine.namespacesMatching(peer.namespaceSelector);
-            // Namespaces named by kubernetes.io/metadata.name exist even when the input does not
-            // define them (they carry that label only), as do the namespaces of every cluster.
-            const named = new Set<string>(WELL_KNOWN);
-            for (const [k, v] of peer.namespaceSelector.matchLabels) if (k === NAME_LABEL) named.add(v);
-            for (const e of peer.namespaceSelector.expressions) if (e.key === NAME_LABEL && e.op === 'In') e.values.forEach((v) => named.add(v));
-            for (const ns of named) {
-              if (!namespaces.includes(ns) && matches(peer.namespaceSelector, labelledMap(new Map([[NAME_LABEL, ns]])))) namespaces.push(ns);
-            }
-            namespaces = namespaces.filter((ns) => !ns.startsWith('{'));
-            if (namespaces.length === 0) {
-              ctx.report({
-                at: np.res.at(...peer.path, 'namespaceSelector'),
-                object: np.res,
-                message: `${np.res.displayShort}: namespaceSelector ${formatSelector(peer.namespaceSelector)} matches no namespace (namespace labels come from the Namespace objects of the input; every namespace also has ${NAME_LABEL})`,
-              });
-              continue;
-            }
-          } else {
-            namespaces = [np.namespace];
-          }
-          if (!peer.podSelector) continue;
-          // Judge pods only where the input shows a namespace's workloads.
-          if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) continue;
-          const sel = peer.podSelector;
-          // Pods an operator labels from a custom resource are as real as a workload's.
-          if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0)) continue;
-          let made: ReturnType<typeof madeAtRunTime>;
-          for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
-          if (made) {
-            ctx.report({
-              at: np.res.at(...peer.path, 'podSelector'),
-              object: np.res,
-              severity: 'info',
-              message: `${np.res.displayShort}: podSelector ${formatSelector(sel)} matches no pod template of the input, but ${made.text}`,
-              related: [made.related],
-            });
-            continue;
-          }
-          const where = namespaces.length === 1 ? `namespace ${q(namespaces[0])}` : `${namespaces.length} namespaces`;
-          ctx.report({
-            at: np.res.at(...peer.path, 'podSelector'),
-            object: np.res,
-            message: `${np.res.displayShort}: podSelector ${formatSelector(sel)} matches no pod in ${where}, so this ${rule.direction} peer admits nothing`,
+          checkPeer(ctx, peer, {
+            res: np.res,
+            namespace: np.namespace,
+            peer: `${rule.direction} peer`,
+            outcome: 'admits nothing',
+            nsAt: np.res.at(...peer.path, 'namespaceSelector'),
+            podAt: np.res.at(...peer.path, 'podSelector'),
+            nsName: 'namespaceSelector',
+            podName: 'podSelector',
+            cautious: false,
+          });
+        }
+      }
+    }
+    for (const p of ctx.model.adminPolicies) {
+      if (p.res.superseded) continue;
+      for (const rule of p.rules()) {
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'selector') continue;
+          // `namespaces: S` is a namespace selector at the peer; `pods` holds both parts.
+          const pods = peer.path[peer.path.length - 1] === 'pods';
+          checkPeer(ctx, peer, {
+            res: p.res,
+            namespace: '',
+            peer: `${rule.direction} peer of rule ${q(rule.name)}`,
+            outcome: `matches nothing (action ${rule.actionText})`,
+            nsAt: pods ? p.res.at(...peer.path, 'namespaceSelector') : p.res.at(...peer.path),
+            podAt: p.res.at(...peer.path, 'podSelector'),
+            nsName: pods ? 'pods.namespaceSelector' : 'namespaces',
+            podName: 'pods.podSelector',
+            cautious: true,
+          });
+        }
+      }
+    }
+    for (const cp of ctx.model.ciliumPolicies) {
+      if (cp.res.superseded) continue;
+      for (const s of cp.sections()) {
+        for (const peer of s.peers ?? []) {
+          // fromEndpoints/toEndpoints only (entities are not selectors of the input's pods).
+          if (peer.kind !== 'selector' || !String(peer.path[peer.path.length - 2]).endsWith('Endpoints')) continue;
+          const field = `${String(peer.path[peer.path.length - 2])}[${String(peer.path[peer.path.length - 1])}]`;
+          checkPeer(ctx, peer, {
+            res: cp.res,
+            namespace: cp.namespace ?? '',
+            peer: `${s.direction}${s.deny ? 'Deny' : ''} peer`,
+            outcome: s.deny ? 'denies nothing' : 'admits nothing',
+            nsAt: cp.res.at(...peer.path),
+            podAt: cp.res.at(...peer.path),
+            nsName: `${field} namespace part`,
+            podName: field,
+            cautious: true,
           });
         }
       }
     }
   },
 );
+
+function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
+  const { res } = site;
+  let namespaces: string[];
+  if (peer.namespaceSelector) {
+    namespaces = ctx.policy.namespacesMatching(peer.namespaceSelector);
+    // Namespaces named by kubernetes.io/metadata.name exist even when the input does not
+    // define them (they carry that label only), as do the namespaces of every cluster.
+    const named = new Set<string>(WELL_KNOWN);
+    for (const [k, v] of peer.namespaceSelector.matchLabels) if (k === NAME_LABEL) named.add(v);
+    for (const e of peer.namespaceSelector.expressions) if (e.key === NAME_LABEL && e.op === 'In') e.values.forEach((v) => named.add(v));
+    for (const ns of named) {
+      if (!namespaces.includes(ns) && matches(peer.namespaceSelector, labelledMap(new Map([[NAME_LABEL, ns]])))) namespaces.push(ns);
+    }
+    namespaces = namespaces.filter((ns) => !ns.startsWith('{'));
+    if (namespaces.length === 0) {
+      ctx.report({
+        at: site.nsAt,
+        object: res,
+        severity: site.cautious ? 'info' : undefined,
+        message: `${res.displayShort}: ${site.nsName} ${formatSelector(peer.namespaceSelector)} matches no namespace (namespace labels come from the Namespace objects of the input; every namespace also has ${NAME_LABEL})`,
+      });
+      return;
+    }
+  } else {
+    namespaces = [site.namespace];
+  }
+  if (!peer.podSelector) return;
+  // Judge pods only where the input shows a namespace's workloads.
+  if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return;
+  const sel = peer.podSelector;
+  // Pods an operator labels from a custom resource are as real as a workload's.
+  if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0)) return;
+  let made: ReturnType<typeof madeAtRunTime>;
+  for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
+  if (made) {
+    ctx.report({
+      at: site.podAt,
+      object: res,
+      severity: 'info',
+      message: `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod template of the input, but ${made.text}`,
+      related: [made.related],
+    });
+    return;
+  }
+  const where = namespaces.length === 1 ? `namespace ${q(namespaces[0])}` : `${namespaces.length} namespaces`;
+  // A selector choosing namespaces by label may match namespaces outside the input.
+  const unsure = site.cautious && peer.namespaceSelector !== undefined && namespacesNamed(peer.namespaceSelector) === undefined;
+  ctx.report({
+    at: site.podAt,
+    object: res,
+    severity: unsure ? 'info' : undefined,
+    message: unsure
+      ? `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in the input's ${where}; its namespaces are chosen by label, so pods elsewhere in the cluster may match`
+      : `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in ${where}, so this ${site.peer} ${site.outcome}`,
+  });
+}

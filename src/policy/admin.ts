@@ -12,6 +12,7 @@
  */
 import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminTier } from '../model/adminpolicy.js';
 import type { PeerSpec } from '../model/netpol.js';
+import type { Selector } from '../model/selector.js';
 import { ConnSet, PROTOCOL_ORDER, isProtocol } from './conn.js';
 
 /** One rule's decision on part of a connection. */
@@ -152,4 +153,18 @@ export function adminRuleName(r: AdminRule): string {
 export function tierDenial(side: { conn: ConnSet; tiers?: { admin: TierStep[]; baseline: TierStep[] } } | undefined, want: ConnSet): TierStep | undefined {
   if (!side?.tiers || !side.conn.intersect(want).isEmpty) return undefined;
   return [...side.tiers.admin, ...side.tiers.baseline].find((s) => s.action === 'Deny' && !s.conn.intersect(want).isEmpty);
+}
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+/**
+ * The namespaces a namespace selector names outright (`kubernetes.io/metadata.name` in matchLabels
+ * or an `In` expression); undefined when it selects by other labels or by none, so that namespaces
+ * outside the input may match it.
+ */
+export function namespacesNamed(sel: Selector): string[] | undefined {
+  let named: string[] | undefined;
+  for (const [k, v] of sel.matchLabels) if (k === NAMESPACE_NAME) named = named ? named.filter((n) => n === v) : [v];
+  for (const e of sel.expressions) if (e.key === NAMESPACE_NAME && e.op === 'In') named = named ? named.filter((n) => e.values.includes(n)) : [...e.values];
+  return named;
 }
