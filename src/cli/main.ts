@@ -104,7 +104,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError || e instanceof OutputSpecError || e instanceof CommandUsageError) {
-      io.stderr.write(`kube-netlint: ${e.message}\n`);
+      io.stderr.write(`kube-netlint: ${terminalSafe(e.message)}\n`);
       if (e instanceof UsageError || e instanceof OutputSpecError || e instanceof CommandUsageError) io.stderr.write('Run kube-netlint --help for usage.\n');
       return EXIT_FATAL;
     }

@@ -107,7 +107,7 @@ export async function loadInput(
   }
   for (const chart of discovered.skippedCharts) {
     const at = terminalSafe(displayPath(chart, io.cwd));
-    io.stderr.write(`kube-netlint: skipping Helm chart ${at}: render it first (helm template ${at} | kube-netlint ${command}${command ? ' ' : ''}-)\n`);
+    io.stderr.write(`kube-netlint: skipping Helm chart ${terminalSafe(at)}: render it first (helm template ${terminalSafe(at)} | kube-netlint ${command}${command ? ' ' : ''}-)\n`);
   }
   const limits = inputLimitsOf(opts);
   if ('error' in limits) throw new CommandUsageError(limits.error);
@@ -255,6 +255,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) throw new CommandUsageError('diff needs two inputs: diff <old-paths> <new-paths>');
+  if (positionals[0] === '-' && positionals[1] === '-') throw new CommandUsageError('diff reads standard input ("-") for one side only: give a path for the other');
   if (values.format === 'html') return diffHtmlCommand(positionals, values, io);
   const format = checkFormat(values.format, DIFF_FORMATS);
   const before = await loadSlice([positionals[0]], io, values);

@@ -87,10 +87,20 @@ export class SourceFile {
   }
 }
 
-/** Add the line starts of a text to a LineCounter, as the `yaml` parser does. */
+/**
+ * Add the line starts of a text to a LineCounter, as the `yaml` parser does for LF and CRLF. A lone
+ * CR ends a line too, as it does in editors and the language server protocol (and in YAML).
+ */
 function addLineStarts(lc: LineCounter, text: string): void {
   lc.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    return;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lc.addNewLine(i + 1);
+  }
 }
 
 export interface LoadProblem {

@@ -1,6 +1,6 @@
 /** Renderings of connectivity lists, explanations and connectivity diffs. */
 import { positionOf } from '../engine/runner.js';
-import { terminalSafe } from '../format/escape.js';
+import { csvCell, dotString, markdownCell, noCommandLines, terminalSafe } from '../format/escape.js';
 import type { Loc } from '../load/source.js';
 import type { PolicyRule } from '../model/netpol.js';
 import { ConnSet } from './conn.js';
@@ -9,17 +9,13 @@ import type { Connection, Explanation, SideExplanation } from './engine.js';
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
 export const DIFF_FORMATS = ['txt', 'md', 'json', 'html'] as const;
 
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function dotId(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+// Names come from manifests (and paths from the file system): every format writes them through
+// its escaping in src/format/escape.ts.
+const csvField = csvCell;
+const mdCell = markdownCell;
+const dotId = dotString;
+/** Terminal text: one line per item, no escapes, no workflow commands. */
+const t = terminalSafe;
 
 /** Namespace of an endpoint name (`ns/name[Kind]`), or undefined for external and the controller. */
 function namespaceOf(name: string): string | undefined {
@@ -43,7 +39,7 @@ export function formatConnectivity(conns: Connection[], format: string): string 
       return dot(conns);
     default:
       // Names come from manifests: control characters and escape sequences are made visible.
-      return conns.map((c) => `${terminalSafe(c.src)} => ${terminalSafe(c.dst)} : ${c.conn.toString()}`).join('\n') + (conns.length ? '\n' : '');
+      return noCommandLines(conns.map((c) => `${t(c.src)} => ${t(c.dst)} : ${c.conn.toString()}`).join('\n') + (conns.length ? '\n' : ''));
   }
 }
 
@@ -123,10 +119,10 @@ export function formatDiff(diffs: ConnectionDiff[], format: string): string {
       return diffs
         .map((d) =>
           d.diff === 'added'
-            ? `+ ${d.src} => ${d.dst} : ${conn(d.new)}`
+            ? `+ ${t(d.src)} => ${t(d.dst)} : ${conn(d.new)}`
             : d.diff === 'removed'
-              ? `- ${d.src} => ${d.dst} : ${conn(d.old)}`
-              : `~ ${d.src} => ${d.dst} : ${conn(d.old)} -> ${conn(d.new)}`,
+              ? `- ${t(d.src)} => ${t(d.dst)} : ${conn(d.old)}`
+              : `~ ${t(d.src)} => ${t(d.dst)} : ${conn(d.old)} -> ${conn(d.new)}`,
         )
         .map((l) => `${l}\n`)
         .join('');
@@ -135,11 +131,11 @@ export function formatDiff(diffs: ConnectionDiff[], format: string): string {
 
 function where(loc: Loc): string {
   const p = positionOf(loc);
-  return `${p.file}:${p.line}:${p.column}`;
+  return `${t(p.file)}:${p.line}:${p.column}`;
 }
 
 function ruleName(r: PolicyRule): string {
-  return `${r.direction}[${r.index}] of NetworkPolicy "${r.policy.res.namespace}/${r.policy.name}"`;
+  return `${r.direction}[${r.index}] of NetworkPolicy "${t(`${r.policy.res.namespace}/${r.policy.name}`)}"`;
 }
 
 export interface ExplainInput {
@@ -177,7 +173,7 @@ export function explainText(x: ExplainInput): string {
   const out: string[] = [];
   const what = x.port ? `${x.port.protocol} ${x.port.port}` : 'any port';
   const allowed = x.port ? e.conn.has(x.port.protocol as 'TCP', x.port.port) : !e.conn.isEmpty;
-  out.push(`${x.src} => ${x.dst} (${what}): ${allowed ? 'ALLOWED' : 'BLOCKED'}`);
+  out.push(`${t(x.src)} => ${t(x.dst)} (${what}): ${allowed ? 'ALLOWED' : 'BLOCKED'}`);
   out.push(`  allowed connections: ${e.conn.toString()}`);
   const side = (title: string, s: SideExplanation | undefined, otherName: string) => {
     if (!s) {
@@ -189,7 +185,7 @@ export function explainText(x: ExplainInput): string {
       return;
     }
     out.push(`${title}: isolated by`);
-    for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${p.res.namespace}/${p.name}" (${where(p.res.nameLoc)})`);
+    for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${t(`${p.res.namespace}/${p.name}`)}" (${where(p.res.nameLoc)})`);
     if (s.admitting.length === 0) out.push(`  no rule admits ${otherName}: nothing allowed`);
     for (const a of s.admitting) {
       // A rule that admits the peer on no port: its named ports did not resolve, or its ports are invalid.
@@ -201,8 +197,8 @@ export function explainText(x: ExplainInput): string {
       out.push(`  none of these rules allows ${what}`);
     }
   };
-  side(`egress of ${x.src}`, e.egress, x.dst);
-  side(`ingress of ${x.dst}`, e.ingress, x.src);
-  for (const n of x.notes ?? []) out.push(`note: ${n}`);
+  side(`egress of ${t(x.src)}`, e.egress, t(x.dst));
+  side(`ingress of ${t(x.dst)}`, e.ingress, t(x.src));
+  for (const n of x.notes ?? []) out.push(`note: ${t(n)}`);
   return `${out.join('\n')}\n`;
 }
