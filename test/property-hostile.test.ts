@@ -58,6 +58,7 @@ const hostileName = fc
   .map(([first, parts, plain]) => (first ? parts.join(plain) + plain : plain + parts.join(plain)));
 
 /** A file name: what a file system allows (no `/`, no NUL), hostile otherwise. */
+// eslint-disable-next-line no-control-regex
 const hostileFileName = hostileName.map((n) => `${n.replace(/[/\u0000]/g, '_')}.yaml`);
 
 const q = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar
@@ -242,7 +243,6 @@ describe('property: hostile names through every command and format', () => {
 
 // ------------------------------------------------------------------------- flow-key nesting
 
-type Nest = { kind: 'seq' | 'map' | 'key'; inner: Nest } | { kind: 'leaf' };
 /** Flow collections nested as values and as keys, `depth` levels deep. */
 const nesting = (depth: number): fc.Arbitrary<string> =>
   fc.array(fc.constantFrom<'seq' | 'map' | 'key'>('seq', 'map', 'key'), { minLength: depth, maxLength: depth }).map((kinds) => {
