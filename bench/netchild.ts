@@ -1,14 +1,12 @@
 /** Time `connectivity` on a generated directory (run in its own process by bench/run). */
 import { performance } from 'node:perf_hooks';
 import { Graph } from '../src/graph/graph.js';
-import { discover } from '../src/load/discover.js';
-import { loadFilesParallel } from '../src/load/parallel.js';
+import { loadInput } from '../src/load/input.js';
 import { buildModel } from '../src/model/model.js';
 import { PolicyEngine } from '../src/policy/engine.js';
 
 const dir = process.argv[2];
-const found = await discover([dir], { cwd: process.cwd(), ignore: [], gitignore: false });
-const { files } = await loadFilesParallel(found.files, process.cwd());
+const { files } = await loadInput([dir], { cwd: process.cwd(), gitignore: false });
 const t0 = performance.now();
 const model = buildModel(files, { defaultNamespace: 'default' });
 const engine = new PolicyEngine(model, new Graph(model));

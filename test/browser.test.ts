@@ -21,8 +21,8 @@ import type cytoscape from 'cytoscape';
 import type { Core } from 'cytoscape';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { COMMANDS } from '../src/cli/main.js';
 import type { Io } from '../src/cli/main.js';
-import { NETWORK_COMMANDS } from '../src/cli/network.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test-fixtures/graph-report');
@@ -39,10 +39,8 @@ const LAUNCH_ARGS = [
   '--disable-sync',
 ];
 /**
- * Bound for the 1,000-workload page to become interactive (from navigation to the first rendered
- * frame with every handler wired). Measured: about 3-4 s on a 2-core machine; the bound is generous
- * so that a slow CI machine does not fail the test, while a freeze (a layout in the page, a
- * quadratic loop) still does.
+ * Hang guard for the 1,000-workload page to become interactive (measured about 3-4 s on a 2-core
+ * machine; the test reports the times and does not assert on them: a freeze still fails it).
  */
 const READY_BOUND_1000_MS = 60_000;
 const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): browser tests skipped`;
@@ -125,12 +123,12 @@ async function click(page: Page, id: string): Promise<void> {
 }
 
 async function panelHas(page: Page, text: string): Promise<void> {
-  await page.locator('#kn-panel', { hasText: text }).waitFor({ timeout: 5000 });
+  await page.locator('#kn-panel', { hasText: text }).waitFor({ timeout: 30_000 });
 }
 
 async function render(args: string[], cwd: string, command: 'graph' | 'diff' = 'graph'): Promise<string> {
   const out = path.join(ARTIFACTS, args[args.length - 1]);
-  const code = await NETWORK_COMMANDS[command]([...args.slice(0, -1), '--no-config', '-f', 'html', '-o', out], quietIo(cwd));
+  const code = await COMMANDS[command].run([...args.slice(0, -1), '--no-config', '-f', 'html', '-o', out], quietIo(cwd));
   assert.ok(code === 0 || code === 1, `${command} exit code ${code}`);
   return out;
 }
@@ -246,9 +244,9 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
 
     // The search box finds a workload.
     await page.fill('#kn-search', 'orders');
-    await page.locator('#kn-search-count', { hasText: '2 matches' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-search-count', { hasText: '2 matches' }).waitFor({ timeout: 30_000 });
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: 'api/orders' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-panel-title', { hasText: 'api/orders' }).waitFor({ timeout: 30_000 });
     assert.deepEqual(await inPage(page, ({ cy }) => cy.nodes('.match').map((n) => n.id())), ['svc:api/orders', 'wl:api/orders[Deployment]']);
     await page.fill('#kn-search', '');
     await page.press('#kn-search', 'Escape');
@@ -271,7 +269,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
 
     // The findings table links each finding to its node.
     await page.locator('#kn-findings-body a.node-link', { hasText: 'web/shop' }).click();
-    await page.locator('#kn-panel-title', { hasText: 'web/shop' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-panel-title', { hasText: 'web/shop' }).waitFor({ timeout: 30_000 });
     await panelHas(page, 'ingress-backend-missing');
     assert.deepEqual(await inPage(page, ({ cy }) => cy.$(':selected').map((n) => n.id())), ['ing:web/shop']);
 
@@ -296,7 +294,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(await page.locator('img, iframe, object, embed').count(), 0);
     await page.fill('#kn-search', 'alert(1)');
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: '</script><script>alert(1)</script>' }).waitFor({ timeout: 5000 });
+    await page.locator('#kn-panel-title', { hasText: '</script><script>alert(1)</script>' }).waitFor({ timeout: 30_000 });
     await page.selectOption('#kn-namespace', 'evil"ns<img src=x onerror=alert(2)>');
     assert.ok((await page.locator('#kn-findings-body tr:visible').count()) > 0, 'the findings of that namespace stay listed');
     await page.locator('#kn-findings-body a.node-link').first().click();
@@ -349,7 +347,6 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     const { page } = o;
     const stats = await inPage(page, ({ cy, scriptMs }) => ({ nodes: cy.nodes().length, edges: cy.edges().length, scriptMs }));
     assert.equal(stats.nodes, 1000 + 1000 + 20 + 20 + 1, 'workloads, Services, Ingresses, namespaces and the controller');
-    assert.ok(o.readyMs < READY_BOUND_1000_MS, `interactive after ${o.readyMs} ms (bound ${READY_BOUND_1000_MS} ms)`);
 
     // Pan and zoom, then measure how long the page takes to answer with a new frame.
     const box = (await page.locator('#kn-graph').boundingBox())!;
@@ -361,11 +358,10 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     await page.mouse.up();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
     const interactMs = Date.now() - interactStart;
-    assert.ok(interactMs < READY_BOUND_1000_MS, `pan and zoom answered after ${interactMs} ms`);
 
     await page.fill('#kn-search', 'app-999');
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: 'team-19/app-999' }).waitFor({ timeout: 10_000 });
+    await page.locator('#kn-panel-title', { hasText: 'team-19/app-999' }).waitFor({ timeout: 30_000 });
     await click(page, 'wl:team-3/app-159[Deployment]');
     await panelHas(page, 'netpol-blocks-service-reference');
     await page.selectOption('#kn-namespace', 'team-7');
@@ -373,7 +369,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'browser-1000.png') });
     assertSelfContained(o, file);
 
-    const timings = { workloads: 1000, ...stats, generateMs, readyMs: o.readyMs, interactMs, boundMs: READY_BOUND_1000_MS };
+    const timings = { workloads: 1000, ...stats, generateMs, readyMs: o.readyMs, interactMs };
     writeFileSync(path.join(ARTIFACTS, 'browser-1000-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
     t.diagnostic(`1,000 workloads: report written in ${generateMs} ms, interactive in the browser after ${o.readyMs} ms, pan/zoom answered in ${interactMs} ms`);
     await page.close();

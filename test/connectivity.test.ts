@@ -1,6 +1,6 @@
 /**
  * `connectivity`, `explain` and `diff` on the multi-namespace app of test-fixtures/connectivity/shop,
- * run through NETWORK_COMMANDS with an in-memory io.
+ * run through the command table (COMMANDS) with an in-memory io.
  *
  * The goldens (expected.*, diff-expected.*) were derived by hand from the manifests and the
  * NetworkPolicy semantics (see test-fixtures/connectivity/shop/README.md), then compared with the
@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { COMMANDS } from '../src/cli/main.js';
 import type { Io } from '../src/cli/main.js';
-import { CommandUsageError, NETWORK_COMMANDS } from '../src/cli/network.js';
+import { UsageError as CommandUsageError } from '../src/cli/io.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const APP = path.join(ROOT, 'test-fixtures/connectivity/shop');
@@ -49,7 +50,7 @@ async function run(command: 'connectivity' | 'explain' | 'diff', args: string[],
     cwd: opts.cwd ?? APP,
     env: {},
   };
-  const code = await NETWORK_COMMANDS[command](args, io);
+  const code = await COMMANDS[command].run(args, io);
   return { code, stdout: out.text(), stderr: err.text() };
 }
 

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { ParseCache } from '../src/load/cache.js';
 import { loadFast } from '../src/load/fast.js';
 import { loadText } from '../src/load/load.js';
-import { loadFilesParallel } from '../src/load/parallel.js';
+import { readFiles } from '../src/load/input.js';
 import { resolveRange } from '../src/load/source.js';
 import type { SourceFile } from '../src/load/source.js';
 
@@ -142,14 +142,14 @@ describe('parallel loading and the cache', () => {
         files.push({ absPath: p, expanded: true });
       }
       const summary = (r: { files: SourceFile[] }) => r.files.map((f) => [f.path, f.documents.map((d) => d.value)]);
-      const plain = summary(await loadFilesParallel(files, dir, { workers: 0 }));
-      assert.deepEqual(summary(await loadFilesParallel(files, dir, { workers: 2 })), plain);
+      const plain = summary(await readFiles(files, { cwd: dir, workers: 0 }));
+      assert.deepEqual(summary(await readFiles(files, { cwd: dir, workers: 2 })), plain);
       mkdirSync(path.join(dir, 'cache'));
       const cache = ParseCache.open(path.join(dir, 'cache'), 'test');
-      assert.deepEqual(summary(await loadFilesParallel(files, dir, { workers: 2, cache })), plain);
+      assert.deepEqual(summary(await readFiles(files, { cwd: dir, workers: 2, cache })), plain);
       cache.save();
       const warm = ParseCache.open(path.join(dir, 'cache'), 'test');
-      assert.deepEqual(summary(await loadFilesParallel(files, dir, { workers: 0, cache: warm })), plain);
+      assert.deepEqual(summary(await readFiles(files, { cwd: dir, workers: 0, cache: warm })), plain);
       // .nan does not survive JSON: those files are not cached, and read again.
       assert.equal(warm.hits, 0);
     } finally {

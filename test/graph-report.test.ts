@@ -17,8 +17,9 @@ import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { graphFormat, loadVersion, renderReport, reportOf } from '../src/cli/graph.js';
 import type { LoadedVersion } from '../src/cli/graph.js';
+import { COMMANDS } from '../src/cli/main.js';
 import type { Io } from '../src/cli/main.js';
-import { CommandUsageError, NETWORK_COMMANDS } from '../src/cli/network.js';
+import { UsageError as CommandUsageError } from '../src/cli/io.js';
 import { positionOf } from '../src/engine/runner.js';
 import { diffConnectivity } from '../src/policy/report.js';
 import { buildDiffData } from '../src/report/diff.js';
@@ -158,7 +159,7 @@ describe('graph model of the fixture app', () => {
     assert.match(blocked.explain[0].text, /NetworkPolicy "data\/db-ingress" \(app\/policies\.yaml:4:9\)/);
     // The same text as the explain command prints.
     const run = io(FIXTURES);
-    await NETWORK_COMMANDS.explain(['api/orders', 'data/db', 'app', '--port', '5432', '--no-config'], run);
+    await COMMANDS.explain.run(['api/orders', 'data/db', 'app', '--port', '5432', '--no-config'], run);
     assert.equal(blocked.explain[0].text, run.out());
     const ingress = edges.get('backend:ing:api/admin->svc:api/api')!;
     assert.match(ingress.explain[0].text, /^\{ingress-controller\} => api\/api\[Deployment\] \(TCP 8080\): BLOCKED/);
@@ -325,10 +326,10 @@ describe('dot and mermaid', () => {
   it('mermaid golden', () => golden('expected.mmd', renderMermaid(data)));
   it('the graph command writes them; the default format follows -o', async () => {
     const run = io(FIXTURES);
-    assert.equal(await NETWORK_COMMANDS.graph(['app', '--no-config', '--title', 'kube-netlint graph app'], run), 0);
+    assert.equal(await COMMANDS.graph.run(['app', '--no-config', '--title', 'kube-netlint graph app'], run), 0);
     assert.equal(run.out(), renderDot(data));
     const m = io(FIXTURES);
-    await NETWORK_COMMANDS.graph(['app', '--no-config', '-f', 'mermaid', '--title', 'kube-netlint graph app'], m);
+    await COMMANDS.graph.run(['app', '--no-config', '-f', 'mermaid', '--title', 'kube-netlint graph app'], m);
     assert.equal(m.out(), renderMermaid(data));
     assert.equal(graphFormat(undefined, 'out/report.HTML'), 'html');
     assert.equal(graphFormat(undefined, 'net.dot'), 'dot');
@@ -338,7 +339,7 @@ describe('dot and mermaid', () => {
   });
   it('json is the data behind the picture', async () => {
     const run = io(FIXTURES);
-    await NETWORK_COMMANDS.graph(['app', '--no-config', '-f', 'json', '--title', 'kube-netlint graph app'], run);
+    await COMMANDS.graph.run(['app', '--no-config', '-f', 'json', '--title', 'kube-netlint graph app'], run);
     assert.deepEqual(JSON.parse(run.out()), JSON.parse(JSON.stringify(data)));
   });
 });
@@ -419,7 +420,7 @@ describe('HTML report', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
     tmpDirs.push(dir);
     const run = io(FIXTURES);
-    assert.equal(await NETWORK_COMMANDS.graph(['app', '--no-config', '--title', 'kube-netlint graph app', '-o', path.join(dir, 'report.html')], run), 0);
+    assert.equal(await COMMANDS.graph.run(['app', '--no-config', '--title', 'kube-netlint graph app', '-o', path.join(dir, 'report.html')], run), 0);
     assert.equal(readFileSync(path.join(dir, 'report.html'), 'utf8'), html);
     assert.equal(run.out(), '');
   });
@@ -518,7 +519,7 @@ spec: {containers: [{name: c, image: x}]}
 `),
     );
     const run = io(dir);
-    assert.equal(await NETWORK_COMMANDS.diff(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html'], run), 0);
+    assert.equal(await COMMANDS.diff.run(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html'], run), 0);
     const html = readFileSync(path.join(dir, 'diff.html'), 'utf8');
     const data = (JSON.parse(scripts(html)[0].body) as { data: ReportData }).data;
     assert.equal(data.mode, 'diff');
@@ -528,7 +529,7 @@ spec: {containers: [{name: c, image: x}]}
     assert.equal(data.nodes.find((n) => n.id === 'wl:default/c[Pod]')?.presence, 'new');
     assert.ok(data.changes!.length >= 3);
     // --fail-on-added: the new pod c opens connections.
-    assert.equal(await NETWORK_COMMANDS.diff(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html', '--fail-on-added'], io(dir)), 1);
-    assert.equal(await NETWORK_COMMANDS.diff(['new.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'same.html', '--fail-on-added'], io(dir)), 0);
+    assert.equal(await COMMANDS.diff.run(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html', '--fail-on-added'], io(dir)), 1);
+    assert.equal(await COMMANDS.diff.run(['new.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'same.html', '--fail-on-added'], io(dir)), 0);
   });
 });

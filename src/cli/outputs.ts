@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../load/out-path.js';
 
 /** One requested report: a format and where it goes (`undefined` = stdout). */
 export interface OutputSpec {
@@ -49,6 +50,6 @@ export function parseOutputs(formats: readonly string[] | undefined, outputFile:
 /** Write a report file, creating its folder. Throws with the OS error code on failure. */
 export function writeReport(cwd: string, file: string, text: string): void {
   const abs = path.resolve(cwd, file);
-  mkdirSync(path.dirname(abs), { recursive: true });
+  makeDirs(path.dirname(abs));
   writeFileSync(abs, text);
 }

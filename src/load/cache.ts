@@ -14,10 +14,11 @@
  * or forged entry, a symbolic link, a FIFO, a file over the size limit) is ignored and rewritten.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chunksToJson } from './fast.js';
+import { makeDirs } from './out-path.js';
 import type { FastChunk } from './fast.js';
 import type { LoadProblem } from './source.js';
 
@@ -70,7 +71,7 @@ function cacheKey(): Buffer {
   let found = readRegularFile(file, 256);
   if (!found || found.length < 32) {
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDirs(dir);
       writeFileSync(file, randomBytes(32), { flag: 'wx', mode: 0o600 });
     } catch {
       // made by another process meanwhile, or not writable
@@ -174,7 +175,7 @@ export class ParseCache {
   /** Write the entries of this run (atomically: a temporary file, then a rename); nothing when unchanged. */
   save(): void {
     if (!this.changed && this.fresh.size === this.old.size) return;
-    mkdirSync(path.dirname(this.file), { recursive: true });
+    makeDirs(path.dirname(this.file));
     // A new file (never through a link planted at its name), then a rename, which replaces a link
     // at the cache's name rather than writing where it points.
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

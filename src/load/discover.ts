@@ -1,8 +1,9 @@
-import { promises as fs, lstatSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
+const MANIFEST_NAME = /\.(?:yaml|yml|json)$/;
 
 export interface DiscoverOptions {
   cwd: string;
@@ -31,6 +32,8 @@ export interface DiscoverResult {
    * are in `unmatched` too (callers that do not look here report them as matching nothing).
    */
   unreadable: { path: string; message: string }[];
+  /** Symbolic links a directory walk did not follow: they lead outside the walked tree's repository. */
+  skippedLinks: { path: string; target: string }[];
 }
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
@@ -48,6 +51,9 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const unreadable: { path: string; message: string }[] = [];
   let stdin = false;
   const explicit: string[] = [];
+  /** Real paths of the folders walked so far. */
+  const walked: string[] = [];
+  const skippedLinks: { path: string; target: string }[] = [];
 
   for (const arg of args) {
     if (arg === '-') {
@@ -72,7 +78,6 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       unmatched.push(arg);
       continue;
     }
-    let patterns: string[];
     if (stat?.isFile()) {
       // An explicitly named file is linted whatever its extension, unless an ignore pattern says no.
       const rel = toPosix(path.relative(cwd, abs));
@@ -80,16 +85,15 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       continue;
     }
     if (stat?.isDirectory()) {
-      const rel = toPosix(path.relative(cwd, abs));
-      const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
-      patterns = [`${base}**/*.{${MANIFEST_EXTENSIONS.join(',')}}`];
-    } else if (isDynamicPattern(arg)) {
-      patterns = [toPosix(arg)];
-    } else {
+      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0) unmatched.push(arg);
+      continue;
+    }
+    if (!isDynamicPattern(arg)) {
       unmatched.push(arg);
       continue;
     }
-    const matches = await globby(patterns, {
+    // A glob matches the paths that are there: it does not follow symbolic links.
+    const matches = await globby([toPosix(arg)], {
       cwd,
       ignore,
       gitignore: options.gitignore ?? true,
@@ -103,6 +107,58 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     for (const m of matches) add(m, true);
   }
 
+  /**
+   * Walk a folder for manifests. Symbolic links found on the way are followed when what they point
+   * to stays inside `boundary` (the git work tree of the folder given, else that folder): a link to
+   * a file is read like the file, a link to a folder is walked, once per real folder (a link back
+   * to a folder being walked is a loop and is not walked again).
+   */
+  async function walk(dirAbs: string, dirReal: string, boundary: string): Promise<number> {
+    walked.push(dirReal);
+    let found = 0;
+    const rel = toPosix(path.relative(cwd, dirAbs));
+    const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
+    const entries = await globby([`${base}**/*`], {
+      cwd,
+      ignore,
+      gitignore: options.gitignore ?? true,
+      dot: false,
+      absolute: true,
+      followSymbolicLinks: false,
+      expandDirectories: false,
+      onlyFiles: false,
+      objectMode: true,
+    });
+    const links: string[] = [];
+    for (const e of entries) {
+      if (e.dirent.isSymbolicLink()) links.push(e.path);
+      else if (e.dirent.isFile() && MANIFEST_NAME.test(e.name)) {
+        add(e.path, true);
+        found++;
+      }
+    }
+    for (const link of links.sort()) {
+      let target: ReturnType<typeof statSync>;
+      let real: string;
+      try {
+        target = statSync(link);
+        real = realpathSync(link);
+      } catch {
+        continue; // a broken link, or a link loop: nothing to read
+      }
+      if (!target.isDirectory() && !(target.isFile() && MANIFEST_NAME.test(path.basename(link)))) continue;
+      if (!isInside(real, boundary)) {
+        skippedLinks.push({ path: link, target: real });
+        continue;
+      }
+      if (target.isFile()) {
+        add(link, true);
+        found++;
+      } else if (!walked.some((w) => isInside(real, w))) found += await walk(link, real, boundary);
+    }
+    return found;
+  }
+
   if (explicit.length) {
     // Explicit files are checked against the ignore patterns in one pass; one filtered out by
     // an ignore pattern is skipped silently, as ESLint does.
@@ -110,11 +166,18 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     for (const m of matches) add(m, false);
   }
 
+  /** A file found; a file found again under another path (a symbolic link) is read once. */
   function add(absPath: string, expanded: boolean) {
     const key = path.normalize(absPath);
-    const prev = seen.get(key);
-    if (!prev) seen.set(key, { absPath: key, expanded });
-    else if (!expanded) prev.expanded = false;
+    const real = realpathOr(key);
+    const prev = seen.get(real);
+    if (!prev) seen.set(real, { absPath: key, expanded });
+    else {
+      if (!expanded) prev.expanded = false;
+      // The path of the file itself wins over a path through a link, then the first by name.
+      const better = (a: string) => (a === real ? 0 : 1);
+      if (better(key) < better(prev.absPath) || (better(key) === better(prev.absPath) && key < prev.absPath)) prev.absPath = key;
+    }
   }
 
   // A Helm chart's templates are Go templates, not YAML: when a directory walk reaches a chart
@@ -132,7 +195,31 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     }
   }
   const files = [...seen.values()].sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-  return { files, stdin, unmatched, skippedCharts: [...skippedCharts].sort(), unreadable };
+  return { files, stdin, unmatched, skippedCharts: [...skippedCharts].sort(), unreadable, skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Is `p` the folder `dir` or inside it? */
+function isInside(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+/** The top of the git work tree containing `dir` (a folder with `.git`), else `dir` itself. */
+export function repositoryRoot(dir: string): string {
+  let d = path.resolve(dir);
+  while (true) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return path.resolve(dir);
+    d = parent;
+  }
 }
 
 function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
@@ -176,9 +263,30 @@ export async function readText(absPath: string, maxBytes = Infinity): Promise<st
   return decode(await readBounded(absPath, maxBytes));
 }
 
-/** Read and decode a file, synchronously (no size bound). */
-export function readTextSync(absPath: string): string {
-  return decode(readFileSync(absPath));
+/**
+ * Read and decode a file, synchronously. With `maxBytes`, at most `maxBytes + 1` bytes are read
+ * whatever the file claims to be: beyond the limit, InputLimitError.
+ */
+export function readTextSync(absPath: string, maxBytes = Infinity): string {
+  const fd = openSync(absPath, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
+    while (true) {
+      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
+      const bytesRead = readSync(fd, buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw new InputLimitError(Math.max(total, size), maxBytes);
+      want = 1024 * 1024;
+    }
+    return decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function readBounded(absPath: string, maxBytes: number): Promise<Buffer> {

@@ -1,7 +1,4 @@
-import { statSync } from 'node:fs';
-import path from 'node:path';
-import { InputLimitError, decode, displayPath, readErrorMessage, readText } from './discover.js';
-import type { DiscoveredFile } from './discover.js';
+import { decode } from './discover.js';
 import { loadFast } from './fast.js';
 import { SourceFile, fillLineStarts, parseSource } from './source.js';
 
@@ -72,116 +69,10 @@ export function inputLimitMessage(what: string, limit: number): string {
   return `${what} is not read: with it, the input would be more than the limit of ${formatBytes(limit)} (--max-input-bytes)`;
 }
 
-/**
- * The input limits of a run: the defaults, with `--max-file-bytes` and `--max-input-bytes` when
- * given; a message when one of them is not a size.
- */
-export function inputLimitsOf(flags: { 'max-file-bytes'?: string; 'max-input-bytes'?: string }): InputLimits | { error: string } {
-  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
-  for (const [flag, key] of [
-    ['max-file-bytes', 'maxFileBytes'],
-    ['max-input-bytes', 'maxInputBytes'],
-  ] as const) {
-    const v = flags[flag];
-    if (v === undefined) continue;
-    const n = parseBytes(v);
-    if (n === undefined) return { error: `--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"` };
-    limits[key] = n;
-  }
-  return limits;
-}
-
-/**
- * Apply the input limits to discovered files before anything is read, by their size on disk (in the
- * files' order: once a file does not fit in the total, it and every file after it are left out).
- * Returns the files to read, the files left out (as `unreadFile`s, in the same order), the files that
- * cannot even be looked at, and the bytes the files to read take (what is left for standard input).
- */
-export function applyInputLimits(
-  files: DiscoveredFile[],
-  cwd: string,
-  limits: InputLimits = DEFAULT_INPUT_LIMITS,
-): { files: DiscoveredFile[]; refused: SourceFile[]; errors: ReadError[]; bytes: number } {
-  const keep: DiscoveredFile[] = [];
-  const refused: SourceFile[] = [];
-  const errors: ReadError[] = [];
-  let total = 0;
-  let full = false;
-  for (const f of files) {
-    const name = displayPath(f.absPath, cwd);
-    let size: number;
-    try {
-      size = statSync(f.absPath).size;
-    } catch (e) {
-      errors.push({ path: name, message: readErrorMessage(e) });
-      continue;
-    }
-    if (size > limits.maxFileBytes) {
-      refused.push(unreadFile(name, f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT'));
-      continue;
-    }
-    if (full || total + size > limits.maxInputBytes) {
-      full = true;
-      refused.push(unreadFile(name, f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT'));
-      continue;
-    }
-    total += size;
-    keep.push(f);
-  }
-  return { files: keep, refused, errors, bytes: total };
-}
-
-/** Put files back in the order of the discovered files (by absolute path); others keep their place at the end. */
-export function inDiscoveryOrder(discovered: DiscoveredFile[], files: SourceFile[]): SourceFile[] {
-  const rank = new Map(discovered.map((f, i) => [path.normalize(f.absPath), i]));
-  const at = (f: SourceFile) => (f.absPath !== undefined ? (rank.get(path.normalize(f.absPath)) ?? Infinity) : Infinity);
-  return files
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => at(a.f) - at(b.f) || a.i - b.i)
-    .map((x) => x.f);
-}
-
 /** Parse one text as a manifest file. */
 export function loadText(displayName: string, text: string, absPath?: string): SourceFile {
   const file = new SourceFile(displayName, text, absPath);
   return parseSource(file, { json: /\.json$/i.test(displayName) });
-}
-
-/**
- * Read and parse discovered files (the `yaml` path, in-process), within the input limits (none unless
- * given: files over a limit come back as `unreadFile`s with a problem, which callers must show). A file
- * found by expanding a directory that holds no Kubernetes-looking document (no `kind` anywhere) and
- * parses cleanly is not a manifest (a CI workflow, a Helm values file) and is left out.
- */
-export async function loadFiles(
-  files: DiscoveredFile[],
-  cwd: string,
-  limits: InputLimits = NO_INPUT_LIMITS,
-): Promise<{ files: SourceFile[]; errors: ReadError[] }> {
-  const limited = applyInputLimits(files, cwd, limits);
-  const out: SourceFile[] = [...limited.refused];
-  const errors: ReadError[] = [...limited.errors];
-  const texts = await Promise.all(
-    limited.files.map(async (f) => {
-      try {
-        // Bounded again: a file may have grown since its size was taken.
-        return { f, text: await readText(f.absPath, limits.maxFileBytes) };
-      } catch (e) {
-        const name = displayPath(f.absPath, cwd);
-        if (e instanceof InputLimitError) out.push(unreadFile(name, f.absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT'));
-        else errors.push({ path: name, message: readErrorMessage(e) });
-        return undefined;
-      }
-    }),
-  );
-  for (const t of texts) {
-    if (!t) continue;
-    const file = loadText(displayPath(t.f.absPath, cwd), t.text, t.f.absPath);
-    if (t.f.expanded && notAManifest(file)) continue;
-    out.push(file);
-  }
-  errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: inDiscoveryOrder(files, out), errors };
 }
 
 function looksLikeManifest(file: SourceFile): boolean {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
-import { displayPath, readTextSync } from './discover.js';
+import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
 import { fromChunks, readFast } from './fast.js';
 import type { FastChunk } from './fast.js';
 import type { ParseCache } from './cache.js';
@@ -16,7 +16,7 @@ import { contentHash } from './cache.js';
 import { SourceFile, textProblems } from './source.js';
 import type { LoadProblem } from './source.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
-import { notAManifest } from './load.js';
+import { fileLimitMessage, unreadFile } from './load.js';
 import type { ReadError } from './load.js';
 
 export interface ParallelOptions {
@@ -34,12 +34,19 @@ export function defaultWorkers(totalBytes: number): number {
   return Math.max(0, Math.min(availableParallelism(), 4));
 }
 
-export async function loadFilesParallel(
+/**
+ * Read (within `maxFileBytes` per file) and parse discovered files with the fast path, in worker
+ * threads when the input is large; `out[i]` is the file of `files[i]`, or undefined when it could
+ * not be read (its error is in `errors`). Only the input road (`input.ts`) calls this.
+ */
+export async function readFastFiles(
   files: DiscoveredFile[],
   cwd: string,
+  maxFileBytes: number,
   options: ParallelOptions = {},
-): Promise<{ files: SourceFile[]; errors: ReadError[] }> {
+): Promise<{ out: (SourceFile | undefined)[]; errors: ReadError[] }> {
   const errors: ReadError[] = [];
+  const out: (SourceFile | undefined)[] = new Array(files.length);
   const texts: (string | undefined)[] = new Array(files.length);
   const chunks: (FastChunk[] | null | undefined)[] = new Array(files.length);
   /** Problems of each text, when the cache knows them. */
@@ -49,16 +56,22 @@ export async function loadFilesParallel(
   const json = files.map((f) => /\.json$/i.test(f.absPath));
   const cache = options.cache;
   const hashes: string[] = cache ? new Array(files.length) : [];
+  const failed = (i: number, e: unknown) => {
+    const name = displayPath(files[i].absPath, cwd);
+    if (e instanceof InputLimitError) out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+    else errors.push({ path: name, message: readErrorMessage(e) });
+  };
 
   // Files are read on the main thread with synchronous reads: for many small files that is about
   // twice as fast as promise-based reads, which go through the thread pool one by one.
   const read = (i: number): boolean => {
     if (texts[i] !== undefined) return true;
+    if (out[i] !== undefined) return false;
     try {
-      texts[i] = readTextSync(files[i].absPath);
+      texts[i] = readTextSync(files[i].absPath, maxFileBytes);
       return true;
     } catch (e) {
-      errors.push({ path: displayPath(files[i].absPath, cwd), message: readMessage(e) });
+      failed(i, e);
       return false;
     }
   };
@@ -96,16 +109,23 @@ export async function loadFilesParallel(
   if (workers > 0 && pending.length > 1) {
     // The workers read (and parse) the files while the main thread reads their texts too: passing
     // a string back from a worker costs more than reading the file again. The workers start first.
-    const running = runWorkers(workers, pending, files, json, chunks, cache ? chunkJson : undefined, errors, cwd);
+    const running = runWorkers(workers, pending, files, json, chunks, cache ? chunkJson : undefined, maxFileBytes);
+    const workerErrors = new Map<number, unknown>();
     for (const i of pending) {
       if (texts[i] !== undefined) continue;
       try {
-        texts[i] = readTextSync(files[i].absPath);
-      } catch {
-        // the worker reports the error
+        texts[i] = readTextSync(files[i].absPath, maxFileBytes);
+      } catch (e) {
+        workerErrors.set(i, e);
       }
     }
-    await running;
+    const failedInWorker = await running;
+    // A file is read on both threads: what the main thread could not read is reported once.
+    for (const [i, e] of failedInWorker) if (!workerErrors.has(i)) workerErrors.set(i, e);
+    for (const [i, e] of workerErrors) {
+      texts[i] = undefined;
+      failed(i, e);
+    }
   } else {
     for (const i of pending) {
       if (!read(i)) continue;
@@ -114,24 +134,15 @@ export async function loadFilesParallel(
   }
 
   const parsed = new Set(pending);
-  const out: SourceFile[] = [];
   for (let i = 0; i < files.length; i++) {
     const text = texts[i];
     const c = chunks[i];
     if (text === undefined || c === undefined) continue;
     const problems = known[i] ?? textProblems(text, json[i]);
     if (cache && parsed.has(i)) cache.set(hashes[i], { chunks: c, problems }, chunkJson[i]);
-    const file = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems), c, json[i]);
-    if (files[i].expanded && notAManifest(file)) continue;
-    out.push(file);
+    out[i] = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems), c, json[i]);
   }
-  errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: out, errors };
-}
-
-function readMessage(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message);
+  return { out, errors };
 }
 
 async function runWorkers(
@@ -141,9 +152,9 @@ async function runWorkers(
   json: boolean[],
   chunks: (FastChunk[] | null | undefined)[],
   chunkJson: (string | undefined)[] | undefined,
-  errors: ReadError[],
-  cwd: string,
-): Promise<void> {
+  maxFileBytes: number,
+): Promise<Map<number, unknown>> {
+  const errors = new Map<number, unknown>();
   // Deal files out in batches, largest first, so both threads finish at about the same time.
   const queue = [...pending];
   const batch = Math.max(1, Math.ceil(queue.length / (count * 8)));
@@ -160,13 +171,13 @@ async function runWorkers(
                 resolve();
                 return;
               }
-              const jobs: WorkerJob[] = ids.map((i) => ({ id: i, absPath: files[i].absPath, json: json[i] }));
+              const jobs: WorkerJob[] = ids.map((i) => ({ id: i, absPath: files[i].absPath, json: json[i], maxBytes: maxFileBytes }));
               w.postMessage(jobs);
             };
             w.on('message', (results: WorkerResult[]) => {
               for (const r of results) {
                 if (r.error) {
-                  errors.push({ path: displayPath(files[r.id].absPath, cwd), message: r.error.code === 'EISDIR' ? 'is a directory' : r.error.code });
+                  errors.set(r.id, r.error.limit !== undefined ? new InputLimitError(r.error.bytes ?? r.error.limit + 1, r.error.limit) : r.error);
                   continue;
                 }
                 chunks[r.id] = r.json !== undefined ? (JSON.parse(r.json) as FastChunk[] | null) : (r.chunks ?? null);
@@ -182,4 +193,5 @@ async function runWorkers(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
+  return errors;
 }

@@ -2,9 +2,8 @@
  * Worker thread of the parallel loader: reads, decodes and reads (fast path) the files it is
  * given, and posts back each file's text and document chunks.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { decode } from './discover.js';
+import { InputLimitError, readTextSync } from './discover.js';
 import { chunksToJson, readFast } from './fast.js';
 import type { FastChunk } from './fast.js';
 
@@ -14,6 +13,8 @@ export interface WorkerJob {
   absPath?: string;
   text?: string;
   json: boolean;
+  /** Read at most this many bytes of the file (`--max-file-bytes`). */
+  maxBytes: number;
 }
 
 export interface WorkerResult {
@@ -22,7 +23,7 @@ export interface WorkerResult {
   json?: string;
   /** The chunks themselves, when their values do not survive JSON. */
   chunks?: FastChunk[] | null;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; limit?: number; bytes?: number };
 }
 
 parentPort?.on('message', (jobs: WorkerJob[]) => {
@@ -30,10 +31,11 @@ parentPort?.on('message', (jobs: WorkerJob[]) => {
   for (const job of jobs) {
     let text = job.text;
     try {
-      if (text === undefined) text = decode(readFileSync(job.absPath as string));
+      if (text === undefined) text = readTextSync(job.absPath as string, job.maxBytes);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      out.push({ id: job.id, error: { code: err.code ?? 'EIO', message: err.message } });
+      const limit = e instanceof InputLimitError ? { limit: e.limit, bytes: e.bytes } : {};
+      out.push({ id: job.id, error: { code: err.code ?? 'EIO', message: err.message, ...limit } });
       continue;
     }
     let chunks: FastChunk[] | null;

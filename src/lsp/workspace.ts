@@ -9,10 +9,12 @@ import { RULES } from '../../rules/index.js';
 import { CONFIG_FILES, ConfigError, findConfig, loadConfig } from '../engine/config.js';
 import type { Config } from '../engine/config.js';
 import { lint } from '../engine/runner.js';
+import { settingsOf } from '../engine/settings.js';
 import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
-import { discover, displayPath, readText } from '../load/discover.js';
+import { displayPath } from '../load/discover.js';
+import { loadInput, readFiles } from '../load/input.js';
+import { notAManifest } from '../load/load.js';
 import { SourceFile, parseSource } from '../load/source.js';
-import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { disableLineEdit, ignoreObjectEdit } from './actions.js';
 import type { OffsetEdit } from './actions.js';
 import { SOURCE, toDiagnostic, toRange } from './convert.js';
@@ -84,20 +86,12 @@ function parseEdited(prev: Parsed | undefined, text: string, name: string, absPa
   return parseCached(undefined, text, name, absPath, json);
 }
 
-/** Not a Kubernetes manifest: parses cleanly and no document has a `kind` (as `loadFiles` decides for directory walks). */
-function notAManifest(file: SourceFile): boolean {
-  return (
-    file.problems.length === 0 &&
-    !file.documents.some((d) => typeof d.value === 'object' && d.value !== null && 'kind' in (d.value as object))
-  );
-}
-
 /** One cluster slice: a workspace folder with its config, or a single open document outside every folder. */
 export class Project {
   config: Config | undefined;
   configProblem: { file: string; message: string } | undefined;
   severities: Record<string, SeveritySetting> = {};
-  settings: Settings = { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [30000, 32767] };
+  settings: Settings = settingsOf(undefined, {}, '.', KNOWN_RULES).settings;
   /** Files of the folder the way `kube-netlint <root>` finds them (ids). */
   included = new Set<string>();
   /** Parsed text on disk, per id. */
@@ -146,27 +140,31 @@ export class Project {
     if (this.root) {
       const root = this.root;
       let files: string[] = [];
+      const read = new Map<string, SourceFile>();
       try {
         // The config's `roots` make up the slice when it has them (as for the CLI without paths);
-        // otherwise the whole folder.
+        // otherwise the whole folder. Files are read on the input road (bounded, as the CLI reads
+        // them), in the `yaml` package's path that edits re-parse incrementally; files already
+        // read are not read again (a watched change re-reads its file).
         const roots = this.config?.roots;
-        const found = await discover(roots ?? ['.'], { cwd: root, ignore: this.config?.ignorePatterns ?? [], gitignore: true });
-        files = found.files.map((f) => normPath(f.absPath));
-        if (found.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${found.skippedCharts.join(', ')}`);
-        if (roots && found.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${found.unmatched.join(', ')}`);
+        const known = new Set(this.disk.keys());
+        const input = await loadInput(roots ?? ['.'], {
+          cwd: root,
+          ignore: this.config?.ignorePatterns ?? [],
+          parser: 'yaml',
+          alreadyRead: (f) => known.has(normPath(f.absPath)),
+        });
+        files = input.discovered.files.map((f) => normPath(f.absPath));
+        for (const f of input.files) if (f.absPath !== undefined) read.set(normPath(f.absPath), f);
+        if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
+        if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
+        for (const note of input.notes) this.ws.host.log(note);
+        for (const e of input.errors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
       } catch (e) {
         this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
       }
       const included = new Set(files);
-      await Promise.all(
-        files
-          .filter((id) => !this.disk.has(id))
-          .map(async (id) => {
-            const text = await readText(id).catch(() => undefined);
-            if (text === undefined) included.delete(id);
-            else this.disk.set(id, parseCached(undefined, text, displayPath(id, root), id, /\.json$/i.test(id)));
-          }),
-      );
+      for (const [id, file] of read) this.disk.set(id, { text: file.text, name: file.path, file });
       for (const id of this.disk.keys()) if (!included.has(id)) this.disk.delete(id);
       this.included = included;
       this.ws.reconcile();
@@ -191,25 +189,24 @@ export class Project {
         this.warned = message;
       }
     }
-    this.severities = { ...(this.config?.rules ?? {}) };
-    this.settings = {
-      defaultNamespace: this.config?.namespace ?? DEFAULT_NAMESPACE,
-      nodePortRange: this.config?.nodePortRange ?? [30000, 32767],
-    };
-    // NetworkPolicy settings (ingress controller, DNS), when the config has them.
-    const policy = (this.config as { policy?: Settings['policy'] } | undefined)?.policy;
-    if (policy) this.settings.policy = policy;
+    // The settings as the CLI resolves them, from the config alone (no flags here).
+    const resolved = settingsOf(this.config, {}, dir ?? '.', KNOWN_RULES);
+    this.severities = resolved.severities;
+    this.settings = resolved.settings;
   }
 
   /** Re-read one file on disk (a watched change). */
   async refresh(id: string): Promise<void> {
     if (!this.root || !this.included.has(id)) return;
-    const text = await readText(id).catch(() => undefined);
-    if (text === undefined) {
+    // On the input road, as the folder's files are read: bounded, and kept even when it is not a manifest.
+    const { files } = await readFiles([{ absPath: id, expanded: false }], { cwd: this.root, parser: 'yaml' });
+    const file = files[0] as SourceFile | undefined;
+    if (file === undefined) {
       this.disk.delete(id);
       this.included.delete(id);
     } else {
-      this.disk.set(id, parseCached(this.disk.get(id), text, displayPath(id, this.root), id, /\.json$/i.test(id)));
+      const prev = this.disk.get(id);
+      this.disk.set(id, prev && prev.text === file.text && prev.name === file.path ? prev : { text: file.text, name: file.path, file });
     }
     this.ws.schedule(this);
   }

@@ -1,0 +1,72 @@
+/** `kube-netlint explain`: whether one endpoint may connect to another, and why. */
+import { checkOutputFile } from '../../load/out-path.js';
+import type { Endpoint } from '../../policy/engine.js';
+import { explainJson, explainText } from '../../policy/report.js';
+import { UsageError, parseCommandLine, write } from '../io.js';
+import type { Command, Io } from '../io.js';
+import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice, parsePort } from '../slice.js';
+
+const FORMATS = ['txt', 'json'];
+
+const SUMMARY = `  kube-netlint explain [options] <src> <dst> [paths...]
+      Whether src may connect to dst and why: which policies isolate each side and which rules
+      admit. src and dst are ns/name, ns/name[Kind], name, {ingress-controller} or an IPv4 address.
+      --port <port[/proto]> ask about one port. Formats: txt (default), json.
+`;
+
+const HELP = `Usage: kube-netlint explain [options] <src> <dst> [paths...]
+
+Whether src may connect to dst and why: which NetworkPolicies isolate each side (with
+file:line:col) and which of their rules admit the other end, on which ports. src and dst are
+ns/name, ns/name[Kind], name (in the default namespace), {ingress-controller} or an IPv4 address.
+
+Options:
+      --port <port[/proto]> Ask about one port (protocol TCP unless given)
+${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${FORMATS.join(', ')} (default: txt)`)}`;
+
+const OPTIONS = { ...NETWORK_OPTIONS, port: { type: 'string' } } as const;
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length < 2) throw new UsageError('explain needs a source and a destination (explain <src> <dst> [paths...])');
+  const format = checkFormat(values.format, FORMATS);
+  const port = parsePort(values.port);
+  if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
+  const [srcSpec, dstSpec, ...paths] = positionals;
+  const slice = await loadSlice(paths, io, values, { command: '', warnProblems: true });
+  const resolve = (spec: string): { ep: Endpoint; name: string } => {
+    if (/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(spec)) {
+      const atom = slice.engine.atomOf(spec);
+      if (atom === 'several') {
+        throw new UsageError(`"${spec}" spans address ranges that the policies treat differently; ask about one address (or a smaller CIDR)`);
+      }
+      if (atom === undefined || atom < 0) throw new UsageError(`"${spec}" is not a valid IPv4 address`);
+      return { ep: { kind: 'external', atom }, name: spec };
+    }
+    const pods = slice.engine.findPod(spec, slice.defaultNamespace);
+    if (pods.length === 0) throw new UsageError(`no workload "${spec}" in the input (use namespace/name, or namespace/name[Kind])`);
+    if (pods.length > 1) throw new UsageError(`"${spec}" names ${pods.length} workloads (${pods.map((p) => p.name).join(', ')}): add [Kind]`);
+    return { ep: { kind: 'pod', pod: pods[0] }, name: pods[0].name };
+  };
+  const src = resolve(srcSpec);
+  const dst = resolve(dstSpec);
+  const explanation = slice.engine.evaluate(src.ep, dst.ep, true);
+  const notes: string[] = [];
+  if (src.ep.kind === 'pod' && dst.ep.kind === 'pod' && src.ep.pod === dst.ep.pod) {
+    notes.push('a pod can always reach itself; the answer above is for traffic between different pods (replicas) of this workload');
+  }
+  for (const e of [src.ep, dst.ep]) {
+    if (e.kind === 'pod' && e.pod.workload?.hostNetwork) {
+      notes.push(`${e.pod.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
+    }
+  }
+  const input = { src: src.name, dst: dst.name, port, explanation, notes };
+  write(io, values['output-file'], format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input));
+  return 0;
+}
+
+export const explain: Command = { summary: SUMMARY, run };

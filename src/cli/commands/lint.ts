@@ -1,0 +1,299 @@
+/** `kube-netlint [lint]`: lint manifests as one cluster slice and report the findings. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RULES } from '../../../rules/index.js';
+import { BaselineError, applyBaseline, createBaseline, formatBaseline, parseBaseline } from '../../engine/baseline.js';
+import { compareFindings, lint } from '../../engine/runner.js';
+import type { LintResult } from '../../engine/runner.js';
+import type { ResolvedSettings } from '../../engine/settings.js';
+import type { Finding, RuleMeta } from '../../engine/types.js';
+import { FORMATTERS } from '../../format/index.js';
+import type { FormatContext, LintedFile } from '../../format/index.js';
+import { ParseCache } from '../../load/cache.js';
+import { repositoryRoot } from '../../load/discover.js';
+import type { InputSlice } from '../../load/input.js';
+import { checkOutputDir, checkOutputFile } from '../../load/out-path.js';
+import type { SourceFile } from '../../load/source.js';
+import { resolveColor } from '../color.js';
+import { readRunInput, settingsFor } from '../input.js';
+import { EXIT_FATAL, EXIT_FINDINGS, EXIT_OK, UsageError, packageJson, parseCommandLine } from '../io.js';
+import type { Command, Io } from '../io.js';
+import { parseOutputs, writeReport } from '../outputs.js';
+import type { OutputSpec } from '../outputs.js';
+import { ReportFilter } from '../report-filter.js';
+
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
+const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/kube-netlint';
+
+export const LINT_HELP = `Usage: kube-netlint [lint] [options] <paths|globs|->...
+
+Lint Kubernetes manifests as one cluster slice: Service selectors and ports, node ports,
+workload selectors, probes and manifest structure. "-" reads a stream from stdin
+(e.g. helm template . | kube-netlint -). Without paths, the config's "roots" are linted.
+
+Options:
+  -f, --format <name[=file]>  Output format: ${Object.keys(FORMATTERS).join(', ')} (default: stylish).
+                              Repeatable; <name>=<file> writes that format to a file, e.g.
+                              --format stylish --format sarif=kube-netlint.sarif
+  -o, --output-file <file>    Write the report of the --format without =<file> to a file instead of stdout
+  -c, --config <file>         Use this config file instead of looking for .kube-netlint.yaml
+      --no-config             Do not look for a config file
+  -n, --namespace <name>      Namespace of objects without metadata.namespace (default: default)
+      --node-port-range <a-b> The cluster's node-port range (default: 30000-32767)
+      --rule <id=severity>    Set a rule's severity (error, warning, info, off); repeatable
+      --ignore-pattern <glob> Skip files matching the glob; repeatable
+      --no-gitignore          Do not skip files listed in .gitignore
+      --no-error-on-unmatched-pattern
+                              Paths that match nothing, or input without any Kubernetes manifest,
+                              are not an error (exit code 2 otherwise)
+      --max-file-bytes <size> Do not read a file (or stdin) larger than this; it is reported as a
+                              yaml-syntax error (default: 16M; suffixes K, M, G)
+      --max-input-bytes <size> Read at most this much input in all (default: 64M); files beyond
+                              it are reported as yaml-syntax errors. See docs/limits.md
+  -q, --quiet                 Report errors only
+      --max-warnings <n>      Exit with code 1 when there are more than n warnings
+      --only-report <files>   Lint everything given, but report only findings in these files or
+                              folders (comma-separated, repeatable; relative to the working directory)
+      --only-report-args      Pre-commit mode: lint the config's "roots" (default: the config's
+                              folder, else "."), report only findings in the files given as arguments
+      --baseline <file>       Hide findings whose fingerprint is in this baseline file
+      --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
+      --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
+      --list-rules            Print the rules with their default severity and exit
+      --workers <n>           Threads that read and parse files (default: by input size and cores; 0 = none)
+      --cache                 Reuse parsed files by content hash (${DEFAULT_CACHE_LOCATION})
+      --cache-location <dir>  Where --cache keeps its file (implies --cache)
+      --debug                 Print stack traces of internal errors
+  -h, --help                  Show this help
+  -v, --version               Show the version
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
+2 usage error, no Kubernetes manifest found, unreadable config, baseline or input, an output
+path that cannot be written, or internal failure.
+Findings hidden by --baseline or outside --only-report never count for the exit code.
+`;
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f', multiple: true },
+  'output-file': { type: 'string', short: 'o' },
+  config: { type: 'string', short: 'c' },
+  'no-config': { type: 'boolean' },
+  namespace: { type: 'string', short: 'n' },
+  'node-port-range': { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'ignore-pattern': { type: 'string', multiple: true },
+  'no-gitignore': { type: 'boolean' },
+  'no-error-on-unmatched-pattern': { type: 'boolean' },
+  'max-file-bytes': { type: 'string' },
+  'max-input-bytes': { type: 'string' },
+  workers: { type: 'string' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'max-warnings': { type: 'string' },
+  'only-report': { type: 'string', multiple: true },
+  'only-report-args': { type: 'boolean' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  'list-rules': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+type Flags = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
+
+/** Everything a run needs, checked before any work. */
+interface Plan {
+  flags: Flags;
+  outputs: OutputSpec[];
+  maxWarnings: number;
+  settings: ResolvedSettings;
+  /** What to lint. */
+  targets: string[];
+  /** The targets are the project's default root (pre-commit mode without `roots`): it may be empty. */
+  implicitRoot: boolean;
+  /** Which findings are reported (`--only-report`, pre-commit mode); undefined: all. */
+  filter?: ReportFilter;
+  workers?: number;
+  cacheLocation?: string;
+}
+
+function wholeNumber(flag: string, v: string, negative = false): number {
+  if (!(negative ? /^-?\d+$/ : /^\d+$/).test(v)) throw new UsageError(`${flag} needs a whole number, not "${v}"`);
+  return Number(v);
+}
+
+/** Validate the command line, the config and the output paths; nothing is read or written yet. */
+function plan(flags: Flags, positionals: string[], io: Io): Plan {
+  const outputs = parseOutputs(flags.format, flags['output-file'], Object.keys(FORMATTERS));
+  const maxWarnings = flags['max-warnings'] !== undefined ? wholeNumber('--max-warnings', flags['max-warnings'], true) : -1;
+  const settings = settingsFor(flags, io, KNOWN_RULES);
+
+  // What to lint, and which findings to report.
+  let targets = positionals;
+  const reportOnly: string[] = [...(flags['only-report'] ?? [])];
+  let filtered = reportOnly.length > 0;
+  let implicitRoot = false;
+  if (flags['only-report-args']) {
+    // Pre-commit mode: the arguments are the files being committed; the slice is the project.
+    targets = settings.roots ?? [settings.projectRoot];
+    implicitRoot = settings.roots === undefined;
+    reportOnly.push(...positionals);
+    // Without file arguments (a hook with pass_filenames: false) the whole project is reported.
+    filtered = reportOnly.length > 0;
+  } else if (positionals.length === 0) {
+    if (!settings.roots) throw new UsageError('no paths given (use "." for the current directory, or "-" for stdin)');
+    targets = settings.roots;
+  }
+  const workers = flags.workers !== undefined ? wholeNumber('--workers', flags.workers) : undefined;
+  const cacheLocation = flags.cache || flags['cache-location'] !== undefined ? (flags['cache-location'] ?? DEFAULT_CACHE_LOCATION) : undefined;
+
+  // Where the run will write: checked now, so a path that cannot be written fails before any work.
+  for (const o of outputs) if (o.file !== undefined) checkOutputFile(io.cwd, o.file);
+  if (flags['write-baseline'] !== undefined) checkOutputFile(io.cwd, flags['write-baseline']);
+  if (flags['cache-location'] !== undefined) checkOutputDir(io.cwd, flags['cache-location']);
+
+  const filter = filtered ? new ReportFilter(reportOnly, io.cwd) : undefined;
+  return { flags, outputs, maxWarnings, settings, targets, implicitRoot, filter, workers, cacheLocation };
+}
+
+/** Lint each cluster slice on its own; the findings of all slices, sorted. */
+function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' | 'suppressed' | 'internalErrors'> & { objects: Map<string, LintedFile['objects']>; objectCount: number } {
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const internalErrors: LintResult['internalErrors'] = [];
+  const objects = new Map<string, LintedFile['objects']>();
+  let objectCount = 0;
+  for (const slice of slices) {
+    const r = lint(slice.files, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings });
+    findings.push(...r.findings);
+    suppressed.push(...r.suppressed);
+    internalErrors.push(...r.internalErrors);
+    objectCount += r.model.resources.length;
+    for (const res of r.model.resources) {
+      const list = objects.get(res.file.path);
+      if (list) list.push(res.ref());
+      else objects.set(res.file.path, [res.ref()]);
+    }
+  }
+  if (slices.length > 1) {
+    findings.sort(compareFindings);
+    suppressed.sort(compareFindings);
+  }
+  return { findings, suppressed, internalErrors, objects, objectCount };
+}
+
+/** `--baseline`: the findings it does not hide, and the ones it hides (with a note on stderr). */
+function baselineSplit(findings: Finding[], file: string, filter: ReportFilter | undefined, io: Io): { kept: Finding[]; hidden: Finding[] } {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    throw new BaselineError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const match = applyBaseline(findings, parseBaseline(text, file));
+  const inReport = filter ? match.hidden.filter((f) => filter.includes(f)).length : match.hidden.length;
+  if (inReport > 0 || match.unused > 0) {
+    let note = `kube-netlint: ${inReport} ${inReport === 1 ? 'finding' : 'findings'} hidden by the baseline ${file}`;
+    if (match.unused > 0) note += `; ${match.unused} baseline ${match.unused === 1 ? 'entry matches' : 'entries match'} no finding any more (update it with --write-baseline)`;
+    io.stderr.write(`${note}\n`);
+  }
+  return { kept: match.kept, hidden: match.hidden };
+}
+
+function writeOrFail(io: Io, file: string, text: string): void {
+  try {
+    writeReport(io.cwd, file, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function lintRun(argv: string[], io: Io, overview?: string): Promise<number> {
+  const { values: flags, positionals: args } = parseCommandLine(argv, OPTIONS);
+  const positionals = args[0] === 'lint' ? args.slice(1) : args;
+  if (flags.help) {
+    io.stdout.write(overview ?? LINT_HELP);
+    return EXIT_OK;
+  }
+  if (flags.version) {
+    io.stdout.write(`${packageJson().version}\n`);
+    return EXIT_OK;
+  }
+  if (flags['list-rules']) {
+    for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(34)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n`);
+    return EXIT_OK;
+  }
+  const p = plan(flags, positionals, io);
+  const pkg = packageJson();
+
+  const input = await readRunInput(p.targets, io, {
+    command: '',
+    settings: p.settings,
+    gitignore: !flags['no-gitignore'],
+    workers: p.workers,
+    cache: p.cacheLocation !== undefined ? ParseCache.open(path.resolve(io.cwd, p.cacheLocation), pkg.version) : undefined,
+    noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
+    implicit: p.implicitRoot,
+  });
+  const result = lintSlices(input.slices, p);
+  for (const e of result.internalErrors) {
+    io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
+    if (flags.debug && e.error?.stack) io.stderr.write(`${e.error.stack}\n`);
+  }
+  const fatal = result.internalErrors.length > 0 || input.errors.length > 0;
+
+  if (flags['write-baseline'] !== undefined) {
+    const file = flags['write-baseline'];
+    const baseline = createBaseline(result.findings);
+    writeOrFail(io, file, formatBaseline(baseline));
+    io.stderr.write(`kube-netlint: wrote ${baseline.findings.length} ${baseline.findings.length === 1 ? 'finding' : 'findings'} to the baseline ${file}\n`);
+    return fatal ? EXIT_FATAL : EXIT_OK;
+  }
+
+  const { filter } = p;
+  const baselineFile = flags.baseline;
+  const { kept: current, hidden: baselined } = baselineFile !== undefined ? baselineSplit(result.findings, baselineFile, filter, io) : { kept: result.findings, hidden: [] };
+
+  const inScope = (list: Finding[]) => (filter ? list.filter((f) => filter.includes(f)) : list);
+  const scoped = inScope(current);
+  const errors = scoped.filter((f) => f.severity === 'error').length;
+  const warnings = scoped.filter((f) => f.severity === 'warning').length;
+  const tooManyWarnings = p.maxWarnings >= 0 && warnings > p.maxWarnings;
+  const shown = (list: Finding[]) => (flags.quiet ? inScope(list).filter((f) => f.severity === 'error') : inScope(list));
+
+  const files: LintedFile[] = input.files
+    .filter((f: SourceFile) => !filter || filter.includesFile(f))
+    .map((f) => ({ path: f.path, objects: result.objects.get(f.path) ?? [] }));
+  const baseCtx: Omit<FormatContext, 'color'> = {
+    cwd: io.cwd,
+    rules: new Map<string, RuleMeta>(RULES.map((r) => [r.meta.id, r.meta])),
+    summary: { files: input.files.length, objects: result.objectCount },
+    maxWarningsExceeded: tooManyWarnings ? { maxWarnings: p.maxWarnings, foundWarnings: warnings } : undefined,
+    root: repositoryRoot(io.cwd),
+    tool: { name: 'kube-netlint', version: pkg.version, informationUri: (pkg.homepage ?? 'https://github.com/kube-netlint/kube-netlint').split('#')[0] },
+    suppressed: shown(result.suppressed),
+    baseline: baselineFile !== undefined ? { file: baselineFile, findings: shown(baselined) } : undefined,
+    files,
+  };
+  const reported = shown(current);
+  const colorFlag = flags['no-color'] ? false : flags.color ? true : undefined;
+  const texts = p.outputs.map((o) => {
+    const color = o.format === 'stylish' && resolveColor(o.file !== undefined ? {} : io.stdout, colorFlag, io.env);
+    return { ...o, text: FORMATTERS[o.format](reported, { ...baseCtx, color }) };
+  });
+  for (const o of texts) if (o.file !== undefined) writeOrFail(io, o.file, o.text);
+  for (const o of texts) if (o.file === undefined) io.stdout.write(o.text);
+
+  if (fatal) return EXIT_FATAL;
+  return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
+}
+
+const SUMMARY = `kube-netlint [lint] [options] <paths|globs|->...
+    Lint the manifests (the default command); kube-netlint lint --help lists its options.
+`;
+
+export const lintCommand: Command = { summary: SUMMARY, run: (argv, io) => lintRun(argv, io) };

@@ -1,0 +1,204 @@
+/**
+ * The input road: the one way from what a command is given (files, folders, globs, `-` for
+ * standard input) to parsed files. Every command (lint, connectivity, explain, diff, graph), the
+ * language server (files on disk), the benchmarks and the scripts read input here:
+ *
+ *   discover (walk, ignores, Helm charts, symbolic links)
+ *   → input limits, by size on disk (a file over a limit is not read; it comes back with a problem)
+ *   → bounded read (never more than the per-file limit, whatever the file claims to be)
+ *   → parse (the fast path, in worker threads for large inputs, with the parse cache; or the `yaml`
+ *     package's path)
+ *   → files in input order (sorted paths, standard input last); a file a directory walk found that
+ *     holds no Kubernetes object (`notAManifest`) is left out.
+ *
+ * The files make up cluster slices (`slices`): one today; a later step may split the discovered
+ * files into several slices (each linted as its own cluster) through `InputOptions.partition`.
+ */
+import type { DiscoverResult, DiscoveredFile } from './discover.js';
+import { discover } from './discover.js';
+import type { ParseCache } from './cache.js';
+import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS, fileLimitMessage, inputLimitMessage, loadStdin, loadText, notAManifest, unreadFile } from './load.js';
+import type { InputLimits, ReadError } from './load.js';
+import { readFastFiles } from './parallel.js';
+import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
+import { statSync } from 'node:fs';
+import type { SourceFile } from './source.js';
+
+export interface ReadOptions {
+  /** Paths are shown relative to this folder. */
+  cwd: string;
+  /** Default: DEFAULT_INPUT_LIMITS (every read is bounded). */
+  limits?: InputLimits;
+  /** `fast` (default): the fast path, worker threads and the cache; `yaml`: the `yaml` package's path, in-process. */
+  parser?: 'fast' | 'yaml';
+  /** Worker threads for the fast path: 0 reads in-process; undefined chooses by input size and cores. */
+  workers?: number;
+  /** The parse cache (`--cache`); saved at the end of the read. */
+  cache?: ParseCache;
+}
+
+/** A group of discovered files that is analysed as one cluster; `name` says which (e.g. a Kustomize root). */
+export interface Partition {
+  name?: string;
+  files: DiscoveredFile[];
+}
+
+export interface InputOptions extends ReadOptions {
+  /** Extra ignore globs (config `ignorePatterns`, `--ignore-pattern`), relative to cwd. */
+  ignore?: string[];
+  /** Respect .gitignore files (default true). */
+  gitignore?: boolean;
+  /** Read by `-`; without it, `-` gives an empty standard input. */
+  stdin?: NodeJS.ReadableStream;
+  /**
+   * Split the discovered files into cluster slices (default: one slice of every file). Standard
+   * input is a slice of its own when there are several.
+   */
+  partition?: (files: DiscoveredFile[]) => Partition[];
+  /** Files the caller has read already (the language server's): not read again, and not in `files`. */
+  alreadyRead?: (file: DiscoveredFile) => boolean;
+  /** Called once the files are known, before any is read (a caller may stop the run there by throwing). */
+  onDiscovered?: (discovered: DiscoverResult) => void;
+}
+
+export interface InputSlice {
+  name?: string;
+  files: SourceFile[];
+}
+
+export interface Input {
+  /** Every file read, in input order (standard input last). */
+  files: SourceFile[];
+  /** The cluster slices the files make up (one unless `partition` split them). */
+  slices: InputSlice[];
+  /** Paths that exist but could not be read, and files that failed to read, sorted by path. */
+  errors: ReadError[];
+  /** Arguments that matched no file (paths that do not exist, globs without a match). */
+  unmatched: string[];
+  /** Helm chart folders a directory walk left out. */
+  skippedCharts: string[];
+  /** One-line notes for stderr: links not followed, a cache that could not be written. */
+  notes: string[];
+  /** No file has any content (no document, no problem): nothing a linter could look at. */
+  empty: boolean;
+  discovered: DiscoverResult;
+}
+
+const byPath = (a: ReadError, b: ReadError) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * Read and parse discovered files within the input limits, in their order. A file over a limit
+ * comes back as a file with no documents and a problem naming the limit (callers show it). A file
+ * found by a directory walk that is not a manifest is left out. `bytes`: what the files read take
+ * of the total limit (what is left is standard input's).
+ */
+export async function readFiles(files: DiscoveredFile[], options: ReadOptions): Promise<{ files: SourceFile[]; errors: ReadError[]; bytes: number }> {
+  const { cwd } = options;
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+  const out: (SourceFile | undefined)[] = new Array(files.length);
+  const errors: ReadError[] = [];
+  // Input limits first, by size on disk: a file over a limit is not read at all. In the files'
+  // order: once a file does not fit in the total, it and every file after it are left out.
+  const toRead: number[] = [];
+  let total = 0;
+  let full = false;
+  files.forEach((f, i) => {
+    const name = displayPath(f.absPath, cwd);
+    let size: number;
+    try {
+      size = statSync(f.absPath).size;
+    } catch (e) {
+      errors.push({ path: name, message: readErrorMessage(e) });
+      return;
+    }
+    if (size > limits.maxFileBytes) {
+      out[i] = unreadFile(name, f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT');
+    } else if (full || total + size > limits.maxInputBytes) {
+      full = true;
+      out[i] = unreadFile(name, f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT');
+    } else {
+      total += size;
+      toRead.push(i);
+    }
+  });
+  const selected = toRead.map((i) => files[i]);
+  if (options.parser === 'yaml') {
+    selected.forEach((f, k) => {
+      const name = displayPath(f.absPath, cwd);
+      try {
+        out[toRead[k]] = loadText(name, readTextSync(f.absPath, limits.maxFileBytes), f.absPath);
+      } catch (e) {
+        if (e instanceof InputLimitError) out[toRead[k]] = unreadFile(name, f.absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+        else errors.push({ path: name, message: readErrorMessage(e) });
+      }
+    });
+  } else {
+    const read = await readFastFiles(selected, cwd, limits.maxFileBytes, { workers: options.workers, cache: options.cache });
+    read.out.forEach((f, k) => (out[toRead[k]] = f));
+    errors.push(...read.errors);
+  }
+  const kept = out.filter((f, i): f is SourceFile => f !== undefined && !(files[i].expanded && notAManifest(f)));
+  return { files: kept, errors: errors.sort(byPath), bytes: total };
+}
+
+/** Discover, read and parse the input of a run: see the top of this module. */
+export async function loadInput(targets: string[], options: InputOptions): Promise<Input> {
+  const { cwd } = options;
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+  const discovered = await discover(targets, { cwd, ignore: options.ignore ?? [], gitignore: options.gitignore });
+  options.onDiscovered?.(discovered);
+  const read = await readFiles(options.alreadyRead ? discovered.files.filter((f) => !options.alreadyRead?.(f)) : discovered.files, options);
+  const notes: string[] = [];
+  for (const l of discovered.skippedLinks) {
+    notes.push(`not following the symbolic link ${displayPath(l.path, cwd)}: it leads outside the folder's repository (to ${displayPath(l.target, cwd)})`);
+  }
+  if (options.cache) {
+    try {
+      options.cache.save();
+    } catch (e) {
+      notes.push(`cannot write the cache ${options.cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const files = read.files;
+  let stdinFile: SourceFile | undefined;
+  if (discovered.stdin) {
+    stdinFile = options.stdin ? await loadStdin(options.stdin, limits, read.bytes) : loadText('<stdin>', '');
+    files.push(stdinFile);
+  }
+  const unreadable = new Set(discovered.unreadable.map((u) => u.path));
+  const errors = [...discovered.unreadable, ...read.errors].sort(byPath);
+  return {
+    files,
+    slices: slicesOf(files, stdinFile, options.partition?.(discovered.files)),
+    errors,
+    unmatched: discovered.unmatched.filter((u) => !unreadable.has(u)),
+    skippedCharts: discovered.skippedCharts,
+    notes,
+    empty: errors.length === 0 && files.every((f) => f.documents.length === 0 && f.problems.length === 0),
+    discovered,
+  };
+}
+
+function slicesOf(files: SourceFile[], stdinFile: SourceFile | undefined, partitions: Partition[] | undefined): InputSlice[] {
+  if (!partitions) return [{ files }];
+  const byPath = new Map(files.filter((f) => f.absPath !== undefined).map((f) => [f.absPath as string, f]));
+  const slices: InputSlice[] = partitions.map((p) => ({
+    name: p.name,
+    files: p.files.map((d) => byPath.get(d.absPath)).filter((f): f is SourceFile => f !== undefined),
+  }));
+  if (stdinFile) slices.push({ name: '<stdin>', files: [stdinFile] });
+  return slices;
+}
+
+/**
+ * Read and parse discovered files with the `yaml` package's path, within the limits given (none by
+ * default): the library's entry point (`kube-netlint`'s API), on the same road.
+ */
+export async function loadFiles(
+  files: DiscoveredFile[],
+  cwd: string,
+  limits: InputLimits = NO_INPUT_LIMITS,
+): Promise<{ files: SourceFile[]; errors: ReadError[] }> {
+  const { files: out, errors } = await readFiles(files, { cwd, limits, parser: 'yaml' });
+  return { files: out, errors };
+}
