@@ -70,12 +70,12 @@ export function csvCell(s: string): string {
 }
 
 /**
- * A Markdown table cell: pipes, backslashes, backticks and emphasis characters escaped, HTML
- * written as entities (`<script>` shows as text), line breaks as spaces, controls visible.
+ * A Markdown table cell: pipes, backslashes and backticks escaped, HTML written as entities
+ * (`<script>` shows as text), line breaks as spaces, controls visible.
  */
 export function markdownCell(s: string): string {
   return visible(s.replace(/\r\n|[\r\n\t]/g, ' '))
-    .replace(/[\\`*_[\]|]/g, '\\$&')
+    .replace(/[\\`|]/g, '\\$&')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
