@@ -128,3 +128,193 @@ export function generate(dir: string, objects: number, seed = 42): Generated {
   flush();
   return { dir, files, bytes, objects: count };
 }
+
+/** A fault planted in an app of the platform mode, and the rule expected to report it. */
+export interface PlantedFault {
+  app: string;
+  rule: string;
+}
+
+export interface GeneratedPlatform extends Generated {
+  apps: number;
+  faults: PlantedFault[];
+}
+
+const FAULTS: readonly { rule: string }[] = [
+  { rule: 'service-selector-no-pods' },
+  { rule: 'service-target-port-unresolved' },
+  { rule: 'service-reference-unresolved' },
+  { rule: 'netpol-blocks-ingress-backend' },
+  { rule: 'ingress-backend-missing' },
+];
+
+/**
+ * The platform mode: a monorepo of `apps` apps (Deployment, Service, Ingress of the platform's
+ * class, a NetworkPolicy admitting the platform's ingress controller and the app's namespace,
+ * an OpenTelemetry exporter address and an upstream in the same namespace), and a `platform/`
+ * folder with the ingress-nginx controller, its IngressClass and part of namespace `monitoring`
+ * (Prometheus; the collector the apps export to is installed elsewhere). About one app in ten
+ * carries one planted fault, listed in `faults`.
+ */
+export function generatePlatform(dir: string, apps: number, seed = 7): GeneratedPlatform {
+  const random = rng(seed);
+  mkdirSync(path.join(dir, 'platform'), { recursive: true });
+  const platform = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ingress-nginx
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+  annotations:
+    ingressclass.kubernetes.io/is-default-class: "true"
+spec:
+  controller: k8s.io/ingress-nginx
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ingress-nginx
+      app.kubernetes.io/component: controller
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: ingress-nginx
+        app.kubernetes.io/component: controller
+    spec:
+      containers:
+        - name: controller
+          image: registry.k8s.io/ingress-nginx/controller:v1.11.2
+          args: [/nginx-ingress-controller, --controller-class=k8s.io/ingress-nginx, --ingress-class=nginx]
+          ports:
+            - {name: http, containerPort: 80}
+            - {name: https, containerPort: 443}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: monitoring
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: prometheus
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: prometheus}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: prometheus}
+    spec:
+      containers:
+        - name: prometheus
+          image: quay.io/prometheus/prometheus:v2.53.0
+          ports: [{name: web, containerPort: 9090}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: prometheus
+  namespace: monitoring
+spec:
+  selector: {app.kubernetes.io/name: prometheus}
+  ports: [{name: web, port: 9090, targetPort: web}]
+`;
+  writeFileSync(path.join(dir, 'platform', 'platform.yaml'), platform);
+  let bytes = Buffer.byteLength(platform);
+  let objects = 7;
+  let files = 1;
+  const namespaces = Math.max(1, Math.round(apps / 20));
+  const faults: PlantedFault[] = [];
+  for (let i = 0; i < apps; i++) {
+    const name = `app-${i}`;
+    const ns = `team-${i % namespaces}`;
+    const fault = random() < 0.105 ? FAULTS[Math.floor(random() * FAULTS.length)].rule : undefined;
+    if (fault) faults.push({ app: name, rule: fault });
+    // The next app of the same namespace (wrapping around).
+    const peer = i + namespaces < apps ? i + namespaces : i % namespaces;
+    const upstreamPort = fault === 'service-reference-unresolved' ? 8080 : 80;
+    const docs = [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}, team: ${ns}}
+    spec:
+      containers:
+        - name: main
+          image: registry.example.com/${name}:1.${i % 7}.0
+          ports: [{name: http, containerPort: 8080}]
+          env:
+            - {name: OTEL_SERVICE_NAME, value: ${name}}
+            - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: "http://otel-collector.monitoring.svc.cluster.local:4317"}
+            - {name: UPSTREAM_URL, value: "http://app-${peer}.${ns}.svc.cluster.local:${upstreamPort}"}
+`,
+      `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  selector: {app: ${fault === 'service-selector-no-pods' ? `${name}x` : name}}
+  ports: [{name: http, port: 80, targetPort: ${fault === 'service-target-port-unresolved' ? 'htpp' : 'http'}}]
+`,
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: ${name}.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service: {name: ${fault === 'ingress-backend-missing' ? `${name}-svc` : name}, port: {number: 80}}
+`,
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  podSelector:
+    matchLabels: {app: ${name}}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels: {kubernetes.io/metadata.name: ${fault === 'netpol-blocks-ingress-backend' ? 'nginx-ingress' : 'ingress-nginx'}}
+          podSelector:
+            matchLabels: {app.kubernetes.io/name: ingress-nginx}
+        - podSelector: {}
+      ports: [{protocol: TCP, port: http}]
+`,
+    ];
+    const text = docs.join('---\n');
+    const sub = path.join(dir, 'apps', ns);
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(path.join(sub, `${name}.yaml`), text);
+    bytes += Buffer.byteLength(text);
+    objects += docs.length;
+    files++;
+  }
+  return { dir, files, bytes, objects, apps, faults };
+}

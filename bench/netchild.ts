@@ -17,6 +17,8 @@ process.stdout.write(
   JSON.stringify({
     workloads: engine.workloadPods.length,
     policies: model.networkPolicies.length,
+    adminPolicies: model.adminPolicies.length,
+    ciliumPolicies: model.ciliumPolicies.length,
     pairs: conns.length,
     setupMs: t1 - t0,
     connectivityMs: t2 - t1,

@@ -11,7 +11,8 @@
  * - the fixed cost of a run: the CLI on a folder with one small manifest.
  * Each measurement is repeated (`--repeat N`, default 3) and the fastest run is kept, for the
  * floor and for kube-netlint alike, so the ratio holds on a shared machine.
- * Then `connectivity` on 1k and 10k workloads with 1k NetworkPolicies.
+ * Then `connectivity` on 1k and 10k workloads with 1k NetworkPolicies, and on 10k workloads with
+ * 1k NetworkPolicies plus 100 admin-tier and 200 Cilium policies.
  * Sizes can be given: `node dist/bench/run.js 1000 5000 --repeat 5`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -148,12 +149,16 @@ if (perObject.length > 1) {
     ` end to end ${spread(perObject.map((p) => p.cold))}; js-yaml steady ${spread(perObject.map((p) => p.floorSteady))}`);
 }
 
-console.log('\nconnectivity (1k NetworkPolicies; setup and connectivity in-process, CLI: `kube-netlint connectivity --format json DIR`, spawn to exit)');
-const net = [['workloads', 'policies', 'pairs', 'setup s', 'connectivity s', 'µs/pair', 'peak RSS MB', 'CLI s', 'CLI peak RSS MB']];
-for (const w of [1_000, 10_000]) {
+console.log('\nconnectivity (1k NetworkPolicies, then also 100 admin-tier and 200 Cilium policies; setup and connectivity in-process, CLI: `kube-netlint connectivity --format json DIR`, spawn to exit)');
+const net = [['workloads', 'policies', 'admin-tier', 'Cilium', 'pairs', 'setup s', 'connectivity s', 'µs/pair', 'peak RSS MB', 'CLI s', 'CLI peak RSS MB']];
+for (const [w, tiers] of [
+  [1_000, { admin: 0, cilium: 0 }],
+  [10_000, { admin: 0, cilium: 0 }],
+  [10_000, { admin: 100, cilium: 200 }],
+] as const) {
   const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-net-'));
   try {
-    generateNet(root, w, 1_000);
+    generateNet(root, w, 1_000, 7, tiers);
     const r = node('netchild.js', root);
     // The real command, spawn to exit: reading, the model, the engine and the JSON answer.
     const cliRuns = Array.from({ length: repeat }, () => timed([cli, 'connectivity', '--format', 'json', root]));
@@ -161,6 +166,8 @@ for (const w of [1_000, 10_000]) {
     net.push([
       String(r.workloads),
       String(r.policies),
+      String(r.adminPolicies),
+      String(r.ciliumPolicies),
       String(r.pairs),
       s(r.setupMs),
       s(r.connectivityMs),

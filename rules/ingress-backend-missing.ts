@@ -1,13 +1,15 @@
 import { defineRule } from '../src/engine/types.js';
 import { closest, list, q } from '../src/engine/text.js';
+import { albAction, knativeServiceBehind } from '../src/graph/conventions.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
+import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';
 
 export default defineRule(
   {
     id: 'ingress-backend-missing',
     severity: 'error',
     description:
-      "An Ingress backend names a Service that is not in the Ingress's namespace, or a port that the Service does not have (port.number is compared with the Service port, not its targetPort).",
+      "An Ingress (or Traefik IngressRoute, Contour HTTPProxy) backend names a Service that is not in the Ingress's namespace, or a port that the Service does not have (port.number is compared with the Service port, not its targetPort).",
   },
   (ctx) => {
     for (const ing of ctx.model.ingresses) {
@@ -22,7 +24,11 @@ export default defineRule(
           }
           const fix = closest(b.serviceName, ctx.graph.serviceNamesIn(ing.namespace));
           const elsewhere = ctx.graph.servicesNamed(b.serviceName).find((s) => s.namespace !== ing.namespace);
+          // A Service that Knative Serving makes from a Knative Service of the input.
+          if (knativeServiceBehind(ctx.model, ing.namespace, b.serviceName)) continue;
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
+          const action = albAction(b);
+          if (action) hint += `; port.name use-annotation names an AWS Load Balancer Controller action, defined by the annotation alb.ingress.kubernetes.io/actions.${action.name}, which ${ing.res.displayShort} does not have`;
           if (elsewhere) hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),
@@ -42,7 +48,9 @@ export default defineRule(
         const avail = ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports';
         let detail: string;
         if (!b.port) detail = 'the backend names no port';
-        else if (b.port.number !== undefined) {
+        else if (b.port.number !== undefined && b.routeTargetPort) {
+          detail = `targetPort ${b.port.number} is not the target port of any TCP port of Service ${q(svc.name)} (a Route's numeric targetPort is the pods' port; a name is the Service port's name)`;
+        } else if (b.port.number !== undefined) {
           const behind = ctx.graph.servicePortBehind(svc, b.port.number);
           detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
           if (behind) detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
@@ -68,6 +76,33 @@ export default defineRule(
           related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
           suggestions: fix && b.port ? [{ title: `Change the port name to "${fix}"`, at: ing.at(...b.port.path), replacement: fix }] : [],
         });
+      }
+    }
+    // Traefik IngressRoutes and Contour HTTPProxies route to Services like an Ingress.
+    for (const route of ctx.model.consumers.ingressRoutes) {
+      if (route.res.superseded) continue;
+      for (const b of route.services) {
+        // Another namespace that the input does not cover may hold the Service.
+        if (!ctx.model.namespaces.has(b.namespace)) continue;
+        const r = ingressRouteBackend(ctx.graph, b);
+        const where = describeRouteService(route, b);
+        if (r.status === 'no-service') {
+          const fix = closest(b.name, ctx.graph.serviceNamesIn(b.namespace));
+          ctx.report({
+            at: route.res.at(...b.path, 'name'),
+            object: route.res,
+            message: `${where}: Service ${q(b.name)} does not exist in namespace ${q(b.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}`,
+          });
+        } else if (r.status === 'no-port' && b.port && !(r.service.type === 'ExternalName' && b.port.number !== undefined)) {
+          const ports = r.service.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port)));
+          const behind = b.port.number !== undefined ? ctx.graph.servicePortBehind(r.service, b.port.number) : undefined;
+          ctx.report({
+            at: route.res.at(...b.port.path),
+            object: route.res,
+            message: `${where}: port ${String(b.port.raw)} is not a TCP port of Service ${q(r.service.name)}${behind ? ` (it is the target of its port ${behind.port}; name the Service port)` : ''}${ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports'}`,
+            related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
+          });
+        }
       }
     }
   },

@@ -1,7 +1,10 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/engine/text.js';
 import { describeIngressBackend } from '../src/model/network.js';
+import type { NetworkPolicy } from '../src/model/netpol.js';
+import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../src/policy/conn.js';
+import { looksLikeController } from '../src/policy/controller.js';
 
 export default defineRule(
   {
@@ -10,13 +13,14 @@ export default defineRule(
     description: "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods on the target port.",
   },
   (ctx) => {
-    // Without NetworkPolicies nothing is isolated and nothing blocked.
-    if (ctx.model.networkPolicies.length === 0) return;
+    // Without NetworkPolicies or cluster-scoped tiers nothing is isolated and nothing blocked.
+    if (ctx.model.networkPolicies.length === 0 && ctx.model.adminPolicies.length === 0) return;
     const engine = ctx.policy;
-    const controller = engine.controller;
-    const src = { kind: 'pod' as const, pod: controller };
     const seen = new Set<string>();
     for (const ing of ctx.model.ingresses) {
+      if (ing.res.superseded) continue;
+      const choice = engine.ingressControllerFor(ing);
+      const guess = choice.guess;
       for (const b of ing.backends) {
         const r = ctx.graph.ingressBackend(b);
         if (r.status !== 'ok') continue;
@@ -27,11 +31,58 @@ export default defineRule(
           const target = ctx.graph.resolveTarget(sp, t);
           if (!pod || !target || (target.status !== 'ok' && target.status !== 'undeclared')) continue;
           const want = ConnSet.of(sp.protocol, target.number);
-          const e = engine.evaluate(src, { kind: 'pod', pod }, true);
-          if (!e.conn.intersect(want).isEmpty) continue;
+          const dst = { kind: 'pod' as const, pod };
           const key = `${ing.res.key}|${b.path.join('/')}|${pod.id}`;
           if (seen.has(key)) continue;
+          const route = `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} → ${t.display} ${sp.protocol} ${target.number}`;
+          const related = [{ at: ing.res.at(...(b.serviceNamePath ?? b.path)), message: `backend of ${ing.res.display}` }];
+
+          if (guess.kind === 'external') {
+            // A load balancer outside the cluster: some external address must be admitted.
+            const isolatedBy = engine.isolatedIngress(pod);
+            if (isolatedBy.length === 0) continue;
+            if (engine.atoms.some((_, a) => !engine.allowed({ kind: 'external', atom: a }, dst).intersect(want).isEmpty)) continue;
+            seen.add(key);
+            const policy = isolatedBy[0];
+            ctx.report({
+              at: policy.res.keyAt('spec', 'podSelector'),
+              object: policy.res,
+              message: `${route} is blocked for the load balancer: ${list(isolatedBy.map((p) => q(p.name)), 3)} isolate${isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits an address outside the cluster on ${sp.protocol} ${target.number} (ingress controller: ${guess.reason})`,
+              related: [...related, ...isolatedBy.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` }))],
+            });
+            continue;
+          }
+
+          // Blocked when no pod of the controller may connect (several workloads: every one).
+          let e: ReturnType<typeof engine.evaluate> | undefined;
+          let controller = choice.pods[0];
+          for (const c of choice.pods) {
+            const ev = engine.evaluate({ kind: 'pod', pod: c }, dst, true);
+            if (!ev.conn.intersect(want).isEmpty) {
+              e = undefined;
+              break;
+            }
+            if (!e) {
+              e = ev;
+              controller = c;
+            }
+          }
+          if (!e) continue;
           seen.add(key);
+          const controllerName = controller.synthetic
+            ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`
+            : `the ingress controller ${controller.name}`;
+          const why = `ingress controller: ${guess.reason}`;
+          const denial = tierDenial(e.ingress, want) ?? tierDenial(e.egress, want);
+          if (denial) {
+            ctx.report({
+              at: denial.rule.policy.res.keyAt(...denial.rule.path, 'action'),
+              object: denial.rule.policy.res,
+              message: `${route} is blocked for ${controllerName}: ${adminRuleName(denial.rule)} denies it (${denial.rule.direction} of ${denial.rule.direction === 'ingress' ? t.display : 'the controller'}; ${why})`,
+              related,
+            });
+            continue;
+          }
           const egressBlocks = e.egress && e.egress.isolatedBy.length > 0 && e.egress.conn.intersect(want).isEmpty;
           const ingressBlocks = e.ingress && e.ingress.isolatedBy.length > 0 && e.ingress.conn.intersect(want).isEmpty;
           const blockers = [...(ingressBlocks ? e.ingress!.isolatedBy : []), ...(egressBlocks ? e.egress!.isolatedBy : [])];
@@ -40,18 +91,25 @@ export default defineRule(
           const sides: string[] = [];
           if (ingressBlocks) sides.push(`${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits the controller on ${sp.protocol} ${target.number}`);
           if (egressBlocks) sides.push(`${list(e.egress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.egress!.isolatedBy.length === 1 ? 's' : ''} the controller for egress without allowing it`);
-          const controllerName = controller.synthetic ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace; set ingressController in .kube-netlint.yaml' : `namespace ${q(controller.namespace)}`})` : `the ingress controller ${controller.name}`;
+          // When the input does not show the controller's pods, a policy that admits something
+          // like a controller may well admit the real one: say so instead of claiming a block.
+          const unsure = (guess.kind === 'unknown' || guess.kind === 'assumed') && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
           ctx.report({
             at: policy.res.keyAt('spec', 'podSelector'),
             object: policy.res,
-            message: `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} → ${t.display} ${sp.protocol} ${target.number} is blocked for ${controllerName}: ${sides.join('; ')}`,
-            related: [
-              { at: ing.res.at(...(b.serviceNamePath ?? b.path)), message: `backend of ${ing.res.display}` },
-              ...blockers.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
-            ],
+            severity: unsure ? 'info' : undefined,
+            message: unsure
+              ? `${route}: cannot tell which pods run the ingress controller; set ingressController in .kube-netlint.yaml (${why}; ${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a controller)`
+              : `${route} is blocked for ${controllerName}: ${sides.join('; ')} (${why}${guess.kind === 'unknown' ? '; set ingressController in .kube-netlint.yaml' : ''})`,
+            related: [...related, ...blockers.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` }))],
           });
         }
       }
     }
   },
 );
+
+/** Does an ingress rule of these policies admit a peer that looks like an ingress controller? */
+function admitsLookalike(policies: NetworkPolicy[]): boolean {
+  return policies.some((np) => np.ingress.some((r) => (r.peers ?? []).some((p) => p.kind === 'selector' && (looksLikeController(p.namespaceSelector) || looksLikeController(p.podSelector)))));
+}

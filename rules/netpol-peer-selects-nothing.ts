@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { q } from '../src/engine/text.js';
+import { madeAtRunTime } from '../src/graph/run-time-pods.js';
 import { formatSelector, labelledMap, matches } from '../src/model/selector.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -48,7 +49,20 @@ export default defineRule(
           // Judge pods only where the input shows a namespace's workloads.
           if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) continue;
           const sel = peer.podSelector;
+          // Pods an operator labels from a custom resource are as real as a workload's.
           if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0)) continue;
+          let made: ReturnType<typeof madeAtRunTime>;
+          for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
+          if (made) {
+            ctx.report({
+              at: np.res.at(...peer.path, 'podSelector'),
+              object: np.res,
+              severity: 'info',
+              message: `${np.res.displayShort}: podSelector ${formatSelector(sel)} matches no pod template of the input, but ${made.text}`,
+              related: [made.related],
+            });
+            continue;
+          }
           const where = namespaces.length === 1 ? `namespace ${q(namespaces[0])}` : `${namespaces.length} namespaces`;
           ctx.report({
             at: np.res.at(...peer.path, 'podSelector'),

@@ -1,12 +1,13 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/engine/text.js';
+import { BUILTIN_GROUPS } from '../src/model/kinds.js';
 
 export default defineRule(
   {
     id: 'route-backend-missing',
     severity: 'error',
     description:
-      'An HTTPRoute or GRPCRoute backendRef names a Service or Service port that does not exist, or a Service in another namespace without a ReferenceGrant allowing it.',
+      'A Gateway API route (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute) backendRef names a Service or Service port that does not exist, a Service in another namespace without a ReferenceGrant allowing it, or a kind that is no backend.',
   },
   (ctx) => {
     const namespaces = ctx.model.namespaces;
@@ -15,7 +16,16 @@ export default defineRule(
         const r = ctx.graph.routeBackend(ref);
         const who = `${route.res.displayShort} backendRef ${q(ref.name ?? '')}`;
         const at = route.res.at(...ref.path);
-        if (r.status === 'not-granted') {
+        if (r.status === 'not-a-service') {
+          // Built-in API groups hold no backend kind but Service; custom kinds are the controller's.
+          const group = ref.group === 'core' ? '' : ref.group;
+          if (!ref.name || !BUILTIN_GROUPS.has(group)) continue;
+          ctx.report({
+            at: route.res.at(...ref.path, ref.kind !== 'Service' ? 'kind' : 'group'),
+            object: route.res,
+            message: `${who}: kind ${q(ref.kind)} in group ${q(group)} is not a backend (the core group's backend kind is Service); the controller refuses it (ResolvedRefs False, reason InvalidKind)`,
+          });
+        } else if (r.status === 'not-granted') {
           // A ReferenceGrant lives in the target namespace: one the input does not cover may hold it.
           if (!namespaces.has(ref.namespace)) continue;
           ctx.report({
@@ -32,7 +42,9 @@ export default defineRule(
             message: `${who}: Service ${q(ref.name ?? '')} does not exist in namespace ${q(ref.namespace)}`,
           });
         } else if (r.status === 'no-port') {
-          const ports = r.service.ports.map((p) => String(p.port));
+          const protocol = route.kind === 'UDPRoute' ? 'UDP' : 'TCP';
+          const udp = protocol === 'UDP' ? 'UDP ' : '';
+          const ports = r.service.ports.filter((p) => p.protocol === protocol).map((p) => String(p.port));
           const behind = ref.port !== undefined ? ctx.graph.servicePortBehind(r.service, ref.port) : undefined;
           const hint = behind ? `; ${ref.port} is the target of its port ${behind.port}: a backendRef names the Service port` : '';
           ctx.report({
@@ -41,7 +53,7 @@ export default defineRule(
             message:
               ref.rawPort === undefined
                 ? `${who}: a backendRef to a Service needs a port (the Service port, one of ${list(ports)})`
-                : `${who}: port ${String(ref.rawPort)} is not a port of Service ${q(r.service.name)}${ports.length ? ` (its ports are ${list(ports)})` : ''}${hint}`,
+                : `${who}: port ${String(ref.rawPort)} is not a ${udp}port of Service ${q(r.service.name)}${ports.length ? ` (its ${udp}ports are ${list(ports)})` : ''}${hint}`,
             related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
           });
         }

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import type { RelatedReport } from '../src/engine/types.js';
-import { closest, list, q } from '../src/engine/text.js';
+import { closest, editDistance, list, q } from '../src/engine/text.js';
+import { knativeServiceBehind } from '../src/graph/conventions.js';
 import type { ServiceReference } from '../src/graph/references.js';
 
 export default defineRule(
@@ -14,8 +15,13 @@ export default defineRule(
     // One finding per place and problem, even when several workloads read the same ConfigMap value.
     // A place is a node of one document: paths are relative to their document.
     const groups = new Map<string, ServiceReference[]>();
+    const external = externalMatcher(ctx.settings.externalServices ?? []);
     for (const ref of ctx.graph.references) {
       if (!ref.problem) continue;
+      // Declared as deployed elsewhere: the reference resolves to an endpoint outside the input.
+      if (ref.problem === 'no-service' && external(ref.namespace, ref.serviceName)) continue;
+      // Knative Serving makes the Kubernetes Services of its Knative Services and Revisions.
+      if (ref.problem === 'no-service' && knativeServiceBehind(ctx.model, ref.namespace, ref.serviceName)) continue;
       const key = `${ref.at.doc.file.path}\u0000${ref.at.doc.index}\u0000${ref.at.path.join('/')}\u0000${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
       const list = groups.get(key);
       if (list) list.push(ref);
@@ -32,6 +38,7 @@ export default defineRule(
         : [];
       let message: string;
       let fix: string | undefined;
+      let severity: 'warning' | undefined;
       if (ref.problem === 'no-service') {
         fix = closest(ref.serviceName, ctx.graph.serviceNamesIn(ref.namespace));
         const elsewhere = ctx.graph.servicesNamed(ref.serviceName).find((s) => s.namespace !== ref.namespace);
@@ -40,6 +47,14 @@ export default defineRule(
         if (elsewhere) {
           message += `; a Service ${q(ref.serviceName)} exists in namespace ${q(elsewhere.namespace)} (use ${ref.serviceName}.${elsewhere.namespace})`;
           related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
+        }
+        // The input may hold only part of another namespace (another chart or repository deploys
+        // the rest): its absence here is no evidence that the Service does not exist. Only the
+        // referrer's own namespace, or a near miss, makes the claim.
+        const near = (fix !== undefined && editDistance(fix, ref.serviceName) <= 2) || elsewhere !== undefined;
+        if (ref.namespace !== ref.pod.namespace && !near) {
+          severity = 'warning';
+          message = `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which is not defined in these manifests${by}; declare it in externalServices (${ref.namespace}/${ref.serviceName}) if another repository deploys it${fix ? `; did you mean ${q(fix)}?` : ''}`;
         }
       } else {
         const svc = ref.service!;
@@ -60,9 +75,42 @@ export default defineRule(
       ctx.report({
         at: ref.at,
         object: ref.via ? ref.via.configMap.res : w,
+        severity,
         message,
         related,
       });
     }
+
+    // Fully qualified addresses in ConfigMap values that no workload of the input reads as env: an
+    // app may read them through the API or a mounted file. A warning: no reader is known.
+    for (const a of ctx.graph.configMapAddresses) {
+      if (a.problem === 'no-service' && (external(a.namespace, a.serviceName) || knativeServiceBehind(ctx.model, a.namespace, a.serviceName))) continue;
+      const cm = a.configMap.res;
+      let message: string;
+      const related: RelatedReport[] = [];
+      if (a.problem === 'no-service') {
+        const fix = closest(a.serviceName, ctx.graph.serviceNamesIn(a.namespace));
+        const elsewhere = ctx.graph.servicesNamed(a.serviceName).find((s) => s.namespace !== a.namespace);
+        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} refers to Service ${q(a.serviceName)} in namespace ${q(a.namespace)}, which is not defined in these manifests`;
+        if (fix) message += `; did you mean ${q(fix)}?`;
+        if (elsewhere) {
+          message += `; a Service ${q(a.serviceName)} exists in namespace ${q(elsewhere.namespace)}`;
+          related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
+        }
+        if (!fix && !elsewhere && a.namespace !== cm.namespace) message += `; declare it in externalServices (${a.namespace}/${a.serviceName}) if another repository deploys it`;
+      } else {
+        const svc = a.service!;
+        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} uses port ${a.port}, which is not a port of Service ${q(svc.name)} (its ports are ${list(svc.ports.map((p) => String(p.port)), 5)})`;
+        related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
+      }
+      ctx.report({ at: a.at, object: cm, severity: 'warning', message, related });
+    }
   },
 );
+
+/** Does `namespace/name` match an entry of externalServices (`namespace/name` or `namespace/*`)? */
+function externalMatcher(entries: readonly string[]): (namespace: string, name: string) => boolean {
+  if (entries.length === 0) return () => false;
+  const set = new Set(entries);
+  return (namespace, name) => set.has(`${namespace}/${name}`) || set.has(`${namespace}/*`);
+}

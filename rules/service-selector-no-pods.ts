@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/types.js';
 import type { AnyLoc, RelatedReport, Report, SuggestionReport } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/engine/text.js';
 import type { Service } from '../src/model/model.js';
+import { ROLLOUT_HASH, isRolloutTemplate, knativeSelected } from '../src/graph/conventions.js';
 import { selectorFromMap } from '../src/model/selector.js';
 import type { Selector } from '../src/model/selector.js';
 
@@ -39,8 +40,12 @@ export default defineRule(
       const selText = labelsText(selector);
       const res = svc.res;
 
-      // Pods an operator will create from a custom resource's label map.
-      const ops = ctx.graph.operatorMatches(svc.namespace, sel);
+      // Pods an operator will create from a custom resource's label map. Argo Rollouts adds
+      // rollouts-pod-template-hash to the pods and to its canary/stable Services' selectors.
+      const ops = ctx.graph.operatorMatches(svc.namespace, selector.has(ROLLOUT_HASH) && selector.size > 1 ? selectorFromMap(new Map([...selector].filter(([k]) => k !== ROLLOUT_HASH))) : sel);
+      // A Rollout's template is a workload's pod template: its pods exist; so are the pods Knative
+      // Serving runs for a Knative Service of the input (selected by the labels it gives them).
+      if (ops.some(isRolloutTemplate) || knativeSelected(ctx.model, svc.namespace, selector)) continue;
       if (ops.length > 0) {
         const op = ops[0];
         findings.push({
@@ -49,6 +54,20 @@ export default defineRule(
           severity: 'info',
           message: `${res.displayShort} selects ${selText}: no pod template in the input matches, but ${op.res.displayShort} carries these labels, so its operator creates the pods`,
           related: ops.slice(0, 3).map((o) => ({ at: o.res.at(...o.path), message: `pod labels of ${o.res.display}` })),
+        });
+        continue;
+      }
+
+      // Pods a workload of the namespace may create itself (its ServiceAccount may create pods).
+      const creators = ctx.graph.podCreatorsIn(svc.namespace);
+      if (creators.length > 0) {
+        const c = creators[0];
+        findings.push({
+          at: res.keyAt('spec', 'selector'),
+          object: res,
+          severity: 'info',
+          message: `${res.displayShort} selects ${selText}: no pod template in the input matches, but ${c.pod.display} runs as a ServiceAccount that may create pods in namespace ${q(svc.namespace)} (${c.binding.displayShort} → ${c.role.displayShort}), so its pods may be created at run time`,
+          related: creators.slice(0, 3).map((o) => ({ at: o.binding.nameLoc, message: `${o.binding.display} lets ${o.pod.display} create pods` })),
         });
         continue;
       }

@@ -26,6 +26,9 @@ export default defineRule(
     const services = ctx.model.services;
     for (let si = 0; si < services.length; si++) {
       const svc = services[si];
+      // A headless Service (clusterIP: None) is not proxied: clients connect to the pod addresses on
+      // the port they name, so its targetPorts translate nothing (a placeholder port is fine).
+      if (svc.headless) continue;
       const pods = ctx.graph.podsOf(svc);
       if (pods.length === 0) continue;
       for (let pi = 0; pi < svc.ports.length; pi++) {

@@ -416,6 +416,7 @@ ingress of web/api[Deployment]: isolated by
         conn: 'TCP 9000',
       },
       notes: [],
+      incomplete: [],
       ingress: {
         isolated: true,
         isolatedBy: [

@@ -102,6 +102,7 @@ export function lintCase(c: FixtureCase): LintResult {
       defaultNamespace: config?.namespace ?? DEFAULT_NAMESPACE,
       nodePortRange: config?.nodePortRange ?? (parseNodePortRange('30000-32767') as [number, number]),
       policy: config?.policy,
+      externalServices: config?.externalServices,
     },
   });
 }

@@ -313,10 +313,13 @@ describe('peers', () => {
     assert.ok(listing(e).includes('shop/a[Deployment] => 0.0.0.0-9.255.255.255,11.0.0.0-192.167.255.255,192.169.0.0-255.255.255.255 : TCP 443'));
   });
 
-  it('a peer that the API rejects (ipBlock with a selector, empty peer) matches nothing', () => {
-    const e = to([{ ipBlock: { cidr: '0.0.0.0/0' }, podSelector: {} }, {}]);
-    assert.equal(conn(e, 'shop/a', 'shop/b'), NONE);
-    assert.equal(conn(e, '8.8.8.8', 'shop/b'), NONE);
+  it('a policy with a peer that the API rejects (ipBlock with a selector, empty peer) does not exist: it isolates nothing', () => {
+    for (const peers of [[{ ipBlock: { cidr: '0.0.0.0/0' }, podSelector: {} }], [{}], [{ ipBlock: { cidr: '10.0.0.0/33' } }], [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }]]) {
+      const e = to(peers);
+      assert.equal(conn(e, 'shop/a', 'shop/b'), ALL, JSON.stringify(peers));
+      assert.equal(conn(e, '8.8.8.8', 'shop/b'), ALL, JSON.stringify(peers));
+      assert.deepEqual(e.isolatedIngress(e.findPod('shop/b', 'default')[0]), []);
+    }
   });
 
   it('kubernetes.io/metadata.name matches a namespace without a Namespace object; its other labels never match', () => {
@@ -436,32 +439,44 @@ describe('ports', () => {
     assert.equal(conn(ingressB([{ port: 8000, endPort: 8000 }]), 'shop/a', 'shop/b'), 'TCP 8000');
     assert.equal(conn(ingressB([{ protocol: 'UDP', port: 30000, endPort: 32767 }]), 'shop/a', 'shop/b'), 'UDP 30000-32767');
     assert.equal(conn(ingressB([{ port: 8000, endPort: 8010 }, { port: 8011 }, { port: 7990, endPort: 8001 }]), 'shop/a', 'shop/b'), 'TCP 7990-8011');
-    assert.equal(conn(ingressB([{ port: 8010, endPort: 8000 }]), 'shop/a', 'shop/b'), NONE, 'endPort < port is rejected by the API: nothing');
   });
 
-  it('out-of-range port numbers open nothing (and explain shows no empty protocol entry)', () => {
-    const e = ingressB([{ port: 70000 }, { port: 0 }]);
-    const x = e.evaluate(ep(e, 'shop/a'), ep(e, 'shop/b'), true);
-    assert.equal(x.conn.toString(), NONE);
-    assert.equal(x.ingress?.conn.toString(), NONE);
-    assert.deepEqual(
-      x.ingress?.admitting.map((a) => a.conn.toString()),
-      [NONE],
+  it('a policy with a port the API rejects does not exist: the pods it selects are not isolated by it', () => {
+    const rejected = [
+      [{ port: 8010, endPort: 8000 }],
+      [{ port: 70000 }, { port: 0 }],
+      [{ protocol: 'tcp', port: 8080 }],
+      [{ endPort: 9000 }],
+      [{ port: 'http', endPort: 9100 }],
+      [{ port: 8000, endPort: 70000 }],
+      [{ port: '8080' }],
+    ];
+    for (const ports of rejected) {
+      const e = ingressB(ports);
+      const x = e.evaluate(ep(e, 'shop/a'), ep(e, 'shop/b'), true);
+      assert.equal(x.conn.toString(), ALL, JSON.stringify(ports));
+      assert.deepEqual(x.ingress?.isolatedBy, [], JSON.stringify(ports));
+    }
+    // Another policy selecting the same pods still applies.
+    const both = engine(
+      BASE +
+        policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ protocol: 'tcp', port: 8080 }] }] }) +
+        policy('shop', 'b-http', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
     );
+    assert.equal(conn(both, 'shop/a', 'shop/b'), 'TCP 9090');
   });
 });
 
 describe('explain reasons', () => {
   it('a rule that admits the peer on no port says why', () => {
     const e = engine(
-      BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 'grpc' }] }, { ports: [{ port: 8010, endPort: 8000 }] }, { ports: [{ port: 'http' }] }] }),
+      BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 'grpc' }] }, { ports: [{ port: 'http' }] }] }),
     );
     const text = explainText({ src: 'shop/a', dst: 'shop/b', explanation: e.evaluate(ep(e, 'shop/a'), ep(e, 'shop/b'), true) });
     const admits = text.split('\n').filter((l) => l.includes(' admits '));
-    assert.equal(admits.length, 3);
+    assert.equal(admits.length, 2);
     assert.match(admits[0], /^ {2}\+ ingress\[0\] of NetworkPolicy "shop\/b-in" \(t\.yaml:\d+:\d+\) admits shop\/a: no ports \(named port not found on the destination\)$/);
-    assert.match(admits[1], /^ {2}\+ ingress\[1\] .* admits shop\/a: no ports \(no valid port in the rule\)$/);
-    assert.match(admits[2], /^ {2}\+ ingress\[2\] .* admits shop\/a: TCP 9090$/);
+    assert.match(admits[1], /^ {2}\+ ingress\[1\] .* admits shop\/a: TCP 9090$/);
   });
 });
 

@@ -495,3 +495,49 @@ ${service('api')}${workload('api', { ports: [80] })}${workload('web', {
     );
   });
 });
+
+describe('reference detection: connection strings and identity variables', () => {
+  const base = service('api') + workload('api', { ports: [80] }) + service('redis', { port: 6379 }) + workload('redis', { ports: [6379] });
+
+  it('reads the target of a gRPC dns: name, with or without an authority', () => {
+    assert.equal(findAddresses('dns:///jaeger.tracing:14250')[0].host, 'jaeger.tracing');
+    assert.equal(findAddresses('dns://10.0.0.10/api.shop:80')[0].host, 'api.shop');
+    assert.deepEqual(findAddresses('dns:api'), []);
+    const g = graphOf(base + client({ TARGET: 'dns:///redis:6380' }));
+    assert.deepEqual(summary(g.references), ['default/redis:6380 no-port']);
+  });
+
+  it('reads every host of a mongodb:// host list and of a Kafka bootstrap list', () => {
+    const g = graphOf(base + client({ MONGO_URL: 'mongodb://u:p@redis:6379,api:81/db', KAFKA_BOOTSTRAP_SERVERS: 'redis:6379,redis:6390' }));
+    assert.deepEqual(summary(g.references), ['default/redis:6379', 'default/api:81 no-port', 'default/redis:6379', 'default/redis:6390 no-port']);
+  });
+
+  it('takes identity variables and *_BACKEND words for names, not addresses', () => {
+    const g = graphOf(base + client({ SERVICE_NAME: 'api', OTEL_SERVICE_NAME: 'api', POD_NAME: 'redis', CACHE_BACKEND: 'redis', DB_HOST_NAME: 'redis', APP_NAME: 'http://api:81' }));
+    assert.deepEqual(
+      g.references.map((r) => r.envName),
+      ['DB_HOST_NAME', 'APP_NAME'],
+    );
+  });
+
+  it('finds fully qualified names in ConfigMap values no workload reads as env, not the API server', () => {
+    const cm = `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: conf
+data:
+  file.yaml: |
+    upstream: apii.default.svc.cluster.local:80
+    api: https://kubernetes.default.svc:443
+    ok: api.default.svc:80
+  read: api.default.svc:81
+`;
+    const g = graphOf(base + cm + workload('reader', { body: `          env:\n            - name: X\n              valueFrom:\n                configMapKeyRef:\n                  name: conf\n                  key: read` }));
+    assert.deepEqual(
+      g.configMapAddresses.map((a) => `${a.key} ${a.namespace}/${a.serviceName} ${a.problem}`),
+      ['file.yaml default/apii no-service'],
+    );
+    assert.deepEqual(summary(g.references), ['default/api:81 no-port']);
+  });
+});

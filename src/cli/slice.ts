@@ -14,7 +14,11 @@ import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { isProtocol } from '../policy/conn.js';
 import { PolicyEngine } from '../policy/engine.js';
+import { analysisGaps } from '../policy/gaps.js';
+import type { Gap } from '../policy/gaps.js';
+import { printGaps } from './gaps.js';
 import { readRunInput, settingsFor } from './input.js';
+import { kustomizeSlices } from './slices.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
 
@@ -31,6 +35,7 @@ export const NETWORK_OPTIONS = {
   'max-file-bytes': { type: 'string' },
   'max-input-bytes': { type: 'string' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
+  'kustomize-command': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,6 +50,10 @@ export const NETWORK_OPTIONS_HELP = `  -f, --format <name>      Output format (s
       --no-error-on-unmatched-pattern
                            Paths that match nothing, or input without any Kubernetes manifest,
                            are not an error (exit code 2 otherwise)
+      --kustomize-command <cmd>
+                           Build Kustomize roots with it ("kustomize build", "kubectl kustomize";
+                           default: whichever is on the PATH), or "none". With several top-level
+                           roots, name the one to analyse (docs/kustomize.md)
   -h, --help               Show this help
 Paths default to the config's "roots", else the current directory; "-" reads stdin. Files that
 cannot be read, or read only in part, are named on stderr.
@@ -52,6 +61,7 @@ cannot be read, or read only in part, are named on stderr.
 
 export interface SliceFlags extends SettingFlags {
   'no-error-on-unmatched-pattern'?: boolean;
+  'kustomize-command'?: string;
 }
 
 /** One version of the manifests, analysed. */
@@ -62,6 +72,8 @@ export interface LoadedSlice {
   /** The lint findings (empty unless asked for). */
   findings: Finding[];
   defaultNamespace: string;
+  /** What the analysis leaves out (src/policy/gaps.ts); each kind is named on stderr. */
+  gaps: Gap[];
 }
 
 export interface SliceOptions {
@@ -71,6 +83,8 @@ export interface SliceOptions {
   lint?: boolean;
   /** Name what could not be read on stderr (what the answer leaves out). */
   warnProblems?: boolean;
+  /** Names this input in the gap warnings (the two sides of a diff). */
+  label?: string;
 }
 
 /** Read and analyse the manifests under `paths` (default: the config's roots, else `.`). */
@@ -81,16 +95,23 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   const { settings } = resolved;
   // The network commands answer for one cluster: every file read (the road gives one slice unless
   // a partition of the discovered files is asked for, which these commands do not do).
-  warnAboutSlice(input.files, io, o);
-  const model = buildModel(input.files, { defaultNamespace: settings.defaultNamespace });
+  // A Kustomize tree: its one top-level root (several: the user names one).
+  const k = await kustomizeSlices(input, targets, io, { commandFlag: flags['kustomize-command'], ignore: resolved.ignore, limits: resolved.limits, one: o.command || '<command>' });
+  if ('error' in k) throw new UsageError(k.error);
+  const files = k.slices.flatMap((s) => s.files);
+  warnAboutSlice(files, io, o);
+  const model = buildModel(files, { defaultNamespace: settings.defaultNamespace });
   const graph = new Graph(model);
+  // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).
+  const gaps = analysisGaps(model, graph);
+  printGaps(io, gaps, o.label);
   let findings: Finding[] = [];
   if (o.lint) {
     const result = runRules(model, graph, { rules: RULES, severities: resolved.severities, settings });
     for (const e of result.internalErrors) io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     findings = result.findings;
   }
-  return { model, graph, engine: new PolicyEngine(model, graph, resolved.config?.policy), findings, defaultNamespace: settings.defaultNamespace };
+  return { model, graph, engine: new PolicyEngine(model, graph, resolved.config?.policy), findings, defaultNamespace: settings.defaultNamespace, gaps };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface Config {
   ignorePatterns: string[];
   /** Where the ingress controller and the cluster DNS run (NetworkPolicy analysis). */
   policy?: PolicySettings;
+  /** Services deployed elsewhere (`namespace/name` or `namespace/*`): references to them resolve outside. */
+  externalServices?: string[];
   /**
    * Paths or globs (rebased from the config file's folder to the working directory) that make up
    * the project's cluster slice: linted when no path is given, and by the pre-commit mode
@@ -95,6 +97,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
     roots?: string[];
     ingressController?: { namespace: string; labels?: Record<string, string> };
     dns?: { namespace: string; labels: Record<string, string>; port?: number };
+    externalServices?: string[];
   };
   const rules: Record<string, SeveritySetting> = Object.create(null) as Record<string, SeveritySetting>;
   for (const [id, sev] of Object.entries(raw.rules ?? {})) {
@@ -112,7 +115,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   const policy: PolicySettings = {};
   if (raw.ingressController) policy.ingressController = { namespace: raw.ingressController.namespace, labels: raw.ingressController.labels ?? {} };
   if (raw.dns) policy.dns = raw.dns;
-  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots, policy };
+  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots, policy, externalServices: raw.externalServices };
 }
 
 /** A config root is relative to the config file; discovery takes paths relative to cwd. */

@@ -5,7 +5,7 @@ import type { SourceFile } from '../load/source.js';
 import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
-import { suppressionFor } from './suppress.js';
+import { suppressionFor, unusedDirectives } from './suppress.js';
 import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
 
 export interface LintOptions {
@@ -13,7 +13,12 @@ export interface LintOptions {
   /** Effective severity per rule id (missing = the rule's default). */
   severities?: Record<string, SeveritySetting>;
   settings: Settings;
+  /** Report disable comments and ignore annotations that suppressed nothing (as warnings). */
+  reportUnusedDisableDirectives?: boolean;
 }
+
+/** Rule id of the findings about unused disable directives (`--report-unused-disable-directives`). */
+export const UNUSED_DIRECTIVE = 'unused-disable-directive';
 
 export interface LintResult {
   model: Model;
@@ -51,6 +56,7 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
   const internalErrors: LintResult['internalErrors'] = [];
   let policy: PolicyEngine | undefined;
   const policyEngine = () => (policy ??= new PolicyEngine(model, graph, options.settings.policy));
+  const ruleIds: ReadonlySet<string> = new Set(options.rules.map((r) => r.meta.id));
   for (const rule of options.rules) {
     const setting = options.severities?.[rule.meta.id] ?? rule.meta.severity;
     if (setting === 'off') continue;
@@ -59,6 +65,7 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
       model,
       graph,
       settings: options.settings,
+      ruleIds,
       get policy() {
         return policyEngine();
       },
@@ -93,6 +100,24 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
     const s = suppressionFor(f);
     if (s) suppressed.push({ ...f, suppressed: s });
     else findings.push(f);
+  }
+  if (options.reportUnusedDisableDirectives) {
+    for (const u of unusedDirectives(model.files, model.resources, suppressed)) {
+      const { file, range } = locate(u.at);
+      const r: Report = { at: u.at, object: u.object, message: u.message };
+      findings.push({
+        fingerprint: fingerprint(UNUSED_DIRECTIVE, r, file, range),
+        suggestions: [],
+        ruleId: UNUSED_DIRECTIVE,
+        severity: 'warning',
+        message: u.message,
+        file,
+        range,
+        object: u.object,
+        related: [],
+        template: u.object?.doc.template,
+      });
+    }
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);

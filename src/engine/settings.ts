@@ -84,6 +84,7 @@ export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd:
   }
   const settings: Settings = { defaultNamespace: flags.namespace ?? config?.namespace ?? DEFAULT_NAMESPACE, nodePortRange };
   if (config?.policy) settings.policy = config.policy;
+  if (config?.externalServices) settings.externalServices = config.externalServices;
   return {
     config,
     severities,

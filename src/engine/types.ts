@@ -58,6 +58,8 @@ export interface Settings {
   nodePortRange: [number, number];
   /** Where the ingress controller and the cluster DNS run, for the NetworkPolicy rules. */
   policy?: PolicySettings;
+  /** Services deployed elsewhere (`namespace/name` or `namespace/*`): references to them resolve outside. */
+  externalServices?: readonly string[];
 }
 
 export interface RuleContext {
@@ -66,6 +68,8 @@ export interface RuleContext {
   readonly settings: Settings;
   /** The NetworkPolicy engine (built on first use). */
   readonly policy: PolicyEngine;
+  /** Ids of the rules of this run (for checks of rule names in suppressions). */
+  readonly ruleIds: ReadonlySet<string>;
   report(r: Report): void;
 }
 

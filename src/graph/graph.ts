@@ -1,12 +1,17 @@
 import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
-import { findReferences } from './references.js';
-import type { ServiceReference } from './references.js';
+import { albAction } from './conventions.js';
+import { GatewayIndex, grantFor } from './gateways.js';
+import { findPodCreators } from './pod-creators.js';
+import type { PodCreator } from './pod-creators.js';
+import { findConfigMapAddresses, findReferences } from './references.js';
+import type { ConfigMapAddress, ServiceReference } from './references.js';
 import { editDistance, editDistanceWithin } from '../engine/text.js';
 import { LabelIndex, NamespacedMap } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
 import { labelListOf, labelledMap } from '../model/selector.js';
 import type { Labelled, Selector } from '../model/selector.js';
+import { asArray, asMap, asString } from '../model/resource.js';
 
 type OperatorEntry = OperatorLabels & IndexedLabels;
 
@@ -109,11 +114,28 @@ export class Graph {
   /** Follow an Ingress backend to its Service and Service port. */
   ingressBackend(b: IngressBackend): BackendResolution {
     if (b.kind !== 'service' || !b.serviceName) return { status: 'not-a-service' };
+    // An AWS Load Balancer Controller action (port.name use-annotation), not a Service.
+    if (albAction(b)?.defined) return { status: 'not-a-service' };
     const svc = this.service(b.ingress.namespace, b.serviceName);
     if (!svc) return { status: 'no-service' };
-    if (!b.port) return { status: 'no-port', service: svc };
-    const sp = this.servicePortFor(svc, b.port);
-    return sp ? { status: 'ok', service: svc, servicePort: sp } : { status: 'no-port', service: svc };
+    const sp = b.routeTargetPort ? this.routeServicePort(svc, b.port) : b.port && this.servicePortFor(svc, b.port);
+    if (!sp) return { status: 'no-port', service: svc };
+    return { status: 'ok', service: svc, servicePort: sp };
+  }
+
+  /** The Service port an OpenShift Route's targetPort names: by port name, or by the endpoint (target) port number. */
+  private routeServicePort(svc: Service, ref: { number?: number; name?: string } | undefined): ServicePort | undefined {
+    const tcp = svc.ports.filter((p) => p.protocol === 'TCP');
+    if (!ref) return tcp[0];
+    if (ref.name !== undefined) return tcp.find((p) => p.name === ref.name);
+    if (ref.number === undefined) return undefined;
+    return tcp.find((sp) => {
+      if (sp.target?.kind === 'number') return sp.target.value === ref.number;
+      return this.podsOf(svc).some((pod) => {
+        const r = this.resolveTarget(sp, pod);
+        return r?.status === 'ok' && r.number === ref.number;
+      });
+    });
   }
 
   /** A Gateway API backendRef to a Service: exists, allowed across namespaces, port exists. */
@@ -122,20 +144,24 @@ export class Graph {
     const routeNs = ref.route.res.namespace ?? '';
     let grant: ReferenceGrantInfo | undefined;
     if (ref.namespace !== routeNs) {
-      grant = this.model.referenceGrants.find(
-        (g) =>
-          g.res.namespace === ref.namespace &&
-          g.from.some((f) => f.group === 'gateway.networking.k8s.io' && f.kind === ref.route.kind && f.namespace === routeNs) &&
-          g.to.some((t) => (t.group === '' || t.group === 'core') && t.kind === 'Service' && (t.name === undefined || t.name === ref.name)),
-      );
+      grant = grantFor(this.model.referenceGrants, ref.route.kind, routeNs, '', 'Service', ref.namespace, ref.name);
       if (!grant) return { status: 'not-granted' };
     }
     const svc = this.service(ref.namespace, ref.name);
     if (!svc) return { status: 'no-service', grant };
     if (ref.port === undefined) return { status: 'no-port', service: svc, grant };
-    const sp = this.servicePortFor(svc, { number: ref.port });
+    // A UDPRoute sends UDP; the other kinds TCP.
+    const protocol = ref.route.kind === 'UDPRoute' ? 'UDP' : 'TCP';
+    const sp = svc.ports.find((p) => p.port === ref.port && p.protocol === protocol);
     return sp ? { status: 'ok', service: svc, servicePort: sp, grant } : { status: 'no-port', service: svc, grant };
   }
+
+  /** Gateways and route attachment (built on first use). */
+  get gateways(): GatewayIndex {
+    return (this.gatewayIndex ??= new GatewayIndex(this.model));
+  }
+
+  private gatewayIndex: GatewayIndex | undefined;
 
   /** Names of the Services of a namespace (every definition, in input order), for "did you mean" hints. */
   serviceNamesIn(namespace: string): readonly string[] {
@@ -203,6 +229,42 @@ export class Graph {
 
   select(namespace: string, sel: Selector): PodTemplate[] {
     return this.pods.select(namespace, sel);
+  }
+
+  private podCreators: Map<string, PodCreator[]> | undefined;
+  private cmAddresses: ConfigMapAddress[] | undefined;
+
+  /** Unresolved fully qualified Service addresses in ConfigMap values that no workload reads as env. */
+  get configMapAddresses(): ConfigMapAddress[] {
+    if (!this.cmAddresses) {
+      // A value read as env by any container was searched as such (its references know the reader).
+      const readAsEnv = new Set<string>();
+      for (const t of this.model.podTemplates) {
+        for (const c of t.containers) {
+          for (const e of asArray(c.raw.env)) {
+            const ref = asMap(asMap(asMap(e)?.valueFrom)?.configMapKeyRef);
+            const name = asString(ref?.name);
+            const key = asString(ref?.key);
+            if (name && key) readAsEnv.add(`${t.namespace}/${name}\u0000${key}`);
+          }
+          for (const e of asArray(c.raw.envFrom)) {
+            const name = asString(asMap(asMap(e)?.configMapRef)?.name);
+            if (name) readAsEnv.add(`${t.namespace}/${name}\u0000*`);
+          }
+        }
+      }
+      this.cmAddresses = findConfigMapAddresses(
+        this.model,
+        (ns, name) => this.service(ns, name),
+        (cm, key) => readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000${key}`) || readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000*`),
+      );
+    }
+    return this.cmAddresses;
+  }
+
+  /** Workloads of `namespace` whose ServiceAccount may create pods there (RBAC of the input). */
+  podCreatorsIn(namespace: string): PodCreator[] {
+    return (this.podCreators ??= findPodCreators(this.model)).get(namespace) ?? [];
   }
 
   /** Custom-resource label maps in `namespace` that satisfy a selector (operator-managed pods). */

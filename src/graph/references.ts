@@ -9,6 +9,8 @@ import { asArray, asMap, asString } from '../model/resource.js';
 import { NamespacedMap } from './label-index.js';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
+/** Services every cluster has: the API server's `kubernetes` Service in `default`. */
+const BUILTIN_SERVICES: ReadonlySet<string> = new Set(['default/kubernetes']);
 
 export interface ServiceReference {
   pod: PodTemplate;
@@ -51,8 +53,17 @@ const NUMERIC = /^\d+(\.\d+)*$/;
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Env var names that hold image references or versions, never addresses (`postgres:16`). */
 const NOT_ADDRESS_ENV = /(IMAGE|IMAGES|_TAG|VERSION)$/i;
-/** Env var names that hold a host name, for bare names without a port or scheme. */
-const HOSTISH_ENV = /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM|BACKEND|TARGET|BROKER|BROKERS|PEERS?|DSN)(_?NAME)?$/i;
+/**
+ * Env var names that hold a host name, for bare names without a port or scheme. (`*_BACKEND` is
+ * not one: `CACHE_BACKEND=redis` names a kind of backend.)
+ */
+const HOSTISH_ENV = /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM|TARGET|BROKER|BROKERS|PEERS?|DSN|HOST_?NAME)$/i;
+/**
+ * Identity variables: a name, not an address (`SERVICE_NAME`, `OTEL_SERVICE_NAME`, `POD_NAME`,
+ * `APP_NAME`), unless the value has a scheme or a port. Host names (`*_HOST_NAME`) are addresses.
+ */
+const IDENTITY_ENV = /(^|_)NAME$/i;
+const HOST_NAME_ENV = /HOST_?NAME$/i;
 
 /** Addresses in free text: URLs, host:port pairs and bare host names. */
 export function findAddresses(text: string): Address[] {
@@ -92,6 +103,12 @@ function addToken(raw: string, out: Address[]): void {
   if (m) {
     t = t.slice(m[0].length);
     scheme = true;
+    // gRPC name syntax dns:[//authority]/host[:port]: the authority is a DNS server, not the target.
+    if (m[1].toLowerCase() === 'dns') {
+      const s = t.indexOf('/');
+      if (s < 0) return;
+      t = t.slice(s + 1);
+    }
   }
   const slash = t.search(PATH_START);
   if (slash >= 0) {
@@ -287,6 +304,7 @@ class ReferenceFinder {
     configMap: ConfigMapInfo | undefined,
     key: string | undefined,
   ): void {
+    if (source === 'env' && envName && IDENTITY_ENV.test(envName) && !HOST_NAME_ENV.test(envName) && !text.includes('://') && !/:\d/.test(text)) return;
     const hostishName = source === 'env' && !!envName && HOSTISH_ENV.test(envName);
     // Without ":" there is no port or scheme, and without "." every host is a bare word: such a
     // text only names a Service as the value of a host-like variable (most texts: a word, a number).
@@ -327,7 +345,7 @@ class ReferenceFinder {
       };
       if (!service) {
         // Only a namespace the input covers can tell that a Service does not exist.
-        if (this.namespaces.has(target.namespace)) ref.problem = 'no-service';
+        if (this.namespaces.has(target.namespace) && !BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`)) ref.problem = 'no-service';
       } else if (a.port !== undefined && service.type !== 'ExternalName' && !service.headless) {
         // A headless Service has no port translation: its pods are checked by the graph.
         ref.servicePort = service.ports.find((p) => p.port === a.port);
@@ -336,4 +354,60 @@ class ReferenceFinder {
       this.refs.push(ref);
     }
   }
+}
+
+/** A fully qualified Service address in a ConfigMap value that no container of the input reads as env. */
+export interface ConfigMapAddress {
+  configMap: ConfigMapInfo;
+  key: string;
+  at: Loc;
+  text: string;
+  namespace: string;
+  serviceName: string;
+  port?: number;
+  service?: Service;
+  problem: 'no-service' | 'no-port';
+}
+
+/** `<svc>.<ns>.svc[.cluster.local][:port]`, also `<pod>.<svc>.<ns>.svc…`, anywhere in a text. */
+const FQDN = /(?<![-a-z0-9.])((?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.){2,3}svc(?:\.cluster\.local)?)\.?(?::(\d{1,5}))?(?![-a-z0-9])/g;
+/** Longest value scanned (config files in ConfigMaps may be large; the scan is linear). */
+const MAX_VALUE = 1 << 20;
+
+/**
+ * Fully qualified Service names (`*.svc.cluster.local`, `*.svc`) in every ConfigMap value: an app
+ * may read its ConfigMap through the API or a mounted file, not as env. Values read as env are
+ * left to the workload references (`readAsEnv`), which know the reader.
+ */
+export function findConfigMapAddresses(
+  model: Model,
+  services: (ns: string, name: string) => Service | undefined,
+  readAsEnv: (cm: ConfigMapInfo, key: string) => boolean,
+): ConfigMapAddress[] {
+  const out: ConfigMapAddress[] = [];
+  const namespaces = new Set(model.namespaces.keys());
+  for (const cm of model.configMaps) {
+    if (cm.res.superseded) continue;
+    const ns = cm.res.namespace ?? '';
+    for (const [key, raw] of cm.data) {
+      if (!raw.includes('.svc') || readAsEnv(cm, key)) continue;
+      const value = raw.length > MAX_VALUE ? raw.slice(0, MAX_VALUE) : raw;
+      const seen = new Set<string>();
+      for (const m of value.matchAll(FQDN)) {
+        const target = classify(m[1], ns, namespaces, services);
+        if (!target || !namespaces.has(target.namespace) || BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`)) continue;
+        const port = m[2] !== undefined ? Number(m[2]) : undefined;
+        const id = `${target.namespace}/${target.serviceName}:${port ?? ''}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const service = services(target.namespace, target.serviceName);
+        let problem: ConfigMapAddress['problem'] | undefined;
+        if (!service) problem = 'no-service';
+        else if (port !== undefined && service.type !== 'ExternalName' && !service.headless && !service.ports.some((p) => p.port === port)) problem = 'no-port';
+        if (!problem) continue;
+        out.push({ configMap: cm, key, at: cm.res.at('data', key), text: m[0], namespace: target.namespace, serviceName: target.serviceName, port, service, problem });
+      }
+    }
+  }
+  return out;
 }

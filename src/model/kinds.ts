@@ -62,6 +62,10 @@ export const CLUSTER_SCOPED_KINDS = new Set([
   'StorageVersionMigration',
   'GatewayClass',
   'ClusterIssuer',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+  'ClusterNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
 ]);
 
 export type WorkloadKind =

@@ -16,26 +16,31 @@ import {
   isMap,
   isToolConfigVersion,
   scalarText,
-  sharedMap,
   stringMap,
   stringPairs,
 } from './resource.js';
-import type { JsonMap, Strings } from './resource.js';
+import type { JsonMap, ListItemType, Strings } from './resource.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
-import { GATEWAY_GROUP, Ingress, configMapFrom, referenceGrantFrom, routeFrom } from './network.js';
-import type { ConfigMapInfo, IngressClassInfo, ReferenceGrantInfo, RouteInfo, SecretInfo } from './network.js';
+import { Ingress, configMapFrom } from './network.js';
+import type { ConfigMapInfo, IngressClassInfo, SecretInfo } from './network.js';
+import { GATEWAY_GROUP, gatewayClassFrom, gatewayFrom, referenceGrantFrom, routeFrom } from './gateway.js';
+import type { GatewayClassInfo, GatewayInfo, ReferenceGrantInfo, RouteInfo } from './gateway.js';
+import { Consumers } from './consumers.js';
 import { NetworkPolicy } from './netpol.js';
+import { controllerLabels } from './controllers.js';
+import type { DynamicLabel } from './controllers.js';
+import { foldOwned } from './owners.js';
+import type { WorkloadOwner } from './owners.js';
+import { AdminPolicy, isAdminPolicyKind } from './adminpolicy.js';
+import { OPENSHIFT_ROUTE_GROUP, OpenShiftRoute } from './openshift.js';
+import { CiliumPolicy, isCiliumPolicyKind } from './cilium.js';
 import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
 import type { Selector } from './selector.js';
 
 export { DEFAULT_NAMESPACE } from './defaults.js';
+export type { WorkloadOwner } from './owners.js';
 
-/** A label whose value the controller sets on each pod (known pattern or unknown value). */
-export interface DynamicLabel {
-  /** Human description, e.g. `web-<0..2>`. */
-  describe: string;
-  matches(value: string): boolean;
-}
+export type { DynamicLabel } from './controllers.js';
 
 export type ContainerKind = 'container' | 'init' | 'sidecar';
 
@@ -217,6 +222,7 @@ function containersOf(pod: PodTemplate, podSpec: JsonMap, strings: Strings): Con
 }
 
 const NO_LABELS: readonly string[] = Object.freeze([]);
+const NO_MEMBERS: readonly PodTemplate[] = Object.freeze([]);
 
 /** The path of every controller's `spec.selector`. */
 const SELECTOR_PATH: Path = Object.freeze(['spec', 'selector']);
@@ -228,13 +234,23 @@ export class PodTemplate {
   readonly containers: Container[];
   /**
    * Labels the controller adds to each pod (StatefulSet pod-name, Job job-name, hashes, …).
-   * Read-only: pods of one kind share it where it does not depend on the workload.
+   * Read-only: pods of one kind share it where it does not depend on the workload. (Set once more
+   * when the template folds the pods of an owner: see owners.ts.)
    */
-  readonly dynamicLabels: Map<string, DynamicLabel>;
+  dynamicLabels: Map<string, DynamicLabel>;
   /** The template's labels as one flat list (key, value, key, value, …); keys are shared strings. */
   readonly labelList: readonly string[];
   private labelMap: Map<string, string> | undefined = undefined;
   private serving: readonly ContainerPort[] | undefined = undefined;
+  /**
+   * The workload this template stands for, when it is not its own object: the top-most owner of
+   * the live objects it folds (see owners.ts), and why it is apart from the owner's template.
+   */
+  owner: WorkloadOwner | undefined = undefined;
+  /** Templates folded into this one (ReplicaSets, Jobs and pods of the same owner and labels). */
+  members: readonly PodTemplate[] = NO_MEMBERS;
+  /** The template this one is folded into (it is then not in `Model.podTemplates`). */
+  foldedInto: PodTemplate | undefined = undefined;
 
   constructor(
     readonly workload: Resource,
@@ -332,8 +348,26 @@ export class PodTemplate {
     return (this.serving = serving);
   }
 
+  /** Kind of the workload this template stands for (its owner's, or its object's). */
+  get ownerKind(): string {
+    return this.owner?.kind ?? this.workload.kind;
+  }
+
+  /** Name of the workload this template stands for (its owner's, or its object's). */
+  get ownerName(): string {
+    return this.owner?.name ?? this.workload.name;
+  }
+
+  /** The workload as network output names it: `namespace/name[Kind]`, and why it is apart. */
+  get endpointName(): string {
+    const variant = this.owner?.variant;
+    return `${this.namespace}/${this.ownerName}[${this.ownerKind}]${variant ? ` (${variant})` : ''}`;
+  }
+
   get display(): string {
-    return this.workload.display;
+    const owner = this.owner;
+    if (!owner) return this.workload.display;
+    return `${owner.kind} "${this.namespace}/${owner.name}"${owner.variant ? ` (${owner.variant})` : ''}`;
   }
 }
 
@@ -561,11 +595,19 @@ export class Model {
   readonly endpoints: EndpointsInfo[] = [];
   readonly ingresses: Ingress[] = [];
   readonly networkPolicies: NetworkPolicy[] = [];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects. */
+  readonly adminPolicies: AdminPolicy[] = [];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects. */
+  readonly ciliumPolicies: CiliumPolicy[] = [];
   readonly ingressClasses: IngressClassInfo[] = [];
   readonly secrets: SecretInfo[] = [];
   readonly configMaps: ConfigMapInfo[] = [];
   readonly routes: RouteInfo[] = [];
   readonly referenceGrants: ReferenceGrantInfo[] = [];
+  readonly gateways: GatewayInfo[] = [];
+  readonly gatewayClasses: GatewayClassInfo[] = [];
+  /** Other Service consumers: monitors, Prometheus, Argo Rollouts, Istio, Traefik and Contour routes. */
+  readonly consumers = new Consumers();
   /** Secrets that cert-manager Certificates in the input will create (`namespace/name`). */
   readonly certificateSecrets = new Map<string, Resource>();
   readonly operatorLabels: OperatorLabels[] = [];
@@ -619,6 +661,9 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   identify(model, found.hashes);
   const resources = model.resources;
   for (let i = 0; i < resources.length; i++) type(model, resources[i]);
+  // Live objects made by a controller are one workload with their owner.
+  const folded = foldOwned(model.podTemplates, resources);
+  if (folded !== model.podTemplates) model.podTemplates.splice(0, model.podTemplates.length, ...folded);
   const pods = model.podTemplates;
   for (let i = 0; i < pods.length; i++) pods[i].id = i;
   const services = model.services;
@@ -735,21 +780,29 @@ interface Collected {
   hashes: number[];
 }
 
-function collect(model: Model, found: Collected, doc: ManifestDocument, value: unknown, path: Path, depth: number): void {
+/**
+ * Read a document, or an item of a list, into the model. Items of a typed list (`PodList`,
+ * `DeploymentList`, …: what the API server returns) take their kind and apiVersion from the list
+ * when they lack them; items of a generic `List` (what kubectl prints) carry their own.
+ */
+function collect(model: Model, found: Collected, doc: ManifestDocument, value: unknown, path: Path, depth: number, itemType?: ListItemType): void {
   if (!isMap(value)) {
     model.nonObjects.push({ doc, path, reason: `expected a Kubernetes object (a mapping), found ${describe(value)}` });
     return;
   }
   const kind = asString(value.kind);
   if (kind && kind.endsWith('List') && Array.isArray(value.items) && depth < 4) {
-    value.items.forEach((item, i) => collect(model, found, doc, item, [...path, 'items', i], depth + 1));
+    const items = value.items;
+    const typed: ListItemType | undefined = kind.length > 4 ? { kind: kind.slice(0, -4), apiVersion: asString(value.apiVersion) ?? '' } : undefined;
+    for (let i = 0; i < items.length; i++) collect(model, found, doc, items[i], [...path, 'items', i], depth + 1, typed);
     return;
   }
-  if (typeof value.apiVersion === 'string' && isToolConfigVersion(value.apiVersion)) {
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : itemType?.apiVersion;
+  if (apiVersion && isToolConfigVersion(apiVersion)) {
     model.toolConfigs.push({ doc, path });
     return;
   }
-  const r = new Resource(doc, path, value, model.strings);
+  const r = new Resource(doc, path, value, model.strings, itemType);
   model.resources.push(r);
   found.hashes.push(partialHash(r));
   if (kind === 'CustomResourceDefinition') found.crds.push(r);
@@ -801,6 +854,27 @@ function type(model: Model, r: Resource): void {
         return;
       }
       break;
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
+    case 'ClusterNetworkPolicy':
+      if (isAdminPolicyKind(g, r.kind)) {
+        model.adminPolicies.push(new AdminPolicy(r));
+        return;
+      }
+      break;
+    case 'CiliumNetworkPolicy':
+    case 'CiliumClusterwideNetworkPolicy':
+      if (isCiliumPolicyKind(g, r.kind)) {
+        model.ciliumPolicies.push(new CiliumPolicy(r));
+        return;
+      }
+      break;
+    case 'Route':
+      if (g === OPENSHIFT_ROUTE_GROUP) {
+        model.ingresses.push(new OpenShiftRoute(r));
+        return;
+      }
+      break;
     case 'Ingress':
       if (g === 'networking.k8s.io' || g === 'extensions') {
         model.ingresses.push(new Ingress(r));
@@ -833,8 +907,23 @@ function type(model: Model, r: Resource): void {
       break;
     case 'HTTPRoute':
     case 'GRPCRoute':
+    case 'TLSRoute':
+    case 'TCPRoute':
+    case 'UDPRoute':
       if (g === GATEWAY_GROUP) {
         model.routes.push(routeFrom(r, r.kind));
+        return;
+      }
+      break;
+    case 'Gateway':
+      if (g === GATEWAY_GROUP) {
+        model.gateways.push(gatewayFrom(r));
+        return;
+      }
+      break;
+    case 'GatewayClass':
+      if (g === GATEWAY_GROUP) {
+        model.gatewayClasses.push(gatewayClassFrom(r));
         return;
       }
       break;
@@ -870,20 +959,32 @@ function type(model: Model, r: Resource): void {
       }
       break;
   }
+  model.consumers.add(r);
   if (!BUILTIN_GROUPS.has(g) && r.namespace) {
     findOperatorLabels(model, r, asMap(r.raw.spec), ['spec'], 0);
   }
 }
 
-/** Custom resources carry pod labels for their operator, e.g. Prometheus `spec.podMetadata.labels`. */
+/**
+ * Custom resources carry pod labels for their operator, e.g. Prometheus `spec.podMetadata.labels`,
+ * also inside lists (an Argo Rollouts Experiment's `spec.templates[].metadata.labels`, a Rollout's
+ * `steps[].experiment.templates[]`).
+ */
 function findOperatorLabels(model: Model, r: Resource, node: JsonMap | undefined, path: Path, depth: number): void {
-  if (!node || depth > 6) return;
+  if (!node || depth > 10) return;
   for (const [k, v] of entries(node)) {
     if (k === 'labels') {
       const labels = stringMap(v);
       if (labels.size > 0) model.operatorLabels.push({ res: r, path: [...path, k], labels });
-    } else if (isMap(v) && k !== 'selector' && !k.toLowerCase().endsWith('selector')) {
+    } else if (k === 'selector' || k.toLowerCase().endsWith('selector')) {
+      continue;
+    } else if (isMap(v)) {
       findOperatorLabels(model, r, v, [...path, k], depth + 1);
+    } else if (Array.isArray(v)) {
+      const items = v.length > 100 ? v.slice(0, 100) : v;
+      items.forEach((item, i) => {
+        if (isMap(item)) findOperatorLabels(model, r, item, [...path, k, i], depth + 1);
+      });
     }
   }
 }
@@ -895,73 +996,4 @@ function addPodTemplate(model: Model, r: Resource, kind: WorkloadKind): void {
   const template = asMap(node);
   if (!template) return;
   model.podTemplates.push(new PodTemplate(r, kind, tplPath, template, model.strings));
-}
-
-const anyValue = (describe: string): DynamicLabel => Object.freeze({ describe, matches: () => true });
-const ANY_HASH = anyValue('<hash>');
-const ANY_UID = anyValue('<uid>');
-const NO_DYNAMIC_LABELS: Map<string, DynamicLabel> = sharedMap();
-// Controllers whose labels do not depend on the workload share one map per kind.
-const DEPLOYMENT_LABELS: Map<string, DynamicLabel> = sharedMap([['pod-template-hash', ANY_HASH]]);
-const DAEMONSET_LABELS: Map<string, DynamicLabel> = sharedMap([
-  ['controller-revision-hash', ANY_HASH],
-  ['pod-template-generation', anyValue('<generation>')],
-]);
-const ANY_INDEX = anyValue('<index>');
-const ORDINAL = /^(0|[1-9][0-9]*)$/;
-const DIGITS = /^\d+$/;
-
-/** Labels the controller of a workload adds to each of its pods. */
-function controllerLabels(r: Resource, kind: WorkloadKind): Map<string, DynamicLabel> {
-  const spec = asMap(r.raw.spec);
-  switch (kind) {
-    case 'Deployment':
-      return DEPLOYMENT_LABELS;
-    case 'DaemonSet':
-      return DAEMONSET_LABELS;
-    case 'StatefulSet': {
-      // Without an explicit replica count (an autoscaler may own it) any ordinal is possible.
-      // Ordinals run from spec.ordinals.start (default 0) for spec.replicas pods.
-      const replicas = asInt(spec?.replicas);
-      const start = Math.max(0, asInt(asMap(spec?.ordinals)?.start) ?? 0);
-      const ordinal = (v: string) =>
-        ORDINAL.test(v) && Number(v) >= start && (replicas === undefined || Number(v) < start + replicas);
-      const range =
-        replicas === undefined ? (start ? `<${start}..>` : '<n>') : replicas <= 1 ? String(start) : `<${start}..${start + replicas - 1}>`;
-      const prefix = `${r.name}-`;
-      return new Map<string, DynamicLabel>([
-        ['statefulset.kubernetes.io/pod-name', { describe: `${prefix}${range}`, matches: (v) => v.startsWith(prefix) && ordinal(v.slice(prefix.length)) }],
-        ['apps.kubernetes.io/pod-index', { describe: range, matches: ordinal }],
-        ['controller-revision-hash', ANY_HASH],
-      ]);
-    }
-    case 'Job': {
-      const name = r.name;
-      const jobName: DynamicLabel = { describe: name, matches: (v) => v === name };
-      const labels = new Map<string, DynamicLabel>([
-        ['job-name', jobName],
-        ['batch.kubernetes.io/job-name', jobName],
-        ['controller-uid', ANY_UID],
-        ['batch.kubernetes.io/controller-uid', ANY_UID],
-      ]);
-      if (spec?.completionMode === 'Indexed') labels.set('batch.kubernetes.io/job-completion-index', ANY_INDEX);
-      return labels;
-    }
-    case 'CronJob': {
-      // Jobs of a CronJob are named <cronjob>-<scheduled time>.
-      const name = r.name;
-      const jobName: DynamicLabel = {
-        describe: `${name}-<time>`,
-        matches: (v) => v.startsWith(`${name}-`) && DIGITS.test(v.slice(name.length + 1)),
-      };
-      return new Map<string, DynamicLabel>([
-        ['job-name', jobName],
-        ['batch.kubernetes.io/job-name', jobName],
-        ['controller-uid', ANY_UID],
-        ['batch.kubernetes.io/controller-uid', ANY_UID],
-      ]);
-    }
-    default:
-      return NO_DYNAMIC_LABELS;
-  }
 }

@@ -16,7 +16,7 @@ export type PeerSpec =
       podSelector?: Selector;
     }
   | { kind: 'ipBlock'; path: Path; cidr: string; except: string[] }
-  /** A peer the API server rejects (reported by netpol-invalid-peer; matches nothing). */
+  /** A peer the API server rejects (reported by netpol-invalid-peer; the whole policy is left out of the analysis). */
   | { kind: 'invalid'; path: Path; reason: string };
 
 export interface PortSpec {

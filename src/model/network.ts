@@ -24,6 +24,8 @@ export interface IngressBackend {
   port?: PortRef;
   /** The rule and path it serves, or null for the default backend. */
   route: { host?: string; path?: string; pathType?: string } | null;
+  /** An OpenShift Route backend: `port` is its targetPort (a Service port name, or an endpoint port number; absent: the Service's ports). */
+  routeTargetPort?: true;
 }
 
 export interface IngressPath {
@@ -181,93 +183,9 @@ export interface ConfigMapInfo {
   value(key: string): string | undefined;
 }
 
-/** A Gateway API backendRef (HTTPRoute, GRPCRoute). */
-export interface RouteBackendRef {
-  route: RouteInfo;
-  path: Path;
-  group: string;
-  kind: string;
-  name?: string;
-  namespace: string;
-  /** The namespace was given explicitly (and may differ from the route's). */
-  namespaceGiven: boolean;
-  port?: number;
-  rawPort: unknown;
-}
-
-export interface RouteInfo {
-  res: Resource;
-  kind: 'HTTPRoute' | 'GRPCRoute';
-  backendRefs: RouteBackendRef[];
-  parentRefs: { group: string; kind: string; name?: string; namespace: string; path: Path }[];
-}
-
-export interface ReferenceGrantInfo {
-  res: Resource;
-  from: { group: string; kind: string; namespace: string }[];
-  to: { group: string; kind: string; name?: string }[];
-}
-
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-
-export function routeFrom(res: Resource, kind: 'HTTPRoute' | 'GRPCRoute'): RouteInfo {
-  const spec = asMap(res.raw.spec) ?? {};
-  const ns = res.namespace ?? DEFAULT_NAMESPACE;
-  const route: RouteInfo = { res, kind, backendRefs: [], parentRefs: [] };
-  asArray(spec.parentRefs).forEach((raw, i) => {
-    const p = asMap(raw);
-    if (!p) return;
-    route.parentRefs.push({
-      group: asString(p.group) ?? GATEWAY_GROUP,
-      kind: asString(p.kind) ?? 'Gateway',
-      name: asString(p.name),
-      namespace: asString(p.namespace) ?? ns,
-      path: ['spec', 'parentRefs', i],
-    });
-  });
-  const addRef = (raw: unknown, path: Path) => {
-    const b = asMap(raw);
-    if (!b) return;
-    const namespace = asString(b.namespace);
-    route.backendRefs.push({
-      route,
-      path,
-      group: asString(b.group) ?? '',
-      kind: asString(b.kind) ?? 'Service',
-      name: asString(b.name),
-      namespace: namespace ?? ns,
-      namespaceGiven: namespace !== undefined,
-      port: asInt(b.port),
-      rawPort: b.port,
-    });
-  };
-  asArray(spec.rules).forEach((rawRule, ri) => {
-    const rule = asMap(rawRule);
-    if (!rule) return;
-    asArray(rule.backendRefs).forEach((b, bi) => addRef(b, ['spec', 'rules', ri, 'backendRefs', bi]));
-    // A RequestMirror filter sends a copy of the traffic to another backend.
-    asArray(rule.filters).forEach((f, fi) => {
-      const mirror = asMap(asMap(f)?.requestMirror);
-      if (mirror?.backendRef) addRef(mirror.backendRef, ['spec', 'rules', ri, 'filters', fi, 'requestMirror', 'backendRef']);
-    });
-  });
-  return route;
-}
-
-export function referenceGrantFrom(res: Resource): ReferenceGrantInfo {
-  const spec = asMap(res.raw.spec) ?? {};
-  return {
-    res,
-    from: asArray(spec.from)
-      .map(asMap)
-      .filter((x): x is JsonMap => !!x)
-      .map((f) => ({ group: asString(f.group) ?? '', kind: asString(f.kind) ?? '', namespace: asString(f.namespace) ?? '' })),
-    to: asArray(spec.to)
-      .map(asMap)
-      .filter((x): x is JsonMap => !!x)
-      .map((t) => ({ group: asString(t.group) ?? '', kind: asString(t.kind) ?? '', name: asString(t.name) || undefined })),
-  };
-}
+// Gateway API objects have their own module.
+export { GATEWAY_GROUP, referenceGrantFrom, routeFrom } from './gateway.js';
+export type { ReferenceGrantInfo, RouteBackendRef, RouteInfo } from './gateway.js';
 
 export function configMapFrom(res: Resource): ConfigMapInfo {
   return new ConfigMapNode(res);

@@ -212,6 +212,12 @@ const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 /** What a complete object is missing (shared, read-only). */
 const NONE_MISSING: string[] = Object.freeze([]) as unknown as string[];
 
+/** The kind and apiVersion that the items of a typed list (`PodList`, …) take from it. */
+export interface ListItemType {
+  kind: string;
+  apiVersion: string;
+}
+
 /** One Kubernetes object from the input (a document, or an item of a `List`). */
 export class Resource {
   readonly apiVersion: string;
@@ -235,9 +241,11 @@ export class Resource {
     readonly raw: JsonMap,
     /** Where the kind comes from (shared strings). */
     strings: Strings = SEPARATE,
+    /** For an item of a typed list: the kind and apiVersion it takes when it lacks them. */
+    readonly listType?: ListItemType,
   ) {
-    this.apiVersion = asString(raw.apiVersion) ?? '';
-    this.kind = strings.get(asString(raw.kind) ?? '');
+    this.apiVersion = (present(raw.apiVersion) ? asString(raw.apiVersion) : listType?.apiVersion) ?? '';
+    this.kind = strings.get((present(raw.kind) ? asString(raw.kind) : listType?.kind) ?? '');
     this.group = splitApiVersion(this.apiVersion).group;
     const meta = asMap(raw.metadata);
     const name = scalarText(meta?.name);
@@ -268,13 +276,16 @@ export class Resource {
   missingIdentity(): string[] {
     const raw = this.raw;
     const meta = raw.metadata;
+    // An item of a typed list takes what it lacks from the list.
+    const apiVersion = present(raw.apiVersion) || present(this.listType?.apiVersion);
+    const kind = present(raw.kind) || present(this.listType?.kind);
     // The common case, a complete object, allocates nothing.
-    if (present(raw.apiVersion) && present(raw.kind) && present(meta) && (!isMap(meta) || present(meta.name) || present(meta.generateName))) {
+    if (apiVersion && kind && present(meta) && (!isMap(meta) || present(meta.name) || present(meta.generateName))) {
       return NONE_MISSING;
     }
     const missing: string[] = [];
-    if (!present(raw.apiVersion)) missing.push('apiVersion');
-    if (!present(raw.kind)) missing.push('kind');
+    if (!apiVersion) missing.push('apiVersion');
+    if (!kind) missing.push('kind');
     if (!present(meta)) missing.push('metadata');
     else if (isMap(meta) && !present(meta.name) && !present(meta.generateName)) missing.push('metadata.name');
     return missing;

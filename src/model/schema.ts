@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Path } from '../load/source.js';
 import { workloadKind } from './kinds.js';
 import type { Resource } from './resource.js';
+import { policySchemaKey, policySchemas } from './schema-policies.js';
 import { validators } from './validators.generated.js';
 import type { Validator } from './validators.generated.js';
 
@@ -157,6 +158,8 @@ const servicePort = {
 };
 
 /** The schema of each kind (by `structureSchemaKey`), or `generic`. Shared with the generator. */
+const POLICY = policySchemas(ref, object);
+
 export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
   generic: object(),
   Pod: object(podSpec),
@@ -258,6 +261,7 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
     },
     endpoints: { type: 'array', items: { type: 'object', properties: { addresses: { type: 'array', items: { type: 'string' } } } } },
   }),
+  ...POLICY.schemas,
 };
 
 // Shared definitions, merged into every schema that refers to them.
@@ -281,6 +285,7 @@ const netpolPort = {
   properties: { protocol: { type: 'string' }, port: intOrString, endPort: { type: 'integer' } },
 };
 const DEFS = {
+  ...POLICY.defs,
   controllerSpec: controllerSpec(),
   metadata: metadataDef,
   labelSelector: labelSelectorDef,
@@ -324,7 +329,7 @@ export function structureSchemaKey(r: Resource): string {
   if (r.group === 'discovery.k8s.io' && r.kind === 'EndpointSlice') return r.kind;
   if ((r.group === 'networking.k8s.io' || r.group === 'extensions') && r.kind === 'Ingress') return r.kind;
   if (r.group === 'networking.k8s.io' && r.kind === 'NetworkPolicy') return r.kind;
-  return 'generic';
+  return policySchemaKey(r.group, r.kind) ?? 'generic';
 }
 
 export interface StructureProblem {

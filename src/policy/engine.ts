@@ -13,14 +13,25 @@
  */
 import { LabelIndex } from '../graph/label-index.js';
 import type { Graph } from '../graph/graph.js';
+import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { Model, PodTemplate } from '../model/model.js';
+import type { Ingress } from '../model/network.js';
 import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
+import { AdminTiers, runTier } from './admin.js';
+import type { TierContext, TierStep } from './admin.js';
+import { CiliumLayer } from './cilium.js';
+import type { CiliumSide } from './cilium.js';
+import { consumerStandIns, gatewayBackendTargets } from './consumers.js';
+import type { StandIn } from './consumers.js';
 import { ConnSet, isProtocol } from './conn.js';
 import type { Protocol } from './conn.js';
+import { ControllerInference } from './controller.js';
+import type { ControllerGuess } from './controller.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
+import { isRejected } from './validate.js';
 
 export interface PolicySettings {
   /** Where the ingress controller's pods run; absent: an anonymous pod in a namespace of its own. */
@@ -49,9 +60,15 @@ export interface NetPod {
   hasKey(key: string): boolean;
   /** The workload, for pods of the input. */
   workload?: PodTemplate;
-  synthetic?: 'ingress-controller' | 'dns';
+  synthetic?: 'ingress-controller' | 'dns' | StandIn['kind'];
   /** Port numbers the pod serves under a name and protocol. */
   portsNamed(name: string, protocol: string): number[];
+}
+
+/** The ingress controller of an Ingress: its pods (none for a load balancer outside the cluster). */
+export interface ControllerChoice {
+  guess: ControllerGuess | { kind: 'configured'; reason: string };
+  pods: NetPod[];
 }
 
 export type Endpoint = { kind: 'pod'; pod: NetPod } | { kind: 'external'; atom: number };
@@ -111,6 +128,15 @@ export interface SideExplanation {
   /** Rules whose peers match the other end, with what each allows. */
   admitting: RuleMatch[];
   conn: ConnSet;
+  /** With cluster-scoped tiers: the Admin-tier decisions, what reached NetworkPolicies, the Baseline decisions. */
+  tiers?: { admin: TierStep[]; toNetworkPolicies: ConnSet; baseline: TierStep[]; toBaseline?: ConnSet };
+  /** Cilium policies that select the pod for this direction (they share the NetworkPolicy tier). */
+  cilium?: CiliumSide;
+}
+
+/** Is the pod isolated in this direction in the NetworkPolicy tier (by a NetworkPolicy or a Cilium rule)? */
+export function isolated(s: SideExplanation): boolean {
+  return s.isolatedBy.length > 0 || (s.cilium?.isolatedBy.length ?? 0) > 0;
 }
 
 export interface Explanation {
@@ -120,7 +146,8 @@ export interface Explanation {
 }
 
 function podNetName(p: PodTemplate): string {
-  return `${p.namespace}/${p.workload.name}[${p.workload.kind}]`;
+  // The top-most owner for live objects a controller made (see model/owners.ts).
+  return p.endpointName;
 }
 
 /** The pods of a workload of the input (one object per workload: no closures of its own). */
@@ -171,6 +198,9 @@ export class PolicyEngine {
   private readonly allPeers: PeerSet;
   private readonly namespaceLabels = new Map<string, Map<string, string>>();
   private readonly byWorkload = new Map<PodTemplate, NetPod>();
+  /** The pods of each Gateway and Prometheus of the input. */
+  readonly standIns: { standIn: StandIn; pods: NetPod[] }[];
+  private readonly controllerChoices = new Map<Ingress, ControllerChoice>();
 
   constructor(
     readonly model: Model,
@@ -185,10 +215,16 @@ export class PolicyEngine {
     }
     this.controller = this.resolveController();
     this.dnsPods = this.resolveDns();
+    // Gateways' and Prometheus' pods: the input's own, or a stand-in.
+    this.standIns = consumerStandIns(model).map((standIn) => {
+      const real = this.index.select(standIn.namespace, { matchLabels: Object.entries(standIn.labels), expressions: [] }).filter((p) => !p.synthetic);
+      return { standIn, pods: real.length ? real : [this.synthetic(standIn.kind, standIn.namespace, standIn.labels, standIn.name, [])] };
+    });
 
     // External endpoints: the IPv4 space cut at every CIDR boundary the policies use.
     const ranges: IpRange[] = [];
     for (const np of model.networkPolicies) {
+      if (isRejected(np)) continue;
       for (const r of np.activeRules()) {
         for (const p of r.peers ?? []) {
           if (p.kind !== 'ipBlock') continue;
@@ -196,6 +232,26 @@ export class PolicyEngine {
             const parsed = parseCidr(c);
             if (parsed.ok && !parsed.v6) ranges.push(parsed.range);
           }
+        }
+      }
+    }
+    for (const cp of model.ciliumPolicies) {
+      for (const sec of cp.sections()) {
+        for (const p of sec.peers ?? []) {
+          const parsed = p.kind === 'ipBlock' ? parseCidr(p.cidr) : undefined;
+          if (parsed?.ok && !parsed.v6) ranges.push(parsed.range);
+          for (const e of p.kind === 'ipBlock' ? p.except : []) {
+            const pe = parseCidr(e);
+            if (pe.ok && !pe.v6) ranges.push(pe.range);
+          }
+        }
+      }
+    }
+    for (const ap of model.adminPolicies) {
+      for (const r of ap.rules()) {
+        for (const p of r.peers) {
+          const parsed = p.kind === 'ipBlock' ? parseCidr(p.cidr) : undefined;
+          if (parsed?.ok && !parsed.v6) ranges.push(parsed.range);
         }
       }
     }
@@ -209,7 +265,8 @@ export class PolicyEngine {
     this.ingressPolicies = this.pods.map(() => []);
     this.egressPolicies = this.pods.map(() => []);
     for (const np of model.networkPolicies) {
-      if (np.res.superseded) continue;
+      // A policy the API server rejects does not exist in the cluster (see validate.ts, gaps.ts).
+      if (np.res.superseded || isRejected(np)) continue;
       for (const pod of this.index.select(np.namespace, np.podSelector)) {
         if (np.isolatesIngress) {
           this.ingressPolicies[pod.id].push(np);
@@ -221,6 +278,35 @@ export class PolicyEngine {
         }
       }
     }
+    this.tiers = new AdminTiers(model.adminPolicies, this.tierContext);
+    this.cilium = new CiliumLayer(model.ciliumPolicies, (rule) => this.peerSet({ kind: 'selector', path: rule.path, ...rule.subject! }, '').pods);
+  }
+
+  /** Cilium policies, evaluated with the NetworkPolicies. */
+  readonly cilium: CiliumLayer;
+
+  /** The cluster-scoped tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy). */
+  readonly tiers: AdminTiers;
+
+  private readonly tierContext: TierContext<Endpoint> = {
+    peersMatch: (peers, ep) => peers.some((p) => this.peerHolds(this.peerSet(p, ''), ep)),
+    subjectPods: (policy) => this.peerSet({ kind: 'selector', path: policy.subject!.path, namespaceSelector: policy.subject!.namespaceSelector, podSelector: policy.subject!.podSelector }, '').pods,
+    namedPorts: (dst, name, protocol) => (dst.kind === 'pod' ? dst.pod.portsNamed(name, protocol) : []),
+  };
+
+  /** The pods of the input in the namespaces `namespaceSelector` selects whose labels `podSelector` matches. */
+  selectedPods(namespaceSelector: Selector, podSelector?: Selector): NetPod[] {
+    return [...this.peerSet({ kind: 'selector', path: [], namespaceSelector, podSelector }, '').pods].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+  }
+
+  /** The pods of the input a cluster-scoped policy's subject selects. */
+  subjectPods(policy: AdminPolicy): NetPod[] {
+    if (!policy.subject) return [];
+    return [...this.tierContext.subjectPods(policy)].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+  }
+
+  private peerHolds(set: PeerSet, ep: Endpoint): boolean {
+    return ep.kind === 'pod' ? set.pods.has(ep.pod.id) : set.atoms.has(ep.atom);
   }
 
   private addPod(p: Omit<NetPod, 'id'>): NetPod {
@@ -234,7 +320,7 @@ export class PolicyEngine {
     return pod;
   }
 
-  private synthetic(kind: 'ingress-controller' | 'dns', namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
+  private synthetic(kind: NonNullable<NetPod['synthetic']>, namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
     const map = new Map(Object.entries(labels));
     return this.addPod({
       namespace,
@@ -252,10 +338,44 @@ export class PolicyEngine {
     if (cfg) {
       const sel: Selector = { matchLabels: Object.entries(cfg.labels), expressions: [] };
       const real = this.index.select(cfg.namespace, sel).filter((p) => !p.synthetic);
-      if (real.length) return real[0];
-      return this.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
+      const pod = real.length ? real[0] : this.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
+      const labels = Object.entries(cfg.labels).map(([k, v]) => `${k}=${v}`);
+      const choice: ControllerChoice = {
+        guess: { kind: 'configured', reason: `set in ingressController (namespace "${cfg.namespace}"${labels.length ? `, ${labels.join(', ')}` : ''})` },
+        pods: [pod],
+      };
+      for (const ing of this.model.ingresses) this.controllerChoices.set(ing, choice);
+      return pod;
     }
+    // Without configuration: the controller of each Ingress's class, as the input shows it.
+    const inference = new ControllerInference(this.model);
+    const assumed = new Map<string, NetPod>();
+    let anon: NetPod | undefined;
+    const distinct = new Set<NetPod>();
+    for (const ing of this.model.ingresses) {
+      if (ing.res.superseded) continue;
+      const guess = inference.forIngress(ing);
+      let pods: NetPod[] = [];
+      if (guess.kind === 'input') pods = guess.workloads.map((t) => this.byWorkload.get(t)).filter((p): p is NetPod => p !== undefined);
+      else if (guess.kind === 'assumed') {
+        let pod = assumed.get(guess.family);
+        if (!pod) assumed.set(guess.family, (pod = this.synthetic('ingress-controller', guess.namespace, guess.labels, `${guess.namespace}/{${guess.family}}`, [])));
+        pods = [pod];
+      } else if (guess.kind === 'unknown') pods = [(anon ??= this.anonController())];
+      for (const p of pods) distinct.add(p);
+      this.controllerChoices.set(ing, { guess, pods });
+    }
+    if (distinct.size === 1 && !anon) return [...distinct][0];
+    return anon ?? this.anonController();
+  }
+
+  private anonController(): NetPod {
     return this.synthetic('ingress-controller', ANON_CONTROLLER_NS, {}, INGRESS_CONTROLLER, []);
+  }
+
+  /** The controller that serves an Ingress, and why (the input's controller, or the configured one). */
+  ingressControllerFor(ing: Ingress): ControllerChoice {
+    return this.controllerChoices.get(ing) ?? { guess: { kind: 'unknown', reason: 'not analysed' }, pods: [this.controller] };
   }
 
   /** The DNS settings in force: configured, or the platform's default. */
@@ -366,7 +486,27 @@ export class PolicyEngine {
     return acc;
   }
 
-  private side(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+  /** One direction of a pod: the Admin tier, then its NetworkPolicies, then (when none isolates it) the Baseline tier. */
+  private side(dir: 'ingress' | 'egress', self: NetPod, other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+    let np = dir === 'ingress' ? this.networkSide(this.ingressOf[self.id], this.ingressPolicies[self.id], other, dst, explain) : this.networkSide(this.egressOf[self.id], this.egressPolicies[self.id], other, dst, explain);
+    const ctx = this.tierContext;
+    if (!this.cilium.empty && this.cilium.governs(dir, self.id)) {
+      const c = this.cilium.evaluate(ctx, dir, self.id, other, dst, explain);
+      const iso = np.isolatedBy.length > 0 || c.isolatedBy.length > 0;
+      const base = iso ? (np.isolatedBy.length ? np.conn : ConnSet.NONE).union(c.allowed) : ConnSet.ALL;
+      np = { ...np, conn: base.subtract(c.denied), cilium: c };
+    }
+    if (this.tiers.empty || !this.tiers.governs(dir, self.id)) return np;
+    const admin = runTier(ctx, this.tiers.rules('Admin', dir, self.id), ConnSet.ALL, other, dst, explain);
+    if (isolated(np)) {
+      return { ...np, conn: admin.allowed.union(admin.rest.intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] } };
+    }
+    const base = runTier(ctx, this.tiers.rules('Baseline', dir, self.id), admin.rest, other, dst, explain);
+    // Not isolated: the NetworkPolicy tier passes everything on, except what Cilium deny rules deny.
+    return { ...np, conn: admin.allowed.union(base.allowed.union(base.rest).intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest } };
+  }
+
+  private networkSide(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
     if (policies.length === 0) return { isolatedBy: [], admitting: [], conn: ConnSet.ALL };
     let conn = ConnSet.NONE;
     const admitting: RuleMatch[] = [];
@@ -384,11 +524,11 @@ export class PolicyEngine {
   evaluate(src: Endpoint, dst: Endpoint, explain = false): Explanation {
     const out: Explanation = { conn: ConnSet.ALL };
     if (src.kind === 'pod') {
-      out.egress = this.side(this.egressOf[src.pod.id], this.egressPolicies[src.pod.id], dst, dst, explain);
+      out.egress = this.side('egress', src.pod, dst, dst, explain);
       out.conn = out.conn.intersect(out.egress.conn);
     }
     if (dst.kind === 'pod') {
-      out.ingress = this.side(this.ingressOf[dst.pod.id], this.ingressPolicies[dst.pod.id], src, dst, explain);
+      out.ingress = this.side('ingress', dst.pod, src, dst, explain);
       out.conn = out.conn.intersect(out.ingress.conn);
     }
     return out;
@@ -400,8 +540,27 @@ export class PolicyEngine {
 
   /** Sources that dst's ingress may admit: all pods when not isolated, else its rules' peers. */
   private ingressCandidates(dst: NetPod): PeerSet {
-    if (this.ingressPolicies[dst.id].length === 0) return this.allPeers;
+    const ciliumIso = this.cilium.isolates('ingress', dst.id);
+    if (this.ingressPolicies[dst.id].length === 0 && !ciliumIso) return this.allPeers;
     const acc: PeerSet = { pods: new Bits(this.pods.length), atoms: new Bits(this.atoms.length) };
+    for (const s of this.cilium.allowSections('ingress', dst.id)) {
+      if (s.empty) continue;
+      if (s.peers === null) return this.allPeers;
+      for (const p of s.peers) {
+        const set = this.peerSet(p, '');
+        acc.pods.or(set.pods);
+        acc.atoms.or(set.atoms);
+      }
+    }
+    // The Admin tier admits its Allow rules' peers whatever the NetworkPolicies say.
+    for (const r of this.tiers.rules('Admin', 'ingress', dst.id)) {
+      if (r.action !== 'Allow') continue;
+      for (const p of r.peers) {
+        const s = this.peerSet(p, '');
+        acc.pods.or(s.pods);
+        acc.atoms.or(s.atoms);
+      }
+    }
     for (const r of this.ingressOf[dst.id]) {
       if (r.peers === null) return this.allPeers;
       for (const p of r.peers) {
@@ -452,7 +611,12 @@ export class PolicyEngine {
         const conn = this.allowed({ kind: 'pod', pod: src }, dstEp);
         if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
       }
-      if (this.ingressPolicies[dst.id].length === 0) {
+      const special = this.tiers.governs('ingress', dst.id) || this.cilium.governs('ingress', dst.id);
+      if (special) {
+        // Cluster-scoped tiers and Cilium deny rules: every candidate range is evaluated.
+        const atoms = cands === this.allPeers ? this.atoms.map((_, a) => a) : [...cands.atoms];
+        this.pushExternal(out, atoms.map((a) => ({ a, conn: this.allowed({ kind: 'external', atom: a }, dstEp) })), (name, conn) => ({ src: name, dst: dst.name, conn }));
+      } else if (this.ingressPolicies[dst.id].length === 0) {
         // Not isolated for ingress: every external address may connect.
         out.push({ src: everywhere, dst: dst.name, conn: ConnSet.ALL });
       } else {
@@ -460,6 +624,11 @@ export class PolicyEngine {
       }
     }
     for (const src of pods) {
+      if (this.tiers.governs('egress', src.id) || this.cilium.governs('egress', src.id)) {
+        const srcEp: Endpoint = { kind: 'pod', pod: src };
+        this.pushExternal(out, this.atoms.map((_, a) => ({ a, conn: this.allowed(srcEp, { kind: 'external', atom: a }) })), (name, conn) => ({ src: src.name, dst: name, conn }));
+        continue;
+      }
       if (this.egressPolicies[src.id].length === 0) {
         out.push({ src: src.name, dst: everywhere, conn: ConnSet.ALL });
         continue;
@@ -488,6 +657,7 @@ export class PolicyEngine {
       this.pushExternal(out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
     }
     for (const c of this.ingressControllerConnections()) out.push(c);
+    for (const c of this.gatewayConnections()) out.push(c);
     return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
   }
 
@@ -535,13 +705,35 @@ export class PolicyEngine {
     return out;
   }
 
+  /** From each Gateway's pods to the backends of the routes it accepts (on their target ports). */
+  private gatewayConnections(): Connection[] {
+    const out: Connection[] = [];
+    for (const { standIn, pods } of this.standIns) {
+      if (standIn.kind !== 'gateway') continue;
+      for (const { pod: t, conn } of gatewayBackendTargets(this.graph, standIn.res)) {
+        const dst = this.byWorkload.get(t);
+        if (!dst) continue;
+        for (const src of pods) {
+          const allowed = this.allowed({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }).intersect(conn);
+          if (!allowed.isEmpty) out.push({ src: src.name, dst: dst.name, conn: allowed });
+        }
+      }
+    }
+    return out;
+  }
+
   /** Find a pod by `ns/name`, `ns/name[Kind]`, `name` (default namespace) or `{ingress-controller}`. */
   findPod(spec: string, defaultNamespace: string): NetPod[] {
     if (spec === INGRESS_CONTROLLER) return [this.controller];
+    const standIn = this.standIns.find((x) => x.standIn.name === spec);
+    if (standIn) return standIn.pods;
+    // A full name (with the reason of a workload apart from its owner's template) names one.
+    const exact = this.workloadPods.filter((p) => p.name === spec);
+    if (exact.length > 0) return exact;
     const m = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(spec);
     if (!m) return [];
     const ns = m[1] ?? defaultNamespace;
-    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.workload.name === m[2] && (!m[3] || p.workload?.workload.kind === m[3]));
+    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.ownerName === m[2] && (!m[3] || p.workload?.ownerKind === m[3]));
   }
 
   /**

@@ -19,6 +19,7 @@ import { ConnSet, isProtocol } from '../policy/conn.js';
 import type { Protocol } from '../policy/conn.js';
 import type { NetPod, PolicyEngine } from '../policy/engine.js';
 import { explainText } from '../policy/report.js';
+import { drawConsumers } from './consumers.js';
 import { NODE_ID, REPORT_DATA_VERSION } from './model.js';
 import type { EdgeExplanation, EdgeKind, EdgeStatus, PolicyRef, ReportData, ReportEdge, ReportFinding, ReportNode, SourcePosition } from './model.js';
 
@@ -78,6 +79,7 @@ class Builder {
     if (model.ingresses.some((i) => !i.res.superseded)) this.controllerNode();
     for (const svc of model.services) if (!svc.res.superseded) this.serviceNode(svc);
     for (const ing of model.ingresses) if (!ing.res.superseded) this.ingress(ing);
+    drawConsumers({ add: (n) => this.add(n), edge: (k, s, t) => this.edge(k, s, t), evaluate: (src, t, w) => this.evaluate(src, t, w), missingNode: (ns, n) => this.missingNode(ns, n) }, this.input);
     for (const svc of model.services) {
       if (svc.res.superseded) continue;
       for (const t of graph.podsOf(svc)) {
@@ -137,12 +139,14 @@ class Builder {
     this.add({
       id: NODE_ID.workload(pod.name),
       kind: 'workload',
-      label: t.workload.name,
-      subtitle: t.workload.kind,
+      label: t.ownerName,
+      subtitle: t.ownerKind,
       namespace: t.namespace,
       parent: NODE_ID.namespace(t.namespace),
-      at: where(t.workload.nameLoc),
+      at: where((t.owner?.res ?? t.workload).nameLoc),
       info: [
+        ...(t.owner?.variant ? [`${t.owner.variant}: kept apart from the template of ${t.ownerKind} "${t.ownerName}"`] : []),
+        ...(t.members.length ? [`folds ${t.members.length} live object${t.members.length === 1 ? '' : 's'}: ${t.members.slice(0, 5).map((m) => `${m.workload.kind} "${m.workload.name}"`).join(', ')}${t.members.length > 5 ? ', …' : ''}`] : []),
         `pod labels: ${mapText(t.labels) || '(none)'}`,
         `ports: ${ports.join(', ') || '(none declared)'}`,
         ...(t.hostNetwork ? ['hostNetwork: true (how policies apply depends on the network plugin)'] : []),
@@ -160,7 +164,11 @@ class Builder {
       const node = this.nodes.get(this.controllerId);
       if (node) {
         node.ingressController = true;
-        node.info.unshift('runs the ingress controller (ingressController in the configuration)');
+        node.info.unshift(
+          this.input.engine.settings.ingressController
+            ? 'runs the ingress controller (ingressController in the configuration)'
+            : 'runs the ingress controller (read from the input: the Ingresses\' IngressClass and this workload\'s image, labels or arguments)',
+        );
       }
       return;
     }
@@ -276,7 +284,9 @@ class Builder {
     });
     const serves = this.edge('serves', this.controllerId, ingId);
     serves.details.push(`the ingress controller serves Ingress "${ing.namespace}/${ing.res.name}"${ing.className ? ` (class ${ing.className})` : ''}`);
-    const controller = engine.controller;
+    // The controller of this Ingress's class, as the rule sees it (a load balancer outside the
+    // cluster has no pods: the stand-in is drawn instead).
+    const controller = engine.ingressControllerFor(ing).pods[0] ?? engine.controller;
     for (const b of ing.backends) {
       if (b.kind !== 'service' || !b.serviceName) continue;
       const r = graph.ingressBackend(b);
@@ -389,6 +399,9 @@ class Builder {
     for (const pod of engine.workloadPods) {
       const id = NODE_ID.workload(pod.name);
       put(pod.workload!.workload.key, id);
+      // Findings on the live objects it folds, and on its owner, belong to the workload too.
+      if (pod.workload!.owner?.res) put(pod.workload!.owner.res.key, id);
+      for (const m of pod.workload!.members) put(m.workload.key, id);
       for (const np of [...engine.isolatedIngress(pod), ...engine.isolatedEgress(pod)]) put(np.res.key, id);
     }
     for (const svc of model.services) if (!svc.res.superseded) put(svc.res.key, NODE_ID.service(svc.namespace, svc.name));

@@ -35,8 +35,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
   const html = format === 'html';
   // The picture shows the new version's findings; the old side needs none.
-  const before = await loadSlice([positionals[0]], io, values, { command: html ? 'graph' : '', warnProblems: !html });
-  const after = await loadSlice([positionals[1]], io, values, { command: html ? 'graph' : '', warnProblems: !html, lint: html });
+  const before = await loadSlice([positionals[0]], io, values, { command: html ? 'graph' : '', warnProblems: !html, label: positionals[0] });
+  const after = await loadSlice([positionals[1]], io, values, { command: html ? 'graph' : '', warnProblems: !html, lint: html, label: positionals[1] });
   const changes = diffConnectivity(before.engine.connectivity(), after.engine.connectivity());
   if (html) {
     const title = `kube-netlint diff ${positionals[0]} → ${positionals[1]}`;

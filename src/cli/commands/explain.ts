@@ -1,6 +1,7 @@
 /** `kube-netlint explain`: whether one endpoint may connect to another, and why. */
 import { checkOutputFile } from '../../load/out-path.js';
 import type { Endpoint } from '../../policy/engine.js';
+import { gapsTouching } from '../../policy/gaps.js';
 import { explainJson, explainText } from '../../policy/report.js';
 import { UsageError, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
@@ -59,12 +60,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (src.ep.kind === 'pod' && dst.ep.kind === 'pod' && src.ep.pod === dst.ep.pod) {
     notes.push('a pod can always reach itself; the answer above is for traffic between different pods (replicas) of this workload');
   }
-  for (const e of [src.ep, dst.ep]) {
-    if (e.kind === 'pod' && e.pod.workload?.hostNetwork) {
-      notes.push(`${e.pod.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
-    }
-  }
-  const input = { src: src.name, dst: dst.name, port, explanation, notes };
+  // hostNetwork ends, like every other gap touching the pair, make the answer incomplete.
+  const incomplete = gapsTouching(slice.gaps, src.ep, dst.ep);
+  const input = { src: src.name, dst: dst.name, port, explanation, notes, incomplete };
   write(io, values['output-file'], format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input));
   return 0;
 }

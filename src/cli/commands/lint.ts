@@ -21,6 +21,7 @@ import type { Command, Io } from '../io.js';
 import { parseOutputs, writeReport } from '../outputs.js';
 import type { OutputSpec } from '../outputs.js';
 import { ReportFilter } from '../report-filter.js';
+import { KUSTOMIZE_HELP, kustomizeSlices, lintSlices as lintKustomizeSlices } from '../slices.js';
 
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
 const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/kube-netlint';
@@ -43,6 +44,7 @@ Options:
       --rule <id=severity>    Set a rule's severity (error, warning, info, off); repeatable
       --ignore-pattern <glob> Skip files matching the glob; repeatable
       --no-gitignore          Do not skip files listed in .gitignore
+${KUSTOMIZE_HELP}
       --no-error-on-unmatched-pattern
                               Paths that match nothing, or input without any Kubernetes manifest,
                               are not an error (exit code 2 otherwise)
@@ -56,6 +58,9 @@ Options:
                               folders (comma-separated, repeatable; relative to the working directory)
       --only-report-args      Pre-commit mode: lint the config's "roots" (default: the config's
                               folder, else "."), report only findings in the files given as arguments
+      --report-unused-disable-directives
+                              Report disable comments and kube-netlint.io/ignore annotations that
+                              suppressed nothing (as warnings, rule id unused-disable-directive)
       --baseline <file>       Hide findings whose fingerprint is in this baseline file
       --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
@@ -83,6 +88,7 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
   'no-gitignore': { type: 'boolean' },
+  'kustomize-command': { type: 'string' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
   'max-file-bytes': { type: 'string' },
   'max-input-bytes': { type: 'string' },
@@ -93,6 +99,7 @@ const OPTIONS = {
   'max-warnings': { type: 'string' },
   'only-report': { type: 'string', multiple: true },
   'only-report-args': { type: 'boolean' },
+  'report-unused-disable-directives': { type: 'boolean' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   color: { type: 'boolean' },
@@ -168,7 +175,12 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
   const objects = new Map<string, LintedFile['objects']>();
   let objectCount = 0;
   for (const slice of slices) {
-    const r = lint(slice.files, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings });
+    const r = lint(slice.files, {
+      rules: RULES,
+      severities: p.settings.severities,
+      settings: p.settings.settings,
+      reportUnusedDisableDirectives: p.flags['report-unused-disable-directives'],
+    });
     findings.push(...r.findings);
     suppressed.push(...r.suppressed);
     internalErrors.push(...r.internalErrors);
@@ -184,6 +196,18 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
     suppressed.sort(compareFindings);
   }
   return { findings, suppressed, internalErrors, objects, objectCount };
+}
+
+/** The slices of Kustomize roots (findings at their sources, naming the root), as `lintSlices` returns them. */
+function lintRoots(slices: Parameters<typeof lintKustomizeSlices>[0], p: Plan): ReturnType<typeof lintSlices> {
+  const r = lintKustomizeSlices(slices, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings });
+  const objects = new Map<string, LintedFile['objects']>();
+  for (const res of r.resources) {
+    const list = objects.get(res.file.path);
+    if (list) list.push(res.ref());
+    else objects.set(res.file.path, [res.ref()]);
+  }
+  return { findings: r.findings, suppressed: r.suppressed, internalErrors: r.internalErrors, objects, objectCount: r.resources.length };
 }
 
 /** `--baseline`: the findings it does not hide, and the ones it hides (with a note on stderr). */
@@ -239,12 +263,21 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
   });
-  const result = lintSlices(input.slices, p);
+  // Kustomize roots: each top-level root a slice of its own (src/load/kustomize.ts).
+  const k = await kustomizeSlices(input, p.targets, io, {
+    commandFlag: flags['kustomize-command'],
+    ignore: p.settings.ignore,
+    gitignore: !flags['no-gitignore'],
+    limits: p.settings.limits,
+  });
+  if ('error' in k) throw new UsageError(k.error);
+  const result = k.slices.length === 1 && k.slices[0].root === undefined && k.errors === 0 ? lintSlices(input.slices, p) : lintRoots(k.slices, p);
+  const linted = k.slices.length === 1 && k.slices[0].root === undefined ? input.files : [...new Set(k.slices.flatMap((s) => s.files))];
   for (const e of result.internalErrors) {
     io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     if (flags.debug && e.error?.stack) io.stderr.write(`${e.error.stack}\n`);
   }
-  const fatal = result.internalErrors.length > 0 || input.errors.length > 0;
+  const fatal = result.internalErrors.length > 0 || input.errors.length > 0 || k.errors > 0;
 
   if (flags['write-baseline'] !== undefined) {
     const file = flags['write-baseline'];
@@ -265,13 +298,13 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
   const tooManyWarnings = p.maxWarnings >= 0 && warnings > p.maxWarnings;
   const shown = (list: Finding[]) => (flags.quiet ? inScope(list).filter((f) => f.severity === 'error') : inScope(list));
 
-  const files: LintedFile[] = input.files
+  const files: LintedFile[] = linted
     .filter((f: SourceFile) => !filter || filter.includesFile(f))
     .map((f) => ({ path: f.path, objects: result.objects.get(f.path) ?? [] }));
   const baseCtx: Omit<FormatContext, 'color'> = {
     cwd: io.cwd,
     rules: new Map<string, RuleMeta>(RULES.map((r) => [r.meta.id, r.meta])),
-    summary: { files: input.files.length, objects: result.objectCount },
+    summary: { files: linted.length, objects: result.objectCount },
     maxWarningsExceeded: tooManyWarnings ? { maxWarnings: p.maxWarnings, foundWarnings: warnings } : undefined,
     root: repositoryRoot(io.cwd),
     tool: { name: 'kube-netlint', version: pkg.version, informationUri: (pkg.homepage ?? 'https://github.com/kube-netlint/kube-netlint').split('#')[0] },

@@ -1,0 +1,44 @@
+import { defineRule } from '../src/engine/types.js';
+import { closest, list, q } from '../src/engine/text.js';
+import { fqdn, serviceEntryFor, serviceOfHost } from '../src/graph/istio.js';
+
+export default defineRule(
+  {
+    id: 'istio-host-unresolved',
+    severity: 'error',
+    description:
+      'An Istio VirtualService destination host names a Kubernetes Service that does not exist (in a namespace the input covers, and no ServiceEntry declares it), or a port the Service does not have.',
+  },
+  (ctx) => {
+    const { virtualServices, serviceEntries } = ctx.model.consumers;
+    for (const vs of virtualServices) {
+      if (vs.res.superseded) continue;
+      for (const d of vs.destinations) {
+        const target = serviceOfHost(d.host, vs.namespace);
+        // Other names are external hosts (ServiceEntries, the mesh's egress).
+        if (!target || serviceEntryFor(serviceEntries, d.host, fqdn(target))) continue;
+        const who = `${vs.res.displayShort} ${d.section} destination ${q(d.host)}`;
+        const svc = ctx.graph.service(target.namespace, target.name);
+        if (!svc) {
+          // A namespace the input does not cover may hold the Service.
+          if (!ctx.model.namespaces.has(target.namespace)) continue;
+          const fix = closest(target.name, ctx.graph.serviceNamesIn(target.namespace));
+          ctx.report({
+            at: vs.res.at(...d.path, 'host'),
+            object: vs.res,
+            message: `${who}: Service ${q(target.name)} does not exist in namespace ${q(target.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''} (a short host resolves in the VirtualService's namespace); requests routed there fail with 503 (no healthy upstream)`,
+          });
+          continue;
+        }
+        if (d.port !== undefined && !svc.ports.some((p) => p.port === d.port)) {
+          ctx.report({
+            at: vs.res.at(...d.path, 'port', 'number'),
+            object: vs.res,
+            message: `${who}: port ${d.port} is not a port of Service ${q(svc.name)} (its ports are ${list(svc.ports.map((p) => String(p.port)))})`,
+            related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
+          });
+        }
+      }
+    }
+  },
+);

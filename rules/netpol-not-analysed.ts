@@ -1,0 +1,18 @@
+import { defineRule } from '../src/engine/types.js';
+import { analysisGaps } from '../src/policy/gaps.js';
+
+export default defineRule(
+  {
+    id: 'netpol-not-analysed',
+    severity: 'info',
+    description:
+      'Something that changes who may talk to whom but that the connectivity analysis does not model: a policy kind other than NetworkPolicy (AdminNetworkPolicy, Cilium, Calico, Antrea, MultiNetworkPolicy, UserDefinedNetwork, Istio AuthorizationPolicy), an IPv6 ipBlock, or a hostNetwork pod where policies are in use.',
+  },
+  (ctx) => {
+    for (const gap of analysisGaps(ctx.model, ctx.graph)) {
+      // Rejected policies are errors of their own (netpol-invalid-peer).
+      if (gap.kind === 'rejected-policy') continue;
+      for (const item of gap.items) ctx.report({ at: item.loc, object: item.res, message: item.message });
+    }
+  },
+);
