@@ -91,6 +91,20 @@ describe('nesting: no input-driven recursion', () => {
     }
   });
 
+  it('finds a document just past the limit when another document follows it (flow keys, both readers)', () => {
+    // One level past the limit: below the parser's stack bound, so the document is read whole and
+    // checked when it ends, which is when the next document starts.
+    for (const [depth, deep] of [[YAML_LIMITS.maxDepth, true], [YAML_LIMITS.maxDepth - 1, false]] as const) {
+      let value = 'x';
+      for (let i = 0; i < depth; i++) value = `{${value}: 1}`;
+      const text = `v: ${value}\n---\n${SERVICE}`;
+      const { fast, exact } = bothReaders('k.yaml', text);
+      assert.deepEqual(codes(fast), deep ? ['DEPTH_LIMIT'] : [], `${depth}`);
+      assert.deepEqual(codes(exact), deep ? ['DEPTH_LIMIT'] : [], `${depth}`);
+      assert.equal(fast.documents.at(-1)?.index, 1);
+    }
+  });
+
   it('counts compact block nesting (`- - - …`) that js-yaml reads', () => {
     const text = `kind: Pod\nx:\n${'- '.repeat(YAML_LIMITS.maxDepth + 20)}x\n---\n${SERVICE}`;
     const { fast, exact } = bothReaders('c.yaml', text);

@@ -57,9 +57,12 @@ const hostileName = fc
   .tuple(fc.boolean(), fc.array(fc.constantFrom(...PAYLOADS), { minLength: 1, maxLength: 3 }), fc.constantFrom('web', 'a', 'x-1'))
   .map(([first, parts, plain]) => (first ? parts.join(plain) + plain : plain + parts.join(plain)));
 
-/** A file name: what a file system allows (no `/`, no NUL), hostile otherwise. */
+/**
+ * A file name: what a file system allows (no `/`, no NUL), hostile otherwise. It does not begin
+ * with a line terminator: the folder walk does not find such a file yet (see the open test below).
+ */
 // eslint-disable-next-line no-control-regex
-const hostileFileName = hostileName.map((n) => `${n.replace(/[/\u0000]/g, '_')}.yaml`);
+const hostileFileName = hostileName.map((n) => `${/^[\n\r\u2028\u2029]/.test(n) ? 'f' : ''}${n.replace(/[/\u0000]/g, '_')}.yaml`);
 
 const q = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar
 
@@ -181,12 +184,7 @@ function assertHtml(text: string, what: string): void {
 describe('property: hostile names through every command and format', () => {
   it(
     'keeps every output inert and well-formed, whatever names, labels and file names hold',
-    {
-      timeout: 600_000,
-      // Open: with seed 20261207 the fourth case (a file name holding CR LF and a quote, a label
-      // holding a backslash) fails one of the checks below; it is to be found and fixed.
-      todo: 'a counterexample with CR LF in the file name is not explained yet',
-    },
+    { timeout: 600_000 },
     async () => {
     await fc.assert(
       fc.asyncProperty(hostileName, hostileName, hostileName, hostileName, hostileFileName, async (ns, a, b, label, fileName) => {
@@ -244,9 +242,41 @@ describe('property: hostile names through every command and format', () => {
         JSON.parse(await conn(['graph', '--no-config', '-f', 'json', 'new']));
         assertHtml(await conn(['graph', '--no-config', '-f', 'html', 'new']), `graph html ${what}`);
       }),
-      { seed: SEED, numRuns: 8, endOnFailure: true },
+      { seed: SEED, numRuns: 8, endOnFailure: true, includeErrorInReport: true },
     );
   });
+});
+
+describe('hostile file names: found by the folder walk', () => {
+  it('finds and reads a manifest whose name holds a backslash (a file name character on POSIX)', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
+    dirs.push(dir);
+    mkdirSync(path.join(dir, 'new'));
+    writeFileSync(path.join(dir, 'new', 'a\\b.yaml'), slice('ns', 'a', 'b', 'app', false));
+    const r = await run(['--no-config', '-f', 'json', 'new'], dir);
+    assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
+    assert.deepEqual(JSON.parse(r.stdout).map((f: { filePath: string }) => path.basename(f.filePath)), ['a\\b.yaml'], r.stdout);
+  });
+  it(
+    'finds a manifest whose name begins with a line terminator',
+    {
+      timeout: 60_000,
+      // Open: the folder walk lists files with globby, whose `*` does not match a name beginning
+      // with CR, LF, U+2028 or U+2029 (the pattern needs one character other than a line
+      // terminator first). Such a file is skipped; alone in its folder, the folder is reported as
+      // matching no files. Found with seed 20261207 (fourth case, file name "\r\nweb-2web\"web.yaml").
+      todo: 'the folder walk skips file names beginning with a line terminator',
+    },
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
+      dirs.push(dir);
+      mkdirSync(path.join(dir, 'new'));
+      writeFileSync(path.join(dir, 'new', '\r\nweb.yaml'), slice('ns', 'a', 'b', 'app', false));
+      const r = await run(['--no-config', '-f', 'json', 'new'], dir);
+      assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
+      assert.equal(JSON.parse(r.stdout).length, 1, r.stdout);
+    },
+  );
 });
 
 // ------------------------------------------------------------------------- flow-key nesting
@@ -273,7 +303,7 @@ describe('property: flow collections nested as keys and values', () => {
         assert.equal(deep(exact), depth + 1 > max, `${depth} levels: ${JSON.stringify(exact.problems)}`);
         assert.equal(fast.documents.at(-1)?.index, 1, 'the next document is read');
       }),
-      { seed: SEED, numRuns: 60 },
+      { seed: SEED, numRuns: 60, includeErrorInReport: true },
     );
   });
 });

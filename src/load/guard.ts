@@ -51,7 +51,8 @@ export function* guardedTokens(src: string, maxDepth: number, deep: Map<number, 
         continue;
       }
     }
-    yield* parser.next(lexeme);
+    // A document ends here when the next one starts: it is checked as the last one is, below.
+    for (const token of parser.next(lexeme)) yield checked(token, maxDepth, deep);
     if (parser.stack.length > limit && lexeme !== cst.SCALAR) {
       const doc = parser.stack[0];
       const chain = parser.stack.slice(1);
@@ -66,16 +67,19 @@ export function* guardedTokens(src: string, maxDepth: number, deep: Map<number, 
     }
   }
   if (skipping) return;
-  for (const token of parser.end()) {
-    if (token.type === 'document' && token.value) {
-      const found = cstDepthOverflow(token.value, maxDepth);
-      if (found) {
-        deep.set(token.offset, found);
-        delete token.value;
-      }
+  for (const token of parser.end()) yield checked(token, maxDepth, deep);
+}
+
+/** A complete token: a document nested beyond `maxDepth` comes back emptied, and noted in `deep`. */
+function checked(token: CST.Token, maxDepth: number, deep: Map<number, DeepDocument>): CST.Token {
+  if (token.type === 'document' && token.value) {
+    const found = cstDepthOverflow(token.value, maxDepth);
+    if (found) {
+      deep.set(token.offset, found);
+      delete token.value;
     }
-    yield token;
   }
+  return token;
 }
 
 /**
