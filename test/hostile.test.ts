@@ -101,7 +101,7 @@ async function inProcess(args: string[], cwd: string): Promise<{ code: number; s
 
 /** Every finding's location lies inside the text of its file (1-based lines; end >= start). */
 function assertLocated(f: JsonFinding, text: string): void {
-  const lines = text.split('\n');
+  const lines = text.split(/\n|\r(?!\n)/); // a lone CR ends a line too, as in editors
   const where = `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.ruleId}`;
   assert.ok(f.line >= 1 && f.line <= lines.length, `${where}: line outside the file (${lines.length} lines)`);
   assert.ok(f.column >= 1 && f.column <= lines[f.line - 1].length + 1, `${where}: column outside line ${f.line}`);

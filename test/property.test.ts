@@ -302,7 +302,8 @@ function assertInside(l: { file: SourceFile; range: [number, number] }, what: st
   const [s, e] = l.range;
   assert.ok(Number.isInteger(s) && Number.isInteger(e), `${what}: range ${s}-${e}`);
   assert.ok(s >= 0 && s <= e && e <= text.length, `${what}: range ${s}-${e} outside 0-${text.length}`);
-  const lines = text.split('\n');
+  // Lines as the editor counts them: a lone CR ends a line too (CRLF keeps its CR in the line here).
+  const lines = text.split(/\n|\r(?!\n)/);
   const start = l.file.position(s);
   const end = l.file.position(e);
   assert.ok(start.line >= 1 && start.line <= lines.length, `${what}: line ${start.line} of ${lines.length}`);

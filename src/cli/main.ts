@@ -3,6 +3,7 @@
  * Without a command name the arguments are lint's. Errors that end a run become one line on
  * stderr and exit code 2.
  */
+import { terminalSafe } from '../format/escape.js';
 import { BaselineError } from '../engine/baseline.js';
 import { ConfigError } from '../engine/config.js';
 import { OutputPathError } from '../load/out-path.js';
@@ -46,11 +47,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await lintRun(argv, io, overview());
   } catch (e) {
     if (e instanceof UsageError || e instanceof OutputSpecError) {
-      io.stderr.write(`kube-netlint: ${e.message}\nRun kube-netlint --help for usage.\n`);
+      io.stderr.write(`kube-netlint: ${terminalSafe(e.message)}\nRun kube-netlint --help for usage.\n`);
       return EXIT_FATAL;
     }
     if (e instanceof ConfigError || e instanceof BaselineError || e instanceof OutputPathError || e instanceof FatalError) {
-      io.stderr.write(`kube-netlint: ${e.message}\n`);
+      io.stderr.write(`kube-netlint: ${terminalSafe(e.message)}\n`);
       return EXIT_FATAL;
     }
     const err = e as Error;

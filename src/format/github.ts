@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../engine/types.js';
-import { terminalSafe, visible } from './escape.js';
+import { githubData as escapeData, githubProperty as escapeProperty, terminalSafe, visible } from './escape.js';
 import { countSeverities, messageWithTemplate, plural, relatedPosition, repoPath, spanOf } from './location.js';
 import type { Formatter } from './types.js';
 
@@ -16,15 +16,8 @@ const ORDER: Severity[] = ['error', 'warning', 'info'];
  */
 const visibleControls = visible;
 
-/** Workflow command data, escaped as actions/toolkit's `escapeData` (packages/core/src/command.ts). */
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** Workflow command property values, escaped as actions/toolkit's `escapeProperty`. */
-export function escapeProperty(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+/** Workflow command data and property values (the escaping of actions/toolkit, in src/format/escape.ts). */
+export { githubData as escapeData, githubProperty as escapeProperty } from './escape.js';
 
 function annotation(f: Finding, ctx: Parameters<Formatter>[1]): string {
   const props: [string, string | number][] = [];

@@ -1,24 +1,11 @@
 import { compareFindings } from '../engine/runner.js';
 import type { Finding } from '../engine/types.js';
 import type { ObjectRef } from '../model/resource.js';
+import { xmlAttr, xmlText } from './escape.js';
 import { messageWithTemplate, objectKey, objectLabel, relatedPosition, spanOf } from './location.js';
 import type { FormatContext, Formatter } from './types.js';
 
-/** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
-const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/**
- * Escape character data: illegal characters are dropped, markup characters become references, and
- * CR becomes `&#13;` (a parser would turn a raw CR LF into LF).
- */
-export function xmlText(s: string): string {
-  return s.replace(XML_ILLEGAL, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
-}
-
-/** Escape an attribute value (double-quoted); line breaks and tabs are kept as character references. */
-export function xmlAttr(s: string): string {
-  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
-}
+export { xmlAttr, xmlText } from './escape.js';
 
 interface Case {
   name: string;

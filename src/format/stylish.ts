@@ -1,6 +1,6 @@
 import { createColors } from 'picocolors';
 import type { Finding } from '../engine/types.js';
-import { terminalSafe } from './escape.js';
+import { terminalSafe, textSafe } from './escape.js';
 import type { Formatter } from './types.js';
 
 /** `--format stylish`: findings grouped per file, like ESLint's default output. */
@@ -17,7 +17,7 @@ export const stylish: Formatter = (findings, ctx) => {
   let warnings = 0;
   let infos = 0;
   for (const [file, list] of groups) {
-    out += `\n${c.underline(terminalSafe(file))}\n`;
+    out += `\n${c.underline(textSafe(file))}\n`;
     const rows = list.map((f) => {
       const { line, column } = f.file.position(f.range[0]);
       if (f.severity === 'error') errors++;

@@ -4,12 +4,18 @@
  * rules stay right. Entries of files not seen in a run are dropped.
  *
  * The cache is one text file: a header line, then one line per file,
- * `hash<TAB>problems of the text as JSON (empty: none)<TAB>chunks as JSON`. Entries stay JSON text
- * until a run asks for them, so a run that changes nothing does not rewrite the file, and a run
- * that changes a few files writes the other entries back as they were.
+ * `hash<TAB>seal<TAB>problems of the text as JSON (empty: none)<TAB>chunks as JSON`. Entries stay
+ * JSON text until a run asks for them, so a run that changes nothing does not rewrite the file,
+ * and a run that changes a few files writes the other entries back as they were.
+ *
+ * A cache file is input like any other (it may be committed, or planted): an entry is used only
+ * when its seal, an HMAC of its content hash and its text under a key of this user that lives
+ * outside the repository (`cacheKey`), checks out. Anything else (another tool's file, a damaged
+ * or forged entry, a symbolic link, a FIFO, a file over the size limit) is ignored and rewritten.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chunksToJson } from './fast.js';
 import { makeDirs } from './out-path.js';
@@ -17,7 +23,67 @@ import type { FastChunk } from './fast.js';
 import type { LoadProblem } from './source.js';
 
 /** Bump when the chunk format or the reading semantics change. */
-const FORMAT = 3;
+const FORMAT = 4;
+/** The largest cache file that is read (a larger one is ignored and rewritten). */
+export const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * At most `max` bytes of a regular file, counted as they are read (not from \`stat\`): a symbolic
+ * link, a FIFO, a device or a file that grows past `max` is not read (undefined).
+ */
+export function readRegularFile(file: string, max: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, max + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) return undefined;
+      chunks.push(buf.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+let key: Buffer | undefined;
+/**
+ * This user's key for cache seals: 32 random bytes in \`$XDG_CACHE_HOME/kube-netlint/cache-key\`
+ * (\`~/.cache/…\`), made on first use, readable by the user only. When it cannot be read or made,
+ * a key for this process only (the cache then holds nothing from earlier runs).
+ */
+function cacheKey(): Buffer {
+  if (key) return key;
+  const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kube-netlint');
+  const file = path.join(dir, 'cache-key');
+  let found = readRegularFile(file, 256);
+  if (!found || found.length < 32) {
+    try {
+      makeDirs(dir);
+      writeFileSync(file, randomBytes(32), { flag: 'wx', mode: 0o600 });
+    } catch {
+      // made by another process meanwhile, or not writable
+    }
+    found = readRegularFile(file, 256);
+  }
+  return (key = found && found.length >= 32 ? found : randomBytes(32));
+}
+
+function seal(hash: string, entry: string): string {
+  return createHmac('sha256', cacheKey()).update(hash).update('\t').update(entry).digest('base64');
+}
 const MAGIC = 'kube-netlint parse cache';
 
 export function contentHash(text: string, json: boolean): string {
@@ -48,12 +114,8 @@ export class ParseCache {
   /** Open the cache at `location` (a directory), for this version of kube-netlint. */
   static open(location: string, version: string): ParseCache {
     const cache = new ParseCache(path.join(location, 'parse-cache.txt'), version);
-    let text = '';
-    try {
-      text = readFileSync(cache.file, 'utf8');
-    } catch {
-      // no cache yet, or an unreadable one: start afresh
-    }
+    // No cache yet, an unreadable one, or one that is not a plain file within the limit: start afresh.
+    const text = readRegularFile(cache.file, MAX_CACHE_BYTES)?.toString('utf8') ?? '';
     let nl = text.indexOf('\n');
     if (nl > 0 && text.slice(0, nl) === `${MAGIC}\t${FORMAT}\t${version}`) {
       for (let pos = nl + 1; pos < text.length; pos = nl + 1) {
@@ -62,12 +124,14 @@ export class ParseCache {
         const tab = text.indexOf('\t', pos);
         if (tab > pos && tab < nl) cache.old.set(text.slice(pos, tab), text.slice(tab + 1, nl));
       }
+    } else if (text) {
+      cache.changed = true; // another tool's file, or another format: rewrite it
     }
     return cache;
   }
 
   get(hash: string): CacheEntry | undefined {
-    const entry = this.fresh.get(hash) ?? this.old.get(hash);
+    const entry = this.fresh.get(hash) ?? this.checked(hash);
     const tab = entry === undefined ? -1 : entry.indexOf('\t');
     if (entry !== undefined && tab >= 0) {
       try {
@@ -86,6 +150,17 @@ export class ParseCache {
     return undefined;
   }
 
+  /** The previous run's entry for `hash` (without its seal) when its seal checks out. */
+  private checked(hash: string): string | undefined {
+    const line = this.old.get(hash);
+    if (line === undefined) return undefined;
+    const tab = line.indexOf('\t');
+    const entry = line.slice(tab + 1);
+    if (tab > 0 && line.slice(0, tab) === seal(hash, entry)) return entry;
+    this.changed = true; // forged or damaged: the file is rewritten without it
+    return undefined;
+  }
+
   /**
    * Keep what a file just read reads as. `json` is the chunks' JSON text when the caller has it
    * (worker threads send it). Only values that survive JSON are kept (not NaN or ±Infinity).
@@ -101,10 +176,21 @@ export class ParseCache {
   save(): void {
     if (!this.changed && this.fresh.size === this.old.size) return;
     makeDirs(path.dirname(this.file));
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    // A new file (never through a link planted at its name), then a rename, which replaces a link
+    // at the cache's name rather than writing where it points.
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const lines = [`${MAGIC}\t${FORMAT}\t${this.version}\n`];
-    for (const [hash, entry] of this.fresh) lines.push(`${hash}\t${entry}\n`);
-    writeFileSync(tmp, lines.join(''));
-    renameSync(tmp, this.file);
+    for (const [hash, entry] of this.fresh) lines.push(`${hash}\t${seal(hash, entry)}\t${entry}\n`);
+    try {
+      writeFileSync(tmp, lines.join(''), { flag: 'wx', mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch (e) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // not made
+      }
+      throw e;
+    }
   }
 }

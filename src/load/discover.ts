@@ -39,12 +39,18 @@ export interface DiscoverResult {
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
+/**
+ * A path globby found, made absolute here: its `absolute` option turns every backslash into a
+ * slash, which on POSIX systems changes a file name holding a backslash into another path.
+ */
+const resolvedIn = (cwd: string, p: string) => path.resolve(cwd, p);
 
 /**
  * Turn CLI arguments (files, directories, globs, `-`) into a sorted, de-duplicated file list.
  */
 export async function discover(args: string[], options: DiscoverOptions): Promise<DiscoverResult> {
   const { cwd } = options;
+  const resolved = (p: string) => resolvedIn(cwd, p);
   const ignore = [...ALWAYS_IGNORED, ...options.ignore];
   const seen = new Map<string, DiscoveredFile>();
   const unmatched: string[] = [];
@@ -98,13 +104,13 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       ignore,
       gitignore: options.gitignore ?? true,
       dot: false,
-      absolute: true,
+      absolute: false,
       followSymbolicLinks: false,
       expandDirectories: false,
       onlyFiles: true,
     });
     if (matches.length === 0) unmatched.push(arg);
-    for (const m of matches) add(m, true);
+    for (const m of matches) add(resolved(m), true);
   }
 
   /**
@@ -123,7 +129,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       ignore,
       gitignore: options.gitignore ?? true,
       dot: false,
-      absolute: true,
+      absolute: false,
       followSymbolicLinks: false,
       expandDirectories: false,
       onlyFiles: false,
@@ -131,9 +137,9 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     });
     const links: string[] = [];
     for (const e of entries) {
-      if (e.dirent.isSymbolicLink()) links.push(e.path);
+      if (e.dirent.isSymbolicLink()) links.push(resolved(e.path));
       else if (e.dirent.isFile() && MANIFEST_NAME.test(e.name)) {
-        add(e.path, true);
+        add(resolved(e.path), true);
         found++;
       }
     }
@@ -162,8 +168,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   if (explicit.length) {
     // Explicit files are checked against the ignore patterns in one pass; one filtered out by
     // an ignore pattern is skipped silently, as ESLint does.
-    const matches = await globby(explicit, { cwd, ignore, gitignore: false, dot: true, absolute: true, expandDirectories: false });
-    for (const m of matches) add(m, false);
+    const matches = await globby(explicit, { cwd, ignore, gitignore: false, dot: true, absolute: false, expandDirectories: false });
+    for (const m of matches) add(resolved(m), false);
   }
 
   /** A file found; a file found again under another path (a symbolic link) is read once. */

@@ -15,6 +15,8 @@
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
+import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
+import type { DeepDocument } from './guard.js';
 import { registerLazy } from './locate.js';
 import type { LazyChunk } from './locate.js';
 import type { ManifestDocument } from './source.js';
@@ -233,6 +235,9 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
         if (typeof v === 'object' && v !== null && (special || deepIndent) && mayBeDeep(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
+        // Flow collections used as keys (strings in js-yaml's value) and compact block nesting
+        // count too: the `yaml` path reports what its reader would find.
+        if (mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth)) return null;
         if (spaced?.found) chunk.slow = true;
         else if (v !== null && v !== undefined) chunk.value = v;
       } catch {
@@ -258,9 +263,32 @@ function shift(doc: Document.Parsed, by: number): void {
 
 /** The exact `yaml` Document of one chunk, with ranges in the coordinates of the whole file. */
 export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'end'>, json: boolean): Document.Parsed {
-  const doc = yamlLib().parseDocument(file.text.slice(chunk.start, chunk.end), yamlOptions(json));
+  const doc = parseDocumentGuarded(file.text.slice(chunk.start, chunk.end), json);
   shift(doc, chunk.start);
   return doc;
+}
+
+/**
+ * The `yaml` package's `parseDocument`, with the nesting guard of src/load/guard.ts: a document
+ * nested beyond the limit comes back without contents, with an error that says so (which sends
+ * the file to the `yaml` path, where it is reported).
+ */
+function parseDocumentGuarded(src: string, json: boolean): Document.Parsed {
+  const { Composer, YAMLParseError } = yamlLib();
+  const deep = new Map<number, DeepDocument>();
+  let doc: Document.Parsed | undefined;
+  for (const d of new Composer(yamlOptions(json)).compose(guardedTokens(src, YAML_LIMITS.maxDepth, deep), true, src.length)) {
+    if (!doc) doc = d as Document.Parsed;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  const parsed = doc as Document.Parsed;
+  for (const found of deep.values()) {
+    parsed.errors.push(new YAMLParseError([found.at, found.at + 1], 'IMPOSSIBLE', `the document is nested more than ${YAML_LIMITS.maxDepth} levels deep`));
+  }
+  return parsed;
 }
 
 /**

@@ -1,4 +1,6 @@
-import type { CST, Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags, YAMLParseError } from 'yaml';
+import type { Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags, YAMLParseError } from 'yaml';
+import { guardedTokens } from './guard.js';
+import type { DeepDocument } from './guard.js';
 import { locateLazy } from './locate.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -85,10 +87,20 @@ export class SourceFile {
   }
 }
 
-/** Add the line starts of a text to a LineCounter, as the `yaml` parser does. */
+/**
+ * Add the line starts of a text to a LineCounter, as the `yaml` parser does for LF and CRLF. A lone
+ * CR ends a line too, as it does in editors and the language server protocol (and in YAML).
+ */
 function addLineStarts(lc: LineCounter, text: string): void {
   lc.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    return;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lc.addNewLine(i + 1);
+  }
 }
 
 export interface LoadProblem {
@@ -213,7 +225,7 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     });
     return file;
   }
-  const tooDeep = new Map<number, number>();
+  const tooDeep = new Map<number, DeepDocument>();
   const docs = composeDocuments(file.text, options.json ?? false, maxDepth, tooDeep);
   // Line starts from the text itself: the parser does not report the line breaks inside the
   // tokens of its error recovery, which would shift every position after them.
@@ -232,10 +244,10 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
   };
   docs.forEach((doc, index) => {
     let fatal = false;
-    const deepAt = tooDeep.get(doc.range[0]);
-    if (deepAt !== undefined) {
+    const deep = tooDeep.get(doc.range[0]);
+    if (deep !== undefined) {
       fatal = true;
-      push(depthProblem(deepAt, maxDepth, file.text.length));
+      push(deep.badIndent ? indentProblem(deep.at, maxDepth, file.text.length) : depthProblem(deep.at, maxDepth, file.text.length));
     }
     for (const e of doc.errors) {
       if (e.code !== 'DUPLICATE_KEY') fatal = true;
@@ -274,6 +286,16 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
   return file;
 }
 
+function indentProblem(at: number, maxDepth: number, length: number): LoadProblem {
+  return {
+    message:
+      `bad indentation: from here on, each line is read as a mapping nested in the line before (more than ${maxDepth} levels); ` +
+      'indent the lines like the keys they belong with',
+    range: [at, Math.min(length, at + 1)],
+    code: 'BAD_INDENTATION',
+  };
+}
+
 function depthProblem(at: number, maxDepth: number, length: number): LoadProblem {
   return {
     message: `the document is nested more than ${maxDepth} levels deep (a limit of kube-netlint, see docs/limits.md)`,
@@ -296,30 +318,17 @@ export function composeDocuments(
   text: string,
   json: boolean,
   maxDepth: number = YAML_LIMITS.maxDepth,
-  tooDeep: Map<number, number> = new Map(),
+  tooDeep: Map<number, DeepDocument> = new Map(),
 ): Document.Parsed[] {
-  const { Parser, Composer } = yamlLib();
+  const { Composer } = yamlLib();
   const crlf = text.includes('\r\n');
   const src = crlf ? text.replace(/\r\n/g, '\n') : text;
-  const parser = new Parser();
   const composer = new Composer(yamlOptions(json));
-  const deep = new Map<number, number>();
-  function* guarded(tokens: Generator<CST.Token>): Generator<CST.Token> {
-    for (const token of tokens) {
-      if (token.type === 'document' && token.value) {
-        const at = cstDepthOverflow(token.value, maxDepth);
-        if (at !== undefined) {
-          deep.set(token.offset, at);
-          delete token.value;
-        }
-      }
-      yield token;
-    }
-  }
-  const docs = [...composer.compose(guarded(parser.parse(src)))] as Document.Parsed[];
+  const deep = new Map<number, DeepDocument>();
+  const docs = [...composer.compose(guardedTokens(src, maxDepth, deep))] as Document.Parsed[];
   for (const doc of docs) findDuplicateKeys(doc);
   const map = crlf ? crlfMapper(text) : (o: number) => o;
-  for (const [k, v] of deep) tooDeep.set(map(k), map(v));
+  for (const [k, v] of deep) tooDeep.set(map(k), { at: map(v.at), badIndent: v.badIndent });
   if (crlf) for (const doc of docs) mapRanges(doc, map);
   return docs;
 }
@@ -357,23 +366,6 @@ function mapRanges(doc: Document.Parsed, map: (offset: number) => number): void 
     remap((node as { range?: number[] }).range);
     if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
   }
-}
-
-/** Offset of the first collection nested deeper than `max` (the root collection is level 1). */
-function cstDepthOverflow(root: CST.Token, max: number): number | undefined {
-  const stack: [CST.Token, number][] = [[root, 1]];
-  while (stack.length) {
-    const [token, depth] = stack.pop() as [CST.Token, number];
-    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
-    if (depth > max) return token.offset;
-    // Pushed last to first, so that the first collection beyond the limit in the text is found.
-    for (let i = token.items.length - 1; i >= 0; i--) {
-      const item = token.items[i];
-      if (item.value) stack.push([item.value, depth + 1]);
-      if ('key' in item && item.key) stack.push([item.key, depth + 1]);
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -111,7 +111,7 @@ function move(doc: Document.Parsed, by: number): void {
     for (let i = 0; i < r.length; i++) r[i] += by;
   };
   const walk = (node: unknown, depth: number): void => {
-    if (!node || typeof node !== 'object' || depth > 10_000) return;
+    if (!node || typeof node !== 'object' || depth > 1_000) return;
     if (isPair(node)) {
       walk(node.key, depth + 1);
       walk(node.value, depth + 1);

@@ -1,6 +1,6 @@
 /** Renderings of connectivity lists, explanations and connectivity diffs. */
 import { positionOf } from '../engine/runner.js';
-import { terminalSafe } from '../format/escape.js';
+import { csvCell, dotString, markdownCell, noCommandLines, terminalSafe } from '../format/escape.js';
 import type { Loc } from '../load/source.js';
 import type { PolicyRule } from '../model/netpol.js';
 import { actionVerb, adminRuleName } from './admin.js';
@@ -14,17 +14,13 @@ import type { Gap } from './gaps.js';
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
 export const DIFF_FORMATS = ['txt', 'md', 'json', 'html'] as const;
 
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function dotId(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+// Names come from manifests (and paths from the file system): every format writes them through
+// its escaping in src/format/escape.ts.
+const csvField = csvCell;
+const mdCell = markdownCell;
+const dotId = dotString;
+/** Terminal text: one line per item, no escapes, no workflow commands. */
+const t = terminalSafe;
 
 /** Namespace of an endpoint name (`ns/name[Kind]`), or undefined for external and the controller. */
 function namespaceOf(name: string): string | undefined {
@@ -48,7 +44,7 @@ export function formatConnectivity(conns: Connection[], format: string): string 
       return dot(conns);
     default:
       // Names come from manifests: control characters and escape sequences are made visible.
-      return conns.map((c) => `${terminalSafe(c.src)} => ${terminalSafe(c.dst)} : ${c.conn.toString()}`).join('\n') + (conns.length ? '\n' : '');
+      return noCommandLines(conns.map((c) => `${t(c.src)} => ${t(c.dst)} : ${c.conn.toString()}`).join('\n') + (conns.length ? '\n' : ''));
   }
 }
 
@@ -128,10 +124,10 @@ export function formatDiff(diffs: ConnectionDiff[], format: string): string {
       return diffs
         .map((d) =>
           d.diff === 'added'
-            ? `+ ${d.src} => ${d.dst} : ${conn(d.new)}`
+            ? `+ ${t(d.src)} => ${t(d.dst)} : ${conn(d.new)}`
             : d.diff === 'removed'
-              ? `- ${d.src} => ${d.dst} : ${conn(d.old)}`
-              : `~ ${d.src} => ${d.dst} : ${conn(d.old)} -> ${conn(d.new)}`,
+              ? `- ${t(d.src)} => ${t(d.dst)} : ${conn(d.old)}`
+              : `~ ${t(d.src)} => ${t(d.dst)} : ${conn(d.old)} -> ${conn(d.new)}`,
         )
         .map((l) => `${l}\n`)
         .join('');
@@ -140,11 +136,11 @@ export function formatDiff(diffs: ConnectionDiff[], format: string): string {
 
 function where(loc: Loc): string {
   const p = positionOf(loc);
-  return `${p.file}:${p.line}:${p.column}`;
+  return `${t(p.file)}:${p.line}:${p.column}`;
 }
 
 function ruleName(r: PolicyRule): string {
-  return `${r.direction}[${r.index}] of NetworkPolicy "${r.policy.res.namespace}/${r.policy.name}"`;
+  return `${r.direction}[${r.index}] of NetworkPolicy "${t(`${r.policy.res.namespace}/${r.policy.name}`)}"`;
 }
 
 export interface ExplainInput {
@@ -213,17 +209,17 @@ function tierStepJson(t: TierStep): unknown {
 }
 
 function tierLines(out: string[], steps: TierStep[], otherName: string): void {
-  for (const t of steps) out.push(`  ${t.action === 'Allow' ? '+' : t.action === 'Deny' ? '-' : '>'} ${adminRuleName(t.rule)} (${where(t.rule.policy.res.at(...t.rule.path))}) ${actionVerb(t, otherName)}: ${t.conn.toString()}`);
-  for (const t of steps) {
-    for (const u of t.rule.unmodelled) out.push(`    (not analysed: ${u.what} at ${where(t.rule.policy.res.at(...u.path))})`);
+  for (const st of steps) out.push(`  ${st.action === 'Allow' ? '+' : st.action === 'Deny' ? '-' : '>'} ${t(adminRuleName(st.rule))} (${where(st.rule.policy.res.at(...st.rule.path))}) ${actionVerb(st, otherName)}: ${st.conn.toString()}`);
+  for (const st of steps) {
+    for (const u of st.rule.unmodelled) out.push(`    (not analysed: ${u.what} at ${where(st.rule.policy.res.at(...u.path))})`);
   }
 }
 
 function ciliumLines(out: string[], s: SideExplanation, otherName: string): void {
   for (const a of s.cilium?.allowing ?? []) {
-    out.push(`  + ${sectionName(a.section)} (${where(a.section.rule.policy.res.at(...a.section.path))}) admits ${otherName}: ${a.conn.toString()}${a.section.l7 ? ' (its L7 rules filter further: not analysed)' : ''}`);
+    out.push(`  + ${t(sectionName(a.section))} (${where(a.section.rule.policy.res.at(...a.section.path))}) admits ${otherName}: ${a.conn.toString()}${a.section.l7 ? ' (its L7 rules filter further: not analysed)' : ''}`);
   }
-  for (const d of s.cilium?.denying ?? []) out.push(`  - ${sectionName(d.section)} (${where(d.section.rule.policy.res.at(...d.section.path))}) denies ${otherName}: ${d.conn.toString()} (deny wins)`);
+  for (const d of s.cilium?.denying ?? []) out.push(`  - ${t(sectionName(d.section))} (${where(d.section.rule.policy.res.at(...d.section.path))}) denies ${otherName}: ${d.conn.toString()} (deny wins)`);
 }
 
 export function explainText(x: ExplainInput): string {
@@ -231,28 +227,28 @@ export function explainText(x: ExplainInput): string {
   const out: string[] = [];
   const what = x.port ? `${x.port.protocol} ${x.port.port}` : 'any port';
   const allowed = x.port ? e.conn.has(x.port.protocol as 'TCP', x.port.port) : !e.conn.isEmpty;
-  out.push(`${x.src} => ${x.dst} (${what}): ${allowed ? 'ALLOWED' : 'BLOCKED'}`);
+  out.push(`${t(x.src)} => ${t(x.dst)} (${what}): ${allowed ? 'ALLOWED' : 'BLOCKED'}`);
   out.push(`  allowed connections: ${e.conn.toString()}`);
   const side = (title: string, s: SideExplanation | undefined, otherName: string) => {
     if (!s) {
       out.push(`${title}: not governed by NetworkPolicies (external endpoint)`);
       return;
     }
-    const t = s.tiers;
-    if (t) {
+    const tiers = s.tiers;
+    if (tiers) {
       out.push(`${title}:`);
-      out.push(`  admin tier: ${t.admin.length ? 'decides' : 'no rule matches'}`);
-      tierLines(out, t.admin, otherName);
-      if (t.toNetworkPolicies.isEmpty) {
+      out.push(`  admin tier: ${tiers.admin.length ? 'decides' : 'no rule matches'}`);
+      tierLines(out, tiers.admin, otherName);
+      if (tiers.toNetworkPolicies.isEmpty) {
         out.push(`  NetworkPolicy tier: not reached (the admin tier decided every connection): ${s.conn.toString()} allowed`);
         return;
       }
-      out.push(`  NetworkPolicy tier gets: ${t.toNetworkPolicies.toString()}`);
+      out.push(`  NetworkPolicy tier gets: ${tiers.toNetworkPolicies.toString()}`);
       if (!isolated(s)) {
         out.push('  not isolated (no NetworkPolicy selects it for this direction): the baseline tier decides');
         ciliumLines(out, s, otherName);
-        tierLines(out, t.baseline, otherName);
-        const rest = (t.toBaseline ?? ConnSet.NONE).subtract(t.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE));
+        tierLines(out, tiers.baseline, otherName);
+        const rest = (tiers.toBaseline ?? ConnSet.NONE).subtract(tiers.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE));
         if (!rest.isEmpty) out.push(`  no baseline rule decides ${rest.toString()}: allowed by default`);
         return;
       }
@@ -261,9 +257,9 @@ export function explainText(x: ExplainInput): string {
       ciliumLines(out, s, otherName);
       return;
     }
-    out.push(t ? '  isolated by' : `${title}: isolated by`);
-    for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${p.res.namespace}/${p.name}" (${where(p.res.nameLoc)})`);
-    for (const r of s.cilium?.isolatedBy ?? []) out.push(`  - ${r.policy.title} (${where(r.policy.res.at(...r.path))})`);
+    out.push(tiers ? '  isolated by' : `${title}: isolated by`);
+    for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${t(`${p.res.namespace}/${p.name}`)}" (${where(p.res.nameLoc)})`);
+    for (const r of s.cilium?.isolatedBy ?? []) out.push(`  - ${t(r.policy.title)} (${where(r.policy.res.at(...r.path))})`);
     if (s.admitting.length === 0 && !s.cilium?.allowing.length) out.push(`  no rule admits ${otherName}: nothing allowed`);
     ciliumLines(out, s, otherName);
     for (const a of s.admitting) {
@@ -276,10 +272,10 @@ export function explainText(x: ExplainInput): string {
       out.push(`  none of these rules allows ${what}`);
     }
   };
-  side(`egress of ${x.src}`, e.egress, x.dst);
-  side(`ingress of ${x.dst}`, e.ingress, x.src);
-  for (const n of x.notes ?? []) out.push(`note: ${n}`);
+  side(`egress of ${t(x.src)}`, e.egress, t(x.dst));
+  side(`ingress of ${t(x.dst)}`, e.ingress, t(x.src));
+  for (const n of x.notes ?? []) out.push(`note: ${t(n)}`);
   // Names and paths come from manifests: made terminal-safe as the connection lines are.
-  for (const l of incompleteLines(x.incomplete ?? [])) out.push(`incomplete: ${terminalSafe(l)}`);
+  for (const l of incompleteLines(x.incomplete ?? [])) out.push(`incomplete: ${t(l)}`);
   return `${out.join('\n')}\n`;
 }

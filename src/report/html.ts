@@ -7,6 +7,7 @@
  * Manifest text reaches the page only as JSON inside `<script type="application/json">`, with `<`,
  * `>` and `&` escaped, and is put into the document with `textContent` by the page script.
  */
+import { htmlText as escapeHtml } from '../format/escape.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,9 +48,7 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml };
 
 function sha256(s: string): string {
   return `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;

@@ -2,6 +2,7 @@
  * The network picture as Graphviz dot and as a Mermaid flowchart, for docs and PR comments.
  * Namespaces are clusters (subgraphs); blocked edges are red and labelled "blocked".
  */
+import { dotString, mermaidText } from '../format/escape.js';
 import type { EdgeStatus, ReportData, ReportEdge, ReportNode } from './model.js';
 
 const COLORS: Record<EdgeStatus, string> = {
@@ -48,10 +49,6 @@ function groups(data: ReportData): { ns: string | undefined; nodes: ReportNode[]
 
 // ------------------------------------------------------------------------------------------ dot
 
-function dotString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
-}
-
 const DOT_SHAPE: Record<string, string> = {
   workload: 'shape=box, style="rounded,filled", fillcolor="#e3f2fd"',
   service: 'shape=ellipse, style=filled, fillcolor="#e0f2f1"',
@@ -93,20 +90,6 @@ export function renderDot(data: ReportData): string {
 }
 
 // -------------------------------------------------------------------------------------- mermaid
-
-/**
- * Mermaid label text: quoted, with every character that could end the label or be read as markup
- * written as an entity code (`#35;`), which Mermaid turns back into the character.
- */
-function mermaidText(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    if (ch === '\n') out += '<br>';
-    else if (/[A-Za-z0-9 _./:,()=+\-[\]{}@]/.test(ch)) out += ch;
-    else out += `#${ch.codePointAt(0)};`;
-  }
-  return `"${out}"`;
-}
 
 const MERMAID_SHAPE: Record<string, [string, string]> = {
   workload: ['[', ']'],

@@ -38,6 +38,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) throw new UsageError('diff needs two inputs: diff <old-paths> <new-paths>');
+  if (positionals[0] === '-' && positionals[1] === '-') throw new UsageError('diff reads standard input ("-") for one side only: give a path for the other');
   const format = checkFormat(values.format, DIFF_FORMATS);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
   const html = format === 'html';
