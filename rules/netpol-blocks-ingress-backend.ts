@@ -6,6 +6,7 @@ import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../src/policy/conn.js';
 import { looksLikeController } from '../src/policy/controller.js';
 import { checkRoutes } from './support/gateway-route-backends.js';
+import { blockedSides } from './support/blocked.js';
 
 export default defineRule(
   {
@@ -84,14 +85,9 @@ export default defineRule(
             });
             continue;
           }
-          const egressBlocks = e.egress && e.egress.isolatedBy.length > 0 && e.egress.conn.intersect(want).isEmpty;
-          const ingressBlocks = e.ingress && e.ingress.isolatedBy.length > 0 && e.ingress.conn.intersect(want).isEmpty;
-          const blockers = [...(ingressBlocks ? e.ingress!.isolatedBy : []), ...(egressBlocks ? e.egress!.isolatedBy : [])];
+          const { blockers, sides, ingressBlocks } = blockedSides(e, want, t.display, 'the controller', `${sp.protocol} ${target.number}`);
           const policy = blockers[0];
           if (!policy) continue;
-          const sides: string[] = [];
-          if (ingressBlocks) sides.push(`${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits the controller on ${sp.protocol} ${target.number}`);
-          if (egressBlocks) sides.push(`${list(e.egress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.egress!.isolatedBy.length === 1 ? 's' : ''} the controller for egress without allowing it`);
           // When the input does not show the controller's pods, a policy that admits something
           // like a controller may well admit the real one: say so instead of claiming a block.
           const unsure = (guess.kind === 'unknown' || guess.kind === 'assumed') && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);

@@ -9,6 +9,7 @@ import { adminRuleName, tierDenial } from '../../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../../src/policy/conn.js';
 import type { StandIn } from '../../src/policy/consumers.js';
 import type { NetPod } from '../../src/policy/engine.js';
+import { blockedSides } from './blocked.js';
 
 export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: NetworkPolicy[]) => boolean): void {
   const engine = ctx.policy;
@@ -62,14 +63,9 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
             });
             continue;
           }
-          const egressBlocks = e.egress && e.egress.isolatedBy.length > 0 && e.egress.conn.intersect(want).isEmpty;
-          const ingressBlocks = e.ingress && e.ingress.isolatedBy.length > 0 && e.ingress.conn.intersect(want).isEmpty;
-          const blockers = [...(ingressBlocks ? e.ingress!.isolatedBy : []), ...(egressBlocks ? e.egress!.isolatedBy : [])];
+          const { blockers, sides, ingressBlocks } = blockedSides(e, want, t.display, 'the Gateway pods', `${sp.protocol} ${target.number}`);
           const policy = blockers[0];
           if (!policy) continue;
-          const sides: string[] = [];
-          if (ingressBlocks) sides.push(`${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits the Gateway pods on ${sp.protocol} ${target.number}`);
-          if (egressBlocks) sides.push(`${list(e.egress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.egress!.isolatedBy.length === 1 ? 's' : ''} the Gateway pods for egress without allowing it`);
           // Pods of the Gateway not in the input: a policy admitting something like a gateway may
           // well admit the real ones.
           const unsure = who.standIn && !gw.standIn.configured && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
