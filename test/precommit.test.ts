@@ -148,10 +148,15 @@ describe('pre-commit hook (end to end)', () => {
     // The hook ran on this machine's Node: nodeenv made a "system" environment, downloaded nothing.
     assert.ok(findDirs(ENV.PRE_COMMIT_HOME as string, 'node_env-system').length > 0, 'a node_env-system environment');
 
-    // Only the files pre-commit passes are reported, but the whole project is linted: the Deployment
-    // alone is fine, and the Service is judged against it.
+    // Only findings about the files pre-commit passes are reported, but the whole project is
+    // linted: a commit of the Deployment alone is told of the Service it fails to match (the
+    // finding's related location, the closest Deployment, is in the staged file) ...
     const deployOnly = runHook('--files', 'k8s/deploy.yaml');
-    assert.equal(deployOnly.status, 0, deployOnly.out);
+    assert.equal(deployOnly.status, 1, deployOnly.out);
+    assert.match(deployOnly.out, /Service "web" selects app=webb/);
+    // ... and a commit of an unrelated file is not.
+    const workflowOnly = runHook('--files', '.github/workflows/ci.yml');
+    assert.equal(workflowOnly.status, 0, workflowOnly.out);
 
     writeFileSync(path.join(project, 'k8s/svc.yaml'), SVC('web'));
     git(['add', '-A'], project);
