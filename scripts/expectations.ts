@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, compare, lintCase, listCases, toExpectation, formatExpectation } from '../test/harness.js';
+import { FIXTURES, compare, lintCase, listCases, toExpectation, formatExpectation } from '../test/support/harness.js';
 
 const arg = process.argv[2];
 if (!arg) {

@@ -1,0 +1,170 @@
+/** The language server's document-by-document re-parse gives what a full parse gives. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isMap, isPair, isSeq } from 'yaml';
+import { SourceFile, parseSource } from '../../src/load/source.js';
+import { reparse } from '../../src/lsp/incremental.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DOCS = [
+  `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web, tier: "front"}
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels: &labels
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            httpGet: {path: /ready, port: http}
+`,
+  `# Source: chart/templates/svc.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web   # trailing comment
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: http
+`,
+  `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: conf
+data:
+  script: |
+    #!/bin/sh
+    echo "--- not a marker inside the scalar"
+  folded: >-
+    one
+    two
+  quoted: 'it''s'
+`,
+  `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: a}
+    spec: {ports: [{port: 1}]}
+`,
+  `# just a comment document
+`,
+  `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+`,
+];
+
+const SNIPPETS = ['---\n', '\n', ' ', 'x', ': ', '- ', '#', '"', '{', '}', '[', ']', '|\n  ', 'port: 80\n', '\n---\n', '...\n', '%YAML 1.1\n', '\t', '\r\n', 'a: b\n', '  ', '*labels', '---', '\n---', 'é😀'];
+
+function full(text: string): SourceFile {
+  return parseSource(new SourceFile('f.yaml', text, '/tmp/f.yaml'), {});
+}
+
+function ranges(node: unknown, out: unknown[] = []): unknown[] {
+  if (!node || typeof node !== 'object') return out;
+  if (isPair(node)) {
+    ranges(node.key, out);
+    ranges(node.value, out);
+    return out;
+  }
+  out.push((node as { range?: number[] }).range);
+  if (isMap(node) || isSeq(node)) for (const item of node.items) ranges(item, out);
+  return out;
+}
+
+function assertSame(inc: SourceFile, ref: SourceFile, step: string): void {
+  assert.equal(inc.text, ref.text);
+  // A field parseSource starts to fill (on the file or a document) must be carried over here too.
+  assert.deepEqual(Object.keys(inc).sort(), Object.keys(ref).sort(), `${step}: SourceFile fields`);
+  if (ref.documents[0]) assert.deepEqual(Object.keys(inc.documents[0]).sort(), Object.keys(ref.documents[0]).sort(), `${step}: document fields`);
+  assert.deepEqual(ref.problems, [], `${step}: the full parse has problems, the incremental one none`);
+  assert.deepEqual(inc.lineCounter.lineStarts, ref.lineCounter.lineStarts, `${step}: line starts`);
+  assert.equal(inc.documents.length, ref.documents.length, `${step}: documents`);
+  inc.documents.forEach((d, i) => {
+    const r = ref.documents[i];
+    assert.equal(d.file, inc);
+    assert.equal(d.index, r.index, `${step}: index of document ${i}`);
+    assert.equal(d.template, r.template, `${step}: template of document ${i}`);
+    assert.deepEqual(d.value, r.value, `${step}: value of document ${i}`);
+    assert.deepEqual(d.yaml.range, r.yaml.range, `${step}: range of document ${i}`);
+    assert.deepEqual(ranges(d.yaml.contents), ranges(r.yaml.contents), `${step}: node ranges of document ${i}`);
+  });
+}
+
+describe('lsp incremental re-parse', () => {
+  it('equals a full parse over random edits of a multi-document file', () => {
+    const random = rng(7);
+    let used = 0;
+    let steps = 0;
+    for (let round = 0; round < 4; round++) {
+      let text = Array.from({ length: 12 }, (_, i) => DOCS[(i * 5 + round) % DOCS.length]).join('---\n');
+      if (round % 2) text = `---\n${text}`;
+      let cur = full(text);
+      for (let step = 0; step < 200; step++) {
+        const at = Math.floor(random() * (text.length + 1));
+        const del = random() < 0.5 ? Math.floor(random() * 12) : 0;
+        const ins = random() < 0.8 ? SNIPPETS[Math.floor(random() * SNIPPETS.length)] : '';
+        const next = text.slice(0, at) + ins + text.slice(Math.min(text.length, at + del));
+        const what = `round ${round} step ${step} (insert ${JSON.stringify(ins)} at ${at}, delete ${del})`;
+        const ref = full(next);
+        steps++;
+        const inc = reparse(cur, next);
+        if (ref.problems.length) {
+          // Broken text is never re-parsed by parts (and `cur` is left as it was); the edit is undone.
+          assert.equal(inc, undefined, what);
+          continue;
+        }
+        if (inc) {
+          used++;
+          assertSame(inc, ref, what);
+          cur = inc;
+        } else {
+          // Declined (a directive, a `...`): keep such an edit only now and then.
+          if (random() < 0.9) continue;
+          cur = ref;
+        }
+        text = next;
+      }
+    }
+    assert.ok(used > steps / 3, `incremental re-parse used in ${used} of ${steps} edits`);
+  });
+
+  it('declines what it cannot do document by document', () => {
+    const text = `${DOCS[0]}---\n${DOCS[1]}`;
+    assert.equal(reparse(full(text), `%YAML 1.1\n---\n${text}`), undefined, 'directives');
+    assert.equal(reparse(full(text), text.replace('---\n', '...\n---\n')), undefined, 'document end marker');
+    assert.equal(reparse(full(text), text.replace('kind: Service', 'kind: [Service')), undefined, 'a parse error');
+    assert.equal(reparse(full(`${text}a: [\n`), text), undefined, 'the old text had a parse error');
+    const edited = reparse(full(text), text.replace('name: web   #', 'name: api   #'));
+    assert.ok(edited);
+    assert.equal((edited.documents[1].value as { metadata: { name: string } }).metadata.name, 'api');
+  });
+});

@@ -1,0 +1,362 @@
+/**
+ * The cluster-scoped policy tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy) in the connectivity engine: the traps of their order on small manifests,
+ * and a differential test against a reference evaluator that reads the API documentation port by
+ * port (one protocol and port at a time, no connection sets), on random clusters that mix every
+ * kind with NetworkPolicies.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Graph } from '../../src/graph/graph.js';
+import { loadText } from '../../src/load/load.js';
+import { buildModel } from '../../src/model/model.js';
+import type { Protocol } from '../../src/policy/conn.js';
+import { PolicyEngine } from '../../src/policy/engine.js';
+import type { Endpoint } from '../../src/policy/engine.js';
+import { explainText } from '../../src/policy/report.js';
+import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
+import type { AdminPeer, AdminPortRaw, Labels, RefAdmin, RefCilium, RefCiliumSection, RefEnd, RefNp, RefPod, Sel } from './policy-reference.js';
+
+function doc(o: unknown): string {
+  return `---\n${JSON.stringify(o)}\n`;
+}
+
+function deploy(ns: string, name: string, labels: Labels, ports: [string, number, string][] = []): string {
+  const containers = [{ name: 'main', image: 'registry.example.com/app:1', ports: ports.map(([n, containerPort, protocol]) => ({ name: n, containerPort, protocol })) }];
+  return doc({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } });
+}
+
+function namespace(name: string, labels: Labels): string {
+  return doc({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+}
+
+function netpol(ns: string, name: string, spec: unknown): string {
+  return doc({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+}
+
+function anp(name: string, priority: number, spec: Record<string, unknown>): string {
+  return doc({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name }, spec: { priority, ...spec } });
+}
+
+function banp(spec: Record<string, unknown>): string {
+  return doc({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', metadata: { name: 'default' }, spec });
+}
+
+function cnp(name: string, tier: string, priority: number, spec: Record<string, unknown>): string {
+  return doc({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec: { tier, priority, ...spec } });
+}
+
+function engine(text: string): PolicyEngine {
+  const model = buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
+  return new PolicyEngine(model, new Graph(model), {});
+}
+
+function ep(e: PolicyEngine, spec: string): Endpoint {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(spec)) {
+    const atom = e.atomOf(spec);
+    assert.ok(typeof atom === 'number');
+    return { kind: 'external', atom };
+  }
+  const pods = e.findPod(spec, 'default');
+  assert.equal(pods.length, 1, spec);
+  return { kind: 'pod', pod: pods[0] };
+}
+
+function conn(e: PolicyEngine, src: string, dst: string): string {
+  return e.allowed(ep(e, src), ep(e, dst)).toString();
+}
+
+const CLUSTER =
+  namespace('secure', { tier: 'restricted' }) +
+  namespace('web', { tier: 'public' }) +
+  namespace('other', {}) +
+  deploy('secure', 'db', { app: 'db' }, [['pg', 5432, 'TCP']]) +
+  deploy('web', 'api', { app: 'api' }, [['http', 9090, 'TCP']]) +
+  deploy('other', 'client', { app: 'client' });
+
+const DENY_SECURE = anp('deny-secure', 10, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] });
+
+describe('admin tiers: order of evaluation', () => {
+  it('an AdminNetworkPolicy Deny overrides the absence of NetworkPolicies (the issue example)', () => {
+    assert.equal(conn(engine(CLUSTER), 'other/client', 'secure/db'), 'All Connections');
+    const e = engine(CLUSTER + DENY_SECURE);
+    assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
+    assert.ok(!e.connectivity().some((c) => c.dst === 'secure/db[Deployment]' && c.src.includes('[')));
+    const text = explainText({ src: 'other/client', dst: 'secure/db', explanation: e.evaluate(ep(e, 'other/client'), ep(e, 'secure/db'), true) });
+    assert.match(text, /AdminNetworkPolicy "deny-secure" \(priority 10\) rule "deny-all" \(t\.yaml:\d+:\d+\) denies other\/client: All Connections/);
+    assert.match(text, /BLOCKED/);
+  });
+
+  it('an AdminNetworkPolicy Deny overrides a NetworkPolicy allow; Allow overrides a NetworkPolicy deny', () => {
+    const allowAll = netpol('secure', 'allow-all', { podSelector: {}, ingress: [{}] });
+    assert.equal(conn(engine(CLUSTER + allowAll + DENY_SECURE), 'web/api', 'secure/db'), 'No Connections');
+    const denyAll = netpol('secure', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] });
+    const allowWeb = anp('allow-web', 5, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, ingress: [{ name: 'web', action: 'Allow', from: [{ namespaces: { matchLabels: { tier: 'public' } } }], ports: [{ portNumber: { protocol: 'TCP', port: 5432 } }] }] });
+    const e = engine(CLUSTER + denyAll + allowWeb);
+    assert.equal(conn(e, 'web/api', 'secure/db'), 'TCP 5432');
+    assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
+    // The listing finds sources that only the Admin tier admits.
+    assert.ok(e.connectivity().some((c) => c.src === 'web/api[Deployment]' && c.dst === 'secure/db[Deployment]' && c.conn.toString() === 'TCP 5432'));
+  });
+
+  it('priority order: the lower priority number decides first, whatever the input order', () => {
+    const subject = { namespaces: { matchLabels: { tier: 'restricted' } } };
+    const deny = anp('deny', 20, { subject, ingress: [{ name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] });
+    const allow = anp('allow', 3, { subject, ingress: [{ name: 'a', action: 'Allow', from: [{ namespaces: { matchLabels: { tier: 'public' } } }] }] });
+    for (const text of [CLUSTER + deny + allow, CLUSTER + allow + deny]) {
+      const e = engine(text);
+      assert.equal(conn(e, 'web/api', 'secure/db'), 'All Connections');
+      assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
+    }
+  });
+
+  it('Pass defers to an allowing NetworkPolicy, and to its implicit deny', () => {
+    const pass = anp('pass', 1, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, ingress: [{ name: 'p', action: 'Pass', from: [{ namespaces: {} }] }, { name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] });
+    const allowApi = netpol('secure', 'from-api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 'pg' }] }] });
+    const e = engine(CLUSTER + pass + allowApi);
+    assert.equal(conn(e, 'web/api', 'secure/db'), 'TCP 5432');
+    assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
+    const text = explainText({ src: 'web/api', dst: 'secure/db', explanation: e.evaluate(ep(e, 'web/api'), ep(e, 'secure/db'), true) });
+    assert.match(text, /rule "p" .* passes web\/api to NetworkPolicies: All Connections/);
+    assert.match(text, /NetworkPolicy "secure\/from-api"/);
+  });
+
+  it('a Baseline deny applies without NetworkPolicies and is overridden by a NetworkPolicy allow', () => {
+    const base = banp({ subject: { namespaces: {} }, ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }] });
+    assert.equal(conn(engine(CLUSTER + base), 'web/api', 'secure/db'), 'No Connections');
+    // External sources match no namespaces peer: allowed by default.
+    assert.equal(conn(engine(CLUSTER + base), '8.8.8.8', 'secure/db'), 'All Connections');
+    const allowApi = netpol('secure', 'from-api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }] }] });
+    const e = engine(CLUSTER + base + allowApi);
+    assert.equal(conn(e, 'web/api', 'secure/db'), 'All Connections');
+    assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
+  });
+
+  it('ClusterNetworkPolicy v1alpha2: tiers, Accept, protocols and named ports', () => {
+    const admin = cnp('admin', 'Admin', 5, {
+      subject: { pods: { namespaceSelector: { matchLabels: { tier: 'restricted' } }, podSelector: { matchLabels: { app: 'db' } } } },
+      ingress: [
+        { name: 'pg', action: 'Accept', from: [{ pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } } }], protocols: [{ destinationNamedPort: 'pg' }] },
+        { name: 'udp', action: 'Accept', from: [{ namespaces: {} }], protocols: [{ udp: { destinationPort: { range: { start: 1000, end: 2000 } } } }] },
+      ],
+    });
+    const baseline = cnp('baseline', 'Baseline', 1, { subject: { namespaces: {} }, ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }] });
+    const e = engine(CLUSTER + admin + baseline);
+    assert.equal(conn(e, 'web/api', 'secure/db'), 'TCP 5432,UDP 1000-2000');
+    assert.equal(conn(e, 'other/client', 'secure/db'), 'UDP 1000-2000');
+    assert.equal(conn(e, 'secure/db', 'web/api'), 'No Connections');
+  });
+
+  it('egress networks peers cut the address space', () => {
+    const egress = anp('egress', 1, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, egress: [{ name: 'internal', action: 'Allow', to: [{ networks: ['10.0.0.0/8'] }] }, { name: 'rest', action: 'Deny', to: [{ networks: ['0.0.0.0/0'] }] }] });
+    const e = engine(CLUSTER + egress);
+    assert.equal(conn(e, 'secure/db', '10.1.2.3'), 'All Connections');
+    assert.equal(conn(e, 'secure/db', '8.8.8.8'), 'No Connections');
+    assert.equal(conn(e, 'secure/db', 'web/api'), 'All Connections');
+    const listed = e.connectivity().filter((c) => c.src === 'secure/db[Deployment]' && !c.dst.includes('['));
+    assert.deepEqual(listed.map((c) => `${c.dst} ${c.conn.toString()}`), ['10.0.0.0/8 All Connections']);
+  });
+
+  it('node and domain-name peers are named as not analysed and match nothing', () => {
+    const nodes = anp('nodes', 1, { subject: { namespaces: {} }, egress: [{ name: 'to-nodes', action: 'Deny', to: [{ nodes: { matchLabels: { role: 'control-plane' } } }] }] });
+    const e = engine(CLUSTER + nodes);
+    assert.equal(conn(e, 'web/api', 'secure/db'), 'All Connections');
+    assert.deepEqual(e.model.adminPolicies[0].egress[0].unmodelled.map((u) => u.path.join('.')), ['spec.egress.0.to.0.nodes']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Differential test: the reference decides one (protocol, port) at a time, walking the tiers as
+// the API reference describes them.
+
+function ciliumDoc(c: RefCilium, i: number): string {
+  const section = (s: RefCiliumSection, dir: 'ingress' | 'egress') => {
+    const f = dir === 'ingress' ? 'from' : 'to';
+    return {
+      ...(s.endpoints ? { [`${f}Endpoints`]: s.endpoints.map((matchLabels) => ({ matchLabels })) } : {}),
+      ...(s.entities ? { [`${f}Entities`]: s.entities } : {}),
+      ...(s.cidrs ? { [`${f}CIDR`]: s.cidrs } : {}),
+      ...(s.cidrSet ? { [`${f}CIDRSet`]: s.cidrSet } : {}),
+      ...(s.toPorts ? { toPorts: [{ ports: s.toPorts }] } : {}),
+    };
+  };
+  const spec = {
+    endpointSelector: { matchLabels: c.endpointSelector },
+    ...(c.defaultDeny.ingress && c.defaultDeny.egress ? {} : { enableDefaultDeny: c.defaultDeny }),
+    ...(c.ingress.length ? { ingress: c.ingress.map((x) => section(x, 'ingress')) } : {}),
+    ...(c.ingressDeny.length ? { ingressDeny: c.ingressDeny.map((x) => section(x, 'ingress')) } : {}),
+    ...(c.egress.length ? { egress: c.egress.map((x) => section(x, 'egress')) } : {}),
+    ...(c.egressDeny.length ? { egressDeny: c.egressDeny.map((x) => section(x, 'egress')) } : {}),
+  };
+  const metadata = c.kind === 'CiliumNetworkPolicy' ? { name: `c${i}`, namespace: c.ns } : { name: `c${i}` };
+  return doc({ apiVersion: 'cilium.io/v2', kind: c.kind, metadata, spec });
+}
+
+function adminDoc(p: RefAdmin): string {
+  const rules = (dir: 'ingress' | 'egress') =>
+    p[dir].map((r) => {
+      const peers = r.peers;
+      if (p.kind !== 'ClusterNetworkPolicy') return { name: r.name, action: r.action, [dir === 'ingress' ? 'from' : 'to']: peers, ...(r.ports ? { ports: r.ports } : {}) };
+      const protocols = r.ports?.map((x) =>
+        x.portNumber
+          ? { [x.portNumber.protocol.toLowerCase()]: { destinationPort: { number: x.portNumber.port } } }
+          : x.portRange
+            ? { [x.portRange.protocol.toLowerCase()]: { destinationPort: { range: { start: x.portRange.start, end: x.portRange.end } } } }
+            : { destinationNamedPort: x.namedPort },
+      );
+      return { name: r.name, action: r.action === 'Allow' ? 'Accept' : r.action, [dir === 'ingress' ? 'from' : 'to']: peers, ...(protocols ? { protocols } : {}) };
+    });
+  const spec = { subject: p.subject, ingress: rules('ingress'), egress: rules('egress') };
+  if (p.kind === 'AdminNetworkPolicy') return anp(p.name, p.priority, spec);
+  if (p.kind === 'BaselineAdminNetworkPolicy') return banp(spec);
+  return cnp(p.name, p.tier, p.priority, spec);
+}
+
+describe('admin tiers and Cilium policies against a reference evaluator', () => {
+  const nsSel = fc.constantFrom<Sel>({}, { matchLabels: { team: 'red' } }, { matchLabels: { team: 'blue' } }, { matchLabels: { 'kubernetes.io/metadata.name': 'gamma' } });
+  const podSel = fc.constantFrom<Sel>({}, { matchLabels: { app: 'a' } }, { matchLabels: { app: 'b' } });
+  const subject = fc.oneof(nsSel.map((namespaces) => ({ namespaces })), fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ pods: { namespaceSelector, podSelector } })));
+  const podPeer = fc.oneof(nsSel.map((namespaces): AdminPeer => ({ namespaces })), fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]): AdminPeer => ({ pods: { namespaceSelector, podSelector } })));
+  const peer = (dir: 'ingress' | 'egress') => (dir === 'ingress' ? podPeer : fc.oneof(podPeer, fc.constantFrom<AdminPeer>({ networks: ['10.0.0.0/8'] }, { networks: ['0.0.0.0/0'] }, { networks: ['192.168.1.0/24', '8.8.8.8/32'] })));
+  const adminPort = fc.constantFrom<AdminPortRaw>(
+    { portNumber: { protocol: 'TCP', port: 8080 } },
+    { portNumber: { protocol: 'UDP', port: 53 } },
+    { namedPort: 'http' },
+    { namedPort: 'dns' },
+    { portRange: { protocol: 'TCP', start: 8000, end: 9000 } },
+    { portRange: { protocol: 'SCTP', start: 9000, end: 9200 } },
+  );
+  const rule = (dir: 'ingress' | 'egress', actions: ('Allow' | 'Deny' | 'Pass')[]) =>
+    fc.record({
+      action: fc.constantFrom(...actions),
+      peers: fc.array(peer(dir), { minLength: 1, maxLength: 2 }),
+      ports: fc.option(fc.array(adminPort, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    });
+  const adminArb = fc
+    .record({
+      kind: fc.constantFrom<RefAdmin['kind']>('AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'),
+      tier: fc.constantFrom<RefAdmin['tier']>('Admin', 'Baseline'),
+      priority: fc.integer({ min: 1, max: 4 }),
+      subject,
+      ingress: fc.array(rule('ingress', ['Allow', 'Deny', 'Pass']), { maxLength: 3 }),
+      egress: fc.array(rule('egress', ['Allow', 'Deny', 'Pass']), { maxLength: 3 }),
+    })
+    .map((p) => {
+      const tier: RefAdmin['tier'] = p.kind === 'AdminNetworkPolicy' ? 'Admin' : p.kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : p.tier;
+      // BaselineAdminNetworkPolicy has no Pass.
+      const fix = (rs: typeof p.ingress) => rs.map((r, i) => ({ ...r, name: `r${i}`, action: p.kind === 'BaselineAdminNetworkPolicy' && r.action === 'Pass' ? ('Deny' as const) : r.action }));
+      return { ...p, tier, name: '', ingress: fix(p.ingress), egress: fix(p.egress) };
+    });
+  const npPeer = fc.oneof(
+    podSel.map((podSelector) => ({ podSelector })),
+    fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ namespaceSelector, podSelector })),
+    fc.constantFrom({ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '0.0.0.0/0' } }),
+  );
+  const npPorts = fc.option(fc.array(fc.constantFrom({ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 'http' }, { protocol: 'UDP', port: 53 }, { protocol: 'UDP' }), { minLength: 1, maxLength: 2 }), { nil: undefined });
+  const npArb = fc.record({
+    ns: fc.constantFrom(...NAMESPACES),
+    podSelector: podSel,
+    types: fc.constantFrom<RefNp['types']>(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
+    ingress: fc.array(fc.record({ from: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }), ports: npPorts }), { maxLength: 2 }),
+    egress: fc.array(fc.record({ to: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }), ports: npPorts }), { maxLength: 2 }),
+  });
+  const podArb = fc.record({ ns: fc.constantFrom(...NAMESPACES), app: fc.constantFrom('a', 'b', 'c'), http: fc.constantFrom(8080, 9090, 9100), dns: fc.boolean(), sctp: fc.boolean() });
+  const ciliumLabels = fc.constantFrom<Labels>({}, { app: 'a' }, { app: 'b' }, { 'k8s:io.kubernetes.pod.namespace': 'beta' }, { 'k8s:io.kubernetes.pod.namespace': 'alpha', app: 'a' }, { 'io.cilium.k8s.namespace.labels.team': 'blue' });
+  const ciliumSection: fc.Arbitrary<RefCiliumSection> = fc
+    .record({
+      l3: fc.oneof(
+        fc.constant<RefCiliumSection>({}),
+        fc.array(ciliumLabels, { minLength: 1, maxLength: 2 }).map((endpoints) => ({ endpoints })),
+        fc.subarray(['world', 'cluster', 'all', 'host'], { minLength: 1 }).map((entities) => ({ entities })),
+        fc.constantFrom<RefCiliumSection>({ cidrs: ['10.0.0.0/8'] }, { cidrSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] }),
+      ),
+      toPorts: fc.option(
+        fc.array(fc.constantFrom<NonNullable<RefCiliumSection['toPorts']>[number]>({ port: '8080', protocol: 'TCP' }, { port: '53', protocol: 'ANY' }, { port: 'http' }, { port: '8000', endPort: 9000, protocol: 'TCP' }, { protocol: 'UDP' }, { port: '9100', protocol: 'SCTP' }), { minLength: 1, maxLength: 2 }),
+        { nil: undefined },
+      ),
+    })
+    .map(({ l3, toPorts }) => ({ ...l3, ...(toPorts ? { toPorts } : {}) }));
+  const ciliumArb: fc.Arbitrary<RefCilium> = fc.record({
+    kind: fc.constantFrom<RefCilium['kind']>('CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'),
+    ns: fc.constantFrom(...NAMESPACES),
+    endpointSelector: ciliumLabels,
+    defaultDeny: fc.constantFrom({ ingress: true, egress: true }, { ingress: false, egress: true }, { ingress: true, egress: false }),
+    ingress: fc.array(ciliumSection, { maxLength: 2 }),
+    ingressDeny: fc.array(ciliumSection, { maxLength: 1 }),
+    egress: fc.array(ciliumSection, { maxLength: 2 }),
+    egressDeny: fc.array(ciliumSection, { maxLength: 1 }),
+  });
+  const clusterArb = fc.record({
+    pods: fc.array(podArb, { minLength: 2, maxLength: 5 }),
+    nps: fc.array(npArb, { maxLength: 3 }),
+    admins: fc.array(adminArb, { maxLength: 4 }),
+    cilium: fc.array(ciliumArb, { maxLength: 3 }),
+  });
+  const PROBE_PORTS: [Protocol, number][] = [
+    ['TCP', 8080],
+    ['TCP', 9090],
+    ['TCP', 9100],
+    ['TCP', 53],
+    ['TCP', 22],
+    ['UDP', 53],
+    ['UDP', 8080],
+    ['SCTP', 9100],
+    ['SCTP', 9090],
+  ];
+  const PROBE_IPS = ['10.1.2.3', '8.8.8.8', '192.168.1.5', '172.16.0.1'];
+  const outcomes = { allowed: 0, blocked: 0, mixed: 0 };
+
+  it('agrees on every pair, port and probed address', () => {
+    fc.assert(
+      fc.property(clusterArb, ({ pods: raw, nps, admins: rawAdmins, cilium }) => {
+        const pods: RefPod[] = raw.map((p, i) => ({
+          ns: p.ns,
+          name: `w${i}`,
+          labels: { app: p.app },
+          ports: [['http', p.http, 'TCP'] as [string, number, string], ...(p.dns ? [['dns', 53, 'UDP'] as [string, number, string]] : []), ...(p.sctp ? [['http', 9090, 'SCTP'] as [string, number, string]] : [])],
+        }));
+        // One BaselineAdminNetworkPolicy per cluster (named default); distinct names for the others.
+        let seenBanp = false;
+        const admins: RefAdmin[] = [];
+        rawAdmins.forEach((p, i) => {
+          if (p.kind === 'BaselineAdminNetworkPolicy') {
+            if (seenBanp) return;
+            seenBanp = true;
+            admins.push({ ...p, name: 'default' });
+          } else admins.push({ ...p, name: `a${i}` });
+        });
+        const text =
+          Object.entries(NS_LABELS)
+            .map(([n, l]) => namespace(n, l))
+            .join('') +
+          pods.map((p) => deploy(p.ns, p.name, p.labels, p.ports)).join('') +
+          nps.map((n, i) => netpol(n.ns, `np${i}`, { podSelector: n.podSelector, policyTypes: n.types, ingress: n.ingress, egress: n.egress })).join('') +
+          admins.map(adminDoc).join('') +
+          cilium.map(ciliumDoc).join('');
+        const e = engine(text);
+        const listed = new Map(e.connectivity().map((c) => [`${c.src} => ${c.dst}`, c.conn]));
+        const ends: { end: RefEnd; ep: Endpoint; name: string }[] = [
+          ...pods.map((p) => ({ end: { pod: p } as RefEnd, ep: ep(e, `${p.ns}/${p.name}`), name: `${p.ns}/${p.name}[Deployment]` })),
+          ...PROBE_IPS.map((ip) => ({ end: { ip: ipOf(ip) } as RefEnd, ep: ep(e, ip), name: ip })),
+        ];
+        for (const s of ends) {
+          for (const d of ends) {
+            if (s === d || (!('pod' in s.end) && !('pod' in d.end))) continue;
+            const got = e.allowed(s.ep, d.ep);
+            let yes = 0;
+            for (const [proto, port] of PROBE_PORTS) {
+              const want = refAllowed(admins, nps as RefNp[], s.end, d.end, proto, port, cilium);
+              if (want) yes++;
+              assert.equal(got.has(proto, port), want, `${s.name} -> ${d.name} ${proto} ${port}`);
+              if ('pod' in s.end && 'pod' in d.end) assert.equal(listed.get(`${s.name} => ${d.name}`)?.has(proto, port) ?? false, want, `listing ${s.name} -> ${d.name} ${proto} ${port}`);
+            }
+            outcomes[yes === 0 ? 'blocked' : yes === PROBE_PORTS.length ? 'allowed' : 'mixed']++;
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    assert.ok(outcomes.mixed > 100 && outcomes.blocked > 100 && outcomes.allowed > 100, JSON.stringify(outcomes));
+  });
+});
