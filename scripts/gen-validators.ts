@@ -4,7 +4,7 @@
  * validates without loading the ajv compiler. After editing a schema, run `npm run gen:validators`
  * (build, generate, build again) and commit the generated file.
  *
- * `node dist/scripts/gen-validators.js --check` writes nothing and exits 1 when the committed file is stale (test/validators.test.ts
+ * `node dist/scripts/gen-validators.js --check` writes nothing and exits 1 when the committed file is stale (test/model/validators.test.ts
  * checks the same). src/model/schema.ts imports the generated file: if it is ever broken, restore
  * it from git before running this.
  */

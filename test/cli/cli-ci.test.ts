@@ -1,13 +1,12 @@
 /** CLI tests of the CI features: several outputs, baselines, --only-report and the pre-commit mode. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { JsonFinding } from '../../src/format/json.js';
 import { validateSarif } from '../support/sarif-schema.js';
-import { BIN, ROOT } from '../support/util.js';
+import { ROOT, cli, type CliOptions } from '../support/util.js';
 
 
 interface Run {
@@ -16,18 +15,7 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], opts: { cwd?: string; input?: string } = {}): Run {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    env: env as NodeJS.ProcessEnv,
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], opts: CliOptions = {}): Run => cli(args, opts);
 
 const findingsOf = (text: string): JsonFinding[] => (JSON.parse(text) as { findings: JsonFinding[] }).findings;
 

@@ -4,13 +4,12 @@
  * and --stdin-filename.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
+
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
-import { BIN, ROOT } from '../support/util.js';
+import { ROOT, cli, tmp, type CliOptions } from '../support/util.js';
 
 
 interface Run {
@@ -19,26 +18,8 @@ interface Run {
   stderr: string;
 }
 
-export function run(args: string[], opts: { cwd?: string; input?: string } = {}): Run {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input ?? '', encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], opts: CliOptions = {}): Run => cli(args, opts);
 
-const tmpRoots: string[] = [];
-export function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-native-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
 
 const CONFIG = `rules:
   service-selector-no-pods: warning

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { JsonFinding } from '../../src/format/json.js';
-import { BIN, ROOT } from '../support/util.js';
+import { ROOT, cli, tmp, type CliOptions } from '../support/util.js';
 
 
 interface Run {
@@ -14,36 +12,12 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    env: env as NodeJS.ProcessEnv,
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], opts: CliOptions = {}): Run => cli(args, opts);
 
 function json(r: Run): { version: number; findings: JsonFinding[]; summary: Record<string, number> } {
   return JSON.parse(r.stdout);
 }
 
-const tmpRoots: string[] = [];
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -74,8 +48,8 @@ ${extra}spec:
 
 describe('examples/', () => {
   it('reports each marked problem at its line and exits 1', () => {
-    // Without a build program (test/kustomize.test.ts builds examples/kustomize with one).
-    // (examples/monorepo is one cluster slice of its own, with its own configuration: test/monorepo.test.ts.)
+    // Without a build program (test/load/kustomize.test.ts builds examples/kustomize with one).
+    // (examples/monorepo is one cluster slice of its own, with its own configuration: test/system/monorepo.test.ts.)
     const r = run(['--format', 'json', '--kustomize-command', 'none', '--ignore-pattern', 'examples/monorepo/**', 'examples/']);
     assert.equal(r.status, 1, r.stderr);
     const out = json(r);

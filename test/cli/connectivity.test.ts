@@ -5,7 +5,7 @@
  * The goldens (expected.*, diff-expected.*) were derived by hand from the manifests and the
  * NetworkPolicy semantics (see test-fixtures/connectivity/shop/README.md), then compared with the
  * tool. After an intended change, regenerate them with
- *   npx tsc -p . && UPDATE_GOLDEN=1 node --test dist/test/connectivity.test.js
+ *   npx tsc -p . && UPDATE_GOLDEN=1 node --test dist/test/cli/connectivity.test.js
  * and review the diff against the derivation in the README before committing.
  */
 import assert from 'node:assert/strict';
@@ -13,12 +13,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { COMMANDS } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/main.js';
 import { UsageError as CommandUsageError } from '../../src/cli/io.js';
-import { ROOT } from '../support/util.js';
+import { ROOT, collector } from '../support/util.js';
 
 const APP = path.join(ROOT, 'test-fixtures/connectivity/shop');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -29,16 +29,6 @@ interface Run {
   stderr: string;
 }
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 async function run(command: 'connectivity' | 'explain' | 'diff', args: string[], opts: { cwd?: string; stdin?: string } = {}): Promise<Run> {
   const out = collector();

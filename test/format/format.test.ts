@@ -3,7 +3,7 @@
  * (SARIF against the official schema, workflow-command escaping, XML well-formedness).
  *
  * Regenerate the goldens after an intended change with:
- *   npx tsc -p . && UPDATE_GOLDEN=1 node --test dist/test/format.test.js
+ *   npx tsc -p . && UPDATE_GOLDEN=1 node --test dist/test/format/format.test.js
  * and review the diff of test-fixtures/formats/golden/.
  */
 import assert from 'node:assert/strict';

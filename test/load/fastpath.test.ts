@@ -5,7 +5,7 @@
  * keys, block scalars, flow collections, comments and CRLF line endings.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -16,16 +16,9 @@ import { loadText } from '../../src/load/load.js';
 import { readFiles } from '../../src/load/input.js';
 import { resolveRange } from '../../src/load/source.js';
 import type { SourceFile } from '../../src/load/source.js';
-import { ROOT } from '../support/util.js';
+import { ROOT, manifests } from '../support/util.js';
 
 
-function* manifests(dir: string): Generator<string> {
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) yield* manifests(p);
-    else if (/\.(ya?ml|json)$/.test(e)) yield p;
-  }
-}
 
 /** Every path of a value (bounded depth), to compare the ranges of every node and key. */
 function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = [], depth = 0): (string | number)[][] {

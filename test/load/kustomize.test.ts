@@ -1,39 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { discover } from '../../src/load/discover.js';
 import { firstLine, originMapper } from '../../src/load/kustomize-build.js';
 import { planSlices, readKustomization, resolveKustomizeCommand } from '../../src/load/kustomize.js';
 import type { SlicePlan } from '../../src/load/kustomize.js';
 import { loadText } from '../../src/load/load.js';
 import type { JsonFinding } from '../../src/format/json.js';
-import { BIN, ROOT } from '../support/util.js';
+import { cli, tmp, type CliOptions, type Run } from '../support/util.js';
 
 const EXAMPLE = 'examples/kustomize';
 
-const tmpRoots: string[] = [];
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-kustomize-test-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
 
-function run(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, input: '', encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], opts: CliOptions = {}): Run => cli(args, { timeout: 120_000, ...opts });
 const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 const DEPLOY = (name: string, app: string) => `apiVersion: apps/v1

@@ -8,7 +8,7 @@
  * also answer most of them: that is the point of it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -16,16 +16,9 @@ import { loadFast } from '../../src/load/fast.js';
 import { locateInText, locateLazy, locatorStats } from '../../src/load/locate.js';
 import { resolveRange } from '../../src/load/source.js';
 import type { ManifestDocument, Path } from '../../src/load/source.js';
-import { ROOT } from '../support/util.js';
+import { ROOT, manifests } from '../support/util.js';
 
 
-function* manifests(dir: string): Generator<string> {
-  for (const e of readdirSync(dir).sort()) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) yield* manifests(p);
-    else if (/\.(ya?ml|json)$/.test(e)) yield p;
-  }
-}
 
 /** Every path of a value (bounded depth), and paths that do not exist below and beside them. */
 function paths(v: unknown, at: (string | number)[] = [], out: Path[] = [], depth = 0): Path[] {

@@ -6,36 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { COMMANDS, main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/main.js';
 import { InputLimitError, readTextSync } from '../../src/load/discover.js';
 import { loadInput, readFiles } from '../../src/load/input.js';
 import { makeDirs } from '../../src/load/out-path.js';
-import { BIN, ROOT } from '../support/util.js';
+import { BIN, ROOT, tmp } from '../support/util.js';
 
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
 const DEPLOY =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports:\n            - containerPort: 80\n';
 
-const tmpRoots: string[] = [];
-function tmp(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-road-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
 
 interface Run {
   code: number;

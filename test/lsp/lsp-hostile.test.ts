@@ -17,19 +17,12 @@ import { after, before, describe, it } from 'node:test';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
-import { BIN, ROOT } from '../support/util.js';
+import { BIN, ROOT, within as waitFor } from '../support/util.js';
 
 const WAIT_MS = 20_000;
 const EDITS = Number(process.env.LSP_HOSTILE_EDITS ?? 10_000);
 
-function within<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
+const within = <T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> => waitFor(p, what, ms);
 
 /** Resident memory of a process, in MiB (Linux). */
 function rssMiB(pid: number): number | undefined {

@@ -14,7 +14,7 @@ import { StreamMessageReader, StreamMessageWriter, createMessageConnection } fro
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver';
-import { BIN, ROOT } from '../support/util.js';
+import { BIN, ROOT, within as waitFor } from '../support/util.js';
 
 const WAIT_MS = 15_000;
 
@@ -108,14 +108,7 @@ class Client {
   }
 }
 
-function within<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
+const within = <T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> => waitFor(p, what, ms);
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   return TextDocument.applyEdits(TextDocument.create('file:///x.yaml', 'yaml', 0, text), edits);

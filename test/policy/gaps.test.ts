@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { COMMANDS } from '../../src/cli/main.js';
@@ -22,7 +22,7 @@ import { buildModel } from '../../src/model/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
 import { NOT_MODELLED, analysisGaps, gapsTouching } from '../../src/policy/gaps.js';
-import { BIN } from '../support/util.js';
+import { BIN, collector } from '../support/util.js';
 
 
 function deployment(ns: string, name: string, extra = ''): string {
@@ -122,16 +122,6 @@ function tmp(files: Record<string, string>): string {
   return dir;
 }
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 async function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = collector();

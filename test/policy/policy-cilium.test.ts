@@ -12,8 +12,8 @@ import { buildModel } from '../../src/model/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
 import { explainText } from '../../src/policy/report.js';
+import { doc } from '../support/util.js';
 
-const doc = (o: unknown) => `---\n${JSON.stringify(o)}\n`;
 
 function deploy(ns: string, name: string, labels: Record<string, string>, ports: [string, number][] = []): string {
   const containers = [{ name: 'main', image: 'registry.example.com/app:1', ports: ports.map(([n, containerPort]) => ({ name: n, containerPort })) }];

@@ -17,6 +17,7 @@ import type { Endpoint, PolicySettings } from '../../src/policy/engine.js';
 import { atomsOf, formatIp, formatRange, parseCidr, partition } from '../../src/policy/ipranges.js';
 import { explainText } from '../../src/policy/report.js';
 import type { IpRange } from '../../src/policy/ipranges.js';
+import { doc } from '../support/util.js';
 
 // ---------------------------------------------------------------------------------------------
 // Manifest builders. Documents are written as JSON (valid YAML); avoid YAML 1.1 booleans (y, n,
@@ -25,9 +26,6 @@ import type { IpRange } from '../../src/policy/ipranges.js';
 type Labels = Record<string, string>;
 type PortDecl = [name: string, number: number, protocol?: string];
 
-function doc(o: unknown): string {
-  return `---\n${JSON.stringify(o)}\n`;
-}
 
 function deploy(ns: string, name: string, labels: Labels, ports: PortDecl[] = [], kind = 'Deployment'): string {
   const containers = [

@@ -17,10 +17,8 @@ import type { Endpoint } from '../../src/policy/engine.js';
 import { explainText } from '../../src/policy/report.js';
 import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
 import type { AdminPeer, AdminPortRaw, Labels, RefAdmin, RefCilium, RefCiliumSection, RefEnd, RefNp, RefPod, Sel } from './policy-reference.js';
+import { doc } from '../support/util.js';
 
-function doc(o: unknown): string {
-  return `---\n${JSON.stringify(o)}\n`;
-}
 
 function deploy(ns: string, name: string, labels: Labels, ports: [string, number, string][] = []): string {
   const containers = [{ name: 'main', image: 'registry.example.com/app:1', ports: ports.map(([n, containerPort, protocol]) => ({ name: n, containerPort, protocol })) }];

@@ -5,15 +5,15 @@
  * the dot and mermaid goldens, and the HTML's self-containment and escaping.
  *
  * After an intended change of the dot or mermaid output, regenerate the goldens with
- *   npx tsc -p . && UPDATE_GOLDEN=1 node --test dist/test/graph-report.test.js
- * and review the diff. The browser behaviour is tested in test/browser.test.ts.
+ *   npx tsc -p . && UPDATE_GOLDEN=1 node --test dist/test/report/graph-report.test.js
+ * and review the diff. The browser behaviour is tested in test/report/browser.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { graphFormat, loadVersion, renderReport, reportOf } from '../../src/cli/graph.js';
 import type { LoadedVersion } from '../../src/cli/graph.js';
@@ -27,21 +27,11 @@ import { renderHtml, scriptJson } from '../../src/report/html.js';
 import { layoutReport } from '../../src/report/layout.js';
 import type { ReportData, ReportEdge } from '../../src/report/model.js';
 import { renderDot, renderMermaid } from '../../src/report/text.js';
-import { ROOT } from '../support/util.js';
+import { ROOT, collector } from '../support/util.js';
 
 const FIXTURES = path.join(ROOT, 'test-fixtures/graph-report');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 function io(cwd: string): Io & { out: () => string; err: () => string } {
   const out = collector();

@@ -92,13 +92,17 @@ export function listCases(rule: string): FixtureCase[] {
   return out;
 }
 
-export function lintCase(c: FixtureCase): LintResult {
+/**
+ * Lint a case as one cluster slice. With `only`, just that rule runs (as ESLint's RuleTester runs the
+ * rule under test), and `compare` then looks at that rule's expectations alone.
+ */
+export function lintCase(c: FixtureCase, only?: string): LintResult {
   const sources = c.files.map((f) => loadText(f, readFileSync(path.join(c.root, f), 'utf8')));
   const configPath = path.join(c.root, '.kube-netlint.yaml');
   const config = statSync(c.path).isDirectory() && existsSync(configPath) ? loadConfig(configPath, new Set(RULES.map((r) => r.meta.id)), c.root) : undefined;
   return lint(sources, {
     rules: RULES,
-    severities: config?.rules,
+    severities: only ? { ...config?.rules, ...Object.fromEntries(RULES.filter((r) => r.meta.id !== only).map((r) => [r.meta.id, 'off' as const])) } : config?.rules,
     settings: {
       defaultNamespace: config?.namespace ?? DEFAULT_NAMESPACE,
       nodePortRange: config?.nodePortRange ?? (parseNodePortRange('30000-32767') as [number, number]),
@@ -124,10 +128,13 @@ export function formatExpectation(e: Expectation): string {
 
 const RULE_DEFAULTS = new Map(RULES.map((r) => [r.meta.id, r.meta.severity]));
 
-/** Compare findings with expectations; returns human-readable differences (empty when equal). */
-export function compare(c: FixtureCase, result: LintResult): string[] {
-  const expected = expectationsOf(c);
-  const actual = result.findings.map((f) => ({ f, e: toExpectation(f) }));
+/**
+ * Compare findings with expectations; returns human-readable differences (empty when equal). With
+ * `only`, expectations and findings of other rules are left out.
+ */
+export function compare(c: FixtureCase, result: LintResult, only?: string): string[] {
+  const expected = expectationsOf(c).filter((e) => !only || e.ruleId === only);
+  const actual = result.findings.filter((f) => !only || f.ruleId === only).map((f) => ({ f, e: toExpectation(f) }));
   const problems: string[] = [];
   const unmatched = [...actual];
   for (const exp of expected) {

@@ -3,28 +3,16 @@
  * `diff - -` is a usage error rather than a comparison of standard input with nothing.
  */
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { main } from '../../src/cli/main.js';
 import { loadText } from '../../src/load/load.js';
 import { SourceFile, parseSource } from '../../src/load/source.js';
+import { inProcess } from '../support/util.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_261_207);
 
-async function inProcess(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const input = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  input.end(stdin);
-  const code = await main(args, { stdout: out, stderr: err, stdin: input, cwd: process.cwd(), env: {} });
-  return { code, stdout, stderr };
-}
+const inProcessRun = (args: string[], stdin = '') => inProcess(args, { stdin });
 
 describe('line breaks: a lone CR is a line break, as in the editor', () => {
   const piece = fc.constantFrom('\r', '\n', '\r\n', 'a', ': ', '"', 'kind: Service', '- ', '  ', '#', '[', 'é', '😀');
@@ -47,7 +35,7 @@ describe('line breaks: a lone CR is a line break, as in the editor', () => {
   });
 
   it('reports a YAML error after lone CRs on the line the editor shows', async () => {
-    const r = await inProcess(['--no-config', '-f', 'json', '-'], 'a: "x\r\r\r"y\n');
+    const r = await inProcessRun(['--no-config', '-f', 'json', '-'], 'a: "x\r\r\r"y\n');
     const { findings } = JSON.parse(r.stdout) as { findings: { line: number; column: number }[] };
     assert.deepEqual(
       findings.map((f) => [f.line, f.column]),
@@ -58,7 +46,7 @@ describe('line breaks: a lone CR is a line break, as in the editor', () => {
 
 describe('diff - -', () => {
   it('is a usage error (exit 2, one line), not a comparison of standard input with nothing', async () => {
-    const r = await inProcess(['diff', '--no-config', '-', '-'], 'kind: Service\n');
+    const r = await inProcessRun(['diff', '--no-config', '-', '-'], 'kind: Service\n');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^kube-netlint: diff reads standard input \("-"\) for one side only/);
     assert.equal(r.stdout, '');

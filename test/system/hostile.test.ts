@@ -9,11 +9,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SaxesParser } from 'saxes';
 import { RULES } from '../../rules/index.js';
 import { main } from '../../src/cli/main.js';
@@ -26,7 +25,7 @@ import { loadText } from '../../src/load/load.js';
 import type { SourceFile } from '../../src/load/source.js';
 import { YAML_LIMITS, parseSource, SourceFile as Source } from '../../src/load/source.js';
 import { validateSarif } from '../support/sarif-schema.js';
-import { BIN, ROOT } from '../support/util.js';
+import { BIN, ROOT, tmp } from '../support/util.js';
 
 const FIXTURES = path.join(ROOT, 'test-fixtures/hostile');
 const MiB = 1024 * 1024;
@@ -70,19 +69,6 @@ function report(r: Run): Report {
   }
 }
 
-const tmpRoots: string[] = [];
-function tmp(files: Record<string, string | Buffer> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-hostile-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
 
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
