@@ -102,9 +102,11 @@ function otherConnections(engine: PolicyEngine, cands: ('all' | PeerSet[])[], op
   const everywhere = formatRange({ lo: 0, hi: 2 ** 32 - 1 });
   const atomsOf = (c: 'all' | PeerSet[]): number[] => {
     if (c === 'all') return engine.atoms.map((_, a) => a);
-    const seen = new Set<number>();
-    for (const s of c) for (const a of s.atoms) seen.add(a);
-    return [...seen].sort((x, y) => x - y);
+    const words = new Uint32Array((engine.atoms.length + 31) >>> 5);
+    for (const s of c) for (let w = 0; w < words.length; w++) words[w] |= s.atoms.words[w];
+    const out: number[] = [];
+    for (let a = 0; a < engine.atoms.length; a++) if (words[a >>> 5] & (1 << (a & 31))) out.push(a);
+    return out;
   };
   pods.forEach((dst, i) => {
     const dstEp: Endpoint = { kind: 'pod', pod: dst };
@@ -123,9 +125,31 @@ function otherConnections(engine: PolicyEngine, cands: ('all' | PeerSet[])[], op
       if (!open?.has(src)) out.push({ src: src.name, dst: everywhere, conn: ConnSet.ALL });
       continue;
     }
-    // External addresses have no policies of their own: the source's egress decides, range by range.
     const srcEp: Endpoint = { kind: 'pod', pod: src };
-    const list = engine.atoms.map((_, a) => ({ a, conn: engine.allowed(srcEp, { kind: 'external', atom: a }) }));
+    if (special) {
+      const list = engine.atoms.map((_, a) => ({ a, conn: engine.allowed(srcEp, { kind: 'external', atom: a }) }));
+      pushExternal(engine, out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
+      continue;
+    }
+    // External addresses have no policies of their own: the source's egress decides. Rules
+    // without peers reach every range; ipBlock rules add their ports on their ranges only.
+    const rules = engine.isolatedEgress(src).flatMap((np) => np.egress);
+    const anyAtom: Endpoint = { kind: 'external', atom: 0 };
+    let base = ConnSet.NONE;
+    for (const r of rules) if (r.peers === null) base = base.union(engine.rulePorts(r, anyAtom));
+    const extra = new Map<number, ConnSet>();
+    for (const r of rules) {
+      for (const p of r.peers ?? []) {
+        if (p.kind !== 'ipBlock') continue;
+        const ports = engine.rulePorts(r, anyAtom);
+        for (const a of engine.peerSet(p, r.policy.namespace).atoms) extra.set(a, (extra.get(a) ?? base).union(ports));
+      }
+    }
+    const list: { a: number; conn: ConnSet }[] = [];
+    for (let a = 0; a < engine.atoms.length; a++) {
+      const conn = extra.get(a) ?? base;
+      if (!conn.isEmpty) list.push({ a, conn });
+    }
     pushExternal(engine, out, list, (name, conn) => ({ src: src.name, dst: name, conn }));
   }
   // The ingress controller, on the ports the Ingresses send to.
@@ -191,7 +215,9 @@ export function* connectionsInOrder(engine: PolicyEngine, options: StreamOptions
       else dstsOfSet.set(s, [rank]);
     }
   });
-  const sets = [...dstsOfSet];
+  // The peer sets' pod bits, and the destinations (ranks) each set is a candidate for.
+  const setWords = [...dstsOfSet.keys()].map((set) => set.pods.words);
+  const setDsts = [...dstsOfSet.values()];
 
   const others = otherConnections(engine, cands, open);
   let next = 0;
@@ -210,8 +236,10 @@ export function* connectionsInOrder(engine: PolicyEngine, options: StreamOptions
     for (let k = g; k < end; k++) {
       const src = byRank[k];
       const srcOpen = open?.has(src) ?? false;
+      const word = src.id >>> 5;
+      const bit = 1 << (src.id & 31);
       let named: number[] = [];
-      for (const [set, dsts] of sets) if (set.pods.has(src.id)) named = named.concat(dsts);
+      for (let k = 0; k < setWords.length; k++) if (setWords[k][word] & bit) named = named.concat(setDsts[k]);
       named.sort((x, y) => x - y);
       const srcEp: Endpoint = { kind: 'pod', pod: src };
       for (const rank of mergeRanks(srcOpen ? openDstsNotOpen : openDsts, named)) {
