@@ -12,10 +12,12 @@
  * Each measurement is repeated (`--repeat N`, default 3) and the fastest run is kept, for the
  * floor and for kube-netlint alike, so the ratio holds on a shared machine.
  * Then `connectivity` on 1k and 10k workloads with 1k NetworkPolicies, and on 10k workloads with
- * 1k NetworkPolicies plus 100 admin-tier and 200 Cilium policies.
- * Sizes can be given: `node dist/bench/run.js 1000 5000 --repeat 5`.
+ * 1k NetworkPolicies plus 100 admin-tier and 200 Cilium policies; and on 2k workloads without
+ * policies (4 million pairs, written as they are computed): time, peak RSS and output size.
+ * Sizes can be given: `node dist/bench/run.js 1000 5000 --repeat 5`; `--only open` runs the last
+ * table alone.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,8 @@ import { generate } from './generate.js';
 import { generateNet } from './netgen.js';
 
 const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
 const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(args.splice(repeatAt, 2)[1])) : 3;
 const sizes = args.map(Number).filter((n) => n > 0);
@@ -61,6 +65,10 @@ const min = (xs: number[]) => Math.min(...xs);
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 
 console.log(`kube-netlint benchmark (node ${process.version}, ${process.platform}/${process.arch}, fastest of ${repeat} runs)\n`);
+if (only === undefined) await mainTables();
+if (only === undefined || only === 'open') await openTable();
+
+async function mainTables(): Promise<void> {
 const rows = [
   ['objects', 'files', 'MB', 'js-yaml s', 'kube-netlint s', 'ratio', 'objects/s', 'µs/object', 'peak RSS MB', 'load s', 'lint s', 'findings', 'cached s', 'cached ratio'],
 ];
@@ -181,3 +189,51 @@ for (const [w, tiers] of [
   }
 }
 table(net);
+}
+
+/**
+ * The CLI as a user runs it, its stdout read through a pipe and counted (not kept): wall time from
+ * spawn to exit (ms), peak RSS (MB), bytes written.
+ */
+function timedPipe(argv: string[]): Promise<{ ms: number; rssMB: number; bytes: number }> {
+  const rssFile = path.join(tmpdir(), `kube-netlint-bench-rss-${process.pid}`);
+  const t0 = performance.now();
+  const child = spawn(NODE[0], [...NODE.slice(1), '--import', path.join(here, 'rss.js'), ...argv], {
+    env: { ...process.env, KUBE_NETLINT_BENCH_RSS: rssFile },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let bytes = 0;
+  child.stdout.on('data', (b: Buffer) => (bytes += b.length));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`${argv.join(' ')} exited with ${code}`));
+      const rssMB = Number(readFileSync(rssFile, 'utf8'));
+      rmSync(rssFile, { force: true });
+      resolve({ ms, rssMB, bytes });
+    });
+  });
+}
+
+/** `connectivity` where no policy isolates anything: every pair is listed, as it is computed. */
+async function openTable(): Promise<void> {
+  const workloads = 2_000;
+  console.log(
+    `\nconnectivity without policies (${workloads.toLocaleString('en-US')} Deployments: every pair, written as computed; the CLI, spawn to exit, stdout read through a pipe; one run each)`,
+  );
+  const rows = [['workloads', 'format', 'pairs', 'output MB', 'CLI s', 'µs/pair', 'CLI peak RSS MB']];
+  const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-open-'));
+  try {
+    generateNet(root, workloads, 0);
+    const pairs = workloads * (workloads - 1) + 2 * workloads;
+    for (const format of ['json', 'txt', 'txt --summary']) {
+      const r = await timedPipe([cli, 'connectivity', '--no-config', '-f', ...format.split(' '), root]);
+      const listed = format.includes('--summary') ? 0 : pairs;
+      rows.push([String(workloads), format, String(listed), (r.bytes / 1e6).toFixed(0), s(r.ms), listed ? ((r.ms * 1000) / listed).toFixed(2) : '-', r.rssMB.toFixed(0)]);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  table(rows);
+}

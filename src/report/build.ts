@@ -18,7 +18,7 @@ import type { Ingress } from '../model/network.js';
 import { ConnSet, isProtocol } from '../policy/conn.js';
 import type { Protocol } from '../policy/conn.js';
 import type { NetPod, PolicyEngine } from '../policy/engine.js';
-import { explainText } from '../policy/report.js';
+import { explainText } from '../format/connectivity/explain.js';
 import { drawConsumers } from './consumers.js';
 import { NODE_ID, REPORT_DATA_VERSION } from './model.js';
 import type { EdgeExplanation, EdgeKind, EdgeStatus, PolicyRef, ReportData, ReportEdge, ReportFinding, ReportNode, SourcePosition } from './model.js';

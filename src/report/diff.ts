@@ -12,7 +12,7 @@
 import type { ConnectionDiff } from '../policy/report.js';
 import { INGRESS_CONTROLLER } from '../policy/engine.js';
 import type { PolicyEngine } from '../policy/engine.js';
-import { explainText } from '../policy/report.js';
+import { explainText } from '../format/connectivity/explain.js';
 import { NODE_ID, REPORT_DATA_VERSION, isAllowed } from './model.js';
 import type { DiffStatus, EdgeStatus, ReportChange, ReportData, ReportEdge, ReportNode } from './model.js';
 

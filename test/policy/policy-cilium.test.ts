@@ -11,7 +11,7 @@ import { loadText } from '../../src/load/load.js';
 import { buildModel } from '../../src/model/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
-import { explainText } from '../../src/policy/report.js';
+import { explainText } from '../../src/format/connectivity/explain.js';
 import { doc } from '../support/util.js';
 
 

@@ -15,7 +15,7 @@ import type { Protocol } from '../../src/policy/conn.js';
 import { INGRESS_CONTROLLER, PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint, PolicySettings } from '../../src/policy/engine.js';
 import { atomsOf, formatIp, formatRange, parseCidr, partition } from '../../src/policy/ipranges.js';
-import { explainText } from '../../src/policy/report.js';
+import { explainText } from '../../src/format/connectivity/explain.js';
 import type { IpRange } from '../../src/policy/ipranges.js';
 import { doc } from '../support/util.js';
 

@@ -14,7 +14,7 @@ import { buildModel } from '../../src/model/model.js';
 import type { Protocol } from '../../src/policy/conn.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
-import { explainText } from '../../src/policy/report.js';
+import { explainText } from '../../src/format/connectivity/explain.js';
 import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
 import type { AdminPeer, AdminPortRaw, Labels, RefAdmin, RefCilium, RefCiliumSection, RefEnd, RefNp, RefPod, Sel } from './policy-reference.js';
 import { doc } from '../support/util.js';

@@ -1,18 +1,21 @@
 /** `kube-netlint connectivity`: every allowed connection. */
+import { CONNECTIVITY_FORMATS, SUMMARY_FORMATS, connectivityText } from '../../format/connectivity/list.js';
 import { checkOutputFile } from '../../load/out-path.js';
 import { INGRESS_CONTROLLER } from '../../policy/engine.js';
 import type { Connection } from '../../policy/engine.js';
-import { CONNECTIVITY_FORMATS, formatConnectivity } from '../../policy/report.js';
-import { parseCommandLine, write } from '../io.js';
+import { connectionsInOrder, openWorkloads } from '../../policy/stream.js';
+import { UsageError, parseCommandLine } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { findWorkload } from '../resolve.js';
 import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice, parsePort } from '../slice.js';
+import { writeStreamed } from '../stream-out.js';
 
 const SUMMARY = `  kube-netlint connectivity [options] <paths...>
       Every allowed connection between workloads, with external IP ranges, and from the
       ingress controller to Ingress backends. Formats: txt (default), json, csv, md, dot.
       --focus <workload>   only connections from or to this workload (ns/name, name or ns/name[Kind])
       --port <port[/proto]> only connections that allow this port (protocol TCP unless given)
+      --summary            one statement for the workloads no policy isolates, instead of their pairs
 `;
 
 const HELP = `Usage: kube-netlint connectivity [options] <paths...>
@@ -23,9 +26,13 @@ controller to Ingress backends: one line per connection, src => dst : conn.
 Options:
       --focus <workload>   Only connections from or to this workload (ns/name, name or ns/name[Kind])
       --port <port[/proto]> Only connections that allow this port (protocol TCP unless given)
+      --summary            The workloads that no policy isolates (in either direction) can reach
+                           each other and any external address on all ports: say so in one
+                           statement (txt, md; json: {workloads, open, summary, connections})
+                           and list only the other connections
 ${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${CONNECTIVITY_FORMATS.join(', ')} (default: txt)`)}`;
 
-const OPTIONS = { ...NETWORK_OPTIONS, focus: { type: 'string' }, port: { type: 'string' } } as const;
+const OPTIONS = { ...NETWORK_OPTIONS, focus: { type: 'string' }, port: { type: 'string' }, summary: { type: 'boolean' } } as const;
 
 /** Does a connection end match a --focus value? */
 function focusMatches(name: string, focus: string, defaultNamespace: string): boolean {
@@ -44,16 +51,32 @@ async function run(argv: string[], io: Io): Promise<number> {
   const format = checkFormat(values.format, CONNECTIVITY_FORMATS);
   const port = parsePort(values.port);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
+  if (values.summary && !(SUMMARY_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--summary is available with ${SUMMARY_FORMATS.join(', ')}, not with ${format}`);
+  }
   const slice = await loadSlice(positionals, io, values, { command: '', warnProblems: true });
-  let conns: Connection[] = slice.engine.connectivity();
+  const engine = slice.engine;
   const focus = values.focus;
   const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
   // A bare name outside the default namespace is found in the one namespace that has it.
-  const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(slice.engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
+  const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
   const matches = (end: string) => focused.has(end) || focusMatches(end, focus ?? '', slice.defaultNamespace);
-  if (focus) conns = conns.filter((c) => matches(c.src) || matches(c.dst));
-  if (port) conns = conns.filter((c) => c.conn.has(port.protocol, port.port));
-  write(io, values['output-file'], formatConnectivity(conns, format));
+  const keep = focus ? (src: string, dst: string) => matches(src) || matches(dst) : undefined;
+  const allows = (c: Connection) => !port || c.conn.has(port.protocol, port.port);
+  const open = openWorkloads(engine).map((p) => p.name);
+  const workloads = engine.workloadPods.length;
+  const summary = values.summary ? { workloads, open: open.sort() } : undefined;
+  if (!summary && !focus && workloads > 1 && open.length === workloads) {
+    io.stderr.write(
+      `kube-netlint: note: no policy isolates any of the ${workloads} workloads: all of them can reach each other on all ports ` +
+        `(listed pair by pair, ${workloads * (workloads - 1)} pairs; --summary says it once)\n`,
+    );
+  }
+  // Written as computed: the pairs of one source at a time.
+  const conns = function* (): Generator<Connection> {
+    for (const c of connectionsInOrder(engine, { keep, omitOpen: summary !== undefined })) if (allows(c)) yield c;
+  };
+  await writeStreamed(io, values['output-file'], connectivityText(conns, format, { summary }));
   return 0;
 }
 

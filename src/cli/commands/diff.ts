@@ -1,7 +1,8 @@
 /** `kube-netlint diff`: connections added, removed and changed between two versions. */
 import { checkOutputFile } from '../../load/out-path.js';
 import { buildDiffData } from '../../report/diff.js';
-import { DIFF_FORMATS, diffConnectivity, formatDiff, opensConnections } from '../../policy/report.js';
+import { DIFF_FORMATS, formatDiff } from '../../format/connectivity/diff.js';
+import { diffConnectivity, opensConnections } from '../../policy/report.js';
 import { renderReport, reportOf } from '../graph.js';
 import { UsageError, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';

@@ -2,7 +2,7 @@
 import { checkOutputFile } from '../../load/out-path.js';
 import type { Endpoint } from '../../policy/engine.js';
 import { gapsTouching } from '../../policy/gaps.js';
-import { explainJson, explainText } from '../../policy/report.js';
+import { explainJson, explainText } from '../../format/connectivity/explain.js';
 import { UsageError, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { findWorkload, parsePortQuery, resolvePortName } from '../resolve.js';
