@@ -349,7 +349,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(stats.nodes, 1000 + 1000 + 20 + 20 + 1, 'workloads, Services, Ingresses, namespaces and the controller');
 
     // Pan and zoom, then measure how long the page takes to answer with a new frame.
-    const box = (await page.locator('#kn-graph').boundingBox())!;
+    const box = (await page.locator('#kn-picture').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const interactStart = Date.now();
     for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -240);
