@@ -50,6 +50,8 @@ const BOX_PADDING = 18;
 const ASPECT = 1.6;
 /** fCoSE's positions are drawn together by this factor before `separate` (a denser, larger picture on the screen). */
 const COMPACT = 0.55;
+/** An arrangement this many times longer than wide is folded (`fold`). */
+const FOLD_ABOVE = 3;
 
 /** A small deterministic PRNG (mulberry32). */
 function seeded(seed: number): () => number {
@@ -164,6 +166,29 @@ function placeShelves(items: Item[], width: number): { w: number; h: number } {
   return { w, h: y + rowH };
 }
 
+/**
+ * A long thin arrangement (a chain of calls is laid out as a line) folded into a snake of rows,
+ * in its order along its long side, so it fills a screen-shaped box.
+ */
+function fold(items: Item[]): void {
+  if (items.length < 8) return;
+  const span = (f: (i: Item) => number) => Math.max(...items.map(f)) - Math.min(...items.map(f));
+  const w = span((i) => i.x);
+  const h = span((i) => i.y);
+  if (Math.max(w, h) < FOLD_ABOVE * Math.max(Math.min(w, h), 1)) return;
+  const along = w > h ? (i: Item) => i.x : (i: Item) => i.y;
+  const order = [...items].sort((a, b) => along(a) - along(b));
+  const cellW = Math.max(...items.map((i) => i.w));
+  const cellH = Math.max(...items.map((i) => i.h)) * 1.4;
+  const cols = Math.max(2, Math.ceil(Math.sqrt((order.length * cellH * ASPECT) / cellW)));
+  order.forEach((it, k) => {
+    const row = Math.floor(k / cols);
+    const col = k % cols;
+    it.x = (row % 2 ? cols - 1 - col : col) * cellW;
+    it.y = row * cellH;
+  });
+}
+
 /** Items on a grid, in the order given, about as wide as high. */
 function grid(items: Item[]): void {
   const w = Math.max(...items.map((i) => i.w));
@@ -276,6 +301,7 @@ export async function layoutReport(data: ReportData): Promise<LayoutStats> {
         it.y *= COMPACT;
       }
       separate(items);
+      fold(items);
       const x1 = Math.min(...items.map((i) => i.x - i.w / 2));
       const x2 = Math.max(...items.map((i) => i.x + i.w / 2));
       const y1 = Math.min(...items.map((i) => i.y - i.h / 2));
