@@ -1,10 +1,12 @@
 /**
  * The HTML report in a real headless browser: Debian's chromium driven by playwright-core.
  *
- * Opens the reports of the fixture app (test-fixtures/graph-report), of a hostile manifest, of a
- * diff and of a generated cluster of 1,000 workloads; clicks nodes and edges, uses the search box,
- * the namespace filter and the findings table; asserts that no request leaves the page; saves
- * screenshots and timings under test-artifacts/ (git-ignored).
+ * Opens the reports of the fixture app (test-fixtures/graph-report), of a hostile manifest, of two
+ * diffs, of examples/ and of generated clusters (30, 1,000 and 1,600 workloads: the last opens on
+ * the overview of namespaces); clicks nodes and edges, uses the search box, the namespace filter
+ * and the findings table; checks with the positions cytoscape reports (not pixels) that labels and
+ * namespace boxes do not overlap; asserts that no request leaves the page; saves screenshots and
+ * timings under test-artifacts/ (git-ignored).
  *
  * Skipped, with a message, when chromium is not installed (`apt-get install chromium`; .ci/run
  * installs it). CHROMIUM_PATH overrides /usr/bin/chromium. UPDATE_DOCS_SCREENSHOT=1 also copies the
