@@ -1,5 +1,5 @@
 /**
- * Build the network picture from the model, the graph and the policy engine.
+ * Build the network picture from the model, the analysis graph (src/graph) and the policy engine.
  *
  * Edges are coloured with the same evaluation the rules use: an Ingress backend edge by whether the
  * ingress controller reaches the backend's pods on the target port (`netpol-blocks-ingress-backend`),
@@ -45,7 +45,10 @@ interface Evaluation {
   explain: EdgeExplanation[];
 }
 
-const KIND_ORDER: Record<string, number> = { controller: 0, ingress: 1, service: 2, missing: 3, workload: 4, external: 5, namespace: 6 };
+const KIND_ORDER: Record<string, number> = { controller: 0, ingress: 1, service: 2, missing: 3, workload: 4, policies: 5, external: 6, cluster: 7, namespace: 8 };
+
+/** Kinds of network policy objects (NetworkPolicy, AdminNetworkPolicy, CiliumNetworkPolicy, …). */
+const POLICY_KIND = /NetworkPolicy$/;
 
 function where(loc: Loc): SourcePosition {
   return positionOf(loc);
@@ -388,13 +391,19 @@ class Builder {
     }
   }
 
+  /**
+   * The findings, each on the nodes it is about: its object's node (the ConfigMap a workload reads
+   * counts as the workload; the live objects a workload folds count as it). A finding on a
+   * NetworkPolicy is about the policy, not about every pod it selects: it goes to the `policies`
+   * node of the policy's namespace. Findings on no drawn object go to the `cluster` node.
+   */
   private findings(): ReportFinding[] {
     const { engine, graph, model } = this.input;
-    const byKey = new Map<string, string[]>();
+    const byKey = new Map<string, Set<string>>();
     const put = (key: string, id: string) => {
-      const list = byKey.get(key);
-      if (!list) byKey.set(key, [id]);
-      else if (!list.includes(id)) list.push(id);
+      const set = byKey.get(key);
+      if (!set) byKey.set(key, new Set([id]));
+      else set.add(id);
     };
     for (const pod of engine.workloadPods) {
       const id = NODE_ID.workload(pod.name);
@@ -402,7 +411,6 @@ class Builder {
       // Findings on the live objects it folds, and on its owner, belong to the workload too.
       if (pod.workload!.owner?.res) put(pod.workload!.owner.res.key, id);
       for (const m of pod.workload!.members) put(m.workload.key, id);
-      for (const np of [...engine.isolatedIngress(pod), ...engine.isolatedEgress(pod)]) put(np.res.key, id);
     }
     for (const svc of model.services) if (!svc.res.superseded) put(svc.res.key, NODE_ID.service(svc.namespace, svc.name));
     for (const ing of model.ingresses) if (!ing.res.superseded) put(ing.res.key, NODE_ID.ingress(ing.namespace, ing.res.name));
@@ -410,14 +418,55 @@ class Builder {
       const pod = engine.podOf(ref.pod);
       if (ref.via && pod) put(ref.via.configMap.res.key, NODE_ID.workload(pod.name));
     }
-    return this.input.findings.map((f) => ({
+    const policies: Map<string, Set<string>> = new Map();
+    const nodesOf = (f: Finding): string[] => {
+      const o = f.object;
+      if (o && POLICY_KIND.test(o.kind) && o.namespace) {
+        const id = this.policiesNode(o.namespace);
+        let names = policies.get(id);
+        if (!names) policies.set(id, (names = new Set()));
+        names.add(o.name);
+        return [id];
+      }
+      const ids = o ? [...(byKey.get(o.key) ?? [])].filter((id) => this.nodes.has(id)) : [];
+      return ids.length ? ids : [this.clusterNode()];
+    };
+    const out = this.input.findings.map((f) => ({
       ruleId: f.ruleId,
       severity: f.severity,
       message: f.message,
       file: f.file.path,
       ...f.file.position(f.range[0]),
-      nodes: f.object ? [...(byKey.get(f.object.key) ?? [])].filter((id) => this.nodes.has(id)) : [],
+      nodes: nodesOf(f),
     }));
+    for (const [id, names] of policies) this.nodes.get(id)!.info.push(`findings on ${[...names].sort().map((n) => `"${n}"`).join(', ')}`);
+    return out;
+  }
+
+  /** The node that holds the findings on the NetworkPolicies of a namespace. */
+  private policiesNode(namespace: string): string {
+    return this.add({
+      id: NODE_ID.policies(namespace),
+      kind: 'policies',
+      label: 'policies',
+      subtitle: 'NetworkPolicies',
+      namespace,
+      parent: NODE_ID.namespace(namespace),
+      info: [`the NetworkPolicies of namespace "${namespace}" (their findings are listed here; the edges show what they block)`],
+      findings: [],
+    }).id;
+  }
+
+  /** The node that holds the findings on objects no node stands for (and file-level ones). */
+  private clusterNode(): string {
+    return this.add({
+      id: NODE_ID.cluster,
+      kind: 'cluster',
+      label: 'cluster',
+      subtitle: 'the rest of the input',
+      info: ['findings on objects that no node stands for (ConfigMaps, duplicates, cluster-scoped objects) and on whole files'],
+      findings: [],
+    }).id;
   }
 }
 

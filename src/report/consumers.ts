@@ -1,5 +1,5 @@
 /**
- * The graph's Service consumers besides Ingresses, drawn with the Ingress shapes: a Gateway (or a
+ * The Service consumers of the analysis graph (src/graph) besides Ingresses, drawn with the Ingress shapes: a Gateway (or a
  * Prometheus) like an ingress controller, its routes (or monitors) like Ingresses, their backends
  * as `backend` edges to Services, evaluated from the Gateway's (Prometheus') pods.
  */
@@ -14,7 +14,7 @@ import type { NetPod, PolicyEngine } from '../policy/engine.js';
 import { NODE_ID } from './model.js';
 import type { EdgeKind, ReportEdge, ReportNode } from './model.js';
 
-/** What the graph builder lends to this module. */
+/** What the picture's builder (build.ts) lends to this module. */
 export interface Drawing {
   add(node: ReportNode): ReportNode;
   edge(kind: EdgeKind, source: string, target: string): ReportEdge & { evals: unknown[]; unresolved: number };

@@ -11,7 +11,7 @@ import { htmlText as escapeHtml } from '../format/escape.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { NODE_SIZE } from './layout.js';
+import { LABEL, NODE_SIZE, OVERVIEW_ABOVE, TITLE } from './layout.js';
 import type { ReportData } from './model.js';
 
 const require = createRequire(import.meta.url);
@@ -29,12 +29,25 @@ function vendorScript(): string {
   return vendorCache;
 }
 
+/** The page script's modules (src/report/client/), each after those it imports. */
+export const CLIENT_MODULES = ['dom', 'style', 'overview', 'tables', 'app'];
+
+/**
+ * One module's compiled text, ready to share one scope with the others: its imports of the other
+ * client modules are dropped (they come before it) and `export` is removed. No source map
+ * reference: the page refers to nothing outside itself.
+ */
+export function joinable(js: string): string {
+  return js
+    .replace(/\n?\/\/# sourceMappingURL=.*$/m, '\n')
+    .replace(/^import \{[^}]*\} from '\.\/[\w-]+\.js';\n/gm, '')
+    .replace(/^export \{\};\n/gm, '')
+    .replace(/^export (?=(?:async )?function |const |let |class )/gm, '');
+}
+
+/** The page script: the client modules in one module script (the page loads nothing else). */
 function appScript(): string {
-  if (appCache === undefined) {
-    const js = readFileSync(new URL('./client/app.js', import.meta.url), 'utf8');
-    // No source map reference: the page refers to nothing outside itself.
-    appCache = inlineSafe(js.replace(/\n?\/\/# sourceMappingURL=.*$/m, '\n'));
-  }
+  appCache ??= inlineSafe(CLIENT_MODULES.map((m) => joinable(readFileSync(new URL(`./client/${m}.js`, import.meta.url), 'utf8'))).join('\n'));
   return appCache;
 }
 
@@ -66,7 +79,7 @@ header h1 { font-size: 16px; margin: 0; white-space: nowrap; overflow: hidden; t
 .controls select, .controls button { padding: 4px 8px; border: 1px solid var(--border); border-radius: 4px; background: #fff; }
 #kn-search-count { color: var(--muted); font-size: 12px; min-width: 5em; }
 main { display: flex; height: 72vh; min-height: 360px; border-bottom: 1px solid var(--border); }
-#kn-graph { flex: 1; min-width: 0; position: relative; background: #fff; }
+#kn-picture { flex: 1; min-width: 0; position: relative; background: #fff; }
 #kn-panel { width: 420px; max-width: 45vw; overflow: auto; padding: 10px 14px; border-left: 1px solid var(--border); background: #fff; }
 #kn-panel h2 { font-size: 15px; margin: 4px 0; word-break: break-all; }
 #kn-panel h3 { font-size: 13px; margin: 14px 0 4px; text-transform: uppercase; letter-spacing: .03em; color: #455a64; }
@@ -105,7 +118,7 @@ footer { color: var(--muted); font-size: 12px; padding: 8px 14px 16px; }
 function legend(mode: ReportData['mode']): string {
   const line = (color: string, text: string, dashed = false) => `<span><i style="border-top-color:${color};${dashed ? 'border-top-style:dashed;' : ''}"></i>${text}</span>`;
   const box = (color: string, text: string, round = false) => `<span><b style="background:${color};${round ? 'border-radius:50%;' : ''}"></b>${text}</span>`;
-  const nodes = [box('#1e88e5', 'workload'), box('#00897b', 'Service', true), box('#8e24aa', 'Ingress'), box('#5e35b1', 'ingress controller'), box('#ffffff;border:2px dashed #757575', 'missing Service', true)];
+  const nodes = [box('#1e88e5', 'workload'), box('#00897b', 'Service', true), box('#8e24aa', 'Ingress'), box('#5e35b1', 'ingress controller'), box('#ffffff;border:2px dashed #757575', 'missing Service', true), box('#ffca28', 'policies (their findings)'), box('#78909c', 'cluster (other findings)')];
   const edges =
     mode === 'diff'
       ? [line('#2e7d32', 'connection added'), line('#d32f2f', 'connection removed'), line('#ef6c00', 'changed'), line('#cfd8dc', 'unchanged'), line('#9e9e9e', 'blocked / unresolved (dashed)', true)]
@@ -117,7 +130,7 @@ function legend(mode: ReportData['mode']): string {
 export function renderHtml(data: ReportData): string {
   const vendor = vendorScript();
   const app = appScript();
-  const json = scriptJson({ data, sizes: NODE_SIZE });
+  const json = scriptJson({ data, sizes: NODE_SIZE, label: LABEL, title: TITLE, overviewAbove: OVERVIEW_ABOVE });
   const csp = [
     "default-src 'none'",
     `script-src ${sha256(vendor)} ${sha256(app)}`,
@@ -151,7 +164,7 @@ export function renderHtml(data: ReportData): string {
 </header>
 ${legend(data.mode)}
 <main>
-<div id="kn-graph" role="img" aria-label="network graph"></div>
+<div id="kn-picture" role="img" aria-label="network picture"></div>
 <aside id="kn-panel" aria-live="polite"><p class="muted">Click a node or an edge for details. Drag to pan, scroll to zoom.</p></aside>
 </main>
 <section id="kn-changes" hidden>

@@ -18,7 +18,11 @@ export type NodeKind =
   /** A Service that an Ingress or a workload names but the input does not define. */
   | 'missing'
   /** An external IPv4 range (diff view only, for connections to or from the outside). */
-  | 'external';
+  | 'external'
+  /** The NetworkPolicies of a namespace: holds the findings reported on them (a policy is no node). */
+  | 'policies'
+  /** The rest of the input: holds the findings on objects that no node stands for. */
+  | 'cluster';
 
 /**
  * What NetworkPolicies say about the traffic an edge stands for.
@@ -116,7 +120,10 @@ export interface ReportFinding extends SourcePosition {
   ruleId: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
-  /** Ids of the nodes the finding is about (its object, or the pods a NetworkPolicy selects). */
+  /**
+   * Ids of the nodes the finding is about: its object's node; for a finding on a NetworkPolicy the
+   * `policies` node of its namespace; else the `cluster` node.
+   */
   nodes: string[];
 }
 
@@ -133,6 +140,7 @@ export interface ReportChange {
 
 export interface ReportData {
   version: typeof REPORT_DATA_VERSION;
+  /** `graph`: the picture of the `graph` command (one version); `diff`: of `diff --format html`. */
   mode: 'graph' | 'diff';
   title: string;
   tool: { name: string; version: string };
@@ -154,6 +162,8 @@ export const NODE_ID = {
   missing: (ns: string, name: string) => `missing:${ns}/${name}`,
   controller: 'ctrl:{ingress-controller}',
   external: (range: string) => `ext:${range}`,
+  policies: (ns: string) => `policies:${ns}`,
+  cluster: 'cluster:',
 };
 
 /** Does an edge stand for traffic that NetworkPolicies let through (at least in part)? */

@@ -56,6 +56,8 @@ const DOT_SHAPE: Record<string, string> = {
   controller: 'shape=octagon, style=filled, fillcolor="#ede7f6"',
   missing: 'shape=ellipse, style=dashed, color="#757575"',
   external: 'shape=parallelogram, style=filled, fillcolor="#efebe9"',
+  policies: 'shape=note, style=filled, fillcolor="#fff8e1"',
+  cluster: 'shape=folder, style=filled, fillcolor="#eceff1"',
 };
 
 export function renderDot(data: ReportData): string {
@@ -98,6 +100,8 @@ const MERMAID_SHAPE: Record<string, [string, string]> = {
   controller: ['{{', '}}'],
   missing: ['((', '))'],
   external: ['[\\', '\\]'],
+  policies: ['[[', ']]'],
+  cluster: ['[(', ')]'],
 };
 
 const MERMAID_CLASS: Record<string, string> = {
@@ -107,6 +111,12 @@ const MERMAID_CLASS: Record<string, string> = {
   controller: 'fill:#ede7f6,stroke:#5e35b1',
   missing: 'fill:#ffffff,stroke:#757575,stroke-dasharray:4 3',
   external: 'fill:#efebe9,stroke:#6d4c41',
+};
+
+/** Classes of the finding holders, defined only when drawn (other diagrams stay as they were). */
+const MERMAID_HOLDER_CLASS: Record<string, string> = {
+  policies: 'fill:#fff8e1,stroke:#f9a825',
+  cluster: 'fill:#eceff1,stroke:#546e7a',
 };
 
 export function renderMermaid(data: ReportData): string {
@@ -135,7 +145,8 @@ export function renderMermaid(data: ReportData): string {
     styles.push(`  linkStyle ${index++} stroke:${edgeColor(e)},stroke-width:${e.status === 'blocked' || (e.diff && e.diff !== 'unchanged') ? 3 : 1.5}px`);
   }
   lines.push(...styles);
-  for (const [kind, style] of Object.entries(MERMAID_CLASS)) {
+  const holders = Object.entries(MERMAID_HOLDER_CLASS).filter(([kind]) => data.nodes.some((n) => n.kind === kind));
+  for (const [kind, style] of [...Object.entries(MERMAID_CLASS), ...holders]) {
     lines.push(`  classDef ${kind} ${style}`, `  classDef ${kind}Finding ${style.replace(/stroke:[^,]+/, 'stroke:#d32f2f')},stroke-width:3px`);
   }
   return `${lines.join('\n')}\n`;

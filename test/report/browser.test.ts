@@ -1,10 +1,12 @@
 /**
  * The HTML report in a real headless browser: Debian's chromium driven by playwright-core.
  *
- * Opens the reports of the fixture app (test-fixtures/graph-report), of a hostile manifest, of a
- * diff and of a generated cluster of 1,000 workloads; clicks nodes and edges, uses the search box,
- * the namespace filter and the findings table; asserts that no request leaves the page; saves
- * screenshots and timings under test-artifacts/ (git-ignored).
+ * Opens the reports of the fixture app (test-fixtures/graph-report), of a hostile manifest, of two
+ * diffs, of examples/ and of generated clusters (30, 1,000 and 1,600 workloads: the last opens on
+ * the overview of namespaces); clicks nodes and edges, uses the search box, the namespace filter
+ * and the findings table; checks with the positions cytoscape reports (not pixels) that labels and
+ * namespace boxes do not overlap; asserts that no request leaves the page; saves screenshots and
+ * timings under test-artifacts/ (git-ignored).
  *
  * Skipped, with a message, when chromium is not installed (`apt-get install chromium`; .ci/run
  * installs it). CHROMIUM_PATH overrides /usr/bin/chromium. UPDATE_DOCS_SCREENSHOT=1 also copies the
@@ -22,6 +24,7 @@ import type { Core } from 'cytoscape';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { COMMANDS } from '../../src/cli/main.js';
+import { generateCluster } from '../support/report-cluster.js';
 import type { Io } from '../../src/cli/main.js';
 import { ROOT } from '../support/util.js';
 
@@ -133,59 +136,49 @@ async function render(args: string[], cwd: string, command: 'graph' | 'diff' = '
   return out;
 }
 
-/** 1,000 Deployments with Services over 20 namespaces, with references (some across namespaces) and policies. */
-function generateCluster(dir: string, workloads: number): void {
-  const perNs = 50;
-  for (let n = 0; n < Math.ceil(workloads / perNs); n++) {
-    const ns = `team-${n}`;
-    const docs: string[] = [];
-    for (let i = n * perNs; i < Math.min(workloads, (n + 1) * perNs); i++) {
-      const j = i % 10 === 9 ? (i + perNs) % workloads : i + 1 < Math.min(workloads, (n + 1) * perNs) ? i + 1 : n * perNs;
-      docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata: {name: app-${i}, namespace: ${ns}}
-spec:
-  selector: {matchLabels: {app: app-${i}}}
-  template:
-    metadata: {labels: {app: app-${i}}}
-    spec:
-      containers:
-        - name: main
-          image: registry.example.com/app:1
-          ports: [{name: http, containerPort: 8080}]
-          env: [{name: UPSTREAM_URL, value: "http://app-${j}.team-${Math.floor(j / perNs)}.svc.cluster.local:80"}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: app-${i}, namespace: ${ns}}
-spec:
-  selector: {app: app-${i}}
-  ports: [{name: http, port: 80, targetPort: http}]
-`);
+interface Box {
+  id: string;
+  x1: number;
+  x2: number;
+  y1: number;
+  y2: number;
+}
+const meets = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+/**
+ * Where cytoscape draws things (model coordinates): each node with its label, and each namespace
+ * box with its title.
+ */
+async function drawn(page: Page): Promise<{ nodes: (Box & { ns: string; labelled: boolean })[]; boxes: Box[] }> {
+  return inPage(page, ({ cy }) => {
+    const box = (id: string, b: { x1: number; x2: number; y1: number; y2: number }) => ({ id, x1: b.x1, x2: b.x2, y1: b.y1, y2: b.y2 });
+    const visible = cy.nodes().filter((n) => !n.hasClass('hidden'));
+    return {
+      nodes: visible
+        .filter((n) => !n.hasClass('namespace'))
+        .map((n) => {
+          const withLabel = n.boundingBox({ includeLabels: true, includeOverlays: false });
+          const body = n.boundingBox({ includeLabels: false, includeOverlays: false });
+          return { ...box(n.id(), withLabel), ns: n.data('ns') as string, labelled: withLabel.h > body.h + 5 };
+        }),
+      boxes: visible.filter((n) => n.hasClass('namespace')).map((n) => box(n.id(), n.boundingBox({ includeLabels: true, includeOverlays: false }))),
+    };
+  });
+}
+
+/** No two labelled nodes overlap, no two namespace boxes, and every node lies in its own box only. */
+async function assertNoOverlap(page: Page, what: string): Promise<void> {
+  const { nodes, boxes } = await drawn(page);
+  assert.ok(nodes.length > 0 && nodes.every((n) => n.labelled || n.id.startsWith('ns:')), `${what}: positions include the labels`);
+  const sorted = [...nodes].sort((a, b) => a.x1 - b.x1);
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length && sorted[j].x1 < sorted[i].x2; j++) {
+      assert.ok(!meets(sorted[i], sorted[j]), `${what}: ${sorted[i].id} and ${sorted[j].id} overlap`);
     }
-    docs.push(`apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: edge, namespace: ${ns}}
-spec:
-  rules: [{host: ${ns}.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: app-${n * perNs}, port: {number: 80}}}}]}}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: same-namespace, namespace: ${ns}}
-spec:
-  podSelector: {}
-  ingress: [{from: [{podSelector: {}}], ports: [{port: http}]}]
-`);
-    if (n % 2 === 0) {
-      docs.push(`apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: from-anywhere, namespace: ${ns}}
-spec:
-  podSelector: {matchLabels: {app: app-${n * perNs}}}
-  ingress: [{}]
-`);
-    }
-    writeFileSync(path.join(dir, `${ns}.yaml`), docs.join('---\n'));
+  }
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!meets(boxes[i], boxes[j]), `${what}: boxes ${boxes[i].id} and ${boxes[j].id} overlap`);
+  for (const n of nodes) {
+    for (const b of boxes) assert.equal(meets(n, b), n.ns === b.id, `${what}: ${n.id} ${n.ns === b.id ? 'outside its' : 'inside the'} box ${b.id}`);
   }
 }
 
@@ -258,14 +251,22 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     assert.deepEqual(await visible(), ['svc:data/db', 'wl:data/db[StatefulSet]']);
     assert.equal(await rows(), 0);
     await page.selectOption('#kn-namespace', 'api');
-    assert.deepEqual(await visible(), ['ing:api/admin', 'svc:api/api', 'svc:api/orders', 'wl:api/api[Deployment]', 'wl:api/orders[Deployment]']);
+    assert.deepEqual(await visible(), ['ing:api/admin', 'policies:api', 'svc:api/api', 'svc:api/orders', 'wl:api/api[Deployment]', 'wl:api/orders[Deployment]']);
     assert.equal(await rows(), 2);
     await page.check('#kn-neighbours');
     assert.ok((await visible()).includes('svc:data/db'), 'with neighbours: the Service api/orders calls');
     await page.uncheck('#kn-neighbours');
     await page.selectOption('#kn-namespace', '');
-    assert.equal((await visible()).length, 12);
+    assert.equal((await visible()).length, 13);
     assert.equal(await rows(), 3);
+
+    // Outlines mark the nodes the findings are about: the policy finding is on the policies node.
+    const outlined = await inPage(page, ({ cy }) => cy.nodes('.has-error, .has-warning').map((n) => n.id()).sort());
+    assert.deepEqual(outlined, ['ing:web/shop', 'policies:api', 'wl:api/orders[Deployment]']);
+    await click(page, 'policies:api');
+    await panelHas(page, 'netpol-blocks-ingress-backend');
+    await panelHas(page, 'app/policies.yaml:27:3');
+    await assertNoOverlap(page, 'fixture app');
 
     // The findings table links each finding to its node.
     await page.locator('#kn-findings-body a.node-link', { hasText: 'web/shop' }).click();
@@ -311,7 +312,14 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     const colour = (id: string) => inPage(page, ({ cy }, id) => cy.getElementById(id).style('line-color') as string, id);
     assert.equal(await colour('reference:wl:api/orders[Deployment]->svc:data/db'), 'rgb(46,125,50)');
     assert.equal(await colour('reference:wl:web/frontend[Deployment]->svc:api/api'), 'rgb(211,47,47)');
-    assert.equal(await colour('reference:wl:api/api[Deployment]->svc:data/db'), 'rgb(207,216,220)');
+    // Only the changed edges stand out: unchanged ones are faded and thinner.
+    const look = (id: string) => inPage(page, ({ cy }, id) => ({ opacity: Number(cy.getElementById(id).style('opacity')), width: parseFloat(cy.getElementById(id).style('width') as string) }), id);
+    const unchanged = await look('reference:wl:api/api[Deployment]->svc:data/db');
+    const added = await look('reference:wl:api/orders[Deployment]->svc:data/db');
+    assert.ok(unchanged.opacity < 0.5 && added.opacity === 1, `opacity ${unchanged.opacity} (unchanged), ${added.opacity} (added)`);
+    assert.ok(unchanged.width < added.width, 'unchanged edges are thinner');
+    const changedEdges = await inPage(page, ({ cy }) => cy.edges().filter((e) => Number(e.style('opacity')) === 1).map((e) => e.id()).sort());
+    assert.deepEqual(changedEdges, ['reference:wl:api/orders[Deployment]->svc:data/db', 'reference:wl:web/frontend[Deployment]->svc:api/api']);
     assert.equal(await page.locator('#kn-changes-body tr').count(), 2);
     await page.locator('#kn-changes-body a.edge-link').first().click();
     await panelHas(page, 'connection added');
@@ -321,14 +329,99 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     await page.close();
   });
 
+  it('draws the external ranges of a diff outside every namespace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kn-diff-'));
+    tmpDirs.push(dir);
+    const pods = ['a', 'b', 'c'].map((p) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${p}, namespace: shop, labels: {app: ${p}}}
+spec: {containers: [{name: ${p}, image: x, ports: [{containerPort: 80}]}]}
+`);
+    writeFileSync(path.join(dir, 'old.yaml'), pods.join('---\n'));
+    writeFileSync(
+      path.join(dir, 'new.yaml'),
+      [
+        ...pods,
+        `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a-egress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: a}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]
+`,
+      ].join('---\n'),
+    );
+    const file = await render(['old.yaml', 'new.yaml', 'browser-diff-external.html'], dir, 'diff');
+    const o = await open(file);
+    const externals = await inPage(o.page, ({ cy }) => cy.nodes('.external').map((n) => n.id()));
+    assert.ok(externals.length >= 2, `external ranges drawn: ${externals.join(', ')}`);
+    assert.ok(externals.includes('ext:0.0.0.0-9.255.255.255') || externals.some((e) => e.startsWith('ext:0.0.0.0')), externals.join(', '));
+    await assertNoOverlap(o.page, 'diff with external ranges');
+    await o.page.screenshot({ path: path.join(ARTIFACTS, 'browser-diff-external.png') });
+    assertSelfContained(o, file);
+    await o.page.close();
+  });
+
+  it('shows a 30-workload app without overlapping labels (the screenshot in docs/report.md)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kn-30-'));
+    tmpDirs.push(dir);
+    generateCluster(dir, { workloads: 30, perNamespace: 15 });
+    const file = await render(['.', 'report-30-workloads.html'], dir);
+    const o = await open(file);
+    const { page } = o;
+    assert.equal(await inPage(page, ({ cy }) => cy.nodes('.workload').length), 30);
+    await assertNoOverlap(page, '30 workloads');
+    // Zoomed in far enough for the labels to be drawn, they still do not overlap (positions are in model coordinates).
+    await click(page, 'wl:team-0/app-9[Deployment]');
+    await panelHas(page, 'netpol-blocks-service-reference');
+    await assertNoOverlap(page, '30 workloads, zoomed in');
+    await inPage(page, ({ cy }) => void cy.fit(undefined, 20));
+    const shot = path.join(ARTIFACTS, 'report-30-workloads.png');
+    await page.screenshot({ path: shot });
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(shot, path.join(ROOT, 'docs/report-30-workloads.png'));
+    assertSelfContained(o, file);
+    await page.close();
+  });
+
+  it('opens a large report on its namespaces, and opens one on a click or a search', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kn-overview-'));
+    tmpDirs.push(dir);
+    generateCluster(dir, { workloads: 1600, perNamespace: 100 });
+    const file = await render(['.', 'browser-overview.html'], dir);
+    const o = await open(file);
+    const { page } = o;
+    const shown = () => inPage(page, ({ cy }) => ({ boxes: cy.nodes('.namespace.closed').length, nodes: cy.nodes().not('.namespace').length, merged: cy.edges('.summary').length }));
+    const first = await shown();
+    assert.equal(first.boxes, 16, 'every namespace closed');
+    assert.equal(first.nodes, 1, 'only the ingress controller besides the boxes');
+    assert.ok(first.merged > 0, 'edges between namespaces merged');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'browser-overview.png') });
+    // A click on a box, then its button, opens it.
+    await click(page, 'ns:team-3');
+    await page.locator('#kn-toggle-namespace').click();
+    const opened = await shown();
+    assert.equal(opened.boxes, 15);
+    assert.equal(opened.nodes, 1 + 201 + 1, 'the namespace’s workloads, Services, Ingress and policies node');
+    await assertNoOverlap(page, 'an open namespace');
+    // The search finds a node of a closed namespace and opens it.
+    await page.fill('#kn-search', 'app-1234');
+    await page.locator('#kn-search-count', { hasText: '2 matches' }).waitFor({ timeout: 30_000 });
+    await page.press('#kn-search', 'Enter');
+    await page.locator('#kn-panel-title', { hasText: 'team-12/app-1234' }).waitFor({ timeout: 30_000 });
+    assert.equal((await shown()).boxes, 14);
+    assertSelfContained(o, file);
+    await page.close();
+  });
+
   it('shows examples/ (the screenshot in docs/report.md)', async () => {
     const file = await render(['examples', 'report-examples.html'], ROOT);
     const o = await open(file);
     const { page } = o;
-    await inPage(page, ({ cy }) => void cy.fit(undefined, 30));
-        await click(page, 'wl:bank/teller[Deployment]');
+    await assertNoOverlap(page, 'examples/');
+    await click(page, 'wl:bank/teller[Deployment]');
     await panelHas(page, 'netpol-blocks-service-reference');
-    await inPage(page, ({ cy }) => void cy.fit(undefined, 30));
+    await inPage(page, ({ cy }) => void cy.fit(undefined, 20));
     const shot = path.join(ARTIFACTS, 'report-examples.png');
     await page.screenshot({ path: shot });
     if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(shot, path.join(ROOT, 'docs/report-examples.png'));
@@ -339,17 +432,20 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
   it('renders 1,000 workloads and stays usable', async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-1000-'));
     tmpDirs.push(dir);
-    generateCluster(dir, 1000);
+    generateCluster(dir, { workloads: 1000 });
     const genStart = Date.now();
     const file = await render(['.', 'browser-1000.html'], dir);
     const generateMs = Date.now() - genStart;
     const o = await open(file);
     const { page } = o;
     const stats = await inPage(page, ({ cy, scriptMs }) => ({ nodes: cy.nodes().length, edges: cy.edges().length, scriptMs }));
-    assert.equal(stats.nodes, 1000 + 1000 + 20 + 20 + 1, 'workloads, Services, Ingresses, namespaces and the controller');
+    // Workloads, Services, Ingresses, namespaces, the controller, and the policies nodes of the
+    // ten namespaces whose Ingress their policy blocks.
+    assert.equal(stats.nodes, 1000 + 1000 + 20 + 20 + 1 + 10);
+    await assertNoOverlap(page, '1,000 workloads');
 
     // Pan and zoom, then measure how long the page takes to answer with a new frame.
-    const box = (await page.locator('#kn-graph').boundingBox())!;
+    const box = (await page.locator('#kn-picture').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const interactStart = Date.now();
     for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -240);
@@ -365,7 +461,7 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     await click(page, 'wl:team-3/app-159[Deployment]');
     await panelHas(page, 'netpol-blocks-service-reference');
     await page.selectOption('#kn-namespace', 'team-7');
-    assert.equal(await inPage(page, ({ cy }) => cy.nodes().filter((n) => !n.hasClass('hidden') && !n.hasClass('namespace')).length), 101);
+    assert.equal(await inPage(page, ({ cy }) => cy.nodes().filter((n) => !n.hasClass('hidden') && !n.hasClass('namespace')).length), 102);
     await page.screenshot({ path: path.join(ARTIFACTS, 'browser-1000.png') });
     assertSelfContained(o, file);
 

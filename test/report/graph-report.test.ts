@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,10 +23,11 @@ import { UsageError as CommandUsageError } from '../../src/cli/io.js';
 import { positionOf } from '../../src/engine/runner.js';
 import { diffConnectivity } from '../../src/policy/report.js';
 import { buildDiffData } from '../../src/report/diff.js';
-import { renderHtml, scriptJson } from '../../src/report/html.js';
-import { layoutReport } from '../../src/report/layout.js';
+import { CLIENT_MODULES, joinable, renderHtml, scriptJson } from '../../src/report/html.js';
+import { OVERVIEW_ABOVE, layoutReport, separate } from '../../src/report/layout.js';
 import type { ReportData, ReportEdge } from '../../src/report/model.js';
 import { renderDot, renderMermaid } from '../../src/report/text.js';
+import { generateCluster } from '../support/report-cluster.js';
 import { ROOT, collector } from '../support/util.js';
 
 const FIXTURES = path.join(ROOT, 'test-fixtures/graph-report');
@@ -86,6 +87,7 @@ describe('graph model of the fixture app', () => {
       'svc:api/orders': 'service in ns:api',
       'wl:api/api[Deployment]': 'workload in ns:api',
       'wl:api/orders[Deployment]': 'workload in ns:api',
+      'policies:api': 'policies in ns:api',
       'svc:data/db': 'service in ns:data',
       'wl:data/db[StatefulSet]': 'workload in ns:data',
       'ing:web/shop': 'ingress in ns:web',
@@ -119,14 +121,15 @@ describe('graph model of the fixture app', () => {
     });
   });
 
-  it('puts findings on their nodes, with file:line, and a policy finding on the pods it selects', () => {
+  it('puts findings on their nodes, with file:line, and a policy finding on the policies node of its namespace', () => {
     const byNode = (id: string) =>
       data.nodes
         .find((n) => n.id === id)!
         .findings.map((i) => data.findings[i])
         .map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`);
     assert.deepEqual(byNode('wl:api/orders[Deployment]'), ['netpol-blocks-service-reference app/api.yaml:60:22']);
-    assert.deepEqual(byNode('wl:api/api[Deployment]'), ['netpol-blocks-ingress-backend app/policies.yaml:27:3']);
+    assert.deepEqual(byNode('policies:api'), ['netpol-blocks-ingress-backend app/policies.yaml:27:3']);
+    assert.deepEqual(byNode('wl:api/api[Deployment]'), []);
     assert.deepEqual(byNode('ing:web/shop'), ['ingress-backend-missing app/web.yaml:59:23']);
     assert.deepEqual(byNode('wl:data/db[StatefulSet]'), []);
     assert.equal(data.findings.length, 3);
@@ -352,7 +355,8 @@ describe('HTML report', () => {
   before(async () => {
     data = reportOf(await load('app'), 'kube-netlint graph app');
     const stats = await layoutReport(data);
-    assert.equal(stats.quality, 'default');
+    assert.equal(stats.grids, 0);
+    assert.equal(stats.overview, false);
     html = renderHtml(data);
   });
 
@@ -522,5 +526,102 @@ spec: {containers: [{name: c, image: x}]}
     // --fail-on-added: the new pod c opens connections.
     assert.equal(await COMMANDS.diff.run(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html', '--fail-on-added'], io(dir)), 1);
     assert.equal(await COMMANDS.diff.run(['new.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'same.html', '--fail-on-added'], io(dir)), 0);
+  });
+});
+
+describe('findings on the nodes they are about', () => {
+  it('a policy finding marks the policies node only, a finding on no drawn object the cluster node', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
+    tmpDirs.push(dir);
+    const pods = [1, 2, 3].map((i) => `apiVersion: v1
+kind: Pod
+metadata: {name: p${i}, namespace: shop, labels: {app: p${i}}}
+spec: {containers: [{name: c, image: x}]}
+`);
+    writeFileSync(
+      path.join(dir, 'app.yaml'),
+      [
+        ...pods,
+        `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: all, namespace: shop}
+spec:
+  podSelector: {}
+  ingress: [{from: [{podSelector: {matchLabels: {app: nobody}}}]}]
+`,
+      ].join('---\n'),
+    );
+    writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [\n');
+    const data = reportOf(await loadVersion(['.'], io(dir), { 'no-config': true }), 'f');
+    const marked = data.nodes.filter((n) => n.findings.length > 0).map((n) => `${n.id} ${[...new Set(n.findings.map((i) => data.findings[i].ruleId))].join(',')}`);
+    assert.deepEqual(marked, ['cluster: yaml-syntax', 'policies:shop netpol-peer-selects-nothing']);
+    const holder = data.nodes.find((n) => n.id === 'policies:shop')!;
+    assert.equal(holder.parent, 'ns:shop');
+    assert.ok(holder.info.some((i) => i.includes('"all"')), 'names the policy');
+    for (const f of data.findings) assert.ok(f.nodes.length > 0, `${f.ruleId} is listed under a node`);
+    // The dot and mermaid outputs draw the holders too.
+    assert.match(renderDot(data), /"policies:shop" \[label="policies\\nNetworkPolicies", shape=note/);
+    assert.match(renderMermaid(data), /classDef policiesFinding/);
+    assert.doesNotMatch(renderMermaid(reportOf(await load('hostile'), 'h')), /classDef (policies|cluster)/);
+  });
+});
+
+describe('layout', () => {
+  const overlaps = (a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) =>
+    Math.abs(a.x - b.x) * 2 < a.w + b.w - 1e-6 && Math.abs(a.y - b.y) * 2 < a.h + b.h - 1e-6;
+
+  it('separate leaves no two rectangles overlapping', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let round = 0; round < 30; round++) {
+      const items = Array.from({ length: 5 + round * 7 }, () => ({ x: random() * 300, y: random() * 300, w: 20 + random() * 120, h: 20 + random() * 80 }));
+      if (round % 5 === 0) for (const it of items) it.x = it.y = 10; // all on one point
+      separate(items);
+      for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) assert.ok(!overlaps(items[i], items[j]), `round ${round}: items ${i} and ${j} overlap`);
+    }
+  });
+
+  it('keeps every node inside its namespace box and outside the others', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
+    tmpDirs.push(dir);
+    generateCluster(dir, { workloads: 30, perNamespace: 12 });
+    const data = reportOf(await loadVersion(['.'], io(dir), { 'no-config': true }), 'c');
+    await layoutReport(data);
+    const boxes = data.nodes.filter((n) => n.kind === 'namespace');
+    assert.equal(boxes.length, 3);
+    for (const n of data.nodes) {
+      if (n.kind === 'namespace') continue;
+      for (const b of boxes) {
+        const inside = Math.abs(n.position!.x - b.position!.x) * 2 < b.size!.width && Math.abs(n.position!.y - b.position!.y) * 2 < b.size!.height;
+        assert.equal(inside, n.parent === b.id, `${n.id} and the box of ${b.id}`);
+      }
+    }
+  });
+});
+
+describe('20,000 objects', () => {
+  // A hang guard: before the layout was done per namespace this did not finish in 300 s.
+  it('graph writes the HTML report, which opens on the namespaces', { timeout: 900_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-20k-'));
+    tmpDirs.push(dir);
+    generateCluster(dir, { workloads: 10_000, perNamespace: 50 });
+    const out = path.join(dir, 'report.html');
+    assert.equal(await COMMANDS.graph.run(['.', '--no-config', '-o', out], io(dir)), 0);
+    const payload = JSON.parse(scripts(readFileSync(out, 'utf8'))[0].body) as { data: ReportData; overviewAbove: number };
+    const { nodes } = payload.data;
+    assert.ok(nodes.length > 20_000, `${nodes.length} nodes`);
+    assert.equal(payload.overviewAbove, OVERVIEW_ABOVE);
+    assert.ok(nodes.length > OVERVIEW_ABOVE, 'opens on the overview');
+    for (const n of nodes) assert.ok(n.kind === 'namespace' ? n.size : n.position, `${n.id} is placed`);
+  });
+});
+
+describe('page script', () => {
+  it('joins the client modules into one module without imports or exports', () => {
+    assert.equal(joinable("import { h } from './dom.js';\nexport function f() {}\nexport const x = 1;\nexport {};\n"), 'function f() {}\nconst x = 1;\n');
+    const html = renderHtml({ version: 1, mode: 'graph', title: 't', tool: { name: 'kube-netlint', version: '0' }, namespaces: [], nodes: [], edges: [], findings: [] });
+    const page = scripts(html)[2].body;
+    assert.doesNotMatch(page, /^\s*(import|export)\b/m);
+    for (const m of CLIENT_MODULES) assert.ok(existsSync(new URL(`../src/report/client/${m}.js`, import.meta.url)), m);
   });
 });

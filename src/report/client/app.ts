@@ -10,43 +10,32 @@
  */
 import type cytoscapeNs from 'cytoscape';
 import type { ReportData, ReportEdge, ReportFinding, ReportNode } from '../model.js';
+import { namespaceSummary, visibleEdges } from './overview.js';
+import type { SummaryEdge } from './overview.js';
+import { byId, h } from './dom.js';
+import type { Child } from './dom.js';
+import { pictureStyle } from './style.js';
+import { fillTables, headerStats } from './tables.js';
+import type { StyleSettings } from './style.js';
 
 interface Payload {
   data: ReportData;
   sizes: Record<string, { width: number; height: number }>;
+  label: StyleSettings['label'];
+  title: StyleSettings['title'];
+  overviewAbove: number;
 }
 
 type Cy = cytoscapeNs.Core;
-type Child = Node | string | null | undefined | false;
 
 const win = window as unknown as { cytoscape: typeof cytoscapeNs; knReport?: unknown };
 const cytoscape = win.cytoscape;
 const started = performance.now();
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') el.className = v;
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return el;
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el as T;
-}
-
 const payload = JSON.parse(byId('kn-data').textContent ?? '{}') as Payload;
 const data = payload.data;
 const nodesById = new Map(data.nodes.map((n) => [n.id, n]));
 const edgesById = new Map(data.edges.map((e) => [e.id, e]));
-const big = data.nodes.length + data.edges.length > 1500;
 
 const STATUS_TEXT: Record<string, string> = {
   allowed: 'allowed by the NetworkPolicies',
@@ -89,134 +78,86 @@ function where(p: { file: string; line: number; column: number } | undefined): s
   return p ? `${p.file}:${p.line}:${p.column}` : '';
 }
 
-// ---------------------------------------------------------------- the graph
+// ---------------------------------------------------------------- the picture
 
-const elements: cytoscapeNs.ElementDefinition[] = [];
+const diffMode = data.mode === 'diff';
+/** Large reports open on the namespaces only (see src/report/client/overview.ts). */
+const overview = data.nodes.length > payload.overviewAbove;
+/** Members of each namespace box, and the namespaces open in the overview (all of them otherwise). */
+const membersOf = new Map<string, ReportNode[]>();
 for (const n of data.nodes) {
-  if (n.kind === 'namespace') {
-    // A box behind the namespace's nodes, laid out in Node (cheaper to draw than a compound node).
-    if (!n.position || !n.size) continue;
-    elements.push({
-      group: 'nodes',
-      data: { id: n.id, label: `namespace ${n.label}`, kind: n.kind, w: n.size.width, h: n.size.height },
-      position: { x: n.position.x, y: n.position.y },
-      classes: 'namespace',
-      grabbable: false,
-    });
-    continue;
-  }
+  if (n.kind === 'namespace' || !n.parent || nodesById.get(n.parent)?.kind !== 'namespace') continue;
+  const list = membersOf.get(n.parent);
+  if (list) list.push(n);
+  else membersOf.set(n.parent, [n]);
+}
+const opened = new Set<string>(overview ? [] : membersOf.keys());
+/** Diff view: nodes on a changed edge (the others are faded). */
+const changedEnds = new Set(data.edges.filter((e) => e.diff && e.diff !== 'unchanged').flatMap((e) => [e.source, e.target]));
+
+function boxElement(n: ReportNode): cytoscapeNs.ElementDefinition {
+  // A box behind the namespace's nodes, laid out in Node (cheaper to draw than a compound node).
+  const closed = !opened.has(n.id);
+  const summary = closed ? namespaceSummary(data, n, membersOf.get(n.id) ?? []) : undefined;
+  return {
+    group: 'nodes',
+    data: { id: n.id, label: summary ? summary.text : `namespace ${n.label}`, kind: n.kind, w: n.size!.width, h: n.size!.height, textWidth: `${Math.max(60, n.size!.width - 16)}px` },
+    position: { x: n.position!.x, y: n.position!.y },
+    classes: ['namespace', closed ? `closed ${summary!.severity}` : ''].join(' ').trim(),
+    grabbable: false,
+  };
+}
+
+function nodeElement(n: ReportNode): cytoscapeNs.ElementDefinition {
   const size = payload.sizes[n.kind] ?? { width: 30, height: 30 };
-  const classes = [n.kind, severityClass(n), n.presence ? `presence-${n.presence}` : '', n.ingressController ? 'ingress-controller' : ''].filter(Boolean).join(' ');
-  elements.push({
+  const quiet = diffMode && changedEnds.size > 0 && !changedEnds.has(n.id) ? 'quiet' : '';
+  const classes = [n.kind, severityClass(n), n.presence ? `presence-${n.presence}` : '', n.ingressController ? 'ingress-controller' : '', quiet].filter(Boolean).join(' ');
+  return {
     group: 'nodes',
     data: { id: n.id, label: n.label, kind: n.kind, w: size.width, h: size.height, ns: n.parent ?? '' },
     position: n.position ? { x: n.position.x, y: n.position.y } : undefined,
     classes,
-  });
-}
-for (const e of data.edges) {
-  if (!nodesById.has(e.source) || !nodesById.has(e.target)) continue;
-  const classes = [`kind-${e.kind}`, `status-${e.status}`, e.diff ? `diff-${e.diff}` : '', e.presence ? `presence-${e.presence}` : ''].filter(Boolean).join(' ');
-  elements.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label }, classes });
+  };
 }
 
-const diffMode = data.mode === 'diff';
-const style: cytoscapeNs.StylesheetJson = [
-  {
-    selector: 'node',
-    style: {
-      label: 'data(label)',
-      'font-size': 12,
-      'font-family': 'system-ui, sans-serif',
-      color: '#263238',
-      'text-valign': 'bottom',
-      'text-margin-y': 3,
-      'text-wrap': 'ellipsis',
-      'text-max-width': '110px',
-      'min-zoomed-font-size': 7,
-      'border-width': 1,
-      'border-color': '#37474f',
-      'z-index-compare': 'manual',
-      'z-index': 10,
-    },
-  },
-  { selector: 'node[w]', style: { width: 'data(w)', height: 'data(h)' } },
-  {
-    selector: 'node.namespace',
-    style: {
-      shape: 'round-rectangle',
-      'z-index': 0,
-      'background-color': '#eef2f6',
-      'background-opacity': 0.6,
-      'border-style': 'dashed',
-      'border-color': '#90a4ae',
-      'border-width': 1,
-      'text-valign': 'top',
-      'text-halign': 'center',
-      'font-size': 15,
-      'font-weight': 'bold',
-      color: '#455a64',
-      'text-max-width': '400px',
-      'text-margin-y': -4,
-    },
-  },
-  { selector: 'node.workload', style: { shape: 'round-rectangle', 'background-color': '#1e88e5' } },
-  { selector: 'node.service', style: { shape: 'ellipse', 'background-color': '#00897b' } },
-  { selector: 'node.ingress', style: { shape: 'tag', 'background-color': '#8e24aa' } },
-  { selector: 'node.controller', style: { shape: 'octagon', 'background-color': '#5e35b1' } },
-  { selector: 'node.ingress-controller', style: { shape: 'octagon', 'background-color': '#5e35b1' } },
-  { selector: 'node.missing', style: { shape: 'ellipse', 'background-color': '#ffffff', 'border-style': 'dashed', 'border-width': 2, 'border-color': '#757575' } },
-  { selector: 'node.external', style: { shape: 'rhomboid', 'background-color': '#6d4c41' } },
-  { selector: 'node.has-warning', style: { 'border-width': 3, 'border-color': '#f9a825' } },
-  { selector: 'node.has-error', style: { 'border-width': 3, 'border-color': '#d32f2f' } },
-  { selector: 'node.presence-new', style: { 'border-width': 3, 'border-color': '#2e7d32', 'border-style': 'double' } },
-  { selector: 'node.presence-old', style: { opacity: 0.55, 'border-style': 'dashed', 'border-width': 3, 'border-color': '#d32f2f' } },
-  {
-    selector: 'edge',
-    style: {
-      width: 1.5,
-      'curve-style': big ? 'straight' : 'bezier',
-      'target-arrow-shape': 'triangle',
-      'arrow-scale': 0.9,
-      'line-color': '#78909c',
-      'target-arrow-color': '#78909c',
-      'font-size': 9,
-      'font-family': 'system-ui, sans-serif',
-      'text-background-color': '#ffffff',
-      'text-background-opacity': 0.85,
-      'text-background-padding': '1px',
-      'min-zoomed-font-size': 8,
-      'text-rotation': 'autorotate',
-      'z-index-compare': 'manual',
-      'z-index': 5,
-    },
-  },
-  { selector: 'edge.kind-serves', style: { 'line-style': 'dotted', 'line-color': '#b39ddb', 'target-arrow-color': '#b39ddb' } },
-  { selector: 'edge.status-none', style: { 'line-color': '#b0bec5', 'target-arrow-color': '#b0bec5' } },
-  { selector: 'edge.status-allowed', style: { 'line-color': '#546e7a', 'target-arrow-color': '#546e7a' } },
-  { selector: 'edge.status-unresolved', style: { 'line-style': 'dashed', 'line-color': '#9e9e9e', 'target-arrow-color': '#9e9e9e', label: 'data(label)', color: '#616161' } },
-  { selector: 'edge.status-partial', style: { width: 2.5, 'line-color': '#ef6c00', 'target-arrow-color': '#ef6c00', label: 'data(label)', color: '#e65100' } },
-  { selector: 'edge.status-blocked', style: { width: 3, 'line-color': '#d32f2f', 'target-arrow-color': '#d32f2f', label: 'data(label)', color: '#b71c1c' } },
-  ...(diffMode
-    ? ([
-        { selector: 'edge', style: { label: '' } },
-        { selector: 'edge.status-blocked, edge.status-unresolved', style: { 'line-style': 'dashed' } },
-        { selector: 'edge.diff-unchanged', style: { width: 1.5, 'line-color': '#cfd8dc', 'target-arrow-color': '#cfd8dc', label: '' } },
-        { selector: 'edge.diff-added', style: { width: 3.5, 'line-color': '#2e7d32', 'target-arrow-color': '#2e7d32', label: 'data(label)', color: '#1b5e20' } },
-        { selector: 'edge.diff-removed', style: { width: 3.5, 'line-color': '#d32f2f', 'target-arrow-color': '#d32f2f', label: 'data(label)', color: '#b71c1c' } },
-        { selector: 'edge.diff-changed', style: { width: 3, 'line-color': '#ef6c00', 'target-arrow-color': '#ef6c00', label: 'data(label)', color: '#e65100' } },
-      ] as cytoscapeNs.StylesheetJson)
-    : []),
-  { selector: '.faded', style: { opacity: 0.15 } },
-  { selector: 'node.match', style: { 'overlay-color': '#ffb300', 'overlay-opacity': 0.45, 'overlay-padding': 6 } },
-  { selector: ':selected', style: { 'overlay-color': '#0277bd', 'overlay-opacity': 0.3, 'overlay-padding': 6 } },
-  { selector: '.hidden', style: { display: 'none' } },
-];
+/** What is drawn for a node: itself, or the box of its closed namespace. */
+function drawnAs(id: string): string | undefined {
+  const n = nodesById.get(id);
+  if (!n) return undefined;
+  return n.parent && membersOf.has(n.parent) && !opened.has(n.parent) ? n.parent : id;
+}
+
+/** Merged edges of the overview, by id. */
+const summaries = new Map<string, SummaryEdge>();
+
+function edgeElements(): cytoscapeNs.ElementDefinition[] {
+  const { direct, merged } = visibleEdges(data.edges, drawnAs);
+  summaries.clear();
+  const out: cytoscapeNs.ElementDefinition[] = direct.map((e) => {
+    const classes = [`kind-${e.kind}`, `status-${e.status}`, e.diff ? `diff-${e.diff}` : '', e.presence ? `presence-${e.presence}` : ''].filter(Boolean).join(' ');
+    return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label }, classes };
+  });
+  for (const m of merged) {
+    summaries.set(m.id, m);
+    const label = `${m.edges.length} edge${m.edges.length === 1 ? '' : 's'}`;
+    out.push({ group: 'edges', data: { id: m.id, source: m.source, target: m.target, label, width: Math.min(8, 1.5 + Math.log2(m.edges.length)) }, classes: `summary status-${m.status}` });
+  }
+  return out;
+}
+
+const elements: cytoscapeNs.ElementDefinition[] = [];
+for (const n of data.nodes) {
+  if (n.kind === 'namespace') {
+    if (n.position && n.size) elements.push(boxElement(n));
+  } else if (drawnAs(n.id) === n.id) elements.push(nodeElement(n));
+}
+elements.push(...edgeElements());
+const big = elements.length > 1500;
 
 const cy: Cy = cytoscape({
-  container: byId('kn-graph'),
+  container: byId('kn-picture'),
   elements,
-  style,
+  style: pictureStyle({ diff: diffMode, big, label: payload.label, title: payload.title }),
   layout: { name: 'preset', fit: true, padding: 30 },
   minZoom: 0.02,
   maxZoom: 5,
@@ -227,6 +168,37 @@ const cy: Cy = cytoscape({
   motionBlur: false,
   pixelRatio: big ? 1 : 'auto',
 });
+
+/** Open (or close) namespaces of the overview: their nodes are drawn, the edges drawn again. */
+function setOpen(ids: Iterable<string>, open: boolean): void {
+  let changed = false;
+  for (const id of ids) {
+    if (!membersOf.has(id) || opened.has(id) === open) continue;
+    changed = true;
+    if (open) opened.add(id);
+    else opened.delete(id);
+  }
+  if (!changed) return;
+  cy.batch(() => {
+    cy.edges().remove();
+    for (const [id, list] of membersOf) {
+      const box = cy.getElementById(id);
+      const ns = nodesById.get(id)!;
+      if (box.nonempty() && ns.position && ns.size) {
+        const el = boxElement(ns);
+        box.data('label', el.data.label as string);
+        box.classes(el.classes as string);
+      }
+      const shown = cy.getElementById(list[0].id).nonempty();
+      if (opened.has(id) && !shown) cy.add(list.map(nodeElement));
+      else if (!opened.has(id) && shown) {
+        const gone = new Set(list.map((n) => n.id));
+        cy.remove(cy.nodes().filter((n) => gone.has(n.id())));
+      }
+    }
+    cy.add(edgeElements());
+  });
+}
 
 // ---------------------------------------------------------------- the side panel
 
@@ -272,11 +244,23 @@ function showNode(id: string): void {
         : h('ul', {}, ...list.map((p) => h('li', {}, h('code', {}, p.name), ' ', h('span', { class: 'loc' }, where(p))))),
     );
   const connected = data.edges.filter((e) => e.source === id || e.target === id);
+  let toggle: HTMLElement | null = null;
+  if (membersOf.has(id) && overview) {
+    const open = opened.has(id);
+    toggle = h('button', { type: 'button', id: 'kn-toggle-namespace' }, open ? 'Close this namespace' : `Open this namespace (${membersOf.get(id)!.length} nodes)`);
+    toggle.addEventListener('click', () => {
+      setOpen([id], !open);
+      showNode(id);
+    });
+  }
+  const held = n.kind === 'namespace' ? (membersOf.get(id) ?? []).reduce((sum, m) => sum + m.findings.length, 0) : 0;
   setPanel(
     h('h2', { id: 'kn-panel-title' }, n.namespace && n.kind !== 'namespace' ? `${n.namespace}/${n.label}` : n.label),
     h('p', { class: 'subtitle' }, n.subtitle, n.presence === 'new' ? ' — only in the new version' : n.presence === 'old' ? ' — only in the old version' : ''),
     n.at ? h('p', { class: 'loc' }, where(n.at)) : null,
     n.info.length ? h('ul', { class: 'info' }, ...n.info.map((i) => h('li', {}, i))) : null,
+    toggle ? h('p', {}, toggle) : null,
+    held ? h('p', { class: 'muted' }, `${held} finding${held === 1 ? '' : 's'} on its nodes`) : null,
     h('h3', {}, `Findings (${n.findings.length})`),
     findings.length ? h('ul', { class: 'findings', id: 'kn-node-findings' }, ...findings) : h('p', { class: 'muted' }, 'none'),
     policies ? h('h3', {}, 'NetworkPolicies selecting these pods') : null,
@@ -292,7 +276,22 @@ function explainBlock(title: string, list: { text: string; allowed: boolean }[])
   return [h('h3', {}, title), ...list.map((x) => h('pre', { class: `explain ${x.allowed ? 'allowed' : 'blocked'}` }, x.text))];
 }
 
+/** A merged edge of the overview: the edges it stands for. */
+function showSummary(id: string): void {
+  const m = summaries.get(id);
+  if (!m) return;
+  const list = m.edges.map((e) => edgesById.get(e)!).filter(Boolean);
+  setPanel(
+    h('h2', { id: 'kn-panel-title' }, `${nodeName(m.source)} → ${nodeName(m.target)}`),
+    h('p', { class: 'subtitle' }, `${list.length} edge${list.length === 1 ? '' : 's'} between closed namespaces (click one to open its ends)`),
+    h('p', {}, h('span', { class: `badge status-${m.status}` }, STATUS_TEXT[m.status] ?? m.status), ' (the worst of them)'),
+    h('ul', { class: 'edges' }, ...list.slice(0, 200).map((e) => h('li', {}, edgeButton(e, e.source)))),
+    list.length > 200 ? h('p', { class: 'muted' }, `and ${list.length - 200} more`) : null,
+  );
+}
+
 function showEdge(id: string): void {
+  if (summaries.has(id)) return showSummary(id);
   const e = edgesById.get(id);
   if (!e) return;
   setPanel(
@@ -308,7 +307,13 @@ function showEdge(id: string): void {
   );
 }
 
+/** Open the namespaces that hold these nodes (overview). */
+function reveal(...ids: string[]): void {
+  setOpen(ids.map((id) => nodesById.get(id)?.parent ?? '').filter((p) => membersOf.has(p)), true);
+}
+
 function focusNode(id: string): void {
+  reveal(id);
   const el = cy.getElementById(id);
   if (el.empty()) return;
   if (el.hasClass('hidden')) resetNamespace();
@@ -319,6 +324,8 @@ function focusNode(id: string): void {
 }
 
 function focusEdge(id: string): void {
+  const e = edgesById.get(id);
+  if (e) reveal(e.source, e.target);
   const el = cy.getElementById(id);
   if (el.empty()) return;
   if (el.hasClass('hidden')) resetNamespace();
@@ -329,6 +336,10 @@ function focusEdge(id: string): void {
 }
 
 cy.on('tap', 'node', (ev) => showNode(ev.target.id() as string));
+cy.on('dbltap', 'node.namespace.closed', (ev) => {
+  setOpen([ev.target.id() as string], true);
+  showNode(ev.target.id() as string);
+});
 cy.on('tap', 'edge', (ev) => showEdge(ev.target.id() as string));
 cy.on('tap', (ev) => {
   if (ev.target === cy) setPanel(h('p', { class: 'muted' }, 'Click a node or an edge for details.'));
@@ -360,9 +371,17 @@ function runSearch(): void {
       return !!node && (node.label.toLowerCase().includes(q) || nodeName(node.id).toLowerCase().includes(q));
     });
     matches = hits.map((n) => n.id());
-    if (hits.empty()) return;
-    hits.addClass('match');
-    cy.elements().not(hits).not(boxesOf(hits)).not(hits.connectedEdges()).addClass('faded');
+    // In the overview, nodes of closed namespaces are found in the data; their boxes light up.
+    const closedHits = overview
+      ? data.nodes.filter((n) => n.kind !== 'namespace' && drawnAs(n.id) !== n.id && (n.label.toLowerCase().includes(q) || nodeName(n.id).toLowerCase().includes(q))).map((n) => n.id)
+      : [];
+    matches.push(...closedHits);
+    if (matches.length === 0) return;
+    const lit0 = new Set(closedHits.map((id) => drawnAs(id)!));
+    const boxes = cy.nodes().filter((n) => lit0.has(n.id()));
+    const lit = hits.union(boxes);
+    lit.addClass('match');
+    cy.elements().not(lit).not(boxesOf(hits)).not(hits.connectedEdges()).addClass('faded');
   });
   searchCount.textContent = q ? `${matches.length} match${matches.length === 1 ? '' : 'es'}` : '';
 }
@@ -388,6 +407,7 @@ for (const ns of data.namespaces) nsSelect.append(h('option', { value: ns }, ns)
 
 function applyNamespace(): void {
   const ns = nsSelect.value;
+  if (ns) setOpen([`ns:${ns}`], true);
   cy.batch(() => {
     cy.elements().removeClass('hidden');
     if (!ns) return;
@@ -415,84 +435,10 @@ nsSelect.addEventListener('change', applyNamespace);
 neighbours.addEventListener('change', applyNamespace);
 byId('kn-fit').addEventListener('click', () => cy.fit(cy.elements().not('.hidden'), 30));
 
-// ---------------------------------------------------------------- tables
+// ---------------------------------------------------------------- tables, header
 
-function nodeLinks(ids: string[]): Child {
-  if (ids.length === 0) return h('span', { class: 'muted' }, '—');
-  const span = h('span', {});
-  ids.slice(0, 5).forEach((id, i) => {
-    if (i > 0) span.append(', ');
-    const a = h('a', { href: `#node=${encodeURIComponent(id)}`, class: 'node-link', 'data-node': id }, nodeName(id));
-    a.addEventListener('click', (ev) => {
-      ev.preventDefault();
-      focusNode(id);
-      byId('kn-graph').scrollIntoView({ block: 'nearest' });
-    });
-    span.append(a);
-  });
-  if (ids.length > 5) span.append(` and ${ids.length - 5} more`);
-  return span;
-}
-
-/** The namespaces of each findings row's nodes, for the namespace filter. */
-const rowNamespaces = new Map<HTMLTableRowElement, string[]>();
-const findingRows = data.findings.map((f) => {
-  const nss = [...new Set(f.nodes.map((id) => nodesById.get(id)?.namespace).filter((x): x is string => x !== undefined))];
-  const row = h(
-    'tr',
-    { class: `sev-${f.severity}` },
-    h('td', {}, h('span', { class: `sev sev-${f.severity}` }, f.severity)),
-    h('td', {}, h('code', {}, f.ruleId)),
-    h('td', { class: 'loc' }, `${f.file}:${f.line}:${f.column}`),
-    h('td', {}, f.message),
-    h('td', {}, nodeLinks(f.nodes)),
-  );
-  rowNamespaces.set(row, nss);
-  return row;
-});
-byId('kn-findings-body').replaceChildren(...findingRows);
-byId('kn-findings-count').textContent = String(data.findings.length);
-
-if (diffMode && data.changes) {
-  const rows = data.changes.map((c) => {
-    const text = c.diff === 'added' ? `+ ${c.src} => ${c.dst} : ${c.new}` : c.diff === 'removed' ? `- ${c.src} => ${c.dst} : ${c.old}` : `~ ${c.src} => ${c.dst} : ${c.old} -> ${c.new}`;
-    let link: Child = h('span', { class: 'muted' }, '—');
-    if (c.edge) {
-      const edgeId = c.edge;
-      const a = h('a', { href: `#edge=${encodeURIComponent(edgeId)}`, class: 'edge-link' }, 'show');
-      a.addEventListener('click', (ev) => {
-        ev.preventDefault();
-        focusEdge(edgeId);
-        byId('kn-graph').scrollIntoView({ block: 'nearest' });
-      });
-      link = a;
-    }
-    return h('tr', { class: `diff-${c.diff}` }, h('td', {}, h('span', { class: `badge diff-${c.diff}` }, c.diff)), h('td', {}, h('code', {}, text)), h('td', {}, link));
-  });
-  byId('kn-changes-body').replaceChildren(...rows);
-  byId('kn-changes-count').textContent = String(data.changes.length + (data.changesTruncated ?? 0));
-  if (data.changesTruncated) byId('kn-changes-note').textContent = `${data.changesTruncated} more changes are left out of this page: run kube-netlint diff (txt) for all of them.`;
-  byId('kn-changes').hidden = false;
-}
-
-// ---------------------------------------------------------------- header, deep links, readiness
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const counts = { workload: 0, service: 0, ingress: 0 } as Record<string, number>;
-for (const n of data.nodes) counts[n.kind] = (counts[n.kind] ?? 0) + 1;
-const blocked = data.edges.filter((e) => e.status === 'blocked' || e.status === 'partial').length;
-const errors = data.findings.filter((f) => f.severity === 'error').length;
-const warnings = data.findings.filter((f) => f.severity === 'warning').length;
-const stats = [
-  `${counts.workload ?? 0} workloads`,
-  `${counts.service ?? 0} Services`,
-  `${counts.ingress ?? 0} Ingresses`,
-  diffMode
-    ? `${plural(data.edges.filter((e) => e.diff === 'added').length, 'edge')} added, ${data.edges.filter((e) => e.diff === 'removed').length} removed, ${data.edges.filter((e) => e.diff === 'changed').length} changed`
-    : `${blocked} blocked edge${blocked === 1 ? '' : 's'}`,
-  `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
-];
-byId('kn-stats').textContent = stats.join(' · ');
+const rowNamespaces = fillTables(data, { focusNode, focusEdge, nodeName, show: () => byId('kn-picture').scrollIntoView({ block: 'nearest' }) });
+byId('kn-stats').textContent = headerStats(data);
 
 function followHash(): void {
   const m = /^#(node|edge)=(.+)$/.exec(location.hash);

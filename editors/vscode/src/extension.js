@@ -1,5 +1,6 @@
 // kube-netlint for VS Code: starts `kube-netlint lsp --stdio` and lets vscode-languageclient do
-// the rest (diagnostics, quick fixes, file watching). CommonJS, no build step.
+// the rest (diagnostics, quick fixes, file watching). CommonJS; bundled with its dependencies into
+// out/extension.js by esbuild (`npm run bundle`, run by `vsce package`).
 /* global require, module, process */
 'use strict';
 
@@ -46,6 +47,7 @@ async function start(context) {
         { scheme: 'file', language: 'yaml' },
         { scheme: 'untitled', language: 'yaml' },
         { scheme: 'file', language: 'json' },
+        { scheme: 'untitled', language: 'json' },
       ],
       initializationOptions: { debounce: config.get('debounce', 150) },
       // Sends the `kube-netlint` settings section on change (the server reads `debounce`).
