@@ -57,11 +57,26 @@ export function adminPortConn<E>(ctx: TierContext<E>, p: AdminPort, dst: E): Con
   return ConnSet.of(p.protocol, p.port);
 }
 
-export function adminRuleConn<E>(ctx: TierContext<E>, r: AdminRule, dst: E): ConnSet {
-  if (r.ports === null) return ConnSet.ALL;
+/** What a rule's port entries cover, per rule when no entry names a port (the answer does not depend on the destination then). */
+const portsCache = new WeakMap<object, ConnSet>();
+
+/** What a list of port entries (of an admin-tier rule or a Cilium section `owner`) covers towards `dst`; null: everything. */
+export function portsConn<E>(ctx: TierContext<E>, owner: object, ports: readonly AdminPort[] | null, dst: E): ConnSet {
+  if (ports === null) return ConnSet.ALL;
+  const cached = portsCache.get(owner);
+  if (cached) return cached;
   let acc = ConnSet.NONE;
-  for (const p of r.ports) acc = acc.union(adminPortConn(ctx, p, dst));
+  let named = false;
+  for (const p of ports) {
+    acc = acc.union(adminPortConn(ctx, p, dst));
+    if (p.named !== undefined) named = true;
+  }
+  if (!named) portsCache.set(owner, acc);
   return acc;
+}
+
+export function adminRuleConn<E>(ctx: TierContext<E>, r: AdminRule, dst: E): ConnSet {
+  return portsConn(ctx, r, r.ports, dst);
 }
 
 /** The rules of each tier and direction that apply to each pod, in evaluation order. */

@@ -7,7 +7,7 @@
  * whatever allows it.
  */
 import type { CiliumPolicy, CiliumRule, CiliumSection } from '../model/cilium.js';
-import { adminPortConn } from './admin.js';
+import { portsConn } from './admin.js';
 import type { TierContext } from './admin.js';
 import { ConnSet } from './conn.js';
 
@@ -31,10 +31,7 @@ interface PodRules {
 }
 
 export function sectionConn<E>(ctx: TierContext<E>, s: CiliumSection, dst: E): ConnSet {
-  if (s.ports === null) return ConnSet.ALL;
-  let acc = ConnSet.NONE;
-  for (const p of s.ports) acc = acc.union(adminPortConn(ctx, p, dst));
-  return acc;
+  return portsConn(ctx, s, s.ports, dst);
 }
 
 export class CiliumLayer {
@@ -75,6 +72,11 @@ export class CiliumLayer {
 
   isolates(direction: 'ingress' | 'egress', podId: number): boolean {
     return (this.byPod[direction][podId]?.isolatedBy.length ?? 0) > 0;
+  }
+
+  /** Every section (allow and deny) of a pod's direction. */
+  sections(direction: 'ingress' | 'egress', podId: number): readonly CiliumSection[] {
+    return this.byPod[direction][podId]?.sections ?? [];
   }
 
   /** The allow sections of a pod's direction (for the listing's candidate sources). */
