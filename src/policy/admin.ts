@@ -86,6 +86,11 @@ export class AdminTiers {
     Admin: { ingress: [], egress: [] },
     Baseline: { ingress: [], egress: [] },
   };
+  /** Per tier and direction, the policies those rules come from (by pod id; sparse). */
+  private readonly policiesByPod: Record<AdminTier, Record<'ingress' | 'egress', (AdminPolicy[] | undefined)[]>> = {
+    Admin: { ingress: [], egress: [] },
+    Baseline: { ingress: [], egress: [] },
+  };
   private any = false;
   readonly policies: AdminPolicy[];
 
@@ -99,12 +104,22 @@ export class AdminTiers {
           if (rules.length === 0) continue;
           const byId = this.byPod[p.tier][dir];
           const list = byId[id];
-          if (list) list.push(...rules);
-          else byId[id] = [...rules];
+          if (list) {
+            list.push(...rules);
+            this.policiesByPod[p.tier][dir][id]!.push(p);
+          } else {
+            byId[id] = [...rules];
+            this.policiesByPod[p.tier][dir][id] = [p];
+          }
           this.any = true;
         }
       }
     }
+  }
+
+  /** The policies of a tier with rules for the pod in this direction, in evaluation order. */
+  policiesOf(tier: AdminTier, direction: 'ingress' | 'egress', podId: number): readonly AdminPolicy[] {
+    return this.policiesByPod[tier][direction][podId] ?? NO_POLICIES;
   }
 
   get empty(): boolean {
@@ -122,6 +137,7 @@ export class AdminTiers {
 }
 
 const NO_RULES: AdminRule[] = [];
+const NO_POLICIES: AdminPolicy[] = [];
 
 export interface TierResult {
   allowed: ConnSet;

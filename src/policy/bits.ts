@@ -18,6 +18,9 @@ export class Bits {
   or(o: Bits): void {
     for (let i = 0; i < this.words.length; i++) this.words[i] |= o.words[i];
   }
+  clear(): void {
+    this.words.fill(0);
+  }
   fill(): void {
     this.words.fill(0xffffffff);
   }

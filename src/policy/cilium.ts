@@ -27,6 +27,8 @@ export interface CiliumSide {
 
 interface PodRules {
   sections: CiliumSection[];
+  /** The rules with sections of the direction. */
+  rules: CiliumRule[];
   isolatedBy: CiliumRule[];
 }
 
@@ -47,14 +49,16 @@ export class CiliumLayer {
       if (p.res.superseded) continue;
       for (const rule of p.rules) {
         if (!rule.subject) continue; // nodeSelector: host endpoints are out of scope
+        const byDir = { ingress: rule.sections.filter((s) => s.direction === 'ingress'), egress: rule.sections.filter((s) => s.direction === 'egress') };
         for (const id of subjectPods(rule)) {
           for (const dir of ['ingress', 'egress'] as const) {
-            const sections = rule.sections.filter((s) => s.direction === dir);
+            const sections = byDir[dir];
             if (sections.length === 0) continue;
             let entry = this.byPod[dir][id];
-            if (!entry) this.byPod[dir][id] = entry = { sections: [], isolatedBy: [] };
+            if (!entry) this.byPod[dir][id] = entry = { sections: [], rules: [], isolatedBy: [] };
             this.any = true;
             entry.sections.push(...sections);
+            if (!entry.rules.includes(rule)) entry.rules.push(rule);
             if (rule.defaultDeny[dir] && !entry.isolatedBy.includes(rule)) entry.isolatedBy.push(rule);
           }
         }
@@ -72,6 +76,11 @@ export class CiliumLayer {
 
   isolates(direction: 'ingress' | 'egress', podId: number): boolean {
     return (this.byPod[direction][podId]?.isolatedBy.length ?? 0) > 0;
+  }
+
+  /** The rules with sections of a pod's direction. */
+  rulesOf(direction: 'ingress' | 'egress', podId: number): readonly CiliumRule[] {
+    return this.byPod[direction][podId]?.rules ?? [];
   }
 
   /** Every section (allow and deny) of a pod's direction. */

@@ -13,16 +13,16 @@
  */
 import { isProtocol, PROTOCOL_ORDER } from './conn.js';
 import { ConnSet } from './conn.js';
+import { adminPortConn } from './admin.js';
 import { Bits } from './bits.js';
-import type { PeerSet } from './bits.js';
 import { gatewayBackendTargets } from './consumers.js';
 import type { Connection, Direction, Endpoint, PolicyEngine } from './engine.js';
 import { formatRange } from './ipranges.js';
 import { INGRESS_CONTROLLER } from './placement.js';
 import type { NetPod } from './pods.js';
-import type { AdminPort, AdminRule } from '../model/adminpolicy.js';
-import type { CiliumSection } from '../model/cilium.js';
-import type { PeerSpec, PolicyRule } from '../model/netpol.js';
+import type { AdminPolicy, AdminPort, AdminRule } from '../model/adminpolicy.js';
+import type { CiliumRule, CiliumSection } from '../model/cilium.js';
+import type { NetworkPolicy, PeerSpec, PolicyRule } from '../model/netpol.js';
 
 export function listConnections(engine: PolicyEngine): Connection[] {
   const out: Connection[] = [];
@@ -30,12 +30,17 @@ export function listConnections(engine: PolicyEngine): Connection[] {
   const podIds = new Set(pods.map((p) => p.id));
   const everywhere = formatRange({ lo: 0, hi: 2 ** 32 - 1 });
   const profiles = new ExternalProfiles(engine);
+  const scratch = new Bits(engine.pods.length);
+  const bounds = new PortBounds(engine);
   for (const dst of pods) {
-    const cands = ingressCandidates(engine, dst);
+    const cands = ingressCandidates(engine, dst, scratch);
     const dstEp: Endpoint = { kind: 'pod', pod: dst };
-    for (const i of cands.pods) {
+    const inBound = bounds.of('ingress', dst);
+    for (const i of cands) {
       if (i === dst.id || !podIds.has(i)) continue;
       const src = engine.pods[i];
+      // Ports the source may send on nowhere meet the ports the destination may accept: nothing to evaluate.
+      if (!bounds.of('egress', src).overlaps(inBound)) continue;
       const conn = engine.allowed({ kind: 'pod', pod: src }, dstEp);
       if (!conn.isEmpty) out.push({ src: src.name, dst: dst.name, conn });
     }
@@ -55,26 +60,66 @@ export function listConnections(engine: PolicyEngine): Connection[] {
   return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
 }
 
-/** Sources that dst's ingress may admit: all pods when not isolated, else its rules' peers. */
-function ingressCandidates(engine: PolicyEngine, dst: NetPod): PeerSet {
+/**
+ * What a pod's side of a connection may allow at most, whatever the other end: everything when
+ * nothing isolates it in the NetworkPolicy tier (the Baseline tier then decides what the Admin tier
+ * leaves), else the ports of its Admin-tier Allow rules, its NetworkPolicy rules and its Cilium
+ * allow sections. A named port may stand for any number: a rule with one bounds nothing.
+ */
+class PortBounds {
+  private readonly cache: Record<Direction, (ConnSet | undefined)[]> = { ingress: [], egress: [] };
+
+  constructor(private readonly engine: PolicyEngine) {}
+
+  of(dir: Direction, pod: NetPod): ConnSet {
+    let b = this.cache[dir][pod.id];
+    if (!b) this.cache[dir][pod.id] = b = this.compute(dir, pod);
+    return b;
+  }
+
+  private compute(dir: Direction, pod: NetPod): ConnSet {
+    const e = this.engine;
+    if (e.policiesOf(dir, pod.id).length === 0 && !e.cilium.isolates(dir, pod.id)) return ConnSet.ALL;
+    let acc = ConnSet.NONE;
+    const admin = (ports: readonly AdminPort[] | null) => {
+      if (ports === null || ports.some((p) => p.named !== undefined)) return ConnSet.ALL;
+      let c = ConnSet.NONE;
+      for (const p of ports) c = c.union(adminPortConn(e.tierContext, p, { kind: 'external', atom: 0 }));
+      return c;
+    };
+    for (const r of e.tiers.rules('Admin', dir, pod.id)) if (r.action === 'Allow') acc = acc.union(admin(r.ports));
+    for (const s of e.cilium.allowSections(dir, pod.id)) if (!s.empty) acc = acc.union(admin(s.ports));
+    for (const r of e.rulesOf(dir, pod.id)) {
+      if (r.ports === null || r.ports.some((p) => typeof p.port === 'string')) return ConnSet.ALL;
+      acc = acc.union(e.rulePorts(r, { kind: 'external', atom: 0 }));
+    }
+    return acc;
+  }
+}
+
+/**
+ * Source pods that dst's ingress may admit: all pods when not isolated, else its rules' peers (in
+ * `scratch`, which the next call reuses).
+ */
+function ingressCandidates(engine: PolicyEngine, dst: NetPod, scratch: Bits): Bits {
   const ciliumIso = engine.cilium.isolates('ingress', dst.id);
-  if (engine.policiesOf('ingress', dst.id).length === 0 && !ciliumIso) return engine.allPeers;
-  const acc: PeerSet = { pods: new Bits(engine.pods.length), atoms: new Bits(engine.atoms.length) };
+  if (engine.policiesOf('ingress', dst.id).length === 0 && !ciliumIso) return engine.allPeers.pods;
+  scratch.clear();
   for (const s of engine.cilium.allowSections('ingress', dst.id)) {
     if (s.empty) continue;
-    if (s.peers === null) return engine.allPeers;
-    for (const p of s.peers) acc.pods.or(engine.peerSet(p, '').pods);
+    if (s.peers === null) return engine.allPeers.pods;
+    for (const p of s.peers) scratch.or(engine.peerSet(p, '').pods);
   }
   // The Admin tier admits its Allow rules' peers whatever the NetworkPolicies say.
   for (const r of engine.tiers.rules('Admin', 'ingress', dst.id)) {
     if (r.action !== 'Allow') continue;
-    for (const p of r.peers) acc.pods.or(engine.peerSet(p, '').pods);
+    for (const p of r.peers) scratch.or(engine.peerSet(p, '').pods);
   }
   for (const r of engine.rulesOf('ingress', dst.id)) {
-    if (r.peers === null) return engine.allPeers;
-    for (const p of r.peers) acc.pods.or(engine.peerSet(p, r.policy.namespace).pods);
+    if (r.peers === null) return engine.allPeers.pods;
+    for (const p of r.peers) scratch.or(engine.peerSet(p, r.policy.namespace).pods);
   }
-  return acc;
+  return scratch;
 }
 
 /** External ranges with one allowed connection, named as `lo-hi` ranges. */
@@ -96,10 +141,18 @@ interface Shape {
   named: [string, readonly string[]][];
 }
 
+/** A policy's (or Cilium rule's) rules of one direction that can match an address. */
+interface Owner {
+  id: number;
+  shapes: Shape[];
+  named: [string, readonly string[]][];
+}
+
 /** Pods alike towards external addresses share one evaluation of every range. */
 class ExternalProfiles {
   private readonly shapes = new Map<string, number>();
   private readonly shapeOf = new Map<object, Shape | undefined>();
+  private readonly owners: Record<Direction, Map<object, Owner | undefined>> = { ingress: new Map(), egress: new Map() };
   private readonly cache = new Map<string, Group[]>();
 
   constructor(private readonly engine: PolicyEngine) {}
@@ -140,40 +193,46 @@ class ExternalProfiles {
     return this.shape(r, () => (relevant ? `a|${r.action}|${ipBlockText(r.peers)}|${adminPortsText(r.ports)}` : undefined), ipBlocks(r.peers), namedOf(r.ports));
   }
 
-  /** The profile of a pod in a direction: its key and the shapes that make it. */
-  private profile(dir: Direction, pod: NetPod): { key: string; shapes: Shape[] } {
+  /** A policy's (or Cilium rule's) relevant rules in one direction, as one id; undefined when none is relevant. */
+  private owner(owner: object, dir: Direction, kind: string, shapesOf: () => (Shape | undefined)[]): Owner | undefined {
+    const cache = this.owners[dir];
+    if (cache.has(owner)) return cache.get(owner);
+    const shapes = shapesOf().filter((x): x is Shape => x !== undefined);
+    let o: Owner | undefined;
+    if (shapes.length) {
+      const text = `${kind}:${shapes.map((x) => x.id).join(',')}`;
+      let id = this.shapes.get(text);
+      if (id === undefined) this.shapes.set(text, (id = this.shapes.size));
+      o = { id, shapes, named: shapes.flatMap((x) => x.named) };
+    }
+    cache.set(owner, o);
+    return o;
+  }
+
+  /** The profile of a pod in a direction: its key and the owners that make it. */
+  private profile(dir: Direction, pod: NetPod): { key: string; owners: Owner[] } {
     const e = this.engine;
-    const np: Shape[] = [];
-    for (const r of e.rulesOf(dir, pod.id)) {
-      const s = this.npShape(r);
-      if (s) np.push(s);
-    }
-    const cilium: Shape[] = [];
-    for (const sec of e.cilium.sections(dir, pod.id)) {
-      const s = this.ciliumShape(sec);
-      if (s) cilium.push(s);
-    }
-    const tier = (t: 'Admin' | 'Baseline') => {
-      const list: Shape[] = [];
-      for (const r of e.tiers.rules(t, dir, pod.id)) {
-        const s = this.adminShape(r);
-        if (s) list.push(s);
+    const owners: Owner[] = [];
+    const collect = (list: readonly object[], kind: string, shapesOf: (x: never) => (Shape | undefined)[], sorted: boolean) => {
+      const ids: number[] = [];
+      for (const x of list) {
+        const o = this.owner(x, dir, kind, () => shapesOf(x as never));
+        if (!o) continue;
+        owners.push(o);
+        ids.push(o.id);
       }
-      return list;
+      return (sorted ? ids.sort((a, b) => a - b) : ids).join(',');
     };
-    const admin = tier('Admin');
-    const baseline = tier('Baseline');
-    const ids = (list: Shape[], sorted: boolean) => {
-      const x = list.map((s) => s.id);
-      return (sorted ? [...new Set(x)].sort((a, b) => a - b) : x).join(',');
-    };
-    const shapes = [...np, ...cilium, ...admin, ...baseline];
+    const np = collect(e.policiesOf(dir, pod.id), 'n', (p: NetworkPolicy) => (dir === 'ingress' ? p.ingress : p.egress).map((r) => this.npShape(r)), true);
+    const cilium = collect(e.cilium.rulesOf(dir, pod.id), 'c', (r: CiliumRule) => r.sections.filter((x) => x.direction === dir).map((x) => this.ciliumShape(x)), true);
+    const admin = collect(e.tiers.policiesOf('Admin', dir, pod.id), 'a', (p: AdminPolicy) => p.rules(dir).map((r) => this.adminShape(r)), false);
+    const baseline = collect(e.tiers.policiesOf('Baseline', dir, pod.id), 'a', (p: AdminPolicy) => p.rules(dir).map((r) => this.adminShape(r)), false);
     // Named ports resolve on the destination: towards the pod, the numbers they stand for count.
     let ports = '';
     if (dir === 'ingress') {
       const seen = new Set<string>();
-      for (const s of shapes) {
-        for (const [name, protocols] of s.named) {
+      for (const o of owners) {
+        for (const [name, protocols] of o.named) {
           for (const p of protocols) {
             const k = `${name}/${p}`;
             if (seen.has(k)) continue;
@@ -184,14 +243,14 @@ class ExternalProfiles {
       }
     }
     const isolated = `${e.policiesOf(dir, pod.id).length > 0 ? 'n' : ''}${e.cilium.isolates(dir, pod.id) ? 'c' : ''}`;
-    return { key: `${dir}|${isolated}|${ids(np, true)}|${ids(cilium, true)}|${ids(admin, false)}|${ids(baseline, false)}|${ports}`, shapes };
+    return { key: `${dir}|${isolated}|${np}|${cilium}|${admin}|${baseline}|${ports}`, owners };
   }
 
   /** The external ranges a pod may reach (egress) or be reached from (ingress), grouped by what is allowed. */
   groups(dir: Direction, pod: NetPod): Group[] {
-    const { key, shapes } = this.profile(dir, pod);
+    const { key, owners } = this.profile(dir, pod);
     let groups = this.cache.get(key);
-    if (!groups) this.cache.set(key, (groups = this.evaluate(dir, pod, shapes)));
+    if (!groups) this.cache.set(key, (groups = this.evaluate(dir, pod, owners.flatMap((o) => o.shapes))));
     return groups;
   }
 

@@ -8,8 +8,10 @@
 import { LabelIndex } from '../graph/label-index.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
-import type { Selector } from '../model/selector.js';
+import type { Labelled, Selector } from '../model/selector.js';
 import type { StandIn } from './consumers.js';
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 
 /** A pod (a workload's pod template, or a stand-in for pods outside the input). */
 export interface NetPod {
@@ -111,10 +113,19 @@ export class PodSet {
     return this.index.select(namespace, sel).filter((p) => !p.synthetic);
   }
 
+  private labelled?: [string, Labelled][];
+
   /** Namespaces a namespaceSelector matches (every namespace carries kubernetes.io/metadata.name). */
   namespacesMatching(sel: Selector): string[] {
+    // A selector that names its namespace: that one only (when its other terms hold).
+    const named = sel.matchLabels.find(([k]) => k === NAMESPACE_NAME);
+    if (named) {
+      const labels = this.namespaceLabels.get(named[1]);
+      return labels && matches(sel, labelledMap(labels)) ? [named[1]] : [];
+    }
+    if (this.labelled?.length !== this.namespaceLabels.size) this.labelled = [...this.namespaceLabels].map(([ns, labels]) => [ns, labelledMap(labels)]);
     const out: string[] = [];
-    for (const [ns, labels] of this.namespaceLabels) if (matches(sel, labelledMap(labels))) out.push(ns);
+    for (const [ns, labels] of this.labelled) if (matches(sel, labels)) out.push(ns);
     return out;
   }
 }
