@@ -13,6 +13,15 @@ import type { StandIn } from './consumers.js';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 
+/**
+ * Labels the platform puts on its own namespaces, which NetworkPolicies select to admit the
+ * OpenShift router (OpenShift documents `policy-group.network.openshift.io/ingress` and the older
+ * `network.openshift.io/policy-group: ingress`).
+ */
+const PLATFORM_NAMESPACE_LABELS: ReadonlyMap<string, Record<string, string>> = new Map([
+  ['openshift-ingress', { 'policy-group.network.openshift.io/ingress': '', 'network.openshift.io/policy-group': 'ingress' }],
+]);
+
 /** A pod (a workload's pod template, or a stand-in for pods outside the input). */
 export interface NetPod {
   id: number;
@@ -75,7 +84,11 @@ export class PodSet {
   readonly byWorkload = new Map<PodTemplate, NetPod>();
 
   constructor(model: Model) {
-    for (const [name, ns] of model.namespaces) this.namespaceLabels.set(name, ns.labels);
+    for (const [name, ns] of model.namespaces) {
+      // The router's namespace, when the input holds its pods but not the Namespace: the labels OpenShift gives it.
+      const platform = !ns.res && PLATFORM_NAMESPACE_LABELS.get(name);
+      this.namespaceLabels.set(name, platform ? new Map([...ns.labels, ...Object.entries(platform)]) : ns.labels);
+    }
     for (const t of model.podTemplates) {
       if (t.workload.superseded) continue;
       this.byWorkload.set(t, this.add(new WorkloadPod(t)));
