@@ -197,7 +197,7 @@ spec:
   it('admin-tier and Cilium policies selecting one pod: a warning states the assumption, and explain says it for that pod only', () => {
     const r = cli(['connectivity', both]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /warning: 1 admin-tier policy selects pods that Cilium policies also select: no network plugin enforces both .* the Admin tier first/);
+    assert.match(r.stderr, /warning: 1 AdminNetworkPolicy or BaselineAdminNetworkPolicy selects pods that Cilium policies also select: no network plugin enforces both .* the Admin tier first/);
     // The assumption: the Admin tier's Allow is final, the Cilium deny does not apply.
     assert.match(r.stdout, /^other\/client\[Deployment\] => secure\/db\[Deployment\] : All Connections$/m);
     const e = cli(['explain', 'other/client', 'secure/db', both]);
@@ -208,7 +208,20 @@ spec:
     // When the Cilium policy selects no pod the admin tier selects, there is nothing to say.
     const apart = cluster('both-apart', NAMESPACES, APPS, ALLOW_ALL_ADMIN, CILIUM_DENY.replace('app: db', 'app: nothing'));
     const quiet = cli(['connectivity', apart]);
-    assert.doesNotMatch(quiet.stderr, /admin-tier polic/);
+    assert.doesNotMatch(quiet.stderr, /AdminNetworkPolic/);
+  });
+
+  it('a ClusterNetworkPolicy with Cilium policies assumes nothing: Cilium enforces both, in the tiers the engine uses', () => {
+    const cnp = ALLOW_ALL_ADMIN.replace('v1alpha1', 'v1alpha2')
+      .replace('kind: AdminNetworkPolicy', 'kind: ClusterNetworkPolicy')
+      .replace('  priority: 5', '  tier: Admin\n  priority: 5')
+      .replace('action: Allow', 'action: Accept');
+    const dir = cluster('both-cnp', NAMESPACES, APPS, cnp, CILIUM_DENY);
+    const r = cli(['connectivity', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    // The Admin tier's Accept is final there too.
+    assert.match(r.stdout, /^other\/client\[Deployment\] => secure\/db\[Deployment\] : All Connections$/m);
   });
 
   it('lint reports none of these (they are about the answer, not the manifests)', () => {

@@ -7,13 +7,14 @@
  *   `icmps` rules, and `toPorts` protocols other than TCP, UDP, SCTP and ANY): the connections
  *   shown are TCP, UDP and SCTP between pods and addresses, so what these parts allow or deny is
  *   missing from them.
- * - Admin-tier and Cilium policies in one input. Cilium does not implement AdminNetworkPolicy,
- *   BaselineAdminNetworkPolicy or ClusterNetworkPolicy, and the network plugins that do
- *   (OVN-Kubernetes, Calico, Antrea, kube-network-policies) do not enforce cilium.io policies; a
- *   cluster runs one plugin, so one of the two sets is not enforced. The analysis evaluates both,
- *   the Admin tier first as the policy API orders it above every namespace's policies (an Admin
- *   tier Allow is final even where a Cilium deny rule matches), and says so for the pods both
- *   select.
+ * - AdminNetworkPolicy or BaselineAdminNetworkPolicy (v1alpha1) and Cilium policies in one
+ *   input. Cilium does not implement them (it implements their successor, ClusterNetworkPolicy,
+ *   from 1.20 on, ordered as the engine orders it: Admin tier, then NetworkPolicies with Cilium's
+ *   own policies, then Baseline tier), and the network plugins that do (OVN-Kubernetes, Antrea,
+ *   kube-network-policies) do not enforce cilium.io policies; a cluster runs one plugin, so one of
+ *   the two sets is not enforced. The analysis evaluates both, the Admin tier first as the policy
+ *   API orders it above every namespace's policies (an AdminNetworkPolicy Allow is final even
+ *   where a Cilium deny rule matches), and says so for the pods both select.
  *
  * These are gaps of the answer (the network commands' warnings, `explain`'s incomplete line), not
  * of the manifests: the lint rule netpol-not-analysed, about objects the analysis does not read,
@@ -125,12 +126,13 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
     });
   }
 
-  // Admin-tier and Cilium policies selecting the same pods.
-  if (admins.length && ciliums.length) {
+  // AdminNetworkPolicies (v1alpha1) and Cilium policies selecting the same pods.
+  const v1alpha1 = admins.filter((p) => p.kind !== 'ClusterNetworkPolicy');
+  if (v1alpha1.length && ciliums.length) {
     const ciliumPods = new Set<PodTemplate>();
     for (const p of ciliums) for (const rule of p.rules) if (rule.subject) for (const t of podsOf(rule)) ciliumPods.add(t);
     const items: GapItem[] = [];
-    for (const p of admins) {
+    for (const p of v1alpha1) {
       if (!p.subject) continue;
       const both = select ? new Set([...podsOf(p)].filter((t) => ciliumPods.has(t))) : undefined;
       if (both && both.size === 0) continue;
@@ -138,7 +140,7 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
         res: p.res,
         path: ['spec', 'subject'],
         loc: p.res.at('spec', 'subject'),
-        message: `${p.res.displayShort} selects pods that Cilium policies also select: Cilium does not implement the admin tiers, and the network plugins that do ignore Cilium policies; the analysis assumes both are enforced, the Admin tier first (its Allow rules are final even where a Cilium deny rule matches)`,
+        message: `${p.res.displayShort} selects pods that Cilium policies also select: Cilium does not implement ${p.kind} (only its successor ClusterNetworkPolicy), and the network plugins that do ignore Cilium policies; the analysis assumes both are enforced, the Admin tier first (its Allow rules are final even where a Cilium deny rule matches)`,
         scope: both ? { kind: 'workloads', workloads: both } : { kind: 'cluster' },
       });
     }
@@ -148,7 +150,7 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
         kind: 'mixed-plugins',
         key: 'cilium-and-admin-tiers',
         items,
-        message: `${counted(n, 'admin-tier policy selects', 'admin-tier policies select')} pods that Cilium policies also select: no network plugin enforces both (Cilium does not implement AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy; the plugins that do ignore Cilium policies); the connections shown assume both are enforced, the Admin tier first, then NetworkPolicies and Cilium policies, then the Baseline tier`,
+        message: `${counted(n, 'AdminNetworkPolicy or BaselineAdminNetworkPolicy selects', 'AdminNetworkPolicies or BaselineAdminNetworkPolicies select')} pods that Cilium policies also select: no network plugin enforces both (Cilium implements only their successor, ClusterNetworkPolicy; the plugins that implement them ignore Cilium policies); the connections shown assume both are enforced, the Admin tier first, then NetworkPolicies and Cilium policies, then the Baseline tier`,
         describe: (i) => `${i.res.display} and Cilium policies both select a pod of this connection, and no network plugin enforces both (the Admin tier is assumed to decide first)`,
       });
     }
