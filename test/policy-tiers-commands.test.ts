@@ -258,7 +258,7 @@ spec:
     assert.match(r.stderr, /warning: 1 policy peer is not analysed \(DNS names/);
     const e = cli(['explain', 'other/client', 'secure/db', dir]);
     assert.match(e.stdout, /incomplete: .*has ICMP rules/);
-    assert.match(e.stdout, /has a peer that is not analysed \(DNS names \(resolved at run time\)\)/);
+    assert.match(e.stdout, /has a peer that is not analysed: DNS names \(resolved at run time\)/);
   });
 });
 

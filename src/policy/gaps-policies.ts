@@ -122,7 +122,7 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
       key: 'outside-peers',
       items: outside.map((x) => item(x, `${x.res.displayShort}: not analysed: ${x.what}; this peer matches no pod or address of the analysis, so the connections it allows or denies are not shown`)),
       message: `${counted(n, 'policy peer is', 'policy peers are')} not analysed (DNS names, Services by reference, CIDR groups, label requirements): ${n === 1 ? 'it matches' : 'they match'} no pod or address of the analysis, and the connections ${n === 1 ? 'it allows or denies are' : 'they allow or deny are'} not shown`,
-      describe: (i) => `${i.res.display} has a peer that is not analysed (${i.message.slice(i.message.indexOf('not analysed: ') + 14, i.message.indexOf(';'))})`,
+      describe: (i) => `${i.res.display} has a peer that is not analysed: ${i.message.slice(i.message.indexOf('not analysed: ') + 14, i.message.indexOf(';'))}`,
     });
   }
 
