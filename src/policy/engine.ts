@@ -250,7 +250,7 @@ export class PolicyEngine {
     return set;
   }
 
-  /** Does a rule's peer list match an endpoint? Returns the first matching peer (or 'all'). */
+  /** Does a rule's peer list match an endpoint? (A rule without peers matches every endpoint.) */
   ruleMatches(rule: PolicyRule, ep: Endpoint): boolean {
     if (rule.peers === null) return true;
     for (const p of rule.peers) {
