@@ -12,6 +12,9 @@ export default defineRule(
     for (const gap of analysisGaps(ctx.model, ctx.graph)) {
       // Rejected policies are errors of their own (netpol-invalid-peer).
       if (gap.kind === 'rejected-policy') continue;
+      // Parts of modelled policies, and admin-tier and Cilium policies together: gaps of the
+      // network commands' answer (their warnings, explain), not of the manifests.
+      if (gap.kind === 'policy-part' || gap.kind === 'mixed-plugins') continue;
       for (const item of gap.items) ctx.report({ at: item.loc, object: item.res, message: item.message });
     }
   },

@@ -57,17 +57,37 @@ export function adminPortConn<E>(ctx: TierContext<E>, p: AdminPort, dst: E): Con
   return ConnSet.of(p.protocol, p.port);
 }
 
-export function adminRuleConn<E>(ctx: TierContext<E>, r: AdminRule, dst: E): ConnSet {
-  if (r.ports === null) return ConnSet.ALL;
+/** What a rule's port entries cover, per rule when no entry names a port (the answer does not depend on the destination then). */
+const portsCache = new WeakMap<object, ConnSet>();
+
+/** What a list of port entries (of an admin-tier rule or a Cilium section `owner`) covers towards `dst`; null: everything. */
+export function portsConn<E>(ctx: TierContext<E>, owner: object, ports: readonly AdminPort[] | null, dst: E): ConnSet {
+  if (ports === null) return ConnSet.ALL;
+  const cached = portsCache.get(owner);
+  if (cached) return cached;
   let acc = ConnSet.NONE;
-  for (const p of r.ports) acc = acc.union(adminPortConn(ctx, p, dst));
+  let named = false;
+  for (const p of ports) {
+    acc = acc.union(adminPortConn(ctx, p, dst));
+    if (p.named !== undefined) named = true;
+  }
+  if (!named) portsCache.set(owner, acc);
   return acc;
+}
+
+export function adminRuleConn<E>(ctx: TierContext<E>, r: AdminRule, dst: E): ConnSet {
+  return portsConn(ctx, r, r.ports, dst);
 }
 
 /** The rules of each tier and direction that apply to each pod, in evaluation order. */
 export class AdminTiers {
   /** Per tier and direction, the rules of each pod (by pod id; sparse). */
   private readonly byPod: Record<AdminTier, Record<'ingress' | 'egress', (AdminRule[] | undefined)[]>> = {
+    Admin: { ingress: [], egress: [] },
+    Baseline: { ingress: [], egress: [] },
+  };
+  /** Per tier and direction, the policies those rules come from (by pod id; sparse). */
+  private readonly policiesByPod: Record<AdminTier, Record<'ingress' | 'egress', (AdminPolicy[] | undefined)[]>> = {
     Admin: { ingress: [], egress: [] },
     Baseline: { ingress: [], egress: [] },
   };
@@ -84,12 +104,22 @@ export class AdminTiers {
           if (rules.length === 0) continue;
           const byId = this.byPod[p.tier][dir];
           const list = byId[id];
-          if (list) list.push(...rules);
-          else byId[id] = [...rules];
+          if (list) {
+            list.push(...rules);
+            this.policiesByPod[p.tier][dir][id]!.push(p);
+          } else {
+            byId[id] = [...rules];
+            this.policiesByPod[p.tier][dir][id] = [p];
+          }
           this.any = true;
         }
       }
     }
+  }
+
+  /** The policies of a tier with rules for the pod in this direction, in evaluation order. */
+  policiesOf(tier: AdminTier, direction: 'ingress' | 'egress', podId: number): readonly AdminPolicy[] {
+    return this.policiesByPod[tier][direction][podId] ?? NO_POLICIES;
   }
 
   get empty(): boolean {
@@ -107,6 +137,7 @@ export class AdminTiers {
 }
 
 const NO_RULES: AdminRule[] = [];
+const NO_POLICIES: AdminPolicy[] = [];
 
 export interface TierResult {
   allowed: ConnSet;

@@ -7,7 +7,7 @@
  * whatever allows it.
  */
 import type { CiliumPolicy, CiliumRule, CiliumSection } from '../model/cilium.js';
-import { adminPortConn } from './admin.js';
+import { portsConn } from './admin.js';
 import type { TierContext } from './admin.js';
 import { ConnSet } from './conn.js';
 
@@ -27,14 +27,13 @@ export interface CiliumSide {
 
 interface PodRules {
   sections: CiliumSection[];
+  /** The rules with sections of the direction. */
+  rules: CiliumRule[];
   isolatedBy: CiliumRule[];
 }
 
 export function sectionConn<E>(ctx: TierContext<E>, s: CiliumSection, dst: E): ConnSet {
-  if (s.ports === null) return ConnSet.ALL;
-  let acc = ConnSet.NONE;
-  for (const p of s.ports) acc = acc.union(adminPortConn(ctx, p, dst));
-  return acc;
+  return portsConn(ctx, s, s.ports, dst);
 }
 
 export class CiliumLayer {
@@ -50,14 +49,16 @@ export class CiliumLayer {
       if (p.res.superseded) continue;
       for (const rule of p.rules) {
         if (!rule.subject) continue; // nodeSelector: host endpoints are out of scope
+        const byDir = { ingress: rule.sections.filter((s) => s.direction === 'ingress'), egress: rule.sections.filter((s) => s.direction === 'egress') };
         for (const id of subjectPods(rule)) {
           for (const dir of ['ingress', 'egress'] as const) {
-            const sections = rule.sections.filter((s) => s.direction === dir);
+            const sections = byDir[dir];
             if (sections.length === 0) continue;
             let entry = this.byPod[dir][id];
-            if (!entry) this.byPod[dir][id] = entry = { sections: [], isolatedBy: [] };
+            if (!entry) this.byPod[dir][id] = entry = { sections: [], rules: [], isolatedBy: [] };
             this.any = true;
             entry.sections.push(...sections);
+            if (!entry.rules.includes(rule)) entry.rules.push(rule);
             if (rule.defaultDeny[dir] && !entry.isolatedBy.includes(rule)) entry.isolatedBy.push(rule);
           }
         }
@@ -75,6 +76,16 @@ export class CiliumLayer {
 
   isolates(direction: 'ingress' | 'egress', podId: number): boolean {
     return (this.byPod[direction][podId]?.isolatedBy.length ?? 0) > 0;
+  }
+
+  /** The rules with sections of a pod's direction. */
+  rulesOf(direction: 'ingress' | 'egress', podId: number): readonly CiliumRule[] {
+    return this.byPod[direction][podId]?.rules ?? [];
+  }
+
+  /** Every section (allow and deny) of a pod's direction. */
+  sections(direction: 'ingress' | 'egress', podId: number): readonly CiliumSection[] {
+    return this.byPod[direction][podId]?.sections ?? [];
   }
 
   /** The allow sections of a pod's direction (for the listing's candidate sources). */

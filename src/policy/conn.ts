@@ -83,8 +83,8 @@ export class ConnSet {
   }
 
   union(o: ConnSet): ConnSet {
-    if (o.isEmpty) return this;
-    if (this.isEmpty) return o;
+    if (o.isEmpty || this === ConnSet.ALL) return this;
+    if (this.isEmpty || o === ConnSet.ALL) return o;
     const m = new Map<Protocol, Ranges>();
     for (const p of PROTOCOL_ORDER) {
       const a = this.byProto.get(p) ?? [];
@@ -96,6 +96,8 @@ export class ConnSet {
 
   intersect(o: ConnSet): ConnSet {
     if (this.isEmpty || o.isEmpty) return ConnSet.NONE;
+    if (o === ConnSet.ALL || o === this) return this;
+    if (this === ConnSet.ALL) return o;
     const m = new Map<Protocol, Ranges>();
     for (const p of PROTOCOL_ORDER) {
       const a = this.byProto.get(p);
@@ -109,6 +111,7 @@ export class ConnSet {
 
   subtract(o: ConnSet): ConnSet {
     if (this.isEmpty || o.isEmpty) return this;
+    if (o === ConnSet.ALL || o === this) return ConnSet.NONE;
     const m = new Map<Protocol, Ranges>();
     for (const p of PROTOCOL_ORDER) {
       const a = this.byProto.get(p);
@@ -118,6 +121,23 @@ export class ConnSet {
       if (r.length) m.set(p, r);
     }
     return m.size ? new ConnSet(m) : ConnSet.NONE;
+  }
+
+  /** Do the two sets share a connection? (intersect without building it) */
+  overlaps(o: ConnSet): boolean {
+    if (this.isEmpty || o.isEmpty) return false;
+    for (const [p, a] of this.byProto) {
+      const b = o.byProto.get(p);
+      if (!b) continue;
+      let i = 0;
+      let j = 0;
+      while (i < a.length && j < b.length) {
+        if (Math.max(a[i][0], b[j][0]) <= Math.min(a[i][1], b[j][1])) return true;
+        if (a[i][1] < b[j][1]) i++;
+        else j++;
+      }
+    }
+    return false;
   }
 
   has(protocol: Protocol, port: number): boolean {

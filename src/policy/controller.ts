@@ -7,11 +7,13 @@
  * names the implementation (`k8s.io/ingress-nginx`, `nginx.org/ingress-controller`, …); the
  * workload running it is recognised by its image, its well-known labels, and its
  * `--ingress-class`/`--controller-class` arguments (a controller started with another class does
- * not serve this one). Cloud load balancers (AWS ALB, GCE, Azure Application Gateway) send traffic
+ * not serve this one). OpenShift Routes are served by the OpenShift router (namespace
+ * `openshift-ingress`). Cloud load balancers (AWS ALB, GCE, Azure Application Gateway) send traffic
  * to the pods from outside the cluster: the source is an external address.
  */
 import type { Model, PodTemplate } from '../model/model.js';
 import type { Ingress } from '../model/network.js';
+import { OpenShiftRoute } from '../model/openshift.js';
 import { asArray, asString } from '../model/resource.js';
 import type { Selector } from '../model/selector.js';
 
@@ -120,6 +122,9 @@ interface Candidate {
   why: string;
 }
 
+const ROUTER_NAMESPACE = 'openshift-ingress';
+const ROUTER_LABEL = 'ingresscontroller.operator.openshift.io/deployment-ingresscontroller';
+
 const CLASS_ARG = /^--?(?:ingress-class|providers\.kubernetesingress\.ingressclass)(?:=(.*))?$/;
 const CONTROLLER_ARG = /^--?controller-class(?:=(.*))?$/;
 const NOT_CONTROLLER_COMPONENTS = new Set(['admission-webhook', 'default-backend', 'certgen', 'webhook']);
@@ -137,8 +142,37 @@ export class ControllerInference {
     }
   }
 
-  /** The controller that serves an Ingress, and how it was found. */
+  /** The controller that serves an Ingress (the router, for an OpenShift Route), and how it was found. */
   forIngress(ing: Ingress): ControllerGuess {
+    if (ing instanceof OpenShiftRoute) return (this.route ??= this.router());
+    return this.forClass(ing);
+  }
+
+  private route?: ControllerGuess;
+
+  /**
+   * The OpenShift router serves Routes: the pods of the IngressController deployments in namespace
+   * `openshift-ingress` (`router-default` for the default IngressController), labelled
+   * `ingresscontroller.operator.openshift.io/deployment-ingresscontroller: <name>`. The default
+   * IngressController's pods when the input holds them, else every router of the input; sharding
+   * (an IngressController's routeSelector and namespaceSelector) is not analysed.
+   */
+  private router(): ControllerGuess {
+    const routers = this.model.podTemplates.filter((t) => !t.workload.superseded && t.namespace === ROUTER_NAMESPACE && t.label(ROUTER_LABEL) !== undefined);
+    const defaults = routers.filter((t) => t.label(ROUTER_LABEL) === 'default');
+    const found = defaults.length ? defaults : routers;
+    if (found.length) {
+      const names = found.slice(0, 2).map((t) => `${t.display} (label ${ROUTER_LABEL}=${t.label(ROUTER_LABEL)})`);
+      const more = found.length > 2 ? ` and ${found.length - 2} more` : '';
+      return { kind: 'input', workloads: found, reason: `an OpenShift Route is served by the OpenShift router → ${names.join(' and ')}${more}` };
+    }
+    return {
+      kind: 'unknown',
+      reason: `an OpenShift Route is served by the OpenShift router, whose pods (namespace "${ROUTER_NAMESPACE}", label ${ROUTER_LABEL}) are not in the input`,
+    };
+  }
+
+  private forClass(ing: Ingress): ControllerGuess {
     let className = ing.className;
     let how = className ? `${ing.classSource === 'field' ? 'ingressClassName' : 'annotation kubernetes.io/ingress.class'} "${className}"` : '';
     if (!className) {

@@ -3,8 +3,10 @@
  * (netpol-not-analysed, netpol-invalid-peer), the warnings of the network commands, and the
  * `incomplete:` line of `explain`.
  *
- * Four kinds of gap:
+ * The kinds of gap:
  * - objects of kinds that change who may talk to whom but are not modelled (NOT_MODELLED below);
+ * - parts of admin-tier and Cilium rules that are not modelled (peers outside the input, ICMP),
+ *   and admin-tier and Cilium policies selecting the same pods (gaps-policies.ts);
  * - IPv6 ipBlocks: the engine partitions the IPv4 space only; an IPv6 block matches no endpoint;
  * - hostNetwork pods: whether NetworkPolicies apply to them depends on the network plugin;
  * - NetworkPolicies the API server would reject: they do not exist in the cluster, and the
@@ -16,6 +18,7 @@ import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy } from '../model/netpol.js';
 import type { Resource } from '../model/resource.js';
 import type { Endpoint } from './engine.js';
+import { policyKindGaps } from './gaps-policies.js';
 import { parseCidr } from './ipranges.js';
 import { isRejected, rejectionReasons } from './validate.js';
 
@@ -53,7 +56,7 @@ const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.ki
 /** Istio's default root namespace: an AuthorizationPolicy there applies to the whole mesh. */
 const ISTIO_ROOT_NAMESPACE = 'istio-system';
 
-export type GapKind = 'not-modelled' | 'ipv6-ipblock' | 'host-network' | 'rejected-policy';
+export type GapKind = 'not-modelled' | 'ipv6-ipblock' | 'host-network' | 'rejected-policy' | 'policy-part' | 'mixed-plugins';
 
 /** Which endpoints a gap may affect. */
 export type GapScope =
@@ -192,6 +195,9 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       describe: (i) => `${i.res.display} has an IPv6 ipBlock, which is not analysed (connections with IPv6 addresses are not shown)`,
     });
   }
+
+  // The admin tiers' and Cilium policies' own gaps.
+  gaps.push(...policyKindGaps(model, graph));
 
   // hostNetwork pods, where some policy could be about them.
   const anyPolicy = live.length > 0 || byRow.size > 0;

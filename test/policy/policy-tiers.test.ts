@@ -11,9 +11,10 @@ import fc from 'fast-check';
 import { Graph } from '../../src/graph/graph.js';
 import { loadText } from '../../src/load/load.js';
 import { buildModel } from '../../src/model/model.js';
-import type { Protocol } from '../../src/policy/conn.js';
+import type { ConnSet, Protocol } from '../../src/policy/conn.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
+import { parseCidr } from '../../src/policy/ipranges.js';
 import { explainText } from '../../src/format/connectivity/explain.js';
 import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
 import type { AdminPeer, AdminPortRaw, Labels, RefAdmin, RefCilium, RefCiliumSection, RefEnd, RefNp, RefPod, Sel } from './policy-reference.js';
@@ -305,6 +306,25 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
   const PROBE_IPS = ['10.1.2.3', '8.8.8.8', '192.168.1.5', '172.16.0.1'];
   const outcomes = { allowed: 0, blocked: 0, mixed: 0 };
 
+  /** The listed connection between a pod and the range that holds a probed address. */
+  const listedExternal = (listed: Map<string, ConnSet>, s: { end: RefEnd; name: string }, d: { end: RefEnd; name: string }): ConnSet | undefined => {
+    const ip = 'ip' in s.end ? s.end.ip : 'ip' in d.end ? d.end.ip : -1;
+    const holds = (name: string) =>
+      name.split(',').some((part) => {
+        if (part.includes('-')) {
+          const [lo, hi] = part.split('-').map(ipOf);
+          return ip >= lo && ip <= hi;
+        }
+        const c = parseCidr(part);
+        return c.ok && !c.v6 && ip >= c.range.lo && ip <= c.range.hi;
+      });
+    for (const [k, conn] of listed) {
+      const [src, dst] = k.split(' => ');
+      if ('pod' in s.end ? src === s.name && !dst.includes('[') && holds(dst) : dst === d.name && !src.includes('[') && holds(src)) return conn;
+    }
+    return undefined;
+  };
+
   it('agrees on every pair, port and probed address', () => {
     fc.assert(
       fc.property(clusterArb, ({ pods: raw, nps, admins: rawAdmins, cilium }) => {
@@ -348,6 +368,9 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
               if (want) yes++;
               assert.equal(got.has(proto, port), want, `${s.name} -> ${d.name} ${proto} ${port}`);
               if ('pod' in s.end && 'pod' in d.end) assert.equal(listed.get(`${s.name} => ${d.name}`)?.has(proto, port) ?? false, want, `listing ${s.name} -> ${d.name} ${proto} ${port}`);
+              // External addresses: the listed range that holds the address (the listing groups
+              // alike pods and alike ranges; it must still agree address by address).
+              else assert.equal(listedExternal(listed, s, d)?.has(proto, port) ?? false, want, `listing ${s.name} -> ${d.name} ${proto} ${port}`);
             }
             outcomes[yes === 0 ? 'blocked' : yes === PROBE_PORTS.length ? 'allowed' : 'mixed']++;
           }
