@@ -1,7 +1,7 @@
 import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { PROTOCOLS, portNameProblem } from '../src/model/kinds.js';
 import type { Container, ContainerPort } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import type { Loc } from '../src/load/source.js';
 import type { NetworkPolicy } from '../src/model/netpol.js';
 import type { Resource } from '../src/model/resource.js';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { isDnsSubdomain } from '../src/model/kinds.js';
 
 export default defineRule(

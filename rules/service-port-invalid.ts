@@ -1,7 +1,7 @@
 import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { Report, RuleContext } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { PROTOCOLS, isDnsLabel, portNameProblem } from '../src/model/kinds.js';
 import type { Service, ServicePort } from '../src/model/model.js';
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { AnyLoc, RelatedReport, Report, SuggestionReport } from '../src/engine/types.js';
-import { labelsText, list, q } from '../src/engine/text.js';
+import { labelsText, list, q } from '../src/util/text.js';
 import type { Service } from '../src/model/model.js';
 import { ROLLOUT_HASH, isRolloutTemplate, knativeSelected } from '../src/graph/conventions.js';
 import { selectorFromMap } from '../src/model/selector.js';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list } from '../src/engine/text.js';
+import { list } from '../src/util/text.js';
 import { PROTOCOLS } from '../src/model/kinds.js';
 import type { ContainerPort, PodTemplate } from '../src/model/model.js';
 

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/util/text.js';
 import { PROTOCOLS } from '../src/model/kinds.js';
 import type { Graph } from '../src/graph/graph.js';
 import type { PodTemplate, ServicePort } from '../src/model/model.js';

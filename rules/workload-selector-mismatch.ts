@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Loc } from '../src/load/source.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { formatSelector, labelledMap, requirementMatches } from '../src/model/selector.js';
 
 export default defineRule(

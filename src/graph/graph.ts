@@ -6,7 +6,7 @@ import { findPodCreators } from './pod-creators.js';
 import type { PodCreator } from './pod-creators.js';
 import { findConfigMapAddresses, findReferences } from './references.js';
 import type { ConfigMapAddress, ServiceReference } from './references.js';
-import { editDistance, editDistanceWithin } from '../engine/text.js';
+import { editDistance, editDistanceWithin } from '../util/text.js';
 import { LabelIndex, NamespacedMap } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
 import { labelListOf, labelledMap } from '../model/selector.js';
