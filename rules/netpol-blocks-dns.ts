@@ -61,7 +61,7 @@ export default defineRule(
       const udp = conn.has('UDP', port) || ext53.has('UDP', 53);
       const tcp = conn.has('TCP', port) || ext53.has('TCP', 53);
       if (udp && tcp) continue;
-      const missing = !udp && !tcp ? `UDP and TCP ${port}` : !udp ? `UDP ${port}` : `TCP ${port}`;
+      const missing = missingText(udp, tcp, port);
       if (special) {
         const want = (udp ? ConnSet.NONE : ConnSet.of('UDP', port)).union(tcp ? ConnSet.NONE : ConnSet.of('TCP', port));
         const decider = decide(engine, src, want, isolating.length === 0);
@@ -85,7 +85,7 @@ export default defineRule(
       if (list) list.push(entry);
       else groups.set(key, [entry]);
     }
-    const dnsName = engine.dnsPods[0]?.synthetic ? `the cluster DNS (${engine.dnsPods[0].name.replace('/{cluster-dns}', '')} pods ${[...engine.dnsPods[0].labels].map(([k, v]) => `${k}=${v}`).join(',')})` : `DNS pods ${list(engine.dnsPods.map((p) => p.name), 2)}`;
+    const dnsName = dnsNameOf(engine);
     for (const { decider, missing, pods } of decided.values()) {
       const names = pods.map((p) => p.workload?.display ?? p.name);
       const tcpOnly = missing === `TCP ${port}`;
@@ -93,7 +93,7 @@ export default defineRule(
         severity: tcpOnly ? 'warning' : undefined,
         at: decider.at,
         object: decider.object,
-        message: `${decider.says(list(names, 3), missing, dnsName)}: ${tcpOnly ? 'lookups whose answers need TCP (large or truncated answers) fail' : pods.length === 1 ? 'it cannot resolve names' : 'they cannot resolve names'}`,
+        message: `${decider.says(list(names, 3), missing, dnsName)}: ${consequence(tcpOnly, pods.length)}`,
         related: pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
       });
     }
@@ -111,16 +111,13 @@ export default defineRule(
         const names = pods.map((p) => p.workload?.display ?? p.name);
         const tcpOnly = missing === `TCP ${port}`;
         const others = engine.isolatedEgress(pods[0]).filter((p) => p !== np);
+        const blocked: Blocked = { np, names, count: pods.length, missing, dnsName, blockers, others };
         ctx.report({
           // Without TCP, lookups work until an answer is too large for UDP: a warning, not an outage.
           severity: tcpOnly ? 'warning' : undefined,
           at: np.res.keyAt('spec', 'podSelector'),
           object: np.res,
-          message: tcpOnly
-            ? `${np.res.displayShort} isolates ${list(names, 3)} for egress and allows DNS over UDP only: ${missing} to ${dnsName} is blocked, so lookups whose answers need TCP (large or truncated answers) fail`
-            : blockers.length
-              ? `${np.res.displayShort} isolates ${list(names, 3)} for egress and allows DNS, but ${list(blockers.map((x) => q(x.name)), 3)} isolate${blockers.length === 1 ? 's' : ''} ${dnsName} for ingress without admitting ${pods.length === 1 ? 'it' : 'them'} on ${missing}: ${pods.length === 1 ? 'it cannot' : 'they cannot'} resolve names`
-              : `${np.res.displayShort} isolates ${list(names, 3)} for egress, and no egress rule${others.length ? ` (of ${list([np, ...others].map((x) => q(x.name)), 3)})` : ''} allows ${missing} to ${dnsName}: ${pods.length === 1 ? 'it cannot' : 'they cannot'} resolve names`,
+          message: blockedMessage(blocked, tcpOnly),
           related: [
             ...pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
             ...blockers.slice(0, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolates the DNS pods: ${p.res.display}` })),
@@ -130,6 +127,62 @@ export default defineRule(
     }
   },
 );
+
+/** The DNS connections a pod lacks: `UDP and TCP 53`, `UDP 53` or `TCP 53`. */
+function missingText(udp: boolean, tcp: boolean, port: number): string {
+  if (!udp && !tcp) return `UDP and TCP ${port}`;
+  return udp ? `TCP ${port}` : `UDP ${port}`;
+}
+
+/** The DNS pods as messages name them: the cluster DNS the engine assumes, or the pods of the input. */
+function dnsNameOf(engine: PolicyEngine): string {
+  const first = engine.dnsPods[0];
+  if (first?.synthetic) {
+    const labels = [...first.labels].map(([k, v]) => `${k}=${v}`).join(',');
+    return `the cluster DNS (${first.name.replace('/{cluster-dns}', '')} pods ${labels})`;
+  }
+  return `DNS pods ${list(engine.dnsPods.map((p) => p.name), 2)}`;
+}
+
+const TCP_LOOKUPS_FAIL = 'lookups whose answers need TCP (large or truncated answers) fail';
+
+/** What the pods cannot do: look up large answers (TCP only is missing), or resolve names at all. */
+function consequence(tcpOnly: boolean, count: number): string {
+  if (tcpOnly) return TCP_LOOKUPS_FAIL;
+  return count === 1 ? 'it cannot resolve names' : 'they cannot resolve names';
+}
+
+/** The pods of an egress-isolating NetworkPolicy that cannot reach the DNS pods, and why. */
+interface Blocked {
+  np: NetworkPolicy;
+  /** The workloads, as messages name them. */
+  names: string[];
+  count: number;
+  missing: string;
+  dnsName: string;
+  /** Policies that isolate the DNS pods for ingress and do not admit these pods. */
+  blockers: NetworkPolicy[];
+  /** The other policies that isolate these pods for egress. */
+  others: NetworkPolicy[];
+}
+
+/**
+ * Why the pods cannot resolve names: only TCP is missing (large answers fail), the DNS pods'
+ * ingress policies do not admit them, or no egress rule of their policies allows DNS.
+ */
+function blockedMessage(b: Blocked, tcpOnly: boolean): string {
+  const isolates = `${b.np.res.displayShort} isolates ${list(b.names, 3)} for egress`;
+  if (tcpOnly) {
+    return `${isolates} and allows DNS over UDP only: ${b.missing} to ${b.dnsName} is blocked, so ${TCP_LOOKUPS_FAIL}`;
+  }
+  if (b.blockers.length > 0) {
+    const blockers = `${list(b.blockers.map((x) => q(x.name)), 3)} isolate${b.blockers.length === 1 ? 's' : ''} ${b.dnsName}`;
+    const them = b.count === 1 ? 'it' : 'them';
+    return `${isolates} and allows DNS, but ${blockers} for ingress without admitting ${them} on ${b.missing}: ${consequence(false, b.count)}`;
+  }
+  const of = b.others.length ? ` (of ${list([b.np, ...b.others].map((x) => q(x.name)), 3)})` : '';
+  return `${isolates}, and no egress rule${of} allows ${b.missing} to ${b.dnsName}: ${consequence(false, b.count)}`;
+}
 
 /**
  * The rule of a cluster-scoped tier or Cilium policy that blocks `want` (the missing DNS

@@ -9,9 +9,7 @@ export default defineRule(
     description: 'An ExternalName Service without a valid externalName (a lowercase RFC 1123 DNS name).',
   },
   (ctx) => {
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       if (svc.type !== 'ExternalName') continue;
       const r = svc.res;
       const name = svc.externalName;

@@ -57,11 +57,7 @@ export class Graph {
   constructor(readonly model: Model) {
     this.serviceTargets = new Array(model.services.length);
     // Of several definitions of one object, the last one is what the cluster ends up with.
-    // (An indexed loop: it runs once, mostly before the runtime optimizes it, and allocates no
-    // iterator results meanwhile.)
-    const podTemplates = model.podTemplates;
-    for (let i = 0; i < podTemplates.length; i++) {
-      const pod = podTemplates[i];
+    for (const pod of model.podTemplates) {
       if (pod.workload.superseded) continue;
       this.pods.add(pod.namespace, pod);
     }
