@@ -22,21 +22,24 @@ export default defineRule(
     id: 'netpol-blocks-dns',
     severity: 'error',
     description:
-      'Pods isolated for egress (or denied by an AdminNetworkPolicy, ClusterNetworkPolicy or Cilium rule) that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
+      'Pods isolated for egress (or denied by an AdminNetworkPolicy, ClusterNetworkPolicy or Cilium rule) ' +
+      'that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
   },
   (ctx) => {
     const engine = ctx.policy;
     const tiers = !engine.tiers.empty || !engine.cilium.empty;
     // Without policies nothing is isolated and nothing blocked.
     if (ctx.model.networkPolicies.length === 0 && !tiers) return;
-    const dnsGoverned = tiers && engine.dnsPods.some((d) => engine.tiers.governs('ingress', d.id) || engine.cilium.governs('ingress', d.id));
+    const governs = (direction: 'ingress' | 'egress', pod: NetPod) =>
+      engine.tiers.governs(direction, pod.id) || engine.cilium.governs(direction, pod.id);
+    const dnsGoverned = tiers && engine.dnsPods.some((d) => governs('ingress', d));
     const decided = new Map<string, { decider: Decider; missing: string; pods: NetPod[] }>();
     const port = engine.dnsSettings.port;
     const groups = new Map<NetworkPolicy, { pod: NetPod; missing: string; dnsIngress: NetworkPolicy[] }[]>();
     for (const pod of engine.workloadPods) {
       const isolating = engine.isolatedEgress(pod);
       // Admin/Baseline tiers and Cilium policies decide too (for the pod's egress or the DNS pods' ingress).
-      const special = tiers && (dnsGoverned || engine.tiers.governs('egress', pod.id) || engine.cilium.governs('egress', pod.id));
+      const special = tiers && (dnsGoverned || governs('egress', pod));
       if (isolating.length === 0 && !special) continue;
       // A pod whose egress is denied entirely is cut off on purpose: no names to resolve.
       if (isolating.length > 0 && isolating.every((np) => np.egress.length === 0)) continue;
@@ -94,7 +97,7 @@ export default defineRule(
         at: decider.at,
         object: decider.object,
         message: `${decider.says(list(names, 3), missing, dnsName)}: ${consequence(tcpOnly, pods.length)}`,
-        related: pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
+        related: pods.slice(0, 5).map(podsOf),
       });
     }
     for (const [np, entries] of groups) {
@@ -119,14 +122,22 @@ export default defineRule(
           object: np.res,
           message: blockedMessage(blocked, tcpOnly),
           related: [
-            ...pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
-            ...blockers.slice(0, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolates the DNS pods: ${p.res.display}` })),
+            ...pods.slice(0, 5).map(podsOf),
+            ...blockers.slice(0, 3).map((p) => ({
+              at: p.res.keyAt('spec', 'podSelector'),
+              message: `isolates the DNS pods: ${p.res.display}`,
+            })),
           ],
         });
       }
     }
   },
 );
+
+/** A related location: the pod labels of a workload. */
+function podsOf(p: NetPod): { at: Loc; message: string } {
+  return { at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` };
+}
 
 /** The DNS connections a pod lacks: `UDP and TCP 53`, `UDP 53` or `TCP 53`. */
 function missingText(udp: boolean, tcp: boolean, port: number): string {
@@ -176,9 +187,10 @@ function blockedMessage(b: Blocked, tcpOnly: boolean): string {
     return `${isolates} and allows DNS over UDP only: ${b.missing} to ${b.dnsName} is blocked, so ${TCP_LOOKUPS_FAIL}`;
   }
   if (b.blockers.length > 0) {
-    const blockers = `${list(b.blockers.map((x) => q(x.name)), 3)} isolate${b.blockers.length === 1 ? 's' : ''} ${b.dnsName}`;
-    const them = b.count === 1 ? 'it' : 'them';
-    return `${isolates} and allows DNS, but ${blockers} for ingress without admitting ${them} on ${b.missing}: ${consequence(false, b.count)}`;
+    const names = list(b.blockers.map((x) => q(x.name)), 3);
+    const blockers = `${names} isolate${b.blockers.length === 1 ? 's' : ''} ${b.dnsName} for ingress`;
+    const admitting = `without admitting ${b.count === 1 ? 'it' : 'them'} on ${b.missing}`;
+    return `${isolates} and allows DNS, but ${blockers} ${admitting}: ${consequence(false, b.count)}`;
   }
   const of = b.others.length ? ` (of ${list([b.np, ...b.others].map((x) => q(x.name)), 3)})` : '';
   return `${isolates}, and no egress rule${of} allows ${b.missing} to ${b.dnsName}: ${consequence(false, b.count)}`;
@@ -189,7 +201,12 @@ function blockedMessage(b: Blocked, tcpOnly: boolean): string {
  * connections) to every DNS pod: an Admin/Baseline Deny, a Cilium deny section, or (when no
  * NetworkPolicy isolates the pod) a Cilium policy isolating the pod or the DNS pods.
  */
-function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: ConnSet, ciliumIsolation: boolean): Decider | undefined {
+function decide(
+  engine: PolicyEngine,
+  src: { kind: 'pod'; pod: NetPod },
+  want: ConnSet,
+  ciliumIsolation: boolean,
+): Decider | undefined {
   const evaluations: Explanation[] = engine.dnsPods.map((dns) => engine.evaluate(src, { kind: 'pod', pod: dns }, true));
   for (const e of evaluations) {
     const denial = tierDenial(e.egress, want) ?? tierDenial(e.ingress, want);
@@ -199,7 +216,10 @@ function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: C
         key: `tier:${r.policy.res.key}:${r.direction}:${r.index}`,
         at: r.policy.res.keyAt(...r.path, 'action'),
         object: r.policy.res,
-        says: (who, missing, dns) => `${adminRuleName(r)} denies ${missing} from ${who} to ${dns} (${r.direction === 'egress' ? 'its egress' : 'ingress of the DNS pods'})`,
+        says: (who, missing, dns) => {
+          const side = r.direction === 'egress' ? 'its egress' : 'ingress of the DNS pods';
+          return `${adminRuleName(r)} denies ${missing} from ${who} to ${dns} (${side})`;
+        },
       };
     }
   }
@@ -244,7 +264,11 @@ function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: C
 function reachesNothing(engine: PolicyEngine, pod: NetPod): boolean {
   const src = { kind: 'pod' as const, pod };
   // Addresses outside the cluster first: they are few, and usually allowed.
-  for (let a = 0; a < engine.atoms.length; a++) if (!engine.allowed(src, { kind: 'external', atom: a }).isEmpty) return false;
-  for (const other of engine.workloadPods) if (other !== pod && !engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
+  for (let atom = 0; atom < engine.atoms.length; atom++) {
+    if (!engine.allowed(src, { kind: 'external', atom }).isEmpty) return false;
+  }
+  for (const other of engine.workloadPods) {
+    if (other !== pod && !engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
+  }
   return true;
 }
