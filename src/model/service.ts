@@ -6,7 +6,7 @@
  */
 import type { Loc, Path } from '../load/source.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
-import { ListBuilder, SEPARATE, asInt, asMap, asString, isMap, scalarText, stringPairs } from './resource.js';
+import { ListBuilder, SEPARATE, emptyList, asInt, asMap, asString, isMap, scalarText, stringPairs } from './resource.js';
 import type { JsonMap, Resource, Strings } from './resource.js';
 
 export interface ServicePort {
@@ -100,8 +100,8 @@ function defaultedTarget(v: unknown): boolean {
 
 // Lists of the model live as long as the model: they are built in a scratch list (see workload.ts).
 const servicePortLists = new ListBuilder<ServicePort>();
-const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
-const NO_SERVICE_PORTS: ServicePort[] = Object.freeze([]) as unknown as ServicePort[];
+const NO_FIELDS: string[] = emptyList();
+const NO_SERVICE_PORTS: ServicePort[] = emptyList();
 /** The spec of a Service without one (read only). */
 const NO_SPEC: JsonMap = Object.freeze({});
 

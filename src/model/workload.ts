@@ -8,7 +8,7 @@ import type { Loc, Path } from '../load/source.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
 import { POD_TEMPLATE_PATHS } from './kinds.js';
 import type { WorkloadKind } from './kinds.js';
-import { EMPTY_STRING_MAP, ListBuilder, SEPARATE, asArray, asInt, asMap, asString, isMap, scalarText, stringMap, stringPairs } from './resource.js';
+import { EMPTY_STRING_MAP, ListBuilder, SEPARATE, emptyList, asArray, asInt, asMap, asString, isMap, scalarText, stringMap, stringPairs } from './resource.js';
 import type { JsonMap, Resource, Strings } from './resource.js';
 import { controllerLabels } from './controllers.js';
 import type { DynamicLabel } from './controllers.js';
@@ -64,9 +64,9 @@ export interface Container {
 
 const PROBE_TYPES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
-const NO_CONTAINERS: Container[] = Object.freeze([]) as unknown as Container[];
-const NO_PORTS: ContainerPort[] = Object.freeze([]) as unknown as ContainerPort[];
-const NO_PROBES: ProbeSpec[] = Object.freeze([]) as unknown as ProbeSpec[];
+const NO_CONTAINERS: Container[] = emptyList();
+const NO_PORTS: ContainerPort[] = emptyList();
+const NO_PROBES: ProbeSpec[] = emptyList();
 
 // Lists of the model live as long as the model: they are built in a scratch list of their kind
 // (building is synchronous, and a list of one kind is never built within another of the same kind).
