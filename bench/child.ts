@@ -8,11 +8,10 @@
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../rules/index.js';
 import { lint } from '../src/engine/runner.js';
-import { DEFAULT_NODE_PORT_RANGE } from '../src/engine/settings.js';
+import { defaultSettings } from '../src/engine/settings.js';
 import { json } from '../src/format/json.js';
 import { ParseCache } from '../src/load/cache.js';
 import { loadInput } from '../src/load/input.js';
-import { DEFAULT_NAMESPACE } from '../src/model/model.js';
 
 const [dir, workersArg, cacheDir, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 1);
@@ -25,7 +24,7 @@ async function once() {
   // The road: discovery (with opening the cache) ends when the files are known, then reading and the cache's save.
   const { files } = await loadInput([dir], { cwd: process.cwd(), gitignore: false, workers, cache, onDiscovered: () => (t1 = performance.now()) });
   const t2 = performance.now();
-  const result = lint(files, { rules: RULES, settings: { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [...DEFAULT_NODE_PORT_RANGE] } });
+  const result = lint(files, { rules: RULES, settings: defaultSettings() });
   const t3 = performance.now();
   const out = json(result.findings, {
     cwd: process.cwd(),

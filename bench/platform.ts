@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { lint } from '../src/engine/runner.js';
+import { defaultSettings } from '../src/engine/settings.js';
 import { loadText } from '../src/load/load.js';
 import { generatePlatform } from './generate.js';
 
@@ -24,7 +25,7 @@ try {
   const sources = files.map((f) => loadText(f, readFileSync(path.join(dir, f), 'utf8')));
   console.log(`platform mode: ${g.apps} apps, ${g.objects} objects in ${g.files} files, ${g.faults.length} planted faults`);
   for (const externalServices of [undefined, ['monitoring/otel-collector']]) {
-    const r = lint(sources, { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767], externalServices } });
+    const r = lint(sources, { rules: RULES, settings: { ...defaultSettings(), externalServices } });
     const counts = new Map<string, number>();
     for (const f of r.findings) counts.set(`${f.severity} ${f.ruleId}`, (counts.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
     const appOf = (file: string) => /apps\/[^/]+\/(app-\d+)\.yaml$/.exec(file)?.[1];

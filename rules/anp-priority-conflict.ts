@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list } from '../src/engine/text.js';
+import { list } from '../src/util/text.js';
 import type { AdminPolicy } from '../src/model/adminpolicy.js';
 
 export default defineRule(

@@ -1,7 +1,7 @@
 import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { PROTOCOLS, portNameProblem } from '../src/model/kinds.js';
 import type { Container, ContainerPort } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
@@ -33,18 +33,13 @@ export default defineRule(
       'A container port that is out of range, has an invalid name or protocol, or clashes with another port of the same pod (same name, or same number and protocol).',
   },
   (ctx) => {
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
     // One scope for the serving containers of the pod at hand, one for the init container at hand.
     const podPorts = new FirstPorts();
     const initPorts = new FirstPorts();
-    const pods = ctx.model.podTemplates;
-    for (let i = 0; i < pods.length; i++) {
-      const pod = pods[i];
+    for (const pod of ctx.model.podTemplates) {
       const w = pod.workload;
       podPorts.clear();
-      for (let ci = 0; ci < pod.containers.length; ci++) {
-        const c = pod.containers[ci];
+      for (const c of pod.containers) {
         // A regular init container runs alone, before the other containers start, and Services never
         // resolve its named ports: its ports only clash within the container itself.
         let scope = podPorts;
@@ -52,7 +47,7 @@ export default defineRule(
           scope = initPorts;
           scope.clear();
         }
-        for (let pi = 0; pi < c.ports.length; pi++) checkPort(ctx, w, c, c.ports[pi], scope);
+        for (const port of c.ports) checkPort(ctx, w, c, port, scope);
       }
     }
   },

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import type { Listener } from '../src/model/gateway.js';
 
 /**

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/util/text.js';
 import { albAction, knativeServiceBehind } from '../src/graph/conventions.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
 import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';

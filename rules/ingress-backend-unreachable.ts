@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { labelsText, list, q } from '../src/engine/text.js';
+import { labelsText, list, q } from '../src/util/text.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
 import { selectorFromMap } from '../src/model/selector.js';
 import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Report } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { isDnsSubdomain } from '../src/model/kinds.js';
 import { legacyNote } from '../src/model/network.js';
 

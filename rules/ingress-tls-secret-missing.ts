@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 
 const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer', 'kubernetes.io/tls-acme'];
 

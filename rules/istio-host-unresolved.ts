@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/util/text.js';
 import { fqdn, serviceEntryFor, serviceOfHost } from '../src/graph/istio.js';
 
 export default defineRule(

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { labelsText, list, q } from '../src/engine/text.js';
+import { labelsText, list, q } from '../src/util/text.js';
 import { destinationRulesFor, serviceOfHost } from '../src/graph/istio.js';
 
 export default defineRule(

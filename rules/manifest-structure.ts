@@ -20,11 +20,7 @@ export default defineRule(
       const [start, end] = resolveRange(current.at(...path));
       return current.file.text.slice(start, end);
     };
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const resources = ctx.model.resources;
-    for (let i = 0; i < resources.length; i++) {
-      const r = resources[i];
+    for (const r of ctx.model.resources) {
       current = r;
       const missing = r.missingIdentity();
       if (missing.length) {

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { monitorTargets } from '../src/graph/monitoring.js';
 
 export default defineRule(

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import type { Loc } from '../src/load/source.js';
 import type { NetworkPolicy } from '../src/model/netpol.js';
 import type { Resource } from '../src/model/resource.js';
@@ -22,21 +22,24 @@ export default defineRule(
     id: 'netpol-blocks-dns',
     severity: 'error',
     description:
-      'Pods isolated for egress (or denied by an AdminNetworkPolicy, ClusterNetworkPolicy or Cilium rule) that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
+      'Pods isolated for egress (or denied by an AdminNetworkPolicy, ClusterNetworkPolicy or Cilium rule) ' +
+      'that cannot reach the cluster DNS on both UDP and TCP port 53, so they cannot resolve Service names.',
   },
   (ctx) => {
     const engine = ctx.policy;
     const tiers = !engine.tiers.empty || !engine.cilium.empty;
     // Without policies nothing is isolated and nothing blocked.
     if (ctx.model.networkPolicies.length === 0 && !tiers) return;
-    const dnsGoverned = tiers && engine.dnsPods.some((d) => engine.tiers.governs('ingress', d.id) || engine.cilium.governs('ingress', d.id));
+    const governs = (direction: 'ingress' | 'egress', pod: NetPod) =>
+      engine.tiers.governs(direction, pod.id) || engine.cilium.governs(direction, pod.id);
+    const dnsGoverned = tiers && engine.dnsPods.some((d) => governs('ingress', d));
     const decided = new Map<string, { decider: Decider; missing: string; pods: NetPod[] }>();
     const port = engine.dnsSettings.port;
     const groups = new Map<NetworkPolicy, { pod: NetPod; missing: string; dnsIngress: NetworkPolicy[] }[]>();
     for (const pod of engine.workloadPods) {
       const isolating = engine.isolatedEgress(pod);
       // Admin/Baseline tiers and Cilium policies decide too (for the pod's egress or the DNS pods' ingress).
-      const special = tiers && (dnsGoverned || engine.tiers.governs('egress', pod.id) || engine.cilium.governs('egress', pod.id));
+      const special = tiers && (dnsGoverned || governs('egress', pod));
       if (isolating.length === 0 && !special) continue;
       // A pod whose egress is denied entirely is cut off on purpose: no names to resolve.
       if (isolating.length > 0 && isolating.every((np) => np.egress.length === 0)) continue;
@@ -61,7 +64,7 @@ export default defineRule(
       const udp = conn.has('UDP', port) || ext53.has('UDP', 53);
       const tcp = conn.has('TCP', port) || ext53.has('TCP', 53);
       if (udp && tcp) continue;
-      const missing = !udp && !tcp ? `UDP and TCP ${port}` : !udp ? `UDP ${port}` : `TCP ${port}`;
+      const missing = missingText(udp, tcp, port);
       if (special) {
         const want = (udp ? ConnSet.NONE : ConnSet.of('UDP', port)).union(tcp ? ConnSet.NONE : ConnSet.of('TCP', port));
         const decider = decide(engine, src, want, isolating.length === 0);
@@ -85,7 +88,7 @@ export default defineRule(
       if (list) list.push(entry);
       else groups.set(key, [entry]);
     }
-    const dnsName = engine.dnsPods[0]?.synthetic ? `the cluster DNS (${engine.dnsPods[0].name.replace('/{cluster-dns}', '')} pods ${[...engine.dnsPods[0].labels].map(([k, v]) => `${k}=${v}`).join(',')})` : `DNS pods ${list(engine.dnsPods.map((p) => p.name), 2)}`;
+    const dnsName = dnsNameOf(engine);
     for (const { decider, missing, pods } of decided.values()) {
       const names = pods.map((p) => p.workload?.display ?? p.name);
       const tcpOnly = missing === `TCP ${port}`;
@@ -93,8 +96,8 @@ export default defineRule(
         severity: tcpOnly ? 'warning' : undefined,
         at: decider.at,
         object: decider.object,
-        message: `${decider.says(list(names, 3), missing, dnsName)}: ${tcpOnly ? 'lookups whose answers need TCP (large or truncated answers) fail' : pods.length === 1 ? 'it cannot resolve names' : 'they cannot resolve names'}`,
-        related: pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
+        message: `${decider.says(list(names, 3), missing, dnsName)}: ${consequence(tcpOnly, pods.length)}`,
+        related: pods.slice(0, 5).map(podsOf),
       });
     }
     for (const [np, entries] of groups) {
@@ -111,19 +114,19 @@ export default defineRule(
         const names = pods.map((p) => p.workload?.display ?? p.name);
         const tcpOnly = missing === `TCP ${port}`;
         const others = engine.isolatedEgress(pods[0]).filter((p) => p !== np);
+        const blocked: Blocked = { np, names, count: pods.length, missing, dnsName, blockers, others };
         ctx.report({
           // Without TCP, lookups work until an answer is too large for UDP: a warning, not an outage.
           severity: tcpOnly ? 'warning' : undefined,
           at: np.res.keyAt('spec', 'podSelector'),
           object: np.res,
-          message: tcpOnly
-            ? `${np.res.displayShort} isolates ${list(names, 3)} for egress and allows DNS over UDP only: ${missing} to ${dnsName} is blocked, so lookups whose answers need TCP (large or truncated answers) fail`
-            : blockers.length
-              ? `${np.res.displayShort} isolates ${list(names, 3)} for egress and allows DNS, but ${list(blockers.map((x) => q(x.name)), 3)} isolate${blockers.length === 1 ? 's' : ''} ${dnsName} for ingress without admitting ${pods.length === 1 ? 'it' : 'them'} on ${missing}: ${pods.length === 1 ? 'it cannot' : 'they cannot'} resolve names`
-              : `${np.res.displayShort} isolates ${list(names, 3)} for egress, and no egress rule${others.length ? ` (of ${list([np, ...others].map((x) => q(x.name)), 3)})` : ''} allows ${missing} to ${dnsName}: ${pods.length === 1 ? 'it cannot' : 'they cannot'} resolve names`,
+          message: blockedMessage(blocked, tcpOnly),
           related: [
-            ...pods.slice(0, 5).map((p) => ({ at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` })),
-            ...blockers.slice(0, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolates the DNS pods: ${p.res.display}` })),
+            ...pods.slice(0, 5).map(podsOf),
+            ...blockers.slice(0, 3).map((p) => ({
+              at: p.res.keyAt('spec', 'podSelector'),
+              message: `isolates the DNS pods: ${p.res.display}`,
+            })),
           ],
         });
       }
@@ -131,12 +134,79 @@ export default defineRule(
   },
 );
 
+/** A related location: the pod labels of a workload. */
+function podsOf(p: NetPod): { at: Loc; message: string } {
+  return { at: p.workload!.labelsLoc, message: `pods of ${p.workload!.display}` };
+}
+
+/** The DNS connections a pod lacks: `UDP and TCP 53`, `UDP 53` or `TCP 53`. */
+function missingText(udp: boolean, tcp: boolean, port: number): string {
+  if (!udp && !tcp) return `UDP and TCP ${port}`;
+  return udp ? `TCP ${port}` : `UDP ${port}`;
+}
+
+/** The DNS pods as messages name them: the cluster DNS the engine assumes, or the pods of the input. */
+function dnsNameOf(engine: PolicyEngine): string {
+  const first = engine.dnsPods[0];
+  if (first?.synthetic) {
+    const labels = [...first.labels].map(([k, v]) => `${k}=${v}`).join(',');
+    return `the cluster DNS (${first.name.replace('/{cluster-dns}', '')} pods ${labels})`;
+  }
+  return `DNS pods ${list(engine.dnsPods.map((p) => p.name), 2)}`;
+}
+
+const TCP_LOOKUPS_FAIL = 'lookups whose answers need TCP (large or truncated answers) fail';
+
+/** What the pods cannot do: look up large answers (TCP only is missing), or resolve names at all. */
+function consequence(tcpOnly: boolean, count: number): string {
+  if (tcpOnly) return TCP_LOOKUPS_FAIL;
+  return count === 1 ? 'it cannot resolve names' : 'they cannot resolve names';
+}
+
+/** The pods of an egress-isolating NetworkPolicy that cannot reach the DNS pods, and why. */
+interface Blocked {
+  np: NetworkPolicy;
+  /** The workloads, as messages name them. */
+  names: string[];
+  count: number;
+  missing: string;
+  dnsName: string;
+  /** Policies that isolate the DNS pods for ingress and do not admit these pods. */
+  blockers: NetworkPolicy[];
+  /** The other policies that isolate these pods for egress. */
+  others: NetworkPolicy[];
+}
+
+/**
+ * Why the pods cannot resolve names: only TCP is missing (large answers fail), the DNS pods'
+ * ingress policies do not admit them, or no egress rule of their policies allows DNS.
+ */
+function blockedMessage(b: Blocked, tcpOnly: boolean): string {
+  const isolates = `${b.np.res.displayShort} isolates ${list(b.names, 3)} for egress`;
+  if (tcpOnly) {
+    return `${isolates} and allows DNS over UDP only: ${b.missing} to ${b.dnsName} is blocked, so ${TCP_LOOKUPS_FAIL}`;
+  }
+  if (b.blockers.length > 0) {
+    const names = list(b.blockers.map((x) => q(x.name)), 3);
+    const blockers = `${names} isolate${b.blockers.length === 1 ? 's' : ''} ${b.dnsName} for ingress`;
+    const admitting = `without admitting ${b.count === 1 ? 'it' : 'them'} on ${b.missing}`;
+    return `${isolates} and allows DNS, but ${blockers} ${admitting}: ${consequence(false, b.count)}`;
+  }
+  const of = b.others.length ? ` (of ${list([b.np, ...b.others].map((x) => q(x.name)), 3)})` : '';
+  return `${isolates}, and no egress rule${of} allows ${b.missing} to ${b.dnsName}: ${consequence(false, b.count)}`;
+}
+
 /**
  * The rule of a cluster-scoped tier or Cilium policy that blocks `want` (the missing DNS
  * connections) to every DNS pod: an Admin/Baseline Deny, a Cilium deny section, or (when no
  * NetworkPolicy isolates the pod) a Cilium policy isolating the pod or the DNS pods.
  */
-function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: ConnSet, ciliumIsolation: boolean): Decider | undefined {
+function decide(
+  engine: PolicyEngine,
+  src: { kind: 'pod'; pod: NetPod },
+  want: ConnSet,
+  ciliumIsolation: boolean,
+): Decider | undefined {
   const evaluations: Explanation[] = engine.dnsPods.map((dns) => engine.evaluate(src, { kind: 'pod', pod: dns }, true));
   for (const e of evaluations) {
     const denial = tierDenial(e.egress, want) ?? tierDenial(e.ingress, want);
@@ -146,7 +216,10 @@ function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: C
         key: `tier:${r.policy.res.key}:${r.direction}:${r.index}`,
         at: r.policy.res.keyAt(...r.path, 'action'),
         object: r.policy.res,
-        says: (who, missing, dns) => `${adminRuleName(r)} denies ${missing} from ${who} to ${dns} (${r.direction === 'egress' ? 'its egress' : 'ingress of the DNS pods'})`,
+        says: (who, missing, dns) => {
+          const side = r.direction === 'egress' ? 'its egress' : 'ingress of the DNS pods';
+          return `${adminRuleName(r)} denies ${missing} from ${who} to ${dns} (${side})`;
+        },
       };
     }
   }
@@ -191,7 +264,11 @@ function decide(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }, want: C
 function reachesNothing(engine: PolicyEngine, pod: NetPod): boolean {
   const src = { kind: 'pod' as const, pod };
   // Addresses outside the cluster first: they are few, and usually allowed.
-  for (let a = 0; a < engine.atoms.length; a++) if (!engine.allowed(src, { kind: 'external', atom: a }).isEmpty) return false;
-  for (const other of engine.workloadPods) if (other !== pod && !engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
+  for (let atom = 0; atom < engine.atoms.length; atom++) {
+    if (!engine.allowed(src, { kind: 'external', atom }).isEmpty) return false;
+  }
+  for (const other of engine.workloadPods) {
+    if (other !== pod && !engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
+  }
   return true;
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { describeIngressBackend } from '../src/model/network.js';
 import type { NetworkPolicy } from '../src/model/netpol.js';
 import { adminRuleName, tierDenial } from '../src/policy/admin.js';

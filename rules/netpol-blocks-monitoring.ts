@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { monitorTargets, prometheusSelects } from '../src/graph/monitoring.js';
 import type { PodTemplate } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';

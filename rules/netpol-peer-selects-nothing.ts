@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { madeAtRunTime } from '../src/graph/run-time-pods.js';
 import type { Loc } from '../src/load/source.js';
 import type { PeerSpec } from '../src/model/netpol.js';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { portNameProblem } from '../src/model/kinds.js';
 import type { PodTemplate } from '../src/model/model.js';
 import type { PolicyRule, PortSpec } from '../src/model/netpol.js';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/util/text.js';
 import type { Container } from '../src/model/model.js';
 
 function definesPort(c: Container, name: string): boolean {
@@ -14,16 +14,10 @@ export default defineRule(
     description: "A probe names a port that its container does not define (named probe ports resolve in the probe's own container).",
   },
   (ctx) => {
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const pods = ctx.model.podTemplates;
-    for (let i = 0; i < pods.length; i++) {
-      const pod = pods[i];
-      for (let ci = 0; ci < pod.containers.length; ci++) {
-        const c = pod.containers[ci];
+    for (const pod of ctx.model.podTemplates) {
+      for (const c of pod.containers) {
         const probes = c.probes;
-        for (let pi = 0; pi < probes.length; pi++) {
-          const probe = probes[pi];
+        for (const probe of probes) {
           // A grpc port is a number only; a string there is a type error (manifest-structure), not a name.
           if (typeof probe.port !== 'string' || probe.handler === 'grpc') continue;
           const name = probe.port;

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, labelsText, q } from '../src/engine/text.js';
+import { closest, labelsText, q } from '../src/util/text.js';
 
 /** The label the Rollouts controller adds to its pods, and to the selectors of the Services it names. */
 const HASH = 'rollouts-pod-template-hash';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { BUILTIN_GROUPS } from '../src/model/kinds.js';
 
 export default defineRule(

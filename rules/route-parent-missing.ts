@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, q } from '../src/engine/text.js';
+import { closest, q } from '../src/util/text.js';
 
 export default defineRule(
   {

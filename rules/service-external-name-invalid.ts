@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { isDnsSubdomain } from '../src/model/kinds.js';
 
 export default defineRule(
@@ -9,9 +9,7 @@ export default defineRule(
     description: 'An ExternalName Service without a valid externalName (a lowercase RFC 1123 DNS name).',
   },
   (ctx) => {
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       if (svc.type !== 'ExternalName') continue;
       const r = svc.res;
       const name = svc.externalName;

@@ -13,9 +13,7 @@ export default defineRule(
     // Within one Service, entries with the same `port` share one allocation (e.g. DNS on 53/TCP
     // and 53/UDP with the same nodePort); any other reuse of a number is rejected.
     const first = new Map<number, { svc: Service; sp: ServicePort }>();
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       if (svc.type !== 'NodePort' && svc.type !== 'LoadBalancer') continue;
       const byPort = new Map<number | undefined, number>();
       const seen = new Set<string>();

@@ -8,9 +8,7 @@ export default defineRule(
   },
   (ctx) => {
     const [lo, hi] = ctx.settings.nodePortRange;
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       if (svc.type !== 'NodePort' && svc.type !== 'LoadBalancer') continue;
       for (const sp of svc.ports) {
         if (sp.nodePort === undefined || sp.nodePort === 0) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 
 export default defineRule(
   {
@@ -9,16 +9,11 @@ export default defineRule(
       'Node-port settings on a Service whose type has no node ports: nodePort, externalTrafficPolicy or healthCheckNodePort outside NodePort/LoadBalancer, or a headless NodePort/LoadBalancer Service.',
   },
   (ctx) => {
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       const r = svc.res;
       const external = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
       if (!external) {
-        for (let pi = 0; pi < svc.ports.length; pi++) {
-          const sp = svc.ports[pi];
+        for (const sp of svc.ports) {
           if (sp.nodePort === undefined || sp.nodePort === 0) continue;
           ctx.report({
             at: r.at(...sp.path, 'nodePort'),

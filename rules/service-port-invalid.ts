@@ -1,7 +1,7 @@
 import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { Report, RuleContext } from '../src/engine/types.js';
-import { q } from '../src/engine/text.js';
+import { q } from '../src/util/text.js';
 import { PROTOCOLS, isDnsLabel, portNameProblem } from '../src/model/kinds.js';
 import type { Service, ServicePort } from '../src/model/model.js';
 
@@ -35,11 +35,7 @@ export default defineRule(
   },
   (ctx) => {
     const first = new FirstPorts();
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       const r = svc.res;
       first.clear();
       const many = svc.ports.length > 1;
@@ -47,7 +43,7 @@ export default defineRule(
       if (svc.ports.length === 0 && !svc.headless && svc.type !== 'ExternalName') {
         report(ctx, svc, r.keyAt('spec'), 'spec.ports is required (only headless and ExternalName Services may have no ports)');
       }
-      for (let pi = 0; pi < svc.ports.length; pi++) checkPort(ctx, svc, svc.ports[pi], many, first);
+      for (const sp of svc.ports) checkPort(ctx, svc, sp, many, first);
     }
   },
 );

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { RelatedReport } from '../src/engine/types.js';
-import { closest, editDistance, list, q } from '../src/engine/text.js';
+import { closest, editDistance, list, q } from '../src/util/text.js';
 import { knativeServiceBehind } from '../src/graph/conventions.js';
 import type { ServiceReference } from '../src/graph/references.js';
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { AnyLoc, RelatedReport, Report, SuggestionReport } from '../src/engine/types.js';
-import { labelsText, list, q } from '../src/engine/text.js';
+import { labelsText, list, q } from '../src/util/text.js';
 import type { Service } from '../src/model/model.js';
 import { ROLLOUT_HASH, isRolloutTemplate, knativeSelected } from '../src/graph/conventions.js';
 import { selectorFromMap } from '../src/model/selector.js';
@@ -28,11 +28,7 @@ export default defineRule(
     // selectors of every such Service have been looked up there together.
     const findings: (Report | NoPods)[] = [];
     const pending: NoPods[] = [];
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       if (!svc.selectorLabels || svc.type === 'ExternalName') continue;
       if (ctx.graph.podsOf(svc).length > 0) continue;
       const selector = svc.selector!;

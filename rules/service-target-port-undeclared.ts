@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { list } from '../src/engine/text.js';
+import { list } from '../src/util/text.js';
 import { PROTOCOLS } from '../src/model/kinds.js';
 import type { ContainerPort, PodTemplate } from '../src/model/model.js';
 
@@ -16,18 +16,13 @@ export default defineRule(
       'A numeric (or defaulted) targetPort that the selected pods do not declare while they declare other ports.',
   },
   (ctx) => {
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const services = ctx.model.services;
-    for (let i = 0; i < services.length; i++) {
-      const svc = services[i];
+    for (const svc of ctx.model.services) {
       // A headless Service (clusterIP: None) is not proxied: clients connect to the pod addresses on
       // the port they name, so its targetPorts translate nothing (a placeholder port is fine).
       if (svc.headless) continue;
       const pods = ctx.graph.podsOf(svc);
       if (pods.length === 0) continue;
-      for (let pi = 0; pi < svc.ports.length; pi++) {
-        const sp = svc.ports[pi];
+      for (const sp of svc.ports) {
         if (sp.target?.kind !== 'number') continue;
         const target = sp.target.value;
         if (target < 1 || target > 65535) continue; // service-port-invalid

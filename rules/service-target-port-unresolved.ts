@@ -1,13 +1,13 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, list, q } from '../src/engine/text.js';
+import { closest, list, q } from '../src/util/text.js';
 import { PROTOCOLS } from '../src/model/kinds.js';
 import type { Graph } from '../src/graph/graph.js';
 import type { PodTemplate, ServicePort } from '../src/model/model.js';
 
 /** Does a named target fail on any of the pods (no port of that name, or another protocol)? */
 function anyUnresolved(graph: Graph, sp: ServicePort, pods: readonly PodTemplate[]): boolean {
-  for (let i = 0; i < pods.length; i++) {
-    const status = graph.resolveTarget(sp, pods[i])?.status;
+  for (const pod of pods) {
+    const status = graph.resolveTarget(sp, pod)?.status;
     if (status === 'missing-name' || status === 'wrong-protocol') return true;
   }
   return false;
@@ -21,18 +21,13 @@ export default defineRule(
       'A named targetPort that no selected pod defines with that protocol, or that only some of the selected workloads define.',
   },
   (ctx) => {
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const services = ctx.model.services;
-    for (let si = 0; si < services.length; si++) {
-      const svc = services[si];
+    for (const svc of ctx.model.services) {
       // A headless Service (clusterIP: None) is not proxied: clients connect to the pod addresses on
       // the port they name, so its targetPorts translate nothing (a placeholder port is fine).
       if (svc.headless) continue;
       const pods = ctx.graph.podsOf(svc);
       if (pods.length === 0) continue;
-      for (let pi = 0; pi < svc.ports.length; pi++) {
-        const sp = svc.ports[pi];
+      for (const sp of svc.ports) {
         if (sp.target?.kind !== 'name') continue;
         // An invalid protocol makes the API server reject the Service (service-port-invalid).
         if (!(PROTOCOLS as readonly string[]).includes(sp.protocol)) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, q } from '../src/engine/text.js';
+import { closest, q } from '../src/util/text.js';
 import { ALL_RULES_WORDS, IGNORE_ANNOTATION, directiveComments, parseIgnoreList } from '../src/engine/suppress.js';
 
 export default defineRule(

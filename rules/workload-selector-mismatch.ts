@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Loc } from '../src/load/source.js';
-import { list, q } from '../src/engine/text.js';
+import { list, q } from '../src/util/text.js';
 import { formatSelector, labelledMap, requirementMatches } from '../src/model/selector.js';
 
 export default defineRule(
@@ -11,11 +11,7 @@ export default defineRule(
       "A controller's spec.selector is missing, empty, or does not match its own pod template's labels (the API server rejects it).",
   },
   (ctx) => {
-    // Indexed loops over the model: a check runs once per lint, mostly before the runtime optimizes
-    // it, and an indexed loop allocates no iterator results meanwhile.
-    const pods = ctx.model.podTemplates;
-    for (let i = 0; i < pods.length; i++) {
-      const pod = pods[i];
+    for (const pod of ctx.model.podTemplates) {
       const w = pod.workload;
       const cs = pod.controllerSelector;
       if (!cs) {

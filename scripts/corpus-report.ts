@@ -6,9 +6,8 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { lint } from '../src/engine/runner.js';
-import { DEFAULT_NODE_PORT_RANGE } from '../src/engine/settings.js';
+import { defaultSettings } from '../src/engine/settings.js';
 import { loadInput } from '../src/load/input.js';
-import { DEFAULT_NAMESPACE } from '../src/model/model.js';
 
 const root = path.resolve(process.argv[2] ?? '.');
 const verbose = process.argv.includes('--verbose');
@@ -16,7 +15,7 @@ for (const name of readdirSync(root).sort()) {
   const dir = path.join(root, name);
   if (!statSync(dir).isDirectory()) continue;
   const { files } = await loadInput([dir], { cwd: root, gitignore: false });
-  const r = lint(files, { rules: RULES, settings: { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [...DEFAULT_NODE_PORT_RANGE] } });
+  const r = lint(files, { rules: RULES, settings: defaultSettings() });
   const counts = new Map<string, number>();
   for (const f of r.findings) counts.set(`${f.severity} ${f.ruleId}`, (counts.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
   const summary = [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no findings';

@@ -3,7 +3,7 @@
  * sides of one evaluation say it: the policies that isolate each side without admitting the other.
  * Shared by the Ingress and the Gateway route checks of netpol-blocks-ingress-backend.
  */
-import { list, q } from '../../src/engine/text.js';
+import { list, q } from '../../src/util/text.js';
 import type { NetworkPolicy } from '../../src/model/netpol.js';
 import type { ConnSet } from '../../src/policy/conn.js';
 import type { PolicyEngine } from '../../src/policy/engine.js';

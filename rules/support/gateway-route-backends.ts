@@ -3,7 +3,7 @@
  * reach the backends of the routes it accepts (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute).
  */
 import type { RuleContext } from '../../src/engine/types.js';
-import { list, q } from '../../src/engine/text.js';
+import { list, q } from '../../src/util/text.js';
 import type { NetworkPolicy } from '../../src/model/netpol.js';
 import { adminRuleName, tierDenial } from '../../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../../src/policy/conn.js';

@@ -2,7 +2,7 @@
  * What every command module shares: the process's streams (`Io`), exit codes, the errors that end
  * a run with exit code 2, argument parsing, and writing a report to `-o FILE` or stdout.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -45,9 +45,7 @@ export function parseCommandLine<T extends Options>(argv: string[], options: T):
   }
 }
 
-export function packageJson(): { version: string; homepage?: string } {
-  return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; homepage?: string };
-}
+export { packageJson } from '../util/package.js';
 
 /** Write a report to `-o FILE` (creating its folder) or to stdout. */
 export function write(io: Io, outFile: string | undefined, text: string): void {

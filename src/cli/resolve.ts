@@ -3,7 +3,7 @@
  * `name`) found across namespaces when a bare name is unambiguous, with "did you mean"
  * suggestions when it is not found; and `--port` given as a number or a port name.
  */
-import { editDistance } from '../engine/text.js';
+import { editDistance } from '../util/text.js';
 import type { NetPod, PolicyEngine } from '../policy/engine.js';
 import { isProtocol } from '../policy/conn.js';
 import { UsageError } from './io.js';

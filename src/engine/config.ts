@@ -6,7 +6,7 @@ import type * as AjvModule from 'ajv';
 import { isDynamicPattern } from 'globby';
 import { yamlLib } from '../load/yaml-lib.js';
 import type { PolicySettings } from '../policy/engine.js';
-import type { Severity, SeveritySetting } from './types.js';
+import type { SeveritySetting } from './types.js';
 
 export const CONFIG_FILES = ['.kube-netlint.yaml', '.kube-netlint.yml', '.kube-netlint.json'];
 
@@ -155,8 +155,4 @@ function describeError(e: ErrorObject): string {
     default:
       return `${where || 'config'}: ${e.message ?? 'is invalid'}`;
   }
-}
-
-export function effectiveSeverity(config: Config | undefined, id: string, def: Severity): SeveritySetting {
-  return config?.rules[id] ?? def;
 }

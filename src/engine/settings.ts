@@ -13,6 +13,11 @@ import type { Settings, SeveritySetting } from './types.js';
 /** The Kubernetes default of `--service-node-port-range`. */
 export const DEFAULT_NODE_PORT_RANGE: readonly [number, number] = [30000, 32767];
 
+/** The settings of a run without a config file or flags (a new object on each call). */
+export function defaultSettings(): Settings {
+  return { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [DEFAULT_NODE_PORT_RANGE[0], DEFAULT_NODE_PORT_RANGE[1]] };
+}
+
 /** The flags that change settings (each command accepts the ones that apply to it). */
 export interface SettingFlags {
   config?: string;
@@ -65,7 +70,8 @@ export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd:
     if (!knownRules.has(m[1])) throw new SettingsError(`--rule: unknown rule "${m[1]}"`);
     severities[m[1]] = normalizeSeverity(m[2] as SeveritySetting | 'warn');
   }
-  let nodePortRange: [number, number] = config?.nodePortRange ?? [DEFAULT_NODE_PORT_RANGE[0], DEFAULT_NODE_PORT_RANGE[1]];
+  const defaults = defaultSettings();
+  let nodePortRange: [number, number] = config?.nodePortRange ?? defaults.nodePortRange;
   if (flags['node-port-range'] !== undefined) {
     const r = parseNodePortRange(flags['node-port-range']);
     if (!r) throw new SettingsError(`--node-port-range "${flags['node-port-range']}": expected a range like 30000-32767`);
@@ -82,7 +88,7 @@ export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd:
     if (n === undefined) throw new SettingsError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
     limits[key] = n;
   }
-  const settings: Settings = { defaultNamespace: flags.namespace ?? config?.namespace ?? DEFAULT_NAMESPACE, nodePortRange };
+  const settings: Settings = { defaultNamespace: flags.namespace ?? config?.namespace ?? defaults.defaultNamespace, nodePortRange };
   if (config?.policy) settings.policy = config.policy;
   if (config?.externalServices) settings.externalServices = config.externalServices;
   return {

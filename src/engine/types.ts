@@ -7,8 +7,6 @@ import type { PolicyEngine, PolicySettings } from '../policy/engine.js';
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
 
-export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
-
 export interface RuleMeta {
   /** Public, stable rule id (kebab-case). */
   id: string;

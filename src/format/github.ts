@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../engine/types.js';
 import { githubData as escapeData, githubProperty as escapeProperty, terminalSafe, visible } from './escape.js';
-import { countSeverities, messageWithTemplate, plural, relatedPosition, repoPath, spanOf } from './location.js';
+import { countSeverities, messageWithTemplate, relatedPosition, repoPath, spanOf } from './location.js';
+import { plural } from '../util/text.js';
 import type { Formatter } from './types.js';
 
 /** GitHub shows at most this many annotations of each type per step. */

@@ -95,5 +95,3 @@ export function countSeverities(findings: readonly Finding[]): { errors: number;
   }
   return { errors, warnings, infos };
 }
-
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

@@ -6,7 +6,7 @@ import { findPodCreators } from './pod-creators.js';
 import type { PodCreator } from './pod-creators.js';
 import { findConfigMapAddresses, findReferences } from './references.js';
 import type { ConfigMapAddress, ServiceReference } from './references.js';
-import { editDistance, editDistanceWithin } from '../engine/text.js';
+import { editDistance, editDistanceWithin } from '../util/text.js';
 import { LabelIndex, NamespacedMap } from './label-index.js';
 import type { IndexedLabels } from './label-index.js';
 import { labelListOf, labelledMap } from '../model/selector.js';
@@ -57,11 +57,7 @@ export class Graph {
   constructor(readonly model: Model) {
     this.serviceTargets = new Array(model.services.length);
     // Of several definitions of one object, the last one is what the cluster ends up with.
-    // (An indexed loop: it runs once, mostly before the runtime optimizes it, and allocates no
-    // iterator results meanwhile.)
-    const podTemplates = model.podTemplates;
-    for (let i = 0; i < podTemplates.length; i++) {
-      const pod = podTemplates[i];
+    for (const pod of model.podTemplates) {
       if (pod.workload.superseded) continue;
       this.pods.add(pod.namespace, pod);
     }

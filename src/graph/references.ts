@@ -218,13 +218,9 @@ const COMMAND_FIELDS = ['command', 'args'] as const;
 /** Find every Service reference of every container in the model. */
 export function findReferences(model: Model, services: (ns: string, name: string) => Service | undefined): ServiceReference[] {
   const finder = new ReferenceFinder(model, services);
-  // (Indexed loops: they run once, mostly before the runtime optimizes them, and allocate no
-  // iterator results meanwhile.)
-  const pods = model.podTemplates;
-  for (let i = 0; i < pods.length; i++) {
-    const pod = pods[i];
+  for (const pod of model.podTemplates) {
     if (pod.workload.superseded) continue;
-    for (let ci = 0; ci < pod.containers.length; ci++) finder.container(pod.containers[ci]);
+    for (const c of pod.containers) finder.container(c);
   }
   return finder.refs;
 }

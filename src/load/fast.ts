@@ -105,11 +105,6 @@ export interface FastChunk {
   template?: string;
 }
 
-export interface FastResult {
-  /** Chunks, or null when the whole file must take the `yaml` path. */
-  chunks: FastChunk[] | null;
-}
-
 const MARKER = /^---(?=[ \t]|\r?$)/;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
 /** Text that may nest deeper than the limit: 128+ spaces of indentation, or runs of brackets. */
@@ -140,7 +135,6 @@ const blockScalarNextToSpaces = (src: string) =>
 const mayBeDeep = (src: string) =>
   (src.includes(SPACES_128) || src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && DEEP_TEXT.test(src);
 
-/** Cut a text into documents and read each with js-yaml; null asks for the `yaml` path. */
 /**
  * js-yaml keeps the spaces at the end of a line inside a quoted scalar that goes on over several
  * lines, where YAML (and the `yaml` path) folds them away: `"a  ⏎  b"` is "a b", not "a   b".
@@ -177,6 +171,7 @@ function spacesInQuotedLines(src: string): { found: boolean; listener: (event: J
   return out;
 }
 
+/** Cut a text into documents and read each with js-yaml; null asks for the `yaml` path. */
 export function readFast(text: string, json: boolean): FastChunk[] | null {
   if (
     (text.includes('%') && /^%/m.test(text)) ||

@@ -1,7 +1,7 @@
 /**
  * Parallel, cached loading. Files are read and their documents read with the fast path in
- * worker threads (both cores when the input is large enough), then assembled in input order on
- * the main thread, so the output never depends on scheduling. With a cache, files whose content
+ * worker threads (one per core, up to four, when the input is large enough), then assembled in
+ * input order on the main thread, so the output never depends on scheduling. With a cache, files whose content
  * hash is known skip reading documents altogether.
  */
 import { availableParallelism } from 'node:os';
@@ -28,7 +28,7 @@ export interface ParallelOptions {
 /** Inputs above this many bytes are worth the start-up of worker threads (about 30 ms). */
 const WORKER_THRESHOLD = 4 * 1024 * 1024;
 
-
+/** Worker threads for an input of `totalBytes`: none for a small input, else one per core, up to four. */
 export function defaultWorkers(totalBytes: number): number {
   if (totalBytes < WORKER_THRESHOLD) return 0;
   return Math.max(0, Math.min(availableParallelism(), 4));
@@ -155,7 +155,8 @@ async function runWorkers(
   maxFileBytes: number,
 ): Promise<Map<number, unknown>> {
   const errors = new Map<number, unknown>();
-  // Deal files out in batches, largest first, so both threads finish at about the same time.
+  // Deal files out in input order, in small batches (about eight per thread), so the threads finish
+  // at about the same time.
   const queue = [...pending];
   const batch = Math.max(1, Math.ceil(queue.length / (count * 8)));
   const url = new URL('./worker.js', import.meta.url);

@@ -1,579 +1,44 @@
-import type { Loc, ManifestDocument, Path, SourceFile } from '../load/source.js';
-import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, workloadKind } from './kinds.js';
-import type { WorkloadKind } from './kinds.js';
-import {
-  EMPTY_STRING_MAP,
-  ListBuilder,
-  ROOT_PATH,
-  Resource,
-  SEPARATE,
-  StringTable,
-  asArray,
-  asInt,
-  asMap,
-  asString,
-  entries,
-  isMap,
-  isToolConfigVersion,
-  scalarText,
-  stringMap,
-  stringPairs,
-} from './resource.js';
-import type { JsonMap, ListItemType, Strings } from './resource.js';
-import { DEFAULT_NAMESPACE } from './defaults.js';
+/**
+ * The model: every object of the input, read once into typed lists by group and kind (workloads,
+ * Services, policies, Ingresses, Gateway API objects, …), with the namespaces it names, the
+ * objects defined again, and what is not a Kubernetes object at all. `buildModel` is its one
+ * builder. What each kind reads lives beside it: workload.ts (pod templates and containers),
+ * service.ts (Services and their ports), identity.ts (namespace defaulting and duplicates),
+ * network.ts, gateway.ts, netpol.ts, … This module re-exports the types most readers need.
+ */
+import type { ManifestDocument, Path, SourceFile } from '../load/source.js';
+import { BUILTIN_GROUPS, workloadKind } from './kinds.js';
+import { ROOT_PATH, Resource, StringTable, asMap, asString, entries, isMap, isToolConfigVersion, stringMap } from './resource.js';
+import type { JsonMap, ListItemType } from './resource.js';
 import { Ingress, configMapFrom } from './network.js';
 import type { ConfigMapInfo, IngressClassInfo, SecretInfo } from './network.js';
 import { GATEWAY_GROUP, gatewayClassFrom, gatewayFrom, referenceGrantFrom, routeFrom } from './gateway.js';
 import type { GatewayClassInfo, GatewayInfo, ReferenceGrantInfo, RouteInfo } from './gateway.js';
 import { Consumers } from './consumers.js';
 import { NetworkPolicy } from './netpol.js';
-import { controllerLabels } from './controllers.js';
-import type { DynamicLabel } from './controllers.js';
 import { foldOwned } from './owners.js';
-import type { WorkloadOwner } from './owners.js';
 import { AdminPolicy, isAdminPolicyKind } from './adminpolicy.js';
 import { OPENSHIFT_ROUTE_GROUP, OpenShiftRoute } from './openshift.js';
 import { CiliumPolicy, isCiliumPolicyKind } from './cilium.js';
-import { labelIn, parseLabelSelector, selectorFromMap } from './selector.js';
-import type { Selector } from './selector.js';
+import { podTemplateFrom } from './workload.js';
+import type { PodTemplate } from './workload.js';
+import { Service } from './service.js';
+import type { EndpointsInfo } from './service.js';
+import { identify, partialHash } from './identity.js';
 
 export { DEFAULT_NAMESPACE } from './defaults.js';
 export type { WorkloadOwner } from './owners.js';
-
 export type { DynamicLabel } from './controllers.js';
-
-export type ContainerKind = 'container' | 'init' | 'sidecar';
-
-// Paths of model nodes (containers, ports, probes, Service ports) are computed when asked for
-// (when a finding is reported): the model keeps only what they are derived from.
-
-export interface ContainerPort {
-  container: Container;
-  index: number;
-  /** Path of the port relative to the workload (a new array on each use). */
-  readonly path: Path;
-  name?: string;
-  /** Raw `name` value (any type). */
-  rawName: unknown;
-  /** Integer `containerPort`, when it is one. */
-  number?: number;
-  rawNumber: unknown;
-  protocol: string;
-  rawProtocol: unknown;
-  hostPort: unknown;
-}
-
-export interface ProbeSpec {
-  container: Container;
-  /** livenessProbe, readinessProbe, startupProbe */
-  type: string;
-  /** httpGet, tcpSocket or grpc */
-  handler: string;
-  /** Raw port value. */
-  port: unknown;
-  /** Path of the `port` field (a new array on each use). */
-  readonly portPath: Path;
-}
-
-export interface Container {
-  pod: PodTemplate;
-  kind: ContainerKind;
-  index: number;
-  name: string;
-  /** Path of the container relative to the workload (a new array on each use). */
-  readonly path: Path;
-  raw: JsonMap;
-  ports: ContainerPort[];
-  /** Probes that name a port (a new list on each use: only the probe check reads them). */
-  readonly probes: ProbeSpec[];
-}
-
-const PROBE_TYPES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
-const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
-const NO_CONTAINERS: Container[] = Object.freeze([]) as unknown as Container[];
-const NO_PORTS: ContainerPort[] = Object.freeze([]) as unknown as ContainerPort[];
-const NO_PROBES: ProbeSpec[] = Object.freeze([]) as unknown as ProbeSpec[];
-
-// Lists of the model live as long as the model: they are built in a scratch list of their kind
-// (building is synchronous, and a list of one kind is never built within another of the same kind).
-const portLists = new ListBuilder<ContainerPort>();
-const containerLists = new ListBuilder<Container>();
-const servicePortLists = new ListBuilder<ServicePort>();
-
-class ContainerNode implements Container {
-  readonly ports: ContainerPort[];
-
-  constructor(
-    readonly pod: PodTemplate,
-    readonly kind: ContainerKind,
-    readonly index: number,
-    readonly name: string,
-    readonly raw: JsonMap,
-    strings: Strings,
-  ) {
-    const rawPorts = raw.ports;
-    this.ports = Array.isArray(rawPorts) && rawPorts.length > 0 ? portsOf(this, rawPorts, strings) : NO_PORTS;
-  }
-
-  get probes(): ProbeSpec[] {
-    return probesOf(this, this.raw);
-  }
-
-  get path(): Path {
-    return [...this.pod.templatePath, 'spec', this.kind === 'container' ? 'containers' : 'initContainers', this.index];
-  }
-}
-
-/** The ports of a container (the entries of `ports` that are maps). */
-function portsOf(c: Container, rawPorts: unknown[], strings: Strings): ContainerPort[] {
-  portLists.start();
-  for (let pi = 0; pi < rawPorts.length; pi++) {
-    const p = rawPorts[pi];
-    if (isMap(p)) portLists.add(new PortNode(c, pi, p, strings));
-  }
-  return portLists.keep(NO_PORTS);
-}
-
-/** The probes of a container that name a port. */
-function probesOf(c: Container, raw: JsonMap): ProbeSpec[] {
-  let probes: ProbeSpec[] | undefined;
-  for (const type of PROBE_TYPES) {
-    const probe = raw[type];
-    if (!isMap(probe)) continue;
-    for (const handler of PROBE_HANDLERS) {
-      const h = probe[handler];
-      if (isMap(h) && 'port' in h) {
-        const node = new ProbeNode(c, type, handler, h.port);
-        if (probes) probes.push(node);
-        else probes = [node];
-      }
-    }
-  }
-  return probes ?? NO_PROBES;
-}
-
-class PortNode implements ContainerPort {
-  readonly name: string | undefined;
-  readonly number: number | undefined;
-  readonly protocol: string;
-
-  constructor(
-    readonly container: Container,
-    readonly index: number,
-    private readonly raw: JsonMap,
-    strings: Strings,
-  ) {
-    const name = asString(raw.name);
-    this.name = name ? strings.get(name) : undefined;
-    this.number = asInt(raw.containerPort);
-    this.protocol = asString(raw.protocol) || 'TCP';
-  }
-
-  get path(): Path {
-    return [...this.container.path, 'ports', this.index];
-  }
-
-  get rawName(): unknown {
-    return this.raw.name;
-  }
-
-  get rawNumber(): unknown {
-    return this.raw.containerPort;
-  }
-
-  get rawProtocol(): unknown {
-    return this.raw.protocol;
-  }
-
-  get hostPort(): unknown {
-    return this.raw.hostPort;
-  }
-}
-
-class ProbeNode implements ProbeSpec {
-  constructor(
-    readonly container: Container,
-    readonly type: string,
-    readonly handler: string,
-    readonly port: unknown,
-  ) {}
-
-  get portPath(): Path {
-    return [...this.container.path, this.type, this.handler, 'port'];
-  }
-}
-
-/** The containers of a pod spec: regular containers, then init containers (and native sidecars). */
-function containersOf(pod: PodTemplate, podSpec: JsonMap, strings: Strings): Container[] {
-  const regular = asArray(podSpec.containers);
-  const init = asArray(podSpec.initContainers);
-  containerLists.start();
-  for (let index = 0; index < regular.length; index++) {
-    const c = regular[index];
-    if (isMap(c)) containerLists.add(new ContainerNode(pod, 'container', index, scalarText(c.name) ?? `#${index}`, c, strings));
-  }
-  for (let index = 0; index < init.length; index++) {
-    const c = init[index];
-    if (!isMap(c)) continue;
-    const kind: ContainerKind = c.restartPolicy === 'Always' ? 'sidecar' : 'init';
-    containerLists.add(new ContainerNode(pod, kind, index, scalarText(c.name) ?? `#${index}`, c, strings));
-  }
-  return containerLists.keep(NO_CONTAINERS);
-}
-
-const NO_LABELS: readonly string[] = Object.freeze([]);
-const NO_MEMBERS: readonly PodTemplate[] = Object.freeze([]);
-
-/** The path of every controller's `spec.selector`. */
-const SELECTOR_PATH: Path = Object.freeze(['spec', 'selector']);
-const SELECTOR_REQUIRED_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
-
-/** The pods of one workload (a Pod, or the template of a controller). */
-export class PodTemplate {
-  id = -1;
-  readonly containers: Container[];
-  /**
-   * Labels the controller adds to each pod (StatefulSet pod-name, Job job-name, hashes, …).
-   * Read-only: pods of one kind share it where it does not depend on the workload. (Set once more
-   * when the template folds the pods of an owner: see owners.ts.)
-   */
-  dynamicLabels: Map<string, DynamicLabel>;
-  /** The template's labels as one flat list (key, value, key, value, …); keys are shared strings. */
-  readonly labelList: readonly string[];
-  private labelMap: Map<string, string> | undefined = undefined;
-  private serving: readonly ContainerPort[] | undefined = undefined;
-  /**
-   * The workload this template stands for, when it is not its own object: the top-most owner of
-   * the live objects it folds (see owners.ts), and why it is apart from the owner's template.
-   */
-  owner: WorkloadOwner | undefined = undefined;
-  /** Templates folded into this one (ReplicaSets, Jobs and pods of the same owner and labels). */
-  members: readonly PodTemplate[] = NO_MEMBERS;
-  /** The template this one is folded into (it is then not in `Model.podTemplates`). */
-  foldedInto: PodTemplate | undefined = undefined;
-
-  constructor(
-    readonly workload: Resource,
-    readonly workloadKind: WorkloadKind,
-    /** Path of the pod template (or `[]` for a Pod) relative to the workload. */
-    readonly templatePath: Path,
-    readonly template: JsonMap,
-    /** Where label keys and port names come from (shared strings). */
-    strings: Strings = SEPARATE,
-  ) {
-    this.labelList = stringPairs(asMap(template.metadata)?.labels, strings) ?? NO_LABELS;
-    this.dynamicLabels = controllerLabels(workload, workloadKind);
-    const podSpec = asMap(template.spec);
-    this.containers = podSpec ? containersOf(this, podSpec, strings) : NO_CONTAINERS;
-  }
-
-  get hostNetwork(): boolean {
-    return asMap(this.template.spec)?.hostNetwork === true;
-  }
-
-  /**
-   * The controller's own `spec.selector`: absent (undefined), or parsed (on each use: only the
-   * selector check reads it).
-   */
-  get controllerSelector(): { selector: Selector; empty: boolean; path: Path } | undefined {
-    const kind = this.workloadKind;
-    const spec = asMap(this.workload.raw.spec);
-    if (kind === 'Pod' || kind === 'CronJob' || spec === undefined || !isMap(spec.selector)) return undefined;
-    const raw = spec.selector;
-    const selector = kind === 'ReplicationController' ? selectorFromMap(stringMap(raw)) : parseLabelSelector(raw);
-    const empty = selector.matchLabels.length === 0 && selector.expressions.length === 0;
-    return { selector, empty, path: SELECTOR_PATH };
-  }
-
-  /** Whether the API version demands a `spec.selector` (apps/v1 controllers). */
-  get selectorRequired(): boolean {
-    return this.workload.apiVersion === 'apps/v1' && SELECTOR_REQUIRED_KINDS.has(this.workloadKind);
-  }
-
-  get namespace(): string {
-    return this.workload.namespace ?? DEFAULT_NAMESPACE;
-  }
-
-  /** Location of the template's `metadata.labels` (or the closest ancestor). */
-  get labelsLoc(): Loc {
-    return this.workload.at(...this.templatePath, 'metadata', 'labels');
-  }
-
-  /**
-   * The template's labels (read-only; made on first use: the index and the lint rules read
-   * `labelList` and `label`).
-   */
-  get labels(): Map<string, string> {
-    if (!this.labelMap) {
-      const list = this.labelList;
-      let map = EMPTY_STRING_MAP;
-      if (list.length > 0) {
-        map = new Map();
-        for (let i = 0; i < list.length; i += 2) map.set(list[i], list[i + 1]);
-      }
-      this.labelMap = map;
-    }
-    return this.labelMap;
-  }
-
-  /** The template's own value of label `key` (`labels.get(key)`). */
-  label(key: string): string | undefined {
-    return labelIn(this.labelList, key);
-  }
-
-  /** Does the pod carry `key` with `value` (fixed or controller-added)? */
-  hasLabel(key: string, value: string): boolean {
-    const dyn = this.dynamicLabels.get(key);
-    if (dyn) return dyn.matches(value);
-    return labelIn(this.labelList, key) === value;
-  }
-
-  hasKey(key: string): boolean {
-    return this.dynamicLabels.has(key) || labelIn(this.labelList, key) !== undefined;
-  }
-
-  /**
-   * All ports of containers that serve traffic (regular containers and native sidecars), in
-   * container order. Read-only (computed once, and shared with the container when only one serves).
-   */
-  servingPorts(): readonly ContainerPort[] {
-    if (this.serving) return this.serving;
-    let serving: readonly ContainerPort[] = NO_PORTS;
-    let count = 0;
-    for (const c of this.containers) {
-      if (c.kind === 'init' || c.ports.length === 0) continue;
-      serving = count === 0 ? c.ports : serving.concat(c.ports);
-      count++;
-    }
-    return (this.serving = serving);
-  }
-
-  /** Kind of the workload this template stands for (its owner's, or its object's). */
-  get ownerKind(): string {
-    return this.owner?.kind ?? this.workload.kind;
-  }
-
-  /** Name of the workload this template stands for (its owner's, or its object's). */
-  get ownerName(): string {
-    return this.owner?.name ?? this.workload.name;
-  }
-
-  /** The workload as network output names it: `namespace/name[Kind]`, and why it is apart. */
-  get endpointName(): string {
-    const variant = this.owner?.variant;
-    return `${this.namespace}/${this.ownerName}[${this.ownerKind}]${variant ? ` (${variant})` : ''}`;
-  }
-
-  get display(): string {
-    const owner = this.owner;
-    if (!owner) return this.workload.display;
-    return `${owner.kind} "${this.namespace}/${owner.name}"${owner.variant ? ` (${owner.variant})` : ''}`;
-  }
-}
-
-export interface ServicePort {
-  service: Service;
-  index: number;
-  /** Path of the port relative to the Service (a new array on each use). */
-  readonly path: Path;
-  name?: string;
-  rawName: unknown;
-  port?: number;
-  rawPort: unknown;
-  protocol: string;
-  rawProtocol: unknown;
-  /** Raw targetPort (undefined when omitted). */
-  rawTargetPort: unknown;
-  /** Effective target: a number (defaulted to `port`) or a port name. */
-  target?: { kind: 'number'; value: number } | { kind: 'name'; value: string };
-  targetDefaulted: boolean;
-  rawNodePort: unknown;
-  nodePort?: number;
-}
-
-class ServicePortNode implements ServicePort {
-  readonly name: string | undefined;
-  readonly port: number | undefined;
-  readonly protocol: string;
-  readonly target: ServicePort['target'];
-
-  constructor(
-    readonly service: Service,
-    readonly index: number,
-    private readonly raw: JsonMap,
-    strings: Strings,
-  ) {
-    const port = asInt(raw.port);
-    const rawTarget = raw.targetPort;
-    let target: ServicePort['target'];
-    if (defaultedTarget(rawTarget)) {
-      if (port !== undefined) target = { kind: 'number', value: port };
-    } else if (typeof rawTarget === 'number' && Number.isInteger(rawTarget)) {
-      target = { kind: 'number', value: rawTarget };
-    } else if (typeof rawTarget === 'string') {
-      // IntOrString: a string of digits is still a name for Kubernetes (and an invalid one).
-      target = { kind: 'name', value: strings.get(rawTarget) };
-    }
-    const name = scalarText(raw.name);
-    this.name = name === undefined ? name : strings.get(name);
-    this.port = port;
-    // The API server defaults a missing, null or empty protocol to TCP.
-    this.protocol = asString(raw.protocol) || 'TCP';
-    this.target = target;
-  }
-
-  get path(): Path {
-    return ['spec', 'ports', this.index];
-  }
-
-  get rawName(): unknown {
-    return this.raw.name;
-  }
-
-  get rawPort(): unknown {
-    return this.raw.port;
-  }
-
-  get rawProtocol(): unknown {
-    return this.raw.protocol;
-  }
-
-  get rawTargetPort(): unknown {
-    return this.raw.targetPort;
-  }
-
-  get targetDefaulted(): boolean {
-    return defaultedTarget(this.raw.targetPort);
-  }
-
-  get rawNodePort(): unknown {
-    return this.raw.nodePort;
-  }
-
-  get nodePort(): number | undefined {
-    return asInt(this.raw.nodePort);
-  }
-}
-
-/** An omitted, null, 0 or empty targetPort defaults to the port. */
-function defaultedTarget(v: unknown): boolean {
-  return v === undefined || v === null || v === 0 || v === '';
-}
-
-const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
-const NO_SERVICE_PORTS: ServicePort[] = Object.freeze([]) as unknown as ServicePort[];
-/** The spec of a Service without one (read only). */
-const NO_SPEC: JsonMap = Object.freeze({});
-
-/** A field that is set: not omitted, null, empty or 0. */
-function isSet(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== '' && v !== 0;
-}
-
-/** The ports of a Service (the entries of `spec.ports` that are maps). */
-function servicePortsOf(svc: Service, rawPorts: unknown[], strings: Strings): ServicePort[] {
-  servicePortLists.start();
-  for (let index = 0; index < rawPorts.length; index++) {
-    const p = rawPorts[index];
-    if (isMap(p)) servicePortLists.add(new ServicePortNode(svc, index, p, strings));
-  }
-  return servicePortLists.keep(NO_SERVICE_PORTS);
-}
-
-export class Service {
-  readonly type: string;
-  /**
-   * The labels of a non-empty selector as one flat list (key, value, key, value, …), or null (no
-   * selector: backed by Endpoints or an operator).
-   */
-  readonly selectorLabels: readonly string[] | null;
-  private selectorMap: Map<string, string> | undefined = undefined;
-  readonly ports: ServicePort[];
-  readonly clusterIP?: string;
-  readonly headless: boolean;
-  /** `clusterIP` or `clusterIPs`: the field that makes the Service headless. */
-  readonly headlessField?: 'clusterIP' | 'clusterIPs';
-  readonly externalName?: string;
-  /**
-   * Fields this Service sets although its type does not allow them: externalTrafficPolicy outside
-   * externally-accessible Services (NodePort, LoadBalancer, ClusterIP with externalIPs), and
-   * healthCheckNodePort outside LoadBalancer Services with externalTrafficPolicy Local.
-   */
-  readonly externalOnlyFields: string[];
-  /** Position in `Model.services`. */
-  id = -1;
-
-  constructor(
-    readonly res: Resource,
-    /** Where the type, selector keys and port names come from (shared strings). */
-    strings: Strings = SEPARATE,
-  ) {
-    const spec = asMap(res.raw.spec) ?? NO_SPEC;
-    const specType = asString(spec.type);
-    const type = specType === undefined ? 'ClusterIP' : strings.get(specType);
-    this.type = type;
-    this.selectorLabels = stringPairs(spec.selector, strings);
-    const clusterIP = asString(spec.clusterIP);
-    this.clusterIP = clusterIP;
-    this.headless = clusterIP === 'None' || (clusterIP === undefined && Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None');
-    if (this.headless) this.headlessField = clusterIP === 'None' ? 'clusterIP' : 'clusterIPs';
-    this.externalName = asString(spec.externalName);
-    const externallyAccessible =
-      type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
-    const policySet = isSet(spec.externalTrafficPolicy) && !externallyAccessible;
-    // healthCheckNodePort: only a LoadBalancer with externalTrafficPolicy Local has one.
-    const healthCheckSet = isSet(spec.healthCheckNodePort) && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local');
-    this.externalOnlyFields = policySet
-      ? healthCheckSet
-        ? ['externalTrafficPolicy', 'healthCheckNodePort']
-        : ['externalTrafficPolicy']
-      : healthCheckSet
-        ? ['healthCheckNodePort']
-        : NO_FIELDS;
-    const rawPorts = spec.ports;
-    this.ports = Array.isArray(rawPorts) && rawPorts.length > 0 ? servicePortsOf(this, rawPorts, strings) : NO_SERVICE_PORTS;
-  }
-
-  /**
-   * Non-empty selector, or null (no selector: backed by Endpoints or an operator). The map is made
-   * on first use (`selectorLabels` serves the lint rules).
-   */
-  get selector(): Map<string, string> | null {
-    const labels = this.selectorLabels;
-    if (!labels) return null;
-    if (!this.selectorMap) {
-      const map = new Map<string, string>();
-      for (let i = 0; i < labels.length; i += 2) map.set(labels[i], labels[i + 1]);
-      this.selectorMap = map;
-    }
-    return this.selectorMap;
-  }
-
-  get namespace(): string {
-    return this.res.namespace ?? DEFAULT_NAMESPACE;
-  }
-
-  get name(): string {
-    return this.res.name;
-  }
-
-  /** Location of a Service port's target: its `targetPort`, or its `port` when defaulted. */
-  targetLoc(sp: ServicePort): Loc {
-    return sp.targetDefaulted ? this.res.at(...sp.path, 'port') : this.res.at(...sp.path, 'targetPort');
-  }
-}
+export { PodTemplate } from './workload.js';
+export type { Container, ContainerKind, ContainerPort, ProbeSpec } from './workload.js';
+export { Service } from './service.js';
+export type { EndpointsInfo, ServicePort } from './service.js';
 
 /** A label map on a custom resource that an operator turns into pod labels. */
 export interface OperatorLabels {
   res: Resource;
   path: Path;
   labels: Map<string, string>;
-}
-
-export interface EndpointsInfo {
-  res: Resource;
-  /** Name of the Service they back (Endpoints: own name; EndpointSlice: kubernetes.io/service-name). */
-  serviceName: string;
 }
 
 export interface NamespaceInfo {
@@ -660,7 +125,7 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   }
   identify(model, found.hashes);
   const resources = model.resources;
-  for (let i = 0; i < resources.length; i++) type(model, resources[i]);
+  for (let i = 0; i < resources.length; i++) addByKind(model, resources[i]);
   // Live objects made by a controller are one workload with their owner.
   const folded = foldOwned(model.podTemplates, resources);
   if (folded !== model.podTemplates) model.podTemplates.splice(0, model.podTemplates.length, ...folded);
@@ -669,109 +134,6 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   const services = model.services;
   for (let i = 0; i < services.length; i++) services[i].id = i;
   return model;
-}
-
-/**
- * Default the namespaces, and find the objects defined again. Of several definitions of one
- * object, the last one wins: the others are superseded.
- *
- * Nearly every object is defined once: each identity (group, kind, namespace and name) is hashed
- * and the hashes counted, and only objects whose hash is not unique are then looked up by
- * identity. Those are found by name first (no identity string per object): per name, the first
- * definition of each group, kind and namespace. `partialHashes` are the hashes of the group, kind
- * and name of each object (`partialHash`).
- */
-function identify(model: Model, partialHashes: readonly number[]): void {
-  const resources = model.resources;
-  const crds = model.clusterScopedCrds;
-  const defaultNamespace = model.options.defaultNamespace;
-  // Per object: its identity hash, or NO_IDENTITY (a generated or missing name), or NUL_IDENTITY.
-  const hashes = new Int32Array(resources.length);
-  // Counts (saturating at 2) of the hashes, by their low bits.
-  const size = Math.max(1024, 2 ** Math.ceil(Math.log2(resources.length * 4)));
-  const counts = new Uint8Array(size);
-  const mask = size - 1;
-  for (let i = 0; i < resources.length; i++) {
-    const r = resources[i];
-    const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || (crds.size > 0 && crds.has(`${r.group}/${r.kind}`));
-    const ns = clusterScoped ? null : (r.namespace ?? defaultNamespace);
-    // Objects of one namespace share one namespace string.
-    r.namespace = ns ? model.namespace(ns).name : ns;
-    const partial = partialHashes[i];
-    const h = partial < 0 ? partial : mixHash(partial, r.namespace ?? '');
-    hashes[i] = h;
-    if (h >= 0 && counts[h & mask] < 2) counts[h & mask]++;
-  }
-  const byName = new Map<string, Resource | Resource[]>();
-  const withNul = new Map<string, Resource>();
-  const lastRepeated = new Map<Resource, Resource>();
-  for (let i = 0; i < resources.length; i++) {
-    const h = hashes[i];
-    if (h === NO_IDENTITY || (h >= 0 && counts[h & mask] < 2)) continue;
-    const r = resources[i];
-    let f: Resource | undefined;
-    if (h === NUL_IDENTITY) {
-      // Identities with NUL characters compare by their whole key, which they may share with
-      // other such identities (never with one without NUL characters).
-      const key = r.key;
-      f = withNul.get(key);
-      if (!f) withNul.set(key, r);
-    } else {
-      const seen = byName.get(r.name);
-      if (seen === undefined) byName.set(r.name, r);
-      else if (!Array.isArray(seen)) {
-        if (sameObject(seen, r)) f = seen;
-        else byName.set(r.name, [seen, r]);
-      } else {
-        for (const x of seen) {
-          if (!sameObject(x, r)) continue;
-          f = x;
-          break;
-        }
-        if (!f) seen.push(r);
-      }
-    }
-    if (f) {
-      (lastRepeated.get(f) ?? f).superseded = true;
-      lastRepeated.set(f, r);
-      model.duplicates.push({ resource: r, first: f });
-    }
-  }
-}
-
-const NO_IDENTITY = -1;
-const NUL_IDENTITY = -2;
-
-/**
- * The hash of the group, kind and name of an object, to which `identify` adds its namespace (once
- * defaulted); NO_IDENTITY for a generated or missing name, NUL_IDENTITY when one of them has a
- * NUL character. (Computed as the object is read, while its strings are at hand.)
- */
-function partialHash(r: Resource): number {
-  if (!r.name || r.generatedName) return NO_IDENTITY;
-  let h = mixHash(0x811c9dc5, r.group);
-  if (h >= 0) h = mixHash(h, r.kind);
-  if (h >= 0) h = mixHash(h, r.name);
-  return h;
-}
-
-/**
- * A hash (31 bits) of `h` and the characters of `s`, followed by the end of `s`; NUL_IDENTITY when
- * `s` has a NUL character.
- */
-function mixHash(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0) return NUL_IDENTITY;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  // The end of `s` (as a NUL, which no part holds).
-  return Math.imul(h, 0x01000193) >>> 1;
-}
-
-/** Same group, kind and namespace (after defaulting), as `Resource.key` compares them with the name. */
-function sameObject(a: Resource, b: Resource): boolean {
-  return a.kind === b.kind && a.group === b.group && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
 /** What the first pass finds besides the objects: CRDs, and the partial identity hash of each object. */
@@ -814,8 +176,12 @@ function describe(v: unknown): string {
   return `a ${typeof v} scalar`;
 }
 
-/** Add an object to the typed lists of the model, by group and kind. */
-function type(model: Model, r: Resource): void {
+/**
+ * Add an object to the model by its group and kind: to the typed list of its kind where the model
+ * analyses the kind (or to what it tells of others: a Namespace's labels, a Certificate's Secret),
+ * else to the Service consumers, and to the operator labels of a custom resource.
+ */
+function addByKind(model: Model, r: Resource): void {
   const g = r.group;
   switch (r.kind) {
     case 'Pod':
@@ -828,7 +194,8 @@ function type(model: Model, r: Resource): void {
     case 'CronJob': {
       const wk = workloadKind(g, r.kind);
       if (wk) {
-        addPodTemplate(model, r, wk);
+        const template = podTemplateFrom(r, wk, model.strings);
+        if (template) model.podTemplates.push(template);
         return;
       }
       break;
@@ -987,13 +354,4 @@ function findOperatorLabels(model: Model, r: Resource, node: JsonMap | undefined
       });
     }
   }
-}
-
-function addPodTemplate(model: Model, r: Resource, kind: WorkloadKind): void {
-  const tplPath = POD_TEMPLATE_PATHS[kind];
-  let node: unknown = r.raw;
-  for (const seg of tplPath) node = asMap(node)?.[seg];
-  const template = asMap(node);
-  if (!template) return;
-  model.podTemplates.push(new PodTemplate(r, kind, tplPath, template, model.strings));
 }

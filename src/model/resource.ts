@@ -27,67 +27,42 @@ export function entries(m: JsonMap | undefined): [string, unknown][] {
 
 /**
  * Builds lists that live as long as the model, one after the other, in one reused scratch list:
- * `start`, `add` each item, then `keep`. Nearly every such list (containers, ports, the labels of
- * a pod) is short: those are kept as array literals, which the runtime keeps more cheaply than
- * arrays grown by `push` or copied by `slice` (once it sees that they live long, it allocates them
- * where its young-generation collections do not copy them).
+ * `start`, `add` each item, then `keep` (a list of the exact size, or the shared empty one).
+ * Nearly every such list (containers, ports, the labels of a pod) is short or empty.
  */
 export class ListBuilder<T> {
-  private readonly items: (T | undefined)[] = [];
-  private n = 0;
+  private readonly items: T[] = [];
 
   start(): void {
-    this.n = 0;
+    this.items.length = 0;
   }
 
   /** How many items were added since `start`. */
   get size(): number {
-    return this.n;
+    return this.items.length;
   }
 
   add(item: T): void {
-    this.items[this.n++] = item;
+    this.items.push(item);
   }
 
   /** The items added since `start` (`empty`, shared, when there are none). */
   keep(empty: T[]): T[] {
-    const n = this.n;
-    if (n === 0) return empty;
-    const items = this.items as T[];
-    let list: T[];
-    switch (n) {
-      case 1:
-        list = [items[0]];
-        break;
-      case 2:
-        list = [items[0], items[1]];
-        break;
-      case 3:
-        list = [items[0], items[1], items[2]];
-        break;
-      case 4:
-        list = [items[0], items[1], items[2], items[3]];
-        break;
-      case 5:
-        list = [items[0], items[1], items[2], items[3], items[4]];
-        break;
-      case 6:
-        list = [items[0], items[1], items[2], items[3], items[4], items[5]];
-        break;
-      case 7:
-        list = [items[0], items[1], items[2], items[3], items[4], items[5], items[6]];
-        break;
-      case 8:
-        list = [items[0], items[1], items[2], items[3], items[4], items[5], items[6], items[7]];
-        break;
-      default:
-        list = items.slice(0, n);
-    }
+    const items = this.items;
+    if (items.length === 0) return empty;
+    const list = items.slice();
     // The scratch list does not keep the items alive.
-    for (let i = 0; i < n; i++) this.items[i] = undefined;
-    this.n = 0;
+    items.length = 0;
     return list;
   }
+}
+
+/**
+ * An empty list that many objects of the model share. Lists of the model are read-only: the
+ * shared one is frozen, so that a push to it throws instead of leaking into every object.
+ */
+export function emptyList<T>(): T[] {
+  return Object.freeze([]) as unknown as T[];
 }
 
 /** The path of an object that is a whole document (shared: paths are never modified). */
@@ -120,10 +95,8 @@ export interface Strings {
 /**
  * One string object for each distinct text that many objects repeat (kinds, label keys, port
  * names). The parser gives each occurrence a string of its own, all over the heap; with one
- * shared string, later comparisons and map lookups of such texts compare identical strings, in
- * memory the processor has at hand. The shared string is the runtime's own copy, the one it uses
- * for property names and for the same text in code (`kind === 'Service'`), taken from the key of
- * an object. One table per model build.
+ * shared string, later comparisons and map lookups of such texts compare identical strings.
+ * One table per model build.
  */
 export class StringTable implements Strings {
   private readonly strings = new Map<string, string>();
@@ -131,9 +104,8 @@ export class StringTable implements Strings {
   get(s: string): string {
     const known = this.strings.get(s);
     if (known !== undefined) return known;
-    const shared = Object.keys({ [s]: true })[0] ?? s;
-    this.strings.set(shared, shared);
-    return shared;
+    this.strings.set(s, s);
+    return s;
   }
 }
 
@@ -158,7 +130,7 @@ export function stringMap(v: unknown, strings: Strings = SEPARATE): Map<string, 
 }
 
 const pairLists = new ListBuilder<string>();
-const NO_PAIRS: string[] = Object.freeze([]) as unknown as string[];
+const NO_PAIRS: string[] = emptyList();
 
 /**
  * The entries of a string-to-string map, read as `stringMap` reads them, as one flat list (key,
@@ -210,7 +182,7 @@ export function isToolConfigVersion(apiVersion: string): boolean {
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 
 /** What a complete object is missing (shared, read-only). */
-const NONE_MISSING: string[] = Object.freeze([]) as unknown as string[];
+const NONE_MISSING: string[] = emptyList();
 
 /** The kind and apiVersion that the items of a typed list (`PodList`, …) take from it. */
 export interface ListItemType {

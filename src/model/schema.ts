@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Path } from '../load/source.js';
 import { workloadKind } from './kinds.js';
+import { emptyList } from './resource.js';
 import type { Resource } from './resource.js';
 import { policySchemaKey, policySchemas } from './schema-policies.js';
 import { validators } from './validators.generated.js';
@@ -382,7 +383,7 @@ function define(o: Record<string, unknown>, k: string, value: unknown): void {
 const VALIDATORS: Readonly<Record<string, Validator>> = validators;
 
 /** The problems of a valid object (shared, read-only). */
-const NO_PROBLEMS: StructureProblem[] = Object.freeze([]) as unknown as StructureProblem[];
+const NO_PROBLEMS: StructureProblem[] = emptyList();
 
 /**
  * Type problems of one object's analysed fields. `source` gives the source text at a path, so a

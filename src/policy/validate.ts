@@ -3,7 +3,7 @@
  * exist in the cluster: the connectivity engine leaves it out, lint reports each problem
  * (netpol-invalid-peer), and the network commands say on stderr that it was left out.
  */
-import { q } from '../engine/text.js';
+import { q } from '../util/text.js';
 import type { Path } from '../load/source.js';
 import { portNameProblem } from '../model/kinds.js';
 import type { NetworkPolicy } from '../model/netpol.js';

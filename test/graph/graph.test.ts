@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Graph } from '../../src/graph/graph.js';
-import { editDistance, editDistanceWithin } from '../../src/engine/text.js';
+import { editDistance, editDistanceWithin } from '../../src/util/text.js';
 import { LabelIndex } from '../../src/graph/label-index.js';
 import type { IndexedLabels } from '../../src/graph/label-index.js';
 import { loadText } from '../../src/load/load.js';

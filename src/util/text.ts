@@ -1,4 +1,8 @@
-/** Small helpers for readable, safe messages. */
+/**
+ * Text helpers with no dependencies, for every layer: quoting values from a manifest in messages,
+ * lists, plurals, label maps, and the edit distance behind the "did you mean" suggestions. (At the
+ * bottom of the stack, under src/load: the graph and the command line use the edit distance too.)
+ */
 
 /** Quote a value from a manifest for a message (bounded length, escaped like JSON). */
 export function q(v: unknown): string {

@@ -1,0 +1,111 @@
+/**
+ * Identity of the objects of a model build: namespaces defaulted, and the objects defined again
+ * (same group, kind, namespace and name) found without an identity string per object, by a hash
+ * of each identity.
+ */
+import { CLUSTER_SCOPED_KINDS } from './kinds.js';
+import type { Model } from './model.js';
+import type { Resource } from './resource.js';
+
+/**
+ * Default the namespaces, and find the objects defined again. Of several definitions of one
+ * object, the last one wins: the others are superseded.
+ *
+ * Nearly every object is defined once: each identity (group, kind, namespace and name) is hashed
+ * and the hashes counted, and only objects whose hash is not unique are then looked up by
+ * identity. Those are found by name first (no identity string per object): per name, the first
+ * definition of each group, kind and namespace. `partialHashes` are the hashes of the group, kind
+ * and name of each object (`partialHash`).
+ */
+export function identify(model: Model, partialHashes: readonly number[]): void {
+  const resources = model.resources;
+  const crds = model.clusterScopedCrds;
+  const defaultNamespace = model.options.defaultNamespace;
+  // Per object: its identity hash, or NO_IDENTITY (a generated or missing name), or NUL_IDENTITY.
+  const hashes = new Int32Array(resources.length);
+  // Counts (saturating at 2) of the hashes, by their low bits.
+  const size = Math.max(1024, 2 ** Math.ceil(Math.log2(resources.length * 4)));
+  const counts = new Uint8Array(size);
+  const mask = size - 1;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
+    const clusterScoped = CLUSTER_SCOPED_KINDS.has(r.kind) || (crds.size > 0 && crds.has(`${r.group}/${r.kind}`));
+    const ns = clusterScoped ? null : (r.namespace ?? defaultNamespace);
+    // Objects of one namespace share one namespace string.
+    r.namespace = ns ? model.namespace(ns).name : ns;
+    const partial = partialHashes[i];
+    const h = partial < 0 ? partial : mixHash(partial, r.namespace ?? '');
+    hashes[i] = h;
+    if (h >= 0 && counts[h & mask] < 2) counts[h & mask]++;
+  }
+  const byName = new Map<string, Resource | Resource[]>();
+  const withNul = new Map<string, Resource>();
+  const lastRepeated = new Map<Resource, Resource>();
+  for (let i = 0; i < resources.length; i++) {
+    const h = hashes[i];
+    if (h === NO_IDENTITY || (h >= 0 && counts[h & mask] < 2)) continue;
+    const r = resources[i];
+    let f: Resource | undefined;
+    if (h === NUL_IDENTITY) {
+      // Identities with NUL characters compare by their whole key, which they may share with
+      // other such identities (never with one without NUL characters).
+      const key = r.key;
+      f = withNul.get(key);
+      if (!f) withNul.set(key, r);
+    } else {
+      const seen = byName.get(r.name);
+      if (seen === undefined) byName.set(r.name, r);
+      else if (!Array.isArray(seen)) {
+        if (sameObject(seen, r)) f = seen;
+        else byName.set(r.name, [seen, r]);
+      } else {
+        for (const x of seen) {
+          if (!sameObject(x, r)) continue;
+          f = x;
+          break;
+        }
+        if (!f) seen.push(r);
+      }
+    }
+    if (f) {
+      (lastRepeated.get(f) ?? f).superseded = true;
+      lastRepeated.set(f, r);
+      model.duplicates.push({ resource: r, first: f });
+    }
+  }
+}
+
+const NO_IDENTITY = -1;
+const NUL_IDENTITY = -2;
+
+/**
+ * The hash of the group, kind and name of an object, to which `identify` adds its namespace (once
+ * defaulted); NO_IDENTITY for a generated or missing name, NUL_IDENTITY when one of them has a
+ * NUL character. (Computed as the object is read, while its strings are at hand.)
+ */
+export function partialHash(r: Resource): number {
+  if (!r.name || r.generatedName) return NO_IDENTITY;
+  let h = mixHash(0x811c9dc5, r.group);
+  if (h >= 0) h = mixHash(h, r.kind);
+  if (h >= 0) h = mixHash(h, r.name);
+  return h;
+}
+
+/**
+ * A hash (31 bits) of `h` and the characters of `s`, followed by the end of `s`; NUL_IDENTITY when
+ * `s` has a NUL character.
+ */
+function mixHash(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return NUL_IDENTITY;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  // The end of `s` (as a NUL, which no part holds).
+  return Math.imul(h, 0x01000193) >>> 1;
+}
+
+/** Same group, kind and namespace (after defaulting), as `Resource.key` compares them with the name. */
+function sameObject(a: Resource, b: Resource): boolean {
+  return a.kind === b.kind && a.group === b.group && (a.namespace ?? '') === (b.namespace ?? '');
+}
