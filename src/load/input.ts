@@ -23,7 +23,7 @@ import type { InputLimits, ReadError, StdinName } from './load.js';
 import { readFastFiles } from './parallel.js';
 import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
 import { statSync } from 'node:fs';
-import type { SourceFile } from './source.js';
+import type { SourceFile } from './text.js';
 import { kustomizeInput } from './kustomize-slices.js';
 import type { KustomizeInput, KustomizeInputOptions } from './kustomize-slices.js';
 

@@ -1,6 +1,7 @@
 import { decode } from './discover.js';
 import { loadFast } from './fast.js';
-import { SourceFile, fillLineStarts, parseSource } from './source.js';
+import { parseSource } from './parse.js';
+import { SourceFile, fillLineStarts } from './text.js';
 
 export interface ReadError {
   path: string;
