@@ -1,6 +1,7 @@
-import { closeSync, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, readdir, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
+import type { Options as GlobbyOptions } from 'globby';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 const MANIFEST_NAME = /\.(?:yaml|yml|json)$/;
@@ -11,6 +12,8 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Respect .gitignore files (default true). */
   gitignore?: boolean;
+  /** How folders are listed (`fs.readdir`); tests give one that fails. */
+  readdir?: typeof readdir;
 }
 
 export interface DiscoveredFile {
@@ -34,6 +37,50 @@ export interface DiscoverResult {
   unreadable: { path: string; message: string }[];
   /** Symbolic links a directory walk did not follow: they lead outside the walked tree's repository. */
   skippedLinks: { path: string; target: string }[];
+  /**
+   * Folders a walk could not list (permission denied): their files are not linted, the rest is.
+   * Absolute paths, sorted, with the reason.
+   */
+  deniedFolders: { absPath: string; message: string }[];
+}
+
+/** Errors that say a path may not be read (as opposed to a broken file system or a vanished file). */
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/** Is this read error a permission the user does not have (a finding, not an abort)? */
+export function isPermissionError(e: unknown): boolean {
+  return DENIED.has((e as NodeJS.ErrnoException)?.code ?? '');
+}
+
+/**
+ * The file system globby lists folders with: a folder that may not be read is recorded in
+ * `denied` and listed as empty (globby would otherwise stop the whole walk with its error).
+ */
+function walkFs(list: typeof readdir, denied: Map<string, string>): GlobbyOptions['fs'] {
+  const record = (dir: unknown, err: NodeJS.ErrnoException) => {
+    const at = path.resolve(String(dir));
+    if (!denied.has(at)) denied.set(at, readErrorMessage(err));
+  };
+  const wrapped = (dir: string, ...rest: unknown[]) => {
+    const callback = rest.pop() as (err: NodeJS.ErrnoException | null, entries?: unknown[]) => void;
+    const done = (err: NodeJS.ErrnoException | null, entries?: unknown[]) => {
+      if (err && isPermissionError(err)) {
+        record(dir, err);
+        callback(null, []);
+      } else callback(err, entries);
+    };
+    (list as (...a: unknown[]) => void)(dir, ...rest, done);
+  };
+  const wrappedSync = (dir: string, options?: unknown) => {
+    try {
+      return (readdirSync as (d: string, o?: unknown) => unknown[])(dir, options);
+    } catch (e) {
+      if (!isPermissionError(e)) throw e;
+      record(dir, e as NodeJS.ErrnoException);
+      return [];
+    }
+  };
+  return { readdir: wrapped, readdirSync: wrappedSync } as unknown as GlobbyOptions['fs'];
 }
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
@@ -60,6 +107,9 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   /** Real paths of the folders walked so far. */
   const walked: string[] = [];
   const skippedLinks: { path: string; target: string }[] = [];
+  const denied = new Map<string, string>();
+  // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
+  const fsWithDenied = walkFs(options.readdir ?? readdir, denied);
 
   for (const arg of args) {
     if (arg === '-') {
@@ -90,8 +140,10 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       explicit.push(rel.startsWith('../') || path.isAbsolute(rel) ? toPosix(abs) : escapeGlob(rel));
       continue;
     }
+    // A folder or glob whose only matches are in folders that could not be listed is not "unmatched".
+    const deniedBefore = denied.size;
     if (stat?.isDirectory()) {
-      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0) unmatched.push(arg);
+      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0 && denied.size === deniedBefore) unmatched.push(arg);
       continue;
     }
     if (!isDynamicPattern(arg)) {
@@ -101,6 +153,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     // A glob matches the paths that are there: it does not follow symbolic links.
     const matches = await globby([toPosix(arg)], {
       cwd,
+      fs: fsWithDenied,
       ignore,
       gitignore: options.gitignore ?? true,
       dot: false,
@@ -109,7 +162,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       expandDirectories: false,
       onlyFiles: true,
     });
-    if (matches.length === 0) unmatched.push(arg);
+    if (matches.length === 0 && denied.size === deniedBefore) unmatched.push(arg);
     for (const m of matches) add(resolved(m), true);
   }
 
@@ -126,6 +179,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
     const entries = await globby([`${base}**/*`], {
       cwd,
+      fs: fsWithDenied,
       ignore,
       gitignore: options.gitignore ?? true,
       dot: false,
@@ -201,7 +255,20 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     }
   }
   const files = [...seen.values()].sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-  return { files, stdin, unmatched, skippedCharts: [...skippedCharts].sort(), unreadable, skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  // A folder that could not be listed is one entry; its place in a Helm chart left out leaves it out too.
+  const deniedFolders = [...denied]
+    .filter(([absPath]) => !charts.some((c) => (absPath + path.sep).startsWith(c)))
+    .map(([absPath, message]) => ({ absPath, message }))
+    .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+  return {
+    files,
+    stdin,
+    unmatched,
+    skippedCharts: [...skippedCharts].sort(),
+    unreadable,
+    skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    deniedFolders,
+  };
 }
 
 function realpathOr(p: string): string {

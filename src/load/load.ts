@@ -60,6 +60,13 @@ export function unreadFile(displayName: string, absPath: string | undefined, mes
   return file;
 }
 
+/** Why a file or folder that may not be read is not linted (`reason`: from `readErrorMessage`). */
+export function deniedMessage(what: 'file' | 'folder', reason: string): string {
+  return what === 'file'
+    ? `the file cannot be read: ${reason}; it is not linted`
+    : `the folder cannot be read: ${reason}; the files in it are not linted`;
+}
+
 /** Why a file (or standard input) over the per-file limit is not read; `bytes` when its size is known. */
 export function fileLimitMessage(what: string, bytes: number | undefined, limit: number): string {
   const size = bytes === undefined ? 'it' : formatBytes(bytes);

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
-import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
+import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
 import { fromChunks, readFast } from './fast.js';
 import { ScanMemo } from './locate.js';
 import type { FastChunk } from './fast.js';
@@ -17,7 +17,7 @@ import { contentHash } from './cache.js';
 import { SourceFile, textProblems } from './text.js';
 import type { LoadProblem } from './text.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
-import { fileLimitMessage, unreadFile } from './load.js';
+import { deniedMessage, fileLimitMessage, unreadFile } from './load.js';
 import type { ReadError } from './load.js';
 
 export interface ParallelOptions {
@@ -60,6 +60,7 @@ export async function readFastFiles(
   const failed = (i: number, e: unknown) => {
     const name = displayPath(files[i].absPath, cwd);
     if (e instanceof InputLimitError) out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+    else if (isPermissionError(e)) out[i] = unreadFile(name, files[i].absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
     else errors.push({ path: name, message: readErrorMessage(e) });
   };
 
