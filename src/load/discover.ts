@@ -1,4 +1,4 @@
-import { closeSync, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, readdir, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, readdir, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
 import type { Options as GlobbyOptions } from 'globby';
@@ -343,23 +343,52 @@ export async function readText(absPath: string, maxBytes = Infinity): Promise<st
 export function readTextSync(absPath: string, maxBytes = Infinity): string {
   const fd = openSync(absPath, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
-    while (true) {
-      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
-      const bytesRead = readSync(fd, buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > maxBytes) throw new InputLimitError(Math.max(total, size), maxBytes);
-      want = 1024 * 1024;
-    }
-    return decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    return decode(readFdSync(fd, fstatSync(fd).size, maxBytes));
   } finally {
     closeSync(fd);
   }
+}
+
+/** A path that is not a regular file (a FIFO, a device, a socket, a folder): `kind` says which. */
+export class NotRegularFileError extends Error {
+  constructor(readonly kind: string) {
+    super(`not a regular file (${kind})`);
+  }
+}
+
+/**
+ * Read and decode a file that must be a regular file (a config file): it is opened without
+ * blocking (an ordinary open of a FIFO waits for a writer), refused when it is not a regular
+ * file (NotRegularFileError: a FIFO, a device such as /dev/zero, a folder; symbolic links to them
+ * included), and read up to `maxBytes` bytes whatever its size claims (procfs files say 0):
+ * beyond that, InputLimitError.
+ */
+export function readRegularTextSync(absPath: string, maxBytes: number): string {
+  const fd = openSync(absPath, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new NotRegularFileError(stat.isDirectory() ? 'a folder' : specialKind(stat));
+    return decode(readFdSync(fd, stat.size, maxBytes));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The bytes of an open file, at most `maxBytes` (beyond: InputLimitError); `size`: what it claims. */
+function readFdSync(fd: number, size: number, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
+  while (true) {
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
+    const bytesRead = readSync(fd, buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw new InputLimitError(Math.max(total, size), maxBytes);
+    want = 1024 * 1024;
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 async function readBounded(absPath: string, maxBytes: number): Promise<Buffer> {
