@@ -84,6 +84,8 @@ function walkFs(list: typeof readdir, denied: Map<string, string>): GlobbyOption
 }
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
+/** A glob segment for names that begin with a line terminator. */
+const LINE_TERMINATOR_FIRST = '[\r\n\u2028\u2029]*';
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 /**
@@ -177,7 +179,10 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     let found = 0;
     const rel = toPosix(path.relative(cwd, dirAbs));
     const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
-    const entries = await globby([`${base}**/*`], {
+    // `*` and `**` do not match a name that begins with a line terminator (CR, LF, U+2028, U+2029):
+    // the other patterns find such files, and the files in such folders (one such folder deep).
+    const L = LINE_TERMINATOR_FIRST;
+    const entries = await globby([`${base}**/*`, `${base}**/${L}`, `${base}**/${L}/**/*`, `${base}**/${L}/**/${L}`], {
       cwd,
       fs: fsWithDenied,
       ignore,
