@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Ajv, ErrorObject } from 'ajv';
 import type * as AjvModule from 'ajv';
 import { isDynamicPattern } from 'globby';
-import { yamlLib } from '../load/yaml-lib.js';
+import { ConfigError, configErrorAt, readConfigDocument } from './config-read.js';
 import type { PolicySettings } from '../policy/engine.js';
 import type { SeveritySetting } from './types.js';
 
@@ -29,7 +29,7 @@ export interface Config {
   roots?: string[];
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 const SCHEMA_PATH = new URL('../../../schemas/config.schema.json', import.meta.url);
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -71,23 +71,15 @@ export function parseNodePortRange(s: string): [number, number] | undefined {
   return [lo, hi];
 }
 
-/** Load and validate a config file. Throws ConfigError with a message naming the bad key. */
+/** Load and validate a config file. Throws ConfigError with a message naming the file, the position and the bad key. */
 export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = process.cwd()): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const doc = yamlLib().parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length) {
-    throw new ConfigError(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const c = readConfigDocument(file);
+  const data = c.data;
   const errors = validate(data);
   if (errors.length) {
     const first = errors.find((e) => e.keyword === 'propertyNames') ?? errors[0];
-    throw new ConfigError(`${file}: ${describeError(first)}`);
+    const { path, key } = errorPath(first, data);
+    throw configErrorAt(c, path, describeError(first), key);
   }
   const raw = data as {
     rules?: Record<string, SeveritySetting | 'warn'>;
@@ -103,13 +95,13 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   };
   const rules: Record<string, SeveritySetting> = Object.create(null) as Record<string, SeveritySetting>;
   for (const [id, sev] of Object.entries(raw.rules ?? {})) {
-    if (!knownRules.has(id)) throw new ConfigError(`${file}: rules: unknown rule "${id}"`);
+    if (!knownRules.has(id)) throw configErrorAt(c, ['rules', id], `rules: unknown rule "${id}"`, true);
     rules[id] = normalizeSeverity(sev);
   }
   let nodePortRange: [number, number] | undefined;
   if (raw.nodePortRange !== undefined) {
     nodePortRange = parseNodePortRange(raw.nodePortRange);
-    if (!nodePortRange) throw new ConfigError(`${file}: nodePortRange: "${raw.nodePortRange}" is not a range like 30000-32767`);
+    if (!nodePortRange) throw configErrorAt(c, ['nodePortRange'], `nodePortRange: "${raw.nodePortRange}" is not a range like 30000-32767`);
   }
   const base = path.dirname(file);
   const ignorePatterns = (raw.ignorePatterns ?? []).map((p) => rebase(p, base, cwd));
@@ -135,6 +127,21 @@ function rebase(pattern: string, base: string, cwd: string): string {
   const rel = path.relative(cwd, base).split(path.sep).join('/');
   const joined = rel && !p.startsWith('**/') ? `${rel}/${p}` : p;
   return neg ? `!${joined}` : joined;
+}
+
+/** Where a schema error is: the path of its value (list indexes as numbers), or of the key it names. */
+function errorPath(e: ErrorObject, data: unknown): { path: (string | number)[]; key: boolean } {
+  const path: (string | number)[] = [];
+  let at: unknown = data;
+  for (const raw of e.instancePath ? e.instancePath.slice(1).split('/') : []) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const step = Array.isArray(at) ? Number(seg) : seg;
+    path.push(step);
+    at = typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined;
+  }
+  if (e.keyword === 'additionalProperties') return { path: [...path, (e.params as { additionalProperty: string }).additionalProperty], key: true };
+  if (e.keyword === 'propertyNames') return { path: [...path, (e.params as { propertyName: string }).propertyName], key: true };
+  return { path, key: false };
 }
 
 function describeError(e: ErrorObject): string {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Graph } from '../graph/graph.js';
-import { resolveRange } from '../load/source.js';
+import { locate, positionOf } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
 import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
@@ -33,16 +33,8 @@ export interface LintResult {
 
 const isRaw = (l: AnyLoc): l is RawLoc => 'range' in l;
 
-export function locate(l: AnyLoc): { file: SourceFile; range: [number, number] } {
-  if (isRaw(l)) return { file: l.file, range: l.range };
-  return { file: l.doc.file, range: resolveRange(l) };
-}
-
-/** `file`, 1-based `line` and `column` of a location. */
-export function positionOf(l: AnyLoc): { file: string; line: number; column: number } {
-  const { file, range } = locate(l);
-  return { file: file.path, ...file.position(range[0]) };
-}
+// Locating is the loader's (src/load/resolve.ts); kept here for the modules that import it from the engine.
+export { locate, positionOf };
 
 /** Build the model and graph from loaded files and run every enabled rule. */
 export function lint(files: SourceFile[], options: LintOptions): LintResult {

@@ -1,5 +1,5 @@
 import type { Graph } from '../graph/graph.js';
-import type { Loc, SourceFile } from '../load/source.js';
+import type { AnyLoc, SourceFile } from '../load/source.js';
 import type { Model } from '../model/model.js';
 import type { Resource } from '../model/resource.js';
 import type { PolicyEngine, PolicySettings } from '../policy/engine.js';
@@ -18,13 +18,8 @@ export interface RuleMeta {
   docs: string;
 }
 
-/** A location given as a raw range, for problems found before the model exists (parse errors). */
-export interface RawLoc {
-  file: SourceFile;
-  range: [number, number];
-}
-
-export type AnyLoc = Loc | RawLoc;
+// Locations are the loader's (src/load/resolve.ts); rules and formatters name them from here.
+export type { AnyLoc, RawLoc } from '../load/source.js';
 
 export interface RelatedReport {
   at: AnyLoc;

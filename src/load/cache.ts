@@ -20,7 +20,7 @@ import path from 'node:path';
 import { chunksToJson } from './fast.js';
 import { makeDirs } from './out-path.js';
 import type { FastChunk } from './fast.js';
-import type { LoadProblem } from './source.js';
+import type { LoadProblem } from './text.js';
 
 /** Bump when the chunk format or the reading semantics change. */
 const FORMAT = 4;

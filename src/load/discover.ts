@@ -1,6 +1,7 @@
-import { closeSync, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, readdir, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
+import type { Options as GlobbyOptions } from 'globby';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 const MANIFEST_NAME = /\.(?:yaml|yml|json)$/;
@@ -11,6 +12,8 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Respect .gitignore files (default true). */
   gitignore?: boolean;
+  /** How folders are listed (`fs.readdir`); tests give one that fails. */
+  readdir?: typeof readdir;
 }
 
 export interface DiscoveredFile {
@@ -34,9 +37,55 @@ export interface DiscoverResult {
   unreadable: { path: string; message: string }[];
   /** Symbolic links a directory walk did not follow: they lead outside the walked tree's repository. */
   skippedLinks: { path: string; target: string }[];
+  /**
+   * Folders a walk could not list (permission denied): their files are not linted, the rest is.
+   * Absolute paths, sorted, with the reason.
+   */
+  deniedFolders: { absPath: string; message: string }[];
+}
+
+/** Errors that say a path may not be read (as opposed to a broken file system or a vanished file). */
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/** Is this read error a permission the user does not have (a finding, not an abort)? */
+export function isPermissionError(e: unknown): boolean {
+  return DENIED.has((e as NodeJS.ErrnoException)?.code ?? '');
+}
+
+/**
+ * The file system globby lists folders with: a folder that may not be read is recorded in
+ * `denied` and listed as empty (globby would otherwise stop the whole walk with its error).
+ */
+function walkFs(list: typeof readdir, denied: Map<string, string>): GlobbyOptions['fs'] {
+  const record = (dir: unknown, err: NodeJS.ErrnoException) => {
+    const at = path.resolve(String(dir));
+    if (!denied.has(at)) denied.set(at, readErrorMessage(err));
+  };
+  const wrapped = (dir: string, ...rest: unknown[]) => {
+    const callback = rest.pop() as (err: NodeJS.ErrnoException | null, entries?: unknown[]) => void;
+    const done = (err: NodeJS.ErrnoException | null, entries?: unknown[]) => {
+      if (err && isPermissionError(err)) {
+        record(dir, err);
+        callback(null, []);
+      } else callback(err, entries);
+    };
+    (list as (...a: unknown[]) => void)(dir, ...rest, done);
+  };
+  const wrappedSync = (dir: string, options?: unknown) => {
+    try {
+      return (readdirSync as (d: string, o?: unknown) => unknown[])(dir, options);
+    } catch (e) {
+      if (!isPermissionError(e)) throw e;
+      record(dir, e as NodeJS.ErrnoException);
+      return [];
+    }
+  };
+  return { readdir: wrapped, readdirSync: wrappedSync } as unknown as GlobbyOptions['fs'];
 }
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
+/** A glob segment for names that begin with a line terminator. */
+const LINE_TERMINATOR_FIRST = '[\r\n\u2028\u2029]*';
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 /**
@@ -60,6 +109,9 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   /** Real paths of the folders walked so far. */
   const walked: string[] = [];
   const skippedLinks: { path: string; target: string }[] = [];
+  const denied = new Map<string, string>();
+  // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
+  const fsWithDenied = walkFs(options.readdir ?? readdir, denied);
 
   for (const arg of args) {
     if (arg === '-') {
@@ -90,8 +142,10 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       explicit.push(rel.startsWith('../') || path.isAbsolute(rel) ? toPosix(abs) : escapeGlob(rel));
       continue;
     }
+    // A folder or glob whose only matches are in folders that could not be listed is not "unmatched".
+    const deniedBefore = denied.size;
     if (stat?.isDirectory()) {
-      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0) unmatched.push(arg);
+      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0 && denied.size === deniedBefore) unmatched.push(arg);
       continue;
     }
     if (!isDynamicPattern(arg)) {
@@ -101,6 +155,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     // A glob matches the paths that are there: it does not follow symbolic links.
     const matches = await globby([toPosix(arg)], {
       cwd,
+      fs: fsWithDenied,
       ignore,
       gitignore: options.gitignore ?? true,
       dot: false,
@@ -109,7 +164,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       expandDirectories: false,
       onlyFiles: true,
     });
-    if (matches.length === 0) unmatched.push(arg);
+    if (matches.length === 0 && denied.size === deniedBefore) unmatched.push(arg);
     for (const m of matches) add(resolved(m), true);
   }
 
@@ -124,8 +179,12 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     let found = 0;
     const rel = toPosix(path.relative(cwd, dirAbs));
     const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
-    const entries = await globby([`${base}**/*`], {
+    // `*` and `**` do not match a name that begins with a line terminator (CR, LF, U+2028, U+2029):
+    // the other patterns find such files, and the files in such folders (one such folder deep).
+    const L = LINE_TERMINATOR_FIRST;
+    const entries = await globby([`${base}**/*`, `${base}**/${L}`, `${base}**/${L}/**/*`, `${base}**/${L}/**/${L}`], {
       cwd,
+      fs: fsWithDenied,
       ignore,
       gitignore: options.gitignore ?? true,
       dot: false,
@@ -201,7 +260,20 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     }
   }
   const files = [...seen.values()].sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-  return { files, stdin, unmatched, skippedCharts: [...skippedCharts].sort(), unreadable, skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  // A folder that could not be listed is one entry; its place in a Helm chart left out leaves it out too.
+  const deniedFolders = [...denied]
+    .filter(([absPath]) => !charts.some((c) => (absPath + path.sep).startsWith(c)))
+    .map(([absPath, message]) => ({ absPath, message }))
+    .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+  return {
+    files,
+    stdin,
+    unmatched,
+    skippedCharts: [...skippedCharts].sort(),
+    unreadable,
+    skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    deniedFolders,
+  };
 }
 
 function realpathOr(p: string): string {
@@ -276,23 +348,52 @@ export async function readText(absPath: string, maxBytes = Infinity): Promise<st
 export function readTextSync(absPath: string, maxBytes = Infinity): string {
   const fd = openSync(absPath, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
-    while (true) {
-      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
-      const bytesRead = readSync(fd, buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > maxBytes) throw new InputLimitError(Math.max(total, size), maxBytes);
-      want = 1024 * 1024;
-    }
-    return decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    return decode(readFdSync(fd, fstatSync(fd).size, maxBytes));
   } finally {
     closeSync(fd);
   }
+}
+
+/** A path that is not a regular file (a FIFO, a device, a socket, a folder): `kind` says which. */
+export class NotRegularFileError extends Error {
+  constructor(readonly kind: string) {
+    super(`not a regular file (${kind})`);
+  }
+}
+
+/**
+ * Read and decode a file that must be a regular file (a config file): it is opened without
+ * blocking (an ordinary open of a FIFO waits for a writer), refused when it is not a regular
+ * file (NotRegularFileError: a FIFO, a device such as /dev/zero, a folder; symbolic links to them
+ * included), and read up to `maxBytes` bytes whatever its size claims (procfs files say 0):
+ * beyond that, InputLimitError.
+ */
+export function readRegularTextSync(absPath: string, maxBytes: number): string {
+  const fd = openSync(absPath, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new NotRegularFileError(stat.isDirectory() ? 'a folder' : specialKind(stat));
+    return decode(readFdSync(fd, stat.size, maxBytes));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The bytes of an open file, at most `maxBytes` (beyond: InputLimitError); `size`: what it claims. */
+function readFdSync(fd: number, size: number, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
+  while (true) {
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
+    const bytesRead = readSync(fd, buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw new InputLimitError(Math.max(total, size), maxBytes);
+    want = 1024 * 1024;
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 async function readBounded(absPath: string, maxBytes: number): Promise<Buffer> {

@@ -17,10 +17,11 @@ import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
 import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
 import type { DeepDocument } from './guard.js';
-import { registerLazy } from './locate.js';
+import { ScanMemo, locateChunk } from './locate.js';
 import type { LazyChunk } from './locate.js';
-import type { ManifestDocument } from './source.js';
-import { FLOAT_EXP, SourceFile, YAML_LIMITS, documentValue, parseSource, structureOverflow, valueShape, yamlOptions } from './source.js';
+import { FLOAT_EXP, YAML_LIMITS, documentValue, parseSource, structureOverflow, valueShape, yamlOptions } from './parse.js';
+import { SourceFile } from './text.js';
+import type { ManifestDocument, Path } from './text.js';
 import { yamlLib } from './yaml-lib.js';
 
 /**
@@ -135,6 +136,14 @@ const blockScalarNextToSpaces = (src: string) =>
 const mayBeDeep = (src: string) =>
   (src.includes(SPACES_128) || src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && DEEP_TEXT.test(src);
 
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const BANG = 0x21;
+const DQUOTE = 0x22;
+const HASH = 0x23;
+const SQUOTE = 0x27;
+
 /**
  * js-yaml keeps the spaces at the end of a line inside a quoted scalar that goes on over several
  * lines, where YAML (and the `yaml` path) folds them away: `"a  ⏎  b"` is "a b", not "a   b".
@@ -155,17 +164,17 @@ function spacesInQuotedLines(src: string): { found: boolean; listener: (event: J
       if (start === undefined || out.found || state.kind !== 'scalar') return;
       // A node opens before the space (and comments) in front of it.
       for (let c = src.charCodeAt(start); start < state.position; c = src.charCodeAt(start)) {
-        if (c === 0x20 || c === 0x0a || c === 0x0d) start++;
-        else if (c === 0x23) {
+        if (c === SPACE || c === LF || c === CR) start++;
+        else if (c === HASH) {
           const nl = src.indexOf('\n', start);
           start = nl < 0 ? state.position : nl + 1;
         } else break;
       }
       const first = src.charCodeAt(start);
       // A quoted scalar, or a node with properties (a tag) that may be one.
-      if (first !== 0x22 && first !== 0x27 && first !== 0x21) return;
+      if (first !== DQUOTE && first !== SQUOTE && first !== BANG) return;
       const text = src.slice(start, state.position);
-      if (/ \r?\n/.test(text) && (first !== 0x21 || /["']/.test(text))) out.found = true;
+      if (/ \r?\n/.test(text) && (first !== BANG || /["']/.test(text))) out.found = true;
     },
   };
   return out;
@@ -287,12 +296,11 @@ function parseDocumentGuarded(src: string, json: boolean): Document.Parsed {
 }
 
 /**
- * A fast-path document: its value from js-yaml, its exact `yaml` Document built on first use
- * (from its chunk of the text). It is its own entry for the locator (`LazyChunk`), so a file of
- * many documents costs one object per document.
+ * A fast-path document: its value from js-yaml, its ranges from its text (src/load/locate.ts)
+ * until its exact `yaml` Document is built on first use (from its chunk of the text). It is its
+ * own entry for the locator (`LazyChunk`), so a file of many documents costs one object per document.
  */
 class FastDocument implements ManifestDocument, LazyChunk {
-  built = false;
   scannedBefore?: boolean;
   scanned?: LazyChunk['scanned'];
   private parsed: Document.Parsed | undefined = undefined;
@@ -305,30 +313,29 @@ class FastDocument implements ManifestDocument, LazyChunk {
     readonly start: number,
     readonly end: number,
     private readonly json: boolean,
+    readonly memo: ScanMemo,
   ) {}
 
-  get doc(): ManifestDocument {
-    return this;
+  get yaml(): Document.Parsed {
+    if (this.parsed === undefined) this.parsed = parseChunk(this.file, this, this.json);
+    return this.parsed;
   }
 
-  get yaml(): Document.Parsed {
-    if (this.parsed === undefined) {
-      this.parsed = parseChunk(this.file, this, this.json);
-      this.built = true;
-    }
-    return this.parsed;
+  /** From the text while the `yaml` Document is not built; then `resolveRange` reads that. */
+  locate(path: Path, key?: boolean): [number, number] | undefined {
+    return this.parsed === undefined ? locateChunk(this, path, key) : undefined;
   }
 }
 
 /**
  * Build a SourceFile from fast chunks (computed here or in a worker). Documents marked slow are
- * read with the `yaml` path; a null chunk list reads the whole file with it.
+ * read with the `yaml` path; a null chunk list reads the whole file with it. `memo`: what the
+ * documents keep of their scans, one per run (src/load/locate.ts).
  */
-export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: boolean): SourceFile {
+export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: boolean, memo: ScanMemo = new ScanMemo()): SourceFile {
   if (chunks === null) return parseSource(file, { json });
   // Line starts are filled on first use (a position), not for every file read.
   file.deferLineStarts();
-  const lazy: LazyChunk[] = [];
   for (const c of chunks) {
     if (c.slow) {
       const doc = parseChunk(file, c, json);
@@ -346,20 +353,16 @@ export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: b
       continue;
     }
     if (c.value === undefined) continue;
-    const doc = new FastDocument(file, c.index, c.value, c.template, c.start, c.end, json);
-    lazy.push(doc);
-    file.documents.push(doc);
+    file.documents.push(new FastDocument(file, c.index, c.value, c.template, c.start, c.end, json, memo));
   }
-  // Ranges come from the documents' text until their `yaml` Document is built (src/load/locate.ts).
-  registerLazy(file, lazy);
   return file;
 }
 
 /** Read one file with the fast path. */
-export function loadFast(displayName: string, text: string, absPath?: string): SourceFile {
+export function loadFast(displayName: string, text: string, absPath?: string, memo?: ScanMemo): SourceFile {
   const json = /\.json$/i.test(displayName);
   const file = new SourceFile(displayName, text, absPath);
-  return fromChunks(file, readFast(text, json), json);
+  return fromChunks(file, readFast(text, json), json, memo);
 }
 
 /**

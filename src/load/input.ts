@@ -15,15 +15,15 @@
  * several (each linted as its own cluster) by `InputOptions.kustomize` (Kustomize roots, planned
  * and built by src/load/kustomize-slices.ts) or `InputOptions.partition`.
  */
-import type { DiscoverResult, DiscoveredFile } from './discover.js';
+import type { DiscoverOptions, DiscoverResult, DiscoveredFile } from './discover.js';
 import { discover } from './discover.js';
 import type { ParseCache } from './cache.js';
-import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS, fileLimitMessage, inputLimitMessage, loadStdin, loadText, notAManifest, unreadFile } from './load.js';
+import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS, deniedMessage, fileLimitMessage, inputLimitMessage, loadStdin, loadText, notAManifest, unreadFile } from './load.js';
 import type { InputLimits, ReadError, StdinName } from './load.js';
 import { readFastFiles } from './parallel.js';
-import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
+import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
 import { statSync } from 'node:fs';
-import type { SourceFile } from './source.js';
+import type { SourceFile } from './text.js';
 import { kustomizeInput } from './kustomize-slices.js';
 import type { KustomizeInput, KustomizeInputOptions } from './kustomize-slices.js';
 
@@ -69,6 +69,8 @@ export interface InputOptions extends ReadOptions {
   kustomize?: KustomizeInputOptions;
   /** Called once the files are known, before any is read (a caller may stop the run there by throwing). */
   onDiscovered?: (discovered: DiscoverResult) => void;
+  /** How folders are listed (`fs.readdir`); tests give one that fails. */
+  readdir?: DiscoverOptions['readdir'];
 }
 
 export interface InputSlice {
@@ -122,7 +124,8 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
     try {
       size = statSync(f.absPath).size;
     } catch (e) {
-      errors.push({ path: name, message: readErrorMessage(e) });
+      if (isPermissionError(e)) out[i] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+      else errors.push({ path: name, message: readErrorMessage(e) });
       return;
     }
     if (size > limits.maxFileBytes) {
@@ -143,6 +146,7 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
         out[toRead[k]] = loadText(name, readTextSync(f.absPath, limits.maxFileBytes), f.absPath);
       } catch (e) {
         if (e instanceof InputLimitError) out[toRead[k]] = unreadFile(name, f.absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+        else if (isPermissionError(e)) out[toRead[k]] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
         else errors.push({ path: name, message: readErrorMessage(e) });
       }
     });
@@ -159,7 +163,7 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
 export async function loadInput(targets: string[], options: InputOptions): Promise<Input> {
   const { cwd } = options;
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
-  const discovered = await discover(targets, { cwd, ignore: options.ignore ?? [], gitignore: options.gitignore });
+  const discovered = await discover(targets, { cwd, ignore: options.ignore ?? [], gitignore: options.gitignore, readdir: options.readdir });
   options.onDiscovered?.(discovered);
   const read = await readFiles(options.alreadyRead ? discovered.files.filter((f) => !options.alreadyRead?.(f)) : discovered.files, options);
   const notes: string[] = [];
@@ -173,7 +177,9 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
       notes.push(`cannot write the cache ${options.cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  const files = read.files;
+  // A folder the walk could not list is a file of its own with one problem (a `yaml-syntax` finding
+  // of lint runs, a warning of the network commands), in its place among the files.
+  const files = withDeniedFolders(read.files, discovered.deniedFolders, cwd);
   let stdinFile: SourceFile | undefined;
   if (discovered.stdin) {
     stdinFile = options.stdin ? await loadStdin(options.stdin, limits, read.bytes, options.stdinName) : loadText('<stdin>', '');
@@ -199,6 +205,20 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
     empty: errors.length === 0 && files.every((f) => f.documents.length === 0 && f.problems.length === 0),
     discovered,
   };
+}
+
+/** The files, and a file with one problem for each folder that could not be listed, in path order. */
+function withDeniedFolders(files: SourceFile[], denied: DiscoverResult['deniedFolders'], cwd: string): SourceFile[] {
+  if (denied.length === 0) return files;
+  const folders = denied.map((d) => unreadFile(displayPath(d.absPath, cwd), d.absPath, deniedMessage('folder', d.message), 'UNREADABLE'));
+  const out: SourceFile[] = [];
+  let k = 0;
+  for (const f of files) {
+    while (k < folders.length && f.absPath !== undefined && (folders[k].absPath as string) < f.absPath) out.push(folders[k++]);
+    out.push(f);
+  }
+  while (k < folders.length) out.push(folders[k++]);
+  return out;
 }
 
 function slicesOf(files: SourceFile[], stdinFile: SourceFile | undefined, partitions: Partition[] | undefined): InputSlice[] {

@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Node } from 'yaml';
 import { decode, displayPath } from './discover.js';
-import type { ManifestDocument, Path, SourceFile } from './source.js';
-import { resolveRange } from './source.js';
+import type { ManifestDocument, Path, SourceFile } from './text.js';
+import { resolveRange } from './resolve.js';
 import { loadText } from './load.js';
 import { yamlLib } from './yaml-lib.js';
 

@@ -11,7 +11,7 @@ import { planSlices } from './kustomize.js';
 import type { KustomizeOptions, SlicePlan } from './kustomize.js';
 import { loadText } from './load.js';
 import type { ReadError } from './load.js';
-import type { SourceFile } from './source.js';
+import type { SourceFile } from './text.js';
 
 export interface KustomizeInputOptions {
   /** The build program (see `resolveKustomizeCommand`); an error is handed back as `error`, unplanned. */

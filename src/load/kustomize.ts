@@ -223,10 +223,12 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
     });
     const ignore = ['**/node_modules/**', '**/.git/**', ...(options.ignore ?? [])];
     // Without .gitignore first (reading those costs more than the walk); the rare hits are checked against it.
-    let more = await globby(patterns, { cwd, ignore, gitignore: false, absolute: true, onlyFiles: true, followSymbolicLinks: false });
+    // A folder that cannot be listed is skipped here: the walk reported it (src/load/discover.ts).
+    const search = { cwd, ignore, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true } as const;
+    let more = await globby(patterns, { ...search, gitignore: false });
     if (more.length && (options.gitignore ?? true)) {
       const rel = more.map((m) => toPosix(path.relative(cwd, m)).replace(/[*?[\]{}()!@+]/g, '\\$&'));
-      more = await globby(rel, { cwd, ignore, gitignore: true, absolute: true, onlyFiles: true, followSymbolicLinks: false });
+      more = await globby(rel, { ...search, gitignore: true });
     }
     for (const m of more) found.add(path.normalize(m));
   }

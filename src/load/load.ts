@@ -1,6 +1,7 @@
 import { decode } from './discover.js';
 import { loadFast } from './fast.js';
-import { SourceFile, fillLineStarts, parseSource } from './source.js';
+import { parseSource } from './parse.js';
+import { SourceFile, fillLineStarts } from './text.js';
 
 export interface ReadError {
   path: string;
@@ -57,6 +58,13 @@ export function unreadFile(displayName: string, absPath: string | undefined, mes
   fillLineStarts(file);
   file.problems.push({ message, range: [0, 0], code });
   return file;
+}
+
+/** Why a file or folder that may not be read is not linted (`reason`: from `readErrorMessage`). */
+export function deniedMessage(what: 'file' | 'folder', reason: string): string {
+  return what === 'file'
+    ? `the file cannot be read: ${reason}; it is not linted`
+    : `the folder cannot be read: ${reason}; the files in it are not linted`;
 }
 
 /** Why a file (or standard input) over the per-file limit is not read; `bytes` when its size is known. */

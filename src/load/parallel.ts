@@ -8,15 +8,16 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
-import { InputLimitError, displayPath, readErrorMessage, readTextSync } from './discover.js';
+import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
 import { fromChunks, readFast } from './fast.js';
+import { ScanMemo } from './locate.js';
 import type { FastChunk } from './fast.js';
 import type { ParseCache } from './cache.js';
 import { contentHash } from './cache.js';
-import { SourceFile, textProblems } from './source.js';
-import type { LoadProblem } from './source.js';
+import { SourceFile, textProblems } from './text.js';
+import type { LoadProblem } from './text.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
-import { fileLimitMessage, unreadFile } from './load.js';
+import { deniedMessage, fileLimitMessage, unreadFile } from './load.js';
 import type { ReadError } from './load.js';
 
 export interface ParallelOptions {
@@ -59,6 +60,7 @@ export async function readFastFiles(
   const failed = (i: number, e: unknown) => {
     const name = displayPath(files[i].absPath, cwd);
     if (e instanceof InputLimitError) out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+    else if (isPermissionError(e)) out[i] = unreadFile(name, files[i].absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
     else errors.push({ path: name, message: readErrorMessage(e) });
   };
 
@@ -134,13 +136,15 @@ export async function readFastFiles(
   }
 
   const parsed = new Set(pending);
+  // One for the run: the documents of every file share what they keep of their scans.
+  const memo = new ScanMemo();
   for (let i = 0; i < files.length; i++) {
     const text = texts[i];
     const c = chunks[i];
     if (text === undefined || c === undefined) continue;
     const problems = known[i] ?? textProblems(text, json[i]);
     if (cache && parsed.has(i)) cache.set(hashes[i], { chunks: c, problems }, chunkJson[i]);
-    out[i] = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems), c, json[i]);
+    out[i] = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems), c, json[i], memo);
   }
   return { out, errors };
 }

@@ -260,26 +260,21 @@ describe('hostile file names: found by the folder walk', () => {
     assert.equal(report.summary.objects, 3, r.stdout);
     assert.deepEqual([...new Set(report.findings.map((f) => f.file))], ['new/a\\b.yaml'], r.stdout);
   });
-  it(
-    'finds a manifest whose name begins with a line terminator',
-    {
-      timeout: 60_000,
-      // Open: the folder walk lists files with globby, whose `*` does not match a name beginning
-      // with CR, LF, U+2028 or U+2029 (the pattern needs one character other than a line
-      // terminator first). Such a file is skipped; alone in its folder, the folder is reported as
-      // matching no files. Found with seed 20261207 (fourth case, file name "\r\nweb-2web\"web.yaml").
-      todo: 'the folder walk skips file names beginning with a line terminator',
-    },
-    async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-      dirs.push(dir);
-      mkdirSync(path.join(dir, 'new'));
-      writeFileSync(path.join(dir, 'new', '\r\nweb.yaml'), slice('ns', 'a', 'b', 'app', false));
-      const r = await run(['--no-config', '-f', 'json', 'new'], dir);
-      assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
-      assert.equal((JSON.parse(r.stdout) as { summary: { files: number } }).summary.files, 1, r.stdout);
-    },
-  );
+  it('finds manifests whose names begin with a line terminator (CR, LF, U+2028, U+2029), in sub-folders and in such folders', { timeout: 60_000 }, async () => {
+    // Found with seed 20261207 (fourth case, file name "\r\nweb-2web\"web.yaml"): globby's `*` does
+    // not match a name beginning with a line terminator, so the walk has a pattern of its own for them.
+    const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
+    dirs.push(dir);
+    mkdirSync(path.join(dir, 'new', 'sub'), { recursive: true });
+    mkdirSync(path.join(dir, 'new', '\nfolder'));
+    const names = ['\r\nweb.yaml', 'sub/\nb.yaml', '\u2028c.yaml', '\u2029d.yaml', 'plain.yaml', '\nfolder/e.yaml', '\nfolder/\nf.yaml'];
+    names.forEach((n, i) => writeFileSync(path.join(dir, 'new', n), slice(`ns${i}`, 'a', 'b', 'app', false)));
+    const r = await run(['--no-config', '-f', 'json', 'new'], dir);
+    assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
+    const report = JSON.parse(r.stdout) as { summary: { files: number; objects: number }; findings: { file: string }[] };
+    assert.equal(report.summary.files, names.length, r.stdout);
+    assert.equal(report.summary.objects, 3 * names.length, r.stdout);
+  });
 });
 
 // ------------------------------------------------------------------------- flow-key nesting
