@@ -15,7 +15,7 @@ import type { Validator } from './validators.generated.js';
  *
  * They are not compiled at run time: `npm run gen:validators` (scripts/gen-validators.ts) turns
  * them into ajv standalone code, committed as ./validators.generated.ts, so a run never loads the
- * ajv compiler. test/validators.test.ts fails when that file is stale: after editing a schema, run
+ * ajv compiler. test/model/validators.test.ts fails when that file is stale: after editing a schema, run
  * `npm run gen:validators` (it builds, generates and builds again).
  *
  * Every property a schema lists as `required` must have a type that excludes null: validation

@@ -12,7 +12,7 @@
  * Work stays proportional to the input and the answer, as in the engine: a destination's ingress
  * may only admit the pods its rules name (or every pod, when no rule limits the peers), so each
  * source visits the destinations whose rules may name it. `connectivity()` stays the reference:
- * test/connectivity-stream.test.ts checks that both give the same list on every fixture.
+ * test/cli/connectivity-stream.test.ts checks that both give the same list on every fixture.
  */
 import { gatewayBackendTargets } from './consumers.js';
 import { ConnSet } from './conn.js';

@@ -4,7 +4,7 @@
  * Edges are coloured with the same evaluation the rules use: an Ingress backend edge by whether the
  * ingress controller reaches the backend's pods on the target port (`netpol-blocks-ingress-backend`),
  * a reference edge by whether the client workload reaches the Service's pods on the target port
- * (`netpol-blocks-service-reference`). test/graph-report.test.ts checks that the red edges and
+ * (`netpol-blocks-service-reference`). test/report/graph-report.test.ts checks that the red edges and
  * those rules' findings stay in step.
  */
 import type { Finding } from '../engine/types.js';
@@ -137,8 +137,6 @@ class Builder {
   private workloadNode(pod: NetPod): void {
     const t = pod.workload!;
     const ports = [...t.servingPorts()].map((cp) => `${cp.name ? `${cp.name} ` : ''}${String(cp.rawNumber)}/${cp.protocol}`);
-    const policy = (list: { res: { namespace: string | null; name: string; nameLoc: Loc } }[]): PolicyRef[] =>
-      list.map((np) => ({ name: `${np.res.namespace}/${np.res.name}`, ...where(np.res.nameLoc) }));
     this.add({
       id: NODE_ID.workload(pod.name),
       kind: 'workload',
@@ -155,8 +153,31 @@ class Builder {
         ...(t.hostNetwork ? ['hostNetwork: true (how policies apply depends on the network plugin)'] : []),
       ],
       findings: [],
-      policies: { ingress: policy(this.input.engine.isolatedIngress(pod)), egress: policy(this.input.engine.isolatedEgress(pod)) },
+      policies: { ingress: this.policiesOn(pod, 'ingress'), egress: this.policiesOn(pod, 'egress') },
     });
+  }
+
+  /**
+   * The policies that speak for a pod in a direction: its NetworkPolicies (`namespace/name`), then
+   * the Admin tier, Cilium policies and the Baseline tier, named with their kind.
+   */
+  private policiesOn(pod: NetPod, dir: 'ingress' | 'egress'): PolicyRef[] {
+    const engine = this.input.engine;
+    const ref = (res: { kind: string; namespace: string | null; name: string; nameLoc: Loc }, withKind: boolean): PolicyRef => ({
+      name: `${withKind ? `${res.kind} ` : ''}${res.namespace ? `${res.namespace}/` : ''}${res.name}`,
+      ...where(res.nameLoc),
+    });
+    const out = (dir === 'ingress' ? engine.isolatedIngress(pod) : engine.isolatedEgress(pod)).map((np) => ref(np.res, false));
+    const seen = new Set<unknown>();
+    const add = (res: { kind: string; namespace: string | null; name: string; nameLoc: Loc }) => {
+      if (seen.has(res)) return;
+      seen.add(res);
+      out.push(ref(res, true));
+    };
+    for (const p of engine.tiers.policiesOf('Admin', dir, pod.id)) add(p.res);
+    for (const r of engine.cilium.rulesOf(dir, pod.id)) add(r.policy.res);
+    for (const p of engine.tiers.policiesOf('Baseline', dir, pod.id)) add(p.res);
+    return out;
   }
 
   private controllerNode(): void {
