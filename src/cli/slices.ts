@@ -5,7 +5,6 @@
  * lint each slice on its own and report all findings; the network commands need one slice, and
  * ask for one root when the input holds several.
  */
-import { createHash } from 'node:crypto';
 import { lint } from '../engine/runner.js';
 import type { LintOptions } from '../engine/runner.js';
 import type { Finding } from '../engine/types.js';
@@ -56,7 +55,7 @@ function placeFindings(list: Finding[], slice: LoadedSlice): void {
     }
     f.message = `${f.message} (Kustomize root ${root})`;
     // Two environments built from one base are two findings, with two identities.
-    f.fingerprint = createHash('sha256').update(`${root}\u0000${f.fingerprint}`).digest('hex').slice(0, 32);
+    f.fingerprint = process.getBuiltinModule('node:crypto').createHash('sha256').update(`${root}\u0000${f.fingerprint}`).digest('hex').slice(0, 32);
   }
 }
 

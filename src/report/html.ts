@@ -31,7 +31,8 @@ function vendorScript(): string {
 
 function appScript(): string {
   if (appCache === undefined) {
-    const js = readFileSync(new URL('./client/app.js', import.meta.url), 'utf8');
+    // A path that holds from the bundle of the command line as well (scripts/bundle.ts).
+    const js = readFileSync(new URL('../report/client/app.js', import.meta.url), 'utf8');
     // No source map reference: the page refers to nothing outside itself.
     appCache = inlineSafe(js.replace(/\n?\/\/# sourceMappingURL=.*$/m, '\n'));
   }
