@@ -37,6 +37,8 @@ async function once() {
   return {
     objects: result.model.resources.length,
     findings: result.findings.length,
+    objectsWithFinding: new Set(result.findings.map((f) => f.object).filter((o) => o !== null)).size,
+    rules: [...new Set(result.findings.map((f) => f.ruleId))].sort(),
     discoverMs: t1 - t0,
     loadMs: t2 - t1,
     lintMs: t3 - t2,

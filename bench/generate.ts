@@ -154,9 +154,9 @@ const FAULTS: readonly { rule: string }[] = [
  * an OpenTelemetry exporter address and an upstream in the same namespace), and a `platform/`
  * folder with the ingress-nginx controller, its IngressClass and part of namespace `monitoring`
  * (Prometheus; the collector the apps export to is installed elsewhere). About one app in ten
- * carries one planted fault, listed in `faults`.
+ * carries one planted fault (`faultRate`), listed in `faults`.
  */
-export function generatePlatform(dir: string, apps: number, seed = 7): GeneratedPlatform {
+export function generatePlatform(dir: string, apps: number, seed = 7, faultRate = 0.105): GeneratedPlatform {
   const random = rng(seed);
   mkdirSync(path.join(dir, 'platform'), { recursive: true });
   const platform = `apiVersion: v1
@@ -237,7 +237,7 @@ spec:
   for (let i = 0; i < apps; i++) {
     const name = `app-${i}`;
     const ns = `team-${i % namespaces}`;
-    const fault = random() < 0.105 ? FAULTS[Math.floor(random() * FAULTS.length)].rule : undefined;
+    const fault = random() < faultRate ? FAULTS[Math.floor(random() * FAULTS.length)].rule : undefined;
     if (fault) faults.push({ app: name, rule: fault });
     // The next app of the same namespace (wrapping around).
     const peer = i + namespaces < apps ? i + namespaces : i % namespaces;

@@ -17,15 +17,21 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generate } from './generate.js';
 import { generateNet } from './netgen.js';
+import { generateClean, generateFindings } from './findings.js';
+import { measureStartup } from './startup.js';
+import { RULES } from '../rules/index.js';
 
 const args = process.argv.slice(2);
 const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(args.splice(repeatAt, 2)[1])) : 3;
+// `--only clean,findings,startup,network`: some sections (all by default).
+const onlyAt = args.indexOf('--only');
+const only = new Set(onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['clean', 'findings', 'startup', 'network']);
 const sizes = args.map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(1_000, 10_000, 100_000);
 const here = import.meta.dirname;
@@ -60,124 +66,203 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
 const min = (xs: number[]) => Math.min(...xs);
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 
-console.log(`kube-netlint benchmark (node ${process.version}, ${process.platform}/${process.arch}, fastest of ${repeat} runs)\n`);
-const rows = [
-  ['objects', 'files', 'MB', 'js-yaml s', 'kube-netlint s', 'ratio', 'objects/s', 'µs/object', 'peak RSS MB', 'load s', 'lint s', 'findings', 'cached s', 'cached ratio'],
-];
-const steadyRows = [['objects', 'js-yaml µs/object', 'kube-netlint µs/object', 'ratio']];
-const perObject: { cold: number; steady: number; floorSteady: number }[] = [];
-const warmRows = [['objects', 'discover s', 'read+cache s', 'model+graph+rules s', 'format s', 'in-process s', 'cold load s']];
-for (const n of sizes) {
-  const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-bench-'));
-  try {
-    const g = generate(path.join(root, 'cluster'), n);
-    const floor: number[] = [];
-    const run: { ms: number; rssMB: number }[] = [];
-    const cold: number[] = [];
-    const warm: number[] = [];
-    const lintArgs = [cli, '--format', 'json', '--max-input-bytes', '1024M', g.dir];
-    for (let i = 0; i < repeat; i++) {
-      floor.push(timed([path.join(here, 'floor.js'), g.dir]).ms);
-      run.push(timed(lintArgs));
-      const cacheDir = path.join(root, `cache-${i}`);
-      cold.push(timed([...lintArgs, '--cache-location', cacheDir]).ms);
-      warm.push(timed([...lintArgs, '--cache-location', cacheDir]).ms);
+/**
+ * The findings-heavy corpus (bench/findings.ts) and its clean twin at each size: js-yaml floor and
+ * the CLI end to end (spawn to exit) for both, and the cost of a finding: the in-process run
+ * (reading, model, rules, JSON) of the corpus less that of its twin, per finding.
+ */
+function findingsSection(): void {
+  const out = [['objects', 'files', 'MB', 'findings', 'objects with a finding', 'rules', 'js-yaml s', 'kube-netlint s', 'ratio', 'clean js-yaml s', 'clean s', 'clean ratio', 'µs/finding']];
+  for (const n of sizes) {
+    const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-findings-'));
+    try {
+      const g = generateFindings(path.join(root, 'findings'), n);
+      const c = generateClean(path.join(root, 'clean'), n);
+      const lint = (dir: string) => [cli, '--no-config', '--format', 'json', '--max-input-bytes', '1024M', dir];
+      const floorF: number[] = [];
+      const floorC: number[] = [];
+      const runF: number[] = [];
+      const runC: number[] = [];
+      const inF: { totalMs: number; findings: number; objects: number; objectsWithFinding: number; rules: string[] }[] = [];
+      const inC: { totalMs: number }[] = [];
+      for (let i = 0; i < repeat; i++) {
+        // Alternated, so a busy moment of the machine weighs on both.
+        floorF.push(timed([path.join(here, 'floor.js'), g.dir]).ms);
+        runF.push(timed(lint(g.dir)).ms);
+        floorC.push(timed([path.join(here, 'floor.js'), c.dir]).ms);
+        runC.push(timed(lint(c.dir)).ms);
+        inF.push(node('child.js', g.dir, 'auto', '', '1'));
+        inC.push(node('child.js', c.dir, 'auto', '', '1'));
+      }
+      const f = inF.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+      const clean = min(inC.map((r) => r.totalMs));
+      out.push([
+        String(f.objects),
+        String(g.files),
+        (g.bytes / 1e6).toFixed(1),
+        String(f.findings),
+        `${((100 * f.objectsWithFinding) / f.objects).toFixed(1)}%`,
+        `${f.rules.length}/${RULES.length}`,
+        s(min(floorF)),
+        s(min(runF)),
+        (min(runF) / min(floorF)).toFixed(2),
+        s(min(floorC)),
+        s(min(runC)),
+        (min(runC) / min(floorC)).toFixed(2),
+        (((f.totalMs - clean) * 1000) / Math.max(1, f.findings)).toFixed(0),
+      ]);
+      const missing = RULES.map((r) => r.meta.id).filter((id) => !f.rules.includes(id));
+      if (missing.length) console.log(`(${n} objects: no finding of ${missing.join(', ')})`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
-    // Phases and steady state, in-process (fastest of the repeats as well).
-    // Enough rounds for the code to be warm (the JIT needs several runs over a small input).
-    const rounds = String(Math.max(2, Math.min(20, Math.ceil(100_000 / n))));
-    const phases = Array.from({ length: repeat }, () => node('child.js', g.dir, 'auto', '', rounds));
-    const floorIn = Array.from({ length: repeat }, () => node('floor.js', g.dir, rounds));
-    const best = phases.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
-    // A warm --cache run, phase by phase: the first run of each pair fills the cache.
-    const warmPhases = Array.from({ length: repeat }, (_, i) => {
-      const dir = path.join(root, `cache-phases-${i}`);
-      node('child.js', g.dir, 'auto', dir, '1');
-      return node('child.js', g.dir, 'auto', dir, '1');
-    }).reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
-    warmRows.push([String(best.objects), s(warmPhases.discoverMs), s(warmPhases.loadMs), s(warmPhases.lintMs), s(warmPhases.formatMs), s(warmPhases.totalMs), s(best.loadMs)]);
-    const fastest = run.reduce((a, b) => (b.ms < a.ms ? b : a));
-    const steady = min(phases.flatMap((p) => p.rounds.slice(1)));
-    const floorSteady = min(floorIn.flatMap((p) => p.rounds.slice(1)));
-    perObject.push({ cold: (fastest.ms * 1000) / n, steady: (steady * 1000) / n, floorSteady: (floorSteady * 1000) / n });
-    rows.push([
-      String(best.objects),
-      String(g.files),
-      (g.bytes / 1e6).toFixed(1),
-      s(min(floor)),
-      s(fastest.ms),
-      (fastest.ms / min(floor)).toFixed(2),
-      Math.round(best.objects / (fastest.ms / 1000)).toLocaleString('en-US'),
-      ((fastest.ms * 1000) / best.objects).toFixed(0),
-      fastest.rssMB.toFixed(0),
-      s(best.loadMs),
-      s(best.lintMs),
-      String(best.findings),
-      s(min(warm)),
-      (min(warm) / min(cold)).toFixed(2),
-    ]);
-    steadyRows.push([String(best.objects), ((floorSteady * 1000) / n).toFixed(1), ((steady * 1000) / n).toFixed(1), (steady / floorSteady).toFixed(2)]);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
   }
-}
-table(rows);
-console.log('(kube-netlint s: the CLI `kube-netlint --format json DIR`, spawn to exit; js-yaml s: a process that reads and');
-console.log(' loadAll-s every file; ratio = kube-netlint / js-yaml; cached ratio = warm --cache run / cold --cache run)');
-
-const empty = mkdtempSync(path.join(tmpdir(), 'kube-netlint-one-'));
-try {
-  writeFileSync(path.join(empty, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n');
-  const fixed = min(Array.from({ length: repeat }, () => timed([cli, '--format', 'json', empty]).ms));
-  console.log(`fixed cost of a run (the CLI on a folder with one small manifest: start Node, load modules, walk, report): ${s(fixed)} s`);
-} finally {
-  rmSync(empty, { recursive: true, force: true });
+  console.log('findings-heavy corpus (one app in four with a planted fault, plus every rule\'s invalid test fixtures) and its clean twin (as many objects, no fault):');
+  table(out);
+  console.log('(kube-netlint s: `kube-netlint --no-config --format json DIR`, spawn to exit; ratio = against js-yaml loadAll of the same files;');
+  console.log(' µs/finding: in-process read + lint + JSON of the corpus less that of its clean twin, per finding)');
 }
 
-console.log('\nwarm --cache run, in-process phases (fastest of the repeats; cold load s: the load phase without a cache)');
-table(warmRows);
+console.log(`kube-netlint benchmark (node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model.trim()}, fastest of ${repeat} runs)\n`);
 
-console.log('\nsteady state (the same run repeated in a warm process, fastest round: time per object without start-up costs)');
-table(steadyRows);
-if (perObject.length > 1) {
-  const spread = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    return `${pct(sorted[0] / median - 1)} / ${pct(sorted[sorted.length - 1] / median - 1)} around the median`;
-  };
-  console.log(`time per object from ${sizes[0]} to ${sizes[sizes.length - 1]} objects: steady ${spread(perObject.map((p) => p.steady))};` +
-    ` end to end ${spread(perObject.map((p) => p.cold))}; js-yaml steady ${spread(perObject.map((p) => p.floorSteady))}`);
+if (only.has('startup')) {
+  const runs = Math.max(9, repeat * 3);
+  const st = measureStartup(cli, runs);
+  console.log(`start-up, CPU time (user + system) of a process, median of ${runs}:`);
+  table([
+    ['command', 'CPU ms', 'ratio'],
+    ['node -e 0', st.nodeMs.toFixed(0), '1.00'],
+    ['kube-netlint --version', st.versionMs.toFixed(0), (st.versionMs / st.nodeMs).toFixed(2)],
+    ['kube-netlint one.yaml', st.oneFileMs.toFixed(0), (st.oneFileMs / st.nodeMs).toFixed(2)],
+  ]);
+  console.log('(one.yaml: a Deployment and its Service, the pre-commit case; ratio = against node -e 0)\n');
 }
 
-console.log('\nconnectivity (1k NetworkPolicies, then also 100 admin-tier and 200 Cilium policies; setup and connectivity in-process, CLI: `kube-netlint connectivity --format json DIR`, spawn to exit)');
-const net = [['workloads', 'policies', 'admin-tier', 'Cilium', 'pairs', 'setup s', 'connectivity s', 'µs/pair', 'peak RSS MB', 'CLI s', 'CLI peak RSS MB']];
-for (const [w, tiers] of [
-  [1_000, { admin: 0, cilium: 0 }],
-  [10_000, { admin: 0, cilium: 0 }],
-  [10_000, { admin: 100, cilium: 200 }],
-] as const) {
-  const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-net-'));
+if (only.has('findings')) {
+  findingsSection();
+  console.log('');
+}
+if (only.has('clean')) {
+  const rows = [
+    ['objects', 'files', 'MB', 'js-yaml s', 'kube-netlint s', 'ratio', 'objects/s', 'µs/object', 'peak RSS MB', 'load s', 'lint s', 'findings', 'cached s', 'cached ratio'],
+  ];
+  const steadyRows = [['objects', 'js-yaml µs/object', 'kube-netlint µs/object', 'ratio']];
+  const perObject: { cold: number; steady: number; floorSteady: number }[] = [];
+  const warmRows = [['objects', 'discover s', 'read+cache s', 'model+graph+rules s', 'format s', 'in-process s', 'cold load s']];
+  for (const n of sizes) {
+    const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-bench-'));
+    try {
+      const g = generate(path.join(root, 'cluster'), n);
+      const floor: number[] = [];
+      const run: { ms: number; rssMB: number }[] = [];
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const lintArgs = [cli, '--format', 'json', '--max-input-bytes', '1024M', g.dir];
+      for (let i = 0; i < repeat; i++) {
+        floor.push(timed([path.join(here, 'floor.js'), g.dir]).ms);
+        run.push(timed(lintArgs));
+        const cacheDir = path.join(root, `cache-${i}`);
+        cold.push(timed([...lintArgs, '--cache-location', cacheDir]).ms);
+        warm.push(timed([...lintArgs, '--cache-location', cacheDir]).ms);
+      }
+      // Phases and steady state, in-process (fastest of the repeats as well).
+      // Enough rounds for the code to be warm (the JIT needs several runs over a small input).
+      const rounds = String(Math.max(2, Math.min(20, Math.ceil(100_000 / n))));
+      const phases = Array.from({ length: repeat }, () => node('child.js', g.dir, 'auto', '', rounds));
+      const floorIn = Array.from({ length: repeat }, () => node('floor.js', g.dir, rounds));
+      const best = phases.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+      // A warm --cache run, phase by phase: the first run of each pair fills the cache.
+      const warmPhases = Array.from({ length: repeat }, (_, i) => {
+        const dir = path.join(root, `cache-phases-${i}`);
+        node('child.js', g.dir, 'auto', dir, '1');
+        return node('child.js', g.dir, 'auto', dir, '1');
+      }).reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+      warmRows.push([String(best.objects), s(warmPhases.discoverMs), s(warmPhases.loadMs), s(warmPhases.lintMs), s(warmPhases.formatMs), s(warmPhases.totalMs), s(best.loadMs)]);
+      const fastest = run.reduce((a, b) => (b.ms < a.ms ? b : a));
+      const steady = min(phases.flatMap((p) => p.rounds.slice(1)));
+      const floorSteady = min(floorIn.flatMap((p) => p.rounds.slice(1)));
+      perObject.push({ cold: (fastest.ms * 1000) / n, steady: (steady * 1000) / n, floorSteady: (floorSteady * 1000) / n });
+      rows.push([
+        String(best.objects),
+        String(g.files),
+        (g.bytes / 1e6).toFixed(1),
+        s(min(floor)),
+        s(fastest.ms),
+        (fastest.ms / min(floor)).toFixed(2),
+        Math.round(best.objects / (fastest.ms / 1000)).toLocaleString('en-US'),
+        ((fastest.ms * 1000) / best.objects).toFixed(0),
+        fastest.rssMB.toFixed(0),
+        s(best.loadMs),
+        s(best.lintMs),
+        String(best.findings),
+        s(min(warm)),
+        (min(warm) / min(cold)).toFixed(2),
+      ]);
+      steadyRows.push([String(best.objects), ((floorSteady * 1000) / n).toFixed(1), ((steady * 1000) / n).toFixed(1), (steady / floorSteady).toFixed(2)]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  table(rows);
+  console.log('(kube-netlint s: the CLI `kube-netlint --format json DIR`, spawn to exit; js-yaml s: a process that reads and');
+  console.log(' loadAll-s every file; ratio = kube-netlint / js-yaml; cached ratio = warm --cache run / cold --cache run)');
+
+  const empty = mkdtempSync(path.join(tmpdir(), 'kube-netlint-one-'));
   try {
-    generateNet(root, w, 1_000, 7, tiers);
-    const r = node('netchild.js', root);
-    // The real command, spawn to exit: reading, the model, the engine and the JSON answer.
-    const cliRuns = Array.from({ length: repeat }, () => timed([cli, 'connectivity', '--format', 'json', root]));
-    const c = cliRuns.reduce((a, b) => (b.ms < a.ms ? b : a));
-    net.push([
-      String(r.workloads),
-      String(r.policies),
-      String(r.adminPolicies),
-      String(r.ciliumPolicies),
-      String(r.pairs),
-      s(r.setupMs),
-      s(r.connectivityMs),
-      ((r.connectivityMs * 1000) / Math.max(1, r.pairs)).toFixed(1),
-      r.maxRssMB.toFixed(0),
-      s(c.ms),
-      c.rssMB.toFixed(0),
-    ]);
+    writeFileSync(path.join(empty, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n');
+    const fixed = min(Array.from({ length: repeat }, () => timed([cli, '--format', 'json', empty]).ms));
+    console.log(`fixed cost of a run (the CLI on a folder with one small manifest: start Node, load modules, walk, report): ${s(fixed)} s`);
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    rmSync(empty, { recursive: true, force: true });
+  }
+
+  console.log('\nwarm --cache run, in-process phases (fastest of the repeats; cold load s: the load phase without a cache)');
+  table(warmRows);
+
+  console.log('\nsteady state (the same run repeated in a warm process, fastest round: time per object without start-up costs)');
+  table(steadyRows);
+  if (perObject.length > 1) {
+    const spread = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      return `${pct(sorted[0] / median - 1)} / ${pct(sorted[sorted.length - 1] / median - 1)} around the median`;
+    };
+    console.log(`time per object from ${sizes[0]} to ${sizes[sizes.length - 1]} objects: steady ${spread(perObject.map((p) => p.steady))};` +
+      ` end to end ${spread(perObject.map((p) => p.cold))}; js-yaml steady ${spread(perObject.map((p) => p.floorSteady))}`);
   }
 }
-table(net);
+
+if (only.has('network')) {
+  console.log('\nconnectivity (1k NetworkPolicies, then also 100 admin-tier and 200 Cilium policies; setup and connectivity in-process, CLI: `kube-netlint connectivity --format json DIR`, spawn to exit)');
+  const net = [['workloads', 'policies', 'admin-tier', 'Cilium', 'pairs', 'setup s', 'connectivity s', 'µs/pair', 'peak RSS MB', 'CLI s', 'CLI peak RSS MB']];
+  for (const [w, tiers] of [
+    [1_000, { admin: 0, cilium: 0 }],
+    [10_000, { admin: 0, cilium: 0 }],
+    [10_000, { admin: 100, cilium: 200 }],
+  ] as const) {
+    const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-net-'));
+    try {
+      generateNet(root, w, 1_000, 7, tiers);
+      const r = node('netchild.js', root);
+      // The real command, spawn to exit: reading, the model, the engine and the JSON answer.
+      const cliRuns = Array.from({ length: repeat }, () => timed([cli, 'connectivity', '--format', 'json', root]));
+      const c = cliRuns.reduce((a, b) => (b.ms < a.ms ? b : a));
+      net.push([
+        String(r.workloads),
+        String(r.policies),
+        String(r.adminPolicies),
+        String(r.ciliumPolicies),
+        String(r.pairs),
+        s(r.setupMs),
+        s(r.connectivityMs),
+        ((r.connectivityMs * 1000) / Math.max(1, r.pairs)).toFixed(1),
+        r.maxRssMB.toFixed(0),
+        s(c.ms),
+        c.rssMB.toFixed(0),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  table(net);
+}

@@ -1,0 +1,58 @@
+/**
+ * The findings-heavy corpus of the benchmark: the platform monorepo (bench/generate.ts) with one
+ * app in four carrying a planted fault, plus, in `fixtures/`, the invalid manifests of every
+ * rule's test fixtures (test-fixtures/<rule>/invalid/), so that every rule has findings to report.
+ * Its clean twin has as many objects, none of them faulty: the platform alone, no fault planted.
+ */
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { generatePlatform } from './generate.js';
+import type { Generated } from './generate.js';
+
+const FIXTURES = path.join(import.meta.dirname, '..', '..', 'test-fixtures');
+/** Objects of the platform mode: 7 of its own, 4 per app. */
+const PLATFORM_OBJECTS = 7;
+const PER_APP = 4;
+/** Share of the apps with a planted fault. */
+const FAULT_RATE = 0.25;
+
+/** Rule ids with fixtures: the folders of test-fixtures/ that hold an `invalid/` folder. */
+export function fixtureRules(): string[] {
+  return readdirSync(FIXTURES)
+    .filter((d) => existsSync(path.join(FIXTURES, d, 'invalid')))
+    .sort();
+}
+
+/** Copy every rule's invalid fixtures into `dir`; how many files, bytes and (about) objects. */
+function copyFixtures(dir: string): { files: number; bytes: number; objects: number } {
+  let files = 0;
+  let bytes = 0;
+  let objects = 0;
+  for (const rule of fixtureRules()) {
+    const from = path.join(FIXTURES, rule, 'invalid');
+    cpSync(from, path.join(dir, rule), { recursive: true });
+    for (const f of readdirSync(from, { recursive: true, encoding: 'utf8' })) {
+      const abs = path.join(from, f);
+      if (!/\.(ya?ml|json)$/.test(f)) continue;
+      const text = readFileSync(abs, 'utf8');
+      files++;
+      bytes += Buffer.byteLength(text);
+      objects += (text.match(/^kind:/gm) ?? []).length;
+    }
+  }
+  return { files, bytes, objects };
+}
+
+/** The findings-heavy corpus of about `objects` objects in `dir`. */
+export function generateFindings(dir: string, objects: number): Generated {
+  const fixtures = copyFixtures(path.join(dir, 'fixtures'));
+  const apps = Math.max(1, Math.round((objects - fixtures.objects - PLATFORM_OBJECTS) / PER_APP));
+  const p = generatePlatform(path.join(dir, 'platform'), apps, 7, FAULT_RATE);
+  return { dir, files: p.files + fixtures.files, bytes: p.bytes + fixtures.bytes, objects: p.objects + fixtures.objects };
+}
+
+/** Its clean twin: the same number of objects, no fault. */
+export function generateClean(dir: string, objects: number): Generated {
+  const apps = Math.max(1, Math.round((objects - PLATFORM_OBJECTS) / PER_APP));
+  return generatePlatform(dir, apps, 7, 0);
+}
