@@ -1,8 +1,10 @@
 /**
- * The findings-heavy corpus of the benchmark: the platform monorepo (bench/generate.ts) with one
- * app in four carrying a planted fault, plus, in `fixtures/`, the invalid manifests of every
- * rule's test fixtures (test-fixtures/<rule>/invalid/), so that every rule has findings to report.
- * Its clean twin has as many objects, none of them faulty: the platform alone, no fault planted.
+ * The findings-heavy corpus of the benchmark: the platform monorepo (bench/generate.ts, with its
+ * OpenTelemetry collector) with one app in four carrying a planted fault, plus, in `fixtures/`, the
+ * invalid manifests of every rule's test fixtures (test-fixtures/<rule>/invalid/), so that every
+ * rule has findings to report. Two twins of as many objects: the same without the planted faults
+ * (the fixtures' findings only: what a planted fault costs is the difference), and a clean one
+ * (the platform alone, no fault, no finding).
  */
 import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +13,7 @@ import type { Generated } from './generate.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', '..', 'test-fixtures');
 /** Objects of the platform mode: 7 of its own, 4 per app. */
-const PLATFORM_OBJECTS = 7;
+const PLATFORM_OBJECTS = 9;
 const PER_APP = 4;
 /** Share of the apps with a planted fault. */
 const FAULT_RATE = 0.25;
@@ -43,16 +45,16 @@ function copyFixtures(dir: string): { files: number; bytes: number; objects: num
   return { files, bytes, objects };
 }
 
-/** The findings-heavy corpus of about `objects` objects in `dir`. */
-export function generateFindings(dir: string, objects: number): Generated {
+/** The findings-heavy corpus of about `objects` objects in `dir` (`faults`: plant them). */
+export function generateFindings(dir: string, objects: number, faults = true): Generated {
   const fixtures = copyFixtures(path.join(dir, 'fixtures'));
   const apps = Math.max(1, Math.round((objects - fixtures.objects - PLATFORM_OBJECTS) / PER_APP));
-  const p = generatePlatform(path.join(dir, 'platform'), apps, 7, FAULT_RATE);
+  const p = generatePlatform(path.join(dir, 'platform'), apps, 7, faults ? FAULT_RATE : 0, true);
   return { dir, files: p.files + fixtures.files, bytes: p.bytes + fixtures.bytes, objects: p.objects + fixtures.objects };
 }
 
-/** Its clean twin: the same number of objects, no fault. */
+/** The clean twin: as many objects, no fault, no fixture. */
 export function generateClean(dir: string, objects: number): Generated {
   const apps = Math.max(1, Math.round((objects - PLATFORM_OBJECTS) / PER_APP));
-  return generatePlatform(dir, apps, 7, 0);
+  return generatePlatform(dir, apps, 7, 0, true);
 }
