@@ -6,7 +6,7 @@
  * (the fixtures' findings only: what a planted fault costs is the difference), and a clean one
  * (the platform alone, no fault, no finding).
  */
-import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePlatform } from './generate.js';
 import type { Generated } from './generate.js';
@@ -25,6 +25,20 @@ export function fixtureRules(): string[] {
     .sort();
 }
 
+/**
+ * Rules whose fixtures would be masked by other rules' fixtures (an object of the same name in
+ * the same namespace makes a duplicate): their objects without a namespace get one of their own.
+ */
+const OWN_NAMESPACE = new Set(['gateway-listener-conflict', 'gateway-tls-secret-missing', 'istio-host-unresolved']);
+
+/** `text` with `namespace` given to every top-level object that names none. */
+function inNamespace(text: string, namespace: string): string {
+  return text
+    .split(/^(?=---$)/m)
+    .map((doc) => (/^ {2}namespace:/m.test(doc) ? doc : doc.replace(/^metadata:\n {2}name: .*$/m, (m) => `${m}\n  namespace: ${namespace}`)))
+    .join('');
+}
+
 /** Copy every rule's invalid fixtures into `dir`; how many files, bytes and (about) objects. */
 function copyFixtures(dir: string): { files: number; bytes: number; objects: number } {
   let files = 0;
@@ -36,7 +50,11 @@ function copyFixtures(dir: string): { files: number; bytes: number; objects: num
     for (const f of readdirSync(from, { recursive: true, encoding: 'utf8' })) {
       const abs = path.join(from, f);
       if (!/\.(ya?ml|json)$/.test(f)) continue;
-      const text = readFileSync(abs, 'utf8');
+      let text = readFileSync(abs, 'utf8');
+      if (OWN_NAMESPACE.has(rule)) {
+        text = inNamespace(text, `bench-${rule}`);
+        writeFileSync(path.join(dir, rule, f), text);
+      }
       files++;
       bytes += Buffer.byteLength(text);
       objects += (text.match(/^kind:/gm) ?? []).length;
