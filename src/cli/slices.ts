@@ -39,6 +39,7 @@ export function kustomizeOptions(
 function placeFindings(list: Finding[], slice: LoadedSlice): void {
   const { root, map } = slice;
   if (root === undefined) return;
+  const { createHash } = process.getBuiltinModule('node:crypto');
   for (const f of list) {
     const at = map?.({ file: f.file, range: f.range });
     if (at) {
@@ -55,7 +56,7 @@ function placeFindings(list: Finding[], slice: LoadedSlice): void {
     }
     f.message = `${f.message} (Kustomize root ${root})`;
     // Two environments built from one base are two findings, with two identities.
-    f.fingerprint = process.getBuiltinModule('node:crypto').createHash('sha256').update(`${root}\u0000${f.fingerprint}`).digest('hex').slice(0, 32);
+    f.fingerprint = createHash('sha256').update(`${root}\u0000${f.fingerprint}`).digest('hex').slice(0, 32);
   }
 }
 

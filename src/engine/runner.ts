@@ -1,3 +1,4 @@
+import type * as Crypto from 'node:crypto';
 import { Graph } from '../graph/graph.js';
 import { resolveRange } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
@@ -7,8 +8,10 @@ import { PolicyEngine } from '../policy/engine.js';
 import { suppressionFor, unusedDirectives } from './suppress.js';
 import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
 
-// Loaded on first use (a run with nothing to hash does not load node:crypto).
-const crypto = () => process.getBuiltinModule('node:crypto');
+// Loaded on first use (a run with nothing to hash does not load node:crypto). Looked up once: a lookup costs
+// microseconds, and every finding is hashed.
+let cryptoModule: typeof Crypto | undefined;
+const crypto = () => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 export interface LintOptions {
   rules: readonly Rule[];

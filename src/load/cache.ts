@@ -13,6 +13,7 @@
  * outside the repository (`cacheKey`), checks out. Anything else (another tool's file, a damaged
  * or forged entry, a symbolic link, a FIFO, a file over the size limit) is ignored and rewritten.
  */
+import type * as Crypto from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +22,10 @@ import { makeDirs } from './out-path.js';
 import type { FastChunk } from './fast.js';
 import type { LoadProblem } from './source.js';
 
-// Loaded on first use: a run without --cache does not load node:crypto.
-const crypto = () => process.getBuiltinModule('node:crypto');
+// Loaded on first use: a run without --cache does not load node:crypto. Looked up once: a lookup costs
+// microseconds, and every file is hashed.
+let cryptoModule: typeof Crypto | undefined;
+const crypto = () => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 /** Bump when the chunk format or the reading semantics change. */
 const FORMAT = 4;
