@@ -154,9 +154,10 @@ const FAULTS: readonly { rule: string }[] = [
  * an OpenTelemetry exporter address and an upstream in the same namespace), and a `platform/`
  * folder with the ingress-nginx controller, its IngressClass and part of namespace `monitoring`
  * (Prometheus; the collector the apps export to is installed elsewhere). About one app in ten
- * carries one planted fault, listed in `faults`.
+ * carries one planted fault (`faultRate`), listed in `faults`. With `collector`, the platform
+ * folder installs the OpenTelemetry collector too, so the apps' exporter addresses resolve.
  */
-export function generatePlatform(dir: string, apps: number, seed = 7): GeneratedPlatform {
+export function generatePlatform(dir: string, apps: number, seed = 7, faultRate = 0.105, collector = false): GeneratedPlatform {
   const random = rng(seed);
   mkdirSync(path.join(dir, 'platform'), { recursive: true });
   const platform = `apiVersion: v1
@@ -228,16 +229,44 @@ spec:
   selector: {app.kubernetes.io/name: prometheus}
   ports: [{name: web, port: 9090, targetPort: web}]
 `;
-  writeFileSync(path.join(dir, 'platform', 'platform.yaml'), platform);
-  let bytes = Buffer.byteLength(platform);
-  let objects = 7;
+  const otel = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: otel-collector
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: otel-collector}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: otel-collector}
+    spec:
+      containers:
+        - name: collector
+          image: otel/opentelemetry-collector:0.104.0
+          ports: [{name: otlp-grpc, containerPort: 4317}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: otel-collector
+  namespace: monitoring
+spec:
+  selector: {app.kubernetes.io/name: otel-collector}
+  ports: [{name: otlp-grpc, port: 4317, targetPort: otlp-grpc}]
+`;
+  const text = collector ? platform + otel : platform;
+  writeFileSync(path.join(dir, 'platform', 'platform.yaml'), text);
+  let bytes = Buffer.byteLength(text);
+  let objects = collector ? 9 : 7;
   let files = 1;
   const namespaces = Math.max(1, Math.round(apps / 20));
   const faults: PlantedFault[] = [];
   for (let i = 0; i < apps; i++) {
     const name = `app-${i}`;
     const ns = `team-${i % namespaces}`;
-    const fault = random() < 0.105 ? FAULTS[Math.floor(random() * FAULTS.length)].rule : undefined;
+    const fault = random() < faultRate ? FAULTS[Math.floor(random() * FAULTS.length)].rule : undefined;
     if (fault) faults.push({ app: name, rule: fault });
     // The next app of the same namespace (wrapping around).
     const peer = i + namespaces < apps ? i + namespaces : i % namespaces;

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { convertPathToPattern, globby } from 'globby';
 import type { ResolvedSettings } from '../engine/settings.js';
 import type { Rule, SeveritySetting } from '../engine/types.js';
 import { terminalSafe } from '../format/escape.js';
@@ -51,6 +50,7 @@ export async function effectiveConfig(file: string, settings: ResolvedSettings, 
   for (const r of rules) rulesOut[r.meta.id] = settings.severities[r.meta.id] ?? r.meta.severity;
   let ignored = false;
   if (existsSync(path.resolve(cwd, file)) && settings.ignore.length > 0) {
+    const { convertPathToPattern, globby } = await import('globby');
     const pattern = convertPathToPattern(path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/'));
     const kept = await globby([pattern], { cwd, ignore: settings.ignore, gitignore: false, dot: true, expandDirectories: false });
     ignored = kept.length === 0;

@@ -5,7 +5,6 @@
  * lint each slice on its own and report all findings; the network commands need one slice, and
  * ask for one root when the input holds several.
  */
-import { createHash } from 'node:crypto';
 import { lint } from '../engine/runner.js';
 import type { LintOptions } from '../engine/runner.js';
 import type { Finding } from '../engine/types.js';
@@ -40,6 +39,7 @@ export function kustomizeOptions(
 function placeFindings(list: Finding[], slice: LoadedSlice): void {
   const { root, map } = slice;
   if (root === undefined) return;
+  const { createHash } = process.getBuiltinModule('node:crypto');
   for (const f of list) {
     const at = map?.({ file: f.file, range: f.range });
     if (at) {

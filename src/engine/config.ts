@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv, ErrorObject } from 'ajv';
 import type * as AjvModule from 'ajv';
-import { isDynamicPattern } from 'globby';
+import type * as Globby from 'globby';
 import { ConfigError, configErrorAt, readConfigDocument } from './config-read.js';
 import type { PolicySettings } from '../policy/engine.js';
 import type { SeveritySetting } from './types.js';
@@ -114,9 +114,19 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots, policy, externalServices: raw.externalServices };
 }
 
+/**
+ * Whether a config root is a glob. Only a string holding one of these characters can be one; globby
+ * (loaded here, on first use, only then) decides for those.
+ */
+function isGlob(root: string): boolean {
+  if (!/[*?[\](){}!\\]/.test(root)) return false;
+  const { isDynamicPattern } = createRequire(import.meta.url)('globby') as typeof Globby;
+  return isDynamicPattern(root);
+}
+
 /** A config root is relative to the config file; discovery takes paths relative to cwd. */
 function rebaseRoot(root: string, base: string, cwd: string): string {
-  if (isDynamicPattern(root)) return rebase(root, base, cwd);
+  if (isGlob(root)) return rebase(root, base, cwd);
   return path.relative(cwd, path.resolve(base, root)).split(path.sep).join('/') || '.';
 }
 

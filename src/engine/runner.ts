@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { Graph } from '../graph/graph.js';
 import { locate, positionOf } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
@@ -7,6 +7,11 @@ import type { Model } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { suppressionFor, unusedDirectives } from './suppress.js';
 import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
+
+// Loaded on first use (a run with nothing to hash does not load node:crypto). Looked up once: a lookup costs
+// microseconds, and every finding is hashed.
+let cryptoModule: typeof Crypto | undefined;
+const crypto = () => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 export interface LintOptions {
   rules: readonly Rule[];
@@ -134,7 +139,7 @@ function fingerprint(ruleId: string, r: Report, file: SourceFile, range: [number
     const lineEnd = file.text.indexOf('\n', range[0]);
     parts.push(file.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim());
   }
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return crypto().createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
 
 function numberOccurrences(list: Finding[]): void {

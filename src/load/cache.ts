@@ -13,7 +13,7 @@
  * outside the repository (`cacheKey`), checks out. Anything else (another tool's file, a damaged
  * or forged entry, a symbolic link, a FIFO, a file over the size limit) is ignored and rewritten.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,11 @@ import { chunksToJson } from './fast.js';
 import { makeDirs } from './out-path.js';
 import type { FastChunk } from './fast.js';
 import type { LoadProblem } from './text.js';
+
+// Loaded on first use: a run without --cache does not load node:crypto. Looked up once: a lookup costs
+// microseconds, and every file is hashed.
+let cryptoModule: typeof Crypto | undefined;
+const crypto = () => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 /** Bump when the chunk format or the reading semantics change. */
 const FORMAT = 4;
@@ -72,22 +77,22 @@ function cacheKey(): Buffer {
   if (!found || found.length < 32) {
     try {
       makeDirs(dir);
-      writeFileSync(file, randomBytes(32), { flag: 'wx', mode: 0o600 });
+      writeFileSync(file, crypto().randomBytes(32), { flag: 'wx', mode: 0o600 });
     } catch {
       // made by another process meanwhile, or not writable
     }
     found = readRegularFile(file, 256);
   }
-  return (key = found && found.length >= 32 ? found : randomBytes(32));
+  return (key = found && found.length >= 32 ? found : crypto().randomBytes(32));
 }
 
 function seal(hash: string, entry: string): string {
-  return createHmac('sha256', cacheKey()).update(hash).update('\t').update(entry).digest('base64');
+  return crypto().createHmac('sha256', cacheKey()).update(hash).update('\t').update(entry).digest('base64');
 }
 const MAGIC = 'kube-netlint parse cache';
 
 export function contentHash(text: string, json: boolean): string {
-  return createHash('sha1').update(json ? 'j' : 'y').update(text).digest('base64');
+  return crypto().createHash('sha1').update(json ? 'j' : 'y').update(text).digest('base64');
 }
 
 /** What a file's text reads as: its documents (null: the `yaml` path reads the whole file), and the problems of the text itself. */
@@ -178,7 +183,7 @@ export class ParseCache {
     makeDirs(path.dirname(this.file));
     // A new file (never through a link planted at its name), then a rename, which replaces a link
     // at the cache's name rather than writing where it points.
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `${this.file}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
     const lines = [`${MAGIC}\t${FORMAT}\t${this.version}\n`];
     for (const [hash, entry] of this.fresh) lines.push(`${hash}\t${seal(hash, entry)}\t${entry}\n`);
     try {

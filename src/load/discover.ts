@@ -1,6 +1,5 @@
 import { closeSync, constants as fsConstants, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, readdir, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { globby, isDynamicPattern } from 'globby';
 import type { Options as GlobbyOptions } from 'globby';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
@@ -87,6 +86,17 @@ const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
 /** A glob segment for names that begin with a line terminator. */
 const LINE_TERMINATOR_FIRST = '[\r\n\u2028\u2029]*';
 
+/** globby, loaded when a folder, a glob or an ignore pattern needs it (naming a file does not). */
+const globbyLib = () => import('globby');
+
+/**
+ * Whether an explicitly named file is linted without asking globby: no ignore pattern but the
+ * built-in ones, none of whose folders is on its path, and a plain name (no character a glob
+ * would read differently), so globby could only ever find it.
+ */
+const plainExplicit = (name: string, ignore: readonly string[]) =>
+  ignore.length === 0 && /^[\w./ -]+$/.test(name) && !name.split('/').some((s) => s === 'node_modules' || s === '.git');
+
 const toPosix = (p: string) => p.split(path.sep).join('/');
 /**
  * A path globby found, made absolute here: its `absolute` option turns every backslash into a
@@ -148,6 +158,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0 && denied.size === deniedBefore) unmatched.push(arg);
       continue;
     }
+    const { globby, isDynamicPattern } = await globbyLib();
     if (!isDynamicPattern(arg)) {
       unmatched.push(arg);
       continue;
@@ -179,6 +190,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     let found = 0;
     const rel = toPosix(path.relative(cwd, dirAbs));
     const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
+    const { globby } = await globbyLib();
     // `*` and `**` do not match a name that begins with a line terminator (CR, LF, U+2028, U+2029):
     // the other patterns find such files, and the files in such folders (one such folder deep).
     const L = LINE_TERMINATOR_FIRST;
@@ -224,7 +236,10 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     return found;
   }
 
-  if (explicit.length) {
+  if (explicit.length && explicit.every((name) => plainExplicit(name, options.ignore))) {
+    for (const name of explicit) add(resolved(name), false);
+  } else if (explicit.length) {
+    const { globby } = await globbyLib();
     // Explicit files are checked against the ignore patterns in one pass; one filtered out by
     // an ignore pattern is skipped silently, as ESLint does.
     const matches = await globby(explicit, { cwd, ignore, gitignore: false, dot: true, absolute: false, expandDirectories: false });

@@ -8,7 +8,6 @@
  * (`path:` relative to that temporary folder, or `configuredIn:` for generated objects). A kustomize
  * too old for `buildMetadata` fails on it: the root is then built as it is, without origins.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,7 +60,7 @@ function run(command: string[], dir: string, options: BuildOptions): Promise<Run
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const timeout = options.timeoutMs ?? 120_000;
   return new Promise((resolve) => {
-    execFile(
+    process.getBuiltinModule('node:child_process').execFile(
       command[0],
       [...command.slice(1), dir],
       { cwd: options.cwd, env: options.env ?? process.env, timeout, maxBuffer: maxBytes, encoding: 'buffer', windowsHide: true },

@@ -11,7 +11,6 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { globby } from 'globby';
 import type { DiscoveredFile } from './discover.js';
 import { displayPath, readErrorMessage } from './discover.js';
 import { yamlLib } from './yaml-lib.js';
@@ -222,6 +221,7 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       return `${rel === '' ? '' : `${rel.replace(/[*?[\]{}()!@+]/g, '\\$&')}/`}**/Kustomization`;
     });
     const ignore = ['**/node_modules/**', '**/.git/**', ...(options.ignore ?? [])];
+    const { globby } = await import('globby');
     // Without .gitignore first (reading those costs more than the walk); the rare hits are checked against it.
     // A folder that cannot be listed is skipped here: the walk reported it (src/load/discover.ts).
     const search = { cwd, ignore, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true } as const;

@@ -5,7 +5,6 @@
  * hash is known skip reading documents altogether.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
 import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
@@ -164,6 +163,8 @@ async function runWorkers(
   const queue = [...pending];
   const batch = Math.max(1, Math.ceil(queue.length / (count * 8)));
   const url = new URL('./worker.js', import.meta.url);
+  // node:worker_threads only when there are threads to start.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   const pool = Array.from({ length: Math.min(count, queue.length) }, () => new Worker(url));
   try {
     await Promise.all(

@@ -47,7 +47,8 @@ export function joinable(js: string): string {
 
 /** The page script: the client modules in one module script (the page loads nothing else). */
 function appScript(): string {
-  appCache ??= inlineSafe(CLIENT_MODULES.map((m) => joinable(readFileSync(new URL(`./client/${m}.js`, import.meta.url), 'utf8'))).join('\n'));
+  // `../report/client/` holds from the bundle of the command line (dist/src/bundle/) as well.
+  appCache ??= inlineSafe(CLIENT_MODULES.map((m) => joinable(readFileSync(new URL(`../report/client/${m}.js`, import.meta.url), 'utf8'))).join('\n'));
   return appCache;
 }
 
