@@ -14,7 +14,7 @@
  */
 import { isMap, isPair, isSeq } from 'yaml';
 import type { Document } from 'yaml';
-import { SourceFile, fillLineStarts, parseSource } from '../load/source.js';
+import { SourceFile, fillLineStarts, parseSource, structureOverflow } from '../load/source.js';
 import type { ManifestDocument } from '../load/source.js';
 
 /** `---` at the start of a line, followed by a space, a tab or the end of the line. */
@@ -97,6 +97,48 @@ export function reparse(prev: SourceFile, text: string): SourceFile | undefined 
       docs.push({ ...d, file, index: d.index + newMidDocs - oldMidDocs });
     }
   }
+  file.documents = docs;
+  return file;
+}
+
+/** Characters of a piece of `parseInPieces`: about a tenth of a second of parsing. */
+export const PIECE_CHARS = 256 * 1024;
+
+/**
+ * Parse a big text in pieces of whole YAML documents (cut at `---` markers, as `reparse` cuts),
+ * calling `pause` between pieces: the caller yields to the event loop there, and stops when
+ * `pause` says so (null). The same SourceFile as a full `parseSource` where the conditions of
+ * `reparse` hold; undefined where they do not (a parse error, directives, document end markers,
+ * text problems, the structure limit), and the caller parses the whole text.
+ */
+export async function parseInPieces(
+  path: string,
+  text: string,
+  absPath: string | undefined,
+  pause: () => Promise<boolean>,
+  pieceChars = PIECE_CHARS,
+): Promise<SourceFile | undefined | null> {
+  if (UNSAFE.test(text) || structureOverflow(text) !== undefined) return undefined;
+  const file = new SourceFile(path, text, absPath);
+  if (file.problems.length) return undefined;
+  const starts = chunkStarts(text);
+  const docs: ManifestDocument[] = [];
+  let before = 0;
+  for (let k = 0; k < starts.length; ) {
+    let j = k + 1;
+    while (j < starts.length && starts[j] - starts[k] < pieceChars) j++;
+    const from = starts[k];
+    const piece = parseSource(new SourceFile(path, text.slice(from, j < starts.length ? starts[j] : text.length), absPath), {});
+    if (piece.problems.length) return undefined;
+    for (const d of piece.documents) {
+      move(d.yaml, from);
+      docs.push({ ...d, file, index: d.index + before });
+    }
+    before += docsIn(text, starts, k, j);
+    k = j;
+    if (await pause()) return null;
+  }
+  fillLineStarts(file);
   file.documents = docs;
   return file;
 }
