@@ -10,8 +10,7 @@ import { loadText } from '../src/load/load.js';
 import { disableLineEdit, ignoreObjectEdit } from '../src/lsp/actions.js';
 import type { OffsetEdit } from '../src/lsp/actions.js';
 import { toRange } from '../src/lsp/convert.js';
-import { Workspace } from '../src/lsp/workspace.js';
-import { Host, deployment, service, setup, tmp, until, uri, write } from './lsp-helpers.js';
+import { deployment, service, setup, tmp, until, uri, write } from './lsp-helpers.js';
 
 describe('lsp workspace', () => {
   it('lints the folder as the CLI does: config severities, ignorePatterns, .gitignore, Helm charts, non-manifests', async () => {
