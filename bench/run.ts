@@ -22,6 +22,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generate } from './generate.js';
 import { generateNet } from './netgen.js';
+import { benchLsp } from './lsp.js';
 
 const args = process.argv.slice(2);
 const repeatAt = args.indexOf('--repeat');
@@ -181,3 +182,5 @@ for (const [w, tiers] of [
   }
 }
 table(net);
+
+await benchLsp();

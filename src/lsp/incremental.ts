@@ -143,26 +143,28 @@ export async function parseInPieces(
   return file;
 }
 
-/** Move every range of a parsed document by `by` characters. */
+/**
+ * Move every range of a parsed document by `by` characters. Each node has a range array of its own
+ * (the composer makes one per node), so each is moved once; nesting is bounded by the parse's depth
+ * limit, and the walk keeps its own stack.
+ */
 function move(doc: Document.Parsed, by: number): void {
   if (by === 0) return;
-  const seen = new Set<number[]>();
   const shift = (r: number[] | undefined | null) => {
-    if (!r || seen.has(r)) return;
-    seen.add(r);
-    for (let i = 0; i < r.length; i++) r[i] += by;
-  };
-  const walk = (node: unknown, depth: number): void => {
-    if (!node || typeof node !== 'object' || depth > 1_000) return;
-    if (isPair(node)) {
-      walk(node.key, depth + 1);
-      walk(node.value, depth + 1);
-      return;
-    }
-    shift((node as { range?: number[] }).range);
-    if (isMap(node) || isSeq(node)) for (const item of node.items) walk(item, depth + 1);
+    if (r) for (let i = 0; i < r.length; i++) r[i] += by;
   };
   shift(doc.range);
-  walk(doc.contents, 0);
-  for (const e of [...doc.errors, ...doc.warnings]) shift(e.pos);
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    shift((node as { range?: number[] }).range);
+    if (isMap(node) || isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+  for (const e of doc.errors) shift(e.pos);
+  for (const e of doc.warnings) shift(e.pos);
 }

@@ -12,7 +12,12 @@ import { compareFindings, lint, runRules } from '../engine/runner.js';
 import type { LintOptions } from '../engine/runner.js';
 import type { Finding, SeveritySetting } from '../engine/types.js';
 import type { SourceFile } from '../load/source.js';
-import type { LintGroup } from './slices.js';
+
+/** One group of files linted together (ids); `root` names a Kustomize root. */
+export interface LintGroup {
+  root?: string;
+  ids: string[];
+}
 
 export interface SliceLint {
   findings: Finding[];

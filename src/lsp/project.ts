@@ -15,17 +15,16 @@ import { settingsOf } from '../engine/settings.js';
 import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
 import { MANIFEST_EXTENSIONS, displayPath } from '../load/discover.js';
 import { loadInput, readFiles } from '../load/input.js';
+import type { KustomizeInput } from '../load/kustomize-slices.js';
 import { notAManifest } from '../load/load.js';
 import type { SourceFile } from '../load/source.js';
 import { lintSlice, lintSliceInSteps } from './lint.js';
-import type { SliceLint } from './lint.js';
+import type { LintGroup, SliceLint } from './lint.js';
 import { isJson, parseEdited, parseEditedInSteps } from './parsed.js';
 import type { Overlay, Parsed } from './parsed.js';
 import { isFileId, normPath } from './paths.js';
 import { publishChanged } from './publish.js';
 import type { ConfigProblem, Published } from './publish.js';
-import { lintGroups } from './slices.js';
-import type { LintGroup } from './slices.js';
 
 export interface WorkspaceHost {
   publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
@@ -66,7 +65,7 @@ export class Project {
   unsaved = new Set<string>();
   /** Parsed text on disk, per id. */
   disk = new Map<string, Parsed>();
-  /** Kustomize trees of the folder: the files linted together (src/lsp/slices.ts); undefined: all of them. */
+  /** Kustomize trees of the folder (planned on the input road): the files linted together; undefined: all of them. */
   groups: LintGroup[] | undefined;
   ready = false;
   dirty = false;
@@ -134,16 +133,12 @@ export class Project {
           ignore: this.config?.ignorePatterns ?? [],
           parser: 'yaml',
           alreadyRead: (f) => known.has(normPath(f.absPath)),
+          // Kustomize trees: patches and generator inputs are not objects of the slice, and each
+          // top-level root is linted with its own resources (as the CLI does without a build program).
+          kustomize: { command: null, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] },
         });
         files = input.discovered.files.map((f) => normPath(f.absPath));
-        // Kustomize trees: patches and generator inputs are not objects of the slice, and each
-        // top-level root is linted with its own resources (as the CLI does without a build program).
-        this.groups = await lintGroups(input.discovered.files, { cwd: root, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] }, (m) =>
-          this.ws.host.log(m),
-        ).catch((e: Error) => {
-          this.ws.host.log(`cannot plan the Kustomize trees of ${root}: ${e.message}`);
-          return undefined;
-        });
+        this.groups = this.planned(input.kustomize, files, read);
         for (const f of input.files) if (f.absPath !== undefined) read.set(normPath(f.absPath), f);
         if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
         if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
@@ -162,6 +157,31 @@ export class Project {
     }
     this.ready = true;
     this.ws.schedule(this, 0);
+  }
+
+  /**
+   * The lint groups of the road's Kustomize plan (undefined: the folder holds no Kustomize tree,
+   * every file is one group). Resource files of a root outside the walk, which the road read for
+   * it, join the slice's files (`files`, `read`).
+   */
+  private planned(k: KustomizeInput | undefined, files: string[], read: Map<string, SourceFile>): LintGroup[] | undefined {
+    if (!k) return undefined;
+    for (const n of k.notes) this.ws.host.log(n);
+    for (const e of k.rootErrors) this.ws.host.log(`Kustomize root ${e.root}: ${e.message}`);
+    for (const e of k.readErrors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
+    if (k.plain) return undefined;
+    const walked = new Set(files);
+    for (const s of k.slices) {
+      for (const f of s.files) {
+        if (f.absPath === undefined) continue;
+        const id = normPath(f.absPath);
+        read.set(id, f);
+        if (walked.has(id)) continue;
+        files.push(id);
+        walked.add(id);
+      }
+    }
+    return k.slices.map((s) => ({ root: s.root, ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath) }));
   }
 
   /**
@@ -260,6 +280,15 @@ export class Project {
     return out;
   }
 
+  /** The Kustomize groups, unsaved documents with the files outside Kustomize trees. */
+  private lintGroups(): LintGroup[] | undefined {
+    if (!this.groups || this.unsaved.size === 0) return this.groups;
+    const unsaved = [...this.unsaved];
+    const ordinary = this.groups.find((g) => g.root === undefined);
+    if (!ordinary) return [...this.groups, { ids: unsaved }];
+    return this.groups.map((g) => (g === ordinary ? { ids: [...g.ids, ...unsaved] } : g));
+  }
+
   private lintOptions(): LintOptions {
     return { rules: RULES, severities: this.severities, settings: this.settings };
   }
@@ -274,7 +303,7 @@ export class Project {
     const t0 = performance.now();
     const slice = this.slice();
     const t1 = performance.now();
-    const result = lintSlice(slice, this.groups, this.lintOptions());
+    const result = lintSlice(slice, this.lintGroups(), this.lintOptions());
     this.finish(slice, result, [t0, t1, performance.now()]);
   }
 
@@ -309,7 +338,7 @@ export class Project {
       }
       const slice = this.slice();
       const t1 = performance.now();
-      const result = await lintSliceInSteps(slice, this.groups, this.lintOptions(), pause);
+      const result = await lintSliceInSteps(slice, this.lintGroups(), this.lintOptions(), pause);
       if (!result || generation !== this.generation) return;
       this.finish(slice, result, [t0, t1, performance.now()]);
     } finally {
