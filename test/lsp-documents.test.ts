@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES } from '../rules/index.js';
 import { settingsOf } from '../src/engine/settings.js';
+import { loadInput } from '../src/load/input.js';
 import { loadText } from '../src/load/load.js';
 import { lintSlice, lintSliceInSteps } from '../src/lsp/lint.js';
 import { BIG_SLICE_CHARS } from '../src/lsp/project.js';
@@ -154,5 +155,52 @@ describe('lsp lint in steps', () => {
     } finally {
       ws.dispose();
     }
+  });
+});
+
+describe('lsp Kustomize roots on the input road', () => {
+  const kustomization = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+
+  it("lints a root's resources outside the config's roots with it, as the CLI does", async () => {
+    // The config's roots name the overlay only; its base lies outside the walk and is read for it.
+    const { dir, host, ws } = await setup({
+      '.kube-netlint.yaml': 'roots:\n  - overlays/prod\n',
+      'base/kustomization.yaml': kustomization('resources:\n  - deploy.yaml\n'),
+      'base/deploy.yaml': deployment('web'),
+      'overlays/prod/kustomization.yaml': kustomization('resources:\n  - ../../base\n  - svc.yaml\n'),
+      'overlays/prod/svc.yaml': service('web', 'htttp'),
+    });
+    try {
+      // Without the base, the Service would select no pod; with it, its targetPort is checked.
+      assert.deepEqual(host.codes(uri(dir, 'overlays/prod/svc.yaml')), ['service-target-port-unresolved']);
+      const d = host.current.get(uri(dir, 'overlays/prod/svc.yaml'))?.[0];
+      assert.ok(d?.relatedInformation?.some((r) => r.location.uri === uri(dir, 'base/deploy.yaml')), JSON.stringify(d?.relatedInformation));
+      // An unsaved file of the folder joins the files outside the Kustomize trees.
+      const fresh = uri(dir, 'overlays/prod/new.yaml');
+      ws.setDocument(fresh, 'yaml', 1, service('lonely'));
+      await until('the unsaved file linted', ws, () => host.codes(fresh).includes('service-selector-no-pods'));
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('does not read again what the caller has read', async () => {
+    const { dir, ws } = await setup({
+      'base/kustomization.yaml': kustomization('resources:\n  - deploy.yaml\n'),
+      'base/deploy.yaml': deployment('web'),
+      'prod/kustomization.yaml': kustomization('resources:\n  - ../base\n'),
+    });
+    ws.dispose();
+    const input = await loadInput(['prod'], {
+      cwd: dir,
+      parser: 'yaml',
+      alreadyRead: () => true,
+      kustomize: { command: null, walked: ['prod'] },
+    });
+    assert.deepEqual(input.files, []);
+    const slices = input.kustomize?.slices ?? [];
+    assert.deepEqual(slices.map((s) => s.files.length), [0]);
+    // The root's resources, by path, though none was read here.
+    assert.deepEqual(slices.flatMap((s) => (s.paths ?? []).map((p) => path.relative(dir, p))), [path.join('base', 'deploy.yaml')]);
   });
 });
