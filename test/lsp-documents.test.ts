@@ -112,7 +112,7 @@ describe('lsp lint in steps', () => {
     try {
       const big = uri(dir, 'big.yaml');
       ws.setDocument(big, 'yaml', 1, text);
-      // The first lint knows no size yet; it runs at once (flush) and measures the slice.
+      // The first lint, forced at once here (`until` flushes pending lints).
       await until('the first lint', ws, () => host.codes(big).includes('service-target-port-unresolved'), 60_000);
       const project = ws.folders[0];
       assert.ok(project.big, `${project.chars} characters`);

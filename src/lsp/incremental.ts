@@ -101,8 +101,8 @@ export function reparse(prev: SourceFile, text: string): SourceFile | undefined 
   return file;
 }
 
-/** Characters of a piece of `parseInPieces`: about a tenth of a second of parsing. */
-export const PIECE_CHARS = 256 * 1024;
+/** Characters of a piece of `parseInPieces`: a few hundredths of a second of parsing. */
+export const PIECE_CHARS = 64 * 1024;
 
 /**
  * Parse a big text in pieces of whole YAML documents (cut at `---` markers, as `reparse` cuts),
@@ -122,6 +122,7 @@ export async function parseInPieces(
   const file = new SourceFile(path, text, absPath);
   if (file.problems.length) return undefined;
   const starts = chunkStarts(text);
+  if (await pause()) return null;
   const docs: ManifestDocument[] = [];
   let before = 0;
   for (let k = 0; k < starts.length; ) {

@@ -75,7 +75,7 @@ export class Project {
   findings = new Map<string, Finding[]>();
   /** Ids of the files of the last lint. */
   fileIds = new Map<SourceFile, string>();
-  /** Characters of text of the last lint's slice (decides the debounce and whether to lint in steps). */
+  /** Characters of text of the last lint's slice. */
   chars = 0;
   /** A lint in steps is running; `generation` moves on with every change, which stops it. */
   running = false;
@@ -92,8 +92,18 @@ export class Project {
     readonly single?: string,
   ) {}
 
+  /** Characters of text of the slice now (open buffers as they are): decides the debounce and whether to lint in steps. */
+  sliceChars(): number {
+    let n = 0;
+    const size = (id: string) => (this.ws.overlays.get(id)?.text ?? this.disk.get(id)?.text ?? '').length;
+    if (!this.root) return this.single ? size(this.single) : 0;
+    for (const id of this.included) n += size(id);
+    for (const id of this.unsaved) if (!this.included.has(id)) n += size(id);
+    return n;
+  }
+
   get big(): boolean {
-    return this.chars >= BIG_SLICE_CHARS;
+    return Math.max(this.chars, this.sliceChars()) >= BIG_SLICE_CHARS;
   }
 
   /** (Re)read the config and the folder's file list, then read the files that are new. */

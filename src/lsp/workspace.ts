@@ -205,8 +205,9 @@ export class Workspace implements ProjectOwner {
     project.generation++;
     if (!project.ready) return;
     if (project.timer) clearTimeout(project.timer);
-    const big = project.chars >= BIG_SLICE_CHARS;
-    const wait = big ? Math.max(delay, this.debounceMs + (project.chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
+    const chars = project.sliceChars();
+    const big = chars >= BIG_SLICE_CHARS;
+    const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
     project.timer = setTimeout(() => {
       project.timer = undefined;
       if (!big) this.guard(() => project.lintNow());
