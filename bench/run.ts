@@ -26,13 +26,14 @@ import { generateNet } from './netgen.js';
 import { generateClean, generateFindings } from './findings.js';
 import { measureStartup } from './startup.js';
 import { RULES } from '../rules/index.js';
+import { benchLsp } from './lsp.js';
 
 const args = process.argv.slice(2);
 const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(args.splice(repeatAt, 2)[1])) : 3;
-// `--only clean,findings,startup,network,open`: some sections (all by default).
+// `--only clean,findings,startup,network,open,lsp`: some sections (all by default).
 const onlyAt = args.indexOf('--only');
-const only = new Set(onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['clean', 'findings', 'startup', 'network', 'open']);
+const only = new Set(onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['clean', 'findings', 'startup', 'network', 'open', 'lsp']);
 const sizes = args.map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(1_000, 10_000, 100_000);
 const here = import.meta.dirname;
@@ -288,6 +289,7 @@ if (only.has('network')) {
 }
 
 if (only.has('open')) await openTable();
+if (only.has('lsp')) await benchLsp();
 
 /**
  * The CLI as a user runs it, its stdout read through a pipe and counted (not kept): wall time from

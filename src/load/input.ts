@@ -189,7 +189,9 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   const errors = [...discovered.unreadable, ...read.errors].sort(byPath);
   // Resource files of a root outside the walk are read as the others are, on this road.
   const kustomize = options.kustomize
-    ? await kustomizeInput(files, discovered.files, cwd, options.kustomize, (more) => readFiles(more, { cwd, limits }))
+    ? await kustomizeInput(files, discovered.files, cwd, options.kustomize, (more) =>
+        readFiles(options.alreadyRead ? more.filter((f) => !options.alreadyRead?.(f)) : more, { cwd, limits, parser: options.parser }),
+      )
     : undefined;
   return {
     files,

@@ -29,6 +29,8 @@ export interface KustomizeInputOptions {
 export interface LoadedSlice {
   root?: string;
   files: SourceFile[];
+  /** The absolute paths of a file slice's files, those the caller read before (`alreadyRead`) included. */
+  paths?: string[];
   map?: ReturnType<typeof originMapper>;
 }
 
@@ -71,7 +73,7 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
       out.push({ root: s.root, files: [stream], map: originMapper(stream, s.rendered, cwd) });
     } else {
       const files = s.files.map((f) => byPath.get(path.normalize(f.absPath))).filter((f): f is SourceFile => f !== undefined);
-      out.push({ root: s.root, files });
+      out.push({ root: s.root, files, paths: s.files.map((f) => f.absPath) });
     }
   }
   if (stdin) {

@@ -14,7 +14,7 @@
  */
 import { isMap, isPair, isSeq } from 'yaml';
 import type { Document } from 'yaml';
-import { SourceFile, fillLineStarts, parseSource } from '../load/source.js';
+import { SourceFile, fillLineStarts, parseSource, structureOverflow } from '../load/source.js';
 import type { ManifestDocument } from '../load/source.js';
 
 /** `---` at the start of a line, followed by a space, a tab or the end of the line. */
@@ -101,26 +101,71 @@ export function reparse(prev: SourceFile, text: string): SourceFile | undefined 
   return file;
 }
 
-/** Move every range of a parsed document by `by` characters. */
+/** Characters of a piece of `parseInPieces`: a few hundredths of a second of parsing. */
+export const PIECE_CHARS = 64 * 1024;
+
+/**
+ * Parse a big text in pieces of whole YAML documents (cut at `---` markers, as `reparse` cuts),
+ * calling `pause` between pieces: the caller yields to the event loop there, and stops when
+ * `pause` says so (null). The same SourceFile as a full `parseSource` where the conditions of
+ * `reparse` hold; undefined where they do not (a parse error, directives, document end markers,
+ * text problems, the structure limit), and the caller parses the whole text.
+ */
+export async function parseInPieces(
+  path: string,
+  text: string,
+  absPath: string | undefined,
+  pause: () => Promise<boolean>,
+  pieceChars = PIECE_CHARS,
+): Promise<SourceFile | undefined | null> {
+  if (UNSAFE.test(text) || structureOverflow(text) !== undefined) return undefined;
+  const file = new SourceFile(path, text, absPath);
+  if (file.problems.length) return undefined;
+  const starts = chunkStarts(text);
+  if (await pause()) return null;
+  const docs: ManifestDocument[] = [];
+  let before = 0;
+  for (let k = 0; k < starts.length; ) {
+    let j = k + 1;
+    while (j < starts.length && starts[j] - starts[k] < pieceChars) j++;
+    const from = starts[k];
+    const piece = parseSource(new SourceFile(path, text.slice(from, j < starts.length ? starts[j] : text.length), absPath), {});
+    if (piece.problems.length) return undefined;
+    for (const d of piece.documents) {
+      move(d.yaml, from);
+      docs.push({ ...d, file, index: d.index + before });
+    }
+    before += docsIn(text, starts, k, j);
+    k = j;
+    if (await pause()) return null;
+  }
+  fillLineStarts(file);
+  file.documents = docs;
+  return file;
+}
+
+/**
+ * Move every range of a parsed document by `by` characters. Each node has a range array of its own
+ * (the composer makes one per node), so each is moved once; nesting is bounded by the parse's depth
+ * limit, and the walk keeps its own stack.
+ */
 function move(doc: Document.Parsed, by: number): void {
   if (by === 0) return;
-  const seen = new Set<number[]>();
   const shift = (r: number[] | undefined | null) => {
-    if (!r || seen.has(r)) return;
-    seen.add(r);
-    for (let i = 0; i < r.length; i++) r[i] += by;
-  };
-  const walk = (node: unknown, depth: number): void => {
-    if (!node || typeof node !== 'object' || depth > 1_000) return;
-    if (isPair(node)) {
-      walk(node.key, depth + 1);
-      walk(node.value, depth + 1);
-      return;
-    }
-    shift((node as { range?: number[] }).range);
-    if (isMap(node) || isSeq(node)) for (const item of node.items) walk(item, depth + 1);
+    if (r) for (let i = 0; i < r.length; i++) r[i] += by;
   };
   shift(doc.range);
-  walk(doc.contents, 0);
-  for (const e of [...doc.errors, ...doc.warnings]) shift(e.pos);
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    shift((node as { range?: number[] }).range);
+    if (isMap(node) || isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+  for (const e of doc.errors) shift(e.pos);
+  for (const e of doc.warnings) shift(e.pos);
 }

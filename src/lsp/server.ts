@@ -10,12 +10,15 @@ import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
 } from 'vscode-languageserver/node';
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as check from './params.js';
 import { idOfUri, isFileId, uriOfPath } from './paths.js';
 import { DEFAULT_DEBOUNCE_MS, Workspace } from './workspace.js';
 
@@ -75,13 +78,29 @@ export function runLanguageServer(argv: string[], io: ServerIo = process): numbe
     io.stderr.write(`kube-netlint lsp: unknown option "${arg}"\nRun kube-netlint lsp --help for usage.\n`);
     return 2;
   }
-  const connection = createConnection(ProposedFeatures.all, io.stdin, io.stdout);
-  startServer(connection);
+  const reader = new StreamMessageReader(io.stdin);
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(io.stdout));
+  let shutdown = false;
+  // A message that cannot be framed (a bad or missing Content-Length header) leaves the stream out
+  // of step: nothing after it can be read. The server exits, as on a closed stream, and the client
+  // starts it again. A well-framed body that is not JSON is only logged.
+  reader.onError((e) => {
+    const message = String((e as Error)?.message ?? e).split('\n')[0];
+    if (e instanceof SyntaxError) {
+      io.stderr.write(`kube-netlint lsp: ignoring a message that is not JSON: ${message}\n`);
+      return;
+    }
+    io.stderr.write(`kube-netlint lsp: cannot read the client's messages (${message}); exiting\n`);
+    connection.dispose();
+    process.exit(1);
+  });
+  reader.onClose(() => process.exit(shutdown ? 0 : 1));
+  startServer(connection, () => (shutdown = true));
   return undefined;
 }
 
 /** Wire a connection to a Workspace. */
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, onShutdown?: () => void): void {
   // stdout carries JSON-RPC only: anything printed goes to the client's log instead.
   const log = (...args: unknown[]) => connection.console.log(format(...args));
   const error = (...args: unknown[]) => connection.console.error(format(...args));
@@ -107,8 +126,10 @@ export function startServer(connection: Connection): void {
     }
   };
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const caps = params.capabilities;
+  connection.onInitialize((raw: InitializeParams): InitializeResult => {
+    // Every field read defensively: a client's malformed initialize still gets the server.
+    const params = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<InitializeParams>;
+    const caps = typeof params.capabilities === 'object' && params.capabilities !== null ? params.capabilities : {};
     watchDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     foldersSupported = !!caps.workspace?.workspaceFolders;
     workspace = new Workspace(
@@ -125,8 +146,10 @@ export function startServer(connection: Connection): void {
         timing: (params.initializationOptions as ServerSettings | null | undefined)?.timing === true,
       },
     );
-    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    if (!folders.length && params.rootPath) folders.push(uriOfPath(params.rootPath));
+    const given = Array.isArray(params.workspaceFolders) ? params.workspaceFolders.map((f) => f?.uri) : undefined;
+    const folders = (given ?? [params.rootUri]).filter((u): u is string => typeof u === 'string' && u !== '');
+    if (!folders.length && typeof params.rootPath === 'string' && params.rootPath) folders.push(uriOfPath(params.rootPath));
+    if (given?.some((u) => typeof u !== 'string')) log('kube-netlint: ignoring workspace folders without a uri');
     for (const uri of folders) {
       const id = idOfUri(uri);
       if (isFileId(id)) void workspace.addFolder(id).catch((e: Error) => error(`kube-netlint: cannot load ${id}: ${e.stack ?? e.message}`));
@@ -152,6 +175,8 @@ export function startServer(connection: Connection): void {
     if (foldersSupported) {
       connection.workspace.onDidChangeWorkspaceFolders((e) =>
         guard('workspace folder change', () => {
+          const bad = check.foldersChange({ event: e });
+          if (bad) return log(`kube-netlint: ignoring workspace/didChangeWorkspaceFolders: ${bad}`);
           for (const f of e.removed) workspace?.removeFolder(idOfUri(f.uri));
           for (const f of e.added) {
             const id = idOfUri(f.uri);
@@ -174,12 +199,24 @@ export function startServer(connection: Connection): void {
     guard('document change', () => workspace?.setDocument(e.document.uri, e.document.languageId, e.document.version, e.document.getText()), undefined),
   );
   documents.onDidClose((e) => guard('document close', () => workspace?.closeDocument(e.document.uri), undefined));
-  documents.listen(connection);
+  documents.listen(check.checkedDocumentSync(connection, log));
 
-  connection.onDidChangeWatchedFiles((params) => guard('watched files', () => workspace?.filesChanged(params.changes), undefined));
-
-  connection.onCodeAction((params) =>
+  connection.onDidChangeWatchedFiles((params) =>
     guard(
+      'watched files',
+      () => {
+        const bad = check.watchedFiles(params);
+        if (bad) log(`kube-netlint: ignoring workspace/didChangeWatchedFiles: ${bad}`);
+        else workspace?.filesChanged(params.changes);
+      },
+      undefined,
+    ),
+  );
+
+  connection.onCodeAction((params) => {
+    const bad = check.codeAction(params);
+    if (bad) throw check.invalidParams('textDocument/codeAction', bad);
+    return guard(
       'code action',
       () => {
         const only = params.context.only;
@@ -187,11 +224,12 @@ export function startServer(connection: Connection): void {
         return workspace?.codeActions(params.textDocument.uri, params.context.diagnostics) ?? [];
       },
       [],
-    ),
-  );
+    );
+  });
 
   connection.onShutdown(() => {
     shuttingDown = true;
+    onShutdown?.();
     workspace?.dispose();
   });
 

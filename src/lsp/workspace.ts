@@ -1,36 +1,24 @@
 /**
- * The language server's state, without the connection: workspace folders as cluster slices,
- * parsed files cached per document, open buffers overlaid on the files on disk, debounced
- * re-linting of a whole slice, and publishing only the diagnostics that changed.
+ * The language server's state, without the connection: the workspace folders and loose documents
+ * as projects (src/lsp/project.ts), the open buffers, which project a document belongs to, when a
+ * project is linted again (a debounce that grows with the size of big slices), and quick fixes.
  */
 import path from 'node:path';
 import type { CodeAction, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import { RULES } from '../../rules/index.js';
-import { CONFIG_FILES, ConfigError, findConfig, loadConfig } from '../engine/config.js';
-import type { Config } from '../engine/config.js';
-import { lint } from '../engine/runner.js';
-import { settingsOf } from '../engine/settings.js';
-import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
-import { displayPath } from '../load/discover.js';
-import { loadInput, readFiles } from '../load/input.js';
-import { notAManifest } from '../load/load.js';
-import { SourceFile, parseSource } from '../load/source.js';
+import { CONFIG_FILES } from '../engine/config.js';
+import { KUSTOMIZATION_NAMES } from '../load/kustomize.js';
+import type { SourceFile } from '../load/source.js';
 import { disableLineEdit, ignoreObjectEdit } from './actions.js';
 import type { OffsetEdit } from './actions.js';
-import { SOURCE, toDiagnostic, toRange } from './convert.js';
-import { reparse } from './incremental.js';
+import { SOURCE, toRange } from './convert.js';
 import type { DiagnosticData } from './convert.js';
+import type { Overlay } from './parsed.js';
 import { idOfUri, isFileId, isInside, normPath, uriOfPath } from './paths.js';
-import { KUSTOMIZATION_NAMES } from '../load/kustomize.js';
-import { lintGroups } from './slices.js';
-import type { LintGroup } from './slices.js';
+import { BIG_SLICE_CHARS, DEBOUNCE_MS_PER_MILLION, Project } from './project.js';
+import type { ProjectOwner, WorkspaceHost } from './project.js';
 
-export interface WorkspaceHost {
-  publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
-  log(message: string): void;
-  /** Tell the user once (a config file that cannot be used). */
-  warn(message: string): void;
-}
+export type { WorkspaceHost } from './project.js';
+export { Project } from './project.js';
 
 export interface WorkspaceOptions {
   /** Delay between the last change and the re-lint, in ms (default 150). */
@@ -46,328 +34,7 @@ export const DEFAULT_DEBOUNCE_MS = 150;
 const sameRange = (a: Range, b: Range) =>
   a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 
-const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
-const RULE_META: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
-
-interface Parsed {
-  text: string;
-  /** Display path it was parsed under (relative to the project root). */
-  name: string;
-  file: SourceFile;
-}
-
-interface Overlay {
-  id: string;
-  uri: string;
-  languageId: string;
-  version: number;
-  text: string;
-  parsed?: Parsed;
-}
-
-interface Published {
-  uri: string;
-  json: string;
-}
-
-/** Parse once per (text, display name). */
-function parseCached(prev: Parsed | undefined, text: string, name: string, absPath: string | undefined, json: boolean): Parsed {
-  if (prev && prev.text === text && prev.name === name) return prev;
-  return { text, name, file: parseSource(new SourceFile(name, text, absPath), { json }) };
-}
-
-/**
- * An open document's new text: only the YAML documents the edit touched are parsed again when
- * that is safe (see `reparse`), else the whole text. The previous parse is consumed.
- */
-function parseEdited(prev: Parsed | undefined, text: string, name: string, absPath: string | undefined, json: boolean): Parsed {
-  if (prev && prev.text === text && prev.name === name) return prev;
-  if (prev && prev.name === name && !json) {
-    const file = reparse(prev.file, text);
-    if (file) return { text, name, file };
-  }
-  return parseCached(undefined, text, name, absPath, json);
-}
-
-/** One cluster slice: a workspace folder with its config, or a single open document outside every folder. */
-export class Project {
-  config: Config | undefined;
-  configProblem: { file: string; message: string } | undefined;
-  severities: Record<string, SeveritySetting> = {};
-  settings: Settings = settingsOf(undefined, {}, '.', KNOWN_RULES).settings;
-  /** Files of the folder the way `kube-netlint <root>` finds them (ids). */
-  included = new Set<string>();
-  /** Parsed text on disk, per id. */
-  disk = new Map<string, Parsed>();
-  /** Kustomize trees of the folder: the files linted together (src/lsp/slices.ts); undefined: all of them. */
-  groups: LintGroup[] | undefined;
-  ready = false;
-  dirty = false;
-  timer: NodeJS.Timeout | undefined;
-  published = new Map<string, Published>();
-  /** Findings of the last lint, per id. */
-  findings = new Map<string, Finding[]>();
-  /** Ids of the files of the last lint. */
-  fileIds = new Map<SourceFile, string>();
-  private reloadWanted = false;
-  private warned: string | undefined;
-  private reloading: Promise<void> | undefined;
-
-  constructor(
-    private readonly ws: Workspace,
-    /** Folder root; undefined for a single document outside the workspace folders. */
-    readonly root: string | undefined,
-    /** The document of a single-document project. */
-    readonly single?: string,
-  ) {}
-
-  /** (Re)read the config and the folder's file list, then read the files that are new. */
-  reload(): Promise<void> {
-    this.reloadWanted = true;
-    if (!this.reloading) {
-      this.reloading = (async () => {
-        try {
-          while (this.reloadWanted) {
-            this.reloadWanted = false;
-            await this.load().catch((e: Error) => this.ws.host.log(`cannot load ${this.root ?? this.single}: ${e?.stack ?? String(e)}`));
-          }
-        } finally {
-          this.reloading = undefined;
-        }
-      })();
-    }
-    return this.reloading;
-  }
-
-  private async load(): Promise<void> {
-    const configDir = this.root ?? (this.single && isFileId(this.single) ? path.dirname(this.single) : undefined);
-    this.readConfig(configDir);
-    if (this.root) {
-      const root = this.root;
-      let files: string[] = [];
-      const read = new Map<string, SourceFile>();
-      try {
-        // The config's `roots` make up the slice when it has them (as for the CLI without paths);
-        // otherwise the whole folder. Files are read on the input road (bounded, as the CLI reads
-        // them), in the `yaml` package's path that edits re-parse incrementally; files already
-        // read are not read again (a watched change re-reads its file).
-        const roots = this.config?.roots;
-        const known = new Set(this.disk.keys());
-        const input = await loadInput(roots ?? ['.'], {
-          cwd: root,
-          ignore: this.config?.ignorePatterns ?? [],
-          parser: 'yaml',
-          alreadyRead: (f) => known.has(normPath(f.absPath)),
-        });
-        files = input.discovered.files.map((f) => normPath(f.absPath));
-        // Kustomize trees: patches and generator inputs are not objects of the slice, and each
-        // top-level root is linted with its own resources (as the CLI does without a build program).
-        this.groups = await lintGroups(input.discovered.files, { cwd: root, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] }, (m) =>
-          this.ws.host.log(m),
-        ).catch((e: Error) => {
-          this.ws.host.log(`cannot plan the Kustomize trees of ${root}: ${e.message}`);
-          return undefined;
-        });
-        for (const f of input.files) if (f.absPath !== undefined) read.set(normPath(f.absPath), f);
-        if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
-        if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
-        for (const note of input.notes) this.ws.host.log(note);
-        for (const e of input.errors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
-      } catch (e) {
-        this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
-      }
-      const included = new Set(files);
-      for (const [id, file] of read) this.disk.set(id, { text: file.text, name: file.path, file });
-      for (const id of this.disk.keys()) if (!included.has(id)) this.disk.delete(id);
-      this.included = included;
-      this.ws.reconcile();
-    }
-    this.ready = true;
-    this.ws.schedule(this, 0);
-  }
-
-  private readConfig(dir: string | undefined): void {
-    this.config = undefined;
-    this.configProblem = undefined;
-    const file = dir ? findConfig(dir) : undefined;
-    if (!file) this.warned = undefined;
-    else {
-      try {
-        this.config = loadConfig(file, KNOWN_RULES, dir);
-        this.warned = undefined;
-      } catch (e) {
-        const message = e instanceof ConfigError ? e.message : (e as Error).message;
-        this.configProblem = { file: normPath(file), message };
-        if (this.warned !== message) this.ws.host.warn(`kube-netlint: ${message} (using the default settings)`);
-        this.warned = message;
-      }
-    }
-    // The settings as the CLI resolves them, from the config alone (no flags here).
-    const resolved = settingsOf(this.config, {}, dir ?? '.', KNOWN_RULES);
-    this.severities = resolved.severities;
-    this.settings = resolved.settings;
-  }
-
-  /** Re-read one file on disk (a watched change). */
-  async refresh(id: string): Promise<void> {
-    if (!this.root || !this.included.has(id)) return;
-    // On the input road, as the folder's files are read: bounded, and kept even when it is not a manifest.
-    const { files } = await readFiles([{ absPath: id, expanded: false }], { cwd: this.root, parser: 'yaml' });
-    const file = files[0] as SourceFile | undefined;
-    if (file === undefined) {
-      this.disk.delete(id);
-      this.included.delete(id);
-    } else {
-      const prev = this.disk.get(id);
-      this.disk.set(id, prev && prev.text === file.text && prev.name === file.path ? prev : { text: file.text, name: file.path, file });
-    }
-    this.ws.schedule(this);
-  }
-
-  /** Display name of a document of this project. */
-  nameOf(id: string): string {
-    if (this.root && isFileId(id)) return displayPath(id, this.root);
-    return isFileId(id) ? path.basename(id) : id;
-  }
-
-  /** The files of the slice, open buffers overriding the disk, in the CLI's order. */
-  slice(): { id: string; file: SourceFile; version?: number }[] {
-    const out: { id: string; file: SourceFile; version?: number }[] = [];
-    const ids = this.root ? [...this.included].filter((id) => this.ws.projectOf(id) === this) : this.single ? [this.single] : [];
-    ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const id of ids) {
-      const ov = this.ws.overlays.get(id);
-      let file: SourceFile | undefined;
-      if (ov) {
-        const name = this.nameOf(id);
-        const json = /\.json$/i.test(name) || ov.languageId === 'json' || ov.languageId === 'jsonc';
-        const onDisk = this.disk.get(id);
-        if (!ov.parsed && onDisk && onDisk.text === ov.text && onDisk.name === name) {
-          // Just opened, as on disk: the buffer takes over the disk's parse (re-parses consume it;
-          // the file is read again when the buffer closes).
-          ov.parsed = onDisk;
-          this.disk.delete(id);
-        }
-        ov.parsed = parseEdited(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
-        file = ov.parsed.file;
-      } else {
-        file = this.disk.get(id)?.file;
-      }
-      if (!file || notAManifest(file)) continue;
-      out.push({ id, file, version: ov?.version });
-    }
-    return out;
-  }
-
-  /** Lint the slice and publish what changed. */
-  lintNow(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.ready) return;
-    this.dirty = false;
-    const t0 = performance.now();
-    const slice = this.slice();
-    const t1 = performance.now();
-    const fileIds = new Map<SourceFile, string>();
-    const versions = new Map<string, number | undefined>();
-    for (const s of slice) {
-      fileIds.set(s.file, s.id);
-      versions.set(s.id, s.version);
-    }
-    const result = this.lintGroups(slice);
-    const t2 = performance.now();
-    for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
-    const findings = new Map<string, Finding[]>();
-    for (const f of result.findings) {
-      const id = fileIds.get(f.file);
-      if (id === undefined) continue;
-      let list = findings.get(id);
-      if (!list) findings.set(id, (list = []));
-      list.push(f);
-    }
-    this.findings = findings;
-    this.fileIds = fileIds;
-    const uriOf = (file: SourceFile) => this.ws.uriOf(fileIds.get(file) ?? file.absPath ?? file.path);
-    const diagnostics = new Map<string, Diagnostic[]>();
-    for (const [id, list] of findings) diagnostics.set(id, list.map((f) => toDiagnostic(f, { uriOf, rules: RULE_META })));
-    if (this.configProblem) {
-      const d: Diagnostic = {
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: 1,
-        code: 'config',
-        source: SOURCE,
-        message: `${this.configProblem.message} (kube-netlint uses the default settings)`,
-      };
-      diagnostics.set(this.configProblem.file, [...(diagnostics.get(this.configProblem.file) ?? []), d]);
-    }
-    this.publishAll(diagnostics, versions);
-    if (this.ws.timing) {
-      const t3 = performance.now();
-      const ms = (a: number, b: number) => (b - a).toFixed(1);
-      this.ws.host.log(
-        `lint ${this.root ?? this.single}: ${slice.length} files, ${result.model.resources.length} objects; parse ${ms(t0, t1)} ms, model+graph+rules ${ms(t1, t2)} ms, diagnostics+publish ${ms(t2, t3)} ms`,
-      );
-    }
-  }
-
-  /** Lint the slice's files: all together, or each Kustomize group on its own (a finding once per file). */
-  private lintGroups(slice: { id: string; file: SourceFile }[]): { findings: Finding[]; internalErrors: { ruleId: string; error: Error }[]; model: { resources: unknown[] } } {
-    const options = { rules: RULES, severities: this.severities, settings: this.settings };
-    if (!this.groups) return lint(slice.map((s) => s.file), options);
-    const byId = new Map(slice.map((s) => [s.id, s.file]));
-    const findings: Finding[] = [];
-    const internalErrors: { ruleId: string; error: Error }[] = [];
-    const resources: unknown[] = [];
-    const seen = new Set<string>();
-    for (const g of this.groups) {
-      const result = lint(g.ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined), options);
-      for (const f of result.findings) {
-        // A base's finding, once per file, whichever roots use it.
-        const key = `${f.ruleId}\u0000${f.file.path}\u0000${f.range[0]}\u0000${f.range[1]}\u0000${f.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        findings.push(f);
-      }
-      internalErrors.push(...result.internalErrors);
-      resources.push(...result.model.resources);
-    }
-    return { findings, internalErrors, model: { resources } };
-  }
-
-  private publishAll(diagnostics: Map<string, Diagnostic[]>, versions: Map<string, number | undefined>): void {
-    const ids = new Set([...this.published.keys(), ...diagnostics.keys()]);
-    for (const id of ids) {
-      const list = diagnostics.get(id) ?? [];
-      const uri = this.ws.uriOf(id);
-      const json = JSON.stringify(list);
-      const prev = this.published.get(id);
-      if (prev ? prev.json === json && prev.uri === uri : list.length === 0) continue;
-      if (list.length) this.published.set(id, { uri, json });
-      else {
-        this.published.delete(id);
-        // The file moved to another slice (a nested folder, changed roots) that already published it.
-        const owner = this.ws.projectOf(id);
-        if (owner && owner !== this && owner.published.has(id)) continue;
-      }
-      this.ws.host.publish(uri, list, versions.get(id) ?? this.ws.overlays.get(id)?.version);
-    }
-  }
-
-  /** Clear every diagnostic this project published. */
-  clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const [id, p] of this.published) {
-      const owner = this.ws.projectOf(id);
-      if (owner && owner !== this && owner.published.has(id)) continue;
-      this.ws.host.publish(p.uri, []);
-    }
-    this.published.clear();
-    this.findings.clear();
-  }
-}
-
-export class Workspace {
+export class Workspace implements ProjectOwner {
   readonly folders: Project[] = [];
   readonly loose = new Map<string, Project>();
   readonly overlays = new Map<string, Overlay>();
@@ -458,21 +125,24 @@ export class Workspace {
   /** An open document's text (on open and on every change). */
   setDocument(uri: string, languageId: string, version: number, text: string): void {
     const id = idOfUri(uri);
-    const ov = this.overlays.get(id);
+    let ov = this.overlays.get(id);
+    const opened = !ov;
     if (ov) {
       ov.uri = uri;
       ov.version = version;
       ov.text = text;
     } else {
-      this.overlays.set(id, { id, uri, languageId, version, text });
+      ov = { id, uri, languageId, version, text };
+      this.overlays.set(id, ov);
     }
     const project = this.projectOf(id);
     if (!project) {
+      // Outside every folder, or untitled: linted alone.
       this.openLoose(id);
       return;
     }
-    if (project.root && !ov && !project.included.has(id) && project.ready) {
-      // A file the last directory walk did not see (new, or excluded): walk again.
+    if (opened && project.root && !project.included.has(id) && project.ready) {
+      // A file the last directory walk did not see (new, excluded, or not saved yet): walk again.
       void project.reload();
       return;
     }
@@ -489,8 +159,14 @@ export class Workspace {
       return;
     }
     const project = this.projectOf(id);
+    if (!project) return;
+    if (project.unsaved.delete(id)) {
+      // Never saved: it leaves the slice (its diagnostics are cleared by the next lint).
+      this.schedule(project, 0);
+      return;
+    }
     // The buffer may not have been saved: the file on disk counts again.
-    if (project) void project.refresh(id);
+    void project.refresh(id);
   }
 
   /** Watched files changed on disk (types: 1 created, 2 changed, 3 deleted). */
@@ -518,13 +194,25 @@ export class Workspace {
     for (const p of reload) void p.reload();
   }
 
-  /** Re-lint a project after the debounce delay (or `delay`). */
+  /**
+   * Re-lint a project after the debounce delay (or `delay`). A big slice waits longer (by its
+   * size) and is linted in steps, so that a lint never holds the server for long.
+   */
   schedule(project: Project, delay = this.debounceMs): void {
     if (this.disposed) return;
     project.dirty = true;
+    // A change stops a lint in steps that is running (it reads the text it started with).
+    project.generation++;
     if (!project.ready) return;
     if (project.timer) clearTimeout(project.timer);
-    project.timer = setTimeout(() => this.guard(() => project.lintNow()), Math.max(0, delay));
+    const chars = project.sliceChars();
+    const big = chars >= BIG_SLICE_CHARS;
+    const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
+    project.timer = setTimeout(() => {
+      project.timer = undefined;
+      if (!big) this.guard(() => project.lintNow());
+      else if (!project.running) void project.lintInSteps().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
+    }, Math.max(0, wait));
   }
 
   /** Run pending lints now. */
@@ -538,6 +226,8 @@ export class Workspace {
     const id = idOfUri(uri);
     const project = this.projectOf(id);
     if (!project) return [];
+    // A big slice is not linted here (that would hold the server): its fixes wait for its lint.
+    if (project.big && (project.dirty || project.running)) return [];
     this.flush(project);
     const current = project.findings.get(id) ?? [];
     const actions: CodeAction[] = [];
@@ -595,6 +285,7 @@ export class Workspace {
     for (const p of [...this.folders, ...this.loose.values()]) {
       if (p.timer) clearTimeout(p.timer);
       p.timer = undefined;
+      p.generation++;
     }
   }
 }

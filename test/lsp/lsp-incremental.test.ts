@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isPair, isSeq } from 'yaml';
 import { SourceFile, parseSource } from '../../src/load/source.js';
-import { reparse } from '../../src/lsp/incremental.js';
+import { parseInPieces, reparse } from '../../src/lsp/incremental.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -166,5 +166,38 @@ describe('lsp incremental re-parse', () => {
     const edited = reparse(full(text), text.replace('name: web   #', 'name: api   #'));
     assert.ok(edited);
     assert.equal((edited.documents[1].value as { metadata: { name: string } }).metadata.name, 'api');
+  });
+
+  it('parses a text in pieces as a full parse does, pausing between pieces, or declines', async () => {
+    const random = rng(11);
+    let pieces = 0;
+    let declined = 0;
+    for (let round = 0; round < 60; round++) {
+      const n = 1 + Math.floor(random() * 20);
+      let text = Array.from({ length: n }, () => DOCS[Math.floor(random() * DOCS.length)]).join(random() < 0.8 ? '---\n' : '---\n\n');
+      if (round % 3 === 0) text = `---\n${text}`;
+      if (round % 7 === 0) text = text.replace('kind: Service', 'kind: [Service');
+      if (round % 11 === 0) text = `%YAML 1.1\n---\n${text}`;
+      const ref = full(text);
+      let pauses = 0;
+      const got = await parseInPieces('f.yaml', text, '/tmp/f.yaml', async () => (pauses++, false), 1 + Math.floor(random() * 400));
+      if (got === undefined) {
+        declined++;
+        assert.ok(ref.problems.length > 0 || /^%/m.test(text), `round ${round}: declined a text a full parse reads without problems`);
+        continue;
+      }
+      assert.ok(got, `round ${round}`);
+      assertSame(got, ref, `round ${round}`);
+      pieces += pauses;
+    }
+    assert.ok(declined > 0 && pieces > 60, `${declined} declined, ${pieces} pieces`);
+  });
+
+  it('stops when asked between pieces', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => DOCS[i % DOCS.length]).join('---\n');
+    let pauses = 0;
+    const got = await parseInPieces('f.yaml', text, undefined, async () => ++pauses === 3, 100);
+    assert.equal(got, null);
+    assert.equal(pauses, 3);
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * Running the rules over a slice's files: all together, or each Kustomize group on its own (a
+ * finding once per file, whichever roots use it). At once for ordinary slices; in steps for big
+ * ones (the model, then one rule at a time), yielding to the event loop between steps so that the
+ * server answers other requests meanwhile, and stopping when a newer edit makes the run useless.
+ * The steps give the same findings as one run: each rule's findings are numbered, deduplicated
+ * and sorted by the same keys, all of which include the rule id.
+ */
+import { buildModel } from '../model/model.js';
+import { Graph } from '../graph/graph.js';
+import { compareFindings, lint, runRules } from '../engine/runner.js';
+import type { LintOptions } from '../engine/runner.js';
+import type { Finding, SeveritySetting } from '../engine/types.js';
+import type { SourceFile } from '../load/source.js';
+
+/** One group of files linted together (ids); `root` names a Kustomize root. */
+export interface LintGroup {
+  root?: string;
+  ids: string[];
+}
+
+export interface SliceLint {
+  findings: Finding[];
+  internalErrors: { ruleId: string; error: Error }[];
+  objects: number;
+}
+
+/** Yield to the event loop; true: stop. */
+export type Pause = () => Promise<boolean>;
+
+/** The files of each group (every file in one group when there are no groups). */
+function groupFiles(slice: { id: string; file: SourceFile }[], groups: LintGroup[] | undefined): SourceFile[][] {
+  if (!groups) return [slice.map((s) => s.file)];
+  const byId = new Map(slice.map((s) => [s.id, s.file]));
+  return groups.map((g) => g.ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined));
+}
+
+/** Merge the groups' runs: a base's finding once per file. */
+function merge(runs: SliceLint[]): SliceLint {
+  if (runs.length === 1) return runs[0];
+  const out: SliceLint = { findings: [], internalErrors: [], objects: 0 };
+  const seen = new Set<string>();
+  for (const r of runs) {
+    for (const f of r.findings) {
+      const key = `${f.ruleId}\u0000${f.file.path}\u0000${f.range[0]}\u0000${f.range[1]}\u0000${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.findings.push(f);
+    }
+    out.internalErrors.push(...r.internalErrors);
+    out.objects += r.objects;
+  }
+  return out;
+}
+
+/** Lint a slice at once. */
+export function lintSlice(slice: { id: string; file: SourceFile }[], groups: LintGroup[] | undefined, options: LintOptions): SliceLint {
+  return merge(
+    groupFiles(slice, groups).map((files) => {
+      const r = lint(files, options);
+      return { findings: r.findings, internalErrors: r.internalErrors, objects: r.model.resources.length };
+    }),
+  );
+}
+
+/** Lint a slice in steps, pausing between them; undefined when `pause` said stop. */
+export async function lintSliceInSteps(
+  slice: { id: string; file: SourceFile }[],
+  groups: LintGroup[] | undefined,
+  options: LintOptions,
+  pause: Pause,
+): Promise<SliceLint | undefined> {
+  const runs: SliceLint[] = [];
+  for (const files of groupFiles(slice, groups)) {
+    const model = buildModel(files, { defaultNamespace: options.settings.defaultNamespace });
+    if (await pause()) return undefined;
+    const graph = new Graph(model);
+    const run: SliceLint = { findings: [], internalErrors: [], objects: model.resources.length };
+    for (const rule of options.rules) {
+      const setting = options.severities?.[rule.meta.id] ?? rule.meta.severity;
+      if (setting === 'off') continue;
+      // Every rule is known (a rule reads the set of rule ids), the others are off for this step.
+      const severities: Record<string, SeveritySetting> = {};
+      for (const r of options.rules) severities[r.meta.id] = r === rule ? setting : 'off';
+      const r = runRules(model, graph, { ...options, severities });
+      run.findings.push(...r.findings);
+      run.internalErrors.push(...r.internalErrors);
+      if (await pause()) return undefined;
+    }
+    run.findings.sort(compareFindings);
+    runs.push(run);
+  }
+  return merge(runs);
+}

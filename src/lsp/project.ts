@@ -1,0 +1,415 @@
+/**
+ * One cluster slice of the language server: a workspace folder with its config, or one open
+ * document outside every folder (untitled buffers too). It reads the folder's files on the input
+ * road, overlays the open buffers (unsaved ones included), lints the slice (at once, or in steps
+ * for big slices, see src/lsp/lint.ts) and publishes what changed (src/lsp/publish.ts).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
+import { RULES } from '../../rules/index.js';
+import { ConfigError, findConfig, loadConfig } from '../engine/config.js';
+import type { Config } from '../engine/config.js';
+import type { LintOptions } from '../engine/runner.js';
+import { settingsOf } from '../engine/settings.js';
+import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
+import { MANIFEST_EXTENSIONS, displayPath } from '../load/discover.js';
+import { loadInput, readFiles } from '../load/input.js';
+import type { KustomizeInput } from '../load/kustomize-slices.js';
+import { notAManifest } from '../load/load.js';
+import type { SourceFile } from '../load/source.js';
+import { lintSlice, lintSliceInSteps } from './lint.js';
+import type { LintGroup, SliceLint } from './lint.js';
+import { isJson, parseEdited, parseEditedInSteps } from './parsed.js';
+import type { Overlay, Parsed } from './parsed.js';
+import { isFileId, normPath } from './paths.js';
+import { publishChanged } from './publish.js';
+import type { ConfigProblem, Published } from './publish.js';
+
+export interface WorkspaceHost {
+  publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  log(message: string): void;
+  /** Tell the user once (a config file that cannot be used). */
+  warn(message: string): void;
+}
+
+/** What a project asks of the workspace that holds it. */
+export interface ProjectOwner {
+  readonly host: WorkspaceHost;
+  readonly overlays: ReadonlyMap<string, Overlay>;
+  readonly timing: boolean;
+  projectOf(id: string): Project | undefined;
+  uriOf(id: string): string;
+  schedule(project: Project, delay?: number): void;
+  reconcile(): void;
+}
+
+export const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
+const RULE_META: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
+
+/** A slice of more text than this is big: linted in steps, after a debounce scaled by its size. */
+export const BIG_SLICE_CHARS = 2_000_000;
+/** The debounce of a big slice grows by this many ms per million characters. */
+export const DEBOUNCE_MS_PER_MILLION = 200;
+/** A step of a lint in steps runs at least this long before it yields (ms). */
+const STEP_MS = 50;
+
+export class Project {
+  config: Config | undefined;
+  configProblem: ConfigProblem | undefined;
+  severities: Record<string, SeveritySetting> = {};
+  settings: Settings = settingsOf(undefined, {}, '.', KNOWN_RULES).settings;
+  /** Files of the folder the way `kube-netlint <root>` finds them (ids). */
+  included = new Set<string>();
+  /** Open documents of the folder that are on no disk (new, not saved yet): linted with it. */
+  unsaved = new Set<string>();
+  /** Parsed text on disk, per id. */
+  disk = new Map<string, Parsed>();
+  /** Kustomize trees of the folder (planned on the input road): the files linted together; undefined: all of them. */
+  groups: LintGroup[] | undefined;
+  ready = false;
+  dirty = false;
+  timer: NodeJS.Timeout | undefined;
+  published = new Map<string, Published>();
+  /** Findings of the last lint, per id. */
+  findings = new Map<string, Finding[]>();
+  /** Ids of the files of the last lint. */
+  fileIds = new Map<SourceFile, string>();
+  /** Characters of text of the last lint's slice. */
+  chars = 0;
+  /** A lint in steps is running; `generation` moves on with every change, which stops it. */
+  running = false;
+  generation = 0;
+  private reloadWanted = false;
+  private warned: string | undefined;
+  private reloading: Promise<void> | undefined;
+
+  constructor(
+    private readonly ws: ProjectOwner,
+    /** Folder root; undefined for a single document outside the workspace folders. */
+    readonly root: string | undefined,
+    /** The document of a single-document project. */
+    readonly single?: string,
+  ) {}
+
+  /** Characters of text of the slice now (open buffers as they are): decides the debounce and whether to lint in steps. */
+  sliceChars(): number {
+    let n = 0;
+    const size = (id: string) => (this.ws.overlays.get(id)?.text ?? this.disk.get(id)?.text ?? '').length;
+    if (!this.root) return this.single ? size(this.single) : 0;
+    for (const id of this.included) n += size(id);
+    for (const id of this.unsaved) if (!this.included.has(id)) n += size(id);
+    return n;
+  }
+
+  get big(): boolean {
+    return Math.max(this.chars, this.sliceChars()) >= BIG_SLICE_CHARS;
+  }
+
+  /** (Re)read the config and the folder's file list, then read the files that are new. */
+  reload(): Promise<void> {
+    this.reloadWanted = true;
+    if (!this.reloading) {
+      this.reloading = (async () => {
+        try {
+          while (this.reloadWanted) {
+            this.reloadWanted = false;
+            await this.load().catch((e: Error) => this.ws.host.log(`cannot load ${this.root ?? this.single}: ${e?.message ?? String(e)}`));
+          }
+        } finally {
+          this.reloading = undefined;
+        }
+      })();
+    }
+    return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    const configDir = this.root ?? (this.single && isFileId(this.single) ? path.dirname(this.single) : undefined);
+    this.readConfig(configDir);
+    if (this.root) {
+      const root = this.root;
+      let files: string[] = [];
+      const read = new Map<string, SourceFile>();
+      try {
+        // The config's `roots` make up the slice when it has them (as for the CLI without paths);
+        // otherwise the whole folder. Files are read on the input road (bounded, as the CLI reads
+        // them), in the `yaml` package's path that edits re-parse incrementally; files already
+        // read are not read again (a watched change re-reads its file).
+        const roots = this.config?.roots;
+        const known = new Set(this.disk.keys());
+        const input = await loadInput(roots ?? ['.'], {
+          cwd: root,
+          ignore: this.config?.ignorePatterns ?? [],
+          parser: 'yaml',
+          alreadyRead: (f) => known.has(normPath(f.absPath)),
+          // Kustomize trees: patches and generator inputs are not objects of the slice, and each
+          // top-level root is linted with its own resources (as the CLI does without a build program).
+          kustomize: { command: null, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] },
+        });
+        files = input.discovered.files.map((f) => normPath(f.absPath));
+        this.groups = this.planned(input.kustomize, files, read);
+        for (const f of input.files) if (f.absPath !== undefined) read.set(normPath(f.absPath), f);
+        if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
+        if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
+        for (const note of input.notes) this.ws.host.log(note);
+        for (const e of input.errors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
+      } catch (e) {
+        this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
+      }
+      const included = new Set(files);
+      for (const [id, file] of read) this.disk.set(id, { text: file.text, name: file.path, file });
+      for (const id of this.disk.keys()) if (!included.has(id)) this.disk.delete(id);
+      this.included = included;
+      this.unsaved.clear();
+      for (const ov of this.ws.overlays.values()) this.noteUnsaved(ov);
+      this.ws.reconcile();
+    }
+    this.ready = true;
+    this.ws.schedule(this, 0);
+  }
+
+  /**
+   * The lint groups of the road's Kustomize plan (undefined: the folder holds no Kustomize tree,
+   * every file is one group). Resource files of a root outside the walk, which the road read for
+   * it, join the slice's files (`files`, `read`).
+   */
+  private planned(k: KustomizeInput | undefined, files: string[], read: Map<string, SourceFile>): LintGroup[] | undefined {
+    if (!k) return undefined;
+    for (const n of k.notes) this.ws.host.log(n);
+    for (const e of k.rootErrors) this.ws.host.log(`Kustomize root ${e.root}: ${e.message}`);
+    for (const e of k.readErrors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
+    if (k.plain) return undefined;
+    const walked = new Set(files);
+    for (const s of k.slices) {
+      for (const f of s.files) {
+        if (f.absPath === undefined) continue;
+        const id = normPath(f.absPath);
+        read.set(id, f);
+        if (walked.has(id)) continue;
+        files.push(id);
+        walked.add(id);
+      }
+    }
+    return k.slices.map((s) => ({ root: s.root, ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath) }));
+  }
+
+  /**
+   * An open document of this folder that the walk did not find because it is on no disk (a new
+   * file not saved yet) is linted with the folder, when it is named or typed as a manifest. The
+   * ignore patterns are not applied to it (as to a file named on the command line).
+   */
+  noteUnsaved(ov: Overlay): void {
+    if (!this.root || !isFileId(ov.id) || this.included.has(ov.id) || this.ws.projectOf(ov.id) !== this) return;
+    const ext = path.extname(ov.id).slice(1).toLowerCase();
+    if (!MANIFEST_EXTENSIONS.includes(ext) && !['yaml', 'json', 'jsonc'].includes(ov.languageId)) return;
+    if (!existsSync(ov.id)) this.unsaved.add(ov.id);
+  }
+
+  private readConfig(dir: string | undefined): void {
+    this.config = undefined;
+    this.configProblem = undefined;
+    const file = dir ? findConfig(dir) : undefined;
+    if (!file) this.warned = undefined;
+    else {
+      try {
+        this.config = loadConfig(file, KNOWN_RULES, dir);
+        this.warned = undefined;
+      } catch (e) {
+        const message = e instanceof ConfigError ? e.message : (e as Error).message;
+        this.configProblem = { file: normPath(file), message };
+        if (this.warned !== message) this.ws.host.warn(`kube-netlint: ${message} (using the default settings)`);
+        this.warned = message;
+      }
+    }
+    // The settings as the CLI resolves them, from the config alone (no flags here).
+    const resolved = settingsOf(this.config, {}, dir ?? '.', KNOWN_RULES);
+    this.severities = resolved.severities;
+    this.settings = resolved.settings;
+  }
+
+  /** Re-read one file on disk (a watched change). */
+  async refresh(id: string): Promise<void> {
+    if (!this.root || !this.included.has(id)) return;
+    // On the input road, as the folder's files are read: bounded, and kept even when it is not a manifest.
+    const { files } = await readFiles([{ absPath: id, expanded: false }], { cwd: this.root, parser: 'yaml' });
+    const file = files[0] as SourceFile | undefined;
+    if (file === undefined) {
+      this.disk.delete(id);
+      this.included.delete(id);
+    } else {
+      const prev = this.disk.get(id);
+      this.disk.set(id, prev && prev.text === file.text && prev.name === file.path ? prev : { text: file.text, name: file.path, file });
+    }
+    this.ws.schedule(this);
+  }
+
+  /** Display name of a document of this project. */
+  nameOf(id: string): string {
+    if (this.root && isFileId(id)) return displayPath(id, this.root);
+    return isFileId(id) ? path.basename(id) : id;
+  }
+
+  /** Ids of the slice's documents, in the CLI's order. */
+  private ids(): string[] {
+    if (!this.root) return this.single ? [this.single] : [];
+    const ids = [...this.included, ...[...this.unsaved].filter((id) => !this.included.has(id) && this.ws.overlays.has(id))].filter(
+      (id) => this.ws.projectOf(id) === this,
+    );
+    return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** An open buffer's parse, taking over the disk's when the buffer was just opened as on disk. */
+  private adopt(id: string, ov: Overlay): { name: string; json: boolean } {
+    const name = this.nameOf(id);
+    const onDisk = this.disk.get(id);
+    if (!ov.parsed && onDisk && onDisk.text === ov.text && onDisk.name === name) {
+      // Re-parses consume the parse; the file is read again when the buffer closes.
+      ov.parsed = onDisk;
+      this.disk.delete(id);
+    }
+    return { name, json: isJson(name, ov.languageId) };
+  }
+
+  /** The files of the slice, open buffers overriding the disk, in the CLI's order. */
+  slice(): { id: string; file: SourceFile; version?: number }[] {
+    const out: { id: string; file: SourceFile; version?: number }[] = [];
+    for (const id of this.ids()) {
+      const ov = this.ws.overlays.get(id);
+      let file: SourceFile | undefined;
+      if (ov) {
+        const { name, json } = this.adopt(id, ov);
+        ov.parsed = parseEdited(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
+        file = ov.parsed.file;
+      } else {
+        file = this.disk.get(id)?.file;
+      }
+      if (!file || notAManifest(file)) continue;
+      out.push({ id, file, version: ov?.version });
+    }
+    return out;
+  }
+
+  /** The Kustomize groups, unsaved documents with the files outside Kustomize trees. */
+  private lintGroups(): LintGroup[] | undefined {
+    if (!this.groups || this.unsaved.size === 0) return this.groups;
+    const unsaved = [...this.unsaved];
+    const ordinary = this.groups.find((g) => g.root === undefined);
+    if (!ordinary) return [...this.groups, { ids: unsaved }];
+    return this.groups.map((g) => (g === ordinary ? { ids: [...g.ids, ...unsaved] } : g));
+  }
+
+  private lintOptions(): LintOptions {
+    return { rules: RULES, severities: this.severities, settings: this.settings };
+  }
+
+  /** Lint the slice at once and publish what changed. */
+  lintNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.ready) return;
+    this.dirty = false;
+    this.generation++;
+    const t0 = performance.now();
+    const slice = this.slice();
+    const t1 = performance.now();
+    const result = lintSlice(slice, this.lintGroups(), this.lintOptions());
+    this.finish(slice, result, [t0, t1, performance.now()]);
+  }
+
+  /**
+   * Lint the slice in steps (parse, model, one rule at a time), yielding to the event loop when a
+   * step took `STEP_MS`; a change meanwhile stops it (the change schedules the next lint).
+   */
+  async lintInSteps(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.ready || this.running) return;
+    this.dirty = false;
+    const generation = ++this.generation;
+    this.running = true;
+    let last = performance.now();
+    const pause = async (): Promise<boolean> => {
+      if (performance.now() - last >= STEP_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        last = performance.now();
+      }
+      return generation !== this.generation || !this.ready;
+    };
+    try {
+      const t0 = performance.now();
+      for (const id of this.ids()) {
+        const ov = this.ws.overlays.get(id);
+        if (!ov) continue;
+        const { name, json } = this.adopt(id, ov);
+        const parsed = await parseEditedInSteps(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json, pause);
+        if (!parsed || generation !== this.generation) return;
+        ov.parsed = parsed;
+      }
+      const slice = this.slice();
+      const t1 = performance.now();
+      const result = await lintSliceInSteps(slice, this.lintGroups(), this.lintOptions(), pause);
+      if (!result || generation !== this.generation) return;
+      this.finish(slice, result, [t0, t1, performance.now()]);
+    } finally {
+      this.running = false;
+      // Stopped by a change, or changed while publishing: the change's lint runs now.
+      if (this.dirty) this.ws.schedule(this);
+    }
+  }
+
+  private finish(slice: { id: string; file: SourceFile; version?: number }[], result: SliceLint, [t0, t1, t2]: number[]): void {
+    const fileIds = new Map<SourceFile, string>();
+    const versions = new Map<string, number | undefined>();
+    let chars = 0;
+    for (const s of slice) {
+      fileIds.set(s.file, s.id);
+      versions.set(s.id, s.version);
+      chars += s.file.text.length;
+    }
+    this.chars = chars;
+    for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
+    const findings = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const id = fileIds.get(f.file);
+      if (id === undefined) continue;
+      let list = findings.get(id);
+      if (!list) findings.set(id, (list = []));
+      list.push(f);
+    }
+    this.findings = findings;
+    this.fileIds = fileIds;
+    publishChanged(findings, this.configProblem, this.published, {
+      uriOf: (id) => this.ws.uriOf(id),
+      uriOfFile: (file) => this.ws.uriOf(fileIds.get(file) ?? file.absPath ?? file.path),
+      rules: RULE_META,
+      send: (uri, diagnostics, version) => this.ws.host.publish(uri, diagnostics, version),
+      version: (id) => versions.get(id) ?? this.ws.overlays.get(id)?.version,
+      ownedElsewhere: (id) => {
+        const owner = this.ws.projectOf(id);
+        return !!owner && owner !== this && owner.published.has(id);
+      },
+    });
+    if (this.ws.timing) {
+      const t3 = performance.now();
+      const ms = (a: number, b: number) => (b - a).toFixed(1);
+      this.ws.host.log(
+        `lint ${this.root ?? this.single}: ${slice.length} files, ${result.objects} objects; parse ${ms(t0, t1)} ms, model+graph+rules ${ms(t1, t2)} ms, diagnostics+publish ${ms(t2, t3)} ms`,
+      );
+    }
+  }
+
+  /** Clear every diagnostic this project published. */
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.generation++;
+    for (const [id, p] of this.published) {
+      const owner = this.ws.projectOf(id);
+      if (owner && owner !== this && owner.published.has(id)) continue;
+      this.ws.host.publish(p.uri, []);
+    }
+    this.published.clear();
+    this.findings.clear();
+  }
+}
