@@ -38,10 +38,6 @@ export function toRange(file: SourceFile, range: readonly [number, number]): Ran
   return { start: doc.positionAt(start), end: doc.positionAt(end) };
 }
 
-export function toOffset(file: SourceFile, pos: { line: number; character: number }): number {
-  return textDocument(file).offsetAt(pos);
-}
-
 export interface ConvertContext {
   /** URI of a file of the slice. */
   uriOf(file: SourceFile): string;

@@ -149,7 +149,14 @@ export class Project {
         });
         files = input.discovered.files.map((f) => normPath(f.absPath));
         this.groups = this.planned(input.kustomize, files, read);
-        for (const f of input.files) if (f.absPath !== undefined) read.set(normPath(f.absPath), f);
+        for (const f of input.files) {
+          if (f.absPath === undefined) continue;
+          // A folder or file that may not be read is left out of the slice (named in the log);
+          // the editor cannot open it anyway, and the rest of the folder is served.
+          const denied = f.problems.find((p) => p.code === 'UNREADABLE');
+          if (denied) this.ws.host.log(`${f.path}: ${denied.message}`);
+          else read.set(normPath(f.absPath), f);
+        }
         if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
         if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
         for (const note of input.notes) this.ws.host.log(note);

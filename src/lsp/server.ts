@@ -4,7 +4,6 @@
  * the rule id, its documentation link and related locations; quick fixes come from the rules'
  * suggestions, plus a disable comment and an ignore annotation.
  */
-import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import {
   CodeActionKind,
@@ -18,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { packageJson } from '../util/package.js';
 import * as check from './params.js';
 import { idOfUri, isFileId, uriOfPath } from './paths.js';
 import { DEFAULT_DEBOUNCE_MS, Workspace } from './workspace.js';
@@ -48,7 +48,7 @@ export interface ServerSettings {
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return packageJson().version;
   } catch {
     return '0.0.0';
   }
