@@ -7,6 +7,7 @@ import { DEFAULT_INPUT_LIMITS, parseBytes } from '../load/load.js';
 import type { InputLimits } from '../load/load.js';
 import { DEFAULT_NAMESPACE } from '../model/model.js';
 import { findConfig, loadConfig, normalizeSeverity, parseNodePortRange } from './config.js';
+import { CONFIG_LIMITS, braceExpansions } from './config-read.js';
 import type { Config } from './config.js';
 import type { Settings, SeveritySetting } from './types.js';
 
@@ -87,6 +88,15 @@ export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd:
     const n = parseBytes(v);
     if (n === undefined) throw new SettingsError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
     limits[key] = n;
+  }
+  // `--ignore-pattern` values are held to the limits of the config's `ignorePatterns` (docs/limits.md).
+  for (const p of flags['ignore-pattern'] ?? []) {
+    if (p.length > CONFIG_LIMITS.maxPatternLength) {
+      throw new SettingsError(`--ignore-pattern: a pattern of more than ${CONFIG_LIMITS.maxPatternLength.toLocaleString('en-US')} characters (a limit of kube-netlint, see docs/limits.md)`);
+    }
+    if (braceExpansions(p) > CONFIG_LIMITS.maxBraceExpansions) {
+      throw new SettingsError(`--ignore-pattern: the braces of this pattern expand to more than ${CONFIG_LIMITS.maxBraceExpansions.toLocaleString('en-US')} patterns (a limit of kube-netlint, see docs/limits.md)`);
+    }
   }
   const settings: Settings = { defaultNamespace: flags.namespace ?? config?.namespace ?? defaults.defaultNamespace, nodePortRange };
   if (config?.policy) settings.policy = config.policy;

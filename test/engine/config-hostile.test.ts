@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { CONFIG_LIMITS, braceExpansions } from '../../src/engine/config-read.js';
 import { ConfigError, loadConfig } from '../../src/engine/config.js';
-import { BIN } from '../support/util.js';
+import { BIN, inProcess, tmp as tmpDir } from '../support/util.js';
 
 const KNOWN = new Set(RULES.map((r) => r.meta.id));
 
@@ -158,5 +158,21 @@ describe('brace expansion count', () => {
     assert.equal(braceExpansions('{a}'), 1);
     assert.equal(braceExpansions('{a,b'), 2);
     assert.equal(braceExpansions('{a,b}'.repeat(60)), Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('--ignore-pattern is held to the limits of ignorePatterns', () => {
+  it('refuses a pattern whose braces expand too far, and one too long, as a usage error (exit 2)', async () => {
+    const dir = tmpDir({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
+    for (const [pattern, message] of [
+      ['{a,b}'.repeat(12), /--ignore-pattern: the braces of this pattern expand to more than 1,000 patterns/],
+      ['x'.repeat(CONFIG_LIMITS.maxPatternLength + 1), /--ignore-pattern: a pattern of more than 1,024 characters/],
+    ] as const) {
+      const r = await inProcess(['--no-config', '--ignore-pattern', pattern, '.'], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+    }
+    const ok = await inProcess(['--no-config', '--ignore-pattern', '{a,b}/**', '.'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
   });
 });
