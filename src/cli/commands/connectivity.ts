@@ -5,14 +5,14 @@ import type { Connection } from '../../policy/engine.js';
 import { CONNECTIVITY_FORMATS, formatConnectivity } from '../../policy/report.js';
 import { parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
-import { findWorkload } from '../resolve.js';
-import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice, parsePort } from '../slice.js';
+import { findWorkload, parsePortQuery, portNameFilter } from '../resolve.js';
+import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice } from '../slice.js';
 
 const SUMMARY = `  kube-netlint connectivity [options] <paths...>
       Every allowed connection between workloads, with external IP ranges, and from the
       ingress controller to Ingress backends. Formats: txt (default), json, csv, md, dot.
       --focus <workload>   only connections from or to this workload (ns/name, name or ns/name[Kind])
-      --port <port[/proto]> only connections that allow this port (protocol TCP unless given)
+      --port <port|name[/proto]> only connections that allow this port (protocol TCP unless given)
 `;
 
 const HELP = `Usage: kube-netlint connectivity [options] <paths...>
@@ -22,7 +22,9 @@ controller to Ingress backends: one line per connection, src => dst : conn.
 
 Options:
       --focus <workload>   Only connections from or to this workload (ns/name, name or ns/name[Kind])
-      --port <port[/proto]> Only connections that allow this port (protocol TCP unless given)
+      --port <port[/proto]> Only connections that allow this port (protocol TCP unless given); a
+                           port name (http) matches a connection whose destination has a container
+                           port of that name, by that port's number
 ${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${CONNECTIVITY_FORMATS.join(', ')} (default: txt)`)}`;
 
 const OPTIONS = { ...NETWORK_OPTIONS, focus: { type: 'string' }, port: { type: 'string' } } as const;
@@ -42,7 +44,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = checkFormat(values.format, CONNECTIVITY_FORMATS);
-  const port = parsePort(values.port);
+  const port = parsePortQuery(values.port);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
   const slice = await loadSlice(positionals, io, values, { command: '', warnProblems: true });
   let conns: Connection[] = slice.engine.connectivity();
@@ -52,7 +54,14 @@ async function run(argv: string[], io: Io): Promise<number> {
   const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(slice.engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
   const matches = (end: string) => focused.has(end) || focusMatches(end, focus ?? '', slice.defaultNamespace);
   if (focus) conns = conns.filter((c) => matches(c.src) || matches(c.dst));
-  if (port) conns = conns.filter((c) => c.conn.has(port.protocol, port.port));
+  if (port) {
+    const { port: p, protocol } = port;
+    if (typeof p === 'number') conns = conns.filter((c) => c.conn.has(protocol, p));
+    else {
+      const named = portNameFilter({ protocol, port: p }, slice.engine);
+      conns = conns.filter((c) => named(c.dst, (proto, n) => c.conn.has(proto, n)));
+    }
+  }
   write(io, values['output-file'], formatConnectivity(conns, format));
   return 0;
 }
