@@ -99,7 +99,7 @@ describe('--fix', () => {
     assert.equal(r.status, 0, 'the exit code is what would remain: nothing');
     assert.equal(read(dir, 'k8s/svc.yaml'), SERVICE, 'no file changed');
     assert.match(r.stdout, /^--- a\/k8s\/svc\.yaml\n\+\+\+ b\/k8s\/svc\.yaml\n@@ /);
-    assert.match(r.stdout, /^-    app: "wbe"    # typo\n\+    app: "web"    # typo$/m);
+    assert.match(r.stdout, /^- {4}app: "wbe" {4}# typo\n\+ {4}app: "web" {4}# typo$/m);
     assert.match(r.stderr, /--fix-dry-run: 2 fixes in 1 file/);
     writeFileSync(path.join(dir, 'fix.diff'), r.stdout);
     const git = spawnSync('git', ['apply', '--unsafe-paths', 'fix.diff'], { cwd: dir, encoding: 'utf8' });
@@ -146,6 +146,14 @@ describe('--fix', () => {
     const single = loadText('s.yaml', "metadata:\n  labels:\n    app: 'web'\n");
     const s0 = single.text.indexOf("'web'");
     assert.equal(fixEdit(single, [s0, s0 + 5], "it's")?.text, "'it''s'");
+  });
+
+  it('fixes a misspelt rule name in a disable comment, and nothing else of the comment', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n# kube-netlint-disable-next-line servce-selector-no-pods -- legacy\ndata:\n  a: b\n';
+    const dir = tmp({ 'cm.yaml': text });
+    const r = run(['--fix', 'cm.yaml'], dir);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(read(dir, 'cm.yaml'), text.replace('servce-', 'service-'));
   });
 
   it('keeps CRLF line ends and a byte-order mark', () => {

@@ -8,7 +8,8 @@
  * replaces (`"web"` becomes `"api"`, `'web'` becomes `'api'`), and a value that would not read back
  * as the same string unquoted (`true`, `1.0`, anything in a JSON file) is double-quoted. Each edit is
  * checked by parsing the document before and after it: applied only when exactly the replaced value
- * changes, to exactly the suggested string, and no parse problem appears.
+ * changes, to exactly the suggested string, and no parse problem appears (a rule name in a disable
+ * comment: when no value changes).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { SourceFile, parseSource } from '../load/source.js';
@@ -89,22 +90,29 @@ export function fixEdit(file: SourceFile, range: [number, number], value: string
   const [a, b] = range;
   if (a < 0 || b > file.text.length || a > b) return undefined;
   const old = file.text.slice(a, b);
+  // A rule name in a disable comment: the comment's text itself, the values untouched.
+  const lineStart = file.text.lastIndexOf('\n', a - 1) + 1;
+  if (/(^|[ \t])#/.test(file.text.slice(lineStart, a)) && !/[\r\n]/.test(value + old)) {
+    const edit: TextEdit = { range: [a, b], text: value };
+    return value !== old && changedValues(file, edit, value) === 0 ? edit : undefined;
+  }
   const candidates: string[] = [];
   if (old.startsWith("'") && !value.includes('\n')) candidates.push(`'${value.replace(/'/g, "''")}'`);
   else if (!old.startsWith('"')) candidates.push(value);
   candidates.push(JSON.stringify(value));
   for (const text of candidates) {
     const edit: TextEdit = { range: [a, b], text };
-    if (text !== old && changesOnlyTo(file, edit, value)) return edit;
+    if (text !== old && changedValues(file, edit, value) === 1) return edit;
   }
   return undefined;
 }
 
 /**
- * Does the edit change exactly one value of its document, to `value`, with the same parse
- * problems and documents as before? Parsed as the loader parses (YAML 1.1 scalars, JSON files).
+ * How many values of its document the edit changes, each to `value`, with the same parse problems
+ * and documents as before; -1 when it changes anything else. Parsed as the loader parses (YAML 1.1
+ * scalars, JSON files).
  */
-function changesOnlyTo(file: SourceFile, edit: TextEdit, value: string): boolean {
+function changedValues(file: SourceFile, edit: TextEdit, value: string): number {
   const holder = file.documents.map((d) => d.yaml).find((d) => d.range[0] <= edit.range[0] && edit.range[1] <= d.range[2]);
   const [from, to] = holder ? [holder.range[0], holder.range[2]] : [0, file.text.length];
   const beforeText = file.text.slice(from, to);
@@ -113,14 +121,14 @@ function changesOnlyTo(file: SourceFile, edit: TextEdit, value: string): boolean
   const parse = (t: string) => parseSource(new SourceFile(file.path, t), { json });
   const before = parse(beforeText);
   const after = parse(afterText);
-  if (before.problems.length !== after.problems.length || before.documents.length !== after.documents.length) return false;
+  if (before.problems.length !== after.problems.length || before.documents.length !== after.documents.length) return -1;
   let changed = 0;
   for (let i = 0; i < before.documents.length; i++) {
     const r = diffValues(before.documents[i].value, after.documents[i].value, value);
-    if (r < 0) return false;
+    if (r < 0) return -1;
     changed += r;
   }
-  return changed === 1;
+  return changed;
 }
 
 /**
