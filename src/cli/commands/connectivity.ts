@@ -6,7 +6,10 @@ import { CONNECTIVITY_FORMATS, formatConnectivity } from '../../policy/report.js
 import { parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { findWorkload, parsePortQuery, portNameFilter } from '../resolve.js';
+import { startProgress } from '../progress.js';
+import type { PortQuery } from '../resolve.js';
 import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice } from '../slice.js';
+import type { LoadedSlice } from '../slice.js';
 
 const SUMMARY = `  kube-netlint connectivity [options] <paths...>
       Every allowed connection between workloads, with external IP ranges, and from the
@@ -46,9 +49,24 @@ async function run(argv: string[], io: Io): Promise<number> {
   const format = checkFormat(values.format, CONNECTIVITY_FORMATS);
   const port = parsePortQuery(values.port);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
-  const slice = await loadSlice(positionals, io, values, { command: '', warnProblems: true });
+  const progress = startProgress(io, false);
+  try {
+    const slice = await loadSlice(positionals, io, values, { command: '', warnProblems: true, progress });
+    // The analysis blocks until it is done: a large input shows its line at once (about a second's work here).
+    const objects = slice.model.resources.length;
+    progress.update({ phase: 'analysing connectivity', objects }, objects >= 4000);
+    const conns = connections(slice, values.focus, port);
+    progress.stop();
+    write(io, values['output-file'], formatConnectivity(conns, format));
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Every allowed connection, narrowed by --focus and --port. */
+function connections(slice: LoadedSlice, focus: string | undefined, port: PortQuery | undefined): Connection[] {
   let conns: Connection[] = slice.engine.connectivity();
-  const focus = values.focus;
   const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
   // A bare name outside the default namespace is found in the one namespace that has it.
   const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(slice.engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
@@ -62,8 +80,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       conns = conns.filter((c) => named(c.dst, (proto, n) => c.conn.has(proto, n)));
     }
   }
-  write(io, values['output-file'], formatConnectivity(conns, format));
-  return 0;
+  return conns;
 }
 
 export const connectivity: Command = { summary: SUMMARY, run };

@@ -15,6 +15,8 @@ import type { Input, InputSlice } from '../../load/input.js';
 import { checkOutputDir, checkOutputFile } from '../../load/out-path.js';
 import type { SourceFile } from '../../load/source.js';
 import { resolveColor } from '../color.js';
+import { lintProgress, startProgress } from '../progress.js';
+import type { Progress } from '../progress.js';
 import { fixDiff, runFixes, writeFixes } from '../fix.js';
 import { readRunInput, settingsFor } from '../input.js';
 import { debugConfig, effectiveConfig, listRules, stdinNameOf } from '../introspect.js';
@@ -142,6 +144,8 @@ interface Plan {
   filter?: ReportFilter;
   workers?: number;
   cacheLocation?: string;
+  /** Progress on a terminal (../progress.ts); a no-op elsewhere. */
+  progress: Progress;
 }
 
 function wholeNumber(flag: string, v: string, negative = false): number {
@@ -181,7 +185,7 @@ function plan(flags: Flags, positionals: string[], io: Io): Plan {
   if (flags['cache-location'] !== undefined) checkOutputDir(io.cwd, flags['cache-location']);
 
   const filter = filtered ? new ReportFilter(reportOnly, io.cwd) : undefined;
-  return { flags, outputs, maxWarnings, settings, targets, implicitRoot, filter, workers, cacheLocation };
+  return { flags, outputs, maxWarnings, settings, targets, implicitRoot, filter, workers, cacheLocation, progress: startProgress(io, flags.quiet) };
 }
 
 /** Lint each cluster slice on its own; the findings of all slices, sorted. */
@@ -197,6 +201,7 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
       severities: p.settings.severities,
       settings: p.settings.settings,
       reportUnusedDisableDirectives: p.flags['report-unused-disable-directives'],
+      onProgress: lintProgress(p.progress),
     });
     findings.push(...r.findings);
     suppressed.push(...r.suppressed);
@@ -217,7 +222,7 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
 
 /** The slices of Kustomize roots (findings at their sources, naming the root), as `lintSlices` returns them. */
 function lintRoots(slices: Parameters<typeof lintKustomizeSlices>[0], p: Plan): ReturnType<typeof lintSlices> {
-  const r = lintKustomizeSlices(slices, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings });
+  const r = lintKustomizeSlices(slices, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings, onProgress: lintProgress(p.progress) });
   const objects = new Map<string, LintedFile['objects']>();
   for (const res of r.resources) {
     const list = objects.get(res.file.path);
@@ -314,6 +319,16 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     return EXIT_OK;
   }
   const p = plan(flags, positionals, io);
+  try {
+    return await lintPlanned(p, io);
+  } finally {
+    p.progress.stop();
+  }
+}
+
+/** The run once its plan is checked: read, lint (and fix), report. */
+async function lintPlanned(p: Plan, io: Io): Promise<number> {
+  const { flags } = p;
   if (flags.debug) debugConfig(p.settings, io, flags['no-config'] === true);
   const pkg = packageJson();
 
@@ -326,6 +341,7 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
     stdinName: stdinNameOf(flags['stdin-filename'], io.cwd),
+    progress: p.progress,
     // Kustomize roots: each top-level root a slice of its own (src/load/kustomize-slices.ts).
     kustomize: kustomizeOptions(p.targets, io, {
       commandFlag: flags['kustomize-command'],
@@ -355,6 +371,7 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
   const fatal = result.internalErrors.length > 0 || input.errors.length > 0 || k.errors > 0 || fixRefused;
 
   if (flags['write-baseline'] !== undefined) {
+    p.progress.stop();
     const file = flags['write-baseline'];
     const baseline = createBaseline(result.findings);
     writeOrFail(io, file, formatBaseline(baseline));
@@ -393,6 +410,7 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     const color = o.format === 'stylish' && resolveColor(o.file !== undefined ? {} : io.stdout, colorFlag, io.env);
     return { ...o, text: FORMATTERS[o.format](reported, { ...baseCtx, color }) };
   });
+  p.progress.stop();
   for (const o of texts) if (o.file !== undefined) writeOrFail(io, o.file, o.text);
   // --fix-dry-run: stdout holds the diff; a report without a file of its own is not printed.
   if (dryRun !== undefined) io.stdout.write(dryRun);
