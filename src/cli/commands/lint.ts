@@ -56,7 +56,7 @@ ${KUSTOMIZE_HELP}
                               yaml-syntax error (default: 16M; suffixes K, M, G)
       --max-input-bytes <size> Read at most this much input in all (default: 64M); files beyond
                               it are reported as yaml-syntax errors. See docs/limits.md
-  -q, --quiet                 Report errors only
+  -q, --quiet                 Report errors only (and show no progress on a terminal)
       --max-warnings <n>      Exit with code 1 when there are more than n warnings
       --only-report <files>   Lint everything given, but report only findings in these files or
                               folders (comma-separated, repeatable; relative to the working directory)
