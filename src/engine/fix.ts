@@ -13,6 +13,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { SourceFile, parseSource } from '../load/source.js';
+import type { ManifestDocument } from '../load/source.js';
 import type { Finding } from './types.js';
 
 /** ESLint's limit: passes of fix-and-lint before the fixes are taken as they are. */
@@ -113,8 +114,8 @@ export function fixEdit(file: SourceFile, range: [number, number], value: string
  * scalars, JSON files).
  */
 function changedValues(file: SourceFile, edit: TextEdit, value: string): number {
-  const holder = file.documents.map((d) => d.yaml).find((d) => d.range[0] <= edit.range[0] && edit.range[1] <= d.range[2]);
-  const [from, to] = holder ? [holder.range[0], holder.range[2]] : [0, file.text.length];
+  const holder = file.documents.map(spanOf).find(([a, b]) => a <= edit.range[0] && edit.range[1] <= b);
+  const [from, to] = holder ?? [0, file.text.length];
   const beforeText = file.text.slice(from, to);
   const afterText = file.text.slice(from, edit.range[0]) + edit.text + file.text.slice(edit.range[1], to);
   const json = /\.json$/i.test(file.path);
@@ -129,6 +130,16 @@ function changedValues(file: SourceFile, edit: TextEdit, value: string): number 
     changed += r;
   }
   return changed;
+}
+
+/**
+ * Where a document's text is: a fast-path document knows it without building its `yaml` Document
+ * (src/load/fast.ts), which would cost a parse per document of the file.
+ */
+function spanOf(d: ManifestDocument): [number, number] {
+  const lazy = d as Partial<{ start: unknown; end: unknown }>;
+  if (typeof lazy.start === 'number' && typeof lazy.end === 'number') return [lazy.start, lazy.end];
+  return [d.yaml.range[0], d.yaml.range[2]];
 }
 
 /**
