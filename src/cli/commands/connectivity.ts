@@ -15,7 +15,8 @@ const SUMMARY = `  kube-netlint connectivity [options] <paths...>
       Every allowed connection between workloads, with external IP ranges, and from the
       ingress controller to Ingress backends. Formats: txt (default), json, csv, md, dot.
       --focus <workload>   only connections from or to this workload (ns/name, name or ns/name[Kind])
-      --port <port|name[/proto]> only connections that allow this port (protocol TCP unless given)
+      --port <port|name[/proto]>
+                           only connections that allow this port (protocol TCP unless given)
 `;
 
 const HELP = `Usage: kube-netlint connectivity [options] <paths...>
@@ -25,8 +26,8 @@ controller to Ingress backends: one line per connection, src => dst : conn.
 
 Options:
       --focus <workload>   Only connections from or to this workload (ns/name, name or ns/name[Kind])
-      --port <port[/proto]> Only connections that allow this port (protocol TCP unless given); a
-                           port name (http) matches a connection whose destination has a container
+      --port <port|name[/proto]> Only connections that allow this port (protocol TCP unless
+                           given); a port name (http) matches a connection whose destination has a container
                            port of that name, by that port's number
 ${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${CONNECTIVITY_FORMATS.join(', ')} (default: txt)`)}`;
 
