@@ -27,8 +27,8 @@ controller to Ingress backends: one line per connection, src => dst : conn.
 Options:
       --focus <workload>   Only connections from or to this workload (ns/name, name or ns/name[Kind])
       --port <port|name[/proto]> Only connections that allow this port (protocol TCP unless
-                           given); a port name (http) matches a connection whose destination has a container
-                           port of that name, by that port's number
+                           given); a port name (http) matches a connection whose destination
+                           has a container port of that name, by that port's number
 ${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${CONNECTIVITY_FORMATS.join(', ')} (default: txt)`)}`;
 
 const OPTIONS = { ...NETWORK_OPTIONS, focus: { type: 'string' }, port: { type: 'string' } } as const;
