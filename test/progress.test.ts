@@ -82,7 +82,24 @@ describe('progress on a terminal', { skip: haveScript ? false : 'util-linux `scr
   });
 });
 
+/** A module hook that names each yocto-spinner module resolved, on stderr (`node --import` it). */
+const TRACE = `data:text/javascript,${encodeURIComponent(
+  `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { const r = await n(s, c); if (r.url.includes("yocto-spinner")) process.stderr.write("LOADED yocto-spinner;"); return r; }'));`,
+)}`;
+
 describe('progress off a terminal', () => {
+  it('does not load the progress package unless stderr is a terminal', () => {
+    const r = spawnSync(process.execPath, ['--import', TRACE, BIN, SHOP], { cwd: ROOT, env: baseEnv({}), encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /LOADED yocto-spinner/);
+    if (!haveScript) return;
+    const log = path.join(dir, 'trace.tty');
+    const cmd = [process.execPath, '--import', TRACE, BIN, SHOP].map(shellQuote).join(' ') + ' > /dev/null';
+    spawnSync('script', ['-qec', cmd, log], { cwd: ROOT, env: baseEnv({}), encoding: 'utf8', timeout: 120_000 });
+    assert.match(readFileSync(log, 'utf8'), /LOADED yocto-spinner/, 'the hook works: on a terminal the package is loaded');
+  });
+
   it('writes nothing to a stderr that is a pipe', () => {
     const r = plain([SHOP]);
     assert.equal(r.stderr, '');
