@@ -14,6 +14,7 @@ import type { StdinName } from '../load/load.js';
 import type { KustomizeInputOptions } from '../load/kustomize-slices.js';
 import { FatalError, UsageError } from './io.js';
 import type { Io } from './io.js';
+import type { Progress } from './progress.js';
 
 export interface RunInputOptions {
   /** The command's name in notes (`helm template chart | kube-netlint connectivity -`); '' for lint. */
@@ -33,6 +34,8 @@ export interface RunInputOptions {
   stdinName?: StdinName;
   /** Kustomize roots as slices of their own, on the road (see `kustomizeOptions` in ./slices.ts). */
   kustomize?: KustomizeInputOptions;
+  /** Progress on a terminal (./progress.ts): files read of the total. */
+  progress?: Progress;
 }
 
 /** Config file, flags and defaults (`engine/settings.ts`); a flag that cannot be used is a usage error. */
@@ -61,6 +64,7 @@ export async function readRunInput(targets: string[], io: Io, o: RunInputOptions
     stdin: io.stdin,
     stdinName: o.stdinName,
     kustomize: o.kustomize,
+    onFile: o.progress && ((done, total) => o.progress?.update({ phase: 'reading files', done, total })),
     onDiscovered: (discovered) => {
       for (const chart of discovered.skippedCharts) {
         const at = terminalSafe(displayPath(chart, io.cwd));

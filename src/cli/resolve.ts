@@ -75,3 +75,19 @@ export function resolvePortName(q: PortQuery, dst: NetPod | undefined, dstName: 
   if (numbers.length > 1) throw new UsageError(`--port "${q.port}": ${dstName} has several ${q.protocol} ports named "${q.port}" (${numbers.join(', ')}): give a number`);
   throw new UsageError(`--port "${q.port}": ${dstName} has no ${q.protocol} container port named "${q.port}"`);
 }
+
+/**
+ * `connectivity --port <name>`: which connections allow the named port. A port name means a
+ * number on each destination's container ports (as NetworkPolicy resolves it), so a connection
+ * matches when its destination is a workload with a container port of that name and protocol and
+ * the connection allows that number. A name no workload of the input defines is a usage error.
+ */
+export function portNameFilter(q: PortQuery & { port: string }, engine: PolicyEngine): (dst: string, allows: (protocol: 'TCP' | 'UDP' | 'SCTP', port: number) => boolean) => boolean {
+  const numbers = new Map<string, number[]>();
+  for (const p of engine.workloadPods) {
+    const named = p.portsNamed(q.port, q.protocol);
+    if (named.length) numbers.set(p.name, [...new Set([...(numbers.get(p.name) ?? []), ...named])]);
+  }
+  if (numbers.size === 0) throw new UsageError(`--port "${q.port}": no workload in the input has a ${q.protocol} container port named "${q.port}"`);
+  return (dst, allows) => (numbers.get(dst) ?? []).some((n) => allows(q.protocol, n));
+}

@@ -21,6 +21,7 @@ import { readRunInput, settingsFor } from './input.js';
 import { kustomizeOptions, kustomizeSlices } from './slices.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
+import type { Progress } from './progress.js';
 
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
 
@@ -85,6 +86,8 @@ export interface SliceOptions {
   warnProblems?: boolean;
   /** Names this input in the gap warnings (the two sides of a diff). */
   label?: string;
+  /** Progress on a terminal (./progress.ts). */
+  progress?: Progress;
 }
 
 /** Read and analyse the manifests under `paths` (default: the config's roots, else `.`). */
@@ -93,13 +96,14 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   const targets = paths.length ? paths : (resolved.roots ?? ['.']);
   // A Kustomize tree: its one top-level root (several: the user names one), planned on the road.
   const kustomize = kustomizeOptions(targets, io, { commandFlag: flags['kustomize-command'], ignore: resolved.ignore, limits: resolved.limits, one: o.command || '<command>' });
-  const input = await readRunInput(targets, io, { command: o.command, settings: resolved, noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'], kustomize });
+  const input = await readRunInput(targets, io, { command: o.command, settings: resolved, noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'], kustomize, progress: o.progress });
   const { settings } = resolved;
   // The network commands answer for one cluster: the one slice the road gives.
   const k = kustomizeSlices(input, io);
   if ('error' in k) throw new UsageError(k.error);
   const files = k.slices.flatMap((s) => s.files);
   warnAboutSlice(files, io, o);
+  o.progress?.update({ phase: 'building the model' });
   const model = buildModel(files, { defaultNamespace: settings.defaultNamespace });
   const graph = new Graph(model);
   // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).

@@ -20,6 +20,8 @@ export interface LintOptions {
   settings: Settings;
   /** Report disable comments and ignore annotations that suppressed nothing (as warnings). */
   reportUnusedDisableDirectives?: boolean;
+  /** Told when the model is being built, and before each rule (progress on a terminal). */
+  onProgress?: (step: { phase: 'model' } | { phase: 'rules'; done: number; total: number; objects: number }) => void;
 }
 
 /** Rule id of the findings about unused disable directives (`--report-unused-disable-directives`). */
@@ -43,6 +45,7 @@ export { locate, positionOf };
 
 /** Build the model and graph from loaded files and run every enabled rule. */
 export function lint(files: SourceFile[], options: LintOptions): LintResult {
+  options.onProgress?.({ phase: 'model' });
   const model = buildModel(files, { defaultNamespace: options.settings.defaultNamespace });
   const graph = new Graph(model);
   return runRules(model, graph, options);
@@ -54,7 +57,8 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
   let policy: PolicyEngine | undefined;
   const policyEngine = () => (policy ??= new PolicyEngine(model, graph, options.settings.policy));
   const ruleIds: ReadonlySet<string> = new Set(options.rules.map((r) => r.meta.id));
-  for (const rule of options.rules) {
+  for (const [done, rule] of options.rules.entries()) {
+    options.onProgress?.({ phase: 'rules', done, total: options.rules.length, objects: model.resources.length });
     const setting = options.severities?.[rule.meta.id] ?? rule.meta.severity;
     if (setting === 'off') continue;
     const severity: Severity = setting;

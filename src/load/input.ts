@@ -38,6 +38,8 @@ export interface ReadOptions {
   workers?: number;
   /** The parse cache (`--cache`); saved at the end of the read. */
   cache?: ParseCache;
+  /** Called as files are read: how many of `total` are done (progress on a terminal). */
+  onFile?: (done: number, total: number) => void;
 }
 
 /** A group of discovered files that is analysed as one cluster; `name` says which (e.g. a Kustomize root). */
@@ -141,6 +143,7 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
   const selected = toRead.map((i) => files[i]);
   if (options.parser === 'yaml') {
     selected.forEach((f, k) => {
+      options.onFile?.(k, selected.length);
       const name = displayPath(f.absPath, cwd);
       try {
         out[toRead[k]] = loadText(name, readTextSync(f.absPath, limits.maxFileBytes), f.absPath);
@@ -151,7 +154,7 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
       }
     });
   } else {
-    const read = await readFastFiles(selected, cwd, limits.maxFileBytes, { workers: options.workers, cache: options.cache });
+    const read = await readFastFiles(selected, cwd, limits.maxFileBytes, { workers: options.workers, cache: options.cache, onFile: options.onFile });
     read.out.forEach((f, k) => (out[toRead[k]] = f));
     errors.push(...read.errors);
   }

@@ -23,6 +23,8 @@ export interface ParallelOptions {
   /** Worker threads: 0 reads in-process; undefined chooses by input size and cores. */
   workers?: number;
   cache?: ParseCache;
+  /** Called as files are read and parsed: how many of `total` are done (for progress on a terminal). */
+  onFile?: (done: number, total: number) => void;
 }
 
 /** Inputs above this many bytes are worth the start-up of worker threads (about 30 ms). */
@@ -110,7 +112,7 @@ export async function readFastFiles(
   if (workers > 0 && pending.length > 1) {
     // The workers read (and parse) the files while the main thread reads their texts too: passing
     // a string back from a worker costs more than reading the file again. The workers start first.
-    const running = runWorkers(workers, pending, files, json, chunks, cache ? chunkJson : undefined, maxFileBytes);
+    const running = runWorkers(workers, pending, files, json, chunks, cache ? chunkJson : undefined, maxFileBytes, options.onFile);
     const workerErrors = new Map<number, unknown>();
     for (const i of pending) {
       if (texts[i] !== undefined) continue;
@@ -128,10 +130,10 @@ export async function readFastFiles(
       failed(i, e);
     }
   } else {
-    for (const i of pending) {
-      if (!read(i)) continue;
-      chunks[i] = readFast(texts[i] as string, json[i]);
-    }
+    pending.forEach((i, k) => {
+      if (read(i)) chunks[i] = readFast(texts[i] as string, json[i]);
+      options.onFile?.(k + 1, pending.length);
+    });
   }
 
   const parsed = new Set(pending);
@@ -156,8 +158,10 @@ async function runWorkers(
   chunks: (FastChunk[] | null | undefined)[],
   chunkJson: (string | undefined)[] | undefined,
   maxFileBytes: number,
+  onFile?: (done: number, total: number) => void,
 ): Promise<Map<number, unknown>> {
   const errors = new Map<number, unknown>();
+  let done = 0;
   // Deal files out in input order, in small batches (about eight per thread), so the threads finish
   // at about the same time.
   const queue = [...pending];
@@ -181,6 +185,8 @@ async function runWorkers(
               w.postMessage(jobs);
             };
             w.on('message', (results: WorkerResult[]) => {
+              done += results.length;
+              onFile?.(done, pending.length);
               for (const r of results) {
                 if (r.error) {
                   errors.set(r.id, r.error.limit !== undefined ? new InputLimitError(r.error.bytes ?? r.error.limit + 1, r.error.limit) : r.error);

@@ -622,11 +622,12 @@ describe('usage errors', () => {
 
   it('bad --port values', async () => {
     for (const bad of ['0', '65536', 'http', '80/icmp', '80/', '8o', '1.5']) {
-      await usageError('connectivity', ['--port', bad, 'manifests'], new RegExp(`--port "${bad.replace(/[/.*+?^${}()|[\]\\-]/g, '\\$&')}": expected <port> or <port>/<TCP\\|UDP\\|SCTP>`));
-      // explain also takes port names, resolved on the destination's container ports.
+      // Both commands take port names too (http, 8o), resolved on the destinations' container ports.
       if (bad === 'http' || bad === '8o') continue;
+      await usageError('connectivity', ['--port', bad, 'manifests'], new RegExp(`--port "${bad.replace(/[/.*+?^${}()|[\]\\-]/g, '\\$&')}": expected <port> or <port>/<TCP\\|UDP\\|SCTP>`));
       await usageError('explain', ['web/api', 'web/frontend', '--port', bad, 'manifests'], /--port .*expected <port>/);
     }
+    await usageError('connectivity', ['--port', '8o', 'manifests'], /--port "8o": no workload in the input has a TCP container port named "8o"/);
     await usageError('explain', ['web/api', 'web/frontend', '--port', '8o', 'manifests'], /--port "8o": web\/frontend\[Deployment\] has no TCP container port named "8o"/);
   });
 

@@ -6,15 +6,17 @@ import type { Connection } from '../../policy/engine.js';
 import { connectionsInOrder, openWorkloads } from '../../policy/stream.js';
 import { UsageError, parseCommandLine } from '../io.js';
 import type { Command, Io } from '../io.js';
-import { findWorkload } from '../resolve.js';
-import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice, parsePort } from '../slice.js';
+import { findWorkload, parsePortQuery, portNameFilter } from '../resolve.js';
+import { startProgress } from '../progress.js';
+import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice } from '../slice.js';
 import { writeStreamed } from '../stream-out.js';
 
 const SUMMARY = `  kube-netlint connectivity [options] <paths...>
       Every allowed connection between workloads, with external IP ranges, and from the
       ingress controller to Ingress backends. Formats: txt (default), json, csv, md, dot.
       --focus <workload>   only connections from or to this workload (ns/name, name or ns/name[Kind])
-      --port <port[/proto]> only connections that allow this port (protocol TCP unless given)
+      --port <port|name[/proto]>
+                           only connections that allow this port (protocol TCP unless given)
       --summary            one statement for the workloads no policy isolates, instead of their pairs
 `;
 
@@ -25,7 +27,9 @@ controller to Ingress backends: one line per connection, src => dst : conn.
 
 Options:
       --focus <workload>   Only connections from or to this workload (ns/name, name or ns/name[Kind])
-      --port <port[/proto]> Only connections that allow this port (protocol TCP unless given)
+      --port <port|name[/proto]> Only connections that allow this port (protocol TCP unless
+                           given); a port name (http) matches a connection whose destination
+                           has a container port of that name, by that port's number
       --summary            The workloads that no policy isolates (in either direction) can reach
                            each other and any external address on all ports: say so in one
                            statement (txt, md; json: {workloads, open, summary, connections})
@@ -49,35 +53,52 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = checkFormat(values.format, CONNECTIVITY_FORMATS);
-  const port = parsePort(values.port);
+  const port = parsePortQuery(values.port);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
   if (values.summary && !(SUMMARY_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--summary is available with ${SUMMARY_FORMATS.join(', ')}, not with ${format}`);
   }
-  const slice = await loadSlice(positionals, io, values, { command: '', warnProblems: true });
-  const engine = slice.engine;
-  const focus = values.focus;
-  const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
-  // A bare name outside the default namespace is found in the one namespace that has it.
-  const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
-  const matches = (end: string) => focused.has(end) || focusMatches(end, focus ?? '', slice.defaultNamespace);
-  const keep = focus ? (src: string, dst: string) => matches(src) || matches(dst) : undefined;
-  const allows = (c: Connection) => !port || c.conn.has(port.protocol, port.port);
-  const open = openWorkloads(engine).map((p) => p.name);
-  const workloads = engine.workloadPods.length;
-  const summary = values.summary ? { workloads, open: open.sort() } : undefined;
-  if (!summary && !focus && workloads > 1 && open.length === workloads) {
-    io.stderr.write(
-      `kube-netlint: note: no policy isolates any of the ${workloads} workloads: all of them can reach each other on all ports ` +
-        `(listed pair by pair, ${workloads * (workloads - 1)} pairs; --summary says it once)\n`,
-    );
+  const progress = startProgress(io, false);
+  try {
+    const slice = await loadSlice(positionals, io, values, { command: '', warnProblems: true, progress });
+    const engine = slice.engine;
+    const focus = values.focus;
+    // The analysis blocks until it is done: a large input shows its line at once (about a second's work here).
+    const objects = slice.model.resources.length;
+    progress.update({ phase: 'analysing connectivity', objects }, objects >= 4000);
+    const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
+    // A bare name outside the default namespace is found in the one namespace that has it.
+    const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
+    const matches = (end: string) => focused.has(end) || focusMatches(end, focus ?? '', slice.defaultNamespace);
+    const keep = focus ? (src: string, dst: string) => matches(src) || matches(dst) : undefined;
+    let allows = (_c: Connection) => true;
+    if (port) {
+      const { port: p, protocol } = port;
+      if (typeof p === 'number') allows = (c) => c.conn.has(protocol, p);
+      else {
+        const named = portNameFilter({ protocol, port: p }, engine);
+        allows = (c) => named(c.dst, (proto, n) => c.conn.has(proto, n));
+      }
+    }
+    const open = openWorkloads(engine).map((p) => p.name);
+    const workloads = engine.workloadPods.length;
+    const summary = values.summary ? { workloads, open: open.sort() } : undefined;
+    progress.stop();
+    if (!summary && !focus && workloads > 1 && open.length === workloads) {
+      io.stderr.write(
+        `kube-netlint: note: no policy isolates any of the ${workloads} workloads: all of them can reach each other on all ports ` +
+          `(listed pair by pair, ${workloads * (workloads - 1)} pairs; --summary says it once)\n`,
+      );
+    }
+    // Written as computed: the pairs of one source at a time.
+    const conns = function* (): Generator<Connection> {
+      for (const c of connectionsInOrder(engine, { keep, omitOpen: summary !== undefined })) if (allows(c)) yield c;
+    };
+    await writeStreamed(io, values['output-file'], connectivityText(conns, format, { summary }));
+    return 0;
+  } finally {
+    progress.stop();
   }
-  // Written as computed: the pairs of one source at a time.
-  const conns = function* (): Generator<Connection> {
-    for (const c of connectionsInOrder(engine, { keep, omitOpen: summary !== undefined })) if (allows(c)) yield c;
-  };
-  await writeStreamed(io, values['output-file'], connectivityText(conns, format, { summary }));
-  return 0;
 }
 
 export const connectivity: Command = { summary: SUMMARY, run };

@@ -6,7 +6,9 @@ import { explainJson, explainText } from '../../format/connectivity/explain.js';
 import { UsageError, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { findWorkload, parsePortQuery, resolvePortName } from '../resolve.js';
+import { startProgress } from '../progress.js';
 import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice } from '../slice.js';
+import type { LoadedSlice } from '../slice.js';
 
 const FORMATS = ['txt', 'json'];
 
@@ -43,7 +45,13 @@ async function run(argv: string[], io: Io): Promise<number> {
   const portQuery = parsePortQuery(values.port);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
   const [srcSpec, dstSpec, ...paths] = positionals;
-  const slice = await loadSlice(paths, io, values, { command: '', warnProblems: true });
+  const progress = startProgress(io, false);
+  let slice: LoadedSlice;
+  try {
+    slice = await loadSlice(paths, io, values, { command: '', warnProblems: true, progress });
+  } finally {
+    progress.stop();
+  }
   const resolve = (spec: string): { ep: Endpoint; name: string } => {
     if (/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(spec)) {
       const atom = slice.engine.atomOf(spec);

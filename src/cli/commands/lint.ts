@@ -11,10 +11,13 @@ import { FORMATTERS } from '../../format/index.js';
 import type { FormatContext, LintedFile } from '../../format/index.js';
 import { ParseCache } from '../../load/cache.js';
 import { repositoryRoot } from '../../load/discover.js';
-import type { InputSlice } from '../../load/input.js';
+import type { Input, InputSlice } from '../../load/input.js';
 import { checkOutputDir, checkOutputFile } from '../../load/out-path.js';
 import type { SourceFile } from '../../load/source.js';
 import { resolveColor } from '../color.js';
+import { lintProgress, startProgress } from '../progress.js';
+import type { Progress } from '../progress.js';
+import { fixDiff, runFixes, writeFixes } from '../fix.js';
 import { readRunInput, settingsFor } from '../input.js';
 import { debugConfig, effectiveConfig, listRules, stdinNameOf } from '../introspect.js';
 import { EXIT_FATAL, EXIT_FINDINGS, EXIT_OK, UsageError, packageJson, parseCommandLine } from '../io.js';
@@ -53,7 +56,7 @@ ${KUSTOMIZE_HELP}
                               yaml-syntax error (default: 16M; suffixes K, M, G)
       --max-input-bytes <size> Read at most this much input in all (default: 64M); files beyond
                               it are reported as yaml-syntax errors. See docs/limits.md
-  -q, --quiet                 Report errors only
+  -q, --quiet                 Report errors only (and show no progress on a terminal)
       --max-warnings <n>      Exit with code 1 when there are more than n warnings
       --only-report <files>   Lint everything given, but report only findings in these files or
                               folders (comma-separated, repeatable; relative to the working directory)
@@ -62,6 +65,10 @@ ${KUSTOMIZE_HELP}
       --report-unused-disable-directives
                               Report disable comments and kube-netlint.io/ignore annotations that
                               suppressed nothing (as warnings, rule id unused-disable-directive)
+      --fix                   Apply the rules' fixes to the files (never to stdin), linting again until
+                              none is left (at most 10 passes); the report shows what remains
+      --fix-dry-run           Print the fixes as a unified diff on stdout, change no file; a report
+                              goes only to --format <name>=<file> or -o (exit code: what would remain)
       --baseline <file>       Hide findings whose fingerprint is in this baseline file
       --write-baseline <file> Write the fingerprints of all current findings to a baseline file and exit 0
       --color, --no-color     Force or disable colour (default: on for a terminal; NO_COLOR, FORCE_COLOR)
@@ -107,6 +114,8 @@ const OPTIONS = {
   'only-report': { type: 'string', multiple: true },
   'only-report-args': { type: 'boolean' },
   'report-unused-disable-directives': { type: 'boolean' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   color: { type: 'boolean' },
@@ -135,6 +144,8 @@ interface Plan {
   filter?: ReportFilter;
   workers?: number;
   cacheLocation?: string;
+  /** Progress on a terminal (../progress.ts); a no-op elsewhere. */
+  progress: Progress;
 }
 
 function wholeNumber(flag: string, v: string, negative = false): number {
@@ -145,6 +156,7 @@ function wholeNumber(flag: string, v: string, negative = false): number {
 /** Validate the command line, the config and the output paths; nothing is read or written yet. */
 function plan(flags: Flags, positionals: string[], io: Io): Plan {
   const outputs = parseOutputs(flags.format, flags['output-file'], Object.keys(FORMATTERS));
+  if (flags.fix && flags['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   const maxWarnings = flags['max-warnings'] !== undefined ? wholeNumber('--max-warnings', flags['max-warnings'], true) : -1;
   const settings = settingsFor(flags, io, KNOWN_RULES);
 
@@ -173,7 +185,7 @@ function plan(flags: Flags, positionals: string[], io: Io): Plan {
   if (flags['cache-location'] !== undefined) checkOutputDir(io.cwd, flags['cache-location']);
 
   const filter = filtered ? new ReportFilter(reportOnly, io.cwd) : undefined;
-  return { flags, outputs, maxWarnings, settings, targets, implicitRoot, filter, workers, cacheLocation };
+  return { flags, outputs, maxWarnings, settings, targets, implicitRoot, filter, workers, cacheLocation, progress: startProgress(io, flags.quiet) };
 }
 
 /** Lint each cluster slice on its own; the findings of all slices, sorted. */
@@ -189,6 +201,7 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
       severities: p.settings.severities,
       settings: p.settings.settings,
       reportUnusedDisableDirectives: p.flags['report-unused-disable-directives'],
+      onProgress: lintProgress(p.progress),
     });
     findings.push(...r.findings);
     suppressed.push(...r.suppressed);
@@ -209,7 +222,7 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
 
 /** The slices of Kustomize roots (findings at their sources, naming the root), as `lintSlices` returns them. */
 function lintRoots(slices: Parameters<typeof lintKustomizeSlices>[0], p: Plan): ReturnType<typeof lintSlices> {
-  const r = lintKustomizeSlices(slices, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings });
+  const r = lintKustomizeSlices(slices, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings, onProgress: lintProgress(p.progress) });
   const objects = new Map<string, LintedFile['objects']>();
   for (const res of r.resources) {
     const list = objects.get(res.file.path);
@@ -235,6 +248,45 @@ function baselineSplit(findings: Finding[], file: string, filter: ReportFilter |
     io.stderr.write(`${note}\n`);
   }
   return { kept: match.kept, hidden: match.hidden };
+}
+
+/**
+ * `--fix` / `--fix-dry-run`: the passes of fix and lint (../fix.ts) over the slices of the run,
+ * fixing the findings the run reports (in scope, not hidden by the baseline, errors only with
+ * --quiet); then the files written (or the diff). `refused`: a file changed since it was read.
+ */
+function applyFixes(p: Plan, io: Io, input: Input, rootSlices: Parameters<typeof lintRoots>[0], plain: boolean, first: ReturnType<typeof lintSlices>) {
+  const { flags, filter } = p;
+  const baseline = flags.baseline !== undefined ? readBaseline(flags.baseline, io) : undefined;
+  const select = (r: ReturnType<typeof lintSlices>) => {
+    let list = baseline ? applyBaseline(r.findings, baseline).kept : r.findings;
+    if (filter) list = list.filter((f) => filter.includes(f));
+    return flags.quiet ? list.filter((f) => f.severity === 'error') : list;
+  };
+  const stdin = input.discovered.stdin ? input.files[input.files.length - 1] : undefined;
+  const run = plain
+    ? runFixes(input.slices, first, (s) => lintSlices(s, p), select, stdin)
+    : runFixes(rootSlices, first, (s) => lintRoots(s, p), select, stdin);
+  const { outcome } = run;
+  for (const n of outcome.notes) io.stderr.write(`kube-netlint: ${n}\n`);
+  const files = outcome.changed.length;
+  const what = `${outcome.edits} ${outcome.edits === 1 ? 'fix' : 'fixes'} in ${files} ${files === 1 ? 'file' : 'files'}`;
+  if (flags['fix-dry-run']) {
+    io.stderr.write(`kube-netlint: --fix-dry-run: ${what} (diff on stdout; no file changed)\n`);
+    return { result: run.result, latest: outcome.latest, diff: fixDiff(outcome.changed), refused: false };
+  }
+  const refused = writeFixes(outcome.changed);
+  for (const r of refused) io.stderr.write(`kube-netlint: ${r}\n`);
+  return { result: run.result, latest: outcome.latest, diff: undefined, refused: refused.length > 0 };
+}
+
+function readBaseline(file: string, io: Io) {
+  try {
+    return parseBaseline(readFileSync(path.resolve(io.cwd, file), 'utf8'), file);
+  } catch (e) {
+    if (e instanceof BaselineError) throw e;
+    throw new BaselineError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function writeOrFail(io: Io, file: string, text: string): void {
@@ -267,6 +319,16 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     return EXIT_OK;
   }
   const p = plan(flags, positionals, io);
+  try {
+    return await lintPlanned(p, io);
+  } finally {
+    p.progress.stop();
+  }
+}
+
+/** The run once its plan is checked: read, lint (and fix), report. */
+async function lintPlanned(p: Plan, io: Io): Promise<number> {
+  const { flags } = p;
   if (flags.debug) debugConfig(p.settings, io, flags['no-config'] === true);
   const pkg = packageJson();
 
@@ -279,6 +341,7 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
     stdinName: stdinNameOf(flags['stdin-filename'], io.cwd),
+    progress: p.progress,
     // Kustomize roots: each top-level root a slice of its own (src/load/kustomize-slices.ts).
     kustomize: kustomizeOptions(p.targets, io, {
       commandFlag: flags['kustomize-command'],
@@ -289,15 +352,26 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
   });
   const k = kustomizeSlices(input, io);
   if ('error' in k) throw new UsageError(k.error);
-  const result = k.slices.length === 1 && k.slices[0].root === undefined && k.errors === 0 ? lintSlices(input.slices, p) : lintRoots(k.slices, p);
-  const linted = k.slices.length === 1 && k.slices[0].root === undefined ? input.files : [...new Set(k.slices.flatMap((s) => s.files))];
+  const plain = k.slices.length === 1 && k.slices[0].root === undefined && k.errors === 0;
+  let result = plain ? lintSlices(input.slices, p) : lintRoots(k.slices, p);
+  let linted = k.slices.length === 1 && k.slices[0].root === undefined ? input.files : [...new Set(k.slices.flatMap((s) => s.files))];
+  let dryRun: string | undefined;
+  let fixRefused = false;
+  if (flags.fix || flags['fix-dry-run']) {
+    const fixed = applyFixes(p, io, input, k.slices, plain, result);
+    result = fixed.result;
+    linted = linted.map(fixed.latest);
+    dryRun = fixed.diff;
+    fixRefused = fixed.refused;
+  }
   for (const e of result.internalErrors) {
     io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     if (flags.debug && e.error?.stack) io.stderr.write(`${e.error.stack}\n`);
   }
-  const fatal = result.internalErrors.length > 0 || input.errors.length > 0 || k.errors > 0;
+  const fatal = result.internalErrors.length > 0 || input.errors.length > 0 || k.errors > 0 || fixRefused;
 
   if (flags['write-baseline'] !== undefined) {
+    p.progress.stop();
     const file = flags['write-baseline'];
     const baseline = createBaseline(result.findings);
     writeOrFail(io, file, formatBaseline(baseline));
@@ -336,8 +410,11 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     const color = o.format === 'stylish' && resolveColor(o.file !== undefined ? {} : io.stdout, colorFlag, io.env);
     return { ...o, text: FORMATTERS[o.format](reported, { ...baseCtx, color }) };
   });
+  p.progress.stop();
   for (const o of texts) if (o.file !== undefined) writeOrFail(io, o.file, o.text);
-  for (const o of texts) if (o.file === undefined) io.stdout.write(o.text);
+  // --fix-dry-run: stdout holds the diff; a report without a file of its own is not printed.
+  if (dryRun !== undefined) io.stdout.write(dryRun);
+  else for (const o of texts) if (o.file === undefined) io.stdout.write(o.text);
 
   if (fatal) return EXIT_FATAL;
   return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
