@@ -23,7 +23,13 @@ async function once() {
   let t1 = t0;
   const cache = cacheDir ? ParseCache.open(cacheDir, 'bench') : undefined;
   // The road: discovery (with opening the cache) ends when the files are known, then reading and the cache's save.
-  const { files } = await loadInput([dir], { cwd: process.cwd(), gitignore: false, workers, cache, onDiscovered: () => (t1 = performance.now()) });
+  const { files } = await loadInput([dir], {
+    cwd: process.cwd(),
+    gitignore: false,
+    workers,
+    cache,
+    onDiscovered: () => (t1 = performance.now()),
+  });
   const t2 = performance.now();
   const result = lint(files, { rules: RULES, settings: defaultSettings() });
   const t3 = performance.now();

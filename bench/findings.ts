@@ -35,7 +35,11 @@ const OWN_NAMESPACE = new Set(['gateway-listener-conflict', 'gateway-tls-secret-
 function inNamespace(text: string, namespace: string): string {
   return text
     .split(/^(?=---$)/m)
-    .map((doc) => (/^ {2}namespace:/m.test(doc) ? doc : doc.replace(/^metadata:\n {2}name: .*$/m, (m) => `${m}\n  namespace: ${namespace}`)))
+    .map((doc) =>
+      /^ {2}namespace:/m.test(doc)
+        ? doc
+        : doc.replace(/^metadata:\n {2}name: .*$/m, (m) => `${m}\n  namespace: ${namespace}`),
+    )
     .join('');
 }
 
@@ -68,7 +72,12 @@ export function generateFindings(dir: string, objects: number, faults = true): G
   const fixtures = copyFixtures(path.join(dir, 'fixtures'));
   const apps = Math.max(1, Math.round((objects - fixtures.objects - PLATFORM_OBJECTS) / PER_APP));
   const p = generatePlatform(path.join(dir, 'platform'), apps, 7, faults ? FAULT_RATE : 0, true);
-  return { dir, files: p.files + fixtures.files, bytes: p.bytes + fixtures.bytes, objects: p.objects + fixtures.objects };
+  return {
+    dir,
+    files: p.files + fixtures.files,
+    bytes: p.bytes + fixtures.bytes,
+    objects: p.objects + fixtures.objects,
+  };
 }
 
 /** The clean twin: as many objects, no fault, no fixture. */

@@ -24,4 +24,6 @@ for (let r = 0; r < rounds; r++) {
   }
   times.push(performance.now() - t0);
 }
-process.stdout.write(JSON.stringify({ docs, totalMs: times[0], rounds: times, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(
+  JSON.stringify({ docs, totalMs: times[0], rounds: times, maxRssMB: process.resourceUsage().maxRSS / 1024 }),
+);

@@ -157,7 +157,13 @@ const FAULTS: readonly { rule: string }[] = [
  * carries one planted fault (`faultRate`), listed in `faults`. With `collector`, the platform
  * folder installs the OpenTelemetry collector too, so the apps' exporter addresses resolve.
  */
-export function generatePlatform(dir: string, apps: number, seed = 7, faultRate = 0.105, collector = false): GeneratedPlatform {
+export function generatePlatform(
+  dir: string,
+  apps: number,
+  seed = 7,
+  faultRate = 0.105,
+  collector = false,
+): GeneratedPlatform {
   const random = rng(seed);
   mkdirSync(path.join(dir, 'platform'), { recursive: true });
   const platform = `apiVersion: v1

@@ -23,14 +23,41 @@ const WARMUP = 5;
 const TIMEOUT_MS = 60_000;
 const BIN = path.resolve(import.meta.dirname, '../../bin/kube-netlint.js');
 
-const SERVICES = ['frontend', 'cart', 'checkout', 'currency', 'email', 'payment', 'product-catalog', 'quote', 'recommendation', 'shipping', 'ad', 'accounting', 'fraud-detection', 'image-provider', 'load-generator', 'flagd', 'frontend-proxy', 'kafka', 'valkey-cart', 'otel-collector', 'jaeger', 'grafana', 'prometheus', 'opensearch'];
+const SERVICES = [
+  'frontend',
+  'cart',
+  'checkout',
+  'currency',
+  'email',
+  'payment',
+  'product-catalog',
+  'quote',
+  'recommendation',
+  'shipping',
+  'ad',
+  'accounting',
+  'fraud-detection',
+  'image-provider',
+  'load-generator',
+  'flagd',
+  'frontend-proxy',
+  'kafka',
+  'valkey-cart',
+  'otel-collector',
+  'jaeger',
+  'grafana',
+  'prometheus',
+  'opensearch',
+];
 
 /** A dashboard-sized JSON document as a block scalar (about `lines` lines). */
 function dashboard(title: string, lines: number, random: () => number): string {
   const out = ['{', `  "title": "${title}",`, '  "panels": ['];
   for (let i = 0; out.length < lines - 3; i++) {
     out.push('    {', `      "id": ${i},`, '      "type": "timeseries",', `      "title": "${title} panel ${i}",`);
-    out.push(`      "targets": [{"expr": "rate(http_server_duration_count{service=\\"${SERVICES[i % SERVICES.length]}\\"}[${1 + Math.floor(random() * 5)}m])"}],`);
+    out.push(
+      `      "targets": [{"expr": "rate(http_server_duration_count{service=\\"${SERVICES[i % SERVICES.length]}\\"}[${1 + Math.floor(random() * 5)}m])"}],`,
+    );
     out.push(`      "gridPos": {"h": 8, "w": 12, "x": ${(i % 2) * 12}, "y": ${i * 8}}`, '    },');
   }
   out.push('    {"id": -1}', '  ]', '}');
@@ -46,13 +73,19 @@ export function otelShaped(random = rng(17)): { text: string; port: number; valu
     docs.push(`apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${sa}\n  namespace: otel-demo\n`);
   }
   for (const r of ['otel-collector', 'grafana', 'prometheus']) {
-    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${r}\nrules:\n  - apiGroups: [""]\n    resources: [pods, namespaces, nodes]\n    verbs: [get, watch, list]\n`);
-    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ${r}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${r}\nsubjects:\n  - kind: ServiceAccount\n    name: ${r}\n    namespace: otel-demo\n`);
+    docs.push(
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${r}\nrules:\n  - apiGroups: [""]\n    resources: [pods, namespaces, nodes]\n    verbs: [get, watch, list]\n`,
+    );
+    docs.push(
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ${r}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${r}\nsubjects:\n  - kind: ServiceAccount\n    name: ${r}\n    namespace: otel-demo\n`,
+    );
   }
   // ConfigMaps: dashboards and collector configs make most of the lines.
   const sizes = [6300, 2800, 2150, 1480, 1200, 1050, 470, 360, 120, 80, 60, 40, 40, 30, 30, 20, 20];
   sizes.forEach((lines, i) => {
-    docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\n  namespace: otel-demo\ndata:\n  dashboard-${i}.json: |\n${dashboard(`dashboard ${i}`, lines, random)}\n`);
+    docs.push(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\n  namespace: otel-demo\ndata:\n  dashboard-${i}.json: |\n${dashboard(`dashboard ${i}`, lines, random)}\n`,
+    );
   });
   SERVICES.forEach((name, i) => {
     const env = [
@@ -62,7 +95,9 @@ export function otelShaped(random = rng(17)): { text: string; port: number; valu
     for (let k = 1; k <= 3; k++) {
       const j = (i + k * 5) % SERVICES.length;
       if (j === i) continue;
-      env.push(`            - name: ${SERVICES[j].toUpperCase().replace(/-/g, '_')}_ADDR\n              value: ${SERVICES[j]}:${portOf(j)}`);
+      env.push(
+        `            - name: ${SERVICES[j].toUpperCase().replace(/-/g, '_')}_ADDR\n              value: ${SERVICES[j]}:${portOf(j)}`,
+      );
     }
     docs.push(`apiVersion: apps/v1
 kind: ${name === 'opensearch' ? 'StatefulSet' : 'Deployment'}
@@ -130,7 +165,14 @@ export interface LspLatency {
 }
 
 /** Measure one workspace: `file` open, `edits` toggles of `[offset, value]` with `other`. */
-async function measure(dir: string, file: string, offset: number, value: string, other: string, edits: number): Promise<Omit<LspLatency, 'workspace'>> {
+async function measure(
+  dir: string,
+  file: string,
+  offset: number,
+  value: string,
+  other: string,
+  edits: number,
+): Promise<Omit<LspLatency, 'workspace'>> {
   const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   try {
@@ -151,7 +193,10 @@ async function measure(dir: string, file: string, offset: number, value: string,
     conn.listen();
     const wait = (version: number) =>
       new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no diagnostics for version ${version} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`no diagnostics for version ${version} within ${TIMEOUT_MS} ms`)),
+          TIMEOUT_MS,
+        );
         timer.unref();
         waiters.set(version, (t) => {
           clearTimeout(timer);
@@ -169,7 +214,9 @@ async function measure(dir: string, file: string, offset: number, value: string,
       capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
     });
     await conn.sendNotification('initialized', {});
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
     const before = text.slice(0, offset).split('\n');
     const line = before.length - 1;
     const character = before[line].length;
@@ -183,7 +230,10 @@ async function measure(dir: string, file: string, offset: number, value: string,
       const range = { start: { line, character }, end: { line, character: character + current.length } };
       current = next;
       const sent = performance.now();
-      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: next }] });
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range, text: next }],
+      });
       const received = await got;
       if (i >= WARMUP) samples.push(received - sent);
       if (i === WARMUP - 1) cpu0 = cpuMs(child.pid);
@@ -193,7 +243,10 @@ async function measure(dir: string, file: string, offset: number, value: string,
     await conn.sendNotification('exit');
     const last = timings.slice(-edits);
     const phase = (re: RegExp) => {
-      const v = last.map((m) => Number(re.exec(m)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n)).sort((a, b) => a - b);
+      const v = last
+        .map((m) => Number(re.exec(m)?.[1] ?? NaN))
+        .filter((n) => !Number.isNaN(n))
+        .sort((a, b) => a - b);
       return v.length ? v[Math.floor(v.length / 2)].toFixed(1) : '?';
     };
     return {
@@ -211,7 +264,9 @@ async function measure(dir: string, file: string, offset: number, value: string,
 /** CPU time of a process so far (user + system, ms), from /proc; NaN elsewhere. */
 function cpuMs(pid: number | undefined): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     // utime and stime are fields 14 and 15 of the line (11 and 12 after the command), in clock ticks.
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
@@ -219,7 +274,8 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
-export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+export const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** Both workspaces, measured. */
 export async function lspLatencies(edits = 40): Promise<LspLatency[]> {
@@ -253,9 +309,23 @@ export async function lspLatencies(edits = 40): Promise<LspLatency[]> {
 
 /** The language server's rows of `npm run bench`. */
 export async function benchLsp(edits = 40): Promise<void> {
-  console.log(`\nlanguage server: didChange → publishDiagnostics, debounce 0, ${edits} edits after ${WARMUP} warm-up (load average ${loadavg()[0].toFixed(1)})`);
-  console.log("(server CPU ms/edit: the server's user+system CPU time over the measured edits, per edit; the load of the machine does not inflate it)");
-  const rows = [['workspace', 'p50 ms', 'p95 ms', 'min ms', 'server CPU ms/edit', 'startup ms', 'server parse / rules / publish ms (medians)']];
+  console.log(
+    `\nlanguage server: didChange → publishDiagnostics, debounce 0, ${edits} edits after ${WARMUP} warm-up (load average ${loadavg()[0].toFixed(1)})`,
+  );
+  console.log(
+    "(server CPU ms/edit: the server's user+system CPU time over the measured edits, per edit; the load of the machine does not inflate it)",
+  );
+  const rows = [
+    [
+      'workspace',
+      'p50 ms',
+      'p95 ms',
+      'min ms',
+      'server CPU ms/edit',
+      'startup ms',
+      'server parse / rules / publish ms (medians)',
+    ],
+  ];
   for (const r of await lspLatencies(edits)) {
     const s = r.samples;
     rows.push([
@@ -269,7 +339,8 @@ export async function benchLsp(edits = 40): Promise<void> {
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  for (const r of rows)
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

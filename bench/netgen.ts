@@ -11,7 +11,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { rng } from './generate.js';
 
-export function generateNet(dir: string, workloads: number, policies: number, seed = 7, tiers: { admin: number; cilium: number } = { admin: 0, cilium: 0 }): { files: number } {
+export function generateNet(
+  dir: string,
+  workloads: number,
+  policies: number,
+  seed = 7,
+  tiers: { admin: number; cilium: number } = { admin: 0, cilium: 0 },
+): { files: number } {
   const random = rng(seed);
   mkdirSync(dir, { recursive: true });
   const perNs = 50;
@@ -50,7 +56,10 @@ spec:
     const j = Math.floor(random() * workloads);
     const nsI = `team-${Math.floor(i / perNs)}`;
     const nsJ = `team-${Math.floor(j / perNs)}`;
-    const peer = nsI === nsJ ? `podSelector: {matchLabels: {app: app-${j}}}` : `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${nsJ}}}\n          podSelector: {matchLabels: {app: app-${j}}}`;
+    const peer =
+      nsI === nsJ
+        ? `podSelector: {matchLabels: {app: app-${j}}}`
+        : `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${nsJ}}}\n          podSelector: {matchLabels: {app: app-${j}}}`;
     docs.push(`apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: allow-${made}, namespace: ${nsI}}

@@ -23,18 +23,27 @@ try {
     .map((f) => f.split(path.sep).join('/'))
     .sort();
   const sources = files.map((f) => loadText(f, readFileSync(path.join(dir, f), 'utf8')));
-  console.log(`platform mode: ${g.apps} apps, ${g.objects} objects in ${g.files} files, ${g.faults.length} planted faults`);
+  console.log(
+    `platform mode: ${g.apps} apps, ${g.objects} objects in ${g.files} files, ${g.faults.length} planted faults`,
+  );
   for (const externalServices of [undefined, ['monitoring/otel-collector']]) {
     const r = lint(sources, { rules: RULES, settings: { ...defaultSettings(), externalServices } });
     const counts = new Map<string, number>();
-    for (const f of r.findings) counts.set(`${f.severity} ${f.ruleId}`, (counts.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
+    for (const f of r.findings)
+      counts.set(`${f.severity} ${f.ruleId}`, (counts.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
     const appOf = (file: string) => /apps\/[^/]+\/(app-\d+)\.yaml$/.exec(file)?.[1];
     const planted = new Map(g.faults.map((f) => [f.app, f.rule]));
-    const found = g.faults.filter((fault) => r.findings.some((f) => f.ruleId === fault.rule && appOf(f.file.path) === fault.app)).length;
+    const found = g.faults.filter((fault) =>
+      r.findings.some((f) => f.ruleId === fault.rule && appOf(f.file.path) === fault.app),
+    ).length;
     const unplanted = r.findings.filter((f) => f.severity !== 'info' && !planted.has(appOf(f.file.path) ?? ''));
     const sev = (s: string) => r.findings.filter((f) => f.severity === s).length;
-    console.log(`\n${externalServices ? 'with externalServices: [monitoring/otel-collector]' : 'without configuration'}`);
-    console.log(`  ${r.findings.length} findings (${sev('error')} errors, ${sev('warning')} warnings, ${sev('info')} info)`);
+    console.log(
+      `\n${externalServices ? 'with externalServices: [monitoring/otel-collector]' : 'without configuration'}`,
+    );
+    console.log(
+      `  ${r.findings.length} findings (${sev('error')} errors, ${sev('warning')} warnings, ${sev('info')} info)`,
+    );
     for (const [k, n] of [...counts].sort()) console.log(`    ${n} ${k}`);
     console.log(`  planted faults reported: ${found} of ${g.faults.length}`);
     console.log(`  findings above info on apps without a planted fault or on the platform: ${unplanted.length}`);

@@ -33,7 +33,9 @@ const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(args.splice(repeatAt, 2)[1])) : 3;
 // `--only clean,findings,startup,network,open,lsp`: some sections (all by default).
 const onlyAt = args.indexOf('--only');
-const only = new Set(onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['clean', 'findings', 'startup', 'network', 'open', 'lsp']);
+const only = new Set(
+  onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['clean', 'findings', 'startup', 'network', 'open', 'lsp'],
+);
 const sizes = args.map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(1_000, 10_000, 100_000);
 const here = import.meta.dirname;
@@ -42,10 +44,18 @@ const NODE = [process.execPath, '--max-old-space-size=8192'];
 
 /** A script of this folder in its own process; its JSON output. */
 const node = (script: string, ...a: string[]) =>
-  JSON.parse(execFileSync(NODE[0], [...NODE.slice(1), path.join(here, script), ...a], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  JSON.parse(
+    execFileSync(NODE[0], [...NODE.slice(1), path.join(here, script), ...a], { encoding: 'utf8', maxBuffer: 1 << 30 }),
+  );
 
 /** Wall time of a process from spawn to exit (ms), and its peak RSS (MB). */
-function timed(argv: string[]): { ms: number; cpuMs: number; rssMB: number; status: number | null; stdoutBytes: number } {
+function timed(argv: string[]): {
+  ms: number;
+  cpuMs: number;
+  rssMB: number;
+  status: number | null;
+  stdoutBytes: number;
+} {
   const rssFile = path.join(tmpdir(), `kube-netlint-bench-rss-${process.pid}`);
   const cpuFile = path.join(tmpdir(), `kube-netlint-bench-cpu-${process.pid}`);
   const t0 = performance.now();
@@ -83,7 +93,23 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
  */
 function findingsSection(): void {
   const out = [
-    ['objects', 'files', 'MB', 'findings', 'objects with a finding', 'rules', 'js-yaml s', 'kube-netlint s', 'ratio', 'wall ratio', 'clean js-yaml s', 'clean s', 'clean ratio', 'clean wall ratio', 'µs/finding'],
+    [
+      'objects',
+      'files',
+      'MB',
+      'findings',
+      'objects with a finding',
+      'rules',
+      'js-yaml s',
+      'kube-netlint s',
+      'ratio',
+      'wall ratio',
+      'clean js-yaml s',
+      'clean s',
+      'clean ratio',
+      'clean wall ratio',
+      'µs/finding',
+    ],
   ];
   type Child = { cpuMs: number; findings: number; objects: number; objectsWithFinding: number; rules: string[] };
   const fastest = (runs: Child[]) => runs.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
@@ -136,15 +162,25 @@ function findingsSection(): void {
       rmSync(root, { recursive: true, force: true });
     }
   }
-  console.log('findings-heavy corpus (one app in four with a planted fault, plus every rule\'s invalid test fixtures) and its clean twin (as many objects, no finding), CPU time:');
+  console.log(
+    "findings-heavy corpus (one app in four with a planted fault, plus every rule's invalid test fixtures) and its clean twin (as many objects, no finding), CPU time:",
+  );
   table(out);
-  console.log('(kube-netlint s: CPU time (user + system, all threads) of `kube-netlint --no-config --format json DIR`; js-yaml s: that of');
-  console.log(' js-yaml loadAll of the same files; ratio = kube-netlint / js-yaml; wall ratio: the same in wall time, spawn to exit;');
-  console.log(' µs/finding: CPU time of the in-process read + lint + JSON of the corpus less that of the clean twin, per finding;');
+  console.log(
+    '(kube-netlint s: CPU time (user + system, all threads) of `kube-netlint --no-config --format json DIR`; js-yaml s: that of',
+  );
+  console.log(
+    ' js-yaml loadAll of the same files; ratio = kube-netlint / js-yaml; wall ratio: the same in wall time, spawn to exit;',
+  );
+  console.log(
+    ' µs/finding: CPU time of the in-process read + lint + JSON of the corpus less that of the clean twin, per finding;',
+  );
   console.log(' this counts all that the findings-heavy input costs more: findings, and the policies of the fixtures)');
 }
 
-console.log(`kube-netlint benchmark (node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model.trim()}, fastest of ${repeat} runs)\n`);
+console.log(
+  `kube-netlint benchmark (node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model.trim()}, fastest of ${repeat} runs)\n`,
+);
 
 if (only.has('startup')) {
   const runs = Math.max(9, repeat * 3);
@@ -165,11 +201,28 @@ if (only.has('findings')) {
 }
 if (only.has('clean')) {
   const rows = [
-    ['objects', 'files', 'MB', 'js-yaml s', 'kube-netlint s', 'ratio', 'objects/s', 'µs/object', 'peak RSS MB', 'load s', 'lint s', 'findings', 'cached s', 'cached ratio'],
+    [
+      'objects',
+      'files',
+      'MB',
+      'js-yaml s',
+      'kube-netlint s',
+      'ratio',
+      'objects/s',
+      'µs/object',
+      'peak RSS MB',
+      'load s',
+      'lint s',
+      'findings',
+      'cached s',
+      'cached ratio',
+    ],
   ];
   const steadyRows = [['objects', 'js-yaml µs/object', 'kube-netlint µs/object', 'ratio']];
   const perObject: { cold: number; steady: number; floorSteady: number }[] = [];
-  const warmRows = [['objects', 'discover s', 'read+cache s', 'model+graph+rules s', 'format s', 'in-process s', 'cold load s']];
+  const warmRows = [
+    ['objects', 'discover s', 'read+cache s', 'model+graph+rules s', 'format s', 'in-process s', 'cold load s'],
+  ];
   for (const n of sizes) {
     const root = mkdtempSync(path.join(tmpdir(), 'kube-netlint-bench-'));
     try {
@@ -198,11 +251,23 @@ if (only.has('clean')) {
         node('child.js', g.dir, 'auto', dir, '1');
         return node('child.js', g.dir, 'auto', dir, '1');
       }).reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
-      warmRows.push([String(best.objects), s(warmPhases.discoverMs), s(warmPhases.loadMs), s(warmPhases.lintMs), s(warmPhases.formatMs), s(warmPhases.totalMs), s(best.loadMs)]);
+      warmRows.push([
+        String(best.objects),
+        s(warmPhases.discoverMs),
+        s(warmPhases.loadMs),
+        s(warmPhases.lintMs),
+        s(warmPhases.formatMs),
+        s(warmPhases.totalMs),
+        s(best.loadMs),
+      ]);
       const fastest = run.reduce((a, b) => (b.ms < a.ms ? b : a));
       const steady = min(phases.flatMap((p) => p.rounds.slice(1)));
       const floorSteady = min(floorIn.flatMap((p) => p.rounds.slice(1)));
-      perObject.push({ cold: (fastest.ms * 1000) / n, steady: (steady * 1000) / n, floorSteady: (floorSteady * 1000) / n });
+      perObject.push({
+        cold: (fastest.ms * 1000) / n,
+        steady: (steady * 1000) / n,
+        floorSteady: (floorSteady * 1000) / n,
+      });
       rows.push([
         String(best.objects),
         String(g.files),
@@ -219,28 +284,43 @@ if (only.has('clean')) {
         s(min(warm)),
         (min(warm) / min(cold)).toFixed(2),
       ]);
-      steadyRows.push([String(best.objects), ((floorSteady * 1000) / n).toFixed(1), ((steady * 1000) / n).toFixed(1), (steady / floorSteady).toFixed(2)]);
+      steadyRows.push([
+        String(best.objects),
+        ((floorSteady * 1000) / n).toFixed(1),
+        ((steady * 1000) / n).toFixed(1),
+        (steady / floorSteady).toFixed(2),
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   }
   table(rows);
-  console.log('(kube-netlint s: the CLI `kube-netlint --format json DIR`, spawn to exit; js-yaml s: a process that reads and');
-  console.log(' loadAll-s every file; ratio = kube-netlint / js-yaml; cached ratio = warm --cache run / cold --cache run)');
+  console.log(
+    '(kube-netlint s: the CLI `kube-netlint --format json DIR`, spawn to exit; js-yaml s: a process that reads and',
+  );
+  console.log(
+    ' loadAll-s every file; ratio = kube-netlint / js-yaml; cached ratio = warm --cache run / cold --cache run)',
+  );
 
   const empty = mkdtempSync(path.join(tmpdir(), 'kube-netlint-one-'));
   try {
     writeFileSync(path.join(empty, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n');
     const fixed = min(Array.from({ length: repeat }, () => timed([cli, '--format', 'json', empty]).ms));
-    console.log(`fixed cost of a run (the CLI on a folder with one small manifest: start Node, load modules, walk, report): ${s(fixed)} s`);
+    console.log(
+      `fixed cost of a run (the CLI on a folder with one small manifest: start Node, load modules, walk, report): ${s(fixed)} s`,
+    );
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
 
-  console.log('\nwarm --cache run, in-process phases (fastest of the repeats; cold load s: the load phase without a cache)');
+  console.log(
+    '\nwarm --cache run, in-process phases (fastest of the repeats; cold load s: the load phase without a cache)',
+  );
   table(warmRows);
 
-  console.log('\nsteady state (the same run repeated in a warm process, fastest round: time per object without start-up costs)');
+  console.log(
+    '\nsteady state (the same run repeated in a warm process, fastest round: time per object without start-up costs)',
+  );
   table(steadyRows);
   if (perObject.length > 1) {
     const spread = (xs: number[]) => {
@@ -248,14 +328,32 @@ if (only.has('clean')) {
       const median = sorted[Math.floor(sorted.length / 2)];
       return `${pct(sorted[0] / median - 1)} / ${pct(sorted[sorted.length - 1] / median - 1)} around the median`;
     };
-    console.log(`time per object from ${sizes[0]} to ${sizes[sizes.length - 1]} objects: steady ${spread(perObject.map((p) => p.steady))};` +
-      ` end to end ${spread(perObject.map((p) => p.cold))}; js-yaml steady ${spread(perObject.map((p) => p.floorSteady))}`);
+    console.log(
+      `time per object from ${sizes[0]} to ${sizes[sizes.length - 1]} objects: steady ${spread(perObject.map((p) => p.steady))};` +
+        ` end to end ${spread(perObject.map((p) => p.cold))}; js-yaml steady ${spread(perObject.map((p) => p.floorSteady))}`,
+    );
   }
 }
 
 if (only.has('network')) {
-  console.log('\nconnectivity (1k NetworkPolicies, then also 100 admin-tier and 200 Cilium policies; setup and connectivity in-process, CLI: `kube-netlint connectivity --format json DIR`, spawn to exit)');
-  const net = [['workloads', 'policies', 'admin-tier', 'Cilium', 'pairs', 'setup s', 'connectivity s', 'µs/pair', 'peak RSS MB', 'CLI s', 'CLI peak RSS MB']];
+  console.log(
+    '\nconnectivity (1k NetworkPolicies, then also 100 admin-tier and 200 Cilium policies; setup and connectivity in-process, CLI: `kube-netlint connectivity --format json DIR`, spawn to exit)',
+  );
+  const net = [
+    [
+      'workloads',
+      'policies',
+      'admin-tier',
+      'Cilium',
+      'pairs',
+      'setup s',
+      'connectivity s',
+      'µs/pair',
+      'peak RSS MB',
+      'CLI s',
+      'CLI peak RSS MB',
+    ],
+  ];
   for (const [w, tiers] of [
     [1_000, { admin: 0, cilium: 0 }],
     [10_000, { admin: 0, cilium: 0 }],
@@ -330,7 +428,15 @@ async function openTable(): Promise<void> {
     for (const format of ['json', 'txt', 'txt --summary']) {
       const r = await timedPipe([cli, 'connectivity', '--no-config', '-f', ...format.split(' '), root]);
       const listed = format.includes('--summary') ? 0 : pairs;
-      rows.push([String(workloads), format, String(listed), (r.bytes / 1e6).toFixed(0), s(r.ms), listed ? ((r.ms * 1000) / listed).toFixed(2) : '-', r.rssMB.toFixed(0)]);
+      rows.push([
+        String(workloads),
+        format,
+        String(listed),
+        (r.bytes / 1e6).toFixed(0),
+        s(r.ms),
+        listed ? ((r.ms * 1000) / listed).toFixed(2) : '-',
+        r.rssMB.toFixed(0),
+      ]);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

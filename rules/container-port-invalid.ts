@@ -63,8 +63,20 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
   }
   // Omitted, null and "" are all defaulted to TCP by the API server.
   const protocol = cp.rawProtocol;
-  if (protocol !== undefined && protocol !== null && protocol !== '' && !(PROTOCOLS as readonly unknown[]).includes(protocol)) {
-    report(ctx, w, c, cp, 'protocol', `protocol ${q(protocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
+  if (
+    protocol !== undefined &&
+    protocol !== null &&
+    protocol !== '' &&
+    !(PROTOCOLS as readonly unknown[]).includes(protocol)
+  ) {
+    report(
+      ctx,
+      w,
+      c,
+      cp,
+      'protocol',
+      `protocol ${q(protocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`,
+    );
   }
   if (cp.name !== undefined) {
     const problem = portNameProblem(cp.name);
@@ -106,7 +118,16 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
   }
 }
 
-function report(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPort, f: string, message: string, related?: ContainerPort, relMsg?: string): void {
+function report(
+  ctx: RuleContext,
+  w: Resource,
+  c: Container,
+  cp: ContainerPort,
+  f: string,
+  message: string,
+  related?: ContainerPort,
+  relMsg?: string,
+): void {
   ctx.report({
     at: w.at(...cp.path, f),
     object: w,

@@ -5,7 +5,8 @@ export default defineRule(
   {
     id: 'gateway-class-missing',
     severity: 'warning',
-    description: 'A Gateway names a GatewayClass that the input does not define, while the input defines GatewayClasses.',
+    description:
+      'A Gateway names a GatewayClass that the input does not define, while the input defines GatewayClasses.',
   },
   (ctx) => {
     const classes = ctx.model.gatewayClasses.filter((c) => !c.res.superseded);

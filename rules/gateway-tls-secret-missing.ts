@@ -11,7 +11,9 @@ export default defineRule(
       "A Gateway listener's tls.certificateRefs names a Secret that the input does not define (or not of type kubernetes.io/tls), or one in another namespace without a ReferenceGrant allowing it.",
   },
   (ctx) => {
-    const secrets = new Map(ctx.model.secrets.filter((s) => !s.res.superseded).map((s) => [`${s.res.namespace}/${s.res.name}`, s]));
+    const secrets = new Map(
+      ctx.model.secrets.filter((s) => !s.res.superseded).map((s) => [`${s.res.namespace}/${s.res.name}`, s]),
+    );
     const namespaces = ctx.model.namespaces;
     for (const gw of ctx.model.gateways) {
       if (gw.res.superseded) continue;
@@ -24,7 +26,10 @@ export default defineRule(
           // Another namespace that the input does not cover holds both the Secret and the grant.
           if (ref.namespace !== gw.namespace && !namespaces.has(ref.namespace)) continue;
           const who = `${gw.res.displayShort} listener ${q(l.name)}`;
-          if (ref.namespace !== gw.namespace && !ctx.graph.gateways.grant('Gateway', gw.namespace, '', 'Secret', ref.namespace, ref.name)) {
+          if (
+            ref.namespace !== gw.namespace &&
+            !ctx.graph.gateways.grant('Gateway', gw.namespace, '', 'Secret', ref.namespace, ref.name)
+          ) {
             ctx.report({
               at: gw.res.at(...ref.path, 'namespace'),
               object: gw.res,

@@ -19,7 +19,11 @@ export default defineRule(
         const where = describeIngressBackend(b);
         if (r.status === 'no-service' || (r.status === 'not-a-service' && !b.serviceName)) {
           if (!b.serviceName) {
-            ctx.report({ at: ing.at(...b.path), object: ing.res, message: `${where} of ${ing.res.displayShort} names no Service${legacyNote(ing)}` });
+            ctx.report({
+              at: ing.at(...b.path),
+              object: ing.res,
+              message: `${where} of ${ing.res.displayShort} names no Service${legacyNote(ing)}`,
+            });
             continue;
           }
           const fix = closest(b.serviceName, ctx.graph.serviceNamesIn(ing.namespace));
@@ -28,14 +32,25 @@ export default defineRule(
           if (knativeServiceBehind(ctx.model, ing.namespace, b.serviceName)) continue;
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
           const action = albAction(b);
-          if (action) hint += `; port.name use-annotation names an AWS Load Balancer Controller action, defined by the annotation alb.ingress.kubernetes.io/actions.${action.name}, which ${ing.res.displayShort} does not have`;
-          if (elsewhere) hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
+          if (action)
+            hint += `; port.name use-annotation names an AWS Load Balancer Controller action, defined by the annotation alb.ingress.kubernetes.io/actions.${action.name}, which ${ing.res.displayShort} does not have`;
+          if (elsewhere)
+            hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),
             object: ing.res,
             message: `${where} of ${ing.res.displayShort}: Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}${hint}${legacyNote(ing)}`,
             related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: `${elsewhere.res.display}` }] : [],
-            suggestions: fix && b.serviceNamePath ? [{ title: `Change the backend Service to "${fix}"`, at: ing.at(...b.serviceNamePath), replacement: fix }] : [],
+            suggestions:
+              fix && b.serviceNamePath
+                ? [
+                    {
+                      title: `Change the backend Service to "${fix}"`,
+                      at: ing.at(...b.serviceNamePath),
+                      replacement: fix,
+                    },
+                  ]
+                : [],
           });
           continue;
         }
@@ -53,7 +68,8 @@ export default defineRule(
         } else if (b.port.number !== undefined) {
           const behind = ctx.graph.servicePortBehind(svc, b.port.number);
           detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
-          if (behind) detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
+          if (behind)
+            detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
           const other = svc.ports.find((p) => p.port === b.port?.number && p.protocol !== 'TCP');
           if (other) detail += ` (its port ${other.port} is ${other.protocol}; an Ingress backend needs a TCP port)`;
         } else if (b.port.name === undefined) {
@@ -67,14 +83,20 @@ export default defineRule(
         }
         const fix =
           b.port?.name !== undefined
-            ? closest(b.port.name, svc.ports.map((p) => p.name).filter((n): n is string => !!n))
+            ? closest(
+                b.port.name,
+                svc.ports.map((p) => p.name).filter((n): n is string => !!n),
+              )
             : undefined;
         ctx.report({
           at: ing.at(...(b.port?.path ?? b.path)),
           object: ing.res,
           message: `${where} of ${ing.res.displayShort}: ${detail}${avail}${legacyNote(ing)}`,
           related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
-          suggestions: fix && b.port ? [{ title: `Change the port name to "${fix}"`, at: ing.at(...b.port.path), replacement: fix }] : [],
+          suggestions:
+            fix && b.port
+              ? [{ title: `Change the port name to "${fix}"`, at: ing.at(...b.port.path), replacement: fix }]
+              : [],
         });
       }
     }
@@ -93,9 +115,14 @@ export default defineRule(
             object: route.res,
             message: `${where}: Service ${q(b.name)} does not exist in namespace ${q(b.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}`,
           });
-        } else if (r.status === 'no-port' && b.port && !(r.service.type === 'ExternalName' && b.port.number !== undefined)) {
+        } else if (
+          r.status === 'no-port' &&
+          b.port &&
+          !(r.service.type === 'ExternalName' && b.port.number !== undefined)
+        ) {
           const ports = r.service.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port)));
-          const behind = b.port.number !== undefined ? ctx.graph.servicePortBehind(r.service, b.port.number) : undefined;
+          const behind =
+            b.port.number !== undefined ? ctx.graph.servicePortBehind(r.service, b.port.number) : undefined;
           ctx.report({
             at: route.res.at(...b.port.path),
             object: route.res,

@@ -39,7 +39,13 @@ export default defineRule(
           return t?.status === 'missing-name' || t?.status === 'wrong-protocol';
         });
         if (failing.length === 0) continue;
-        const which = failing.length === pods.length ? 'no selected pod defines it' : `the pods of ${list(failing.map((p) => p.display), 3)} do not define it`;
+        const which =
+          failing.length === pods.length
+            ? 'no selected pod defines it'
+            : `the pods of ${list(
+                failing.map((p) => p.display),
+                3,
+              )} do not define it`;
         ctx.report({
           at: ing.at(...(b.port?.path ?? b.path)),
           object: ing.res,
@@ -80,7 +86,14 @@ export default defineRule(
         ctx.report({
           at: route.res.at(...(b.port?.path ?? b.path)),
           object: route.res,
-          message: `${chain} → targetPort ${q(sp.target.value)}: ${failing.length === pods.length ? 'no selected pod defines it' : `the pods of ${list(failing.map((p) => p.display), 3)} do not define it`}`,
+          message: `${chain} → targetPort ${q(sp.target.value)}: ${
+            failing.length === pods.length
+              ? 'no selected pod defines it'
+              : `the pods of ${list(
+                  failing.map((p) => p.display),
+                  3,
+                )} do not define it`
+          }`,
           related: [{ at: svc.targetLoc(sp), message: `targetPort of ${svc.res.display}` }],
         });
       }

@@ -6,7 +6,8 @@ export default defineRule(
   {
     id: 'ingress-path-conflict',
     severity: 'warning',
-    description: 'Two Ingress paths of the same class with the same host, path and pathType: only one of them receives the traffic.',
+    description:
+      'Two Ingress paths of the same class with the same host, path and pathType: only one of them receives the traffic.',
   },
   (ctx) => {
     const defaultClass = ctx.model.ingressClasses.find((c) => c.isDefault)?.name;
@@ -15,7 +16,9 @@ export default defineRule(
       if (ing.res.superseded) continue;
       const cls = ing.className ?? defaultClass ?? '';
       // An ingress-nginx canary Ingress repeats the host and path of its primary on purpose.
-      const canary = ['true', 'True', 'TRUE', 't', 'T', '1'].includes(ing.res.annotations.get('nginx.ingress.kubernetes.io/canary') ?? '');
+      const canary = ['true', 'True', 'TRUE', 't', 'T', '1'].includes(
+        ing.res.annotations.get('nginx.ingress.kubernetes.io/canary') ?? '',
+      );
       for (const p of ing.paths) {
         const pathType = p.pathType ?? (ing.legacy ? 'ImplementationSpecific' : '');
         const key = `${cls}\u0000${canary ? 'canary' : ''}\u0000${p.host ?? ''}\u0000${p.path ?? ''}\u0000${pathType}`;

@@ -10,7 +10,8 @@ const BAD_SUFFIXES = ['/..', '/.'];
 
 function hostProblem(host: string): string | undefined {
   if (host.includes(':')) return 'must not contain a port or be an IPv6 address';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) && host.split('.').every((o) => Number(o) <= 255)) return 'must be a DNS name, not an IP address';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) && host.split('.').every((o) => Number(o) <= 255))
+    return 'must be a DNS name, not an IP address';
   const wildcard = host.startsWith('*.');
   const rest = wildcard ? host.slice(2) : host;
   if (rest.includes('*')) return 'may use a wildcard only as its whole first label ("*.example.com")';
@@ -39,17 +40,25 @@ export default defineRule(
       for (const p of ing.paths) {
         // pathType is required in networking.k8s.io/v1; the removed v1beta1 APIs defaulted it.
         if (p.rawPathType === undefined || p.rawPathType === null) {
-          if (!ing.legacy) report(ing.at(...p.at), `paths[${p.index}] needs a pathType (Exact, Prefix or ImplementationSpecific)`);
+          if (!ing.legacy)
+            report(ing.at(...p.at), `paths[${p.index}] needs a pathType (Exact, Prefix or ImplementationSpecific)`);
         } else if (!PATH_TYPES.includes(p.pathType ?? '')) {
-          report(ing.at(...p.at, 'pathType'), `pathType ${q(p.rawPathType)} is not one of Exact, Prefix, ImplementationSpecific`);
+          report(
+            ing.at(...p.at, 'pathType'),
+            `pathType ${q(p.rawPathType)} is not one of Exact, Prefix, ImplementationSpecific`,
+          );
           continue;
         }
         const path = p.path ?? '';
         const at = ing.at(...p.at, p.rawPath === undefined ? 'pathType' : 'path');
         // ImplementationSpecific (also the default of the removed beta APIs): an empty path is
         // allowed, any other must still be absolute; the controller interprets the rest.
-        if (p.pathType === 'ImplementationSpecific' || (ing.legacy && (p.rawPathType === undefined || p.rawPathType === null))) {
-          if (path !== '' && !path.startsWith('/')) report(at, `ImplementationSpecific path ${q(path)} must start with "/"`);
+        if (
+          p.pathType === 'ImplementationSpecific' ||
+          (ing.legacy && (p.rawPathType === undefined || p.rawPathType === null))
+        ) {
+          if (path !== '' && !path.startsWith('/'))
+            report(at, `ImplementationSpecific path ${q(path)} must start with "/"`);
           continue;
         }
         if (p.pathType !== 'Exact' && p.pathType !== 'Prefix') continue;

@@ -11,10 +11,14 @@ export default defineRule(
       "An Ingress TLS entry names a Secret that the input does not define in the Ingress's namespace (or one that is not of type kubernetes.io/tls).",
   },
   (ctx) => {
-    const secrets = new Map(ctx.model.secrets.filter((s) => !s.res.superseded).map((s) => [`${s.res.namespace}/${s.res.name}`, s]));
+    const secrets = new Map(
+      ctx.model.secrets.filter((s) => !s.res.superseded).map((s) => [`${s.res.namespace}/${s.res.name}`, s]),
+    );
     for (const ing of ctx.model.ingresses) {
       // cert-manager creates the Secret from the Ingress annotations (ingress-shim).
-      const managed = CERT_MANAGER_ANNOTATIONS.some((a) => ing.res.annotations.has(a) && ing.res.annotations.get(a) !== 'false');
+      const managed = CERT_MANAGER_ANNOTATIONS.some(
+        (a) => ing.res.annotations.has(a) && ing.res.annotations.get(a) !== 'false',
+      );
       for (const t of ing.tls) {
         if (!t.secretName) continue;
         const key = `${ing.namespace}/${t.secretName}`;

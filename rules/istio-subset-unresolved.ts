@@ -31,8 +31,13 @@ export default defineRule(
             message:
               rules.length === 0
                 ? `${who}: no DestinationRule of the input has host ${q(svc.name)}, so nothing here defines the subset; without one, requests routed there fail with 503 (no healthy upstream)`
-                : `${who}: the DestinationRule${rules.length === 1 ? '' : 's'} of host ${q(svc.name)} (${list(rules.map((r) => q(r.res.name)), 3)}) define${rules.length === 1 ? 's' : ''} ${known.length ? `subsets ${list(known)}` : 'no subsets'}, not ${q(d.subset)}; requests routed there fail with 503`,
-            related: rules.slice(0, 2).map((r) => ({ at: r.res.keyAt('spec', 'subsets'), message: `subsets of ${r.res.display}` })),
+                : `${who}: the DestinationRule${rules.length === 1 ? '' : 's'} of host ${q(svc.name)} (${list(
+                    rules.map((r) => q(r.res.name)),
+                    3,
+                  )}) define${rules.length === 1 ? 's' : ''} ${known.length ? `subsets ${list(known)}` : 'no subsets'}, not ${q(d.subset)}; requests routed there fail with 503`,
+            related: rules
+              .slice(0, 2)
+              .map((r) => ({ at: r.res.keyAt('spec', 'subsets'), message: `subsets of ${r.res.display}` })),
           });
           continue;
         }
@@ -43,7 +48,10 @@ export default defineRule(
         ctx.report({
           at,
           object: vs.res,
-          message: `${who}: the subset's labels ${labelsText(subset.s.labels)} (DestinationRule ${q(subset.rule.res.name)}) select none of the pods of Service ${q(svc.name)} (${list(pods.map((p) => p.display), 3)}); requests routed there fail with 503`,
+          message: `${who}: the subset's labels ${labelsText(subset.s.labels)} (DestinationRule ${q(subset.rule.res.name)}) select none of the pods of Service ${q(svc.name)} (${list(
+            pods.map((p) => p.display),
+            3,
+          )}); requests routed there fail with 503`,
           related: [{ at: subset.rule.res.at(...subset.s.path), message: `subset of ${subset.rule.res.display}` }],
         });
       }

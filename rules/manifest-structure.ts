@@ -34,7 +34,11 @@ export default defineRule(
       const problems = validateStructure(r, source);
       if (problems.length === 0) continue;
       for (const p of problems) {
-        ctx.report({ at: p.key ? r.keyAt(...p.path) : r.at(...p.path), object: r, message: `${r.displayShort}: ${p.message}` });
+        ctx.report({
+          at: p.key ? r.keyAt(...p.path) : r.at(...p.path),
+          object: r,
+          message: `${r.displayShort}: ${p.message}`,
+        });
       }
     }
   },

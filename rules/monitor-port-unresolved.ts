@@ -23,8 +23,13 @@ export default defineRule(
           ctx.report({
             at: m.res.at(...e.path, 'port'),
             object: m.res,
-            message: `${m.res.displayShort} endpoint ${e.index}: port ${q(e.port)} is not a port name of the selected Service${t.services.length === 1 ? '' : 's'} ${list(t.services.map((s) => q(s.name)), 3)} (${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'their ports have no names'})${numbers.length ? '; endpoints[].port takes the Service port name, not its number' : ''}; Prometheus scrapes nothing for it`,
-            related: t.services.slice(0, 2).map((s) => ({ at: s.res.keyAt('spec', 'ports'), message: `ports of ${s.res.display}` })),
+            message: `${m.res.displayShort} endpoint ${e.index}: port ${q(e.port)} is not a port name of the selected Service${t.services.length === 1 ? '' : 's'} ${list(
+              t.services.map((s) => q(s.name)),
+              3,
+            )} (${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'their ports have no names'})${numbers.length ? '; endpoints[].port takes the Service port name, not its number' : ''}; Prometheus scrapes nothing for it`,
+            related: t.services
+              .slice(0, 2)
+              .map((s) => ({ at: s.res.keyAt('spec', 'ports'), message: `ports of ${s.res.display}` })),
           });
         }
       } else {
@@ -34,13 +39,19 @@ export default defineRule(
         const names = new Set(ports.map((p) => p.name).filter((n): n is string => !!n));
         for (const e of m.endpoints) {
           const byName = e.port !== undefined && !names.has(e.port);
-          const byNumber = e.port === undefined && e.portNumber !== undefined && !ports.some((p) => p.number === e.portNumber);
+          const byNumber =
+            e.port === undefined && e.portNumber !== undefined && !ports.some((p) => p.number === e.portNumber);
           if (!byName && !byNumber) continue;
-          const what = byName ? `port ${q(e.port)} is not a container port name` : `portNumber ${e.portNumber} is not a declared container port`;
+          const what = byName
+            ? `port ${q(e.port)} is not a container port name`
+            : `portNumber ${e.portNumber} is not a declared container port`;
           ctx.report({
             at: m.res.at(...e.path, byName ? 'port' : 'portNumber'),
             object: m.res,
-            message: `${m.res.displayShort} endpoint ${e.index}: ${what} of the selected pods (${list(t.pods.map((p) => p.display), 3)}; ${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'no named ports'}); Prometheus scrapes nothing for it`,
+            message: `${m.res.displayShort} endpoint ${e.index}: ${what} of the selected pods (${list(
+              t.pods.map((p) => p.display),
+              3,
+            )}; ${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'no named ports'}); Prometheus scrapes nothing for it`,
           });
         }
       }

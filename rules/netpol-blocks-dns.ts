@@ -152,7 +152,10 @@ function dnsNameOf(engine: PolicyEngine): string {
     const labels = [...first.labels].map(([k, v]) => `${k}=${v}`).join(',');
     return `the cluster DNS (${first.name.replace('/{cluster-dns}', '')} pods ${labels})`;
   }
-  return `DNS pods ${list(engine.dnsPods.map((p) => p.name), 2)}`;
+  return `DNS pods ${list(
+    engine.dnsPods.map((p) => p.name),
+    2,
+  )}`;
 }
 
 const TCP_LOOKUPS_FAIL = 'lookups whose answers need TCP (large or truncated answers) fail';
@@ -187,12 +190,20 @@ function blockedMessage(b: Blocked, tcpOnly: boolean): string {
     return `${isolates} and allows DNS over UDP only: ${b.missing} to ${b.dnsName} is blocked, so ${TCP_LOOKUPS_FAIL}`;
   }
   if (b.blockers.length > 0) {
-    const names = list(b.blockers.map((x) => q(x.name)), 3);
+    const names = list(
+      b.blockers.map((x) => q(x.name)),
+      3,
+    );
     const blockers = `${names} isolate${b.blockers.length === 1 ? 's' : ''} ${b.dnsName} for ingress`;
     const admitting = `without admitting ${b.count === 1 ? 'it' : 'them'} on ${b.missing}`;
     return `${isolates} and allows DNS, but ${blockers} ${admitting}: ${consequence(false, b.count)}`;
   }
-  const of = b.others.length ? ` (of ${list([b.np, ...b.others].map((x) => q(x.name)), 3)})` : '';
+  const of = b.others.length
+    ? ` (of ${list(
+        [b.np, ...b.others].map((x) => q(x.name)),
+        3,
+      )})`
+    : '';
   return `${isolates}, and no egress rule${of} allows ${b.missing} to ${b.dnsName}: ${consequence(false, b.count)}`;
 }
 

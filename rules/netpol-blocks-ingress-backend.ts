@@ -12,7 +12,8 @@ export default defineRule(
   {
     id: 'netpol-blocks-ingress-backend',
     severity: 'error',
-    description: "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods, or a Gateway's pods from reaching a route backend's pods, on the target port.",
+    description:
+      "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods, or a Gateway's pods from reaching a route backend's pods, on the target port.",
   },
   (ctx) => {
     // Without NetworkPolicies or cluster-scoped tiers nothing is isolated and nothing blocked.
@@ -37,20 +38,33 @@ export default defineRule(
           const key = `${ing.res.key}|${b.path.join('/')}|${pod.id}`;
           if (seen.has(key)) continue;
           const route = `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} → ${t.display} ${sp.protocol} ${target.number}`;
-          const related = [{ at: ing.res.at(...(b.serviceNamePath ?? b.path)), message: `backend of ${ing.res.display}` }];
+          const related = [
+            { at: ing.res.at(...(b.serviceNamePath ?? b.path)), message: `backend of ${ing.res.display}` },
+          ];
 
           if (guess.kind === 'external') {
             // A load balancer outside the cluster: some external address must be admitted.
             const isolatedBy = engine.isolatedIngress(pod);
             if (isolatedBy.length === 0) continue;
-            if (engine.atoms.some((_, a) => !engine.allowed({ kind: 'external', atom: a }, dst).intersect(want).isEmpty)) continue;
+            if (
+              engine.atoms.some((_, a) => !engine.allowed({ kind: 'external', atom: a }, dst).intersect(want).isEmpty)
+            )
+              continue;
             seen.add(key);
             const policy = isolatedBy[0];
             ctx.report({
               at: policy.res.keyAt('spec', 'podSelector'),
               object: policy.res,
-              message: `${route} is blocked for the load balancer: ${list(isolatedBy.map((p) => q(p.name)), 3)} isolate${isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits an address outside the cluster on ${sp.protocol} ${target.number} (ingress controller: ${guess.reason})`,
-              related: [...related, ...isolatedBy.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` }))],
+              message: `${route} is blocked for the load balancer: ${list(
+                isolatedBy.map((p) => q(p.name)),
+                3,
+              )} isolate${isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits an address outside the cluster on ${sp.protocol} ${target.number} (ingress controller: ${guess.reason})`,
+              related: [
+                ...related,
+                ...isolatedBy
+                  .slice(1, 3)
+                  .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
+              ],
             });
             continue;
           }
@@ -85,20 +99,37 @@ export default defineRule(
             });
             continue;
           }
-          const { blockers, sides, ingressBlocks } = blockedSides(e, want, t.display, 'the controller', `${sp.protocol} ${target.number}`);
+          const { blockers, sides, ingressBlocks } = blockedSides(
+            e,
+            want,
+            t.display,
+            'the controller',
+            `${sp.protocol} ${target.number}`,
+          );
           const policy = blockers[0];
           if (!policy) continue;
           // When the input does not show the controller's pods, a policy that admits something
           // like a controller may well admit the real one: say so instead of claiming a block.
-          const unsure = (guess.kind === 'unknown' || guess.kind === 'assumed') && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
+          const unsure =
+            (guess.kind === 'unknown' || guess.kind === 'assumed') &&
+            ingressBlocks &&
+            admitsLookalike(e.ingress!.isolatedBy);
           ctx.report({
             at: policy.res.keyAt('spec', 'podSelector'),
             object: policy.res,
             severity: unsure ? 'info' : undefined,
             message: unsure
-              ? `${route}: cannot tell which pods run the ingress controller; set ingressController in .kube-netlint.yaml (${why}; ${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a controller)`
+              ? `${route}: cannot tell which pods run the ingress controller; set ingressController in .kube-netlint.yaml (${why}; ${list(
+                  e.ingress!.isolatedBy.map((p) => q(p.name)),
+                  3,
+                )} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a controller)`
               : `${route} is blocked for ${controllerName}: ${sides.join('; ')} (${why}${guess.kind === 'unknown' ? '; set ingressController in .kube-netlint.yaml' : ''})`,
-            related: [...related, ...blockers.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` }))],
+            related: [
+              ...related,
+              ...blockers
+                .slice(1, 3)
+                .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
+            ],
           });
         }
       }
@@ -109,5 +140,12 @@ export default defineRule(
 
 /** Does an ingress rule of these policies admit a peer that looks like an ingress controller? */
 function admitsLookalike(policies: NetworkPolicy[]): boolean {
-  return policies.some((np) => np.ingress.some((r) => (r.peers ?? []).some((p) => p.kind === 'selector' && (looksLikeController(p.namespaceSelector) || looksLikeController(p.podSelector)))));
+  return policies.some((np) =>
+    np.ingress.some((r) =>
+      (r.peers ?? []).some(
+        (p) =>
+          p.kind === 'selector' && (looksLikeController(p.namespaceSelector) || looksLikeController(p.podSelector)),
+      ),
+    ),
+  );
 }

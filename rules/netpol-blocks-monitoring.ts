@@ -32,7 +32,10 @@ export default defineRule(
     // A Prometheus server deployed as a workload of the input (Helm chart, plain manifests).
     // Or the one the configuration names (its own pods in the input, or a stand-in).
     const servers =
-      engine.configuredPrometheus ?? engine.workloadPods.filter((p) => p.labels.get('app.kubernetes.io/name') === 'prometheus' || p.labels.get('app') === 'prometheus');
+      engine.configuredPrometheus ??
+      engine.workloadPods.filter(
+        (p) => p.labels.get('app.kubernetes.io/name') === 'prometheus' || p.labels.get('app') === 'prometheus',
+      );
     if (prometheus.length === 0 && servers.length === 0) return;
     const seen = new Set<string>();
     for (const scrape of [...scrapes(ctx, prometheus), ...annotated(ctx, servers)]) {
@@ -50,22 +53,46 @@ export default defineRule(
       if (seen.has(key)) continue;
       seen.add(key);
       const sides: string[] = [];
-      if (ingressBlocks) sides.push(`${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${scrape.pod.display} for ingress and no rule admits Prometheus on TCP ${scrape.port}`);
-      if (egressBlocks) sides.push(`${list(e.egress!.isolatedBy.map((p) => q(p.name)), 3)} isolate${e.egress!.isolatedBy.length === 1 ? 's' : ''} the Prometheus pods for egress without allowing it`);
+      if (ingressBlocks)
+        sides.push(
+          `${list(
+            e.ingress!.isolatedBy.map((p) => q(p.name)),
+            3,
+          )} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${scrape.pod.display} for ingress and no rule admits Prometheus on TCP ${scrape.port}`,
+        );
+      if (egressBlocks)
+        sides.push(
+          `${list(
+            e.egress!.isolatedBy.map((p) => q(p.name)),
+            3,
+          )} isolate${e.egress!.isolatedBy.length === 1 ? 's' : ''} the Prometheus pods for egress without allowing it`,
+        );
       ctx.report({
         at: policy.res.keyAt('spec', 'podSelector'),
         object: policy.res,
-        message: `${scrape.why} → ${scrape.pod.display} TCP ${scrape.port} is blocked for Prometheus ${q(scrape.prometheus)} (pods ${[...scrape.from.labels].slice(0, 2).map(([k, v]) => `${k}=${v}`).join(',')} in namespace ${q(scrape.from.namespace)}): ${sides.join('; ')}; the target is down and its metrics missing`,
+        message: `${scrape.why} → ${scrape.pod.display} TCP ${scrape.port} is blocked for Prometheus ${q(scrape.prometheus)} (pods ${[
+          ...scrape.from.labels,
+        ]
+          .slice(0, 2)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(
+            ',',
+          )} in namespace ${q(scrape.from.namespace)}): ${sides.join('; ')}; the target is down and its metrics missing`,
         related: [
           { at: scrape.source.nameLoc, message: scrape.source.display },
-          ...blockers.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
+          ...blockers
+            .slice(1, 3)
+            .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
         ],
       });
     }
   },
 );
 
-function* scrapes(ctx: RuleContext, prometheus: { standIn: { res: Resource; name: string }; pods: NetPod[] }[]): Generator<Scrape> {
+function* scrapes(
+  ctx: RuleContext,
+  prometheus: { standIn: { res: Resource; name: string }; pods: NetPod[] }[],
+): Generator<Scrape> {
   const { serviceMonitors, podMonitors, prometheuses } = ctx.model.consumers;
   for (const { standIn, pods } of prometheus) {
     const from = pods[0];
@@ -82,7 +109,14 @@ function* scrapes(ctx: RuleContext, prometheus: { standIn: { res: Resource; name
             for (const pod of ctx.graph.podsOf(svc)) {
               const r = ctx.graph.resolveTarget(sp, pod);
               if (!r || (r.status !== 'ok' && r.status !== 'undeclared')) continue;
-              yield { from, prometheus: name, pod, port: r.number, why: `${m.res.displayShort} → Service ${q(svc.name)} port ${q(sp.name ?? String(sp.port))}`, source: m.res };
+              yield {
+                from,
+                prometheus: name,
+                pod,
+                port: r.number,
+                why: `${m.res.displayShort} → Service ${q(svc.name)} port ${q(sp.name ?? String(sp.port))}`,
+                source: m.res,
+              };
             }
           }
         }
@@ -95,8 +129,16 @@ function* scrapes(ctx: RuleContext, prometheus: { standIn: { res: Resource; name
         for (const pod of t.pods) {
           for (const cp of pod.servingPorts()) {
             if (cp.protocol !== 'TCP' || cp.number === undefined) continue;
-            if (e.port !== undefined ? cp.name !== e.port : e.portNumber !== undefined && cp.number !== e.portNumber) continue;
-            yield { from, prometheus: name, pod, port: cp.number, why: `${m.res.displayShort} port ${q(e.port ?? String(cp.number))}`, source: m.res };
+            if (e.port !== undefined ? cp.name !== e.port : e.portNumber !== undefined && cp.number !== e.portNumber)
+              continue;
+            yield {
+              from,
+              prometheus: name,
+              pod,
+              port: cp.number,
+              why: `${m.res.displayShort} port ${q(e.port ?? String(cp.number))}`,
+              source: m.res,
+            };
           }
         }
       }
@@ -119,7 +161,14 @@ function* annotated(ctx: RuleContext, servers: NetPod[]): Generator<Scrape> {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
     for (const from of servers) {
       if (from.workload === pod) continue;
-      yield { from, prometheus: from.name, pod, port, why: `prometheus.io/scrape annotation of ${pod.display}`, source: pod.workload };
+      yield {
+        from,
+        prometheus: from.name,
+        pod,
+        port,
+        why: `prometheus.io/scrape annotation of ${pod.display}`,
+        source: pod.workload,
+      };
     }
   }
 }

@@ -26,7 +26,13 @@ export default defineRule(
       // What the reference connects to on each pod: the Service port's target, or any Service port
       // when the reference names none; a headless Service is reached on the pod port itself.
       const ports: ServicePort[] = ref.servicePort ? [ref.servicePort] : ref.port === undefined ? svc.ports : [];
-      const blocked: { pod: PodTemplate; want: ConnSet; ingress: NetworkPolicy[]; egress: NetworkPolicy[]; denial?: TierStep }[] = [];
+      const blocked: {
+        pod: PodTemplate;
+        want: ConnSet;
+        ingress: NetworkPolicy[];
+        egress: NetworkPolicy[];
+        denial?: TierStep;
+      }[] = [];
       for (const t of ctx.graph.podsOf(svc)) {
         if (t === ref.pod) continue; // a pod can always reach itself
         const pod = engine.podOf(t);
@@ -34,7 +40,8 @@ export default defineRule(
         let want = ConnSet.NONE;
         for (const sp of ports) {
           const r = ctx.graph.resolveTarget(sp, t);
-          if (r && (r.status === 'ok' || r.status === 'undeclared') && isProtocol(sp.protocol)) want = want.union(ConnSet.of(sp.protocol, r.number));
+          if (r && (r.status === 'ok' || r.status === 'undeclared') && isProtocol(sp.protocol))
+            want = want.union(ConnSet.of(sp.protocol, r.number));
         }
         if (ref.port !== undefined && !ref.servicePort && svc.headless) want = ConnSet.of('TCP', ref.port);
         if (want.isEmpty) continue;
@@ -53,17 +60,44 @@ export default defineRule(
       const what = ref.envName ? `env ${ref.envName}` : ref.source;
       const sides: string[] = [];
       if (first.denial) sides.push(`${adminRuleName(first.denial.rule)} denies it`);
-      else if (first.egress.length) sides.push(`${list(first.egress.map((p) => q(p.name)), 3)} isolate${first.egress.length === 1 ? 's' : ''} ${ref.pod.display} for egress without allowing it`);
-      if (first.ingress.length && !first.denial) sides.push(`${list(first.ingress.map((p) => q(p.name)), 3)} isolate${first.ingress.length === 1 ? 's' : ''} ${first.pod.display} for ingress and no rule admits ${ref.pod.display}`);
-      const host = first.pod.hostNetwork || ref.pod.hostNetwork ? ' (a hostNetwork pod is involved: how policies apply to it depends on the network plugin)' : '';
-      const dsts = list(blocked.map((b) => b.pod.display), 3);
+      else if (first.egress.length)
+        sides.push(
+          `${list(
+            first.egress.map((p) => q(p.name)),
+            3,
+          )} isolate${first.egress.length === 1 ? 's' : ''} ${ref.pod.display} for egress without allowing it`,
+        );
+      if (first.ingress.length && !first.denial)
+        sides.push(
+          `${list(
+            first.ingress.map((p) => q(p.name)),
+            3,
+          )} isolate${first.ingress.length === 1 ? 's' : ''} ${first.pod.display} for ingress and no rule admits ${ref.pod.display}`,
+        );
+      const host =
+        first.pod.hostNetwork || ref.pod.hostNetwork
+          ? ' (a hostNetwork pod is involved: how policies apply to it depends on the network plugin)'
+          : '';
+      const dsts = list(
+        blocked.map((b) => b.pod.display),
+        3,
+      );
       ctx.report({
         at: ref.at,
         object: ref.via ? ref.via.configMap.res : ref.pod.workload,
         message: `${ref.pod.display} calls ${q(ref.text)} (${what}), but ${first.denial ? 'network policies' : 'NetworkPolicies'} block it from ${dsts} on ${first.want.toString()}: ${sides.join('; ')}${host}`,
         related: [
-          ...(first.denial ? [{ at: first.denial.rule.policy.res.at(...first.denial.rule.path), message: `denying rule of ${first.denial.rule.policy.res.display}` }] : []),
-          ...[...new Set([...first.egress, ...first.ingress])].slice(0, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolating policy ${p.res.display}` })),
+          ...(first.denial
+            ? [
+                {
+                  at: first.denial.rule.policy.res.at(...first.denial.rule.path),
+                  message: `denying rule of ${first.denial.rule.policy.res.display}`,
+                },
+              ]
+            : []),
+          ...[...new Set([...first.egress, ...first.ingress])]
+            .slice(0, 3)
+            .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `isolating policy ${p.res.display}` })),
           ...(ref.via ? [{ at: ref.via.at, message: `${ref.pod.display} reads it here` }] : []),
         ],
       });

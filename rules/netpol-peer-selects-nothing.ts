@@ -44,7 +44,12 @@ export default defineRule(
   },
   (ctx) => {
     // Without policies nothing is isolated and nothing blocked.
-    if (ctx.model.networkPolicies.length === 0 && ctx.model.adminPolicies.length === 0 && ctx.model.ciliumPolicies.length === 0) return;
+    if (
+      ctx.model.networkPolicies.length === 0 &&
+      ctx.model.adminPolicies.length === 0 &&
+      ctx.model.ciliumPolicies.length === 0
+    )
+      return;
     for (const np of ctx.model.networkPolicies) {
       for (const rule of np.activeRules()) {
         for (const peer of rule.peers ?? []) {
@@ -117,9 +122,11 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
     // define them (they carry that label only), as do the namespaces of every cluster.
     const named = new Set<string>(WELL_KNOWN);
     for (const [k, v] of peer.namespaceSelector.matchLabels) if (k === NAME_LABEL) named.add(v);
-    for (const e of peer.namespaceSelector.expressions) if (e.key === NAME_LABEL && e.op === 'In') e.values.forEach((v) => named.add(v));
+    for (const e of peer.namespaceSelector.expressions)
+      if (e.key === NAME_LABEL && e.op === 'In') e.values.forEach((v) => named.add(v));
     for (const ns of named) {
-      if (!namespaces.includes(ns) && matches(peer.namespaceSelector, labelledMap(new Map([[NAME_LABEL, ns]])))) namespaces.push(ns);
+      if (!namespaces.includes(ns) && matches(peer.namespaceSelector, labelledMap(new Map([[NAME_LABEL, ns]]))))
+        namespaces.push(ns);
     }
     namespaces = namespaces.filter((ns) => !ns.startsWith('{'));
     if (namespaces.length === 0) {
@@ -139,7 +146,8 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
   if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return;
   const sel = peer.podSelector;
   // Pods an operator labels from a custom resource are as real as a workload's.
-  if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0)) return;
+  if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0))
+    return;
   let made: ReturnType<typeof madeAtRunTime>;
   for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
   if (made) {
@@ -154,7 +162,8 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
   }
   const where = namespaces.length === 1 ? `namespace ${q(namespaces[0])}` : `${namespaces.length} namespaces`;
   // A selector choosing namespaces by label may match namespaces outside the input.
-  const unsure = site.cautious && peer.namespaceSelector !== undefined && namespacesNamed(peer.namespaceSelector) === undefined;
+  const unsure =
+    site.cautious && peer.namespaceSelector !== undefined && namespacesNamed(peer.namespaceSelector) === undefined;
   ctx.report({
     at: site.podAt,
     object: res,

@@ -51,16 +51,25 @@ export default defineRule(
         const name = port.port;
         // Not a valid port name ("8080" in quotes, upper case): netpol-invalid-peer reports it.
         if (portNameProblem(name)) return;
-        const defining = pods.filter((p) => [...p.servingPorts()].some((cp) => cp.name === name && cp.protocol === port.protocol));
+        const defining = pods.filter((p) =>
+          [...p.servingPorts()].some((cp) => cp.name === name && cp.protocol === port.protocol),
+        );
         if (defining.length > 0) return;
         const otherProto = pods.flatMap((p) => [...p.servingPorts()]).find((cp) => cp.name === name);
-        const names = [...new Set(pods.flatMap((p) => [...p.servingPorts()].filter((cp) => cp.name).map((cp) => `${cp.name}/${cp.protocol}`)))].sort();
+        const names = [
+          ...new Set(
+            pods.flatMap((p) => [...p.servingPorts()].filter((cp) => cp.name).map((cp) => `${cp.name}/${cp.protocol}`)),
+          ),
+        ].sort();
         ctx.report({
           at: np.res.at(...port.path, 'port'),
           object: np.res,
           message: otherProto
             ? `${np.res.displayShort}: named port ${q(name)} is ${otherProto.protocol} on the ${side}, not ${port.protocol}; this ${rule.direction} rule opens nothing`
-            : `${np.res.displayShort}: no ${side.slice(0, -1)} (${list(pods.map((p) => p.display), 3)}) defines a port named ${q(name)} (${port.protocol})${names.length ? `; they define ${list(names, 5)}` : ''}`,
+            : `${np.res.displayShort}: no ${side.slice(0, -1)} (${list(
+                pods.map((p) => p.display),
+                3,
+              )}) defines a port named ${q(name)} (${port.protocol})${names.length ? `; they define ${list(names, 5)}` : ''}`,
           related: pods.slice(0, 3).map((p) => ({ at: p.labelsLoc, message: `pods of ${p.display}` })),
         });
         return;
@@ -68,7 +77,9 @@ export default defineRule(
       if (typeof port.port !== 'number' || port.endPort !== undefined) return;
       const number = port.port;
       // The Service-port trap: policies apply after Service translation, to the pod's port.
-      const served = pods.some((p) => [...p.servingPorts()].some((cp) => cp.number === number && cp.protocol === port.protocol));
+      const served = pods.some((p) =>
+        [...p.servingPorts()].some((cp) => cp.number === number && cp.protocol === port.protocol),
+      );
       if (served) return;
       // The Services that select one of the pods, in input order.
       for (const svc of ctx.graph.servicesSelecting(pods)) {

@@ -36,7 +36,9 @@ export default defineRule(
         });
         continue;
       }
-      const near = np.podSelector.matchLabels.length ? ctx.graph.nearestMiss(np.namespace, new Map(np.podSelector.matchLabels))?.miss : undefined;
+      const near = np.podSelector.matchLabels.length
+        ? ctx.graph.nearestMiss(np.namespace, new Map(np.podSelector.matchLabels))?.miss
+        : undefined;
       const hint = near
         ? `; closest: ${near.pod.display} ${near.differences.map((d) => (d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}`)).join(', ')}`
         : '';
@@ -49,7 +51,14 @@ export default defineRule(
     }
     for (const p of ctx.model.adminPolicies) {
       if (p.res.superseded || !p.subject) continue;
-      checkClusterSubject(ctx, p.res, p.res.keyAt(...p.subject.path), `${p.kind} subject`, p.subject.namespaceSelector, p.subject.podSelector);
+      checkClusterSubject(
+        ctx,
+        p.res,
+        p.res.keyAt(...p.subject.path),
+        `${p.kind} subject`,
+        p.subject.namespaceSelector,
+        p.subject.podSelector,
+      );
     }
     for (const cp of ctx.model.ciliumPolicies) {
       if (cp.res.superseded) continue;
@@ -57,7 +66,14 @@ export default defineRule(
         // nodeSelector rules select hosts, which are out of scope.
         if (!rule.subject) continue;
         const at = cp.res.keyAt(...rule.path, 'endpointSelector');
-        checkClusterSubject(ctx, cp.res, at, `${cp.kind} endpointSelector`, rule.subject.namespaceSelector, rule.subject.podSelector);
+        checkClusterSubject(
+          ctx,
+          cp.res,
+          at,
+          `${cp.kind} endpointSelector`,
+          rule.subject.namespaceSelector,
+          rule.subject.podSelector,
+        );
       }
     }
   },
@@ -68,7 +84,14 @@ export default defineRule(
  * selectors). Namespaces outside the input may hold the pods unless the selector names its
  * namespaces and the input shows their workloads: only then is "selects nothing" a warning.
  */
-function checkClusterSubject(ctx: RuleContext, res: Resource, at: Loc, what: string, nsSel: Selector, podSel: Selector | undefined): void {
+function checkClusterSubject(
+  ctx: RuleContext,
+  res: Resource,
+  at: Loc,
+  what: string,
+  nsSel: Selector,
+  podSel: Selector | undefined,
+): void {
   const namespaces = ctx.policy.namespacesMatching(nsSel).filter((ns) => !ns.startsWith('{'));
   const pods = podSel && !isEmptySelector(podSel) ? podSel : undefined;
   const shown = `${what} ${formatSelector(nsSel)}${pods ? ` / ${formatSelector(pods)}` : ''}`;
@@ -87,11 +110,18 @@ function checkClusterSubject(ctx: RuleContext, res: Resource, at: Loc, what: str
   // Judge only where the input shows every selected namespace's workloads.
   if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return;
   if (!pods) return;
-  if (namespaces.some((ns) => ctx.graph.select(ns, pods).length > 0 || ctx.graph.operatorMatches(ns, pods).length > 0)) return;
+  if (namespaces.some((ns) => ctx.graph.select(ns, pods).length > 0 || ctx.graph.operatorMatches(ns, pods).length > 0))
+    return;
   for (const ns of namespaces) {
     const made = madeAtRunTime(ctx.graph, ns, pods);
     if (made) {
-      ctx.report({ at, object: res, severity: 'info', message: `${res.displayShort}: ${shown} matches no pod template of the input, but ${made.text}`, related: [made.related] });
+      ctx.report({
+        at,
+        object: res,
+        severity: 'info',
+        message: `${res.displayShort}: ${shown} matches no pod template of the input, but ${made.text}`,
+        related: [made.related],
+      });
       return;
     }
   }

@@ -11,7 +11,8 @@ export default defineRule(
   {
     id: 'probe-port-unresolved',
     severity: 'error',
-    description: "A probe names a port that its container does not define (named probe ports resolve in the probe's own container).",
+    description:
+      "A probe names a port that its container does not define (named probe ports resolve in the probe's own container).",
   },
   (ctx) => {
     for (const pod of ctx.model.podTemplates) {
@@ -23,18 +24,34 @@ export default defineRule(
           const name = probe.port;
           if (definesPort(c, name)) continue;
           const names = c.ports.filter((p) => p.name).map((p) => `${p.name} (${p.number ?? '?'})`);
-          const others = pod.containers.filter((o) => o !== c && o.ports.some((p) => p.name === name)).map((o) => q(o.name));
+          const others = pod.containers
+            .filter((o) => o !== c && o.ports.some((p) => p.name === name))
+            .map((o) => q(o.name));
           let hint = names.length ? `; it defines ${list(names, 4)}` : '; it defines no named ports';
-          if (others.length) hint += `; container ${others[0]} defines ${q(name)}, but probes only see their own container's ports`;
+          if (others.length)
+            hint += `; container ${others[0]} defines ${q(name)}, but probes only see their own container's ports`;
           if (/^\d+$/.test(name)) hint += '; a quoted number is a port name, write it without quotes';
-          const fix = closest(name, c.ports.map((p) => p.name).filter((n): n is string => !!n));
+          const fix = closest(
+            name,
+            c.ports.map((p) => p.name).filter((n): n is string => !!n),
+          );
           if (fix) hint += `; did you mean ${q(fix)}?`;
           ctx.report({
-            suggestions: fix ? [{ title: `Change the probe port to "${fix}"`, at: pod.workload.at(...probe.portPath), replacement: fix }] : [],
+            suggestions: fix
+              ? [
+                  {
+                    title: `Change the probe port to "${fix}"`,
+                    at: pod.workload.at(...probe.portPath),
+                    replacement: fix,
+                  },
+                ]
+              : [],
             at: pod.workload.at(...probe.portPath),
             object: pod.workload,
             message: `${pod.workload.displayShort}, container ${q(c.name)}: ${probe.type}.${probe.handler}.port ${q(name)} is not a port name of this container${hint}`,
-            related: c.ports.length ? [{ at: pod.workload.at(...c.path, 'ports'), message: `ports of container ${q(c.name)}` }] : [],
+            related: c.ports.length
+              ? [{ at: pod.workload.at(...c.path, 'ports'), message: `ports of container ${q(c.name)}` }]
+              : [],
           });
         }
       }

@@ -18,7 +18,13 @@ export default defineRule(
       if (!labels && ro.workloadRef) {
         // The pods come from the template of a Deployment (or ReplicaSet) of the input.
         const ref = ro.workloadRef;
-        labels = ctx.model.podTemplates.find((t) => t.workloadKind === ref.kind && t.workload.name === ref.name && t.namespace === ro.namespace && !t.workload.superseded)?.labels;
+        labels = ctx.model.podTemplates.find(
+          (t) =>
+            t.workloadKind === ref.kind &&
+            t.workload.name === ref.name &&
+            t.namespace === ro.namespace &&
+            !t.workload.superseded,
+        )?.labels;
       }
       for (const ref of ro.services) {
         const svc = ctx.graph.service(ro.namespace, ref.name);

@@ -46,7 +46,9 @@ export default defineRule(
           const udp = protocol === 'UDP' ? 'UDP ' : '';
           const ports = r.service.ports.filter((p) => p.protocol === protocol).map((p) => String(p.port));
           const behind = ref.port !== undefined ? ctx.graph.servicePortBehind(r.service, ref.port) : undefined;
-          const hint = behind ? `; ${ref.port} is the target of its port ${behind.port}: a backendRef names the Service port` : '';
+          const hint = behind
+            ? `; ${ref.port} is the target of its port ${behind.port}: a backendRef names the Service port`
+            : '';
           ctx.report({
             at: ref.rawPort === undefined ? at : route.res.at(...ref.path, 'port'),
             object: route.res,

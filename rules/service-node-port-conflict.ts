@@ -32,12 +32,20 @@ export default defineRule(
         // A second definition of the same Service replaces the first (duplicate-object reports it).
         if (prev.svc !== svc && prev.svc.namespace === svc.namespace && prev.svc.name === svc.name) continue;
         const other = prev.svc === svc ? 'another port of this Service' : prev.svc.res.display;
-        const proto = prev.sp.protocol === sp.protocol ? '' : ` (${prev.sp.protocol} there, ${sp.protocol} here: node ports are allocated from one pool for all protocols)`;
+        const proto =
+          prev.sp.protocol === sp.protocol
+            ? ''
+            : ` (${prev.sp.protocol} there, ${sp.protocol} here: node ports are allocated from one pool for all protocols)`;
         ctx.report({
           at: svc.res.at(...sp.path, 'nodePort'),
           object: svc.res,
           message: `${svc.res.displayShort}: nodePort ${np} is already used by ${other}${proto}; the API server rejects the second one`,
-          related: [{ at: prev.svc.res.at(...prev.sp.path, 'nodePort'), message: `nodePort ${np}/${prev.sp.protocol} of ${prev.svc.res.display}` }],
+          related: [
+            {
+              at: prev.svc.res.at(...prev.sp.path, 'nodePort'),
+              message: `nodePort ${np}/${prev.sp.protocol} of ${prev.svc.res.display}`,
+            },
+          ],
         });
       }
     }

@@ -41,7 +41,12 @@ export default defineRule(
       const many = svc.ports.length > 1;
       // Only headless and ExternalName Services may have no ports (ValidateService).
       if (svc.ports.length === 0 && !svc.headless && svc.type !== 'ExternalName') {
-        report(ctx, svc, r.keyAt('spec'), 'spec.ports is required (only headless and ExternalName Services may have no ports)');
+        report(
+          ctx,
+          svc,
+          r.keyAt('spec'),
+          'spec.ports is required (only headless and ExternalName Services may have no ports)',
+        );
       }
       for (const sp of svc.ports) checkPort(ctx, svc, sp, many, first);
     }
@@ -50,7 +55,8 @@ export default defineRule(
 
 function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolean, first: FirstPorts): void {
   const r = svc.res;
-  if (sp.port !== undefined && !inRange(sp.port)) report(ctx, svc, r.at(...sp.path, 'port'), `port ${sp.port} is out of range 1-65535`);
+  if (sp.port !== undefined && !inRange(sp.port))
+    report(ctx, svc, r.at(...sp.path, 'port'), `port ${sp.port} is out of range 1-65535`);
   const target = sp.rawTargetPort;
   if (typeof target === 'number' && Number.isInteger(target) && target !== 0 && !inRange(target)) {
     report(ctx, svc, r.at(...sp.path, 'targetPort'), `targetPort ${target} is out of range 1-65535`);
@@ -59,17 +65,37 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
     const problem = portNameProblem(target);
     if (problem) {
       const hint = /^\d+$/.test(target) ? ' (a quoted number is a port name; write it without quotes)' : '';
-      report(ctx, svc, r.at(...sp.path, 'targetPort'), `targetPort ${q(target)} is not a valid port name: it ${problem}${hint}`);
+      report(
+        ctx,
+        svc,
+        r.at(...sp.path, 'targetPort'),
+        `targetPort ${q(target)} is not a valid port name: it ${problem}${hint}`,
+      );
     }
   }
   // Omitted, null and "" are all defaulted to TCP by the API server.
   const protocol = sp.rawProtocol;
-  if (protocol !== undefined && protocol !== null && protocol !== '' && !(PROTOCOLS as readonly unknown[]).includes(protocol)) {
-    report(ctx, svc, r.at(...sp.path, 'protocol'), `protocol ${q(protocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`);
+  if (
+    protocol !== undefined &&
+    protocol !== null &&
+    protocol !== '' &&
+    !(PROTOCOLS as readonly unknown[]).includes(protocol)
+  ) {
+    report(
+      ctx,
+      svc,
+      r.at(...sp.path, 'protocol'),
+      `protocol ${q(protocol)} is not one of TCP, UDP, SCTP (protocols are upper case)`,
+    );
   }
   if (sp.name !== undefined && sp.name !== '') {
     if (!isDnsLabel(sp.name)) {
-      report(ctx, svc, r.at(...sp.path, 'name'), `port name ${q(sp.name)} must be a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
+      report(
+        ctx,
+        svc,
+        r.at(...sp.path, 'name'),
+        `port name ${q(sp.name)} must be a DNS label (lowercase letters, digits and "-", at most 63 characters)`,
+      );
     }
     const prev = first.named.first(sp);
     if (prev) {
@@ -81,7 +107,12 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
       });
     }
   } else if (many) {
-    report(ctx, svc, r.at(...sp.path), `ports[${sp.index}] needs a name: every port must be named when a Service has more than one`);
+    report(
+      ctx,
+      svc,
+      r.at(...sp.path),
+      `ports[${sp.index}] needs a name: every port must be named when a Service has more than one`,
+    );
   }
   if (sp.port !== undefined) {
     const prev = first.numbered.first(sp);

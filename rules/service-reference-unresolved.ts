@@ -32,9 +32,14 @@ export default defineRule(
       const w = ref.pod.workload;
       const what = ref.envName ? `env ${ref.envName}` : ref.source;
       const users = [...new Set(refs.map((r) => r.pod.display))];
-      const by = ref.via ? ` (read as ${what} by ${list(users, 3)})` : ` (${what} of container ${q(ref.container.name)})`;
+      const by = ref.via
+        ? ` (read as ${what} by ${list(users, 3)})`
+        : ` (${what} of container ${q(ref.container.name)})`;
       const related: RelatedReport[] = ref.via
-        ? refs.slice(0, 5).map((r) => ({ at: r.via!.at, message: `${r.pod.display} reads ${r.via!.configMap.res.displayShort} key ${q(r.via!.key)}` }))
+        ? refs.slice(0, 5).map((r) => ({
+            at: r.via!.at,
+            message: `${r.pod.display} reads ${r.via!.configMap.res.displayShort} key ${q(r.via!.key)}`,
+          }))
         : [];
       let message: string;
       let fix: string | undefined;
@@ -60,7 +65,9 @@ export default defineRule(
         const svc = ref.service!;
         if (svc.headless) {
           // No proxy translates the port: clients connect to the pod addresses on the port they name.
-          const served = [...new Set(ctx.graph.podsOf(svc).flatMap((p) => [...p.servingPorts()].map((cp) => cp.number)))]
+          const served = [
+            ...new Set(ctx.graph.podsOf(svc).flatMap((p) => [...p.servingPorts()].map((cp) => cp.number))),
+          ]
             .filter((n): n is number => n !== undefined)
             .sort((a, b) => a - b);
           message = `${q(ref.text)} uses port ${ref.port}, which no pod of headless Service ${q(svc.name)} serves (clients of a headless Service connect to the pods directly; they serve ${list(served.map(String), 5)})${by}`;
@@ -68,7 +75,8 @@ export default defineRule(
           const ports = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`);
           const byTarget = ref.port !== undefined ? ctx.graph.servicePortBehind(svc, ref.port) : undefined;
           message = `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
-          if (byTarget) message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
+          if (byTarget)
+            message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
         }
         related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
       }
@@ -84,7 +92,11 @@ export default defineRule(
     // Fully qualified addresses in ConfigMap values that no workload of the input reads as env: an
     // app may read them through the API or a mounted file. A warning: no reader is known.
     for (const a of ctx.graph.configMapAddresses) {
-      if (a.problem === 'no-service' && (external(a.namespace, a.serviceName) || knativeServiceBehind(ctx.model, a.namespace, a.serviceName))) continue;
+      if (
+        a.problem === 'no-service' &&
+        (external(a.namespace, a.serviceName) || knativeServiceBehind(ctx.model, a.namespace, a.serviceName))
+      )
+        continue;
       const cm = a.configMap.res;
       let message: string;
       const related: RelatedReport[] = [];
@@ -97,10 +109,14 @@ export default defineRule(
           message += `; a Service ${q(a.serviceName)} exists in namespace ${q(elsewhere.namespace)}`;
           related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
         }
-        if (!fix && !elsewhere && a.namespace !== cm.namespace) message += `; declare it in externalServices (${a.namespace}/${a.serviceName}) if another repository deploys it`;
+        if (!fix && !elsewhere && a.namespace !== cm.namespace)
+          message += `; declare it in externalServices (${a.namespace}/${a.serviceName}) if another repository deploys it`;
       } else {
         const svc = a.service!;
-        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} uses port ${a.port}, which is not a port of Service ${q(svc.name)} (its ports are ${list(svc.ports.map((p) => String(p.port)), 5)})`;
+        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} uses port ${a.port}, which is not a port of Service ${q(svc.name)} (its ports are ${list(
+          svc.ports.map((p) => String(p.port)),
+          5,
+        )})`;
         related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
       }
       ctx.report({ at: a.at, object: cm, severity: 'warning', message, related });

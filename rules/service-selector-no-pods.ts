@@ -38,7 +38,12 @@ export default defineRule(
 
       // Pods an operator will create from a custom resource's label map. Argo Rollouts adds
       // rollouts-pod-template-hash to the pods and to its canary/stable Services' selectors.
-      const ops = ctx.graph.operatorMatches(svc.namespace, selector.has(ROLLOUT_HASH) && selector.size > 1 ? selectorFromMap(new Map([...selector].filter(([k]) => k !== ROLLOUT_HASH))) : sel);
+      const ops = ctx.graph.operatorMatches(
+        svc.namespace,
+        selector.has(ROLLOUT_HASH) && selector.size > 1
+          ? selectorFromMap(new Map([...selector].filter(([k]) => k !== ROLLOUT_HASH)))
+          : sel,
+      );
       // A Rollout's template is a workload's pod template: its pods exist; so are the pods Knative
       // Serving runs for a Knative Service of the input (selected by the labels it gives them).
       if (ops.some(isRolloutTemplate) || knativeSelected(ctx.model, svc.namespace, selector)) continue;
@@ -63,7 +68,9 @@ export default defineRule(
           object: res,
           severity: 'info',
           message: `${res.displayShort} selects ${selText}: no pod template in the input matches, but ${c.pod.display} runs as a ServiceAccount that may create pods in namespace ${q(svc.namespace)} (${c.binding.displayShort} → ${c.role.displayShort}), so its pods may be created at run time`,
-          related: creators.slice(0, 3).map((o) => ({ at: o.binding.nameLoc, message: `${o.binding.display} lets ${o.pod.display} create pods` })),
+          related: creators
+            .slice(0, 3)
+            .map((o) => ({ at: o.binding.nameLoc, message: `${o.binding.display} lets ${o.pod.display} create pods` })),
         });
         continue;
       }
@@ -81,7 +88,15 @@ export default defineRule(
         continue;
       }
 
-      const finding: NoPods = { svc, sel, selText, at: res.keyAt('spec', 'selector'), hints: [], related: [], suggestions: [] };
+      const finding: NoPods = {
+        svc,
+        sel,
+        selText,
+        at: res.keyAt('spec', 'selector'),
+        hints: [],
+        related: [],
+        suggestions: [],
+      };
       const near = ctx.graph.nearestMiss(svc.namespace, selector);
       if (near) {
         const best = near.miss;
@@ -96,7 +111,11 @@ export default defineRule(
           finding.at = at;
           // Only one candidate with one differing fixed label: replacing the value is unambiguous.
           if (near.candidates === 1 && best.pod.label(d.key) === d.actual && d.actual !== undefined) {
-            finding.suggestions.push({ title: `Select ${d.key}=${d.actual} (the labels of ${best.pod.display})`, at, replacement: d.actual });
+            finding.suggestions.push({
+              title: `Select ${d.key}=${d.actual} (the labels of ${best.pod.display})`,
+              at,
+              replacement: d.actual,
+            });
           }
         }
       }
@@ -104,7 +123,9 @@ export default defineRule(
       pending.push(finding);
     }
 
-    const elsewhere = ctx.graph.otherNamespacesMatchingEach(pending.map((f) => ({ namespace: f.svc.namespace, selector: f.sel })));
+    const elsewhere = ctx.graph.otherNamespacesMatchingEach(
+      pending.map((f) => ({ namespace: f.svc.namespace, selector: f.sel })),
+    );
     for (let i = 0; i < pending.length; i++) {
       if (elsewhere[i].length === 0) continue;
       const pod = elsewhere[i][0].pods[0];

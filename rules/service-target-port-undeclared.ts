@@ -39,11 +39,16 @@ export default defineRule(
         }
         if (undeclared.length === 0) continue;
         const first = undeclared[0];
-        const what = sp.targetDefaulted ? `port ${target}/${sp.protocol} (targetPort defaults to port)` : `targetPort ${target}/${sp.protocol}`;
+        const what = sp.targetDefaulted
+          ? `port ${target}/${sp.protocol} (targetPort defaults to port)`
+          : `targetPort ${target}/${sp.protocol}`;
         const who =
           undeclared.length === 1
             ? `${first.pod.display}, which declares ${list(first.declared, 4)}`
-            : `${list(undeclared.map((u) => u.pod.display), 3)}`;
+            : `${list(
+                undeclared.map((u) => u.pod.display),
+                3,
+              )}`;
         ctx.report({
           at: svc.targetLoc(sp),
           object: svc.res,

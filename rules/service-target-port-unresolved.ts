@@ -51,18 +51,37 @@ export default defineRule(
             message = `${port} of ${svc.res.displayShort}: ${w.pod.display} defines port ${q(name)} with protocol ${w.protocol}, not ${sp.protocol}`;
           } else {
             const names = new Set<string>();
-            for (const pod of pods) for (const cp of pod.servingPorts()) if (cp.name) names.add(`${cp.name}/${cp.protocol}`);
-            const avail = names.size ? `; selected pods define ${list([...names].sort())}` : '; selected pods define no named ports';
-            message = `${port} of ${svc.res.displayShort} is not a port name of any selected pod (${list(pods.map((p) => p.display), 3)})${avail}`;
+            for (const pod of pods)
+              for (const cp of pod.servingPorts()) if (cp.name) names.add(`${cp.name}/${cp.protocol}`);
+            const avail = names.size
+              ? `; selected pods define ${list([...names].sort())}`
+              : '; selected pods define no named ports';
+            message = `${port} of ${svc.res.displayShort} is not a port name of any selected pod (${list(
+              pods.map((p) => p.display),
+              3,
+            )})${avail}`;
           }
         } else {
           const failed = new Set(failing);
           const ok = pods.filter((p) => !failed.has(p));
-          message = `${port} of ${svc.res.displayShort} is defined by ${list(ok.map((p) => p.display), 3)} but not by ${list(failing.map((p) => p.display), 3)}; traffic to those pods goes nowhere`;
+          message = `${port} of ${svc.res.displayShort} is defined by ${list(
+            ok.map((p) => p.display),
+            3,
+          )} but not by ${list(
+            failing.map((p) => p.display),
+            3,
+          )}; traffic to those pods goes nowhere`;
         }
         // A misspelt name that every selected pod defines under one spelling can be fixed in place.
         const common = pods
-          .map((pod) => new Set([...pod.servingPorts()].filter((cp) => cp.protocol === sp.protocol && cp.name).map((cp) => cp.name as string)))
+          .map(
+            (pod) =>
+              new Set(
+                [...pod.servingPorts()]
+                  .filter((cp) => cp.protocol === sp.protocol && cp.name)
+                  .map((cp) => cp.name as string),
+              ),
+          )
           .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
         const fix = missing.length === pods.length ? closest(name, common) : undefined;
         ctx.report({

@@ -6,7 +6,8 @@ export default defineRule(
   {
     id: 'suppression-unknown-rule',
     severity: 'warning',
-    description: 'A kube-netlint-disable-next-line comment or a kube-netlint.io/ignore annotation names a rule that does not exist, so it suppresses nothing.',
+    description:
+      'A kube-netlint-disable-next-line comment or a kube-netlint.io/ignore annotation names a rule that does not exist, so it suppresses nothing.',
   },
   (ctx) => {
     const hint = (name: string) => {
@@ -21,7 +22,9 @@ export default defineRule(
           ctx.report({
             at: { file, range: n.range },
             message: `kube-netlint-disable-next-line names ${q(n.name)}, which is not a rule, so it suppresses nothing${hint(n.name)}`,
-            suggestions: fix ? [{ title: `Name the rule "${fix}"`, at: { file, range: n.range }, replacement: fix }] : [],
+            suggestions: fix
+              ? [{ title: `Name the rule "${fix}"`, at: { file, range: n.range }, replacement: fix }]
+              : [],
           });
         }
       }

@@ -43,14 +43,17 @@ export default defineRule(
       for (const [k, v] of cs.selector.matchLabels) {
         const actual = pod.label(k);
         if (actual === v) continue;
-        (problems ??= []).push(actual === undefined ? `template has no label ${k}` : `template has ${k}=${actual}, not ${q(v)}`);
+        (problems ??= []).push(
+          actual === undefined ? `template has no label ${k}` : `template has ${k}=${actual}, not ${q(v)}`,
+        );
         if (problems.length === 1) {
           at = pod.workloadKind === 'ReplicationController' ? w.at(...cs.path, k) : w.at(...cs.path, 'matchLabels', k);
         }
       }
       const labels = cs.selector.expressions.length ? labelledMap(pod.labels) : undefined;
       for (const r of cs.selector.expressions) {
-        if (!requirementMatches(r, labels!)) (problems ??= []).push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
+        if (!requirementMatches(r, labels!))
+          (problems ??= []).push(`template does not satisfy ${formatSelector({ matchLabels: [], expressions: [r] })}`);
       }
       if (problems === undefined) continue;
       ctx.report({

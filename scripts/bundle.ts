@@ -30,7 +30,8 @@ const lazyRequires: Plugin = {
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, (args) => {
       let contents = readFileSync(args.path, 'utf8');
-      for (const name of LAZY_BUNDLED) contents = contents.replaceAll(`createRequire(import.meta.url)('${name}')`, `require('${name}')`);
+      for (const name of LAZY_BUNDLED)
+        contents = contents.replaceAll(`createRequire(import.meta.url)('${name}')`, `require('${name}')`);
       return { contents, loader: 'js' };
     });
   },
@@ -51,7 +52,9 @@ await build({
   external: ['vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument', 'yaml'],
   plugins: [lazyRequires],
   // CommonJS packages in an ES module bundle call `require` for Node's own modules.
-  banner: { js: "import { createRequire as __knlCreateRequire } from 'node:module'; const require = __knlCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __knlCreateRequire } from 'node:module'; const require = __knlCreateRequire(import.meta.url);",
+  },
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',

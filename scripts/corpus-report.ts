@@ -17,7 +17,8 @@ for (const name of readdirSync(root).sort()) {
   const { files } = await loadInput([dir], { cwd: root, gitignore: false });
   const r = lint(files, { rules: RULES, settings: defaultSettings() });
   const counts = new Map<string, number>();
-  for (const f of r.findings) counts.set(`${f.severity} ${f.ruleId}`, (counts.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
+  for (const f of r.findings)
+    counts.set(`${f.severity} ${f.ruleId}`, (counts.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
   const summary = [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no findings';
   console.log(`${name}: ${files.length} files, ${r.model.resources.length} objects: ${summary}`);
   if (verbose) {

@@ -21,7 +21,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** An input unanswered this long is noted as slow (not a failure) and ends the run. */
 const SLOW_MS = 60_000;
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, seed: { type: 'string' }, out: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '1' }, seed: { type: 'string' }, out: { type: 'string' } },
+  strict: true,
+});
 const minutes = Number(values.minutes);
 if (!(minutes > 0)) throw new Error('--minutes needs a positive number');
 let state = Number(values.seed ?? Date.now() % 2 ** 31) >>> 0 || 1;
@@ -53,7 +56,15 @@ function seeds(): string[] {
   return out;
 }
 
-const HOSTILE = ['"\\e[31mred"', '"::error file=a.yaml::x"', "'=cmd|x'", '"<script>x</script>"', '"a|b"', '"\\n::add-mask::x"', '"\\\\"'];
+const HOSTILE = [
+  '"\\e[31mred"',
+  '"::error file=a.yaml::x"',
+  "'=cmd|x'",
+  '"<script>x</script>"',
+  '"a|b"',
+  '"\\n::add-mask::x"',
+  '"\\\\"',
+];
 
 type Mutation = (lines: string[]) => string[];
 const MUTATIONS: Mutation[] = [
@@ -85,7 +96,10 @@ const MUTATIONS: Mutation[] = [
   (l) => (l.length ? ((l[rand(l.length)] = l[rand(l.length)].replace(/: (\S.*)$/, ': &a $1')), l.push('z: *a'), l) : l),
   (l) => (l.length ? ((l[rand(l.length)] = l[rand(l.length)].replace(/^( *)/, '$1\t')), l) : l),
   (l) => (l.length ? ((l[rand(l.length)] += '\r'), l) : l),
-  (l) => (l.length ? ((l[rand(l.length)] = l[rand(l.length)].replace(/(name|app|namespace): .*/, `$1: ${pick(HOSTILE)}`)), l) : l),
+  (l) =>
+    l.length
+      ? ((l[rand(l.length)] = l[rand(l.length)].replace(/(name|app|namespace): .*/, `$1: ${pick(HOSTILE)}`)), l)
+      : l,
   (l) => l.slice(0, rand(l.length + 1)),
   (l) => (l.length ? ((l[rand(l.length)] = l[rand(l.length)].slice(0, rand(40))), l) : l),
   (l) => {
@@ -114,14 +128,19 @@ async function run(args: string[], stdin: string): Promise<{ code: number; stdou
   input.end(stdin);
   let timer: NodeJS.Timeout | undefined;
   const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), SLOW_MS)));
-  const done = main(args, { stdout: out, stderr: err, stdin: input, cwd: ROOT, env: {} }).then((code) => ({ code, stdout, stderr }));
+  const done = main(args, { stdout: out, stderr: err, stdin: input, cwd: ROOT, env: {} }).then((code) => ({
+    code,
+    stdout,
+    stderr,
+  }));
   const r = await Promise.race([done, slow]);
   clearTimeout(timer);
   return r;
 }
 
 function problem(r: Exclude<Awaited<ReturnType<typeof run>>, 'slow'>): string | undefined {
-  if (/internal error|Maximum call stack|\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr)) return `internal error: ${r.stderr.split('\n')[0]}`;
+  if (/internal error|Maximum call stack|\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr))
+    return `internal error: ${r.stderr.split('\n')[0]}`;
   if (r.code !== 0 && r.code !== 1 && r.code !== 2) return `exit code ${r.code}`;
   if (r.code === 2) return r.stderr.trim() ? undefined : 'exit code 2 without a reason';
   try {
@@ -150,13 +169,16 @@ async function fuzz(): Promise<number> {
     const text = mutate(pick(inputs));
     mutants++;
     const commands = [['--no-config', '-f', 'json', '-']];
-    if (mutants % 4 === 0) commands.push(['connectivity', '--no-config', '-f', 'json', '-'], ['graph', '--no-config', '-f', 'json', '-']);
+    if (mutants % 4 === 0)
+      commands.push(['connectivity', '--no-config', '-f', 'json', '-'], ['graph', '--no-config', '-f', 'json', '-']);
     for (const args of commands) {
       if (args[0] !== '--no-config') networkRuns++;
       const r = await run(args, text);
       if (r === 'slow') {
         slowInput = `${args.slice(0, -1).join(' ')} < ${keep(text, 'slow.yaml')}`;
-        process.stderr.write(`fuzz: note: no answer within ${SLOW_MS / 1000} s (slow machine or slow input, not counted as a failure): ${slowInput}\n`);
+        process.stderr.write(
+          `fuzz: note: no answer within ${SLOW_MS / 1000} s (slow machine or slow input, not counted as a failure): ${slowInput}\n`,
+        );
         break;
       }
       const p = problem(r);

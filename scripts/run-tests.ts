@@ -13,17 +13,34 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUILT = path.join(ROOT, 'dist/test');
 
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.replace(/\\/g, '/').replace(/^(dist\/)?test\//, '').replace(/\.test\.[jt]s$/, ''));
+const wanted = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--'))
+  .map((a) =>
+    a
+      .replace(/\\/g, '/')
+      .replace(/^(dist\/)?test\//, '')
+      .replace(/\.test\.[jt]s$/, ''),
+  );
 
 const files = readdirSync(BUILT, { recursive: true, encoding: 'utf8' })
   .map((f) => f.split(path.sep).join('/'))
   .filter((f) => f.endsWith('.test.js') && existsSync(path.join(ROOT, 'test', f.replace(/\.js$/, '.ts'))))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f === `${w}.test.js` || f.startsWith(`${w}/`) || f.replace(/\.test\.js$/, '').endsWith(`/${w}`)))
+  .filter(
+    (f) =>
+      wanted.length === 0 ||
+      wanted.some(
+        (w) => f === `${w}.test.js` || f.startsWith(`${w}/`) || f.replace(/\.test\.js$/, '').endsWith(`/${w}`),
+      ),
+  )
   .sort();
 
 if (files.length === 0) {
   console.error(`run-tests: no test file matches ${wanted.join(' ') || '(all)'}; build first (npx tsc -p .)`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--test', ...flags, ...files.map((f) => path.join(BUILT, f))], { stdio: 'inherit', cwd: ROOT });
+const r = spawnSync(process.execPath, ['--test', ...flags, ...files.map((f) => path.join(BUILT, f))], {
+  stdio: 'inherit',
+  cwd: ROOT,
+});
 process.exit(r.status ?? 1);

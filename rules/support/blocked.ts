@@ -28,8 +28,13 @@ export function blockedSides(e: Evaluation, want: ConnSet, dst: string, src: str
   const egressBlocks = !!e.egress && e.egress.isolatedBy.length > 0 && e.egress.conn.intersect(want).isEmpty;
   const blockers = [...(ingressBlocks ? e.ingress!.isolatedBy : []), ...(egressBlocks ? e.egress!.isolatedBy : [])];
   const sides: string[] = [];
-  const isolate = (ps: readonly NetworkPolicy[]) => `${list(ps.map((p) => q(p.name)), 3)} isolate${ps.length === 1 ? 's' : ''}`;
-  if (ingressBlocks) sides.push(`${isolate(e.ingress!.isolatedBy)} ${dst} for ingress and no rule admits ${src} on ${port}`);
+  const isolate = (ps: readonly NetworkPolicy[]) =>
+    `${list(
+      ps.map((p) => q(p.name)),
+      3,
+    )} isolate${ps.length === 1 ? 's' : ''}`;
+  if (ingressBlocks)
+    sides.push(`${isolate(e.ingress!.isolatedBy)} ${dst} for ingress and no rule admits ${src} on ${port}`);
   if (egressBlocks) sides.push(`${isolate(e.egress!.isolatedBy)} ${src} for egress without allowing it`);
   return { blockers, sides, ingressBlocks };
 }

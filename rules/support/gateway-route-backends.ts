@@ -63,20 +63,35 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
             });
             continue;
           }
-          const { blockers, sides, ingressBlocks } = blockedSides(e, want, t.display, 'the Gateway pods', `${sp.protocol} ${target.number}`);
+          const { blockers, sides, ingressBlocks } = blockedSides(
+            e,
+            want,
+            t.display,
+            'the Gateway pods',
+            `${sp.protocol} ${target.number}`,
+          );
           const policy = blockers[0];
           if (!policy) continue;
           // Pods of the Gateway not in the input: a policy admitting something like a gateway may
           // well admit the real ones.
-          const unsure = who.standIn && !gw.standIn.configured && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
+          const unsure =
+            who.standIn && !gw.standIn.configured && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
           ctx.report({
             at: policy.res.keyAt('spec', 'podSelector'),
             object: policy.res,
             severity: unsure ? 'info' : undefined,
             message: unsure
-              ? `${route}: cannot tell which pods run ${a.gateway.res.displayShort}; set gatewayPods in .kube-netlint.yaml (${who.why}; ${list(e.ingress!.isolatedBy.map((p) => q(p.name)), 3)} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a gateway or controller)`
+              ? `${route}: cannot tell which pods run ${a.gateway.res.displayShort}; set gatewayPods in .kube-netlint.yaml (${who.why}; ${list(
+                  e.ingress!.isolatedBy.map((p) => q(p.name)),
+                  3,
+                )} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a gateway or controller)`
               : `${route} is blocked for ${who.name}: ${sides.join('; ')} (${who.why}${who.standIn && !gw.standIn.configured ? '; set gatewayPods in .kube-netlint.yaml if they run elsewhere' : ''})`,
-            related: [...related, ...blockers.slice(1, 3).map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` }))],
+            related: [
+              ...related,
+              ...blockers
+                .slice(1, 3)
+                .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
+            ],
           });
         }
       }
@@ -85,8 +100,14 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
 }
 
 /** Which pods stand for the Gateway, and why. */
-function describeGatewayPods(gateway: string, standIn: StandIn, pods: NetPod[]): { name: string; why: string; standIn: boolean } {
-  const labels = Object.entries(standIn.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+function describeGatewayPods(
+  gateway: string,
+  standIn: StandIn,
+  pods: NetPod[],
+): { name: string; why: string; standIn: boolean } {
+  const labels = Object.entries(standIn.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   const gw = q(gateway);
   const isStandIn = pods.every((p) => p.synthetic);
   const where = standIn.configured ?? `pods labelled ${labels} in namespace ${q(standIn.namespace)}`;
@@ -98,7 +119,10 @@ function describeGatewayPods(gateway: string, standIn: StandIn, pods: NetPod[]):
     };
   }
   return {
-    name: `the pods of Gateway ${gw} (${list(pods.map((p) => p.name), 3)})`,
+    name: `the pods of Gateway ${gw} (${list(
+      pods.map((p) => p.name),
+      3,
+    )})`,
     why: `Gateway pods: ${standIn.configured ?? `the input's ${where}`}`,
     standIn: false,
   };

@@ -119,7 +119,9 @@ export function writeFixes(changed: FixOutcome<unknown>['changed']): string[] {
     try {
       raw = readFileSync(abs);
     } catch (e) {
-      refused.push(`not fixing ${terminalSafe(original.path)}: cannot read it again (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      refused.push(
+        `not fixing ${terminalSafe(original.path)}: cannot read it again (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
       continue;
     }
     const bom = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
@@ -131,7 +133,9 @@ export function writeFixes(changed: FixOutcome<unknown>['changed']): string[] {
     try {
       writeFileSync(abs, (bom ? BOM : '') + fixed.text);
     } catch (e) {
-      refused.push(`cannot write ${terminalSafe(original.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      refused.push(
+        `cannot write ${terminalSafe(original.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   return refused;
@@ -139,5 +143,7 @@ export function writeFixes(changed: FixOutcome<unknown>['changed']): string[] {
 
 /** `--fix-dry-run`: the unified diff of every file the fixes change, in input order. */
 export function fixDiff(changed: FixOutcome<unknown>['changed']): string {
-  return changed.map(({ original, fixed }) => unifiedDiff(original.path, original.path, original.text, fixed.text)).join('');
+  return changed
+    .map(({ original, fixed }) => unifiedDiff(original.path, original.path, original.text, fixed.text))
+    .join('');
 }

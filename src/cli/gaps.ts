@@ -9,7 +9,11 @@ const LOCATIONS_SHOWN = 3;
  * One `kube-netlint: warning: …` line per kind of gap (src/policy/gaps.ts: analysis gaps and dropped
  * objects), with where it occurs; `label` names the input (diff).
  */
-export function printGaps(io: { stderr: NodeJS.WritableStream }, gaps: readonly { message: string; items: readonly { loc: Loc }[] }[], label?: string): void {
+export function printGaps(
+  io: { stderr: NodeJS.WritableStream },
+  gaps: readonly { message: string; items: readonly { loc: Loc }[] }[],
+  label?: string,
+): void {
   for (const g of gaps) {
     const locs = g.items.slice(0, LOCATIONS_SHOWN).map((i) => {
       const p = positionOf(i.loc);

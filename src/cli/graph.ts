@@ -36,7 +36,14 @@ export async function loadVersion(paths: string[], io: Io, opts: LoadOptions): P
 
 /** The network picture of one analysed version. */
 export function reportOf(v: LoadedVersion, title: string): ReportData {
-  return buildReportData({ model: v.model, graph: v.graph, engine: v.engine, findings: v.findings, title, version: packageJson().version });
+  return buildReportData({
+    model: v.model,
+    graph: v.graph,
+    engine: v.engine,
+    findings: v.findings,
+    title,
+    version: packageJson().version,
+  });
 }
 
 /** Lay out and render a picture in a format. */
@@ -61,6 +68,7 @@ export async function renderReport(data: ReportData, format: string): Promise<st
 /** The format asked for, or the default: html for an -o file ending in .html/.htm, else dot. */
 export function graphFormat(format: string | undefined, outFile: string | undefined): string {
   const f = format ?? (outFile && /\.html?$/i.test(outFile) ? 'html' : 'dot');
-  if (!(GRAPH_FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (available: ${GRAPH_FORMATS.join(', ')})`);
+  if (!(GRAPH_FORMATS as readonly string[]).includes(f))
+    throw new UsageError(`unknown format "${f}" (available: ${GRAPH_FORMATS.join(', ')})`);
   return f;
 }

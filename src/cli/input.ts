@@ -68,7 +68,9 @@ export async function readRunInput(targets: string[], io: Io, o: RunInputOptions
     onDiscovered: (discovered) => {
       for (const chart of discovered.skippedCharts) {
         const at = terminalSafe(displayPath(chart, io.cwd));
-        io.stderr.write(`kube-netlint: skipping Helm chart ${at}: render it first (helm template ${at} | kube-netlint ${o.command}${o.command ? ' ' : ''}-)\n`);
+        io.stderr.write(
+          `kube-netlint: skipping Helm chart ${at}: render it first (helm template ${at} | kube-netlint ${o.command}${o.command ? ' ' : ''}-)\n`,
+        );
       }
       // Paths that exist but cannot be read are read errors (reported below), not usage errors.
       const unreadable = new Set(discovered.unreadable.map((u) => u.path));
@@ -80,7 +82,8 @@ export async function readRunInput(targets: string[], io: Io, o: RunInputOptions
   });
   for (const note of input.notes) io.stderr.write(`kube-netlint: ${terminalSafe(note)}\n`);
   // One line per path, whatever its name holds (line breaks, escape sequences).
-  for (const e of input.errors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
+  for (const e of input.errors)
+    io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
   // No input, no green: a run that found nothing to lint fails (as ESLint does), unless asked not to.
   if (input.empty && !o.implicit && !o.noErrorOnUnmatched) {
     throw new FatalError(`no Kubernetes manifests found in ${terminalSafe(describeTargets(targets))}`);

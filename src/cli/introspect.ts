@@ -45,14 +45,25 @@ export interface PrintedConfig {
   roots: string[] | null;
 }
 
-export async function effectiveConfig(file: string, settings: ResolvedSettings, rules: readonly Rule[], cwd: string): Promise<PrintedConfig> {
+export async function effectiveConfig(
+  file: string,
+  settings: ResolvedSettings,
+  rules: readonly Rule[],
+  cwd: string,
+): Promise<PrintedConfig> {
   const rulesOut: Record<string, SeveritySetting> = {};
   for (const r of rules) rulesOut[r.meta.id] = settings.severities[r.meta.id] ?? r.meta.severity;
   let ignored = false;
   if (existsSync(path.resolve(cwd, file)) && settings.ignore.length > 0) {
     const { convertPathToPattern, globby } = await import('globby');
     const pattern = convertPathToPattern(path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/'));
-    const kept = await globby([pattern], { cwd, ignore: settings.ignore, gitignore: false, dot: true, expandDirectories: false });
+    const kept = await globby([pattern], {
+      cwd,
+      ignore: settings.ignore,
+      gitignore: false,
+      dot: true,
+      expandDirectories: false,
+    });
     ignored = kept.length === 0;
   }
   return {
@@ -71,7 +82,12 @@ export async function effectiveConfig(file: string, settings: ResolvedSettings, 
 /** `--list-rules`: a table, or with `-f json` an array of `{id, severity, description, docs}`. */
 export function listRules(rules: readonly Rule[], json: boolean): string {
   if (json) {
-    const list = rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, description: r.meta.description, docs: r.meta.docs }));
+    const list = rules.map((r) => ({
+      id: r.meta.id,
+      severity: r.meta.severity,
+      description: r.meta.description,
+      docs: r.meta.docs,
+    }));
     return `${JSON.stringify(list, null, 2)}\n`;
   }
   return rules.map((r) => `${r.meta.id.padEnd(34)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n`).join('');

@@ -33,7 +33,9 @@ export class UsageError extends Error {}
 /** The run cannot go on (nothing to lint, a path that cannot be written): one line on stderr, exit code 2. */
 export class FatalError extends Error {}
 
-type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: T }>>;
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: T }>
+>;
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parse a command's arguments; a parse error is a UsageError with the parser's first line. */

@@ -30,7 +30,9 @@ function lazy(load: () => Promise<Command>): Command {
 }
 
 /** Every command by name. */
-export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(Object.entries(LOADERS).map(([name, load]) => [name, lazy(load)]));
+export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
+  Object.entries(LOADERS).map(([name, load]) => [name, lazy(load)]),
+);
 
 /** `kube-netlint --help`: lint's options, then every other command in a paragraph. */
 async function overview(): Promise<string> {
@@ -59,7 +61,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`kube-netlint: ${terminalSafe(e.message)}\nRun kube-netlint --help for usage.\n`);
       return EXIT_FATAL;
     }
-    if (e instanceof ConfigError || e instanceof BaselineError || e instanceof OutputPathError || e instanceof FatalError) {
+    if (
+      e instanceof ConfigError ||
+      e instanceof BaselineError ||
+      e instanceof OutputPathError ||
+      e instanceof FatalError
+    ) {
       io.stderr.write(`kube-netlint: ${terminalSafe(e.message)}\n`);
       return EXIT_FATAL;
     }

@@ -15,7 +15,11 @@ export class OutputSpecError extends Error {}
  * Turn `--format` values (`name` or `name=path`, repeatable) and `-o` into output specs.
  * A bare name goes to `-o` if given, else to stdout; only one output may be that one.
  */
-export function parseOutputs(formats: readonly string[] | undefined, outputFile: string | undefined, known: readonly string[]): OutputSpec[] {
+export function parseOutputs(
+  formats: readonly string[] | undefined,
+  outputFile: string | undefined,
+  known: readonly string[],
+): OutputSpec[] {
   const values = formats && formats.length ? formats : ['stylish'];
   const specs: OutputSpec[] = [];
   let bare = 0;

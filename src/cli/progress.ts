@@ -100,7 +100,10 @@ export function startProgress(io: Pick<Io, 'stderr' | 'env'>, quiet: boolean | u
     update(next, eager) {
       if (stopped) return;
       // A new phase starts its own count.
-      state = next.phase !== undefined && next.phase !== state.phase ? ({ objects: state.objects, ...next } as ProgressState) : { ...state, ...next };
+      state =
+        next.phase !== undefined && next.phase !== state.phase
+          ? ({ objects: state.objects, ...next } as ProgressState)
+          : { ...state, ...next };
       draw(eager === true || (due() && state.phase !== drawnPhase));
     },
     stop() {
@@ -115,5 +118,10 @@ export function startProgress(io: Pick<Io, 'stderr' | 'env'>, quiet: boolean | u
 /** The lint runner's steps (engine/runner.ts `onProgress`) as progress: the model, then rule after rule. */
 export function lintProgress(progress: Progress): NonNullable<LintOptions['onProgress']> | undefined {
   if (progress === NONE) return undefined;
-  return (step) => progress.update(step.phase === 'model' ? { phase: 'building the model' } : { phase: 'checking rules', done: step.done, total: step.total, objects: step.objects });
+  return (step) =>
+    progress.update(
+      step.phase === 'model'
+        ? { phase: 'building the model' }
+        : { phase: 'checking rules', done: step.done, total: step.total, objects: step.objects },
+    );
 }

@@ -95,8 +95,19 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   const resolved = settingsFor(flags, io, KNOWN_RULES);
   const targets = paths.length ? paths : (resolved.roots ?? ['.']);
   // A Kustomize tree: its one top-level root (several: the user names one), planned on the road.
-  const kustomize = kustomizeOptions(targets, io, { commandFlag: flags['kustomize-command'], ignore: resolved.ignore, limits: resolved.limits, one: o.command || '<command>' });
-  const input = await readRunInput(targets, io, { command: o.command, settings: resolved, noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'], kustomize, progress: o.progress });
+  const kustomize = kustomizeOptions(targets, io, {
+    commandFlag: flags['kustomize-command'],
+    ignore: resolved.ignore,
+    limits: resolved.limits,
+    one: o.command || '<command>',
+  });
+  const input = await readRunInput(targets, io, {
+    command: o.command,
+    settings: resolved,
+    noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
+    kustomize,
+    progress: o.progress,
+  });
   const { settings } = resolved;
   // The network commands answer for one cluster: the one slice the road gives.
   const k = kustomizeSlices(input, io);
@@ -114,10 +125,18 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   let findings: Finding[] = [];
   if (o.lint) {
     const result = runRules(model, graph, { rules: RULES, severities: resolved.severities, settings });
-    for (const e of result.internalErrors) io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
+    for (const e of result.internalErrors)
+      io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     findings = result.findings;
   }
-  return { model, graph, engine: new PolicyEngine(model, graph, resolved.config?.policy), findings, defaultNamespace: settings.defaultNamespace, gaps };
+  return {
+    model,
+    graph,
+    engine: new PolicyEngine(model, graph, resolved.config?.policy),
+    findings,
+    defaultNamespace: settings.defaultNamespace,
+    gaps,
+  };
 }
 
 /**
@@ -130,7 +149,9 @@ function warnAboutSlice(files: SourceFile[], io: Io, o: SliceOptions): void {
     for (const f of files) {
       for (const p of f.problems) {
         const { line, column } = f.position(p.range[0]);
-        io.stderr.write(`kube-netlint: warning: ${terminalSafe(f.path)}:${line}:${column}: ${terminalSafe(p.message)}\n`);
+        io.stderr.write(
+          `kube-netlint: warning: ${terminalSafe(f.path)}:${line}:${column}: ${terminalSafe(p.message)}\n`,
+        );
       }
     }
   }

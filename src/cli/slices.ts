@@ -83,13 +83,18 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
  * that could not be built, roots left out and files that could not be read, one line each on
  * stderr. Without any kustomization: the road's files, as they are.
  */
-export function kustomizeSlices(input: Input, io: { stderr: NodeJS.WritableStream }): { slices: LoadedSlice[]; errors: number } | { error: string } {
+export function kustomizeSlices(
+  input: Input,
+  io: { stderr: NodeJS.WritableStream },
+): { slices: LoadedSlice[]; errors: number } | { error: string } {
   const k = input.kustomize;
   if (!k) return { slices: [{ files: input.files }], errors: 0 };
   for (const n of k.notes) io.stderr.write(`kube-netlint: ${terminalSafe(n)}\n`);
-  for (const e of k.rootErrors) io.stderr.write(`kube-netlint: Kustomize root ${terminalSafe(e.root)}: ${terminalSafe(e.message)}\n`);
+  for (const e of k.rootErrors)
+    io.stderr.write(`kube-netlint: Kustomize root ${terminalSafe(e.root)}: ${terminalSafe(e.message)}\n`);
   if (k.error !== undefined) return { error: k.error };
   if (k.warning) io.stderr.write(`kube-netlint: warning: ${terminalSafe(k.warning)}\n`);
-  for (const e of k.readErrors) io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
+  for (const e of k.readErrors)
+    io.stderr.write(`kube-netlint: cannot read ${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
   return { slices: k.slices, errors: k.errors };
 }

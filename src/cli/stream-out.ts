@@ -67,7 +67,7 @@ export async function writeStreamed(io: Io, outFile: string | undefined, pieces:
   try {
     const writeAll = (s: string): boolean => {
       const bytes = Buffer.from(s, 'utf8');
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
       return true;
     };
     await pump({ write: writeAll }, pieces);

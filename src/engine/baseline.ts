@@ -27,11 +27,20 @@ export function createBaseline(findings: readonly Finding[]): Baseline {
     if (seen.has(f.fingerprint)) continue;
     seen.add(f.fingerprint);
     const entry: BaselineEntry = { fingerprint: f.fingerprint, ruleId: f.ruleId, file: f.file.path };
-    if (f.object) entry.object = f.object.namespace ? `${f.object.kind} ${f.object.namespace}/${f.object.name}` : `${f.object.kind} ${f.object.name}`;
+    if (f.object)
+      entry.object = f.object.namespace
+        ? `${f.object.kind} ${f.object.namespace}/${f.object.name}`
+        : `${f.object.kind} ${f.object.name}`;
     entries.push(entry);
   }
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  entries.sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.object ?? '', b.object ?? '') || cmp(a.fingerprint, b.fingerprint));
+  entries.sort(
+    (a, b) =>
+      cmp(a.file, b.file) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.object ?? '', b.object ?? '') ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
   return { version: 1, findings: entries };
 }
 
@@ -49,15 +58,26 @@ export function parseBaseline(text: string, name: string): Baseline {
   }
   const d = data as { version?: unknown; findings?: unknown };
   if (typeof d !== 'object' || d === null || Array.isArray(d) || d.version !== 1 || !Array.isArray(d.findings)) {
-    throw new BaselineError(`${name}: not a kube-netlint baseline (expected {"version": 1, "findings": [...]}, written by --write-baseline)`);
+    throw new BaselineError(
+      `${name}: not a kube-netlint baseline (expected {"version": 1, "findings": [...]}, written by --write-baseline)`,
+    );
   }
   const findings: BaselineEntry[] = [];
   d.findings.forEach((e: unknown, i: number) => {
     const entry = e as Partial<BaselineEntry> | null;
-    if (typeof entry !== 'object' || entry === null || typeof entry.fingerprint !== 'string' || entry.fingerprint === '') {
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      typeof entry.fingerprint !== 'string' ||
+      entry.fingerprint === ''
+    ) {
       throw new BaselineError(`${name}: findings[${i}] has no fingerprint`);
     }
-    findings.push({ fingerprint: entry.fingerprint, ruleId: String(entry.ruleId ?? ''), file: String(entry.file ?? '') });
+    findings.push({
+      fingerprint: entry.fingerprint,
+      ruleId: String(entry.ruleId ?? ''),
+      file: String(entry.file ?? ''),
+    });
   });
   return { version: 1, findings };
 }

@@ -71,9 +71,12 @@ export function readConfigDocument(file: string): ConfigDocument {
     text = readRegularTextSync(file, CONFIG_LIMITS.maxBytes);
   } catch (e) {
     if (e instanceof InputLimitError) {
-      throw new ConfigError(`${file}: the config file is not read: it is larger than ${formatBytes(CONFIG_LIMITS.maxBytes)} ${LIMIT}`);
+      throw new ConfigError(
+        `${file}: the config file is not read: it is larger than ${formatBytes(CONFIG_LIMITS.maxBytes)} ${LIMIT}`,
+      );
     }
-    if (e instanceof NotRegularFileError) throw new ConfigError(`${file}: the config file is not read: it is not a regular file (${e.kind})`);
+    if (e instanceof NotRegularFileError)
+      throw new ConfigError(`${file}: the config file is not read: it is not a regular file (${e.kind})`);
     throw new ConfigError(`cannot read config file ${file}: ${readErrorMessage(e)}`);
   }
   const source = new SourceFile(file, text, file);
@@ -81,10 +84,16 @@ export function readConfigDocument(file: string): ConfigDocument {
   const tooDeep = new Map<number, DeepDocument>();
   const docs = composeDocuments(text, true, CONFIG_LIMITS.maxDepth, tooDeep);
   for (const deep of tooDeep.values()) {
-    throw errorAt(source, file, deep.at, `invalid YAML: nested more than ${CONFIG_LIMITS.maxDepth} levels deep ${LIMIT}`);
+    throw errorAt(
+      source,
+      file,
+      deep.at,
+      `invalid YAML: nested more than ${CONFIG_LIMITS.maxDepth} levels deep ${LIMIT}`,
+    );
   }
   const withContent = docs.filter((d) => d.contents !== null || d.errors.length > 0);
-  if (withContent.length > 1) throw errorAt(source, file, withContent[1].range[0], 'invalid YAML: a config file holds one document, not several');
+  if (withContent.length > 1)
+    throw errorAt(source, file, withContent[1].range[0], 'invalid YAML: a config file holds one document, not several');
   const doc = withContent[0] ?? docs[0];
   if (!doc) return { file, source, doc: docs[0], data: {} };
   const first = doc.errors[0];
@@ -106,10 +115,16 @@ function checkBounds(c: ConfigDocument): void {
   while (stack.length) {
     const { value, path } = stack.pop() as (typeof stack)[number];
     if (typeof value !== 'object' || value === null) continue;
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value);
     if (entries.length > CONFIG_LIMITS.maxEntries) {
       const what = Array.isArray(value) ? 'items' : 'keys';
-      throw configErrorAt(c, path, `${path.length ? `${path.join('.')}: ` : ''}more than ${CONFIG_LIMITS.maxEntries.toLocaleString('en-US')} ${what} ${LIMIT}`);
+      throw configErrorAt(
+        c,
+        path,
+        `${path.length ? `${path.join('.')}: ` : ''}more than ${CONFIG_LIMITS.maxEntries.toLocaleString('en-US')} ${what} ${LIMIT}`,
+      );
     }
     for (const [k, v] of entries) stack.push({ value: v, path: [...path, k] });
   }
@@ -120,7 +135,11 @@ function checkBounds(c: ConfigDocument): void {
     list.forEach((p, i) => {
       if (typeof p !== 'string') return;
       if (p.length > CONFIG_LIMITS.maxPatternLength) {
-        throw configErrorAt(c, [key, i], `${key}: a pattern of more than ${CONFIG_LIMITS.maxPatternLength.toLocaleString('en-US')} characters ${LIMIT}`);
+        throw configErrorAt(
+          c,
+          [key, i],
+          `${key}: a pattern of more than ${CONFIG_LIMITS.maxPatternLength.toLocaleString('en-US')} characters ${LIMIT}`,
+        );
       }
       if (braceExpansions(p) > CONFIG_LIMITS.maxBraceExpansions) {
         throw configErrorAt(
@@ -157,7 +176,9 @@ export function braceExpansions(pattern: string): number {
   const CAP = Number.MAX_SAFE_INTEGER;
   const times = (a: number, b: number) => Math.min(CAP, a * b);
   /** A brace group being read: the sum of its finished alternatives, the product of the current one. */
-  const stack: { sum: number; product: number; start: number; commas: number }[] = [{ sum: 0, product: 1, start: -1, commas: 0 }];
+  const stack: { sum: number; product: number; start: number; commas: number }[] = [
+    { sum: 0, product: 1, start: -1, commas: 0 },
+  ];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     const top = stack[stack.length - 1];
@@ -169,7 +190,10 @@ export function braceExpansions(pattern: string): number {
       top.commas++;
     } else if (c === '}' && stack.length > 1) {
       stack.pop();
-      const n = top.commas > 0 ? Math.min(CAP, top.sum + top.product) : (rangeSize(pattern.slice(top.start + 1, i)) ?? top.product);
+      const n =
+        top.commas > 0
+          ? Math.min(CAP, top.sum + top.product)
+          : (rangeSize(pattern.slice(top.start + 1, i)) ?? top.product);
       const parent = stack[stack.length - 1];
       parent.product = times(parent.product, n);
     }

@@ -101,17 +101,36 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>, cwd = 
   let nodePortRange: [number, number] | undefined;
   if (raw.nodePortRange !== undefined) {
     nodePortRange = parseNodePortRange(raw.nodePortRange);
-    if (!nodePortRange) throw configErrorAt(c, ['nodePortRange'], `nodePortRange: "${raw.nodePortRange}" is not a range like 30000-32767`);
+    if (!nodePortRange)
+      throw configErrorAt(
+        c,
+        ['nodePortRange'],
+        `nodePortRange: "${raw.nodePortRange}" is not a range like 30000-32767`,
+      );
   }
   const base = path.dirname(file);
   const ignorePatterns = (raw.ignorePatterns ?? []).map((p) => rebase(p, base, cwd));
   const roots = raw.roots?.map((r) => rebaseRoot(r, base, cwd));
   const policy: PolicySettings = {};
-  if (raw.ingressController) policy.ingressController = { namespace: raw.ingressController.namespace, labels: raw.ingressController.labels ?? {} };
+  if (raw.ingressController)
+    policy.ingressController = {
+      namespace: raw.ingressController.namespace,
+      labels: raw.ingressController.labels ?? {},
+    };
   if (raw.dns) policy.dns = raw.dns;
-  if (raw.gatewayPods) policy.gatewayPods = { namespace: raw.gatewayPods.namespace, labels: raw.gatewayPods.labels ?? {} };
+  if (raw.gatewayPods)
+    policy.gatewayPods = { namespace: raw.gatewayPods.namespace, labels: raw.gatewayPods.labels ?? {} };
   if (raw.prometheus) policy.prometheus = { namespace: raw.prometheus.namespace, labels: raw.prometheus.labels ?? {} };
-  return { path: file, rules, namespace: raw.namespace, nodePortRange, ignorePatterns, roots, policy, externalServices: raw.externalServices };
+  return {
+    path: file,
+    rules,
+    namespace: raw.namespace,
+    nodePortRange,
+    ignorePatterns,
+    roots,
+    policy,
+    externalServices: raw.externalServices,
+  };
 }
 
 /**
@@ -149,8 +168,10 @@ function errorPath(e: ErrorObject, data: unknown): { path: (string | number)[]; 
     path.push(step);
     at = typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined;
   }
-  if (e.keyword === 'additionalProperties') return { path: [...path, (e.params as { additionalProperty: string }).additionalProperty], key: true };
-  if (e.keyword === 'propertyNames') return { path: [...path, (e.params as { propertyName: string }).propertyName], key: true };
+  if (e.keyword === 'additionalProperties')
+    return { path: [...path, (e.params as { additionalProperty: string }).additionalProperty], key: true };
+  if (e.keyword === 'propertyNames')
+    return { path: [...path, (e.params as { propertyName: string }).propertyName], key: true };
   return { path, key: false };
 }
 

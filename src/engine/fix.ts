@@ -60,7 +60,8 @@ export function collectFixes(findings: readonly Finding[], canFix: (file: Source
     for (const { edit, rule } of list) {
       const last = edits[edits.length - 1];
       // The same edit from two findings (one value, two rules or slices) is one edit.
-      if (last && last.range[0] === edit.range[0] && last.range[1] === edit.range[1] && last.text === edit.text) continue;
+      if (last && last.range[0] === edit.range[0] && last.range[1] === edit.range[1] && last.text === edit.text)
+        continue;
       // Touching counts as overlapping, as in ESLint: the later edit waits for the next pass.
       if (edit.range[0] <= end) continue;
       edits.push(edit);

@@ -6,7 +6,17 @@ import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { suppressionFor, unusedDirectives } from './suppress.js';
-import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
+import type {
+  AnyLoc,
+  Finding,
+  RawLoc,
+  Report,
+  Rule,
+  RuleContext,
+  Settings,
+  Severity,
+  SeveritySetting,
+} from './types.js';
 
 // Loaded on first use (a run with nothing to hash does not load node:crypto). Looked up once: a lookup costs
 // microseconds, and every finding is hashed.
@@ -76,7 +86,11 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
         const doc = isRaw(r.at) ? undefined : r.at.doc;
         all.push({
           fingerprint: fingerprint(rule.meta.id, r, file, range),
-          suggestions: (r.suggestions ?? []).map((sg) => ({ title: sg.title, replacement: sg.replacement, ...locate(sg.at) })),
+          suggestions: (r.suggestions ?? []).map((sg) => ({
+            title: sg.title,
+            replacement: sg.replacement,
+            ...locate(sg.at),
+          })),
           ruleId: rule.meta.id,
           // A rule may lower its own severity for one finding (e.g. to info), never raise it.
           severity: r.severity && rank(r.severity) < rank(severity) ? r.severity : severity,
@@ -136,7 +150,11 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
 function fingerprint(ruleId: string, r: Report, file: SourceFile, range: [number, number]): string {
   const parts = [ruleId, file.path];
   if (!isRaw(r.at)) {
-    parts.push(r.object ? `${r.object.apiVersion}|${r.object.kind}|${r.object.namespace ?? ''}|${r.object.name}` : `doc${r.at.doc.index}`);
+    parts.push(
+      r.object
+        ? `${r.object.apiVersion}|${r.object.kind}|${r.object.namespace ?? ''}|${r.object.name}`
+        : `doc${r.at.doc.index}`,
+    );
     parts.push(r.at.path.join('/'), r.at.key ? 'key' : 'value');
   } else {
     const lineStart = file.text.lastIndexOf('\n', range[0] - 1) + 1;

@@ -16,7 +16,10 @@ export const DEFAULT_NODE_PORT_RANGE: readonly [number, number] = [30000, 32767]
 
 /** The settings of a run without a config file or flags (a new object on each call). */
 export function defaultSettings(): Settings {
-  return { defaultNamespace: DEFAULT_NAMESPACE, nodePortRange: [DEFAULT_NODE_PORT_RANGE[0], DEFAULT_NODE_PORT_RANGE[1]] };
+  return {
+    defaultNamespace: DEFAULT_NAMESPACE,
+    nodePortRange: [DEFAULT_NODE_PORT_RANGE[0], DEFAULT_NODE_PORT_RANGE[1]],
+  };
 }
 
 /** The flags that change settings (each command accepts the ones that apply to it). */
@@ -50,7 +53,11 @@ export interface ResolvedSettings {
 }
 
 /** Load the config the flags name (or find one from `cwd` upwards), unless `--no-config`. Throws ConfigError. */
-export function configOf(flags: Pick<SettingFlags, 'config' | 'no-config'>, cwd: string, knownRules: ReadonlySet<string>): Config | undefined {
+export function configOf(
+  flags: Pick<SettingFlags, 'config' | 'no-config'>,
+  cwd: string,
+  knownRules: ReadonlySet<string>,
+): Config | undefined {
   if (flags.config) return loadConfig(path.resolve(cwd, flags.config), knownRules, cwd);
   if (flags['no-config']) return undefined;
   const found = findConfig(cwd);
@@ -63,7 +70,12 @@ export function resolveSettings(flags: SettingFlags, cwd: string, knownRules: Re
 }
 
 /** The settings from a config already loaded (or none), with the flags applied. */
-export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd: string, knownRules: ReadonlySet<string>): ResolvedSettings {
+export function settingsOf(
+  config: Config | undefined,
+  flags: SettingFlags,
+  cwd: string,
+  knownRules: ReadonlySet<string>,
+): ResolvedSettings {
   const severities: Record<string, SeveritySetting> = { ...(config?.rules ?? {}) };
   for (const spec of flags.rule ?? []) {
     const m = /^([a-z0-9-]+)\s*[=:]\s*(error|warning|warn|info|off)$/.exec(spec);
@@ -75,7 +87,8 @@ export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd:
   let nodePortRange: [number, number] = config?.nodePortRange ?? defaults.nodePortRange;
   if (flags['node-port-range'] !== undefined) {
     const r = parseNodePortRange(flags['node-port-range']);
-    if (!r) throw new SettingsError(`--node-port-range "${flags['node-port-range']}": expected a range like 30000-32767`);
+    if (!r)
+      throw new SettingsError(`--node-port-range "${flags['node-port-range']}": expected a range like 30000-32767`);
     nodePortRange = r;
   }
   const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
@@ -86,19 +99,27 @@ export function settingsOf(config: Config | undefined, flags: SettingFlags, cwd:
     const v = flags[flag];
     if (v === undefined) continue;
     const n = parseBytes(v);
-    if (n === undefined) throw new SettingsError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
+    if (n === undefined)
+      throw new SettingsError(`--${flag} needs a size in bytes such as 1048576, 64M or 1G, not "${v}"`);
     limits[key] = n;
   }
   // `--ignore-pattern` values are held to the limits of the config's `ignorePatterns` (docs/limits.md).
   for (const p of flags['ignore-pattern'] ?? []) {
     if (p.length > CONFIG_LIMITS.maxPatternLength) {
-      throw new SettingsError(`--ignore-pattern: a pattern of more than ${CONFIG_LIMITS.maxPatternLength.toLocaleString('en-US')} characters (a limit of kube-netlint, see docs/limits.md)`);
+      throw new SettingsError(
+        `--ignore-pattern: a pattern of more than ${CONFIG_LIMITS.maxPatternLength.toLocaleString('en-US')} characters (a limit of kube-netlint, see docs/limits.md)`,
+      );
     }
     if (braceExpansions(p) > CONFIG_LIMITS.maxBraceExpansions) {
-      throw new SettingsError(`--ignore-pattern: the braces of this pattern expand to more than ${CONFIG_LIMITS.maxBraceExpansions.toLocaleString('en-US')} patterns (a limit of kube-netlint, see docs/limits.md)`);
+      throw new SettingsError(
+        `--ignore-pattern: the braces of this pattern expand to more than ${CONFIG_LIMITS.maxBraceExpansions.toLocaleString('en-US')} patterns (a limit of kube-netlint, see docs/limits.md)`,
+      );
     }
   }
-  const settings: Settings = { defaultNamespace: flags.namespace ?? config?.namespace ?? defaults.defaultNamespace, nodePortRange };
+  const settings: Settings = {
+    defaultNamespace: flags.namespace ?? config?.namespace ?? defaults.defaultNamespace,
+    nodePortRange,
+  };
   if (config?.policy) settings.policy = config.policy;
   if (config?.externalServices) settings.externalServices = config.externalServices;
   return {

@@ -104,7 +104,11 @@ export interface UnusedDirective {
  * a comment naming no rule that suppressed nothing, each named rule that suppressed nothing on
  * the next line, and each rule of an ignore annotation with no suppressed finding on its object.
  */
-export function unusedDirectives(files: readonly SourceFile[], resources: readonly Resource[], suppressed: readonly Finding[]): UnusedDirective[] {
+export function unusedDirectives(
+  files: readonly SourceFile[],
+  resources: readonly Resource[],
+  suppressed: readonly Finding[],
+): UnusedDirective[] {
   const out: UnusedDirective[] = [];
   // What each directive suppressed: rule ids by file and line, and by object.
   const byLine = new Map<SourceFile, Map<number, Set<string>>>();
@@ -127,12 +131,21 @@ export function unusedDirectives(files: readonly SourceFile[], resources: readon
     for (const d of directives(file).values()) {
       const used = byLine.get(file)?.get(d.line);
       if (d.rules === null) {
-        if (!used?.size) out.push({ at: { file, range: d.range }, object: null, message: 'unused kube-netlint-disable-next-line comment: no finding was reported on the next line' });
+        if (!used?.size)
+          out.push({
+            at: { file, range: d.range },
+            object: null,
+            message: 'unused kube-netlint-disable-next-line comment: no finding was reported on the next line',
+          });
         continue;
       }
       for (const n of d.names) {
         if (used?.has(n.name)) continue;
-        out.push({ at: { file, range: n.range }, object: null, message: `unused kube-netlint-disable-next-line for ${JSON.stringify(n.name)}: it reported nothing on the next line` });
+        out.push({
+          at: { file, range: n.range },
+          object: null,
+          message: `unused kube-netlint-disable-next-line for ${JSON.stringify(n.name)}: it reported nothing on the next line`,
+        });
       }
     }
   }

@@ -7,7 +7,11 @@ import type { Formatter } from './types.js';
  * claim that something in the cluster is broken, but not a security hole or a build breaker, so
  * it is `major` (ranked above warnings in the merge request widget); a warning is `minor`.
  */
-export const CODE_QUALITY_SEVERITY: Record<Severity, 'info' | 'minor' | 'major'> = { error: 'major', warning: 'minor', info: 'info' };
+export const CODE_QUALITY_SEVERITY: Record<Severity, 'info' | 'minor' | 'major'> = {
+  error: 'major',
+  warning: 'minor',
+  info: 'info',
+};
 
 /** One issue of a GitLab Code Quality report (the subset of the Code Climate spec GitLab reads). */
 export interface CodeQualityIssue {
@@ -42,4 +46,9 @@ function issue(f: Finding, ctx: Parameters<Formatter>[1]): CodeQualityIssue {
  * `--format codeclimate`: a GitLab Code Quality report (`artifacts: reports: codequality:`), a JSON
  * array of issues. Suppressed and baselined findings are left out, as GitLab has no field for them.
  */
-export const codeclimate: Formatter = (findings, ctx) => `${JSON.stringify(findings.map((f) => issue(f, ctx)), null, 2)}\n`;
+export const codeclimate: Formatter = (findings, ctx) =>
+  `${JSON.stringify(
+    findings.map((f) => issue(f, ctx)),
+    null,
+    2,
+  )}\n`;

@@ -83,7 +83,10 @@ export function markdownCell(s: string): string {
 
 /** A Graphviz dot string, quoted: backslashes and quotes escaped, line breaks as `\n`, controls visible. */
 export function dotString(s: string): string {
-  return `"${visible(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n|\r/g, '\\n')}"`;
+  return `"${visible(s)
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r?\n|\r/g, '\\n')}"`;
 }
 
 /**
@@ -113,7 +116,12 @@ const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
  * CR becomes `&#13;` (a parser would turn a raw CR LF into LF).
  */
 export function xmlText(s: string): string {
-  return s.replace(XML_ILLEGAL, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return s
+    .replace(XML_ILLEGAL, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** An XML attribute value (double-quoted); line breaks and tabs are kept as character references. */

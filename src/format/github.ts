@@ -55,7 +55,8 @@ export const github: Formatter = (findings, ctx) => {
   if (infos) counts.push(`${infos} info`);
   const notes: string[] = [];
   if (ctx.suppressed?.length) notes.push(`${ctx.suppressed.length} suppressed`);
-  if (ctx.baseline?.findings.length) notes.push(`${ctx.baseline.findings.length} hidden by the baseline ${ctx.baseline.file}`);
+  if (ctx.baseline?.findings.length)
+    notes.push(`${ctx.baseline.findings.length} hidden by the baseline ${ctx.baseline.file}`);
   const files = `${plural(ctx.summary.files, 'file')}, ${plural(ctx.summary.objects, 'object')}`;
   out += `kube-netlint: ${counts.join(', ')} in ${files}${notes.length ? ` (${notes.join(', ')})` : ''}\n`;
   for (const f of ordered) {

@@ -96,7 +96,10 @@ export const junit: Formatter = (findings, ctx) => {
         const name = `${label}: ${f.ruleId}`;
         if (isFailure(f) && (failing.get(f.ruleId) ?? 0) > 1) {
           const s = spanOf(f);
-          addCase(`${base}\u0000${s.line}:${s.column}\u0000${f.fingerprint}`, `${name} at ${s.line}:${s.column}`).failures.push(f);
+          addCase(
+            `${base}\u0000${s.line}:${s.column}\u0000${f.fingerprint}`,
+            `${name} at ${s.line}:${s.column}`,
+          ).failures.push(f);
           continue;
         }
         const target = addCase(base, name);

@@ -4,13 +4,18 @@ import type { Finding, RuleMeta, Severity } from '../engine/types.js';
 import { fileUri, isStdin, messageWithTemplate, objectLabel, relativeUri, repoPath, spanOf } from './location.js';
 import type { FormatContext, Formatter } from './types.js';
 
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Key of our fingerprint in `partialFingerprints` (bump the version if the fingerprint's recipe changes). */
 export const FINGERPRINT_KEY = 'kubeNetlint/v1';
 /** Artifact URI of findings read from standard input (there is no file to point at). */
 export const STDIN_URI = 'stdin';
 
-const DEFAULT_TOOL = { name: 'kube-netlint', version: '0.0.0', informationUri: 'https://github.com/kube-netlint/kube-netlint' };
+const DEFAULT_TOOL = {
+  name: 'kube-netlint',
+  version: '0.0.0',
+  informationUri: 'https://github.com/kube-netlint/kube-netlint',
+};
 
 export function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
@@ -53,17 +58,26 @@ function nonEmpty(s: string, fallback: string): string {
 
 /** Escape `\`, `[` and `]` for the link text of a SARIF embedded link (SARIF 2.1.0 §3.11.6). */
 function linkText(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().replace(/[\\[\]]/g, '\\$&') || 'related location';
+  return (
+    s
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[\\[\]]/g, '\\$&') || 'related location'
+  );
 }
 
-function physicalLocation(l: { file: Finding['file']; range: [number, number] }, ctx: FormatContext): Location['physicalLocation'] {
+function physicalLocation(
+  l: { file: Finding['file']; range: [number, number] },
+  ctx: FormatContext,
+): Location['physicalLocation'] {
   const span = spanOf(l);
   let artifactLocation: { uri: string; uriBaseId?: string; description?: { text: string } };
   if (isStdin(l.file)) {
     artifactLocation = { uri: STDIN_URI, description: { text: 'standard input' } };
   } else {
     const rel = repoPath(l.file, ctx);
-    artifactLocation = rel !== undefined ? { uri: relativeUri(rel), uriBaseId: '%SRCROOT%' } : { uri: fileUri(l.file, ctx) };
+    artifactLocation =
+      rel !== undefined ? { uri: relativeUri(rel), uriBaseId: '%SRCROOT%' } : { uri: fileUri(l.file, ctx) };
   }
   return {
     artifactLocation,
@@ -73,8 +87,13 @@ function physicalLocation(l: { file: Finding['file']; range: [number, number] },
 
 function inSource(f: Finding): Suppression {
   const s = f.suppressed;
-  const how = s?.kind === 'annotation' ? 'the kube-netlint.io/ignore annotation' : 'a kube-netlint-disable-next-line comment';
-  return { kind: 'inSource', status: 'accepted', justification: s?.justification?.trim() ? s.justification : `suppressed by ${how} (no reason given)` };
+  const how =
+    s?.kind === 'annotation' ? 'the kube-netlint.io/ignore annotation' : 'a kube-netlint-disable-next-line comment';
+  return {
+    kind: 'inSource',
+    status: 'accepted',
+    justification: s?.justification?.trim() ? s.justification : `suppressed by ${how} (no reason given)`,
+  };
 }
 
 /**
@@ -119,7 +138,13 @@ function buildSarif(findings: readonly Finding[], ctx: FormatContext): Log {
       locations: [
         {
           physicalLocation: physicalLocation(f, ctx),
-          ...(f.object ? { logicalLocations: [{ name: f.object.name || '(unnamed)', fullyQualifiedName: objectLabel(f.object), kind: 'resource' }] } : {}),
+          ...(f.object
+            ? {
+                logicalLocations: [
+                  { name: f.object.name || '(unnamed)', fullyQualifiedName: objectLabel(f.object), kind: 'resource' },
+                ],
+              }
+            : {}),
         },
       ],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
@@ -133,7 +158,13 @@ function buildSarif(findings: readonly Finding[], ctx: FormatContext): Log {
     }
     if (state === 'suppressed') result.suppressions = [inSource(f)];
     if (state === 'baselined') {
-      result.suppressions = [{ kind: 'external', status: 'accepted', justification: `listed in the baseline ${ctx.baseline?.file ?? ''}`.trim() }];
+      result.suppressions = [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `listed in the baseline ${ctx.baseline?.file ?? ''}`.trim(),
+        },
+      ];
     }
     if (ctx.baseline && state !== 'suppressed') result.baselineState = state === 'baselined' ? 'unchanged' : 'new';
     const props: Record<string, unknown> = {};

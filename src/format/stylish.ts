@@ -41,7 +41,10 @@ export const stylish: Formatter = (findings, ctx) => {
   }
   const total = errors + warnings + infos;
   if (total > 0) {
-    const parts = [`${errors} ${errors === 1 ? 'error' : 'errors'}`, `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`];
+    const parts = [
+      `${errors} ${errors === 1 ? 'error' : 'errors'}`,
+      `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`,
+    ];
     if (infos) parts.push(`${infos} info`);
     const line = `\u2716 ${total} ${total === 1 ? 'problem' : 'problems'} (${parts.join(', ')})`;
     out += `\n${errors ? c.red(c.bold(line)) : warnings ? c.yellow(c.bold(line)) : c.blue(c.bold(line))}\n`;

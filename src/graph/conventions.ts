@@ -26,7 +26,8 @@ export function knativeServiceBehind(model: Model, namespace: string, name: stri
   if (!byKey) {
     byKey = new Map();
     for (const r of model.resources) {
-      if (r.group === KNATIVE && (r.kind === 'Service' || r.kind === 'Route') && !r.superseded) byKey.set(`${r.namespace}/${r.name}`, r);
+      if (r.group === KNATIVE && (r.kind === 'Service' || r.kind === 'Route') && !r.superseded)
+        byKey.set(`${r.namespace}/${r.name}`, r);
     }
     knativeCache.set(model, byKey);
   }
@@ -40,13 +41,23 @@ export function knativeServiceBehind(model: Model, namespace: string, name: stri
 /** Is the label map the pod template of a workload-like custom resource (a Rollout's spec.template)? */
 export function isRolloutTemplate(op: OperatorLabels): boolean {
   const p = op.path;
-  return op.res.group === 'argoproj.io' && op.res.kind === 'Rollout' && p.length === 4 && p[0] === 'spec' && p[1] === 'template' && p[2] === 'metadata';
+  return (
+    op.res.group === 'argoproj.io' &&
+    op.res.kind === 'Rollout' &&
+    p.length === 4 &&
+    p[0] === 'spec' &&
+    p[1] === 'template' &&
+    p[2] === 'metadata'
+  );
 }
 
 /** An AWS Load Balancer Controller action backend, and whether its annotation is there. */
 export function albAction(b: IngressBackend): { name: string; defined: boolean } | undefined {
   if (b.port?.name !== 'use-annotation' || !b.serviceName) return undefined;
-  return { name: b.serviceName, defined: b.ingress.res.annotations.has(`alb.ingress.kubernetes.io/actions.${b.serviceName}`) };
+  return {
+    name: b.serviceName,
+    defined: b.ingress.res.annotations.has(`alb.ingress.kubernetes.io/actions.${b.serviceName}`),
+  };
 }
 
 /**
@@ -54,8 +65,16 @@ export function albAction(b: IngressBackend): { name: string; defined: boolean }
  * them (`serving.knative.dev/service`, `…/configuration`: the Knative Service's name;
  * `…/revision`: `<name>-00001`).
  */
-export function knativeSelected(model: Model, namespace: string, selector: ReadonlyMap<string, string>): Resource | undefined {
-  for (const key of ['serving.knative.dev/service', 'serving.knative.dev/configuration', 'serving.knative.dev/revision']) {
+export function knativeSelected(
+  model: Model,
+  namespace: string,
+  selector: ReadonlyMap<string, string>,
+): Resource | undefined {
+  for (const key of [
+    'serving.knative.dev/service',
+    'serving.knative.dev/configuration',
+    'serving.knative.dev/revision',
+  ]) {
     const v = selector.get(key);
     if (v === undefined) continue;
     const ksvc = knativeServiceBehind(model, namespace, v);

@@ -48,7 +48,13 @@ export class GatewayIndex {
       candidates = candidates.filter((l) => l.name === ref.sectionName);
       if (candidates.length === 0) {
         const names = gw.listeners.map((l) => JSON.stringify(l.name));
-        return { status: 'refused', gateway: gw, reasons: [`the Gateway has no listener named ${JSON.stringify(ref.sectionName)} (its listeners: ${names.join(', ') || 'none'})`] };
+        return {
+          status: 'refused',
+          gateway: gw,
+          reasons: [
+            `the Gateway has no listener named ${JSON.stringify(ref.sectionName)} (its listeners: ${names.join(', ') || 'none'})`,
+          ],
+        };
       }
     }
     if (ref.port !== undefined) {
@@ -56,7 +62,13 @@ export class GatewayIndex {
       candidates = candidates.filter((l) => l.port === ref.port);
       if (candidates.length === 0) {
         const ports = [...new Set(before.map((l) => String(l.port)))];
-        return { status: 'refused', gateway: gw, reasons: [`no listener${ref.sectionName ? ` named ${JSON.stringify(ref.sectionName)}` : ''} has port ${ref.port} (ports: ${ports.join(', ') || 'none'})`] };
+        return {
+          status: 'refused',
+          gateway: gw,
+          reasons: [
+            `no listener${ref.sectionName ? ` named ${JSON.stringify(ref.sectionName)}` : ''} has port ${ref.port} (ports: ${ports.join(', ') || 'none'})`,
+          ],
+        };
       }
     }
     if (candidates.length === 0) return { status: 'refused', gateway: gw, reasons: ['the Gateway has no listeners'] };
@@ -70,7 +82,9 @@ export class GatewayIndex {
         if (r === 'unverified') unverified = true;
       } else reasons.push(`listener ${JSON.stringify(l.name)}: ${r}`);
     }
-    return accepted.length > 0 ? { status: 'accepted', gateway: gw, listeners: accepted, unverified } : { status: 'refused', gateway: gw, reasons };
+    return accepted.length > 0
+      ? { status: 'accepted', gateway: gw, listeners: accepted, unverified }
+      : { status: 'refused', gateway: gw, reasons };
   }
 
   /** Why a listener does not accept a route (undefined: it does; 'unverified': it may). */
@@ -93,7 +107,8 @@ export class GatewayIndex {
     let unverified = false;
     switch (l.from) {
       case 'Same':
-        if (routeNs !== gwNs) return `allowedRoutes.namespaces.from is Same (only routes of namespace ${JSON.stringify(gwNs)}; this route is in ${JSON.stringify(routeNs)})`;
+        if (routeNs !== gwNs)
+          return `allowedRoutes.namespaces.from is Same (only routes of namespace ${JSON.stringify(gwNs)}; this route is in ${JSON.stringify(routeNs)})`;
         break;
       case 'None':
         return 'allowedRoutes.namespaces.from is None';
@@ -104,7 +119,8 @@ export class GatewayIndex {
         if (!matches(l.selector, labelledMap(labels))) {
           // Without the Namespace object its labels are unknown.
           if (!ns?.res) unverified = true;
-          else return `allowedRoutes.namespaces.selector (${formatSelector(l.selector)}) does not select namespace ${JSON.stringify(routeNs)}`;
+          else
+            return `allowedRoutes.namespaces.selector (${formatSelector(l.selector)}) does not select namespace ${JSON.stringify(routeNs)}`;
         }
         break;
       }
@@ -112,7 +128,13 @@ export class GatewayIndex {
         break;
     }
     // Hostnames
-    if (l.hostname && route.hostnames.length > 0 && usesHostname(l.protocol) && route.kind !== 'TCPRoute' && route.kind !== 'UDPRoute') {
+    if (
+      l.hostname &&
+      route.hostnames.length > 0 &&
+      usesHostname(l.protocol) &&
+      route.kind !== 'TCPRoute' &&
+      route.kind !== 'UDPRoute'
+    ) {
       const host = l.hostname;
       if (!route.hostnames.some((h) => hostnamesIntersect(h, host))) {
         return `no route hostname (${route.hostnames.map((h) => JSON.stringify(h)).join(', ')}) matches the listener hostname ${JSON.stringify(host)}`;
@@ -122,7 +144,14 @@ export class GatewayIndex {
   }
 
   /** A ReferenceGrant in `toNamespace` that lets a `fromKind` of `fromNamespace` refer to a `toKind` named `toName`. */
-  grant(fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toNamespace: string, toName: string): ReferenceGrantInfo | undefined {
+  grant(
+    fromKind: string,
+    fromNamespace: string,
+    toGroup: string,
+    toKind: string,
+    toNamespace: string,
+    toName: string,
+  ): ReferenceGrantInfo | undefined {
     return grantFor(this.model.referenceGrants, fromKind, fromNamespace, toGroup, toKind, toNamespace, toName);
   }
 }
@@ -143,6 +172,8 @@ export function grantFor(
       !g.res.superseded &&
       g.res.namespace === toNamespace &&
       g.from.some((f) => f.group === GATEWAY_GROUP && f.kind === fromKind && f.namespace === fromNamespace) &&
-      g.to.some((t) => core(t.group) === core(toGroup) && t.kind === toKind && (t.name === undefined || t.name === toName)),
+      g.to.some(
+        (t) => core(t.group) === core(toGroup) && t.kind === toKind && (t.name === undefined || t.name === toName),
+      ),
   );
 }

@@ -1,4 +1,12 @@
-import type { ContainerPort, EndpointsInfo, Model, OperatorLabels, PodTemplate, Service, ServicePort } from '../model/model.js';
+import type {
+  ContainerPort,
+  EndpointsInfo,
+  Model,
+  OperatorLabels,
+  PodTemplate,
+  Service,
+  ServicePort,
+} from '../model/model.js';
 import type { IngressBackend, ReferenceGrantInfo, RouteBackendRef } from '../model/network.js';
 import { albAction } from './conventions.js';
 import { GatewayIndex, grantFor } from './gateways.js';
@@ -88,7 +96,8 @@ export class Graph {
    */
   servicePortFor(svc: Service, ref: { number?: number; name?: string }): ServicePort | undefined {
     if (ref.number !== undefined) return svc.ports.find((p) => p.port === ref.number && p.protocol === 'TCP');
-    if (ref.name !== undefined && ref.name !== '') return svc.ports.find((p) => p.name === ref.name && p.protocol === 'TCP');
+    if (ref.name !== undefined && ref.name !== '')
+      return svc.ports.find((p) => p.name === ref.name && p.protocol === 'TCP');
     return undefined;
   }
 
@@ -136,7 +145,8 @@ export class Graph {
 
   /** A Gateway API backendRef to a Service: exists, allowed across namespaces, port exists. */
   routeBackend(ref: RouteBackendRef): BackendResolution & { grant?: ReferenceGrantInfo } {
-    if ((ref.group !== '' && ref.group !== 'core') || ref.kind !== 'Service' || !ref.name) return { status: 'not-a-service' };
+    if ((ref.group !== '' && ref.group !== 'core') || ref.kind !== 'Service' || !ref.name)
+      return { status: 'not-a-service' };
     const routeNs = ref.route.res.namespace ?? '';
     let grant: ReferenceGrantInfo | undefined;
     if (ref.namespace !== routeNs) {
@@ -175,7 +185,8 @@ export class Graph {
       // Pod → indexes (in `model.services`) of the Services that select it, ascending.
       this.selectingIndex = new Map();
       const services = this.model.services;
-      for (let i = 0; i < services.length; i++) for (const pod of this.podsOf(services[i])) push(this.selectingIndex, pod, i);
+      for (let i = 0; i < services.length; i++)
+        for (const pod of this.podsOf(services[i])) push(this.selectingIndex, pod, i);
     }
     const found = new Set<number>();
     for (const pod of pods) for (const i of this.selectingIndex.get(pod) ?? []) found.add(i);
@@ -202,7 +213,8 @@ export class Graph {
   service(namespace: string, name: string): Service | undefined {
     if (!this.servicesByKey) {
       this.servicesByKey = new NamespacedMap();
-      for (const svc of this.model.services) if (!svc.res.superseded) this.servicesByKey.set(svc.namespace, svc.name, svc);
+      for (const svc of this.model.services)
+        if (!svc.res.superseded) this.servicesByKey.set(svc.namespace, svc.name, svc);
     }
     return this.servicesByKey.get(namespace, name);
   }
@@ -213,7 +225,10 @@ export class Graph {
     const known = this.model.services[svc.id] === svc;
     let pods = known ? this.serviceTargets[svc.id] : undefined;
     if (!pods) {
-      pods = svc.selectorLabels && svc.type !== 'ExternalName' ? this.pods.selectLabels(svc.namespace, svc.selectorLabels) : [];
+      pods =
+        svc.selectorLabels && svc.type !== 'ExternalName'
+          ? this.pods.selectLabels(svc.namespace, svc.selectorLabels)
+          : [];
       if (known) this.serviceTargets[svc.id] = pods;
     }
     return pods;
@@ -252,7 +267,9 @@ export class Graph {
       this.cmAddresses = findConfigMapAddresses(
         this.model,
         (ns, name) => this.service(ns, name),
-        (cm, key) => readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000${key}`) || readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000*`),
+        (cm, key) =>
+          readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000${key}`) ||
+          readAsEnv.has(`${cm.res.namespace}/${cm.res.name}\u0000*`),
       );
     }
     return this.cmAddresses;
@@ -330,7 +347,10 @@ export class Graph {
    * The first of `nearMisses` and how many there are, without ordering (or comparing the
    * spelling of) every candidate.
    */
-  nearestMiss(namespace: string, selector: ReadonlyMap<string, string>): { miss: NearMiss; candidates: number } | undefined {
+  nearestMiss(
+    namespace: string,
+    selector: ReadonlyMap<string, string>,
+  ): { miss: NearMiss; candidates: number } | undefined {
     let winner: PodTemplate | undefined;
     let winnerDistance = Infinity;
     let candidates = 0;
@@ -356,7 +376,11 @@ export class Graph {
    * Pods of `namespace` that satisfy the most labels of a selector (a key counts 1, key and value 3),
    * in the order they are scored (`ordered`), or in any order.
    */
-  private bestScored(namespace: string, selector: ReadonlyMap<string, string>, ordered: boolean): readonly PodTemplate[] {
+  private bestScored(
+    namespace: string,
+    selector: ReadonlyMap<string, string>,
+    ordered: boolean,
+  ): readonly PodTemplate[] {
     if (!ordered && selector.size === 1) {
       // One label: the pods with its value if any, else those with its key (each list holds a pod once).
       const [[key, value]] = selector;
@@ -443,4 +467,3 @@ function missDifferences(pod: PodTemplate, selector: ReadonlyMap<string, string>
 }
 
 export type { Labelled };
-

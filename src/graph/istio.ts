@@ -11,7 +11,8 @@ export function serviceOfHost(host: string, namespace: string): { name: string; 
   if (parts.length === 1) return { name: parts[0], namespace };
   if (parts.length === 2) return { name: parts[0], namespace: parts[1] };
   if (parts.length === 3 && parts[2] === 'svc') return { name: parts[0], namespace: parts[1] };
-  if (parts.length === 5 && parts[2] === 'svc' && parts[3] === 'cluster' && parts[4] === 'local') return { name: parts[0], namespace: parts[1] };
+  if (parts.length === 5 && parts[2] === 'svc' && parts[3] === 'cluster' && parts[4] === 'local')
+    return { name: parts[0], namespace: parts[1] };
   return undefined;
 }
 
@@ -20,7 +21,11 @@ export function fqdn(s: { name: string; namespace: string }): string {
 }
 
 /** A ServiceEntry host (possibly `*.` wildcard) that covers `host`. */
-export function serviceEntryFor(entries: readonly ServiceEntryInfo[], host: string, resolved?: string): ServiceEntryInfo | undefined {
+export function serviceEntryFor(
+  entries: readonly ServiceEntryInfo[],
+  host: string,
+  resolved?: string,
+): ServiceEntryInfo | undefined {
   const names = resolved ? [host.toLowerCase(), resolved] : [host.toLowerCase()];
   return entries.find((e) =>
     e.hosts.some((h) => {

@@ -8,7 +8,6 @@ export interface IndexedLabels extends Labelled {
   dynamicLabels?: ReadonlyMap<string, unknown>;
 }
 
-
 /**
  * The entries with one label value: one entry, or several in the order they were added. Most
  * label values (an app's name) are carried by one entry: a list of one would be an array each.
@@ -330,7 +329,8 @@ export class LabelIndex<T extends IndexedLabels> {
  * carries it.
  */
 function hasAll(item: Labelled, labels: readonly string[], known: string | undefined): boolean {
-  for (let i = 0; i < labels.length; i += 2) if (labels[i] !== known && !item.hasLabel(labels[i], labels[i + 1])) return false;
+  for (let i = 0; i < labels.length; i += 2)
+    if (labels[i] !== known && !item.hasLabel(labels[i], labels[i + 1])) return false;
   return true;
 }
 

@@ -16,7 +16,9 @@ export interface MonitorTargets {
 
 /** The Kubernetes API server's Service, which the cluster itself defines in namespace default. */
 function isApiServer(namespace: string, monitor: MonitorInfo): boolean {
-  return namespace === 'default' && monitor.selector.matchLabels.some(([k, v]) => k === 'component' && v === 'apiserver');
+  return (
+    namespace === 'default' && monitor.selector.matchLabels.some(([k, v]) => k === 'component' && v === 'apiserver')
+  );
 }
 
 /**
@@ -69,6 +71,7 @@ export function prometheusSelects(graph: Graph, p: PrometheusInfo, m: MonitorInf
   if (!sel || !matches(sel, labelledMap(m.res.labels))) return false;
   // No namespace selector: the Prometheus's own namespace only.
   if (!nsSel) return m.namespace === p.namespace;
-  const labels = graph.model.namespaces.get(m.namespace)?.labels ?? new Map([['kubernetes.io/metadata.name', m.namespace]]);
+  const labels =
+    graph.model.namespaces.get(m.namespace)?.labels ?? new Map([['kubernetes.io/metadata.name', m.namespace]]);
   return matches(nsSel, labelledMap(labels));
 }

@@ -67,7 +67,8 @@ export function findPodCreators(model: Model): Map<string, PodCreator[]> {
         const list = grants.get(key);
         if (list) list.push({ scope, binding: b, role });
         else grants.set(key, [{ scope, binding: b, role }]);
-      } else if (sKind === 'Group' && sName.startsWith('system:serviceaccounts')) groupGrants.push({ group: sName, scope, binding: b, role });
+      } else if (sKind === 'Group' && sName.startsWith('system:serviceaccounts'))
+        groupGrants.push({ group: sName, scope, binding: b, role });
     }
   }
   for (const pod of model.podTemplates) {
@@ -78,7 +79,9 @@ export function findPodCreators(model: Model): Map<string, PodCreator[]> {
     const applies = (scope: string) => scope === '*' || scope === ns;
     const g =
       (grants.get(`${ns}/${sa}`) ?? []).find((x) => applies(x.scope)) ??
-      groupGrants.find((x) => applies(x.scope) && (x.group === 'system:serviceaccounts' || x.group === `system:serviceaccounts:${ns}`));
+      groupGrants.find(
+        (x) => applies(x.scope) && (x.group === 'system:serviceaccounts' || x.group === `system:serviceaccounts:${ns}`),
+      );
     if (!g) continue;
     const list = out.get(ns);
     const entry = { pod, binding: g.binding, role: g.role };

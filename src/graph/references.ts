@@ -57,7 +57,8 @@ const NOT_ADDRESS_ENV = /(IMAGE|IMAGES|_TAG|VERSION)$/i;
  * Env var names that hold a host name, for bare names without a port or scheme. (`*_BACKEND` is
  * not one: `CACHE_BACKEND=redis` names a kind of backend.)
  */
-const HOSTISH_ENV = /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM|TARGET|BROKER|BROKERS|PEERS?|DSN|HOST_?NAME)$/i;
+const HOSTISH_ENV =
+  /(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVICE|UPSTREAM|TARGET|BROKER|BROKERS|PEERS?|DSN|HOST_?NAME)$/i;
 /**
  * Identity variables: a name, not an address (`SERVICE_NAME`, `OTEL_SERVICE_NAME`, `POD_NAME`,
  * `APP_NAME`), unless the value has a scheme or a port. Host names (`*_HOST_NAME`) are addresses.
@@ -167,7 +168,8 @@ function classify(
   }
   if (labels.length === 2) {
     // DNS tries the pod's own namespace first: <pod>.<headless svc> of that namespace wins over <svc>.<ns>.
-    if (services(podNamespace, labels[1])?.headless) return { serviceName: labels[1], namespace: podNamespace, qualified: true };
+    if (services(podNamespace, labels[1])?.headless)
+      return { serviceName: labels[1], namespace: podNamespace, qualified: true };
     if (namespaces.has(labels[1])) return { serviceName: labels[0], namespace: labels[1], qualified: true };
   }
   if (labels.length === 1) return { serviceName: labels[0], namespace: podNamespace, qualified: false };
@@ -207,7 +209,11 @@ class Text {
   get via(): ServiceReference['via'] {
     if (!this.configMap) return undefined;
     const c = this.container;
-    return (this.through ??= { at: c.pod.workload.at(...c.path, this.field, this.index), configMap: this.configMap, key: this.key! });
+    return (this.through ??= {
+      at: c.pod.workload.at(...c.path, this.field, this.index),
+      configMap: this.configMap,
+      key: this.key!,
+    });
   }
 }
 
@@ -216,7 +222,10 @@ type TextField = 'env' | 'envFrom' | 'command' | 'args';
 const COMMAND_FIELDS = ['command', 'args'] as const;
 
 /** Find every Service reference of every container in the model. */
-export function findReferences(model: Model, services: (ns: string, name: string) => Service | undefined): ServiceReference[] {
+export function findReferences(
+  model: Model,
+  services: (ns: string, name: string) => Service | undefined,
+): ServiceReference[] {
   const finder = new ReferenceFinder(model, services);
   for (const pod of model.podTemplates) {
     if (pod.workload.superseded) continue;
@@ -243,7 +252,8 @@ class ReferenceFinder {
     if (!this.configMaps) {
       this.configMaps = new NamespacedMap();
       // (A ConfigMap without namespace is keyed by "null", as in a joined key.)
-      for (const cm of this.model.configMaps) if (!cm.res.superseded) this.configMaps.set(String(cm.res.namespace), cm.res.name, cm);
+      for (const cm of this.model.configMaps)
+        if (!cm.res.superseded) this.configMaps.set(String(cm.res.namespace), cm.res.name, cm);
     }
     return this.configMaps.get(namespace, name);
   }
@@ -300,7 +310,15 @@ class ReferenceFinder {
     configMap: ConfigMapInfo | undefined,
     key: string | undefined,
   ): void {
-    if (source === 'env' && envName && IDENTITY_ENV.test(envName) && !HOST_NAME_ENV.test(envName) && !text.includes('://') && !/:\d/.test(text)) return;
+    if (
+      source === 'env' &&
+      envName &&
+      IDENTITY_ENV.test(envName) &&
+      !HOST_NAME_ENV.test(envName) &&
+      !text.includes('://') &&
+      !/:\d/.test(text)
+    )
+      return;
     const hostishName = source === 'env' && !!envName && HOSTISH_ENV.test(envName);
     // Without ":" there is no port or scheme, and without "." every host is a bare word: such a
     // text only names a Service as the value of a host-like variable (most texts: a word, a number).
@@ -341,7 +359,8 @@ class ReferenceFinder {
       };
       if (!service) {
         // Only a namespace the input covers can tell that a Service does not exist.
-        if (this.namespaces.has(target.namespace) && !BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`)) ref.problem = 'no-service';
+        if (this.namespaces.has(target.namespace) && !BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`))
+          ref.problem = 'no-service';
       } else if (a.port !== undefined && service.type !== 'ExternalName' && !service.headless) {
         // A headless Service has no port translation: its pods are checked by the graph.
         ref.servicePort = service.ports.find((p) => p.port === a.port);
@@ -366,7 +385,8 @@ export interface ConfigMapAddress {
 }
 
 /** `<svc>.<ns>.svc[.cluster.local][:port]`, also `<pod>.<svc>.<ns>.svc…`, anywhere in a text. */
-const FQDN = /(?<![-a-z0-9.])((?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.){2,3}svc(?:\.cluster\.local)?)\.?(?::(\d{1,5}))?(?![-a-z0-9])/g;
+const FQDN =
+  /(?<![-a-z0-9.])((?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.){2,3}svc(?:\.cluster\.local)?)\.?(?::(\d{1,5}))?(?![-a-z0-9])/g;
 /** Longest value scanned (config files in ConfigMaps may be large; the scan is linear). */
 const MAX_VALUE = 1 << 20;
 
@@ -391,7 +411,12 @@ export function findConfigMapAddresses(
       const seen = new Set<string>();
       for (const m of value.matchAll(FQDN)) {
         const target = classify(m[1], ns, namespaces, services);
-        if (!target || !namespaces.has(target.namespace) || BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`)) continue;
+        if (
+          !target ||
+          !namespaces.has(target.namespace) ||
+          BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`)
+        )
+          continue;
         const port = m[2] !== undefined ? Number(m[2]) : undefined;
         const id = `${target.namespace}/${target.serviceName}:${port ?? ''}`;
         if (seen.has(id)) continue;
@@ -399,9 +424,25 @@ export function findConfigMapAddresses(
         const service = services(target.namespace, target.serviceName);
         let problem: ConfigMapAddress['problem'] | undefined;
         if (!service) problem = 'no-service';
-        else if (port !== undefined && service.type !== 'ExternalName' && !service.headless && !service.ports.some((p) => p.port === port)) problem = 'no-port';
+        else if (
+          port !== undefined &&
+          service.type !== 'ExternalName' &&
+          !service.headless &&
+          !service.ports.some((p) => p.port === port)
+        )
+          problem = 'no-port';
         if (!problem) continue;
-        out.push({ configMap: cm, key, at: cm.res.at('data', key), text: m[0], namespace: target.namespace, serviceName: target.serviceName, port, service, problem });
+        out.push({
+          configMap: cm,
+          key,
+          at: cm.res.at('data', key),
+          text: m[0],
+          namespace: target.namespace,
+          serviceName: target.serviceName,
+          port,
+          service,
+          problem,
+        });
       }
     }
   }

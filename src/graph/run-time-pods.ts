@@ -10,7 +10,11 @@ import type { Graph } from './graph.js';
  * Why pods matching `sel` in `namespace` may exist at run time (for an info finding), if they may:
  * an operator's label map first, then a workload allowed to create pods.
  */
-export function madeAtRunTime(graph: Graph, namespace: string, sel: Selector): { text: string; related: { at: Loc; message: string } } | undefined {
+export function madeAtRunTime(
+  graph: Graph,
+  namespace: string,
+  sel: Selector,
+): { text: string; related: { at: Loc; message: string } } | undefined {
   const ops = graph.operatorMatches(namespace, sel);
   if (ops.length > 0) {
     const op = ops[0];

@@ -92,7 +92,11 @@ function seal(hash: string, entry: string): string {
 const MAGIC = 'kube-netlint parse cache';
 
 export function contentHash(text: string, json: boolean): string {
-  return crypto().createHash('sha1').update(json ? 'j' : 'y').update(text).digest('base64');
+  return crypto()
+    .createHash('sha1')
+    .update(json ? 'j' : 'y')
+    .update(text)
+    .digest('base64');
 }
 
 /** What a file's text reads as: its documents (null: the `yaml` path reads the whole file), and the problems of the text itself. */

@@ -1,4 +1,17 @@
-import { closeSync, constants as fsConstants, existsSync, promises as fs, fstatSync, lstatSync, openSync, readSync, readdir, readdirSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  promises as fs,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readdir,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Options as GlobbyOptions } from 'globby';
 
@@ -142,7 +155,10 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       }
     }
     if (stat && !stat.isFile() && !stat.isDirectory()) {
-      unreadable.push({ path: arg, message: `not a regular file (${specialKind(stat)}): pipe it to standard input instead ("-")` });
+      unreadable.push({
+        path: arg,
+        message: `not a regular file (${specialKind(stat)}): pipe it to standard input instead ("-")`,
+      });
       unmatched.push(arg);
       continue;
     }
@@ -155,7 +171,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     // A folder or glob whose only matches are in folders that could not be listed is not "unmatched".
     const deniedBefore = denied.size;
     if (stat?.isDirectory()) {
-      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0 && denied.size === deniedBefore) unmatched.push(arg);
+      if ((await walk(abs, realpathOr(abs), repositoryRoot(realpathOr(abs)))) === 0 && denied.size === deniedBefore)
+        unmatched.push(arg);
       continue;
     }
     const { globby, isDynamicPattern } = await globbyLib();
@@ -242,7 +259,14 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     const { globby } = await globbyLib();
     // Explicit files are checked against the ignore patterns in one pass; one filtered out by
     // an ignore pattern is skipped silently, as ESLint does.
-    const matches = await globby(explicit, { cwd, ignore, gitignore: false, dot: true, absolute: false, expandDirectories: false });
+    const matches = await globby(explicit, {
+      cwd,
+      ignore,
+      gitignore: false,
+      dot: true,
+      absolute: false,
+      expandDirectories: false,
+    });
     for (const m of matches) add(resolved(m), false);
   }
 
@@ -256,7 +280,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       if (!expanded) prev.expanded = false;
       // The path of the file itself wins over a path through a link, then the first by name.
       const better = (a: string) => (a === real ? 0 : 1);
-      if (better(key) < better(prev.absPath) || (better(key) === better(prev.absPath) && key < prev.absPath)) prev.absPath = key;
+      if (better(key) < better(prev.absPath) || (better(key) === better(prev.absPath) && key < prev.absPath))
+        prev.absPath = key;
     }
   }
 
@@ -459,8 +484,10 @@ export function readErrorMessage(e: unknown): string {
  * a BOM).
  */
 export function decode(buf: Buffer): string {
-  if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0) return decodeUtf32(buf.subarray(4), true);
-  if (buf.length >= 4 && buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff) return decodeUtf32(buf.subarray(4), false);
+  if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0)
+    return decodeUtf32(buf.subarray(4), true);
+  if (buf.length >= 4 && buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff)
+    return decodeUtf32(buf.subarray(4), false);
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
   const text = buf.toString('utf8');

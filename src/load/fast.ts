@@ -19,7 +19,15 @@ import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
 import type { DeepDocument } from './guard.js';
 import { ScanMemo, locateChunk } from './locate.js';
 import type { LazyChunk } from './locate.js';
-import { FLOAT_EXP, YAML_LIMITS, documentValue, parseSource, structureOverflow, valueShape, yamlOptions } from './parse.js';
+import {
+  FLOAT_EXP,
+  YAML_LIMITS,
+  documentValue,
+  parseSource,
+  structureOverflow,
+  valueShape,
+  yamlOptions,
+} from './parse.js';
 import { SourceFile } from './text.js';
 import type { ManifestDocument, Path } from './text.js';
 import { yamlLib } from './yaml-lib.js';
@@ -60,14 +68,19 @@ function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
     new Type('tag:yaml.org,2002:bool', {
       kind: 'scalar',
       resolve: (s: string) =>
-        s.length <= 5 && BOOL_START.has(s.charCodeAt(0)) && /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
+        s.length <= 5 &&
+        BOOL_START.has(s.charCodeAt(0)) &&
+        /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
       construct: (s: string) => /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
     }),
     new Type('tag:yaml.org,2002:int', {
       kind: 'scalar',
       resolve: (s: string) =>
         NUMBER_START.has(s.charCodeAt(0)) &&
-        (/^[-+]?0b[0-1_]+$/.test(s) || /^[-+]?0[0-7_]+$/.test(s) || /^[-+]?[0-9][0-9_]*$/.test(s) || /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
+        (/^[-+]?0b[0-1_]+$/.test(s) ||
+          /^[-+]?0[0-7_]+$/.test(s) ||
+          /^[-+]?[0-9][0-9_]*$/.test(s) ||
+          /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
       construct: (s: string) => {
         if (/^[-+]?0b[0-1_]+$/.test(s)) return intOf(s, 2, 2);
         if (/^[-+]?0[0-7_]+$/.test(s)) return intOf(s, 1, 8);
@@ -80,17 +93,24 @@ function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
       resolve: (s: string) =>
         NUMBER_START.has(s.charCodeAt(0)) &&
         (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
-        FLOAT_EXP.test(s) ||
-        /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
+          FLOAT_EXP.test(s) ||
+          /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
       construct: (s: string) => {
         if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
-          return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+          return s.slice(-3).toLowerCase() === 'nan'
+            ? NaN
+            : s[0] === '-'
+              ? Number.NEGATIVE_INFINITY
+              : Number.POSITIVE_INFINITY;
         }
         return parseFloat(s.replace(/_/g, ''));
       },
     }),
   ];
-  const merge = new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (s: string | null) => s === '<<' || s === null });
+  const merge = new Type('tag:yaml.org,2002:merge', {
+    kind: 'scalar',
+    resolve: (s: string | null) => s === '<<' || s === null,
+  });
   return jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [...implicit, merge] });
 }
 
@@ -130,11 +150,16 @@ const mayHaveAnchor = (src: string) => (src.includes('&') || src.includes('*')) 
 const blockScalarNextToSpaces = (src: string) =>
   (src.includes('|') || src.includes('>')) &&
   BLOCK_SCALAR.test(src) &&
-  (src.includes(' \n') || src.includes(' \r') || src.endsWith(' ') || src.includes(' \u2028') || src.includes(' \u2029')) &&
+  (src.includes(' \n') ||
+    src.includes(' \r') ||
+    src.endsWith(' ') ||
+    src.includes(' \u2028') ||
+    src.includes(' \u2029')) &&
   SPACE_LINE.test(src);
 /** Deep indentation, or a run of 16 brackets (which holds two adjacent ones). */
 const mayBeDeep = (src: string) =>
-  (src.includes(SPACES_128) || src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && DEEP_TEXT.test(src);
+  (src.includes(SPACES_128) || src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) &&
+  DEEP_TEXT.test(src);
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -150,7 +175,9 @@ const SQUOTE = 0x27;
  * For a document with both spaces at a line end and quotes, a listener on js-yaml's nodes finds
  * out whether a quoted scalar has such a line; if so, the document takes the `yaml` path.
  */
-function spacesInQuotedLines(src: string): { found: boolean; listener: (event: JsYaml.EventType, state: JsYaml.State) => void } | undefined {
+function spacesInQuotedLines(
+  src: string,
+): { found: boolean; listener: (event: JsYaml.EventType, state: JsYaml.State) => void } | undefined {
   if (!(src.includes(' \n') || src.includes(' \r\n')) || !(src.includes('"') || src.includes("'"))) return undefined;
   const starts: number[] = [];
   const out = {
@@ -198,7 +225,7 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   // document of its own when it holds more than comments and blank lines; otherwise it belongs
   // to the first document (its comments come before it).
   const markers: number[] = [];
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? text.length : nl;
     if (text.startsWith('---', pos) && MARKER.test(text.slice(pos, lineEnd))) markers.push(pos);
@@ -238,7 +265,14 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
         const v = js.jsyaml.load(src, { schema: json ? js.schemaJson : js.schema11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
-        if (typeof v === 'object' && v !== null && (special || deepIndent) && mayBeDeep(src) && valueShape(v).depth > YAML_LIMITS.maxDepth) return null;
+        if (
+          typeof v === 'object' &&
+          v !== null &&
+          (special || deepIndent) &&
+          mayBeDeep(src) &&
+          valueShape(v).depth > YAML_LIMITS.maxDepth
+        )
+          return null;
         // Flow collections used as keys (strings in js-yaml's value) and compact block nesting
         // count too: the `yaml` path reports what its reader would find.
         if (mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth)) return null;
@@ -281,16 +315,32 @@ function parseDocumentGuarded(src: string, json: boolean): Document.Parsed {
   const { Composer, YAMLParseError } = yamlLib();
   const deep = new Map<number, DeepDocument>();
   let doc: Document.Parsed | undefined;
-  for (const d of new Composer(yamlOptions(json)).compose(guardedTokens(src, YAML_LIMITS.maxDepth, deep), true, src.length)) {
+  for (const d of new Composer(yamlOptions(json)).compose(
+    guardedTokens(src, YAML_LIMITS.maxDepth, deep),
+    true,
+    src.length,
+  )) {
     if (!doc) doc = d as Document.Parsed;
     else {
-      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      doc.errors.push(
+        new YAMLParseError(
+          [d.range[0], d.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
       break;
     }
   }
   const parsed = doc as Document.Parsed;
   for (const found of deep.values()) {
-    parsed.errors.push(new YAMLParseError([found.at, found.at + 1], 'IMPOSSIBLE', `the document is nested more than ${YAML_LIMITS.maxDepth} levels deep`));
+    parsed.errors.push(
+      new YAMLParseError(
+        [found.at, found.at + 1],
+        'IMPOSSIBLE',
+        `the document is nested more than ${YAML_LIMITS.maxDepth} levels deep`,
+      ),
+    );
   }
   return parsed;
 }
@@ -332,7 +382,12 @@ class FastDocument implements ManifestDocument, LazyChunk {
  * read with the `yaml` path; a null chunk list reads the whole file with it. `memo`: what the
  * documents keep of their scans, one per run (src/load/locate.ts).
  */
-export function fromChunks(file: SourceFile, chunks: FastChunk[] | null, json: boolean, memo: ScanMemo = new ScanMemo()): SourceFile {
+export function fromChunks(
+  file: SourceFile,
+  chunks: FastChunk[] | null,
+  json: boolean,
+  memo: ScanMemo = new ScanMemo(),
+): SourceFile {
   if (chunks === null) return parseSource(file, { json });
   // Line starts are filled on first use (a position), not for every file read.
   file.deferLineStarts();

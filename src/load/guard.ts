@@ -95,7 +95,11 @@ function classify(chain: readonly CST.Token[], maxDepth: number): DeepDocument {
     if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
     depth++;
     if (parent && (parent.type === 'block-map' || parent.type === 'block-seq')) {
-      const nestedBadly = token.type === 'block-map' ? token.indent <= parent.indent : token.type === 'block-seq' && (parent.type === 'block-seq' ? token.indent <= parent.indent : token.indent < parent.indent);
+      const nestedBadly =
+        token.type === 'block-map'
+          ? token.indent <= parent.indent
+          : token.type === 'block-seq' &&
+            (parent.type === 'block-seq' ? token.indent <= parent.indent : token.indent < parent.indent);
       if (nestedBadly) return { at: token.offset, badIndent: true };
     }
     if (depth > maxDepth && beyond === undefined) beyond = token.offset;
@@ -152,9 +156,10 @@ export function mayNestDeeperThan(src: string, maxDepth: number): boolean {
   if (brackets > budget) return true;
   // Block collections: 2 levels per column of the longest lead, plus a key's mapping.
   const maxLead = (maxDepth - brackets - 3) >> 1;
-  for (let pos = 0; pos < src.length; ) {
+  for (let pos = 0; pos < src.length;) {
     let lead = 0;
-    for (let c = src.charCodeAt(pos + lead); c === 0x20 || c === 0x2d || c === 0x3f; c = src.charCodeAt(pos + lead)) lead++;
+    for (let c = src.charCodeAt(pos + lead); c === 0x20 || c === 0x2d || c === 0x3f; c = src.charCodeAt(pos + lead))
+      lead++;
     if (lead > maxLead) return true;
     const nl = src.indexOf('\n', pos + lead);
     if (nl < 0) break;

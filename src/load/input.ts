@@ -18,7 +18,17 @@
 import type { DiscoverOptions, DiscoverResult, DiscoveredFile } from './discover.js';
 import { discover } from './discover.js';
 import type { ParseCache } from './cache.js';
-import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS, deniedMessage, fileLimitMessage, inputLimitMessage, loadStdin, loadText, notAManifest, unreadFile } from './load.js';
+import {
+  DEFAULT_INPUT_LIMITS,
+  NO_INPUT_LIMITS,
+  deniedMessage,
+  fileLimitMessage,
+  inputLimitMessage,
+  loadStdin,
+  loadText,
+  notAManifest,
+  unreadFile,
+} from './load.js';
 import type { InputLimits, ReadError, StdinName } from './load.js';
 import { readFastFiles } from './parallel.js';
 import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
@@ -110,7 +120,10 @@ const byPath = (a: ReadError, b: ReadError) => (a.path < b.path ? -1 : a.path > 
  * found by a directory walk that is not a manifest is left out. `bytes`: what the files read take
  * of the total limit (what is left is standard input's).
  */
-export async function readFiles(files: DiscoveredFile[], options: ReadOptions): Promise<{ files: SourceFile[]; errors: ReadError[]; bytes: number }> {
+export async function readFiles(
+  files: DiscoveredFile[],
+  options: ReadOptions,
+): Promise<{ files: SourceFile[]; errors: ReadError[]; bytes: number }> {
   const { cwd } = options;
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   const out: (SourceFile | undefined)[] = new Array(files.length);
@@ -126,7 +139,8 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
     try {
       size = statSync(f.absPath).size;
     } catch (e) {
-      if (isPermissionError(e)) out[i] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+      if (isPermissionError(e))
+        out[i] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
       else errors.push({ path: name, message: readErrorMessage(e) });
       return;
     }
@@ -148,13 +162,19 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
       try {
         out[toRead[k]] = loadText(name, readTextSync(f.absPath, limits.maxFileBytes), f.absPath);
       } catch (e) {
-        if (e instanceof InputLimitError) out[toRead[k]] = unreadFile(name, f.absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
-        else if (isPermissionError(e)) out[toRead[k]] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+        if (e instanceof InputLimitError)
+          out[toRead[k]] = unreadFile(name, f.absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+        else if (isPermissionError(e))
+          out[toRead[k]] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
         else errors.push({ path: name, message: readErrorMessage(e) });
       }
     });
   } else {
-    const read = await readFastFiles(selected, cwd, limits.maxFileBytes, { workers: options.workers, cache: options.cache, onFile: options.onFile });
+    const read = await readFastFiles(selected, cwd, limits.maxFileBytes, {
+      workers: options.workers,
+      cache: options.cache,
+      onFile: options.onFile,
+    });
     read.out.forEach((f, k) => (out[toRead[k]] = f));
     errors.push(...read.errors);
   }
@@ -166,18 +186,30 @@ export async function readFiles(files: DiscoveredFile[], options: ReadOptions): 
 export async function loadInput(targets: string[], options: InputOptions): Promise<Input> {
   const { cwd } = options;
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
-  const discovered = await discover(targets, { cwd, ignore: options.ignore ?? [], gitignore: options.gitignore, readdir: options.readdir });
+  const discovered = await discover(targets, {
+    cwd,
+    ignore: options.ignore ?? [],
+    gitignore: options.gitignore,
+    readdir: options.readdir,
+  });
   options.onDiscovered?.(discovered);
-  const read = await readFiles(options.alreadyRead ? discovered.files.filter((f) => !options.alreadyRead?.(f)) : discovered.files, options);
+  const read = await readFiles(
+    options.alreadyRead ? discovered.files.filter((f) => !options.alreadyRead?.(f)) : discovered.files,
+    options,
+  );
   const notes: string[] = [];
   for (const l of discovered.skippedLinks) {
-    notes.push(`not following the symbolic link ${displayPath(l.path, cwd)}: it leads outside the folder's repository (to ${displayPath(l.target, cwd)})`);
+    notes.push(
+      `not following the symbolic link ${displayPath(l.path, cwd)}: it leads outside the folder's repository (to ${displayPath(l.target, cwd)})`,
+    );
   }
   if (options.cache) {
     try {
       options.cache.save();
     } catch (e) {
-      notes.push(`cannot write the cache ${options.cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      notes.push(
+        `cannot write the cache ${options.cache.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   // A folder the walk could not list is a file of its own with one problem (a `yaml-syntax` finding
@@ -185,7 +217,9 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   const files = withDeniedFolders(read.files, discovered.deniedFolders, cwd);
   let stdinFile: SourceFile | undefined;
   if (discovered.stdin) {
-    stdinFile = options.stdin ? await loadStdin(options.stdin, limits, read.bytes, options.stdinName) : loadText('<stdin>', '');
+    stdinFile = options.stdin
+      ? await loadStdin(options.stdin, limits, read.bytes, options.stdinName)
+      : loadText('<stdin>', '');
     files.push(stdinFile);
   }
   const unreadable = new Set(discovered.unreadable.map((u) => u.path));
@@ -193,7 +227,11 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   // Resource files of a root outside the walk are read as the others are, on this road.
   const kustomize = options.kustomize
     ? await kustomizeInput(files, discovered.files, cwd, options.kustomize, (more) =>
-        readFiles(options.alreadyRead ? more.filter((f) => !options.alreadyRead?.(f)) : more, { cwd, limits, parser: options.parser }),
+        readFiles(options.alreadyRead ? more.filter((f) => !options.alreadyRead?.(f)) : more, {
+          cwd,
+          limits,
+          parser: options.parser,
+        }),
       )
     : undefined;
   return {
@@ -215,18 +253,25 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
 /** The files, and a file with one problem for each folder that could not be listed, in path order. */
 function withDeniedFolders(files: SourceFile[], denied: DiscoverResult['deniedFolders'], cwd: string): SourceFile[] {
   if (denied.length === 0) return files;
-  const folders = denied.map((d) => unreadFile(displayPath(d.absPath, cwd), d.absPath, deniedMessage('folder', d.message), 'UNREADABLE'));
+  const folders = denied.map((d) =>
+    unreadFile(displayPath(d.absPath, cwd), d.absPath, deniedMessage('folder', d.message), 'UNREADABLE'),
+  );
   const out: SourceFile[] = [];
   let k = 0;
   for (const f of files) {
-    while (k < folders.length && f.absPath !== undefined && (folders[k].absPath as string) < f.absPath) out.push(folders[k++]);
+    while (k < folders.length && f.absPath !== undefined && (folders[k].absPath as string) < f.absPath)
+      out.push(folders[k++]);
     out.push(f);
   }
   while (k < folders.length) out.push(folders[k++]);
   return out;
 }
 
-function slicesOf(files: SourceFile[], stdinFile: SourceFile | undefined, partitions: Partition[] | undefined): InputSlice[] {
+function slicesOf(
+  files: SourceFile[],
+  stdinFile: SourceFile | undefined,
+  partitions: Partition[] | undefined,
+): InputSlice[] {
   if (!partitions) return [{ files }];
   const byPath = new Map(files.filter((f) => f.absPath !== undefined).map((f) => [f.absPath as string, f]));
   const slices: InputSlice[] = partitions.map((p) => ({

@@ -63,7 +63,14 @@ function run(command: string[], dir: string, options: BuildOptions): Promise<Run
     process.getBuiltinModule('node:child_process').execFile(
       command[0],
       [...command.slice(1), dir],
-      { cwd: options.cwd, env: options.env ?? process.env, timeout, maxBuffer: maxBytes, encoding: 'buffer', windowsHide: true },
+      {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        timeout,
+        maxBuffer: maxBytes,
+        encoding: 'buffer',
+        windowsHide: true,
+      },
       (err, stdout, stderr) => {
         if (!err) {
           resolve({ stdout: decode(stdout) });
@@ -71,8 +78,13 @@ function run(command: string[], dir: string, options: BuildOptions): Promise<Run
         }
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string; code?: string | number };
         let message: string;
-        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') message = `its output is larger than ${maxBytes} bytes (--max-input-bytes)`;
-        else if (e.killed || e.signal) message = e.killed && e.signal === 'SIGTERM' ? `it took longer than ${Math.round(timeout / 1000)} s and was stopped` : `it was stopped (${e.signal})`;
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+          message = `its output is larger than ${maxBytes} bytes (--max-input-bytes)`;
+        else if (e.killed || e.signal)
+          message =
+            e.killed && e.signal === 'SIGTERM'
+              ? `it took longer than ${Math.round(timeout / 1000)} s and was stopped`
+              : `it was stopped (${e.signal})`;
         else if (e.code === 'ENOENT') message = `${command[0]} was not found`;
         else message = firstLine(decode(stderr)) || `it exited with code ${String(e.code)}`;
         resolve({ stdout: '', error: message });
@@ -83,7 +95,10 @@ function run(command: string[], dir: string, options: BuildOptions): Promise<Run
 
 /** The gist of a program's error output, on one line (kubectl's log prefix and quoting removed). */
 export function firstLine(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.find((l) => /^(error|Error)\b/.test(l)) ?? lines[0] ?? '';
   // kubectl logs `E1207 00:47:37.737862 7610 run.go:72] "command failed" err="…"`.
   const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] .*?\berr="((?:[^"\\]|\\.)*)"/.exec(line);
@@ -102,7 +117,10 @@ export async function buildRoot(dir: string, options: BuildOptions): Promise<Ren
     wrapper = realpathSync(mkdtempSync(path.join(tmpdir(), 'kube-netlint-kustomize-')));
     const rel = path.relative(wrapper, realpathSync(dir)).split(path.sep).join('/');
     if (!path.isAbsolute(rel)) {
-      writeFileSync(path.join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`);
+      writeFileSync(
+        path.join(wrapper, 'kustomization.yaml'),
+        `resources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`,
+      );
       const withOrigins = await run(options.command, wrapper, options);
       if (withOrigins.error === undefined) return { name, text: withOrigins.stdout, originBase: wrapper };
     }
@@ -209,7 +227,12 @@ export type Location = { file: SourceFile; range: [number, number] };
  * mapping). Undefined for locations elsewhere or not found (they stay in the stream). Source files
  * are read once each, up to `maxBytes`.
  */
-export function originMapper(stream: SourceFile, rendered: Rendered, cwd: string, maxBytes = 16 * 1024 * 1024): (loc: Location) => Location | undefined {
+export function originMapper(
+  stream: SourceFile,
+  rendered: Rendered,
+  cwd: string,
+  maxBytes = 16 * 1024 * 1024,
+): (loc: Location) => Location | undefined {
   const sources = new Map<string, SourceFile | undefined>();
   const source = (abs: string): SourceFile | undefined => {
     if (!sources.has(abs)) {
@@ -229,7 +252,9 @@ export function originMapper(stream: SourceFile, rendered: Rendered, cwd: string
     // The same name first; else the name before a prefix or suffix.
     const { kind, name } = identity(value);
     const files = (rendered.resources ?? []).map(source).filter((f): f is SourceFile => f !== undefined);
-    const exact = files.filter((f) => f.documents.some((d) => identity(d.value).kind === kind && identity(d.value).name === name));
+    const exact = files.filter((f) =>
+      f.documents.some((d) => identity(d.value).kind === kind && identity(d.value).name === name),
+    );
     if (exact.length) return exact.length === 1 ? { file: exact[0], range: [0, 0] } : undefined;
     // The longest name inside the built one (`web` rather than `eb` in `x-web`), in one file only.
     const len = (f: SourceFile) => String(identity(sourceDocument(f, value, true)?.value).name ?? '').length;

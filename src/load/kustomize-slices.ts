@@ -72,7 +72,9 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
       const stream = loadText(s.rendered.name, s.rendered.text);
       out.push({ root: s.root, files: [stream], map: originMapper(stream, s.rendered, cwd) });
     } else {
-      const files = s.files.map((f) => byPath.get(path.normalize(f.absPath))).filter((f): f is SourceFile => f !== undefined);
+      const files = s.files
+        .map((f) => byPath.get(path.normalize(f.absPath)))
+        .filter((f): f is SourceFile => f !== undefined);
       out.push({ root: s.root, files, paths: s.files.map((f) => f.absPath) });
     }
   }
@@ -102,7 +104,10 @@ export function chooseSlice(plan: SlicePlan, usage: string): { error: string } |
   const hint = `name one to analyse it, e.g. kube-netlint ${usage} ${plan.roots[0]}`;
   const count = `${plan.roots.length} Kustomize ${plan.roots.length === 1 ? 'root' : 'roots'} (${roots})`;
   if (ordinary.length) {
-    return { plan: { ...plan, slices: ordinary }, warning: `skipping ${count}: each is a cluster of its own, not part of the files outside them; ${hint}` };
+    return {
+      plan: { ...plan, slices: ordinary },
+      warning: `skipping ${count}: each is a cluster of its own, not part of the files outside them; ${hint}`,
+    };
   }
   return { error: `the input holds ${count}, each a cluster of its own: ${hint}` };
 }
@@ -118,12 +123,33 @@ export async function kustomizeInput(
   o: KustomizeInputOptions,
   read: (files: DiscoveredFile[]) => Promise<{ files: SourceFile[]; errors: ReadError[] }>,
 ): Promise<KustomizeInput> {
-  const none: KustomizeInput = { notes: [], rootErrors: [], readErrors: [], slices: [{ files }], errors: 0, plain: true };
+  const none: KustomizeInput = {
+    notes: [],
+    rootErrors: [],
+    readErrors: [],
+    slices: [{ files }],
+    errors: 0,
+    plain: true,
+  };
   const command = o.command;
   if (command !== null && 'error' in command) return { ...none, error: command.error };
-  const planned = await planSlices(discovered, { cwd, walked: o.walked, ignore: o.ignore, gitignore: o.gitignore, command, build: o.build });
+  const planned = await planSlices(discovered, {
+    cwd,
+    walked: o.walked,
+    ignore: o.ignore,
+    gitignore: o.gitignore,
+    command,
+    build: o.build,
+  });
   if (planned.roots.length === 0 && planned.notes.length === 0 && planned.errors.length === 0) return none;
-  const out: KustomizeInput = { notes: planned.notes, rootErrors: planned.errors, readErrors: [], slices: [], errors: planned.errors.length, plain: false };
+  const out: KustomizeInput = {
+    notes: planned.notes,
+    rootErrors: planned.errors,
+    readErrors: [],
+    slices: [],
+    errors: planned.errors.length,
+    plain: false,
+  };
   let plan = planned;
   if (o.one !== undefined) {
     const chosen = chooseSlice(plan, o.one);

@@ -64,7 +64,10 @@ const TRANSFORM_FIELDS = [
   'components',
 ];
 
-const isRemote = (entry: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes('?ref=');
+const isRemote = (entry: string) =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
+  /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) ||
+  entry.includes('?ref=');
 
 /** Does the start of a file (64 KiB) have a `kind` key? A cheap look, for notes only. */
 function mayBeManifest(file: string): boolean {
@@ -94,14 +97,27 @@ export function kustomizationFileIn(dir: string): string | undefined {
   return undefined;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 const objects = (v: unknown): Record<string, unknown>[] =>
-  Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+  Array.isArray(v)
+    ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x))
+    : [];
 
 /** Read one kustomization file (never throws: what cannot be read is in `problems`). */
 export function readKustomization(file: string, maxBytes = 16 * 1024 * 1024): Kustomization {
   const dir = path.dirname(file);
-  const k: Kustomization = { dir, file, component: false, resources: [], bases: [], uses: [], transforms: [], remote: [], problems: [] };
+  const k: Kustomization = {
+    dir,
+    file,
+    component: false,
+    resources: [],
+    bases: [],
+    uses: [],
+    transforms: [],
+    remote: [],
+    problems: [],
+  };
   let value: unknown;
   try {
     if (statSync(file).size > maxBytes) {
@@ -127,7 +143,9 @@ export function readKustomization(file: string, maxBytes = 16 * 1024 * 1024): Ku
   }
   const v = value as Record<string, unknown>;
   k.component = v.kind === 'Component';
-  k.transforms = TRANSFORM_FIELDS.filter((f) => v[f] !== undefined && v[f] !== null && !(Array.isArray(v[f]) && (v[f] as unknown[]).length === 0));
+  k.transforms = TRANSFORM_FIELDS.filter(
+    (f) => v[f] !== undefined && v[f] !== null && !(Array.isArray(v[f]) && (v[f] as unknown[]).length === 0),
+  );
   const use = (entry: string) => {
     // An inline patch or transformer config (YAML text) is not a path.
     if (entry.includes('\n') || /^\s*[{[]/.test(entry)) return;
@@ -152,12 +170,20 @@ export function readKustomization(file: string, maxBytes = 16 * 1024 * 1024): Ku
     } else k.resources.push(abs);
   }
   strings(v.patchesStrategicMerge).forEach(use);
-  for (const p of [...objects(v.patches), ...objects(v.patchesJson6902), ...objects(v.replacements)]) strings(p.path).forEach(use);
+  for (const p of [...objects(v.patches), ...objects(v.patchesJson6902), ...objects(v.replacements)])
+    strings(p.path).forEach(use);
   for (const g of [...objects(v.configMapGenerator), ...objects(v.secretGenerator)]) {
     for (const f of strings(g.files)) use(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f);
     [...strings(g.envs), ...strings(g.env)].forEach(use);
   }
-  for (const f of [...strings(v.crds), ...strings(v.configurations), ...strings(v.generators), ...strings(v.transformers), ...strings(v.validators)]) use(f);
+  for (const f of [
+    ...strings(v.crds),
+    ...strings(v.configurations),
+    ...strings(v.generators),
+    ...strings(v.transformers),
+    ...strings(v.validators),
+  ])
+    use(f);
   const openapi = v.openapi as { path?: unknown } | undefined;
   if (openapi && typeof openapi === 'object') strings(openapi.path).forEach(use);
   return k;
@@ -182,7 +208,11 @@ export interface KustomizeOptions {
 
 /** One cluster slice: files read as they are, or the build output of a Kustomize root. */
 export type PlannedSlice =
-  | { kind: 'files'; /** The Kustomize root (display path), for the slice of a root linted from its files. */ root?: string; files: DiscoveredFile[] }
+  | {
+      kind: 'files';
+      /** The Kustomize root (display path), for the slice of a root linted from its files. */ root?: string;
+      files: DiscoveredFile[];
+    }
   | { kind: 'rendered'; root: string; rendered: Rendered };
 
 export interface SlicePlan {
@@ -206,7 +236,11 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
   const { cwd } = options;
   const show = (p: string) => displayPath(p, cwd);
   // Kustomization files the walk met: those it read, and `Kustomization` files (no extension).
-  const found = new Set(files.filter((f) => f.expanded && (KUSTOMIZATION_NAMES as readonly string[]).includes(path.basename(f.absPath))).map((f) => f.absPath));
+  const found = new Set(
+    files
+      .filter((f) => f.expanded && (KUSTOMIZATION_NAMES as readonly string[]).includes(path.basename(f.absPath)))
+      .map((f) => f.absPath),
+  );
   const dirs = options.walked.filter((d) => {
     try {
       return statSync(path.resolve(cwd, d)).isDirectory();
@@ -224,7 +258,14 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
     const { globby } = await import('globby');
     // Without .gitignore first (reading those costs more than the walk); the rare hits are checked against it.
     // A folder that cannot be listed is skipped here: the walk reported it (src/load/discover.ts).
-    const search = { cwd, ignore, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true } as const;
+    const search = {
+      cwd,
+      ignore,
+      absolute: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+    } as const;
     let more = await globby(patterns, { ...search, gitignore: false });
     if (more.length && (options.gitignore ?? true)) {
       const rel = more.map((m) => toPosix(path.relative(cwd, m)).replace(/[*?[\]{}()!@+]/g, '\\$&'));
@@ -232,7 +273,8 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
     }
     for (const m of more) found.add(path.normalize(m));
   }
-  if (found.size === 0) return { slices: files.length ? [{ kind: 'files', files }] : [], roots: [], notes: [], errors: [] };
+  if (found.size === 0)
+    return { slices: files.length ? [{ kind: 'files', files }] : [], roots: [], notes: [], errors: [] };
 
   // Every kustomization reachable from those the walk met (bases outside the walk included).
   const all = new Map<string, Kustomization>();
@@ -283,7 +325,10 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
     const owner = treeDirs.filter((d) => inside(f.absPath, d)).sort((a, b) => b.length - a.length)[0];
     if (owner === undefined) ordinary.push(f);
     // Said only of what looks like a manifest: other YAML (values, tool configs) is left out silently, as ever.
-    else if (mayBeManifest(f.absPath)) notes.push(`skipping ${show(f.absPath)}: it is in the Kustomize folder ${show(owner)}, but no kustomization uses it`);
+    else if (mayBeManifest(f.absPath))
+      notes.push(
+        `skipping ${show(f.absPath)}: it is in the Kustomize folder ${show(owner)}, but no kustomization uses it`,
+      );
   }
 
   const slices: PlannedSlice[] = ordinary.length ? [{ kind: 'files', files: ordinary }] : [];
@@ -293,7 +338,9 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
   const components = rootDirs.filter((d) => all.get(d)?.component).map(show);
   if (components.length) {
     const list = components.length === 1 ? `component ${components[0]}` : `components ${components.join(', ')}`;
-    notes.push(`skipping Kustomize ${list}: no kustomization in the input uses ${components.length === 1 ? 'it' : 'them'}, and a component is not built on its own`);
+    notes.push(
+      `skipping Kustomize ${list}: no kustomization in the input uses ${components.length === 1 ? 'it' : 'them'}, and a component is not built on its own`,
+    );
   }
   for (const dir of rootDirs.sort()) {
     const k = all.get(dir) as Kustomization;
@@ -339,7 +386,9 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
   // Builds run a few at a time; their slices and errors keep the order of the roots.
   const command = options.command;
   if (command) {
-    const results = await mapLimited(toBuild, BUILD_CONCURRENCY, (b) => buildRoot(b.dir, { ...options.build, command, cwd }));
+    const results = await mapLimited(toBuild, BUILD_CONCURRENCY, (b) =>
+      buildRoot(b.dir, { ...options.build, command, cwd }),
+    );
     toBuild.forEach((b, i) => {
       const built = results[i];
       if ('error' in built) errors.push({ root: b.root, message: `${buildName} failed: ${built.error}` });
@@ -370,10 +419,14 @@ async function mapLimited<T, R>(items: T[], limit: number, f: (item: T) => Promi
  * split on spaces); else `kustomize build` or `kubectl kustomize`, whichever is on the PATH first
  * (kustomize preferred), else none.
  */
-export function resolveKustomizeCommand(flag: string | undefined, env: NodeJS.ProcessEnv): string[] | null | { error: string } {
+export function resolveKustomizeCommand(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] | null | { error: string } {
   if (flag !== undefined) {
     const argv = flag.trim().split(/\s+/).filter(Boolean);
-    if (argv.length === 0) return { error: '--kustomize-command needs a command such as "kubectl kustomize", "kustomize build" or "none"' };
+    if (argv.length === 0)
+      return { error: '--kustomize-command needs a command such as "kubectl kustomize", "kustomize build" or "none"' };
     if (argv.length === 1 && argv[0] === 'none') return null;
     if (!onPath(argv[0], env)) return { error: `--kustomize-command "${flag}": ${argv[0]} was not found` };
     // A bare program name: its build subcommand.
@@ -391,7 +444,13 @@ export function resolveKustomizeCommand(flag: string | undefined, env: NodeJS.Pr
 
 function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
   const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
-  const candidates = program.includes('/') || program.includes(path.sep) ? [program] : (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, program));
+  const candidates =
+    program.includes('/') || program.includes(path.sep)
+      ? [program]
+      : (env.PATH ?? '')
+          .split(path.delimiter)
+          .filter(Boolean)
+          .map((d) => path.join(d, program));
   for (const c of candidates) {
     for (const ext of exts) {
       try {

@@ -53,7 +53,12 @@ export function parseBytes(s: string): number | undefined {
  * A file that is not read because of a limit: no documents, one problem at its start (reported as
  * `yaml-syntax`, so the run fails and every format shows it).
  */
-export function unreadFile(displayName: string, absPath: string | undefined, message: string, code: string): SourceFile {
+export function unreadFile(
+  displayName: string,
+  absPath: string | undefined,
+  message: string,
+  code: string,
+): SourceFile {
   const file = new SourceFile(displayName, '', absPath);
   fillLineStarts(file);
   file.problems.push({ message, range: [0, 0], code });
@@ -121,13 +126,25 @@ export async function readStream(stream: NodeJS.ReadableStream, max = Infinity):
  * Standard input as a file, within the input limits (`used`: the bytes the files of the run take):
  * read with the fast path, or, over a limit, a file with no documents and a problem that names it.
  */
-export async function loadStdin(stream: NodeJS.ReadableStream, limits: InputLimits, used: number, name?: StdinName): Promise<SourceFile> {
+export async function loadStdin(
+  stream: NodeJS.ReadableStream,
+  limits: InputLimits,
+  used: number,
+  name?: StdinName,
+): Promise<SourceFile> {
   const left = limits.maxInputBytes - used;
   const input = await readStream(stream, Math.min(limits.maxFileBytes, left));
   if (typeof input === 'string') return name ? loadFast(name.path, input, name.absPath) : loadFast('<stdin>', input);
   const message =
-    left < limits.maxFileBytes ? inputLimitMessage('standard input', limits.maxInputBytes) : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
-  return unreadFile(name?.path ?? '<stdin>', name?.absPath, message, left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT');
+    left < limits.maxFileBytes
+      ? inputLimitMessage('standard input', limits.maxInputBytes)
+      : fileLimitMessage('standard input', undefined, limits.maxFileBytes);
+  return unreadFile(
+    name?.path ?? '<stdin>',
+    name?.absPath,
+    message,
+    left < limits.maxFileBytes ? 'INPUT_LIMIT' : 'FILE_LIMIT',
+  );
 }
 
 /** `--stdin-filename`: the path standard input stands for (display path and absolute path). */

@@ -50,7 +50,8 @@ function agrees(source: string, node: Node, value: unknown): boolean {
       if (node.start === node.end) return value === null;
       const text = source.slice(node.start, node.end);
       if (node.style === 'block') return typeof value === 'string';
-      if (node.style === 'plain') return text.includes('\n') ? value === fold(text) : typeof value !== 'string' || value === text;
+      if (node.style === 'plain')
+        return text.includes('\n') ? value === fold(text) : typeof value !== 'string' || value === text;
       if (typeof value !== 'string') return false;
       const inner = fold(text.slice(1, -1));
       if (node.style === 'single') return value === inner.replace(/''/g, "'");
@@ -169,7 +170,14 @@ export function locateScanned(scanned: Scanned, path: Path, key?: boolean): [num
 }
 
 /** The exact locator for `path` of one document's text: `scanDocument` and `locateScanned` in one. */
-export function locateInText(text: string, start: number, end: number, value: unknown, path: Path, key?: boolean): [number, number] | undefined {
+export function locateInText(
+  text: string,
+  start: number,
+  end: number,
+  value: unknown,
+  path: Path,
+  key?: boolean,
+): [number, number] | undefined {
   return locateScanned(scanDocument(text, start, end, value), path, key);
 }
 

@@ -108,7 +108,8 @@ export function checkOutputFile(cwd: string, file: string): void {
     problem = writeErrorMessage(e);
   }
   if (s?.isDirectory()) problem = 'is a directory';
-  else if (s && (s.isSocket() || s.isBlockDevice())) problem = `not a file kube-netlint can write (${s.isSocket() ? 'a socket' : 'a block device'})`;
+  else if (s && (s.isSocket() || s.isBlockDevice()))
+    problem = `not a file kube-netlint can write (${s.isSocket() ? 'a socket' : 'a block device'})`;
   else if (s) {
     try {
       // Opened for writing without truncating it (and without blocking on a FIFO).

@@ -60,8 +60,10 @@ export async function readFastFiles(
   const hashes: string[] = cache ? new Array(files.length) : [];
   const failed = (i: number, e: unknown) => {
     const name = displayPath(files[i].absPath, cwd);
-    if (e instanceof InputLimitError) out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
-    else if (isPermissionError(e)) out[i] = unreadFile(name, files[i].absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+    if (e instanceof InputLimitError)
+      out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+    else if (isPermissionError(e))
+      out[i] = unreadFile(name, files[i].absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
     else errors.push({ path: name, message: readErrorMessage(e) });
   };
 
@@ -112,7 +114,16 @@ export async function readFastFiles(
   if (workers > 0 && pending.length > 1) {
     // The workers read (and parse) the files while the main thread reads their texts too: passing
     // a string back from a worker costs more than reading the file again. The workers start first.
-    const running = runWorkers(workers, pending, files, json, chunks, cache ? chunkJson : undefined, maxFileBytes, options.onFile);
+    const running = runWorkers(
+      workers,
+      pending,
+      files,
+      json,
+      chunks,
+      cache ? chunkJson : undefined,
+      maxFileBytes,
+      options.onFile,
+    );
     const workerErrors = new Map<number, unknown>();
     for (const i of pending) {
       if (texts[i] !== undefined) continue;
@@ -145,7 +156,12 @@ export async function readFastFiles(
     if (text === undefined || c === undefined) continue;
     const problems = known[i] ?? textProblems(text, json[i]);
     if (cache && parsed.has(i)) cache.set(hashes[i], { chunks: c, problems }, chunkJson[i]);
-    out[i] = fromChunks(new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems), c, json[i], memo);
+    out[i] = fromChunks(
+      new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems),
+      c,
+      json[i],
+      memo,
+    );
   }
   return { out, errors };
 }
@@ -181,7 +197,12 @@ async function runWorkers(
                 resolve();
                 return;
               }
-              const jobs: WorkerJob[] = ids.map((i) => ({ id: i, absPath: files[i].absPath, json: json[i], maxBytes: maxFileBytes }));
+              const jobs: WorkerJob[] = ids.map((i) => ({
+                id: i,
+                absPath: files[i].absPath,
+                json: json[i],
+                maxBytes: maxFileBytes,
+              }));
               w.postMessage(jobs);
             };
             w.on('message', (results: WorkerResult[]) => {
@@ -189,7 +210,12 @@ async function runWorkers(
               onFile?.(done, pending.length);
               for (const r of results) {
                 if (r.error) {
-                  errors.set(r.id, r.error.limit !== undefined ? new InputLimitError(r.error.bytes ?? r.error.limit + 1, r.error.limit) : r.error);
+                  errors.set(
+                    r.id,
+                    r.error.limit !== undefined
+                      ? new InputLimitError(r.error.bytes ?? r.error.limit + 1, r.error.limit)
+                      : r.error,
+                  );
                   continue;
                 }
                 chunks[r.id] = r.json !== undefined ? (JSON.parse(r.json) as FastChunk[] | null) : (r.chunks ?? null);

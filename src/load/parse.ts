@@ -4,7 +4,16 @@
  * `yaml-syntax` finding); each document's plain value is read with its alias expansion, depth
  * and cycles bounded. The fast path (src/load/fast.ts) falls back to this one.
  */
-import type { Document, DocumentOptions, Node, ParseOptions as YamlParseOptions, ParsedNode, SchemaOptions, Tags, YAMLParseError } from 'yaml';
+import type {
+  Document,
+  DocumentOptions,
+  Node,
+  ParseOptions as YamlParseOptions,
+  ParsedNode,
+  SchemaOptions,
+  Tags,
+  YAMLParseError,
+} from 'yaml';
 import { guardedTokens } from './guard.js';
 import type { DeepDocument } from './guard.js';
 import { fillLineStarts, lowerBound } from './text.js';
@@ -35,7 +44,11 @@ export function yaml11Tags(tags: Tags): Tags {
       if ('format' in t && t.format === 'TIME') return false;
       return true;
     })
-    .map((t) => (typeof t !== 'string' && 'format' in t && t.format === 'EXP' && t.tag === 'tag:yaml.org,2002:float' ? ({ ...t, test: FLOAT_EXP } as typeof t) : t));
+    .map((t) =>
+      typeof t !== 'string' && 'format' in t && t.format === 'EXP' && t.tag === 'tag:yaml.org,2002:float'
+        ? ({ ...t, test: FLOAT_EXP } as typeof t)
+        : t,
+    );
 }
 
 /** Parse errors reported per file before the rest are summarised in one finding. */
@@ -137,11 +150,17 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     const deep = tooDeep.get(doc.range[0]);
     if (deep !== undefined) {
       fatal = true;
-      push(deep.badIndent ? indentProblem(deep.at, maxDepth, file.text.length) : depthProblem(deep.at, maxDepth, file.text.length));
+      push(
+        deep.badIndent
+          ? indentProblem(deep.at, maxDepth, file.text.length)
+          : depthProblem(deep.at, maxDepth, file.text.length),
+      );
     }
     for (const e of doc.errors) {
       if (e.code !== 'DUPLICATE_KEY') fatal = true;
-      const message = /Maximum call stack size exceeded/.test(e.message) ? depthProblem(0, maxDepth, 0).message : cleanMessage(e.message);
+      const message = /Maximum call stack size exceeded/.test(e.message)
+        ? depthProblem(0, maxDepth, 0).message
+        : cleanMessage(e.message);
       // An error at the very end (an unclosed quote or bracket) points at the last character (a
       // final CRLF counts as one, so that CRLF and LF files get the same column).
       const end = file.text.length;
@@ -161,7 +180,10 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Sourc
     const md: ManifestDocument = { file, index, yaml: doc, value };
     // The comments before a document's content, from the end of the previous document (the
     // first document's comments may come before its range starts).
-    const head = file.text.slice(index > 0 ? Math.min(docs[index - 1].range[2], doc.range[0]) : 0, doc.contents.range[0]);
+    const head = file.text.slice(
+      index > 0 ? Math.min(docs[index - 1].range[2], doc.range[0]) : 0,
+      doc.contents.range[0],
+    );
     const m = HELM_SOURCE.exec(head);
     if (m) md.template = m[1];
     file.documents.push(md);
@@ -297,7 +319,10 @@ function findDuplicateKeys(doc: Document.Parsed): void {
           const v = key.value;
           // NaN never equals itself for the package either; merge keys (`<<`) are symbols.
           if (typeof v === 'number' && Number.isNaN(v)) continue;
-          if (seen.has(v) && key.range) found.push(new YAMLParseError([key.range[0], key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          if (seen.has(v) && key.range)
+            found.push(
+              new YAMLParseError([key.range[0], key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'),
+            );
           seen.add(v);
         }
         stack.push(pair.key, pair.value);
@@ -321,27 +346,40 @@ function findDuplicateKeys(doc: Document.Parsed): void {
  * deeper than the text), and no cycles (an alias inside the node it refers to). Readers other than
  * `parseSource` (the fast path's documents with anchors) must read values with this too.
  */
-export function documentValue(doc: Document.Parsed, options: ParseOptions = {}): { value: unknown } | { problem: LoadProblem } {
+export function documentValue(
+  doc: Document.Parsed,
+  options: ParseOptions = {},
+): { value: unknown } | { problem: LoadProblem } {
   const maxAliasCount = options.maxAliasCount ?? YAML_LIMITS.maxAliasCount;
   const maxAliasNodes = options.maxAliasNodes ?? YAML_LIMITS.maxAliasNodes;
   const maxDepth = options.maxDepth ?? YAML_LIMITS.maxDepth;
   const contents = doc.contents as Node | null;
   const at = contents?.range?.[0] ?? doc.range[0];
-  const problem = (message: string, code: string, where = at) => ({ problem: { message, range: [where, where + 1] as [number, number], code } });
+  const problem = (message: string, code: string, where = at) => ({
+    problem: { message, range: [where, where + 1] as [number, number], code },
+  });
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount });
   } catch (err) {
     const message = (err as Error).message;
     if (/Excessive alias count/.test(message)) {
-      return problem(`aliases expand too much: more than ${maxAliasCount} uses of an anchor's nodes (a limit of kube-netlint, see docs/limits.md)`, 'ALIAS_LIMIT');
+      return problem(
+        `aliases expand too much: more than ${maxAliasCount} uses of an anchor's nodes (a limit of kube-netlint, see docs/limits.md)`,
+        'ALIAS_LIMIT',
+      );
     }
-    if (/Maximum call stack size exceeded/.test(message)) return problem(depthProblem(at, maxDepth, at + 1).message, 'DEPTH_LIMIT');
+    if (/Maximum call stack size exceeded/.test(message))
+      return problem(depthProblem(at, maxDepth, at + 1).message, 'DEPTH_LIMIT');
     return problem(`document cannot be read: ${cleanMessage(message)}`, 'ALIAS');
   }
   const shape = valueShape(value, maxDepth);
   if (shape.cycle) {
-    return problem('an alias refers to a node that contains it: the document would be infinitely deep', 'ALIAS_CYCLE', cyclicAlias(doc) ?? at);
+    return problem(
+      'an alias refers to a node that contains it: the document would be infinitely deep',
+      'ALIAS_CYCLE',
+      cyclicAlias(doc) ?? at,
+    );
   }
   if (shape.depth > maxDepth) return problem(depthProblem(at, maxDepth, at + 1).message, 'DEPTH_LIMIT');
   if (shape.expanded - shape.written > maxAliasNodes) {
@@ -444,8 +482,10 @@ function isPlain(o: object): boolean {
 
 function cleanMessage(message: string): string {
   // yaml appends " at line X, column Y" in some messages; positions are reported separately.
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\s+/g, ' ').trim();
+  return message
+    .replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
-
 
 export type { ParsedNode };

@@ -54,7 +54,9 @@ function contentEnd(doc: Document.Parsed, node: Node, depth = 0): number {
   const range = node.range as [number, number, number];
   if (depth < 64 && (isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
     const last = node.items[node.items.length - 1] as unknown;
-    const tail: Node | null = isPair(last) ? ((last.value as Node | null) ?? (last.key as Node | null)) : (last as Node);
+    const tail: Node | null = isPair(last)
+      ? ((last.value as Node | null) ?? (last.key as Node | null))
+      : (last as Node);
     if (tail && tail.range) return Math.min(range[1], contentEnd(doc, tail, depth + 1));
   }
   return range[1];
@@ -113,7 +115,6 @@ function mergeSources(doc: Document.Parsed, value: Node): Node[] {
   if (isSeq(v)) return v.items.map((i) => deref(doc, i as Node)).filter((n): n is Node => !!n);
   return [v];
 }
-
 
 /** A location given as a raw range, for problems found before the model exists (parse errors). */
 export interface RawLoc {

@@ -2,7 +2,26 @@
  * The block part of the exact locator's scanner: block maps and sequences, plain, quoted and
  * block scalars, read line by line over the line tables of `FlowScanner` (src/load/scan.ts).
  */
-import { BLOCK_HEADER, COLON, DASH, DQUOTE, FLOW_INDICATORS, FlowScanner, GREATER, HASH, INDICATORS, LBRACE, LBRACKET, MAX_KEY, PIPE, QUESTION, SPACE, SQUOTE, plainKeyName, unsure } from './scan.js';
+import {
+  BLOCK_HEADER,
+  COLON,
+  DASH,
+  DQUOTE,
+  FLOW_INDICATORS,
+  FlowScanner,
+  GREATER,
+  HASH,
+  INDICATORS,
+  LBRACE,
+  LBRACKET,
+  MAX_KEY,
+  PIPE,
+  QUESTION,
+  SPACE,
+  SQUOTE,
+  plainKeyName,
+  unsure,
+} from './scan.js';
 import type { MapNode, Node, SeqNode } from './scan.js';
 
 /** Reads one document's text (offsets start..end of `text`) into a tree, or throws Unsure. */
@@ -205,7 +224,11 @@ export class Scanner extends FlowScanner {
     }
     if (c === DASH && this.isDash(li, q)) return compact ? this.seq(li, q) : unsure();
     // A plain scalar: `-`, `?` and `:` start one when a non-space follows; other indicators do not.
-    if (INDICATORS.has(c) && !((c === DASH || c === QUESTION || c === COLON) && q + 1 < e && text.charCodeAt(q + 1) !== SPACE)) unsure();
+    if (
+      INDICATORS.has(c) &&
+      !((c === DASH || c === QUESTION || c === COLON) && q + 1 < e && text.charCodeAt(q + 1) !== SPACE)
+    )
+      unsure();
     const [end, comment] = this.plainLine(q, e);
     if (end < 0) return compact ? this.map(li, q) : unsure();
     if (comment) return [{ kind: 'scalar', start: q, end: end, style: 'plain' }, li + 1];
@@ -219,7 +242,11 @@ export class Scanner extends FlowScanner {
       // A less indented line, or a comment, ends it.
       if (this.indent(j) <= n || cc === HASH) break;
       // `- `, `? ` or `: ` at the start of a continuation line: not read.
-      if ((cc === DASH || cc === QUESTION || cc === COLON) && (cj + 1 === this.lineEnd[j] || text.charCodeAt(cj + 1) === SPACE)) unsure();
+      if (
+        (cc === DASH || cc === QUESTION || cc === COLON) &&
+        (cj + 1 === this.lineEnd[j] || text.charCodeAt(cj + 1) === SPACE)
+      )
+        unsure();
       const [ej, commentj] = this.plainLine(cj, this.lineEnd[j]);
       // A key or a comment on a continuation line: not read.
       if (ej < 0 || commentj) unsure();

@@ -77,7 +77,8 @@ export const FLOW_INDICATORS = codes(',[]{}');
  * schema (null, booleans, numbers, the merge key): such keys compare as `String(value)` in
  * `resolveRange`.
  */
-export const MAYBE_NOT_STRING = /^(?:[-+.0-9~]|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|<<)$)/;
+export const MAYBE_NOT_STRING =
+  /^(?:[-+.0-9~]|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|<<)$)/;
 /** Decimal integers whose `String(value)` is their own text in both schemas. */
 export const PLAIN_INT = /^(?:0|[1-9][0-9]{0,14})$/;
 /**
@@ -90,7 +91,8 @@ export const MAX_DEPTH = 60;
 /** Longest implicit key read (the `yaml` package reports keys over 1024 characters). */
 export const MAX_KEY = 1000;
 
-export const plainKeyName = (text: string): string | null => (PLAIN_INT.test(text) ? text : MAYBE_NOT_STRING.test(text) ? null : text);
+export const plainKeyName = (text: string): string | null =>
+  PLAIN_INT.test(text) ? text : MAYBE_NOT_STRING.test(text) ? null : text;
 
 /** A JSON string's value; null when it is not one. */
 export function jsonString(text: string): string | null {
@@ -117,7 +119,7 @@ export class FlowScanner {
     start: number,
     protected readonly end: number,
   ) {
-    for (let p = start; p < end; ) {
+    for (let p = start; p < end;) {
       let nl = text.indexOf('\n', p);
       if (nl < 0 || nl >= end) nl = end;
       let e = nl;

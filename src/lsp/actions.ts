@@ -83,7 +83,8 @@ export function ignoreObjectEdit(f: Finding): OffsetEdit | undefined {
       if (v.type === 'BLOCK_FOLDED' || v.type === 'BLOCK_LITERAL') return undefined;
       const old = typeof v.value === 'string' ? v.value.trim().replace(/,$/, '') : '';
       value = old ? `${old},${f.ruleId}` : f.ruleId;
-      const quoted = v.type === 'QUOTE_DOUBLE' || v.type === 'QUOTE_SINGLE' || !/^[A-Za-z0-9][A-Za-z0-9,*\- ]*$/.test(value);
+      const quoted =
+        v.type === 'QUOTE_DOUBLE' || v.type === 'QUOTE_SINGLE' || !/^[A-Za-z0-9][A-Za-z0-9,*\- ]*$/.test(value);
       const newText = quoted ? JSON.stringify(value) : value;
       if (v.value === null) {
         // `kube-netlint.io/ignore:` with no value: put it after the key.
@@ -105,24 +106,30 @@ export function ignoreObjectEdit(f: Finding): OffsetEdit | undefined {
     // After `name:` / `namespace:` when they are one-line scalars, else before the first key.
     const insertAt = afterIdentityLines(text, meta) ?? at.lineStart;
     const block = `${at.indent}annotations:${eol}${at.indent}  ${IGNORE_ANNOTATION}: ${f.ruleId}`;
-    edit = insertAt > text.length || (insertAt === text.length && !text.endsWith('\n'))
-      ? { range: [text.length, text.length], newText: `${eol}${block}` }
-      : { range: [insertAt, insertAt], newText: `${block}${eol}` };
+    edit =
+      insertAt > text.length || (insertAt === text.length && !text.endsWith('\n'))
+        ? { range: [text.length, text.length], newText: `${eol}${block}` }
+        : { range: [insertAt, insertAt], newText: `${block}${eol}` };
   }
   const path: Path = [...obj.base, 'metadata', 'annotations'];
-  const ok = readsTheSame(f.file, edit, (before, docIndex) => {
-    const after = structuredClone(before);
-    const target = docIndex === undefined ? undefined : after[docIndex];
-    if (target === undefined) return undefined;
-    let node = target as Record<string | number, unknown>;
-    for (const seg of path) {
-      if (node[seg] === undefined || node[seg] === null) node[seg] = {};
-      node = node[seg] as Record<string | number, unknown>;
-      if (typeof node !== 'object') return undefined;
-    }
-    node[IGNORE_ANNOTATION] = value;
-    return after;
-  }, obj.doc.yaml.range);
+  const ok = readsTheSame(
+    f.file,
+    edit,
+    (before, docIndex) => {
+      const after = structuredClone(before);
+      const target = docIndex === undefined ? undefined : after[docIndex];
+      if (target === undefined) return undefined;
+      let node = target as Record<string | number, unknown>;
+      for (const seg of path) {
+        if (node[seg] === undefined || node[seg] === null) node[seg] = {};
+        node = node[seg] as Record<string | number, unknown>;
+        if (typeof node !== 'object') return undefined;
+      }
+      node[IGNORE_ANNOTATION] = value;
+      return after;
+    },
+    obj.doc.yaml.range,
+  );
   return ok ? edit : undefined;
 }
 
@@ -142,7 +149,8 @@ function blockMap(node: unknown): YAMLMap | undefined {
 function afterIdentityLines(text: string, meta: YAMLMap): number | undefined {
   let end: number | undefined;
   for (const item of meta.items) {
-    if (!isPair(item) || !isScalar(item.key) || !['name', 'generateName', 'namespace'].includes(String(item.key.value))) break;
+    if (!isPair(item) || !isScalar(item.key) || !['name', 'generateName', 'namespace'].includes(String(item.key.value)))
+      break;
     const v = item.value as Node | null;
     const key = item.key as Node;
     if (!isScalar(v) || !v.range || !key.range || v.type === 'BLOCK_FOLDED' || v.type === 'BLOCK_LITERAL') break;
@@ -196,5 +204,11 @@ function readsTheSame(
   if (before.documents.length !== after.documents.length) return false;
   const beforeValues = before.documents.map((d) => d.value);
   const expected = expect(beforeValues, docIndex);
-  return expected !== undefined && isDeepStrictEqual(after.documents.map((d) => d.value), expected);
+  return (
+    expected !== undefined &&
+    isDeepStrictEqual(
+      after.documents.map((d) => d.value),
+      expected,
+    )
+  );
 }

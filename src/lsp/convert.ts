@@ -53,7 +53,12 @@ export function toDiagnostic(f: Finding, ctx: ConvertContext): Diagnostic {
   const data: DiagnosticData = {
     fingerprint: f.fingerprint,
     ruleId: f.ruleId,
-    fixes: f.suggestions.map((s) => ({ title: s.title, uri: ctx.uriOf(s.file), range: toRange(s.file, s.range), newText: s.replacement })),
+    fixes: f.suggestions.map((s) => ({
+      title: s.title,
+      uri: ctx.uriOf(s.file),
+      range: toRange(s.file, s.range),
+      newText: s.replacement,
+    })),
   };
   const d: Diagnostic = {
     range: toRange(f.file, f.range),

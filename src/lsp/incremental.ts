@@ -125,11 +125,14 @@ export async function parseInPieces(
   if (await pause()) return null;
   const docs: ManifestDocument[] = [];
   let before = 0;
-  for (let k = 0; k < starts.length; ) {
+  for (let k = 0; k < starts.length;) {
     let j = k + 1;
     while (j < starts.length && starts[j] - starts[k] < pieceChars) j++;
     const from = starts[k];
-    const piece = parseSource(new SourceFile(path, text.slice(from, j < starts.length ? starts[j] : text.length), absPath), {});
+    const piece = parseSource(
+      new SourceFile(path, text.slice(from, j < starts.length ? starts[j] : text.length), absPath),
+      {},
+    );
     if (piece.problems.length) return undefined;
     for (const d of piece.documents) {
       move(d.yaml, from);

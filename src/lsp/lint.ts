@@ -54,7 +54,11 @@ function merge(runs: SliceLint[]): SliceLint {
 }
 
 /** Lint a slice at once. */
-export function lintSlice(slice: { id: string; file: SourceFile }[], groups: LintGroup[] | undefined, options: LintOptions): SliceLint {
+export function lintSlice(
+  slice: { id: string; file: SourceFile }[],
+  groups: LintGroup[] | undefined,
+  options: LintOptions,
+): SliceLint {
   return merge(
     groupFiles(slice, groups).map((files) => {
       const r = lint(files, options);

@@ -26,7 +26,8 @@ function textDocument(p: unknown, fields: { version?: boolean; text?: boolean })
   if (typeof td.uri !== 'string' || td.uri === '') return 'params.textDocument.uri is not a string';
   if (fields.version && !isInt(td.version)) return 'params.textDocument.version is not an integer';
   if (fields.text && typeof td.text !== 'string') return 'params.textDocument.text is not a string';
-  if (fields.text && td.languageId !== undefined && typeof td.languageId !== 'string') return 'params.textDocument.languageId is not a string';
+  if (fields.text && td.languageId !== undefined && typeof td.languageId !== 'string')
+    return 'params.textDocument.languageId is not a string';
   return undefined;
 }
 
@@ -65,14 +66,16 @@ export function codeAction(p: unknown): string | undefined {
     const r = range(d.range, `params.context.diagnostics[${i}].range`);
     if (r) return r;
   }
-  if (only !== undefined && !(Array.isArray(only) && only.every((k) => typeof k === 'string'))) return 'params.context.only is not a list of strings';
+  if (only !== undefined && !(Array.isArray(only) && only.every((k) => typeof k === 'string')))
+    return 'params.context.only is not a list of strings';
   return undefined;
 }
 
 export function watchedFiles(p: unknown): string | undefined {
   if (!isObject(p) || !Array.isArray(p.changes)) return 'params.changes is not a list';
   for (const [i, c] of p.changes.entries()) {
-    if (!isObject(c) || typeof c.uri !== 'string' || !isInt(c.type)) return `params.changes[${i}] is not a file event ({uri, type})`;
+    if (!isObject(c) || typeof c.uri !== 'string' || !isInt(c.type))
+      return `params.changes[${i}] is not a file event ({uri, type})`;
   }
   return undefined;
 }
@@ -80,7 +83,8 @@ export function watchedFiles(p: unknown): string | undefined {
 export function foldersChange(p: unknown): string | undefined {
   const e = isObject(p) ? p.event : undefined;
   const ok = (l: unknown) => Array.isArray(l) && l.every((f) => isObject(f) && typeof f.uri === 'string');
-  if (!isObject(e) || !ok(e.added) || !ok(e.removed)) return 'params.event is not a workspace folders change ({added, removed})';
+  if (!isObject(e) || !ok(e.added) || !ok(e.removed))
+    return 'params.event is not a workspace folders change ({added, removed})';
   return undefined;
 }
 

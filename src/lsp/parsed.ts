@@ -25,10 +25,17 @@ export interface Overlay {
 }
 
 /** Whether a document is read as JSON (by its name or the editor's language). */
-export const isJson = (name: string, languageId: string): boolean => /\.json$/i.test(name) || languageId === 'json' || languageId === 'jsonc';
+export const isJson = (name: string, languageId: string): boolean =>
+  /\.json$/i.test(name) || languageId === 'json' || languageId === 'jsonc';
 
 /** Parse once per (text, display name). */
-export function parseCached(prev: Parsed | undefined, text: string, name: string, absPath: string | undefined, json: boolean): Parsed {
+export function parseCached(
+  prev: Parsed | undefined,
+  text: string,
+  name: string,
+  absPath: string | undefined,
+  json: boolean,
+): Parsed {
   if (prev && prev.text === text && prev.name === name) return prev;
   return { text, name, file: parseSource(new SourceFile(name, text, absPath), { json }) };
 }
@@ -37,7 +44,13 @@ export function parseCached(prev: Parsed | undefined, text: string, name: string
  * An open document's new text: only the YAML documents the edit touched are parsed again when
  * that is safe (see `reparse`), else the whole text. The previous parse is consumed.
  */
-export function parseEdited(prev: Parsed | undefined, text: string, name: string, absPath: string | undefined, json: boolean): Parsed {
+export function parseEdited(
+  prev: Parsed | undefined,
+  text: string,
+  name: string,
+  absPath: string | undefined,
+  json: boolean,
+): Parsed {
   if (prev && prev.text === text && prev.name === name) return prev;
   if (prev && prev.name === name && !json) {
     const file = reparse(prev.file, text);

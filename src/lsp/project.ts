@@ -114,7 +114,9 @@ export class Project {
         try {
           while (this.reloadWanted) {
             this.reloadWanted = false;
-            await this.load().catch((e: Error) => this.ws.host.log(`cannot load ${this.root ?? this.single}: ${e?.message ?? String(e)}`));
+            await this.load().catch((e: Error) =>
+              this.ws.host.log(`cannot load ${this.root ?? this.single}: ${e?.message ?? String(e)}`),
+            );
           }
         } finally {
           this.reloading = undefined;
@@ -157,8 +159,10 @@ export class Project {
           if (denied) this.ws.host.log(`${f.path}: ${denied.message}`);
           else read.set(normPath(f.absPath), f);
         }
-        if (input.skippedCharts.length) this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
-        if (roots && input.unmatched.length) this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
+        if (input.skippedCharts.length)
+          this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
+        if (roots && input.unmatched.length)
+          this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
         for (const note of input.notes) this.ws.host.log(note);
         for (const e of input.errors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
       } catch (e) {
@@ -181,7 +185,11 @@ export class Project {
    * every file is one group). Resource files of a root outside the walk, which the road read for
    * it, join the slice's files (`files`, `read`).
    */
-  private planned(k: KustomizeInput | undefined, files: string[], read: Map<string, SourceFile>): LintGroup[] | undefined {
+  private planned(
+    k: KustomizeInput | undefined,
+    files: string[],
+    read: Map<string, SourceFile>,
+  ): LintGroup[] | undefined {
     if (!k) return undefined;
     for (const n of k.notes) this.ws.host.log(n);
     for (const e of k.rootErrors) this.ws.host.log(`Kustomize root ${e.root}: ${e.message}`);
@@ -198,7 +206,10 @@ export class Project {
         walked.add(id);
       }
     }
-    return k.slices.map((s) => ({ root: s.root, ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath) }));
+    return k.slices.map((s) => ({
+      root: s.root,
+      ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath),
+    }));
   }
 
   /**
@@ -246,7 +257,10 @@ export class Project {
       this.included.delete(id);
     } else {
       const prev = this.disk.get(id);
-      this.disk.set(id, prev && prev.text === file.text && prev.name === file.path ? prev : { text: file.text, name: file.path, file });
+      this.disk.set(
+        id,
+        prev && prev.text === file.text && prev.name === file.path ? prev : { text: file.text, name: file.path, file },
+      );
     }
     this.ws.schedule(this);
   }
@@ -260,9 +274,10 @@ export class Project {
   /** Ids of the slice's documents, in the CLI's order. */
   private ids(): string[] {
     if (!this.root) return this.single ? [this.single] : [];
-    const ids = [...this.included, ...[...this.unsaved].filter((id) => !this.included.has(id) && this.ws.overlays.has(id))].filter(
-      (id) => this.ws.projectOf(id) === this,
-    );
+    const ids = [
+      ...this.included,
+      ...[...this.unsaved].filter((id) => !this.included.has(id) && this.ws.overlays.has(id)),
+    ].filter((id) => this.ws.projectOf(id) === this);
     return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
@@ -365,7 +380,11 @@ export class Project {
     }
   }
 
-  private finish(slice: { id: string; file: SourceFile; version?: number }[], result: SliceLint, [t0, t1, t2]: number[]): void {
+  private finish(
+    slice: { id: string; file: SourceFile; version?: number }[],
+    result: SliceLint,
+    [t0, t1, t2]: number[],
+  ): void {
     const fileIds = new Map<SourceFile, string>();
     const versions = new Map<string, number | undefined>();
     let chars = 0;
@@ -375,7 +394,8 @@ export class Project {
       chars += s.file.text.length;
     }
     this.chars = chars;
-    for (const e of result.internalErrors) this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
+    for (const e of result.internalErrors)
+      this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
     const findings = new Map<string, Finding[]>();
     for (const f of result.findings) {
       const id = fileIds.get(f.file);

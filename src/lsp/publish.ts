@@ -38,7 +38,8 @@ function signature(list: Finding[], uriOf: (file: SourceFile) => string, config:
   for (const f of list) {
     parts.push(f.ruleId, f.severity, f.message, f.fingerprint, serialOf(f.file), f.range[0], f.range[1]);
     for (const r of f.related) parts.push('r', uriOf(r.file), serialOf(r.file), r.range[0], r.range[1], r.message);
-    for (const s of f.suggestions) parts.push('s', s.title, uriOf(s.file), serialOf(s.file), s.range[0], s.range[1], s.replacement);
+    for (const s of f.suggestions)
+      parts.push('s', s.title, uriOf(s.file), serialOf(s.file), s.range[0], s.range[1], s.replacement);
   }
   return parts.join('\u0000');
 }

@@ -110,7 +110,9 @@ export function startServer(connection: Connection, onShutdown?: () => void): vo
   console.warn = error;
   console.error = error;
   process.on('uncaughtException', (e) => error(`kube-netlint: uncaught exception: ${e?.stack ?? String(e)}`));
-  process.on('unhandledRejection', (e) => error(`kube-netlint: unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+  process.on('unhandledRejection', (e) =>
+    error(`kube-netlint: unhandled rejection: ${(e as Error)?.stack ?? String(e)}`),
+  );
 
   let workspace: Workspace | undefined;
   let watchDynamic = false;
@@ -148,11 +150,15 @@ export function startServer(connection: Connection, onShutdown?: () => void): vo
     );
     const given = Array.isArray(params.workspaceFolders) ? params.workspaceFolders.map((f) => f?.uri) : undefined;
     const folders = (given ?? [params.rootUri]).filter((u): u is string => typeof u === 'string' && u !== '');
-    if (!folders.length && typeof params.rootPath === 'string' && params.rootPath) folders.push(uriOfPath(params.rootPath));
+    if (!folders.length && typeof params.rootPath === 'string' && params.rootPath)
+      folders.push(uriOfPath(params.rootPath));
     if (given?.some((u) => typeof u !== 'string')) log('kube-netlint: ignoring workspace folders without a uri');
     for (const uri of folders) {
       const id = idOfUri(uri);
-      if (isFileId(id)) void workspace.addFolder(id).catch((e: Error) => error(`kube-netlint: cannot load ${id}: ${e.stack ?? e.message}`));
+      if (isFileId(id))
+        void workspace
+          .addFolder(id)
+          .catch((e: Error) => error(`kube-netlint: cannot load ${id}: ${e.stack ?? e.message}`));
     }
     return {
       capabilities: {
@@ -174,29 +180,44 @@ export function startServer(connection: Connection, onShutdown?: () => void): vo
     }
     if (foldersSupported) {
       connection.workspace.onDidChangeWorkspaceFolders((e) =>
-        guard('workspace folder change', () => {
-          const bad = check.foldersChange({ event: e });
-          if (bad) return log(`kube-netlint: ignoring workspace/didChangeWorkspaceFolders: ${bad}`);
-          for (const f of e.removed) workspace?.removeFolder(idOfUri(f.uri));
-          for (const f of e.added) {
-            const id = idOfUri(f.uri);
-            if (isFileId(id)) void workspace?.addFolder(id).catch((err: Error) => error(`kube-netlint: cannot load ${id}: ${err.message}`));
-          }
-        }, undefined),
+        guard(
+          'workspace folder change',
+          () => {
+            const bad = check.foldersChange({ event: e });
+            if (bad) return log(`kube-netlint: ignoring workspace/didChangeWorkspaceFolders: ${bad}`);
+            for (const f of e.removed) workspace?.removeFolder(idOfUri(f.uri));
+            for (const f of e.added) {
+              const id = idOfUri(f.uri);
+              if (isFileId(id))
+                void workspace
+                  ?.addFolder(id)
+                  .catch((err: Error) => error(`kube-netlint: cannot load ${id}: ${err.message}`));
+            }
+          },
+          undefined,
+        ),
       );
     }
   });
 
   connection.onDidChangeConfiguration((params) =>
-    guard('configuration change', () => {
-      const d = debounceOf((params.settings as Record<string, unknown> | null)?.['kube-netlint']);
-      if (workspace && d !== undefined) workspace.debounceMs = d;
-    }, undefined),
+    guard(
+      'configuration change',
+      () => {
+        const d = debounceOf((params.settings as Record<string, unknown> | null)?.['kube-netlint']);
+        if (workspace && d !== undefined) workspace.debounceMs = d;
+      },
+      undefined,
+    ),
   );
 
   const documents = new TextDocuments(TextDocument);
   documents.onDidChangeContent((e) =>
-    guard('document change', () => workspace?.setDocument(e.document.uri, e.document.languageId, e.document.version, e.document.getText()), undefined),
+    guard(
+      'document change',
+      () => workspace?.setDocument(e.document.uri, e.document.languageId, e.document.version, e.document.getText()),
+      undefined,
+    ),
   );
   documents.onDidClose((e) => guard('document close', () => workspace?.closeDocument(e.document.uri), undefined));
   documents.listen(check.checkedDocumentSync(connection, log));
@@ -220,7 +241,11 @@ export function startServer(connection: Connection, onShutdown?: () => void): vo
       'code action',
       () => {
         const only = params.context.only;
-        if (only && !only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+        if (
+          only &&
+          !only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))
+        )
+          return [];
         return workspace?.codeActions(params.textDocument.uri, params.context.diagnostics) ?? [];
       },
       [],

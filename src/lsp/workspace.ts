@@ -32,7 +32,10 @@ export interface WorkspaceOptions {
 export const DEFAULT_DEBOUNCE_MS = 150;
 
 const sameRange = (a: Range, b: Range) =>
-  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  a.start.line === b.start.line &&
+  a.start.character === b.start.character &&
+  a.end.line === b.end.line &&
+  a.end.character === b.end.character;
 
 export class Workspace implements ProjectOwner {
   readonly folders: Project[] = [];
@@ -57,8 +60,14 @@ export class Workspace implements ProjectOwner {
   folderOf(id: string): Project | undefined {
     if (!isFileId(id)) return undefined;
     const deepest = (list: Project[]) =>
-      list.reduce<Project | undefined>((best, p) => (!best || (p.root?.length ?? 0) > (best.root?.length ?? 0) ? p : best), undefined);
-    return deepest(this.folders.filter((p) => p.included.has(id))) ?? deepest(this.folders.filter((p) => p.root && isInside(id, p.root)));
+      list.reduce<Project | undefined>(
+        (best, p) => (!best || (p.root?.length ?? 0) > (best.root?.length ?? 0) ? p : best),
+        undefined,
+      );
+    return (
+      deepest(this.folders.filter((p) => p.included.has(id))) ??
+      deepest(this.folders.filter((p) => p.root && isInside(id, p.root)))
+    );
   }
 
   projectOf(id: string): Project | undefined {
@@ -84,7 +93,8 @@ export class Workspace implements ProjectOwner {
         this.loose.delete(id);
       }
     }
-    for (const other of this.folders) if (other !== project && other.root && isInside(r, other.root)) this.schedule(other);
+    for (const other of this.folders)
+      if (other !== project && other.root && isInside(r, other.root)) this.schedule(other);
     await project.reload();
   }
 
@@ -208,11 +218,15 @@ export class Workspace implements ProjectOwner {
     const chars = project.sliceChars();
     const big = chars >= BIG_SLICE_CHARS;
     const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
-    project.timer = setTimeout(() => {
-      project.timer = undefined;
-      if (!big) this.guard(() => project.lintNow());
-      else if (!project.running) void project.lintInSteps().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
-    }, Math.max(0, wait));
+    project.timer = setTimeout(
+      () => {
+        project.timer = undefined;
+        if (!big) this.guard(() => project.lintNow());
+        else if (!project.running)
+          void project.lintInSteps().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
+      },
+      Math.max(0, wait),
+    );
   }
 
   /** Run pending lints now. */
@@ -250,11 +264,21 @@ export class Workspace implements ProjectOwner {
       });
       const disable = disableLineEdit(f);
       if (disable) {
-        actions.push({ title: `Disable ${f.ruleId} for this line`, kind: 'quickfix', diagnostics: [d], edit: this.edit(project, f.file, disable) });
+        actions.push({
+          title: `Disable ${f.ruleId} for this line`,
+          kind: 'quickfix',
+          diagnostics: [d],
+          edit: this.edit(project, f.file, disable),
+        });
       }
       const ignore = ignoreObjectEdit(f);
       if (ignore) {
-        actions.push({ title: `Ignore ${f.ruleId} for this object`, kind: 'quickfix', diagnostics: [d], edit: this.edit(project, f.file, ignore) });
+        actions.push({
+          title: `Ignore ${f.ruleId} for this object`,
+          kind: 'quickfix',
+          diagnostics: [d],
+          edit: this.edit(project, f.file, ignore),
+        });
       }
     }
     return actions;

@@ -62,15 +62,29 @@ export class AdminPolicy {
   constructor(readonly res: Resource) {
     this.kind = res.kind as AdminKind;
     const spec = asMap(res.raw.spec) ?? {};
-    this.tier = this.kind === 'AdminNetworkPolicy' ? 'Admin' : this.kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : spec.tier === 'Baseline' ? 'Baseline' : 'Admin';
+    this.tier =
+      this.kind === 'AdminNetworkPolicy'
+        ? 'Admin'
+        : this.kind === 'BaselineAdminNetworkPolicy'
+          ? 'Baseline'
+          : spec.tier === 'Baseline'
+            ? 'Baseline'
+            : 'Admin';
     if (this.kind !== 'BaselineAdminNetworkPolicy') this.priority = asInt(spec.priority);
     const subject = asMap(spec.subject);
     if (subject) {
       if (isMap(subject.namespaces)) {
-        this.subject = { path: ['spec', 'subject', 'namespaces'], namespaceSelector: parseLabelSelector(subject.namespaces) };
+        this.subject = {
+          path: ['spec', 'subject', 'namespaces'],
+          namespaceSelector: parseLabelSelector(subject.namespaces),
+        };
       } else if (isMap(subject.pods)) {
         const pods = subject.pods;
-        this.subject = { path: ['spec', 'subject', 'pods'], namespaceSelector: parseLabelSelector(pods.namespaceSelector), podSelector: parseLabelSelector(pods.podSelector) };
+        this.subject = {
+          path: ['spec', 'subject', 'pods'],
+          namespaceSelector: parseLabelSelector(pods.namespaceSelector),
+          podSelector: parseLabelSelector(pods.podSelector),
+        };
       }
     }
     asArray(spec.ingress).forEach((r, i) => this.ingress.push(this.rule(r, 'ingress', i)));
@@ -99,53 +113,102 @@ export class AdminPolicy {
     const r = asMap(raw) ?? {};
     const path: Path = ['spec', direction, index];
     const actionText = asString(r.action) ?? '';
-    const action: AdminAction = actionText === 'Allow' || actionText === 'Accept' ? 'Allow' : actionText === 'Pass' ? 'Pass' : 'Deny';
+    const action: AdminAction =
+      actionText === 'Allow' || actionText === 'Accept' ? 'Allow' : actionText === 'Pass' ? 'Pass' : 'Deny';
     const peerField = direction === 'ingress' ? 'from' : 'to';
     const peers: PeerSpec[] = [];
     const unmodelled: { path: Path; what: string }[] = [];
     asArray(r[peerField]).forEach((p, i) => readPeer(asMap(p) ?? {}, [...path, peerField, i], peers, unmodelled));
     let ports: AdminPort[] | null = null;
     if (Array.isArray(r.ports)) ports = r.ports.flatMap((p, i) => v1alpha1Port(asMap(p) ?? {}, [...path, 'ports', i]));
-    else if (Array.isArray(r.protocols)) ports = r.protocols.flatMap((p, i) => v1alpha2Port(asMap(p) ?? {}, [...path, 'protocols', i]));
-    return { policy: this, direction, index, path, name: asString(r.name) ?? `${direction}[${index}]`, action, actionText: actionText || 'Deny', peers, unmodelled, ports };
+    else if (Array.isArray(r.protocols))
+      ports = r.protocols.flatMap((p, i) => v1alpha2Port(asMap(p) ?? {}, [...path, 'protocols', i]));
+    return {
+      policy: this,
+      direction,
+      index,
+      path,
+      name: asString(r.name) ?? `${direction}[${index}]`,
+      action,
+      actionText: actionText || 'Deny',
+      peers,
+      unmodelled,
+      ports,
+    };
   }
 }
 
-function readPeer(p: Record<string, unknown>, path: Path, peers: PeerSpec[], unmodelled: { path: Path; what: string }[]): void {
+function readPeer(
+  p: Record<string, unknown>,
+  path: Path,
+  peers: PeerSpec[],
+  unmodelled: { path: Path; what: string }[],
+): void {
   if (isMap(p.namespaces)) {
     const ns = p.namespaces;
     // The first API versions wrapped the selector: `namespaces: {namespaceSelector, sameLabels, notSameLabels}`.
-    if ('sameLabels' in ns || 'notSameLabels' in ns) unmodelled.push({ path: [...path, 'namespaces'], what: 'sameLabels/notSameLabels namespace matching' });
-    else peers.push({ kind: 'selector', path: [...path, 'namespaces'], namespaceSelector: parseLabelSelector(isMap(ns.namespaceSelector) ? ns.namespaceSelector : ns) });
+    if ('sameLabels' in ns || 'notSameLabels' in ns)
+      unmodelled.push({ path: [...path, 'namespaces'], what: 'sameLabels/notSameLabels namespace matching' });
+    else
+      peers.push({
+        kind: 'selector',
+        path: [...path, 'namespaces'],
+        namespaceSelector: parseLabelSelector(isMap(ns.namespaceSelector) ? ns.namespaceSelector : ns),
+      });
   }
   if (isMap(p.pods)) {
     const pods = p.pods;
-    const nsField = isMap(pods.namespaceSelector) ? pods.namespaceSelector : isMap(pods.namespaces) && isMap(pods.namespaces.namespaceSelector) ? pods.namespaces.namespaceSelector : undefined;
-    peers.push({ kind: 'selector', path: [...path, 'pods'], namespaceSelector: parseLabelSelector(nsField ?? {}), podSelector: parseLabelSelector(pods.podSelector) });
+    const nsField = isMap(pods.namespaceSelector)
+      ? pods.namespaceSelector
+      : isMap(pods.namespaces) && isMap(pods.namespaces.namespaceSelector)
+        ? pods.namespaces.namespaceSelector
+        : undefined;
+    peers.push({
+      kind: 'selector',
+      path: [...path, 'pods'],
+      namespaceSelector: parseLabelSelector(nsField ?? {}),
+      podSelector: parseLabelSelector(pods.podSelector),
+    });
   }
   if (Array.isArray(p.networks)) {
     p.networks.forEach((c, i) => {
       if (typeof c === 'string') peers.push({ kind: 'ipBlock', path: [...path, 'networks', i], cidr: c, except: [] });
     });
   }
-  if (p.nodes !== undefined) unmodelled.push({ path: [...path, 'nodes'], what: 'node peers (the input holds no node addresses)' });
-  if (p.domainNames !== undefined) unmodelled.push({ path: [...path, 'domainNames'], what: 'domain-name peers (resolved at run time)' });
+  if (p.nodes !== undefined)
+    unmodelled.push({ path: [...path, 'nodes'], what: 'node peers (the input holds no node addresses)' });
+  if (p.domainNames !== undefined)
+    unmodelled.push({ path: [...path, 'domainNames'], what: 'domain-name peers (resolved at run time)' });
 }
 
 function v1alpha1Port(p: Record<string, unknown>, path: Path): AdminPort[] {
   if (isMap(p.portNumber)) {
-    return [{ path: [...path, 'portNumber'], protocol: asString(p.portNumber.protocol) ?? 'TCP', port: asInt(p.portNumber.port) ?? 0 }];
+    return [
+      {
+        path: [...path, 'portNumber'],
+        protocol: asString(p.portNumber.protocol) ?? 'TCP',
+        port: asInt(p.portNumber.port) ?? 0,
+      },
+    ];
   }
   if (typeof p.namedPort === 'string') return [{ path: [...path, 'namedPort'], named: p.namedPort }];
   if (isMap(p.portRange)) {
     const r = p.portRange;
-    return [{ path: [...path, 'portRange'], protocol: asString(r.protocol) ?? 'TCP', port: asInt(r.start) ?? 0, endPort: asInt(r.end) ?? 0 }];
+    return [
+      {
+        path: [...path, 'portRange'],
+        protocol: asString(r.protocol) ?? 'TCP',
+        port: asInt(r.start) ?? 0,
+        endPort: asInt(r.end) ?? 0,
+      },
+    ];
   }
   return [];
 }
 
 function v1alpha2Port(p: Record<string, unknown>, path: Path): AdminPort[] {
-  if (typeof p.destinationNamedPort === 'string') return [{ path: [...path, 'destinationNamedPort'], named: p.destinationNamedPort }];
+  if (typeof p.destinationNamedPort === 'string')
+    return [{ path: [...path, 'destinationNamedPort'], named: p.destinationNamedPort }];
   const out: AdminPort[] = [];
   for (const [key, protocol] of [
     ['tcp', 'TCP'],
@@ -156,7 +219,13 @@ function v1alpha2Port(p: Record<string, unknown>, path: Path): AdminPort[] {
     const dp = asMap(asMap(p[key])?.destinationPort);
     const at: Path = [...path, key];
     if (!dp) out.push({ path: at, protocol });
-    else if (isMap(dp.range)) out.push({ path: [...at, 'destinationPort'], protocol, port: asInt(dp.range.start) ?? 0, endPort: asInt(dp.range.end) ?? 0 });
+    else if (isMap(dp.range))
+      out.push({
+        path: [...at, 'destinationPort'],
+        protocol,
+        port: asInt(dp.range.start) ?? 0,
+        endPort: asInt(dp.range.end) ?? 0,
+      });
     else out.push({ path: [...at, 'destinationPort'], protocol, port: asInt(dp.number) ?? 0 });
   }
   return out;
@@ -164,5 +233,8 @@ function v1alpha2Port(p: Record<string, unknown>, path: Path): AdminPort[] {
 
 /** The object is one of the kinds above (by group and kind). */
 export function isAdminPolicyKind(group: string, kind: string): boolean {
-  return group === POLICY_API_GROUP && (kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy' || kind === 'ClusterNetworkPolicy');
+  return (
+    group === POLICY_API_GROUP &&
+    (kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy' || kind === 'ClusterNetworkPolicy')
+  );
 }

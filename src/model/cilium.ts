@@ -57,7 +57,20 @@ export interface CiliumRule {
   sections: CiliumSection[];
 }
 
-const ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'ingress', 'init', 'health', 'unmanaged']);
+const ENTITIES = new Set([
+  'all',
+  'world',
+  'world-ipv4',
+  'world-ipv6',
+  'cluster',
+  'host',
+  'remote-node',
+  'kube-apiserver',
+  'ingress',
+  'init',
+  'health',
+  'unmanaged',
+]);
 const PORT_NAME = /^(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export class CiliumPolicy {
@@ -102,15 +115,22 @@ export class CiliumPolicy {
       sections: [],
     };
     if (isMap(spec.endpointSelector)) rule.subject = this.endpointSelector(spec.endpointSelector, true);
-    if (rule.subject && rule.nodeSelector) this.problems.push({ path: [...path, 'nodeSelector'], message: 'a rule has either an endpointSelector or a nodeSelector, not both' });
-    else if (!rule.subject && !rule.nodeSelector) this.problems.push({ path, message: 'a rule needs an endpointSelector (pods) or a nodeSelector (hosts)' });
+    if (rule.subject && rule.nodeSelector)
+      this.problems.push({
+        path: [...path, 'nodeSelector'],
+        message: 'a rule has either an endpointSelector or a nodeSelector, not both',
+      });
+    else if (!rule.subject && !rule.nodeSelector)
+      this.problems.push({ path, message: 'a rule needs an endpointSelector (pods) or a nodeSelector (hosts)' });
     for (const [field, direction, deny] of [
       ['ingress', 'ingress', false],
       ['ingressDeny', 'ingress', true],
       ['egress', 'egress', false],
       ['egressDeny', 'egress', true],
     ] as const) {
-      asArray(spec[field]).forEach((raw, i) => rule.sections.push(this.section(rule, asMap(raw) ?? {}, [...path, field, i], direction, deny, i)));
+      asArray(spec[field]).forEach((raw, i) =>
+        rule.sections.push(this.section(rule, asMap(raw) ?? {}, [...path, field, i], direction, deny, i)),
+      );
     }
     return rule;
   }
@@ -140,7 +160,8 @@ export class CiliumPolicy {
       const key = e && asString(e.key);
       if (!e || !key) continue;
       const opText = asString(e.operator);
-      const op: Requirement['op'] = opText === 'In' || opText === 'NotIn' || opText === 'Exists' || opText === 'DoesNotExist' ? opText : 'Invalid';
+      const op: Requirement['op'] =
+        opText === 'In' || opText === 'NotIn' || opText === 'Exists' || opText === 'DoesNotExist' ? opText : 'Invalid';
       const values = asArray(e.values).filter((x): x is string => typeof x === 'string');
       const k = stripSource(key);
       if (k === NS_NAME_KEY) {
@@ -152,33 +173,64 @@ export class CiliumPolicy {
     }
     // As the agent does: a namespaced policy's peers without an `io.kubernetes.pod.namespace`
     // label are in the policy's namespace; its endpointSelector always is.
-    if ((!nsGiven || subject) && this.namespace !== undefined) ns.matchLabels.push(['kubernetes.io/metadata.name', this.namespace]);
+    if ((!nsGiven || subject) && this.namespace !== undefined)
+      ns.matchLabels.push(['kubernetes.io/metadata.name', this.namespace]);
     return { namespaceSelector: ns, podSelector: pod };
   }
 
   private checkCidr(c: string, path: Path): void {
     const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(c.trim());
     const v4 = m && /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(m[1]);
-    const ok = m && (v4 ? v4.slice(1).every((o) => Number(o) <= 255 && !/^0\d/.test(o)) && (m[2] === undefined || Number(m[2]) <= 32) : m[1].includes(':') && /^[0-9a-fA-F:.]+$/.test(m[1]) && (m[2] === undefined || Number(m[2]) <= 128));
-    if (!ok) this.problems.push({ path, message: `${JSON.stringify(c)} is not a valid CIDR (address/prefix) or IP address` });
+    const ok =
+      m &&
+      (v4
+        ? v4.slice(1).every((o) => Number(o) <= 255 && !/^0\d/.test(o)) && (m[2] === undefined || Number(m[2]) <= 32)
+        : m[1].includes(':') && /^[0-9a-fA-F:.]+$/.test(m[1]) && (m[2] === undefined || Number(m[2]) <= 128));
+    if (!ok)
+      this.problems.push({ path, message: `${JSON.stringify(c)} is not a valid CIDR (address/prefix) or IP address` });
   }
 
   private checkPort(p: JsonMap, path: Path, rules: JsonMap | undefined, rulesPath: Path): void {
     const text = scalarText(p.port);
     const proto = asString(p.protocol);
-    if (proto !== undefined && !['TCP', 'UDP', 'SCTP', 'ANY', 'ICMP', 'ICMPV6', 'VRRP', 'IGMP'].includes(proto.toUpperCase())) this.problems.push({ path: [...path, 'protocol'], message: `protocol ${JSON.stringify(proto)} is not TCP, UDP, SCTP or ANY` });
+    if (
+      proto !== undefined &&
+      !['TCP', 'UDP', 'SCTP', 'ANY', 'ICMP', 'ICMPV6', 'VRRP', 'IGMP'].includes(proto.toUpperCase())
+    )
+      this.problems.push({
+        path: [...path, 'protocol'],
+        message: `protocol ${JSON.stringify(proto)} is not TCP, UDP, SCTP or ANY`,
+      });
     if (text !== undefined && text !== '') {
       if (/^\d+$/.test(text)) {
-        if (Number(text) > 65535) this.problems.push({ path: [...path, 'port'], message: `port ${text} is over 65535` });
-      } else if (!PORT_NAME.test(text)) this.problems.push({ path: [...path, 'port'], message: `port ${JSON.stringify(text)} is neither a number nor a valid port name (lower-case letters, digits and '-', at most 15)` });
+        if (Number(text) > 65535)
+          this.problems.push({ path: [...path, 'port'], message: `port ${text} is over 65535` });
+      } else if (!PORT_NAME.test(text))
+        this.problems.push({
+          path: [...path, 'port'],
+          message: `port ${JSON.stringify(text)} is neither a number nor a valid port name (lower-case letters, digits and '-', at most 15)`,
+        });
     }
-    if (typeof p.endPort === 'number' && rules) this.problems.push({ path: rulesPath, message: 'L7 rules apply to single ports only, not to a port range (endPort)' });
-    if (typeof p.endPort === 'number' && /^\d+$/.test(text ?? '') && p.endPort < Number(text)) this.problems.push({ path: [...path, 'endPort'], message: `endPort ${p.endPort} is below port ${text}` });
+    if (typeof p.endPort === 'number' && rules)
+      this.problems.push({
+        path: rulesPath,
+        message: 'L7 rules apply to single ports only, not to a port range (endPort)',
+      });
+    if (typeof p.endPort === 'number' && /^\d+$/.test(text ?? '') && p.endPort < Number(text))
+      this.problems.push({ path: [...path, 'endPort'], message: `endPort ${p.endPort} is below port ${text}` });
     const l7NotDns = rules && Object.keys(rules).some((k) => k !== 'dns');
-    if (l7NotDns && proto && ['UDP', 'SCTP'].includes(proto.toUpperCase())) this.problems.push({ path: rulesPath, message: `HTTP, Kafka and other L7 rules need TCP, not ${proto}` });
+    if (l7NotDns && proto && ['UDP', 'SCTP'].includes(proto.toUpperCase()))
+      this.problems.push({ path: rulesPath, message: `HTTP, Kafka and other L7 rules need TCP, not ${proto}` });
   }
 
-  private section(rule: CiliumRule, r: JsonMap, path: Path, direction: 'ingress' | 'egress', deny: boolean, index: number): CiliumSection {
+  private section(
+    rule: CiliumRule,
+    r: JsonMap,
+    path: Path,
+    direction: 'ingress' | 'egress',
+    deny: boolean,
+    index: number,
+  ): CiliumSection {
     const from = direction === 'ingress' ? 'from' : 'to';
     const unmodelled: { path: Path; what: string }[] = [];
     let peers: PeerSpec[] | null = null;
@@ -189,17 +241,29 @@ export class CiliumPolicy {
       return true;
     };
     if (l3(`${from}Endpoints`)) {
-      asArray(r[`${from}Endpoints`]).forEach((sel, i) => add({ kind: 'selector', path: [...path, `${from}Endpoints`, i], ...this.endpointSelector(sel) }));
+      asArray(r[`${from}Endpoints`]).forEach((sel, i) =>
+        add({ kind: 'selector', path: [...path, `${from}Endpoints`, i], ...this.endpointSelector(sel) }),
+      );
     }
     if (l3(`${from}Entities`)) {
       asArray(r[`${from}Entities`]).forEach((e, i) => {
         const at: Path = [...path, `${from}Entities`, i];
         const entity = typeof e === 'string' ? e : '';
-        if (!ENTITIES.has(entity)) this.problems.push({ path: at, message: `unknown entity ${JSON.stringify(e)}; the entities are ${[...ENTITIES].join(', ')}` });
+        if (!ENTITIES.has(entity))
+          this.problems.push({
+            path: at,
+            message: `unknown entity ${JSON.stringify(e)}; the entities are ${[...ENTITIES].join(', ')}`,
+          });
         if (entity === 'world' || entity === 'all') add({ kind: 'ipBlock', path: at, cidr: '0.0.0.0/0', except: [] });
-        if (entity === 'cluster' || entity === 'all') add({ kind: 'selector', path: at, namespaceSelector: { matchLabels: [], expressions: [] } });
-        if (entity !== 'world' && entity !== 'all' && entity !== 'cluster') unmodelled.push({ path: at, what: `entity ${JSON.stringify(e)} (outside the input's pods and addresses)` });
-        else if (entity !== 'world') unmodelled.push({ path: at, what: `entity ${entity}: its host and node parts (only pods and external addresses are analysed)` });
+        if (entity === 'cluster' || entity === 'all')
+          add({ kind: 'selector', path: at, namespaceSelector: { matchLabels: [], expressions: [] } });
+        if (entity !== 'world' && entity !== 'all' && entity !== 'cluster')
+          unmodelled.push({ path: at, what: `entity ${JSON.stringify(e)} (outside the input's pods and addresses)` });
+        else if (entity !== 'world')
+          unmodelled.push({
+            path: at,
+            what: `entity ${entity}: its host and node parts (only pods and external addresses are analysed)`,
+          });
       });
     }
     if (l3(`${from}CIDR`)) {
@@ -217,9 +281,14 @@ export class CiliumPolicy {
         if (cidr) {
           this.checkCidr(cidr, [...at, 'cidr']);
           asArray(m.except).forEach((x, k) => typeof x === 'string' && this.checkCidr(x, [...at, 'except', k]));
-          add({ kind: 'ipBlock', path: at, cidr, except: asArray(m.except).filter((x): x is string => typeof x === 'string') });
-        }
-        else if (m && (m.cidrGroupRef !== undefined || m.cidrGroupSelector !== undefined)) unmodelled.push({ path: at, what: 'CiliumCIDRGroup references' });
+          add({
+            kind: 'ipBlock',
+            path: at,
+            cidr,
+            except: asArray(m.except).filter((x): x is string => typeof x === 'string'),
+          });
+        } else if (m && (m.cidrGroupRef !== undefined || m.cidrGroupSelector !== undefined))
+          unmodelled.push({ path: at, what: 'CiliumCIDRGroup references' });
       });
     }
     for (const [field, what] of [
@@ -229,7 +298,8 @@ export class CiliumPolicy {
       [`${from}Groups`, 'cloud provider groups'],
       [`${from}Nodes`, 'nodes'],
     ] as const) {
-      if ((direction === 'egress' || !field.startsWith('to')) && l3(field)) unmodelled.push({ path: [...path, field], what });
+      if ((direction === 'egress' || !field.startsWith('to')) && l3(field))
+        unmodelled.push({ path: [...path, field], what });
     }
     if (r.icmps !== undefined) unmodelled.push({ path: [...path, 'icmps'], what: 'ICMP rules' });
     let ports: AdminPort[] | null = null;
@@ -243,11 +313,30 @@ export class CiliumPolicy {
       if (rules && Array.isArray(rules.dns)) dnsRules = true;
       ports ??= [];
       const list = asArray(m.ports);
-      list.forEach((p, j) => this.checkPort(asMap(p) ?? {}, [...path, 'toPorts', i, 'ports', j], hasL7 ? rules! : undefined, [...path, 'toPorts', i, 'rules']));
+      list.forEach((p, j) =>
+        this.checkPort(asMap(p) ?? {}, [...path, 'toPorts', i, 'ports', j], hasL7 ? rules! : undefined, [
+          ...path,
+          'toPorts',
+          i,
+          'rules',
+        ]),
+      );
       if (list.length === 0) ports.push(...anyProtocol([...path, 'toPorts', i]));
       list.forEach((p, j) => ports!.push(...ciliumPort(asMap(p) ?? {}, [...path, 'toPorts', i, 'ports', j])));
     });
-    return { rule, direction, deny, index, path, peers, ports, empty: peers === null && ports === null && unmodelled.length === 0, l7, dnsRules, unmodelled };
+    return {
+      rule,
+      direction,
+      deny,
+      index,
+      path,
+      peers,
+      ports,
+      empty: peers === null && ports === null && unmodelled.length === 0,
+      l7,
+      dnsRules,
+      unmodelled,
+    };
   }
 }
 
@@ -270,10 +359,16 @@ export function ciliumPort(p: JsonMap, path: Path): AdminPort[] {
   const protocols = protoText === 'ANY' ? ANY : [protoText];
   const portText = scalarText(p.port);
   const endPort = typeof p.endPort === 'number' ? p.endPort : undefined;
-  if (portText === undefined || portText === '' || portText === '0') return protocols.map((protocol) => ({ path, protocol }));
+  if (portText === undefined || portText === '' || portText === '0')
+    return protocols.map((protocol) => ({ path, protocol }));
   if (/^\d+$/.test(portText)) {
     const port = Number(portText);
-    return protocols.map((protocol) => ({ path, protocol, port, ...(endPort !== undefined && endPort > 0 ? { endPort } : {}) }));
+    return protocols.map((protocol) => ({
+      path,
+      protocol,
+      port,
+      ...(endPort !== undefined && endPort > 0 ? { endPort } : {}),
+    }));
   }
   return [{ path, named: portText }];
 }

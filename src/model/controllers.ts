@@ -61,10 +61,19 @@ export function controllerLabels(r: Resource, kind: WorkloadKind): Map<string, D
       const ordinal = (v: string) =>
         ORDINAL.test(v) && Number(v) >= start && (replicas === undefined || Number(v) < start + replicas);
       const range =
-        replicas === undefined ? (start ? `<${start}..>` : '<n>') : replicas <= 1 ? String(start) : `<${start}..${start + replicas - 1}>`;
+        replicas === undefined
+          ? start
+            ? `<${start}..>`
+            : '<n>'
+          : replicas <= 1
+            ? String(start)
+            : `<${start}..${start + replicas - 1}>`;
       const prefix = `${r.name}-`;
       return new Map<string, DynamicLabel>([
-        ['statefulset.kubernetes.io/pod-name', { describe: `${prefix}${range}`, matches: (v) => v.startsWith(prefix) && ordinal(v.slice(prefix.length)) }],
+        [
+          'statefulset.kubernetes.io/pod-name',
+          { describe: `${prefix}${range}`, matches: (v) => v.startsWith(prefix) && ordinal(v.slice(prefix.length)) },
+        ],
         ['apps.kubernetes.io/pod-index', { describe: range, matches: ordinal }],
         ['controller-revision-hash', ANY_HASH],
       ]);

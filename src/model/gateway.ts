@@ -151,7 +151,8 @@ export function routeFrom(res: Resource, kind: RouteKind): RouteInfo {
     // A RequestMirror filter sends a copy of the traffic to another backend.
     asArray(rule.filters).forEach((f, fi) => {
       const mirror = asMap(asMap(f)?.requestMirror);
-      if (mirror?.backendRef) addRef(mirror.backendRef, ['spec', 'rules', ri, 'filters', fi, 'requestMirror', 'backendRef']);
+      if (mirror?.backendRef)
+        addRef(mirror.backendRef, ['spec', 'rules', ri, 'filters', fi, 'requestMirror', 'backendRef']);
     });
   });
   return route;
@@ -164,11 +165,19 @@ export function referenceGrantFrom(res: Resource): ReferenceGrantInfo {
     from: asArray(spec.from)
       .map(asMap)
       .filter((x): x is JsonMap => !!x)
-      .map((f) => ({ group: asString(f.group) ?? '', kind: asString(f.kind) ?? '', namespace: asString(f.namespace) ?? '' })),
+      .map((f) => ({
+        group: asString(f.group) ?? '',
+        kind: asString(f.kind) ?? '',
+        namespace: asString(f.namespace) ?? '',
+      })),
     to: asArray(spec.to)
       .map(asMap)
       .filter((x): x is JsonMap => !!x)
-      .map((t) => ({ group: asString(t.group) ?? '', kind: asString(t.kind) ?? '', name: asString(t.name) || undefined })),
+      .map((t) => ({
+        group: asString(t.group) ?? '',
+        kind: asString(t.kind) ?? '',
+        name: asString(t.name) || undefined,
+      })),
   };
 }
 

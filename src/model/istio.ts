@@ -45,17 +45,31 @@ export function virtualServiceFrom(res: Resource): VirtualServiceInfo {
     const d = asMap(raw);
     const host = asString(d?.host);
     if (!d || !host) return;
-    destinations.push({ section, path, host, subset: asString(d.subset) || undefined, port: asInt(asMap(d.port)?.number) });
+    destinations.push({
+      section,
+      path,
+      host,
+      subset: asString(d.subset) || undefined,
+      port: asInt(asMap(d.port)?.number),
+    });
   };
   for (const section of ['http', 'tcp', 'tls']) {
     asArray(spec[section]).forEach((rawRoute, ri) => {
       const route = asMap(rawRoute);
       if (!route) return;
-      asArray(route.route).forEach((rd, di) => add(section, asMap(rd)?.destination, ['spec', section, ri, 'route', di, 'destination']));
+      asArray(route.route).forEach((rd, di) =>
+        add(section, asMap(rd)?.destination, ['spec', section, ri, 'route', di, 'destination']),
+      );
       if (section === 'http' && route.mirror) add(section, route.mirror, ['spec', section, ri, 'mirror']);
     });
   }
-  return { res, namespace: res.namespace ?? DEFAULT_NAMESPACE, hosts: strings(spec.hosts), gateways: strings(spec.gateways), destinations };
+  return {
+    res,
+    namespace: res.namespace ?? DEFAULT_NAMESPACE,
+    hosts: strings(spec.hosts),
+    gateways: strings(spec.gateways),
+    destinations,
+  };
 }
 
 export function destinationRuleFrom(res: Resource): DestinationRuleInfo {

@@ -69,14 +69,7 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 ]);
 
 export type WorkloadKind =
-  | 'Pod'
-  | 'Deployment'
-  | 'ReplicaSet'
-  | 'StatefulSet'
-  | 'DaemonSet'
-  | 'ReplicationController'
-  | 'Job'
-  | 'CronJob';
+  'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'ReplicationController' | 'Job' | 'CronJob';
 
 /** Where each workload kind keeps its pod template (relative to the object). */
 export const POD_TEMPLATE_PATHS: Record<WorkloadKind, readonly string[]> = {
@@ -145,11 +138,7 @@ export function isToolConfig(apiVersion: string): boolean {
   const slash = apiVersion.lastIndexOf('/');
   if (slash < 0) return false;
   const group = apiVersion.slice(0, slash);
-  return (
-    group === 'config.k8s.io' ||
-    group.endsWith('.config.k8s.io') ||
-    TOOL_CONFIG_GROUPS.has(group)
-  );
+  return group === 'config.k8s.io' || group.endsWith('.config.k8s.io') || TOOL_CONFIG_GROUPS.has(group);
 }
 
 const TOOL_CONFIG_GROUPS = new Set([

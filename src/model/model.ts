@@ -8,7 +8,17 @@
  */
 import type { ManifestDocument, Path, SourceFile } from '../load/source.js';
 import { BUILTIN_GROUPS, workloadKind } from './kinds.js';
-import { ROOT_PATH, Resource, StringTable, asMap, asString, entries, isMap, isToolConfigVersion, stringMap } from './resource.js';
+import {
+  ROOT_PATH,
+  Resource,
+  StringTable,
+  asMap,
+  asString,
+  entries,
+  isMap,
+  isToolConfigVersion,
+  stringMap,
+} from './resource.js';
 import type { JsonMap, ListItemType } from './resource.js';
 import { Ingress, configMapFrom } from './network.js';
 import type { ConfigMapInfo, IngressClassInfo, SecretInfo } from './network.js';
@@ -116,7 +126,8 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   // runtime optimizes them, and allocate no iterator results meanwhile.)
   for (let fi = 0; fi < files.length; fi++) {
     const documents = files[fi].documents;
-    for (let di = 0; di < documents.length; di++) collect(model, found, documents[di], documents[di].value, ROOT_PATH, 0);
+    for (let di = 0; di < documents.length; di++)
+      collect(model, found, documents[di], documents[di].value, ROOT_PATH, 0);
   }
   for (const r of found.crds) {
     const spec = asMap(r.raw.spec);
@@ -147,7 +158,15 @@ interface Collected {
  * `DeploymentList`, …: what the API server returns) take their kind and apiVersion from the list
  * when they lack them; items of a generic `List` (what kubectl prints) carry their own.
  */
-function collect(model: Model, found: Collected, doc: ManifestDocument, value: unknown, path: Path, depth: number, itemType?: ListItemType): void {
+function collect(
+  model: Model,
+  found: Collected,
+  doc: ManifestDocument,
+  value: unknown,
+  path: Path,
+  depth: number,
+  itemType?: ListItemType,
+): void {
   if (!isMap(value)) {
     model.nonObjects.push({ doc, path, reason: `expected a Kubernetes object (a mapping), found ${describe(value)}` });
     return;
@@ -155,8 +174,10 @@ function collect(model: Model, found: Collected, doc: ManifestDocument, value: u
   const kind = asString(value.kind);
   if (kind && kind.endsWith('List') && Array.isArray(value.items) && depth < 4) {
     const items = value.items;
-    const typed: ListItemType | undefined = kind.length > 4 ? { kind: kind.slice(0, -4), apiVersion: asString(value.apiVersion) ?? '' } : undefined;
-    for (let i = 0; i < items.length; i++) collect(model, found, doc, items[i], [...path, 'items', i], depth + 1, typed);
+    const typed: ListItemType | undefined =
+      kind.length > 4 ? { kind: kind.slice(0, -4), apiVersion: asString(value.apiVersion) ?? '' } : undefined;
+    for (let i = 0; i < items.length; i++)
+      collect(model, found, doc, items[i], [...path, 'items', i], depth + 1, typed);
     return;
   }
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : itemType?.apiVersion;

@@ -51,7 +51,9 @@ export class NetworkPolicy {
     const spec = asMap(res.raw.spec) ?? {};
     // podSelector: {} and matchLabels: null select every pod of the namespace.
     this.podSelector = parseLabelSelector(spec.podSelector);
-    const types = Array.isArray(spec.policyTypes) ? spec.policyTypes.filter((t): t is string => typeof t === 'string') : undefined;
+    const types = Array.isArray(spec.policyTypes)
+      ? spec.policyTypes.filter((t): t is string => typeof t === 'string')
+      : undefined;
     this.policyTypesGiven = types !== undefined && types.length > 0;
     const egressRules = asArray(spec.egress);
     if (this.policyTypesGiven) {
@@ -102,18 +104,20 @@ export class NetworkPolicy {
         : rawPeers.length
           ? rawPeers.map((p, i) => peer(p, [...path, peerField, i]))
           : null,
-      ports: malformed(r.ports) ? [] : rawPorts.length
-        ? rawPorts.map((p, i) => {
-            const m = asMap(p) ?? {};
-            const port = asInt(m.port) ?? asString(m.port);
-            return {
-              path: [...path, 'ports', i],
-              protocol: asString(m.protocol) || 'TCP',
-              port: port === '' ? undefined : port,
-              endPort: asInt(m.endPort),
-            };
-          })
-        : null,
+      ports: malformed(r.ports)
+        ? []
+        : rawPorts.length
+          ? rawPorts.map((p, i) => {
+              const m = asMap(p) ?? {};
+              const port = asInt(m.port) ?? asString(m.port);
+              return {
+                path: [...path, 'ports', i],
+                protocol: asString(m.protocol) || 'TCP',
+                port: port === '' ? undefined : port,
+                endPort: asInt(m.endPort),
+              };
+            })
+          : null,
     };
   }
 }
@@ -126,15 +130,28 @@ function peer(raw: unknown, path: Path): PeerSpec {
   const hasPod = 'podSelector' in p && p.podSelector !== null && p.podSelector !== undefined;
   if (hasIp) {
     if (hasNs || hasPod) {
-      return { kind: 'invalid', path, reason: 'ipBlock cannot be combined with podSelector or namespaceSelector in one peer (use two peers)' };
+      return {
+        kind: 'invalid',
+        path,
+        reason: 'ipBlock cannot be combined with podSelector or namespaceSelector in one peer (use two peers)',
+      };
     }
     const ip = p.ipBlock as Record<string, unknown>;
     const cidr = asString(ip.cidr);
     if (!cidr) return { kind: 'invalid', path, reason: 'ipBlock needs a cidr' };
-    return { kind: 'ipBlock', path, cidr, except: asArray(ip.except).filter((e): e is string => typeof e === 'string') };
+    return {
+      kind: 'ipBlock',
+      path,
+      cidr,
+      except: asArray(ip.except).filter((e): e is string => typeof e === 'string'),
+    };
   }
   if (!hasNs && !hasPod) {
-    return { kind: 'invalid', path, reason: 'a peer needs a podSelector, a namespaceSelector or an ipBlock (an empty peer is rejected)' };
+    return {
+      kind: 'invalid',
+      path,
+      reason: 'a peer needs a podSelector, a namespaceSelector or an ipBlock (an empty peer is rejected)',
+    };
   }
   return {
     kind: 'selector',

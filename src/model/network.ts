@@ -233,5 +233,7 @@ export function describeIngressBackend(b: IngressBackend): string {
 
 /** Message suffix for Ingresses in the removed beta APIs. */
 export function legacyNote(ing: Ingress): string {
-  return ing.legacy ? ` (Ingress ${ing.res.apiVersion} was removed in Kubernetes 1.22: migrate to networking.k8s.io/v1)` : '';
+  return ing.legacy
+    ? ` (Ingress ${ing.res.apiVersion} was removed in Kubernetes 1.22: migrate to networking.k8s.io/v1)`
+    : '';
 }

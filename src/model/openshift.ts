@@ -30,7 +30,13 @@ export class OpenShiftRoute extends Ingress {
       const to = asMap(raw);
       if (!to) return;
       const kind = asString(to.kind) ?? 'Service';
-      const b: IngressBackend = { ingress: this, path, kind: kind === 'Service' ? 'service' : 'resource', route, routeTargetPort: true };
+      const b: IngressBackend = {
+        ingress: this,
+        path,
+        kind: kind === 'Service' ? 'service' : 'resource',
+        route,
+        routeTargetPort: true,
+      };
       if (kind === 'Service') {
         b.serviceName = scalarText(to.name);
         b.serviceNamePath = [...path, 'name'];

@@ -40,7 +40,6 @@ export interface FoldableTemplate<T> {
   foldedInto: T | undefined;
 }
 
-
 /** How far an ownership chain is followed (real ones have at most three links). */
 const MAX_CHAIN = 8;
 
@@ -70,7 +69,8 @@ function controllerRef(r: Resource): ControllerRef | undefined {
   return undefined;
 }
 
-const objectKey = (namespace: string, group: string, kind: string, name: string) => `${namespace}\u0000${group}\u0000${kind}\u0000${name}`;
+const objectKey = (namespace: string, group: string, kind: string, name: string) =>
+  `${namespace}\u0000${group}\u0000${kind}\u0000${name}`;
 
 /** The top of an ownership chain: an object of the input, or one that only a reference names. */
 interface Top {
@@ -116,7 +116,8 @@ class Owners {
       this.byKey = new Map();
       for (const r of this.resources) {
         // Of several definitions, the last one (as applied).
-        if (this.kinds.has(r.kind) && r.namespace !== null) this.byKey.set(objectKey(r.namespace, r.group, r.kind, r.name), r);
+        if (this.kinds.has(r.kind) && r.namespace !== null)
+          this.byKey.set(objectKey(r.namespace, r.group, r.kind, r.name), r);
       }
     }
     return this.byKey.get(objectKey(namespace, ref.group, ref.kind, ref.name));
@@ -185,12 +186,16 @@ function variantOf(mine: readonly string[], main: readonly string[]): string {
   const labelled: string[] = [];
   const without: string[] = [];
   for (let i = 0; i < mine.length; i += 2) {
-    if (!isControllerLabel(mine[i]) && valueIn(main, mine[i]) !== mine[i + 1]) labelled.push(`${mine[i]}=${mine[i + 1]}`);
+    if (!isControllerLabel(mine[i]) && valueIn(main, mine[i]) !== mine[i + 1])
+      labelled.push(`${mine[i]}=${mine[i + 1]}`);
   }
   for (let i = 0; i < main.length; i += 2) {
     if (!isControllerLabel(main[i]) && valueIn(mine, main[i]) === undefined) without.push(main[i]);
   }
-  const parts = [...(labelled.length ? [`labelled ${labelled.sort().join(', ')}`] : []), ...(without.length ? [`without ${without.sort().join(', ')}`] : [])];
+  const parts = [
+    ...(labelled.length ? [`labelled ${labelled.sort().join(', ')}`] : []),
+    ...(without.length ? [`without ${without.sort().join(', ')}`] : []),
+  ];
   return `pods ${parts.join(', ')}`;
 }
 
@@ -199,7 +204,10 @@ function variantOf(mine: readonly string[], main: readonly string[]): string {
  * matchers do not accept (a pod of a StatefulSet that is not in the input stands for its siblings):
  * the representative's matchers widened to them. Undefined when nothing needs widening.
  */
-function widenedLabels<T extends FoldableTemplate<T>>(rep: T, group: readonly T[]): Map<string, DynamicLabel> | undefined {
+function widenedLabels<T extends FoldableTemplate<T>>(
+  rep: T,
+  group: readonly T[],
+): Map<string, DynamicLabel> | undefined {
   let extra: Map<string, Set<string>> | undefined;
   for (const t of group) {
     const list = t.labelList;
@@ -286,7 +294,10 @@ export function foldOwned<T extends FoldableTemplate<T>>(templates: T[], resourc
         for (const m of list) if (m !== rep) folded.push(m.t);
         t.members = folded;
         for (const f of folded) f.foldedInto = t;
-        const widened = widenedLabels(t, list.map((m) => m.t));
+        const widened = widenedLabels(
+          t,
+          list.map((m) => m.t),
+        );
         if (widened) t.dynamicLabels = widened;
       }
       kept.add(t);

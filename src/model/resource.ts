@@ -77,7 +77,8 @@ export function sharedMap<K, V>(entries: Iterable<readonly [K, V]> = []): Map<K,
   const readOnly = () => {
     throw new TypeError('a shared map of the model is read-only');
   };
-  for (const method of ['set', 'delete', 'clear']) Object.defineProperty(m, method, { value: readOnly, enumerable: false });
+  for (const method of ['set', 'delete', 'clear'])
+    Object.defineProperty(m, method, { value: readOnly, enumerable: false });
   return m;
 }
 

@@ -44,7 +44,8 @@ export function rolloutFrom(res: Resource): RolloutInfo {
     res,
     namespace: res.namespace ?? DEFAULT_NAMESPACE,
     templateLabels: template ? stringMap(asMap(template.metadata)?.labels) : undefined,
-    workloadRef: ref && asString(ref.name) ? { kind: asString(ref.kind) ?? 'Deployment', name: asString(ref.name)! } : undefined,
+    workloadRef:
+      ref && asString(ref.name) ? { kind: asString(ref.kind) ?? 'Deployment', name: asString(ref.name)! } : undefined,
     services,
   };
 }

@@ -71,7 +71,10 @@ const handlerPort = { type: 'object', properties: { port: intOrString } };
 const probe = {
   type: 'object',
   properties: {
-    httpGet: { type: 'object', properties: { port: intOrString, path: { type: 'string' }, scheme: { enum: ['HTTP', 'HTTPS'] } } },
+    httpGet: {
+      type: 'object',
+      properties: { port: intOrString, path: { type: 'string' }, scheme: { enum: ['HTTP', 'HTTPS'] } },
+    },
     tcpSocket: handlerPort,
     grpc: { type: 'object', properties: { port: { type: 'integer' }, service: { type: 'string' } } },
     initialDelaySeconds: { type: 'integer' },
@@ -136,7 +139,13 @@ const podTemplate = { type: 'object', properties: { metadata, spec: podSpec } };
 
 const object = (spec?: object, extra: Record<string, object> = {}) => ({
   type: 'object',
-  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata, ...(spec ? { spec } : {}), ...extra },
+  properties: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata,
+    ...(spec ? { spec } : {}),
+    ...extra,
+  },
 });
 
 const controllerSpec = (extra: Record<string, object> = {}) => ({
@@ -172,12 +181,18 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
     type: 'object',
     properties: { replicas: { type: 'integer' }, selector: stringMap, template: podTemplate },
   }),
-  Job: object({ type: 'object', properties: { selector: labelSelector, template: podTemplate, completionMode: { enum: ['NonIndexed', 'Indexed'] } } }),
+  Job: object({
+    type: 'object',
+    properties: { selector: labelSelector, template: podTemplate, completionMode: { enum: ['NonIndexed', 'Indexed'] } },
+  }),
   CronJob: object({
     type: 'object',
     properties: {
       schedule: { type: 'string' },
-      jobTemplate: { type: 'object', properties: { metadata, spec: { type: 'object', properties: { template: podTemplate } } } },
+      jobTemplate: {
+        type: 'object',
+        properties: { metadata, spec: { type: 'object', properties: { template: podTemplate } } },
+      },
     },
   }),
   Service: object({
@@ -226,7 +241,10 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
       },
       tls: {
         type: 'array',
-        items: { type: 'object', properties: { hosts: { type: 'array', items: { type: 'string' } }, secretName: { type: 'string' } } },
+        items: {
+          type: 'object',
+          properties: { hosts: { type: 'array', items: { type: 'string' } }, secretName: { type: 'string' } },
+        },
       },
     },
   }),
@@ -248,7 +266,10 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
           addresses: { type: 'array', items: { type: 'object', properties: { ip: { type: 'string' } } } },
           ports: {
             type: 'array',
-            items: { type: 'object', properties: { name: { type: 'string' }, port: { type: 'integer' }, protocol: { type: 'string' } } },
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, port: { type: 'integer' }, protocol: { type: 'string' } },
+            },
           },
         },
       },
@@ -258,9 +279,15 @@ export const STRUCTURE_SCHEMAS: Readonly<Record<string, object>> = {
     addressType: { type: 'string' },
     ports: {
       type: 'array',
-      items: { type: 'object', properties: { name: { type: 'string' }, port: { type: ['integer', 'null'] }, protocol: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, port: { type: ['integer', 'null'] }, protocol: { type: 'string' } },
+      },
     },
-    endpoints: { type: 'array', items: { type: 'object', properties: { addresses: { type: 'array', items: { type: 'string' } } } } },
+    endpoints: {
+      type: 'array',
+      items: { type: 'object', properties: { addresses: { type: 'array', items: { type: 'string' } } } },
+    },
   }),
   ...POLICY.schemas,
 };
@@ -320,7 +347,12 @@ const DEFS = {
 export const STRUCTURE_DEFS: { $id: string; $defs: Record<string, object> } = { $id: STRUCTURE_DEFS_ID, $defs: DEFS };
 
 /** The ajv options the validators are generated with (the generator and the tests use them). */
-export const STRUCTURE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false } as const;
+export const STRUCTURE_AJV_OPTIONS = {
+  allErrors: true,
+  strict: true,
+  allowUnionTypes: true,
+  inlineRefs: false,
+} as const;
 
 /** Which of `STRUCTURE_SCHEMAS` applies to an object. */
 export function structureSchemaKey(r: Resource): string {
@@ -401,7 +433,11 @@ export function validateStructure(r: Resource, source?: (path: Path) => string |
 }
 
 /** The problems of ajv errors of `data`, deduplicated, in error order. */
-export function structureProblems(errors: readonly ErrorObject[], data: unknown, source?: (path: Path) => string | undefined): StructureProblem[] {
+export function structureProblems(
+  errors: readonly ErrorObject[],
+  data: unknown,
+  source?: (path: Path) => string | undefined,
+): StructureProblem[] {
   const out: StructureProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -473,14 +509,19 @@ function toProblem(e: ErrorObject, raw: unknown, source?: (path: Path) => string
       let got = describeValue(v);
       if (typeof v === 'number' || typeof v === 'boolean') {
         const text = source?.(path)?.trim();
-        if (text && text.length <= 40 && !/[\n\r]/.test(text)) got = `the ${typeof v === 'boolean' ? 'boolean' : 'number'} ${text}`;
+        if (text && text.length <= 40 && !/[\n\r]/.test(text))
+          got = `the ${typeof v === 'boolean' ? 'boolean' : 'number'} ${text}`;
         if (want.includes('string')) hint = ` (quote it: "${text ?? String(v)}")`;
       }
       return { path, key: false, message: `${where} must be ${expected}, not ${got}${hint}` };
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((a) => JSON.stringify(a)).join(', ');
-      return { path, key: false, message: `${where} must be one of ${allowed}, not ${describeValue(valueAt(raw, path))}` };
+      return {
+        path,
+        key: false,
+        message: `${where} must be one of ${allowed}, not ${describeValue(valueAt(raw, path))}`,
+      };
     }
     case 'additionalProperties': {
       const prop = (e.params as { additionalProperty: string }).additionalProperty;

@@ -6,7 +6,17 @@
  */
 import type { Loc, Path } from '../load/source.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
-import { ListBuilder, SEPARATE, emptyList, asInt, asMap, asString, isMap, scalarText, stringPairs } from './resource.js';
+import {
+  ListBuilder,
+  SEPARATE,
+  emptyList,
+  asInt,
+  asMap,
+  asString,
+  isMap,
+  scalarText,
+  stringPairs,
+} from './resource.js';
 import type { JsonMap, Resource, Strings } from './resource.js';
 
 export interface ServicePort {
@@ -155,14 +165,19 @@ export class Service {
     this.selectorLabels = stringPairs(spec.selector, strings);
     const clusterIP = asString(spec.clusterIP);
     this.clusterIP = clusterIP;
-    this.headless = clusterIP === 'None' || (clusterIP === undefined && Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None');
+    this.headless =
+      clusterIP === 'None' ||
+      (clusterIP === undefined && Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None');
     if (this.headless) this.headlessField = clusterIP === 'None' ? 'clusterIP' : 'clusterIPs';
     this.externalName = asString(spec.externalName);
     const externallyAccessible =
-      type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+      type === 'NodePort' ||
+      type === 'LoadBalancer' ||
+      (type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
     const policySet = isSet(spec.externalTrafficPolicy) && !externallyAccessible;
     // healthCheckNodePort: only a LoadBalancer with externalTrafficPolicy Local has one.
-    const healthCheckSet = isSet(spec.healthCheckNodePort) && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local');
+    const healthCheckSet =
+      isSet(spec.healthCheckNodePort) && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local');
     this.externalOnlyFields = policySet
       ? healthCheckSet
         ? ['externalTrafficPolicy', 'healthCheckNodePort']
@@ -171,7 +186,8 @@ export class Service {
         ? ['healthCheckNodePort']
         : NO_FIELDS;
     const rawPorts = spec.ports;
-    this.ports = Array.isArray(rawPorts) && rawPorts.length > 0 ? servicePortsOf(this, rawPorts, strings) : NO_SERVICE_PORTS;
+    this.ports =
+      Array.isArray(rawPorts) && rawPorts.length > 0 ? servicePortsOf(this, rawPorts, strings) : NO_SERVICE_PORTS;
   }
 
   /**

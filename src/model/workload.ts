@@ -8,7 +8,20 @@ import type { Loc, Path } from '../load/source.js';
 import { DEFAULT_NAMESPACE } from './defaults.js';
 import { POD_TEMPLATE_PATHS } from './kinds.js';
 import type { WorkloadKind } from './kinds.js';
-import { EMPTY_STRING_MAP, ListBuilder, SEPARATE, emptyList, asArray, asInt, asMap, asString, isMap, scalarText, stringMap, stringPairs } from './resource.js';
+import {
+  EMPTY_STRING_MAP,
+  ListBuilder,
+  SEPARATE,
+  emptyList,
+  asArray,
+  asInt,
+  asMap,
+  asString,
+  isMap,
+  scalarText,
+  stringMap,
+  stringPairs,
+} from './resource.js';
 import type { JsonMap, Resource, Strings } from './resource.js';
 import { controllerLabels } from './controllers.js';
 import type { DynamicLabel } from './controllers.js';
@@ -183,7 +196,8 @@ function containersOf(pod: PodTemplate, podSpec: JsonMap, strings: Strings): Con
   containerLists.start();
   for (let index = 0; index < regular.length; index++) {
     const c = regular[index];
-    if (isMap(c)) containerLists.add(new ContainerNode(pod, 'container', index, scalarText(c.name) ?? `#${index}`, c, strings));
+    if (isMap(c))
+      containerLists.add(new ContainerNode(pod, 'container', index, scalarText(c.name) ?? `#${index}`, c, strings));
   }
   for (let index = 0; index < init.length; index++) {
     const c = init[index];

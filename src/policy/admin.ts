@@ -31,7 +31,11 @@ export interface TierContext<E> {
   namedPorts(dst: E, name: string, protocol: string): number[];
 }
 
-const KIND_ORDER: Record<string, number> = { AdminNetworkPolicy: 0, ClusterNetworkPolicy: 1, BaselineAdminNetworkPolicy: 2 };
+const KIND_ORDER: Record<string, number> = {
+  AdminNetworkPolicy: 0,
+  ClusterNetworkPolicy: 1,
+  BaselineAdminNetworkPolicy: 2,
+};
 
 /** Evaluation order within a tier: priority (lower first; BANP last), then kind, then name. */
 export function tierOrder(a: AdminPolicy, b: AdminPolicy): number {
@@ -48,7 +52,8 @@ export function adminPortConn<E>(ctx: TierContext<E>, p: AdminPort, dst: E): Con
   if (p.named !== undefined) {
     // A named port matches the container port of that name, whatever its protocol.
     let acc = ConnSet.NONE;
-    for (const proto of PROTOCOL_ORDER) for (const n of ctx.namedPorts(dst, p.named, proto)) acc = acc.union(ConnSet.of(proto, n));
+    for (const proto of PROTOCOL_ORDER)
+      for (const n of ctx.namedPorts(dst, p.named, proto)) acc = acc.union(ConnSet.of(proto, n));
     return acc;
   }
   if (!p.protocol || !isProtocol(p.protocol)) return ConnSet.NONE;
@@ -132,7 +137,10 @@ export class AdminTiers {
 
   /** Does any tier have rules for the pod in this direction? */
   governs(direction: 'ingress' | 'egress', podId: number): boolean {
-    return this.any && (this.byPod.Admin[direction][podId] !== undefined || this.byPod.Baseline[direction][podId] !== undefined);
+    return (
+      this.any &&
+      (this.byPod.Admin[direction][podId] !== undefined || this.byPod.Baseline[direction][podId] !== undefined)
+    );
   }
 }
 
@@ -147,7 +155,14 @@ export interface TierResult {
 }
 
 /** Run one tier's rules, in order, on the connections still undecided. */
-export function runTier<E>(ctx: TierContext<E>, rules: AdminRule[], start: ConnSet, other: E, dst: E, explain: boolean): TierResult {
+export function runTier<E>(
+  ctx: TierContext<E>,
+  rules: AdminRule[],
+  start: ConnSet,
+  other: E,
+  dst: E,
+  explain: boolean,
+): TierResult {
   let rest = start;
   let allowed = ConnSet.NONE;
   let passed = ConnSet.NONE;
@@ -169,7 +184,9 @@ export function runTier<E>(ctx: TierContext<E>, rules: AdminRule[], start: ConnS
 export function actionVerb(step: TierStep, other: string): string {
   if (step.action === 'Allow') return `allows ${other}`;
   if (step.action === 'Deny') return `denies ${other}`;
-  return step.rule.policy.tier === 'Admin' ? `passes ${other} to NetworkPolicies` : `passes ${other} on (allowed by default)`;
+  return step.rule.policy.tier === 'Admin'
+    ? `passes ${other} to NetworkPolicies`
+    : `passes ${other} on (allowed by default)`;
 }
 
 /** `AdminNetworkPolicy "x" (priority 10) rule "deny-ns"`. */
@@ -181,9 +198,14 @@ export function adminRuleName(r: AdminRule): string {
  * The tier rule that denies a wanted connection on one side, when that side blocks all of it: the
  * first Deny step (Admin tier, then Baseline) that covers part of it.
  */
-export function tierDenial(side: { conn: ConnSet; tiers?: { admin: TierStep[]; baseline: TierStep[] } } | undefined, want: ConnSet): TierStep | undefined {
+export function tierDenial(
+  side: { conn: ConnSet; tiers?: { admin: TierStep[]; baseline: TierStep[] } } | undefined,
+  want: ConnSet,
+): TierStep | undefined {
   if (!side?.tiers || !side.conn.intersect(want).isEmpty) return undefined;
-  return [...side.tiers.admin, ...side.tiers.baseline].find((s) => s.action === 'Deny' && !s.conn.intersect(want).isEmpty);
+  return [...side.tiers.admin, ...side.tiers.baseline].find(
+    (s) => s.action === 'Deny' && !s.conn.intersect(want).isEmpty,
+  );
 }
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -196,6 +218,8 @@ const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 export function namespacesNamed(sel: Selector): string[] | undefined {
   let named: string[] | undefined;
   for (const [k, v] of sel.matchLabels) if (k === NAMESPACE_NAME) named = named ? named.filter((n) => n === v) : [v];
-  for (const e of sel.expressions) if (e.key === NAMESPACE_NAME && e.op === 'In') named = named ? named.filter((n) => e.values.includes(n)) : [...e.values];
+  for (const e of sel.expressions)
+    if (e.key === NAMESPACE_NAME && e.op === 'In')
+      named = named ? named.filter((n) => e.values.includes(n)) : [...e.values];
   return named;
 }

@@ -41,15 +41,15 @@ export class CiliumLayer {
   private readonly byPod: Record<'ingress' | 'egress', (PodRules | undefined)[]> = { ingress: [], egress: [] };
   private any = false;
 
-  constructor(
-    policies: CiliumPolicy[],
-    subjectPods: (rule: CiliumRule) => Iterable<number>,
-  ) {
+  constructor(policies: CiliumPolicy[], subjectPods: (rule: CiliumRule) => Iterable<number>) {
     for (const p of policies) {
       if (p.res.superseded) continue;
       for (const rule of p.rules) {
         if (!rule.subject) continue; // nodeSelector: host endpoints are out of scope
-        const byDir = { ingress: rule.sections.filter((s) => s.direction === 'ingress'), egress: rule.sections.filter((s) => s.direction === 'egress') };
+        const byDir = {
+          ingress: rule.sections.filter((s) => s.direction === 'ingress'),
+          egress: rule.sections.filter((s) => s.direction === 'egress'),
+        };
         for (const id of subjectPods(rule)) {
           for (const dir of ['ingress', 'egress'] as const) {
             const sections = byDir[dir];
@@ -93,9 +93,22 @@ export class CiliumLayer {
     return (this.byPod[direction][podId]?.sections ?? []).filter((s) => !s.deny);
   }
 
-  evaluate<E>(ctx: TierContext<E>, direction: 'ingress' | 'egress', podId: number, other: E, dst: E, explain: boolean): CiliumSide {
+  evaluate<E>(
+    ctx: TierContext<E>,
+    direction: 'ingress' | 'egress',
+    podId: number,
+    other: E,
+    dst: E,
+    explain: boolean,
+  ): CiliumSide {
     const entry = this.byPod[direction][podId];
-    const out: CiliumSide = { isolatedBy: entry?.isolatedBy ?? [], allowing: [], denying: [], allowed: ConnSet.NONE, denied: ConnSet.NONE };
+    const out: CiliumSide = {
+      isolatedBy: entry?.isolatedBy ?? [],
+      allowing: [],
+      denying: [],
+      allowed: ConnSet.NONE,
+      denied: ConnSet.NONE,
+    };
     for (const s of entry?.sections ?? []) {
       if (s.empty) continue;
       if (s.peers !== null && !ctx.peersMatch(s.peers, other)) continue;

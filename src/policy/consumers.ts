@@ -28,11 +28,23 @@ export function consumerStandIns(model: Model): StandIn[] {
   const out: StandIn[] = [];
   for (const gw of model.gateways) {
     if (gw.res.superseded) continue;
-    out.push({ kind: 'gateway', res: gw.res, namespace: gw.namespace, labels: { [GATEWAY_NAME_LABEL]: gw.name }, name: `${gw.namespace}/${gw.name}[Gateway]` });
+    out.push({
+      kind: 'gateway',
+      res: gw.res,
+      namespace: gw.namespace,
+      labels: { [GATEWAY_NAME_LABEL]: gw.name },
+      name: `${gw.namespace}/${gw.name}[Gateway]`,
+    });
   }
   for (const p of model.consumers.prometheuses) {
     if (p.res.superseded) continue;
-    out.push({ kind: 'prometheus', res: p.res, namespace: p.namespace, labels: Object.fromEntries(p.podLabels), name: `${p.namespace}/${p.name}[Prometheus]` });
+    out.push({
+      kind: 'prometheus',
+      res: p.res,
+      namespace: p.namespace,
+      labels: Object.fromEntries(p.podLabels),
+      name: `${p.namespace}/${p.name}[Prometheus]`,
+    });
   }
   return out;
 }

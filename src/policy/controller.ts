@@ -100,7 +100,11 @@ const FAMILIES: readonly Family[] = [
 const EXTERNAL: readonly { controllers: readonly string[]; classes: readonly string[]; title: string }[] = [
   { controllers: ['ingress.k8s.aws/alb'], classes: ['alb'], title: 'the AWS Application Load Balancer' },
   { controllers: ['k8s.io/ingress-gce'], classes: ['gce', 'gce-internal'], title: 'the Google Cloud load balancer' },
-  { controllers: ['azure/application-gateway'], classes: ['azure/application-gateway', 'azure-application-gateway'], title: 'the Azure Application Gateway' },
+  {
+    controllers: ['azure/application-gateway'],
+    classes: ['azure/application-gateway', 'azure-application-gateway'],
+    title: 'the Azure Application Gateway',
+  },
 ];
 
 export type ControllerGuess =
@@ -158,13 +162,19 @@ export class ControllerInference {
    * (an IngressController's routeSelector and namespaceSelector) is not analysed.
    */
   private router(): ControllerGuess {
-    const routers = this.model.podTemplates.filter((t) => !t.workload.superseded && t.namespace === ROUTER_NAMESPACE && t.label(ROUTER_LABEL) !== undefined);
+    const routers = this.model.podTemplates.filter(
+      (t) => !t.workload.superseded && t.namespace === ROUTER_NAMESPACE && t.label(ROUTER_LABEL) !== undefined,
+    );
     const defaults = routers.filter((t) => t.label(ROUTER_LABEL) === 'default');
     const found = defaults.length ? defaults : routers;
     if (found.length) {
       const names = found.slice(0, 2).map((t) => `${t.display} (label ${ROUTER_LABEL}=${t.label(ROUTER_LABEL)})`);
       const more = found.length > 2 ? ` and ${found.length - 2} more` : '';
-      return { kind: 'input', workloads: found, reason: `an OpenShift Route is served by the OpenShift router → ${names.join(' and ')}${more}` };
+      return {
+        kind: 'input',
+        workloads: found,
+        reason: `an OpenShift Route is served by the OpenShift router → ${names.join(' and ')}${more}`,
+      };
     }
     return {
       kind: 'unknown',
@@ -174,7 +184,9 @@ export class ControllerInference {
 
   private forClass(ing: Ingress): ControllerGuess {
     let className = ing.className;
-    let how = className ? `${ing.classSource === 'field' ? 'ingressClassName' : 'annotation kubernetes.io/ingress.class'} "${className}"` : '';
+    let how = className
+      ? `${ing.classSource === 'field' ? 'ingressClassName' : 'annotation kubernetes.io/ingress.class'} "${className}"`
+      : '';
     if (!className) {
       const def = this.model.ingressClasses.find((c) => c.isDefault && !c.res.superseded);
       if (def) {
@@ -195,23 +207,44 @@ export class ControllerInference {
     if (className === undefined) {
       const found = this.candidates.filter((c) => c.family);
       if (found.length > 0 && found.every((c) => c.family === found[0].family)) {
-        return { kind: 'input', workloads: found.map((c) => c.pod), reason: `the Ingress names no class and the only ingress controller of the input is ${describe(found)}` };
+        return {
+          kind: 'input',
+          workloads: found.map((c) => c.pod),
+          reason: `the Ingress names no class and the only ingress controller of the input is ${describe(found)}`,
+        };
       }
-      return { kind: 'unknown', reason: 'the Ingress names no class, no IngressClass is the default, and the input holds no single ingress controller' };
+      return {
+        kind: 'unknown',
+        reason:
+          'the Ingress names no class, no IngressClass is the default, and the input holds no single ingress controller',
+      };
     }
     const ic = this.model.ingressClasses.find((c) => c.name === className && !c.res.superseded);
     const controller = ic?.controller;
     const chain = controller ? `${how} → IngressClass spec.controller ${controller}` : how;
-    const external = EXTERNAL.find((e) => (controller ? e.controllers.includes(controller) : e.classes.includes(className)));
-    if (external) return { kind: 'external', reason: `${chain}: ${external.title} sends traffic to the pods from outside the cluster` };
-    const families = FAMILIES.filter((f) => (controller ? f.controllers.includes(controller) : f.classes.includes(className)));
+    const external = EXTERNAL.find((e) =>
+      controller ? e.controllers.includes(controller) : e.classes.includes(className),
+    );
+    if (external)
+      return {
+        kind: 'external',
+        reason: `${chain}: ${external.title} sends traffic to the pods from outside the cluster`,
+      };
+    const families = FAMILIES.filter((f) =>
+      controller ? f.controllers.includes(controller) : f.classes.includes(className),
+    );
     // A controller started for another class or controller value does not serve this one.
     const serves = (c: Candidate) =>
-      (c.ingressClass === undefined || c.ingressClass === className) && (c.controllerClass === undefined || controller === undefined || c.controllerClass === controller);
-    const explicit = this.candidates.filter((c) => (c.ingressClass === className || (controller !== undefined && c.controllerClass === controller)) && serves(c));
+      (c.ingressClass === undefined || c.ingressClass === className) &&
+      (c.controllerClass === undefined || controller === undefined || c.controllerClass === controller);
+    const explicit = this.candidates.filter(
+      (c) =>
+        (c.ingressClass === className || (controller !== undefined && c.controllerClass === controller)) && serves(c),
+    );
     const byFamily = this.candidates.filter((c) => c.family && families.includes(c.family) && serves(c));
     const found = explicit.length ? explicit : byFamily;
-    if (found.length) return { kind: 'input', workloads: found.map((c) => c.pod), reason: `${chain} → ${describe(found)}` };
+    if (found.length)
+      return { kind: 'input', workloads: found.map((c) => c.pod), reason: `${chain} → ${describe(found)}` };
     if (families.length === 1) {
       const f = families[0];
       const labels = Object.entries(f.labels)
@@ -225,7 +258,10 @@ export class ControllerInference {
         reason: `${chain} (${f.title}), whose pods are not in the input: assumed its chart's defaults (namespace "${f.namespace}", ${labels})`,
       };
     }
-    return { kind: 'unknown', reason: `${chain}${controller ? '' : ' (no IngressClass of that name in the input)'}, and no workload of the input runs that controller` };
+    return {
+      kind: 'unknown',
+      reason: `${chain}${controller ? '' : ' (no IngressClass of that name in the input)'}, and no workload of the input runs that controller`,
+    };
   }
 }
 
@@ -255,9 +291,16 @@ function candidateOf(pod: PodTemplate): Candidate | undefined {
   const name = pod.label('app.kubernetes.io/name') ?? pod.label('app');
   const byLabel = name !== undefined ? FAMILIES.find((f) => f.names.includes(name)) : undefined;
   const family = byImage ?? byLabel;
-  const args = [ingressClass !== undefined ? `--ingress-class=${ingressClass}` : '', controllerClass !== undefined ? `--controller-class=${controllerClass}` : ''].filter(Boolean);
+  const args = [
+    ingressClass !== undefined ? `--ingress-class=${ingressClass}` : '',
+    controllerClass !== undefined ? `--controller-class=${controllerClass}` : '',
+  ].filter(Boolean);
   if (!family && args.length === 0) return undefined;
-  const why = args.length ? args.join(' ') : byImage ? `image of ${family!.title}` : `label ${pod.label('app.kubernetes.io/name') !== undefined ? 'app.kubernetes.io/name' : 'app'}=${name}`;
+  const why = args.length
+    ? args.join(' ')
+    : byImage
+      ? `image of ${family!.title}`
+      : `label ${pod.label('app.kubernetes.io/name') !== undefined ? 'app.kubernetes.io/name' : 'app'}=${name}`;
   return { pod, family, ingressClass, controllerClass, why };
 }
 
@@ -267,6 +310,7 @@ const LOOKS_LIKE_CONTROLLER = /ingress|nginx|traefik|contour|envoy|haproxy|kong|
 export function looksLikeController(sel: Selector | undefined): boolean {
   if (!sel) return false;
   for (const [k, v] of sel.matchLabels) if (LOOKS_LIKE_CONTROLLER.test(v) || LOOKS_LIKE_CONTROLLER.test(k)) return true;
-  for (const e of sel.expressions) if (LOOKS_LIKE_CONTROLLER.test(e.key) || e.values.some((v) => LOOKS_LIKE_CONTROLLER.test(v))) return true;
+  for (const e of sel.expressions)
+    if (LOOKS_LIKE_CONTROLLER.test(e.key) || e.values.some((v) => LOOKS_LIKE_CONTROLLER.test(v))) return true;
   return false;
 }

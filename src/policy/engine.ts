@@ -139,7 +139,10 @@ export class PolicyEngine {
       }
     }
     this.tiers = new AdminTiers(model.adminPolicies, this.tierContext);
-    this.cilium = new CiliumLayer(model.ciliumPolicies, (rule) => this.peerSet({ kind: 'selector', path: rule.path, ...rule.subject! }, '').pods);
+    this.cilium = new CiliumLayer(
+      model.ciliumPolicies,
+      (rule) => this.peerSet({ kind: 'selector', path: rule.path, ...rule.subject! }, '').pods,
+    );
   }
 
   /** Cilium policies, evaluated with the NetworkPolicies. */
@@ -150,13 +153,24 @@ export class PolicyEngine {
 
   readonly tierContext: TierContext<Endpoint> = {
     peersMatch: (peers, ep) => peers.some((p) => this.peerHolds(this.peerSet(p, ''), ep)),
-    subjectPods: (policy) => this.peerSet({ kind: 'selector', path: policy.subject!.path, namespaceSelector: policy.subject!.namespaceSelector, podSelector: policy.subject!.podSelector }, '').pods,
+    subjectPods: (policy) =>
+      this.peerSet(
+        {
+          kind: 'selector',
+          path: policy.subject!.path,
+          namespaceSelector: policy.subject!.namespaceSelector,
+          podSelector: policy.subject!.podSelector,
+        },
+        '',
+      ).pods,
     namedPorts: (dst, name, protocol) => (dst.kind === 'pod' ? dst.pod.portsNamed(name, protocol) : []),
   };
 
   /** The pods of the input in the namespaces `namespaceSelector` selects whose labels `podSelector` matches. */
   selectedPods(namespaceSelector: Selector, podSelector?: Selector): NetPod[] {
-    return [...this.peerSet({ kind: 'selector', path: [], namespaceSelector, podSelector }, '').pods].map((i) => this.pods[i]).filter((p) => !p.synthetic);
+    return [...this.peerSet({ kind: 'selector', path: [], namespaceSelector, podSelector }, '').pods]
+      .map((i) => this.pods[i])
+      .filter((p) => !p.synthetic);
   }
 
   /** The pods of the input a cluster-scoped policy's subject selects. */
@@ -171,7 +185,9 @@ export class PolicyEngine {
 
   /** The controller that serves an Ingress, and why (the input's controller, or the configured one). */
   ingressControllerFor(ing: Ingress): ControllerChoice {
-    return this.controllerChoices.get(ing) ?? { guess: { kind: 'unknown', reason: 'not analysed' }, pods: [this.controller] };
+    return (
+      this.controllerChoices.get(ing) ?? { guess: { kind: 'unknown', reason: 'not analysed' }, pods: [this.controller] }
+    );
   }
 
   /** The DNS settings in force: configured, or the platform's default. */
@@ -285,14 +301,28 @@ export class PolicyEngine {
     if (this.tiers.empty || !this.tiers.governs(dir, self.id)) return np;
     const admin = runTier(ctx, this.tiers.rules('Admin', dir, self.id), ConnSet.ALL, other, dst, explain);
     if (isolated(np)) {
-      return { ...np, conn: admin.allowed.union(admin.rest.intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] } };
+      return {
+        ...np,
+        conn: admin.allowed.union(admin.rest.intersect(np.conn)),
+        tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: [] },
+      };
     }
     const base = runTier(ctx, this.tiers.rules('Baseline', dir, self.id), admin.rest, other, dst, explain);
     // Not isolated: the NetworkPolicy tier passes everything on, except what Cilium deny rules deny.
-    return { ...np, conn: admin.allowed.union(base.allowed.union(base.rest).intersect(np.conn)), tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest } };
+    return {
+      ...np,
+      conn: admin.allowed.union(base.allowed.union(base.rest).intersect(np.conn)),
+      tiers: { admin: admin.steps, toNetworkPolicies: admin.rest, baseline: base.steps, toBaseline: admin.rest },
+    };
   }
 
-  private networkSide(rules: PolicyRule[], policies: NetworkPolicy[], other: Endpoint, dst: Endpoint, explain: boolean): SideExplanation {
+  private networkSide(
+    rules: PolicyRule[],
+    policies: NetworkPolicy[],
+    other: Endpoint,
+    dst: Endpoint,
+    explain: boolean,
+  ): SideExplanation {
     if (policies.length === 0) return { isolatedBy: [], admitting: [], conn: ConnSet.ALL };
     let conn = ConnSet.NONE;
     const admitting: RuleMatch[] = [];
@@ -370,7 +400,9 @@ export class PolicyEngine {
     const m = /^(?:([^/]+)\/)?([^[\]/]+)(?:\[([A-Za-z]+)\])?$/.exec(spec);
     if (!m) return [];
     const ns = m[1] ?? defaultNamespace;
-    return this.workloadPods.filter((p) => p.namespace === ns && p.workload?.ownerName === m[2] && (!m[3] || p.workload?.ownerKind === m[3]));
+    return this.workloadPods.filter(
+      (p) => p.namespace === ns && p.workload?.ownerName === m[2] && (!m[3] || p.workload?.ownerKind === m[3]),
+    );
   }
 
   /**
@@ -400,7 +432,8 @@ function policyRanges(model: Model): IpRange[] {
     }
   }
   for (const cp of model.ciliumPolicies) {
-    for (const sec of cp.sections()) for (const p of sec.peers ?? []) if (p.kind === 'ipBlock') for (const c of [p.cidr, ...p.except]) add(c);
+    for (const sec of cp.sections())
+      for (const p of sec.peers ?? []) if (p.kind === 'ipBlock') for (const c of [p.cidr, ...p.except]) add(c);
   }
   for (const ap of model.adminPolicies) {
     for (const r of ap.rules()) for (const p of r.peers) if (p.kind === 'ipBlock') add(p.cidr);

@@ -34,10 +34,15 @@ const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one 
 const EVERYTHING: Selector = { matchLabels: [], expressions: [] };
 
 /** The workloads of the input a namespace selector and a pod selector select. */
-function selecting(model: Model, graph: Graph): (namespaceSelector: Selector, podSelector?: Selector) => Set<PodTemplate> {
+function selecting(
+  model: Model,
+  graph: Graph,
+): (namespaceSelector: Selector, podSelector?: Selector) => Set<PodTemplate> {
   const namespaces = new Map<string, Map<string, string>>();
   for (const [name, ns] of model.namespaces) namespaces.set(name, ns.labels);
-  for (const t of model.podTemplates) if (!namespaces.has(t.namespace)) namespaces.set(t.namespace, new Map([['kubernetes.io/metadata.name', t.namespace]]));
+  for (const t of model.podTemplates)
+    if (!namespaces.has(t.namespace))
+      namespaces.set(t.namespace, new Map([['kubernetes.io/metadata.name', t.namespace]]));
   const labelled = [...namespaces].map(([name, labels]) => [name, labelledMap(labels)] as const);
   return (namespaceSelector, podSelector) => {
     const out = new Set<PodTemplate>();
@@ -64,7 +69,9 @@ const ICMP = /ICMP/;
  * says so), so they leave nothing out of it.
  */
 function aboutNodes(path: Path): boolean {
-  return path.some((k) => k === 'nodes' || k === 'toEntities' || k === 'fromEntities' || k === 'toNodes' || k === 'fromNodes');
+  return path.some(
+    (k) => k === 'nodes' || k === 'toEntities' || k === 'fromEntities' || k === 'toNodes' || k === 'fromNodes',
+  );
 }
 const OTHER_PROTOCOLS = /^(ICMP|ICMPV6|VRRP|IGMP)$/i;
 
@@ -84,35 +91,63 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
     }
     return set;
   };
-  const scopeOf = (pods: Set<PodTemplate>): GapScope => (select ? { kind: 'workloads', workloads: pods } : { kind: 'cluster' });
+  const scopeOf = (pods: Set<PodTemplate>): GapScope =>
+    select ? { kind: 'workloads', workloads: pods } : { kind: 'cluster' };
 
   // Parts of rules that are not modelled.
   const icmp: Part[] = [];
   const outside: Part[] = [];
   for (const p of admins) {
-    for (const r of p.rules()) for (const u of r.unmodelled) if (!aboutNodes(u.path)) outside.push({ res: p.res, path: u.path, what: u.what, pods: () => podsOf(p) });
+    for (const r of p.rules())
+      for (const u of r.unmodelled)
+        if (!aboutNodes(u.path)) outside.push({ res: p.res, path: u.path, what: u.what, pods: () => podsOf(p) });
   }
   for (const p of ciliums) {
     for (const rule of p.rules) {
       if (!rule.subject) continue; // nodeSelector rules: host endpoints, out of scope (cilium-policy-invalid and the docs say so)
       for (const s of rule.sections) {
-        for (const u of s.unmodelled) if (!aboutNodes(u.path)) (ICMP.test(u.what) ? icmp : outside).push({ res: p.res, path: u.path, what: u.what, pods: () => podsOf(rule) });
+        for (const u of s.unmodelled)
+          if (!aboutNodes(u.path))
+            (ICMP.test(u.what) ? icmp : outside).push({
+              res: p.res,
+              path: u.path,
+              what: u.what,
+              pods: () => podsOf(rule),
+            });
         for (const port of s.ports ?? []) {
-          if (port.protocol !== undefined && OTHER_PROTOCOLS.test(port.protocol)) icmp.push({ res: p.res, path: [...port.path, 'protocol'], what: `protocol ${port.protocol}`, pods: () => podsOf(rule) });
+          if (port.protocol !== undefined && OTHER_PROTOCOLS.test(port.protocol))
+            icmp.push({
+              res: p.res,
+              path: [...port.path, 'protocol'],
+              what: `protocol ${port.protocol}`,
+              pods: () => podsOf(rule),
+            });
         }
       }
     }
   }
   const gaps: Gap[] = [];
-  const item = (x: Part, message: string): GapItem => ({ res: x.res, path: x.path, loc: x.res.at(...x.path), message, scope: scopeOf(x.pods()) });
+  const item = (x: Part, message: string): GapItem => ({
+    res: x.res,
+    path: x.path,
+    loc: x.res.at(...x.path),
+    message,
+    scope: scopeOf(x.pods()),
+  });
   if (icmp.length) {
     const n = icmp.length;
     gaps.push({
       kind: 'policy-part',
       key: 'icmp',
-      items: icmp.map((x) => item(x, `${x.res.displayShort}: not analysed: ${x.what} (the analysis covers TCP, UDP and SCTP); what this part allows or denies is not shown`)),
+      items: icmp.map((x) =>
+        item(
+          x,
+          `${x.res.displayShort}: not analysed: ${x.what} (the analysis covers TCP, UDP and SCTP); what this part allows or denies is not shown`,
+        ),
+      ),
       message: `${counted(n, 'Cilium rule part is', 'Cilium rule parts are')} about ICMP or other protocols than TCP, UDP and SCTP, which are not analysed: the connections shown are TCP, UDP and SCTP only`,
-      describe: (i) => `${i.res.display} has ICMP rules (or other protocols than TCP, UDP and SCTP), which are not analysed`,
+      describe: (i) =>
+        `${i.res.display} has ICMP rules (or other protocols than TCP, UDP and SCTP), which are not analysed`,
     });
   }
   if (outside.length) {
@@ -120,9 +155,15 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
     gaps.push({
       kind: 'policy-part',
       key: 'outside-peers',
-      items: outside.map((x) => item(x, `${x.res.displayShort}: not analysed: ${x.what}; this peer matches no pod or address of the analysis, so the connections it allows or denies are not shown`)),
+      items: outside.map((x) =>
+        item(
+          x,
+          `${x.res.displayShort}: not analysed: ${x.what}; this peer matches no pod or address of the analysis, so the connections it allows or denies are not shown`,
+        ),
+      ),
       message: `${counted(n, 'policy peer is', 'policy peers are')} not analysed (DNS names, Services by reference, CIDR groups, label requirements): ${n === 1 ? 'it matches' : 'they match'} no pod or address of the analysis, and the connections ${n === 1 ? 'it allows or denies are' : 'they allow or deny are'} not shown`,
-      describe: (i) => `${i.res.display} has a peer that is not analysed: ${i.message.slice(i.message.indexOf('not analysed: ') + 14, i.message.indexOf(';'))}`,
+      describe: (i) =>
+        `${i.res.display} has a peer that is not analysed: ${i.message.slice(i.message.indexOf('not analysed: ') + 14, i.message.indexOf(';'))}`,
     });
   }
 
@@ -130,7 +171,8 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
   const v1alpha1 = admins.filter((p) => p.kind !== 'ClusterNetworkPolicy');
   if (v1alpha1.length && ciliums.length) {
     const ciliumPods = new Set<PodTemplate>();
-    for (const p of ciliums) for (const rule of p.rules) if (rule.subject) for (const t of podsOf(rule)) ciliumPods.add(t);
+    for (const p of ciliums)
+      for (const rule of p.rules) if (rule.subject) for (const t of podsOf(rule)) ciliumPods.add(t);
     const items: GapItem[] = [];
     for (const p of v1alpha1) {
       if (!p.subject) continue;
@@ -151,7 +193,8 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
         key: 'cilium-and-admin-tiers',
         items,
         message: `${counted(n, 'AdminNetworkPolicy or BaselineAdminNetworkPolicy selects', 'AdminNetworkPolicies or BaselineAdminNetworkPolicies select')} pods that Cilium policies also select: no network plugin enforces both (Cilium implements only their successor, ClusterNetworkPolicy; the plugins that implement them ignore Cilium policies); the connections shown assume both are enforced, the Admin tier first, then NetworkPolicies and Cilium policies, then the Baseline tier`,
-        describe: (i) => `${i.res.display} and Cilium policies both select a pod of this connection, and no network plugin enforces both (the Admin tier is assumed to decide first)`,
+        describe: (i) =>
+          `${i.res.display} and Cilium policies both select a pod of this connection, and no network plugin enforces both (the Admin tier is assumed to decide first)`,
       });
     }
   }

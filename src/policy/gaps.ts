@@ -39,16 +39,77 @@ export interface NotModelledKind {
 }
 
 export const NOT_MODELLED: readonly NotModelledKind[] = [
-  { group: 'crd.projectcalico.org', kind: 'NetworkPolicy', versions: 'v1', scope: 'namespace', reason: 'ordered Calico allow and deny rules' },
-  { group: 'crd.projectcalico.org', kind: 'GlobalNetworkPolicy', versions: 'v1', scope: 'cluster', reason: 'cluster-wide ordered Calico allow and deny rules' },
-  { group: 'projectcalico.org', kind: 'NetworkPolicy', versions: 'v3', scope: 'namespace', reason: 'ordered Calico allow and deny rules' },
-  { group: 'projectcalico.org', kind: 'GlobalNetworkPolicy', versions: 'v3', scope: 'cluster', reason: 'cluster-wide ordered Calico allow and deny rules' },
-  { group: 'crd.antrea.io', kind: 'NetworkPolicy', versions: 'v1beta1', scope: 'namespace', reason: 'ordered Antrea allow, drop and reject rules' },
-  { group: 'crd.antrea.io', kind: 'ClusterNetworkPolicy', versions: 'v1beta1', scope: 'cluster', reason: 'cluster-wide ordered Antrea allow, drop and reject rules' },
-  { group: 'k8s.cni.cncf.io', kind: 'MultiNetworkPolicy', versions: 'v1beta1', scope: 'namespace', reason: 'rules for secondary (Multus) networks, whose traffic is not analysed' },
-  { group: 'k8s.ovn.org', kind: 'UserDefinedNetwork', versions: 'v1', scope: 'namespace', reason: 'a separate pod network that, as primary network, cuts its namespace off from the others' },
-  { group: 'k8s.ovn.org', kind: 'ClusterUserDefinedNetwork', versions: 'v1', scope: 'cluster', reason: 'a separate pod network that, as primary network, cuts the namespaces it selects off from the others' },
-  { group: 'security.istio.io', kind: 'AuthorizationPolicy', versions: 'v1, v1beta1', scope: 'namespace', reason: 'allow and deny rules applied by the Istio proxies, which refuse connections (L4 and L7) that NetworkPolicies allow' },
+  {
+    group: 'crd.projectcalico.org',
+    kind: 'NetworkPolicy',
+    versions: 'v1',
+    scope: 'namespace',
+    reason: 'ordered Calico allow and deny rules',
+  },
+  {
+    group: 'crd.projectcalico.org',
+    kind: 'GlobalNetworkPolicy',
+    versions: 'v1',
+    scope: 'cluster',
+    reason: 'cluster-wide ordered Calico allow and deny rules',
+  },
+  {
+    group: 'projectcalico.org',
+    kind: 'NetworkPolicy',
+    versions: 'v3',
+    scope: 'namespace',
+    reason: 'ordered Calico allow and deny rules',
+  },
+  {
+    group: 'projectcalico.org',
+    kind: 'GlobalNetworkPolicy',
+    versions: 'v3',
+    scope: 'cluster',
+    reason: 'cluster-wide ordered Calico allow and deny rules',
+  },
+  {
+    group: 'crd.antrea.io',
+    kind: 'NetworkPolicy',
+    versions: 'v1beta1',
+    scope: 'namespace',
+    reason: 'ordered Antrea allow, drop and reject rules',
+  },
+  {
+    group: 'crd.antrea.io',
+    kind: 'ClusterNetworkPolicy',
+    versions: 'v1beta1',
+    scope: 'cluster',
+    reason: 'cluster-wide ordered Antrea allow, drop and reject rules',
+  },
+  {
+    group: 'k8s.cni.cncf.io',
+    kind: 'MultiNetworkPolicy',
+    versions: 'v1beta1',
+    scope: 'namespace',
+    reason: 'rules for secondary (Multus) networks, whose traffic is not analysed',
+  },
+  {
+    group: 'k8s.ovn.org',
+    kind: 'UserDefinedNetwork',
+    versions: 'v1',
+    scope: 'namespace',
+    reason: 'a separate pod network that, as primary network, cuts its namespace off from the others',
+  },
+  {
+    group: 'k8s.ovn.org',
+    kind: 'ClusterUserDefinedNetwork',
+    versions: 'v1',
+    scope: 'cluster',
+    reason: 'a separate pod network that, as primary network, cuts the namespaces it selects off from the others',
+  },
+  {
+    group: 'security.istio.io',
+    kind: 'AuthorizationPolicy',
+    versions: 'v1, v1beta1',
+    scope: 'namespace',
+    reason:
+      'allow and deny rules applied by the Istio proxies, which refuse connections (L4 and L7) that NetworkPolicies allow',
+  },
 ];
 
 const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.kind}`, r]));
@@ -56,7 +117,8 @@ const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.ki
 /** Istio's default root namespace: an AuthorizationPolicy there applies to the whole mesh. */
 const ISTIO_ROOT_NAMESPACE = 'istio-system';
 
-export type GapKind = 'not-modelled' | 'ipv6-ipblock' | 'host-network' | 'rejected-policy' | 'policy-part' | 'mixed-plugins';
+export type GapKind =
+  'not-modelled' | 'ipv6-ipblock' | 'host-network' | 'rejected-policy' | 'policy-part' | 'mixed-plugins';
 
 /** Which endpoints a gap may affect. */
 export type GapScope =
@@ -112,7 +174,8 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
     const row = NOT_MODELLED_BY_KIND.get(`${res.group}/${res.kind}`);
     if (!row) continue;
     const namespace = res.namespace ?? defaultNs;
-    const cluster = row.scope === 'cluster' || (row.kind === 'AuthorizationPolicy' && namespace === ISTIO_ROOT_NAMESPACE);
+    const cluster =
+      row.scope === 'cluster' || (row.kind === 'AuthorizationPolicy' && namespace === ISTIO_ROOT_NAMESPACE);
     const item: GapItem = {
       res,
       path: ['kind'],
@@ -133,7 +196,8 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: `${row.group}/${row.kind}`,
       items,
       message: `${counted(n, row.kind, pluralOf(row.kind))} (${row.group}) ${n === 1 ? 'is' : 'are'} not analysed (${row.reason}): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
-      describe: (i) => `${row.scope === 'cluster' ? i.res.displayShort : i.res.display} (${row.group}) is not analysed and may apply to this connection`,
+      describe: (i) =>
+        `${row.scope === 'cluster' ? i.res.displayShort : i.res.display} (${row.group}) is not analysed and may apply to this connection`,
     });
   }
 
@@ -158,7 +222,8 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: 'rejected-policy',
       items: rejected,
       message: `${counted(n, 'NetworkPolicy', 'NetworkPolicies')} would be rejected by the API server and ${n === 1 ? 'is' : 'are'} left out: the connections shown are those without ${n === 1 ? 'it' : 'them'}`,
-      describe: (i) => `${i.res.display} would be rejected by the API server and is left out: ${i.message.slice(i.res.displayShort.length + 2)}`,
+      describe: (i) =>
+        `${i.res.display} would be rejected by the API server and is left out: ${i.message.slice(i.res.displayShort.length + 2)}`,
     });
   }
 
@@ -192,7 +257,8 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: 'ipv6-ipblock',
       items: v6,
       message: `${counted(n, 'IPv6 ipBlock', 'IPv6 ipBlocks')} ${n === 1 ? 'is' : 'are'} not analysed (the analysis covers IPv4 only): ${n === 1 ? 'it is' : 'each is'} treated as matching no address, and connections to or from IPv6 addresses are not shown`,
-      describe: (i) => `${i.res.display} has an IPv6 ipBlock, which is not analysed (connections with IPv6 addresses are not shown)`,
+      describe: (i) =>
+        `${i.res.display} has an IPv6 ipBlock, which is not analysed (connections with IPv6 addresses are not shown)`,
     });
   }
 
@@ -222,7 +288,8 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       key: 'host-network',
       items: host,
       message: `${counted(n, 'workload uses', 'workloads use')} hostNetwork, which is not analysed: NetworkPolicies do not reliably apply to pods on the node's network (it depends on the network plugin); the connections shown treat ${n === 1 ? 'its' : 'their'} pods as ordinary pods`,
-      describe: (i) => `${i.res.display} uses hostNetwork: whether NetworkPolicies apply to it depends on the network plugin`,
+      describe: (i) =>
+        `${i.res.display} uses hostNetwork: whether NetworkPolicies apply to it depends on the network plugin`,
     });
   }
   return gaps;
@@ -230,9 +297,28 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
 
 /** Kinds whose objects change what the connectivity analysis shows (by kind; any group the model reads). */
 const NETWORK_KINDS: ReadonlySet<string> = new Set([
-  'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob',
-  'Service', 'Namespace', 'NetworkPolicy', 'Ingress', 'IngressClass', 'Gateway', 'GatewayClass',
-  'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute', 'Endpoints', 'EndpointSlice',
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'Service',
+  'Namespace',
+  'NetworkPolicy',
+  'Ingress',
+  'IngressClass',
+  'Gateway',
+  'GatewayClass',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TCPRoute',
+  'TLSRoute',
+  'UDPRoute',
+  'Endpoints',
+  'EndpointSlice',
   ...NOT_MODELLED.map((r) => r.kind),
 ]);
 
@@ -268,7 +354,8 @@ export function droppedObjects(model: Model): Drop[] {
   const superseded: { loc: Loc }[] = [];
   for (const r of model.resources) {
     const lacks = r.missingIdentity();
-    if (lacks.length) missing.push({ loc: lacks.includes('metadata') || lacks.includes('kind') ? r.at() : r.keyAt('metadata') });
+    if (lacks.length)
+      missing.push({ loc: lacks.includes('metadata') || lacks.includes('kind') ? r.at() : r.keyAt('metadata') });
     else if (r.superseded && NETWORK_KINDS.has(r.kind)) superseded.push({ loc: r.at() });
   }
   if (missing.length) {

@@ -20,7 +20,8 @@ function parseIPv4(s: string): number | undefined {
   return n;
 }
 
-export type CidrParse = { ok: true; range: IpRange; v6: false } | { ok: true; v6: true; text: string } | { ok: false; reason: string };
+export type CidrParse =
+  { ok: true; range: IpRange; v6: false } | { ok: true; v6: true; text: string } | { ok: false; reason: string };
 
 /** Parse `a.b.c.d/n` (IPv6 CIDRs are recognised but not partitioned). */
 export function parseCidr(s: string): CidrParse {

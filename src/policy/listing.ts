@@ -129,8 +129,10 @@ interface Group {
 }
 
 const ipBlocks = (peers: readonly PeerSpec[]) => peers.filter((p) => p.kind === 'ipBlock');
-const ipBlockText = (peers: readonly PeerSpec[]) => JSON.stringify(ipBlocks(peers).map((p) => (p.kind === 'ipBlock' ? [p.cidr, p.except] : [])));
-const adminPortsText = (ports: readonly AdminPort[] | null) => (ports === null ? '*' : JSON.stringify(ports.map((p) => [p.protocol, p.port, p.endPort, p.named])));
+const ipBlockText = (peers: readonly PeerSpec[]) =>
+  JSON.stringify(ipBlocks(peers).map((p) => (p.kind === 'ipBlock' ? [p.cidr, p.except] : [])));
+const adminPortsText = (ports: readonly AdminPort[] | null) =>
+  ports === null ? '*' : JSON.stringify(ports.map((p) => [p.protocol, p.port, p.endPort, p.named]));
 
 /** One rule as far as external addresses are concerned (undefined: it never matches one). */
 interface Shape {
@@ -152,7 +154,10 @@ interface Owner {
 class ExternalProfiles {
   private readonly shapes = new Map<string, number>();
   private readonly shapeOf = new Map<object, Shape | undefined>();
-  private readonly owners: Record<Direction, Map<object, Owner | undefined>> = { ingress: new Map(), egress: new Map() };
+  private readonly owners: Record<Direction, Map<object, Owner | undefined>> = {
+    ingress: new Map(),
+    egress: new Map(),
+  };
   private readonly cache = new Map<string, Group[]>();
 
   constructor(private readonly engine: PolicyEngine) {}
@@ -163,7 +168,12 @@ class ExternalProfiles {
     return e.policiesOf(dir, pod.id).length > 0 || e.tiers.governs(dir, pod.id) || e.cilium.governs(dir, pod.id);
   }
 
-  private shape(rule: object, text: () => string | undefined, peers: PeerSpec[] | null, named: [string, readonly string[]][]): Shape | undefined {
+  private shape(
+    rule: object,
+    text: () => string | undefined,
+    peers: PeerSpec[] | null,
+    named: [string, readonly string[]][],
+  ): Shape | undefined {
     if (this.shapeOf.has(rule)) return this.shapeOf.get(rule);
     const t = text();
     let shape: Shape | undefined;
@@ -179,18 +189,38 @@ class ExternalProfiles {
   private npShape(r: PolicyRule): Shape | undefined {
     const relevant = r.peers === null || r.peers.some((p) => p.kind === 'ipBlock');
     const ports = r.ports === null ? '*' : JSON.stringify(r.ports.map((p) => [p.protocol, p.port, p.endPort]));
-    const named: [string, readonly string[]][] = (r.ports ?? []).flatMap((p) => (typeof p.port === 'string' ? [[p.port, [p.protocol]] as [string, string[]]] : []));
-    return this.shape(r, () => (relevant ? `np|${r.peers === null ? '*' : ipBlockText(r.peers)}|${ports}` : undefined), r.peers === null ? null : ipBlocks(r.peers), named);
+    const named: [string, readonly string[]][] = (r.ports ?? []).flatMap((p) =>
+      typeof p.port === 'string' ? [[p.port, [p.protocol]] as [string, string[]]] : [],
+    );
+    return this.shape(
+      r,
+      () => (relevant ? `np|${r.peers === null ? '*' : ipBlockText(r.peers)}|${ports}` : undefined),
+      r.peers === null ? null : ipBlocks(r.peers),
+      named,
+    );
   }
 
   private ciliumShape(s: CiliumSection): Shape | undefined {
     const relevant = !s.empty && (s.peers === null || s.peers.some((p) => p.kind === 'ipBlock'));
-    return this.shape(s, () => (relevant ? `c|${s.deny}|${s.peers === null ? '*' : ipBlockText(s.peers)}|${adminPortsText(s.ports)}` : undefined), s.peers === null ? null : ipBlocks(s.peers), namedOf(s.ports));
+    return this.shape(
+      s,
+      () =>
+        relevant
+          ? `c|${s.deny}|${s.peers === null ? '*' : ipBlockText(s.peers)}|${adminPortsText(s.ports)}`
+          : undefined,
+      s.peers === null ? null : ipBlocks(s.peers),
+      namedOf(s.ports),
+    );
   }
 
   private adminShape(r: AdminRule): Shape | undefined {
     const relevant = r.peers.some((p) => p.kind === 'ipBlock');
-    return this.shape(r, () => (relevant ? `a|${r.action}|${ipBlockText(r.peers)}|${adminPortsText(r.ports)}` : undefined), ipBlocks(r.peers), namedOf(r.ports));
+    return this.shape(
+      r,
+      () => (relevant ? `a|${r.action}|${ipBlockText(r.peers)}|${adminPortsText(r.ports)}` : undefined),
+      ipBlocks(r.peers),
+      namedOf(r.ports),
+    );
   }
 
   /** A policy's (or Cilium rule's) relevant rules in one direction, as one id; undefined when none is relevant. */
@@ -213,7 +243,12 @@ class ExternalProfiles {
   private profile(dir: Direction, pod: NetPod): { key: string; owners: Owner[] } {
     const e = this.engine;
     const owners: Owner[] = [];
-    const collect = (list: readonly object[], kind: string, shapesOf: (x: never) => (Shape | undefined)[], sorted: boolean) => {
+    const collect = (
+      list: readonly object[],
+      kind: string,
+      shapesOf: (x: never) => (Shape | undefined)[],
+      sorted: boolean,
+    ) => {
       const ids: number[] = [];
       for (const x of list) {
         const o = this.owner(x, dir, kind, () => shapesOf(x as never));
@@ -223,10 +258,30 @@ class ExternalProfiles {
       }
       return (sorted ? ids.sort((a, b) => a - b) : ids).join(',');
     };
-    const np = collect(e.policiesOf(dir, pod.id), 'n', (p: NetworkPolicy) => (dir === 'ingress' ? p.ingress : p.egress).map((r) => this.npShape(r)), true);
-    const cilium = collect(e.cilium.rulesOf(dir, pod.id), 'c', (r: CiliumRule) => r.sections.filter((x) => x.direction === dir).map((x) => this.ciliumShape(x)), true);
-    const admin = collect(e.tiers.policiesOf('Admin', dir, pod.id), 'a', (p: AdminPolicy) => p.rules(dir).map((r) => this.adminShape(r)), false);
-    const baseline = collect(e.tiers.policiesOf('Baseline', dir, pod.id), 'a', (p: AdminPolicy) => p.rules(dir).map((r) => this.adminShape(r)), false);
+    const np = collect(
+      e.policiesOf(dir, pod.id),
+      'n',
+      (p: NetworkPolicy) => (dir === 'ingress' ? p.ingress : p.egress).map((r) => this.npShape(r)),
+      true,
+    );
+    const cilium = collect(
+      e.cilium.rulesOf(dir, pod.id),
+      'c',
+      (r: CiliumRule) => r.sections.filter((x) => x.direction === dir).map((x) => this.ciliumShape(x)),
+      true,
+    );
+    const admin = collect(
+      e.tiers.policiesOf('Admin', dir, pod.id),
+      'a',
+      (p: AdminPolicy) => p.rules(dir).map((r) => this.adminShape(r)),
+      false,
+    );
+    const baseline = collect(
+      e.tiers.policiesOf('Baseline', dir, pod.id),
+      'a',
+      (p: AdminPolicy) => p.rules(dir).map((r) => this.adminShape(r)),
+      false,
+    );
     // Named ports resolve on the destination: towards the pod, the numbers they stand for count.
     let ports = '';
     if (dir === 'ingress') {
@@ -250,7 +305,15 @@ class ExternalProfiles {
   groups(dir: Direction, pod: NetPod): Group[] {
     const { key, owners } = this.profile(dir, pod);
     let groups = this.cache.get(key);
-    if (!groups) this.cache.set(key, (groups = this.evaluate(dir, pod, owners.flatMap((o) => o.shapes))));
+    if (!groups)
+      this.cache.set(
+        key,
+        (groups = this.evaluate(
+          dir,
+          pod,
+          owners.flatMap((o) => o.shapes),
+        )),
+      );
     return groups;
   }
 
@@ -297,7 +360,9 @@ class ExternalProfiles {
 
 function namedOf(ports: readonly AdminPort[] | null): [string, readonly string[]][] {
   // A named port of the admin tiers and Cilium matches the container port of that name, whatever its protocol.
-  return (ports ?? []).flatMap((p) => (p.named !== undefined ? [[p.named, PROTOCOL_ORDER] as [string, readonly string[]]] : []));
+  return (ports ?? []).flatMap((p) =>
+    p.named !== undefined ? [[p.named, PROTOCOL_ORDER] as [string, readonly string[]]] : [],
+  );
 }
 
 /** The target ports each Ingress backend sends traffic to, per destination pod. */

@@ -57,27 +57,43 @@ export function placePods(pods: PodSet, model: Model, settings: PolicySettings):
   const dnsPods = resolveDns(pods, dnsSettingsOf(model, settings));
   // Gateways' and Prometheus' pods: the input's own, or a stand-in.
   const standIns = consumerStandIns(model).map((standIn) => {
-    if (standIn.kind === 'gateway' && settings.gatewayPods) standIn = configuredGatewayPods(standIn, settings.gatewayPods);
+    if (standIn.kind === 'gateway' && settings.gatewayPods)
+      standIn = configuredGatewayPods(standIn, settings.gatewayPods);
     const real = pods.real(standIn.namespace, standIn.labels);
-    return { standIn, pods: real.length ? real : [pods.synthetic(standIn.kind, standIn.namespace, standIn.labels, standIn.name, [])] };
+    return {
+      standIn,
+      pods: real.length ? real : [pods.synthetic(standIn.kind, standIn.namespace, standIn.labels, standIn.name, [])],
+    };
   });
   let configuredPrometheus: NetPod[] | undefined;
   if (settings.prometheus) {
     const { namespace, labels } = settings.prometheus;
     const real = pods.real(namespace, labels);
-    configuredPrometheus = real.length ? real : [pods.synthetic('prometheus', namespace, labels, `${namespace}/{prometheus}`, [])];
+    configuredPrometheus = real.length
+      ? real
+      : [pods.synthetic('prometheus', namespace, labels, `${namespace}/{prometheus}`, [])];
   }
   return { controller, controllerChoices, dnsPods, standIns, configuredPrometheus };
 }
 
-function resolveController(pods: PodSet, model: Model, settings: PolicySettings, choices: Map<Ingress, ControllerChoice>): NetPod {
+function resolveController(
+  pods: PodSet,
+  model: Model,
+  settings: PolicySettings,
+  choices: Map<Ingress, ControllerChoice>,
+): NetPod {
   const cfg = settings.ingressController;
   if (cfg) {
     const real = pods.real(cfg.namespace, cfg.labels);
-    const pod = real.length ? real[0] : pods.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
+    const pod = real.length
+      ? real[0]
+      : pods.synthetic('ingress-controller', cfg.namespace, cfg.labels, INGRESS_CONTROLLER, []);
     const labels = Object.entries(cfg.labels).map(([k, v]) => `${k}=${v}`);
     const choice: ControllerChoice = {
-      guess: { kind: 'configured', reason: `set in ingressController (namespace "${cfg.namespace}"${labels.length ? `, ${labels.join(', ')}` : ''})` },
+      guess: {
+        kind: 'configured',
+        reason: `set in ingressController (namespace "${cfg.namespace}"${labels.length ? `, ${labels.join(', ')}` : ''})`,
+      },
       pods: [pod],
     };
     for (const ing of model.ingresses) choices.set(ing, choice);
@@ -93,10 +109,21 @@ function resolveController(pods: PodSet, model: Model, settings: PolicySettings,
     if (ing.res.superseded) continue;
     const guess = inference.forIngress(ing);
     let chosen: NetPod[] = [];
-    if (guess.kind === 'input') chosen = guess.workloads.map((t) => pods.byWorkload.get(t)).filter((p): p is NetPod => p !== undefined);
+    if (guess.kind === 'input')
+      chosen = guess.workloads.map((t) => pods.byWorkload.get(t)).filter((p): p is NetPod => p !== undefined);
     else if (guess.kind === 'assumed') {
       let pod = assumed.get(guess.family);
-      if (!pod) assumed.set(guess.family, (pod = pods.synthetic('ingress-controller', guess.namespace, guess.labels, `${guess.namespace}/{${guess.family}}`, [])));
+      if (!pod)
+        assumed.set(
+          guess.family,
+          (pod = pods.synthetic(
+            'ingress-controller',
+            guess.namespace,
+            guess.labels,
+            `${guess.namespace}/{${guess.family}}`,
+            [],
+          )),
+        );
       chosen = [pod];
     } else if (guess.kind === 'unknown') chosen = [(anon ??= anonController())];
     for (const p of chosen) distinct.add(p);
@@ -107,7 +134,10 @@ function resolveController(pods: PodSet, model: Model, settings: PolicySettings,
 }
 
 /** The DNS settings in force: configured, or the platform's default. */
-export function dnsSettingsOf(model: Model, settings: PolicySettings): { namespace: string; labels: Record<string, string>; port: number } {
+export function dnsSettingsOf(
+  model: Model,
+  settings: PolicySettings,
+): { namespace: string; labels: Record<string, string>; port: number } {
   const cfg = settings.dns;
   if (cfg) return { ...cfg, port: cfg.port ?? 53 };
   const openshift = model.resources.some((r) => r.group === 'openshift.io' || r.group.endsWith('.openshift.io'));
@@ -134,5 +164,10 @@ function configuredGatewayPods(standIn: StandIn, cfg: NonNullable<PolicySettings
   const labels = Object.fromEntries(Object.entries(cfg.labels).map(([k, v]) => [k, fill(v)]));
   const namespace = cfg.namespace ? fill(cfg.namespace) : standIn.namespace;
   const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-  return { ...standIn, namespace, labels, configured: `set in gatewayPods (namespace "${namespace}"${shown.length ? `, ${shown.join(', ')}` : ''})` };
+  return {
+    ...standIn,
+    namespace,
+    labels,
+    configured: `set in gatewayPods (namespace "${namespace}"${shown.length ? `, ${shown.join(', ')}` : ''})`,
+  };
 }

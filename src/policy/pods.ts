@@ -19,7 +19,10 @@ const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
  * `network.openshift.io/policy-group: ingress`).
  */
 const PLATFORM_NAMESPACE_LABELS: ReadonlyMap<string, Record<string, string>> = new Map([
-  ['openshift-ingress', { 'policy-group.network.openshift.io/ingress': '', 'network.openshift.io/policy-group': 'ingress' }],
+  [
+    'openshift-ingress',
+    { 'policy-group.network.openshift.io/ingress': '', 'network.openshift.io/policy-group': 'ingress' },
+  ],
 ]);
 
 /** A pod (a workload's pod template, or a stand-in for pods outside the input). */
@@ -71,7 +74,8 @@ class WorkloadPod implements NetPod {
 
   portsNamed(name: string, protocol: string): number[] {
     const out: number[] = [];
-    for (const cp of this.workload.servingPorts()) if (cp.name === name && cp.protocol === protocol && cp.number !== undefined) out.push(cp.number);
+    for (const cp of this.workload.servingPorts())
+      if (cp.name === name && cp.protocol === protocol && cp.number !== undefined) out.push(cp.number);
     return out;
   }
 }
@@ -107,7 +111,13 @@ export class PodSet {
   }
 
   /** A stand-in pod with these labels (and named ports, for the DNS stand-in). */
-  synthetic(kind: NonNullable<NetPod['synthetic']>, namespace: string, labels: Record<string, string>, name: string, ports: [string, string, number][]): NetPod {
+  synthetic(
+    kind: NonNullable<NetPod['synthetic']>,
+    namespace: string,
+    labels: Record<string, string>,
+    name: string,
+    ports: [string, string, number][],
+  ): NetPod {
     const map = new Map(Object.entries(labels));
     return this.add({
       namespace,
@@ -136,7 +146,8 @@ export class PodSet {
       const labels = this.namespaceLabels.get(named[1]);
       return labels && matches(sel, labelledMap(labels)) ? [named[1]] : [];
     }
-    if (this.labelled?.length !== this.namespaceLabels.size) this.labelled = [...this.namespaceLabels].map(([ns, labels]) => [ns, labelledMap(labels)]);
+    if (this.labelled?.length !== this.namespaceLabels.size)
+      this.labelled = [...this.namespaceLabels].map(([ns, labels]) => [ns, labelledMap(labels)]);
     const out: string[] = [];
     for (const [ns, labels] of this.labelled) if (matches(sel, labels)) out.push(ns);
     return out;

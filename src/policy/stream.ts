@@ -80,7 +80,12 @@ function ingressCandidates(engine: PolicyEngine, dst: NetPod): 'all' | PeerSet[]
 }
 
 /** Group external atoms with the same allowed connection into one endpoint name (as the engine does). */
-function pushExternal(engine: PolicyEngine, out: Connection[], list: { a: number; conn: ConnSet }[], make: (name: string, conn: ConnSet) => Connection): void {
+function pushExternal(
+  engine: PolicyEngine,
+  out: Connection[],
+  list: { a: number; conn: ConnSet }[],
+  make: (name: string, conn: ConnSet) => Connection,
+): void {
   const groups = new Map<string, { conn: ConnSet; atoms: number[] }>();
   for (const { a, conn } of list) {
     if (conn.isEmpty) continue;
@@ -96,7 +101,11 @@ function pushExternal(engine: PolicyEngine, out: Connection[], list: { a: number
  * Connections that do not join two workloads: external ranges to workloads, workloads to external
  * ranges, the ingress controller and the Gateways to their backends. At most a few per workload.
  */
-function otherConnections(engine: PolicyEngine, cands: ('all' | PeerSet[])[], open: Set<NetPod> | undefined): Connection[] {
+function otherConnections(
+  engine: PolicyEngine,
+  cands: ('all' | PeerSet[])[],
+  open: Set<NetPod> | undefined,
+): Connection[] {
   const out: Connection[] = [];
   const pods = engine.workloadPods;
   const everywhere = formatRange({ lo: 0, hi: 2 ** 32 - 1 });
@@ -190,12 +199,17 @@ function mergeRanks(a: readonly number[], b: readonly number[]): number[] {
  * Every allowed connection, in the order of `PolicyEngine.connectivity()`, computed source by
  * source as the caller asks for them.
  */
-export function* connectionsInOrder(engine: PolicyEngine, options: StreamOptions = {}): Generator<Connection, void, undefined> {
+export function* connectionsInOrder(
+  engine: PolicyEngine,
+  options: StreamOptions = {},
+): Generator<Connection, void, undefined> {
   const { keep } = options;
   const pods = engine.workloadPods;
   const open = options.omitOpen ? new Set(openWorkloads(engine)) : undefined;
   // Workloads by name (equal names in the engine's order): a destination is known by its rank.
-  const sorted = pods.map((p, i) => ({ p, i })).sort((x, y) => (x.p.name < y.p.name ? -1 : x.p.name > y.p.name ? 1 : x.i - y.i));
+  const sorted = pods
+    .map((p, i) => ({ p, i }))
+    .sort((x, y) => (x.p.name < y.p.name ? -1 : x.p.name > y.p.name ? 1 : x.i - y.i));
   const byRank = sorted.map((x) => x.p);
   const cands = pods.map((p) => ingressCandidates(engine, p));
   // Destinations every source may reach, and, per peer set, the destinations whose rules name it.
@@ -223,7 +237,7 @@ export function* connectionsInOrder(engine: PolicyEngine, options: StreamOptions
   let next = 0;
   const keeps = (c: Connection) => !keep || keep(c.src, c.dst);
 
-  for (let g = 0; g < byRank.length; ) {
+  for (let g = 0; g < byRank.length;) {
     // One source name at a time (several workloads only when names repeat).
     const name = byRank[g].name;
     let end = g + 1;

@@ -39,7 +39,10 @@ const reasons = new WeakMap<NetworkPolicy, PolicyProblem[]>();
 export function rejectionReasons(np: NetworkPolicy): PolicyProblem[] {
   let out = reasons.get(np);
   if (!out) {
-    const structure = validateStructure(np.res).map((p) => ({ path: p.path, message: `${p.message} (see manifest-structure)` }));
+    const structure = validateStructure(np.res).map((p) => ({
+      path: p.path,
+      message: `${p.message} (see manifest-structure)`,
+    }));
     out = structure.length ? [...policyProblems(np), ...structure] : policyProblems(np);
     reasons.set(np, out);
   }
@@ -75,7 +78,10 @@ function computeProblems(np: NetworkPolicy): PolicyProblem[] {
           report(at, `ipBlock except ${q(e)} is not inside cidr ${q(peer.cidr)}`);
         } else if (!cidr.v6 && !ex.v6 && ex.range.lo === cidr.range.lo && ex.range.hi === cidr.range.hi) {
           // The API server wants a strict subset: an except covering the whole cidr is rejected.
-          report(at, `ipBlock except ${q(e)} covers all of cidr ${q(peer.cidr)} (an except must be a strict subset of the cidr)`);
+          report(
+            at,
+            `ipBlock except ${q(e)} covers all of cidr ${q(peer.cidr)} (an except must be a strict subset of the cidr)`,
+          );
         }
       });
     }
@@ -87,15 +93,23 @@ function computeProblems(np: NetworkPolicy): PolicyProblem[] {
       }
       if (typeof port.port === 'string') {
         const problem = portNameProblem(port.port);
-        if (problem) report([...port.path, 'port'], `port ${q(port.port)} is not a valid port name: it ${problem}${/^\d+$/.test(port.port) ? ' (write a number without quotes)' : ''}`);
+        if (problem)
+          report(
+            [...port.path, 'port'],
+            `port ${q(port.port)} is not a valid port name: it ${problem}${/^\d+$/.test(port.port) ? ' (write a number without quotes)' : ''}`,
+          );
       } else if (typeof port.port === 'number' && (port.port < 1 || port.port > 65535)) {
         report([...port.path, 'port'], `port ${port.port} is out of range 1-65535`);
       }
       if (port.endPort !== undefined) {
-        if (port.port === undefined) report([...port.path, 'endPort'], 'endPort needs a numeric port (there is no port)');
-        else if (typeof port.port !== 'number') report([...port.path, 'endPort'], `endPort needs a numeric port, not the named port ${q(port.port)}`);
-        else if (port.endPort < port.port) report([...port.path, 'endPort'], `endPort ${port.endPort} is smaller than port ${port.port}`);
-        else if (port.endPort > 65535) report([...port.path, 'endPort'], `endPort ${port.endPort} is out of range 1-65535`);
+        if (port.port === undefined)
+          report([...port.path, 'endPort'], 'endPort needs a numeric port (there is no port)');
+        else if (typeof port.port !== 'number')
+          report([...port.path, 'endPort'], `endPort needs a numeric port, not the named port ${q(port.port)}`);
+        else if (port.endPort < port.port)
+          report([...port.path, 'endPort'], `endPort ${port.endPort} is smaller than port ${port.port}`);
+        else if (port.endPort > 65535)
+          report([...port.path, 'endPort'], `endPort ${port.endPort} is out of range 1-65535`);
       }
     }
   }

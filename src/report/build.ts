@@ -21,7 +21,17 @@ import type { NetPod, PolicyEngine } from '../policy/engine.js';
 import { explainText } from '../format/connectivity/explain.js';
 import { drawConsumers } from './consumers.js';
 import { NODE_ID, REPORT_DATA_VERSION } from './model.js';
-import type { EdgeExplanation, EdgeKind, EdgeStatus, PolicyRef, ReportData, ReportEdge, ReportFinding, ReportNode, SourcePosition } from './model.js';
+import type {
+  EdgeExplanation,
+  EdgeKind,
+  EdgeStatus,
+  PolicyRef,
+  ReportData,
+  ReportEdge,
+  ReportFinding,
+  ReportNode,
+  SourcePosition,
+} from './model.js';
 
 export interface BuildInput {
   model: Model;
@@ -45,7 +55,17 @@ interface Evaluation {
   explain: EdgeExplanation[];
 }
 
-const KIND_ORDER: Record<string, number> = { controller: 0, ingress: 1, service: 2, missing: 3, workload: 4, policies: 5, external: 6, cluster: 7, namespace: 8 };
+const KIND_ORDER: Record<string, number> = {
+  controller: 0,
+  ingress: 1,
+  service: 2,
+  missing: 3,
+  workload: 4,
+  policies: 5,
+  external: 6,
+  cluster: 7,
+  namespace: 8,
+};
 
 /** Kinds of network policy objects (NetworkPolicy, AdminNetworkPolicy, CiliumNetworkPolicy, …). */
 const POLICY_KIND = /NetworkPolicy$/;
@@ -82,7 +102,15 @@ class Builder {
     if (model.ingresses.some((i) => !i.res.superseded)) this.controllerNode();
     for (const svc of model.services) if (!svc.res.superseded) this.serviceNode(svc);
     for (const ing of model.ingresses) if (!ing.res.superseded) this.ingress(ing);
-    drawConsumers({ add: (n) => this.add(n), edge: (k, s, t) => this.edge(k, s, t), evaluate: (src, t, w) => this.evaluate(src, t, w), missingNode: (ns, n) => this.missingNode(ns, n) }, this.input);
+    drawConsumers(
+      {
+        add: (n) => this.add(n),
+        edge: (k, s, t) => this.edge(k, s, t),
+        evaluate: (src, t, w) => this.evaluate(src, t, w),
+        missingNode: (ns, n) => this.missingNode(ns, n),
+      },
+      this.input,
+    );
     for (const svc of model.services) {
       if (svc.res.superseded) continue;
       for (const t of graph.podsOf(svc)) {
@@ -113,7 +141,12 @@ class Builder {
     findings.forEach((f, i) => {
       for (const id of f.nodes) this.nodes.get(id)?.findings.push(i);
     });
-    nodes.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.id, b.id));
+    nodes.sort(
+      (a, b) =>
+        (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+        KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+        cmp(a.id, b.id),
+    );
     edges.sort((a, b) => cmp(a.id, b.id));
     return {
       version: REPORT_DATA_VERSION,
@@ -136,7 +169,9 @@ class Builder {
 
   private workloadNode(pod: NetPod): void {
     const t = pod.workload!;
-    const ports = [...t.servingPorts()].map((cp) => `${cp.name ? `${cp.name} ` : ''}${String(cp.rawNumber)}/${cp.protocol}`);
+    const ports = [...t.servingPorts()].map(
+      (cp) => `${cp.name ? `${cp.name} ` : ''}${String(cp.rawNumber)}/${cp.protocol}`,
+    );
     this.add({
       id: NODE_ID.workload(pod.name),
       kind: 'workload',
@@ -146,8 +181,17 @@ class Builder {
       parent: NODE_ID.namespace(t.namespace),
       at: where((t.owner?.res ?? t.workload).nameLoc),
       info: [
-        ...(t.owner?.variant ? [`${t.owner.variant}: kept apart from the template of ${t.ownerKind} "${t.ownerName}"`] : []),
-        ...(t.members.length ? [`folds ${t.members.length} live object${t.members.length === 1 ? '' : 's'}: ${t.members.slice(0, 5).map((m) => `${m.workload.kind} "${m.workload.name}"`).join(', ')}${t.members.length > 5 ? ', …' : ''}`] : []),
+        ...(t.owner?.variant
+          ? [`${t.owner.variant}: kept apart from the template of ${t.ownerKind} "${t.ownerName}"`]
+          : []),
+        ...(t.members.length
+          ? [
+              `folds ${t.members.length} live object${t.members.length === 1 ? '' : 's'}: ${t.members
+                .slice(0, 5)
+                .map((m) => `${m.workload.kind} "${m.workload.name}"`)
+                .join(', ')}${t.members.length > 5 ? ', …' : ''}`,
+            ]
+          : []),
         `pod labels: ${mapText(t.labels) || '(none)'}`,
         `ports: ${ports.join(', ') || '(none declared)'}`,
         ...(t.hostNetwork ? ['hostNetwork: true (how policies apply depends on the network plugin)'] : []),
@@ -163,11 +207,16 @@ class Builder {
    */
   private policiesOn(pod: NetPod, dir: 'ingress' | 'egress'): PolicyRef[] {
     const engine = this.input.engine;
-    const ref = (res: { kind: string; namespace: string | null; name: string; nameLoc: Loc }, withKind: boolean): PolicyRef => ({
+    const ref = (
+      res: { kind: string; namespace: string | null; name: string; nameLoc: Loc },
+      withKind: boolean,
+    ): PolicyRef => ({
       name: `${withKind ? `${res.kind} ` : ''}${res.namespace ? `${res.namespace}/` : ''}${res.name}`,
       ...where(res.nameLoc),
     });
-    const out = (dir === 'ingress' ? engine.isolatedIngress(pod) : engine.isolatedEgress(pod)).map((np) => ref(np.res, false));
+    const out = (dir === 'ingress' ? engine.isolatedIngress(pod) : engine.isolatedEgress(pod)).map((np) =>
+      ref(np.res, false),
+    );
     const seen = new Set<unknown>();
     const add = (res: { kind: string; namespace: string | null; name: string; nameLoc: Loc }) => {
       if (seen.has(res)) return;
@@ -191,7 +240,7 @@ class Builder {
         node.info.unshift(
           this.input.engine.settings.ingressController
             ? 'runs the ingress controller (ingressController in the configuration)'
-            : 'runs the ingress controller (read from the input: the Ingresses\' IngressClass and this workload\'s image, labels or arguments)',
+            : "runs the ingress controller (read from the input: the Ingresses' IngressClass and this workload's image, labels or arguments)",
         );
       }
       return;
@@ -205,10 +254,17 @@ class Builder {
       namespace: anonymous ? undefined : c.namespace,
       parent: anonymous ? undefined : NODE_ID.namespace(c.namespace),
       info: anonymous
-        ? ['a stand-in: an unlabelled pod in a namespace of its own (set ingressController in .kube-netlint.yaml to say where it runs)']
-        : [`a stand-in for the pods labelled ${mapText(c.labels) || '(any)'} in namespace ${c.namespace} (none is in the input)`],
+        ? [
+            'a stand-in: an unlabelled pod in a namespace of its own (set ingressController in .kube-netlint.yaml to say where it runs)',
+          ]
+        : [
+            `a stand-in for the pods labelled ${mapText(c.labels) || '(any)'} in namespace ${c.namespace} (none is in the input)`,
+          ],
       findings: [],
-      policies: { ingress: policy(this.input.engine.isolatedIngress(c)), egress: policy(this.input.engine.isolatedEgress(c)) },
+      policies: {
+        ingress: policy(this.input.engine.isolatedIngress(c)),
+        egress: policy(this.input.engine.isolatedEgress(c)),
+      },
     });
   }
 
@@ -269,7 +325,8 @@ class Builder {
     const conn = explanation.conn.intersect(want);
     const notes: string[] = [];
     for (const p of [src, dst]) {
-      if (p.workload?.hostNetwork) notes.push(`${p.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
+      if (p.workload?.hostNetwork)
+        notes.push(`${p.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
     }
     const seen = new Set<string>();
     const explain: EdgeExplanation[] = [];
@@ -292,7 +349,12 @@ class Builder {
     if (ing.className) info.push(`class: ${ing.className}${ing.classSource === 'annotation' ? ' (annotation)' : ''}`);
     if (ing.legacy) info.push(`apiVersion ${ing.res.apiVersion} (removed in Kubernetes 1.22)`);
     for (const b of ing.backends) {
-      const to = b.kind === 'service' ? `Service ${b.serviceName ?? '?'}:${b.port?.number ?? b.port?.name ?? '?'}` : b.kind === 'resource' ? 'a resource backend' : 'an invalid backend';
+      const to =
+        b.kind === 'service'
+          ? `Service ${b.serviceName ?? '?'}:${b.port?.number ?? b.port?.name ?? '?'}`
+          : b.kind === 'resource'
+            ? 'a resource backend'
+            : 'an invalid backend';
       info.push(`${describeIngressBackend(b)} → ${to}`);
     }
     this.add({
@@ -307,7 +369,9 @@ class Builder {
       findings: [],
     });
     const serves = this.edge('serves', this.controllerId, ingId);
-    serves.details.push(`the ingress controller serves Ingress "${ing.namespace}/${ing.res.name}"${ing.className ? ` (class ${ing.className})` : ''}`);
+    serves.details.push(
+      `the ingress controller serves Ingress "${ing.namespace}/${ing.res.name}"${ing.className ? ` (class ${ing.className})` : ''}`,
+    );
     // The controller of this Ingress's class, as the rule sees it (a load balancer outside the
     // cluster has no pods: the stand-in is drawn instead).
     const controller = engine.ingressControllerFor(ing).pods[0] ?? engine.controller;
@@ -327,7 +391,9 @@ class Builder {
       const e = this.edge('backend', ingId, svcId);
       e.at ??= at;
       if (r.status === 'no-port') {
-        e.details.push(`${what}: port ${String(b.port?.number ?? b.port?.name ?? '(none)')} is not a TCP port of Service "${r.service.name}"`);
+        e.details.push(
+          `${what}: port ${String(b.port?.number ?? b.port?.name ?? '(none)')} is not a TCP port of Service "${r.service.name}"`,
+        );
         e.unresolved++;
         continue;
       }
@@ -368,7 +434,9 @@ class Builder {
     const svc = ref.service;
     if (!svc) {
       if (ref.problem !== 'no-service') {
-        this.nodes.get(srcId)?.info.push(`calls ${ref.text} (${ref.serviceName}.${ref.namespace}: a namespace the input does not cover)`);
+        this.nodes
+          .get(srcId)
+          ?.info.push(`calls ${ref.text} (${ref.serviceName}.${ref.namespace}: a namespace the input does not cover)`);
         return;
       }
       const e = this.edge('reference', srcId, this.missingNode(ref.namespace, ref.serviceName));
@@ -386,7 +454,11 @@ class Builder {
     }
     e.details.push(what);
     if (svc.type === 'ExternalName' || !svc.selector) {
-      e.details.push(svc.type === 'ExternalName' ? 'an ExternalName Service: traffic leaves the cluster (not evaluated)' : 'a Service without selector: its endpoints are not in the input (not evaluated)');
+      e.details.push(
+        svc.type === 'ExternalName'
+          ? 'an ExternalName Service: traffic leaves the cluster (not evaluated)'
+          : 'a Service without selector: its endpoints are not in the input (not evaluated)',
+      );
       return;
     }
     // As netpol-blocks-service-reference: the Service port's target on each pod, or any Service port
@@ -398,7 +470,8 @@ class Builder {
       let wants: PortWant[] = [];
       for (const sp of ports) {
         const r = graph.resolveTarget(sp, t);
-        if (r && (r.status === 'ok' || r.status === 'undeclared') && isProtocol(sp.protocol)) wants.push({ protocol: sp.protocol, port: r.number });
+        if (r && (r.status === 'ok' || r.status === 'undeclared') && isProtocol(sp.protocol))
+          wants.push({ protocol: sp.protocol, port: r.number });
       }
       if (ref.port !== undefined && !ref.servicePort && svc.headless) wants = [{ protocol: 'TCP', port: ref.port }];
       const ev = this.evaluate(srcPod, t, wants);
@@ -407,7 +480,11 @@ class Builder {
       e.evals.push(ev);
     }
     if (evaluated === 0) {
-      e.details.push(graph.podsOf(svc).length === 0 ? `Service "${svc.name}" selects no pods` : 'no target port resolves on the selected pods');
+      e.details.push(
+        graph.podsOf(svc).length === 0
+          ? `Service "${svc.name}" selects no pods`
+          : 'no target port resolves on the selected pods',
+      );
       e.unresolved++;
     }
   }
@@ -433,8 +510,10 @@ class Builder {
       if (pod.workload!.owner?.res) put(pod.workload!.owner.res.key, id);
       for (const m of pod.workload!.members) put(m.workload.key, id);
     }
-    for (const svc of model.services) if (!svc.res.superseded) put(svc.res.key, NODE_ID.service(svc.namespace, svc.name));
-    for (const ing of model.ingresses) if (!ing.res.superseded) put(ing.res.key, NODE_ID.ingress(ing.namespace, ing.res.name));
+    for (const svc of model.services)
+      if (!svc.res.superseded) put(svc.res.key, NODE_ID.service(svc.namespace, svc.name));
+    for (const ing of model.ingresses)
+      if (!ing.res.superseded) put(ing.res.key, NODE_ID.ingress(ing.namespace, ing.res.name));
     for (const ref of graph.references) {
       const pod = engine.podOf(ref.pod);
       if (ref.via && pod) put(ref.via.configMap.res.key, NODE_ID.workload(pod.name));
@@ -460,7 +539,13 @@ class Builder {
       ...f.file.position(f.range[0]),
       nodes: nodesOf(f),
     }));
-    for (const [id, names] of policies) this.nodes.get(id)!.info.push(`findings on ${[...names].sort().map((n) => `"${n}"`).join(', ')}`);
+    for (const [id, names] of policies)
+      this.nodes.get(id)!.info.push(
+        `findings on ${[...names]
+          .sort()
+          .map((n) => `"${n}"`)
+          .join(', ')}`,
+      );
     return out;
   }
 
@@ -473,7 +558,9 @@ class Builder {
       subtitle: 'NetworkPolicies',
       namespace,
       parent: NODE_ID.namespace(namespace),
-      info: [`the NetworkPolicies of namespace "${namespace}" (their findings are listed here; the edges show what they block)`],
+      info: [
+        `the NetworkPolicies of namespace "${namespace}" (their findings are listed here; the edges show what they block)`,
+      ],
       findings: [],
     }).id;
   }
@@ -485,7 +572,9 @@ class Builder {
       kind: 'cluster',
       label: 'cluster',
       subtitle: 'the rest of the input',
-      info: ['findings on objects that no node stands for (ConfigMaps, duplicates, cluster-scoped objects) and on whole files'],
+      info: [
+        'findings on objects that no node stands for (ConfigMaps, duplicates, cluster-scoped objects) and on whole files',
+      ],
       findings: [],
     }).id;
   }

@@ -27,12 +27,32 @@ const nodeId = (kind: string, r: Resource) => `${kind}:${r.namespace ?? ''}/${r.
 
 function objectNode(d: Drawing, id: string, kind: 'controller' | 'ingress', r: Resource, info: string[]): string {
   const ns = r.namespace ?? undefined;
-  d.add({ id, kind, label: r.name, subtitle: r.kind, namespace: ns, parent: ns ? NODE_ID.namespace(ns) : undefined, at: positionOf(r.nameLoc), info, findings: [] });
+  d.add({
+    id,
+    kind,
+    label: r.name,
+    subtitle: r.kind,
+    namespace: ns,
+    parent: ns ? NODE_ID.namespace(ns) : undefined,
+    at: positionOf(r.nameLoc),
+    info,
+    findings: [],
+  });
   return id;
 }
 
 /** A backend edge from `from` to a Service port, evaluated from `src` pods. */
-function backend(d: Drawing, graph: Graph, engine: PolicyEngine, from: string, srcPods: NetPod[], svc: Service, ports: ServicePort[], what: string, at: Resource): void {
+function backend(
+  d: Drawing,
+  graph: Graph,
+  engine: PolicyEngine,
+  from: string,
+  srcPods: NetPod[],
+  svc: Service,
+  ports: ServicePort[],
+  what: string,
+  at: Resource,
+): void {
   const svcId = NODE_ID.service(svc.namespace, svc.name);
   const e = d.edge('backend', from, svcId);
   e.at ??= positionOf(at.nameLoc);
@@ -62,13 +82,25 @@ export function drawConsumers(d: Drawing, input: { model: Model; graph: Graph; e
   // Gateways and the routes they accept.
   for (const route of model.routes) {
     if (route.res.superseded) continue;
-    const routeId = objectNode(d, nodeId('route', route.res), 'ingress', route.res, [`hostnames: ${route.hostnames.join(', ') || '(any)'}`]);
+    const routeId = objectNode(d, nodeId('route', route.res), 'ingress', route.res, [
+      `hostnames: ${route.hostnames.join(', ') || '(any)'}`,
+    ]);
     const gateways: NetPod[] = [];
     for (const ref of route.parentRefs) {
       const a = graph.gateways.attachment(route, ref);
       if (a.status !== 'accepted') continue;
-      const gwId = objectNode(d, nodeId('gw', a.gateway.res), 'controller', a.gateway.res, a.gateway.listeners.map((l) => `listener ${l.name}: ${l.protocol} ${l.port ?? '?'}${l.hostname ? ` ${l.hostname}` : ''}`));
-      d.edge('serves', gwId, routeId).details.push(`Gateway "${a.gateway.namespace}/${a.gateway.name}" accepts ${route.kind} "${route.res.name}" on listener${a.listeners.length === 1 ? '' : 's'} ${a.listeners.map((l) => l.name).join(', ')}`);
+      const gwId = objectNode(
+        d,
+        nodeId('gw', a.gateway.res),
+        'controller',
+        a.gateway.res,
+        a.gateway.listeners.map(
+          (l) => `listener ${l.name}: ${l.protocol} ${l.port ?? '?'}${l.hostname ? ` ${l.hostname}` : ''}`,
+        ),
+      );
+      d.edge('serves', gwId, routeId).details.push(
+        `Gateway "${a.gateway.namespace}/${a.gateway.name}" accepts ${route.kind} "${route.res.name}" on listener${a.listeners.length === 1 ? '' : 's'} ${a.listeners.map((l) => l.name).join(', ')}`,
+      );
       gateways.push(...(standIns.get(a.gateway.res) ?? []));
     }
     for (const ref of route.backendRefs) {
@@ -80,19 +112,35 @@ export function drawConsumers(d: Drawing, input: { model: Model; graph: Graph; e
         e.details.push(`${what}: Service "${ref.name}" does not exist in namespace "${ref.namespace}"`);
         e.unresolved++;
       } else if (r.status === 'ok' || r.status === 'no-port') {
-        backend(d, graph, engine, routeId, gateways, r.service, r.status === 'ok' ? [r.servicePort] : [], what, route.res);
+        backend(
+          d,
+          graph,
+          engine,
+          routeId,
+          gateways,
+          r.service,
+          r.status === 'ok' ? [r.servicePort] : [],
+          what,
+          route.res,
+        );
       }
     }
   }
   // ServiceMonitors, and the Prometheus that picks each up.
   for (const m of model.consumers.serviceMonitors) {
     if (m.res.superseded) continue;
-    const monId = objectNode(d, nodeId('mon', m.res), 'ingress', m.res, [`endpoints: ${m.endpoints.map((e) => e.port ?? '?').join(', ') || '(none)'}`]);
+    const monId = objectNode(d, nodeId('mon', m.res), 'ingress', m.res, [
+      `endpoints: ${m.endpoints.map((e) => e.port ?? '?').join(', ') || '(none)'}`,
+    ]);
     const scrapers: NetPod[] = [];
     for (const p of model.consumers.prometheuses) {
       if (p.res.superseded || !prometheusSelects(graph, p, m)) continue;
-      const promId = objectNode(d, nodeId('prom', p.res), 'controller', p.res, ['prometheus-operator Prometheus (its pods are a stand-in unless the input has them)']);
-      d.edge('serves', promId, monId).details.push(`Prometheus "${p.namespace}/${p.name}" picks up ServiceMonitor "${m.res.name}"`);
+      const promId = objectNode(d, nodeId('prom', p.res), 'controller', p.res, [
+        'prometheus-operator Prometheus (its pods are a stand-in unless the input has them)',
+      ]);
+      d.edge('serves', promId, monId).details.push(
+        `Prometheus "${p.namespace}/${p.name}" picks up ServiceMonitor "${m.res.name}"`,
+      );
       scrapers.push(...(standIns.get(p.res) ?? []));
     }
     for (const svc of monitorTargets(graph, m).services) {

@@ -48,7 +48,11 @@ function explainPair(engine: PolicyEngine, src: string, dst: string): string | u
   const s = find(src);
   const d = find(dst);
   if (s.length !== 1 || d.length !== 1) return undefined;
-  return explainText({ src, dst, explanation: engine.evaluate({ kind: 'pod', pod: s[0] }, { kind: 'pod', pod: d[0] }, true) });
+  return explainText({
+    src,
+    dst,
+    explanation: engine.evaluate({ kind: 'pod', pod: s[0] }, { kind: 'pod', pod: d[0] }, true),
+  });
 }
 
 export function buildDiffData(input: DiffInput): ReportData {
@@ -56,9 +60,11 @@ export function buildDiffData(input: DiffInput): ReportData {
   const nodes = new Map<string, ReportNode>();
   const beforeNodes = new Map(before.nodes.map((n) => [n.id, n]));
   const afterIds = new Set(after.nodes.map((n) => n.id));
-  for (const n of after.nodes) nodes.set(n.id, beforeNodes.has(n.id) || n.kind === 'namespace' ? { ...n } : { ...n, presence: 'new' });
+  for (const n of after.nodes)
+    nodes.set(n.id, beforeNodes.has(n.id) || n.kind === 'namespace' ? { ...n } : { ...n, presence: 'new' });
   for (const n of before.nodes) {
-    if (!afterIds.has(n.id)) nodes.set(n.id, { ...n, findings: [], presence: n.kind === 'namespace' ? undefined : 'old' });
+    if (!afterIds.has(n.id))
+      nodes.set(n.id, { ...n, findings: [], presence: n.kind === 'namespace' ? undefined : 'old' });
   }
 
   const edges = new Map<string, ReportEdge>();
@@ -75,17 +81,35 @@ export function buildDiffData(input: DiffInput): ReportData {
   }
   for (const o of before.edges) {
     if (afterEdges.has(o.id)) continue;
-    edges.set(o.id, { ...o, details: [...o.details], explain: [], diff: edgeDiff(o, undefined), presence: 'old', old: { status: o.status, label: o.label, explain: o.explain } });
+    edges.set(o.id, {
+      ...o,
+      details: [...o.details],
+      explain: [],
+      diff: edgeDiff(o, undefined),
+      presence: 'old',
+      old: { status: o.status, label: o.label, explain: o.explain },
+    });
   }
 
   // Which node stands for an endpoint of `kube-netlint connectivity`?
-  const controllerIds = new Set([NODE_ID.controller, ...[...nodes.values()].filter((n) => n.ingressController).map((n) => n.id)]);
+  const controllerIds = new Set([
+    NODE_ID.controller,
+    ...[...nodes.values()].filter((n) => n.ingressController).map((n) => n.id),
+  ]);
   const nodeOf = (name: string): string => {
     if (name === INGRESS_CONTROLLER) return [...controllerIds].find((id) => nodes.has(id)) ?? NODE_ID.controller;
     const wl = NODE_ID.workload(name);
     if (nodes.has(wl)) return wl;
     const id = NODE_ID.external(name);
-    if (!nodes.has(id)) nodes.set(id, { id, kind: 'external', label: name, subtitle: 'external addresses', info: ['an IPv4 range outside the cluster, as the policies cut the address space'], findings: [] });
+    if (!nodes.has(id))
+      nodes.set(id, {
+        id,
+        kind: 'external',
+        label: name,
+        subtitle: 'external addresses',
+        info: ['an IPv4 range outside the cluster, as the policies cut the address space'],
+        findings: [],
+      });
     return id;
   };
   const out = [...edges.values()];
@@ -98,7 +122,9 @@ export function buildDiffData(input: DiffInput): ReportData {
   /** The edge that stands for traffic src → dst: a reference through a Service, or Ingress traffic. */
   const covering = (src: string, dst: string): ReportEdge | undefined => {
     if (controllerIds.has(src)) {
-      return out.find((e) => e.kind === 'selects' && e.target === dst && (e.status !== 'none' || (e.old && e.old.status !== 'none')));
+      return out.find(
+        (e) => e.kind === 'selects' && e.target === dst && (e.status !== 'none' || (e.old && e.old.status !== 'none')),
+      );
     }
     for (const ref of bySource.get(src) ?? []) {
       if (ref.kind !== 'reference') continue;
@@ -111,8 +137,18 @@ export function buildDiffData(input: DiffInput): ReportData {
   let drawn = 0;
   for (const c of input.changes) {
     const line =
-      c.diff === 'added' ? `+ ${c.src} => ${c.dst} : ${c.new}` : c.diff === 'removed' ? `- ${c.src} => ${c.dst} : ${c.old}` : `~ ${c.src} => ${c.dst} : ${c.old} -> ${c.new}`;
-    const change: ReportChange = { diff: c.diff, src: c.src, dst: c.dst, ...(c.old ? { old: c.old.toString() } : {}), ...(c.new ? { new: c.new.toString() } : {}) };
+      c.diff === 'added'
+        ? `+ ${c.src} => ${c.dst} : ${c.new}`
+        : c.diff === 'removed'
+          ? `- ${c.src} => ${c.dst} : ${c.old}`
+          : `~ ${c.src} => ${c.dst} : ${c.old} -> ${c.new}`;
+    const change: ReportChange = {
+      diff: c.diff,
+      src: c.src,
+      dst: c.dst,
+      ...(c.old ? { old: c.old.toString() } : {}),
+      ...(c.new ? { new: c.new.toString() } : {}),
+    };
     const src = nodeOf(c.src);
     const dst = nodeOf(c.dst);
     const cover = covering(src, dst);
@@ -134,7 +170,11 @@ export function buildDiffData(input: DiffInput): ReportData {
         details: [`connectivity: ${line}`],
         explain: explainNew ? [{ text: explainNew, allowed: c.new !== undefined }] : [],
         diff: c.diff,
-        old: { status: c.old ? 'allowed' : 'blocked', label: c.old?.toString() ?? '', explain: explainOld ? [{ text: explainOld, allowed: c.old !== undefined }] : [] },
+        old: {
+          status: c.old ? 'allowed' : 'blocked',
+          label: c.old?.toString() ?? '',
+          explain: explainOld ? [{ text: explainOld, allowed: c.old !== undefined }] : [],
+        },
       };
       out.push(e);
       change.edge = id;

@@ -48,7 +48,11 @@ export function joinable(js: string): string {
 /** The page script: the client modules in one module script (the page loads nothing else). */
 function appScript(): string {
   // `../report/client/` holds from the bundle of the command line (dist/src/bundle/) as well.
-  appCache ??= inlineSafe(CLIENT_MODULES.map((m) => joinable(readFileSync(new URL(`../report/client/${m}.js`, import.meta.url), 'utf8'))).join('\n'));
+  appCache ??= inlineSafe(
+    CLIENT_MODULES.map((m) =>
+      joinable(readFileSync(new URL(`../report/client/${m}.js`, import.meta.url), 'utf8')),
+    ).join('\n'),
+  );
   return appCache;
 }
 
@@ -117,13 +121,35 @@ footer { color: var(--muted); font-size: 12px; padding: 8px 14px 16px; }
 `;
 
 function legend(mode: ReportData['mode']): string {
-  const line = (color: string, text: string, dashed = false) => `<span><i style="border-top-color:${color};${dashed ? 'border-top-style:dashed;' : ''}"></i>${text}</span>`;
-  const box = (color: string, text: string, round = false) => `<span><b style="background:${color};${round ? 'border-radius:50%;' : ''}"></b>${text}</span>`;
-  const nodes = [box('#1e88e5', 'workload'), box('#00897b', 'Service', true), box('#8e24aa', 'Ingress'), box('#5e35b1', 'ingress controller'), box('#ffffff;border:2px dashed #757575', 'missing Service', true), box('#ffca28', 'policies (their findings)'), box('#78909c', 'cluster (other findings)')];
+  const line = (color: string, text: string, dashed = false) =>
+    `<span><i style="border-top-color:${color};${dashed ? 'border-top-style:dashed;' : ''}"></i>${text}</span>`;
+  const box = (color: string, text: string, round = false) =>
+    `<span><b style="background:${color};${round ? 'border-radius:50%;' : ''}"></b>${text}</span>`;
+  const nodes = [
+    box('#1e88e5', 'workload'),
+    box('#00897b', 'Service', true),
+    box('#8e24aa', 'Ingress'),
+    box('#5e35b1', 'ingress controller'),
+    box('#ffffff;border:2px dashed #757575', 'missing Service', true),
+    box('#ffca28', 'policies (their findings)'),
+    box('#78909c', 'cluster (other findings)'),
+  ];
   const edges =
     mode === 'diff'
-      ? [line('#2e7d32', 'connection added'), line('#d32f2f', 'connection removed'), line('#ef6c00', 'changed'), line('#cfd8dc', 'unchanged'), line('#9e9e9e', 'blocked / unresolved (dashed)', true)]
-      : [line('#546e7a', 'allowed'), line('#d32f2f', 'blocked by NetworkPolicies'), line('#ef6c00', 'blocked for some pods'), line('#9e9e9e', 'unresolved', true), line('#b0bec5', 'not evaluated')];
+      ? [
+          line('#2e7d32', 'connection added'),
+          line('#d32f2f', 'connection removed'),
+          line('#ef6c00', 'changed'),
+          line('#cfd8dc', 'unchanged'),
+          line('#9e9e9e', 'blocked / unresolved (dashed)', true),
+        ]
+      : [
+          line('#546e7a', 'allowed'),
+          line('#d32f2f', 'blocked by NetworkPolicies'),
+          line('#ef6c00', 'blocked for some pods'),
+          line('#9e9e9e', 'unresolved', true),
+          line('#b0bec5', 'not evaluated'),
+        ];
   return `<div class="legend" aria-label="legend">${[...nodes, ...edges].join('')}<span>red / yellow outline: node with errors / warnings</span></div>`;
 }
 

@@ -213,7 +213,10 @@ function fcose(cytoscape: Cytoscape, items: Item[], edges: [number, number][], q
     styleEnabled: true,
     elements: [
       ...items.map((it, i) => ({ group: 'nodes' as const, data: { id: `n${i}`, w: it.w, h: it.h } })),
-      ...edges.map(([s, t], i) => ({ group: 'edges' as const, data: { id: `e${i}`, source: `n${s}`, target: `n${t}` } })),
+      ...edges.map(([s, t], i) => ({
+        group: 'edges' as const,
+        data: { id: `e${i}`, source: `n${s}`, target: `n${t}` },
+      })),
     ],
     style: [{ selector: 'node', style: { width: 'data(w)', height: 'data(h)' } }],
   });
@@ -288,12 +291,19 @@ export async function layoutReport(data: ReportData): Promise<LayoutStats> {
       if (list.length > GROUP_FCOSE_MAX) {
         grids++;
         // Name order keeps a Service beside the workload of the same name.
-        const order = list.map((n, i) => ({ n, i })).sort((a, b) => (a.n.label < b.n.label ? -1 : a.n.label > b.n.label ? 1 : byId(a.n, b.n)));
+        const order = list
+          .map((n, i) => ({ n, i }))
+          .sort((a, b) => (a.n.label < b.n.label ? -1 : a.n.label > b.n.label ? 1 : byId(a.n, b.n)));
         const sorted = order.map((o) => items[o.i]);
         grid(sorted);
       } else {
         const index = new Map(list.map((n, i) => [n.id, i]));
-        fcose(cytoscape, items, (edgesWithin.get(nsId) ?? []).map(([s, t]) => [index.get(s)!, index.get(t)!]), quality);
+        fcose(
+          cytoscape,
+          items,
+          (edgesWithin.get(nsId) ?? []).map(([s, t]) => [index.get(s)!, index.get(t)!]),
+          quality,
+        );
       }
       // fCoSE leaves room between nodes for edges; `separate` opens just what labels need.
       for (const it of items) {
@@ -310,7 +320,9 @@ export async function layoutReport(data: ReportData): Promise<LayoutStats> {
       const w = Math.max(x2 - x1 + 2 * BOX_PADDING, title);
       const h = y2 - y1 + 2 * BOX_PADDING;
       boxes.set(nsId, { w, h });
-      list.forEach((n, i) => local.set(n.id, { x: items[i].x - (x1 + x2) / 2, y: items[i].y - (y1 + y2) / 2 - feet[i].dy }));
+      list.forEach((n, i) =>
+        local.set(n.id, { x: items[i].x - (x1 + x2) / 2, y: items[i].y - (y1 + y2) / 2 - feet[i].dy }),
+      );
     }
 
     // 2. The loose nodes, then the namespace boxes (with their titles above).
@@ -320,7 +332,11 @@ export async function layoutReport(data: ReportData): Promise<LayoutStats> {
       top.push({ id: n.id, item: { x: 0, y: 0, w: f.w, h: f.h }, dy: -f.dy });
     }
     for (const [nsId, box] of [...boxes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      top.push({ id: nsId, item: { x: 0, y: 0, w: box.w + GAP.x * 2, h: box.h + TITLE.height + GAP.y * 2 }, dy: TITLE.height / 2 });
+      top.push({
+        id: nsId,
+        item: { x: 0, y: 0, w: box.w + GAP.x * 2, h: box.h + TITLE.height + GAP.y * 2 },
+        dy: TITLE.height / 2,
+      });
     }
     shelves(top.map((t) => t.item));
     const centre = new Map(top.map((t) => [t.id, { x: t.item.x, y: t.item.y + t.dy }]));
@@ -341,5 +357,11 @@ export async function layoutReport(data: ReportData): Promise<LayoutStats> {
   } finally {
     Math.random = random;
   }
-  return { ms: Math.round(performance.now() - start), grids, overview, nodes: data.nodes.length, edges: data.edges.length };
+  return {
+    ms: Math.round(performance.now() - start),
+    grids,
+    overview,
+    nodes: data.nodes.length,
+    edges: data.edges.length,
+  };
 }

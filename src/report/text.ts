@@ -12,7 +12,12 @@ const COLORS: Record<EdgeStatus, string> = {
   unresolved: '#9e9e9e',
   none: '#b0bec5',
 };
-const DIFF_COLORS: Record<string, string> = { added: '#2e7d32', removed: '#d32f2f', changed: '#ef6c00', unchanged: '#cfd8dc' };
+const DIFF_COLORS: Record<string, string> = {
+  added: '#2e7d32',
+  removed: '#d32f2f',
+  changed: '#ef6c00',
+  unchanged: '#cfd8dc',
+};
 
 function edgeColor(e: ReportEdge): string {
   return e.diff ? DIFF_COLORS[e.diff] : COLORS[e.status];
@@ -43,7 +48,8 @@ function groups(data: ReportData): { ns: string | undefined; nodes: ReportNode[]
   }
   const out: { ns: string | undefined; nodes: ReportNode[] }[] = [];
   if (byNs.has(undefined)) out.push({ ns: undefined, nodes: byNs.get(undefined)! });
-  for (const ns of [...byNs.keys()].filter((k): k is string => k !== undefined).sort()) out.push({ ns, nodes: byNs.get(ns)! });
+  for (const ns of [...byNs.keys()].filter((k): k is string => k !== undefined).sort())
+    out.push({ ns, nodes: byNs.get(ns)! });
   return out;
 }
 
@@ -71,10 +77,18 @@ export function renderDot(data: ReportData): string {
   let i = 0;
   for (const g of groups(data)) {
     const indent = g.ns === undefined ? '  ' : '    ';
-    if (g.ns !== undefined) lines.push(`  subgraph cluster_${i++} {`, `    label=${dotString(`namespace ${g.ns}`)};`, '    style="rounded,dashed";', '    color="#90a4ae";');
+    if (g.ns !== undefined)
+      lines.push(
+        `  subgraph cluster_${i++} {`,
+        `    label=${dotString(`namespace ${g.ns}`)};`,
+        '    style="rounded,dashed";',
+        '    color="#90a4ae";',
+      );
     for (const n of g.nodes) {
       const extra = n.findings.length ? ', penwidth=2, color="#d32f2f"' : '';
-      lines.push(`${indent}${dotString(n.id)} [label=${dotString(nodeText(n))}, ${DOT_SHAPE[n.kind] ?? 'shape=box'}${extra}];`);
+      lines.push(
+        `${indent}${dotString(n.id)} [label=${dotString(nodeText(n))}, ${DOT_SHAPE[n.kind] ?? 'shape=box'}${extra}];`,
+      );
     }
     if (g.ns !== undefined) lines.push('  }');
   }
@@ -129,7 +143,9 @@ export function renderMermaid(data: ReportData): string {
     if (group.ns !== undefined) lines.push(`  subgraph ns${g++}[${mermaidText(`namespace ${group.ns}`)}]`);
     for (const n of group.nodes) {
       const [open, close] = MERMAID_SHAPE[n.kind] ?? ['[', ']'];
-      lines.push(`${indent}${ids.get(n.id)}${open}${mermaidText(nodeText(n))}${close}:::${n.kind}${n.findings.length ? 'Finding' : ''}`);
+      lines.push(
+        `${indent}${ids.get(n.id)}${open}${mermaidText(nodeText(n))}${close}:::${n.kind}${n.findings.length ? 'Finding' : ''}`,
+      );
     }
     if (group.ns !== undefined) lines.push('  end');
   }
@@ -140,14 +156,24 @@ export function renderMermaid(data: ReportData): string {
     const to = ids.get(e.target);
     if (!from || !to) continue;
     const text = edgeText(e);
-    const arrow = e.kind === 'serves' || e.status === 'unresolved' || e.presence === 'old' ? '-.->' : e.status === 'blocked' ? '--x' : '-->';
+    const arrow =
+      e.kind === 'serves' || e.status === 'unresolved' || e.presence === 'old'
+        ? '-.->'
+        : e.status === 'blocked'
+          ? '--x'
+          : '-->';
     lines.push(`  ${from} ${arrow}${text ? `|${mermaidText(text)}|` : ''} ${to}`);
-    styles.push(`  linkStyle ${index++} stroke:${edgeColor(e)},stroke-width:${e.status === 'blocked' || (e.diff && e.diff !== 'unchanged') ? 3 : 1.5}px`);
+    styles.push(
+      `  linkStyle ${index++} stroke:${edgeColor(e)},stroke-width:${e.status === 'blocked' || (e.diff && e.diff !== 'unchanged') ? 3 : 1.5}px`,
+    );
   }
   lines.push(...styles);
   const holders = Object.entries(MERMAID_HOLDER_CLASS).filter(([kind]) => data.nodes.some((n) => n.kind === kind));
   for (const [kind, style] of [...Object.entries(MERMAID_CLASS), ...holders]) {
-    lines.push(`  classDef ${kind} ${style}`, `  classDef ${kind}Finding ${style.replace(/stroke:[^,]+/, 'stroke:#d32f2f')},stroke-width:3px`);
+    lines.push(
+      `  classDef ${kind} ${style}`,
+      `  classDef ${kind}Finding ${style.replace(/stroke:[^,]+/, 'stroke:#d32f2f')},stroke-width:3px`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,5 +5,8 @@
 import { readFileSync } from 'node:fs';
 
 export function packageJson(): { version: string; homepage?: string } {
-  return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; homepage?: string };
+  return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+    homepage?: string;
+  };
 }

@@ -8,7 +8,6 @@ import type { JsonFinding } from '../../src/format/json.js';
 import { validateSarif } from '../support/sarif-schema.js';
 import { ROOT, cli, type CliOptions } from '../support/util.js';
 
-
 interface Run {
   status: number | null;
   stdout: string;
@@ -66,7 +65,22 @@ spec:
 describe('several outputs in one run', () => {
   it('prints one format and writes the others to their files', () => {
     const dir = tmp({ 'svc.yaml': SVC('web', 'webb'), 'deploy.yaml': DEPLOY() });
-    const r = run(['--format', 'stylish', '--format', 'sarif=reports/kube-netlint.sarif', '-f', 'junit=junit.xml', '-f', 'github=gh.txt', '-f', 'json=out.json', '.'], { cwd: dir });
+    const r = run(
+      [
+        '--format',
+        'stylish',
+        '--format',
+        'sarif=reports/kube-netlint.sarif',
+        '-f',
+        'junit=junit.xml',
+        '-f',
+        'github=gh.txt',
+        '-f',
+        'json=out.json',
+        '.',
+      ],
+      { cwd: dir },
+    );
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /svc\.yaml\n\s+6:\d+\s+error/);
     const sarif = JSON.parse(readFileSync(path.join(dir, 'reports/kube-netlint.sarif'), 'utf8'));
@@ -75,7 +89,10 @@ describe('several outputs in one run', () => {
     assert.equal(sarif.runs[0].tool.driver.semanticVersion, pkg.version);
     assert.ok(sarif.runs[0].tool.driver.rules.length >= 14, 'every rule is described');
     assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'svc.yaml');
-    assert.match(readFileSync(path.join(dir, 'junit.xml'), 'utf8'), /<testcase name="Service default\/web: service-selector-no-pods" classname="svc\.yaml"/);
+    assert.match(
+      readFileSync(path.join(dir, 'junit.xml'), 'utf8'),
+      /<testcase name="Service default\/web: service-selector-no-pods" classname="svc\.yaml"/,
+    );
     assert.match(readFileSync(path.join(dir, 'gh.txt'), 'utf8'), /^::error file=svc\.yaml,line=6,/);
     assert.equal(findingsOf(readFileSync(path.join(dir, 'out.json'), 'utf8')).length, 1);
   });
@@ -145,15 +162,23 @@ describe('baseline', () => {
 
     // A new problem is reported and fails the run; the accepted one stays hidden.
     write(dir, { 'svc.yaml': `${SVC('other', 'web')}---\n${SVC('legacy', 'gone')}---\n${SVC('fresh', 'typo')}` });
-    const fresh = run(['--baseline', '.kube-netlint-baseline.json', '-f', 'json', '-f', 'sarif=r.sarif', '.'], { cwd: dir });
+    const fresh = run(['--baseline', '.kube-netlint-baseline.json', '-f', 'json', '-f', 'sarif=r.sarif', '.'], {
+      cwd: dir,
+    });
     assert.equal(fresh.status, 1);
     const found = findingsOf(fresh.stdout);
     assert.equal(found.length, 1);
     assert.match(found[0].message, /Service "fresh"/);
     const sarif = JSON.parse(readFileSync(path.join(dir, 'r.sarif'), 'utf8'));
     assert.deepEqual(validateSarif(sarif), []);
-    const states = sarif.runs[0].results.map((r: { baselineState: string; suppressions?: { kind: string }[] }) => [r.baselineState, r.suppressions?.[0]?.kind ?? null]);
-    assert.deepEqual(states.sort(), [['new', null], ['unchanged', 'external']]);
+    const states = sarif.runs[0].results.map((r: { baselineState: string; suppressions?: { kind: string }[] }) => [
+      r.baselineState,
+      r.suppressions?.[0]?.kind ?? null,
+    ]);
+    assert.deepEqual(states.sort(), [
+      ['new', null],
+      ['unchanged', 'external'],
+    ]);
   });
 
   it('counts each baseline fingerprint once: a second identical problem is new', () => {
@@ -197,7 +222,9 @@ describe('--only-report', () => {
       findingsOf(one.stdout).map((f) => f.file),
       ['svc/web.yaml'],
     );
-    const repeated = run(['--only-report', 'svc/web.yaml', '--only-report', './svc/db.yaml', '-f', 'json', '.'], { cwd: dir });
+    const repeated = run(['--only-report', 'svc/web.yaml', '--only-report', './svc/db.yaml', '-f', 'json', '.'], {
+      cwd: dir,
+    });
     assert.deepEqual(
       findingsOf(repeated.stdout).map((f) => f.file),
       ['svc/db.yaml', 'svc/web.yaml'],
@@ -215,7 +242,15 @@ describe('--only-report', () => {
       'other/not-in-roots.yaml': SVC('stray', 'nothing'),
     });
     // pre-commit passes every staged YAML/JSON file: workflows, package.json, files outside the roots.
-    const args = ['--only-report-args', '-f', 'json', 'k8s/svc/api.yaml', '.github/workflows/ci.yml', 'package.json', 'other/not-in-roots.yaml'];
+    const args = [
+      '--only-report-args',
+      '-f',
+      'json',
+      'k8s/svc/api.yaml',
+      '.github/workflows/ci.yml',
+      'package.json',
+      'other/not-in-roots.yaml',
+    ];
     const clean = run(args, { cwd: dir });
     assert.equal(clean.status, 0, clean.stdout + clean.stderr);
     assert.deepEqual(findingsOf(clean.stdout), []);
@@ -240,7 +275,11 @@ describe('--only-report', () => {
   });
 
   it('lints the config roots when no path is given', () => {
-    const dir = tmp({ 'k8s/svc.yaml': SVC('web', 'webb'), 'other/svc.yaml': SVC('x', 'y'), '.kube-netlint.yaml': 'roots: [k8s]\n' });
+    const dir = tmp({
+      'k8s/svc.yaml': SVC('web', 'webb'),
+      'other/svc.yaml': SVC('x', 'y'),
+      '.kube-netlint.yaml': 'roots: [k8s]\n',
+    });
     const r = run(['-f', 'json'], { cwd: dir });
     assert.equal(r.status, 1, r.stderr);
     assert.deepEqual(

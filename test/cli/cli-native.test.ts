@@ -5,12 +5,10 @@
  */
 import assert from 'node:assert/strict';
 
-
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { ROOT, cli, tmp, type CliOptions } from '../support/util.js';
-
 
 interface Run {
   status: number | null;
@@ -19,7 +17,6 @@ interface Run {
 }
 
 const run = (args: string[], opts: CliOptions = {}): Run => cli(args, opts);
-
 
 const CONFIG = `rules:
   service-selector-no-pods: warning
@@ -31,7 +28,11 @@ ignorePatterns:
 
 describe('--print-config', () => {
   it('prints the effective settings for a file, with the config file, and exits 0', () => {
-    const dir = tmp({ '.kube-netlint.yaml': CONFIG, 'k8s/a.yaml': 'kind: ConfigMap\n', 'generated/b.yaml': 'kind: ConfigMap\n' });
+    const dir = tmp({
+      '.kube-netlint.yaml': CONFIG,
+      'k8s/a.yaml': 'kind: ConfigMap\n',
+      'generated/b.yaml': 'kind: ConfigMap\n',
+    });
     const r = run(['--print-config', 'k8s/a.yaml', '--rule', 'service-target-port-unresolved=off'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const c = JSON.parse(r.stdout);
@@ -46,7 +47,9 @@ describe('--print-config', () => {
     assert.deepEqual(Object.keys(c.rules).sort(), RULES.map((x) => x.meta.id).sort());
     assert.equal(c.rules['service-selector-no-pods'], 'warning');
     assert.equal(c.rules['service-target-port-unresolved'], 'off');
-    const other = RULES.find((x) => !['service-selector-no-pods', 'service-target-port-unresolved'].includes(x.meta.id));
+    const other = RULES.find(
+      (x) => !['service-selector-no-pods', 'service-target-port-unresolved'].includes(x.meta.id),
+    );
     assert.ok(other);
     assert.equal(c.rules[other.meta.id], other.meta.severity);
     const ignored = JSON.parse(run(['--print-config', 'generated/b.yaml'], { cwd: dir }).stdout);
@@ -69,7 +72,10 @@ describe('--print-config', () => {
 
 describe('--debug', () => {
   it('names the config file that was loaded on stderr', () => {
-    const dir = tmp({ '.kube-netlint.yaml': CONFIG, 'k8s/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
+    const dir = tmp({
+      '.kube-netlint.yaml': CONFIG,
+      'k8s/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+    });
     const r = run(['--debug', 'k8s'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /^kube-netlint: config file \.kube-netlint\.yaml$/m);
@@ -113,11 +119,16 @@ describe('explain and connectivity: names, ports, exit code', () => {
   });
 
   it('--exit-code: 1 when blocked, 0 when allowed', () => {
-    assert.equal(run(['explain', '--exit-code', 'frontend', 'api', 'manifests', '--port', 'http'], { cwd: SHOP }).status, 0);
+    assert.equal(
+      run(['explain', '--exit-code', 'frontend', 'api', 'manifests', '--port', 'http'], { cwd: SHOP }).status,
+      0,
+    );
     const blocked = run(['explain', '--exit-code', 'frontend', 'api', 'manifests', '--port', 'metrics'], { cwd: SHOP });
     assert.equal(blocked.status, 1);
     assert.match(blocked.stdout, /BLOCKED/);
-    const json = run(['explain', '--exit-code', '-f', 'json', 'web/frontend', 'data/postgres', 'manifests'], { cwd: SHOP });
+    const json = run(['explain', '--exit-code', '-f', 'json', 'web/frontend', 'data/postgres', 'manifests'], {
+      cwd: SHOP,
+    });
     assert.equal(JSON.parse(json.stdout).allowed, false);
     assert.equal(json.status, 1);
   });
@@ -139,7 +150,10 @@ describe('explain and connectivity: names, ports, exit code', () => {
     });
     const twice = run(['explain', 'frontend', 'api', path.join(SHOP, 'manifests'), dir], { cwd: SHOP });
     assert.equal(twice.status, 2);
-    assert.match(twice.stderr, /"api" names workloads in several namespaces \(data\/api\[Deployment\], web\/api\[Deployment\]\): use namespace\/name/);
+    assert.match(
+      twice.stderr,
+      /"api" names workloads in several namespaces \(data\/api\[Deployment\], web\/api\[Deployment\]\): use namespace\/name/,
+    );
   });
 });
 
@@ -183,7 +197,12 @@ describe('--stdin-filename', () => {
     assert.match(stylish.stdout, /^k8s\/app\.yaml$/m);
     assert.doesNotMatch(stylish.stdout, /<stdin>/);
     const sarif = JSON.parse(run(['-f', 'sarif', '--stdin-filename', 'k8s/app.yaml', '-'], { cwd: dir, input }).stdout);
-    const uris = new Set(sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri));
+    const uris = new Set(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0].physicalLocation.artifactLocation.uri,
+      ),
+    );
     assert.ok(uris.size > 0);
     for (const u of uris) assert.ok(u === 'k8s/app.yaml' || (u as string).endsWith('/k8s/app.yaml'), String(u));
     const plain = JSON.parse(run(['-f', 'json', '-'], { cwd: dir, input }).stdout).findings as { file: string }[];
@@ -193,8 +212,16 @@ describe('--stdin-filename', () => {
 
 describe('pre-commit mode and related locations', () => {
   it('reports a finding whose related location is in a staged file', () => {
-    const dir = tmp({ 'deploy.yaml': DEPLOY, 'svc.yaml': SVC, 'other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' });
-    const all = JSON.parse(run(['-f', 'json', '.'], { cwd: dir }).stdout).findings as { file: string; ruleId: string; related: { file: string }[] }[];
+    const dir = tmp({
+      'deploy.yaml': DEPLOY,
+      'svc.yaml': SVC,
+      'other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+    });
+    const all = JSON.parse(run(['-f', 'json', '.'], { cwd: dir }).stdout).findings as {
+      file: string;
+      ruleId: string;
+      related: { file: string }[];
+    }[];
     const cross = all.find((f) => f.file === 'svc.yaml' && f.related.some((r) => r.file === 'deploy.yaml'));
     assert.ok(cross, 'the fixture has a finding in svc.yaml related to deploy.yaml');
     const staged = run(['-f', 'json', '--only-report-args', 'deploy.yaml'], { cwd: dir });

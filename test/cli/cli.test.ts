@@ -5,7 +5,6 @@ import { describe, it } from 'node:test';
 import type { JsonFinding } from '../../src/format/json.js';
 import { ROOT, cli, tmp, type CliOptions } from '../support/util.js';
 
-
 interface Run {
   status: number | null;
   stdout: string;
@@ -17,7 +16,6 @@ const run = (args: string[], opts: CliOptions = {}): Run => cli(args, opts);
 function json(r: Run): { version: number; findings: JsonFinding[]; summary: Record<string, number> } {
   return JSON.parse(r.stdout);
 }
-
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -50,7 +48,15 @@ describe('examples/', () => {
   it('reports each marked problem at its line and exits 1', () => {
     // Without a build program (test/load/kustomize.test.ts builds examples/kustomize with one).
     // (examples/monorepo is one cluster slice of its own, with its own configuration: test/system/monorepo.test.ts.)
-    const r = run(['--format', 'json', '--kustomize-command', 'none', '--ignore-pattern', 'examples/monorepo/**', 'examples/']);
+    const r = run([
+      '--format',
+      'json',
+      '--kustomize-command',
+      'none',
+      '--ignore-pattern',
+      'examples/monorepo/**',
+      'examples/',
+    ]);
     assert.equal(r.status, 1, r.stderr);
     const out = json(r);
     const actual = out.findings.map((f) => `${f.file}:${f.line}:${f.ruleId}`).sort();
@@ -129,13 +135,26 @@ describe('the JSON contract', () => {
     assert.equal(out.version, 1);
     assert.deepEqual(out.summary, { files: 2, objects: 2, errors: 1, warnings: 0 });
     const [f] = out.findings;
-    assert.deepEqual(Object.keys(f), ['ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'object', 'related']);
+    assert.deepEqual(Object.keys(f), [
+      'ruleId',
+      'severity',
+      'message',
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'object',
+      'related',
+    ]);
     assert.deepEqual(
       { file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn },
       { file: 'svc/web.yaml', line: 6, column: 19, endLine: 6, endColumn: 23 },
     );
     assert.deepEqual(f.object, { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web' });
-    assert.deepEqual(f.related, [{ file: 'deploy/web.yaml', line: 10, column: 15, message: 'pod labels of Deployment "default/web"' }]);
+    assert.deepEqual(f.related, [
+      { file: 'deploy/web.yaml', line: 10, column: 15, message: 'pod labels of Deployment "default/web"' },
+    ]);
   });
 });
 
@@ -157,14 +176,19 @@ describe('inputs', () => {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'a' },
+          spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] },
+        },
       ],
     };
     const dir = tmp({ 'list.json': JSON.stringify(list, null, 2) });
     const out = json(run(['-f', 'json', '.'], { cwd: dir }));
     assert.deepEqual(
       out.findings.map((f) => [f.ruleId, f.line, f.column]),
-      [["service-node-port-range", 16, 25]],
+      [['service-node-port-range', 16, 25]],
     );
   });
 
@@ -186,7 +210,8 @@ describe('inputs', () => {
     const dir = tmp({
       'chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\n',
       'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
-      'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deploy.yaml]\n',
+      'base/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deploy.yaml]\n',
       'base/deploy.yaml': DEPLOY,
     });
     const r = run(['-f', 'json', '.'], { cwd: dir });

@@ -8,7 +8,11 @@ import { ROOT, BIN } from '../support/util.js';
 const SHOP = path.join(ROOT, 'test-fixtures/connectivity/shop');
 
 function connectivity(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'connectivity', 'manifests', ...args], { cwd: SHOP, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, 'connectivity', 'manifests', ...args], {
+    cwd: SHOP,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -24,7 +24,6 @@ import type { Connection } from '../../src/policy/engine.js';
 import { connectionsInOrder, openWorkloads } from '../../src/policy/stream.js';
 import { ROOT } from '../support/util.js';
 
-
 const show = (c: Connection) => `${c.src} => ${c.dst} : ${c.conn.toString()}`;
 
 function engineOf(files: { path: string; text: string }[]): PolicyEngine {
@@ -40,7 +39,9 @@ function clusters(dir: string): { dir: string; files: { path: string; text: stri
   const out: { dir: string; files: { path: string; text: string }[] }[] = [];
   const walk = (d: string) => {
     const entries = readdirSync(d, { withFileTypes: true });
-    const files = entries.filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name)).map((e) => ({ path: path.join(d, e.name), text: readFileSync(path.join(d, e.name), 'utf8') }));
+    const files = entries
+      .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
+      .map((e) => ({ path: path.join(d, e.name), text: readFileSync(path.join(d, e.name), 'utf8') }));
     if (files.length) out.push({ dir: d, files });
     for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
   };
@@ -59,7 +60,10 @@ function collector(): { stream: Writable; chunks: string[]; text: () => string }
   return { stream, chunks, text: () => chunks.join('') };
 }
 
-async function connectivity(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; writes: number }> {
+async function connectivity(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string; writes: number }> {
   const out = collector();
   const err = collector();
   const io: Io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), cwd, env: {} };
@@ -119,7 +123,11 @@ describe('connectivity as a stream: the same list as the engine', () => {
       for (const format of CONNECTIVITY_FORMATS) {
         const sink = collector();
         // A small chunk: many writes, each waited for.
-        await pump(sink.stream, connectivityText(() => connectionsInOrder(e), format), 100);
+        await pump(
+          sink.stream,
+          connectivityText(() => connectionsInOrder(e), format),
+          100,
+        );
         assert.equal(sink.text(), formatConnectivity(list, format), `${path.relative(ROOT, dir)} (${format})`);
       }
     }
@@ -128,16 +136,38 @@ describe('connectivity as a stream: the same list as the engine', () => {
   it('on random clusters with policies, named ports, ipBlocks and repeated names', () => {
     const labels = fc.constantFrom('a', 'b', 'c');
     const ns = fc.constantFrom('x', 'y');
-    const selector = fc.oneof(fc.constant({}), labels.map((v) => ({ matchLabels: { app: v } })));
+    const selector = fc.oneof(
+      fc.constant({}),
+      labels.map((v) => ({ matchLabels: { app: v } })),
+    );
     const peer = fc.oneof(
       selector.map((s) => ({ podSelector: s })),
-      fc.tuple(ns, selector).map(([n, s]) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } }, podSelector: s })),
-      fc.constantFrom('10.0.0.0/8', '10.1.0.0/16', '0.0.0.0/0', '192.168.1.0/24').map((cidr) => ({ ipBlock: { cidr } })),
+      fc.tuple(ns, selector).map(([n, s]) => ({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } },
+        podSelector: s,
+      })),
+      fc
+        .constantFrom('10.0.0.0/8', '10.1.0.0/16', '0.0.0.0/0', '192.168.1.0/24')
+        .map((cidr) => ({ ipBlock: { cidr } })),
     );
     const port = fc.oneof(fc.constantFrom(80, 8080, 53), fc.constant('http'));
-    const rule = fc.record({ peers: fc.option(fc.array(peer, { maxLength: 2 }), { nil: undefined }), ports: fc.option(fc.array(port, { maxLength: 2 }), { nil: undefined }) });
-    const policy = fc.record({ ns, sel: selector, types: fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress']), ingress: fc.array(rule, { maxLength: 2 }), egress: fc.array(rule, { maxLength: 2 }) });
-    const workload = fc.record({ ns, name: fc.constantFrom('p', 'q', 'r', 's'), app: labels, kind: fc.constantFrom('Deployment', 'StatefulSet') });
+    const rule = fc.record({
+      peers: fc.option(fc.array(peer, { maxLength: 2 }), { nil: undefined }),
+      ports: fc.option(fc.array(port, { maxLength: 2 }), { nil: undefined }),
+    });
+    const policy = fc.record({
+      ns,
+      sel: selector,
+      types: fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
+      ingress: fc.array(rule, { maxLength: 2 }),
+      egress: fc.array(rule, { maxLength: 2 }),
+    });
+    const workload = fc.record({
+      ns,
+      name: fc.constantFrom('p', 'q', 'r', 's'),
+      app: labels,
+      kind: fc.constantFrom('Deployment', 'StatefulSet'),
+    });
     const toRule = (r: { peers?: unknown[]; ports?: (number | string)[] }, key: 'from' | 'to') => ({
       ...(r.peers ? { [key]: r.peers } : {}),
       ...(r.ports ? { ports: r.ports.map((p) => ({ port: p })) } : {}),
@@ -152,7 +182,10 @@ describe('connectivity as a stream: the same list as the engine', () => {
               metadata: { name: w.name, namespace: w.ns },
               spec: {
                 selector: { matchLabels: { app: w.app } },
-                template: { metadata: { labels: { app: w.app } }, spec: { containers: [{ name: 'm', image: 'i:1', ports: [{ name: 'http', containerPort: 8080 }] }] } },
+                template: {
+                  metadata: { labels: { app: w.app } },
+                  spec: { containers: [{ name: 'm', image: 'i:1', ports: [{ name: 'http', containerPort: 8080 }] }] },
+                },
               },
             })}\n`,
         );
@@ -162,7 +195,12 @@ describe('connectivity as a stream: the same list as the engine', () => {
               apiVersion: 'networking.k8s.io/v1',
               kind: 'NetworkPolicy',
               metadata: { name: `np-${i}`, namespace: p.ns },
-              spec: { podSelector: p.sel, policyTypes: p.types, ingress: p.ingress.map((r) => toRule(r, 'from')), egress: p.egress.map((r) => toRule(r, 'to')) },
+              spec: {
+                podSelector: p.sel,
+                policyTypes: p.types,
+                ingress: p.ingress.map((r) => toRule(r, 'from')),
+                egress: p.egress.map((r) => toRule(r, 'to')),
+              },
             })}\n`,
           ),
         );
@@ -223,7 +261,10 @@ describe('connectivity is written as it is computed', () => {
     const parsed = JSON.parse(chunks.join('')) as unknown[];
     assert.equal(parsed.length, 120 * 119 + 240);
     assert.ok(chunks.length > 10, `${chunks.length} writes`);
-    assert.ok(atFirstWrite !== undefined && atFirstWrite < evaluated / 10, `${atFirstWrite} of ${evaluated} evaluations before the first write`);
+    assert.ok(
+      atFirstWrite !== undefined && atFirstWrite < evaluated / 10,
+      `${atFirstWrite} of ${evaluated} evaluations before the first write`,
+    );
   });
 });
 
@@ -243,17 +284,26 @@ spec:
     const dir = tmp({ 'apps.yaml': open });
     const r = await connectivity(['--no-config', '.'], dir);
     assert.equal(r.stdout.split('\n').filter(Boolean).length, 4 * 3 + 8);
-    assert.match(r.stderr, /^kube-netlint: note: no policy isolates any of the 4 workloads: all of them can reach each other on all ports \(listed pair by pair, 12 pairs; --summary says it once\)\n$/);
+    assert.match(
+      r.stderr,
+      /^kube-netlint: note: no policy isolates any of the 4 workloads: all of them can reach each other on all ports \(listed pair by pair, 12 pairs; --summary says it once\)\n$/,
+    );
   });
 
   it('no note when a policy isolates a workload, or with --focus', async () => {
     assert.equal((await connectivity(['--no-config', '.'], tmp({ 'apps.yaml': open + isolating }))).stderr, '');
-    assert.equal((await connectivity(['--no-config', '--focus', 'ns-0/app-0', '.'], tmp({ 'apps.yaml': open }))).stderr, '');
+    assert.equal(
+      (await connectivity(['--no-config', '--focus', 'ns-0/app-0', '.'], tmp({ 'apps.yaml': open }))).stderr,
+      '',
+    );
   });
 
   it('txt: one line instead of the pairs when nothing isolates any workload', async () => {
     const r = await connectivity(['--no-config', '--summary', '.'], tmp({ 'apps.yaml': open }));
-    assert.equal(r.stdout, 'all 4 workloads can reach each other and any external address, both ways, on all ports (no policy isolates them)\n');
+    assert.equal(
+      r.stdout,
+      'all 4 workloads can reach each other and any external address, both ways, on all ports (no policy isolates them)\n',
+    );
     assert.equal(r.stderr, '');
   });
 
@@ -283,25 +333,47 @@ spec:
   });
 
   it('json: {workloads, open, summary, connections}', async () => {
-    const r = await connectivity(['--no-config', '--summary', '-f', 'json', '.'], tmp({ 'apps.yaml': open + isolating }));
-    const j = JSON.parse(r.stdout) as { workloads: number; open: string[]; summary: string; connections: { src: string; dst: string; conn: string }[] };
+    const r = await connectivity(
+      ['--no-config', '--summary', '-f', 'json', '.'],
+      tmp({ 'apps.yaml': open + isolating }),
+    );
+    const j = JSON.parse(r.stdout) as {
+      workloads: number;
+      open: string[];
+      summary: string;
+      connections: { src: string; dst: string; conn: string }[];
+    };
     assert.deepEqual(Object.keys(j), ['workloads', 'open', 'summary', 'connections']);
     assert.equal(j.workloads, 4);
     assert.deepEqual(j.open, ['ns-0/app-0[Deployment]', 'ns-0/app-3[Deployment]', 'ns-2/app-2[Deployment]']);
     assert.match(j.summary, /^3 of 4 workloads can reach each other/);
-    assert.ok(j.connections.some((c) => c.src === 'ns-0/app-0[Deployment]' && c.dst === 'ns-1/app-1[Deployment]' && c.conn === 'TCP 8080'));
+    assert.ok(
+      j.connections.some(
+        (c) => c.src === 'ns-0/app-0[Deployment]' && c.dst === 'ns-1/app-1[Deployment]' && c.conn === 'TCP 8080',
+      ),
+    );
     assert.ok(!j.connections.some((c) => c.src === 'ns-0/app-0[Deployment]' && c.dst === 'ns-2/app-2[Deployment]'));
     // Written as JSON.stringify(…, null, 2) writes it.
     assert.equal(r.stdout, `${JSON.stringify(j, null, 2)}\n`);
     const none = await connectivity(['--no-config', '--summary', '-f', 'json', '.'], tmp({ 'apps.yaml': open }));
-    assert.equal(none.stdout, `${JSON.stringify({ workloads: 4, open: JSON.parse(none.stdout).open, summary: 'all 4 workloads can reach each other and any external address, both ways, on all ports (no policy isolates them)', connections: [] }, null, 2)}\n`);
+    assert.equal(
+      none.stdout,
+      `${JSON.stringify({ workloads: 4, open: JSON.parse(none.stdout).open, summary: 'all 4 workloads can reach each other and any external address, both ways, on all ports (no policy isolates them)', connections: [] }, null, 2)}\n`,
+    );
   });
 
   it('md: the statement, the open workloads, then the table', async () => {
     const r = await connectivity(['--no-config', '--summary', '-f', 'md', '.'], tmp({ 'apps.yaml': open + isolating }));
     const lines = r.stdout.split('\n');
     assert.match(lines[0], /^3 of 4 workloads can reach each other .*:$/);
-    assert.deepEqual(lines.slice(1, 7), ['', '- ns-0/app-0[Deployment]', '- ns-0/app-3[Deployment]', '- ns-2/app-2[Deployment]', '', '| src | dst | conn |']);
+    assert.deepEqual(lines.slice(1, 7), [
+      '',
+      '- ns-0/app-0[Deployment]',
+      '- ns-0/app-3[Deployment]',
+      '- ns-2/app-2[Deployment]',
+      '',
+      '| src | dst | conn |',
+    ]);
   });
 
   it('when every workload is isolated, the summary says so and the list is whole', async () => {
@@ -314,17 +386,28 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
     const dir = tmp({ 'apps.yaml': deployment('x', 'a') + deployment('x', 'b') + deny });
     const full = await connectivity(['--no-config', '.'], dir);
     const r = await connectivity(['--no-config', '--summary', '.'], dir);
-    assert.equal(r.stdout, `every one of the 2 workloads is isolated by a policy: each connection is listed\n${full.stdout}`);
+    assert.equal(
+      r.stdout,
+      `every one of the 2 workloads is isolated by a policy: each connection is listed\n${full.stdout}`,
+    );
   });
 
   it('csv and dot have no place for the statement: a usage error', async () => {
     for (const f of ['csv', 'dot']) {
-      await assert.rejects(connectivity(['--no-config', '--summary', '-f', f, '.'], tmp({ 'apps.yaml': open })), (e: unknown) => e instanceof UsageError && /--summary is available with txt, json, md/.test(e.message));
+      await assert.rejects(
+        connectivity(['--no-config', '--summary', '-f', f, '.'], tmp({ 'apps.yaml': open })),
+        (e: unknown) => e instanceof UsageError && /--summary is available with txt, json, md/.test(e.message),
+      );
     }
   });
 
   it('openWorkloads: none isolated by a policy in either direction', () => {
     const e = engineOf([{ path: 'a.yaml', text: open + isolating }]);
-    assert.deepEqual(openWorkloads(e).map((p) => p.name).sort(), ['ns-0/app-0[Deployment]', 'ns-0/app-3[Deployment]', 'ns-2/app-2[Deployment]']);
+    assert.deepEqual(
+      openWorkloads(e)
+        .map((p) => p.name)
+        .sort(),
+      ['ns-0/app-0[Deployment]', 'ns-0/app-3[Deployment]', 'ns-2/app-2[Deployment]'],
+    );
   });
 });

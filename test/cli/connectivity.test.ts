@@ -29,8 +29,11 @@ interface Run {
   stderr: string;
 }
 
-
-async function run(command: 'connectivity' | 'explain' | 'diff', args: string[], opts: { cwd?: string; stdin?: string } = {}): Promise<Run> {
+async function run(
+  command: 'connectivity' | 'explain' | 'diff',
+  args: string[],
+  opts: { cwd?: string; stdin?: string } = {},
+): Promise<Run> {
   const out = collector();
   const err = collector();
   const io: Io = {
@@ -54,12 +57,19 @@ function golden(file: string, actual: string): void {
   try {
     expected = readFileSync(abs, 'utf8');
   } catch {
-    assert.fail(`${path.relative(ROOT, abs)} is missing (UPDATE_GOLDEN=1 writes it; review it by hand before committing)`);
+    assert.fail(
+      `${path.relative(ROOT, abs)} is missing (UPDATE_GOLDEN=1 writes it; review it by hand before committing)`,
+    );
   }
   assert.equal(actual, expected, `output differs from ${path.relative(ROOT, abs)}`);
 }
 
-async function usageError(command: 'connectivity' | 'explain' | 'diff', args: string[], message: RegExp, cwd = APP): Promise<void> {
+async function usageError(
+  command: 'connectivity' | 'explain' | 'diff',
+  args: string[],
+  message: RegExp,
+  cwd = APP,
+): Promise<void> {
   await assert.rejects(run(command, args, { cwd }), (e: unknown) => {
     assert.ok(e instanceof CommandUsageError, `expected a CommandUsageError, got ${String(e)}`);
     assert.match(e.message, message);
@@ -121,7 +131,10 @@ describe('connectivity', () => {
     assert.deepEqual(json, want);
     const csv = lines((await run('connectivity', ['-f', 'csv', 'manifests'])).stdout);
     assert.equal(csv[0], 'src,dst,conn');
-    const csvRow = (row: string) => [...row.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1].replace(/^"(.*)"$/, '$1').replace(/""/g, '"')).slice(0, 3);
+    const csvRow = (row: string) =>
+      [...row.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)]
+        .map((m) => m[1].replace(/^"(.*)"$/, '$1').replace(/""/g, '"'))
+        .slice(0, 3);
     assert.deepEqual(
       csv.slice(1).map(csvRow),
       want.map((c) => [c.src, c.dst, c.conn]),
@@ -152,7 +165,10 @@ describe('connectivity', () => {
     const over = await run('connectivity', ['--max-file-bytes', '1K', '-'], { stdin: text });
     assert.equal(over.code, 0);
     assert.equal(over.stdout.trim(), '', 'nothing was read, so nothing is connected');
-    assert.match(over.stderr, /^kube-netlint: warning: <stdin>:1:1: standard input is not read: it is more than the limit of 1 KiB per file \(--max-file-bytes\)$/m);
+    assert.match(
+      over.stderr,
+      /^kube-netlint: warning: <stdin>:1:1: standard input is not read: it is more than the limit of 1 KiB per file \(--max-file-bytes\)$/m,
+    );
     // A broken document is named with its position; the other documents still count.
     const broken = await run('connectivity', ['-'], { stdin: `${text}\n---\nkind: [oops\n` });
     assert.deepEqual(lines(broken.stdout), EXPECTED);
@@ -175,7 +191,11 @@ describe('connectivity', () => {
   it('--focus keeps the connections from or to one workload', async () => {
     const api = EXPECTED.filter((l) => l.startsWith('web/api[') || l.includes('=> web/api['));
     assert.equal(api.length, 5);
-    for (const args of [['--focus', 'web/api'], ['--focus', 'web/api[Deployment]'], ['--focus', 'api', '-n', 'web']]) {
+    for (const args of [
+      ['--focus', 'web/api'],
+      ['--focus', 'web/api[Deployment]'],
+      ['--focus', 'api', '-n', 'web'],
+    ]) {
       assert.deepEqual(lines((await run('connectivity', [...args, 'manifests'])).stdout), api, args.join(' '));
     }
     // api alone: not in the default namespace, so the one namespace that has it (web); a wrong kind names nothing.
@@ -185,11 +205,19 @@ describe('connectivity', () => {
       lines((await run('connectivity', ['--focus', '{ingress-controller}', 'manifests'])).stdout),
       EXPECTED.filter((l) => l.startsWith('{ingress-controller}')),
     );
-    assert.deepEqual(lines((await run('connectivity', ['--focus', '203.0.113.0/25', 'manifests'])).stdout), ['data/backup[CronJob] => 203.0.113.0/25 : TCP 443']);
-    const json = JSON.parse((await run('connectivity', ['--focus', 'data/postgres', '-f', 'json', 'manifests'])).stdout) as { src: string; dst: string }[];
+    assert.deepEqual(lines((await run('connectivity', ['--focus', '203.0.113.0/25', 'manifests'])).stdout), [
+      'data/backup[CronJob] => 203.0.113.0/25 : TCP 443',
+    ]);
+    const json = JSON.parse(
+      (await run('connectivity', ['--focus', 'data/postgres', '-f', 'json', 'manifests'])).stdout,
+    ) as { src: string; dst: string }[];
     assert.deepEqual(
       json.map((c) => `${c.src} => ${c.dst}`),
-      ['data/backup[CronJob] => data/postgres[StatefulSet]', 'data/postgres[StatefulSet] => 0.0.0.0/0', 'web/api[Deployment] => data/postgres[StatefulSet]'],
+      [
+        'data/backup[CronJob] => data/postgres[StatefulSet]',
+        'data/postgres[StatefulSet] => 0.0.0.0/0',
+        'web/api[Deployment] => data/postgres[StatefulSet]',
+      ],
     );
   });
 
@@ -207,16 +235,30 @@ describe('connectivity', () => {
       'data/postgres[StatefulSet] => 0.0.0.0/0 : All Connections',
       'web/api[Deployment] => data/postgres[StatefulSet] : TCP 5432,9187',
     ]);
-    assert.deepEqual(await port('--port', '6379/udp'), ['data/cache[Deployment] => 0.0.0.0/0 : All Connections', 'data/postgres[StatefulSet] => 0.0.0.0/0 : All Connections'], 'the cache policy opens UDP 6379 but the api egress does not');
+    assert.deepEqual(
+      await port('--port', '6379/udp'),
+      [
+        'data/cache[Deployment] => 0.0.0.0/0 : All Connections',
+        'data/postgres[StatefulSet] => 0.0.0.0/0 : All Connections',
+      ],
+      'the cache policy opens UDP 6379 but the api egress does not',
+    );
     assert.deepEqual(await port('--port', '443', '--focus', 'web/api'), [EXPECTED[4]]);
-    assert.deepEqual(await port('--port', '9187', '--focus', 'web/frontend'), [], 'allowed by the ingress of postgres, not by the egress of frontend');
+    assert.deepEqual(
+      await port('--port', '9187', '--focus', 'web/frontend'),
+      [],
+      'allowed by the ingress of postgres, not by the egress of frontend',
+    );
   });
 
   it('--output-file writes the report to a file', async () => {
     const dir = tmpCopy(APP);
     const r = await run('connectivity', ['-f', 'csv', '-o', 'out/conn.csv', 'manifests'], { cwd: dir });
     assert.equal(r.stdout, '');
-    assert.equal(readFileSync(path.join(dir, 'out/conn.csv'), 'utf8'), readFileSync(path.join(APP, 'expected.csv'), 'utf8'));
+    assert.equal(
+      readFileSync(path.join(dir, 'out/conn.csv'), 'utf8'),
+      readFileSync(path.join(APP, 'expected.csv'), 'utf8'),
+    );
   });
 });
 
@@ -226,7 +268,8 @@ describe('dot output', () => {
   /** A tokenizer and recursive-descent parser for the DOT language (no HTML strings). */
   function parseDot(text: string): { nodes: Set<string>; edges: [string, string][] } {
     const tokens: string[] = [];
-    const re = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|^#[^\n]*|("(?:\\[\s\S]|[^"\\])*")|(->|--)|([{}[\];,=:])|([A-Za-z_\u0080-\uffff][A-Za-z_0-9\u0080-\uffff]*|-?(?:\.\d+|\d+(?:\.\d*)?))|([\s\S])/gmy;
+    const re =
+      /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|^#[^\n]*|("(?:\\[\s\S]|[^"\\])*")|(->|--)|([{}[\];,=:])|([A-Za-z_\u0080-\uffff][A-Za-z_0-9\u0080-\uffff]*|-?(?:\.\d+|\d+(?:\.\d*)?))|([\s\S])/gmy;
     for (const m of text.matchAll(re)) {
       if (m[5] !== undefined) throw new Error(`unexpected character ${JSON.stringify(m[5])} at ${m.index}`);
       const t = m[1] ?? m[2] ?? m[3] ?? m[4];
@@ -243,7 +286,12 @@ describe('dot output', () => {
       const got = next();
       if (got !== t) throw new Error(`expected ${t}, got ${got} (token ${i - 1})`);
     };
-    const isId = (t: string | undefined) => t !== undefined && (t.startsWith('"') || /^[A-Za-z_\u0080-\uffff\d.-]/.test(t)) && t !== '->' && t !== '--' && !KEYWORDS.has(t.toLowerCase());
+    const isId = (t: string | undefined) =>
+      t !== undefined &&
+      (t.startsWith('"') || /^[A-Za-z_\u0080-\uffff\d.-]/.test(t)) &&
+      t !== '->' &&
+      t !== '--' &&
+      !KEYWORDS.has(t.toLowerCase());
     const id = () => {
       const t = next();
       if (!isId(t)) throw new Error(`expected an ID, got ${t}`);
@@ -326,7 +374,10 @@ describe('dot output', () => {
     assert.throws(() => parseDot('digraph { a -> b; '));
     assert.throws(() => parseDot('digraph { a [label=] }'));
     assert.throws(() => parseDot('digraph { a -- b }'));
-    assert.deepEqual(parseDot('digraph g { node [shape=box]; a -> "b\\"c" [label="x"]; subgraph cluster_0 { label="ns"; a; } }').edges, [['a', 'b"c']]);
+    assert.deepEqual(
+      parseDot('digraph g { node [shape=box]; a -> "b\\"c" [label="x"]; subgraph cluster_0 { label="ns"; a; } }').edges,
+      [['a', 'b"c']],
+    );
   });
 
   it('is valid Graphviz syntax: one declared node per endpoint, one edge per connection', async () => {
@@ -388,7 +439,9 @@ ingress of web/api[Deployment]: isolated by
   + ingress[0] of NetworkPolicy "web/api" (manifests/policies-web.yaml:72:7) admits web/frontend[Deployment]: TCP 9000
 `,
     );
-    const j = JSON.parse((await run('explain', ['web/frontend', 'web/api', '-f', 'json', '--port', '9000', 'manifests'])).stdout) as Record<string, unknown>;
+    const j = JSON.parse(
+      (await run('explain', ['web/frontend', 'web/api', '-f', 'json', '--port', '9000', 'manifests'])).stdout,
+    ) as Record<string, unknown>;
     assert.deepEqual(j, {
       src: 'web/frontend[Deployment]',
       dst: 'web/api[Deployment]',
@@ -402,7 +455,15 @@ ingress of web/api[Deployment]: isolated by
           { policy: 'web/allow-dns', file: 'manifests/policies-web.yaml', line: 14, column: 9 },
           { policy: 'web/frontend', file: 'manifests/policies-web.yaml', line: 37, column: 9 },
         ],
-        admitting: [{ rule: 'egress[0] of NetworkPolicy "web/frontend"', conn: 'TCP 9000', file: 'manifests/policies-web.yaml', line: 54, column: 7 }],
+        admitting: [
+          {
+            rule: 'egress[0] of NetworkPolicy "web/frontend"',
+            conn: 'TCP 9000',
+            file: 'manifests/policies-web.yaml',
+            line: 54,
+            column: 7,
+          },
+        ],
         conn: 'TCP 9000',
       },
       notes: [],
@@ -413,7 +474,15 @@ ingress of web/api[Deployment]: isolated by
           { policy: 'web/default-deny', file: 'manifests/policies-web.yaml', line: 5, column: 9 },
           { policy: 'web/api', file: 'manifests/policies-web.yaml', line: 64, column: 9 },
         ],
-        admitting: [{ rule: 'ingress[0] of NetworkPolicy "web/api"', conn: 'TCP 9000', file: 'manifests/policies-web.yaml', line: 72, column: 7 }],
+        admitting: [
+          {
+            rule: 'ingress[0] of NetworkPolicy "web/api"',
+            conn: 'TCP 9000',
+            file: 'manifests/policies-web.yaml',
+            line: 72,
+            column: 7,
+          },
+        ],
         conn: 'TCP 9000',
       },
     });
@@ -425,9 +494,19 @@ ingress of web/api[Deployment]: isolated by
     assert.equal(out[0], 'web/frontend[Deployment] => data/postgres[StatefulSet] (any port): BLOCKED');
     assert.equal(out[1], '  allowed connections: No Connections');
     assert.ok(out.includes('  no rule admits data/postgres[StatefulSet]: nothing allowed'));
-    assert.ok(out.indexOf('  no rule admits data/postgres[StatefulSet]: nothing allowed') < out.indexOf('ingress of data/postgres[StatefulSet]: isolated by'), 'on the egress side');
-    assert.ok(out.includes('  + ingress[0] of NetworkPolicy "data/allow-metrics" (manifests/policies-data.yaml:75:7) admits web/frontend[Deployment]: TCP 9187'));
-    const j = JSON.parse((await run('explain', ['web/frontend', 'data/postgres', '-f', 'json', 'manifests'])).stdout) as {
+    assert.ok(
+      out.indexOf('  no rule admits data/postgres[StatefulSet]: nothing allowed') <
+        out.indexOf('ingress of data/postgres[StatefulSet]: isolated by'),
+      'on the egress side',
+    );
+    assert.ok(
+      out.includes(
+        '  + ingress[0] of NetworkPolicy "data/allow-metrics" (manifests/policies-data.yaml:75:7) admits web/frontend[Deployment]: TCP 9187',
+      ),
+    );
+    const j = JSON.parse(
+      (await run('explain', ['web/frontend', 'data/postgres', '-f', 'json', 'manifests'])).stdout,
+    ) as {
       allowed: boolean;
       conn: string;
       egress: { isolated: boolean; admitting: unknown[]; conn: string };
@@ -458,7 +537,11 @@ ingress of web/api[Deployment]: isolated by
       '  - NetworkPolicy "data/allow-metrics" (manifests/policies-data.yaml:70:9)',
       '  no rule admits data/backup[CronJob]: nothing allowed',
     ]);
-    const j = JSON.parse((await run('explain', ['data/backup', 'data/cache', '-f', 'json', 'manifests'])).stdout) as { allowed: boolean; egress: { conn: string }; ingress: { conn: string; admitting: unknown[] } };
+    const j = JSON.parse((await run('explain', ['data/backup', 'data/cache', '-f', 'json', 'manifests'])).stdout) as {
+      allowed: boolean;
+      egress: { conn: string };
+      ingress: { conn: string; admitting: unknown[] };
+    };
     assert.equal(j.allowed, false);
     assert.equal(j.egress.conn, 'TCP 53,UDP 53');
     assert.equal(j.ingress.conn, 'No Connections');
@@ -488,7 +571,9 @@ ingress of web/api[Deployment]: isolated by
     const ok = lines((await run('explain', ['web/api', 'data/postgres', '--port', '5432/tcp', 'manifests'])).stdout);
     assert.equal(ok[0], 'web/api[Deployment] => data/postgres[StatefulSet] (TCP 5432): ALLOWED');
     assert.ok(!ok.some((l) => l.includes('none of these rules')));
-    const udp = JSON.parse((await run('explain', ['web/api', 'data/cache', '--port', '6379/UDP', '-f', 'json', 'manifests'])).stdout) as {
+    const udp = JSON.parse(
+      (await run('explain', ['web/api', 'data/cache', '--port', '6379/UDP', '-f', 'json', 'manifests'])).stdout,
+    ) as {
       port: string;
       allowed: boolean;
       egress: { conn: string };
@@ -511,11 +596,17 @@ ingress of web/api[Deployment]: isolated by
       '  - NetworkPolicy "web/frontend" (manifests/policies-web.yaml:37:9)',
       '  no rule admits 8.8.8.8: nothing allowed',
     ]);
-    const src = JSON.parse((await run('explain', ['8.8.8.8', 'web/frontend', '-f', 'json', 'manifests'])).stdout) as { src: string; allowed: boolean; egress: unknown };
+    const src = JSON.parse((await run('explain', ['8.8.8.8', 'web/frontend', '-f', 'json', 'manifests'])).stdout) as {
+      src: string;
+      allowed: boolean;
+      egress: unknown;
+    };
     assert.equal(src.src, '8.8.8.8');
     assert.equal(src.allowed, false);
     assert.equal(src.egress, null);
-    const dst = JSON.parse((await run('explain', ['web/api', '8.8.8.8', '--port', '443', '-f', 'json', 'manifests'])).stdout) as {
+    const dst = JSON.parse(
+      (await run('explain', ['web/api', '8.8.8.8', '--port', '443', '-f', 'json', 'manifests'])).stdout,
+    ) as {
       allowed: boolean;
       conn: string;
       ingress: unknown;
@@ -540,7 +631,9 @@ ingress of web/api[Deployment]: isolated by
     const withCfg = lines((await run('explain', ['{ingress-controller}', 'web/frontend', 'manifests'])).stdout);
     assert.equal(withCfg[0], '{ingress-controller} => web/frontend[Deployment] (any port): ALLOWED');
     assert.equal(withCfg[1], '  allowed connections: TCP 8080');
-    const without = lines((await run('explain', ['{ingress-controller}', 'web/frontend', '--no-config', 'manifests'])).stdout);
+    const without = lines(
+      (await run('explain', ['{ingress-controller}', 'web/frontend', '--no-config', 'manifests'])).stdout,
+    );
     assert.equal(without[0], '{ingress-controller} => web/frontend[Deployment] (any port): BLOCKED');
   });
 });
@@ -574,7 +667,11 @@ describe('diff', () => {
 
   it('--fail-on-added: 1 when the new version opens a connection, 0 otherwise', async () => {
     assert.equal((await run('diff', ['--fail-on-added', 'manifests', 'manifests-v2'])).code, 1);
-    assert.equal((await run('diff', ['--fail-on-added', 'manifests-v2', 'manifests'])).code, 1, 'backup -> postgres comes back');
+    assert.equal(
+      (await run('diff', ['--fail-on-added', 'manifests-v2', 'manifests'])).code,
+      1,
+      'backup -> postgres comes back',
+    );
     const same = await run('diff', ['--fail-on-added', 'manifests', 'manifests']);
     assert.equal(same.code, 0);
     assert.equal(same.stdout, 'no changes\n');
@@ -583,7 +680,9 @@ describe('diff', () => {
     const dir = tmpCopy(APP);
     const file = path.join(dir, 'manifests-v2/policies-data.yaml');
     const text = readFileSync(file, 'utf8');
-    const narrowed = text.replace('        - port: 8443\n', '').replace(/ {4}- to:\n {8}- ipBlock:\n {12}cidr: 198\.51\.100\.0\/24\n {6}ports:\n {8}- port: 22\n/, '');
+    const narrowed = text
+      .replace('        - port: 8443\n', '')
+      .replace(/ {4}- to:\n {8}- ipBlock:\n {12}cidr: 198\.51\.100\.0\/24\n {6}ports:\n {8}- port: 22\n/, '');
     assert.notEqual(narrowed, text);
     assert.ok(!narrowed.includes('cidr: 198.51.100'));
     writeFileSync(file, narrowed);
@@ -594,7 +693,11 @@ describe('diff', () => {
       '0 added, 1 removed, 1 changed',
     ]);
     assert.equal(narrow.code, 0);
-    assert.equal((await run('diff', ['manifests-v2', path.join(APP, 'manifests-v2')], { cwd: dir })).code, 0, 'without the flag the exit code is 0');
+    assert.equal(
+      (await run('diff', ['manifests-v2', path.join(APP, 'manifests-v2')], { cwd: dir })).code,
+      0,
+      'without the flag the exit code is 0',
+    );
   });
 });
 
@@ -603,8 +706,16 @@ describe('diff', () => {
 describe('usage errors', () => {
   it('unknown workloads in explain', async () => {
     await usageError('explain', ['web/nothing', 'web/api', 'manifests'], /no workload "web\/nothing" in the input/);
-    await usageError('explain', ['web/api', 'frontnd', 'manifests'], /no workload "frontnd" in the input; did you mean "web\/frontend"\?/);
-    await usageError('explain', ['web/api[StatefulSet]', 'web/frontend', 'manifests'], /no workload "web\/api\[StatefulSet\]"/);
+    await usageError(
+      'explain',
+      ['web/api', 'frontnd', 'manifests'],
+      /no workload "frontnd" in the input; did you mean "web\/frontend"\?/,
+    );
+    await usageError(
+      'explain',
+      ['web/api[StatefulSet]', 'web/frontend', 'manifests'],
+      /no workload "web\/api\[StatefulSet\]"/,
+    );
     await usageError('explain', ['web/api', 'manifests'], /no workload "manifests"/);
     await usageError('explain', ['web/api'], /explain needs a source and a destination/);
   });
@@ -615,7 +726,12 @@ describe('usage errors', () => {
       path.join(dir, 'manifests/twin.yaml'),
       'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: api, namespace: web}\nspec:\n  serviceName: api\n  selector: {matchLabels: {app: api-sts}}\n  template:\n    metadata: {labels: {app: api-sts}}\n    spec: {containers: [{name: c, image: x}]}\n',
     );
-    await usageError('explain', ['web/api', 'web/frontend', 'manifests'], /"web\/api" names 2 workloads \(.*web\/api\[StatefulSet\].*\): add \[Kind\]/, dir);
+    await usageError(
+      'explain',
+      ['web/api', 'web/frontend', 'manifests'],
+      /"web\/api" names 2 workloads \(.*web\/api\[StatefulSet\].*\): add \[Kind\]/,
+      dir,
+    );
     const r = await run('explain', ['web/api[StatefulSet]', 'web/frontend', 'manifests'], { cwd: dir });
     assert.match(r.stdout, /^web\/api\[StatefulSet\] => web\/frontend\[Deployment\] \(any port\): BLOCKED/);
   });
@@ -624,17 +740,43 @@ describe('usage errors', () => {
     for (const bad of ['0', '65536', 'http', '80/icmp', '80/', '8o', '1.5']) {
       // Both commands take port names too (http, 8o), resolved on the destinations' container ports.
       if (bad === 'http' || bad === '8o') continue;
-      await usageError('connectivity', ['--port', bad, 'manifests'], new RegExp(`--port "${bad.replace(/[/.*+?^${}()|[\]\\-]/g, '\\$&')}": expected <port> or <port>/<TCP\\|UDP\\|SCTP>`));
+      await usageError(
+        'connectivity',
+        ['--port', bad, 'manifests'],
+        new RegExp(
+          `--port "${bad.replace(/[/.*+?^${}()|[\]\\-]/g, '\\$&')}": expected <port> or <port>/<TCP\\|UDP\\|SCTP>`,
+        ),
+      );
       await usageError('explain', ['web/api', 'web/frontend', '--port', bad, 'manifests'], /--port .*expected <port>/);
     }
-    await usageError('connectivity', ['--port', '8o', 'manifests'], /--port "8o": no workload in the input has a TCP container port named "8o"/);
-    await usageError('explain', ['web/api', 'web/frontend', '--port', '8o', 'manifests'], /--port "8o": web\/frontend\[Deployment\] has no TCP container port named "8o"/);
+    await usageError(
+      'connectivity',
+      ['--port', '8o', 'manifests'],
+      /--port "8o": no workload in the input has a TCP container port named "8o"/,
+    );
+    await usageError(
+      'explain',
+      ['web/api', 'web/frontend', '--port', '8o', 'manifests'],
+      /--port "8o": web\/frontend\[Deployment\] has no TCP container port named "8o"/,
+    );
   });
 
   it('unknown formats', async () => {
-    await usageError('connectivity', ['-f', 'yaml', 'manifests'], /unknown format "yaml" \(available: txt, json, csv, md, dot\)/);
-    await usageError('explain', ['web/api', 'web/frontend', '-f', 'csv', 'manifests'], /unknown format "csv" \(available: txt, json\)/);
-    await usageError('diff', ['-f', 'dot', 'manifests', 'manifests-v2'], /unknown format "dot" \(available: txt, md, json, html\)/);
+    await usageError(
+      'connectivity',
+      ['-f', 'yaml', 'manifests'],
+      /unknown format "yaml" \(available: txt, json, csv, md, dot\)/,
+    );
+    await usageError(
+      'explain',
+      ['web/api', 'web/frontend', '-f', 'csv', 'manifests'],
+      /unknown format "csv" \(available: txt, json\)/,
+    );
+    await usageError(
+      'diff',
+      ['-f', 'dot', 'manifests', 'manifests-v2'],
+      /unknown format "dot" \(available: txt, md, json, html\)/,
+    );
   });
 
   it('bad IPv4 addresses, unknown options, missing inputs', async () => {
@@ -651,7 +793,10 @@ describe('usage errors', () => {
 
   it('explain with a CIDR that policies split is a usage error, not an answer for its first address', async () => {
     const r = await run('explain', ['web/api', '0.0.0.0/0', '--port', '443', 'manifests']).catch((e: unknown) => e);
-    assert.ok(r instanceof CommandUsageError || !(r as Run).stdout.includes('ALLOWED'), 'either rejected, or not reported as allowed for every address');
+    assert.ok(
+      r instanceof CommandUsageError || !(r as Run).stdout.includes('ALLOWED'),
+      'either rejected, or not reported as allowed for every address',
+    );
   });
 
   it('--help prints the network commands', async () => {

@@ -17,11 +17,16 @@ import { unifiedDiff } from '../../src/format/unified-diff.js';
 import { loadText } from '../../src/load/load.js';
 import { ROOT, BIN } from '../support/util.js';
 
-
 function run(args: string[], cwd: string, input = '') {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    input,
+    encoding: 'utf8',
+    env: env as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -148,7 +153,8 @@ describe('--fix', () => {
   });
 
   it('fixes a misspelt rule name in a disable comment, and nothing else of the comment', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n# kube-netlint-disable-next-line servce-selector-no-pods -- legacy\ndata:\n  a: b\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n# kube-netlint-disable-next-line servce-selector-no-pods -- legacy\ndata:\n  a: b\n';
     const dir = tmp({ 'cm.yaml': text });
     const r = run(['--fix', 'cm.yaml'], dir);
     assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -166,7 +172,8 @@ describe('--fix', () => {
   it('does not write a file whose text changed since it was read (exit 2, one line)', () => {
     const dir = tmp({ 'deploy.yaml': DEPLOYMENT, 'svc.yaml': SERVICE });
     const files = ['deploy.yaml', 'svc.yaml'].map((n) => loadText(n, read(dir, n), path.join(dir, n)));
-    const lintAll = (slices: { files: typeof files }[]) => lint(slices[0].files, { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } });
+    const lintAll = (slices: { files: typeof files }[]) =>
+      lint(slices[0].files, { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } });
     const slices = [{ files }];
     const first = lintAll(slices);
     const { outcome } = runFixes(slices, first, lintAll, (r) => r.findings, undefined);
@@ -182,7 +189,16 @@ describe('--fix', () => {
 
   it('takes one of two overlapping fixes per pass, and none of a finding with several suggestions', () => {
     const file = loadText('s.yaml', 'a: b\n');
-    const base = { ruleId: 'r', severity: 'error' as const, message: '', file, range: [3, 4] as [number, number], object: null, related: [], fingerprint: '' };
+    const base = {
+      ruleId: 'r',
+      severity: 'error' as const,
+      message: '',
+      file,
+      range: [3, 4] as [number, number],
+      object: null,
+      related: [],
+      fingerprint: '',
+    };
     const one = (replacement: string) => ({ title: '', file, range: [3, 4] as [number, number], replacement });
     const fixes = collectFixes(
       [
@@ -206,7 +222,10 @@ describe('--fix', () => {
 describe('unified diff', () => {
   it('marks a last line without a line end, and is empty for equal texts', () => {
     assert.equal(unifiedDiff('f', 'f', 'a\nb', 'a\nb'), '');
-    assert.equal(unifiedDiff('f', 'f', 'a\nb', 'a\nc'), '--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n');
+    assert.equal(
+      unifiedDiff('f', 'f', 'a\nb', 'a\nc'),
+      '--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n',
+    );
   });
 
   it('applies with patch to the new text, for changes spread over a long file', () => {

@@ -13,7 +13,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROOT } from '../support/util.js';
 
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  files: string[];
+};
 const work = mkdtempSync(path.join(tmpdir(), 'kube-netlint-install-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -21,7 +25,13 @@ const npmEnv = (): NodeJS.ProcessEnv => {
   // The outer `npm test` sets npm_config_* for its own run; a user's install has none of them.
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-  return { ...env, NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  return {
+    ...env,
+    NO_COLOR: '1',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
 };
 
 function npm(args: string[], cwd: string): SpawnSyncReturns<string> {
@@ -73,10 +83,24 @@ describe('install from the npm pack tarball', { skip: haveNpm ? false : 'npm is 
     assert.equal(r.status, 0, r.stderr);
     const [info] = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
     const files = new Set(info.files.map((f) => f.path));
-    for (const f of ['bin/kube-netlint.js', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/rules/index.js', 'dist/src/load/worker.js', 'schemas/config.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const f of [
+      'bin/kube-netlint.js',
+      'dist/src/cli/main.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/rules/index.js',
+      'dist/src/load/worker.js',
+      'schemas/config.schema.json',
+      'README.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       assert.ok(files.has(f), `${f} is in the package`);
     }
-    assert.ok(![...files].some((f) => f.startsWith('dist/test/') || f.startsWith('test/') || f.startsWith('src/')), 'no tests or sources');
+    assert.ok(
+      ![...files].some((f) => f.startsWith('dist/test/') || f.startsWith('test/') || f.startsWith('src/')),
+      'no tests or sources',
+    );
     tarball = path.join(work, info.filename);
     assert.ok(existsSync(tarball));
   });
@@ -85,21 +109,34 @@ describe('install from the npm pack tarball', { skip: haveNpm ? false : 'npm is 
     assert.ok(tarball, 'the tarball of the test above');
     project = path.join(work, 'project');
     mkdirSync(path.join(project, 'k8s'), { recursive: true });
-    writeFileSync(path.join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2)}\n`);
+    writeFileSync(
+      path.join(project, 'package.json'),
+      `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2)}\n`,
+    );
     let install = npm(['install', '--offline', '-D', tarball], project);
     if (install.status !== 0) install = npm(['install', '--prefer-offline', '-D', tarball], project);
     if (install.status !== 0) {
-      const why = /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network/i.test(install.stderr) ? 'the dependencies are neither in npm\'s cache nor reachable on the registry' : undefined;
+      const why = /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network/i.test(install.stderr)
+        ? "the dependencies are neither in npm's cache nor reachable on the registry"
+        : undefined;
       if (why) {
         t.skip(`cannot install the tarball's dependencies: ${why} (${install.stderr.trim().split('\n').pop()})`);
         return;
       }
       assert.fail(`npm install failed:\n${install.stderr}`);
     }
-    const installed = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+    const installed = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      devDependencies?: Record<string, string>;
+    };
     assert.ok(installed.devDependencies?.[pkg.name], 'recorded as a devDependency');
 
-    const npx = (args: string[]) => spawnSync('npx', ['--no', '--', 'kube-netlint', ...args], { cwd: project, env: npmEnv(), encoding: 'utf8', timeout: 120_000 });
+    const npx = (args: string[]) =>
+      spawnSync('npx', ['--no', '--', 'kube-netlint', ...args], {
+        cwd: project,
+        env: npmEnv(),
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
     const version = npx(['--version']);
     assert.equal(version.status, 0, version.stderr);
     assert.equal(version.stdout, `${pkg.version}\n`);
@@ -132,27 +169,50 @@ describe('install from the npm pack tarball', { skip: haveNpm ? false : 'npm is 
 describe('install from a git URL', () => {
   const want = process.env.KUBE_NETLINT_TEST_GIT_INSTALL === '1';
   const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  const skip = !haveNpm ? 'npm is not on the PATH' : !want ? 'set KUBE_NETLINT_TEST_GIT_INSTALL=1 to run it (it takes minutes)' : head.status !== 0 ? 'not a git checkout' : false;
+  const skip = !haveNpm
+    ? 'npm is not on the PATH'
+    : !want
+      ? 'set KUBE_NETLINT_TEST_GIT_INSTALL=1 to run it (it takes minutes)'
+      : head.status !== 0
+        ? 'not a git checkout'
+        : false;
 
   it('builds with prepare and runs from the new project', { skip }, (t) => {
     const sha = head.stdout.trim();
     const project = path.join(work, 'git-project');
     mkdirSync(path.join(project, 'k8s'), { recursive: true });
-    writeFileSync(path.join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2)}\n`);
+    writeFileSync(
+      path.join(project, 'package.json'),
+      `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2)}\n`,
+    );
     const url = `git+file://${ROOT}#${sha}`;
     let install = npm(['install', '--offline', '-D', url], project);
     if (install.status !== 0) install = npm(['install', '--prefer-offline', '-D', url], project);
     if (install.status !== 0) {
       if (/ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network/i.test(install.stderr)) {
-        t.skip(`cannot install the dependencies: neither in npm's cache nor reachable on the registry (${install.stderr.trim().split('\n').pop()})`);
+        t.skip(
+          `cannot install the dependencies: neither in npm's cache nor reachable on the registry (${install.stderr.trim().split('\n').pop()})`,
+        );
         return;
       }
       assert.fail(`npm install failed:\n${install.stderr}`);
     }
     // prepare built the code: the package holds it although dist/ is not in the repository.
-    assert.ok(existsSync(path.join(project, 'node_modules/kube-netlint/dist/src/cli/main.js')), 'dist/src was built by prepare');
-    assert.ok(existsSync(path.join(project, 'node_modules/kube-netlint/dist/rules/index.js')), 'dist/rules was built by prepare');
-    const npx = (args: string[]) => spawnSync('npx', ['--no', '--', 'kube-netlint', ...args], { cwd: project, env: npmEnv(), encoding: 'utf8', timeout: 120_000 });
+    assert.ok(
+      existsSync(path.join(project, 'node_modules/kube-netlint/dist/src/cli/main.js')),
+      'dist/src was built by prepare',
+    );
+    assert.ok(
+      existsSync(path.join(project, 'node_modules/kube-netlint/dist/rules/index.js')),
+      'dist/rules was built by prepare',
+    );
+    const npx = (args: string[]) =>
+      spawnSync('npx', ['--no', '--', 'kube-netlint', ...args], {
+        cwd: project,
+        env: npmEnv(),
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
     assert.equal(npx(['--version']).stdout, `${pkg.version}\n`);
     writeFileSync(path.join(project, 'k8s/app.yaml'), BROKEN);
     const lint = npx(['k8s/']);

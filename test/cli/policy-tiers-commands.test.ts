@@ -18,7 +18,12 @@ after(() => rmSync(TMP, { recursive: true, force: true }));
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args, '--no-config'], { cwd: TMP, encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--no-config'], {
+    cwd: TMP,
+    encoding: 'utf8',
+    env: env as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -107,7 +112,13 @@ interface DiffEntry {
 }
 
 interface GraphJson {
-  edges: { kind: string; source: string; target: string; status: string; explain: { text: string; allowed: boolean }[] }[];
+  edges: {
+    kind: string;
+    source: string;
+    target: string;
+    status: string;
+    explain: { text: string; allowed: boolean }[];
+  }[];
 }
 
 const CLIENT_TO_DB = (d: DiffEntry) => d.src === 'other/client[Deployment]' && d.dst === 'secure/db[Deployment]';
@@ -121,7 +132,10 @@ describe('diff with the admin tiers and Cilium policies', () => {
     const r = cli(['diff', before, withAnp, '-f', 'json']);
     assert.equal(r.status, 0, r.stderr);
     const entries = JSON.parse(r.stdout) as DiffEntry[];
-    assert.ok(entries.some((d) => CLIENT_TO_DB(d) && d.diff === 'removed'), r.stdout);
+    assert.ok(
+      entries.some((d) => CLIENT_TO_DB(d) && d.diff === 'removed'),
+      r.stdout,
+    );
     // Only ingress from namespace other is denied: nothing else changes.
     assert.deepEqual(
       entries.map((d) => `${d.diff} ${d.src} => ${d.dst}`),
@@ -142,7 +156,10 @@ describe('diff with the admin tiers and Cilium policies', () => {
     assert.equal(changed[0].diff, 'changed');
     const txt = cli(['diff', before, withCilium]);
     // All connections but TCP 5432 remain.
-    assert.match(txt.stdout, /~ other\/client\[Deployment\] => secure\/db\[Deployment\] : All Connections -> TCP 1-5431,5433-65535,UDP 1-65535,SCTP 1-65535/);
+    assert.match(
+      txt.stdout,
+      /~ other\/client\[Deployment\] => secure\/db\[Deployment\] : All Connections -> TCP 1-5431,5433-65535,UDP 1-65535,SCTP 1-65535/,
+    );
   });
 });
 
@@ -151,7 +168,9 @@ describe('graph with the admin tiers and Cilium policies', () => {
     const r = cli(['graph', dir, '-f', 'json']);
     assert.equal(r.status, 0, r.stderr);
     const g = JSON.parse(r.stdout) as GraphJson;
-    const e = g.edges.find((x) => x.kind === 'reference' && x.source === 'wl:other/client[Deployment]' && x.target === 'svc:secure/db');
+    const e = g.edges.find(
+      (x) => x.kind === 'reference' && x.source === 'wl:other/client[Deployment]' && x.target === 'svc:secure/db',
+    );
     assert.ok(e, JSON.stringify(g.edges.map((x) => `${x.kind} ${x.source} ${x.target}`)));
     return e;
   };
@@ -165,7 +184,10 @@ describe('graph with the admin tiers and Cilium policies', () => {
     const e = edge(cluster('graph-anp', NAMESPACES, APPS, ANP_DENY));
     assert.equal(e.status, 'blocked');
     assert.equal(e.explain[0].allowed, false);
-    assert.match(e.explain[0].text, /AdminNetworkPolicy "protect-secure" \(priority 10\) rule "deny-other" \(.*\) denies other\/client\[Deployment\]/);
+    assert.match(
+      e.explain[0].text,
+      /AdminNetworkPolicy "protect-secure" \(priority 10\) rule "deny-other" \(.*\) denies other\/client\[Deployment\]/,
+    );
   });
 
   it("a Cilium deny rule blocks the reference, and the edge's explanation names the section", () => {
@@ -196,16 +218,28 @@ spec:
   it('admin-tier and Cilium policies selecting one pod: a warning states the assumption, and explain says it for that pod only', () => {
     const r = cli(['connectivity', both]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /warning: 1 AdminNetworkPolicy or BaselineAdminNetworkPolicy selects pods that Cilium policies also select: no network plugin enforces both .* the Admin tier first/);
+    assert.match(
+      r.stderr,
+      /warning: 1 AdminNetworkPolicy or BaselineAdminNetworkPolicy selects pods that Cilium policies also select: no network plugin enforces both .* the Admin tier first/,
+    );
     // The assumption: the Admin tier's Allow is final, the Cilium deny does not apply.
     assert.match(r.stdout, /^other\/client\[Deployment\] => secure\/db\[Deployment\] : All Connections$/m);
     const e = cli(['explain', 'other/client', 'secure/db', both]);
-    assert.match(e.stdout, /incomplete: .*AdminNetworkPolicy "allow-other" and Cilium policies both select a pod of this connection/);
+    assert.match(
+      e.stdout,
+      /incomplete: .*AdminNetworkPolicy "allow-other" and Cilium policies both select a pod of this connection/,
+    );
     // The other way round: the pod both select is the source; its connections are still concerned.
     const reverse = cli(['explain', 'secure/db', 'other/client', both]);
     assert.match(reverse.stdout, /incomplete: .*allow-other/);
     // When the Cilium policy selects no pod the admin tier selects, there is nothing to say.
-    const apart = cluster('both-apart', NAMESPACES, APPS, ALLOW_ALL_ADMIN, CILIUM_DENY.replace('app: db', 'app: nothing'));
+    const apart = cluster(
+      'both-apart',
+      NAMESPACES,
+      APPS,
+      ALLOW_ALL_ADMIN,
+      CILIUM_DENY.replace('app: db', 'app: nothing'),
+    );
     const quiet = cli(['connectivity', apart]);
     assert.doesNotMatch(quiet.stderr, /AdminNetworkPolic/);
   });
@@ -253,7 +287,10 @@ spec:
 `,
     );
     const r = cli(['connectivity', dir]);
-    assert.match(r.stderr, /warning: 2 Cilium rule parts are about ICMP or other protocols than TCP, UDP and SCTP, which are not analysed: the connections shown are TCP, UDP and SCTP only \(icmp\/all\.yaml:\d+:\d+, icmp\/all\.yaml:\d+:\d+\)/);
+    assert.match(
+      r.stderr,
+      /warning: 2 Cilium rule parts are about ICMP or other protocols than TCP, UDP and SCTP, which are not analysed: the connections shown are TCP, UDP and SCTP only \(icmp\/all\.yaml:\d+:\d+, icmp\/all\.yaml:\d+:\d+\)/,
+    );
     assert.match(r.stderr, /warning: 1 policy peer is not analysed \(DNS names/);
     const e = cli(['explain', 'other/client', 'secure/db', dir]);
     assert.match(e.stdout, /incomplete: .*has ICMP rules/);
@@ -316,19 +353,33 @@ spec:
     const r = cli(['connectivity', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^\{ingress-controller\} => web\/frontend\[Deployment\] : TCP 8080$/m);
-    assert.match(r.stdout, /^openshift-ingress\/router-default\[Deployment\] => web\/frontend\[Deployment\] : All Connections$/m);
+    assert.match(
+      r.stdout,
+      /^openshift-ingress\/router-default\[Deployment\] => web\/frontend\[Deployment\] : All Connections$/m,
+    );
     const lint = cli(['-f', 'json', dir]);
     assert.doesNotMatch(lint.stdout, /netpol-blocks-ingress-backend/);
   });
 
   it('a policy that admits other namespaces only blocks the Route, and the finding names the router', () => {
-    const dir = cluster('router-blocked', NAMESPACES, WEB, ROUTER, FROM_ROUTER.replace('policy-group.network.openshift.io/ingress: ""', 'team: other'));
+    const dir = cluster(
+      'router-blocked',
+      NAMESPACES,
+      WEB,
+      ROUTER,
+      FROM_ROUTER.replace('policy-group.network.openshift.io/ingress: ""', 'team: other'),
+    );
     const r = cli(['connectivity', dir]);
     assert.doesNotMatch(r.stdout, /\{ingress-controller\} =>/);
     const lint = cli(['-f', 'json', dir]);
-    const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; message: string }[] }).findings.filter((f) => f.ruleId === 'netpol-blocks-ingress-backend');
+    const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; message: string }[] }).findings.filter(
+      (f) => f.ruleId === 'netpol-blocks-ingress-backend',
+    );
     assert.equal(findings.length, 1, lint.stdout);
-    assert.match(findings[0].message, /an OpenShift Route is served by the OpenShift router → Deployment "openshift-ingress\/router-default" \(label ingresscontroller\.operator\.openshift\.io\/deployment-ingresscontroller=default\)/);
+    assert.match(
+      findings[0].message,
+      /an OpenShift Route is served by the OpenShift router → Deployment "openshift-ingress\/router-default" \(label ingresscontroller\.operator\.openshift\.io\/deployment-ingresscontroller=default\)/,
+    );
   });
 
   it('without router pods in the input, the stand-in stays, and says why', () => {
@@ -337,6 +388,9 @@ spec:
     // The stand-in runs in a namespace of its own, without the router namespace's labels.
     assert.doesNotMatch(r.stdout, /\{ingress-controller\} =>/);
     const lint = cli(['-f', 'json', dir]);
-    assert.match(lint.stdout, /whose pods \(namespace \\"openshift-ingress\\", label ingresscontroller\.operator\.openshift\.io\/deployment-ingresscontroller\) are not in the input/);
+    assert.match(
+      lint.stdout,
+      /whose pods \(namespace \\"openshift-ingress\\", label ingresscontroller\.operator\.openshift\.io\/deployment-ingresscontroller\) are not in the input/,
+    );
   });
 });

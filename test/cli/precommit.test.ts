@@ -10,12 +10,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROOT } from '../support/util.js';
-
 
 const work = mkdtempSync(path.join(tmpdir(), 'kube-netlint-precommit-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -106,7 +114,9 @@ describe('pre-commit hook (end to end)', () => {
   it('fails on a broken manifest with our message and passes once it is fixed', { timeout: 900_000 }, (t) => {
     const version = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
     if (version.error || version.status !== 0) {
-      t.skip(`pre-commit is not installed: ${version.error?.message ?? version.stderr.trim()} (apt-get install pre-commit)`);
+      t.skip(
+        `pre-commit is not installed: ${version.error?.message ?? version.stderr.trim()} (apt-get install pre-commit)`,
+      );
       return;
     }
     const inGit = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: ROOT, encoding: 'utf8' });
@@ -143,7 +153,11 @@ describe('pre-commit hook (end to end)', () => {
     assert.match(failing.out, /k8s\/svc\.yaml/);
     assert.match(failing.out, /Service "web" selects app=webb but no pod in namespace "default" has these labels/);
     assert.match(failing.out, /service-selector-no-pods/);
-    assert.doesNotMatch(failing.out, /ci\.yml|manifest-structure|\.pre-commit-config\.yaml/, 'non-manifest YAML is neither linted nor reported');
+    assert.doesNotMatch(
+      failing.out,
+      /ci\.yml|manifest-structure|\.pre-commit-config\.yaml/,
+      'non-manifest YAML is neither linted nor reported',
+    );
 
     // The hook ran on this machine's Node: nodeenv made a "system" environment, downloaded nothing.
     assert.ok(findDirs(ENV.PRE_COMMIT_HOME as string, 'node_env-system').length > 0, 'a node_env-system environment');

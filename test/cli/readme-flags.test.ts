@@ -6,7 +6,6 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, BIN } from '../support/util.js';
 
-
 describe('README usage', () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const usage = readme.slice(readme.indexOf('## Usage'), readme.indexOf('\n## ', readme.indexOf('## Usage') + 1));

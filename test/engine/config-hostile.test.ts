@@ -66,7 +66,10 @@ describe('config file: hostile values are one-line errors with a position', () =
 
   it('lists: a limit on their items', () => {
     const text = `externalServices:\n${Array.from({ length: CONFIG_LIMITS.maxEntries + 1 }, (_, i) => `  - ns/s${i}\n`).join('')}`;
-    assert.equal(error(text), 'F:2:3: externalServices: more than 1,000 items (a limit of kube-netlint, see docs/limits.md)');
+    assert.equal(
+      error(text),
+      'F:2:3: externalServices: more than 1,000 items (a limit of kube-netlint, see docs/limits.md)',
+    );
   });
 
   it('ignorePatterns and roots: pattern length and brace expansion are bounded', () => {
@@ -85,9 +88,18 @@ describe('config file: hostile values are one-line errors with a position', () =
   });
 
   it('deep nesting, several documents, unknown keys and rules: each at its place', () => {
-    assert.match(error(`x: ${'['.repeat(200)}${']'.repeat(200)}\n`), /^F:1:\d+: invalid YAML: nested more than 64 levels deep/);
-    assert.equal(error('rules: {}\n---\nrules: {}\n'), 'F:2:1: invalid YAML: a config file holds one document, not several');
-    assert.equal(error('rules:\n  yaml-syntax: off\n  no-such-rule: off\n'), 'F:3:3: rules: unknown rule "no-such-rule"');
+    assert.match(
+      error(`x: ${'['.repeat(200)}${']'.repeat(200)}\n`),
+      /^F:1:\d+: invalid YAML: nested more than 64 levels deep/,
+    );
+    assert.equal(
+      error('rules: {}\n---\nrules: {}\n'),
+      'F:2:1: invalid YAML: a config file holds one document, not several',
+    );
+    assert.equal(
+      error('rules:\n  yaml-syntax: off\n  no-such-rule: off\n'),
+      'F:3:3: rules: unknown rule "no-such-rule"',
+    );
     assert.equal(error('namespace: a\nnope: 1\n'), 'F:2:1: unknown key "nope"');
     assert.equal(error('ignorePatterns:\n  - a\n  - 3\n'), 'F:3:5: ignorePatterns.1: must be string');
     assert.equal(error('nodePortRange: "9-3"\n'), 'F:1:16: nodePortRange: "9-3" is not a range like 30000-32767');
@@ -106,12 +118,32 @@ describe('config file: hostile values are one-line errors with a position', () =
 
 describe('config file: the read is bounded and never blocks', () => {
   const cases: [string, (file: string) => boolean, RegExp][] = [
-    ['a symbolic link to /dev/zero', (f) => existsSync('/dev/zero') && (symlinkSync('/dev/zero', f), true), /: the config file is not read: it is not a regular file \(a character device\)$/],
-    ['a FIFO', (f) => spawnSync('mkfifo', [f]).status === 0, /: the config file is not read: it is not a regular file \(a FIFO\)$/],
-    ['a folder', (f) => (spawnSync('mkdir', [f]).status === 0), /: the config file is not read: it is not a regular file \(a folder\)$/],
-    ['a file larger than the limit', (f) => (writeFileSync(f, `# ${'x'.repeat(CONFIG_LIMITS.maxBytes)}\n`), true), /: the config file is not read: it is larger than 1 MiB/],
+    [
+      'a symbolic link to /dev/zero',
+      (f) => existsSync('/dev/zero') && (symlinkSync('/dev/zero', f), true),
+      /: the config file is not read: it is not a regular file \(a character device\)$/,
+    ],
+    [
+      'a FIFO',
+      (f) => spawnSync('mkfifo', [f]).status === 0,
+      /: the config file is not read: it is not a regular file \(a FIFO\)$/,
+    ],
+    [
+      'a folder',
+      (f) => spawnSync('mkdir', [f]).status === 0,
+      /: the config file is not read: it is not a regular file \(a folder\)$/,
+    ],
+    [
+      'a file larger than the limit',
+      (f) => (writeFileSync(f, `# ${'x'.repeat(CONFIG_LIMITS.maxBytes)}\n`), true),
+      /: the config file is not read: it is larger than 1 MiB/,
+    ],
     // A procfs file says it is empty: it is read up to the limit and no further (or refused by the kernel).
-    ['a link to /proc/self/pagemap', (f) => existsSync('/proc/self/pagemap') && (symlinkSync('/proc/self/pagemap', f), true), /config file.*(larger than 1 MiB|cannot read|E[A-Z]+)/],
+    [
+      'a link to /proc/self/pagemap',
+      (f) => existsSync('/proc/self/pagemap') && (symlinkSync('/proc/self/pagemap', f), true),
+      /config file.*(larger than 1 MiB|cannot read|E[A-Z]+)/,
+    ],
   ];
   for (const [name, make, want] of cases) {
     it(`${name}: a one-line error, exit 2`, { timeout: 60_000 }, (t) => {

@@ -51,9 +51,10 @@ describe('suggestions', () => {
 describe('fingerprints', () => {
   it('survive moving an object and editing others, and differ between findings', () => {
     const before = run(SVC, DEPLOY).findings.map((f) => f.fingerprint);
-    const moved = run(`# a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n${SVC}`, DEPLOY).findings.map(
-      (f) => f.fingerprint,
-    );
+    const moved = run(
+      `# a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n${SVC}`,
+      DEPLOY,
+    ).findings.map((f) => f.fingerprint);
     assert.deepEqual(moved, before);
     assert.equal(new Set(before).size, before.length);
   });

@@ -26,12 +26,18 @@ ${selectorComment}  selector:
 `;
 
 function run(text: string, report = true) {
-  return lint([loadText('f.yaml', text)], { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] }, reportUnusedDisableDirectives: report });
+  return lint([loadText('f.yaml', text)], {
+    rules: RULES,
+    settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] },
+    reportUnusedDisableDirectives: report,
+  });
 }
 
 describe('reportUnusedDisableDirectives', () => {
   it('reports each named rule that suppressed nothing, and keeps quiet about used ones', () => {
-    const r = run(SVC('web', '', '  # kube-netlint-disable-next-line service-selector-no-pods, netpol-blocks-dns -- operator\n'));
+    const r = run(
+      SVC('web', '', '  # kube-netlint-disable-next-line service-selector-no-pods, netpol-blocks-dns -- operator\n'),
+    );
     assert.deepEqual(
       r.suppressed.map((f) => f.ruleId),
       ['service-selector-no-pods'],
@@ -68,8 +74,11 @@ metadata:
 });
 
 describe('suppression-unknown-rule', () => {
-  it("names the closest rule", () => {
-    const r = run(SVC('web', '\n  annotations:\n    kube-netlint.io/ignore: "service-selectr-no-pods, no-such-thing"'), false);
+  it('names the closest rule', () => {
+    const r = run(
+      SVC('web', '\n  annotations:\n    kube-netlint.io/ignore: "service-selectr-no-pods, no-such-thing"'),
+      false,
+    );
     const msgs = r.findings.filter((f) => f.ruleId === 'suppression-unknown-rule').map((f) => f.message);
     assert.equal(msgs.length, 2);
     const typo = msgs.find((m) => m.includes('"service-selectr-no-pods"'));
@@ -81,17 +90,27 @@ describe('suppression-unknown-rule', () => {
 });
 
 describe('--report-unused-disable-directives (CLI)', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kn-unused-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'kn-unused-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'svc.yaml'), SVC('web', '', '  # kube-netlint-disable-next-line service-selector-no-pods, netpol-blocks-dns\n'));
-  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, '--no-config', '-f', 'json', ...args, 'svc.yaml'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  writeFileSync(
+    path.join(dir, 'svc.yaml'),
+    SVC('web', '', '  # kube-netlint-disable-next-line service-selector-no-pods, netpol-blocks-dns\n'),
+  );
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, '--no-config', '-f', 'json', ...args, 'svc.yaml'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('reports the unused rule name as a warning only when asked', () => {
     const plain = JSON.parse(run().stdout) as { findings: { ruleId: string }[] };
     assert.deepEqual(plain.findings, []);
     const r = run('--report-unused-disable-directives');
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { findings: { ruleId: string; severity: string; line: number; column: number }[] };
+    const out = JSON.parse(r.stdout) as {
+      findings: { ruleId: string; severity: string; line: number; column: number }[];
+    };
     assert.deepEqual(
       out.findings.map((f) => [f.ruleId, f.severity, f.line, f.column]),
       [[UNUSED_DIRECTIVE, 'warning', 7, 62]],

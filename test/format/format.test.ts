@@ -49,14 +49,21 @@ const hostileRule: Rule = {
         at: r.nameLoc,
         object: r,
         message: `${HOSTILE} (${r.name})`,
-        related: [{ at: r.at('kind'), message: 'related [with brackets] \\ back\\slash, <xml> & "quotes"\nand a second line' }],
+        related: [
+          { at: r.at('kind'), message: 'related [with brackets] \\ back\\slash, <xml> & "quotes"\nand a second line' },
+        ],
       });
     }
   },
 };
 
 /** Rules of the golden run: a fixed list, so that new rules do not change the goldens. */
-const GOLDEN_RULES = ['yaml-syntax', 'service-selector-no-pods', 'service-target-port-unresolved', 'service-target-port-undeclared'];
+const GOLDEN_RULES = [
+  'yaml-syntax',
+  'service-selector-no-pods',
+  'service-target-port-unresolved',
+  'service-target-port-undeclared',
+];
 
 const read = (rel: string) => readFileSync(path.join(FIXTURES, 'input', rel), 'utf8');
 
@@ -88,7 +95,11 @@ export function goldenSet(): GoldenSet {
     color: false,
     rules: new Map(rules.map((r) => [r.meta.id, r.meta])),
     summary: { files: files.length, objects: result.model.resources.length },
-    tool: { name: 'kube-netlint', version: '0.0.0-test', informationUri: 'https://github.com/kube-netlint/kube-netlint' },
+    tool: {
+      name: 'kube-netlint',
+      version: '0.0.0-test',
+      informationUri: 'https://github.com/kube-netlint/kube-netlint',
+    },
     suppressed: result.suppressed,
     baseline: { file: '.kube-netlint-baseline.json', findings: baselined },
     files: files.map((f) => ({ path: f.path, objects: objects.get(f.path) ?? [] })),
@@ -96,7 +107,15 @@ export function goldenSet(): GoldenSet {
   return { findings, ctx };
 }
 
-const EXT: Record<string, string> = { stylish: 'txt', json: 'json', sarif: 'sarif.json', github: 'txt', junit: 'xml', codeclimate: 'codeclimate.json', checkstyle: 'checkstyle.xml' };
+const EXT: Record<string, string> = {
+  stylish: 'txt',
+  json: 'json',
+  sarif: 'sarif.json',
+  github: 'txt',
+  junit: 'xml',
+  codeclimate: 'codeclimate.json',
+  checkstyle: 'checkstyle.xml',
+};
 
 function golden(name: string, actual: string): void {
   const file = path.join(GOLDEN, `${name}.${EXT[name] ?? 'txt'}`);
@@ -111,7 +130,11 @@ function golden(name: string, actual: string): void {
   } catch {
     assert.fail(`${path.relative(ROOT, file)} is missing: run with UPDATE_GOLDEN=1 to create it`);
   }
-  assert.equal(actual, expected, `${name} output differs from ${path.relative(ROOT, file)} (UPDATE_GOLDEN=1 regenerates it)`);
+  assert.equal(
+    actual,
+    expected,
+    `${name} output differs from ${path.relative(ROOT, file)} (UPDATE_GOLDEN=1 regenerates it)`,
+  );
 }
 
 describe('the shared finding set', () => {
@@ -120,10 +143,22 @@ describe('the shared finding set', () => {
     const sev = new Set(findings.map((f) => f.severity));
     assert.deepEqual([...sev].sort(), ['error', 'info', 'warning']);
     assert.ok(new Set(findings.map((f) => f.file.path)).size >= 4, 'several files');
-    assert.ok(findings.some((f) => f.related.length > 0 && !f.message.includes('[')), 'a finding with related locations');
-    assert.ok(findings.some((f) => f.ruleId === 'yaml-syntax' && f.object === null), 'a yaml-syntax finding without object');
-    assert.ok(findings.some((f) => f.file.path === '<stdin>' && f.template), 'a stdin finding from a Helm template');
-    assert.ok(findings.some((f) => f.message.includes(HOSTILE)), 'hostile text');
+    assert.ok(
+      findings.some((f) => f.related.length > 0 && !f.message.includes('[')),
+      'a finding with related locations',
+    );
+    assert.ok(
+      findings.some((f) => f.ruleId === 'yaml-syntax' && f.object === null),
+      'a yaml-syntax finding without object',
+    );
+    assert.ok(
+      findings.some((f) => f.file.path === '<stdin>' && f.template),
+      'a stdin finding from a Helm template',
+    );
+    assert.ok(
+      findings.some((f) => f.message.includes(HOSTILE)),
+      'hostile text',
+    );
     assert.deepEqual(ctx.suppressed?.map((f) => f.suppressed?.kind).sort(), ['annotation', 'comment']);
     assert.equal(ctx.baseline?.findings.length, 1);
   });
@@ -150,7 +185,9 @@ interface SarifResult {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<string, number> } }[];
+  locations: {
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<string, number> };
+  }[];
   relatedLocations?: { id: number; message?: { text: string } }[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: string; justification?: string }[];
@@ -186,7 +223,10 @@ describe('sarif', () => {
   });
 
   it('lists every finding, suppressed and baselined ones with their suppression', () => {
-    assert.equal(results.length, findings.length + (ctx.suppressed?.length ?? 0) + (ctx.baseline?.findings.length ?? 0));
+    assert.equal(
+      results.length,
+      findings.length + (ctx.suppressed?.length ?? 0) + (ctx.baseline?.findings.length ?? 0),
+    );
     const inSource = results.filter((r) => r.suppressions?.[0].kind === 'inSource');
     assert.equal(inSource.length, 2);
     assert.ok(inSource.some((r) => r.suppressions?.[0].justification === 'pods come from the operator'));
@@ -198,7 +238,9 @@ describe('sarif', () => {
       assert.ok(['error', 'warning', 'note'].includes(r.level));
       assert.match(r.partialFingerprints['kubeNetlint/v1'], /^[0-9a-f]{32}(:\d+)?$/);
       const region = r.locations[0].physicalLocation.region;
-      assert.ok(region.startLine >= 1 && region.startColumn >= 1 && region.endLine >= region.startLine && region.endColumn >= 1);
+      assert.ok(
+        region.startLine >= 1 && region.startColumn >= 1 && region.endLine >= region.startLine && region.endColumn >= 1,
+      );
     }
   });
 
@@ -232,7 +274,12 @@ describe('github', () => {
   it('writes one single-line workflow command per finding, errors first', () => {
     assert.equal(commands.length, findings.length);
     const kinds = commands.map((c) => /^::(\w+)/.exec(c)?.[1]);
-    assert.deepEqual(kinds, [...kinds].sort((a, b) => ['error', 'warning', 'notice'].indexOf(a ?? '') - ['error', 'warning', 'notice'].indexOf(b ?? '')));
+    assert.deepEqual(
+      kinds,
+      [...kinds].sort(
+        (a, b) => ['error', 'warning', 'notice'].indexOf(a ?? '') - ['error', 'warning', 'notice'].indexOf(b ?? ''),
+      ),
+    );
     assert.ok(kinds.includes('notice'));
   });
 
@@ -304,7 +351,10 @@ describe('junit', () => {
   it('has a suite per file, a testcase per object and rule, passing and skipped cases', () => {
     const els = parse(xml);
     const suites = els.filter((e) => e.name === 'testsuite').map((e) => e.attributes.name);
-    assert.deepEqual(suites, [...new Set(ctx.files?.map((f) => f.path))].sort().filter((p) => suites.includes(p)));
+    assert.deepEqual(
+      suites,
+      [...new Set(ctx.files?.map((f) => f.path))].sort().filter((p) => suites.includes(p)),
+    );
     assert.ok(suites.includes('<stdin>'));
     const cases = els.filter((e) => e.name === 'testcase').map((e) => e.attributes.name);
     assert.ok(cases.includes('Service default/web: service-selector-no-pods'));
@@ -317,21 +367,28 @@ describe('junit', () => {
   });
 
   it('rejects nothing a strict parser would: attributes keep line breaks as references', () => {
-    const hostileAttr = parse(FORMATTERS.junit([{ ...findings.find((f) => f.ruleId === 'test-hostile')!, severity: 'error' }], ctx)).find(
-      (e) => e.name === 'failure',
-    );
+    const hostileAttr = parse(
+      FORMATTERS.junit([{ ...findings.find((f) => f.ruleId === 'test-hostile')!, severity: 'error' }], ctx),
+    ).find((e) => e.name === 'failure');
     assert.ok(hostileAttr?.attributes.message.includes('\r\nsecond line'));
   });
 });
 
-const all = (el: XmlElement, name: string): XmlElement[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
+const all = (el: XmlElement, name: string): XmlElement[] => [
+  ...(el.name === name ? [el] : []),
+  ...el.children.flatMap((c) => all(c, name)),
+];
 
 describe('junit against the schema', () => {
   const { findings, ctx } = goldenSet();
   const failing = findings.find((f) => f.severity === 'error' && f.object);
   assert.ok(failing);
   // The same rule failing three times on one object, at different places.
-  const again = [1, 2].map((n) => ({ ...failing, range: [failing.range[0] + n, failing.range[1] + n] as [number, number], fingerprint: `${failing.fingerprint}:${n}` }));
+  const again = [1, 2].map((n) => ({
+    ...failing,
+    range: [failing.range[0] + n, failing.range[1] + n] as [number, number],
+    fingerprint: `${failing.fingerprint}:${n}`,
+  }));
   const more = [...findings, ...again];
   const doc = parseXml(FORMATTERS.junit(more, ctx));
 
@@ -353,7 +410,10 @@ describe('junit against the schema', () => {
     for (const suite of all(doc, 'testsuite')) {
       const sc = all(suite, 'testcase');
       assert.equal(Number(suite.attributes.tests), sc.length);
-      assert.equal(Number(suite.attributes.failures), sc.filter((c) => c.children.some((x) => x.name === 'failure')).length);
+      assert.equal(
+        Number(suite.attributes.failures),
+        sc.filter((c) => c.children.some((x) => x.name === 'failure')).length,
+      );
     }
   });
 
@@ -387,7 +447,9 @@ describe('codeclimate', () => {
   });
 
   it('maps severities error→major, warning→minor, info→info and keeps fingerprints unique', () => {
-    findings.forEach((f, n) => assert.equal(issues[n].severity, { error: 'major', warning: 'minor', info: 'info' }[f.severity]));
+    findings.forEach((f, n) =>
+      assert.equal(issues[n].severity, { error: 'major', warning: 'minor', info: 'info' }[f.severity]),
+    );
     assert.equal(new Set(issues.map((i) => i.fingerprint)).size, issues.length);
   });
 

@@ -27,21 +27,36 @@ function load(dir: string): Graph {
 }
 
 function text(files: Record<string, string>): Graph {
-  return new Graph(buildModel(Object.entries(files).map(([f, t]) => loadText(f, t)), { defaultNamespace: 'default' }));
+  return new Graph(
+    buildModel(
+      Object.entries(files).map(([f, t]) => loadText(f, t)),
+      { defaultNamespace: 'default' },
+    ),
+  );
 }
 
 describe('Gateway API examples', () => {
-  for (const example of ['gateway-api-cross-namespace', 'gateway-api-http-https', 'gateway-api-tls-tcp', 'gateway-api-udp-grpc']) {
+  for (const example of [
+    'gateway-api-cross-namespace',
+    'gateway-api-http-https',
+    'gateway-api-tls-tcp',
+    'gateway-api-udp-grpc',
+  ]) {
     it(`attaches every route of ${example} to a listener and resolves every backend`, () => {
       const g = load(`route-not-accepted/valid/${example}`);
       assert.ok(g.model.gateways.length > 0 && g.model.routes.length > 0);
       for (const route of g.model.routes) {
         for (const ref of route.parentRefs) {
           const a = g.gateways.attachment(route, ref);
-          assert.equal(a.status, 'accepted', `${route.res.display}: ${JSON.stringify(a.status === 'refused' ? a.reasons : a.status)}`);
+          assert.equal(
+            a.status,
+            'accepted',
+            `${route.res.display}: ${JSON.stringify(a.status === 'refused' ? a.reasons : a.status)}`,
+          );
           if (a.status === 'accepted') assert.equal(a.unverified, false);
         }
-        for (const ref of route.backendRefs) assert.equal(g.routeBackend(ref).status, 'ok', `${route.res.display} → ${ref.name}`);
+        for (const ref of route.backendRefs)
+          assert.equal(g.routeBackend(ref).status, 'ok', `${route.res.display} → ${ref.name}`);
       }
     });
   }
@@ -109,9 +124,15 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 `;
     const open = text({ 'a.yaml': route });
     const edges = new PolicyEngine(open.model, open).connectivity().filter((c) => c.src === 'infra/gw[Gateway]');
-    assert.deepEqual(edges.map((c) => `${c.dst} ${c.conn.toString()}`), ['shop/web[Deployment] TCP 8080']);
+    assert.deepEqual(
+      edges.map((c) => `${c.dst} ${c.conn.toString()}`),
+      ['shop/web[Deployment] TCP 8080'],
+    );
     const closed = text({ 'a.yaml': route, 'b.yaml': policy });
-    assert.deepEqual(new PolicyEngine(closed.model, closed).connectivity().filter((c) => c.src === 'infra/gw[Gateway]'), []);
+    assert.deepEqual(
+      new PolicyEngine(closed.model, closed).connectivity().filter((c) => c.src === 'infra/gw[Gateway]'),
+      [],
+    );
   });
 });
 
@@ -122,10 +143,16 @@ describe('prometheus-operator getting-started example', () => {
     const [pm] = g.model.consumers.podMonitors;
     const t = monitorTargets(g, sm);
     assert.ok(t.complete);
-    assert.deepEqual(t.services.map((s) => s.name), ['example-app']);
+    assert.deepEqual(
+      t.services.map((s) => s.name),
+      ['example-app'],
+    );
     assert.ok(t.services[0].ports.some((p) => p.name === sm.endpoints[0].port));
     const p = monitorTargets(g, pm);
-    assert.deepEqual(p.pods.map((x) => x.workload.name), ['example-app']);
+    assert.deepEqual(
+      p.pods.map((x) => x.workload.name),
+      ['example-app'],
+    );
     const [prom] = g.model.consumers.prometheuses;
     // The Prometheus selects monitors labelled team=frontend: the PodMonitor's label, but it has no podMonitorSelector.
     assert.equal(prometheusSelects(g, prom, sm), false);
@@ -145,7 +172,9 @@ describe('Istio Bookinfo', () => {
         const svc = g.service(target.namespace, target.name);
         assert.ok(svc, d.host);
         if (!d.subset) continue;
-        const subset = destinationRulesFor(g, svc).flatMap((r) => r.subsets).find((s) => s.name === d.subset);
+        const subset = destinationRulesFor(g, svc)
+          .flatMap((r) => r.subsets)
+          .find((s) => s.name === d.subset);
         assert.ok(subset, `${d.host} ${d.subset}`);
         assert.ok(g.podsOf(svc).some((p) => [...subset.labels].every(([k, v]) => p.hasLabel(k, v))));
         subsets++;
@@ -159,7 +188,10 @@ describe('Argo Rollouts blue-green example', () => {
   it('finds both Services of the strategy, selecting the pod template labels', () => {
     const g = load('rollout-service-invalid/valid/argo-rollouts-bluegreen');
     const [ro] = g.model.consumers.rollouts;
-    assert.deepEqual(ro.services.map((s) => s.field), ['activeService', 'previewService']);
+    assert.deepEqual(
+      ro.services.map((s) => s.field),
+      ['activeService', 'previewService'],
+    );
     for (const s of ro.services) {
       const svc = g.service(ro.namespace, s.name);
       assert.ok(svc);

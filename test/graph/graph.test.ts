@@ -13,12 +13,29 @@ import type { Selector } from '../../src/model/selector.js';
 const model = (text: string) => buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
 
 describe('label selectors', () => {
-  const pod = labelledMap(new Map([['app', 'web'], ['tier', 'fe']]));
+  const pod = labelledMap(
+    new Map([
+      ['app', 'web'],
+      ['tier', 'fe'],
+    ]),
+  );
   const sel = (v: unknown) => parseLabelSelector(v);
 
   it('ANDs matchLabels and matchExpressions', () => {
-    assert.equal(matches(sel({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe'] }] }), pod), true);
-    assert.equal(matches(sel({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['be'] }] }), pod), false);
+    assert.equal(
+      matches(
+        sel({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe'] }] }),
+        pod,
+      ),
+      true,
+    );
+    assert.equal(
+      matches(
+        sel({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['be'] }] }),
+        pod,
+      ),
+      false,
+    );
   });
 
   it('NotIn and DoesNotExist match objects without the key', () => {
@@ -66,7 +83,8 @@ function dynItems(entries: [string, Record<string, string>, string[]][]): DynIte
   return entries.map(([ns, labels, dyn], id) => {
     const map = new Map(Object.entries(labels));
     const dynamicLabels = new Map(dyn.map((k) => [k, k === 'app' ? 'any' : 'ends in 0']));
-    const hasLabel = (k: string, v: string) => (dynamicLabels.has(k) ? dynamicLabels.get(k) === 'any' || v.endsWith('0') : map.get(k) === v);
+    const hasLabel = (k: string, v: string) =>
+      dynamicLabels.has(k) ? dynamicLabels.get(k) === 'any' || v.endsWith('0') : map.get(k) === v;
     const hasKey = (k: string) => dynamicLabels.has(k) || map.has(k);
     return { id, ns, labelList: labelListOf(map), dynamicLabels, hasLabel, hasKey };
   });
@@ -88,10 +106,19 @@ describe('label index', () => {
         const flat = [...new Map(labels)].flat();
         for (const ns of ['ns1', 'ns2', 'ns3']) {
           const scan = items.filter((i) => i.ns === ns && matches(sel, i)).map((i) => i.id);
-          assert.deepEqual(index.select(ns, sel).map((i) => i.id).sort((a, b) => a - b), scan);
+          assert.deepEqual(
+            index
+              .select(ns, sel)
+              .map((i) => i.id)
+              .sort((a, b) => a - b),
+            scan,
+          );
           // A plain label map: the same entries, in the order `select` gives them.
           const byMap = { matchLabels: [...new Map(labels)], expressions: [] };
-          assert.deepEqual(index.selectLabels(ns, flat).map((i) => i.id), index.select(ns, byMap).map((i) => i.id));
+          assert.deepEqual(
+            index.selectLabels(ns, flat).map((i) => i.id),
+            index.select(ns, byMap).map((i) => i.id),
+          );
         }
       }),
       { numRuns: 300 },
@@ -101,50 +128,65 @@ describe('label index', () => {
   it('selects every namespace at once as it selects each, and merges namespaces keeping their order (property)', () => {
     const value = fc.constantFrom('a', 'b', 'c', 'a0');
     fc.assert(
-      fc.property(indexEntries, fc.array(fc.tuple(labelKeys, value), { maxLength: 4 }), selectorArb, (entries, labels, sel) => {
-        const items = dynItems(entries);
-        const index = new LabelIndex<DynItem>();
-        const oneByOne = new LabelIndex<DynItem>();
-        for (const it of items) {
-          index.add(it.ns, it);
-          oneByOne.add('', it);
-        }
-        const found = index.selectEverywhere(labels);
-        labels.forEach(([k, v], i) => {
-          const one: Selector = { matchLabels: [[k, v]], expressions: [] };
-          for (const ns of ['ns1', 'ns2', 'ns3']) {
-            assert.deepEqual((found[i].get(ns) ?? []).map((x) => x.id), index.select(ns, one).map((x) => x.id));
+      fc.property(
+        indexEntries,
+        fc.array(fc.tuple(labelKeys, value), { maxLength: 4 }),
+        selectorArb,
+        (entries, labels, sel) => {
+          const items = dynItems(entries);
+          const index = new LabelIndex<DynItem>();
+          const oneByOne = new LabelIndex<DynItem>();
+          for (const it of items) {
+            index.add(it.ns, it);
+            oneByOne.add('', it);
           }
-        });
-        // The merged index selects the entries of each namespace in the order of one that adds them one by one.
-        const merged = index.merged().select('', sel);
-        const single = oneByOne.select('', sel);
-        for (const ns of ['ns1', 'ns2', 'ns3']) {
-          assert.deepEqual(
-            merged.filter((x) => x.ns === ns).map((x) => x.id),
-            single.filter((x) => x.ns === ns).map((x) => x.id),
-          );
-        }
-      }),
+          const found = index.selectEverywhere(labels);
+          labels.forEach(([k, v], i) => {
+            const one: Selector = { matchLabels: [[k, v]], expressions: [] };
+            for (const ns of ['ns1', 'ns2', 'ns3']) {
+              assert.deepEqual(
+                (found[i].get(ns) ?? []).map((x) => x.id),
+                index.select(ns, one).map((x) => x.id),
+              );
+            }
+          });
+          // The merged index selects the entries of each namespace in the order of one that adds them one by one.
+          const merged = index.merged().select('', sel);
+          const single = oneByOne.select('', sel);
+          for (const ns of ['ns1', 'ns2', 'ns3']) {
+            assert.deepEqual(
+              merged.filter((x) => x.ns === ns).map((x) => x.id),
+              single.filter((x) => x.ns === ns).map((x) => x.id),
+            );
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('selects exactly what a scan of every entry selects (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('ns1', 'ns2'), labelMap), { maxLength: 30 }), selectorArb, (entries, sel) => {
-        const index = new LabelIndex<Item>();
-        const items: (Item & { ns: string })[] = entries.map(([ns, labels], id) => {
-          const map = new Map(Object.entries(labels));
-          return { id, ns, labelList: labelListOf(map), ...labelledMap(map) };
-        });
-        for (const it of items) index.add(it.ns, it);
-        for (const ns of ['ns1', 'ns2']) {
-          const fromIndex = index.select(ns, sel).map((i) => i.id).sort((a, b) => a - b);
-          const scan = items.filter((i) => i.ns === ns && matches(sel, i)).map((i) => i.id);
-          assert.deepEqual(fromIndex, scan);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('ns1', 'ns2'), labelMap), { maxLength: 30 }),
+        selectorArb,
+        (entries, sel) => {
+          const index = new LabelIndex<Item>();
+          const items: (Item & { ns: string })[] = entries.map(([ns, labels], id) => {
+            const map = new Map(Object.entries(labels));
+            return { id, ns, labelList: labelListOf(map), ...labelledMap(map) };
+          });
+          for (const it of items) index.add(it.ns, it);
+          for (const ns of ['ns1', 'ns2']) {
+            const fromIndex = index
+              .select(ns, sel)
+              .map((i) => i.id)
+              .sort((a, b) => a - b);
+            const scan = items.filter((i) => i.ns === ns && matches(sel, i)).map((i) => i.id);
+            assert.deepEqual(fromIndex, scan);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -163,7 +205,8 @@ spec:
     spec: {containers: [{name: db, image: x}]}
 `);
     const g = new Graph(m);
-    const select = (labels: Record<string, string>) => g.select('data', parseLabelSelector({ matchLabels: labels })).length;
+    const select = (labels: Record<string, string>) =>
+      g.select('data', parseLabelSelector({ matchLabels: labels })).length;
     assert.equal(select({ 'statefulset.kubernetes.io/pod-name': 'db-2' }), 1);
     assert.equal(select({ 'statefulset.kubernetes.io/pod-name': 'db-3' }), 0);
     assert.equal(select({ 'apps.kubernetes.io/pod-index': '0' }), 1);
@@ -191,7 +234,10 @@ spec:
 `);
     const g = new Graph(m);
     assert.equal(g.select('default', parseLabelSelector({ matchLabels: { 'job-name': 'migrate' } })).length, 1);
-    assert.equal(g.select('default', parseLabelSelector({ matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } })).length, 1);
+    assert.equal(
+      g.select('default', parseLabelSelector({ matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } })).length,
+      1,
+    );
     assert.equal(g.select('default', parseLabelSelector({ matchLabels: { app: 'report' } })).length, 1);
     assert.equal(g.select('default', parseLabelSelector({ matchLabels: { 'job-name': 'report-28930120' } })).length, 1);
   });
@@ -256,14 +302,22 @@ spec:
       { namespace: 'ns0', selector: parseLabelSelector({ matchLabels: { app: 'app1' } }) },
       { namespace: 'ns1', selector: parseLabelSelector({ matchLabels: { app: 'app1' } }) },
       { namespace: 'ns2', selector: parseLabelSelector({ matchLabels: { tier: 't0' } }) },
-      { namespace: 'ns3', selector: parseLabelSelector({ matchLabels: { 'statefulset.kubernetes.io/pod-name': 'w0-0' } }) },
+      {
+        namespace: 'ns3',
+        selector: parseLabelSelector({ matchLabels: { 'statefulset.kubernetes.io/pod-name': 'w0-0' } }),
+      },
       { namespace: 'ns0', selector: parseLabelSelector({ matchLabels: { app: 'app2', tier: 't1' } }) },
       { namespace: 'ns0', selector: parseLabelSelector({ matchLabels: { app: 'none' } }) },
-      { namespace: 'ns1', selector: parseLabelSelector({ matchExpressions: [{ key: 'app', operator: 'In', values: ['app0'] }] }) },
+      {
+        namespace: 'ns1',
+        selector: parseLabelSelector({ matchExpressions: [{ key: 'app', operator: 'In', values: ['app0'] }] }),
+      },
     ];
     const each = g.otherNamespacesMatchingEach(queries);
     const one = (q: (typeof queries)[number]) =>
-      g.otherNamespacesMatching(q.namespace, q.selector).map((x) => ({ namespace: x.namespace, pods: x.pods.map((p) => p.display) }));
+      g
+        .otherNamespacesMatching(q.namespace, q.selector)
+        .map((x) => ({ namespace: x.namespace, pods: x.pods.map((p) => p.display) }));
     assert.deepEqual(
       each.map((r) => r.map((x) => ({ namespace: x.namespace, pods: x.pods.map((p) => p.display) }))),
       queries.map(one),
@@ -284,7 +338,8 @@ describe('edit distance', () => {
       let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
       for (let i = 1; i <= a.length; i++) {
         const cur = [i];
-        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        for (let j = 1; j <= b.length; j++)
+          cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
         prev = cur;
       }
       return prev[b.length];

@@ -23,7 +23,13 @@ metadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}
 rules:
   - {apiGroups: [""], resources: [pods], verbs: [${verbs}]}
 `;
-const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', roleKind: string, roleName: string, subject: string, ns?: string) => `---
+const binding = (
+  kind: 'RoleBinding' | 'ClusterRoleBinding',
+  roleKind: string,
+  roleName: string,
+  subject: string,
+  ns?: string,
+) => `---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ${kind}
 metadata: {name: b-${roleName}${ns ? `, namespace: ${ns}` : ''}}

@@ -29,11 +29,17 @@ function lintTexts(ruleIds: string[] | 'all', ...texts: string[]) {
 
 /** `ns/name:port problem` summaries of the references, for compact assertions. */
 const summary = (refs: ServiceReference[]) =>
-  refs.map((r) => `${r.namespace}/${r.serviceName}${r.port !== undefined ? `:${r.port}` : ''}${r.problem ? ` ${r.problem}` : ''}`);
+  refs.map(
+    (r) =>
+      `${r.namespace}/${r.serviceName}${r.port !== undefined ? `:${r.port}` : ''}${r.problem ? ` ${r.problem}` : ''}`,
+  );
 
 const nsLine = (ns?: string) => (ns ? `\n  namespace: ${ns}` : '');
 
-function service(name: string, opts: { ns?: string; port?: number; target?: number; headless?: boolean; externalName?: string } = {}): string {
+function service(
+  name: string,
+  opts: { ns?: string; port?: number; target?: number; headless?: boolean; externalName?: string } = {},
+): string {
   const port = opts.port ?? 80;
   if (opts.externalName) {
     return `---
@@ -64,9 +70,14 @@ spec:${opts.headless ? '\n  clusterIP: None' : ''}
 }
 
 /** A Deployment (or StatefulSet) whose single container serves `ports`; `body` is spliced into the container. */
-function workload(name: string, opts: { ns?: string; ports?: number[]; body?: string; kind?: string; init?: string } = {}): string {
+function workload(
+  name: string,
+  opts: { ns?: string; ports?: number[]; body?: string; kind?: string; init?: string } = {},
+): string {
   const ports = opts.ports ?? [];
-  const portsText = ports.length ? `\n          ports:\n${ports.map((p) => `            - containerPort: ${p}`).join('\n')}` : '';
+  const portsText = ports.length
+    ? `\n          ports:\n${ports.map((p) => `            - containerPort: ${p}`).join('\n')}`
+    : '';
   const serviceName = opts.kind === 'StatefulSet' ? `\n  serviceName: ${name}` : '';
   return `---
 apiVersion: apps/v1
@@ -111,7 +122,12 @@ describe('findAddresses', () => {
       port: 8080,
       scheme: true,
     });
-    assert.deepEqual(one('grpc://greeter:50051'), { token: 'grpc://greeter:50051', host: 'greeter', port: 50051, scheme: true });
+    assert.deepEqual(one('grpc://greeter:50051'), {
+      token: 'grpc://greeter:50051',
+      host: 'greeter',
+      port: 50051,
+      scheme: true,
+    });
   });
 
   it('reads host:port pairs and bare host names', () => {
@@ -201,7 +217,9 @@ describe('reference detection: DNS forms', () => {
   });
 
   it('never reports a name in a namespace the input does not cover', () => {
-    const g = graphOf(client({ DNS: 'kube-dns.kube-system.svc.cluster.local:53', OTEL: 'http://otel.observability.svc:4317' }));
+    const g = graphOf(
+      client({ DNS: 'kube-dns.kube-system.svc.cluster.local:53', OTEL: 'http://otel.observability.svc:4317' }),
+    );
     assert.deepEqual(summary(g.references), ['kube-system/kube-dns:53', 'observability/otel:4317']);
     assert.ok(g.references.every((r) => r.problem === undefined && r.service === undefined));
   });
@@ -222,7 +240,11 @@ describe('reference detection: DNS forms', () => {
 });
 
 describe('reference detection: bare names', () => {
-  const base = service('api') + workload('api', { ports: [80] }) + service('redis', { port: 6379 }) + workload('redis', { ports: [6379] });
+  const base =
+    service('api') +
+    workload('api', { ports: [80] }) +
+    service('redis', { port: 6379 }) +
+    workload('redis', { ports: [6379] });
 
   it('counts a bare Service name with a port or a scheme', () => {
     const g = graphOf(base + client({ A: 'redis:6379', B: 'http://api/v1', C: 'tcp://redis' }));
@@ -230,7 +252,10 @@ describe('reference detection: bare names', () => {
   });
 
   it('counts a bare name that is the whole value of a host-like variable', () => {
-    const g = graphOf(base + client({ REDIS_HOST: 'redis', API_ADDR: 'api', CACHE_URL: 'redis', UPSTREAM: 'api', CACHE_DRIVER: 'redis' }));
+    const g = graphOf(
+      base +
+        client({ REDIS_HOST: 'redis', API_ADDR: 'api', CACHE_URL: 'redis', UPSTREAM: 'api', CACHE_DRIVER: 'redis' }),
+    );
     assert.deepEqual(
       g.references.map((r) => r.envName),
       ['REDIS_HOST', 'API_ADDR', 'CACHE_URL', 'UPSTREAM'],
@@ -248,7 +273,11 @@ describe('reference detection: bare names', () => {
   });
 
   it('only counts a bare name for a Service of the pod namespace', () => {
-    const g = graphOf(service('api', { ns: 'backend' }) + workload('api', { ns: 'backend', ports: [80] }) + client({ A: 'http://api:80' }, 'shop'));
+    const g = graphOf(
+      service('api', { ns: 'backend' }) +
+        workload('api', { ns: 'backend', ports: [80] }) +
+        client({ A: 'http://api:80' }, 'shop'),
+    );
     assert.deepEqual(summary(g.references), []);
   });
 
@@ -368,12 +397,21 @@ describe('reference detection: problems', () => {
   });
 
   it('no-port: a port the Service does not have (also its targetPort)', () => {
-    const g = graphOf(service('redis', { port: 6379 }) + workload('redis', { ports: [6379] }) + service('api', { port: 80, target: 8080 }) + workload('api', { ports: [8080] }) + client({ A: 'redis:6380', B: 'http://api:8080' }));
+    const g = graphOf(
+      service('redis', { port: 6379 }) +
+        workload('redis', { ports: [6379] }) +
+        service('api', { port: 80, target: 8080 }) +
+        workload('api', { ports: [8080] }) +
+        client({ A: 'redis:6380', B: 'http://api:8080' }),
+    );
     assert.deepEqual(summary(g.references), ['default/redis:6380 no-port', 'default/api:8080 no-port']);
   });
 
   it('any port of an ExternalName Service', () => {
-    const g = graphOf(service('payments', { externalName: 'api.payments.example.com', port: 443 }) + client({ A: 'https://payments:8443' }));
+    const g = graphOf(
+      service('payments', { externalName: 'api.payments.example.com', port: 443 }) +
+        client({ A: 'https://payments:8443' }),
+    );
     assert.deepEqual(summary(g.references), ['default/payments:8443']);
   });
 
@@ -387,7 +425,11 @@ describe('reference detection: problems', () => {
   });
 
   it('a headless Service whose pods declare no ports accepts any port', () => {
-    const g = graphOf(service('web', { headless: true, port: 80 }) + workload('web', { kind: 'StatefulSet' }) + client({ A: 'web-0.web.default.svc:9090' }));
+    const g = graphOf(
+      service('web', { headless: true, port: 80 }) +
+        workload('web', { kind: 'StatefulSet' }) +
+        client({ A: 'web-0.web.default.svc:9090' }),
+    );
     assert.deepEqual(summary(g.references), ['default/web:9090']);
   });
 
@@ -411,20 +453,41 @@ data:
     // <pod>.<svc> from the Service's own namespace, when a namespace has the Service's name.
     const kafka = graphOf(
       service('kafka', { ns: 'kafka', headless: true, port: 9092 }) +
-        workload('kafka', { ns: 'kafka', kind: 'StatefulSet', ports: [9092], body: env({ BOOTSTRAP: 'kafka-0.kafka:9092' }) }),
+        workload('kafka', {
+          ns: 'kafka',
+          kind: 'StatefulSet',
+          ports: [9092],
+          body: env({ BOOTSTRAP: 'kafka-0.kafka:9092' }),
+        }),
     );
-    assert.deepEqual(summary(kafka.references).filter((s) => s.includes('no-')), []);
+    assert.deepEqual(
+      summary(kafka.references).filter((s) => s.includes('no-')),
+      [],
+    );
     // An image reference name:tag read as host:port.
-    const image = graphOf(service('postgres', { port: 5432 }) + workload('postgres', { ports: [5432], body: env({ PG_IMAGE: 'postgres:16' }) }));
-    assert.deepEqual(summary(image.references).filter((s) => s.includes('no-')), []);
+    const image = graphOf(
+      service('postgres', { port: 5432 }) +
+        workload('postgres', { ports: [5432], body: env({ PG_IMAGE: 'postgres:16' }) }),
+    );
+    assert.deepEqual(
+      summary(image.references).filter((s) => s.includes('no-')),
+      [],
+    );
     // JDBC URLs carry a sub-scheme.
-    const jdbc = graphOf(service('postgres', { port: 5432 }) + workload('app', { body: env({ DB_URL: 'jdbc:postgresql://postgres:5433/app' }) }));
+    const jdbc = graphOf(
+      service('postgres', { port: 5432 }) +
+        workload('app', { body: env({ DB_URL: 'jdbc:postgresql://postgres:5433/app' }) }),
+    );
     assert.deepEqual(summary(jdbc.references), ['default/postgres:5433 no-port']);
   });
 
   it('checks a headless Service address against the pod ports, not the Service ports', () => {
     // No proxy translates 80 → 8080 for a headless Service: web:80 reaches the pods on port 80.
-    const g = graphOf(service('web', { headless: true, port: 80, target: 8080 }) + workload('web', { kind: 'StatefulSet', ports: [8080] }) + client({ A: 'http://web:80' }));
+    const g = graphOf(
+      service('web', { headless: true, port: 80, target: 8080 }) +
+        workload('web', { kind: 'StatefulSet', ports: [8080] }) +
+        client({ A: 'http://web:80' }),
+    );
     assert.deepEqual(summary(g.references), ['default/web:80 no-port']);
   });
 });
@@ -450,12 +513,21 @@ ${service('api')}${workload('api', { ports: [80] })}${workload('web', {
     assert.match(f.message, /read as env API_URL by Deployment "default\/web", Deployment "default\/worker"/);
     assert.deepEqual(
       f.related.filter((l) => l.message.includes('reads')).map((l) => l.message),
-      ['Deployment "default/web" reads ConfigMap "shared" key "API_URL"', 'Deployment "default/worker" reads ConfigMap "shared" key "API_URL"'],
+      [
+        'Deployment "default/web" reads ConfigMap "shared" key "API_URL"',
+        'Deployment "default/worker" reads ConfigMap "shared" key "API_URL"',
+      ],
     );
   });
 
   it('reports the same wrong value of two workloads of one file twice', () => {
-    const r = lintTexts([RULE], service('api', { target: 8080 }) + workload('api', { ports: [8080] }) + workload('web', { body: env({ A: 'http://api:8080' }) }) + workload('worker', { body: env({ A: 'http://api:8080' }) }));
+    const r = lintTexts(
+      [RULE],
+      service('api', { target: 8080 }) +
+        workload('api', { ports: [8080] }) +
+        workload('web', { body: env({ A: 'http://api:8080' }) }) +
+        workload('worker', { body: env({ A: 'http://api:8080' }) }),
+    );
     assert.deepEqual(
       r.findings.map((f) => f.object?.name),
       ['web', 'worker'],
@@ -466,7 +538,10 @@ ${service('api')}${workload('api', { ports: [80] })}${workload('web', {
   it('suggests a close Service name and the namespace where the name exists', () => {
     const r = lintTexts(
       [RULE],
-      service('api', { ns: 'prod' }) + workload('api', { ns: 'prod', ports: [80] }) + service('search', { ns: 'staging' }) + workload('search', { ns: 'staging', ports: [80] }),
+      service('api', { ns: 'prod' }) +
+        workload('api', { ns: 'prod', ports: [80] }) +
+        service('search', { ns: 'staging' }) +
+        workload('search', { ns: 'staging', ports: [80] }),
       client({ A: 'http://api.staging:80', B: 'http://serch.staging:80' }, 'staging'),
     );
     assert.deepEqual(
@@ -479,7 +554,12 @@ ${service('api')}${workload('api', { ports: [80] })}${workload('web', {
   });
 
   it('explains headless Services by the ports their pods serve', () => {
-    const r = lintTexts([RULE], service('web', { headless: true, port: 80, target: 8080 }) + workload('web', { kind: 'StatefulSet', ports: [8080, 9100] }) + client({ A: 'web-1.web.default.svc:9090' }));
+    const r = lintTexts(
+      [RULE],
+      service('web', { headless: true, port: 80, target: 8080 }) +
+        workload('web', { kind: 'StatefulSet', ports: [8080, 9100] }) +
+        client({ A: 'web-1.web.default.svc:9090' }),
+    );
     assert.equal(r.findings.length, 1);
     assert.match(r.findings[0].message, /which no pod of headless Service "web" serves \(.*they serve 8080, 9100\)/);
   });
@@ -487,7 +567,16 @@ ${service('api')}${workload('api', { ports: [80] })}${workload('web', {
   it('leaves a clean cluster slice clean with every rule enabled', () => {
     const r = lintTexts(
       'all',
-      service('api', { port: 80, target: 8080 }) + workload('api', { ports: [8080] }) + workload('web', { ports: [3000], body: env({ API_URL: 'http://api:80', DNS: 'kube-dns.kube-system.svc.cluster.local:53', LOCAL: 'localhost:9000' }) }),
+      service('api', { port: 80, target: 8080 }) +
+        workload('api', { ports: [8080] }) +
+        workload('web', {
+          ports: [3000],
+          body: env({
+            API_URL: 'http://api:80',
+            DNS: 'kube-dns.kube-system.svc.cluster.local:53',
+            LOCAL: 'localhost:9000',
+          }),
+        }),
     );
     assert.deepEqual(
       r.findings.map((f) => `${f.ruleId}: ${f.message}`),
@@ -497,7 +586,11 @@ ${service('api')}${workload('api', { ports: [80] })}${workload('web', {
 });
 
 describe('reference detection: connection strings and identity variables', () => {
-  const base = service('api') + workload('api', { ports: [80] }) + service('redis', { port: 6379 }) + workload('redis', { ports: [6379] });
+  const base =
+    service('api') +
+    workload('api', { ports: [80] }) +
+    service('redis', { port: 6379 }) +
+    workload('redis', { ports: [6379] });
 
   it('reads the target of a gRPC dns: name, with or without an authority', () => {
     assert.equal(findAddresses('dns:///jaeger.tracing:14250')[0].host, 'jaeger.tracing');
@@ -508,12 +601,30 @@ describe('reference detection: connection strings and identity variables', () =>
   });
 
   it('reads every host of a mongodb:// host list and of a Kafka bootstrap list', () => {
-    const g = graphOf(base + client({ MONGO_URL: 'mongodb://u:p@redis:6379,api:81/db', KAFKA_BOOTSTRAP_SERVERS: 'redis:6379,redis:6390' }));
-    assert.deepEqual(summary(g.references), ['default/redis:6379', 'default/api:81 no-port', 'default/redis:6379', 'default/redis:6390 no-port']);
+    const g = graphOf(
+      base +
+        client({ MONGO_URL: 'mongodb://u:p@redis:6379,api:81/db', KAFKA_BOOTSTRAP_SERVERS: 'redis:6379,redis:6390' }),
+    );
+    assert.deepEqual(summary(g.references), [
+      'default/redis:6379',
+      'default/api:81 no-port',
+      'default/redis:6379',
+      'default/redis:6390 no-port',
+    ]);
   });
 
   it('takes identity variables and *_BACKEND words for names, not addresses', () => {
-    const g = graphOf(base + client({ SERVICE_NAME: 'api', OTEL_SERVICE_NAME: 'api', POD_NAME: 'redis', CACHE_BACKEND: 'redis', DB_HOST_NAME: 'redis', APP_NAME: 'http://api:81' }));
+    const g = graphOf(
+      base +
+        client({
+          SERVICE_NAME: 'api',
+          OTEL_SERVICE_NAME: 'api',
+          POD_NAME: 'redis',
+          CACHE_BACKEND: 'redis',
+          DB_HOST_NAME: 'redis',
+          APP_NAME: 'http://api:81',
+        }),
+    );
     assert.deepEqual(
       g.references.map((r) => r.envName),
       ['DB_HOST_NAME', 'APP_NAME'],
@@ -533,7 +644,13 @@ data:
     ok: api.default.svc:80
   read: api.default.svc:81
 `;
-    const g = graphOf(base + cm + workload('reader', { body: `          env:\n            - name: X\n              valueFrom:\n                configMapKeyRef:\n                  name: conf\n                  key: read` }));
+    const g = graphOf(
+      base +
+        cm +
+        workload('reader', {
+          body: `          env:\n            - name: X\n              valueFrom:\n                configMapKeyRef:\n                  name: conf\n                  key: read`,
+        }),
+    );
     assert.deepEqual(
       g.configMapAddresses.map((a) => `${a.key} ${a.namespace}/${a.serviceName} ${a.problem}`),
       ['file.yaml default/apii no-service'],

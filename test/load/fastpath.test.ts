@@ -18,14 +18,18 @@ import { resolveRange } from '../../src/load/source.js';
 import type { SourceFile } from '../../src/load/source.js';
 import { ROOT, manifests } from '../support/util.js';
 
-
-
 /** Every path of a value (bounded depth), to compare the ranges of every node and key. */
-function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = [], depth = 0): (string | number)[][] {
+function paths(
+  v: unknown,
+  at: (string | number)[] = [],
+  out: (string | number)[][] = [],
+  depth = 0,
+): (string | number)[][] {
   out.push(at);
   if (depth > 40) return out;
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out, depth + 1));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...at, k], out, depth + 1);
+  else if (v && typeof v === 'object')
+    for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...at, k], out, depth + 1);
   return out;
 }
 
@@ -45,7 +49,11 @@ function assertSame(name: string, text: string): void {
   slow.documents.forEach((d, i) => {
     for (const p of paths(d.value)) {
       for (const key of [false, true]) {
-        assert.deepEqual(resolveRange({ doc: fast.documents[i], path: p, key }), resolveRange({ doc: d, path: p, key }), `${name}: range of ${p.join('.')}`);
+        assert.deepEqual(
+          resolveRange({ doc: fast.documents[i], path: p, key }),
+          resolveRange({ doc: d, path: p, key }),
+          `${name}: range of ${p.join('.')}`,
+        );
       }
     }
   });
@@ -66,16 +74,50 @@ describe('fast path = yaml path', () => {
 
   it('on generated documents with anchors, merge keys, block scalars, flow collections, comments and CRLF', () => {
     const scalar = fc.oneof(
-      fc.constantFrom('on', 'off', 'yes', 'No', 'y', '~', 'null', '0755', '0x1F', '0b101', '1_000', '3.5', '.inf', '-.Inf', '.nan', '1e3', '2024-01-01', '12:30', '""', "'x'", '"a\\tb"', '+7', '-0', '08'),
+      fc.constantFrom(
+        'on',
+        'off',
+        'yes',
+        'No',
+        'y',
+        '~',
+        'null',
+        '0755',
+        '0x1F',
+        '0b101',
+        '1_000',
+        '3.5',
+        '.inf',
+        '-.Inf',
+        '.nan',
+        '1e3',
+        '2024-01-01',
+        '12:30',
+        '""',
+        "'x'",
+        '"a\\tb"',
+        '+7',
+        '-0',
+        '08',
+      ),
       fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/),
     );
     const key = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,6}$/);
     const leaf = fc.oneof(
       scalar.map((s) => s),
       fc.array(scalar, { maxLength: 3 }).map((a) => `[${a.join(', ')}]`),
-      fc.dictionary(key, scalar, { maxKeys: 3 }).map((o) => `{${Object.entries(o).map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
-      fc.array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 }).map((lines) => `|\n${lines.map((l) => `    ${l}`).join('\n')}`),
-      fc.array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 }).map((lines) => `>-\n${lines.map((l) => `    ${l}`).join('\n')}`),
+      fc.dictionary(key, scalar, { maxKeys: 3 }).map(
+        (o) =>
+          `{${Object.entries(o)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}}`,
+      ),
+      fc
+        .array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 })
+        .map((lines) => `|\n${lines.map((l) => `    ${l}`).join('\n')}`),
+      fc
+        .array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 })
+        .map((lines) => `>-\n${lines.map((l) => `    ${l}`).join('\n')}`),
     );
     const doc = fc
       .tuple(fc.dictionary(key, leaf, { minKeys: 1, maxKeys: 5 }), fc.boolean(), fc.boolean(), fc.boolean())
@@ -116,7 +158,11 @@ describe('fast path: quoted scalars over several lines', () => {
     for (const text of cases) {
       for (const t of [text, text.replace(/\n/g, '\r\n')]) {
         assertSame('quoted.yaml', t);
-        assert.deepEqual(loadFast('quoted.yaml', t).documents[0].value, loadText('quoted.yaml', t).documents[0].value, JSON.stringify(t));
+        assert.deepEqual(
+          loadFast('quoted.yaml', t).documents[0].value,
+          loadText('quoted.yaml', t).documents[0].value,
+          JSON.stringify(t),
+        );
       }
     }
     // Spaces at a line end outside quoted scalars keep the fast path's value.
@@ -131,7 +177,10 @@ describe('parallel loading and the cache', () => {
       const files = [];
       for (let i = 0; i < 12; i++) {
         const p = path.join(dir, `f${i}.yaml`);
-        writeFileSync(p, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata: {a: "${i}", b: .nan}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {ports: [{port: ${80 + i}}]}\n`);
+        writeFileSync(
+          p,
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata: {a: "${i}", b: .nan}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {ports: [{port: ${80 + i}}]}\n`,
+        );
         files.push({ absPath: p, expanded: true });
       }
       const summary = (r: { files: SourceFile[] }) => r.files.map((f) => [f.path, f.documents.map((d) => d.value)]);

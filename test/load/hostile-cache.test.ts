@@ -5,7 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -21,7 +31,8 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const BAD = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    app: nobody\n  ports:\n  - port: 80\n';
+const BAD =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    app: nobody\n  ports:\n  - port: 80\n';
 
 function project(): { dir: string; cacheDir: string; cacheFile: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'knl-cache-'));
@@ -38,11 +49,18 @@ async function lint(dir: string, cacheDir: string): Promise<{ code: number; stdo
   let stderr = '';
   out.on('data', (d: Buffer) => (stdout += d.toString()));
   err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(['--no-config', '-f', 'json', '--cache-location', cacheDir, 'svc.yaml'], { stdout: out, stderr: err, stdin: new PassThrough(), cwd: dir, env: {} });
+  const code = await main(['--no-config', '-f', 'json', '--cache-location', cacheDir, 'svc.yaml'], {
+    stdout: out,
+    stderr: err,
+    stdin: new PassThrough(),
+    cwd: dir,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
-const rules = (stdout: string) => (JSON.parse(stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+const rules = (stdout: string) =>
+  (JSON.parse(stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
 
 describe('cache: trusted only when sealed by this user', () => {
   it('ignores a forged entry that would read a file as empty, and rewrites it', async () => {
@@ -53,7 +71,11 @@ describe('cache: trusted only when sealed by this user', () => {
     const header = readFileSync(cacheFile, 'utf8').split('\n')[0];
     const hash = contentHash(BAD, false);
     // A committed cache: the right header and hash, a made-up seal, and "no documents".
-    for (const forged of [`${header}\n${hash}\tAAAA\t\t[]\n`, `${header}\n${hash}\t\t[]\n`, `kube-netlint parse cache\t3\tany\n${hash}\t\t[]\n`]) {
+    for (const forged of [
+      `${header}\n${hash}\tAAAA\t\t[]\n`,
+      `${header}\n${hash}\t\t[]\n`,
+      `kube-netlint parse cache\t3\tany\n${hash}\t\t[]\n`,
+    ]) {
       writeFileSync(cacheFile, forged);
       const r = await lint(dir, cacheDir);
       assert.equal(r.code, 1, forged);
@@ -65,27 +87,31 @@ describe('cache: trusted only when sealed by this user', () => {
     assert.ok(c.get(hash), 'a sealed entry is used');
   });
 
-  it('does not follow a symbolic link at the cache name (to /dev/zero or to another file), and replaces the link', { skip: !existsSync('/dev/zero') }, async () => {
-    const { dir, cacheDir, cacheFile } = project();
-    mkdirSync(cacheDir, { recursive: true });
-    const victim = path.join(dir, 'victim.txt');
-    writeFileSync(victim, 'keep me\n');
-    for (const target of ['/dev/zero', victim]) {
-      rmSync(cacheFile, { force: true });
-      symlinkSync(target, cacheFile);
-      const r = await lint(dir, cacheDir);
-      assert.equal(r.code, 1, r.stderr);
-      assert.ok(!lstatSync(cacheFile).isSymbolicLink(), 'the link is replaced by the cache file');
-    }
-    assert.equal(readFileSync(victim, 'utf8'), 'keep me\n');
-  });
+  it(
+    'does not follow a symbolic link at the cache name (to /dev/zero or to another file), and replaces the link',
+    { skip: !existsSync('/dev/zero') },
+    async () => {
+      const { dir, cacheDir, cacheFile } = project();
+      mkdirSync(cacheDir, { recursive: true });
+      const victim = path.join(dir, 'victim.txt');
+      writeFileSync(victim, 'keep me\n');
+      for (const target of ['/dev/zero', victim]) {
+        rmSync(cacheFile, { force: true });
+        symlinkSync(target, cacheFile);
+        const r = await lint(dir, cacheDir);
+        assert.equal(r.code, 1, r.stderr);
+        assert.ok(!lstatSync(cacheFile).isSymbolicLink(), 'the link is replaced by the cache file');
+      }
+      assert.equal(readFileSync(victim, 'utf8'), 'keep me\n');
+    },
+  );
 
   it('does not block on a FIFO at the cache name', { skip: process.platform === 'win32' }, () => {
     const { dir, cacheDir, cacheFile } = project();
     mkdirSync(cacheDir, { recursive: true });
     const made = spawnSync('mkfifo', [cacheFile]);
     if (made.status !== 0) return;
-        const r = spawnSync(process.execPath, [BIN, '--no-config', '--cache-location', cacheDir, 'svc.yaml'], {
+    const r = spawnSync(process.execPath, [BIN, '--no-config', '--cache-location', cacheDir, 'svc.yaml'], {
       cwd: dir,
       encoding: 'utf8',
       timeout: 60_000,

@@ -20,7 +20,8 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    app: nope\n  ports:\n  - port: 80\n';
+const SERVICE =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    app: nope\n  ports:\n  - port: 80\n';
 
 /** `a: b`, then `lines` lines indented two spaces, then another document. */
 function badIndent(lines: number): string {
@@ -43,8 +44,14 @@ function cli(args: string[], files: Record<string, string>) {
   dirs.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   const [first, ...rest] = args;
-  const argv = first === 'connectivity' || first === 'graph' ? [first, '--no-config', ...rest] : ['--no-config', ...args];
-  const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: dir, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const argv =
+    first === 'connectivity' || first === 'graph' ? [first, '--no-config', ...rest] : ['--no-config', ...args];
+  const r = spawnSync(process.execPath, [BIN, ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   assert.equal(r.signal, null, 'hang guard');
   return r;
 }
@@ -70,7 +77,10 @@ describe('nesting: no input-driven recursion', () => {
 
   it('keeps the errors of the `yaml` package for a few such lines', () => {
     const file = parseSource(new SourceFile('x.yaml', 'a: b\n  x: y\n  z: w\n'));
-    assert.ok(file.problems.some((p) => /Nested mappings are not allowed/.test(p.message)), JSON.stringify(file.problems));
+    assert.ok(
+      file.problems.some((p) => /Nested mappings are not allowed/.test(p.message)),
+      JSON.stringify(file.problems),
+    );
   });
 
   it('counts flow collections used as keys ([{[{…}]}]) on both readers, with and without an anchor', () => {
@@ -93,7 +103,10 @@ describe('nesting: no input-driven recursion', () => {
   it('finds a document just past the limit when another document follows it (flow keys, both readers)', () => {
     // One level past the limit: below the parser's stack bound, so the document is read whole and
     // checked when it ends, which is when the next document starts.
-    for (const [depth, deep] of [[YAML_LIMITS.maxDepth, true], [YAML_LIMITS.maxDepth - 1, false]] as const) {
+    for (const [depth, deep] of [
+      [YAML_LIMITS.maxDepth, true],
+      [YAML_LIMITS.maxDepth - 1, false],
+    ] as const) {
       let value = 'x';
       for (let i = 0; i < depth; i++) value = `{${value}: 1}`;
       const text = `v: ${value}\n---\n${SERVICE}`;
@@ -113,7 +126,12 @@ describe('nesting: no input-driven recursion', () => {
   });
 
   it('reads 200,000 brackets, 100,000 compact sequences and 5,000 flow-key pairs as findings, not stack overflows', () => {
-    const texts = [`${'['.repeat(200_000)}\n`, `${'- '.repeat(100_000)}x\n`, `x: &a ${'[{'.repeat(5_000)}${'}]'.repeat(5_000)}\n`, `${'{a: '.repeat(50_000)}\n`];
+    const texts = [
+      `${'['.repeat(200_000)}\n`,
+      `${'- '.repeat(100_000)}x\n`,
+      `x: &a ${'[{'.repeat(5_000)}${'}]'.repeat(5_000)}\n`,
+      `${'{a: '.repeat(50_000)}\n`,
+    ];
     for (const t of texts) {
       const text = `${t}---\n${SERVICE}`;
       const { fast, exact } = bothReaders('b.yaml', text);
@@ -127,7 +145,10 @@ describe('nesting: no input-driven recursion', () => {
 
   it('builds the exact document of a fast-path document nested to the limit without recursion trouble', () => {
     const m = (YAML_LIMITS.maxDepth >> 1) - 2;
-    const file = loadFast('k.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: ${'[{'.repeat(m)}${'}]'.repeat(m)}}\n`);
+    const file = loadFast(
+      'k.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: ${'[{'.repeat(m)}${'}]'.repeat(m)}}\n`,
+    );
     assert.deepEqual(codes(file), []);
     assert.equal(file.documents[0].yaml.errors.length, 0);
   });
@@ -145,7 +166,10 @@ describe('nesting: no input-driven recursion', () => {
     );
     assert.equal(of('bad.yaml', 'service-selector-no-pods').length, 1, 'the second document of the file is linted');
     assert.equal(of('good.yaml', 'service-selector-no-pods').length, 1);
-    for (const cmd of [['connectivity', '.'], ['graph', '.']]) {
+    for (const cmd of [
+      ['connectivity', '.'],
+      ['graph', '.'],
+    ]) {
       const r = cli(cmd, files);
       assert.doesNotMatch(r.stderr, /internal error|Maximum call stack/, cmd.join(' '));
       assert.ok(r.status === 0 || r.status === 1, `${cmd.join(' ')}: ${r.status} ${r.stderr}`);

@@ -13,7 +13,6 @@ import { cli, tmp, type CliOptions, type Run } from '../support/util.js';
 
 const EXAMPLE = 'examples/kustomize';
 
-
 const run = (args: string[], opts: CliOptions = {}): Run => cli(args, { timeout: 120_000, ...opts });
 const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
@@ -46,7 +45,8 @@ async function plan(dir: string, args = ['.']): Promise<SlicePlan> {
   const d = await discover(args, { cwd: dir, ignore: [] });
   return planSlices(d.files, { cwd: dir, command: null, walked: args });
 }
-const rel = (dir: string, files: { absPath: string }[]) => files.map((f) => path.relative(dir, f.absPath).split(path.sep).join('/'));
+const rel = (dir: string, files: { absPath: string }[]) =>
+  files.map((f) => path.relative(dir, f.absPath).split(path.sep).join('/'));
 
 describe('Kustomize: planning slices without a build program', () => {
   it('makes each top-level root a slice of its resources (following bases), skips patches, keeps other files ordinary', async () => {
@@ -72,9 +72,18 @@ describe('Kustomize: planning slices without a build program', () => {
     assert.ok(b.kind === 'files' && b.root === 'overlays/b');
     assert.deepEqual(rel(dir, b.files), ['base/app.yaml']);
     // One line per root on what was not applied, and the file no kustomization uses.
-    assert.ok(p.notes.some((n) => n.startsWith('Kustomize root overlays/a:') && n.includes('patches (overlays/a/patch.yaml)')), p.notes.join('\n'));
-    assert.ok(p.notes.some((n) => n.startsWith('Kustomize root overlays/b:') && n.includes('namePrefix')), p.notes.join('\n'));
-    assert.ok(p.notes.some((n) => n.includes('base/unused.yaml') && n.includes('no kustomization uses it')), p.notes.join('\n'));
+    assert.ok(
+      p.notes.some((n) => n.startsWith('Kustomize root overlays/a:') && n.includes('patches (overlays/a/patch.yaml)')),
+      p.notes.join('\n'),
+    );
+    assert.ok(
+      p.notes.some((n) => n.startsWith('Kustomize root overlays/b:') && n.includes('namePrefix')),
+      p.notes.join('\n'),
+    );
+    assert.ok(
+      p.notes.some((n) => n.includes('base/unused.yaml') && n.includes('no kustomization uses it')),
+      p.notes.join('\n'),
+    );
     // Not a manifest: left out without a word, as a directory walk always did.
     assert.ok(!p.notes.some((n) => n.includes('values.yaml')), p.notes.join('\n'));
     assert.equal(p.notes.length, 3, p.notes.join('\n'));
@@ -113,13 +122,23 @@ describe('Kustomize: planning slices without a build program', () => {
       'x/kustomization.yaml': 'resources: [../y, x.yaml]\n',
       'x/x.yaml': SERVICE('x', 'x'),
       'y/kustomization.yaml': 'resources: [../x]\n',
-      'comp/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches: [{path: p.yaml}]\n',
+      'comp/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches: [{path: p.yaml}]\n',
       'comp/p.yaml': SERVICE('p', 'p'),
     });
     const p = await plan(dir);
     assert.deepEqual(p.roots, ['x']);
-    assert.ok(p.notes.some((n) => n.includes('component comp')), p.notes.join('\n'));
-    assert.deepEqual(rel(dir, p.slices.flatMap((s) => (s.kind === 'files' ? s.files : []))), ['x/x.yaml']);
+    assert.ok(
+      p.notes.some((n) => n.includes('component comp')),
+      p.notes.join('\n'),
+    );
+    assert.deepEqual(
+      rel(
+        dir,
+        p.slices.flatMap((s) => (s.kind === 'files' ? s.files : [])),
+      ),
+      ['x/x.yaml'],
+    );
   });
 
   it('finds Kustomization files without an extension, except where .gitignore or an ignore pattern leaves them out', async () => {
@@ -162,19 +181,25 @@ describe('Kustomize: planning slices without a build program', () => {
 
 describe('Kustomize: the build program', () => {
   it('is chosen from the PATH, the flag, or none', () => {
-    const bin = tmp({ 'kubectl': '#!/bin/sh\n' });
+    const bin = tmp({ kubectl: '#!/bin/sh\n' });
     chmodSync(path.join(bin, 'kubectl'), 0o755);
     assert.deepEqual(resolveKustomizeCommand(undefined, { PATH: bin }), ['kubectl', 'kustomize']);
     assert.equal(resolveKustomizeCommand(undefined, { PATH: '' }), null);
     assert.equal(resolveKustomizeCommand('none', { PATH: bin }), null);
     assert.deepEqual(resolveKustomizeCommand('kubectl', { PATH: bin }), ['kubectl', 'kustomize']);
-    assert.deepEqual(resolveKustomizeCommand('kubectl kustomize --enable-helm', { PATH: bin }), ['kubectl', 'kustomize', '--enable-helm']);
+    assert.deepEqual(resolveKustomizeCommand('kubectl kustomize --enable-helm', { PATH: bin }), [
+      'kubectl',
+      'kustomize',
+      '--enable-helm',
+    ]);
     assert.ok('error' in (resolveKustomizeCommand('kustomize build', { PATH: bin }) as object));
   });
 
   it('reports a failure on one line', () => {
     assert.equal(
-      firstLine('E1207 00:47:37.737862    7610 run.go:72] "command failed" err="accumulating resources: \\"x\\" not found"\n'),
+      firstLine(
+        'E1207 00:47:37.737862    7610 run.go:72] "command failed" err="accumulating resources: \\"x\\" not found"\n',
+      ),
       'accumulating resources: "x" not found',
     );
     assert.equal(firstLine('# Warning: deprecated\nError: json: cannot unmarshal\n'), 'json: cannot unmarshal');
@@ -209,7 +234,12 @@ describe('Kustomize: the build program', () => {
       '    app: x',
       '',
     ].join('\n');
-    const rendered = { name: '<kustomize build app>', text, originBase: path.join(dir, 'wrap'), resources: [path.join(dir, 'app/svc.yaml'), path.join(dir, 'app/other.yaml')] };
+    const rendered = {
+      name: '<kustomize build app>',
+      text,
+      originBase: path.join(dir, 'wrap'),
+      resources: [path.join(dir, 'app/svc.yaml'), path.join(dir, 'app/other.yaml')],
+    };
     const stream = loadText(rendered.name, text);
     const map = originMapper(stream, rendered, dir);
     const at = (needle: string, nth = 0) => {
@@ -234,10 +264,15 @@ describe('Kustomize: the build program', () => {
   it('without origin annotations, finds a renamed object by the longest name inside its new one', () => {
     const dir = tmp({ 'r/a.yaml': SERVICE('web', 'a'), 'r/b.yaml': SERVICE('eb', 'b') });
     const text = `${SERVICE('x-eb', 'b')}---\n${SERVICE('x-web', 'a')}`;
-    const rendered = { name: '<kubectl kustomize r>', text, resources: [path.join(dir, 'r/a.yaml'), path.join(dir, 'r/b.yaml')] };
+    const rendered = {
+      name: '<kubectl kustomize r>',
+      text,
+      resources: [path.join(dir, 'r/a.yaml'), path.join(dir, 'r/b.yaml')],
+    };
     const stream = loadText(rendered.name, text);
     const map = originMapper(stream, rendered, dir);
-    const at = (needle: string) => map({ file: stream, range: [text.indexOf(needle), text.indexOf(needle) + 1] })?.file.path;
+    const at = (needle: string) =>
+      map({ file: stream, range: [text.indexOf(needle), text.indexOf(needle) + 1] })?.file.path;
     assert.equal(at('app: a'), 'r/a.yaml');
     assert.equal(at('app: b'), 'r/b.yaml');
   });
@@ -255,7 +290,10 @@ describe('Kustomize: lint runs', () => {
     assert.match(findings[0].message, /\(Kustomize root examples\/kustomize\/overlays\/prod\)$/);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 2, r.stderr);
-    assert.match(lines[0], /^kube-netlint: Kustomize root examples\/kustomize\/overlays\/prod: .*not applied: patchesStrategicMerge \(examples\/kustomize\/overlays\/prod\/replicas\.yaml\).*--kustomize-command/);
+    assert.match(
+      lines[0],
+      /^kube-netlint: Kustomize root examples\/kustomize\/overlays\/prod: .*not applied: patchesStrategicMerge \(examples\/kustomize\/overlays\/prod\/replicas\.yaml\).*--kustomize-command/,
+    );
     assert.match(lines[1], /^kube-netlint: Kustomize root examples\/kustomize\/overlays\/staging: /);
   });
 
@@ -267,8 +305,18 @@ describe('Kustomize: lint runs', () => {
   });
 
   it('before: patch files were objects of the slice; named explicitly, a file is still linted as it is', () => {
-    const r = run(['--format', 'json', '--kustomize-command', 'none', `${EXAMPLE}/overlays/staging/replicas.yaml`, `${EXAMPLE}/base/deployment.yaml`]);
-    assert.ok(findingsOf(r.stdout).some((f) => f.ruleId === 'duplicate-object'), r.stdout);
+    const r = run([
+      '--format',
+      'json',
+      '--kustomize-command',
+      'none',
+      `${EXAMPLE}/overlays/staging/replicas.yaml`,
+      `${EXAMPLE}/base/deployment.yaml`,
+    ]);
+    assert.ok(
+      findingsOf(r.stdout).some((f) => f.ruleId === 'duplicate-object'),
+      r.stdout,
+    );
   });
 
   it('a root that cannot be built is one line naming it; the others are linted; exit 2', () => {
@@ -279,7 +327,10 @@ describe('Kustomize: lint runs', () => {
     });
     const r = run(['--format', 'json', '--kustomize-command', 'none', '.'], { cwd: dir });
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /^kube-netlint: Kustomize root bad: bad\/kustomization\.yaml: resource gone\.yaml does not exist$/m);
+    assert.match(
+      r.stderr,
+      /^kube-netlint: Kustomize root bad: bad\/kustomization\.yaml: resource gone\.yaml does not exist$/m,
+    );
     assert.deepEqual(
       findingsOf(r.stdout).map((f) => [f.ruleId, f.file]),
       [['service-selector-no-pods', 'good/svc.yaml']],
@@ -289,11 +340,17 @@ describe('Kustomize: lint runs', () => {
   it('network commands: several roots need one named (exit 2); one root is analysed', () => {
     const r = run(['connectivity', '--kustomize-command', 'none', EXAMPLE]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /holds 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\).*name one to analyse it, e\.g\. kube-netlint .*examples\/kustomize\/overlays\/prod/);
+    assert.match(
+      r.stderr,
+      /holds 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\).*name one to analyse it, e\.g\. kube-netlint .*examples\/kustomize\/overlays\/prod/,
+    );
     // Beside other files: those are analysed, and the roots left out are named.
     const mixed = run(['connectivity', '--kustomize-command', 'none', 'examples/']);
     assert.equal(mixed.status, 0, mixed.stderr);
-    assert.match(mixed.stderr, /^kube-netlint: warning: skipping 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\)/m);
+    assert.match(
+      mixed.stderr,
+      /^kube-netlint: warning: skipping 2 Kustomize roots \(examples\/kustomize\/overlays\/prod, examples\/kustomize\/overlays\/staging\)/m,
+    );
     assert.match(mixed.stdout, /shop\/api\[Deployment\]/);
     assert.doesNotMatch(mixed.stdout, /default\/web\[Deployment\]/);
     const one = run(['connectivity', '--kustomize-command', 'none', `${EXAMPLE}/overlays/staging`]);
@@ -304,7 +361,9 @@ describe('Kustomize: lint runs', () => {
   it(`${EXAMPLE} built with the real kustomize or kubectl: the bug once, at its source line`, (t) => {
     const command = resolveKustomizeCommand(undefined, process.env);
     if (command === null || 'error' in command) {
-      t.skip('neither kustomize nor kubectl is on the PATH (apt-get install kubernetes-client): the build path is not tested here');
+      t.skip(
+        'neither kustomize nor kubectl is on the PATH (apt-get install kubernetes-client): the build path is not tested here',
+      );
       return;
     }
     const r = run(['--format', 'json', EXAMPLE]);
@@ -327,7 +386,10 @@ describe('Kustomize: lint runs', () => {
     assert.equal(b.status, 2, b.stderr);
     const lines = b.stderr.trim().split('\n');
     assert.equal(lines.length, 1, b.stderr);
-    assert.match(lines[0], /^kube-netlint: Kustomize root bad: (kustomize build|kubectl kustomize) failed: .*gone\.yaml/);
+    assert.match(
+      lines[0],
+      /^kube-netlint: Kustomize root bad: (kustomize build|kubectl kustomize) failed: .*gone\.yaml/,
+    );
     assert.deepEqual(
       findingsOf(b.stdout).map((f) => [f.ruleId, f.file]),
       [['service-selector-no-pods', 'good/svc.yaml']],

@@ -49,7 +49,12 @@ describe('loader', () => {
 
   it('turns excessive alias expansion into a problem, not a crash', () => {
     const lol = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 8; i++) lol.push(`${'b'.repeat(i)}: &${'a'.repeat(i + 1)} [${Array(9).fill(`*${'a'.repeat(i)}`).join(',')}]`);
+    for (let i = 1; i < 8; i++)
+      lol.push(
+        `${'b'.repeat(i)}: &${'a'.repeat(i + 1)} [${Array(9)
+          .fill(`*${'a'.repeat(i)}`)
+          .join(',')}]`,
+      );
     const f = loadText('t.yaml', `${lol.join('\n')}\n`);
     assert.equal(f.documents.length, 0);
     assert.match(f.problems[0].message, /alias/i);
@@ -93,7 +98,7 @@ list:
 });
 
 describe('LineCounter', () => {
-  it('answers as the yaml package\'s LineCounter does, at every offset', () => {
+  it("answers as the yaml package's LineCounter does, at every offset", () => {
     for (const text of ['', 'a', '\n', 'a\nbb\n\nccc', 'x\r\ny\n', '\n\n\n']) {
       const ours = new LineCounter();
       const theirs = new YamlLineCounter();
@@ -102,7 +107,8 @@ describe('LineCounter', () => {
         for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
       }
       assert.deepEqual(ours.lineStarts, theirs.lineStarts);
-      for (let o = -1; o <= text.length + 1; o++) assert.deepEqual(ours.linePos(o), theirs.linePos(o), `${JSON.stringify(text)} at ${o}`);
+      for (let o = -1; o <= text.length + 1; o++)
+        assert.deepEqual(ours.linePos(o), theirs.linePos(o), `${JSON.stringify(text)} at ${o}`);
     }
     // Before any line start (line 0), as the yaml package says.
     assert.deepEqual(new LineCounter().linePos(3), new YamlLineCounter().linePos(3));

@@ -20,9 +20,7 @@ import type { ManifestDocument, Path } from '../../src/load/source.js';
 /** The range a document reads from its own text (undefined: not sure, or it has no locator). */
 const locateLazy = (doc: ManifestDocument, path: Path, key?: boolean) => doc.locate?.(path, key);
 
-
 import { ROOT, manifests } from '../support/util.js';
-
 
 /** Every path of a value (bounded depth), and paths that do not exist below and beside them. */
 function paths(v: unknown, at: (string | number)[] = [], out: Path[] = [], depth = 0): Path[] {
@@ -50,7 +48,8 @@ function compare(name: string, text: string, tally: Tally): void {
     tally.documents++;
     const queries: { path: Path; key: boolean; got: [number, number] | undefined }[] = [];
     // The locator first: it only answers while the `yaml` Document is not built.
-    for (const p of paths(doc.value)) for (const key of [false, true]) queries.push({ path: p, key, got: locateLazy(doc, p, key) });
+    for (const p of paths(doc.value))
+      for (const key of [false, true]) queries.push({ path: p, key, got: locateLazy(doc, p, key) });
     void (doc as ManifestDocument).yaml;
     for (const q of queries) {
       tally.pairs++;
@@ -68,7 +67,8 @@ function compare(name: string, text: string, tally: Tally): void {
 }
 
 const share = (t: Tally) => (t.pairs ? t.answered / t.pairs : 0);
-const pct = (t: Tally) => `${(100 * share(t)).toFixed(1)}% of ${t.pairs} (document, path) pairs in ${t.documents} documents`;
+const pct = (t: Tally) =>
+  `${(100 * share(t)).toFixed(1)}% of ${t.pairs} (document, path) pairs in ${t.documents} documents`;
 
 // ---- Generated manifests ------------------------------------------------------------------------
 
@@ -160,7 +160,10 @@ const leaf: fc.Arbitrary<Tree> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.constantFrom('|', '|-', '>', '>-', '|+', '|2', '| # c', '>-  # c+1', '|-2'), fc.array(fc.stringMatching(/^[a-z #:-]{0,10}$/), { minLength: 1, maxLength: 3 }))
+      .tuple(
+        fc.constantFrom('|', '|-', '>', '>-', '|+', '|2', '| # c', '>-  # c+1', '|-2'),
+        fc.array(fc.stringMatching(/^[a-z #:-]{0,10}$/), { minLength: 1, maxLength: 3 }),
+      )
       .map(([header, block]) => ({ header, block })),
   },
   {
@@ -201,7 +204,11 @@ const leaf: fc.Arbitrary<Tree> = fc.oneof(
 const { tree } = fc.letrec<{ tree: Tree; map: Tree; seq: Tree }>((tie) => ({
   tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('map'), tie('seq')),
   map: fc
-    .uniqueArray(fc.tuple(keyToken, tie('tree')), { minLength: 1, maxLength: 4, selector: ([k]) => k.replace(/["' ]/g, '') })
+    .uniqueArray(fc.tuple(keyToken, tie('tree')), {
+      minLength: 1,
+      maxLength: 4,
+      selector: ([k]) => k.replace(/["' ]/g, ''),
+    })
     .map((entries) => ({ map: entries })),
   seq: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((items) => ({ seq: items })),
 }));
@@ -226,13 +233,7 @@ function leafLines(l: Leaf, indent: number, s: Style): [string, string[]] {
   if ('multi' in l) return [` ${l.multi[0]}`, l.multi.slice(1).map((x) => `${sp(indent + s.step)}${x}`)];
   // The value on the next line.
   if (l.leaf !== '' && pick(s, 6) === 0) return ['', [`${sp(indent + s.step)}${l.leaf}`]];
-  const tail = [
-    '',
-    '',
-    '  # note',
-    '   ',
-    ' #c',
-  ][pick(s, 5)];
+  const tail = ['', '', '  # note', '   ', ' #c'][pick(s, 5)];
   return [l.leaf === '' ? tail : ` ${l.leaf}${tail}`, []];
 }
 
@@ -278,9 +279,17 @@ function renderSeq(items: Tree[], indent: number, s: Style): string[] {
   for (const v of items) {
     if (out.length) out.push(...commentLines(indent, s));
     if ('map' in v) {
-      out.push(...(pick(s, 3) === 0 ? [`${sp(indent)}-`, ...renderMap(v.map, indent + 2, s)] : compact(renderMap(v.map, indent + 2, s), indent)));
+      out.push(
+        ...(pick(s, 3) === 0
+          ? [`${sp(indent)}-`, ...renderMap(v.map, indent + 2, s)]
+          : compact(renderMap(v.map, indent + 2, s), indent)),
+      );
     } else if ('seq' in v) {
-      out.push(...(pick(s, 3) === 0 ? [`${sp(indent)}-`, ...renderSeq(v.seq, indent + 2, s)] : compact(renderSeq(v.seq, indent + 2, s), indent)));
+      out.push(
+        ...(pick(s, 3) === 0
+          ? [`${sp(indent)}-`, ...renderSeq(v.seq, indent + 2, s)]
+          : compact(renderSeq(v.seq, indent + 2, s), indent)),
+      );
     } else {
       const [rest, more] = leafLines(v, indent, s);
       out.push(`${sp(indent)}-${rest}`, ...more);
@@ -291,7 +300,11 @@ function renderSeq(items: Tree[], indent: number, s: Style): string[] {
 
 const manifest = fc
   .tuple(
-    fc.uniqueArray(fc.tuple(keyToken, tree), { minLength: 1, maxLength: 5, selector: ([k]) => k.replace(/["' ]/g, '') }),
+    fc.uniqueArray(fc.tuple(keyToken, tree), {
+      minLength: 1,
+      maxLength: 5,
+      selector: ([k]) => k.replace(/["' ]/g, ''),
+    }),
     fc.constantFrom(2, 2, 4, 3),
     fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
     fc.constantFrom('', '# Source: chart/templates/x.yaml\n', '\n# leading comment\n\n'),
@@ -299,13 +312,26 @@ const manifest = fc
   )
   .map(([entries, step, bits, head, asSeq]) => {
     const s: Style = { step, bits, at: 0 };
-    const body = asSeq && pick(s, 4) === 0 ? renderSeq(entries.map(([, v]) => v), 0, s) : renderMap(entries, 0, s);
+    const body =
+      asSeq && pick(s, 4) === 0
+        ? renderSeq(
+            entries.map(([, v]) => v),
+            0,
+            s,
+          )
+        : renderMap(entries, 0, s);
     return head + body.join('\n');
   });
 
 /** Ordinary manifests, as tools and people write them. */
 const ordinary = fc
-  .tuple(word, word, fc.array(fc.tuple(word, fc.integer({ min: 1, max: 65535 })), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean())
+  .tuple(
+    word,
+    word,
+    fc.array(fc.tuple(word, fc.integer({ min: 1, max: 65535 })), { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+    fc.boolean(),
+  )
   .map(([name, ns, ports, quoted, commented]) =>
     [
       'apiVersion: apps/v1',
@@ -377,9 +403,14 @@ describe('exact locator = resolveRange on the yaml Document', () => {
   it('on generated manifests', () => {
     const all: Tally = { pairs: 0, answered: 0, documents: 0 };
     fc.assert(
-      fc.property(fc.array(fc.oneof(manifest, ordinary), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.nat(2), (docs, crlf, leading) => {
-        compare('generated.yaml', generatedText(docs, crlf, leading), all);
-      }),
+      fc.property(
+        fc.array(fc.oneof(manifest, ordinary), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.nat(2),
+        (docs, crlf, leading) => {
+          compare('generated.yaml', generatedText(docs, crlf, leading), all);
+        },
+      ),
       { numRuns: 600 },
     );
     console.log(`# exact locator coverage on generated manifests: ${pct(all)}`);
@@ -388,15 +419,25 @@ describe('exact locator = resolveRange on the yaml Document', () => {
 
   it('on generated JSON documents', () => {
     const all: Tally = { pairs: 0, answered: 0, documents: 0 };
-    const value = fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 5 }), fc.array(fc.jsonValue({ maxDepth: 4 }), { maxLength: 4 }));
+    const value = fc.oneof(
+      fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 5 }),
+      fc.array(fc.jsonValue({ maxDepth: 4 }), { maxLength: 4 }),
+    );
     fc.assert(
-      fc.property(value, fc.constantFrom(0, 1, 2, 4), fc.nat(3), fc.boolean(), fc.boolean(), (v, indent, spacing, crlf, asYaml) => {
-        let text = JSON.stringify(v, null, indent);
-        if (spacing === 1) text = text.replace(/,/g, ' , ').replace(/:/g, ' : ');
-        if (spacing === 2) text = `\n  ${text}  \n\n`;
-        if (crlf) text = text.replace(/\n/g, '\r\n');
-        compare(asYaml ? 'generated.yaml' : 'generated.json', text, all);
-      }),
+      fc.property(
+        value,
+        fc.constantFrom(0, 1, 2, 4),
+        fc.nat(3),
+        fc.boolean(),
+        fc.boolean(),
+        (v, indent, spacing, crlf, asYaml) => {
+          let text = JSON.stringify(v, null, indent);
+          if (spacing === 1) text = text.replace(/,/g, ' , ').replace(/:/g, ' : ');
+          if (spacing === 2) text = `\n  ${text}  \n\n`;
+          if (crlf) text = text.replace(/\n/g, '\r\n');
+          compare(asYaml ? 'generated.yaml' : 'generated.json', text, all);
+        },
+      ),
       { numRuns: 600 },
     );
     console.log(`# exact locator coverage on generated JSON documents: ${pct(all)}`);
@@ -406,28 +447,64 @@ describe('exact locator = resolveRange on the yaml Document', () => {
   it('on the generated documents of the fast-path test (anchors, merge keys, block scalars, flow collections, comments, CRLF)', () => {
     const all: Tally = { pairs: 0, answered: 0, documents: 0 };
     const scalar = fc.oneof(
-      fc.constantFrom('on', 'off', 'yes', 'No', 'y', '~', 'null', '0755', '0x1F', '0b101', '1_000', '3.5', '.inf', '-.Inf', '.nan', '1e3', '2024-01-01', '12:30', '""', "'x'", '"a\\tb"', '+7', '-0', '08'),
+      fc.constantFrom(
+        'on',
+        'off',
+        'yes',
+        'No',
+        'y',
+        '~',
+        'null',
+        '0755',
+        '0x1F',
+        '0b101',
+        '1_000',
+        '3.5',
+        '.inf',
+        '-.Inf',
+        '.nan',
+        '1e3',
+        '2024-01-01',
+        '12:30',
+        '""',
+        "'x'",
+        '"a\\tb"',
+        '+7',
+        '-0',
+        '08',
+      ),
       fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/),
     );
     const key = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,6}$/);
     const value = fc.oneof(
       scalar,
       fc.array(scalar, { maxLength: 3 }).map((a) => `[${a.join(', ')}]`),
-      fc.dictionary(key, scalar, { maxKeys: 3 }).map((o) => `{${Object.entries(o).map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
-      fc.array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 }).map((lines) => `|\n${lines.map((l) => `    ${l}`).join('\n')}`),
-      fc.array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 }).map((lines) => `>-\n${lines.map((l) => `    ${l}`).join('\n')}`),
+      fc.dictionary(key, scalar, { maxKeys: 3 }).map(
+        (o) =>
+          `{${Object.entries(o)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}}`,
+      ),
+      fc
+        .array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 })
+        .map((lines) => `|\n${lines.map((l) => `    ${l}`).join('\n')}`),
+      fc
+        .array(fc.stringMatching(/^[a-z ]{0,12}$/), { minLength: 1, maxLength: 3 })
+        .map((lines) => `>-\n${lines.map((l) => `    ${l}`).join('\n')}`),
     );
-    const doc = fc.tuple(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), fc.boolean(), fc.boolean(), fc.boolean()).map(([entries, comment, anchors, nested]) => {
-      const lines: string[] = [];
-      if (comment) lines.push('# Source: chart/templates/x.yaml');
-      if (anchors) lines.push('base: &base', '  port: 80', '  name: web', 'derived:', '  <<: *base', '  name: api');
-      for (const [k, v] of Object.entries(entries)) {
-        if (anchors && (k === 'base' || k === 'derived')) continue;
-        lines.push(`${k}: ${v}  # note`);
-      }
-      if (nested) lines.push('spec:', '  items:', '    - a: 1', '      b: [x, y]', '    - c');
-      return lines.join('\n');
-    });
+    const doc = fc
+      .tuple(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), fc.boolean(), fc.boolean(), fc.boolean())
+      .map(([entries, comment, anchors, nested]) => {
+        const lines: string[] = [];
+        if (comment) lines.push('# Source: chart/templates/x.yaml');
+        if (anchors) lines.push('base: &base', '  port: 80', '  name: web', 'derived:', '  <<: *base', '  name: api');
+        for (const [k, v] of Object.entries(entries)) {
+          if (anchors && (k === 'base' || k === 'derived')) continue;
+          lines.push(`${k}: ${v}  # note`);
+        }
+        if (nested) lines.push('spec:', '  items:', '    - a: 1', '      b: [x, y]', '    - c');
+        return lines.join('\n');
+      });
     fc.assert(
       fc.property(fc.array(doc, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.nat(2), (docs, crlf, leading) => {
         compare('generated.yaml', generatedText(docs, crlf, leading), all);
@@ -459,7 +536,13 @@ describe('exact locator = resolveRange on the yaml Document', () => {
     const value = { a: { b: 'x y' }, c: [1, 2], d: 'text\n' };
     assert.deepEqual(locateInText(text, 0, text.length, value, ['a', 'b']), [8, 11]);
     assert.deepEqual(locateInText(text, 0, text.length, value, ['d']), [text.indexOf('|'), text.length]);
-    for (const other of [{ ...value, a: { b: 'x' } }, { ...value, c: [1] }, { ...value, e: 1 }, { ...value, d: 1 }, [value]]) {
+    for (const other of [
+      { ...value, a: { b: 'x' } },
+      { ...value, c: [1] },
+      { ...value, e: 1 },
+      { ...value, d: 1 },
+      [value],
+    ]) {
       assert.equal(locateInText(text, 0, text.length, other, ['a', 'b']), undefined);
     }
   });
@@ -467,7 +550,8 @@ describe('exact locator = resolveRange on the yaml Document', () => {
 
 describe('exact locator: work per document', () => {
   it('scans a document at most twice, however often findings alternate between documents', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n';
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n';
     const memo = new ScanMemo();
     const file = loadFast('alternate.yaml', text, undefined, memo);
     const [a, b] = file.documents;
@@ -476,6 +560,9 @@ describe('exact locator: work per document', () => {
       assert.ok(locateLazy(b, ['kind'], true));
     }
     assert.ok(memo.scans > 0 && memo.scans <= 4, `${memo.scans} scans for 2 documents`);
-    assert.deepEqual(resolveRange({ doc: a, path: ['metadata', 'name'] }), [text.indexOf('a\n'), text.indexOf('a\n') + 1]);
+    assert.deepEqual(resolveRange({ doc: a, path: ['metadata', 'name'] }), [
+      text.indexOf('a\n'),
+      text.indexOf('a\n') + 1,
+    ]);
   });
 });

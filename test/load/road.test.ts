@@ -17,11 +17,10 @@ import { loadInput, readFiles } from '../../src/load/input.js';
 import { makeDirs } from '../../src/load/out-path.js';
 import { BIN, ROOT, tmp } from '../support/util.js';
 
-
-const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
+const SERVICE =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
 const DEPLOY =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports:\n            - containerPort: 80\n';
-
 
 interface Run {
   code: number;
@@ -57,10 +56,17 @@ function spawned(args: string[], cwd: string): Run & { signal: NodeJS.Signals | 
 describe('no input, no green', () => {
   const cases: [string, Record<string, string>, string[]][] = [
     ['a folder with only a Helm values file', { 'values.yaml': 'replicaCount: 1\n' }, []],
-    ['a folder with only a CI workflow and an empty manifest', { '.github/workflows/ci.yml': 'on: push\n', 'empty.yaml': '# nothing yet\n' }, []],
+    [
+      'a folder with only a CI workflow and an empty manifest',
+      { '.github/workflows/ci.yml': 'on: push\n', 'empty.yaml': '# nothing yet\n' },
+      [],
+    ],
     [
       'a folder with only a Helm chart',
-      { 'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n', 'chart/templates/svc.yaml': 'kind: {{ .Values.kind }}\n' },
+      {
+        'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',
+        'chart/templates/svc.yaml': 'kind: {{ .Values.kind }}\n',
+      },
       ['kube-netlint: skipping Helm chart chart: render it first (helm template chart | kube-netlint -)'],
     ],
   ];
@@ -79,7 +85,13 @@ describe('no input, no green', () => {
 
   it('the network commands exit 2 too (each side of a diff), unless told otherwise', async () => {
     const dir = tmp({ 'values/values.yaml': 'replicaCount: 1\n', 'k8s/svc.yaml': SERVICE, 'k8s/deploy.yaml': DEPLOY });
-    for (const args of [['connectivity', 'values'], ['explain', 'default/web', 'default/web', 'values'], ['graph', 'values'], ['diff', 'values', 'k8s'], ['diff', 'k8s', 'values']]) {
+    for (const args of [
+      ['connectivity', 'values'],
+      ['explain', 'default/web', 'default/web', 'values'],
+      ['graph', 'values'],
+      ['diff', 'values', 'k8s'],
+      ['diff', 'k8s', 'values'],
+    ]) {
       const r = await inProcess([...args, '--no-config'], dir);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr, 'kube-netlint: no Kubernetes manifests found in values\n', args.join(' '));
@@ -127,7 +139,10 @@ describe('output paths that cannot be written', () => {
     it(`${what}: exit 2 at once, one line naming the path`, { skip: !linux && 'needs Linux /proc' }, () => {
       const dir = tmp({ 'k8s/svc.yaml': SERVICE, 'k8s/deploy.yaml': DEPLOY });
       // `missing/` matches nothing: the output path is checked before the input is even looked at.
-      const cmd = args[0] === 'connectivity' || args[0] === 'graph' || args[0] === 'diff' ? [args[0], '--no-config', ...args.slice(1)] : ['--no-config', ...args];
+      const cmd =
+        args[0] === 'connectivity' || args[0] === 'graph' || args[0] === 'diff'
+          ? [args[0], '--no-config', ...args.slice(1)]
+          : ['--no-config', ...args];
       const r = spawned([...cmd, 'missing/'], dir);
       assert.equal(r.signal, null, 'the run did not end (killed by the hang guard)');
       assert.equal(r.code, 2, r.stderr);
@@ -148,21 +163,36 @@ describe('output paths that cannot be written', () => {
     assert.match(through.stderr, /^kube-netlint: cannot write file\.txt\/b\.json: ENOTDIR/);
     const made = await inProcess(['--no-config', '-f', 'json', '-o', 'out/deep/report.json', 'k8s'], dir);
     assert.equal(made.code, 0, made.stderr);
-    assert.equal((JSON.parse(readFileSync(path.join(dir, 'out/deep/report.json'), 'utf8')) as { version: number }).version, 1);
+    assert.equal(
+      (JSON.parse(readFileSync(path.join(dir, 'out/deep/report.json'), 'utf8')) as { version: number }).version,
+      1,
+    );
     // Checking a path leaves nothing behind when the run then stops.
     const stopped = await inProcess(['--no-config', '-o', 'other/r.txt', 'missing/'], dir);
     assert.equal(stopped.code, 2);
     assert.deepEqual(readdirSync(dir).sort(), ['file.txt', 'k8s', 'out']);
   });
 
-  it('makeDirs reports the error of a folder the system will not create instead of retrying it', { skip: !linux && 'needs Linux /proc' }, () => {
-    assert.throws(() => makeDirs('/proc/kube-netlint-x/y'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
-  });
+  it(
+    'makeDirs reports the error of a folder the system will not create instead of retrying it',
+    { skip: !linux && 'needs Linux /proc' },
+    () => {
+      assert.throws(
+        () => makeDirs('/proc/kube-netlint-x/y'),
+        (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+      );
+    },
+  );
 });
 
 describe('symbolic links in directory walks', () => {
   it('follows links inside the repository, reads each real file once, and stops at loops', async () => {
-    const base = tmp({ '.git/HEAD': 'ref: refs/heads/main\n', 'k8s/svc.yaml': SERVICE, 'shared/deploy.yaml': DEPLOY, 'other/x.yaml': SERVICE.replace('name: web', 'name: other') });
+    const base = tmp({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'k8s/svc.yaml': SERVICE,
+      'shared/deploy.yaml': DEPLOY,
+      'other/x.yaml': SERVICE.replace('name: web', 'name: other'),
+    });
     symlinkSync('../shared', path.join(base, 'k8s', 'shared')); // a linked folder: walked
     symlinkSync('../shared', path.join(base, 'k8s', 'shared-again')); // the same real folder: walked once
     symlinkSync('../k8s', path.join(base, 'shared', 'back')); // back to a folder being walked: a loop
@@ -190,7 +220,11 @@ describe('the input road', () => {
     const input = await loadInput(['.', '-'], {
       cwd: dir,
       stdin: Readable.from([Buffer.from(DEPLOY)]),
-      partition: (files) => ['a', 'b'].map((name) => ({ name, files: files.filter((f) => f.absPath.startsWith(path.join(dir, name) + path.sep)) })),
+      partition: (files) =>
+        ['a', 'b'].map((name) => ({
+          name,
+          files: files.filter((f) => f.absPath.startsWith(path.join(dir, name) + path.sep)),
+        })),
     });
     assert.deepEqual(
       input.slices.map((s) => [s.name, s.files.map((f) => f.path)]),
@@ -200,7 +234,10 @@ describe('the input road', () => {
         ['<stdin>', ['<stdin>']],
       ],
     );
-    assert.deepEqual((await loadInput(['.'], { cwd: dir })).slices.map((s) => s.files.length), [3]);
+    assert.deepEqual(
+      (await loadInput(['.'], { cwd: dir })).slices.map((s) => s.files.length),
+      [3],
+    );
   });
 
   it('splits Kustomize roots into slices of their own: patches left out, bases outside the walk read, notes handed back', async () => {
@@ -226,10 +263,19 @@ describe('the input road', () => {
       ],
     );
     assert.equal(input.kustomize?.errors, 0);
-    assert.match(input.kustomize?.notes.join('\n') ?? '', /Kustomize root env\/prod: linted its 2 resource files as written; not applied: patches \(env\/prod\/patch\.yaml\)/);
+    assert.match(
+      input.kustomize?.notes.join('\n') ?? '',
+      /Kustomize root env\/prod: linted its 2 resource files as written; not applied: patches \(env\/prod\/patch\.yaml\)/,
+    );
     // A network command wants one slice: the files outside the trees, the root left out with a warning.
-    const one = await loadInput(['env'], { cwd: dir, kustomize: { command: null, walked: ['env'], one: 'connectivity' } });
-    assert.deepEqual(one.slices.map((s) => s.files.map((f) => f.path)), [['env/plain.yaml']]);
+    const one = await loadInput(['env'], {
+      cwd: dir,
+      kustomize: { command: null, walked: ['env'], one: 'connectivity' },
+    });
+    assert.deepEqual(
+      one.slices.map((s) => s.files.map((f) => f.path)),
+      [['env/plain.yaml']],
+    );
     assert.match(one.kustomize?.warning ?? '', /^skipping 1 Kustomize root \(env\/prod\)/);
     // An unusable build program is handed back, not planned.
     const bad = await loadInput(['env'], { cwd: dir, kustomize: { command: { error: 'nope' }, walked: ['env'] } });
@@ -237,7 +283,10 @@ describe('the input road', () => {
   });
 
   it('bounds every read, whatever the file claims to be', () => {
-    assert.throws(() => readTextSync('/dev/zero', 1000), (e: unknown) => e instanceof InputLimitError && e.limit === 1000);
+    assert.throws(
+      () => readTextSync('/dev/zero', 1000),
+      (e: unknown) => e instanceof InputLimitError && e.limit === 1000,
+    );
   });
 
   it('gives the same files with the fast path, worker threads and the yaml path, and leaves out what is not a manifest', async () => {
@@ -268,9 +317,13 @@ describe('the command line', () => {
       assert.equal(r.code, 0);
       assert.ok(r.stdout.startsWith(`Usage: kube-netlint ${name === 'lint' ? '[lint]' : name} `), r.stdout);
       for (const other of Object.keys(COMMANDS)) {
-        if (other !== name && other !== 'lint') assert.ok(!r.stdout.includes(`kube-netlint ${other} [`), `${name} --help mentions ${other}`);
+        if (other !== name && other !== 'lint')
+          assert.ok(!r.stdout.includes(`kube-netlint ${other} [`), `${name} --help mentions ${other}`);
       }
-      assert.ok(all.stdout.includes(`kube-netlint ${name === 'lint' ? '[lint]' : name} [options]`), `kube-netlint --help lists ${name}`);
+      assert.ok(
+        all.stdout.includes(`kube-netlint ${name === 'lint' ? '[lint]' : name} [options]`),
+        `kube-netlint --help lists ${name}`,
+      );
     }
     assert.match(all.stdout, /kube-netlint lsp \[--stdio\]/);
     assert.match(all.stdout, /--no-error-on-unmatched-pattern/);
@@ -305,7 +358,8 @@ describe('the command line', () => {
         state.set(f, 'open');
         stack.push(f);
         for (const d of edges.get(f) ?? []) {
-          if (state.get(d) === 'open') found.push([...stack.slice(stack.indexOf(d)), d].map((x) => path.relative(ROOT, x)).join(' -> '));
+          if (state.get(d) === 'open')
+            found.push([...stack.slice(stack.indexOf(d)), d].map((x) => path.relative(ROOT, x)).join(' -> '));
           else if (!state.has(d)) visit(d);
         }
         stack.pop();
@@ -315,6 +369,9 @@ describe('the command line', () => {
       return found;
     };
     const cli = path.join(ROOT, 'src', 'cli') + path.sep;
-    assert.deepEqual(cycles((f) => f.startsWith(cli)), []);
+    assert.deepEqual(
+      cycles((f) => f.startsWith(cli)),
+      [],
+    );
   });
 });

@@ -21,11 +21,11 @@ import { loadInput } from '../../src/load/input.js';
 import { positionOf } from '../../src/load/source.js';
 import { BIN } from '../support/util.js';
 
-
 const DEPLOYMENT = (name: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: ${name}\n` +
   `  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n        - name: ${name}\n          image: ${name}:1\n`;
-const SERVICE = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n`;
+const SERVICE = (name: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n`;
 
 const roots: string[] = [];
 after(() => {
@@ -75,10 +75,20 @@ describe('unreadable folders: the walk', () => {
     assert.equal(secret.documents.length, 0);
     assert.equal(secret.problems.length, 1);
     assert.equal(secret.problems[0].code, 'UNREADABLE');
-    assert.match(secret.problems[0].message, /^the folder cannot be read: EACCES \(permission denied\); the files in it are not linted$/);
-    assert.deepEqual(positionOf({ file: secret, range: secret.problems[0].range }), { file: 'k8s/secret', line: 1, column: 1 });
+    assert.match(
+      secret.problems[0].message,
+      /^the folder cannot be read: EACCES \(permission denied\); the files in it are not linted$/,
+    );
+    assert.deepEqual(positionOf({ file: secret, range: secret.problems[0].range }), {
+      file: 'k8s/secret',
+      line: 1,
+      column: 1,
+    });
 
-    const result = lint(input.files, { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [...DEFAULT_NODE_PORT_RANGE] } });
+    const result = lint(input.files, {
+      rules: RULES,
+      settings: { defaultNamespace: 'default', nodePortRange: [...DEFAULT_NODE_PORT_RANGE] },
+    });
     const syntax = result.findings.filter((f) => f.ruleId === 'yaml-syntax');
     assert.equal(syntax.length, 1, JSON.stringify(syntax));
     assert.equal(syntax[0].file.path, 'k8s/secret');
@@ -115,9 +125,15 @@ function deniedRunner(): { options: Pick<SpawnSyncOptions, 'uid' | 'gid'> } | { 
   if (process.platform === 'win32') return { skip: 'no POSIX permissions on Windows' };
   if (process.getuid?.() !== 0) return { options: {} };
   const nobody = { uid: 65534, gid: 65534 };
-  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BIN)}, require('fs').constants.R_OK)`], { ...nobody, encoding: 'utf8' });
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `require('fs').accessSync(${JSON.stringify(BIN)}, require('fs').constants.R_OK)`],
+    { ...nobody, encoding: 'utf8' },
+  );
   if (probe.status === 0) return { options: nobody };
-  return { skip: 'running as root, where chmod does not deny, and the user nobody cannot read the program: the injected readdir test above covers the walk' };
+  return {
+    skip: 'running as root, where chmod does not deny, and the user nobody cannot read the program: the injected readdir test above covers the walk',
+  };
 }
 
 describe('unreadable folders and files: the CLI (chmod 000)', () => {
@@ -143,7 +159,9 @@ describe('unreadable folders and files: the CLI (chmod 000)', () => {
     const r = run(['--no-config', '-f', 'json', 'k8s'], dir);
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr, '');
-    const findings = (JSON.parse(r.stdout) as { findings: { file: string; ruleId: string; line: number; message: string }[] }).findings;
+    const findings = (
+      JSON.parse(r.stdout) as { findings: { file: string; ruleId: string; line: number; message: string }[] }
+    ).findings;
     const syntax = findings.filter((f) => f.ruleId === 'yaml-syntax').map((f) => `${f.file}:${f.line}: ${f.message}`);
     assert.deepEqual(syntax, [
       'k8s/ok/closed.yaml:1: the file cannot be read: EACCES (permission denied); it is not linted',
@@ -152,20 +170,30 @@ describe('unreadable folders and files: the CLI (chmod 000)', () => {
     assert.ok(findings.some((f) => f.file === 'k8s/ok/a.yaml'));
   });
 
-  it('connectivity: one warning line each on stderr, the answer for the rest; graph: in its report', { skip, timeout: 120_000 }, () => {
-    const dir = closed();
-    const r = run(['connectivity', '--no-config', 'k8s'], dir);
-    assert.equal(r.status, 0, r.stderr);
-    const warnings = r.stderr.split('\n').filter((l) => l.includes('cannot be read'));
-    assert.deepEqual(warnings, [
-      'kube-netlint: warning: k8s/ok/closed.yaml:1:1: the file cannot be read: EACCES (permission denied); it is not linted',
-      'kube-netlint: warning: k8s/secret:1:1: the folder cannot be read: EACCES (permission denied); the files in it are not linted',
-    ]);
-    assert.match(r.stdout, /default\/c\[Deployment\]/);
-    const graph = run(['graph', '--no-config', '-f', 'json', 'k8s'], dir);
-    assert.equal(graph.status, 0, graph.stderr);
-    assert.doesNotMatch(graph.stderr, /internal error/);
-    assert.ok(graph.stdout.includes('the folder cannot be read: EACCES (permission denied)'), graph.stdout.slice(0, 2000));
-    assert.ok(graph.stdout.includes('"label": "a"') || graph.stdout.includes('svc:default/a'), 'the readable files are in the graph');
-  });
+  it(
+    'connectivity: one warning line each on stderr, the answer for the rest; graph: in its report',
+    { skip, timeout: 120_000 },
+    () => {
+      const dir = closed();
+      const r = run(['connectivity', '--no-config', 'k8s'], dir);
+      assert.equal(r.status, 0, r.stderr);
+      const warnings = r.stderr.split('\n').filter((l) => l.includes('cannot be read'));
+      assert.deepEqual(warnings, [
+        'kube-netlint: warning: k8s/ok/closed.yaml:1:1: the file cannot be read: EACCES (permission denied); it is not linted',
+        'kube-netlint: warning: k8s/secret:1:1: the folder cannot be read: EACCES (permission denied); the files in it are not linted',
+      ]);
+      assert.match(r.stdout, /default\/c\[Deployment\]/);
+      const graph = run(['graph', '--no-config', '-f', 'json', 'k8s'], dir);
+      assert.equal(graph.status, 0, graph.stderr);
+      assert.doesNotMatch(graph.stderr, /internal error/);
+      assert.ok(
+        graph.stdout.includes('the folder cannot be read: EACCES (permission denied)'),
+        graph.stdout.slice(0, 2000),
+      );
+      assert.ok(
+        graph.stdout.includes('"label": "a"') || graph.stdout.includes('svc:default/a'),
+        'the readable files are in the graph',
+      );
+    },
+  );
 });

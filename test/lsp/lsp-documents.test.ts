@@ -17,7 +17,6 @@ import { Workspace } from '../../src/lsp/workspace.js';
 import { Host, deployment, service, setup, until, uri } from './lsp-helpers.js';
 import { ROOT } from '../support/util.js';
 
-
 /** Wait for a condition without running pending lints (as `until` does): the debounce and the steps do. */
 async function waitFor(what: string, cond: () => boolean, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
@@ -35,10 +34,15 @@ describe('lsp unsaved and untitled documents', () => {
       assert.equal(existsSync(path.join(dir, 'k8s/new-svc.yaml')), false);
       ws.setDocument(fresh, 'yaml', 1, service('web', 'htttp'));
       // Linted with the folder: the Deployment on disk is what its targetPort is checked against.
-      await until('diagnostics of the unsaved file', ws, () => host.codes(fresh).includes('service-target-port-unresolved'));
+      await until('diagnostics of the unsaved file', ws, () =>
+        host.codes(fresh).includes('service-target-port-unresolved'),
+      );
       const d = host.current.get(fresh)?.find((x) => x.code === 'service-target-port-unresolved');
       assert.match(String(d?.message), /htttp/);
-      assert.ok(d?.relatedInformation?.some((r) => r.location.uri === uri(dir, 'deploy.yaml')), 'related: the Deployment on disk');
+      assert.ok(
+        d?.relatedInformation?.some((r) => r.location.uri === uri(dir, 'deploy.yaml')),
+        'related: the Deployment on disk',
+      );
       // Fixed in the buffer: cleared; broken again, then closed without saving: cleared.
       ws.setDocument(fresh, 'yaml', 2, service('web'));
       await until('the fix', ws, () => host.codes(fresh).length === 0);
@@ -58,7 +62,9 @@ describe('lsp unsaved and untitled documents', () => {
     try {
       const u = 'untitled:Untitled-1';
       ws.setDocument(u, 'yaml', 1, `${deployment('web')}---\n${service('web', 'htttp')}`);
-      await until('diagnostics of the untitled buffer', ws, () => host.codes(u).includes('service-target-port-unresolved'));
+      await until('diagnostics of the untitled buffer', ws, () =>
+        host.codes(u).includes('service-target-port-unresolved'),
+      );
       ws.setDocument(u, 'yaml', 2, 'a: [\n');
       await until('a syntax error', ws, () => host.codes(u).includes('yaml-syntax'));
       ws.closeDocument(u);
@@ -95,7 +101,8 @@ describe('lsp lint in steps', () => {
       let pauses = 0;
       const steps = await lintSliceInSteps(files, undefined, { rules: RULES, settings }, async () => (pauses++, false));
       assert.ok(steps, dir);
-      const key = (r: typeof once) => r.findings.map((f) => [f.ruleId, f.file.path, f.range, f.message, f.fingerprint, f.severity]);
+      const key = (r: typeof once) =>
+        r.findings.map((f) => [f.ruleId, f.file.path, f.range, f.message, f.fingerprint, f.severity]);
       assert.deepEqual(key(steps), key(once), dir);
       assert.ok(pauses > RULES.length / 2, `${dir}: ${pauses} pauses`);
       compared++;
@@ -106,7 +113,8 @@ describe('lsp lint in steps', () => {
   it('lints a big document in steps, serving the event loop meanwhile; a change stops the run', async () => {
     // About 2.5 MB: 4,000 Deployment/Service pairs, one Service broken.
     const parts: string[] = [];
-    for (let i = 0; parts.join('---\n').length < BIG_SLICE_CHARS * 1.2; i++) parts.push(deployment(`app-${i}`), service(`app-${i}`, i === 7 ? 'htttp' : 'http'));
+    for (let i = 0; parts.join('---\n').length < BIG_SLICE_CHARS * 1.2; i++)
+      parts.push(deployment(`app-${i}`), service(`app-${i}`, i === 7 ? 'htttp' : 'http'));
     const text = parts.join('---\n');
     const { dir, host, ws } = await setup({});
     try {
@@ -119,7 +127,12 @@ describe('lsp lint in steps', () => {
 
       const v3 = `${text}---\n${service('lonely')}`;
       // An edit: linted in steps after the size-scaled debounce. The event loop turns meanwhile.
-      ws.setDocument(big, 'yaml', 2, text.replace('targetPort: htttp', 'targetPort: http').replace('name: app-3\n', 'name: app-3x\n'));
+      ws.setDocument(
+        big,
+        'yaml',
+        2,
+        text.replace('targetPort: htttp', 'targetPort: http').replace('name: app-3\n', 'name: app-3x\n'),
+      );
       let turns = 0;
       let sawRunning = false;
       let stopped = false;
@@ -174,7 +187,10 @@ describe('lsp Kustomize roots on the input road', () => {
       // Without the base, the Service would select no pod; with it, its targetPort is checked.
       assert.deepEqual(host.codes(uri(dir, 'overlays/prod/svc.yaml')), ['service-target-port-unresolved']);
       const d = host.current.get(uri(dir, 'overlays/prod/svc.yaml'))?.[0];
-      assert.ok(d?.relatedInformation?.some((r) => r.location.uri === uri(dir, 'base/deploy.yaml')), JSON.stringify(d?.relatedInformation));
+      assert.ok(
+        d?.relatedInformation?.some((r) => r.location.uri === uri(dir, 'base/deploy.yaml')),
+        JSON.stringify(d?.relatedInformation),
+      );
       // An unsaved file of the folder joins the files outside the Kustomize trees.
       const fresh = uri(dir, 'overlays/prod/new.yaml');
       ws.setDocument(fresh, 'yaml', 1, service('lonely'));
@@ -199,8 +215,14 @@ describe('lsp Kustomize roots on the input road', () => {
     });
     assert.deepEqual(input.files, []);
     const slices = input.kustomize?.slices ?? [];
-    assert.deepEqual(slices.map((s) => s.files.length), [0]);
+    assert.deepEqual(
+      slices.map((s) => s.files.length),
+      [0],
+    );
     // The root's resources, by path, though none was read here.
-    assert.deepEqual(slices.flatMap((s) => (s.paths ?? []).map((p) => path.relative(dir, p))), [path.join('base', 'deploy.yaml')]);
+    assert.deepEqual(
+      slices.flatMap((s) => (s.paths ?? []).map((p) => path.relative(dir, p))),
+      [path.join('base', 'deploy.yaml')],
+    );
   });
 });

@@ -40,7 +40,11 @@ class Client {
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
   private readonly last = new Map<string, PublishDiagnosticsParams>();
-  private waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private waiters: {
+    uri: string;
+    pred: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   publishes = 0;
 
   constructor(readonly child: ChildProcessWithoutNullStreams) {
@@ -66,10 +70,17 @@ class Client {
   }
 
   /** The latest publish for `uri` if it satisfies `pred`, else the next one that does. */
-  diagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> {
+  diagnostics(
+    uri: string,
+    pred: (p: PublishDiagnosticsParams) => boolean,
+    what: string,
+  ): Promise<PublishDiagnosticsParams> {
     const seen = this.last.get(uri);
     if (seen && pred(seen)) return Promise.resolve(seen);
-    return within(new Promise((resolve) => this.waiters.push({ uri, pred, resolve })), `${what}; logs: ${this.logs.slice(-5).join(' | ')}`);
+    return within(
+      new Promise((resolve) => this.waiters.push({ uri, pred, resolve })),
+      `${what}; logs: ${this.logs.slice(-5).join(' | ')}`,
+    );
   }
 
   /** A request the server must answer: it is alive and its queue is drained. */
@@ -126,7 +137,9 @@ describe('language server: hostile input', { timeout: 120_000 }, () => {
     // The file exists on disk (an editor opens files of the folder), empty.
     writeFileSync(path.join(dir, 'typed.yaml'), '');
     const uri = pathToFileURL(path.join(dir, 'typed.yaml')).href;
-    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: '' } });
+    await client.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text: '' },
+    });
     let version = 1;
     let text = '';
     let rssWarm: number | undefined;
@@ -138,19 +151,33 @@ describe('language server: hostile input', { timeout: 120_000 }, () => {
         const lines = text.split('\n');
         await client.conn.sendNotification('textDocument/didChange', {
           textDocument: { uri, version },
-          contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } }, text: '' }],
+          contentChanges: [
+            {
+              range: {
+                start: { line: 0, character: 0 },
+                end: { line: lines.length - 1, character: lines[lines.length - 1].length },
+              },
+              text: '',
+            },
+          ],
         });
         text = '';
       } else if (i % 97 === 0) {
         // Now and then the client sends the whole text: a longer prefix (a paste).
         text = MANIFEST.slice(0, Math.min(MANIFEST.length, text.length + 40));
-        await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+        await client.conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [{ text }],
+        });
       } else {
         // Type the next character at the end.
         const lines = text.split('\n');
         const ch = MANIFEST[text.length];
         const pos = { line: lines.length - 1, character: lines[lines.length - 1].length };
-        await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: pos, end: pos }, text: ch }] });
+        await client.conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [{ range: { start: pos, end: pos }, text: ch }],
+        });
         text += ch;
       }
       // Pace the client by the server: a round trip every 5 edits (a code action request also lints
@@ -162,15 +189,23 @@ describe('language server: hostile input', { timeout: 120_000 }, () => {
     const ms = performance.now() - t0;
     // It still lints: the final text, then the full manifest, get their diagnostics.
     const fullVersion = version + 1;
-    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: fullVersion }, contentChanges: [{ text: MANIFEST }] });
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: fullVersion },
+      contentChanges: [{ text: MANIFEST }],
+    });
     const p = await client.diagnostics(uri, (x) => x.version === fullVersion, 'the diagnostics of the full manifest');
     assert.ok(codes(p.diagnostics).includes('service-reference-unresolved'), JSON.stringify(codes(p.diagnostics)));
     assert.ok(client.publishes > 50, `${client.publishes} publishes`);
     const rssEnd = rssMiB(pid);
-    t.diagnostic(`${EDITS} edits in ${Math.round(ms)} ms, ${client.publishes} publishes; RSS ${rssWarm?.toFixed(0)} MiB after 2,000 edits, ${rssEnd?.toFixed(0)} MiB after ${EDITS}`);
+    t.diagnostic(
+      `${EDITS} edits in ${Math.round(ms)} ms, ${client.publishes} publishes; RSS ${rssWarm?.toFixed(0)} MiB after 2,000 edits, ${rssEnd?.toFixed(0)} MiB after ${EDITS}`,
+    );
     if (rssWarm !== undefined && rssEnd !== undefined) {
       // Generous: the heap may not have been collected; a leak of one parse per edit is hundreds of MiB.
-      assert.ok(rssEnd - rssWarm < 150, `RSS grew from ${rssWarm.toFixed(0)} MiB after 2,000 edits to ${rssEnd.toFixed(0)} MiB after ${EDITS}`);
+      assert.ok(
+        rssEnd - rssWarm < 150,
+        `RSS grew from ${rssWarm.toFixed(0)} MiB after 2,000 edits to ${rssEnd.toFixed(0)} MiB after ${EDITS}`,
+      );
     }
     assert.equal(client.child.exitCode, null, 'the server is running');
   });
@@ -180,25 +215,56 @@ describe('language server: hostile input', { timeout: 120_000 }, () => {
     for (let i = 0; i < 100_000; i++) bigMap += `  k${i}: v\n`;
     bigMap += '  k5: again\n';
     const hostile: Record<string, { text: string; expect: RegExp }> = {
-      'laughs.yaml': { text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/billion-laughs.yaml'), 'utf8'), expect: /aliases expand too much/ },
-      'cycle.yaml': { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: c, annotations: {a: *m, b: *m}}\n', expect: /alias refers to a node that contains it/ },
-      'deep.yaml': { text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: ${'['.repeat(50_000)}${']'.repeat(50_000)}}\n`, expect: /nested more than 256 levels/ },
+      'laughs.yaml': {
+        text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/billion-laughs.yaml'), 'utf8'),
+        expect: /aliases expand too much/,
+      },
+      'cycle.yaml': {
+        text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: c, annotations: {a: *m, b: *m}}\n',
+        expect: /alias refers to a node that contains it/,
+      },
+      'deep.yaml': {
+        text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: ${'['.repeat(50_000)}${']'.repeat(50_000)}}\n`,
+        expect: /nested more than 256 levels/,
+      },
       'binary.yaml': { text: `apiVersion: v1\u0000\u0001\u0002kind: x\n`, expect: /NUL byte/ },
-      'proto.yaml': { text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/proto-keys.yaml'), 'utf8'), expect: /selects __proto__=no-such-pods/ },
-      // eslint-disable-next-line no-control-regex
-      'output.yaml': { text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/output-hostile.yaml'), 'utf8'), expect: /\u001b\[31mRED/ },
-      'control.yaml': { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c"}\ndata: {a: x\u001by}\n', expect: /control character U\+001B/ },
-      'surrogate.yaml': { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {a: x\ud800y}\n', expect: /lone surrogate/ },
-      'tags.yaml': { text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/tags.yaml'), 'utf8'), expect: /must be an integer, not the string "aGVsbG8="/ },
+      'proto.yaml': {
+        text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/proto-keys.yaml'), 'utf8'),
+        expect: /selects __proto__=no-such-pods/,
+      },
+      'output.yaml': {
+        text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/output-hostile.yaml'), 'utf8'),
+        // eslint-disable-next-line no-control-regex
+        expect: /\u001b\[31mRED/,
+      },
+      'control.yaml': {
+        text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c"}\ndata: {a: x\u001by}\n',
+        expect: /control character U\+001B/,
+      },
+      'surrogate.yaml': {
+        text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {a: x\ud800y}\n',
+        expect: /lone surrogate/,
+      },
+      'tags.yaml': {
+        text: readFileSync(path.join(ROOT, 'test-fixtures/hostile/tags.yaml'), 'utf8'),
+        expect: /must be an integer, not the string "aGVsbG8="/,
+      },
       'keys.yaml': { text: bigMap, expect: /Map keys must be unique/ },
       'crlf.yaml': { text: MANIFEST.replace(/\n/g, '\r\n'), expect: /is not a port name|selects/ },
     };
     for (const [name, { text, expect }] of Object.entries(hostile)) {
       writeFileSync(path.join(dir, name), text);
       const uri = pathToFileURL(path.join(dir, name)).href;
-      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
-      const message = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : (d.message as { value: string }).value);
-      const p = await client.diagnostics(uri, (x) => x.diagnostics.some((d) => expect.test(message(d))), `${name}: a diagnostic matching ${expect}`);
+      await client.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'yaml', version: 1, text },
+      });
+      const message = (d: Diagnostic) =>
+        typeof d.message === 'string' ? d.message : (d.message as { value: string }).value;
+      const p = await client.diagnostics(
+        uri,
+        (x) => x.diagnostics.some((d) => expect.test(message(d))),
+        `${name}: a diagnostic matching ${expect}`,
+      );
       for (const d of p.diagnostics) {
         assert.ok(d.range.start.line >= 0 && d.range.end.line >= d.range.start.line, `${name}: range`);
       }
@@ -206,7 +272,10 @@ describe('language server: hostile input', { timeout: 120_000 }, () => {
       await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }
     assert.equal(client.child.exitCode, null, 'the server is running');
-    assert.ok(!client.logs.some((l) => /internal error|uncaught|unhandled/i.test(l)), client.logs.filter((l) => /internal error|uncaught|unhandled/i.test(l)).join('\n'));
+    assert.ok(
+      !client.logs.some((l) => /internal error|uncaught|unhandled/i.test(l)),
+      client.logs.filter((l) => /internal error|uncaught|unhandled/i.test(l)).join('\n'),
+    );
   });
 
   it('shuts down cleanly', async () => {

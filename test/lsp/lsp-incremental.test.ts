@@ -82,7 +82,33 @@ metadata:
 `,
 ];
 
-const SNIPPETS = ['---\n', '\n', ' ', 'x', ': ', '- ', '#', '"', '{', '}', '[', ']', '|\n  ', 'port: 80\n', '\n---\n', '...\n', '%YAML 1.1\n', '\t', '\r\n', 'a: b\n', '  ', '*labels', '---', '\n---', 'é😀'];
+const SNIPPETS = [
+  '---\n',
+  '\n',
+  ' ',
+  'x',
+  ': ',
+  '- ',
+  '#',
+  '"',
+  '{',
+  '}',
+  '[',
+  ']',
+  '|\n  ',
+  'port: 80\n',
+  '\n---\n',
+  '...\n',
+  '%YAML 1.1\n',
+  '\t',
+  '\r\n',
+  'a: b\n',
+  '  ',
+  '*labels',
+  '---',
+  '\n---',
+  'é😀',
+];
 
 function full(text: string): SourceFile {
   return parseSource(new SourceFile('f.yaml', text, '/tmp/f.yaml'), {});
@@ -104,7 +130,12 @@ function assertSame(inc: SourceFile, ref: SourceFile, step: string): void {
   assert.equal(inc.text, ref.text);
   // A field parseSource starts to fill (on the file or a document) must be carried over here too.
   assert.deepEqual(Object.keys(inc).sort(), Object.keys(ref).sort(), `${step}: SourceFile fields`);
-  if (ref.documents[0]) assert.deepEqual(Object.keys(inc.documents[0]).sort(), Object.keys(ref.documents[0]).sort(), `${step}: document fields`);
+  if (ref.documents[0])
+    assert.deepEqual(
+      Object.keys(inc.documents[0]).sort(),
+      Object.keys(ref.documents[0]).sort(),
+      `${step}: document fields`,
+    );
   assert.deepEqual(ref.problems, [], `${step}: the full parse has problems, the incremental one none`);
   assert.deepEqual(inc.lineCounter.lineStarts, ref.lineCounter.lineStarts, `${step}: line starts`);
   assert.equal(inc.documents.length, ref.documents.length, `${step}: documents`);
@@ -174,16 +205,27 @@ describe('lsp incremental re-parse', () => {
     let declined = 0;
     for (let round = 0; round < 60; round++) {
       const n = 1 + Math.floor(random() * 20);
-      let text = Array.from({ length: n }, () => DOCS[Math.floor(random() * DOCS.length)]).join(random() < 0.8 ? '---\n' : '---\n\n');
+      let text = Array.from({ length: n }, () => DOCS[Math.floor(random() * DOCS.length)]).join(
+        random() < 0.8 ? '---\n' : '---\n\n',
+      );
       if (round % 3 === 0) text = `---\n${text}`;
       if (round % 7 === 0) text = text.replace('kind: Service', 'kind: [Service');
       if (round % 11 === 0) text = `%YAML 1.1\n---\n${text}`;
       const ref = full(text);
       let pauses = 0;
-      const got = await parseInPieces('f.yaml', text, '/tmp/f.yaml', async () => (pauses++, false), 1 + Math.floor(random() * 400));
+      const got = await parseInPieces(
+        'f.yaml',
+        text,
+        '/tmp/f.yaml',
+        async () => (pauses++, false),
+        1 + Math.floor(random() * 400),
+      );
       if (got === undefined) {
         declined++;
-        assert.ok(ref.problems.length > 0 || /^%/m.test(text), `round ${round}: declined a text a full parse reads without problems`);
+        assert.ok(
+          ref.problems.length > 0 || /^%/m.test(text),
+          `round ${round}: declined a text a full parse reads without problems`,
+        );
         continue;
       }
       assert.ok(got, `round ${round}`);

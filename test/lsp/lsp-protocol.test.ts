@@ -46,7 +46,10 @@ interface Server {
 async function start(): Promise<Server> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lsp-protocol-'));
   dirs.push(dir);
-  writeFileSync(path.join(dir, 'deploy.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: main\n          image: nginx\n          ports: [{name: http, containerPort: 8080}]\n');
+  writeFileSync(
+    path.join(dir, 'deploy.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: main\n          image: nginx\n          ports: [{name: http, containerPort: 8080}]\n',
+  );
   const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   let err = '';
@@ -69,7 +72,13 @@ async function start(): Promise<Server> {
   conn.listen();
   const folder = pathToFileURL(dir).href;
   await within(
-    conn.sendRequest('initialize', { processId: null, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'ws' }], initializationOptions: { debounce: 0 }, capabilities: {} }),
+    conn.sendRequest('initialize', {
+      processId: null,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'ws' }],
+      initializationOptions: { debounce: 0 },
+      capabilities: {},
+    }),
     'the initialize result',
   );
   await conn.sendNotification('initialized', {});
@@ -101,33 +110,65 @@ describe('language server: broken protocol', { timeout: 180_000 }, () => {
   it('answers a request with malformed params with InvalidParams, ignores such notifications, and keeps working', async () => {
     const s = await start();
     try {
-      const bad = (params: unknown) => within(s.conn.sendRequest('textDocument/codeAction', params).then(() => 'answered', (e: { code?: number }) => e.code), 'a code action answer');
+      const bad = (params: unknown) =>
+        within(
+          s.conn.sendRequest('textDocument/codeAction', params).then(
+            () => 'answered',
+            (e: { code?: number }) => e.code,
+          ),
+          'a code action answer',
+        );
       assert.equal(await bad({}), -32602);
-      assert.equal(await bad({ textDocument: { uri: 'file:///x.yaml' }, range: null, context: { diagnostics: [] } }), -32602);
-      assert.equal(await bad({ textDocument: { uri: 'file:///x.yaml' }, context: { diagnostics: [{ range: 'all' }] } }), -32602);
+      assert.equal(
+        await bad({ textDocument: { uri: 'file:///x.yaml' }, range: null, context: { diagnostics: [] } }),
+        -32602,
+      );
+      assert.equal(
+        await bad({ textDocument: { uri: 'file:///x.yaml' }, context: { diagnostics: [{ range: 'all' }] } }),
+        -32602,
+      );
       assert.equal(await bad(null), -32602);
 
       const uri = pathToFileURL(path.join(s.dir, 'svc.yaml')).href;
-      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: null } });
-      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { languageId: 'yaml', version: 1, text: 'a: b\n' } });
+      await s.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'yaml', version: 1, text: null },
+      });
+      await s.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { languageId: 'yaml', version: 1, text: 'a: b\n' },
+      });
       await s.conn.sendNotification('textDocument/didOpen', null);
-      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: 0 }, text: 'x' }] });
+      await s.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: 0 }, text: 'x' }],
+      });
       await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri }, contentChanges: 'x' });
       await s.conn.sendNotification('textDocument/didClose', {});
       await s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ type: 2 }] });
       await s.conn.sendNotification('textDocument/didSave', { textDocument: 7 });
 
       // Still serving: a well-formed document gets its diagnostics, a request its answer.
-      const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: 80\n      targetPort: htttp\n';
-      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 5, text: svc } });
+      const svc =
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: 80\n      targetPort: htttp\n';
+      await s.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'yaml', version: 5, text: svc },
+      });
       await within(
         (async () => {
-          while (!s.published.some((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'service-target-port-unresolved'))) await new Promise((r) => setTimeout(r, 10));
+          while (
+            !s.published.some(
+              (p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'service-target-port-unresolved'),
+            )
+          )
+            await new Promise((r) => setTimeout(r, 10));
         })(),
         'the diagnostics of the well-formed document',
       );
       const actions = await within(
-        s.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }),
+        s.conn.sendRequest('textDocument/codeAction', {
+          textDocument: { uri },
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          context: { diagnostics: [] },
+        }),
         'a code action answer',
       );
       assert.deepEqual(actions, []);
@@ -153,7 +194,14 @@ describe('language server: broken protocol', { timeout: 180_000 }, () => {
     try {
       // Folders without a uri are skipped; capabilities that are not an object are refused by the
       // protocol library with a JSON-RPC error (not a crash).
-      const r = (await within(conn.sendRequest('initialize', { processId: null, capabilities: {}, workspaceFolders: [{ name: 'no uri' }, null] }), 'the initialize result')) as {
+      const r = (await within(
+        conn.sendRequest('initialize', {
+          processId: null,
+          capabilities: {},
+          workspaceFolders: [{ name: 'no uri' }, null],
+        }),
+        'the initialize result',
+      )) as {
         capabilities: object;
       };
       assert.ok(r.capabilities);

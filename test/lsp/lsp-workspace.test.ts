@@ -28,7 +28,13 @@ describe('lsp workspace', () => {
     try {
       assert.deepEqual(host.codes(uri(dir, 'svc.yaml')), ['service-target-port-unresolved']);
       assert.equal(host.current.get(uri(dir, 'svc.yaml'))?.[0].severity, 2, 'the config makes it a warning');
-      for (const f of ['skipped/svc.yaml', 'rendered/svc.yaml', 'chart/templates/svc.yaml', 'values.yaml', 'deploy.yaml']) {
+      for (const f of [
+        'skipped/svc.yaml',
+        'rendered/svc.yaml',
+        'chart/templates/svc.yaml',
+        'values.yaml',
+        'deploy.yaml',
+      ]) {
         assert.equal(host.current.get(uri(dir, f)), undefined, f);
       }
     } finally {
@@ -67,16 +73,22 @@ describe('lsp workspace', () => {
       'plain/svc.yaml': service('web', 'htttp'),
     });
     try {
-      for (const f of ['prod/replicas.yaml', 'base/deploy.yaml', 'base/svc.yaml']) assert.equal(host.current.get(uri(dir, f)), undefined, f);
+      for (const f of ['prod/replicas.yaml', 'base/deploy.yaml', 'base/svc.yaml'])
+        assert.equal(host.current.get(uri(dir, f)), undefined, f);
       // A root's own resource is linted with the base it uses: the Service selects no pod there.
       assert.deepEqual(host.codes(uri(dir, 'dev/extra.yaml')), ['service-selector-no-pods']);
       // Files outside the Kustomize trees are their own slice: no Deployment web there.
-      assert.ok(host.codes(uri(dir, 'plain/svc.yaml')).includes('service-selector-no-pods'), host.codes(uri(dir, 'plain/svc.yaml')).join());
+      assert.ok(
+        host.codes(uri(dir, 'plain/svc.yaml')).includes('service-selector-no-pods'),
+        host.codes(uri(dir, 'plain/svc.yaml')).join(),
+      );
       // An overlay that lists the file as a resource instead: the folder is planned again, and the
       // file is now an object of that root (a second Deployment web).
       write(dir, 'prod/kustomization.yaml', kustomization('resources:\n  - ../base\n  - replicas.yaml\n'));
       ws.filesChanged([{ uri: uri(dir, 'prod/kustomization.yaml'), type: 2 }]);
-      await until('the patch read as a resource', ws, () => host.codes(uri(dir, 'base/deploy.yaml')).includes('duplicate-object'));
+      await until('the patch read as a resource', ws, () =>
+        host.codes(uri(dir, 'base/deploy.yaml')).includes('duplicate-object'),
+      );
     } finally {
       ws.dispose();
     }
@@ -134,17 +146,28 @@ describe('lsp workspace', () => {
       assert.equal(host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity, 1, 'the outer folder has no config');
       await ws.addFolder(path.join(dir, 'team'));
       ws.flush();
-      await until('the nested folder to take its file', ws, () => host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity === 2);
+      await until(
+        'the nested folder to take its file',
+        ws,
+        () => host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity === 2,
+      );
       assert.equal(host.current.get(uri(dir, 'svc.yaml'))?.[0]?.severity, 1);
       ws.removeFolder(path.join(dir, 'team'));
-      await until('the outer folder to take it back', ws, () => host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity === 1);
+      await until(
+        'the outer folder to take it back',
+        ws,
+        () => host.current.get(uri(dir, 'team/svc.yaml'))?.[0]?.severity === 1,
+      );
     } finally {
       ws.dispose();
     }
   });
 
   it('reports an invalid config on the config file and lints with the defaults', async () => {
-    const { dir, host, ws } = await setup({ '.kube-netlint.yaml': 'rules:\n  no-such-rule: off\n', 'svc.yaml': service('web') });
+    const { dir, host, ws } = await setup({
+      '.kube-netlint.yaml': 'rules:\n  no-such-rule: off\n',
+      'svc.yaml': service('web'),
+    });
     try {
       assert.deepEqual(host.codes(uri(dir, '.kube-netlint.yaml')), ['config']);
       assert.match(String(host.current.get(uri(dir, '.kube-netlint.yaml'))?.[0].message), /no-such-rule/);
@@ -166,7 +189,11 @@ describe('lsp workspace', () => {
     try {
       ws.setDocument(loose, 'yaml', 1, service('web'));
       await until('the loose document', ws, () => host.codes(loose).length === 1);
-      assert.deepEqual(host.codes(loose), ['service-selector-no-pods'], 'the Deployment of the folder is not in its slice');
+      assert.deepEqual(
+        host.codes(loose),
+        ['service-selector-no-pods'],
+        'the Deployment of the folder is not in its slice',
+      );
       ws.setDocument('untitled:Untitled-1', 'yaml', 1, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [\n');
       await until('the untitled document', ws, () => host.codes('untitled:Untitled-1').includes('yaml-syntax'));
       ws.closeDocument(loose);
@@ -212,7 +239,8 @@ describe('lsp workspace', () => {
 /** Lint one text and apply an edit to it. */
 function findingsOf(text: string, name = 'x.yaml'): Finding[] {
   const file = loadText(name, text, `/tmp/${name}`);
-  return lint([file], { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } }).findings;
+  return lint([file], { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } })
+    .findings;
 }
 const apply = (text: string, e: OffsetEdit) => text.slice(0, e.range[0]) + e.newText + text.slice(e.range[1]);
 
@@ -226,19 +254,28 @@ describe('lsp quick-fix edits', () => {
     assert.ok(e);
     const fixed = apply(svc, e);
     // The finding is on the `selector` key line.
-    assert.equal(fixed, svc.replace('  selector:\n', '  # kube-netlint-disable-next-line service-selector-no-pods\n  selector:\n'));
+    assert.equal(
+      fixed,
+      svc.replace('  selector:\n', '  # kube-netlint-disable-next-line service-selector-no-pods\n  selector:\n'),
+    );
     assert.deepEqual(findingsOf(fixed), []);
   });
 
   it('adds the rule to a disable comment already above the line (keeping its reason) and keeps CRLF', () => {
     const text = svc
-      .replace('  selector:\n', '  # kube-netlint-disable-next-line service-target-port-undeclared -- legacy\n  selector:\n')
+      .replace(
+        '  selector:\n',
+        '  # kube-netlint-disable-next-line service-target-port-undeclared -- legacy\n  selector:\n',
+      )
       .replace(/\n/g, '\r\n');
     const [f] = findingsOf(text);
     const e = disableLineEdit(f);
     assert.ok(e);
     const fixed = apply(text, e);
-    assert.match(fixed, /# kube-netlint-disable-next-line service-target-port-undeclared, service-selector-no-pods -- legacy\r\n {2}selector:\r\n/);
+    assert.match(
+      fixed,
+      /# kube-netlint-disable-next-line service-target-port-undeclared, service-selector-no-pods -- legacy\r\n {2}selector:\r\n/,
+    );
     assert.deepEqual(findingsOf(fixed), []);
     const plain = svc.replace(/\n/g, '\r\n');
     const e2 = disableLineEdit(findingsOf(plain)[0]);
@@ -254,7 +291,10 @@ describe('lsp quick-fix edits', () => {
     assert.match(fixed, /annotations:\n {4}kube-netlint\.io\/ignore: service-selector-no-pods\n {4}team: shop\n/);
     assert.deepEqual(findingsOf(fixed), []);
 
-    const withIgnore = svc.replace('  name: web\n', '  name: web\n  annotations:\n    kube-netlint.io/ignore: "duplicate-object"\n');
+    const withIgnore = svc.replace(
+      '  name: web\n',
+      '  name: web\n  annotations:\n    kube-netlint.io/ignore: "duplicate-object"\n',
+    );
     const e2 = ignoreObjectEdit(findingsOf(withIgnore)[0]);
     assert.ok(e2);
     const fixed2 = apply(withIgnore, e2);
@@ -267,7 +307,16 @@ describe('lsp quick-fix edits', () => {
     const [f] = findingsOf(flow);
     assert.equal(ignoreObjectEdit(f), undefined, 'flow-style metadata');
     assert.ok(disableLineEdit(f), 'the comment still works');
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }, null, 2);
+    const json = JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web' },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+      },
+      null,
+      2,
+    );
     const [fj] = findingsOf(json, 'svc.json');
     assert.equal(fj.ruleId, 'service-selector-no-pods');
     assert.equal(disableLineEdit(fj), undefined, 'JSON has no comments');
@@ -278,7 +327,13 @@ describe('lsp quick-fix edits', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: wéb😀\n';
     const file = loadText('u.yaml', text);
     const at = text.indexOf('😀');
-    assert.deepEqual(toRange(file, [at, at + 2]), { start: { line: 3, character: 11 }, end: { line: 3, character: 13 } });
-    assert.deepEqual(toRange(file, [text.length + 5, text.length + 9]), { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } });
+    assert.deepEqual(toRange(file, [at, at + 2]), {
+      start: { line: 3, character: 11 },
+      end: { line: 3, character: 13 },
+    });
+    assert.deepEqual(toRange(file, [text.length + 5, text.length + 9]), {
+      start: { line: 4, character: 0 },
+      end: { line: 4, character: 0 },
+    });
   });
 });

@@ -39,7 +39,10 @@ spec:
               containerPort: 8080
 `;
 
-const DEPLOY_FIXED = DEPLOY.replace('              containerPort: 8080\n', '              containerPort: 8080\n            - name: metrics\n              containerPort: 9090\n');
+const DEPLOY_FIXED = DEPLOY.replace(
+  '              containerPort: 8080\n',
+  '              containerPort: 8080\n            - name: metrics\n              containerPort: 9090\n',
+);
 
 const SERVICE = `apiVersion: v1
 kind: Service
@@ -64,7 +67,10 @@ class Client {
   readonly stderr: string[] = [];
   readonly registrations: string[] = [];
   private readonly log: PublishDiagnosticsParams[] = [];
-  private waiters: { pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private waiters: {
+    pred: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
 
   constructor(readonly child: ChildProcessWithoutNullStreams) {
     this.conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -146,8 +152,19 @@ describe('kube-netlint lsp --stdio', () => {
         workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
         initializationOptions: { debounce: 0 },
         capabilities: {
-          workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true }, workspaceFolders: true },
-          textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } },
+          workspace: {
+            didChangeWatchedFiles: { dynamicRegistration: true },
+            workspaceEdit: { documentChanges: true },
+            workspaceFolders: true,
+          },
+          textDocument: {
+            publishDiagnostics: {
+              relatedInformation: true,
+              versionSupport: true,
+              codeDescriptionSupport: true,
+              dataSupport: true,
+            },
+          },
         },
       }),
       'the initialize result',
@@ -170,7 +187,10 @@ describe('kube-netlint lsp --stdio', () => {
     assert.equal(d.code, 'service-target-port-unresolved');
     assert.equal(d.source, 'kube-netlint');
     assert.equal(d.severity, 1);
-    assert.equal(d.codeDescription?.href, 'https://github.com/kube-netlint/kube-netlint/blob/main/docs/rules/service-target-port-unresolved.md');
+    assert.equal(
+      d.codeDescription?.href,
+      'https://github.com/kube-netlint/kube-netlint/blob/main/docs/rules/service-target-port-unresolved.md',
+    );
     // `targetPort: metrics` on line 14 (0-based 13), the value after "targetPort: ".
     assert.deepEqual(d.range, { start: { line: 13, character: 18 }, end: { line: 13, character: 25 } });
     assert.match(typeof d.message === 'string' ? d.message : d.message.value, /metrics/);
@@ -258,13 +278,19 @@ describe('kube-netlint lsp --stdio', () => {
     assert.ok(disable, `titles: ${titles.join(' | ')}`);
     assert.equal(
       applyEdits(typo, editsOf(disable, serviceUri)),
-      typo.replace('      targetPort: htttp\n', '      # kube-netlint-disable-next-line service-target-port-unresolved\n      targetPort: htttp\n'),
+      typo.replace(
+        '      targetPort: htttp\n',
+        '      # kube-netlint-disable-next-line service-target-port-unresolved\n      targetPort: htttp\n',
+      ),
     );
     const ignore = actions.find((a) => a.title === 'Ignore service-target-port-unresolved for this object');
     assert.ok(ignore, `titles: ${titles.join(' | ')}`);
     assert.equal(
       applyEdits(typo, editsOf(ignore, serviceUri)),
-      typo.replace('  name: web\n', '  name: web\n  annotations:\n    kube-netlint.io/ignore: service-target-port-unresolved\n'),
+      typo.replace(
+        '  name: web\n',
+        '  name: web\n  annotations:\n    kube-netlint.io/ignore: service-target-port-unresolved\n',
+      ),
     );
 
     // Applying the disable comment clears the diagnostic.

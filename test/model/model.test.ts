@@ -6,7 +6,9 @@ import { buildModel } from '../../src/model/model.js';
 import { ListBuilder, StringTable } from '../../src/model/resource.js';
 
 const build = (items: unknown[]) =>
-  buildModel([loadText('t.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items }))], { defaultNamespace: 'default' });
+  buildModel([loadText('t.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items }))], {
+    defaultNamespace: 'default',
+  });
 
 describe('objects defined again', () => {
   // Identities from small alphabets, with NUL characters (compared by their joined key: kind "A"
@@ -26,7 +28,10 @@ describe('objects defined again', () => {
         const items = objects.map((o) => ({
           apiVersion: o.apiVersion,
           kind: o.kind,
-          metadata: { [o.generated ? 'generateName' : 'name']: o.name, ...(o.namespace === undefined ? {} : { namespace: o.namespace }) },
+          metadata: {
+            [o.generated ? 'generateName' : 'name']: o.name,
+            ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
+          },
         }));
         const model = build(items);
         // The former implementation: one key string per object.
@@ -99,7 +104,10 @@ describe('model building blocks', () => {
       for (let i = 0; i < n; i++) lists.add(i);
       assert.equal(lists.size, n);
       const list = lists.keep(empty);
-      assert.deepEqual(list, Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        list,
+        Array.from({ length: n }, (_, i) => i),
+      );
       if (n === 0) assert.equal(list, empty);
     }
     // An interrupted list is not carried into the next one.
@@ -112,12 +120,23 @@ describe('model building blocks', () => {
 
   it('reads a Service selector as a flat list of labels, and the map on demand', () => {
     const model = build([
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: { app: 'web', tier: 1, skip: {} }, ports: [{ port: 80 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 's' },
+        spec: { selector: { app: 'web', tier: 1, skip: {} }, ports: [{ port: 80 }] },
+      },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 't' }, spec: { selector: {} } },
     ]);
     const [s, t] = model.services;
     assert.deepEqual(s.selectorLabels, ['app', 'web', 'tier', '1']);
-    assert.deepEqual([...s.selector!], [['app', 'web'], ['tier', '1']]);
+    assert.deepEqual(
+      [...s.selector!],
+      [
+        ['app', 'web'],
+        ['tier', '1'],
+      ],
+    );
     assert.equal(s.selector, s.selector);
     assert.equal(t.selectorLabels, null);
     assert.equal(t.selector, null);
@@ -129,12 +148,23 @@ describe('model building blocks', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'd' },
-        spec: { template: { metadata: { labels: { app: 'web', n: 2 } }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }, 'x'] }] } } },
+        spec: {
+          template: {
+            metadata: { labels: { app: 'web', n: 2 } },
+            spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }, 'x'] }] },
+          },
+        },
       },
     ]);
     const [pod] = model.podTemplates;
     assert.deepEqual(pod.labelList, ['app', 'web', 'n', '2']);
-    assert.deepEqual([...pod.labels], [['app', 'web'], ['n', '2']]);
+    assert.deepEqual(
+      [...pod.labels],
+      [
+        ['app', 'web'],
+        ['n', '2'],
+      ],
+    );
     assert.equal(pod.label('n'), '2');
     assert.equal(pod.label('x'), undefined);
     assert.equal(pod.hasLabel('pod-template-hash', 'abc'), true);

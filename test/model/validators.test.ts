@@ -14,7 +14,12 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import ts from 'typescript';
-import { GENERATED_FILE, checkNullInvariant, generateModule, generateValidators } from '../../scripts/gen-validators.js';
+import {
+  GENERATED_FILE,
+  checkNullInvariant,
+  generateModule,
+  generateValidators,
+} from '../../scripts/gen-validators.js';
 import { discover } from '../../src/load/discover.js';
 import { loadFiles } from '../../src/load/input.js';
 import { loadText } from '../../src/load/load.js';
@@ -42,7 +47,9 @@ const SEED = Number(process.env.FC_SEED ?? 20_240_611);
 
 // The former implementation: schemas compiled by ajv at run time, null entries dropped first.
 const runtimeAjv = new Ajv(STRUCTURE_AJV_OPTIONS).addSchema(STRUCTURE_DEFS);
-const RUNTIME: Record<string, ValidateFunction> = Object.fromEntries(KEYS.map((k) => [k, runtimeAjv.compile(STRUCTURE_SCHEMAS[k])]));
+const RUNTIME: Record<string, ValidateFunction> = Object.fromEntries(
+  KEYS.map((k) => [k, runtimeAjv.compile(STRUCTURE_SCHEMAS[k])]),
+);
 
 function hasNullEntry(v: unknown, depth = 0): boolean {
   if (depth > 200 || typeof v !== 'object' || v === null) return false;
@@ -62,7 +69,12 @@ function withoutNulls(v: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (x === null) continue;
-    Object.defineProperty(out, k, { value: withoutNulls(x, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: withoutNulls(x, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -263,14 +275,20 @@ describe('precompiled structure validators', () => {
   it('the committed module is what the generator writes now (run `npm run gen:validators`)', () => {
     const committed = readFileSync(GENERATED_FILE, 'utf8');
     const fresh = generateValidators();
-    assert.ok(committed === fresh, `${path.relative(ROOT, GENERATED_FILE)} is stale: run \`npm run gen:validators\` and commit it`);
+    assert.ok(
+      committed === fresh,
+      `${path.relative(ROOT, GENERATED_FILE)} is stale: run \`npm run gen:validators\` and commit it`,
+    );
   });
 
   it('there is one validator per schema, and no ajv compiler behind validateStructure', () => {
     assert.deepEqual(Object.keys(validators), KEYS);
     const schemaJs = readFileSync(path.join(ROOT, 'dist/src/model/schema.js'), 'utf8');
     const generatedJs = readFileSync(path.join(ROOT, 'dist/src/model/validators.generated.js'), 'utf8');
-    for (const [name, text] of [['schema.js', schemaJs], ['validators.generated.js', generatedJs]]) {
+    for (const [name, text] of [
+      ['schema.js', schemaJs],
+      ['validators.generated.js', generatedJs],
+    ]) {
       assert.doesNotMatch(text, /^\s*import\s[^;]*from\s*['"]ajv['"]/m, `${name} imports ajv at run time`);
       assert.doesNotMatch(text, /require\(["']ajv["']\)/, `${name} requires ajv at run time`);
     }
@@ -278,8 +296,15 @@ describe('precompiled structure validators', () => {
 
   it('the schemas keep the property validateStructure relies on (no required property accepts null)', () => {
     checkNullInvariant(STRUCTURE_SCHEMAS);
-    assert.throws(() => checkNullInvariant({ x: { type: 'object', required: ['a'], properties: { a: { type: ['string', 'null'] } } } }), /must not accept null/);
-    assert.throws(() => checkNullInvariant({ x: { type: 'object', required: ['a'], properties: {} } }), /must not accept null/);
+    assert.throws(
+      () =>
+        checkNullInvariant({ x: { type: 'object', required: ['a'], properties: { a: { type: ['string', 'null'] } } } }),
+      /must not accept null/,
+    );
+    assert.throws(
+      () => checkNullInvariant({ x: { type: 'object', required: ['a'], properties: {} } }),
+      /must not accept null/,
+    );
     assert.throws(() => checkNullInvariant({ x: { type: 'object', minProperties: 1 } }), /keyword "minProperties"/);
   });
 
@@ -300,7 +325,18 @@ describe('precompiled structure validators', () => {
         }
       }
     }
-    for (const data of [null, 1, 'x', true, [], {}, [null], { kind: null }, { metadata: { name: null } }, { spec: [] }]) {
+    for (const data of [
+      null,
+      1,
+      'x',
+      true,
+      [],
+      {},
+      [null],
+      { kind: null },
+      { metadata: { name: null } },
+      { spec: [] },
+    ]) {
       invalid += assertSameErrors(data, JSON.stringify(data));
     }
     if (process.env.VALIDATORS_TEST_VERBOSE) console.log({ values: values.length, checked, invalid });
@@ -321,10 +357,29 @@ describe('precompiled structure validators', () => {
   });
 
   it('validateStructure gives the results of the former implementation on mutated objects', async () => {
-    const resources = resourcesOf(await sampleFiles()).filter((r) => structureSchemaKey(r) !== 'generic' || r.kind === 'ConfigMap');
+    const resources = resourcesOf(await sampleFiles()).filter(
+      (r) => structureSchemaKey(r) !== 'generic' || r.kind === 'ConfigMap',
+    );
     const raws = resources.map((r) => JSON.parse(JSON.stringify(r.raw)) as Record<string, unknown>);
     const leaf = fc.oneof(
-      fc.constantFrom(null, true, 0, 1.5, -1, 'x', '', 'In', 'TCP', 'ClusterIP', [], {}, [null], { a: null }, { name: 'n' }, { containerPort: 80 }),
+      fc.constantFrom(
+        null,
+        true,
+        0,
+        1.5,
+        -1,
+        'x',
+        '',
+        'In',
+        'TCP',
+        'ClusterIP',
+        [],
+        {},
+        [null],
+        { a: null },
+        { name: 'n' },
+        { containerPort: 80 },
+      ),
       fc.jsonValue({ maxDepth: 2 }),
     );
     const mutation = fc.tuple(fc.nat(), fc.nat(), leaf, fc.boolean());
@@ -332,37 +387,47 @@ describe('precompiled structure validators', () => {
     let withNullsInvalid = 0;
     let withNullsValid = 0;
     fc.assert(
-      fc.property(fc.nat({ max: raws.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, mutations) => {
-        const obj = structuredClone(raws[i]);
-        for (const [pick, keyPick, leafValue, replace] of mutations) {
-          const value: unknown = structuredClone(leafValue);
-          // A random map or list of the object gets a new (or replaced) entry.
-          const targets = subValues(obj).filter((x) => typeof x === 'object' && x !== null);
-          const target = targets[pick % targets.length] as Record<string, unknown> | unknown[];
-          if (Array.isArray(target)) {
-            if (replace && target.length) target[keyPick % target.length] = value;
-            else target.push(value);
-          } else {
-            const keys = Object.keys(target);
-            const key = replace && keys.length ? keys[keyPick % keys.length] : ['name', 'port', 'ports', 'containers', 'x', 'labels', 'spec'][keyPick % 7];
-            target[key] = value;
+      fc.property(
+        fc.nat({ max: raws.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (i, mutations) => {
+          const obj = structuredClone(raws[i]);
+          for (const [pick, keyPick, leafValue, replace] of mutations) {
+            const value: unknown = structuredClone(leafValue);
+            // A random map or list of the object gets a new (or replaced) entry.
+            const targets = subValues(obj).filter((x) => typeof x === 'object' && x !== null);
+            const target = targets[pick % targets.length] as Record<string, unknown> | unknown[];
+            if (Array.isArray(target)) {
+              if (replace && target.length) target[keyPick % target.length] = value;
+              else target.push(value);
+            } else {
+              const keys = Object.keys(target);
+              const key =
+                replace && keys.length
+                  ? keys[keyPick % keys.length]
+                  : ['name', 'port', 'ports', 'containers', 'x', 'labels', 'spec'][keyPick % 7];
+              target[key] = value;
+            }
           }
-        }
-        const file = loadText('mutated.json', JSON.stringify(obj));
-        for (const r of resourcesOf([file])) {
-          const source = sourceOf(r);
-          const want = formerValidateStructure(r, source);
-          assert.deepEqual(validateStructure(r, source), want);
-          if (want.length) withProblems++;
-          if (hasNullEntry(r.raw) && want.length) withNullsInvalid++;
-          else if (hasNullEntry(r.raw)) withNullsValid++;
-        }
-      }),
+          const file = loadText('mutated.json', JSON.stringify(obj));
+          for (const r of resourcesOf([file])) {
+            const source = sourceOf(r);
+            const want = formerValidateStructure(r, source);
+            assert.deepEqual(validateStructure(r, source), want);
+            if (want.length) withProblems++;
+            if (hasNullEntry(r.raw) && want.length) withNullsInvalid++;
+            else if (hasNullEntry(r.raw)) withNullsValid++;
+          }
+        },
+      ),
       { seed: SEED, numRuns: 3000 },
     );
     // The runs cover the paths of validateStructure: valid, invalid, null entries either way.
     if (process.env.VALIDATORS_TEST_VERBOSE) console.log({ withProblems, withNullsInvalid, withNullsValid });
-    assert.ok(withProblems > 500 && withNullsInvalid > 100 && withNullsValid > 100, `${withProblems} ${withNullsInvalid} ${withNullsValid}`);
+    assert.ok(
+      withProblems > 500 && withNullsInvalid > 100 && withNullsValid > 100,
+      `${withProblems} ${withNullsInvalid} ${withNullsValid}`,
+    );
   });
 
   it('stripNulls drops null map entries to depth 200 and copies only what changes', () => {
@@ -407,7 +472,14 @@ describe('precompiled structure validators', () => {
     try {
       const mod = (await import(pathToFileURL(file).href)) as { validators: Record<string, Validator> };
       const ajv = new Ajv(options);
-      const samples = [['ab', 'ab', '😀😀😀', '😀😀😀😀'], [{ a: 1 }, { a: 1 }, [1, 2], { a: 2 }], ['abcd'], [], 'x', [1, null]];
+      const samples = [
+        ['ab', 'ab', '😀😀😀', '😀😀😀😀'],
+        [{ a: 1 }, { a: 1 }, [1, 2], { a: 2 }],
+        ['abcd'],
+        [],
+        'x',
+        [1, null],
+      ];
       for (const [key, schema] of Object.entries(schemas)) {
         const runtime = ajv.compile(schema);
         for (const data of samples) {

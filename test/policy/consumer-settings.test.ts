@@ -71,21 +71,41 @@ spec:
 `;
 
 function run(policy: PolicySettings | undefined) {
-  return lint([loadText('a.yaml', ROUTE)], { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767], policy } }).findings;
+  return lint([loadText('a.yaml', ROUTE)], {
+    rules: RULES,
+    settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767], policy },
+  }).findings;
 }
 
 describe('gatewayPods and prometheus in the configuration', () => {
   it('reads both, with labels defaulting to none and the Gateway namespace left open', () => {
-    const c = config('gatewayPods:\n  namespace: envoy-gateway-system\n  labels:\n    gateway.envoyproxy.io/owning-gateway-name: "{name}"\nprometheus:\n  namespace: metrics\n');
-    assert.deepEqual(c.policy?.gatewayPods, { namespace: 'envoy-gateway-system', labels: { 'gateway.envoyproxy.io/owning-gateway-name': '{name}' } });
+    const c = config(
+      'gatewayPods:\n  namespace: envoy-gateway-system\n  labels:\n    gateway.envoyproxy.io/owning-gateway-name: "{name}"\nprometheus:\n  namespace: metrics\n',
+    );
+    assert.deepEqual(c.policy?.gatewayPods, {
+      namespace: 'envoy-gateway-system',
+      labels: { 'gateway.envoyproxy.io/owning-gateway-name': '{name}' },
+    });
     assert.deepEqual(c.policy?.prometheus, { namespace: 'metrics', labels: {} });
-    assert.deepEqual(config('gatewayPods:\n  labels: {app: gw}\n').policy?.gatewayPods, { namespace: undefined, labels: { app: 'gw' } });
+    assert.deepEqual(config('gatewayPods:\n  labels: {app: gw}\n').policy?.gatewayPods, {
+      namespace: undefined,
+      labels: { app: 'gw' },
+    });
   });
 
   it('rejects unknown keys, an empty gatewayPods and a prometheus without namespace, naming them', () => {
-    assert.throws(() => config('gatewayPods:\n  namespaces: x\n'), (e: unknown) => e instanceof ConfigError && /gatewayPods: unknown key "namespaces"/.test(e.message));
-    assert.throws(() => config('gatewayPods: {}\n'), (e: unknown) => e instanceof ConfigError && /gatewayPods/.test(e.message));
-    assert.throws(() => config('prometheus:\n  labels: {app: prometheus}\n'), (e: unknown) => e instanceof ConfigError && /prometheus/.test(e.message));
+    assert.throws(
+      () => config('gatewayPods:\n  namespaces: x\n'),
+      (e: unknown) => e instanceof ConfigError && /gatewayPods: unknown key "namespaces"/.test(e.message),
+    );
+    assert.throws(
+      () => config('gatewayPods: {}\n'),
+      (e: unknown) => e instanceof ConfigError && /gatewayPods/.test(e.message),
+    );
+    assert.throws(
+      () => config('prometheus:\n  labels: {app: prometheus}\n'),
+      (e: unknown) => e instanceof ConfigError && /prometheus/.test(e.message),
+    );
   });
 
   it('places every Gateway where gatewayPods says, filling in {name} and {namespace}', () => {
@@ -93,7 +113,9 @@ describe('gatewayPods and prometheus in the configuration', () => {
     const byDefault = new PolicyEngine(g.model, g).standIns.find((s) => s.standIn.kind === 'gateway');
     assert.equal(byDefault?.pods[0].namespace, 'shop');
     assert.equal(byDefault?.pods[0].labels.get('gateway.networking.k8s.io/gateway-name'), 'gw');
-    const settings: PolicySettings = { gatewayPods: { namespace: 'envoy-gateway-system', labels: { owner: '{namespace}.{name}' } } };
+    const settings: PolicySettings = {
+      gatewayPods: { namespace: 'envoy-gateway-system', labels: { owner: '{namespace}.{name}' } },
+    };
     const configured = new PolicyEngine(g.model, g, settings).standIns.find((s) => s.standIn.kind === 'gateway');
     assert.equal(configured?.pods[0].namespace, 'envoy-gateway-system');
     assert.deepEqual([...(configured?.pods[0].labels ?? [])], [['owner', 'shop.gw']]);
@@ -109,22 +131,36 @@ describe('gatewayPods and prometheus in the configuration', () => {
       ['info'],
     );
     assert.match(blocked[0].message, /HTTPRoute "web".*cannot tell which pods run Gateway "gw"; set gatewayPods/);
-    assert.deepEqual(run({ gatewayPods: { namespace: 'envoy-gateway-system', labels: {} } }).filter((f) => f.ruleId === 'netpol-blocks-ingress-backend'), []);
-    const wrong = run({ gatewayPods: { namespace: 'gateways', labels: {} } }).filter((f) => f.ruleId === 'netpol-blocks-ingress-backend');
+    assert.deepEqual(
+      run({ gatewayPods: { namespace: 'envoy-gateway-system', labels: {} } }).filter(
+        (f) => f.ruleId === 'netpol-blocks-ingress-backend',
+      ),
+      [],
+    );
+    const wrong = run({ gatewayPods: { namespace: 'gateways', labels: {} } }).filter(
+      (f) => f.ruleId === 'netpol-blocks-ingress-backend',
+    );
     assert.deepEqual(
       wrong.map((f) => f.severity),
       ['error'],
     );
-    assert.match(wrong[0].message, /blocked for the pods of Gateway "shop\/gw".*set in gatewayPods \(namespace "gateways"\), not in the input/);
+    assert.match(
+      wrong[0].message,
+      /blocked for the pods of Gateway "shop\/gw".*set in gatewayPods \(namespace "gateways"\), not in the input/,
+    );
   });
 
   it('netpol-blocks-monitoring checks annotated pods against the configured Prometheus', () => {
-    const monitoring = (policy: PolicySettings | undefined) => run(policy).filter((f) => f.ruleId === 'netpol-blocks-monitoring');
+    const monitoring = (policy: PolicySettings | undefined) =>
+      run(policy).filter((f) => f.ruleId === 'netpol-blocks-monitoring');
     // No Prometheus in the input and none configured: nothing to check.
     assert.deepEqual(monitoring(undefined), []);
     assert.deepEqual(monitoring({ prometheus: { namespace: 'metrics', labels: { app: 'prometheus' } } }), []);
     const blocked = monitoring({ prometheus: { namespace: 'monitoring', labels: { app: 'prometheus' } } });
     assert.equal(blocked.length, 1);
-    assert.match(blocked[0].message, /prometheus\.io\/scrape annotation of Deployment "shop\/web".*TCP 9090 is blocked for Prometheus "monitoring\/\{prometheus\}"/);
+    assert.match(
+      blocked[0].message,
+      /prometheus\.io\/scrape annotation of Deployment "shop\/web".*TCP 9090 is blocked for Prometheus "monitoring\/\{prometheus\}"/,
+    );
   });
 });

@@ -28,7 +28,11 @@ function tmp(files: Record<string, string>): string {
   return dir;
 }
 
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const chunks = { out: [] as string[], err: [] as string[] };
   const sink = (to: string[]) =>
     new Writable({
@@ -68,7 +72,11 @@ describe('dropped objects: the network commands say what they did not analyse', 
   it('a document that is not an object, an object without a name, and a Service defined twice: one line each, at their places', async () => {
     const dir = tmp({
       'app.yaml': APP,
-      'svc.yaml': service('api', 80) + '- a list\n- not an object\n---\n' + service('api', 80, '{namespace: shop}') + service('api', 81),
+      'svc.yaml':
+        service('api', 80) +
+        '- a list\n- not an object\n---\n' +
+        service('api', 80, '{namespace: shop}') +
+        service('api', 81),
     });
     for (const [cmd, args] of NETWORK_RUNS) {
       const r = await run(cmd, args, dir);
@@ -87,11 +95,15 @@ describe('dropped objects: the network commands say what they did not analyse', 
     const diff = await run('diff', [clean, '.'], dir);
     const w = warnings(diff.stderr);
     assert.equal(w.length, 3, diff.stderr);
-    for (const l of w) assert.match(l, /^kube-netlint: warning: in \.: /, 'only the side with the drops warns, and is named');
+    for (const l of w)
+      assert.match(l, /^kube-netlint: warning: in \.: /, 'only the side with the drops warns, and is named');
   });
 
   it('lists three places, then how many more', async () => {
-    const dir = tmp({ 'app.yaml': APP, 'junk.yaml': service('api', 80) + Array.from({ length: 5 }, (_, i) => `- item ${i}\n---\n`).join('') });
+    const dir = tmp({
+      'app.yaml': APP,
+      'junk.yaml': service('api', 80) + Array.from({ length: 5 }, (_, i) => `- item ${i}\n---\n`).join(''),
+    });
     const r = await run('connectivity', ['.'], dir);
     assert.deepEqual(warnings(r.stderr), [
       'kube-netlint: warning: 5 documents are not a Kubernetes object and are not analysed (junk.yaml:6:1, junk.yaml:8:1, junk.yaml:10:1, and 2 more)',

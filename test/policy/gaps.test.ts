@@ -24,7 +24,6 @@ import type { Endpoint } from '../../src/policy/engine.js';
 import { NOT_MODELLED, analysisGaps, gapsTouching } from '../../src/policy/gaps.js';
 import { BIN, collector } from '../support/util.js';
 
-
 function deployment(ns: string, name: string, extra = ''): string {
   return `apiVersion: apps/v1
 kind: Deployment
@@ -48,7 +47,10 @@ spec:
 
 const APP = deployment('shop', 'web') + deployment('shop', 'api') + deployment('ops', 'tool');
 
-const API_INGRESS = (ports: string, from = '- podSelector: {matchLabels: {app: web}}') => `apiVersion: networking.k8s.io/v1
+const API_INGRESS = (
+  ports: string,
+  from = '- podSelector: {matchLabels: {app: web}}',
+) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
   name: api-in
@@ -97,13 +99,18 @@ spec:
   },
   {
     name: 'a hostNetwork pod where policies are in use',
-    files: { 'app.yaml': APP + deployment('ops', 'agent', '\n      hostNetwork: true'), 'np.yaml': API_INGRESS('        - port: 8080') },
-    warning: /^kube-netlint: warning: 1 workload uses hostNetwork, which is not analysed: NetworkPolicies do not reliably apply to pods on the node's network .*\(app\.yaml:\d+:20\)$/,
+    files: {
+      'app.yaml': APP + deployment('ops', 'agent', '\n      hostNetwork: true'),
+      'np.yaml': API_INGRESS('        - port: 8080'),
+    },
+    warning:
+      /^kube-netlint: warning: 1 workload uses hostNetwork, which is not analysed: NetworkPolicies do not reliably apply to pods on the node's network .*\(app\.yaml:\d+:20\)$/,
   },
   {
     name: 'a policy the API server rejects',
     files: { 'app.yaml': APP, 'np.yaml': API_INGRESS('        - port: 8080\n          protocol: tcp') },
-    warning: /^kube-netlint: warning: 1 NetworkPolicy would be rejected by the API server and is left out: the connections shown are those without it \(np\.yaml:13:21\)$/,
+    warning:
+      /^kube-netlint: warning: 1 NetworkPolicy would be rejected by the API server and is left out: the connections shown are those without it \(np\.yaml:13:21\)$/,
   },
 ];
 
@@ -122,8 +129,11 @@ function tmp(files: Record<string, string>): string {
   return dir;
 }
 
-
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = collector();
   const err = collector();
   const io: Io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), cwd, env: {} };
@@ -147,7 +157,10 @@ function pod(engine: PolicyEngine, spec: string): Endpoint {
 
 describe('analysisGaps', () => {
   it('finds every kind of the table, once per object, at its kind', () => {
-    const text = NOT_MODELLED.map((r, i) => `apiVersion: ${r.group}/${r.versions.split(',')[0]}\nkind: ${r.kind}\nmetadata:\n  name: x${i}\n  namespace: shop\n---\n`).join('');
+    const text = NOT_MODELLED.map(
+      (r, i) =>
+        `apiVersion: ${r.group}/${r.versions.split(',')[0]}\nkind: ${r.kind}\nmetadata:\n  name: x${i}\n  namespace: shop\n---\n`,
+    ).join('');
     const { model, graph } = modelOf(APP + text);
     const gaps = analysisGaps(model, graph);
     assert.deepEqual(
@@ -162,7 +175,11 @@ describe('analysisGaps', () => {
   });
 
   it('leaves NetworkPolicy-like kinds of other groups alone, and reports nothing for a plain input', () => {
-    const { model, graph } = modelOf(APP + 'apiVersion: example.com/v1\nkind: NetworkPolicy\nmetadata: {name: other}\n---\n' + API_INGRESS('        - port: 8080'));
+    const { model, graph } = modelOf(
+      APP +
+        'apiVersion: example.com/v1\nkind: NetworkPolicy\nmetadata: {name: other}\n---\n' +
+        API_INGRESS('        - port: 8080'),
+    );
     assert.deepEqual(analysisGaps(model, graph), []);
   });
 
@@ -216,9 +233,19 @@ spec:
       gaps.map((g) => g.kind),
       ['rejected-policy'],
     );
-    assert.match(gaps[0].items[0].message, /policyTypes\[1\] must be one of "Ingress", "Egress".*\(see manifest-structure\)/);
-    assert.equal(engine.allowed(pod(engine, 'ops/tool'), pod(engine, 'shop/api')).toString(), 'All Connections', 'the deny-all policy does not exist');
-    const res = lint([loadText('t.yaml', text)], { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } });
+    assert.match(
+      gaps[0].items[0].message,
+      /policyTypes\[1\] must be one of "Ingress", "Egress".*\(see manifest-structure\)/,
+    );
+    assert.equal(
+      engine.allowed(pod(engine, 'ops/tool'), pod(engine, 'shop/api')).toString(),
+      'All Connections',
+      'the deny-all policy does not exist',
+    );
+    const res = lint([loadText('t.yaml', text)], {
+      rules: RULES,
+      settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] },
+    });
     assert.deepEqual(
       res.findings.map((f) => f.ruleId),
       ['manifest-structure'],
@@ -256,7 +283,11 @@ spec: {endpointSelector: {}}
   });
 
   it('a cluster-wide kind touches every pair, external ends included', () => {
-    const { model: m2, graph: g2, engine: e2 } = modelOf(APP + 'apiVersion: crd.antrea.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: w}\n---\n');
+    const {
+      model: m2,
+      graph: g2,
+      engine: e2,
+    } = modelOf(APP + 'apiVersion: crd.antrea.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: w}\n---\n');
     const g = analysisGaps(m2, g2);
     assert.equal(gapsTouching(g, pod(e2, 'shop/web'), pod(e2, 'shop/api')).length, 1);
     assert.equal(gapsTouching(g, { kind: 'external', atom: 0 }, pod(e2, 'shop/api')).length, 1);
@@ -271,9 +302,16 @@ describe('lint and the network commands agree', () => {
     const res = lint(files, { rules: RULES, settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] } });
     const invalid = res.findings.filter((f) => f.ruleId === 'netpol-invalid-peer');
     assert.equal(invalid.length, 1);
-    assert.match(invalid[0].message, /endPort needs a numeric port, not the named port "http"; the API server rejects the policy, so it is left out/);
+    assert.match(
+      invalid[0].message,
+      /endPort needs a numeric port, not the named port "http"; the API server rejects the policy, so it is left out/,
+    );
     const r = await run('connectivity', ['--focus', 'shop/api', '.'], dir);
-    assert.match(r.stdout, /^ops\/tool\[Deployment\] => shop\/api\[Deployment\] : All Connections$/m, 'api is not isolated: the policy does not exist');
+    assert.match(
+      r.stdout,
+      /^ops\/tool\[Deployment\] => shop\/api\[Deployment\] : All Connections$/m,
+      'api is not isolated: the policy does not exist',
+    );
   });
 });
 
@@ -291,9 +329,16 @@ describe('gap warnings of the network commands', () => {
       assert.deepEqual(warnings(graph.stderr), warnings(conn.stderr));
       const clean = tmp({ 'app.yaml': APP });
       const diff = await run('diff', [clean, '.'], dir);
-      assert.deepEqual(warnings(diff.stderr), warnings(conn.stderr).map((l) => l.replace('warning: ', 'warning: in .: ')), 'only the side with the gap warns, and is named');
+      assert.deepEqual(
+        warnings(diff.stderr),
+        warnings(conn.stderr).map((l) => l.replace('warning: ', 'warning: in .: ')),
+        'only the side with the gap warns, and is named',
+      );
       const html = await run('diff', ['-f', 'html', '-o', path.join(dir, 'out', 'd.html'), '.', clean], dir);
-      assert.deepEqual(warnings(html.stderr), warnings(conn.stderr).map((l) => l.replace('warning: ', 'warning: in .: ')));
+      assert.deepEqual(
+        warnings(html.stderr),
+        warnings(conn.stderr).map((l) => l.replace('warning: ', 'warning: in .: ')),
+      );
     });
   }
 
@@ -317,7 +362,11 @@ describe('gap warnings of the network commands', () => {
       'v6.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}'),
       'bad.yaml': API_INGRESS('        - port: 8080\n          protocol: tcp').replace('name: api-in', 'name: api-bad'),
     });
-    const r = spawnSync(process.execPath, [BIN, 'connectivity', '--no-config', '.'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'connectivity', '--no-config', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     const w = warnings(r.stderr);
     assert.equal(w.length, 4, r.stderr);
@@ -328,7 +377,11 @@ describe('gap warnings of the network commands', () => {
   });
 
   it('lists three places, then how many more', async () => {
-    const many = Array.from({ length: 5 }, (_, i) => `apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: c${i}, namespace: shop}\n---\n`).join('');
+    const many = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: c${i}, namespace: shop}\n---\n`,
+    ).join('');
     const dir = tmp({ 'app.yaml': APP, 'c.yaml': many });
     const r = await run('connectivity', ['.'], dir);
     assert.deepEqual(warnings(r.stderr), [
@@ -341,8 +394,11 @@ describe('explain: incomplete', () => {
   it('ends the answer with one incomplete line per kind of gap touching the pair', async () => {
     const dir = tmp({
       'app.yaml': APP + deployment('shop', 'agent', '\n      hostNetwork: true'),
-      'np.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}') + API_INGRESS('        - port: 8080\n          protocol: udp').replace('name: api-in', 'name: api-bad'),
-      'anp.yaml': 'apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata: {name: deny}\nspec: {priority: 1}\n',
+      'np.yaml':
+        API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}') +
+        API_INGRESS('        - port: 8080\n          protocol: udp').replace('name: api-in', 'name: api-bad'),
+      'anp.yaml':
+        'apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata: {name: deny}\nspec: {priority: 1}\n',
     });
     const r = await run('explain', ['shop/agent', 'shop/api', '.'], dir);
     const out = r.stdout.trimEnd().split('\n');
@@ -356,8 +412,13 @@ describe('explain: incomplete', () => {
         'incomplete: Deployment "shop/agent" uses hostNetwork: whether NetworkPolicies apply to it depends on the network plugin',
       ],
     );
-    assert.ok(tail.every((l) => /\((anp|np|app)\.yaml:\d+:\d+\)$/.test(l)), tail.join('\n'));
-    const json = JSON.parse((await run('explain', ['-f', 'json', 'shop/agent', 'shop/api', '.'], dir)).stdout) as { incomplete: { gap: string; file: string }[] };
+    assert.ok(
+      tail.every((l) => /\((anp|np|app)\.yaml:\d+:\d+\)$/.test(l)),
+      tail.join('\n'),
+    );
+    const json = JSON.parse((await run('explain', ['-f', 'json', 'shop/agent', 'shop/api', '.'], dir)).stdout) as {
+      incomplete: { gap: string; file: string }[];
+    };
     assert.deepEqual(
       json.incomplete.map((x) => [x.gap, x.file]),
       [
@@ -373,12 +434,15 @@ describe('explain: incomplete', () => {
     const dir = tmp({
       'app.yaml': APP + deployment('ops', 'agent', '\n      hostNetwork: true'),
       'np.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}'),
-      'cnp.yaml': 'apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: c, namespace: ops}\nspec: {}\n',
+      'cnp.yaml':
+        'apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: c, namespace: ops}\nspec: {}\n',
     });
     const r = await run('explain', ['shop/web', 'shop/web', '.'], dir);
     assert.doesNotMatch(r.stdout, /incomplete:/);
     assert.equal(warnings(r.stderr).length, 3, 'the warnings still name every gap of the input');
-    const json = JSON.parse((await run('explain', ['-f', 'json', 'shop/web', 'shop/web', '.'], dir)).stdout) as { incomplete: unknown[] };
+    const json = JSON.parse((await run('explain', ['-f', 'json', 'shop/web', 'shop/web', '.'], dir)).stdout) as {
+      incomplete: unknown[];
+    };
     assert.deepEqual(json.incomplete, []);
   });
 

@@ -14,10 +14,20 @@ import type { Endpoint } from '../../src/policy/engine.js';
 import { explainText } from '../../src/format/connectivity/explain.js';
 import { doc } from '../support/util.js';
 
-
 function deploy(ns: string, name: string, labels: Record<string, string>, ports: [string, number][] = []): string {
-  const containers = [{ name: 'main', image: 'registry.example.com/app:1', ports: ports.map(([n, containerPort]) => ({ name: n, containerPort })) }];
-  return doc({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } });
+  const containers = [
+    {
+      name: 'main',
+      image: 'registry.example.com/app:1',
+      ports: ports.map(([n, containerPort]) => ({ name: n, containerPort })),
+    },
+  ];
+  return doc({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
+  });
 }
 
 function cnp(ns: string, name: string, spec: unknown): string {
@@ -46,23 +56,49 @@ function ep(e: PolicyEngine, spec: string): Endpoint {
 
 const conn = (e: PolicyEngine, src: string, dst: string) => e.allowed(ep(e, src), ep(e, dst)).toString();
 
-const APPS = deploy('shop', 'web', { app: 'web' }) + deploy('shop', 'api', { app: 'api' }, [['http', 8080]]) + deploy('ops', 'probe', { app: 'probe' }) + deploy('ops', 'api', { app: 'api' });
+const APPS =
+  deploy('shop', 'web', { app: 'web' }) +
+  deploy('shop', 'api', { app: 'api' }, [['http', 8080]]) +
+  deploy('ops', 'probe', { app: 'probe' }) +
+  deploy('ops', 'api', { app: 'api' });
 
 describe('Cilium policies', () => {
   it('a deny rule wins over an allow rule of any policy', () => {
-    const allow = cnp('shop', 'allow', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{}] }] });
-    const deny = ccnp('deny', { endpointSelector: {}, ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] });
+    const allow = cnp('shop', 'allow', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ fromEndpoints: [{}] }],
+    });
+    const deny = ccnp('deny', {
+      endpointSelector: {},
+      ingressDeny: [
+        { fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] },
+      ],
+    });
     const e = engine(APPS + allow + deny);
     assert.equal(conn(e, 'shop/web', 'shop/api'), 'TCP 1-8079,8081-65535,UDP 1-65535,SCTP 1-65535');
-    const text = explainText({ src: 'shop/web', dst: 'shop/api', port: { protocol: 'TCP', port: 8080 }, explanation: e.evaluate(ep(e, 'shop/web'), ep(e, 'shop/api'), true) });
+    const text = explainText({
+      src: 'shop/web',
+      dst: 'shop/api',
+      port: { protocol: 'TCP', port: 8080 },
+      explanation: e.evaluate(ep(e, 'shop/web'), ep(e, 'shop/api'), true),
+    });
     assert.match(text, /BLOCKED/);
-    assert.match(text, /CiliumClusterwideNetworkPolicy "deny" ingressDeny\[0\] \(t\.yaml:\d+:\d+\) denies shop\/web: TCP 8080 \(deny wins\)/);
+    assert.match(
+      text,
+      /CiliumClusterwideNetworkPolicy "deny" ingressDeny\[0\] \(t\.yaml:\d+:\d+\) denies shop\/web: TCP 8080 \(deny wins\)/,
+    );
   });
 
   it('a namespaced policy reaches other namespaces only with k8s:io.kubernetes.pod.namespace', () => {
-    const local = cnp('shop', 'local', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'probe' } }] }] });
+    const local = cnp('shop', 'local', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ fromEndpoints: [{ matchLabels: { app: 'probe' } }] }],
+    });
     assert.equal(conn(engine(APPS + local), 'ops/probe', 'shop/api'), 'No Connections');
-    const named = cnp('shop', 'named', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'ops', app: 'probe' } }] }] });
+    const named = cnp('shop', 'named', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'ops', app: 'probe' } }] }],
+    });
     const e = engine(APPS + named);
     assert.equal(conn(e, 'ops/probe', 'shop/api'), 'All Connections');
     assert.equal(conn(e, 'shop/web', 'shop/api'), 'No Connections');
@@ -71,11 +107,17 @@ describe('Cilium policies', () => {
   });
 
   it('toEntities world is every outside address, cluster every pod', () => {
-    const world = cnp('shop', 'world', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEntities: ['world'] }] });
+    const world = cnp('shop', 'world', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      egress: [{ toEntities: ['world'] }],
+    });
     let e = engine(APPS + world);
     assert.equal(conn(e, 'shop/web', '8.8.8.8'), 'All Connections');
     assert.equal(conn(e, 'shop/web', 'shop/api'), 'No Connections');
-    const cluster = cnp('shop', 'cluster', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEntities: ['cluster'] }] });
+    const cluster = cnp('shop', 'cluster', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      egress: [{ toEntities: ['cluster'] }],
+    });
     e = engine(APPS + cluster);
     assert.equal(conn(e, 'shop/web', '8.8.8.8'), 'No Connections');
     assert.equal(conn(e, 'shop/web', 'ops/api'), 'All Connections');
@@ -84,11 +126,22 @@ describe('Cilium policies', () => {
   it('L7 rules open their L4 port (the HTTP filter is not analysed)', () => {
     const l7 = cnp('shop', 'l7', {
       endpointSelector: { matchLabels: { app: 'api' } },
-      ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/v1/.*' }] } }] }],
+      ingress: [
+        {
+          fromEndpoints: [{ matchLabels: { app: 'web' } }],
+          toPorts: [
+            { ports: [{ port: 'http', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/v1/.*' }] } },
+          ],
+        },
+      ],
     });
     const e = engine(APPS + l7);
     assert.equal(conn(e, 'shop/web', 'shop/api'), 'TCP 8080');
-    const text = explainText({ src: 'shop/web', dst: 'shop/api', explanation: e.evaluate(ep(e, 'shop/web'), ep(e, 'shop/api'), true) });
+    const text = explainText({
+      src: 'shop/web',
+      dst: 'shop/api',
+      explanation: e.evaluate(ep(e, 'shop/web'), ep(e, 'shop/api'), true),
+    });
     assert.match(text, /admits shop\/web: TCP 8080 \(its L7 rules filter further: not analysed\)/);
   });
 
@@ -97,17 +150,46 @@ describe('Cilium policies', () => {
     let e = engine(APPS + lock);
     assert.equal(conn(e, 'shop/web', 'shop/api'), 'No Connections');
     assert.equal(conn(e, 'shop/api', 'shop/web'), 'All Connections');
-    const soft = cnp('shop', 'soft', { endpointSelector: { matchLabels: { app: 'api' } }, enableDefaultDeny: { ingress: false }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080' }] }] }] });
+    const soft = cnp('shop', 'soft', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      enableDefaultDeny: { ingress: false },
+      ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080' }] }] }],
+    });
     e = engine(APPS + soft);
     assert.equal(conn(e, 'ops/probe', 'shop/api'), 'All Connections');
   });
 
   it('adds up with NetworkPolicies: either admits', () => {
-    const np = doc({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }] } });
-    const c = cnp('shop', 'c', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'ops' } }], toPorts: [{ ports: [{ port: '9000', endPort: 9010, protocol: 'TCP' }] }] }] });
+    const np = doc({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np', namespace: 'shop' },
+      spec: {
+        podSelector: { matchLabels: { app: 'api' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }],
+      },
+    });
+    const c = cnp('shop', 'c', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [
+        {
+          fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'ops' } }],
+          toPorts: [{ ports: [{ port: '9000', endPort: 9010, protocol: 'TCP' }] }],
+        },
+      ],
+    });
     const e = engine(APPS + np + c);
     assert.equal(conn(e, 'shop/web', 'shop/api'), 'TCP 8080');
     assert.equal(conn(e, 'ops/probe', 'shop/api'), 'TCP 9000-9010');
-    assert.ok(e.connectivity().some((x) => x.src === 'ops/probe[Deployment]' && x.dst === 'shop/api[Deployment]' && x.conn.toString() === 'TCP 9000-9010'));
+    assert.ok(
+      e
+        .connectivity()
+        .some(
+          (x) =>
+            x.src === 'ops/probe[Deployment]' &&
+            x.dst === 'shop/api[Deployment]' &&
+            x.conn.toString() === 'TCP 9000-9010',
+        ),
+    );
   });
 });

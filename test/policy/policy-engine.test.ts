@@ -26,17 +26,23 @@ import { doc } from '../support/util.js';
 type Labels = Record<string, string>;
 type PortDecl = [name: string, number: number, protocol?: string];
 
-
 function deploy(ns: string, name: string, labels: Labels, ports: PortDecl[] = [], kind = 'Deployment'): string {
   const containers = [
     {
       name: 'main',
       image: 'registry.example.com/app:1',
-      ports: ports.map(([n, containerPort, protocol]) => ({ name: n, containerPort, ...(protocol ? { protocol } : {}) })),
+      ports: ports.map(([n, containerPort, protocol]) => ({
+        name: n,
+        containerPort,
+        ...(protocol ? { protocol } : {}),
+      })),
     },
   ];
   const template = { metadata: { labels }, spec: { containers } };
-  const spec = kind === 'StatefulSet' ? { serviceName: name, selector: { matchLabels: labels }, template } : { selector: { matchLabels: labels }, template };
+  const spec =
+    kind === 'StatefulSet'
+      ? { serviceName: name, selector: { matchLabels: labels }, template }
+      : { selector: { matchLabels: labels }, template };
   return doc({ apiVersion: 'apps/v1', kind, metadata: { name, namespace: ns }, spec });
 }
 
@@ -101,7 +107,9 @@ describe('policy isolation and policyTypes', () => {
   });
 
   it('isolation is per direction: an ingress policy leaves the pod egress open', () => {
-    const e = engine(BASE + policy('shop', 'deny-b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Ingress'] }));
+    const e = engine(
+      BASE + policy('shop', 'deny-b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Ingress'] }),
+    );
     assert.equal(conn(e, 'shop/a', 'shop/b'), NONE);
     assert.equal(conn(e, 'shop/b', 'shop/a'), ALL);
     assert.equal(conn(e, 'shop/b', '8.8.8.8'), ALL);
@@ -109,7 +117,9 @@ describe('policy isolation and policyTypes', () => {
   });
 
   it('isolation is per direction: an egress policy leaves the pod ingress open', () => {
-    const e = engine(BASE + policy('shop', 'deny-b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Egress'] }));
+    const e = engine(
+      BASE + policy('shop', 'deny-b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Egress'] }),
+    );
     assert.equal(conn(e, 'shop/a', 'shop/b'), ALL);
     assert.equal(conn(e, 'shop/b', 'shop/a'), NONE);
     assert.equal(conn(e, 'shop/b', '8.8.8.8'), NONE);
@@ -118,11 +128,19 @@ describe('policy isolation and policyTypes', () => {
 
   it('only egress rules and no policyTypes: isolates ingress and egress', () => {
     const e = engine(
-      BASE + policy('shop', 'b-out', { podSelector: { matchLabels: { app: 'b' } }, egress: [{ to: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 8080 }] }] }),
+      BASE +
+        policy('shop', 'b-out', {
+          podSelector: { matchLabels: { app: 'b' } },
+          egress: [{ to: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 8080 }] }],
+        }),
     );
     assert.equal(conn(e, 'shop/b', 'shop/a'), 'TCP 8080');
     assert.equal(conn(e, 'shop/b', 'shop/c'), NONE);
-    assert.equal(conn(e, 'shop/a', 'shop/b'), NONE, 'ingress is isolated too (Ingress is always a default policy type)');
+    assert.equal(
+      conn(e, 'shop/a', 'shop/b'),
+      NONE,
+      'ingress is isolated too (Ingress is always a default policy type)',
+    );
     assert.equal(conn(e, 'shop/c', 'shop/b'), NONE);
   });
 
@@ -160,13 +178,22 @@ describe('policy isolation and policyTypes', () => {
     assert.equal(conn(open, 'shop/b', 'shop/a'), ALL);
     assert.equal(conn(open, 'shop/b', '1.2.3.4'), ALL);
     assert.equal(conn(open, 'shop/a', 'shop/b'), NONE, 'but Ingress is isolated');
-    const closed = engine(BASE + policy('shop', 'b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Egress'], egress: [] }));
+    const closed = engine(
+      BASE + policy('shop', 'b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Egress'], egress: [] }),
+    );
     assert.equal(conn(closed, 'shop/b', 'shop/a'), NONE);
     assert.equal(conn(closed, 'shop/b', '1.2.3.4'), NONE);
   });
 
   it('policyTypes: [] is the same as omitted', () => {
-    const e = engine(BASE + policy('shop', 'b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: [], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] }));
+    const e = engine(
+      BASE +
+        policy('shop', 'b', {
+          podSelector: { matchLabels: { app: 'b' } },
+          policyTypes: [],
+          egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }],
+        }),
+    );
     assert.equal(conn(e, 'shop/b', 'shop/a'), 'UDP 53');
     assert.equal(conn(e, 'shop/a', 'shop/b'), NONE);
   });
@@ -192,8 +219,14 @@ describe('policy isolation and policyTypes', () => {
     const e = engine(
       BASE +
         policy('shop', 'deny', { podSelector: {} }) +
-        policy('shop', 'http', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 80 }] }] }) +
-        policy('shop', 'https', { podSelector: { matchLabels: { role: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 443 }, { port: 8443 }] }] }),
+        policy('shop', 'http', {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 80 }] }],
+        }) +
+        policy('shop', 'https', {
+          podSelector: { matchLabels: { role: 'web' } },
+          ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 443 }, { port: 8443 }] }],
+        }),
     );
     assert.equal(conn(e, 'shop/a', 'shop/b'), 'TCP 80,443,8443');
     assert.equal(conn(e, 'shop/a', 'shop/c'), 'TCP 443,8443');
@@ -203,9 +236,26 @@ describe('policy isolation and policyTypes', () => {
   it('src egress AND dst ingress are combined on port sets, not booleans', () => {
     const e = engine(
       BASE +
-        policy('shop', 'a-out', { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 80, endPort: 90 }, { protocol: 'UDP', port: 53 }] }] }) +
-        policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 85, endPort: 100 }, { protocol: 'SCTP' }] }] }) +
-        policy('shop', 'c-in', { podSelector: { matchLabels: { app: 'c' } }, ingress: [{ ports: [{ port: 91, endPort: 100 }] }] }),
+        policy('shop', 'a-out', {
+          podSelector: { matchLabels: { app: 'a' } },
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              ports: [
+                { port: 80, endPort: 90 },
+                { protocol: 'UDP', port: 53 },
+              ],
+            },
+          ],
+        }) +
+        policy('shop', 'b-in', {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [{ ports: [{ port: 85, endPort: 100 }, { protocol: 'SCTP' }] }],
+        }) +
+        policy('shop', 'c-in', {
+          podSelector: { matchLabels: { app: 'c' } },
+          ingress: [{ ports: [{ port: 91, endPort: 100 }] }],
+        }),
     );
     assert.equal(conn(e, 'shop/a', 'shop/b'), 'TCP 85-90');
     assert.equal(conn(e, 'shop/a', 'shop/c'), NONE, 'overlapping rules on both sides but disjoint ports');
@@ -215,7 +265,8 @@ describe('policy isolation and policyTypes', () => {
 });
 
 describe('peers', () => {
-  const to = (from: unknown[]) => engine(BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ from }] }));
+  const to = (from: unknown[]) =>
+    engine(BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ from }] }));
 
   it('podSelector alone: pods of the policy namespace only', () => {
     const e = to([{ podSelector: { matchLabels: { app: 'a' } } }]);
@@ -236,7 +287,19 @@ describe('peers', () => {
     const e = engine(
       BASE +
         deploy('ops', 'e', { app: 'e' }) +
-        policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'platform' } }, podSelector: { matchLabels: { app: 'a' } } }] }] }),
+        policy('shop', 'b-in', {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { team: 'platform' } },
+                  podSelector: { matchLabels: { app: 'a' } },
+                },
+              ],
+            },
+          ],
+        }),
     );
     assert.equal(conn(e, 'ops/a', 'shop/b'), ALL);
     assert.equal(conn(e, 'ops/e', 'shop/b'), NONE, 'right namespace, wrong pod');
@@ -249,7 +312,14 @@ describe('peers', () => {
         deploy('ops', 'e', { app: 'e' }) +
         policy('shop', 'b-in', {
           podSelector: { matchLabels: { app: 'b' } },
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'platform' } } }, { podSelector: { matchLabels: { app: 'a' } } }] }],
+          ingress: [
+            {
+              from: [
+                { namespaceSelector: { matchLabels: { team: 'platform' } } },
+                { podSelector: { matchLabels: { app: 'a' } } },
+              ],
+            },
+          ],
         }),
     );
     assert.equal(conn(e, 'ops/a', 'shop/b'), ALL);
@@ -273,7 +343,13 @@ describe('peers', () => {
       assert.equal(conn(e, 'tools/d', 'shop/b'), ALL, JSON.stringify(rule));
       assert.equal(conn(e, '8.8.8.8', 'shop/b'), ALL, JSON.stringify(rule));
     }
-    const out = engine(BASE + policy('shop', 'b-out', { podSelector: { matchLabels: { app: 'b' } }, egress: [{ to: [], ports: [{ port: 443 }] }] }));
+    const out = engine(
+      BASE +
+        policy('shop', 'b-out', {
+          podSelector: { matchLabels: { app: 'b' } },
+          egress: [{ to: [], ports: [{ port: 443 }] }],
+        }),
+    );
     assert.equal(conn(out, 'shop/b', '8.8.8.8'), 'TCP 443');
     assert.equal(conn(out, 'shop/b', 'tools/d'), 'TCP 443');
   });
@@ -301,18 +377,32 @@ describe('peers', () => {
         policy('shop', 'a-out', {
           podSelector: { matchLabels: { app: 'a' } },
           policyTypes: ['Egress'],
-          egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }], ports: [{ port: 443 }] }],
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }],
+              ports: [{ port: 443 }],
+            },
+          ],
         }),
     );
     assert.equal(conn(e, 'shop/a', '8.8.8.8'), 'TCP 443');
     assert.equal(conn(e, 'shop/a', '10.9.9.9'), NONE);
     assert.equal(conn(e, 'shop/a', '192.168.1.1'), NONE);
     assert.equal(conn(e, 'shop/a', 'shop/b'), NONE);
-    assert.ok(listing(e).includes('shop/a[Deployment] => 0.0.0.0-9.255.255.255,11.0.0.0-192.167.255.255,192.169.0.0-255.255.255.255 : TCP 443'));
+    assert.ok(
+      listing(e).includes(
+        'shop/a[Deployment] => 0.0.0.0-9.255.255.255,11.0.0.0-192.167.255.255,192.169.0.0-255.255.255.255 : TCP 443',
+      ),
+    );
   });
 
   it('a policy with a peer that the API rejects (ipBlock with a selector, empty peer) does not exist: it isolates nothing', () => {
-    for (const peers of [[{ ipBlock: { cidr: '0.0.0.0/0' }, podSelector: {} }], [{}], [{ ipBlock: { cidr: '10.0.0.0/33' } }], [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }]]) {
+    for (const peers of [
+      [{ ipBlock: { cidr: '0.0.0.0/0' }, podSelector: {} }],
+      [{}],
+      [{ ipBlock: { cidr: '10.0.0.0/33' } }],
+      [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }],
+    ]) {
       const e = to(peers);
       assert.equal(conn(e, 'shop/a', 'shop/b'), ALL, JSON.stringify(peers));
       assert.equal(conn(e, '8.8.8.8', 'shop/b'), ALL, JSON.stringify(peers));
@@ -324,17 +414,29 @@ describe('peers', () => {
     const byName = to([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tools' } } }]);
     assert.equal(conn(byName, 'tools/d', 'shop/b'), ALL);
     assert.equal(conn(byName, 'ops/a', 'shop/b'), NONE);
-    const byIn = to([{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['tools', 'ops'] }] } }]);
+    const byIn = to([
+      {
+        namespaceSelector: {
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['tools', 'ops'] }],
+        },
+      },
+    ]);
     assert.equal(conn(byIn, 'tools/d', 'shop/b'), ALL);
     assert.equal(conn(byIn, 'ops/a', 'shop/b'), ALL);
     const byTeam = to([{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] } }]);
     assert.equal(conn(byTeam, 'tools/d', 'shop/b'), NONE);
     assert.equal(conn(byTeam, 'ops/a', 'shop/b'), ALL);
     const noTeam = to([{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } }]);
-    assert.equal(conn(noTeam, 'tools/d', 'shop/b'), ALL, 'DoesNotExist matches a namespace that has only its name label');
+    assert.equal(
+      conn(noTeam, 'tools/d', 'shop/b'),
+      ALL,
+      'DoesNotExist matches a namespace that has only its name label',
+    );
     assert.equal(conn(noTeam, 'ops/a', 'shop/b'), NONE);
     // A Namespace object's own labels do match, and its name label is implicit.
-    const ops = to([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops', team: 'platform' } } }]);
+    const ops = to([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops', team: 'platform' } } },
+    ]);
     assert.equal(conn(ops, 'ops/a', 'shop/b'), ALL);
   });
 
@@ -369,7 +471,17 @@ spec:
       BASE +
         policy('ops', 'a-in', {
           podSelector: { matchLabels: { app: 'a' } },
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { role: 'web' } } }], ports: [{ port: 'http' }] }],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+                  podSelector: { matchLabels: { role: 'web' } },
+                },
+              ],
+              ports: [{ port: 'http' }],
+            },
+          ],
         }),
     );
     assert.equal(conn(e, 'shop/b', 'ops/a'), 'TCP 7070', 'the named port resolves on ops/a, not on shop/a');
@@ -380,14 +492,23 @@ spec:
 });
 
 describe('ports', () => {
-  const ingressB = (ports: unknown[]) => engine(BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports }] }));
+  const ingressB = (ports: unknown[]) =>
+    engine(BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports }] }));
 
   it('a named port resolves on the destination by name and protocol', () => {
     assert.equal(conn(ingressB([{ port: 'http' }]), 'shop/a', 'shop/b'), 'TCP 9090');
     assert.equal(conn(ingressB([{ port: 'dns', protocol: 'UDP' }]), 'shop/a', 'shop/b'), 'UDP 53');
-    assert.equal(conn(ingressB([{ port: 'dns' }]), 'shop/a', 'shop/b'), NONE, 'dns is a UDP port on shop/b, the rule asks TCP');
+    assert.equal(
+      conn(ingressB([{ port: 'dns' }]), 'shop/a', 'shop/b'),
+      NONE,
+      'dns is a UDP port on shop/b, the rule asks TCP',
+    );
     assert.equal(conn(ingressB([{ port: 'grpc' }]), 'shop/a', 'shop/b'), NONE, 'no such name');
-    assert.equal(conn(ingressB([{ port: 'http' }]), '8.8.8.8', 'shop/b'), 'TCP 9090', 'an ingress named port resolves on the destination pod, whatever the source');
+    assert.equal(
+      conn(ingressB([{ port: 'http' }]), '8.8.8.8', 'shop/b'),
+      'TCP 9090',
+      'an ingress named port resolves on the destination pod, whatever the source',
+    );
   });
 
   it('egress named ports resolve per destination pod (same name, different numbers)', () => {
@@ -413,7 +534,10 @@ describe('ports', () => {
           ['dns', 5353, 'UDP'],
           ['dns-tcp', 5353, 'TCP'],
         ]) +
-        policy('shop', 'dns-in', { podSelector: { matchLabels: { app: 'dns' } }, ingress: [{ ports: [{ port: 'dns', protocol: 'UDP' }, { port: 'dns-tcp' }] }] }),
+        policy('shop', 'dns-in', {
+          podSelector: { matchLabels: { app: 'dns' } },
+          ingress: [{ ports: [{ port: 'dns', protocol: 'UDP' }, { port: 'dns-tcp' }] }],
+        }),
     );
     assert.equal(conn(e, 'shop/a', 'shop/dns'), 'TCP 5353,UDP 5353');
   });
@@ -435,8 +559,18 @@ describe('ports', () => {
   it('endPort makes a range', () => {
     assert.equal(conn(ingressB([{ port: 8000, endPort: 8010 }]), 'shop/a', 'shop/b'), 'TCP 8000-8010');
     assert.equal(conn(ingressB([{ port: 8000, endPort: 8000 }]), 'shop/a', 'shop/b'), 'TCP 8000');
-    assert.equal(conn(ingressB([{ protocol: 'UDP', port: 30000, endPort: 32767 }]), 'shop/a', 'shop/b'), 'UDP 30000-32767');
-    assert.equal(conn(ingressB([{ port: 8000, endPort: 8010 }, { port: 8011 }, { port: 7990, endPort: 8001 }]), 'shop/a', 'shop/b'), 'TCP 7990-8011');
+    assert.equal(
+      conn(ingressB([{ protocol: 'UDP', port: 30000, endPort: 32767 }]), 'shop/a', 'shop/b'),
+      'UDP 30000-32767',
+    );
+    assert.equal(
+      conn(
+        ingressB([{ port: 8000, endPort: 8010 }, { port: 8011 }, { port: 7990, endPort: 8001 }]),
+        'shop/a',
+        'shop/b',
+      ),
+      'TCP 7990-8011',
+    );
   });
 
   it('a policy with a port the API rejects does not exist: the pods it selects are not isolated by it', () => {
@@ -458,8 +592,14 @@ describe('ports', () => {
     // Another policy selecting the same pods still applies.
     const both = engine(
       BASE +
-        policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ protocol: 'tcp', port: 8080 }] }] }) +
-        policy('shop', 'b-http', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
+        policy('shop', 'b-in', {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [{ ports: [{ protocol: 'tcp', port: 8080 }] }],
+        }) +
+        policy('shop', 'b-http', {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [{ ports: [{ port: 'http' }] }],
+        }),
     );
     assert.equal(conn(both, 'shop/a', 'shop/b'), 'TCP 9090');
   });
@@ -468,12 +608,23 @@ describe('ports', () => {
 describe('explain reasons', () => {
   it('a rule that admits the peer on no port says why', () => {
     const e = engine(
-      BASE + policy('shop', 'b-in', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 'grpc' }] }, { ports: [{ port: 'http' }] }] }),
+      BASE +
+        policy('shop', 'b-in', {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [{ ports: [{ port: 'grpc' }] }, { ports: [{ port: 'http' }] }],
+        }),
     );
-    const text = explainText({ src: 'shop/a', dst: 'shop/b', explanation: e.evaluate(ep(e, 'shop/a'), ep(e, 'shop/b'), true) });
+    const text = explainText({
+      src: 'shop/a',
+      dst: 'shop/b',
+      explanation: e.evaluate(ep(e, 'shop/a'), ep(e, 'shop/b'), true),
+    });
     const admits = text.split('\n').filter((l) => l.includes(' admits '));
     assert.equal(admits.length, 2);
-    assert.match(admits[0], /^ {2}\+ ingress\[0\] of NetworkPolicy "shop\/b-in" \(t\.yaml:\d+:\d+\) admits shop\/a: no ports \(named port not found on the destination\)$/);
+    assert.match(
+      admits[0],
+      /^ {2}\+ ingress\[0\] of NetworkPolicy "shop\/b-in" \(t\.yaml:\d+:\d+\) admits shop\/a: no ports \(named port not found on the destination\)$/,
+    );
     assert.match(admits[1], /^ {2}\+ ingress\[1\] .* admits shop\/a: TCP 9090$/);
   });
 });
@@ -483,7 +634,15 @@ describe('connectivity listing', () => {
     const e = engine(
       deploy('shop', 'a', { app: 'a' }, [['http', 8080]]) +
         deploy('shop', 'b', { app: 'b' }, [['http', 9090]]) +
-        policy('shop', 'a', { podSelector: { matchLabels: { app: 'a' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }, { podSelector: { matchLabels: { app: 'b' } } }], ports: [{ port: 'http' }] }] }),
+        policy('shop', 'a', {
+          podSelector: { matchLabels: { app: 'a' } },
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: { app: 'a' } } }, { podSelector: { matchLabels: { app: 'b' } } }],
+              ports: [{ port: 'http' }],
+            },
+          ],
+        }),
     );
     assert.deepEqual(listing(e), [
       '0.0.0.0/0 => shop/b[Deployment] : All Connections',
@@ -496,7 +655,9 @@ describe('connectivity listing', () => {
 
   it('names workloads by namespace, name and kind; findPod accepts name, ns/name and ns/name[Kind]', () => {
     const e = engine(
-      deploy('default', 'web', { app: 'web' }) + deploy('default', 'web', { app: 'web2' }, [], 'StatefulSet') + deploy('shop', 'web', { app: 'web' }),
+      deploy('default', 'web', { app: 'web' }) +
+        deploy('default', 'web', { app: 'web2' }, [], 'StatefulSet') +
+        deploy('shop', 'web', { app: 'web' }),
     );
     assert.deepEqual(
       e.findPod('web', 'default').map((p) => p.name),
@@ -526,14 +687,31 @@ describe('the ingress controller stand-in', () => {
       ['admin', 9000],
     ]) +
     deploy('shop', 'other', { app: 'other' }, [['http', 8080]]) +
-    doc({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }) +
+    doc({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    }) +
     doc({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'web', namespace: 'shop' },
-      spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+      spec: {
+        rules: [
+          {
+            host: 'shop.example.com',
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+            },
+          },
+        ],
+      },
     });
-  const fromNginx = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } };
+  const fromNginx = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+  };
   const controllerLines = (e: PolicyEngine) => listing(e).filter((l) => l.startsWith(INGRESS_CONTROLLER));
 
   it('without policies it reaches the backend pods on the Ingress target port only', () => {
@@ -544,8 +722,14 @@ describe('the ingress controller stand-in', () => {
   });
 
   it('without settings it is an anonymous pod in a namespace of its own', () => {
-    const all = engine(app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] }));
-    assert.deepEqual(controllerLines(all), ['{ingress-controller} => shop/web[Deployment] : TCP 8080'], 'namespaceSelector: {} admits it');
+    const all = engine(
+      app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] }),
+    );
+    assert.deepEqual(
+      controllerLines(all),
+      ['{ingress-controller} => shop/web[Deployment] : TCP 8080'],
+      'namespaceSelector: {} admits it',
+    );
     const sameNs = engine(app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }));
     assert.deepEqual(controllerLines(sameNs), [], 'podSelector: {} is the policy namespace only');
     const named = engine(app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [fromNginx] }] }));
@@ -554,14 +738,29 @@ describe('the ingress controller stand-in', () => {
   });
 
   it('with settings it runs where they say, with their labels', () => {
-    const settings = { ingressController: { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } } };
-    const e = engine(app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [fromNginx], ports: [{ port: 'http' }] }] }), settings);
+    const settings = {
+      ingressController: { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+    };
+    const e = engine(
+      app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [fromNginx], ports: [{ port: 'http' }] }] }),
+      settings,
+    );
     assert.equal(e.controller.namespace, 'ingress-nginx');
     assert.equal(conn(e, INGRESS_CONTROLLER, 'shop/web'), 'TCP 8080');
-    assert.equal(conn(e, INGRESS_CONTROLLER, 'shop/other'), 'TCP 8080', 'allowed by policy, but not an Ingress backend');
+    assert.equal(
+      conn(e, INGRESS_CONTROLLER, 'shop/other'),
+      'TCP 8080',
+      'allowed by policy, but not an Ingress backend',
+    );
     assert.deepEqual(controllerLines(e), ['{ingress-controller} => shop/web[Deployment] : TCP 8080']);
     const wrongLabel = engine(
-      app + policy('shop', 'web', { podSelector: {}, ingress: [{ from: [{ ...fromNginx, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }] }] }),
+      app +
+        policy('shop', 'web', {
+          podSelector: {},
+          ingress: [
+            { from: [{ ...fromNginx, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }] },
+          ],
+        }),
       settings,
     );
     assert.deepEqual(controllerLines(wrongLabel), []);
@@ -588,7 +787,17 @@ describe('cluster DNS stand-in', () => {
         policy('shop', 'dns', {
           podSelector: {},
           policyTypes: ['Egress'],
-          egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 'dns-tcp' }] }],
+          egress: [
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+                },
+              ],
+              ports: [{ port: 53, protocol: 'UDP' }, { port: 'dns-tcp' }],
+            },
+          ],
         }),
     );
     assert.deepEqual(
@@ -609,28 +818,84 @@ describe('ConnSet', () => {
     assert.equal(ConnSet.ALL.toString(), ALL);
     assert.equal(ConnSet.NONE.toString(), NONE);
     assert.equal(ConnSet.of('TCP', 80).toString(), 'TCP 80');
-    assert.equal(ConnSet.of('TCP', 80).union(ConnSet.of('TCP', 8080, 8090)).union(ConnSet.of('UDP', 53)).toString(), 'TCP 80,8080-8090,UDP 53');
-    assert.equal(ConnSet.of('SCTP', 1).union(ConnSet.of('TCP', 2)).toString(), 'TCP 2,SCTP 1', 'protocols in TCP, UDP, SCTP order');
+    assert.equal(
+      ConnSet.of('TCP', 80)
+        .union(ConnSet.of('TCP', 8080, 8090))
+        .union(ConnSet.of('UDP', 53))
+        .toString(),
+      'TCP 80,8080-8090,UDP 53',
+    );
+    assert.equal(
+      ConnSet.of('SCTP', 1).union(ConnSet.of('TCP', 2)).toString(),
+      'TCP 2,SCTP 1',
+      'protocols in TCP, UDP, SCTP order',
+    );
     assert.equal(ConnSet.allPorts('UDP').toString(), 'UDP 1-65535');
-    assert.equal(ConnSet.allPorts('TCP').union(ConnSet.allPorts('UDP')).union(ConnSet.allPorts('SCTP')).toString(), ALL);
+    assert.equal(
+      ConnSet.allPorts('TCP').union(ConnSet.allPorts('UDP')).union(ConnSet.allPorts('SCTP')).toString(),
+      ALL,
+    );
   });
 
   it('merges adjacent and overlapping ranges', () => {
-    assert.equal(ConnSet.of('TCP', 80, 90).union(ConnSet.of('TCP', 91, 100)).toString(), 'TCP 80-100');
-    assert.equal(ConnSet.of('TCP', 80, 90).union(ConnSet.of('TCP', 85, 95)).toString(), 'TCP 80-95');
-    assert.equal(ConnSet.of('TCP', 80, 90).union(ConnSet.of('TCP', 92, 95)).toString(), 'TCP 80-90,92-95');
-    assert.equal(ConnSet.of('TCP', 100).union(ConnSet.of('TCP', 1, 99)).toString(), 'TCP 1-100');
+    assert.equal(
+      ConnSet.of('TCP', 80, 90)
+        .union(ConnSet.of('TCP', 91, 100))
+        .toString(),
+      'TCP 80-100',
+    );
+    assert.equal(
+      ConnSet.of('TCP', 80, 90)
+        .union(ConnSet.of('TCP', 85, 95))
+        .toString(),
+      'TCP 80-95',
+    );
+    assert.equal(
+      ConnSet.of('TCP', 80, 90)
+        .union(ConnSet.of('TCP', 92, 95))
+        .toString(),
+      'TCP 80-90,92-95',
+    );
+    assert.equal(
+      ConnSet.of('TCP', 100)
+        .union(ConnSet.of('TCP', 1, 99))
+        .toString(),
+      'TCP 1-100',
+    );
   });
 
   it('intersects and subtracts per protocol', () => {
-    assert.equal(ConnSet.of('TCP', 80, 90).intersect(ConnSet.of('TCP', 85, 100)).toString(), 'TCP 85-90');
-    assert.equal(ConnSet.of('TCP', 80, 90).intersect(ConnSet.of('UDP', 80, 90)).toString(), NONE);
+    assert.equal(
+      ConnSet.of('TCP', 80, 90)
+        .intersect(ConnSet.of('TCP', 85, 100))
+        .toString(),
+      'TCP 85-90',
+    );
+    assert.equal(
+      ConnSet.of('TCP', 80, 90)
+        .intersect(ConnSet.of('UDP', 80, 90))
+        .toString(),
+      NONE,
+    );
     assert.equal(ConnSet.ALL.intersect(ConnSet.of('UDP', 53)).toString(), 'UDP 53');
     assert.equal(ConnSet.ALL.subtract(ConnSet.allPorts('TCP')).toString(), 'UDP 1-65535,SCTP 1-65535');
     assert.equal(ConnSet.of('TCP', 1, 100).subtract(ConnSet.of('TCP', 50)).toString(), 'TCP 1-49,51-100');
-    assert.equal(ConnSet.of('TCP', 1, 100).subtract(ConnSet.of('TCP', 1, 100)).toString(), NONE);
-    assert.equal(ConnSet.of('TCP', 1, 100).subtract(ConnSet.of('UDP', 1, 100)).toString(), 'TCP 1-100');
-    assert.equal(ConnSet.allPorts('TCP').subtract(ConnSet.of('TCP', 1)).subtract(ConnSet.of('TCP', 65535)).toString(), 'TCP 2-65534');
+    assert.equal(
+      ConnSet.of('TCP', 1, 100)
+        .subtract(ConnSet.of('TCP', 1, 100))
+        .toString(),
+      NONE,
+    );
+    assert.equal(
+      ConnSet.of('TCP', 1, 100)
+        .subtract(ConnSet.of('UDP', 1, 100))
+        .toString(),
+      'TCP 1-100',
+    );
+    assert.equal(
+      ConnSet.allPorts('TCP').subtract(ConnSet.of('TCP', 1)).subtract(ConnSet.of('TCP', 65535)).toString(),
+      'TCP 2-65534',
+    );
   });
 
   it('clamps to 1-65535 and treats an empty range as no connection', () => {
@@ -654,7 +919,11 @@ describe('ConnSet', () => {
     assert.equal(ConnSet.ALL.isAll, true);
     assert.equal(ConnSet.allPorts('TCP').isAll, false);
     assert.equal(ConnSet.NONE.isEmpty, true);
-    assert.ok(ConnSet.of('TCP', 80, 85).union(ConnSet.of('TCP', 86, 90)).equals(ConnSet.of('TCP', 80, 90)));
+    assert.ok(
+      ConnSet.of('TCP', 80, 85)
+        .union(ConnSet.of('TCP', 86, 90))
+        .equals(ConnSet.of('TCP', 80, 90)),
+    );
   });
 
   // A brute-force model: membership sampled at every point where a set built from the generated
@@ -666,7 +935,9 @@ describe('ConnSet', () => {
     .tuple(fc.constantFrom(...PROTOCOL_ORDER), fc.constantFrom(...POINTS), fc.constantFrom(...POINTS))
     .map(([p, a, b]) => [p, Math.min(a, b), Math.max(a, b)] as const);
   const connArb = fc.array(fc.oneof(rangeArb, fc.constantFrom<Spec>(...PROTOCOL_ORDER, 'ALL')), { maxLength: 5 });
-  const samples = [...new Set(POINTS.flatMap((p) => [p, p + 1]).filter((p) => p >= MIN_PORT && p <= MAX_PORT))].sort((a, b) => a - b);
+  const samples = [...new Set(POINTS.flatMap((p) => [p, p + 1]).filter((p) => p >= MIN_PORT && p <= MAX_PORT))].sort(
+    (a, b) => a - b,
+  );
   type Model = Map<Protocol, boolean[]>;
   const build = (specs: Spec[]): [ConnSet, Model] => {
     let c = ConnSet.NONE;
@@ -674,19 +945,30 @@ describe('ConnSet', () => {
     for (const s of specs) {
       if (s === 'ALL') {
         c = c.union(ConnSet.ALL);
-        for (const p of PROTOCOL_ORDER) m.set(p, samples.map(() => true));
+        for (const p of PROTOCOL_ORDER)
+          m.set(
+            p,
+            samples.map(() => true),
+          );
       } else if (typeof s === 'string') {
         c = c.union(ConnSet.allPorts(s));
-        m.set(s, samples.map(() => true));
+        m.set(
+          s,
+          samples.map(() => true),
+        );
       } else {
         const [p, a, b] = s;
         c = c.union(ConnSet.of(p, a, b));
-        m.set(p, m.get(p)!.map((v, i) => v || (samples[i] >= a && samples[i] <= b)));
+        m.set(
+          p,
+          m.get(p)!.map((v, i) => v || (samples[i] >= a && samples[i] <= b)),
+        );
       }
     }
     return [c, m];
   };
-  const op = (a: Model, b: Model, f: (x: boolean, y: boolean) => boolean): Model => new Map(PROTOCOL_ORDER.map((p) => [p, a.get(p)!.map((v, i) => f(v, b.get(p)![i]))]));
+  const op = (a: Model, b: Model, f: (x: boolean, y: boolean) => boolean): Model =>
+    new Map(PROTOCOL_ORDER.map((p) => [p, a.get(p)!.map((v, i) => f(v, b.get(p)![i]))]));
   /** The string the model's set must print as, derived from the sampled membership. */
   const expected = (m: Model): string => {
     const parts: string[] = [];
@@ -712,7 +994,8 @@ describe('ConnSet', () => {
   };
   const agree = (c: ConnSet, m: Model): void => {
     assert.equal(c.toString(), expected(m));
-    for (const p of PROTOCOL_ORDER) samples.forEach((port, i) => assert.equal(c.has(p, port), m.get(p)![i], `${p} ${port} in ${c.toString()}`));
+    for (const p of PROTOCOL_ORDER)
+      samples.forEach((port, i) => assert.equal(c.has(p, port), m.get(p)![i], `${p} ${port} in ${c.toString()}`));
     assert.equal(c.isEmpty, expected(m) === NONE);
     assert.equal(c.isAll, expected(m) === ALL);
   };
@@ -723,9 +1006,18 @@ describe('ConnSet', () => {
         const [a, ma] = build(x);
         const [b, mb] = build(y);
         agree(a, ma);
-        agree(a.union(b), op(ma, mb, (u, v) => u || v));
-        agree(a.intersect(b), op(ma, mb, (u, v) => u && v));
-        agree(a.subtract(b), op(ma, mb, (u, v) => u && !v));
+        agree(
+          a.union(b),
+          op(ma, mb, (u, v) => u || v),
+        );
+        agree(
+          a.intersect(b),
+          op(ma, mb, (u, v) => u && v),
+        );
+        agree(
+          a.subtract(b),
+          op(ma, mb, (u, v) => u && !v),
+        );
         assert.equal(a.equals(b), expected(ma) === expected(mb));
         // algebraic identities
         assert.ok(a.union(b).equals(b.union(a)));
@@ -755,7 +1047,18 @@ describe('ipranges', () => {
     assert.deepEqual(r('255.255.255.255/32'), { lo: 2 ** 32 - 1, hi: 2 ** 32 - 1 });
     assert.deepEqual(r(' 192.168.1.7/32 '), { lo: 0xc0a80107, hi: 0xc0a80107 });
     assert.deepEqual(parseCidr('2001:db8::/32'), { ok: true, v6: true, text: '2001:db8::/32' });
-    for (const bad of ['10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', '10.0.0/8', '01.2.3.4/8', '10.0.0.0/-1', 'a.b.c.d/8', '2001:db8::/129', 'zz::/64', '']) {
+    for (const bad of [
+      '10.0.0.0',
+      '10.0.0.0/33',
+      '256.0.0.0/8',
+      '10.0.0/8',
+      '01.2.3.4/8',
+      '10.0.0.0/-1',
+      'a.b.c.d/8',
+      '2001:db8::/129',
+      'zz::/64',
+      '',
+    ]) {
       assert.equal(parseCidr(bad).ok, false, bad);
     }
   });
@@ -773,42 +1076,55 @@ describe('ipranges', () => {
     assert.deepEqual(partition([]), [{ lo: 0, hi: 2 ** 32 - 1 }]);
     assert.deepEqual(partition([r('0.0.0.0/0')]), [{ lo: 0, hi: 2 ** 32 - 1 }]);
     const atoms = partition([r('10.0.0.0/8'), r('10.1.0.0/16'), r('10.0.0.0/8')]);
-    assert.deepEqual(atoms.map(formatRange), ['0.0.0.0-9.255.255.255', '10.0.0.0/16', '10.1.0.0/16', '10.2.0.0-10.255.255.255', '11.0.0.0-255.255.255.255']);
+    assert.deepEqual(atoms.map(formatRange), [
+      '0.0.0.0-9.255.255.255',
+      '10.0.0.0/16',
+      '10.1.0.0/16',
+      '10.2.0.0-10.255.255.255',
+      '11.0.0.0-255.255.255.255',
+    ]);
     assert.deepEqual(atomsOf(atoms, r('10.0.0.0/8'), [r('10.1.0.0/16')]), [1, 3]);
     assert.deepEqual(atomsOf(atoms, r('10.0.0.0/8'), []), [1, 2, 3]);
     assert.deepEqual(atomsOf(atoms, r('0.0.0.0/0'), [r('10.0.0.0/8')]), [0, 4]);
     assert.deepEqual(atomsOf(atoms, r('10.1.0.0/16'), [r('10.0.0.0/8')]), []);
   });
 
-  const cidrArb = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${formatIp(ip)}/${bits}`);
+  const cidrArb = fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 }))
+    .map(([ip, bits]) => `${formatIp(ip)}/${bits}`);
 
   it('partition and atomsOf agree with brute force on random CIDRs', () => {
     fc.assert(
-      fc.property(fc.array(cidrArb, { maxLength: 8 }), fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 20 }), (cidrs, probes) => {
-        const ranges = cidrs.map(r);
-        const atoms = partition(ranges);
-        // contiguous, sorted, covering everything
-        assert.equal(atoms[0].lo, 0);
-        assert.equal(atoms[atoms.length - 1].hi, 2 ** 32 - 1);
-        for (let i = 1; i < atoms.length; i++) assert.equal(atoms[i].lo, atoms[i - 1].hi + 1);
-        // coarsest: every boundary is the start or the end + 1 of an input range
-        const cuts = new Set(ranges.flatMap((x) => [x.lo, x.hi + 1]));
-        for (const a of atoms.slice(1)) assert.ok(cuts.has(a.lo));
-        // atomsOf(range minus except) is exactly the atoms whose addresses are in the set
-        if (ranges.length === 0) return;
-        const [range, ...except] = ranges;
-        const inside = new Set(atomsOf(atoms, range, except));
-        const member = (ip: number) => ip >= range.lo && ip <= range.hi && !except.some((e) => ip >= e.lo && ip <= e.hi);
-        atoms.forEach((a, i) => {
-          // an atom never straddles a boundary: its first and last address agree
-          assert.equal(member(a.lo), member(a.hi));
-          assert.equal(inside.has(i), member(a.lo) && !except.some((e) => a.lo >= e.lo && a.hi <= e.hi));
-        });
-        for (const ip of probes) {
-          const i = atoms.findIndex((a) => ip >= a.lo && ip <= a.hi);
-          assert.equal(inside.has(i), member(ip));
-        }
-      }),
+      fc.property(
+        fc.array(cidrArb, { maxLength: 8 }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 20 }),
+        (cidrs, probes) => {
+          const ranges = cidrs.map(r);
+          const atoms = partition(ranges);
+          // contiguous, sorted, covering everything
+          assert.equal(atoms[0].lo, 0);
+          assert.equal(atoms[atoms.length - 1].hi, 2 ** 32 - 1);
+          for (let i = 1; i < atoms.length; i++) assert.equal(atoms[i].lo, atoms[i - 1].hi + 1);
+          // coarsest: every boundary is the start or the end + 1 of an input range
+          const cuts = new Set(ranges.flatMap((x) => [x.lo, x.hi + 1]));
+          for (const a of atoms.slice(1)) assert.ok(cuts.has(a.lo));
+          // atomsOf(range minus except) is exactly the atoms whose addresses are in the set
+          if (ranges.length === 0) return;
+          const [range, ...except] = ranges;
+          const inside = new Set(atomsOf(atoms, range, except));
+          const member = (ip: number) =>
+            ip >= range.lo && ip <= range.hi && !except.some((e) => ip >= e.lo && ip <= e.hi);
+          atoms.forEach((a, i) => {
+            // an atom never straddles a boundary: its first and last address agree
+            assert.equal(member(a.lo), member(a.hi));
+            assert.equal(inside.has(i), member(a.lo) && !except.some((e) => a.lo >= e.lo && a.hi <= e.hi));
+          });
+          for (const ip of probes) {
+            const i = atoms.findIndex((a) => ip >= a.lo && ip <= a.hi);
+            assert.equal(inside.has(i), member(ip));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -825,8 +1141,15 @@ interface RefPod {
   ports: { name: string; port: number; protocol: string }[];
 }
 
-type RawSelector = { matchLabels?: Labels | null; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | null;
-type RawPeer = { podSelector?: RawSelector; namespaceSelector?: RawSelector; ipBlock?: { cidr: string; except?: string[] } };
+type RawSelector = {
+  matchLabels?: Labels | null;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+} | null;
+type RawPeer = {
+  podSelector?: RawSelector;
+  namespaceSelector?: RawSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+};
 type RawPort = { protocol?: string; port?: number | string; endPort?: number };
 type RawRule = { from?: RawPeer[]; to?: RawPeer[]; ports?: RawPort[] };
 interface RawPolicy {
@@ -843,7 +1166,8 @@ function refSelect(sel: RawSelector | undefined, labels: Labels): boolean {
   for (const x of sel.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, x.key);
     const inValues = has && (x.values ?? []).includes(labels[x.key]);
-    const ok = x.operator === 'In' ? inValues : x.operator === 'NotIn' ? !inValues : x.operator === 'Exists' ? has : !has;
+    const ok =
+      x.operator === 'In' ? inValues : x.operator === 'NotIn' ? !inValues : x.operator === 'Exists' ? has : !has;
     if (!ok) return false;
   }
   return true;
@@ -862,7 +1186,10 @@ function inCidr(ip: number, cidr: string): boolean {
 type RefEnd = { pod: RefPod } | { ip: number };
 
 function refPeer(peer: RawPeer, policyNs: string, end: RefEnd): boolean {
-  if (peer.ipBlock) return 'ip' in end && inCidr(end.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e) => inCidr(end.ip, e));
+  if (peer.ipBlock)
+    return (
+      'ip' in end && inCidr(end.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e) => inCidr(end.ip, e))
+    );
   if (!('pod' in end)) return false;
   const nsLabels = { ...(NS_LABELS[end.pod.ns] ?? {}), 'kubernetes.io/metadata.name': end.pod.ns };
   const nsOk = peer.namespaceSelector ? refSelect(peer.namespaceSelector, nsLabels) : end.pod.ns === policyNs;
@@ -875,15 +1202,30 @@ function refPorts(ports: RawPort[] | undefined, dst: RefEnd): ConnSet {
   for (const p of ports) {
     const proto = (p.protocol ?? 'TCP') as Protocol;
     if (p.port === undefined) c = c.union(ConnSet.allPorts(proto));
-    else if (typeof p.port === 'number') c = c.union(p.endPort === undefined ? ConnSet.of(proto, p.port) : p.endPort >= p.port ? ConnSet.of(proto, p.port, p.endPort) : ConnSet.NONE);
-    else if ('pod' in dst) for (const cp of dst.pod.ports) if (cp.name === p.port && cp.protocol === proto) c = c.union(ConnSet.of(proto, cp.port));
+    else if (typeof p.port === 'number')
+      c = c.union(
+        p.endPort === undefined
+          ? ConnSet.of(proto, p.port)
+          : p.endPort >= p.port
+            ? ConnSet.of(proto, p.port, p.endPort)
+            : ConnSet.NONE,
+      );
+    else if ('pod' in dst)
+      for (const cp of dst.pod.ports)
+        if (cp.name === p.port && cp.protocol === proto) c = c.union(ConnSet.of(proto, cp.port));
   }
   return c;
 }
 
 function refSide(policies: RawPolicy[], dir: 'ingress' | 'egress', self: RefPod, other: RefEnd, dst: RefEnd): ConnSet {
-  const types = (p: RawPolicy) => (p.spec.policyTypes?.length ? p.spec.policyTypes : ['Ingress', ...(p.spec.egress?.length ? ['Egress'] : [])]);
-  const selecting = policies.filter((p) => p.ns === self.ns && refSelect(p.spec.podSelector ?? {}, self.labels) && types(p).includes(dir === 'ingress' ? 'Ingress' : 'Egress'));
+  const types = (p: RawPolicy) =>
+    p.spec.policyTypes?.length ? p.spec.policyTypes : ['Ingress', ...(p.spec.egress?.length ? ['Egress'] : [])];
+  const selecting = policies.filter(
+    (p) =>
+      p.ns === self.ns &&
+      refSelect(p.spec.podSelector ?? {}, self.labels) &&
+      types(p).includes(dir === 'ingress' ? 'Ingress' : 'Egress'),
+  );
   if (selecting.length === 0) return ConnSet.ALL;
   let c = ConnSet.NONE;
   for (const p of selecting) {
@@ -917,16 +1259,22 @@ describe('engine against a reference evaluator', () => {
       fc.constant({}),
       fc.constant({ matchLabels: null }),
       fc.constantFrom(...keys).chain(([k, vs]) => fc.constantFrom(...vs).map((v) => ({ matchLabels: { [k]: v } }))),
-      fc.record({
-        matchExpressions: fc.array(
-          fc.record({
-            key: fc.constantFrom(...keys.map(([k]) => k)),
-            operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
-            values: fc.subarray(['a', 'b', 'web', 'red', 'blue', 'prod', 'alpha', 'gamma']),
-          }),
-          { minLength: 1, maxLength: 2 },
-        ),
-      }).map((s) => ({ matchExpressions: s.matchExpressions.map((x) => (x.operator === 'Exists' || x.operator === 'DoesNotExist' ? { key: x.key, operator: x.operator } : x)) })),
+      fc
+        .record({
+          matchExpressions: fc.array(
+            fc.record({
+              key: fc.constantFrom(...keys.map(([k]) => k)),
+              operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
+              values: fc.subarray(['a', 'b', 'web', 'red', 'blue', 'prod', 'alpha', 'gamma']),
+            }),
+            { minLength: 1, maxLength: 2 },
+          ),
+        })
+        .map((s) => ({
+          matchExpressions: s.matchExpressions.map((x) =>
+            x.operator === 'Exists' || x.operator === 'DoesNotExist' ? { key: x.key, operator: x.operator } : x,
+          ),
+        })),
     );
   const podSel = selArb([
     ['app', ['a', 'b', 'c']],
@@ -948,7 +1296,9 @@ describe('engine against a reference evaluator', () => {
     podSel.map((podSelector) => ({ podSelector })),
     nsSel.map((namespaceSelector) => ({ namespaceSelector })),
     fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ namespaceSelector, podSelector })),
-    fc.constantFrom(...CIDRS).chain(([cidr, except]) => fc.subarray(except).map((e) => ({ ipBlock: { cidr, except: e } }))),
+    fc
+      .constantFrom(...CIDRS)
+      .chain(([cidr, except]) => fc.subarray(except).map((e) => ({ ipBlock: { cidr, except: e } }))),
   );
   const portArb: fc.Arbitrary<RawPort> = fc.constantFrom<RawPort>(
     {},
@@ -963,20 +1313,34 @@ describe('engine against a reference evaluator', () => {
     { protocol: 'SCTP', port: 9100 },
   );
   const ruleArb = (peerKey: 'from' | 'to'): fc.Arbitrary<RawRule> =>
-    fc.record({ peers: fc.option(fc.array(peerArb, { maxLength: 3 }), { nil: undefined }), ports: fc.option(fc.array(portArb, { maxLength: 3 }), { nil: undefined }) }).map(({ peers, ports }) => ({
-      ...(peers ? { [peerKey]: peers } : {}),
-      ...(ports ? { ports } : {}),
+    fc
+      .record({
+        peers: fc.option(fc.array(peerArb, { maxLength: 3 }), { nil: undefined }),
+        ports: fc.option(fc.array(portArb, { maxLength: 3 }), { nil: undefined }),
+      })
+      .map(({ peers, ports }) => ({
+        ...(peers ? { [peerKey]: peers } : {}),
+        ...(ports ? { ports } : {}),
+      }));
+  const policyArb: fc.Arbitrary<RawPolicy> = fc
+    .record({
+      ns: fc.constantFrom(...NAMESPACES),
+      podSelector: podSel,
+      policyTypes: fc.option(fc.constantFrom<string[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress'], []), {
+        nil: undefined,
+      }),
+      ingress: fc.option(fc.array(ruleArb('from'), { maxLength: 2 }), { nil: undefined }),
+      egress: fc.option(fc.array(ruleArb('to'), { maxLength: 2 }), { nil: undefined }),
+    })
+    .map(({ ns, podSelector, policyTypes, ingress, egress }) => ({
+      ns,
+      spec: {
+        podSelector,
+        ...(policyTypes ? { policyTypes } : {}),
+        ...(ingress ? { ingress } : {}),
+        ...(egress ? { egress } : {}),
+      },
     }));
-  const policyArb: fc.Arbitrary<RawPolicy> = fc.record({
-    ns: fc.constantFrom(...NAMESPACES),
-    podSelector: podSel,
-    policyTypes: fc.option(fc.constantFrom<string[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress'], []), { nil: undefined }),
-    ingress: fc.option(fc.array(ruleArb('from'), { maxLength: 2 }), { nil: undefined }),
-    egress: fc.option(fc.array(ruleArb('to'), { maxLength: 2 }), { nil: undefined }),
-  }).map(({ ns, podSelector, policyTypes, ingress, egress }) => ({
-    ns,
-    spec: { podSelector, ...(policyTypes ? { policyTypes } : {}), ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) },
-  }));
   const podArb = fc.record({
     ns: fc.constantFrom(...NAMESPACES),
     app: fc.constantFrom('a', 'b', 'c'),
@@ -984,24 +1348,51 @@ describe('engine against a reference evaluator', () => {
     http: fc.constantFrom(8080, 9090, undefined),
     dns: fc.boolean(),
   });
-  const clusterArb = fc.record({ pods: fc.array(podArb, { minLength: 2, maxLength: 5 }), policies: fc.array(policyArb, { maxLength: 4 }) });
-  const PROBES = ['10.0.0.1', '10.1.2.3', '192.168.1.7', '192.168.1.200', '192.168.2.1', '8.8.8.8', '0.0.0.0', '255.255.255.255'];
+  const clusterArb = fc.record({
+    pods: fc.array(podArb, { minLength: 2, maxLength: 5 }),
+    policies: fc.array(policyArb, { maxLength: 4 }),
+  });
+  const PROBES = [
+    '10.0.0.1',
+    '10.1.2.3',
+    '192.168.1.7',
+    '192.168.1.200',
+    '192.168.2.1',
+    '8.8.8.8',
+    '0.0.0.0',
+    '255.255.255.255',
+  ];
 
   const outcomes = new Map<string, number>();
-  type Cluster = { pods: { ns: string; app: string; role?: string; http?: number; dns: boolean }[]; policies: RawPolicy[] };
+  type Cluster = {
+    pods: { ns: string; app: string; role?: string; http?: number; dns: boolean }[];
+    policies: RawPolicy[];
+  };
   /** Compare evaluate() and the connectivity listing with the reference, pair by pair and address by address. */
   const check = ({ pods: rawPods, policies }: Cluster, probes: string[]): void => {
     const pods: RefPod[] = rawPods.map((p, i) => ({
       ns: p.ns,
       name: `w${i}`,
       labels: { app: p.app, ...(p.role ? { role: p.role } : {}) },
-      ports: [...(p.http ? [{ name: 'http', port: p.http, protocol: 'TCP' }] : []), ...(p.dns ? [{ name: 'dns', port: 53, protocol: 'UDP' }] : [])],
+      ports: [
+        ...(p.http ? [{ name: 'http', port: p.http, protocol: 'TCP' }] : []),
+        ...(p.dns ? [{ name: 'dns', port: 53, protocol: 'UDP' }] : []),
+      ],
     }));
     const text =
       Object.entries(NS_LABELS)
         .map(([n, l]) => namespace(n, l))
         .join('') +
-      pods.map((p) => deploy(p.ns, p.name, p.labels, p.ports.map((x) => [x.name, x.port, x.protocol] as PortDecl))).join('') +
+      pods
+        .map((p) =>
+          deploy(
+            p.ns,
+            p.name,
+            p.labels,
+            p.ports.map((x) => [x.name, x.port, x.protocol] as PortDecl),
+          ),
+        )
+        .join('') +
       policies.map((p, i) => policy(p.ns, `p${i}`, p.spec)).join('');
     const e = engine(text);
     const engPod = (p: RefPod) => ep(e, `${p.ns}/${p.name}`);
@@ -1012,8 +1403,16 @@ describe('engine against a reference evaluator', () => {
         if (src === dst) continue;
         const want = refAllowed(policies, { pod: src }, { pod: dst }).toString();
         outcomes.set(want, (outcomes.get(want) ?? 0) + 1);
-        assert.equal(e.allowed(engPod(src), engPod(dst)).toString(), want, `${src.ns}/${src.name} -> ${dst.ns}/${dst.name}`);
-        assert.equal(listed.get(`${src.ns}/${src.name}[Deployment] => ${dst.ns}/${dst.name}[Deployment]`) ?? NONE, want, 'listing');
+        assert.equal(
+          e.allowed(engPod(src), engPod(dst)).toString(),
+          want,
+          `${src.ns}/${src.name} -> ${dst.ns}/${dst.name}`,
+        );
+        assert.equal(
+          listed.get(`${src.ns}/${src.name}[Deployment] => ${dst.ns}/${dst.name}[Deployment]`) ?? NONE,
+          want,
+          'listing',
+        );
       }
       for (const addr of probes) {
         const ip = ipOf(addr);
@@ -1023,9 +1422,19 @@ describe('engine against a reference evaluator', () => {
         assert.equal(e.allowed(ep(e, addr), engPod(src)).toString(), inn, `${addr} -> ${src.name}`);
         const name = `${src.ns}/${src.name}[Deployment]`;
         const outListed = conns.filter((c) => c.src === name && !c.dst.includes('[') && nameHolds(c.dst, ip));
-        const inListed = conns.filter((c) => c.dst === name && !c.src.includes('[') && !c.src.startsWith('{') && nameHolds(c.src, ip));
-        assert.deepEqual(outListed.map((c) => c.conn.toString()), out === NONE ? [] : [out], `listing ${name} -> ${addr}`);
-        assert.deepEqual(inListed.map((c) => c.conn.toString()), inn === NONE ? [] : [inn], `listing ${addr} -> ${name}`);
+        const inListed = conns.filter(
+          (c) => c.dst === name && !c.src.includes('[') && !c.src.startsWith('{') && nameHolds(c.src, ip),
+        );
+        assert.deepEqual(
+          outListed.map((c) => c.conn.toString()),
+          out === NONE ? [] : [out],
+          `listing ${name} -> ${addr}`,
+        );
+        assert.deepEqual(
+          inListed.map((c) => c.conn.toString()),
+          inn === NONE ? [] : [inn],
+          `listing ${addr} -> ${name}`,
+        );
       }
     }
   };
@@ -1042,7 +1451,13 @@ describe('engine against a reference evaluator', () => {
 
   it('agrees with more than 32 workloads (bitsets of several words)', () => {
     fc.assert(
-      fc.property(fc.record({ pods: fc.array(podArb, { minLength: 33, maxLength: 70 }), policies: fc.array(policyArb, { minLength: 1, maxLength: 6 }) }), (c) => check(c, PROBES.slice(0, 3))),
+      fc.property(
+        fc.record({
+          pods: fc.array(podArb, { minLength: 33, maxLength: 70 }),
+          policies: fc.array(policyArb, { minLength: 1, maxLength: 6 }),
+        }),
+        (c) => check(c, PROBES.slice(0, 3)),
+      ),
       { numRuns: 15 },
     );
   });

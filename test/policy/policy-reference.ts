@@ -18,11 +18,21 @@ export interface RefNp {
   ns: string;
   podSelector: Sel;
   types: ('Ingress' | 'Egress')[];
-  ingress: { from?: { namespaceSelector?: Sel; podSelector?: Sel }[]; ports?: { protocol: string; port?: number | string }[] }[];
-  egress: { to?: { namespaceSelector?: Sel; podSelector?: Sel; ipBlock?: { cidr: string } }[]; ports?: { protocol: string; port?: number | string }[] }[];
+  ingress: {
+    from?: { namespaceSelector?: Sel; podSelector?: Sel }[];
+    ports?: { protocol: string; port?: number | string }[];
+  }[];
+  egress: {
+    to?: { namespaceSelector?: Sel; podSelector?: Sel; ipBlock?: { cidr: string } }[];
+    ports?: { protocol: string; port?: number | string }[];
+  }[];
 }
 export type AdminPeer = { namespaces?: Sel; pods?: { namespaceSelector: Sel; podSelector: Sel }; networks?: string[] };
-export type AdminPortRaw = { portNumber?: { protocol: string; port: number }; namedPort?: string; portRange?: { protocol: string; start: number; end: number } };
+export type AdminPortRaw = {
+  portNumber?: { protocol: string; port: number };
+  namedPort?: string;
+  portRange?: { protocol: string; start: number; end: number };
+};
 export interface RefAdminRule {
   name: string;
   action: 'Allow' | 'Deny' | 'Pass';
@@ -81,7 +91,12 @@ export function adminPortHolds(ports: AdminPortRaw[] | undefined, dst: RefEnd, p
   });
 }
 
-export function npPortHolds(ports: { protocol: string; port?: number | string }[] | undefined, dst: RefEnd, proto: string, port: number): boolean {
+export function npPortHolds(
+  ports: { protocol: string; port?: number | string }[] | undefined,
+  dst: RefEnd,
+  proto: string,
+  port: number,
+): boolean {
   if (!ports || ports.length === 0) return true;
   return ports.some((p) => {
     if (p.protocol !== proto) return false;
@@ -91,7 +106,11 @@ export function npPortHolds(ports: { protocol: string; port?: number | string }[
   });
 }
 
-export function npPeerHolds(peer: { namespaceSelector?: Sel; podSelector?: Sel; ipBlock?: { cidr: string } }, policyNs: string, end: RefEnd): boolean {
+export function npPeerHolds(
+  peer: { namespaceSelector?: Sel; podSelector?: Sel; ipBlock?: { cidr: string } },
+  policyNs: string,
+  end: RefEnd,
+): boolean {
   if (peer.ipBlock) return 'ip' in end && inCidr(end.ip, peer.ipBlock.cidr);
   if (!('pod' in end)) return false;
   const nsOk = peer.namespaceSelector ? sel(peer.namespaceSelector, nsLabels(end.pod.ns)) : end.pod.ns === policyNs;
@@ -155,34 +174,62 @@ function ciliumPortHolds(s: RefCiliumSection, dst: RefEnd, proto: string, port: 
   return s.toPorts.some((tp) => {
     const protos = !tp.protocol || tp.protocol === 'ANY' ? ['TCP', 'UDP'] : [tp.protocol];
     if (tp.port === undefined || tp.port === '0') return protos.includes(proto);
-    if (/^\d+$/.test(tp.port)) return protos.includes(proto) && port >= Number(tp.port) && port <= (tp.endPort ?? Number(tp.port));
+    if (/^\d+$/.test(tp.port))
+      return protos.includes(proto) && port >= Number(tp.port) && port <= (tp.endPort ?? Number(tp.port));
     return 'pod' in dst && dst.pod.ports.some(([n, num, pr]) => n === tp.port && num === port && pr === proto);
   });
 }
 
-export function refDirection(admins: RefAdmin[], nps: RefNp[], dir: 'ingress' | 'egress', self: RefPod, other: RefEnd, dst: RefEnd, proto: string, port: number, cilium: RefCilium[] = []): boolean {
+export function refDirection(
+  admins: RefAdmin[],
+  nps: RefNp[],
+  dir: 'ingress' | 'egress',
+  self: RefPod,
+  other: RefEnd,
+  dst: RefEnd,
+  proto: string,
+  port: number,
+  cilium: RefCilium[] = [],
+): boolean {
   const ordered = (tier: string) =>
     admins
       .filter((p) => p.tier === tier && subjectHolds(p, self))
-      .sort((a, b) => (a.kind === 'BaselineAdminNetworkPolicy' ? 1e9 : a.priority) - (b.kind === 'BaselineAdminNetworkPolicy' ? 1e9 : b.priority) || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.name < b.name ? -1 : 1));
+      .sort(
+        (a, b) =>
+          (a.kind === 'BaselineAdminNetworkPolicy' ? 1e9 : a.priority) -
+            (b.kind === 'BaselineAdminNetworkPolicy' ? 1e9 : b.priority) ||
+          KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
+          (a.name < b.name ? -1 : 1),
+      );
   const first = (tier: string) => {
-    for (const p of ordered(tier)) for (const r of p[dir]) if (r.peers.some((x) => adminPeerHolds(x, other)) && adminPortHolds(r.ports, dst, proto, port)) return r.action;
+    for (const p of ordered(tier))
+      for (const r of p[dir])
+        if (r.peers.some((x) => adminPeerHolds(x, other)) && adminPortHolds(r.ports, dst, proto, port)) return r.action;
     return undefined;
   };
   const a = first('Admin');
   if (a === 'Allow') return true;
   if (a === 'Deny') return false;
-  const selecting = nps.filter((n) => n.ns === self.ns && sel(n.podSelector, self.labels) && n.types.includes(dir === 'ingress' ? 'Ingress' : 'Egress'));
+  const selecting = nps.filter(
+    (n) =>
+      n.ns === self.ns && sel(n.podSelector, self.labels) && n.types.includes(dir === 'ingress' ? 'Ingress' : 'Egress'),
+  );
   const npAllows = selecting.some((n) =>
-    (dir === 'ingress' ? n.ingress.map((r) => ({ peers: r.from, ports: r.ports })) : n.egress.map((r) => ({ peers: r.to, ports: r.ports }))).some(
-      (r) => (!r.peers || r.peers.length === 0 || r.peers.some((x) => npPeerHolds(x, n.ns, other))) && npPortHolds(r.ports, dst, proto, port),
+    (dir === 'ingress'
+      ? n.ingress.map((r) => ({ peers: r.from, ports: r.ports }))
+      : n.egress.map((r) => ({ peers: r.to, ports: r.ports }))
+    ).some(
+      (r) =>
+        (!r.peers || r.peers.length === 0 || r.peers.some((x) => npPeerHolds(x, n.ns, other))) &&
+        npPortHolds(r.ports, dst, proto, port),
     ),
   );
   // Cilium: rules selecting the pod; deny sections win; a rule with sections of this direction
   // isolates it unless enableDefaultDeny says otherwise.
   const rules = cilium.filter((c) => ciliumSelects(c, c.endpointSelector, self, true));
   const denyField = dir === 'ingress' ? 'ingressDeny' : 'egressDeny';
-  const matches = (c: RefCilium, s: RefCiliumSection) => ciliumPeerHolds(c, s, other) && ciliumPortHolds(s, dst, proto, port);
+  const matches = (c: RefCilium, s: RefCiliumSection) =>
+    ciliumPeerHolds(c, s, other) && ciliumPortHolds(s, dst, proto, port);
   if (rules.some((c) => c[denyField].some((s) => matches(c, s)))) return false;
   const ciliumIsolates = rules.some((c) => c.defaultDeny[dir] && (c[dir].length > 0 || c[denyField].length > 0));
   const ciliumAllows = rules.some((c) => c[dir].some((s) => matches(c, s)));
@@ -190,9 +237,16 @@ export function refDirection(admins: RefAdmin[], nps: RefNp[], dir: 'ingress' | 
   return first('Baseline') !== 'Deny';
 }
 
-export function refAllowed(admins: RefAdmin[], nps: RefNp[], src: RefEnd, dst: RefEnd, proto: string, port: number, cilium: RefCilium[] = []): boolean {
+export function refAllowed(
+  admins: RefAdmin[],
+  nps: RefNp[],
+  src: RefEnd,
+  dst: RefEnd,
+  proto: string,
+  port: number,
+  cilium: RefCilium[] = [],
+): boolean {
   if ('pod' in src && !refDirection(admins, nps, 'egress', src.pod, dst, dst, proto, port, cilium)) return false;
   if ('pod' in dst && !refDirection(admins, nps, 'ingress', dst.pod, src, dst, proto, port, cilium)) return false;
   return true;
 }
-

@@ -17,13 +17,34 @@ import type { Endpoint } from '../../src/policy/engine.js';
 import { parseCidr } from '../../src/policy/ipranges.js';
 import { explainText } from '../../src/format/connectivity/explain.js';
 import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
-import type { AdminPeer, AdminPortRaw, Labels, RefAdmin, RefCilium, RefCiliumSection, RefEnd, RefNp, RefPod, Sel } from './policy-reference.js';
+import type {
+  AdminPeer,
+  AdminPortRaw,
+  Labels,
+  RefAdmin,
+  RefCilium,
+  RefCiliumSection,
+  RefEnd,
+  RefNp,
+  RefPod,
+  Sel,
+} from './policy-reference.js';
 import { doc } from '../support/util.js';
 
-
 function deploy(ns: string, name: string, labels: Labels, ports: [string, number, string][] = []): string {
-  const containers = [{ name: 'main', image: 'registry.example.com/app:1', ports: ports.map(([n, containerPort, protocol]) => ({ name: n, containerPort, protocol })) }];
-  return doc({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } });
+  const containers = [
+    {
+      name: 'main',
+      image: 'registry.example.com/app:1',
+      ports: ports.map(([n, containerPort, protocol]) => ({ name: n, containerPort, protocol })),
+    },
+  ];
+  return doc({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
+  });
 }
 
 function namespace(name: string, labels: Labels): string {
@@ -35,15 +56,30 @@ function netpol(ns: string, name: string, spec: unknown): string {
 }
 
 function anp(name: string, priority: number, spec: Record<string, unknown>): string {
-  return doc({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name }, spec: { priority, ...spec } });
+  return doc({
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'AdminNetworkPolicy',
+    metadata: { name },
+    spec: { priority, ...spec },
+  });
 }
 
 function banp(spec: Record<string, unknown>): string {
-  return doc({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', metadata: { name: 'default' }, spec });
+  return doc({
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'BaselineAdminNetworkPolicy',
+    metadata: { name: 'default' },
+    spec,
+  });
 }
 
 function cnp(name: string, tier: string, priority: number, spec: Record<string, unknown>): string {
-  return doc({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec: { tier, priority, ...spec } });
+  return doc({
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name },
+    spec: { tier, priority, ...spec },
+  });
 }
 
 function engine(text: string): PolicyEngine {
@@ -74,7 +110,10 @@ const CLUSTER =
   deploy('web', 'api', { app: 'api' }, [['http', 9090, 'TCP']]) +
   deploy('other', 'client', { app: 'client' });
 
-const DENY_SECURE = anp('deny-secure', 10, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] });
+const DENY_SECURE = anp('deny-secure', 10, {
+  subject: { namespaces: { matchLabels: { tier: 'restricted' } } },
+  ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }],
+});
 
 describe('admin tiers: order of evaluation', () => {
   it('an AdminNetworkPolicy Deny overrides the absence of NetworkPolicies (the issue example)', () => {
@@ -82,8 +121,15 @@ describe('admin tiers: order of evaluation', () => {
     const e = engine(CLUSTER + DENY_SECURE);
     assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
     assert.ok(!e.connectivity().some((c) => c.dst === 'secure/db[Deployment]' && c.src.includes('[')));
-    const text = explainText({ src: 'other/client', dst: 'secure/db', explanation: e.evaluate(ep(e, 'other/client'), ep(e, 'secure/db'), true) });
-    assert.match(text, /AdminNetworkPolicy "deny-secure" \(priority 10\) rule "deny-all" \(t\.yaml:\d+:\d+\) denies other\/client: All Connections/);
+    const text = explainText({
+      src: 'other/client',
+      dst: 'secure/db',
+      explanation: e.evaluate(ep(e, 'other/client'), ep(e, 'secure/db'), true),
+    });
+    assert.match(
+      text,
+      /AdminNetworkPolicy "deny-secure" \(priority 10\) rule "deny-all" \(t\.yaml:\d+:\d+\) denies other\/client: All Connections/,
+    );
     assert.match(text, /BLOCKED/);
   });
 
@@ -91,18 +137,38 @@ describe('admin tiers: order of evaluation', () => {
     const allowAll = netpol('secure', 'allow-all', { podSelector: {}, ingress: [{}] });
     assert.equal(conn(engine(CLUSTER + allowAll + DENY_SECURE), 'web/api', 'secure/db'), 'No Connections');
     const denyAll = netpol('secure', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] });
-    const allowWeb = anp('allow-web', 5, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, ingress: [{ name: 'web', action: 'Allow', from: [{ namespaces: { matchLabels: { tier: 'public' } } }], ports: [{ portNumber: { protocol: 'TCP', port: 5432 } }] }] });
+    const allowWeb = anp('allow-web', 5, {
+      subject: { namespaces: { matchLabels: { tier: 'restricted' } } },
+      ingress: [
+        {
+          name: 'web',
+          action: 'Allow',
+          from: [{ namespaces: { matchLabels: { tier: 'public' } } }],
+          ports: [{ portNumber: { protocol: 'TCP', port: 5432 } }],
+        },
+      ],
+    });
     const e = engine(CLUSTER + denyAll + allowWeb);
     assert.equal(conn(e, 'web/api', 'secure/db'), 'TCP 5432');
     assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
     // The listing finds sources that only the Admin tier admits.
-    assert.ok(e.connectivity().some((c) => c.src === 'web/api[Deployment]' && c.dst === 'secure/db[Deployment]' && c.conn.toString() === 'TCP 5432'));
+    assert.ok(
+      e
+        .connectivity()
+        .some(
+          (c) =>
+            c.src === 'web/api[Deployment]' && c.dst === 'secure/db[Deployment]' && c.conn.toString() === 'TCP 5432',
+        ),
+    );
   });
 
   it('priority order: the lower priority number decides first, whatever the input order', () => {
     const subject = { namespaces: { matchLabels: { tier: 'restricted' } } };
     const deny = anp('deny', 20, { subject, ingress: [{ name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] });
-    const allow = anp('allow', 3, { subject, ingress: [{ name: 'a', action: 'Allow', from: [{ namespaces: { matchLabels: { tier: 'public' } } }] }] });
+    const allow = anp('allow', 3, {
+      subject,
+      ingress: [{ name: 'a', action: 'Allow', from: [{ namespaces: { matchLabels: { tier: 'public' } } }] }],
+    });
     for (const text of [CLUSTER + deny + allow, CLUSTER + allow + deny]) {
       const e = engine(text);
       assert.equal(conn(e, 'web/api', 'secure/db'), 'All Connections');
@@ -111,22 +177,43 @@ describe('admin tiers: order of evaluation', () => {
   });
 
   it('Pass defers to an allowing NetworkPolicy, and to its implicit deny', () => {
-    const pass = anp('pass', 1, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, ingress: [{ name: 'p', action: 'Pass', from: [{ namespaces: {} }] }, { name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] });
-    const allowApi = netpol('secure', 'from-api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 'pg' }] }] });
+    const pass = anp('pass', 1, {
+      subject: { namespaces: { matchLabels: { tier: 'restricted' } } },
+      ingress: [
+        { name: 'p', action: 'Pass', from: [{ namespaces: {} }] },
+        { name: 'd', action: 'Deny', from: [{ namespaces: {} }] },
+      ],
+    });
+    const allowApi = netpol('secure', 'from-api', {
+      podSelector: {},
+      ingress: [
+        { from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 'pg' }] },
+      ],
+    });
     const e = engine(CLUSTER + pass + allowApi);
     assert.equal(conn(e, 'web/api', 'secure/db'), 'TCP 5432');
     assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
-    const text = explainText({ src: 'web/api', dst: 'secure/db', explanation: e.evaluate(ep(e, 'web/api'), ep(e, 'secure/db'), true) });
+    const text = explainText({
+      src: 'web/api',
+      dst: 'secure/db',
+      explanation: e.evaluate(ep(e, 'web/api'), ep(e, 'secure/db'), true),
+    });
     assert.match(text, /rule "p" .* passes web\/api to NetworkPolicies: All Connections/);
     assert.match(text, /NetworkPolicy "secure\/from-api"/);
   });
 
   it('a Baseline deny applies without NetworkPolicies and is overridden by a NetworkPolicy allow', () => {
-    const base = banp({ subject: { namespaces: {} }, ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }] });
+    const base = banp({
+      subject: { namespaces: {} },
+      ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }],
+    });
     assert.equal(conn(engine(CLUSTER + base), 'web/api', 'secure/db'), 'No Connections');
     // External sources match no namespaces peer: allowed by default.
     assert.equal(conn(engine(CLUSTER + base), '8.8.8.8', 'secure/db'), 'All Connections');
-    const allowApi = netpol('secure', 'from-api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }] }] });
+    const allowApi = netpol('secure', 'from-api', {
+      podSelector: {},
+      ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }] }],
+    });
     const e = engine(CLUSTER + base + allowApi);
     assert.equal(conn(e, 'web/api', 'secure/db'), 'All Connections');
     assert.equal(conn(e, 'other/client', 'secure/db'), 'No Connections');
@@ -134,13 +221,31 @@ describe('admin tiers: order of evaluation', () => {
 
   it('ClusterNetworkPolicy v1alpha2: tiers, Accept, protocols and named ports', () => {
     const admin = cnp('admin', 'Admin', 5, {
-      subject: { pods: { namespaceSelector: { matchLabels: { tier: 'restricted' } }, podSelector: { matchLabels: { app: 'db' } } } },
+      subject: {
+        pods: {
+          namespaceSelector: { matchLabels: { tier: 'restricted' } },
+          podSelector: { matchLabels: { app: 'db' } },
+        },
+      },
       ingress: [
-        { name: 'pg', action: 'Accept', from: [{ pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } } }], protocols: [{ destinationNamedPort: 'pg' }] },
-        { name: 'udp', action: 'Accept', from: [{ namespaces: {} }], protocols: [{ udp: { destinationPort: { range: { start: 1000, end: 2000 } } } }] },
+        {
+          name: 'pg',
+          action: 'Accept',
+          from: [{ pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } } }],
+          protocols: [{ destinationNamedPort: 'pg' }],
+        },
+        {
+          name: 'udp',
+          action: 'Accept',
+          from: [{ namespaces: {} }],
+          protocols: [{ udp: { destinationPort: { range: { start: 1000, end: 2000 } } } }],
+        },
       ],
     });
-    const baseline = cnp('baseline', 'Baseline', 1, { subject: { namespaces: {} }, ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }] });
+    const baseline = cnp('baseline', 'Baseline', 1, {
+      subject: { namespaces: {} },
+      ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }],
+    });
     const e = engine(CLUSTER + admin + baseline);
     assert.equal(conn(e, 'web/api', 'secure/db'), 'TCP 5432,UDP 1000-2000');
     assert.equal(conn(e, 'other/client', 'secure/db'), 'UDP 1000-2000');
@@ -148,20 +253,35 @@ describe('admin tiers: order of evaluation', () => {
   });
 
   it('egress networks peers cut the address space', () => {
-    const egress = anp('egress', 1, { subject: { namespaces: { matchLabels: { tier: 'restricted' } } }, egress: [{ name: 'internal', action: 'Allow', to: [{ networks: ['10.0.0.0/8'] }] }, { name: 'rest', action: 'Deny', to: [{ networks: ['0.0.0.0/0'] }] }] });
+    const egress = anp('egress', 1, {
+      subject: { namespaces: { matchLabels: { tier: 'restricted' } } },
+      egress: [
+        { name: 'internal', action: 'Allow', to: [{ networks: ['10.0.0.0/8'] }] },
+        { name: 'rest', action: 'Deny', to: [{ networks: ['0.0.0.0/0'] }] },
+      ],
+    });
     const e = engine(CLUSTER + egress);
     assert.equal(conn(e, 'secure/db', '10.1.2.3'), 'All Connections');
     assert.equal(conn(e, 'secure/db', '8.8.8.8'), 'No Connections');
     assert.equal(conn(e, 'secure/db', 'web/api'), 'All Connections');
     const listed = e.connectivity().filter((c) => c.src === 'secure/db[Deployment]' && !c.dst.includes('['));
-    assert.deepEqual(listed.map((c) => `${c.dst} ${c.conn.toString()}`), ['10.0.0.0/8 All Connections']);
+    assert.deepEqual(
+      listed.map((c) => `${c.dst} ${c.conn.toString()}`),
+      ['10.0.0.0/8 All Connections'],
+    );
   });
 
   it('node and domain-name peers are named as not analysed and match nothing', () => {
-    const nodes = anp('nodes', 1, { subject: { namespaces: {} }, egress: [{ name: 'to-nodes', action: 'Deny', to: [{ nodes: { matchLabels: { role: 'control-plane' } } }] }] });
+    const nodes = anp('nodes', 1, {
+      subject: { namespaces: {} },
+      egress: [{ name: 'to-nodes', action: 'Deny', to: [{ nodes: { matchLabels: { role: 'control-plane' } } }] }],
+    });
     const e = engine(CLUSTER + nodes);
     assert.equal(conn(e, 'web/api', 'secure/db'), 'All Connections');
-    assert.deepEqual(e.model.adminPolicies[0].egress[0].unmodelled.map((u) => u.path.join('.')), ['spec.egress.0.to.0.nodes']);
+    assert.deepEqual(
+      e.model.adminPolicies[0].egress[0].unmodelled.map((u) => u.path.join('.')),
+      ['spec.egress.0.to.0.nodes'],
+    );
   });
 });
 
@@ -196,15 +316,30 @@ function adminDoc(p: RefAdmin): string {
   const rules = (dir: 'ingress' | 'egress') =>
     p[dir].map((r) => {
       const peers = r.peers;
-      if (p.kind !== 'ClusterNetworkPolicy') return { name: r.name, action: r.action, [dir === 'ingress' ? 'from' : 'to']: peers, ...(r.ports ? { ports: r.ports } : {}) };
+      if (p.kind !== 'ClusterNetworkPolicy')
+        return {
+          name: r.name,
+          action: r.action,
+          [dir === 'ingress' ? 'from' : 'to']: peers,
+          ...(r.ports ? { ports: r.ports } : {}),
+        };
       const protocols = r.ports?.map((x) =>
         x.portNumber
           ? { [x.portNumber.protocol.toLowerCase()]: { destinationPort: { number: x.portNumber.port } } }
           : x.portRange
-            ? { [x.portRange.protocol.toLowerCase()]: { destinationPort: { range: { start: x.portRange.start, end: x.portRange.end } } } }
+            ? {
+                [x.portRange.protocol.toLowerCase()]: {
+                  destinationPort: { range: { start: x.portRange.start, end: x.portRange.end } },
+                },
+              }
             : { destinationNamedPort: x.namedPort },
       );
-      return { name: r.name, action: r.action === 'Allow' ? 'Accept' : r.action, [dir === 'ingress' ? 'from' : 'to']: peers, ...(protocols ? { protocols } : {}) };
+      return {
+        name: r.name,
+        action: r.action === 'Allow' ? 'Accept' : r.action,
+        [dir === 'ingress' ? 'from' : 'to']: peers,
+        ...(protocols ? { protocols } : {}),
+      };
     });
   const spec = { subject: p.subject, ingress: rules('ingress'), egress: rules('egress') };
   if (p.kind === 'AdminNetworkPolicy') return anp(p.name, p.priority, spec);
@@ -213,11 +348,34 @@ function adminDoc(p: RefAdmin): string {
 }
 
 describe('admin tiers and Cilium policies against a reference evaluator', () => {
-  const nsSel = fc.constantFrom<Sel>({}, { matchLabels: { team: 'red' } }, { matchLabels: { team: 'blue' } }, { matchLabels: { 'kubernetes.io/metadata.name': 'gamma' } });
+  const nsSel = fc.constantFrom<Sel>(
+    {},
+    { matchLabels: { team: 'red' } },
+    { matchLabels: { team: 'blue' } },
+    { matchLabels: { 'kubernetes.io/metadata.name': 'gamma' } },
+  );
   const podSel = fc.constantFrom<Sel>({}, { matchLabels: { app: 'a' } }, { matchLabels: { app: 'b' } });
-  const subject = fc.oneof(nsSel.map((namespaces) => ({ namespaces })), fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ pods: { namespaceSelector, podSelector } })));
-  const podPeer = fc.oneof(nsSel.map((namespaces): AdminPeer => ({ namespaces })), fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]): AdminPeer => ({ pods: { namespaceSelector, podSelector } })));
-  const peer = (dir: 'ingress' | 'egress') => (dir === 'ingress' ? podPeer : fc.oneof(podPeer, fc.constantFrom<AdminPeer>({ networks: ['10.0.0.0/8'] }, { networks: ['0.0.0.0/0'] }, { networks: ['192.168.1.0/24', '8.8.8.8/32'] })));
+  const subject = fc.oneof(
+    nsSel.map((namespaces) => ({ namespaces })),
+    fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ pods: { namespaceSelector, podSelector } })),
+  );
+  const podPeer = fc.oneof(
+    nsSel.map((namespaces): AdminPeer => ({ namespaces })),
+    fc
+      .tuple(nsSel, podSel)
+      .map(([namespaceSelector, podSelector]): AdminPeer => ({ pods: { namespaceSelector, podSelector } })),
+  );
+  const peer = (dir: 'ingress' | 'egress') =>
+    dir === 'ingress'
+      ? podPeer
+      : fc.oneof(
+          podPeer,
+          fc.constantFrom<AdminPeer>(
+            { networks: ['10.0.0.0/8'] },
+            { networks: ['0.0.0.0/0'] },
+            { networks: ['192.168.1.0/24', '8.8.8.8/32'] },
+          ),
+        );
   const adminPort = fc.constantFrom<AdminPortRaw>(
     { portNumber: { protocol: 'TCP', port: 8080 } },
     { portNumber: { protocol: 'UDP', port: 53 } },
@@ -234,7 +392,11 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
     });
   const adminArb = fc
     .record({
-      kind: fc.constantFrom<RefAdmin['kind']>('AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'),
+      kind: fc.constantFrom<RefAdmin['kind']>(
+        'AdminNetworkPolicy',
+        'BaselineAdminNetworkPolicy',
+        'ClusterNetworkPolicy',
+      ),
       tier: fc.constantFrom<RefAdmin['tier']>('Admin', 'Baseline'),
       priority: fc.integer({ min: 1, max: 4 }),
       subject,
@@ -242,9 +404,15 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
       egress: fc.array(rule('egress', ['Allow', 'Deny', 'Pass']), { maxLength: 3 }),
     })
     .map((p) => {
-      const tier: RefAdmin['tier'] = p.kind === 'AdminNetworkPolicy' ? 'Admin' : p.kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : p.tier;
+      const tier: RefAdmin['tier'] =
+        p.kind === 'AdminNetworkPolicy' ? 'Admin' : p.kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : p.tier;
       // BaselineAdminNetworkPolicy has no Pass.
-      const fix = (rs: typeof p.ingress) => rs.map((r, i) => ({ ...r, name: `r${i}`, action: p.kind === 'BaselineAdminNetworkPolicy' && r.action === 'Pass' ? ('Deny' as const) : r.action }));
+      const fix = (rs: typeof p.ingress) =>
+        rs.map((r, i) => ({
+          ...r,
+          name: `r${i}`,
+          action: p.kind === 'BaselineAdminNetworkPolicy' && r.action === 'Pass' ? ('Deny' as const) : r.action,
+        }));
       return { ...p, tier, name: '', ingress: fix(p.ingress), egress: fix(p.egress) };
     });
   const npPeer = fc.oneof(
@@ -252,26 +420,75 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
     fc.tuple(nsSel, podSel).map(([namespaceSelector, podSelector]) => ({ namespaceSelector, podSelector })),
     fc.constantFrom({ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '0.0.0.0/0' } }),
   );
-  const npPorts = fc.option(fc.array(fc.constantFrom({ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 'http' }, { protocol: 'UDP', port: 53 }, { protocol: 'UDP' }), { minLength: 1, maxLength: 2 }), { nil: undefined });
+  const npPorts = fc.option(
+    fc.array(
+      fc.constantFrom(
+        { protocol: 'TCP', port: 8080 },
+        { protocol: 'TCP', port: 'http' },
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'UDP' },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+    { nil: undefined },
+  );
   const npArb = fc.record({
     ns: fc.constantFrom(...NAMESPACES),
     podSelector: podSel,
     types: fc.constantFrom<RefNp['types']>(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
-    ingress: fc.array(fc.record({ from: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }), ports: npPorts }), { maxLength: 2 }),
-    egress: fc.array(fc.record({ to: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }), ports: npPorts }), { maxLength: 2 }),
+    ingress: fc.array(
+      fc.record({
+        from: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        ports: npPorts,
+      }),
+      { maxLength: 2 },
+    ),
+    egress: fc.array(
+      fc.record({
+        to: fc.option(fc.array(npPeer, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        ports: npPorts,
+      }),
+      { maxLength: 2 },
+    ),
   });
-  const podArb = fc.record({ ns: fc.constantFrom(...NAMESPACES), app: fc.constantFrom('a', 'b', 'c'), http: fc.constantFrom(8080, 9090, 9100), dns: fc.boolean(), sctp: fc.boolean() });
-  const ciliumLabels = fc.constantFrom<Labels>({}, { app: 'a' }, { app: 'b' }, { 'k8s:io.kubernetes.pod.namespace': 'beta' }, { 'k8s:io.kubernetes.pod.namespace': 'alpha', app: 'a' }, { 'io.cilium.k8s.namespace.labels.team': 'blue' });
+  const podArb = fc.record({
+    ns: fc.constantFrom(...NAMESPACES),
+    app: fc.constantFrom('a', 'b', 'c'),
+    http: fc.constantFrom(8080, 9090, 9100),
+    dns: fc.boolean(),
+    sctp: fc.boolean(),
+  });
+  const ciliumLabels = fc.constantFrom<Labels>(
+    {},
+    { app: 'a' },
+    { app: 'b' },
+    { 'k8s:io.kubernetes.pod.namespace': 'beta' },
+    { 'k8s:io.kubernetes.pod.namespace': 'alpha', app: 'a' },
+    { 'io.cilium.k8s.namespace.labels.team': 'blue' },
+  );
   const ciliumSection: fc.Arbitrary<RefCiliumSection> = fc
     .record({
       l3: fc.oneof(
         fc.constant<RefCiliumSection>({}),
         fc.array(ciliumLabels, { minLength: 1, maxLength: 2 }).map((endpoints) => ({ endpoints })),
         fc.subarray(['world', 'cluster', 'all', 'host'], { minLength: 1 }).map((entities) => ({ entities })),
-        fc.constantFrom<RefCiliumSection>({ cidrs: ['10.0.0.0/8'] }, { cidrSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] }),
+        fc.constantFrom<RefCiliumSection>(
+          { cidrs: ['10.0.0.0/8'] },
+          { cidrSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] },
+        ),
       ),
       toPorts: fc.option(
-        fc.array(fc.constantFrom<NonNullable<RefCiliumSection['toPorts']>[number]>({ port: '8080', protocol: 'TCP' }, { port: '53', protocol: 'ANY' }, { port: 'http' }, { port: '8000', endPort: 9000, protocol: 'TCP' }, { protocol: 'UDP' }, { port: '9100', protocol: 'SCTP' }), { minLength: 1, maxLength: 2 }),
+        fc.array(
+          fc.constantFrom<NonNullable<RefCiliumSection['toPorts']>[number]>(
+            { port: '8080', protocol: 'TCP' },
+            { port: '53', protocol: 'ANY' },
+            { port: 'http' },
+            { port: '8000', endPort: 9000, protocol: 'TCP' },
+            { protocol: 'UDP' },
+            { port: '9100', protocol: 'SCTP' },
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
         { nil: undefined },
       ),
     })
@@ -280,7 +497,11 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
     kind: fc.constantFrom<RefCilium['kind']>('CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'),
     ns: fc.constantFrom(...NAMESPACES),
     endpointSelector: ciliumLabels,
-    defaultDeny: fc.constantFrom({ ingress: true, egress: true }, { ingress: false, egress: true }, { ingress: true, egress: false }),
+    defaultDeny: fc.constantFrom(
+      { ingress: true, egress: true },
+      { ingress: false, egress: true },
+      { ingress: true, egress: false },
+    ),
     ingress: fc.array(ciliumSection, { maxLength: 2 }),
     ingressDeny: fc.array(ciliumSection, { maxLength: 1 }),
     egress: fc.array(ciliumSection, { maxLength: 2 }),
@@ -307,7 +528,11 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
   const outcomes = { allowed: 0, blocked: 0, mixed: 0 };
 
   /** The listed connection between a pod and the range that holds a probed address. */
-  const listedExternal = (listed: Map<string, ConnSet>, s: { end: RefEnd; name: string }, d: { end: RefEnd; name: string }): ConnSet | undefined => {
+  const listedExternal = (
+    listed: Map<string, ConnSet>,
+    s: { end: RefEnd; name: string },
+    d: { end: RefEnd; name: string },
+  ): ConnSet | undefined => {
     const ip = 'ip' in s.end ? s.end.ip : 'ip' in d.end ? d.end.ip : -1;
     const holds = (name: string) =>
       name.split(',').some((part) => {
@@ -320,7 +545,12 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
       });
     for (const [k, conn] of listed) {
       const [src, dst] = k.split(' => ');
-      if ('pod' in s.end ? src === s.name && !dst.includes('[') && holds(dst) : dst === d.name && !src.includes('[') && holds(src)) return conn;
+      if (
+        'pod' in s.end
+          ? src === s.name && !dst.includes('[') && holds(dst)
+          : dst === d.name && !src.includes('[') && holds(src)
+      )
+        return conn;
     }
     return undefined;
   };
@@ -332,7 +562,11 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
           ns: p.ns,
           name: `w${i}`,
           labels: { app: p.app },
-          ports: [['http', p.http, 'TCP'] as [string, number, string], ...(p.dns ? [['dns', 53, 'UDP'] as [string, number, string]] : []), ...(p.sctp ? [['http', 9090, 'SCTP'] as [string, number, string]] : [])],
+          ports: [
+            ['http', p.http, 'TCP'] as [string, number, string],
+            ...(p.dns ? [['dns', 53, 'UDP'] as [string, number, string]] : []),
+            ...(p.sctp ? [['http', 9090, 'SCTP'] as [string, number, string]] : []),
+          ],
         }));
         // One BaselineAdminNetworkPolicy per cluster (named default); distinct names for the others.
         let seenBanp = false;
@@ -349,13 +583,26 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
             .map(([n, l]) => namespace(n, l))
             .join('') +
           pods.map((p) => deploy(p.ns, p.name, p.labels, p.ports)).join('') +
-          nps.map((n, i) => netpol(n.ns, `np${i}`, { podSelector: n.podSelector, policyTypes: n.types, ingress: n.ingress, egress: n.egress })).join('') +
+          nps
+            .map((n, i) =>
+              netpol(n.ns, `np${i}`, {
+                podSelector: n.podSelector,
+                policyTypes: n.types,
+                ingress: n.ingress,
+                egress: n.egress,
+              }),
+            )
+            .join('') +
           admins.map(adminDoc).join('') +
           cilium.map(ciliumDoc).join('');
         const e = engine(text);
         const listed = new Map(e.connectivity().map((c) => [`${c.src} => ${c.dst}`, c.conn]));
         const ends: { end: RefEnd; ep: Endpoint; name: string }[] = [
-          ...pods.map((p) => ({ end: { pod: p } as RefEnd, ep: ep(e, `${p.ns}/${p.name}`), name: `${p.ns}/${p.name}[Deployment]` })),
+          ...pods.map((p) => ({
+            end: { pod: p } as RefEnd,
+            ep: ep(e, `${p.ns}/${p.name}`),
+            name: `${p.ns}/${p.name}[Deployment]`,
+          })),
           ...PROBE_IPS.map((ip) => ({ end: { ip: ipOf(ip) } as RefEnd, ep: ep(e, ip), name: ip })),
         ];
         for (const s of ends) {
@@ -367,10 +614,20 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
               const want = refAllowed(admins, nps as RefNp[], s.end, d.end, proto, port, cilium);
               if (want) yes++;
               assert.equal(got.has(proto, port), want, `${s.name} -> ${d.name} ${proto} ${port}`);
-              if ('pod' in s.end && 'pod' in d.end) assert.equal(listed.get(`${s.name} => ${d.name}`)?.has(proto, port) ?? false, want, `listing ${s.name} -> ${d.name} ${proto} ${port}`);
+              if ('pod' in s.end && 'pod' in d.end)
+                assert.equal(
+                  listed.get(`${s.name} => ${d.name}`)?.has(proto, port) ?? false,
+                  want,
+                  `listing ${s.name} -> ${d.name} ${proto} ${port}`,
+                );
               // External addresses: the listed range that holds the address (the listing groups
               // alike pods and alike ranges; it must still agree address by address).
-              else assert.equal(listedExternal(listed, s, d)?.has(proto, port) ?? false, want, `listing ${s.name} -> ${d.name} ${proto} ${port}`);
+              else
+                assert.equal(
+                  listedExternal(listed, s, d)?.has(proto, port) ?? false,
+                  want,
+                  `listing ${s.name} -> ${d.name} ${proto} ${port}`,
+                );
             }
             outcomes[yes === 0 ? 'blocked' : yes === PROBE_PORTS.length ? 'allowed' : 'mixed']++;
           }

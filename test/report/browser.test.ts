@@ -46,7 +46,9 @@ const LAUNCH_ARGS = [
  * machine; the test reports the times and does not assert on them: a freeze still fails it).
  */
 const READY_BOUND_1000_MS = 60_000;
-const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): browser tests skipped`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): browser tests skipped`;
 if (skip) process.stderr.write(`note: ${skip}\n`);
 
 interface KnReport {
@@ -131,7 +133,10 @@ async function panelHas(page: Page, text: string): Promise<void> {
 
 async function render(args: string[], cwd: string, command: 'graph' | 'diff' = 'graph'): Promise<string> {
   const out = path.join(ARTIFACTS, args[args.length - 1]);
-  const code = await COMMANDS[command].run([...args.slice(0, -1), '--no-config', '-f', 'html', '-o', out], quietIo(cwd));
+  const code = await COMMANDS[command].run(
+    [...args.slice(0, -1), '--no-config', '-f', 'html', '-o', out],
+    quietIo(cwd),
+  );
   assert.ok(code === 0 || code === 1, `${command} exit code ${code}`);
   return out;
 }
@@ -151,7 +156,13 @@ const meets = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b
  */
 async function drawn(page: Page): Promise<{ nodes: (Box & { ns: string; labelled: boolean })[]; boxes: Box[] }> {
   return inPage(page, ({ cy }) => {
-    const box = (id: string, b: { x1: number; x2: number; y1: number; y2: number }) => ({ id, x1: b.x1, x2: b.x2, y1: b.y1, y2: b.y2 });
+    const box = (id: string, b: { x1: number; x2: number; y1: number; y2: number }) => ({
+      id,
+      x1: b.x1,
+      x2: b.x2,
+      y1: b.y1,
+      y2: b.y2,
+    });
     const visible = cy.nodes().filter((n) => !n.hasClass('hidden'));
     return {
       nodes: visible
@@ -161,7 +172,9 @@ async function drawn(page: Page): Promise<{ nodes: (Box & { ns: string; labelled
           const body = n.boundingBox({ includeLabels: false, includeOverlays: false });
           return { ...box(n.id(), withLabel), ns: n.data('ns') as string, labelled: withLabel.h > body.h + 5 };
         }),
-      boxes: visible.filter((n) => n.hasClass('namespace')).map((n) => box(n.id(), n.boundingBox({ includeLabels: true, includeOverlays: false }))),
+      boxes: visible
+        .filter((n) => n.hasClass('namespace'))
+        .map((n) => box(n.id(), n.boundingBox({ includeLabels: true, includeOverlays: false }))),
     };
   });
 }
@@ -169,16 +182,26 @@ async function drawn(page: Page): Promise<{ nodes: (Box & { ns: string; labelled
 /** No two labelled nodes overlap, no two namespace boxes, and every node lies in its own box only. */
 async function assertNoOverlap(page: Page, what: string): Promise<void> {
   const { nodes, boxes } = await drawn(page);
-  assert.ok(nodes.length > 0 && nodes.every((n) => n.labelled || n.id.startsWith('ns:')), `${what}: positions include the labels`);
+  assert.ok(
+    nodes.length > 0 && nodes.every((n) => n.labelled || n.id.startsWith('ns:')),
+    `${what}: positions include the labels`,
+  );
   const sorted = [...nodes].sort((a, b) => a.x1 - b.x1);
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i + 1; j < sorted.length && sorted[j].x1 < sorted[i].x2; j++) {
       assert.ok(!meets(sorted[i], sorted[j]), `${what}: ${sorted[i].id} and ${sorted[j].id} overlap`);
     }
   }
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!meets(boxes[i], boxes[j]), `${what}: boxes ${boxes[i].id} and ${boxes[j].id} overlap`);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++)
+      assert.ok(!meets(boxes[i], boxes[j]), `${what}: boxes ${boxes[i].id} and ${boxes[j].id} overlap`);
   for (const n of nodes) {
-    for (const b of boxes) assert.equal(meets(n, b), n.ns === b.id, `${what}: ${n.id} ${n.ns === b.id ? 'outside its' : 'inside the'} box ${b.id}`);
+    for (const b of boxes)
+      assert.equal(
+        meets(n, b),
+        n.ns === b.id,
+        `${what}: ${n.id} ${n.ns === b.id ? 'outside its' : 'inside the'} box ${b.id}`,
+      );
   }
 }
 
@@ -206,7 +229,15 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     const o = await open(file);
     const { page } = o;
     const ids = await inPage(page, ({ cy }) => cy.nodes().map((n) => n.id()));
-    for (const id of ['ctrl:{ingress-controller}', 'ns:api', 'ing:api/admin', 'svc:api/api', 'wl:api/orders[Deployment]', 'wl:data/db[StatefulSet]', 'missing:web/legacy']) {
+    for (const id of [
+      'ctrl:{ingress-controller}',
+      'ns:api',
+      'ing:api/admin',
+      'svc:api/api',
+      'wl:api/orders[Deployment]',
+      'wl:data/db[StatefulSet]',
+      'missing:web/legacy',
+    ]) {
       assert.ok(ids.includes(id), `node ${id}`);
     }
     const red = await inPage(page, ({ cy }) =>
@@ -240,18 +271,35 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     await page.locator('#kn-search-count', { hasText: '2 matches' }).waitFor({ timeout: 30_000 });
     await page.press('#kn-search', 'Enter');
     await page.locator('#kn-panel-title', { hasText: 'api/orders' }).waitFor({ timeout: 30_000 });
-    assert.deepEqual(await inPage(page, ({ cy }) => cy.nodes('.match').map((n) => n.id())), ['svc:api/orders', 'wl:api/orders[Deployment]']);
+    assert.deepEqual(await inPage(page, ({ cy }) => cy.nodes('.match').map((n) => n.id())), [
+      'svc:api/orders',
+      'wl:api/orders[Deployment]',
+    ]);
     await page.fill('#kn-search', '');
     await page.press('#kn-search', 'Escape');
 
     // The namespace filter hides the rest, graph and findings table.
-    const visible = () => inPage(page, ({ cy }) => cy.nodes().filter((n) => !n.hasClass('hidden') && !n.hasClass('namespace')).map((n) => n.id()).sort());
+    const visible = () =>
+      inPage(page, ({ cy }) =>
+        cy
+          .nodes()
+          .filter((n) => !n.hasClass('hidden') && !n.hasClass('namespace'))
+          .map((n) => n.id())
+          .sort(),
+      );
     const rows = () => page.locator('#kn-findings-body tr:visible').count();
     await page.selectOption('#kn-namespace', 'data');
     assert.deepEqual(await visible(), ['svc:data/db', 'wl:data/db[StatefulSet]']);
     assert.equal(await rows(), 0);
     await page.selectOption('#kn-namespace', 'api');
-    assert.deepEqual(await visible(), ['ing:api/admin', 'policies:api', 'svc:api/api', 'svc:api/orders', 'wl:api/api[Deployment]', 'wl:api/orders[Deployment]']);
+    assert.deepEqual(await visible(), [
+      'ing:api/admin',
+      'policies:api',
+      'svc:api/api',
+      'svc:api/orders',
+      'wl:api/api[Deployment]',
+      'wl:api/orders[Deployment]',
+    ]);
     assert.equal(await rows(), 2);
     await page.check('#kn-neighbours');
     assert.ok((await visible()).includes('svc:data/db'), 'with neighbours: the Service api/orders calls');
@@ -261,7 +309,12 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(await rows(), 3);
 
     // Outlines mark the nodes the findings are about: the policy finding is on the policies node.
-    const outlined = await inPage(page, ({ cy }) => cy.nodes('.has-error, .has-warning').map((n) => n.id()).sort());
+    const outlined = await inPage(page, ({ cy }) =>
+      cy
+        .nodes('.has-error, .has-warning')
+        .map((n) => n.id())
+        .sort(),
+    );
     assert.deepEqual(outlined, ['ing:web/shop', 'policies:api', 'wl:api/orders[Deployment]']);
     await click(page, 'policies:api');
     await panelHas(page, 'netpol-blocks-ingress-backend');
@@ -295,9 +348,14 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(await page.locator('img, iframe, object, embed').count(), 0);
     await page.fill('#kn-search', 'alert(1)');
     await page.press('#kn-search', 'Enter');
-    await page.locator('#kn-panel-title', { hasText: '</script><script>alert(1)</script>' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#kn-panel-title', { hasText: '</script><script>alert(1)</script>' })
+      .waitFor({ timeout: 30_000 });
     await page.selectOption('#kn-namespace', 'evil"ns<img src=x onerror=alert(2)>');
-    assert.ok((await page.locator('#kn-findings-body tr:visible').count()) > 0, 'the findings of that namespace stay listed');
+    assert.ok(
+      (await page.locator('#kn-findings-body tr:visible').count()) > 0,
+      'the findings of that namespace stay listed',
+    );
     await page.locator('#kn-findings-body a.node-link').first().click();
     await page.waitForTimeout(300);
     assert.deepEqual(o.dialogs, [], 'no script of the manifest ran');
@@ -309,17 +367,38 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
     const file = await render(['app', 'app-v2', 'browser-diff.html'], FIXTURES, 'diff');
     const o = await open(file);
     const { page } = o;
-    const colour = (id: string) => inPage(page, ({ cy }, id) => cy.getElementById(id).style('line-color') as string, id);
+    const colour = (id: string) =>
+      inPage(page, ({ cy }, id) => cy.getElementById(id).style('line-color') as string, id);
     assert.equal(await colour('reference:wl:api/orders[Deployment]->svc:data/db'), 'rgb(46,125,50)');
     assert.equal(await colour('reference:wl:web/frontend[Deployment]->svc:api/api'), 'rgb(211,47,47)');
     // Only the changed edges stand out: unchanged ones are faded and thinner.
-    const look = (id: string) => inPage(page, ({ cy }, id) => ({ opacity: Number(cy.getElementById(id).style('opacity')), width: parseFloat(cy.getElementById(id).style('width') as string) }), id);
+    const look = (id: string) =>
+      inPage(
+        page,
+        ({ cy }, id) => ({
+          opacity: Number(cy.getElementById(id).style('opacity')),
+          width: parseFloat(cy.getElementById(id).style('width') as string),
+        }),
+        id,
+      );
     const unchanged = await look('reference:wl:api/api[Deployment]->svc:data/db');
     const added = await look('reference:wl:api/orders[Deployment]->svc:data/db');
-    assert.ok(unchanged.opacity < 0.5 && added.opacity === 1, `opacity ${unchanged.opacity} (unchanged), ${added.opacity} (added)`);
+    assert.ok(
+      unchanged.opacity < 0.5 && added.opacity === 1,
+      `opacity ${unchanged.opacity} (unchanged), ${added.opacity} (added)`,
+    );
     assert.ok(unchanged.width < added.width, 'unchanged edges are thinner');
-    const changedEdges = await inPage(page, ({ cy }) => cy.edges().filter((e) => Number(e.style('opacity')) === 1).map((e) => e.id()).sort());
-    assert.deepEqual(changedEdges, ['reference:wl:api/orders[Deployment]->svc:data/db', 'reference:wl:web/frontend[Deployment]->svc:api/api']);
+    const changedEdges = await inPage(page, ({ cy }) =>
+      cy
+        .edges()
+        .filter((e) => Number(e.style('opacity')) === 1)
+        .map((e) => e.id())
+        .sort(),
+    );
+    assert.deepEqual(changedEdges, [
+      'reference:wl:api/orders[Deployment]->svc:data/db',
+      'reference:wl:web/frontend[Deployment]->svc:api/api',
+    ]);
     assert.equal(await page.locator('#kn-changes-body tr').count(), 2);
     await page.locator('#kn-changes-body a.edge-link').first().click();
     await panelHas(page, 'connection added');
@@ -332,11 +411,13 @@ describe('HTML report in headless chromium', { skip, timeout: 300_000 }, () => {
   it('draws the external ranges of a diff outside every namespace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-diff-'));
     tmpDirs.push(dir);
-    const pods = ['a', 'b', 'c'].map((p) => `apiVersion: v1
+    const pods = ['a', 'b', 'c'].map(
+      (p) => `apiVersion: v1
 kind: Pod
 metadata: {name: ${p}, namespace: shop, labels: {app: ${p}}}
 spec: {containers: [{name: ${p}, image: x, ports: [{containerPort: 80}]}]}
-`);
+`,
+    );
     writeFileSync(path.join(dir, 'old.yaml'), pods.join('---\n'));
     writeFileSync(
       path.join(dir, 'new.yaml'),
@@ -356,7 +437,10 @@ spec:
     const o = await open(file);
     const externals = await inPage(o.page, ({ cy }) => cy.nodes('.external').map((n) => n.id()));
     assert.ok(externals.length >= 2, `external ranges drawn: ${externals.join(', ')}`);
-    assert.ok(externals.includes('ext:0.0.0.0-9.255.255.255') || externals.some((e) => e.startsWith('ext:0.0.0.0')), externals.join(', '));
+    assert.ok(
+      externals.includes('ext:0.0.0.0-9.255.255.255') || externals.some((e) => e.startsWith('ext:0.0.0.0')),
+      externals.join(', '),
+    );
     await assertNoOverlap(o.page, 'diff with external ranges');
     await o.page.screenshot({ path: path.join(ARTIFACTS, 'browser-diff-external.png') });
     assertSelfContained(o, file);
@@ -391,7 +475,12 @@ spec:
     const file = await render(['.', 'browser-overview.html'], dir);
     const o = await open(file);
     const { page } = o;
-    const shown = () => inPage(page, ({ cy }) => ({ boxes: cy.nodes('.namespace.closed').length, nodes: cy.nodes().not('.namespace').length, merged: cy.edges('.summary').length }));
+    const shown = () =>
+      inPage(page, ({ cy }) => ({
+        boxes: cy.nodes('.namespace.closed').length,
+        nodes: cy.nodes().not('.namespace').length,
+        merged: cy.edges('.summary').length,
+      }));
     const first = await shown();
     assert.equal(first.boxes, 16, 'every namespace closed');
     assert.equal(first.nodes, 1, 'only the ingress controller besides the boxes');
@@ -438,7 +527,11 @@ spec:
     const generateMs = Date.now() - genStart;
     const o = await open(file);
     const { page } = o;
-    const stats = await inPage(page, ({ cy, scriptMs }) => ({ nodes: cy.nodes().length, edges: cy.edges().length, scriptMs }));
+    const stats = await inPage(page, ({ cy, scriptMs }) => ({
+      nodes: cy.nodes().length,
+      edges: cy.edges().length,
+      scriptMs,
+    }));
     // Workloads, Services, Ingresses, namespaces, the controller, and the policies nodes of the
     // ten namespaces whose Ingress their policy blocks.
     assert.equal(stats.nodes, 1000 + 1000 + 20 + 20 + 1 + 10);
@@ -461,13 +554,21 @@ spec:
     await click(page, 'wl:team-3/app-159[Deployment]');
     await panelHas(page, 'netpol-blocks-service-reference');
     await page.selectOption('#kn-namespace', 'team-7');
-    assert.equal(await inPage(page, ({ cy }) => cy.nodes().filter((n) => !n.hasClass('hidden') && !n.hasClass('namespace')).length), 102);
+    assert.equal(
+      await inPage(
+        page,
+        ({ cy }) => cy.nodes().filter((n) => !n.hasClass('hidden') && !n.hasClass('namespace')).length,
+      ),
+      102,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'browser-1000.png') });
     assertSelfContained(o, file);
 
     const timings = { workloads: 1000, ...stats, generateMs, readyMs: o.readyMs, interactMs };
     writeFileSync(path.join(ARTIFACTS, 'browser-1000-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
-    t.diagnostic(`1,000 workloads: report written in ${generateMs} ms, interactive in the browser after ${o.readyMs} ms, pan/zoom answered in ${interactMs} ms`);
+    t.diagnostic(
+      `1,000 workloads: report written in ${generateMs} ms, interactive in the browser after ${o.readyMs} ms, pan/zoom answered in ${interactMs} ms`,
+    );
     await page.close();
   });
 });

@@ -33,11 +33,18 @@ import { ROOT, collector } from '../support/util.js';
 const FIXTURES = path.join(ROOT, 'test-fixtures/graph-report');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-
 function io(cwd: string): Io & { out: () => string; err: () => string } {
   const out = collector();
   const err = collector();
-  return { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), cwd, env: {}, out: out.text, err: err.text };
+  return {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin: Readable.from([]),
+    cwd,
+    env: {},
+    out: out.text,
+    err: err.text,
+  };
 }
 
 async function load(dir: string, cwd = FIXTURES): Promise<LoadedVersion> {
@@ -138,7 +145,10 @@ describe('graph model of the fixture app', () => {
 
   it('lists the policies that select each workload', () => {
     const db = data.nodes.find((n) => n.id === 'wl:data/db[StatefulSet]')!;
-    assert.deepEqual(db.policies, { ingress: [{ name: 'data/db-ingress', file: 'app/policies.yaml', line: 4, column: 9 }], egress: [] });
+    assert.deepEqual(db.policies, {
+      ingress: [{ name: 'data/db-ingress', file: 'app/policies.yaml', line: 4, column: 9 }],
+      egress: [],
+    });
     const frontend = data.nodes.find((n) => n.id === 'wl:web/frontend[Deployment]')!;
     assert.deepEqual(frontend.policies, { ingress: [], egress: [] });
   });
@@ -148,7 +158,10 @@ describe('graph model of the fixture app', () => {
     const blocked = edges.get('reference:wl:api/orders[Deployment]->svc:data/db')!;
     assert.equal(blocked.explain.length, 1);
     assert.equal(blocked.explain[0].allowed, false);
-    assert.match(blocked.explain[0].text, /^api\/orders\[Deployment\] => data\/db\[StatefulSet\] \(TCP 5432\): BLOCKED/);
+    assert.match(
+      blocked.explain[0].text,
+      /^api\/orders\[Deployment\] => data\/db\[StatefulSet\] \(TCP 5432\): BLOCKED/,
+    );
     assert.match(blocked.explain[0].text, /NetworkPolicy "data\/db-ingress" \(app\/policies\.yaml:4:9\)/);
     // The same text as the explain command prints.
     const run = io(FIXTURES);
@@ -167,7 +180,10 @@ describe('ingress controller configured to a workload of the input', () => {
   it('draws the Ingress edges from that workload', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
     tmpDirs.push(dir);
-    writeFileSync(path.join(dir, '.kube-netlint.yaml'), 'ingressController:\n  namespace: ingress-nginx\n  labels:\n    app: nginx\n');
+    writeFileSync(
+      path.join(dir, '.kube-netlint.yaml'),
+      'ingressController:\n  namespace: ingress-nginx\n  labels:\n    app: nginx\n',
+    );
     writeFileSync(
       path.join(dir, 'app.yaml'),
       `apiVersion: v1
@@ -208,7 +224,10 @@ spec:
       'selects:svc:shop/web->wl:shop/web[Pod]': 'allowed',
       'serves:wl:ingress-nginx/nginx[Pod]->ing:shop/web': 'none',
     });
-    assert.match(edgeMap(data).get('backend:ing:shop/web->svc:shop/web')!.explain[0].text, /^ingress-nginx\/nginx\[Pod\] => shop\/web\[Pod\] \(TCP 8080\): ALLOWED/);
+    assert.match(
+      edgeMap(data).get('backend:ing:shop/web->svc:shop/web')!.explain[0].text,
+      /^ingress-nginx\/nginx\[Pod\] => shop\/web\[Pod\] \(TCP 8080\): ALLOWED/,
+    );
   });
 
   it('is left out when there is no Ingress', async () => {
@@ -216,9 +235,15 @@ spec:
     assert.ok(data.nodes.some((n) => n.kind === 'controller'));
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
     tmpDirs.push(dir);
-    writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: x}]}\n');
+    writeFileSync(
+      path.join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: x}]}\n',
+    );
     const none = reportOf(await loadVersion(['.'], io(dir), { 'no-config': true }), 'p');
-    assert.deepEqual(none.nodes.map((n) => n.id), ['ns:default', 'wl:default/a[Pod]']);
+    assert.deepEqual(
+      none.nodes.map((n) => n.id),
+      ['ns:default', 'wl:default/a[Pod]'],
+    );
   });
 });
 
@@ -227,7 +252,9 @@ async function checkAgreement(dir: string, cwd: string): Promise<{ blocked: numb
   const v = await load(dir, cwd);
   const data = reportOf(v, dir);
   const red = (e: ReportEdge) => e.status === 'blocked' || e.status === 'partial';
-  const refFindings = v.findings.filter((f) => f.ruleId === 'netpol-blocks-service-reference').map((f) => `${f.file.path}:${f.file.position(f.range[0]).line}:${f.file.position(f.range[0]).column}`);
+  const refFindings = v.findings
+    .filter((f) => f.ruleId === 'netpol-blocks-service-reference')
+    .map((f) => `${f.file.path}:${f.file.position(f.range[0]).line}:${f.file.position(f.range[0]).column}`);
   const refEdges = data.edges.filter((e) => e.kind === 'reference' && red(e));
   // Every reference the rule reports is on a red edge, and every red reference edge is reported.
   const refsOfEdge = new Map<string, string[]>();
@@ -238,8 +265,16 @@ async function checkAgreement(dir: string, cwd: string): Promise<{ blocked: numb
     const p = positionOf(r.at);
     refsOfEdge.set(id, [...(refsOfEdge.get(id) ?? []), `${p.file}:${p.line}:${p.column}`]);
   }
-  for (const f of refFindings) assert.ok(refEdges.some((e) => refsOfEdge.get(e.id)?.includes(f)), `${dir}: reported reference ${f} is on a red edge`);
-  for (const e of refEdges) assert.ok(refsOfEdge.get(e.id)?.some((p) => refFindings.includes(p)), `${dir}: red edge ${e.id} has a finding`);
+  for (const f of refFindings)
+    assert.ok(
+      refEdges.some((e) => refsOfEdge.get(e.id)?.includes(f)),
+      `${dir}: reported reference ${f} is on a red edge`,
+    );
+  for (const e of refEdges)
+    assert.ok(
+      refsOfEdge.get(e.id)?.some((p) => refFindings.includes(p)),
+      `${dir}: red edge ${e.id} has a finding`,
+    );
   const ingressFindings = v.findings.filter((f) => f.ruleId === 'netpol-blocks-ingress-backend');
   const redIngresses = new Set(data.edges.filter((e) => e.kind === 'backend' && red(e)).map((e) => e.source));
   const reportedIngresses = new Set(
@@ -249,7 +284,11 @@ async function checkAgreement(dir: string, cwd: string): Promise<{ blocked: numb
       return `ing:${ns}/${m?.[1]}`;
     }),
   );
-  assert.deepEqual([...redIngresses].sort(), [...reportedIngresses].sort(), `${dir}: red Ingress edges and netpol-blocks-ingress-backend findings`);
+  assert.deepEqual(
+    [...redIngresses].sort(),
+    [...reportedIngresses].sort(),
+    `${dir}: red Ingress edges and netpol-blocks-ingress-backend findings`,
+  );
   return { blocked: refEdges.length + redIngresses.size };
 }
 
@@ -329,7 +368,12 @@ describe('dot and mermaid', () => {
     assert.equal(graphFormat(undefined, 'net.dot'), 'dot');
     assert.equal(graphFormat(undefined, undefined), 'dot');
     assert.equal(graphFormat('mermaid', 'x.html'), 'mermaid');
-    assert.throws(() => graphFormat('svg', undefined), (e: unknown) => e instanceof CommandUsageError && /unknown format "svg" \(available: html, dot, mermaid, json\)/.test(e.message));
+    assert.throws(
+      () => graphFormat('svg', undefined),
+      (e: unknown) =>
+        e instanceof CommandUsageError &&
+        /unknown format "svg" \(available: html, dot, mermaid, json\)/.test(e.message),
+    );
   });
   it('json is the data behind the picture', async () => {
     const run = io(FIXTURES);
@@ -383,7 +427,10 @@ describe('HTML report', () => {
     // The page script holds no URL; cytoscape's only ones are in its licence comments. (The data
     // block may: manifests hold URLs, as inert JSON text.)
     assert.ok(!/https?:\/\//i.test(list[2].body), 'a URL in the page script');
-    assert.ok(!/https?:\/\//i.test(list[1].body.replace(/\/\*[\s\S]*?\*\//g, '')), 'a URL in cytoscape outside comments');
+    assert.ok(
+      !/https?:\/\//i.test(list[1].body.replace(/\/\*[\s\S]*?\*\//g, '')),
+      'a URL in cytoscape outside comments',
+    );
   });
 
   it('forbids every fetch with a Content-Security-Policy that names the hashes of its scripts', () => {
@@ -415,7 +462,13 @@ describe('HTML report', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
     tmpDirs.push(dir);
     const run = io(FIXTURES);
-    assert.equal(await COMMANDS.graph.run(['app', '--no-config', '--title', 'kube-netlint graph app', '-o', path.join(dir, 'report.html')], run), 0);
+    assert.equal(
+      await COMMANDS.graph.run(
+        ['app', '--no-config', '--title', 'kube-netlint graph app', '-o', path.join(dir, 'report.html')],
+        run,
+      ),
+      0,
+    );
     assert.equal(readFileSync(path.join(dir, 'report.html'), 'utf8'), html);
     assert.equal(run.out(), '');
   });
@@ -440,7 +493,10 @@ describe('hostile manifests', () => {
     const parsed = JSON.parse(list[0].body) as { data: ReportData };
     const names = parsed.data.nodes.map((n) => n.label);
     assert.ok(names.includes('</script><script>alert(1)</script>'), 'names survive as text');
-    assert.ok(parsed.data.findings.some((f) => f.message.includes('<')), 'messages survive as text');
+    assert.ok(
+      parsed.data.findings.some((f) => f.message.includes('<')),
+      'messages survive as text',
+    );
   });
 
   it('cannot break out of dot strings or mermaid labels', () => {
@@ -466,8 +522,16 @@ describe('diff view', () => {
     const before = await load('app');
     const afterV = await load('app-v2');
     const changes = diffConnectivity(before.engine.connectivity(), afterV.engine.connectivity());
-    const data = buildDiffData({ before: reportOf(before, 'd'), after: reportOf(afterV, 'd'), changes, title: 'd', engines: { before: before.engine, after: afterV.engine } });
-    const diffs = Object.fromEntries(data.edges.filter((e) => e.diff !== 'unchanged').map((e) => [e.id, `${e.diff} ${e.old?.status} -> ${e.status}`]));
+    const data = buildDiffData({
+      before: reportOf(before, 'd'),
+      after: reportOf(afterV, 'd'),
+      changes,
+      title: 'd',
+      engines: { before: before.engine, after: afterV.engine },
+    });
+    const diffs = Object.fromEntries(
+      data.edges.filter((e) => e.diff !== 'unchanged').map((e) => [e.id, `${e.diff} ${e.old?.status} -> ${e.status}`]),
+    );
     assert.deepEqual(diffs, {
       'reference:wl:api/orders[Deployment]->svc:data/db': 'added blocked -> allowed',
       'reference:wl:web/frontend[Deployment]->svc:api/api': 'removed allowed -> blocked',
@@ -514,7 +578,10 @@ spec: {containers: [{name: c, image: x}]}
 `),
     );
     const run = io(dir);
-    assert.equal(await COMMANDS.diff.run(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html'], run), 0);
+    assert.equal(
+      await COMMANDS.diff.run(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html'], run),
+      0,
+    );
     const html = readFileSync(path.join(dir, 'diff.html'), 'utf8');
     const data = (JSON.parse(scripts(html)[0].body) as { data: ReportData }).data;
     assert.equal(data.mode, 'diff');
@@ -524,8 +591,20 @@ spec: {containers: [{name: c, image: x}]}
     assert.equal(data.nodes.find((n) => n.id === 'wl:default/c[Pod]')?.presence, 'new');
     assert.ok(data.changes!.length >= 3);
     // --fail-on-added: the new pod c opens connections.
-    assert.equal(await COMMANDS.diff.run(['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html', '--fail-on-added'], io(dir)), 1);
-    assert.equal(await COMMANDS.diff.run(['new.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'same.html', '--fail-on-added'], io(dir)), 0);
+    assert.equal(
+      await COMMANDS.diff.run(
+        ['old.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'diff.html', '--fail-on-added'],
+        io(dir),
+      ),
+      1,
+    );
+    assert.equal(
+      await COMMANDS.diff.run(
+        ['new.yaml', 'new.yaml', '--no-config', '-f', 'html', '-o', 'same.html', '--fail-on-added'],
+        io(dir),
+      ),
+      0,
+    );
   });
 });
 
@@ -533,11 +612,13 @@ describe('findings on the nodes they are about', () => {
   it('a policy finding marks the policies node only, a finding on no drawn object the cluster node', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kn-graph-'));
     tmpDirs.push(dir);
-    const pods = [1, 2, 3].map((i) => `apiVersion: v1
+    const pods = [1, 2, 3].map(
+      (i) => `apiVersion: v1
 kind: Pod
 metadata: {name: p${i}, namespace: shop, labels: {app: p${i}}}
 spec: {containers: [{name: c, image: x}]}
-`);
+`,
+    );
     writeFileSync(
       path.join(dir, 'app.yaml'),
       [
@@ -553,11 +634,16 @@ spec:
     );
     writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [\n');
     const data = reportOf(await loadVersion(['.'], io(dir), { 'no-config': true }), 'f');
-    const marked = data.nodes.filter((n) => n.findings.length > 0).map((n) => `${n.id} ${[...new Set(n.findings.map((i) => data.findings[i].ruleId))].join(',')}`);
+    const marked = data.nodes
+      .filter((n) => n.findings.length > 0)
+      .map((n) => `${n.id} ${[...new Set(n.findings.map((i) => data.findings[i].ruleId))].join(',')}`);
     assert.deepEqual(marked, ['cluster: yaml-syntax', 'policies:shop netpol-peer-selects-nothing']);
     const holder = data.nodes.find((n) => n.id === 'policies:shop')!;
     assert.equal(holder.parent, 'ns:shop');
-    assert.ok(holder.info.some((i) => i.includes('"all"')), 'names the policy');
+    assert.ok(
+      holder.info.some((i) => i.includes('"all"')),
+      'names the policy',
+    );
     for (const f of data.findings) assert.ok(f.nodes.length > 0, `${f.ruleId} is listed under a node`);
     // The dot and mermaid outputs draw the holders too.
     assert.match(renderDot(data), /"policies:shop" \[label="policies\\nNetworkPolicies", shape=note/);
@@ -567,17 +653,26 @@ spec:
 });
 
 describe('layout', () => {
-  const overlaps = (a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) =>
-    Math.abs(a.x - b.x) * 2 < a.w + b.w - 1e-6 && Math.abs(a.y - b.y) * 2 < a.h + b.h - 1e-6;
+  const overlaps = (
+    a: { x: number; y: number; w: number; h: number },
+    b: { x: number; y: number; w: number; h: number },
+  ) => Math.abs(a.x - b.x) * 2 < a.w + b.w - 1e-6 && Math.abs(a.y - b.y) * 2 < a.h + b.h - 1e-6;
 
   it('separate leaves no two rectangles overlapping', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let round = 0; round < 30; round++) {
-      const items = Array.from({ length: 5 + round * 7 }, () => ({ x: random() * 300, y: random() * 300, w: 20 + random() * 120, h: 20 + random() * 80 }));
+      const items = Array.from({ length: 5 + round * 7 }, () => ({
+        x: random() * 300,
+        y: random() * 300,
+        w: 20 + random() * 120,
+        h: 20 + random() * 80,
+      }));
       if (round % 5 === 0) for (const it of items) it.x = it.y = 10; // all on one point
       separate(items);
-      for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) assert.ok(!overlaps(items[i], items[j]), `round ${round}: items ${i} and ${j} overlap`);
+      for (let i = 0; i < items.length; i++)
+        for (let j = i + 1; j < items.length; j++)
+          assert.ok(!overlaps(items[i], items[j]), `round ${round}: items ${i} and ${j} overlap`);
     }
   });
 
@@ -592,7 +687,9 @@ describe('layout', () => {
     for (const n of data.nodes) {
       if (n.kind === 'namespace') continue;
       for (const b of boxes) {
-        const inside = Math.abs(n.position!.x - b.position!.x) * 2 < b.size!.width && Math.abs(n.position!.y - b.position!.y) * 2 < b.size!.height;
+        const inside =
+          Math.abs(n.position!.x - b.position!.x) * 2 < b.size!.width &&
+          Math.abs(n.position!.y - b.position!.y) * 2 < b.size!.height;
         assert.equal(inside, n.parent === b.id, `${n.id} and the box of ${b.id}`);
       }
     }
@@ -607,7 +704,10 @@ describe('20,000 objects', () => {
     generateCluster(dir, { workloads: 10_000, perNamespace: 50 });
     const out = path.join(dir, 'report.html');
     assert.equal(await COMMANDS.graph.run(['.', '--no-config', '-o', out], io(dir)), 0);
-    const payload = JSON.parse(scripts(readFileSync(out, 'utf8'))[0].body) as { data: ReportData; overviewAbove: number };
+    const payload = JSON.parse(scripts(readFileSync(out, 'utf8'))[0].body) as {
+      data: ReportData;
+      overviewAbove: number;
+    };
     const { nodes } = payload.data;
     assert.ok(nodes.length > 20_000, `${nodes.length} nodes`);
     assert.equal(payload.overviewAbove, OVERVIEW_ABOVE);
@@ -618,8 +718,20 @@ describe('20,000 objects', () => {
 
 describe('page script', () => {
   it('joins the client modules into one module without imports or exports', () => {
-    assert.equal(joinable("import { h } from './dom.js';\nexport function f() {}\nexport const x = 1;\nexport {};\n"), 'function f() {}\nconst x = 1;\n');
-    const html = renderHtml({ version: 1, mode: 'graph', title: 't', tool: { name: 'kube-netlint', version: '0' }, namespaces: [], nodes: [], edges: [], findings: [] });
+    assert.equal(
+      joinable("import { h } from './dom.js';\nexport function f() {}\nexport const x = 1;\nexport {};\n"),
+      'function f() {}\nconst x = 1;\n',
+    );
+    const html = renderHtml({
+      version: 1,
+      mode: 'graph',
+      title: 't',
+      tool: { name: 'kube-netlint', version: '0' },
+      namespaces: [],
+      nodes: [],
+      edges: [],
+      findings: [],
+    });
     const page = scripts(html)[2].body;
     assert.doesNotMatch(page, /^\s*(import|export)\b/m);
     for (const m of CLIENT_MODULES) assert.ok(existsSync(new URL(`../src/report/client/${m}.js`, import.meta.url)), m);

@@ -17,12 +17,16 @@ describe('picture: policies on workload nodes', () => {
     const r = await inProcess(['graph', '--no-config', '-f', 'json', '.'], { cwd: path.join(ROOT, 'examples/tiers') });
     assert.equal(r.code, 0, r.stderr);
     const nodes = (JSON.parse(r.stdout) as { nodes: Node[] }).nodes;
-    const names = (id: string, dir: 'ingress' | 'egress') => nodes.find((n) => n.id === id)?.policies?.[dir].map((p) => p.name);
+    const names = (id: string, dir: 'ingress' | 'egress') =>
+      nodes.find((n) => n.id === id)?.policies?.[dir].map((p) => p.name);
     assert.deepEqual(names('wl:secure/db[Deployment]', 'ingress'), [
       'secure/db-from-api',
       'AdminNetworkPolicy protect-restricted',
       'BaselineAdminNetworkPolicy default',
     ]);
-    assert.deepEqual(names('wl:web/api[Deployment]', 'egress'), ['CiliumNetworkPolicy web/api', 'CiliumClusterwideNetworkPolicy no-metadata']);
+    assert.deepEqual(names('wl:web/api[Deployment]', 'egress'), [
+      'CiliumNetworkPolicy web/api',
+      'CiliumClusterwideNetworkPolicy no-metadata',
+    ]);
   });
 });

@@ -11,7 +11,10 @@ import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { compare, expectationsOf, lintCase, listCases } from '../support/harness.js';
 
-const chosen = (process.env.KN_RULES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const chosen = (process.env.KN_RULES ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const known = new Set(RULES.map((r) => r.meta.id));
 const unknown = chosen.filter((id) => !known.has(id));
 if (unknown.length > 0) throw new Error(`KN_RULES names no rule: ${unknown.join(', ')}`);

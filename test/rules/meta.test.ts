@@ -41,7 +41,8 @@ describe('rule registry', () => {
 
   it('lists every rule in the README rules table', () => {
     const readme = read('README.md');
-    for (const r of RULES) assert.match(readme, new RegExp(`\\[\`${r.meta.id}\`\\]\\(docs/rules/${r.meta.id}\\.md\\)`), r.meta.id);
+    for (const r of RULES)
+      assert.match(readme, new RegExp(`\\[\`${r.meta.id}\`\\]\\(docs/rules/${r.meta.id}\\.md\\)`), r.meta.id);
   });
 });
 
@@ -56,8 +57,14 @@ for (const rule of RULES) {
 
     it('has valid and invalid fixtures', () => {
       const cases = listCases(id);
-      assert.ok(cases.some((c) => c.kind === 'valid'), `test-fixtures/${id}/valid/ has no case`);
-      assert.ok(cases.some((c) => c.kind === 'invalid'), `test-fixtures/${id}/invalid/ has no case`);
+      assert.ok(
+        cases.some((c) => c.kind === 'valid'),
+        `test-fixtures/${id}/valid/ has no case`,
+      );
+      assert.ok(
+        cases.some((c) => c.kind === 'invalid'),
+        `test-fixtures/${id}/invalid/ has no case`,
+      );
     });
 
     it('has a docs page whose examples behave as documented', () => {
@@ -76,7 +83,11 @@ for (const rule of RULES) {
       }
       for (const ex of good) {
         const found = lintExample(ex).findings;
-        assert.deepEqual(found.map((f) => `${f.ruleId}: ${f.message}`), [], `correct example produces findings:\n${ex}`);
+        assert.deepEqual(
+          found.map((f) => `${f.ruleId}: ${f.message}`),
+          [],
+          `correct example produces findings:\n${ex}`,
+        );
       }
     });
   });

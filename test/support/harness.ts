@@ -66,7 +66,8 @@ export interface FixtureCase {
   root: string;
 }
 
-const isManifest = (f: string) => MANIFEST_EXTENSIONS.some((e) => f.endsWith(`.${e}`)) && !f.endsWith('.kube-netlint.yaml');
+const isManifest = (f: string) =>
+  MANIFEST_EXTENSIONS.some((e) => f.endsWith(`.${e}`)) && !f.endsWith('.kube-netlint.yaml');
 
 function walk(dir: string, base = dir): string[] {
   const out: string[] = [];
@@ -99,10 +100,18 @@ export function listCases(rule: string): FixtureCase[] {
 export function lintCase(c: FixtureCase, only?: string): LintResult {
   const sources = c.files.map((f) => loadText(f, readFileSync(path.join(c.root, f), 'utf8')));
   const configPath = path.join(c.root, '.kube-netlint.yaml');
-  const config = statSync(c.path).isDirectory() && existsSync(configPath) ? loadConfig(configPath, new Set(RULES.map((r) => r.meta.id)), c.root) : undefined;
+  const config =
+    statSync(c.path).isDirectory() && existsSync(configPath)
+      ? loadConfig(configPath, new Set(RULES.map((r) => r.meta.id)), c.root)
+      : undefined;
   return lint(sources, {
     rules: RULES,
-    severities: only ? { ...config?.rules, ...Object.fromEntries(RULES.filter((r) => r.meta.id !== only).map((r) => [r.meta.id, 'off' as const])) } : config?.rules,
+    severities: only
+      ? {
+          ...config?.rules,
+          ...Object.fromEntries(RULES.filter((r) => r.meta.id !== only).map((r) => [r.meta.id, 'off' as const])),
+        }
+      : config?.rules,
     settings: {
       defaultNamespace: config?.namespace ?? DEFAULT_NAMESPACE,
       nodePortRange: config?.nodePortRange ?? (parseNodePortRange('30000-32767') as [number, number]),
@@ -119,7 +128,15 @@ export function expectationsOf(c: FixtureCase): Expectation[] {
 export function toExpectation(f: Finding): Expectation {
   const s = f.file.position(f.range[0]);
   const e = f.file.position(f.range[1]);
-  return { file: f.file.path, ruleId: f.ruleId, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: f.severity };
+  return {
+    file: f.file.path,
+    ruleId: f.ruleId,
+    line: s.line,
+    column: s.column,
+    endLine: e.line,
+    endColumn: e.column,
+    severity: f.severity,
+  };
 }
 
 export function formatExpectation(e: Expectation): string {
@@ -154,9 +171,12 @@ export function compare(c: FixtureCase, result: LintResult, only?: string): stri
     }
     const { f } = unmatched[i];
     unmatched.splice(i, 1);
-    if (f.severity !== sev) problems.push(`${exp.file}: ${formatExpectation(exp)}: severity is ${f.severity}, expected ${sev}`);
+    if (f.severity !== sev)
+      problems.push(`${exp.file}: ${formatExpectation(exp)}: severity is ${f.severity}, expected ${sev}`);
     if (exp.message && !f.message.includes(exp.message)) {
-      problems.push(`${exp.file}: ${formatExpectation(exp)}: message ${JSON.stringify(f.message)} does not contain ${JSON.stringify(exp.message)}`);
+      problems.push(
+        `${exp.file}: ${formatExpectation(exp)}: message ${JSON.stringify(f.message)} does not contain ${JSON.stringify(exp.message)}`,
+      );
     }
   }
   for (const { f, e } of unmatched) problems.push(`extra: ${e.file}: ${formatExpectation(e)} -- ${f.message}`);

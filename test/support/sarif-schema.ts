@@ -28,5 +28,8 @@ export function validateSarif(log: unknown): string[] {
     validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object);
   }
   if (validate(log)) return [];
-  return (validate.errors ?? []).map((e: { instancePath: string; message?: string; params: unknown }) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map(
+    (e: { instancePath: string; message?: string; params: unknown }) =>
+      `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
 }

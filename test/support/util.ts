@@ -37,7 +37,12 @@ export interface CliOptions {
 
 /** The environment of a child run: this one's, without colour switches, plus `extra`. */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...extra };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    ...extra,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return env as NodeJS.ProcessEnv;
 }
@@ -84,7 +89,13 @@ export async function inProcess(
   const out = collector();
   const err = collector();
   const stdin = Readable.from([Buffer.from(opts.stdin ?? '')]);
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, stdin, cwd: opts.cwd ?? process.cwd(), env: opts.env ?? {} });
+  const code = await main(args, {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin,
+    cwd: opts.cwd ?? process.cwd(),
+    env: opts.env ?? {},
+  });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -110,7 +121,8 @@ export function tmp(files: Record<string, string | Buffer> = {}, prefix = 'kube-
 }
 
 /** The findings of a `--format json` output. */
-export const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
+export const findingsOf = (stdout: string): JsonFinding[] =>
+  (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 /** Every manifest file (.yaml, .yml, .json) under `dir`, in name order. */
 export function* manifests(dir: string): Generator<string> {

@@ -71,7 +71,8 @@ export function checkShape(root: XmlElement, shape: XmlShape): string[] {
       visit(c, `${where}/${c.name}[${i}]`);
     });
     for (const [name, max] of Object.entries(s.max ?? {})) {
-      if ((count.get(name) ?? 0) > max) errors.push(`${where}: <${el.name}> has ${count.get(name)} <${name}>, at most ${max} allowed`);
+      if ((count.get(name) ?? 0) > max)
+        errors.push(`${where}: <${el.name}> has ${count.get(name)} <${name}>, at most ${max} allowed`);
     }
   };
   visit(root, root.name);
@@ -91,7 +92,14 @@ export const JUNIT_SHAPE: XmlShape = {
   root: 'testsuites',
   elements: {
     testsuites: {
-      attributes: { name: ANY, time: DECIMAL, tests: NON_NEGATIVE, failures: NON_NEGATIVE, disabled: NON_NEGATIVE, errors: NON_NEGATIVE },
+      attributes: {
+        name: ANY,
+        time: DECIMAL,
+        tests: NON_NEGATIVE,
+        failures: NON_NEGATIVE,
+        disabled: NON_NEGATIVE,
+        errors: NON_NEGATIVE,
+      },
       children: ['testsuite'],
     },
     testsuite: {
@@ -118,7 +126,16 @@ export const JUNIT_SHAPE: XmlShape = {
     properties: { attributes: {}, children: ['property'] },
     property: { attributes: { name: ANY, value: ANY }, required: ['name', 'value'], children: [] },
     testcase: {
-      attributes: { name: ANY, assertions: ANY, time: DECIMAL, classname: ANY, status: ANY, class: ANY, file: ANY, line: ANY },
+      attributes: {
+        name: ANY,
+        assertions: ANY,
+        time: DECIMAL,
+        classname: ANY,
+        status: ANY,
+        class: ANY,
+        file: ANY,
+        line: ANY,
+      },
       required: ['name'],
       children: ['skipped', 'error', 'failure', 'system-out', 'system-err'],
       max: { skipped: 1, error: 1, failure: 1 },

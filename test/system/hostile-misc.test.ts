@@ -26,7 +26,11 @@ describe('line breaks: a lone CR is a line break, as in the editor', () => {
             // Between the CR and the LF of a CRLF is not a position of the text.
             if (text[o - 1] === '\r' && text[o] === '\n') continue;
             const p = editor.positionAt(o);
-            assert.deepEqual(file.position(o), { line: p.line + 1, column: p.character + 1 }, JSON.stringify({ text, o }));
+            assert.deepEqual(
+              file.position(o),
+              { line: p.line + 1, column: p.character + 1 },
+              JSON.stringify({ text, o }),
+            );
           }
         }
       }),

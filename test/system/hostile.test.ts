@@ -9,7 +9,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -38,7 +48,10 @@ interface Run {
   signal: NodeJS.Signals | null;
 }
 
-function run(args: string[], opts: { cwd?: string; input?: string | Buffer; stdinFd?: number; timeout?: number } = {}): Run {
+function run(
+  args: string[],
+  opts: { cwd?: string; input?: string | Buffer; stdinFd?: number; timeout?: number } = {},
+): Run {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
@@ -53,7 +66,13 @@ function run(args: string[], opts: { cwd?: string; input?: string | Buffer; stdi
   else o.input = opts.input ?? '';
   const t = performance.now();
   const r = spawnSync(process.execPath, [BIN, '--no-config', ...args], o);
-  return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), ms: performance.now() - t, signal: r.signal };
+  return {
+    status: r.status,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    ms: performance.now() - t,
+    signal: r.signal,
+  };
 }
 
 interface Report {
@@ -65,10 +84,11 @@ function report(r: Run): Report {
   try {
     return JSON.parse(r.stdout) as Report;
   } catch {
-    throw new Error(`not JSON (exit ${r.status}, ${Math.round(r.ms)} ms): ${r.stdout.slice(0, 500)}\nstderr: ${r.stderr.slice(0, 500)}`);
+    throw new Error(
+      `not JSON (exit ${r.status}, ${Math.round(r.ms)} ms): ${r.stdout.slice(0, 500)}\nstderr: ${r.stderr.slice(0, 500)}`,
+    );
   }
 }
-
 
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
@@ -80,7 +100,13 @@ async function inProcess(args: string[], cwd: string): Promise<{ code: number; s
   let stderr = '';
   out.on('data', (d: Buffer) => (stdout += d.toString()));
   err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(['--no-config', ...args], { stdout: out, stderr: err, stdin: new PassThrough(), cwd, env: {} });
+  const code = await main(['--no-config', ...args], {
+    stdout: out,
+    stderr: err,
+    stdin: new PassThrough(),
+    cwd,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -92,13 +118,17 @@ function assertLocated(f: JsonFinding, text: string): void {
   assert.ok(f.column >= 1 && f.column <= lines[f.line - 1].length + 1, `${where}: column outside line ${f.line}`);
   assert.ok(f.endLine >= f.line && f.endLine <= lines.length, `${where}: end line`);
   assert.ok(f.endLine > f.line || f.endColumn >= f.column, `${where}: end before start`);
-  assert.ok(f.endColumn >= 1 && f.endColumn <= lines[f.endLine - 1].length + 1, `${where}: end column outside line ${f.endLine}`);
+  assert.ok(
+    f.endColumn >= 1 && f.endColumn <= lines[f.endLine - 1].length + 1,
+    `${where}: end column outside line ${f.endLine}`,
+  );
 }
 
 const SETTINGS = { defaultNamespace: 'default', nodePortRange: [30000, 32767] as [number, number] };
 const lintFiles = (files: SourceFile[]) => lint(files, { rules: RULES, settings: SETTINGS });
 
-const SERVICE_NOBODY = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: nobody\nspec:\n  selector:\n    app: nobody\n  ports:\n    - port: 80\n';
+const SERVICE_NOBODY =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: nobody\nspec:\n  selector:\n    app: nobody\n  ports:\n    - port: 80\n';
 
 describe('hostile input: malformed files become located findings', () => {
   it('reports every broken file at a location and still lints the others (exit 1)', () => {
@@ -119,7 +149,14 @@ describe('hostile input: malformed files become located findings', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr, '');
     const { findings } = report(r);
-    for (const name of ['half-edited.yaml', 'helm-stray.yaml', 'binary.yaml', 'broken.json', 'scalar.yaml', 'tabs.yaml']) {
+    for (const name of [
+      'half-edited.yaml',
+      'helm-stray.yaml',
+      'binary.yaml',
+      'broken.json',
+      'scalar.yaml',
+      'tabs.yaml',
+    ]) {
       const own = findings.filter((f) => f.file === name);
       assert.ok(
         own.some((f) => f.ruleId === 'yaml-syntax' || f.ruleId === 'manifest-structure'),
@@ -136,23 +173,35 @@ describe('hostile input: malformed files become located findings', () => {
     assert.match(binary[0].message, /binary data|NUL/);
   });
 
-  it('names an unreadable file in one line on stderr, reports the other files, and exits 2', { skip: process.platform !== 'linux' }, () => {
-    const dir = tmp({ 'good.yaml': SERVICE_NOBODY });
-    // /proc/self/mem is a regular file that fails to read (EIO), even for root.
-    const r = run(['-f', 'json', 'good.yaml', '/proc/self/mem'], { cwd: dir });
-    assert.equal(r.status, 2);
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], /^kube-netlint: cannot read \/proc\/self\/mem: EIO/);
-    assert.ok(report(r).findings.some((f) => f.file === 'good.yaml'));
-  });
+  it(
+    'names an unreadable file in one line on stderr, reports the other files, and exits 2',
+    { skip: process.platform !== 'linux' },
+    () => {
+      const dir = tmp({ 'good.yaml': SERVICE_NOBODY });
+      // /proc/self/mem is a regular file that fails to read (EIO), even for root.
+      const r = run(['-f', 'json', 'good.yaml', '/proc/self/mem'], { cwd: dir });
+      assert.equal(r.status, 2);
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], /^kube-netlint: cannot read \/proc\/self\/mem: EIO/);
+      assert.ok(report(r).findings.some((f) => f.file === 'good.yaml'));
+    },
+  );
 
   it('reports named FIFOs, devices and broken or looping links as read errors, without blocking', () => {
     const dir = tmp({ 'good.yaml': SERVICE_NOBODY });
     symlinkSync('missing.yaml', path.join(dir, 'dangling.yaml'));
     symlinkSync('loop.yaml', path.join(dir, 'loop.yaml'));
     const fifo = spawnSync('mkfifo', [path.join(dir, 'fifo.yaml')]).status === 0;
-    const args = ['-f', 'json', 'good.yaml', 'dangling.yaml', 'loop.yaml', ...(fifo ? ['fifo.yaml'] : []), ...(existsSync('/dev/zero') ? ['/dev/zero'] : [])];
+    const args = [
+      '-f',
+      'json',
+      'good.yaml',
+      'dangling.yaml',
+      'loop.yaml',
+      ...(fifo ? ['fifo.yaml'] : []),
+      ...(existsSync('/dev/zero') ? ['/dev/zero'] : []),
+    ];
     const r = run(args, { cwd: dir, timeout: 60_000 });
     assert.equal(r.signal, null, 'must not block');
     assert.equal(r.status, 2);
@@ -180,11 +229,15 @@ describe('hostile input: bounded', () => {
     const r = run(['-f', 'json', path.join(FIXTURES, 'billion-laughs.yaml')], { timeout: 120_000 });
     assert.equal(r.status, 1);
     const { findings } = report(r);
-    assert.ok(findings.some((f) => f.ruleId === 'yaml-syntax' && /aliases expand too much/.test(f.message) && f.line === 3), JSON.stringify(findings));
+    assert.ok(
+      findings.some((f) => f.ruleId === 'yaml-syntax' && /aliases expand too much/.test(f.message) && f.line === 3),
+      JSON.stringify(findings),
+    );
     assert.ok(findings.some((f) => f.ruleId === 'service-selector-no-pods'));
   });
 
-  const CYCLE = 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: cycle\n  annotations: {self: *m, again: *m}\ndata: &d {a: *d, b: *d}\n';
+  const CYCLE =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: cycle\n  annotations: {self: *m, again: *m}\ndata: &d {a: *d, b: *d}\n';
 
   it('reads an alias inside its own anchor (a cycle) as a finding (yaml path)', () => {
     const file = loadText('cycle.yaml', CYCLE);
@@ -195,15 +248,12 @@ describe('hostile input: bounded', () => {
     lintFiles([file]);
   });
 
-  it(
-    'reads an alias inside its own anchor (a cycle) as a finding (CLI)',
-    () => {
-      const dir = tmp({ 'cycle.yaml': CYCLE });
-      const r = run(['-f', 'json', 'cycle.yaml'], { cwd: dir, timeout: 60_000 });
-      assert.equal(r.signal, null, 'timed out');
-      assert.ok(report(r).findings.some((f) => /alias refers to a node that contains it/.test(f.message)));
-    },
-  );
+  it('reads an alias inside its own anchor (a cycle) as a finding (CLI)', () => {
+    const dir = tmp({ 'cycle.yaml': CYCLE });
+    const r = run(['-f', 'json', 'cycle.yaml'], { cwd: dir, timeout: 60_000 });
+    assert.equal(r.signal, null, 'timed out');
+    assert.ok(report(r).findings.some((f) => /alias refers to a node that contains it/.test(f.message)));
+  });
 
   it('bounds what aliases add to a document beyond the alias count', () => {
     const items = Array.from({ length: 2000 }, (_, i) => `x${i}`).join(', ');
@@ -235,23 +285,26 @@ describe('hostile input: bounded', () => {
     // Line 4 + n holds key kn of the map at level n + 1: level 257 starts at k256, after 2 * 256 spaces.
     assert.deepEqual(blockFile.position(blockFile.problems[0].range[0]), { line: 4 + 256, column: 2 * 256 + 1 });
     // Exactly at the limit is fine.
-    const ok = loadText('ok.yaml', `a: ${'['.repeat(YAML_LIMITS.maxDepth - 1)}x${']'.repeat(YAML_LIMITS.maxDepth - 1)}\n`);
+    const ok = loadText(
+      'ok.yaml',
+      `a: ${'['.repeat(YAML_LIMITS.maxDepth - 1)}x${']'.repeat(YAML_LIMITS.maxDepth - 1)}\n`,
+    );
     assert.deepEqual(ok.problems, []);
     const over = loadText('over.yaml', `a: ${'['.repeat(YAML_LIMITS.maxDepth)}x${']'.repeat(YAML_LIMITS.maxDepth)}\n`);
     assert.equal(over.problems[0]?.code, 'DEPTH_LIMIT');
   });
 
-  it(
-    'applies the depth limit to block nesting read by the CLI',
-    () => {
-      let block = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n';
-      for (let i = 1; i <= 600; i++) block += `${' '.repeat(2 * i)}k${i}:\n`;
-      block += `${' '.repeat(1202)}x\n`;
-      const dir = tmp({ 'block.yaml': block });
-      const { findings } = report(run(['-f', 'json', '.'], { cwd: dir }));
-      assert.ok(findings.some((f) => /nested more than 256 levels/.test(f.message)), JSON.stringify(findings));
-    },
-  );
+  it('applies the depth limit to block nesting read by the CLI', () => {
+    let block = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n';
+    for (let i = 1; i <= 600; i++) block += `${' '.repeat(2 * i)}k${i}:\n`;
+    block += `${' '.repeat(1202)}x\n`;
+    const dir = tmp({ 'block.yaml': block });
+    const { findings } = report(run(['-f', 'json', '.'], { cwd: dir }));
+    assert.ok(
+      findings.some((f) => /nested more than 256 levels/.test(f.message)),
+      JSON.stringify(findings),
+    );
+  });
 
   it('reads 100,000 keys in one map in linear time, and still finds a duplicate key', { timeout: 120_000 }, () => {
     let text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keys}\ndata:\n';
@@ -266,19 +319,16 @@ describe('hostile input: bounded', () => {
     assert.equal(file.documents.length, 1);
   });
 
-  it(
-    'reads a document with 150,000 keys in one map in linear time when a finding needs its exact ranges (CLI)',
-    () => {
-      // At this size a scan per key (quadratic) takes many minutes: the spawn's timeout is a hang
-      // guard, generous for a loaded machine; how fast it is belongs to the bench.
-      let text = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80}]\n  selector:\n';
-      for (let i = 0; i < 150_000; i++) text += `    k${i}: v\n`;
-      const dir = tmp({ 'selector.yaml': text });
-      const r = run(['-f', 'json', 'selector.yaml'], { cwd: dir, timeout: 90_000 });
-      assert.equal(r.signal, null, 'timed out');
-      assert.equal(report(r).findings.filter((f) => f.ruleId === 'service-selector-no-pods').length, 1);
-    },
-  );
+  it('reads a document with 150,000 keys in one map in linear time when a finding needs its exact ranges (CLI)', () => {
+    // At this size a scan per key (quadratic) takes many minutes: the spawn's timeout is a hang
+    // guard, generous for a loaded machine; how fast it is belongs to the bench.
+    let text = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80}]\n  selector:\n';
+    for (let i = 0; i < 150_000; i++) text += `    k${i}: v\n`;
+    const dir = tmp({ 'selector.yaml': text });
+    const r = run(['-f', 'json', 'selector.yaml'], { cwd: dir, timeout: 90_000 });
+    assert.equal(r.signal, null, 'timed out');
+    assert.equal(report(r).findings.filter((f) => f.ruleId === 'service-selector-no-pods').length, 1);
+  });
 
   it('refuses a file whose structure is too large for the exact reader, without parsing it', () => {
     const text = `a:\n${'- x\n'.repeat(YAML_LIMITS.maxStructure + 10)}`;
@@ -319,7 +369,10 @@ describe('hostile input: bounded', () => {
     } finally {
       closeSync(fd);
     }
-    const r = run(['-f', 'json', '--max-file-bytes', '128M', '--max-input-bytes', '128M', 'big.yaml'], { cwd: dir, timeout: 120_000 });
+    const r = run(['-f', 'json', '--max-file-bytes', '128M', '--max-input-bytes', '128M', 'big.yaml'], {
+      cwd: dir,
+      timeout: 120_000,
+    });
     assert.equal(r.status, 1, r.stderr);
     const { findings, summary } = report(r);
     assert.equal(summary.objects, 2);
@@ -340,7 +393,8 @@ describe('hostile input: bounded', () => {
 
   it('lints 100,000 documents in one file', () => {
     const parts: string[] = [];
-    for (let i = 0; i < 100_000; i++) parts.push(`---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  a: "1"\n`);
+    for (let i = 0; i < 100_000; i++)
+      parts.push(`---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  a: "1"\n`);
     parts.push(`---\n${SERVICE_NOBODY}`);
     const dir = tmp({ 'many.yaml': parts.join('') });
     const r = run(['-f', 'json', 'many.yaml'], { cwd: dir, timeout: 120_000 });
@@ -363,7 +417,12 @@ describe('hostile input: bounded', () => {
         const [f] = report(r).findings;
         assert.equal(f.file, '<stdin>');
         assert.deepEqual([f.ruleId, f.line, f.column], ['yaml-syntax', 1, 1]);
-        assert.match(f.message, new RegExp(`standard input is not read: it is more than the limit of ${args.length ? '1' : '16'} MiB per file \\(--max-file-bytes\\)`));
+        assert.match(
+          f.message,
+          new RegExp(
+            `standard input is not read: it is more than the limit of ${args.length ? '1' : '16'} MiB per file \\(--max-file-bytes\\)`,
+          ),
+        );
       } finally {
         closeSync(fd);
       }
@@ -382,17 +441,31 @@ describe('hostile input: bounded', () => {
     assert.deepEqual(byFile('b.yaml'), ['service-selector-no-pods']);
     for (const file of ['c.yaml', 'd.yaml', '<stdin>']) {
       const [f] = findings.filter((x) => x.file === file);
-      assert.ok(f && /not read: with it, the input would be more than the limit of 2\.4 KiB \(--max-input-bytes\)/.test(f.message), JSON.stringify(findings));
+      assert.ok(
+        f &&
+          /not read: with it, the input would be more than the limit of 2\.4 KiB \(--max-input-bytes\)/.test(f.message),
+        JSON.stringify(findings),
+      );
     }
-    assert.match(run(['--max-input-bytes', 'lots', '.'], { cwd: dir }).stderr, /--max-input-bytes needs a size in bytes/);
+    assert.match(
+      run(['--max-input-bytes', 'lots', '.'], { cwd: dir }).stderr,
+      /--max-input-bytes needs a size in bytes/,
+    );
   });
 });
 
 describe('hostile input: limits in the library', () => {
   it('loadFiles applies the limits it is given, in file order, and reads at most the limit of a growing file', async () => {
-    const dir = tmp({ 'a.yaml': SERVICE_NOBODY, 'b.yaml': SERVICE_NOBODY.replace('nobody', 'b'), 'c.yaml': '# pad\n'.repeat(100) });
+    const dir = tmp({
+      'a.yaml': SERVICE_NOBODY,
+      'b.yaml': SERVICE_NOBODY.replace('nobody', 'b'),
+      'c.yaml': '# pad\n'.repeat(100),
+    });
     const files = ['a.yaml', 'b.yaml', 'c.yaml'].map((f) => ({ absPath: path.join(dir, f), expanded: false }));
-    const { files: loaded, errors } = await loadFiles(files, dir, { maxFileBytes: 500, maxInputBytes: SERVICE_NOBODY.length + 10 });
+    const { files: loaded, errors } = await loadFiles(files, dir, {
+      maxFileBytes: 500,
+      maxInputBytes: SERVICE_NOBODY.length + 10,
+    });
     assert.deepEqual(errors, []);
     assert.deepEqual(
       loaded.map((f) => [f.path, f.problems.map((p) => p.code)]),
@@ -436,14 +509,21 @@ describe('hostile input: not fooled', () => {
       const messages = result.findings.map((f) => `${f.file.path} ${f.ruleId} ${f.message}`);
       // Service "constructor" selects the Deployment by its __proto__ and constructor labels.
       assert.ok(!messages.some((m) => m.includes('Service "constructor" selects')), messages.join('\n'));
-      assert.ok(messages.some((m) => m.includes('Service "prototype" selects __proto__=no-such-pods')), messages.join('\n'));
-      assert.ok(messages.some((m) => m.includes('Service "json-proto" selects __proto__=json-nobody')), messages.join('\n'));
+      assert.ok(
+        messages.some((m) => m.includes('Service "prototype" selects __proto__=no-such-pods')),
+        messages.join('\n'),
+      );
+      assert.ok(
+        messages.some((m) => m.includes('Service "json-proto" selects __proto__=json-nobody')),
+        messages.join('\n'),
+      );
     }
     // The CLI in-process, with a config file holding such keys.
     const dir = tmp({
       'proto-keys.yaml': yaml,
       'proto-keys.json': json,
-      '.kube-netlint.yaml': 'ingressController:\n  namespace: ingress\n  labels: {__proto__: x, constructor: y}\ndns:\n  namespace: kube-system\n  labels: {__proto__: {polluted: true}}\n',
+      '.kube-netlint.yaml':
+        'ingressController:\n  namespace: ingress\n  labels: {__proto__: x, constructor: y}\ndns:\n  namespace: kube-system\n  labels: {__proto__: {polluted: true}}\n',
     });
     const out = new PassThrough();
     const err = new PassThrough();
@@ -460,7 +540,10 @@ describe('hostile input: not fooled', () => {
     writeFileSync(path.join(dir, '.kube-netlint.yaml'), 'rules:\n  __proto__: off\n');
     assert.equal(await main(['.'], io), 2);
     assert.match(stderr, /unknown rule "__proto__"/);
-    writeFileSync(path.join(dir, '.kube-netlint.yaml'), 'ingressController:\n  namespace: ingress\n  labels: {__proto__: x, constructor: y}\n');
+    writeFileSync(
+      path.join(dir, '.kube-netlint.yaml'),
+      'ingressController:\n  namespace: ingress\n  labels: {__proto__: x, constructor: y}\n',
+    );
     stdout = '';
     assert.equal(await main(['-f', 'json', '.'], io), 1);
     assertUnpolluted();
@@ -483,14 +566,21 @@ describe('hostile input: not fooled', () => {
       assert.equal(typeof svc.spec.selector, 'string');
       const result = lintFiles([file]);
       assert.deepEqual(result.internalErrors, []);
-      assert.ok(result.findings.some((f) => f.message.includes('spec.ports[0].port must be an integer, not the string "aGVsbG8="')));
+      assert.ok(
+        result.findings.some((f) =>
+          f.message.includes('spec.ports[0].port must be an integer, not the string "aGVsbG8="'),
+        ),
+      );
     }
     assertUnpolluted();
     assert.equal(existsSync(marker), false);
   });
 
   it('does not follow symbolic links out of the walked tree (no repository: the folder itself); reads a linked file once', () => {
-    const base = tmp({ 'outside/secret.yaml': SERVICE_NOBODY.replace('nobody', 'outside-secret'), 'root/real.yaml': SERVICE_NOBODY.replace('nobody', 'real') });
+    const base = tmp({
+      'outside/secret.yaml': SERVICE_NOBODY.replace('nobody', 'outside-secret'),
+      'root/real.yaml': SERVICE_NOBODY.replace('nobody', 'real'),
+    });
     const root = path.join(base, 'root');
     symlinkSync('../outside/secret.yaml', path.join(root, 'link-out.yaml'));
     symlinkSync('real.yaml', path.join(root, 'link-in.yaml'));
@@ -530,7 +620,8 @@ describe('hostile input: not fooled', () => {
     const findingsOf = async (dir: string) => {
       const r = await inProcess(['-f', 'json', '.'], dir);
       const byFile = new Map<string, JsonFinding[]>();
-      for (const f of (JSON.parse(r.stdout) as Report).findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), { ...f, file: 'x' }]);
+      for (const f of (JSON.parse(r.stdout) as Report).findings)
+        byFile.set(f.file, [...(byFile.get(f.file) ?? []), { ...f, file: 'x' }]);
       return (file: string) => byFile.get(file) ?? [];
     };
 
@@ -549,12 +640,18 @@ describe('hostile input: not fooled', () => {
       const expected = of('utf8.yaml');
       assert.equal(expected.length, 1);
       assert.match(expected[0].message, /Service "café"/);
-      for (const f of ['utf8-bom.yaml', 'utf16le.yaml', 'utf16be.yaml', 'utf32le.yaml', 'utf32be.yaml']) assert.deepEqual(of(f), expected, f);
+      for (const f of ['utf8-bom.yaml', 'utf16le.yaml', 'utf16be.yaml', 'utf32le.yaml', 'utf32be.yaml'])
+        assert.deepEqual(of(f), expected, f);
     });
 
     it('reports UTF-16 without a BOM, Latin-1 and invalid UTF-8 as such, at the first bad character', async () => {
       const latin1 = Buffer.from(reference.replace(', 日本, 😀', ''), 'latin1');
-      const invalid = Buffer.concat([Buffer.from(SERVICE_NOBODY), Buffer.from('# bad: '), Buffer.from([0xff, 0xc0, 0x80]), Buffer.from('\n')]);
+      const invalid = Buffer.concat([
+        Buffer.from(SERVICE_NOBODY),
+        Buffer.from('# bad: '),
+        Buffer.from([0xff, 0xc0, 0x80]),
+        Buffer.from('\n'),
+      ]);
       const dir = tmp({
         'utf16-nobom.yaml': utf16(reference, false).subarray(2),
         'latin1.yaml': latin1,
@@ -577,13 +674,27 @@ describe('hostile input: not fooled', () => {
 
     it('gives CRLF files the same findings, lines and columns as LF', async () => {
       const texts: Record<string, string> = {};
-      for (const f of ['api.yaml', 'cart.yaml', 'config.yaml', 'edge.yaml', 'frontend.yaml', 'ingress.yaml', 'namespace.yaml', 'payments.yaml']) {
+      for (const f of [
+        'api.yaml',
+        'cart.yaml',
+        'config.yaml',
+        'edge.yaml',
+        'frontend.yaml',
+        'ingress.yaml',
+        'namespace.yaml',
+        'payments.yaml',
+      ]) {
         const t = readFileSync(path.join(ROOT, 'examples/shop', f), 'utf8');
         texts[`lf/${f}`] = t;
         texts[`crlf/${f}`] = t.replace(/\n/g, '\r\n');
       }
       const dir = tmp(texts);
-      const strip = (fs: JsonFinding[]) => fs.map((f) => ({ ...f, file: f.file.replace(/^(lf|crlf)\//, ''), related: f.related.map((r) => ({ ...r, file: r.file.replace(/^(lf|crlf)\//, '') })) }));
+      const strip = (fs: JsonFinding[]) =>
+        fs.map((f) => ({
+          ...f,
+          file: f.file.replace(/^(lf|crlf)\//, ''),
+          related: f.related.map((r) => ({ ...r, file: r.file.replace(/^(lf|crlf)\//, '') })),
+        }));
       const lf = strip((JSON.parse((await inProcess(['-f', 'json', 'lf'], dir)).stdout) as Report).findings);
       const crlf = strip((JSON.parse((await inProcess(['-f', 'json', 'crlf'], dir)).stdout) as Report).findings);
       assert.ok(lf.length > 5);
@@ -594,18 +705,25 @@ describe('hostile input: not fooled', () => {
 
 describe('hostile input: output is safe in every format', () => {
   // U+0000-U+001F but tab and line feed, DEL, C1, line/paragraph separators, bidi controls, lone surrogates.
-  // eslint-disable-next-line no-control-regex
-  const UNSAFE_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  const UNSAFE_TERMINAL =
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
   /** One run writes every format (stylish to stdout), over hostile values and a hostile file name. */
   let outputs: Record<string, string> | undefined;
   const output = (format: string): string => {
     if (!outputs) {
       // A file name with a line break, an escape sequence, a percent sign, a comma and a colon.
-      const dir = tmp({ 'output-hostile.yaml': fixture('output-hostile.yaml'), 'we\u001b[31mird\nna,m:e%0A.yaml': SERVICE_NOBODY });
+      const dir = tmp({
+        'output-hostile.yaml': fixture('output-hostile.yaml'),
+        'we\u001b[31mird\nna,m:e%0A.yaml': SERVICE_NOBODY,
+      });
       const out = tmp();
       const formats = ['json', 'sarif', 'github', 'junit'];
-      const r = run(['-f', 'stylish', ...formats.flatMap((f) => ['-f', `${f}=${path.join(out, `report.${f}`)}`]), '.'], { cwd: dir });
+      const r = run(
+        ['-f', 'stylish', ...formats.flatMap((f) => ['-f', `${f}=${path.join(out, `report.${f}`)}`]), '.'],
+        { cwd: dir },
+      );
       assert.equal(r.status, 1, r.stderr);
       outputs = { stylish: r.stdout, colour: run(['--color', '.'], { cwd: dir }).stdout };
       for (const f of formats) outputs[f] = readFileSync(path.join(out, `report.${f}`), 'utf8');
@@ -628,18 +746,31 @@ describe('hostile input: output is safe in every format', () => {
   it('json: valid, and lossless (the values are quoted as they are)', () => {
     const { findings } = JSON.parse(output('json')) as Report;
     const name = findings.find((f) => f.file === 'output-hostile.yaml')?.message ?? '';
-    for (const s of ['\u001b[31mRED', '\u0000nul', '\u009b2J', '\u2028sep', '\u202etxet', '\ud800lone', '\n::error file=x,line=1::injected%0A]]><!--']) {
+    for (const s of [
+      '\u001b[31mRED',
+      '\u0000nul',
+      '\u009b2J',
+      '\u2028sep',
+      '\u202etxet',
+      '\ud800lone',
+      '\n::error file=x,line=1::injected%0A]]><!--',
+    ]) {
       assert.ok(name.includes(s), `${JSON.stringify(s)} in ${JSON.stringify(name)}`);
     }
     assert.ok(findings.some((f) => f.file === 'we\u001b[31mird\nna,m:e%0A.yaml'));
   });
 
   it('sarif: valid against the SARIF 2.1.0 schema', () => {
-    const log = JSON.parse(output('sarif')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const log = JSON.parse(output('sarif')) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
     assert.deepEqual(validateSarif(log), []);
     const uris = log.runs[0].results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri);
-    // eslint-disable-next-line no-control-regex
-    assert.ok(uris.every((u) => !/[\s\u0000-\u001f%](?![0-9A-F]{2})/.test(u)), uris.join(' '));
+    assert.ok(
+      // eslint-disable-next-line no-control-regex
+      uris.every((u) => !/[\s\u0000-\u001f%](?![0-9A-F]{2})/.test(u)),
+      uris.join(' '),
+    );
   });
 
   it('junit: well-formed XML whatever the values hold', () => {
@@ -696,19 +827,37 @@ describe('hostile input: deterministic', () => {
         if (existsSync(p)) writeFileSync(path.join(dir, `${f}-${name}`), readFileSync(p));
       }
     }
-    const files = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.json', 'shop-api.yaml', 'bank-app.yaml', 'bank-policies.yaml', 'shop-frontend.yaml'];
+    const files = [
+      'a.yaml',
+      'b.yaml',
+      'c.yaml',
+      'd.yaml',
+      'e.json',
+      'shop-api.yaml',
+      'bank-app.yaml',
+      'bank-policies.yaml',
+      'shop-frontend.yaml',
+    ];
     const formats = ['json', 'sarif', 'github', 'junit'];
     // One run writes every format: stylish to stdout, the others to files.
     const all = (args: string[]) => {
       const out = path.join(dir, 'out');
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out);
-      const r = run(['-f', 'stylish', ...formats.flatMap((f) => ['-f', `${f}=out/report.${f}`]), ...args], { cwd: dir });
+      const r = run(['-f', 'stylish', ...formats.flatMap((f) => ['-f', `${f}=out/report.${f}`]), ...args], {
+        cwd: dir,
+      });
       assert.equal(r.status, 1, r.stderr);
       return [r.stdout, ...formats.map((f) => readFileSync(path.join(out, `report.${f}`), 'utf8'))];
     };
     const first = all(files);
-    for (const args of [files, [...files].reverse(), ['.'], ['--workers', '0', ...files], ['--workers', '2', ...files]]) {
+    for (const args of [
+      files,
+      [...files].reverse(),
+      ['.'],
+      ['--workers', '0', ...files],
+      ['--workers', '2', ...files],
+    ]) {
       const again = all(args);
       ['stylish', ...formats].forEach((f, i) => assert.equal(again[i], first[i], `${f}: ${args.join(' ')}`));
     }

@@ -14,7 +14,6 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '../support/util.js';
 
-
 /** Layer of each folder of src/ (and of rules/): higher imports lower. */
 const LAYER: Record<string, number> = {
   util: 0,
@@ -94,12 +93,12 @@ describe('layers', () => {
     assert.match(violation('src/model/model.ts', 'src/policy/engine.ts') ?? '', /model is below policy/);
     assert.match(violation('src/cli/main.ts', 'src/index.ts') ?? '', /imported by none/);
     assert.match(violation('src/widgets/a.ts', 'src/load/source.ts') ?? '', /no place in the layers/);
-    assert.deepEqual(importsOf("import a from './a.js';\nexport { b } from '../b.js';\nimport './c.js';\nconst d = await import('./d.js');\n"), [
-      './a.js',
-      '../b.js',
-      './c.js',
-      './d.js',
-    ]);
+    assert.deepEqual(
+      importsOf(
+        "import a from './a.js';\nexport { b } from '../b.js';\nimport './c.js';\nconst d = await import('./d.js');\n",
+      ),
+      ['./a.js', '../b.js', './c.js', './d.js'],
+    );
   });
 
   it('every import of src/ and rules/ points down the stack (or stays in its layer)', () => {

@@ -30,7 +30,12 @@ const INPUTS = ['source', 'dump.yaml', 'dump.json'];
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: DUMP, encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: DUMP,
+    encoding: 'utf8',
+    env: env as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -60,7 +65,10 @@ describe('a dump of a cluster gives the answers of the manifests it came from', 
     // (It does see a change: the dump against the manifests without the DaemonSet.)
     const other = cli(['diff', '../connectivity/shop/manifests', 'dump.yaml', '-f', 'json']);
     assert.equal(other.status, 0, other.stderr);
-    assert.deepEqual((JSON.parse(other.stdout) as { diff: string; src: string }[]).map((d) => `${d.diff} ${d.src}`), ['added data/node-agent[DaemonSet]', 'added web/api[Deployment]']);
+    assert.deepEqual(
+      (JSON.parse(other.stdout) as { diff: string; src: string }[]).map((d) => `${d.diff} ${d.src}`),
+      ['added data/node-agent[DaemonSet]', 'added web/api[Deployment]'],
+    );
     for (const dump of INPUTS.slice(1)) {
       const r = cli(['diff', 'source', dump, '-f', 'json']);
       assert.equal(r.status, 0, r.stderr);
@@ -100,7 +108,15 @@ describe('a dump of a cluster gives the answers of the manifests it came from', 
 });
 
 const build = (docs: unknown[]) =>
-  buildModel([loadText('dump.json', JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }))], { defaultNamespace: 'default' });
+  buildModel(
+    [
+      loadText(
+        'dump.json',
+        JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }),
+      ),
+    ],
+    { defaultNamespace: 'default' },
+  );
 const names = (templates: readonly PodTemplate[]) => templates.map((t) => t.endpointName).sort();
 
 const container = { name: 'app', image: 'app:1', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] };
@@ -110,7 +126,14 @@ const deployment = (name: string, labels: Record<string, string>, uid?: string) 
   metadata: { name, namespace: 'shop', ...(uid ? { uid } : {}) },
   spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } },
 });
-const ref = (kind: string, name: string, uid?: string, apiVersion = 'apps/v1') => ({ apiVersion, kind, name, controller: true, blockOwnerDeletion: true, ...(uid ? { uid } : {}) });
+const ref = (kind: string, name: string, uid?: string, apiVersion = 'apps/v1') => ({
+  apiVersion,
+  kind,
+  name,
+  controller: true,
+  blockOwnerDeletion: true,
+  ...(uid ? { uid } : {}),
+});
 const replicaSet = (name: string, labels: Record<string, string>, owner?: object) => ({
   apiVersion: 'apps/v1',
   kind: 'ReplicaSet',
@@ -119,17 +142,36 @@ const replicaSet = (name: string, labels: Record<string, string>, owner?: object
 });
 /** A Pod as a PodList item (no kind, no apiVersion). */
 const podItem = (name: string, labels: Record<string, string>, owner?: object) => ({
-  metadata: { name, namespace: 'shop', labels, uid: `uid-${name}`, resourceVersion: '1', ...(owner ? { ownerReferences: [owner] } : {}) },
-  spec: { containers: [{ ...container, terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' }], dnsPolicy: 'ClusterFirst' },
+  metadata: {
+    name,
+    namespace: 'shop',
+    labels,
+    uid: `uid-${name}`,
+    resourceVersion: '1',
+    ...(owner ? { ownerReferences: [owner] } : {}),
+  },
+  spec: {
+    containers: [{ ...container, terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' }],
+    dnsPolicy: 'ClusterFirst',
+  },
   status: { phase: 'Running', podIP: '10.0.0.1' },
 });
-const podList = (...items: object[]) => ({ apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '9' }, items });
+const podList = (...items: object[]) => ({
+  apiVersion: 'v1',
+  kind: 'PodList',
+  metadata: { resourceVersion: '9' },
+  items,
+});
 
 describe('lists', () => {
   it('items of a typed list take kind and apiVersion from it', () => {
     const model = build([
       podList(podItem('a', { app: 'a' })),
-      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: [{ metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }] },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicyList',
+        items: [{ metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }],
+      },
     ]);
     assert.deepEqual(
       model.resources.map((r) => [r.apiVersion, r.kind, r.missingIdentity()]),
@@ -150,7 +192,13 @@ describe('lists', () => {
   });
 
   it('an item keeps the kind it carries', () => {
-    const model = build([{ apiVersion: 'v1', kind: 'ServiceList', items: [{ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'x' } }] }]);
+    const model = build([
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceList',
+        items: [{ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'x' } }],
+      },
+    ]);
     assert.equal(model.resources[0].kind, 'Endpoints');
   });
 
@@ -159,7 +207,10 @@ describe('lists', () => {
       rules: RULES,
       settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767] },
     });
-    assert.deepEqual(result.findings.map((f) => f.message), []);
+    assert.deepEqual(
+      result.findings.map((f) => f.message),
+      [],
+    );
   });
 });
 
@@ -171,39 +222,70 @@ describe('owners', () => {
       const model = build([
         deployment('web', labels, uids ? 'u-d' : undefined),
         replicaSet('web-7d9f', hashed, ref('Deployment', 'web', uids ? 'u-d' : undefined)),
-        podList(podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f', undefined)), podItem('web-7d9f-b', hashed, ref('ReplicaSet', 'web-7d9f'))),
+        podList(
+          podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f', undefined)),
+          podItem('web-7d9f-b', hashed, ref('ReplicaSet', 'web-7d9f')),
+        ),
       ]);
       assert.deepEqual(names(model.podTemplates), ['shop/web[Deployment]']);
       const [web] = model.podTemplates;
       assert.equal(web.workload.kind, 'Deployment');
       assert.equal(web.owner, undefined);
-      assert.deepEqual(web.members.map((m) => m.workload.name), ['web-7d9f', 'web-7d9f-a', 'web-7d9f-b']);
+      assert.deepEqual(
+        web.members.map((m) => m.workload.name),
+        ['web-7d9f', 'web-7d9f-a', 'web-7d9f-b'],
+      );
       assert.ok(web.members.every((m) => m.foldedInto === web));
     }
   });
 
   it('pods whose owner is not in the input are named after the owner their reference names', () => {
     const hashed = { app: 'web', 'pod-template-hash': '7d9f' };
-    const model = build([podList(podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f')), podItem('web-7d9f-b', hashed, ref('ReplicaSet', 'web-7d9f')))]);
+    const model = build([
+      podList(
+        podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f')),
+        podItem('web-7d9f-b', hashed, ref('ReplicaSet', 'web-7d9f')),
+      ),
+    ]);
     assert.deepEqual(names(model.podTemplates), ['shop/web-7d9f[ReplicaSet]']);
     assert.equal(model.podTemplates[0].display, 'ReplicaSet "shop/web-7d9f"');
     const engine = new PolicyEngine(model, new Graph(model));
-    assert.deepEqual(engine.findPod('shop/web-7d9f[ReplicaSet]', 'default').map((p) => p.name), ['shop/web-7d9f[ReplicaSet]']);
+    assert.deepEqual(
+      engine.findPod('shop/web-7d9f[ReplicaSet]', 'default').map((p) => p.name),
+      ['shop/web-7d9f[ReplicaSet]'],
+    );
   });
 
   it('a CronJob, its Job and the Job pod are one workload', () => {
-    const jobLabels = { app: 'backup', 'job-name': 'backup-29416500', 'controller-uid': 'j1', 'batch.kubernetes.io/job-name': 'backup-29416500', 'batch.kubernetes.io/controller-uid': 'j1' };
+    const jobLabels = {
+      app: 'backup',
+      'job-name': 'backup-29416500',
+      'controller-uid': 'j1',
+      'batch.kubernetes.io/job-name': 'backup-29416500',
+      'batch.kubernetes.io/controller-uid': 'j1',
+    };
     const model = build([
       {
         apiVersion: 'batch/v1',
         kind: 'CronJob',
         metadata: { name: 'backup', namespace: 'shop', uid: 'c1' },
-        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { metadata: { labels: { app: 'backup' } }, spec: { containers: [container] } } } } },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: {
+            spec: { template: { metadata: { labels: { app: 'backup' } }, spec: { containers: [container] } } },
+          },
+        },
       },
       {
         apiVersion: 'batch/v1',
         kind: 'Job',
-        metadata: { name: 'backup-29416500', namespace: 'shop', uid: 'j1', labels: jobLabels, ownerReferences: [ref('CronJob', 'backup', 'c1', 'batch/v1')] },
+        metadata: {
+          name: 'backup-29416500',
+          namespace: 'shop',
+          uid: 'j1',
+          labels: jobLabels,
+          ownerReferences: [ref('CronJob', 'backup', 'c1', 'batch/v1')],
+        },
         spec: { template: { metadata: { labels: jobLabels }, spec: { containers: [container] } } },
       },
       podList(podItem('backup-29416500-x', jobLabels, ref('Job', 'backup-29416500', 'j1', 'batch/v1'))),
@@ -214,14 +296,26 @@ describe('owners', () => {
 
   it('pods of an absent StatefulSet stand for every ordinal they carry', () => {
     const pod = (i: number) =>
-      podItem(`db-${i}`, { app: 'db', 'statefulset.kubernetes.io/pod-name': `db-${i}`, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': 'db-5c' }, ref('StatefulSet', 'db'));
+      podItem(
+        `db-${i}`,
+        {
+          app: 'db',
+          'statefulset.kubernetes.io/pod-name': `db-${i}`,
+          'apps.kubernetes.io/pod-index': String(i),
+          'controller-revision-hash': 'db-5c',
+        },
+        ref('StatefulSet', 'db'),
+      );
     const model = build([
       podList(pod(0), pod(1)),
       {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: { name: 'db-1', namespace: 'shop' },
-        spec: { podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-1' } }, policyTypes: ['Ingress'] },
+        spec: {
+          podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-1' } },
+          policyTypes: ['Ingress'],
+        },
       },
     ]);
     assert.deepEqual(names(model.podTemplates), ['shop/db[StatefulSet]']);
@@ -239,7 +333,11 @@ describe('owners', () => {
     const model = build([
       deployment('web', { app: 'web' }, 'u-d'),
       replicaSet('web-7d9f', hashed, ref('Deployment', 'web', 'u-d')),
-      podList(podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f')), podItem('web-7d9f-b', canary, ref('ReplicaSet', 'web-7d9f')), podItem('web-7d9f-c', canary, ref('ReplicaSet', 'web-7d9f'))),
+      podList(
+        podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f')),
+        podItem('web-7d9f-b', canary, ref('ReplicaSet', 'web-7d9f')),
+        podItem('web-7d9f-c', canary, ref('ReplicaSet', 'web-7d9f')),
+      ),
       {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
@@ -247,9 +345,15 @@ describe('owners', () => {
         spec: { podSelector: { matchLabels: { track: 'canary' } }, policyTypes: ['Ingress'] },
       },
     ]);
-    assert.deepEqual(names(model.podTemplates), ['shop/web[Deployment]', 'shop/web[Deployment] (pods labelled track=canary)']);
+    assert.deepEqual(names(model.podTemplates), [
+      'shop/web[Deployment]',
+      'shop/web[Deployment] (pods labelled track=canary)',
+    ]);
     const variant = model.podTemplates.find((t) => t.owner?.variant)!;
-    assert.deepEqual(variant.members.map((m) => m.workload.name), ['web-7d9f-c']);
+    assert.deepEqual(
+      variant.members.map((m) => m.workload.name),
+      ['web-7d9f-c'],
+    );
     assert.equal(variant.display, 'Deployment "shop/web" (pods labelled track=canary)');
     const engine = new PolicyEngine(model, new Graph(model));
     const isolated = (name: string) => engine.isolatedIngress(engine.findPod(name, 'default')[0]).length;
@@ -277,18 +381,31 @@ describe('owners', () => {
   it('mirror pods (owned by a Node) and pods without a controller stay their own workloads', () => {
     const model = build([
       podList(
-        podItem('kube-apiserver-n1', { component: 'kube-apiserver' }, { apiVersion: 'v1', kind: 'Node', name: 'n1', controller: true }),
+        podItem(
+          'kube-apiserver-n1',
+          { component: 'kube-apiserver' },
+          { apiVersion: 'v1', kind: 'Node', name: 'n1', controller: true },
+        ),
         podItem('etcd-n1', { component: 'etcd' }, { apiVersion: 'v1', kind: 'Node', name: 'n1', controller: true }),
         podItem('loose', { app: 'x' }, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'other' }),
       ),
     ]);
-    assert.deepEqual(names(model.podTemplates), ['shop/etcd-n1[Pod]', 'shop/kube-apiserver-n1[Pod]', 'shop/loose[Pod]']);
+    assert.deepEqual(names(model.podTemplates), [
+      'shop/etcd-n1[Pod]',
+      'shop/kube-apiserver-n1[Pod]',
+      'shop/loose[Pod]',
+    ]);
   });
 
   it('compares labels without every label a controller adds', () => {
     const model = build([
       { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 2, template: {} } },
-      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { completionMode: 'Indexed', template: {} } },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'j' },
+        spec: { completionMode: 'Indexed', template: {} },
+      },
     ]);
     for (const kind of Object.keys(POD_TEMPLATE_PATHS) as WorkloadKind[]) {
       const r = model.resources.find((x) => x.kind === kind) ?? model.resources[0];
@@ -308,7 +425,10 @@ describe('owners', () => {
     const docs = [
       deployment('web', { app: 'web' }),
       replicaSet('web-7d9f', hashed, ref('Deployment', 'web')),
-      podList(podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f')), podItem('web-7d9f-b', hashed, ref('ReplicaSet', 'web-7d9f'))),
+      podList(
+        podItem('web-7d9f-a', hashed, ref('ReplicaSet', 'web-7d9f')),
+        podItem('web-7d9f-b', hashed, ref('ReplicaSet', 'web-7d9f')),
+      ),
       {
         apiVersion: 'v1',
         kind: 'ServiceList',
@@ -338,7 +458,9 @@ describe('owners', () => {
     });
     assert.deepEqual(
       result.findings.map((f) => `${f.ruleId}: ${f.message}`),
-      ['service-target-port-unresolved: targetPort "htttp" (TCP) of Service "web" is not a port name of any selected pod (Deployment "shop/web"); selected pods define http/TCP; did you mean "http"?'],
+      [
+        'service-target-port-unresolved: targetPort "htttp" (TCP) of Service "web" is not a port name of any selected pod (Deployment "shop/web"); selected pods define http/TCP; did you mean "http"?',
+      ],
     );
   });
 
@@ -351,7 +473,10 @@ describe('owners', () => {
       fc.record({
         deployment: fc.boolean(),
         labels: labelSet,
-        sets: fc.array(fc.record({ present: fc.boolean(), labels: labelSet, pods: fc.array(labelSet, { maxLength: 3 }) }), { maxLength: 3 }),
+        sets: fc.array(
+          fc.record({ present: fc.boolean(), labels: labelSet, pods: fc.array(labelSet, { maxLength: 3 }) }),
+          { maxLength: 3 },
+        ),
       }),
       { maxLength: 4 },
     );
@@ -366,7 +491,11 @@ describe('owners', () => {
             const rn = `${dn}-r${si}`;
             const rl = { app: dn, ...s.labels, 'pod-template-hash': `h${si}` };
             if (s.present) docs.push(replicaSet(rn, rl, ref('Deployment', dn)));
-            s.pods.forEach((pl, pi) => pods.push(podItem(`${rn}-p${pi}`, { app: dn, ...pl, 'pod-template-hash': `h${si}` }, ref('ReplicaSet', rn))));
+            s.pods.forEach((pl, pi) =>
+              pods.push(
+                podItem(`${rn}-p${pi}`, { app: dn, ...pl, 'pod-template-hash': `h${si}` }, ref('ReplicaSet', rn)),
+              ),
+            );
           });
         });
         const model = build([...docs, podList(...pods)]);
@@ -376,7 +505,11 @@ describe('owners', () => {
         assert.equal(new Set(all).size, count);
         const kept = names(model.podTemplates);
         assert.equal(new Set(kept).size, kept.length);
-        const sig = (t: PodTemplate) => [...t.labels].filter(([k]) => k !== 'pod-template-hash').sort().join();
+        const sig = (t: PodTemplate) =>
+          [...t.labels]
+            .filter(([k]) => k !== 'pod-template-hash')
+            .sort()
+            .join();
         for (const t of model.podTemplates) for (const m of t.members) assert.equal(sig(m), sig(t));
       }),
     );

@@ -25,7 +25,12 @@ function lintMonorepo(externalServices: boolean) {
   const sources = files.map((f) => loadText(f, readFileSync(path.join(DIR, f), 'utf8')));
   const result = lint(sources, {
     rules: RULES,
-    settings: { defaultNamespace: 'default', nodePortRange: [30000, 32767], policy: config.policy, externalServices: externalServices ? config.externalServices : undefined },
+    settings: {
+      defaultNamespace: 'default',
+      nodePortRange: [30000, 32767],
+      policy: config.policy,
+      externalServices: externalServices ? config.externalServices : undefined,
+    },
   });
   return { files, result };
 }
@@ -45,10 +50,19 @@ describe('examples/monorepo', () => {
     }
     assert.equal(marked.length, 3);
     const above = result.findings.filter((f) => f.severity !== 'info');
-    assert.deepEqual(above.map((f) => f.severity), ['error', 'error', 'error']);
-    assert.deepEqual(above.map((f) => `${f.file.path}:${f.file.position(f.range[0]).line}:${f.ruleId}`).sort(), marked.sort());
+    assert.deepEqual(
+      above.map((f) => f.severity),
+      ['error', 'error', 'error'],
+    );
+    assert.deepEqual(
+      above.map((f) => `${f.file.path}:${f.file.position(f.range[0]).line}:${f.ruleId}`).sort(),
+      marked.sort(),
+    );
     const blocked = above.find((f) => f.ruleId === 'netpol-blocks-ingress-backend');
-    assert.match(blocked?.message ?? '', /IngressClass spec\.controller k8s\.io\/ingress-nginx → Deployment "ingress-nginx\/ingress-nginx-controller"/);
+    assert.match(
+      blocked?.message ?? '',
+      /IngressClass spec\.controller k8s\.io\/ingress-nginx → Deployment "ingress-nginx\/ingress-nginx-controller"/,
+    );
   });
 
   it('without externalServices, the collector that another chart installs is a warning, not an error', () => {
@@ -60,7 +74,11 @@ describe('examples/monorepo', () => {
   });
 
   it('the CLI, run in the folder, finds its configuration and reports the same three errors', () => {
-    const r = spawnSync(process.execPath, [path.resolve(DIR, '../../bin/kube-netlint.js'), '-f', 'json', '.'], { cwd: DIR, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [path.resolve(DIR, '../../bin/kube-netlint.js'), '-f', 'json', '.'], {
+      cwd: DIR,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(r.status, 1, r.stderr);
     const out = JSON.parse(r.stdout) as { findings: { ruleId: string; severity: string }[] };
     assert.deepEqual(out.findings.map((f) => `${f.severity} ${f.ruleId}`).sort(), [

@@ -33,7 +33,7 @@ const PAYLOADS = [
   '\u009b2J',
   '::error file=x.yaml,line=1::forged',
   '::add-mask::secret',
-  '=cmd|\' /C calc\'!A0',
+  "=cmd|' /C calc'!A0",
   '+1',
   '-2',
   '@SUM(1)',
@@ -54,15 +54,21 @@ const PAYLOADS = [
 ];
 /** A hostile name: payloads between ordinary characters, sometimes at the very start. */
 const hostileName = fc
-  .tuple(fc.boolean(), fc.array(fc.constantFrom(...PAYLOADS), { minLength: 1, maxLength: 3 }), fc.constantFrom('web', 'a', 'x-1'))
+  .tuple(
+    fc.boolean(),
+    fc.array(fc.constantFrom(...PAYLOADS), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('web', 'a', 'x-1'),
+  )
   .map(([first, parts, plain]) => (first ? parts.join(plain) + plain : plain + parts.join(plain)));
 
 /**
  * A file name: what a file system allows (no `/`, no NUL), hostile otherwise. It does not begin
  * with a line terminator: the folder walk does not find such a file yet (see the open test below).
  */
-// eslint-disable-next-line no-control-regex
-const hostileFileName = hostileName.map((n) => `${/^[\n\r\u2028\u2029]/.test(n) ? 'f' : ''}${n.replace(/[/\u0000]/g, '_')}.yaml`);
+const hostileFileName = hostileName.map(
+  // eslint-disable-next-line no-control-regex
+  (n) => `${/^[\n\r\u2028\u2029]/.test(n) ? 'f' : ''}${n.replace(/[/\u0000]/g, '_')}.yaml`,
+);
 
 const q = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar
 
@@ -155,7 +161,11 @@ function assertDot(text: string, what: string): void {
   for (const line of text.split('\n').filter(Boolean)) {
     const unquoted = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
     assert.ok(!unquoted.replace(/""/g, '').includes('"'), `${what}: an open string in ${JSON.stringify(line)}`);
-    assert.match(unquoted, /^\s*(?:digraph|subgraph|label=|style=|color=|rankdir=|compound=|node |edge |""|\}|\{)/, `${what}: ${JSON.stringify(line)}`);
+    assert.match(
+      unquoted,
+      /^\s*(?:digraph|subgraph|label=|style=|color=|rankdir=|compound=|node |edge |""|\}|\{)/,
+      `${what}: ${JSON.stringify(line)}`,
+    );
   }
 }
 
@@ -186,121 +196,169 @@ describe('property: hostile names through every command and format', () => {
     'keeps every output inert and well-formed, whatever names, labels and file names hold',
     { timeout: 600_000 },
     async () => {
-    await fc.assert(
-      fc.asyncProperty(hostileName, hostileName, hostileName, hostileName, hostileFileName, async (ns, a, b, label, fileName) => {
-        const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-        dirs.push(dir);
-        mkdirSync(path.join(dir, 'old'));
-        mkdirSync(path.join(dir, 'new'));
-        writeFileSync(path.join(dir, 'old', fileName), slice(ns, a, b, label, false));
-        writeFileSync(path.join(dir, 'new', fileName), slice(ns, a, b, label, true));
-        const what = JSON.stringify({ ns, a, b, label, fileName });
+      await fc.assert(
+        fc.asyncProperty(
+          hostileName,
+          hostileName,
+          hostileName,
+          hostileName,
+          hostileFileName,
+          async (ns, a, b, label, fileName) => {
+            const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
+            dirs.push(dir);
+            mkdirSync(path.join(dir, 'old'));
+            mkdirSync(path.join(dir, 'new'));
+            writeFileSync(path.join(dir, 'old', fileName), slice(ns, a, b, label, false));
+            writeFileSync(path.join(dir, 'new', fileName), slice(ns, a, b, label, true));
+            const what = JSON.stringify({ ns, a, b, label, fileName });
 
-        for (const format of ['stylish', 'json', 'sarif', 'junit', 'github']) {
-          const r = await run(['--no-config', '--no-color', '-f', format, 'new'], dir);
-          assert.ok(r.code === 0 || r.code === 1, `lint -f ${format}: ${r.code} ${r.stderr} ${what}`);
-          assert.doesNotMatch(r.stderr, /internal error/);
-          if (format === 'stylish') assertTerminalText(r.stdout, `stylish ${what}`);
-          else if (format === 'json' || format === 'sarif') JSON.parse(r.stdout);
-          else if (format === 'junit') assertXml(r.stdout, `junit ${what}`);
-          else {
-            for (const line of r.stdout.split('\n').filter(Boolean)) {
-              assert.ok(/^::(?:error|warning|notice) file=[^:\n]*::[^\n]*$/.test(line) || !/^\s*::/.test(line), `github ${JSON.stringify(line)} ${what}`);
+            for (const format of ['stylish', 'json', 'sarif', 'junit', 'github']) {
+              const r = await run(['--no-config', '--no-color', '-f', format, 'new'], dir);
+              assert.ok(r.code === 0 || r.code === 1, `lint -f ${format}: ${r.code} ${r.stderr} ${what}`);
+              assert.doesNotMatch(r.stderr, /internal error/);
+              if (format === 'stylish') assertTerminalText(r.stdout, `stylish ${what}`);
+              else if (format === 'json' || format === 'sarif') JSON.parse(r.stdout);
+              else if (format === 'junit') assertXml(r.stdout, `junit ${what}`);
+              else {
+                for (const line of r.stdout.split('\n').filter(Boolean)) {
+                  assert.ok(
+                    /^::(?:error|warning|notice) file=[^:\n]*::[^\n]*$/.test(line) || !/^\s*::/.test(line),
+                    `github ${JSON.stringify(line)} ${what}`,
+                  );
+                }
+                assert.doesNotMatch(r.stdout, RAW_CONTROL, `github ${what}`);
+              }
             }
-            assert.doesNotMatch(r.stdout, RAW_CONTROL, `github ${what}`);
-          }
-        }
 
-        const conn = async (args: string[]) => {
-          const r = await run(args, dir);
-          assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr} ${what}`);
-          assertTerminalText(r.stderr, `${args[0]} stderr ${what}`);
-          return r.stdout;
-        };
-        assertTerminalText(await conn(['connectivity', '--no-config', 'new']), `connectivity ${what}`);
-        JSON.parse(await conn(['connectivity', '--no-config', '-f', 'json', 'new']));
-        const csv = csvRecords(await conn(['connectivity', '--no-config', '-f', 'csv', 'new']));
-        for (const rec of csv) {
-          assert.equal(rec.length, 3, `csv ${JSON.stringify(rec)} ${what}`);
-          for (const field of rec) assert.doesNotMatch(field, /^[=+\-@\t\r]/, `csv formula ${JSON.stringify(field)} ${what}`);
-        }
-        assertMarkdownTable(await conn(['connectivity', '--no-config', '-f', 'md', 'new']), 3, `connectivity md ${what}`);
-        assertDot(await conn(['connectivity', '--no-config', '-f', 'dot', 'new']), `connectivity dot ${what}`);
+            const conn = async (args: string[]) => {
+              const r = await run(args, dir);
+              assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr} ${what}`);
+              assertTerminalText(r.stderr, `${args[0]} stderr ${what}`);
+              return r.stdout;
+            };
+            assertTerminalText(await conn(['connectivity', '--no-config', 'new']), `connectivity ${what}`);
+            JSON.parse(await conn(['connectivity', '--no-config', '-f', 'json', 'new']));
+            const csv = csvRecords(await conn(['connectivity', '--no-config', '-f', 'csv', 'new']));
+            for (const rec of csv) {
+              assert.equal(rec.length, 3, `csv ${JSON.stringify(rec)} ${what}`);
+              for (const field of rec)
+                assert.doesNotMatch(field, /^[=+\-@\t\r]/, `csv formula ${JSON.stringify(field)} ${what}`);
+            }
+            assertMarkdownTable(
+              await conn(['connectivity', '--no-config', '-f', 'md', 'new']),
+              3,
+              `connectivity md ${what}`,
+            );
+            assertDot(await conn(['connectivity', '--no-config', '-f', 'dot', 'new']), `connectivity dot ${what}`);
 
-        assertTerminalText(await conn(['diff', '--no-config', 'old', 'new']), `diff ${what}`);
-        assertMarkdownTable(await conn(['diff', '--no-config', '-f', 'md', 'old', 'new']), 5, `diff md ${what}`);
-        JSON.parse(await conn(['diff', '--no-config', '-f', 'json', 'old', 'new']));
-        assertHtml(await conn(['diff', '--no-config', '-f', 'html', 'old', 'new']), `diff html ${what}`);
+            assertTerminalText(await conn(['diff', '--no-config', 'old', 'new']), `diff ${what}`);
+            assertMarkdownTable(await conn(['diff', '--no-config', '-f', 'md', 'old', 'new']), 5, `diff md ${what}`);
+            JSON.parse(await conn(['diff', '--no-config', '-f', 'json', 'old', 'new']));
+            assertHtml(await conn(['diff', '--no-config', '-f', 'html', 'old', 'new']), `diff html ${what}`);
 
-        const explain = await run(['explain', '--no-config', `${ns}/${a}`, `${ns}/${b}`, 'new'], dir);
-        assert.ok(explain.code === 0 || explain.code === 2, `explain: ${explain.code} ${explain.stderr}`);
-        assertTerminalText(explain.stdout, `explain ${what}`);
-        assert.doesNotMatch(explain.stderr, RAW_CONTROL, `explain stderr ${what}`);
+            const explain = await run(['explain', '--no-config', `${ns}/${a}`, `${ns}/${b}`, 'new'], dir);
+            assert.ok(explain.code === 0 || explain.code === 2, `explain: ${explain.code} ${explain.stderr}`);
+            assertTerminalText(explain.stdout, `explain ${what}`);
+            assert.doesNotMatch(explain.stderr, RAW_CONTROL, `explain stderr ${what}`);
 
-        assertDot(await conn(['graph', '--no-config', '-f', 'dot', 'new']), `graph dot ${what}`);
-        assertMermaid(await conn(['graph', '--no-config', '-f', 'mermaid', 'new']), `graph mermaid ${what}`);
-        JSON.parse(await conn(['graph', '--no-config', '-f', 'json', 'new']));
-        assertHtml(await conn(['graph', '--no-config', '-f', 'html', 'new']), `graph html ${what}`);
-      }),
-      { seed: SEED, numRuns: 8, endOnFailure: true, includeErrorInReport: true },
-    );
-  });
+            assertDot(await conn(['graph', '--no-config', '-f', 'dot', 'new']), `graph dot ${what}`);
+            assertMermaid(await conn(['graph', '--no-config', '-f', 'mermaid', 'new']), `graph mermaid ${what}`);
+            JSON.parse(await conn(['graph', '--no-config', '-f', 'json', 'new']));
+            assertHtml(await conn(['graph', '--no-config', '-f', 'html', 'new']), `graph html ${what}`);
+          },
+        ),
+        { seed: SEED, numRuns: 8, endOnFailure: true, includeErrorInReport: true },
+      );
+    },
+  );
 });
 
 describe('hostile file names: found by the folder walk', () => {
-  it('finds and reads a manifest whose name holds a backslash (a file name character on POSIX)', { timeout: 60_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-    dirs.push(dir);
-    mkdirSync(path.join(dir, 'new'));
-    writeFileSync(path.join(dir, 'new', 'a\\b.yaml'), slice('ns', 'a', 'b', 'app', false));
-    const r = await run(['--no-config', '-f', 'json', 'new'], dir);
-    assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
-    const report = JSON.parse(r.stdout) as { summary: { files: number; objects: number }; findings: { file: string }[] };
-    assert.equal(report.summary.files, 1, r.stdout);
-    assert.equal(report.summary.objects, 3, r.stdout);
-    assert.deepEqual([...new Set(report.findings.map((f) => f.file))], ['new/a\\b.yaml'], r.stdout);
-  });
-  it('finds manifests whose names begin with a line terminator (CR, LF, U+2028, U+2029), in sub-folders and in such folders', { timeout: 60_000 }, async () => {
-    // Found with seed 20261207 (fourth case, file name "\r\nweb-2web\"web.yaml"): globby's `*` does
-    // not match a name beginning with a line terminator, so the walk has a pattern of its own for them.
-    const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-    dirs.push(dir);
-    mkdirSync(path.join(dir, 'new', 'sub'), { recursive: true });
-    mkdirSync(path.join(dir, 'new', '\nfolder'));
-    const names = ['\r\nweb.yaml', 'sub/\nb.yaml', '\u2028c.yaml', '\u2029d.yaml', 'plain.yaml', '\nfolder/e.yaml', '\nfolder/\nf.yaml'];
-    names.forEach((n, i) => writeFileSync(path.join(dir, 'new', n), slice(`ns${i}`, 'a', 'b', 'app', false)));
-    const r = await run(['--no-config', '-f', 'json', 'new'], dir);
-    assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
-    const report = JSON.parse(r.stdout) as { summary: { files: number; objects: number }; findings: { file: string }[] };
-    assert.equal(report.summary.files, names.length, r.stdout);
-    assert.equal(report.summary.objects, 3 * names.length, r.stdout);
-  });
+  it(
+    'finds and reads a manifest whose name holds a backslash (a file name character on POSIX)',
+    { timeout: 60_000 },
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
+      dirs.push(dir);
+      mkdirSync(path.join(dir, 'new'));
+      writeFileSync(path.join(dir, 'new', 'a\\b.yaml'), slice('ns', 'a', 'b', 'app', false));
+      const r = await run(['--no-config', '-f', 'json', 'new'], dir);
+      assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
+      const report = JSON.parse(r.stdout) as {
+        summary: { files: number; objects: number };
+        findings: { file: string }[];
+      };
+      assert.equal(report.summary.files, 1, r.stdout);
+      assert.equal(report.summary.objects, 3, r.stdout);
+      assert.deepEqual([...new Set(report.findings.map((f) => f.file))], ['new/a\\b.yaml'], r.stdout);
+    },
+  );
+  it(
+    'finds manifests whose names begin with a line terminator (CR, LF, U+2028, U+2029), in sub-folders and in such folders',
+    { timeout: 60_000 },
+    async () => {
+      // Found with seed 20261207 (fourth case, file name "\r\nweb-2web\"web.yaml"): globby's `*` does
+      // not match a name beginning with a line terminator, so the walk has a pattern of its own for them.
+      const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
+      dirs.push(dir);
+      mkdirSync(path.join(dir, 'new', 'sub'), { recursive: true });
+      mkdirSync(path.join(dir, 'new', '\nfolder'));
+      const names = [
+        '\r\nweb.yaml',
+        'sub/\nb.yaml',
+        '\u2028c.yaml',
+        '\u2029d.yaml',
+        'plain.yaml',
+        '\nfolder/e.yaml',
+        '\nfolder/\nf.yaml',
+      ];
+      names.forEach((n, i) => writeFileSync(path.join(dir, 'new', n), slice(`ns${i}`, 'a', 'b', 'app', false)));
+      const r = await run(['--no-config', '-f', 'json', 'new'], dir);
+      assert.ok(r.code === 0 || r.code === 1, `${r.code} ${r.stderr}`);
+      const report = JSON.parse(r.stdout) as {
+        summary: { files: number; objects: number };
+        findings: { file: string }[];
+      };
+      assert.equal(report.summary.files, names.length, r.stdout);
+      assert.equal(report.summary.objects, 3 * names.length, r.stdout);
+    },
+  );
 });
 
 // ------------------------------------------------------------------------- flow-key nesting
 
 /** Flow collections nested as values and as keys, `depth` levels deep. */
 const nesting = (depth: number): fc.Arbitrary<string> =>
-  fc.array(fc.constantFrom<'seq' | 'map' | 'key'>('seq', 'map', 'key'), { minLength: depth, maxLength: depth }).map((kinds) => {
-    let s = 'x';
-    for (const k of kinds.reverse()) s = k === 'seq' ? `[${s}]` : k === 'map' ? `{a: ${s}}` : `{${s}: 1}`;
-    return s;
-  });
+  fc
+    .array(fc.constantFrom<'seq' | 'map' | 'key'>('seq', 'map', 'key'), { minLength: depth, maxLength: depth })
+    .map((kinds) => {
+      let s = 'x';
+      for (const k of kinds.reverse()) s = k === 'seq' ? `[${s}]` : k === 'map' ? `{a: ${s}}` : `{${s}: 1}`;
+      return s;
+    });
 
 describe('property: flow collections nested as keys and values', () => {
   it('both readers agree on the depth limit, and read what is within it', () => {
     const max = YAML_LIMITS.maxDepth;
     fc.assert(
-      fc.property(fc.integer({ min: max - 6, max: max + 6 }).chain((d) => nesting(d).map((s) => [d, s] as const)), fc.boolean(), ([depth, value], anchored) => {
-        const text = `v: ${anchored ? '&a ' : ''}${value}\n---\nkind: Service\n`;
-        const fast = loadText('n.yaml', text);
-        const exact = parseSource(new SourceFile('n.yaml', text));
-        const deep = (f: SourceFile) => f.problems.some((p) => p.code === 'DEPTH_LIMIT');
-        assert.equal(deep(fast), deep(exact), `${depth}: fast ${JSON.stringify(fast.problems)} exact ${JSON.stringify(exact.problems)}`);
-        // The root mapping is one level: deeper than the limit exactly when the nesting passes it.
-        assert.equal(deep(exact), depth + 1 > max, `${depth} levels: ${JSON.stringify(exact.problems)}`);
-        assert.equal(fast.documents.at(-1)?.index, 1, 'the next document is read');
-      }),
+      fc.property(
+        fc.integer({ min: max - 6, max: max + 6 }).chain((d) => nesting(d).map((s) => [d, s] as const)),
+        fc.boolean(),
+        ([depth, value], anchored) => {
+          const text = `v: ${anchored ? '&a ' : ''}${value}\n---\nkind: Service\n`;
+          const fast = loadText('n.yaml', text);
+          const exact = parseSource(new SourceFile('n.yaml', text));
+          const deep = (f: SourceFile) => f.problems.some((p) => p.code === 'DEPTH_LIMIT');
+          assert.equal(
+            deep(fast),
+            deep(exact),
+            `${depth}: fast ${JSON.stringify(fast.problems)} exact ${JSON.stringify(exact.problems)}`,
+          );
+          // The root mapping is one level: deeper than the limit exactly when the nesting passes it.
+          assert.equal(deep(exact), depth + 1 > max, `${depth} levels: ${JSON.stringify(exact.problems)}`);
+          assert.equal(fast.documents.at(-1)?.index, 1, 'the next document is read');
+        },
+      ),
       { seed: SEED, numRuns: 60, includeErrorInReport: true },
     );
   });

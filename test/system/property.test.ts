@@ -33,11 +33,22 @@ const SEED = Number(process.env.FC_SEED ?? 20_240_611);
 
 const name = fc.constantFrom('web', 'api', 'db', 'cache', 'front-end', 'x', 'Web', 'a.b', '');
 const namespace = fc.constantFrom(undefined, 'default', 'shop', 'kube-system', '');
-const labelKey = fc.constantFrom('app', 'tier', 'version', 'app.kubernetes.io/name', 'k8s-app', '__proto__', 'constructor');
+const labelKey = fc.constantFrom(
+  'app',
+  'tier',
+  'version',
+  'app.kubernetes.io/name',
+  'k8s-app',
+  '__proto__',
+  'constructor',
+);
 const labelValue = fc.constantFrom('web', 'api', 'db', 'v1', 'kube-dns', 'x', '');
 const labels = fc.dictionary(labelKey, labelValue, { maxKeys: 3 });
 const portName = fc.constantFrom('http', 'grpc', 'metrics', 'dns', 'HTTP', 'a-very-long-port-name', '');
-const portNumber = fc.oneof(fc.constantFrom(53, 80, 443, 8080, 9090, 30080, 0, 65536, -1), fc.integer({ min: 1, max: 65535 }));
+const portNumber = fc.oneof(
+  fc.constantFrom(53, 80, 443, 8080, 9090, 30080, 0, 65536, -1),
+  fc.integer({ min: 1, max: 65535 }),
+);
 const protocol = fc.constantFrom(undefined, 'TCP', 'UDP', 'SCTP', 'tcp', 'HTTP');
 /** Now and then a field gets a value of the wrong type: structure rules must cope. */
 const anyValue = fc.oneof(
@@ -45,15 +56,26 @@ const anyValue = fc.oneof(
   fc.constantFrom(null, true, false, 0, -1, 1.5, 'x', '', [], {}, '${VAR}', '{{ .Values.x }}', '\u001b[31m', 'a\nb'),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const maybeWeird = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ weight: 9, arbitrary: arb }, { weight: 1, arbitrary: anyValue });
+const maybeWeird = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight: 9, arbitrary: arb }, { weight: 1, arbitrary: anyValue });
 
 const containerPort = fc.record(
   { name: maybeWeird(portName), containerPort: maybeWeird(portNumber), protocol: maybeWeird(protocol) },
   { requiredKeys: ['containerPort'] },
 );
-const probe = fc.record({ httpGet: fc.record({ path: fc.constant('/healthz'), port: fc.oneof(portName, portNumber) }) });
+const probe = fc.record({
+  httpGet: fc.record({ path: fc.constant('/healthz'), port: fc.oneof(portName, portNumber) }),
+});
 const envValue = fc.oneof(
-  fc.constantFrom('http://api:8080', 'api.shop.svc.cluster.local:80', 'db:5432', 'redis://cache.default:6379/0', 'plain', 'jdbc:postgresql://db.shop:5432/x', '--image=postgres:16'),
+  fc.constantFrom(
+    'http://api:8080',
+    'api.shop.svc.cluster.local:80',
+    'db:5432',
+    'redis://cache.default:6379/0',
+    'plain',
+    'jdbc:postgresql://db.shop:5432/x',
+    '--image=postgres:16',
+  ),
   fc.tuple(name, namespace, portNumber).map(([n, ns, p]) => `http://${n}${ns ? `.${ns}` : ''}:${p}/path`),
 );
 const container = fc.record(
@@ -61,7 +83,9 @@ const container = fc.record(
     name: maybeWeird(name),
     image: fc.constant('nginx:1.27'),
     ports: maybeWeird(fc.array(containerPort, { maxLength: 3 })),
-    env: fc.array(fc.record({ name: fc.constantFrom('API_URL', 'DB_HOST', 'IMAGE', 'X'), value: envValue }), { maxLength: 3 }),
+    env: fc.array(fc.record({ name: fc.constantFrom('API_URL', 'DB_HOST', 'IMAGE', 'X'), value: envValue }), {
+      maxLength: 3,
+    }),
     args: fc.array(envValue, { maxLength: 2 }),
     livenessProbe: probe,
     readinessProbe: probe,
@@ -71,37 +95,75 @@ const container = fc.record(
 const podSpec = fc.record(
   {
     containers: maybeWeird(fc.array(container, { minLength: 1, maxLength: 2 })),
-    initContainers: fc.array(fc.record({ name: name, image: fc.constant('busybox'), restartPolicy: fc.constantFrom(undefined, 'Always') }), { maxLength: 1 }),
+    initContainers: fc.array(
+      fc.record({ name: name, image: fc.constant('busybox'), restartPolicy: fc.constantFrom(undefined, 'Always') }),
+      { maxLength: 1 },
+    ),
     hostNetwork: fc.boolean(),
   },
   { requiredKeys: ['containers'] },
 );
-const meta = fc.record({ name: maybeWeird(name), namespace: namespace, labels: maybeWeird(labels) }, { requiredKeys: ['name'] });
+const meta = fc.record(
+  { name: maybeWeird(name), namespace: namespace, labels: maybeWeird(labels) },
+  { requiredKeys: ['name'] },
+);
 const labelSelector = fc.oneof(
   fc.record({ matchLabels: labels }),
   fc.record({
     matchExpressions: fc.array(
-      fc.record({ key: labelKey, operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'), values: fc.array(labelValue, { maxLength: 2 }) }),
+      fc.record({
+        key: labelKey,
+        operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'),
+        values: fc.array(labelValue, { maxLength: 2 }),
+      }),
       { maxLength: 2 },
     ),
   }),
 );
 
 const workload = fc
-  .tuple(fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController'), meta, labels, podSpec, fc.boolean())
+  .tuple(
+    fc.constantFrom(
+      'Deployment',
+      'StatefulSet',
+      'DaemonSet',
+      'ReplicaSet',
+      'Job',
+      'CronJob',
+      'Pod',
+      'ReplicationController',
+    ),
+    meta,
+    labels,
+    podSpec,
+    fc.boolean(),
+  )
   .map(([kind, metadata, podLabels, spec, matching]) => {
     const template = { metadata: { labels: podLabels }, spec };
     const selector = matching ? { matchLabels: podLabels } : { matchLabels: { app: 'other' } };
-    const apiVersion = kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
+    const apiVersion =
+      kind === 'Pod' || kind === 'ReplicationController'
+        ? 'v1'
+        : kind === 'Job' || kind === 'CronJob'
+          ? 'batch/v1'
+          : 'apps/v1';
     if (kind === 'Pod') return { apiVersion, kind, metadata: { ...metadata, labels: podLabels }, spec };
-    if (kind === 'CronJob') return { apiVersion, kind, metadata, spec: { schedule: '* * * * *', jobTemplate: { spec: { template } } } };
+    if (kind === 'CronJob')
+      return { apiVersion, kind, metadata, spec: { schedule: '* * * * *', jobTemplate: { spec: { template } } } };
     if (kind === 'Job') return { apiVersion, kind, metadata, spec: { template } };
-    if (kind === 'ReplicationController') return { apiVersion, kind, metadata, spec: { selector: podLabels, template } };
+    if (kind === 'ReplicationController')
+      return { apiVersion, kind, metadata, spec: { selector: podLabels, template } };
     return { apiVersion, kind, metadata, spec: { selector, template, serviceName: 'web', replicas: 2 } };
   });
 
 const servicePort = fc.record(
-  { name: maybeWeird(portName), port: maybeWeird(portNumber), targetPort: maybeWeird(fc.oneof(portName, portNumber)), protocol: protocol, nodePort: fc.oneof(fc.constant(undefined), portNumber) },
+  {
+    name: maybeWeird(portName),
+    port: maybeWeird(portNumber),
+    targetPort: maybeWeird(fc.oneof(portName, portNumber)),
+    protocol: protocol,
+    nodePort: fc.oneof(fc.constant(undefined), portNumber),
+  },
   { requiredKeys: ['port'] },
 );
 const service = fc
@@ -121,7 +183,9 @@ const service = fc
   })
   .map((s) => ({ apiVersion: 'v1', kind: 'Service', ...s }));
 
-const backend = fc.record({ service: fc.record({ name: name, port: fc.oneof(fc.record({ number: portNumber }), fc.record({ name: portName })) }) });
+const backend = fc.record({
+  service: fc.record({ name: name, port: fc.oneof(fc.record({ number: portNumber }), fc.record({ name: portName })) }),
+});
 const ingress = fc
   .record({
     metadata: meta,
@@ -129,15 +193,28 @@ const ingress = fc
       {
         ingressClassName: fc.constantFrom(undefined, 'nginx', 'missing'),
         defaultBackend: backend,
-        tls: fc.array(fc.record({ hosts: fc.array(fc.constantFrom('a.example.com', '*.example.com', 'BAD_HOST'), { maxLength: 2 }), secretName: name }), { maxLength: 1 }),
+        tls: fc.array(
+          fc.record({
+            hosts: fc.array(fc.constantFrom('a.example.com', '*.example.com', 'BAD_HOST'), { maxLength: 2 }),
+            secretName: name,
+          }),
+          { maxLength: 1 },
+        ),
         rules: maybeWeird(
           fc.array(
             fc.record({
               host: fc.constantFrom(undefined, 'a.example.com', '*.x.io', 'Bad Host'),
               http: fc.record({
-                paths: fc.array(fc.record({ path: fc.constantFrom('/', '/api', 'api', '/a/../b', ''), pathType: fc.constantFrom('Prefix', 'Exact', 'ImplementationSpecific', 'Bogus', undefined), backend }), {
-                  maxLength: 2,
-                }),
+                paths: fc.array(
+                  fc.record({
+                    path: fc.constantFrom('/', '/api', 'api', '/a/../b', ''),
+                    pathType: fc.constantFrom('Prefix', 'Exact', 'ImplementationSpecific', 'Bogus', undefined),
+                    backend,
+                  }),
+                  {
+                    maxLength: 2,
+                  },
+                ),
               }),
             }),
             { maxLength: 2 },
@@ -153,10 +230,18 @@ const peer = fc.oneof(
   fc.record({ podSelector: labelSelector }),
   fc.record({ namespaceSelector: labelSelector }),
   fc.record({ namespaceSelector: labelSelector, podSelector: labelSelector }),
-  fc.record({ ipBlock: fc.record({ cidr: fc.constantFrom('10.0.0.0/8', '0.0.0.0/0', '10.0.0.1/33', 'bogus', '::/0'), except: fc.array(fc.constantFrom('10.1.0.0/16', '11.0.0.0/8'), { maxLength: 1 }) }) }),
+  fc.record({
+    ipBlock: fc.record({
+      cidr: fc.constantFrom('10.0.0.0/8', '0.0.0.0/0', '10.0.0.1/33', 'bogus', '::/0'),
+      except: fc.array(fc.constantFrom('10.1.0.0/16', '11.0.0.0/8'), { maxLength: 1 }),
+    }),
+  }),
   fc.constant({}),
 );
-const npPort = fc.record({ port: fc.oneof(portNumber, portName), protocol: protocol, endPort: fc.oneof(fc.constant(undefined), portNumber) }, { requiredKeys: [] });
+const npPort = fc.record(
+  { port: fc.oneof(portNumber, portName), protocol: protocol, endPort: fc.oneof(fc.constant(undefined), portNumber) },
+  { requiredKeys: [] },
+);
 const netpol = fc
   .record({
     metadata: meta,
@@ -164,8 +249,20 @@ const netpol = fc
       {
         podSelector: maybeWeird(labelSelector),
         policyTypes: fc.subarray(['Ingress', 'Egress']),
-        ingress: fc.array(fc.record({ from: fc.array(peer, { maxLength: 2 }), ports: fc.array(npPort, { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 2 }),
-        egress: fc.array(fc.record({ to: fc.array(peer, { maxLength: 2 }), ports: fc.array(npPort, { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 2 }),
+        ingress: fc.array(
+          fc.record(
+            { from: fc.array(peer, { maxLength: 2 }), ports: fc.array(npPort, { maxLength: 2 }) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 2 },
+        ),
+        egress: fc.array(
+          fc.record(
+            { to: fc.array(peer, { maxLength: 2 }), ports: fc.array(npPort, { maxLength: 2 }) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 2 },
+        ),
       },
       { requiredKeys: ['podSelector'] },
     ),
@@ -173,7 +270,10 @@ const netpol = fc
   .map((n) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...n }));
 
 const configMap = fc
-  .record({ metadata: meta, data: fc.dictionary(fc.constantFrom('API_URL', 'DB', 'x', '__proto__'), envValue, { maxKeys: 3 }) })
+  .record({
+    metadata: meta,
+    data: fc.dictionary(fc.constantFrom('API_URL', 'DB', 'x', '__proto__'), envValue, { maxKeys: 3 }),
+  })
   .map((c) => ({ apiVersion: 'v1', kind: 'ConfigMap', ...c }));
 
 const route = fc
@@ -181,16 +281,41 @@ const route = fc
     metadata: meta,
     spec: fc.record({
       parentRefs: fc.constant([{ name: 'gw' }]),
-      rules: fc.array(fc.record({ backendRefs: fc.array(fc.record({ name: name, namespace: namespace, port: portNumber }, { requiredKeys: ['name'] }), { maxLength: 2 }) }), { maxLength: 2 }),
+      rules: fc.array(
+        fc.record({
+          backendRefs: fc.array(
+            fc.record({ name: name, namespace: namespace, port: portNumber }, { requiredKeys: ['name'] }),
+            { maxLength: 2 },
+          ),
+        }),
+        { maxLength: 2 },
+      ),
     }),
   })
   .map((r) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ...r }));
 
 const misc = fc.constantFrom(
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } },
+  {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } },
+  },
   { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' } },
-  { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'g', namespace: 'shop' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' }], to: [{ group: '', kind: 'Service' }] } },
-  { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { template: { metadata: { labels: { app: 'web' } } } } },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: { name: 'g', namespace: 'shop' },
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' }],
+      to: [{ group: '', kind: 'Service' }],
+    },
+  },
+  {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'w' },
+    spec: { template: { metadata: { labels: { app: 'web' } } } },
+  },
   { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'in-list' } }] },
   'just a string',
   ['a', 'list'],
@@ -207,79 +332,147 @@ interface GenFile {
   text: string;
 }
 
-const yamlFile = fc.tuple(fc.array(object, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.boolean()).map(([objs, leading, flow]) => {
-  const docs = objs.map((o) => stringify(clean(o), { collectionStyle: flow ? 'flow' : 'any', lineWidth: 0 }));
-  return (leading ? '---\n' : '') + docs.join('---\n');
-});
+const yamlFile = fc
+  .tuple(fc.array(object, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.boolean())
+  .map(([objs, leading, flow]) => {
+    const docs = objs.map((o) => stringify(clean(o), { collectionStyle: flow ? 'flow' : 'any', lineWidth: 0 }));
+    return (leading ? '---\n' : '') + docs.join('---\n');
+  });
 const jsonFile = object.map((o) => `${JSON.stringify(clean(o), null, 2)}\n`);
 
 const slice: fc.Arbitrary<GenFile[]> = fc
-  .array(fc.oneof({ weight: 4, arbitrary: yamlFile.map((t) => ({ ext: 'yaml', text: t })) }, { weight: 1, arbitrary: jsonFile.map((t) => ({ ext: 'json', text: t })) }), { minLength: 1, maxLength: 4 })
+  .array(
+    fc.oneof(
+      { weight: 4, arbitrary: yamlFile.map((t) => ({ ext: 'yaml', text: t })) },
+      { weight: 1, arbitrary: jsonFile.map((t) => ({ ext: 'json', text: t })) },
+    ),
+    { minLength: 1, maxLength: 4 },
+  )
   .map((files) => files.map((f, i) => ({ name: `f${i}.${f.ext}`, text: f.text })));
 
 // ---------------------------------------------------------------------------------------------
 // Mutations
 
-const STRANGE = ['\u0000', '\u0001', '\u001b', '\u007f', '\u0085', '\u009b', '\u2028', '\ufeff', '\ufffd', '\ud800', '\t', '\r', '\n', '\r\n', ' ', '"', "'", ':', '-', '#', '&a', '*a', '!', '!!binary', '%', '@', '`', '{', '}', '[', ']', ',', '|', '>', '?', '---', '...', 'é', '😀', '<<: *a'];
+const STRANGE = [
+  '\u0000',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u2028',
+  '\ufeff',
+  '\ufffd',
+  '\ud800',
+  '\t',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '"',
+  "'",
+  ':',
+  '-',
+  '#',
+  '&a',
+  '*a',
+  '!',
+  '!!binary',
+  '%',
+  '@',
+  '`',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '|',
+  '>',
+  '?',
+  '---',
+  '...',
+  'é',
+  '😀',
+  '<<: *a',
+];
 
 type Mutation = (text: string) => string;
 const at = (text: string, f: number) => Math.min(text.length, Math.floor(f * (text.length + 1)));
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // A byte flip: one character replaced.
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.oneof(fc.constantFrom(...STRANGE), fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)))).map(([f, c]): Mutation => (t) => {
-    const i = at(t, f);
-    return t.slice(0, i) + c + t.slice(i + 1);
-  }),
+  fc
+    .tuple(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.oneof(
+        fc.constantFrom(...STRANGE),
+        fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      ),
+    )
+    .map(([f, c]): Mutation => (t) => {
+      const i = at(t, f);
+      return t.slice(0, i) + c + t.slice(i + 1);
+    }),
   // An insertion.
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...STRANGE)).map(([f, c]): Mutation => (t) => {
     const i = at(t, f);
     return t.slice(0, i) + c + t.slice(i);
   }),
   // Truncation (a half-written file).
-  fc.double({ min: 0, max: 1, noNaN: true }).map((f): Mutation => (t) => t.slice(0, at(t, f))),
+  fc.double({ min: 0, max: 1, noNaN: true }).map(
+    (f): Mutation =>
+      (t) =>
+        t.slice(0, at(t, f)),
+  ),
   // Line edits: duplicate, drop, swap with the next, re-indent.
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('dup', 'drop', 'swap', 'indent+', 'indent-', 'tab', 'marker', 'directive')).map(([f, op]): Mutation => (t) => {
-    const lines = t.split('\n');
-    const i = Math.min(lines.length - 1, Math.floor(f * lines.length));
-    switch (op) {
-      case 'dup':
-        lines.splice(i, 0, lines[i]);
-        break;
-      case 'drop':
-        lines.splice(i, 1);
-        break;
-      case 'swap':
-        if (i + 1 < lines.length) [lines[i], lines[i + 1]] = [lines[i + 1], lines[i]];
-        break;
-      case 'indent+':
-        lines[i] = `  ${lines[i]}`;
-        break;
-      case 'indent-':
-        lines[i] = lines[i].replace(/^ {1,3}/, '');
-        break;
-      case 'tab':
-        lines[i] = `\t${lines[i]}`;
-        break;
-      case 'marker':
-        lines.splice(i, 0, '---');
-        break;
-      case 'directive':
-        lines.splice(i, 0, '%YAML 1.1');
-        break;
-    }
-    return lines.join('\n');
-  }),
+  fc
+    .tuple(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.constantFrom('dup', 'drop', 'swap', 'indent+', 'indent-', 'tab', 'marker', 'directive'),
+    )
+    .map(([f, op]): Mutation => (t) => {
+      const lines = t.split('\n');
+      const i = Math.min(lines.length - 1, Math.floor(f * lines.length));
+      switch (op) {
+        case 'dup':
+          lines.splice(i, 0, lines[i]);
+          break;
+        case 'drop':
+          lines.splice(i, 1);
+          break;
+        case 'swap':
+          if (i + 1 < lines.length) [lines[i], lines[i + 1]] = [lines[i + 1], lines[i]];
+          break;
+        case 'indent+':
+          lines[i] = `  ${lines[i]}`;
+          break;
+        case 'indent-':
+          lines[i] = lines[i].replace(/^ {1,3}/, '');
+          break;
+        case 'tab':
+          lines[i] = `\t${lines[i]}`;
+          break;
+        case 'marker':
+          lines.splice(i, 0, '---');
+          break;
+        case 'directive':
+          lines.splice(i, 0, '%YAML 1.1');
+          break;
+      }
+      return lines.join('\n');
+    }),
 );
 
-const mutatedSlice = fc.tuple(slice, fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 5 })).map(([files, muts]) => {
-  const out = files.map((f) => ({ ...f }));
-  for (const [n, m] of muts) {
-    const f = out[n % out.length];
-    f.text = m(f.text);
-  }
-  return out;
-});
+const mutatedSlice = fc
+  .tuple(slice, fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 5 }))
+  .map(([files, muts]) => {
+    const out = files.map((f) => ({ ...f }));
+    for (const [n, m] of muts) {
+      const f = out[n % out.length];
+      f.text = m(f.text);
+    }
+    return out;
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -307,8 +500,14 @@ function assertInside(l: { file: SourceFile; range: [number, number] }, what: st
   const start = l.file.position(s);
   const end = l.file.position(e);
   assert.ok(start.line >= 1 && start.line <= lines.length, `${what}: line ${start.line} of ${lines.length}`);
-  assert.ok(start.column >= 1 && start.column <= lines[start.line - 1].length + 1, `${what}: column ${start.column} of line ${start.line}`);
-  assert.ok(end.line > start.line || (end.line === start.line && end.column >= start.column), `${what}: end before start`);
+  assert.ok(
+    start.column >= 1 && start.column <= lines[start.line - 1].length + 1,
+    `${what}: column ${start.column} of line ${start.line}`,
+  );
+  assert.ok(
+    end.line > start.line || (end.line === start.line && end.column >= start.column),
+    `${what}: end before start`,
+  );
   assert.ok(end.line <= lines.length && end.column <= lines[end.line - 1].length + 1, `${what}: end outside the file`);
   const span = spanOf(l);
   assert.ok(span.endLine > span.line || span.endColumn >= span.column, `${what}: span end before start`);
@@ -321,7 +520,8 @@ function assertWellFormed(result: LintResult, where: string): void {
     `${where}: a rule failed`,
   );
   const { findings } = result;
-  for (let i = 1; i < findings.length; i++) assert.ok(compareFindings(findings[i - 1], findings[i]) <= 0, `${where}: findings not sorted at ${i}`);
+  for (let i = 1; i < findings.length; i++)
+    assert.ok(compareFindings(findings[i - 1], findings[i]) <= 0, `${where}: findings not sorted at ${i}`);
   for (const f of [...findings, ...result.suppressed]) {
     const what = `${where}: ${f.ruleId} in ${f.file.path}`;
     assertInside(f, what);
@@ -332,7 +532,14 @@ function assertWellFormed(result: LintResult, where: string): void {
 }
 
 function context(result: LintResult, files: number): FormatContext {
-  return { cwd: '/project', root: '/project', color: false, rules: RULE_META, summary: { files, objects: result.model.resources.length }, suppressed: result.suppressed };
+  return {
+    cwd: '/project',
+    root: '/project',
+    color: false,
+    rules: RULE_META,
+    summary: { files, objects: result.model.resources.length },
+    suppressed: result.suppressed,
+  };
 }
 
 function assertFormats(result: LintResult, files: number, where: string): void {
@@ -347,7 +554,8 @@ function assertFormats(result: LintResult, files: number, where: string): void {
   parser.write(out.junit).close();
   assert.equal(error, undefined, `${where}: junit: ${error?.message}`);
   for (const line of out.github.trimEnd().split('\n')) {
-    if (line.startsWith('::')) assert.match(line, /^::(error|warning|notice) [a-zA-Z]+=[^\r\n]*::[^\r\n]*$/, `${where}: github`);
+    if (line.startsWith('::'))
+      assert.match(line, /^::(error|warning|notice) [a-zA-Z]+=[^\r\n]*::[^\r\n]*$/, `${where}: github`);
   }
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(out.stylish, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/, `${where}: stylish`);
@@ -395,7 +603,11 @@ describe('property: the lint pipeline on any text', () => {
         const lf = files.map((f) => ({ ...f, text: f.text.replace(/\r\n?/g, '\n') }));
         const crlf = lf.map((f) => ({ ...f, text: f.text.replace(/\n/g, '\r\n') }));
         for (const [loader, load] of LOADERS) {
-          assert.deepEqual(comparable(lintSlice(crlf, load).findings), comparable(lintSlice(lf, load).findings), loader);
+          assert.deepEqual(
+            comparable(lintSlice(crlf, load).findings),
+            comparable(lintSlice(lf, load).findings),
+            loader,
+          );
         }
       }),
       { numRuns: 80, seed: SEED + 2, includeErrorInReport: true },
@@ -408,7 +620,8 @@ describe('property: the lint pipeline on any text', () => {
         const shuffled = [...files.slice(k % files.length), ...files.slice(0, k % files.length)].reverse();
         const byPath = (fs: GenFile[]) => [...fs].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
         const all = (r: LintResult) => Object.values(FORMATTERS).map((f) => f(r.findings, context(r, files.length)));
-        for (const [, load] of LOADERS) assert.deepEqual(all(lintSlice(byPath(shuffled), load)), all(lintSlice(byPath(files), load)));
+        for (const [, load] of LOADERS)
+          assert.deepEqual(all(lintSlice(byPath(shuffled), load)), all(lintSlice(byPath(files), load)));
       }),
       { numRuns: 40, seed: SEED + 3, includeErrorInReport: true },
     );
@@ -429,7 +642,13 @@ describe('property: the lint pipeline on any text', () => {
           const problems = (r: LintResult) => {
             const kept = r.findings.filter((f) => f.ruleId !== 'duplicate-object');
             return comparable(kept)
-              .map((p, i) => `${p} | ${kept[i].related.map((x) => `${x.file.path} ${x.range.join('-')} ${x.message}`).sort().join(' | ')}`)
+              .map(
+                (p, i) =>
+                  `${p} | ${kept[i].related
+                    .map((x) => `${x.file.path} ${x.range.join('-')} ${x.message}`)
+                    .sort()
+                    .join(' | ')}`,
+              )
               .sort();
           };
           assert.deepEqual(problems(lintSlice(rotated, LOADERS[0][1])), problems(lintSlice(files, LOADERS[0][1])));
@@ -463,31 +682,36 @@ describe('property: the lint pipeline on any text', () => {
       if (Array.isArray(v)) return v.map((x) => fill(x, p, keys, depth + 1));
       if (v && typeof v === 'object') {
         return Object.fromEntries(
-          Object.entries(v).map(([k, x]) => [keys && depth > 0 && k !== 'metadata' && k !== 'spec' ? `${k}${p}` : k, depth === 0 && (k === 'apiVersion' || k === 'kind') ? x : fill(x, p, keys, depth + 1)]),
+          Object.entries(v).map(([k, x]) => [
+            keys && depth > 0 && k !== 'metadata' && k !== 'spec' ? `${k}${p}` : k,
+            depth === 0 && (k === 'apiVersion' || k === 'kind') ? x : fill(x, p, keys, depth + 1),
+          ]),
         );
       }
       return typeof v === 'string' || typeof v === 'number' ? p : v;
     };
     fc.assert(
-      fc.property(fc.array(object, { minLength: 2, maxLength: 4 }), fc.nat(), fc.constantFrom(...payloads), fc.boolean(), (objs, k, payload, keys) => {
-        const i = k % objs.length;
-        const docs = objs.map((o, j) => clean(j === i ? fill(clean(o), payload, keys) : o));
-        const text = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
-        // A super-linear expression or walk on these payloads runs for minutes: the test's timeout
-        // is the hang guard; the time itself is the bench's to measure.
-        assertWellFormed(lintSlice([{ name: 'long.yaml', text }], LOADERS[1][1]), 'long values');
-      }),
+      fc.property(
+        fc.array(object, { minLength: 2, maxLength: 4 }),
+        fc.nat(),
+        fc.constantFrom(...payloads),
+        fc.boolean(),
+        (objs, k, payload, keys) => {
+          const i = k % objs.length;
+          const docs = objs.map((o, j) => clean(j === i ? fill(clean(o), payload, keys) : o));
+          const text = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+          // A super-linear expression or walk on these payloads runs for minutes: the test's timeout
+          // is the hang guard; the time itself is the bench's to measure.
+          assertWellFormed(lintSlice([{ name: 'long.yaml', text }], LOADERS[1][1]), 'long values');
+        },
+      ),
       { numRuns: 60, seed: SEED + 4, includeErrorInReport: true },
     );
   });
 
-  it(
-    'long values in container args and env stay cheap',
-    { timeout: 60_000 },
-    () => {
-      const value = '-image'.repeat(683);
-      const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          env: [{name: A, value: "${value}"}, {name: B, value: "${value}"}]\n`;
-      assertWellFormed(lintSlice([{ name: 'redos.yaml', text }], LOADERS[1][1]), 'redos');
-    },
-  );
+  it('long values in container args and env stay cheap', { timeout: 60_000 }, () => {
+    const value = '-image'.repeat(683);
+    const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          env: [{name: A, value: "${value}"}, {name: B, value: "${value}"}]\n`;
+    assertWellFormed(lintSlice([{ name: 'redos.yaml', text }], LOADERS[1][1]), 'redos');
+  });
 });

@@ -38,22 +38,17 @@ function serverOptions() {
 
 async function start(context) {
   const config = vscode.workspace.getConfiguration('kube-netlint');
-  client = new LanguageClient(
-    'kube-netlint',
-    'kube-netlint',
-    serverOptions(),
-    {
-      documentSelector: [
-        { scheme: 'file', language: 'yaml' },
-        { scheme: 'untitled', language: 'yaml' },
-        { scheme: 'file', language: 'json' },
-        { scheme: 'untitled', language: 'json' },
-      ],
-      initializationOptions: { debounce: config.get('debounce', 150) },
-      // Sends the `kube-netlint` settings section on change (the server reads `debounce`).
-      synchronize: { configurationSection: 'kube-netlint' },
-    },
-  );
+  client = new LanguageClient('kube-netlint', 'kube-netlint', serverOptions(), {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+      { scheme: 'file', language: 'json' },
+      { scheme: 'untitled', language: 'json' },
+    ],
+    initializationOptions: { debounce: config.get('debounce', 150) },
+    // Sends the `kube-netlint` settings section on change (the server reads `debounce`).
+    synchronize: { configurationSection: 'kube-netlint' },
+  });
   context.subscriptions.push(client);
   await client.start();
 }

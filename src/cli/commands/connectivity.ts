@@ -36,7 +36,12 @@ Options:
                            and list only the other connections
 ${NETWORK_OPTIONS_HELP.replace('Output format (see above)', `Output format: ${CONNECTIVITY_FORMATS.join(', ')} (default: txt)`)}`;
 
-const OPTIONS = { ...NETWORK_OPTIONS, focus: { type: 'string' }, port: { type: 'string' }, summary: { type: 'boolean' } } as const;
+const OPTIONS = {
+  ...NETWORK_OPTIONS,
+  focus: { type: 'string' },
+  port: { type: 'string' },
+  summary: { type: 'boolean' },
+} as const;
 
 /** Does a connection end match a --focus value? */
 function focusMatches(name: string, focus: string, defaultNamespace: string): boolean {
@@ -68,7 +73,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     progress.update({ phase: 'analysing connectivity', objects }, objects >= 4000);
     const isAddress = (f: string) => /^[\d.,/-]+$/.test(f);
     // A bare name outside the default namespace is found in the one namespace that has it.
-    const focused = new Set(focus && focus !== INGRESS_CONTROLLER && !isAddress(focus) ? findWorkload(engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name) : []);
+    const focused = new Set(
+      focus && focus !== INGRESS_CONTROLLER && !isAddress(focus)
+        ? findWorkload(engine, focus, slice.defaultNamespace, 'workload for --focus').map((p) => p.name)
+        : [],
+    );
     const matches = (end: string) => focused.has(end) || focusMatches(end, focus ?? '', slice.defaultNamespace);
     const keep = focus ? (src: string, dst: string) => matches(src) || matches(dst) : undefined;
     let allows = (_c: Connection) => true;

@@ -39,17 +39,33 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) throw new UsageError('diff needs two inputs: diff <old-paths> <new-paths>');
-  if (positionals[0] === '-' && positionals[1] === '-') throw new UsageError('diff reads standard input ("-") for one side only: give a path for the other');
+  if (positionals[0] === '-' && positionals[1] === '-')
+    throw new UsageError('diff reads standard input ("-") for one side only: give a path for the other');
   const format = checkFormat(values.format, DIFF_FORMATS);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
   const html = format === 'html';
   // The picture shows the new version's findings; the old side needs none.
-  const before = await loadSlice([positionals[0]], io, values, { command: html ? 'graph' : '', warnProblems: !html, label: positionals[0] });
-  const after = await loadSlice([positionals[1]], io, values, { command: html ? 'graph' : '', warnProblems: !html, lint: html, label: positionals[1] });
+  const before = await loadSlice([positionals[0]], io, values, {
+    command: html ? 'graph' : '',
+    warnProblems: !html,
+    label: positionals[0],
+  });
+  const after = await loadSlice([positionals[1]], io, values, {
+    command: html ? 'graph' : '',
+    warnProblems: !html,
+    lint: html,
+    label: positionals[1],
+  });
   const changes = diffConnectivity(before.engine.connectivity(), after.engine.connectivity());
   if (html) {
     const title = `kube-netlint diff ${positionals[0]} → ${positionals[1]}`;
-    const data = buildDiffData({ before: reportOf(before, title), after: reportOf(after, title), changes, title, engines: { before: before.engine, after: after.engine } });
+    const data = buildDiffData({
+      before: reportOf(before, title),
+      after: reportOf(after, title),
+      changes,
+      title,
+      engines: { before: before.engine, after: after.engine },
+    });
     write(io, values['output-file'], await renderReport(data, 'html'));
   } else {
     write(io, values['output-file'], formatDiff(changes, format) + (format === 'txt' ? diffSummary(changes) : ''));

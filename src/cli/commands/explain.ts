@@ -40,7 +40,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length < 2) throw new UsageError('explain needs a source and a destination (explain <src> <dst> [paths...])');
+  if (positionals.length < 2)
+    throw new UsageError('explain needs a source and a destination (explain <src> <dst> [paths...])');
   const format = checkFormat(values.format, FORMATS);
   const portQuery = parsePortQuery(values.port);
   if (values['output-file'] !== undefined) checkOutputFile(io.cwd, values['output-file']);
@@ -56,13 +57,18 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(spec)) {
       const atom = slice.engine.atomOf(spec);
       if (atom === 'several') {
-        throw new UsageError(`"${spec}" spans address ranges that the policies treat differently; ask about one address (or a smaller CIDR)`);
+        throw new UsageError(
+          `"${spec}" spans address ranges that the policies treat differently; ask about one address (or a smaller CIDR)`,
+        );
       }
       if (atom === undefined || atom < 0) throw new UsageError(`"${spec}" is not a valid IPv4 address`);
       return { ep: { kind: 'external', atom }, name: spec };
     }
     const pods = findWorkload(slice.engine, spec, slice.defaultNamespace);
-    if (pods.length > 1) throw new UsageError(`"${spec}" names ${pods.length} workloads (${pods.map((p) => p.name).join(', ')}): add [Kind]`);
+    if (pods.length > 1)
+      throw new UsageError(
+        `"${spec}" names ${pods.length} workloads (${pods.map((p) => p.name).join(', ')}): add [Kind]`,
+      );
     return { ep: { kind: 'pod', pod: pods[0] }, name: pods[0].name };
   };
   const src = resolve(srcSpec);
@@ -71,12 +77,18 @@ async function run(argv: string[], io: Io): Promise<number> {
   const explanation = slice.engine.evaluate(src.ep, dst.ep, true);
   const notes: string[] = [];
   if (src.ep.kind === 'pod' && dst.ep.kind === 'pod' && src.ep.pod === dst.ep.pod) {
-    notes.push('a pod can always reach itself; the answer above is for traffic between different pods (replicas) of this workload');
+    notes.push(
+      'a pod can always reach itself; the answer above is for traffic between different pods (replicas) of this workload',
+    );
   }
   // hostNetwork ends, like every other gap touching the pair, make the answer incomplete.
   const incomplete = gapsTouching(slice.gaps, src.ep, dst.ep);
   const input = { src: src.name, dst: dst.name, port, explanation, notes, incomplete };
-  write(io, values['output-file'], format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input));
+  write(
+    io,
+    values['output-file'],
+    format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input),
+  );
   const allowed = port ? explanation.conn.has(port.protocol, port.port) : !explanation.conn.isEmpty;
   return values['exit-code'] && !allowed ? 1 : 0;
 }

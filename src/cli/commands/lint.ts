@@ -157,7 +157,8 @@ function wholeNumber(flag: string, v: string, negative = false): number {
 function plan(flags: Flags, positionals: string[], io: Io): Plan {
   const outputs = parseOutputs(flags.format, flags['output-file'], Object.keys(FORMATTERS));
   if (flags.fix && flags['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
-  const maxWarnings = flags['max-warnings'] !== undefined ? wholeNumber('--max-warnings', flags['max-warnings'], true) : -1;
+  const maxWarnings =
+    flags['max-warnings'] !== undefined ? wholeNumber('--max-warnings', flags['max-warnings'], true) : -1;
   const settings = settingsFor(flags, io, KNOWN_RULES);
 
   // What to lint, and which findings to report.
@@ -177,7 +178,10 @@ function plan(flags: Flags, positionals: string[], io: Io): Plan {
     targets = settings.roots;
   }
   const workers = flags.workers !== undefined ? wholeNumber('--workers', flags.workers) : undefined;
-  const cacheLocation = flags.cache || flags['cache-location'] !== undefined ? (flags['cache-location'] ?? DEFAULT_CACHE_LOCATION) : undefined;
+  const cacheLocation =
+    flags.cache || flags['cache-location'] !== undefined
+      ? (flags['cache-location'] ?? DEFAULT_CACHE_LOCATION)
+      : undefined;
 
   // Where the run will write: checked now, so a path that cannot be written fails before any work.
   for (const o of outputs) if (o.file !== undefined) checkOutputFile(io.cwd, o.file);
@@ -185,11 +189,28 @@ function plan(flags: Flags, positionals: string[], io: Io): Plan {
   if (flags['cache-location'] !== undefined) checkOutputDir(io.cwd, flags['cache-location']);
 
   const filter = filtered ? new ReportFilter(reportOnly, io.cwd) : undefined;
-  return { flags, outputs, maxWarnings, settings, targets, implicitRoot, filter, workers, cacheLocation, progress: startProgress(io, flags.quiet) };
+  return {
+    flags,
+    outputs,
+    maxWarnings,
+    settings,
+    targets,
+    implicitRoot,
+    filter,
+    workers,
+    cacheLocation,
+    progress: startProgress(io, flags.quiet),
+  };
 }
 
 /** Lint each cluster slice on its own; the findings of all slices, sorted. */
-function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' | 'suppressed' | 'internalErrors'> & { objects: Map<string, LintedFile['objects']>; objectCount: number } {
+function lintSlices(
+  slices: InputSlice[],
+  p: Plan,
+): Pick<LintResult, 'findings' | 'suppressed' | 'internalErrors'> & {
+  objects: Map<string, LintedFile['objects']>;
+  objectCount: number;
+} {
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
@@ -222,29 +243,48 @@ function lintSlices(slices: InputSlice[], p: Plan): Pick<LintResult, 'findings' 
 
 /** The slices of Kustomize roots (findings at their sources, naming the root), as `lintSlices` returns them. */
 function lintRoots(slices: Parameters<typeof lintKustomizeSlices>[0], p: Plan): ReturnType<typeof lintSlices> {
-  const r = lintKustomizeSlices(slices, { rules: RULES, severities: p.settings.severities, settings: p.settings.settings, onProgress: lintProgress(p.progress) });
+  const r = lintKustomizeSlices(slices, {
+    rules: RULES,
+    severities: p.settings.severities,
+    settings: p.settings.settings,
+    onProgress: lintProgress(p.progress),
+  });
   const objects = new Map<string, LintedFile['objects']>();
   for (const res of r.resources) {
     const list = objects.get(res.file.path);
     if (list) list.push(res.ref());
     else objects.set(res.file.path, [res.ref()]);
   }
-  return { findings: r.findings, suppressed: r.suppressed, internalErrors: r.internalErrors, objects, objectCount: r.resources.length };
+  return {
+    findings: r.findings,
+    suppressed: r.suppressed,
+    internalErrors: r.internalErrors,
+    objects,
+    objectCount: r.resources.length,
+  };
 }
 
 /** `--baseline`: the findings it does not hide, and the ones it hides (with a note on stderr). */
-function baselineSplit(findings: Finding[], file: string, filter: ReportFilter | undefined, io: Io): { kept: Finding[]; hidden: Finding[] } {
+function baselineSplit(
+  findings: Finding[],
+  file: string,
+  filter: ReportFilter | undefined,
+  io: Io,
+): { kept: Finding[]; hidden: Finding[] } {
   let text: string;
   try {
     text = readFileSync(path.resolve(io.cwd, file), 'utf8');
   } catch (e) {
-    throw new BaselineError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new BaselineError(
+      `cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   const match = applyBaseline(findings, parseBaseline(text, file));
   const inReport = filter ? match.hidden.filter((f) => filter.includes(f)).length : match.hidden.length;
   if (inReport > 0 || match.unused > 0) {
     let note = `kube-netlint: ${inReport} ${inReport === 1 ? 'finding' : 'findings'} hidden by the baseline ${file}`;
-    if (match.unused > 0) note += `; ${match.unused} baseline ${match.unused === 1 ? 'entry matches' : 'entries match'} no finding any more (update it with --write-baseline)`;
+    if (match.unused > 0)
+      note += `; ${match.unused} baseline ${match.unused === 1 ? 'entry matches' : 'entries match'} no finding any more (update it with --write-baseline)`;
     io.stderr.write(`${note}\n`);
   }
   return { kept: match.kept, hidden: match.hidden };
@@ -255,7 +295,14 @@ function baselineSplit(findings: Finding[], file: string, filter: ReportFilter |
  * fixing the findings the run reports (in scope, not hidden by the baseline, errors only with
  * --quiet); then the files written (or the diff). `refused`: a file changed since it was read.
  */
-function applyFixes(p: Plan, io: Io, input: Input, rootSlices: Parameters<typeof lintRoots>[0], plain: boolean, first: ReturnType<typeof lintSlices>) {
+function applyFixes(
+  p: Plan,
+  io: Io,
+  input: Input,
+  rootSlices: Parameters<typeof lintRoots>[0],
+  plain: boolean,
+  first: ReturnType<typeof lintSlices>,
+) {
   const { flags, filter } = p;
   const baseline = flags.baseline !== undefined ? readBaseline(flags.baseline, io) : undefined;
   const select = (r: ReturnType<typeof lintSlices>) => {
@@ -285,7 +332,9 @@ function readBaseline(file: string, io: Io) {
     return parseBaseline(readFileSync(path.resolve(io.cwd, file), 'utf8'), file);
   } catch (e) {
     if (e instanceof BaselineError) throw e;
-    throw new BaselineError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new BaselineError(
+      `cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -309,13 +358,20 @@ export async function lintRun(argv: string[], io: Io, overview?: string): Promis
     return EXIT_OK;
   }
   if (flags['list-rules']) {
-    io.stdout.write(listRules(RULES, (flags.format ?? []).some((f) => f === 'json')));
+    io.stdout.write(
+      listRules(
+        RULES,
+        (flags.format ?? []).some((f) => f === 'json'),
+      ),
+    );
     return EXIT_OK;
   }
   if (flags['print-config'] !== undefined) {
     const settings = settingsFor(flags, io, KNOWN_RULES);
     if (flags.debug) debugConfig(settings, io, flags['no-config'] === true);
-    io.stdout.write(`${JSON.stringify(await effectiveConfig(flags['print-config'], settings, RULES, io.cwd), null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(await effectiveConfig(flags['print-config'], settings, RULES, io.cwd), null, 2)}\n`,
+    );
     return EXIT_OK;
   }
   const p = plan(flags, positionals, io);
@@ -337,7 +393,8 @@ async function lintPlanned(p: Plan, io: Io): Promise<number> {
     settings: p.settings,
     gitignore: !flags['no-gitignore'],
     workers: p.workers,
-    cache: p.cacheLocation !== undefined ? ParseCache.open(path.resolve(io.cwd, p.cacheLocation), pkg.version) : undefined,
+    cache:
+      p.cacheLocation !== undefined ? ParseCache.open(path.resolve(io.cwd, p.cacheLocation), pkg.version) : undefined,
     noErrorOnUnmatched: flags['no-error-on-unmatched-pattern'],
     implicit: p.implicitRoot,
     stdinName: stdinNameOf(flags['stdin-filename'], io.cwd),
@@ -354,7 +411,10 @@ async function lintPlanned(p: Plan, io: Io): Promise<number> {
   if ('error' in k) throw new UsageError(k.error);
   const plain = k.slices.length === 1 && k.slices[0].root === undefined && k.errors === 0;
   let result = plain ? lintSlices(input.slices, p) : lintRoots(k.slices, p);
-  let linted = k.slices.length === 1 && k.slices[0].root === undefined ? input.files : [...new Set(k.slices.flatMap((s) => s.files))];
+  let linted =
+    k.slices.length === 1 && k.slices[0].root === undefined
+      ? input.files
+      : [...new Set(k.slices.flatMap((s) => s.files))];
   let dryRun: string | undefined;
   let fixRefused = false;
   if (flags.fix || flags['fix-dry-run']) {
@@ -375,20 +435,26 @@ async function lintPlanned(p: Plan, io: Io): Promise<number> {
     const file = flags['write-baseline'];
     const baseline = createBaseline(result.findings);
     writeOrFail(io, file, formatBaseline(baseline));
-    io.stderr.write(`kube-netlint: wrote ${baseline.findings.length} ${baseline.findings.length === 1 ? 'finding' : 'findings'} to the baseline ${file}\n`);
+    io.stderr.write(
+      `kube-netlint: wrote ${baseline.findings.length} ${baseline.findings.length === 1 ? 'finding' : 'findings'} to the baseline ${file}\n`,
+    );
     return fatal ? EXIT_FATAL : EXIT_OK;
   }
 
   const { filter } = p;
   const baselineFile = flags.baseline;
-  const { kept: current, hidden: baselined } = baselineFile !== undefined ? baselineSplit(result.findings, baselineFile, filter, io) : { kept: result.findings, hidden: [] };
+  const { kept: current, hidden: baselined } =
+    baselineFile !== undefined
+      ? baselineSplit(result.findings, baselineFile, filter, io)
+      : { kept: result.findings, hidden: [] };
 
   const inScope = (list: Finding[]) => (filter ? list.filter((f) => filter.includes(f)) : list);
   const scoped = inScope(current);
   const errors = scoped.filter((f) => f.severity === 'error').length;
   const warnings = scoped.filter((f) => f.severity === 'warning').length;
   const tooManyWarnings = p.maxWarnings >= 0 && warnings > p.maxWarnings;
-  const shown = (list: Finding[]) => (flags.quiet ? inScope(list).filter((f) => f.severity === 'error') : inScope(list));
+  const shown = (list: Finding[]) =>
+    flags.quiet ? inScope(list).filter((f) => f.severity === 'error') : inScope(list);
 
   const files: LintedFile[] = linted
     .filter((f: SourceFile) => !filter || filter.includesFile(f))
@@ -399,7 +465,11 @@ async function lintPlanned(p: Plan, io: Io): Promise<number> {
     summary: { files: linted.length, objects: result.objectCount },
     maxWarningsExceeded: tooManyWarnings ? { maxWarnings: p.maxWarnings, foundWarnings: warnings } : undefined,
     root: repositoryRoot(io.cwd),
-    tool: { name: 'kube-netlint', version: pkg.version, informationUri: (pkg.homepage ?? 'https://github.com/kube-netlint/kube-netlint').split('#')[0] },
+    tool: {
+      name: 'kube-netlint',
+      version: pkg.version,
+      informationUri: (pkg.homepage ?? 'https://github.com/kube-netlint/kube-netlint').split('#')[0],
+    },
     suppressed: shown(result.suppressed),
     baseline: baselineFile !== undefined ? { file: baselineFile, findings: shown(baselined) } : undefined,
     files,

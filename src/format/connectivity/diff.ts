@@ -10,7 +10,13 @@ export function formatDiff(diffs: ConnectionDiff[], format: string): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(
-        diffs.map((d) => ({ diff: d.diff, src: d.src, dst: d.dst, ...(d.old ? { old: conn(d.old) } : {}), ...(d.new ? { new: conn(d.new) } : {}) })),
+        diffs.map((d) => ({
+          diff: d.diff,
+          src: d.src,
+          dst: d.dst,
+          ...(d.old ? { old: conn(d.old) } : {}),
+          ...(d.new ? { new: conn(d.new) } : {}),
+        })),
         null,
         2,
       )}\n`;
@@ -19,7 +25,10 @@ export function formatDiff(diffs: ConnectionDiff[], format: string): string {
         [
           '| diff | src | dst | old | new |',
           '|------|-----|-----|-----|-----|',
-          ...diffs.map((d) => `| ${d.diff} | ${mdCell(d.src)} | ${mdCell(d.dst)} | ${mdCell(conn(d.old))} | ${mdCell(conn(d.new))} |`),
+          ...diffs.map(
+            (d) =>
+              `| ${d.diff} | ${mdCell(d.src)} | ${mdCell(d.dst)} | ${mdCell(conn(d.old))} | ${mdCell(conn(d.new))} |`,
+          ),
         ].join('\n') + '\n'
       );
     default:

@@ -50,7 +50,11 @@ export function explainJson(x: ExplainInput): unknown {
     s && {
       isolated: isolated(s),
       isolatedBy: s.isolatedBy.map((p) => ({ policy: `${p.res.namespace}/${p.name}`, ...positionOf(p.res.nameLoc) })),
-      admitting: s.admitting.map((a) => ({ rule: ruleName(a.rule), conn: a.conn.toString(), ...positionOf(a.rule.policy.res.at(...a.rule.path)) })),
+      admitting: s.admitting.map((a) => ({
+        rule: ruleName(a.rule),
+        conn: a.conn.toString(),
+        ...positionOf(a.rule.policy.res.at(...a.rule.path)),
+      })),
       conn: s.conn.toString(),
       ...(s.tiers
         ? {
@@ -63,9 +67,21 @@ export function explainJson(x: ExplainInput): unknown {
       ...(s.cilium
         ? {
             cilium: {
-              isolatedBy: s.cilium.isolatedBy.map((r) => ({ policy: r.policy.title, ...positionOf(r.policy.res.at(...r.path)) })),
-              allowing: s.cilium.allowing.map((a) => ({ rule: sectionName(a.section), conn: a.conn.toString(), l7: a.section.l7, ...positionOf(a.section.rule.policy.res.at(...a.section.path)) })),
-              denying: s.cilium.denying.map((a) => ({ rule: sectionName(a.section), conn: a.conn.toString(), ...positionOf(a.section.rule.policy.res.at(...a.section.path)) })),
+              isolatedBy: s.cilium.isolatedBy.map((r) => ({
+                policy: r.policy.title,
+                ...positionOf(r.policy.res.at(...r.path)),
+              })),
+              allowing: s.cilium.allowing.map((a) => ({
+                rule: sectionName(a.section),
+                conn: a.conn.toString(),
+                l7: a.section.l7,
+                ...positionOf(a.section.rule.policy.res.at(...a.section.path)),
+              })),
+              denying: s.cilium.denying.map((a) => ({
+                rule: sectionName(a.section),
+                conn: a.conn.toString(),
+                ...positionOf(a.section.rule.policy.res.at(...a.section.path)),
+              })),
             },
           }
         : {}),
@@ -80,26 +96,44 @@ export function explainJson(x: ExplainInput): unknown {
     egress: side(x.explanation.egress) ?? null,
     ingress: side(x.explanation.ingress) ?? null,
     notes: x.notes ?? [],
-    incomplete: (x.incomplete ?? []).flatMap((g) => g.items.map((i) => ({ gap: g.kind, message: g.describe(i), ...positionOf(i.loc) }))),
+    incomplete: (x.incomplete ?? []).flatMap((g) =>
+      g.items.map((i) => ({ gap: g.kind, message: g.describe(i), ...positionOf(i.loc) })),
+    ),
   };
 }
 
 function tierStepJson(t: TierStep): unknown {
-  return { policy: t.rule.policy.title, tier: t.rule.policy.tier, rule: t.rule.name, action: t.action, conn: t.conn.toString(), ...positionOf(t.rule.policy.res.at(...t.rule.path)) };
+  return {
+    policy: t.rule.policy.title,
+    tier: t.rule.policy.tier,
+    rule: t.rule.name,
+    action: t.action,
+    conn: t.conn.toString(),
+    ...positionOf(t.rule.policy.res.at(...t.rule.path)),
+  };
 }
 
 function tierLines(out: string[], steps: TierStep[], otherName: string): void {
-  for (const st of steps) out.push(`  ${st.action === 'Allow' ? '+' : st.action === 'Deny' ? '-' : '>'} ${t(adminRuleName(st.rule))} (${where(st.rule.policy.res.at(...st.rule.path))}) ${actionVerb(st, otherName)}: ${st.conn.toString()}`);
+  for (const st of steps)
+    out.push(
+      `  ${st.action === 'Allow' ? '+' : st.action === 'Deny' ? '-' : '>'} ${t(adminRuleName(st.rule))} (${where(st.rule.policy.res.at(...st.rule.path))}) ${actionVerb(st, otherName)}: ${st.conn.toString()}`,
+    );
   for (const st of steps) {
-    for (const u of st.rule.unmodelled) out.push(`    (not analysed: ${u.what} at ${where(st.rule.policy.res.at(...u.path))})`);
+    for (const u of st.rule.unmodelled)
+      out.push(`    (not analysed: ${u.what} at ${where(st.rule.policy.res.at(...u.path))})`);
   }
 }
 
 function ciliumLines(out: string[], s: SideExplanation, otherName: string): void {
   for (const a of s.cilium?.allowing ?? []) {
-    out.push(`  + ${t(sectionName(a.section))} (${where(a.section.rule.policy.res.at(...a.section.path))}) admits ${otherName}: ${a.conn.toString()}${a.section.l7 ? ' (its L7 rules filter further: not analysed)' : ''}`);
+    out.push(
+      `  + ${t(sectionName(a.section))} (${where(a.section.rule.policy.res.at(...a.section.path))}) admits ${otherName}: ${a.conn.toString()}${a.section.l7 ? ' (its L7 rules filter further: not analysed)' : ''}`,
+    );
   }
-  for (const d of s.cilium?.denying ?? []) out.push(`  - ${t(sectionName(d.section))} (${where(d.section.rule.policy.res.at(...d.section.path))}) denies ${otherName}: ${d.conn.toString()} (deny wins)`);
+  for (const d of s.cilium?.denying ?? [])
+    out.push(
+      `  - ${t(sectionName(d.section))} (${where(d.section.rule.policy.res.at(...d.section.path))}) denies ${otherName}: ${d.conn.toString()} (deny wins)`,
+    );
 }
 
 export function explainText(x: ExplainInput): string {
@@ -120,7 +154,9 @@ export function explainText(x: ExplainInput): string {
       out.push(`  admin tier: ${tiers.admin.length ? 'decides' : 'no rule matches'}`);
       tierLines(out, tiers.admin, otherName);
       if (tiers.toNetworkPolicies.isEmpty) {
-        out.push(`  NetworkPolicy tier: not reached (the admin tier decided every connection): ${s.conn.toString()} allowed`);
+        out.push(
+          `  NetworkPolicy tier: not reached (the admin tier decided every connection): ${s.conn.toString()} allowed`,
+        );
         return;
       }
       out.push(`  NetworkPolicy tier gets: ${tiers.toNetworkPolicies.toString()}`);
@@ -128,24 +164,35 @@ export function explainText(x: ExplainInput): string {
         out.push('  not isolated (no NetworkPolicy selects it for this direction): the baseline tier decides');
         ciliumLines(out, s, otherName);
         tierLines(out, tiers.baseline, otherName);
-        const rest = (tiers.toBaseline ?? ConnSet.NONE).subtract(tiers.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE));
+        const rest = (tiers.toBaseline ?? ConnSet.NONE).subtract(
+          tiers.baseline.reduce((c, b) => c.union(b.conn), ConnSet.NONE),
+        );
         if (!rest.isEmpty) out.push(`  no baseline rule decides ${rest.toString()}: allowed by default`);
         return;
       }
     } else if (!isolated(s)) {
-      out.push(`${title}: not isolated (no NetworkPolicy selects it for this direction): ${s.cilium?.denying.length ? s.conn.toString() : 'all connections'} allowed`);
+      out.push(
+        `${title}: not isolated (no NetworkPolicy selects it for this direction): ${s.cilium?.denying.length ? s.conn.toString() : 'all connections'} allowed`,
+      );
       ciliumLines(out, s, otherName);
       return;
     }
     out.push(tiers ? '  isolated by' : `${title}: isolated by`);
-    for (const p of s.isolatedBy) out.push(`  - NetworkPolicy "${t(`${p.res.namespace}/${p.name}`)}" (${where(p.res.nameLoc)})`);
-    for (const r of s.cilium?.isolatedBy ?? []) out.push(`  - ${t(r.policy.title)} (${where(r.policy.res.at(...r.path))})`);
-    if (s.admitting.length === 0 && !s.cilium?.allowing.length) out.push(`  no rule admits ${otherName}: nothing allowed`);
+    for (const p of s.isolatedBy)
+      out.push(`  - NetworkPolicy "${t(`${p.res.namespace}/${p.name}`)}" (${where(p.res.nameLoc)})`);
+    for (const r of s.cilium?.isolatedBy ?? [])
+      out.push(`  - ${t(r.policy.title)} (${where(r.policy.res.at(...r.path))})`);
+    if (s.admitting.length === 0 && !s.cilium?.allowing.length)
+      out.push(`  no rule admits ${otherName}: nothing allowed`);
     ciliumLines(out, s, otherName);
     for (const a of s.admitting) {
       // A rule that admits the peer on no port: its named ports did not resolve, or its ports are invalid.
       const named = a.rule.ports?.some((p) => typeof p.port === 'string');
-      const c = a.conn.isEmpty ? (named ? 'no ports (named port not found on the destination)' : 'no ports (no valid port in the rule)') : a.conn.toString();
+      const c = a.conn.isEmpty
+        ? named
+          ? 'no ports (named port not found on the destination)'
+          : 'no ports (no valid port in the rule)'
+        : a.conn.toString();
       out.push(`  + ${ruleName(a.rule)} (${where(a.rule.policy.res.at(...a.rule.path))}) admits ${otherName}: ${c}`);
     }
     if (x.port && s.admitting.length && !s.conn.has(x.port.protocol as 'TCP', x.port.port)) {

@@ -38,7 +38,8 @@ export function summarySentence(s: OpenSummary): string {
   if (n === 0) return 'no workloads';
   if (k === 0) return `every one of the ${n} workloads is isolated by a policy: each connection is listed`;
   if (k === n && n > 1) return `all ${n} workloads ${reach} (no policy isolates them)`;
-  if (k === 1) return `${n === 1 ? 'the only workload' : `1 of ${n} workloads`} can reach any external address, both ways, on all ports (no policy isolates it)`;
+  if (k === 1)
+    return `${n === 1 ? 'the only workload' : `1 of ${n} workloads`} can reach any external address, both ways, on all ports (no policy isolates it)`;
   return `${k} of ${n} workloads ${reach} (no policy isolates them)`;
 }
 
@@ -57,7 +58,11 @@ function* jsonText(conns: Iterable<Connection>, summary: OpenSummary | undefined
   let indent = '  ';
   if (summary) {
     // {"workloads": N, "open": [...], "summary": "...", "connections": [...]}, as JSON.stringify(…, null, 2) writes it.
-    const head = JSON.stringify({ workloads: summary.workloads, open: summary.open, summary: summarySentence(summary) }, null, 2);
+    const head = JSON.stringify(
+      { workloads: summary.workloads, open: summary.open, summary: summarySentence(summary) },
+      null,
+      2,
+    );
     yield `${head.slice(0, -2)},\n  "connections": `;
     indent = '    ';
   }
@@ -94,7 +99,12 @@ function* dotText(conns: () => Iterable<Connection>): Generator<string> {
     } else loose.push(n);
   }
   nodes.clear();
-  const lines = ['digraph connectivity {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const lines = [
+    'digraph connectivity {',
+    '  rankdir=LR;',
+    '  node [shape=box, style=rounded, fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   let i = 0;
   for (const [ns, list] of byNs) {
     lines.push(`  subgraph cluster_${i++} {`, `    label=${dotId(ns)};`, '    style=dashed;');
@@ -117,7 +127,11 @@ export interface TextOptions {
  * The connectivity list in a format, piece by piece as the connections come. `conns` gives the
  * connections in their order each time it is called (dot calls it twice).
  */
-export function* connectivityText(conns: () => Iterable<Connection>, format: string, options: TextOptions = {}): Generator<string, void, undefined> {
+export function* connectivityText(
+  conns: () => Iterable<Connection>,
+  format: string,
+  options: TextOptions = {},
+): Generator<string, void, undefined> {
   const summary = options.summary;
   switch (format) {
     case 'json':

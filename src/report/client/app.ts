@@ -93,7 +93,9 @@ for (const n of data.nodes) {
 }
 const opened = new Set<string>(overview ? [] : membersOf.keys());
 /** Diff view: nodes on a changed edge (the others are faded). */
-const changedEnds = new Set(data.edges.filter((e) => e.diff && e.diff !== 'unchanged').flatMap((e) => [e.source, e.target]));
+const changedEnds = new Set(
+  data.edges.filter((e) => e.diff && e.diff !== 'unchanged').flatMap((e) => [e.source, e.target]),
+);
 
 function boxElement(n: ReportNode): cytoscapeNs.ElementDefinition {
   // A box behind the namespace's nodes, laid out in Node (cheaper to draw than a compound node).
@@ -101,7 +103,14 @@ function boxElement(n: ReportNode): cytoscapeNs.ElementDefinition {
   const summary = closed ? namespaceSummary(data, n, membersOf.get(n.id) ?? []) : undefined;
   return {
     group: 'nodes',
-    data: { id: n.id, label: summary ? summary.text : `namespace ${n.label}`, kind: n.kind, w: n.size!.width, h: n.size!.height, textWidth: `${Math.max(60, n.size!.width - 16)}px` },
+    data: {
+      id: n.id,
+      label: summary ? summary.text : `namespace ${n.label}`,
+      kind: n.kind,
+      w: n.size!.width,
+      h: n.size!.height,
+      textWidth: `${Math.max(60, n.size!.width - 16)}px`,
+    },
     position: { x: n.position!.x, y: n.position!.y },
     classes: ['namespace', closed ? `closed ${summary!.severity}` : ''].join(' ').trim(),
     grabbable: false,
@@ -111,7 +120,15 @@ function boxElement(n: ReportNode): cytoscapeNs.ElementDefinition {
 function nodeElement(n: ReportNode): cytoscapeNs.ElementDefinition {
   const size = payload.sizes[n.kind] ?? { width: 30, height: 30 };
   const quiet = diffMode && changedEnds.size > 0 && !changedEnds.has(n.id) ? 'quiet' : '';
-  const classes = [n.kind, severityClass(n), n.presence ? `presence-${n.presence}` : '', n.ingressController ? 'ingress-controller' : '', quiet].filter(Boolean).join(' ');
+  const classes = [
+    n.kind,
+    severityClass(n),
+    n.presence ? `presence-${n.presence}` : '',
+    n.ingressController ? 'ingress-controller' : '',
+    quiet,
+  ]
+    .filter(Boolean)
+    .join(' ');
   return {
     group: 'nodes',
     data: { id: n.id, label: n.label, kind: n.kind, w: size.width, h: size.height, ns: n.parent ?? '' },
@@ -134,13 +151,30 @@ function edgeElements(): cytoscapeNs.ElementDefinition[] {
   const { direct, merged } = visibleEdges(data.edges, drawnAs);
   summaries.clear();
   const out: cytoscapeNs.ElementDefinition[] = direct.map((e) => {
-    const classes = [`kind-${e.kind}`, `status-${e.status}`, e.diff ? `diff-${e.diff}` : '', e.presence ? `presence-${e.presence}` : ''].filter(Boolean).join(' ');
+    const classes = [
+      `kind-${e.kind}`,
+      `status-${e.status}`,
+      e.diff ? `diff-${e.diff}` : '',
+      e.presence ? `presence-${e.presence}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label }, classes };
   });
   for (const m of merged) {
     summaries.set(m.id, m);
     const label = `${m.edges.length} edge${m.edges.length === 1 ? '' : 's'}`;
-    out.push({ group: 'edges', data: { id: m.id, source: m.source, target: m.target, label, width: Math.min(8, 1.5 + Math.log2(m.edges.length)) }, classes: `summary status-${m.status}` });
+    out.push({
+      group: 'edges',
+      data: {
+        id: m.id,
+        source: m.source,
+        target: m.target,
+        label,
+        width: Math.min(8, 1.5 + Math.log2(m.edges.length)),
+      },
+      classes: `summary status-${m.status}`,
+    });
   }
   return out;
 }
@@ -224,7 +258,11 @@ function findingItem(f: ReportFinding, index: number): HTMLElement {
 
 function edgeButton(e: ReportEdge, fromId: string): HTMLElement {
   const other = e.source === fromId ? `→ ${nodeName(e.target)}` : `← ${nodeName(e.source)}`;
-  const b = h('button', { type: 'button', class: `link status-${e.status}${e.diff ? ` diff-${e.diff}` : ''}` }, `${e.kind} ${other}${e.label ? ` (${e.label})` : ''}`);
+  const b = h(
+    'button',
+    { type: 'button', class: `link status-${e.status}${e.diff ? ` diff-${e.diff}` : ''}` },
+    `${e.kind} ${other}${e.label ? ` (${e.label})` : ''}`,
+  );
   b.addEventListener('click', () => focusEdge(e.id));
   return b;
 }
@@ -240,14 +278,26 @@ function showNode(id: string): void {
       { class: 'policies' },
       h('h4', {}, title),
       list.length === 0
-        ? h('p', { class: 'muted' }, 'not isolated: no NetworkPolicy selects these pods for this direction (all allowed)')
-        : h('ul', {}, ...list.map((p) => h('li', {}, h('code', {}, p.name), ' ', h('span', { class: 'loc' }, where(p))))),
+        ? h(
+            'p',
+            { class: 'muted' },
+            'not isolated: no NetworkPolicy selects these pods for this direction (all allowed)',
+          )
+        : h(
+            'ul',
+            {},
+            ...list.map((p) => h('li', {}, h('code', {}, p.name), ' ', h('span', { class: 'loc' }, where(p)))),
+          ),
     );
   const connected = data.edges.filter((e) => e.source === id || e.target === id);
   let toggle: HTMLElement | null = null;
   if (membersOf.has(id) && overview) {
     const open = opened.has(id);
-    toggle = h('button', { type: 'button', id: 'kn-toggle-namespace' }, open ? 'Close this namespace' : `Open this namespace (${membersOf.get(id)!.length} nodes)`);
+    toggle = h(
+      'button',
+      { type: 'button', id: 'kn-toggle-namespace' },
+      open ? 'Close this namespace' : `Open this namespace (${membersOf.get(id)!.length} nodes)`,
+    );
     toggle.addEventListener('click', () => {
       setOpen([id], !open);
       showNode(id);
@@ -256,24 +306,36 @@ function showNode(id: string): void {
   const held = n.kind === 'namespace' ? (membersOf.get(id) ?? []).reduce((sum, m) => sum + m.findings.length, 0) : 0;
   setPanel(
     h('h2', { id: 'kn-panel-title' }, n.namespace && n.kind !== 'namespace' ? `${n.namespace}/${n.label}` : n.label),
-    h('p', { class: 'subtitle' }, n.subtitle, n.presence === 'new' ? ' — only in the new version' : n.presence === 'old' ? ' — only in the old version' : ''),
+    h(
+      'p',
+      { class: 'subtitle' },
+      n.subtitle,
+      n.presence === 'new' ? ' — only in the new version' : n.presence === 'old' ? ' — only in the old version' : '',
+    ),
     n.at ? h('p', { class: 'loc' }, where(n.at)) : null,
     n.info.length ? h('ul', { class: 'info' }, ...n.info.map((i) => h('li', {}, i))) : null,
     toggle ? h('p', {}, toggle) : null,
     held ? h('p', { class: 'muted' }, `${held} finding${held === 1 ? '' : 's'} on its nodes`) : null,
     h('h3', {}, `Findings (${n.findings.length})`),
-    findings.length ? h('ul', { class: 'findings', id: 'kn-node-findings' }, ...findings) : h('p', { class: 'muted' }, 'none'),
+    findings.length
+      ? h('ul', { class: 'findings', id: 'kn-node-findings' }, ...findings)
+      : h('p', { class: 'muted' }, 'none'),
     policies ? h('h3', {}, 'NetworkPolicies selecting these pods') : null,
     policies ? policyList('ingress', policies.ingress) : null,
     policies ? policyList('egress', policies.egress) : null,
     connected.length ? h('h3', {}, `Edges (${connected.length})`) : null,
-    connected.length ? h('ul', { class: 'edges' }, ...connected.slice(0, 200).map((e) => h('li', {}, edgeButton(e, id)))) : null,
+    connected.length
+      ? h('ul', { class: 'edges' }, ...connected.slice(0, 200).map((e) => h('li', {}, edgeButton(e, id))))
+      : null,
   );
 }
 
 function explainBlock(title: string, list: { text: string; allowed: boolean }[]): HTMLElement[] {
   if (list.length === 0) return [];
-  return [h('h3', {}, title), ...list.map((x) => h('pre', { class: `explain ${x.allowed ? 'allowed' : 'blocked'}` }, x.text))];
+  return [
+    h('h3', {}, title),
+    ...list.map((x) => h('pre', { class: `explain ${x.allowed ? 'allowed' : 'blocked'}` }, x.text)),
+  ];
 }
 
 /** A merged edge of the overview: the edges it stands for. */
@@ -283,8 +345,17 @@ function showSummary(id: string): void {
   const list = m.edges.map((e) => edgesById.get(e)!).filter(Boolean);
   setPanel(
     h('h2', { id: 'kn-panel-title' }, `${nodeName(m.source)} → ${nodeName(m.target)}`),
-    h('p', { class: 'subtitle' }, `${list.length} edge${list.length === 1 ? '' : 's'} between closed namespaces (click one to open its ends)`),
-    h('p', {}, h('span', { class: `badge status-${m.status}` }, STATUS_TEXT[m.status] ?? m.status), ' (the worst of them)'),
+    h(
+      'p',
+      { class: 'subtitle' },
+      `${list.length} edge${list.length === 1 ? '' : 's'} between closed namespaces (click one to open its ends)`,
+    ),
+    h(
+      'p',
+      {},
+      h('span', { class: `badge status-${m.status}` }, STATUS_TEXT[m.status] ?? m.status),
+      ' (the worst of them)',
+    ),
     h('ul', { class: 'edges' }, ...list.slice(0, 200).map((e) => h('li', {}, edgeButton(e, e.source)))),
     list.length > 200 ? h('p', { class: 'muted' }, `and ${list.length - 200} more`) : null,
   );
@@ -297,19 +368,40 @@ function showEdge(id: string): void {
   setPanel(
     h('h2', { id: 'kn-panel-title' }, `${nodeName(e.source)} → ${nodeName(e.target)}`),
     h('p', { class: 'subtitle' }, KIND_TEXT[e.kind] ?? e.kind),
-    h('p', {}, h('span', { class: `badge status-${e.status}` }, STATUS_TEXT[e.status] ?? e.status), e.label ? ` ${e.label}` : ''),
-    e.diff ? h('p', {}, h('span', { class: `badge diff-${e.diff}` }, DIFF_TEXT[e.diff]), e.old ? ` (was: ${STATUS_TEXT[e.old.status] ?? e.old.status}${e.old.label ? ` ${e.old.label}` : ''})` : e.presence === 'new' ? ' (new edge)' : '') : null,
+    h(
+      'p',
+      {},
+      h('span', { class: `badge status-${e.status}` }, STATUS_TEXT[e.status] ?? e.status),
+      e.label ? ` ${e.label}` : '',
+    ),
+    e.diff
+      ? h(
+          'p',
+          {},
+          h('span', { class: `badge diff-${e.diff}` }, DIFF_TEXT[e.diff]),
+          e.old
+            ? ` (was: ${STATUS_TEXT[e.old.status] ?? e.old.status}${e.old.label ? ` ${e.old.label}` : ''})`
+            : e.presence === 'new'
+              ? ' (new edge)'
+              : '',
+        )
+      : null,
     e.at ? h('p', { class: 'loc' }, where(e.at)) : null,
     e.details.length ? h('ul', { class: 'info' }, ...e.details.map((d) => h('li', {}, d))) : null,
     ...explainBlock(diffMode ? 'explain (new version)' : 'explain', e.explain),
     ...(diffMode && e.old ? explainBlock('explain (old version)', e.old.explain) : []),
-    e.explain.length === 0 && !(e.old && e.old.explain.length) ? h('p', { class: 'muted' }, 'No NetworkPolicy evaluation: this edge carries no traffic that could be evaluated.') : null,
+    e.explain.length === 0 && !(e.old && e.old.explain.length)
+      ? h('p', { class: 'muted' }, 'No NetworkPolicy evaluation: this edge carries no traffic that could be evaluated.')
+      : null,
   );
 }
 
 /** Open the namespaces that hold these nodes (overview). */
 function reveal(...ids: string[]): void {
-  setOpen(ids.map((id) => nodesById.get(id)?.parent ?? '').filter((p) => membersOf.has(p)), true);
+  setOpen(
+    ids.map((id) => nodesById.get(id)?.parent ?? '').filter((p) => membersOf.has(p)),
+    true,
+  );
 }
 
 function focusNode(id: string): void {
@@ -373,7 +465,14 @@ function runSearch(): void {
     matches = hits.map((n) => n.id());
     // In the overview, nodes of closed namespaces are found in the data; their boxes light up.
     const closedHits = overview
-      ? data.nodes.filter((n) => n.kind !== 'namespace' && drawnAs(n.id) !== n.id && (n.label.toLowerCase().includes(q) || nodeName(n.id).toLowerCase().includes(q))).map((n) => n.id)
+      ? data.nodes
+          .filter(
+            (n) =>
+              n.kind !== 'namespace' &&
+              drawnAs(n.id) !== n.id &&
+              (n.label.toLowerCase().includes(q) || nodeName(n.id).toLowerCase().includes(q)),
+          )
+          .map((n) => n.id)
       : [];
     matches.push(...closedHits);
     if (matches.length === 0) return;
@@ -418,7 +517,9 @@ function applyNamespace(): void {
       shown = shown.union(near).union(boxesOf(near));
     }
     cy.nodes().not(shown).addClass('hidden');
-    cy.edges().filter((e) => e.source().hasClass('hidden') || e.target().hasClass('hidden')).addClass('hidden');
+    cy.edges()
+      .filter((e) => e.source().hasClass('hidden') || e.target().hasClass('hidden'))
+      .addClass('hidden');
   });
   const visible = cy.elements().not('.hidden');
   if (visible.nonempty()) cy.fit(visible, 30);
@@ -437,7 +538,12 @@ byId('kn-fit').addEventListener('click', () => cy.fit(cy.elements().not('.hidden
 
 // ---------------------------------------------------------------- tables, header
 
-const rowNamespaces = fillTables(data, { focusNode, focusEdge, nodeName, show: () => byId('kn-picture').scrollIntoView({ block: 'nearest' }) });
+const rowNamespaces = fillTables(data, {
+  focusNode,
+  focusEdge,
+  nodeName,
+  show: () => byId('kn-picture').scrollIntoView({ block: 'nearest' }),
+});
 byId('kn-stats').textContent = headerStats(data);
 
 function followHash(): void {
@@ -459,7 +565,13 @@ cy.ready(() => {
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       const readyMs = Math.round(performance.now());
-      win.knReport = { cy, readyMs, scriptMs: Math.round(readyMs - started), nodes: cy.nodes().length, edges: cy.edges().length };
+      win.knReport = {
+        cy,
+        readyMs,
+        scriptMs: Math.round(readyMs - started),
+        nodes: cy.nodes().length,
+        edges: cy.edges().length,
+      };
       document.documentElement.dataset.ready = 'true';
     }),
   );

@@ -29,7 +29,11 @@ const KIND_WORDS: [string, string][] = [
 ];
 
 /** The text inside a closed namespace box, and its outline class (errors, warnings). */
-export function namespaceSummary(data: ReportData, ns: ReportNode, members: readonly ReportNode[]): { text: string; severity: string } {
+export function namespaceSummary(
+  data: ReportData,
+  ns: ReportNode,
+  members: readonly ReportNode[],
+): { text: string; severity: string } {
   const counts = new Map<string, number>();
   let errors = 0;
   let warnings = 0;
@@ -41,9 +45,17 @@ export function namespaceSummary(data: ReportData, ns: ReportNode, members: read
       else if (s === 'warning') warnings++;
     }
   }
-  const parts = KIND_WORDS.filter(([k]) => counts.get(k)).map(([k, word]) => `${counts.get(k)} ${word}${counts.get(k) === 1 || word.endsWith('s') ? '' : 's'}`);
-  const problems = errors || warnings ? `\n${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
-  return { text: `namespace ${ns.label}\n${parts.join(' · ') || 'empty'}${problems}\n(click to open)`, severity: errors ? 'has-error' : warnings ? 'has-warning' : '' };
+  const parts = KIND_WORDS.filter(([k]) => counts.get(k)).map(
+    ([k, word]) => `${counts.get(k)} ${word}${counts.get(k) === 1 || word.endsWith('s') ? '' : 's'}`,
+  );
+  const problems =
+    errors || warnings
+      ? `\n${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
+      : '';
+  return {
+    text: `namespace ${ns.label}\n${parts.join(' · ') || 'empty'}${problems}\n(click to open)`,
+    severity: errors ? 'has-error' : warnings ? 'has-warning' : '',
+  };
 }
 
 /**
@@ -51,7 +63,10 @@ export function namespaceSummary(data: ReportData, ns: ReportNode, members: read
  * its closed namespace): edges between two drawn nodes as they are, the others merged per pair
  * of ends (an edge inside one closed box is not drawn).
  */
-export function visibleEdges(edges: readonly ReportEdge[], endOf: (id: string) => string | undefined): { direct: ReportEdge[]; merged: SummaryEdge[] } {
+export function visibleEdges(
+  edges: readonly ReportEdge[],
+  endOf: (id: string) => string | undefined,
+): { direct: ReportEdge[]; merged: SummaryEdge[] } {
   const direct: ReportEdge[] = [];
   const merged = new Map<string, SummaryEdge>();
   for (const e of edges) {

@@ -8,7 +8,6 @@ import type { ReportData } from '../model.js';
 import { byId, h } from './dom.js';
 import type { Child } from './dom.js';
 
-
 /** What the tables link to. */
 export interface Links {
   focusNode(id: string): void;
@@ -44,7 +43,9 @@ export function fillTables(data: ReportData, links: Links): Map<HTMLTableRowElem
   const nodesById = new Map(data.nodes.map((n) => [n.id, n]));
   const rowNamespaces = new Map<HTMLTableRowElement, string[]>();
   const findingRows = data.findings.map((f) => {
-    const nss = [...new Set(f.nodes.map((id) => nodesById.get(id)?.namespace).filter((x): x is string => x !== undefined))];
+    const nss = [
+      ...new Set(f.nodes.map((id) => nodesById.get(id)?.namespace).filter((x): x is string => x !== undefined)),
+    ];
     const row = h(
       'tr',
       { class: `sev-${f.severity}` },
@@ -62,7 +63,12 @@ export function fillTables(data: ReportData, links: Links): Map<HTMLTableRowElem
 
   if (data.mode === 'diff' && data.changes) {
     const rows = data.changes.map((c) => {
-      const text = c.diff === 'added' ? `+ ${c.src} => ${c.dst} : ${c.new}` : c.diff === 'removed' ? `- ${c.src} => ${c.dst} : ${c.old}` : `~ ${c.src} => ${c.dst} : ${c.old} -> ${c.new}`;
+      const text =
+        c.diff === 'added'
+          ? `+ ${c.src} => ${c.dst} : ${c.new}`
+          : c.diff === 'removed'
+            ? `- ${c.src} => ${c.dst} : ${c.old}`
+            : `~ ${c.src} => ${c.dst} : ${c.old} -> ${c.new}`;
       let link: Child = h('span', { class: 'muted' }, '—');
       if (c.edge) {
         const edgeId = c.edge;
@@ -74,11 +80,19 @@ export function fillTables(data: ReportData, links: Links): Map<HTMLTableRowElem
         });
         link = a;
       }
-      return h('tr', { class: `diff-${c.diff}` }, h('td', {}, h('span', { class: `badge diff-${c.diff}` }, c.diff)), h('td', {}, h('code', {}, text)), h('td', {}, link));
+      return h(
+        'tr',
+        { class: `diff-${c.diff}` },
+        h('td', {}, h('span', { class: `badge diff-${c.diff}` }, c.diff)),
+        h('td', {}, h('code', {}, text)),
+        h('td', {}, link),
+      );
     });
     byId('kn-changes-body').replaceChildren(...rows);
     byId('kn-changes-count').textContent = String(data.changes.length + (data.changesTruncated ?? 0));
-    if (data.changesTruncated) byId('kn-changes-note').textContent = `${data.changesTruncated} more changes are left out of this page: run kube-netlint diff (txt) for all of them.`;
+    if (data.changesTruncated)
+      byId('kn-changes-note').textContent =
+        `${data.changesTruncated} more changes are left out of this page: run kube-netlint diff (txt) for all of them.`;
     byId('kn-changes').hidden = false;
   }
   return rowNamespaces;
