@@ -734,6 +734,7 @@ describe('page script', () => {
     });
     const page = scripts(html)[2].body;
     assert.doesNotMatch(page, /^\s*(import|export)\b/m);
-    for (const m of CLIENT_MODULES) assert.ok(existsSync(new URL(`../../src/report/client/${m}.js`, import.meta.url)), m);
+    for (const m of CLIENT_MODULES)
+      assert.ok(existsSync(new URL(`../../src/report/client/${m}.js`, import.meta.url)), m);
   });
 });
