@@ -7,7 +7,8 @@ export default defineRule(
     id: 'anp-priority-conflict',
     severity: 'warning',
     description:
-      'Two AdminNetworkPolicies (or Admin-tier ClusterNetworkPolicies) have the same priority and select some of the same pods: the API leaves their order undefined, so which rule decides depends on the implementation.',
+      'Two AdminNetworkPolicies (or Admin-tier ClusterNetworkPolicies) have the same priority and select some of ' +
+      'the same pods: the API leaves their order undefined, so which rule decides depends on the implementation.',
   },
   (ctx) => {
     const admin = ctx.model.adminPolicies.filter(
@@ -27,10 +28,13 @@ export default defineRule(
           ctx.report({
             at: b.res.at('spec', 'priority'),
             object: b.res,
-            message: `${b.kind} "${b.name}" has priority ${priority}, as ${a.kind} "${a.name}" does, and both select ${list(
-              shared.map((p) => p.workload?.display ?? p.name),
-              3,
-            )}: the API leaves the order of equal priorities undefined, so which of their rules decides depends on the network plugin; give them different priorities`,
+            message:
+              `${b.kind} "${b.name}" has priority ${priority}, as ${a.kind} "${a.name}" does, ` +
+              `and both select ${list(
+                shared.map((p) => p.workload?.display ?? p.name),
+                3,
+              )}: the API leaves the order of equal priorities undefined, ` +
+              `so which of their rules decides depends on the network plugin; give them different priorities`,
             related: [{ at: a.res.at('spec', 'priority'), message: `priority of ${a.res.display}` }],
           });
           break;

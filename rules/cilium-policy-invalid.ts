@@ -6,7 +6,9 @@ export default defineRule(
     id: 'cilium-policy-invalid',
     severity: 'error',
     description:
-      'A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that the Cilium agent rejects or cannot enforce: an invalid CIDR, port or entity, L7 rules on a port range or on UDP, a rule without endpointSelector/nodeSelector, toFQDNs without a DNS rule to learn the addresses.',
+      'A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that the Cilium agent rejects or cannot enforce: ' +
+      'an invalid CIDR, port or entity, L7 rules on a port range or on UDP, ' +
+      'a rule without endpointSelector/nodeSelector, toFQDNs without a DNS rule to learn the addresses.',
   },
   (ctx) => {
     const policies = ctx.model.ciliumPolicies;
@@ -41,14 +43,16 @@ export default defineRule(
         ctx.report({
           at: p.res.at(...fqdn.path),
           object: p.res,
-          message: `${p.res.displayShort}: toFQDNs only works when the DNS proxy sees the lookups, but no Cilium egress rule with DNS rules (toPorts.rules.dns on port 53) selects ${
-            missing.length
-              ? missing
-                  .slice(0, 3)
-                  .map((x) => x.workload?.display ?? x.name)
-                  .join(', ')
-              : 'its pods'
-          }: the names never resolve to allowed addresses`,
+          message:
+            `${p.res.displayShort}: toFQDNs only works when the DNS proxy sees the lookups, ` +
+            `but no Cilium egress rule with DNS rules (toPorts.rules.dns on port 53) selects ${
+              missing.length
+                ? missing
+                    .slice(0, 3)
+                    .map((x) => x.workload?.display ?? x.name)
+                    .join(', ')
+                : 'its pods'
+            }: the names never resolve to allowed addresses`,
         });
       }
     }

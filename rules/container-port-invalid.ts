@@ -30,7 +30,8 @@ export default defineRule(
     id: 'container-port-invalid',
     severity: 'error',
     description:
-      'A container port that is out of range, has an invalid name or protocol, or clashes with another port of the same pod (same name, or same number and protocol).',
+      'A container port that is out of range, has an invalid name or protocol, ' +
+      'or clashes with another port of the same pod (same name, or same number and protocol).',
   },
   (ctx) => {
     // One scope for the serving containers of the pod at hand, one for the init container at hand.
@@ -91,7 +92,8 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
         'name',
         prev.container === c
           ? `port name ${q(cp.name)} is used twice in this container`
-          : `port name ${q(cp.name)} is also defined by container ${q(prev.container.name)}; a named targetPort resolves to only one of them`,
+          : `port name ${q(cp.name)} is also defined by container ${q(prev.container.name)}; ` +
+              `a named targetPort resolves to only one of them`,
         prev,
         `first port named ${q(cp.name)}`,
       );
@@ -110,7 +112,8 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
         'containerPort',
         prev.container === c
           ? `containerPort ${key} is declared twice`
-          : `containerPort ${key} is also declared by container ${q(prev.container.name)}; containers of a pod share one network namespace and cannot both listen on it`,
+          : `containerPort ${key} is also declared by container ${q(prev.container.name)}; ` +
+              `containers of a pod share one network namespace and cannot both listen on it`,
         prev,
         `first declaration of ${key}`,
       );

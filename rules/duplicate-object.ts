@@ -33,7 +33,8 @@ export default defineRule(
         severity: identical ? 'warning' : undefined,
         message: identical
           ? `${r.display} is defined twice with identical content${where}; keep one definition`
-          : `${r.display} is defined twice with different content${where}; whichever is applied last wins, and re-applying flips the object between the two`,
+          : `${r.display} is defined twice with different content${where}; whichever is applied last wins, ` +
+            `and re-applying flips the object between the two`,
         related: [{ at: prev.nameLoc, message: `first definition of ${prev.display}` }],
       });
     }

@@ -20,7 +20,10 @@ export default defineRule(
       ctx.report({
         at,
         object: gw.res,
-        message: `${gw.res.displayShort}: GatewayClass ${q(gw.className)} is not defined; the input defines ${list([...names].map((n) => q(n)))}${fix ? `; did you mean ${q(fix)}?` : ''}; no controller programs a Gateway of an unknown class`,
+        message:
+          `${gw.res.displayShort}: GatewayClass ${q(gw.className)} is not defined; ` +
+          `the input defines ${list([...names].map((n) => q(n)))}${fix ? `; did you mean ${q(fix)}?` : ''}; ` +
+          `no controller programs a Gateway of an unknown class`,
         related: classes.slice(0, 3).map((c) => ({ at: c.res.nameLoc, message: c.res.display })),
         suggestions: fix ? [{ title: `Use GatewayClass "${fix}"`, at, replacement: fix }] : [],
       });

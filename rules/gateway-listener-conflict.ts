@@ -21,7 +21,8 @@ export default defineRule(
     id: 'gateway-listener-conflict',
     severity: 'error',
     description:
-      'Two listeners of a Gateway share a name, or a port with the same hostname, or a port with protocols that cannot share it (the controller marks them Conflicted and does not serve them).',
+      'Two listeners of a Gateway share a name, or a port with the same hostname, ' +
+      'or a port with protocols that cannot share it (the controller marks them Conflicted and does not serve them).',
   },
   (ctx) => {
     for (const gw of ctx.model.gateways) {
@@ -34,7 +35,9 @@ export default defineRule(
           ctx.report({
             at: gw.res.at(...l.path, 'name'),
             object: gw.res,
-            message: `${gw.res.displayShort}: listener name ${q(l.name)} is used twice; listener names must be unique within a Gateway (the API server refuses the Gateway)`,
+            message:
+              `${gw.res.displayShort}: listener name ${q(l.name)} is used twice; ` +
+              `listener names must be unique within a Gateway (the API server refuses the Gateway)`,
             related: [{ at: gw.res.at(...sameName.path, 'name'), message: 'first listener of that name' }],
           });
         } else seenNames.set(l.name, l);
@@ -55,13 +58,17 @@ export default defineRule(
             why =
               family === 'TCP' || family === 'UDP'
                 ? `two ${l.protocol} listeners on port ${l.port} cannot be told apart (HostnameConflict)`
-                : `both listen on port ${l.port} for ${l.hostname ? `hostname ${q(l.hostname)}` : 'every hostname'} (HostnameConflict)`;
+                : `both listen on port ${l.port} for ${
+                    l.hostname ? `hostname ${q(l.hostname)}` : 'every hostname'
+                  } (HostnameConflict)`;
           }
           if (!why) continue;
           ctx.report({
             at: gw.res.at(...l.path, 'port'),
             object: gw.res,
-            message: `${gw.res.displayShort}: listeners ${q(other.name)} and ${q(l.name)} conflict: ${why}; the controller marks them Conflicted and routes attached to them get no traffic`,
+            message:
+              `${gw.res.displayShort}: listeners ${q(other.name)} and ${q(l.name)} conflict: ${why}; ` +
+              `the controller marks them Conflicted and routes attached to them get no traffic`,
             related: [{ at: gw.res.at(...other.path), message: `listener ${q(other.name)}` }],
           });
           break;

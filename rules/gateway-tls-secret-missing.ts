@@ -8,7 +8,8 @@ export default defineRule(
     id: 'gateway-tls-secret-missing',
     severity: 'warning',
     description:
-      "A Gateway listener's tls.certificateRefs names a Secret that the input does not define (or not of type kubernetes.io/tls), or one in another namespace without a ReferenceGrant allowing it.",
+      "A Gateway listener's tls.certificateRefs names a Secret that the input does not define (or not of type " +
+      'kubernetes.io/tls), or one in another namespace without a ReferenceGrant allowing it.',
   },
   (ctx) => {
     const secrets = new Map(
@@ -33,7 +34,10 @@ export default defineRule(
             ctx.report({
               at: gw.res.at(...ref.path, 'namespace'),
               object: gw.res,
-              message: `${who}: a certificate Secret in namespace ${q(ref.namespace)} needs a ReferenceGrant in that namespace allowing Gateway from namespace ${q(gw.namespace)}; without one the listener is refused (ResolvedRefs False, RefNotPermitted)`,
+              message:
+                `${who}: a certificate Secret in namespace ${q(ref.namespace)} needs a ReferenceGrant in ` +
+                `that namespace allowing Gateway from namespace ${q(gw.namespace)}; ` +
+                `without one the listener is refused (ResolvedRefs False, RefNotPermitted)`,
             });
             continue;
           }
@@ -45,7 +49,9 @@ export default defineRule(
               ctx.report({
                 at,
                 object: gw.res,
-                message: `${who}: certificate Secret ${q(ref.name)} is of type ${q(secret.type)}, not "kubernetes.io/tls"; the controller refuses it (InvalidCertificateRef)`,
+                message:
+                  `${who}: certificate Secret ${q(ref.name)} is of type ${q(secret.type)}, ` +
+                  `not "kubernetes.io/tls"; the controller refuses it (InvalidCertificateRef)`,
                 related: [{ at: secret.res.nameLoc, message: secret.res.display }],
               });
             }
@@ -55,7 +61,10 @@ export default defineRule(
           ctx.report({
             at,
             object: gw.res,
-            message: `${who}: certificate Secret ${q(ref.name)} is not defined in namespace ${q(ref.namespace)}; without it the listener is not programmed (InvalidCertificateRef) (turn this rule off if certificates are created outside these manifests)`,
+            message:
+              `${who}: certificate Secret ${q(ref.name)} is not defined in namespace ${q(ref.namespace)}; ` +
+              `without it the listener is not programmed (InvalidCertificateRef) (turn this rule off if ` +
+              `certificates are created outside these manifests)`,
           });
         }
       }

@@ -9,7 +9,9 @@ export default defineRule(
     id: 'ingress-backend-missing',
     severity: 'error',
     description:
-      "An Ingress (or Traefik IngressRoute, Contour HTTPProxy) backend names a Service that is not in the Ingress's namespace, or a port that the Service does not have (port.number is compared with the Service port, not its targetPort).",
+      "An Ingress (or Traefik IngressRoute, Contour HTTPProxy) backend names a Service that is not in the Ingress's " +
+      'namespace, or a port that the Service does not have (port.number is compared with the Service port, ' +
+      'not its targetPort).',
   },
   (ctx) => {
     for (const ing of ctx.model.ingresses) {
@@ -33,13 +35,20 @@ export default defineRule(
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
           const action = albAction(b);
           if (action)
-            hint += `; port.name use-annotation names an AWS Load Balancer Controller action, defined by the annotation alb.ingress.kubernetes.io/actions.${action.name}, which ${ing.res.displayShort} does not have`;
+            hint +=
+              `; port.name use-annotation names an AWS Load Balancer Controller action, ` +
+              `defined by the annotation alb.ingress.kubernetes.io/actions.${action.name}, ` +
+              `which ${ing.res.displayShort} does not have`;
           if (elsewhere)
-            hint += `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, but an Ingress only reaches Services in its own namespace`;
+            hint +=
+              `; a Service ${q(b.serviceName)} exists in namespace ${q(elsewhere.namespace)}, ` +
+              `but an Ingress only reaches Services in its own namespace`;
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),
             object: ing.res,
-            message: `${where} of ${ing.res.displayShort}: Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}${hint}${legacyNote(ing)}`,
+            message:
+              `${where} of ${ing.res.displayShort}: ` +
+              `Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}${hint}${legacyNote(ing)}`,
             related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: `${elsewhere.res.display}` }] : [],
             suggestions:
               fix && b.serviceNamePath
@@ -64,7 +73,9 @@ export default defineRule(
         let detail: string;
         if (!b.port) detail = 'the backend names no port';
         else if (b.port.number !== undefined && b.routeTargetPort) {
-          detail = `targetPort ${b.port.number} is not the target port of any TCP port of Service ${q(svc.name)} (a Route's numeric targetPort is the pods' port; a name is the Service port's name)`;
+          detail =
+            `targetPort ${b.port.number} is not the target port of any TCP port of Service ${q(svc.name)} (a ` +
+            `Route's numeric targetPort is the pods' port; a name is the Service port's name)`;
         } else if (b.port.number !== undefined) {
           const behind = ctx.graph.servicePortBehind(svc, b.port.number);
           detail = `port ${b.port.number} is not a port of Service ${q(svc.name)}`;
@@ -78,8 +89,10 @@ export default defineRule(
           const named = svc.ports.some((p) => p.name);
           const other = svc.ports.find((p) => p.name === b.port?.name && p.protocol !== 'TCP');
           detail = other
-            ? `port ${q(b.port.name)} of Service ${q(svc.name)} is ${other.protocol}; an Ingress backend needs a TCP port`
-            : `Service ${q(svc.name)} has no port named ${q(b.port.name)}${named ? '' : ' (its ports have no names; use port.number)'}`;
+            ? `port ${q(b.port.name)} of Service ${q(svc.name)} is ${other.protocol}; ` +
+              `an Ingress backend needs a TCP port`
+            : `Service ${q(svc.name)} has no port ` +
+              `named ${q(b.port.name)}${named ? '' : ' (its ports have no names; use port.number)'}`;
         }
         const fix =
           b.port?.name !== undefined
@@ -113,7 +126,9 @@ export default defineRule(
           ctx.report({
             at: route.res.at(...b.path, 'name'),
             object: route.res,
-            message: `${where}: Service ${q(b.name)} does not exist in namespace ${q(b.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}`,
+            message:
+              `${where}: Service ${q(b.name)} does not exist in ` +
+              `namespace ${q(b.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}`,
           });
         } else if (
           r.status === 'no-port' &&
@@ -126,7 +141,11 @@ export default defineRule(
           ctx.report({
             at: route.res.at(...b.port.path),
             object: route.res,
-            message: `${where}: port ${String(b.port.raw)} is not a TCP port of Service ${q(r.service.name)}${behind ? ` (it is the target of its port ${behind.port}; name the Service port)` : ''}${ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports'}`,
+            message:
+              `${where}: port ${String(b.port.raw)} is not a TCP port of ` +
+              `Service ${q(r.service.name)}${
+                behind ? ` (it is the target of its port ${behind.port}; name the Service port)` : ''
+              }${ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports'}`,
             related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
           });
         }

@@ -9,7 +9,8 @@ export default defineRule(
     id: 'ingress-backend-unreachable',
     severity: 'error',
     description:
-      "An Ingress (or Traefik IngressRoute, Contour HTTPProxy) backend's Service exists but reaches no pod: its selector matches no pods, or the target port it resolves to is not served by them.",
+      "An Ingress (or Traefik IngressRoute, Contour HTTPProxy) backend's Service exists but reaches no pod: " +
+      'its selector matches no pods, or the target port it resolves to is not served by them.',
   },
   (ctx) => {
     for (const ing of ctx.model.ingresses) {
@@ -19,7 +20,8 @@ export default defineRule(
         const { service: svc, servicePort: sp } = r;
         // ExternalName and selector-less Services are backed by something we cannot see.
         if (svc.type === 'ExternalName' || !svc.selector) continue;
-        const chain = `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(svc.name)} port ${sp.port}`;
+        const backend = `${describeIngressBackend(b)} of ${ing.res.displayShort}`;
+        const chain = `${backend} → Service ${q(svc.name)} port ${sp.port}`;
         const pods = ctx.graph.podsOf(svc);
         if (pods.length === 0) {
           // Pods an operator creates from a custom resource's labels (service-selector-no-pods: info).
@@ -27,7 +29,7 @@ export default defineRule(
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),
             object: ing.res,
-            message: `${chain} → no pods: no pod in namespace ${q(svc.namespace)} has labels ${labelsText(svc.selector)}${legacyNote(ing)}`,
+            message: `${noPods(chain, svc.namespace, svc.selector)}${legacyNote(ing)}`,
             related: [{ at: svc.res.keyAt('spec', 'selector'), message: `selector of ${svc.res.display}` }],
           });
           continue;
@@ -72,7 +74,7 @@ export default defineRule(
           ctx.report({
             at: route.res.at(...b.path, 'name'),
             object: route.res,
-            message: `${chain} → no pods: no pod in namespace ${q(svc.namespace)} has labels ${labelsText(svc.selector)}`,
+            message: noPods(chain, svc.namespace, svc.selector),
             related: [{ at: svc.res.keyAt('spec', 'selector'), message: `selector of ${svc.res.display}` }],
           });
           continue;
@@ -100,3 +102,8 @@ export default defineRule(
     }
   },
 );
+
+/** The message for a backend whose Service selects no pods. */
+function noPods(chain: string, namespace: string, selector: Map<string, string>): string {
+  return `${chain} → no pods: no pod in namespace ${q(namespace)} has labels ${labelsText(selector)}`;
+}

@@ -22,7 +22,9 @@ export default defineRule(
       ctx.report({
         at: field,
         object: ing.res,
-        message: `${ing.res.displayShort}: IngressClass ${q(ing.className)} is not defined; the input defines ${list([...names].map((n) => q(n)))}${fix ? `; did you mean ${q(fix)}?` : ''}`,
+        message:
+          `${ing.res.displayShort}: IngressClass ${q(ing.className)} is not defined; ` +
+          `the input defines ${list([...names].map((n) => q(n)))}${fix ? `; did you mean ${q(fix)}?` : ''}`,
         related: classes.slice(0, 3).map((c) => ({ at: c.res.nameLoc, message: c.res.display })),
         suggestions:
           fix && ing.classSource === 'field'

@@ -7,7 +7,8 @@ export default defineRule(
     id: 'ingress-path-conflict',
     severity: 'warning',
     description:
-      'Two Ingress paths of the same class with the same host, path and pathType: only one of them receives the traffic.',
+      'Two Ingress paths of the same class with the same host, path and pathType: ' +
+      'only one of them receives the traffic.',
   },
   (ctx) => {
     const defaultClass = ctx.model.ingressClasses.find((c) => c.isDefault)?.name;
@@ -32,7 +33,12 @@ export default defineRule(
         ctx.report({
           at: ing.at(...p.at, p.rawPath === undefined ? 'backend' : 'path'),
           object: ing.res,
-          message: `${ing.res.displayShort}: host ${q(p.host ?? '*')} path ${q(p.path ?? '')} (${pathType || 'no pathType'}, ${clsText}) is already routed by ${same ? 'an earlier rule of this Ingress' : prev.ingress.res.display}; the controller sends the traffic to only one backend`,
+          message:
+            `${ing.res.displayShort}: host ${q(p.host ?? '*')} path ${q(p.path ?? '')} ` +
+            `(${pathType || 'no pathType'}, ${clsText}) is already routed ` +
+            `by ${
+              same ? 'an earlier rule of this Ingress' : prev.ingress.res.display
+            }; the controller sends the traffic to only one backend`,
           related: [{ at: prev.ingress.at(...prev.at), message: `same route in ${prev.ingress.res.display}` }],
         });
       }

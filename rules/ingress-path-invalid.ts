@@ -25,7 +25,8 @@ export default defineRule(
     id: 'ingress-path-invalid',
     severity: 'error',
     description:
-      'An Ingress rule the API server rejects: an Exact or Prefix path that is not absolute, a missing or unknown pathType, or an invalid host.',
+      'An Ingress rule the API server rejects: an Exact or Prefix path that is not absolute, ' +
+      'a missing or unknown pathType, or an invalid host.',
   },
   (ctx) => {
     for (const ing of ctx.model.ingresses) {

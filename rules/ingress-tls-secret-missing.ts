@@ -8,7 +8,8 @@ export default defineRule(
     id: 'ingress-tls-secret-missing',
     severity: 'warning',
     description:
-      "An Ingress TLS entry names a Secret that the input does not define in the Ingress's namespace (or one that is not of type kubernetes.io/tls).",
+      "An Ingress TLS entry names a Secret that the input does not define in the Ingress's namespace (or one that " +
+      'is not of type kubernetes.io/tls).',
   },
   (ctx) => {
     const secrets = new Map(
@@ -29,7 +30,9 @@ export default defineRule(
             ctx.report({
               at,
               object: ing.res,
-              message: `${ing.res.displayShort}: TLS Secret ${q(t.secretName)} is of type ${q(secret.type)}, not "kubernetes.io/tls"; controllers expect tls.crt and tls.key`,
+              message:
+                `${ing.res.displayShort}: TLS Secret ${q(t.secretName)} is of type ${q(secret.type)}, ` +
+                `not "kubernetes.io/tls"; controllers expect tls.crt and tls.key`,
               related: [{ at: secret.res.nameLoc, message: secret.res.display }],
             });
           }
@@ -39,7 +42,10 @@ export default defineRule(
         ctx.report({
           at,
           object: ing.res,
-          message: `${ing.res.displayShort}: TLS Secret ${q(t.secretName)} is not defined in namespace ${q(ing.namespace)}; without it the controller serves its default certificate (turn this rule off if certificates are created outside these manifests)`,
+          message:
+            `${ing.res.displayShort}: TLS Secret ${q(t.secretName)} is not defined in ` +
+            `namespace ${q(ing.namespace)}; without it the controller serves its default certificate (turn this ` +
+            `rule off if certificates are created outside these manifests)`,
         });
       }
     }

@@ -7,7 +7,8 @@ export default defineRule(
     id: 'istio-host-unresolved',
     severity: 'error',
     description:
-      'An Istio VirtualService destination host names a Kubernetes Service that does not exist (in a namespace the input covers, and no ServiceEntry declares it), or a port the Service does not have.',
+      'An Istio VirtualService destination host names a Kubernetes Service that does not exist (in a namespace the ' +
+      'input covers, and no ServiceEntry declares it), or a port the Service does not have.',
   },
   (ctx) => {
     const { virtualServices, serviceEntries } = ctx.model.consumers;
@@ -26,7 +27,10 @@ export default defineRule(
           ctx.report({
             at: vs.res.at(...d.path, 'host'),
             object: vs.res,
-            message: `${who}: Service ${q(target.name)} does not exist in namespace ${q(target.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''} (a short host resolves in the VirtualService's namespace); requests routed there fail with 503 (no healthy upstream)`,
+            message:
+              `${who}: Service ${q(target.name)} does not exist in ` +
+              `namespace ${q(target.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''} (a short host resolves in ` +
+              `the VirtualService's namespace); requests routed there fail with 503 (no healthy upstream)`,
           });
           continue;
         }
@@ -34,7 +38,9 @@ export default defineRule(
           ctx.report({
             at: vs.res.at(...d.path, 'port', 'number'),
             object: vs.res,
-            message: `${who}: port ${d.port} is not a port of Service ${q(svc.name)} (its ports are ${list(svc.ports.map((p) => String(p.port)))})`,
+            message:
+              `${who}: port ${d.port} is not a port of Service ${q(svc.name)} (its ports ` +
+              `are ${list(svc.ports.map((p) => String(p.port)))})`,
             related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
           });
         }

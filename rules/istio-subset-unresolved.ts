@@ -7,7 +7,8 @@ export default defineRule(
     id: 'istio-subset-unresolved',
     severity: 'error',
     description:
-      "An Istio VirtualService destination subset is defined by no DestinationRule of its host, or the subset's labels select no pod of the host's Service.",
+      'An Istio VirtualService destination subset is defined by no DestinationRule of its host, ' +
+      "or the subset's labels select no pod of the host's Service.",
   },
   (ctx) => {
     for (const vs of ctx.model.consumers.virtualServices) {
@@ -30,11 +31,16 @@ export default defineRule(
             severity: rules.length === 0 ? 'warning' : undefined,
             message:
               rules.length === 0
-                ? `${who}: no DestinationRule of the input has host ${q(svc.name)}, so nothing here defines the subset; without one, requests routed there fail with 503 (no healthy upstream)`
+                ? `${who}: no DestinationRule of the input has host ${q(svc.name)}, ` +
+                  `so nothing here defines the subset; without one, ` +
+                  `requests routed there fail with 503 (no healthy upstream)`
                 : `${who}: the DestinationRule${rules.length === 1 ? '' : 's'} of host ${q(svc.name)} (${list(
                     rules.map((r) => q(r.res.name)),
                     3,
-                  )}) define${rules.length === 1 ? 's' : ''} ${known.length ? `subsets ${list(known)}` : 'no subsets'}, not ${q(d.subset)}; requests routed there fail with 503`,
+                  )}) ` +
+                  `define${rules.length === 1 ? 's' : ''} ${
+                    known.length ? `subsets ${list(known)}` : 'no subsets'
+                  }, not ${q(d.subset)}; requests routed there fail with 503`,
             related: rules
               .slice(0, 2)
               .map((r) => ({ at: r.res.keyAt('spec', 'subsets'), message: `subsets of ${r.res.display}` })),
@@ -48,10 +54,12 @@ export default defineRule(
         ctx.report({
           at,
           object: vs.res,
-          message: `${who}: the subset's labels ${labelsText(subset.s.labels)} (DestinationRule ${q(subset.rule.res.name)}) select none of the pods of Service ${q(svc.name)} (${list(
-            pods.map((p) => p.display),
-            3,
-          )}); requests routed there fail with 503`,
+          message:
+            `${who}: the subset's labels ${labelsText(subset.s.labels)} ` +
+            `(DestinationRule ${q(subset.rule.res.name)}) select none of the pods of Service ${q(svc.name)} (${list(
+              pods.map((p) => p.display),
+              3,
+            )}); requests routed there fail with 503`,
           related: [{ at: subset.rule.res.at(...subset.s.path), message: `subset of ${subset.rule.res.display}` }],
         });
       }

@@ -8,7 +8,8 @@ export default defineRule(
     id: 'manifest-structure',
     severity: 'error',
     description:
-      'A document is not a Kubernetes object, or a field that kube-netlint analyses has the wrong type or an invalid value.',
+      'A document is not a Kubernetes object, or a field that kube-netlint analyses has the wrong type or an ' +
+      'invalid value.',
   },
   (ctx) => {
     for (const n of ctx.model.nonObjects) {

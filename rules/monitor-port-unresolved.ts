@@ -7,7 +7,8 @@ export default defineRule(
     id: 'monitor-port-unresolved',
     severity: 'error',
     description:
-      "A ServiceMonitor endpoint's port is not a port name of any Service it selects (a PodMonitor's not a container port of any pod it selects).",
+      "A ServiceMonitor endpoint's port is not a port name of any Service it selects (a PodMonitor's not a " +
+      'container port of any pod it selects).',
   },
   (ctx) => {
     const { serviceMonitors, podMonitors } = ctx.model.consumers;
@@ -23,10 +24,15 @@ export default defineRule(
           ctx.report({
             at: m.res.at(...e.path, 'port'),
             object: m.res,
-            message: `${m.res.displayShort} endpoint ${e.index}: port ${q(e.port)} is not a port name of the selected Service${t.services.length === 1 ? '' : 's'} ${list(
-              t.services.map((s) => q(s.name)),
-              3,
-            )} (${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'their ports have no names'})${numbers.length ? '; endpoints[].port takes the Service port name, not its number' : ''}; Prometheus scrapes nothing for it`,
+            message:
+              `${m.res.displayShort} endpoint ${e.index}: ` +
+              `port ${q(e.port)} is not a port name of the selected Service${t.services.length === 1 ? '' : 's'} ${list(
+                t.services.map((s) => q(s.name)),
+                3,
+              )} (${
+                names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'their ports have no names'
+              })${numbers.length ? '; endpoints[].port takes the Service port name, not its number' : ''}; ` +
+              `Prometheus scrapes nothing for it`,
             related: t.services
               .slice(0, 2)
               .map((s) => ({ at: s.res.keyAt('spec', 'ports'), message: `ports of ${s.res.display}` })),
@@ -48,10 +54,12 @@ export default defineRule(
           ctx.report({
             at: m.res.at(...e.path, byName ? 'port' : 'portNumber'),
             object: m.res,
-            message: `${m.res.displayShort} endpoint ${e.index}: ${what} of the selected pods (${list(
-              t.pods.map((p) => p.display),
-              3,
-            )}; ${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'no named ports'}); Prometheus scrapes nothing for it`,
+            message:
+              `${m.res.displayShort} endpoint ${e.index}: ${what} of the selected pods (${list(
+                t.pods.map((p) => p.display),
+                3,
+              )}; ${names.size ? `port names: ${list([...names].map((n) => q(n)))}` : 'no named ports'}); ` +
+              `Prometheus scrapes nothing for it`,
           });
         }
       }

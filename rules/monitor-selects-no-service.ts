@@ -8,7 +8,8 @@ export default defineRule(
     id: 'monitor-selects-no-service',
     severity: 'error',
     description:
-      'A ServiceMonitor selects no Service (a PodMonitor no pod) in the namespaces it looks in, when the input covers those namespaces.',
+      'A ServiceMonitor selects no Service (a PodMonitor no pod) in the namespaces it looks in, ' +
+      'when the input covers those namespaces.',
   },
   (ctx) => {
     const { serviceMonitors, podMonitors } = ctx.model.consumers;
@@ -22,7 +23,10 @@ export default defineRule(
       ctx.report({
         at: m.res.keyAt('spec', 'selector'),
         object: m.res,
-        message: `${m.res.displayShort}: selector ${formatSelector(m.selector)} matches no ${what} in namespace${t.namespaces.length === 1 ? '' : 's'} ${list(t.namespaces.map((n) => q(n)))}; Prometheus gets no target from it and no metrics`,
+        message:
+          `${m.res.displayShort}: selector ${formatSelector(m.selector)} matches no ${what} in ` +
+          `namespace${t.namespaces.length === 1 ? '' : 's'} ${list(t.namespaces.map((n) => q(n)))}; ` +
+          `Prometheus gets no target from it and no metrics`,
       });
     }
   },

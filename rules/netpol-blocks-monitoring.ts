@@ -23,7 +23,8 @@ export default defineRule(
     id: 'netpol-blocks-monitoring',
     severity: 'error',
     description:
-      'NetworkPolicies stop the Prometheus pods from reaching a port that a ServiceMonitor, a PodMonitor or a prometheus.io/scrape annotation asks them to scrape.',
+      'NetworkPolicies stop the Prometheus pods from reaching a port that a ServiceMonitor, ' +
+      'a PodMonitor or a prometheus.io/scrape annotation asks them to scrape.',
   },
   (ctx) => {
     if (ctx.model.networkPolicies.length === 0) return;
@@ -58,7 +59,8 @@ export default defineRule(
           `${list(
             e.ingress!.isolatedBy.map((p) => q(p.name)),
             3,
-          )} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${scrape.pod.display} for ingress and no rule admits Prometheus on TCP ${scrape.port}`,
+          )} isolate${e.ingress!.isolatedBy.length === 1 ? 's' : ''} ${scrape.pod.display} for ingress and no rule ` +
+            `admits Prometheus on TCP ${scrape.port}`,
         );
       if (egressBlocks)
         sides.push(
@@ -70,14 +72,13 @@ export default defineRule(
       ctx.report({
         at: policy.res.keyAt('spec', 'podSelector'),
         object: policy.res,
-        message: `${scrape.why} → ${scrape.pod.display} TCP ${scrape.port} is blocked for Prometheus ${q(scrape.prometheus)} (pods ${[
-          ...scrape.from.labels,
-        ]
-          .slice(0, 2)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(
-            ',',
-          )} in namespace ${q(scrape.from.namespace)}): ${sides.join('; ')}; the target is down and its metrics missing`,
+        message:
+          `${scrape.why} → ${scrape.pod.display} TCP ${scrape.port} is blocked for ` +
+          `Prometheus ${q(scrape.prometheus)} (pods ${[...scrape.from.labels]
+            .slice(0, 2)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')} in namespace ${q(scrape.from.namespace)}): ${sides.join('; ')}; ` +
+          `the target is down and its metrics missing`,
         related: [
           { at: scrape.source.nameLoc, message: scrape.source.display },
           ...blockers

@@ -11,7 +11,9 @@ export default defineRule(
     id: 'netpol-blocks-service-reference',
     severity: 'error',
     description:
-      "A workload refers to a Service (in env, a ConfigMap value it reads, args or command), but NetworkPolicies block it from that Service's pods on the target port — by its own egress or by the destination's ingress.",
+      'A workload refers to a Service (in env, a ConfigMap value it reads, args or command), ' +
+      "but NetworkPolicies block it from that Service's pods on the target port — by its own egress or by the " +
+      "destination's ingress.",
   },
   (ctx) => {
     // Without NetworkPolicies or cluster-scoped tiers nothing is isolated and nothing blocked.
@@ -72,7 +74,8 @@ export default defineRule(
           `${list(
             first.ingress.map((p) => q(p.name)),
             3,
-          )} isolate${first.ingress.length === 1 ? 's' : ''} ${first.pod.display} for ingress and no rule admits ${ref.pod.display}`,
+          )} isolate${first.ingress.length === 1 ? 's' : ''} ${first.pod.display} for ingress and no rule ` +
+            `admits ${ref.pod.display}`,
         );
       const host =
         first.pod.hostNetwork || ref.pod.hostNetwork
@@ -85,7 +88,11 @@ export default defineRule(
       ctx.report({
         at: ref.at,
         object: ref.via ? ref.via.configMap.res : ref.pod.workload,
-        message: `${ref.pod.display} calls ${q(ref.text)} (${what}), but ${first.denial ? 'network policies' : 'NetworkPolicies'} block it from ${dsts} on ${first.want.toString()}: ${sides.join('; ')}${host}`,
+        message:
+          `${ref.pod.display} calls ${q(ref.text)} (${what}), ` +
+          `but ${
+            first.denial ? 'network policies' : 'NetworkPolicies'
+          } block it from ${dsts} on ${first.want.toString()}: ${sides.join('; ')}${host}`,
         related: [
           ...(first.denial
             ? [

@@ -6,7 +6,11 @@ export default defineRule(
     id: 'netpol-invalid-peer',
     severity: 'error',
     description:
-      'A NetworkPolicy peer or port that the API server rejects: an empty peer, ipBlock mixed with selectors, an invalid CIDR or an except outside its cidr, an invalid port, port name or protocol (protocols are upper case), or endPort without a numeric port or below it. The whole policy is rejected: the connectivity analysis leaves it out.',
+      'A NetworkPolicy peer or port that the API server rejects: an empty peer, ipBlock mixed with selectors, ' +
+      'an invalid CIDR or an except outside its cidr, an invalid port, ' +
+      'port name or protocol (protocols are upper case), ' +
+      'or endPort without a numeric port or below it. The whole policy is rejected: ' +
+      'the connectivity analysis leaves it out.',
   },
   (ctx) => {
     for (const np of ctx.model.networkPolicies) {
@@ -16,7 +20,9 @@ export default defineRule(
         ctx.report({
           at: r.at(...p.path),
           object: r,
-          message: `${r.displayShort}: ${p.message}; the API server rejects the policy, so it is left out of the connectivity analysis`,
+          message:
+            `${r.displayShort}: ${p.message}; the API server rejects the policy, ` +
+            `so it is left out of the connectivity analysis`,
         });
       }
     }

@@ -6,7 +6,10 @@ export default defineRule(
     id: 'netpol-not-analysed',
     severity: 'info',
     description:
-      'Something that changes who may talk to whom but that the connectivity analysis does not model: a policy kind other than NetworkPolicy (AdminNetworkPolicy, Cilium, Calico, Antrea, MultiNetworkPolicy, UserDefinedNetwork, Istio AuthorizationPolicy), an IPv6 ipBlock, or a hostNetwork pod where policies are in use.',
+      'Something that changes who may talk to whom but that the connectivity analysis does not model: ' +
+      'a policy kind other than NetworkPolicy (AdminNetworkPolicy, Cilium, Calico, Antrea, MultiNetworkPolicy, ' +
+      'UserDefinedNetwork, Istio AuthorizationPolicy), an IPv6 ipBlock, ' +
+      'or a hostNetwork pod where policies are in use.',
   },
   (ctx) => {
     for (const gap of analysisGaps(ctx.model, ctx.graph)) {

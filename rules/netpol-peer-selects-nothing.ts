@@ -14,7 +14,10 @@ const WELL_KNOWN = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 type SelectorPeer = Extract<PeerSpec, { kind: 'selector' }>;
 
-/** Where a peer's parts are and how to name them; `clusterScoped` peers are judged as the issue of partial input demands. */
+/**
+ * Where a peer's parts are and how to name them; `clusterScoped` peers are judged as the issue of
+ * partial input demands.
+ */
 interface PeerSite {
   res: Resource;
   /** The policy's own namespace (the namespace of a peer without a namespaceSelector). */
@@ -40,7 +43,9 @@ export default defineRule(
     id: 'netpol-peer-selects-nothing',
     severity: 'warning',
     description:
-      'A policy peer (NetworkPolicy, AdminNetworkPolicy, ClusterNetworkPolicy, Cilium fromEndpoints/toEndpoints) whose namespace selector matches no namespace, or whose pod selector matches no pod in namespaces whose workloads are part of the input.',
+      'A policy peer (NetworkPolicy, AdminNetworkPolicy, ClusterNetworkPolicy, ' +
+      'Cilium fromEndpoints/toEndpoints) whose namespace selector matches no namespace, ' +
+      'or whose pod selector matches no pod in namespaces whose workloads are part of the input.',
   },
   (ctx) => {
     // Without policies nothing is isolated and nothing blocked.
@@ -134,7 +139,10 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
         at: site.nsAt,
         object: res,
         severity: site.cautious ? 'info' : undefined,
-        message: `${res.displayShort}: ${site.nsName} ${formatSelector(peer.namespaceSelector)} matches no namespace (namespace labels come from the Namespace objects of the input; every namespace also has ${NAME_LABEL})`,
+        message:
+          `${res.displayShort}: ${site.nsName} ${formatSelector(peer.namespaceSelector)} matches no ` +
+          `namespace (namespace labels come from the Namespace objects of the input; ` +
+          `every namespace also has ${NAME_LABEL})`,
       });
       return;
     }
@@ -155,7 +163,9 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
       at: site.podAt,
       object: res,
       severity: 'info',
-      message: `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod template of the input, but ${made.text}`,
+      message:
+        `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod template of the input, ` +
+        `but ${made.text}`,
       related: [made.related],
     });
     return;
@@ -169,7 +179,9 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
     object: res,
     severity: unsure ? 'info' : undefined,
     message: unsure
-      ? `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in the input's ${where}; its namespaces are chosen by label, so pods elsewhere in the cluster may match`
-      : `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in ${where}, so this ${site.peer} ${site.outcome}`,
+      ? `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in the input's ${where}; ` +
+        `its namespaces are chosen by label, so pods elsewhere in the cluster may match`
+      : `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in ${where}, ` +
+        `so this ${site.peer} ${site.outcome}`,
   });
 }

@@ -9,7 +9,9 @@ export default defineRule(
     id: 'netpol-port-unresolved',
     severity: 'warning',
     description:
-      "A NetworkPolicy port that matches nothing on the pods it applies to: a named port no destination pod defines with that protocol, or a Service's port listed where the pods listen on another (policies see pod ports).",
+      'A NetworkPolicy port that matches nothing on the pods it applies to: ' +
+      'a named port no destination pod defines with that protocol, ' +
+      "or a Service's port listed where the pods listen on another (policies see pod ports).",
   },
   (ctx) => {
     // Without NetworkPolicies nothing is isolated and nothing blocked.
@@ -65,11 +67,13 @@ export default defineRule(
           at: np.res.at(...port.path, 'port'),
           object: np.res,
           message: otherProto
-            ? `${np.res.displayShort}: named port ${q(name)} is ${otherProto.protocol} on the ${side}, not ${port.protocol}; this ${rule.direction} rule opens nothing`
+            ? `${np.res.displayShort}: named port ${q(name)} is ${otherProto.protocol} on the ${side}, ` +
+              `not ${port.protocol}; this ${rule.direction} rule opens nothing`
             : `${np.res.displayShort}: no ${side.slice(0, -1)} (${list(
                 pods.map((p) => p.display),
                 3,
-              )}) defines a port named ${q(name)} (${port.protocol})${names.length ? `; they define ${list(names, 5)}` : ''}`,
+              )}) defines a port named ${q(name)} ` +
+              `(${port.protocol})${names.length ? `; they define ${list(names, 5)}` : ''}`,
           related: pods.slice(0, 3).map((p) => ({ at: p.labelsLoc, message: `pods of ${p.display}` })),
         });
         return;
@@ -95,7 +99,10 @@ export default defineRule(
         ctx.report({
           at: np.res.at(...port.path, 'port'),
           object: np.res,
-          message: `${np.res.displayShort}: port ${number} is the port of ${svc.res.displayShort}, but NetworkPolicies see the pod's port after Service translation: ${[...targets].join(', ')}/${port.protocol}`,
+          message:
+            `${np.res.displayShort}: port ${number} is the port of ${svc.res.displayShort}, ` +
+            `but NetworkPolicies see the pod's port after Service ` +
+            `translation: ${[...targets].join(', ')}/${port.protocol}`,
           related: [{ at: svc.targetLoc(sp), message: `target of port ${number} of ${svc.res.display}` }],
         });
         return;

@@ -12,7 +12,8 @@ export default defineRule(
     id: 'probe-port-unresolved',
     severity: 'error',
     description:
-      "A probe names a port that its container does not define (named probe ports resolve in the probe's own container).",
+      "A probe names a port that its container does not define (named probe ports resolve in the probe's own " +
+      'container).',
   },
   (ctx) => {
     for (const pod of ctx.model.podTemplates) {
@@ -48,7 +49,10 @@ export default defineRule(
               : [],
             at: pod.workload.at(...probe.portPath),
             object: pod.workload,
-            message: `${pod.workload.displayShort}, container ${q(c.name)}: ${probe.type}.${probe.handler}.port ${q(name)} is not a port name of this container${hint}`,
+            message:
+              `${pod.workload.displayShort}, ` +
+              `container ${q(c.name)}: ${probe.type}.${probe.handler}.port ${q(name)} is not a port name of this ` +
+              `container${hint}`,
             related: c.ports.length
               ? [{ at: pod.workload.at(...c.path, 'ports'), message: `ports of container ${q(c.name)}` }]
               : [],

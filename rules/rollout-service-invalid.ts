@@ -9,7 +9,8 @@ export default defineRule(
     id: 'rollout-service-invalid',
     severity: 'error',
     description:
-      "An Argo Rollout's canary, stable, active or preview Service does not exist, or its selector does not select the Rollout's pods.",
+      "An Argo Rollout's canary, stable, active or preview Service does not exist, " +
+      "or its selector does not select the Rollout's pods.",
   },
   (ctx) => {
     for (const ro of ctx.model.consumers.rollouts) {
@@ -34,7 +35,10 @@ export default defineRule(
           ctx.report({
             at,
             object: ro.res,
-            message: `${ro.res.displayShort}: ${ref.field} ${q(ref.name)} is not a Service of namespace ${q(ro.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}; the Rollout stays degraded (InvalidSpec) until it exists`,
+            message:
+              `${ro.res.displayShort}: ${ref.field} ${q(ref.name)} is not a Service of ` +
+              `namespace ${q(ro.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}; ` +
+              `the Rollout stays degraded (InvalidSpec) until it exists`,
             suggestions: fix ? [{ title: `Use Service "${fix}"`, at, replacement: fix }] : [],
           });
           continue;
@@ -46,7 +50,10 @@ export default defineRule(
         ctx.report({
           at,
           object: ro.res,
-          message: `${ro.res.displayShort}: ${ref.field} ${q(ref.name)} selects ${labelsText(selector)}, but the Rollout's pods carry ${labelsText(labels)} (missing ${labelsText(missing)}); the controller only adds ${HASH} to the selector, so the Service reaches none of the Rollout's pods`,
+          message:
+            `${ro.res.displayShort}: ${ref.field} ${q(ref.name)} selects ${labelsText(selector)}, ` +
+            `but the Rollout's pods carry ${labelsText(labels)} (missing ${labelsText(missing)}); ` +
+            `the controller only adds ${HASH} to the selector, so the Service reaches none of the Rollout's pods`,
           related: [{ at: svc.res.keyAt('spec', 'selector'), message: `selector of ${svc.res.display}` }],
         });
       }

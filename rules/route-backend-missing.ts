@@ -7,7 +7,9 @@ export default defineRule(
     id: 'route-backend-missing',
     severity: 'error',
     description:
-      'A Gateway API route (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute) backendRef names a Service or Service port that does not exist, a Service in another namespace without a ReferenceGrant allowing it, or a kind that is no backend.',
+      'A Gateway API route (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, ' +
+      'UDPRoute) backendRef names a Service or Service port that does not exist, ' +
+      'a Service in another namespace without a ReferenceGrant allowing it, or a kind that is no backend.',
   },
   (ctx) => {
     const namespaces = ctx.model.namespaces;
@@ -23,7 +25,9 @@ export default defineRule(
           ctx.report({
             at: route.res.at(...ref.path, ref.kind !== 'Service' ? 'kind' : 'group'),
             object: route.res,
-            message: `${who}: kind ${q(ref.kind)} in group ${q(group)} is not a backend (the core group's backend kind is Service); the controller refuses it (ResolvedRefs False, reason InvalidKind)`,
+            message:
+              `${who}: kind ${q(ref.kind)} in group ${q(group)} is not a backend (the core group's backend ` +
+              `kind is Service); the controller refuses it (ResolvedRefs False, reason InvalidKind)`,
           });
         } else if (r.status === 'not-granted') {
           // A ReferenceGrant lives in the target namespace: one the input does not cover may hold it.
@@ -31,7 +35,11 @@ export default defineRule(
           ctx.report({
             at: route.res.at(...ref.path, 'namespace'),
             object: route.res,
-            message: `${who}: a reference to a Service in namespace ${q(ref.namespace)} needs a ReferenceGrant in that namespace allowing ${route.kind} from namespace ${q(route.res.namespace ?? '')}; without one the backend is refused (ResolvedRefs False, reason RefNotPermitted) and requests sent to it fail`,
+            message:
+              `${who}: a reference to a Service in namespace ${q(ref.namespace)} needs a ReferenceGrant in ` +
+              `that namespace allowing ${route.kind} from namespace ${q(route.res.namespace ?? '')}; ` +
+              `without one the backend is refused (ResolvedRefs False, ` +
+              `reason RefNotPermitted) and requests sent to it fail`,
           });
         } else if (r.status === 'no-service') {
           // Only a namespace the input covers can tell that the Service does not exist.
@@ -55,7 +63,8 @@ export default defineRule(
             message:
               ref.rawPort === undefined
                 ? `${who}: a backendRef to a Service needs a port (the Service port, one of ${list(ports)})`
-                : `${who}: port ${String(ref.rawPort)} is not a ${udp}port of Service ${q(r.service.name)}${ports.length ? ` (its ${udp}ports are ${list(ports)})` : ''}${hint}`,
+                : `${who}: port ${String(ref.rawPort)} is not a ${udp}port of ` +
+                  `Service ${q(r.service.name)}${ports.length ? ` (its ${udp}ports are ${list(ports)})` : ''}${hint}`,
             related: [{ at: r.service.res.keyAt('spec', 'ports'), message: `ports of ${r.service.res.display}` }],
           });
         }

@@ -6,7 +6,8 @@ export default defineRule(
     id: 'route-not-accepted',
     severity: 'error',
     description:
-      "A Gateway API route's parentRef names a Gateway of the input none of whose listeners accepts the route (sectionName, port, allowedRoutes namespaces or kinds, hostnames).",
+      "A Gateway API route's parentRef names a Gateway of the input none of whose listeners accepts the route " +
+      '(sectionName, port, allowedRoutes namespaces or kinds, hostnames).',
   },
   (ctx) => {
     if (ctx.model.gateways.length === 0) return;
@@ -19,7 +20,10 @@ export default defineRule(
         ctx.report({
           at: route.res.at(...ref.path),
           object: route.res,
-          message: `${route.res.displayShort} is not accepted by Gateway ${q(`${a.gateway.namespace}/${a.gateway.name}`)}: ${list(a.reasons, 3)}; the route is not attached (Accepted False) and its traffic never reaches the backends`,
+          message:
+            `${route.res.displayShort} is not accepted by ` +
+            `Gateway ${q(`${a.gateway.namespace}/${a.gateway.name}`)}: ${list(a.reasons, 3)}; ` +
+            `the route is not attached (Accepted False) and its traffic never reaches the backends`,
           related: [{ at: a.gateway.res.keyAt('spec', 'listeners'), message: `listeners of ${a.gateway.res.display}` }],
         });
       }

@@ -6,7 +6,8 @@ export default defineRule(
     id: 'route-parent-missing',
     severity: 'warning',
     description:
-      "A Gateway API route's parentRef names a Gateway that the input does not define, in a namespace where the input does define Gateways.",
+      "A Gateway API route's parentRef names a Gateway that the input does not define, " +
+      'in a namespace where the input does define Gateways.',
   },
   (ctx) => {
     if (ctx.model.gateways.length === 0) return;
@@ -23,7 +24,12 @@ export default defineRule(
         ctx.report({
           at,
           object: route.res,
-          message: `${route.res.displayShort}: Gateway ${q(ref.name ?? '')} is not defined in namespace ${q(ref.namespace)}, where the input defines ${names.map((n) => q(n)).join(', ')}${fix ? `; did you mean ${q(fix)}?` : ''}; a route without its Gateway is not attached`,
+          message:
+            `${route.res.displayShort}: Gateway ${q(ref.name ?? '')} is not defined in ` +
+            `namespace ${q(ref.namespace)}, where the input ` +
+            `defines ${names.map((n) => q(n)).join(', ')}${
+              fix ? `; did you mean ${q(fix)}?` : ''
+            }; a route without its Gateway is not attached`,
           suggestions: fix ? [{ title: `Use Gateway "${fix}"`, at, replacement: fix }] : [],
         });
       }

@@ -26,7 +26,8 @@ export default defineRule(
       // IPv4, or IPv6 (at least two colons, hex digits only): not "https://…" or "host:port".
       if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[?[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*\]?$/i.test(host)) {
         problem =
-          'is an IP address; ExternalName is a DNS CNAME and an IP is not resolved as an address (use a selector-less Service with Endpoints)';
+          'is an IP address; ExternalName is a DNS CNAME and an IP is not resolved as an address (use a ' +
+          'selector-less Service with Endpoints)';
       } else if (/[A-Z]/.test(host) && isDnsSubdomain(host.toLowerCase())) {
         problem = 'must be lowercase';
       } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) || host.includes('/')) {

@@ -6,7 +6,8 @@ export default defineRule(
     id: 'service-node-port-conflict',
     severity: 'error',
     description:
-      'Two Service ports request the same nodePort; node ports are unique across the cluster, whatever the protocol (one Service may share one between the TCP and UDP entries of a port).',
+      'Two Service ports request the same nodePort; node ports are unique across the cluster, ' +
+      'whatever the protocol (one Service may share one between the TCP and UDP entries of a port).',
   },
   (ctx) => {
     // The API server allocates node ports from a single cluster-wide pool, not one per protocol.
@@ -35,11 +36,14 @@ export default defineRule(
         const proto =
           prev.sp.protocol === sp.protocol
             ? ''
-            : ` (${prev.sp.protocol} there, ${sp.protocol} here: node ports are allocated from one pool for all protocols)`;
+            : ` (${prev.sp.protocol} there, ${sp.protocol} here: ` +
+              `node ports are allocated from one pool for all protocols)`;
         ctx.report({
           at: svc.res.at(...sp.path, 'nodePort'),
           object: svc.res,
-          message: `${svc.res.displayShort}: nodePort ${np} is already used by ${other}${proto}; the API server rejects the second one`,
+          message:
+            `${svc.res.displayShort}: nodePort ${np} is already used by ${other}${proto}; ` +
+            `the API server rejects the second one`,
           related: [
             {
               at: prev.svc.res.at(...prev.sp.path, 'nodePort'),

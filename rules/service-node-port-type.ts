@@ -6,7 +6,9 @@ export default defineRule(
     id: 'service-node-port-type',
     severity: 'error',
     description:
-      'Node-port settings on a Service whose type has no node ports: nodePort, externalTrafficPolicy or healthCheckNodePort outside NodePort/LoadBalancer, or a headless NodePort/LoadBalancer Service.',
+      'Node-port settings on a Service whose type has no node ports: nodePort, ' +
+      'externalTrafficPolicy or healthCheckNodePort outside NodePort/LoadBalancer, ' +
+      'or a headless NodePort/LoadBalancer Service.',
   },
   (ctx) => {
     for (const svc of ctx.model.services) {
@@ -21,7 +23,8 @@ export default defineRule(
             // The API server rejects it on ClusterIP; on ExternalName it is accepted but no node port is opened.
             message:
               svc.type === 'ExternalName'
-                ? `${r.displayShort}: nodePort has no effect on type ExternalName; only NodePort and LoadBalancer Services open node ports`
+                ? `${r.displayShort}: nodePort has no effect on type ExternalName; ` +
+                  `only NodePort and LoadBalancer Services open node ports`
                 : `${r.displayShort}: nodePort is only allowed for type NodePort or LoadBalancer, not ${svc.type}`,
           });
         }
@@ -38,8 +41,11 @@ export default defineRule(
           object: r,
           message:
             field === 'healthCheckNodePort'
-              ? `${r.displayShort}: spec.healthCheckNodePort may only be set for type LoadBalancer with externalTrafficPolicy Local, not ${svc.type === 'LoadBalancer' ? 'with externalTrafficPolicy Cluster' : svc.type}`
-              : `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer (or ClusterIP with externalIPs), not ${svc.type}${svc.type === 'ClusterIP' ? ' without externalIPs' : ''}`,
+              ? `${r.displayShort}: spec.healthCheckNodePort may only be set for type LoadBalancer with ` +
+                `externalTrafficPolicy Local, ` +
+                `not ${svc.type === 'LoadBalancer' ? 'with externalTrafficPolicy Cluster' : svc.type}`
+              : `${r.displayShort}: spec.${field} may only be set for type NodePort or LoadBalancer (or ClusterIP ` +
+                `with externalIPs), not ${svc.type}${svc.type === 'ClusterIP' ? ' without externalIPs' : ''}`,
         });
       }
     }

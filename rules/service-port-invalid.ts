@@ -31,7 +31,8 @@ export default defineRule(
     id: 'service-port-invalid',
     severity: 'error',
     description:
-      'A Service port that the API server rejects: port or targetPort out of range, an invalid port name or protocol, missing or duplicate names, or a duplicate port and protocol.',
+      'A Service port that the API server rejects: port or targetPort out of range, ' +
+      'an invalid port name or protocol, missing or duplicate names, or a duplicate port and protocol.',
   },
   (ctx) => {
     const first = new FirstPorts();

@@ -53,7 +53,9 @@ export default defineRule(
           at: res.keyAt('spec', 'selector'),
           object: res,
           severity: 'info',
-          message: `${res.displayShort} selects ${selText}: no pod template in the input matches, but ${op.res.displayShort} carries these labels, so its operator creates the pods`,
+          message:
+            `${res.displayShort} selects ${selText}: no pod template in the input matches, ` +
+            `but ${op.res.displayShort} carries these labels, so its operator creates the pods`,
           related: ops.slice(0, 3).map((o) => ({ at: o.res.at(...o.path), message: `pod labels of ${o.res.display}` })),
         });
         continue;
@@ -67,7 +69,10 @@ export default defineRule(
           at: res.keyAt('spec', 'selector'),
           object: res,
           severity: 'info',
-          message: `${res.displayShort} selects ${selText}: no pod template in the input matches, but ${c.pod.display} runs as a ServiceAccount that may create pods in namespace ${q(svc.namespace)} (${c.binding.displayShort} → ${c.role.displayShort}), so its pods may be created at run time`,
+          message:
+            `${res.displayShort} selects ${selText}: no pod template in the input matches, ` +
+            `but ${c.pod.display} runs as a ServiceAccount that may create pods in namespace ${q(svc.namespace)} ` +
+            `(${c.binding.displayShort} → ${c.role.displayShort}), so its pods may be created at run time`,
           related: creators
             .slice(0, 3)
             .map((o) => ({ at: o.binding.nameLoc, message: `${o.binding.display} lets ${o.pod.display} create pods` })),
@@ -82,7 +87,9 @@ export default defineRule(
           at: res.keyAt('spec', 'selector'),
           object: res,
           severity: 'info',
-          message: `${res.displayShort} selects ${selText}, which matches no pods; it is the apex of ${split.displayShort}, so the mesh routes its traffic to the split's backends`,
+          message:
+            `${res.displayShort} selects ${selText}, which matches no pods; ` +
+            `it is the apex of ${split.displayShort}, so the mesh routes its traffic to the split's backends`,
           related: [{ at: split.at('spec', 'service'), message: `apex of ${split.display}` }],
         });
         continue;
@@ -143,7 +150,9 @@ export default defineRule(
       ctx.report({
         at: f.at,
         object: res,
-        message: `${res.displayShort} selects ${f.selText} but no pod in namespace ${q(f.svc.namespace)} has these labels${tail}`,
+        message:
+          `${res.displayShort} selects ${f.selText} but no pod in namespace ${q(f.svc.namespace)} has these ` +
+          `labels${tail}`,
         related: f.related,
         suggestions: f.suggestions,
       });

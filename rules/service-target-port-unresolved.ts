@@ -18,7 +18,8 @@ export default defineRule(
     id: 'service-target-port-unresolved',
     severity: 'error',
     description:
-      'A named targetPort that no selected pod defines with that protocol, or that only some of the selected workloads define.',
+      'A named targetPort that no selected pod defines with that protocol, ' +
+      'or that only some of the selected workloads define.',
   },
   (ctx) => {
     for (const svc of ctx.model.services) {
@@ -48,7 +49,9 @@ export default defineRule(
         if (failing.length === pods.length) {
           if (wrongProtocol.length > 0 && missing.length === 0) {
             const w = wrongProtocol[0];
-            message = `${port} of ${svc.res.displayShort}: ${w.pod.display} defines port ${q(name)} with protocol ${w.protocol}, not ${sp.protocol}`;
+            message =
+              `${port} of ${svc.res.displayShort}: ${w.pod.display} defines port ${q(name)} with ` +
+              `protocol ${w.protocol}, not ${sp.protocol}`;
           } else {
             const names = new Set<string>();
             for (const pod of pods)

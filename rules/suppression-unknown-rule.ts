@@ -7,7 +7,8 @@ export default defineRule(
     id: 'suppression-unknown-rule',
     severity: 'warning',
     description:
-      'A kube-netlint-disable-next-line comment or a kube-netlint.io/ignore annotation names a rule that does not exist, so it suppresses nothing.',
+      'A kube-netlint-disable-next-line comment or a kube-netlint.io/ignore annotation names a rule that does not ' +
+      'exist, so it suppresses nothing.',
   },
   (ctx) => {
     const hint = (name: string) => {
@@ -21,7 +22,9 @@ export default defineRule(
           const fix = closest(n.name, ctx.ruleIds);
           ctx.report({
             at: { file, range: n.range },
-            message: `kube-netlint-disable-next-line names ${q(n.name)}, which is not a rule, so it suppresses nothing${hint(n.name)}`,
+            message:
+              `kube-netlint-disable-next-line names ${q(n.name)}, which is not a rule, ` +
+              `so it suppresses nothing${hint(n.name)}`,
             suggestions: fix
               ? [{ title: `Name the rule "${fix}"`, at: { file, range: n.range }, replacement: fix }]
               : [],
@@ -37,7 +40,9 @@ export default defineRule(
         ctx.report({
           at: res.at('metadata', 'annotations', IGNORE_ANNOTATION),
           object: res,
-          message: `annotation ${IGNORE_ANNOTATION} of ${res.displayShort} names ${q(n)}, which is not a rule, so it suppresses nothing${hint(n)}`,
+          message:
+            `annotation ${IGNORE_ANNOTATION} of ${res.displayShort} names ${q(n)}, which is not a rule, ` +
+            `so it suppresses nothing${hint(n)}`,
         });
       }
     }

@@ -8,7 +8,8 @@ export default defineRule(
     id: 'workload-selector-mismatch',
     severity: 'error',
     description:
-      "A controller's spec.selector is missing, empty, or does not match its own pod template's labels (the API server rejects it).",
+      "A controller's spec.selector is missing, empty, " +
+      "or does not match its own pod template's labels (the API server rejects it).",
   },
   (ctx) => {
     for (const pod of ctx.model.podTemplates) {
@@ -59,7 +60,9 @@ export default defineRule(
       ctx.report({
         at: at ?? w.at(...cs.path),
         object: w,
-        message: `${w.displayShort}: spec.selector does not match the pod template's labels (${list(problems, 3)}); the API server rejects it`,
+        message:
+          `${w.displayShort}: spec.selector does not match the pod template's labels (${list(problems, 3)}); ` +
+          `the API server rejects it`,
         related: [{ at: pod.labelsLoc, message: 'pod template labels' }],
       });
     }

@@ -1,6 +1,6 @@
 /**
  * Regenerate src/model/validators.generated.ts: ajv standalone code (https://ajv.js.org/standalone.html)
- * of the manifest structure schemas, STRUCTURE_SCHEMAS in src/model/schema.ts, so that a lint run
+ * of the manifest structure schemas, STRUCTURE_SCHEMAS in src/model/schema-kinds.ts, so that a lint run
  * validates without loading the ajv compiler. After editing a schema, run `npm run gen:validators`
  * (build, generate, build again) and commit the generated file.
  *
@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import type { Options } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { STRUCTURE_AJV_OPTIONS, STRUCTURE_DEFS, STRUCTURE_SCHEMAS } from '../src/model/schema.js';
+import { STRUCTURE_AJV_OPTIONS, STRUCTURE_DEFS, STRUCTURE_SCHEMAS } from '../src/model/schema-kinds.js';
 
 // CommonJS with `exports.default`: under NodeNext the default import is `module.exports`.
 const standaloneCode = standaloneModule.default;
@@ -137,7 +137,7 @@ export function generateValidators(): string {
   return generateModule(
     STRUCTURE_SCHEMAS,
     STRUCTURE_AJV_OPTIONS,
-    'STRUCTURE_SCHEMAS and STRUCTURE_DEFS in src/model/schema.ts',
+    'STRUCTURE_SCHEMAS and STRUCTURE_DEFS in src/model/schema-kinds.ts',
     [STRUCTURE_DEFS],
   );
 }

@@ -14,7 +14,7 @@
  *   would be billions).
  */
 import type { Document } from 'yaml';
-import { InputLimitError, NotRegularFileError, readErrorMessage, readRegularTextSync } from '../load/discover.js';
+import { InputLimitError, NotRegularFileError, readErrorMessage, readRegularTextSync } from '../load/read.js';
 import { formatBytes } from '../load/load.js';
 import { composeDocuments, documentValue } from '../load/parse.js';
 import type { DeepDocument } from '../load/guard.js';

@@ -31,7 +31,8 @@ import {
 } from './load.js';
 import type { InputLimits, ReadError, StdinName } from './load.js';
 import { readFastFiles } from './parallel.js';
-import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
+import { displayPath } from './discover.js';
+import { InputLimitError, isPermissionError, readErrorMessage, readTextSync } from './read.js';
 import { statSync } from 'node:fs';
 import type { SourceFile } from './text.js';
 import { kustomizeInput } from './kustomize-slices.js';

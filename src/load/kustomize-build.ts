@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Node } from 'yaml';
-import { decode, displayPath } from './discover.js';
+import { displayPath } from './discover.js';
+import { decode } from './read.js';
 import type { ManifestDocument, Path, SourceFile } from './text.js';
 import { resolveRange } from './resolve.js';
 import { loadText } from './load.js';

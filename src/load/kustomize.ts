@@ -12,7 +12,8 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveredFile } from './discover.js';
-import { displayPath, readErrorMessage } from './discover.js';
+import { displayPath } from './discover.js';
+import { readErrorMessage } from './read.js';
 import { yamlLib } from './yaml-lib.js';
 import { buildRoot, kustomizeCommandName } from './kustomize-build.js';
 import type { BuildOptions, Rendered } from './kustomize-build.js';

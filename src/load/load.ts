@@ -1,4 +1,4 @@
-import { decode } from './discover.js';
+import { decode } from './read.js';
 import { loadFast } from './fast.js';
 import { parseSource } from './parse.js';
 import { SourceFile, fillLineStarts } from './text.js';

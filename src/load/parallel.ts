@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
-import { InputLimitError, displayPath, isPermissionError, readErrorMessage, readTextSync } from './discover.js';
+import { displayPath } from './discover.js';
+import { InputLimitError, isPermissionError, readErrorMessage, readTextSync } from './read.js';
 import { fromChunks, readFast } from './fast.js';
 import { ScanMemo } from './locate.js';
 import type { FastChunk } from './fast.js';

@@ -3,7 +3,7 @@
  * given, and posts back each file's text and document chunks.
  */
 import { parentPort } from 'node:worker_threads';
-import { InputLimitError, readTextSync } from './discover.js';
+import { InputLimitError, readTextSync } from './read.js';
 import { chunksToJson, readFast } from './fast.js';
 import type { FastChunk } from './fast.js';
 

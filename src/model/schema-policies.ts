@@ -4,7 +4,7 @@
  * CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (cilium.io/v2), and OpenShift Route
  * (route.openshift.io/v1), after the projects' CRDs: the fields the analysis reads, with closed
  * field lists where the CRDs have them (so a misspelt field is reported, not silently ignored).
- * Part of STRUCTURE_SCHEMAS (src/model/schema.ts), compiled by `npm run gen:validators`.
+ * Part of STRUCTURE_SCHEMAS (src/model/schema-kinds.ts), compiled by `npm run gen:validators`.
  */
 
 type Ref = (name: string) => object;

@@ -15,16 +15,15 @@ import type { Loc } from '../load/source.js';
 import type { Model, PodTemplate, Service, ServicePort } from '../model/model.js';
 import { describeIngressBackend } from '../model/network.js';
 import type { Ingress } from '../model/network.js';
-import { ConnSet, isProtocol } from '../policy/conn.js';
-import type { Protocol } from '../policy/conn.js';
+import { isProtocol } from '../policy/conn.js';
 import type { NetPod, PolicyEngine } from '../policy/engine.js';
-import { explainText } from '../format/connectivity/explain.js';
 import { drawConsumers } from './consumers.js';
+import { evaluateEdge, finishEdge } from './evaluate.js';
+import type { Evaluation, PortWant } from './evaluate.js';
+import { placeFindings } from './findings.js';
 import { NODE_ID, REPORT_DATA_VERSION } from './model.js';
 import type {
-  EdgeExplanation,
   EdgeKind,
-  EdgeStatus,
   PolicyRef,
   ReportData,
   ReportEdge,
@@ -43,18 +42,6 @@ export interface BuildInput {
   version: string;
 }
 
-interface PortWant {
-  protocol: Protocol;
-  port: number;
-}
-
-/** One (source pod, destination pod) evaluation of an edge. */
-interface Evaluation {
-  allowed: boolean;
-  conn: ConnSet;
-  explain: EdgeExplanation[];
-}
-
 const KIND_ORDER: Record<string, number> = {
   controller: 0,
   ingress: 1,
@@ -66,9 +53,6 @@ const KIND_ORDER: Record<string, number> = {
   cluster: 7,
   namespace: 8,
 };
-
-/** Kinds of network policy objects (NetworkPolicy, AdminNetworkPolicy, CiliumNetworkPolicy, …). */
-const POLICY_KIND = /NetworkPolicy$/;
 
 function where(loc: Loc): SourcePosition {
   return positionOf(loc);
@@ -316,30 +300,7 @@ class Builder {
 
   /** Evaluate src → the pods of `t` on the wanted ports, as the rules do, with `explain` texts. */
   private evaluate(src: NetPod, t: PodTemplate, wants: PortWant[]): Evaluation | undefined {
-    const { engine } = this.input;
-    const dst = engine.podOf(t);
-    if (!dst || wants.length === 0) return undefined;
-    let want = ConnSet.NONE;
-    for (const w of wants) want = want.union(ConnSet.of(w.protocol, w.port));
-    const explanation = engine.evaluate({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, true);
-    const conn = explanation.conn.intersect(want);
-    const notes: string[] = [];
-    for (const p of [src, dst]) {
-      if (p.workload?.hostNetwork)
-        notes.push(`${p.name} uses hostNetwork: how NetworkPolicies apply to it depends on the network plugin`);
-    }
-    const seen = new Set<string>();
-    const explain: EdgeExplanation[] = [];
-    for (const w of wants) {
-      const key = `${w.protocol}/${w.port}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      explain.push({
-        text: explainText({ src: src.name, dst: dst.name, port: w, explanation, notes }),
-        allowed: explanation.conn.has(w.protocol, w.port),
-      });
-    }
-    return { allowed: !conn.isEmpty, conn: want, explain };
+    return evaluateEdge(this.input.engine, src, t, wants);
   }
 
   private ingress(ing: Ingress): void {
@@ -489,115 +450,14 @@ class Builder {
     }
   }
 
-  /**
-   * The findings, each on the nodes it is about: its object's node (the ConfigMap a workload reads
-   * counts as the workload; the live objects a workload folds count as it). A finding on a
-   * NetworkPolicy is about the policy, not about every pod it selects: it goes to the `policies`
-   * node of the policy's namespace. Findings on no drawn object go to the `cluster` node.
-   */
+  /** The findings of the lint run, each placed on the nodes it is about (findings.ts). */
   private findings(): ReportFinding[] {
-    const { engine, graph, model } = this.input;
-    const byKey = new Map<string, Set<string>>();
-    const put = (key: string, id: string) => {
-      const set = byKey.get(key);
-      if (!set) byKey.set(key, new Set([id]));
-      else set.add(id);
-    };
-    for (const pod of engine.workloadPods) {
-      const id = NODE_ID.workload(pod.name);
-      put(pod.workload!.workload.key, id);
-      // Findings on the live objects it folds, and on its owner, belong to the workload too.
-      if (pod.workload!.owner?.res) put(pod.workload!.owner.res.key, id);
-      for (const m of pod.workload!.members) put(m.workload.key, id);
-    }
-    for (const svc of model.services)
-      if (!svc.res.superseded) put(svc.res.key, NODE_ID.service(svc.namespace, svc.name));
-    for (const ing of model.ingresses)
-      if (!ing.res.superseded) put(ing.res.key, NODE_ID.ingress(ing.namespace, ing.res.name));
-    for (const ref of graph.references) {
-      const pod = engine.podOf(ref.pod);
-      if (ref.via && pod) put(ref.via.configMap.res.key, NODE_ID.workload(pod.name));
-    }
-    const policies: Map<string, Set<string>> = new Map();
-    const nodesOf = (f: Finding): string[] => {
-      const o = f.object;
-      if (o && POLICY_KIND.test(o.kind) && o.namespace) {
-        const id = this.policiesNode(o.namespace);
-        let names = policies.get(id);
-        if (!names) policies.set(id, (names = new Set()));
-        names.add(o.name);
-        return [id];
-      }
-      const ids = o ? [...(byKey.get(o.key) ?? [])].filter((id) => this.nodes.has(id)) : [];
-      return ids.length ? ids : [this.clusterNode()];
-    };
-    const out = this.input.findings.map((f) => ({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      file: f.file.path,
-      ...f.file.position(f.range[0]),
-      nodes: nodesOf(f),
-    }));
-    for (const [id, names] of policies)
-      this.nodes.get(id)!.info.push(
-        `findings on ${[...names]
-          .sort()
-          .map((n) => `"${n}"`)
-          .join(', ')}`,
-      );
-    return out;
-  }
-
-  /** The node that holds the findings on the NetworkPolicies of a namespace. */
-  private policiesNode(namespace: string): string {
-    return this.add({
-      id: NODE_ID.policies(namespace),
-      kind: 'policies',
-      label: 'policies',
-      subtitle: 'NetworkPolicies',
-      namespace,
-      parent: NODE_ID.namespace(namespace),
-      info: [
-        `the NetworkPolicies of namespace "${namespace}" (their findings are listed here; the edges show what they block)`,
-      ],
-      findings: [],
-    }).id;
-  }
-
-  /** The node that holds the findings on objects no node stands for (and file-level ones). */
-  private clusterNode(): string {
-    return this.add({
-      id: NODE_ID.cluster,
-      kind: 'cluster',
-      label: 'cluster',
-      subtitle: 'the rest of the input',
-      info: [
-        'findings on objects that no node stands for (ConfigMaps, duplicates, cluster-scoped objects) and on whole files',
-      ],
-      findings: [],
-    }).id;
+    return placeFindings(this.input, this.nodes, (n) => this.add(n));
   }
 }
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function finishEdge(e: ReportEdge, evals: Evaluation[], unresolved: number): ReportEdge {
-  let status: EdgeStatus;
-  if (evals.length === 0) status = unresolved > 0 ? 'unresolved' : 'none';
-  else {
-    const ok = evals.filter((v) => v.allowed).length;
-    status = ok === evals.length ? 'allowed' : ok === 0 ? 'blocked' : 'partial';
-  }
-  let want = ConnSet.NONE;
-  for (const v of evals) want = want.union(v.conn);
-  const seen = new Set<string>();
-  const explain = evals.flatMap((v) => v.explain).filter((x) => (seen.has(x.text) ? false : (seen.add(x.text), true)));
-  const details = [...new Set(e.details)];
-  const label = evals.length ? want.toString() : unresolved ? 'unresolved' : '';
-  return { ...e, status, label, details, explain };
 }
 
 /** The network picture of one version of the manifests. */

@@ -30,7 +30,7 @@ function vendorScript(): string {
 }
 
 /** The page script's modules (src/report/client/), each after those it imports. */
-export const CLIENT_MODULES = ['dom', 'style', 'overview', 'tables', 'app'];
+export const CLIENT_MODULES = ['dom', 'style', 'overview', 'tables', 'panel', 'app'];
 
 /**
  * One module's compiled text, ready to share one scope with the others: its imports of the other

@@ -12,7 +12,7 @@ import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { COMMANDS, main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/main.js';
-import { InputLimitError, readTextSync } from '../../src/load/discover.js';
+import { InputLimitError, readTextSync } from '../../src/load/read.js';
 import { loadInput, readFiles } from '../../src/load/input.js';
 import { makeDirs } from '../../src/load/out-path.js';
 import { BIN, ROOT, tmp } from '../support/util.js';

@@ -28,15 +28,8 @@ import { resolveRange } from '../../src/load/source.js';
 import type { Path, SourceFile } from '../../src/load/source.js';
 import { buildModel } from '../../src/model/model.js';
 import type { Resource } from '../../src/model/resource.js';
-import {
-  STRUCTURE_AJV_OPTIONS,
-  STRUCTURE_DEFS,
-  STRUCTURE_SCHEMAS,
-  stripNulls,
-  structureProblems,
-  structureSchemaKey,
-  validateStructure,
-} from '../../src/model/schema.js';
+import { STRUCTURE_AJV_OPTIONS, STRUCTURE_DEFS, STRUCTURE_SCHEMAS } from '../../src/model/schema-kinds.js';
+import { stripNulls, structureProblems, structureSchemaKey, validateStructure } from '../../src/model/schema.js';
 import type { StructureProblem } from '../../src/model/schema.js';
 import { validators } from '../../src/model/validators.generated.js';
 import type { Validator } from '../../src/model/validators.generated.js';
@@ -284,9 +277,11 @@ describe('precompiled structure validators', () => {
   it('there is one validator per schema, and no ajv compiler behind validateStructure', () => {
     assert.deepEqual(Object.keys(validators), KEYS);
     const schemaJs = readFileSync(path.join(ROOT, 'dist/src/model/schema.js'), 'utf8');
+    const kindsJs = readFileSync(path.join(ROOT, 'dist/src/model/schema-kinds.js'), 'utf8');
     const generatedJs = readFileSync(path.join(ROOT, 'dist/src/model/validators.generated.js'), 'utf8');
     for (const [name, text] of [
       ['schema.js', schemaJs],
+      ['schema-kinds.js', kindsJs],
       ['validators.generated.js', generatedJs],
     ]) {
       assert.doesNotMatch(text, /^\s*import\s[^;]*from\s*['"]ajv['"]/m, `${name} imports ajv at run time`);

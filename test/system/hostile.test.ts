@@ -29,7 +29,7 @@ import { main } from '../../src/cli/main.js';
 import { lint } from '../../src/engine/runner.js';
 import type { JsonFinding } from '../../src/format/json.js';
 import { loadFast } from '../../src/load/fast.js';
-import { InputLimitError, decode, readText } from '../../src/load/discover.js';
+import { InputLimitError, decode, readText } from '../../src/load/read.js';
 import { loadFiles } from '../../src/load/input.js';
 import { loadText } from '../../src/load/load.js';
 import type { SourceFile } from '../../src/load/source.js';

@@ -9,11 +9,12 @@
  * `textContent` or cytoscape's canvas labels, never as HTML.
  */
 import type cytoscapeNs from 'cytoscape';
-import type { ReportData, ReportEdge, ReportFinding, ReportNode } from '../model.js';
+import type { ReportData, ReportEdge, ReportNode } from '../model.js';
 import { namespaceSummary, visibleEdges } from './overview.js';
 import type { SummaryEdge } from './overview.js';
 import { byId, h } from './dom.js';
 import type { Child } from './dom.js';
+import { edgeDetails, findingItem, policyList, STATUS_TEXT, where } from './panel.js';
 import { pictureStyle } from './style.js';
 import { fillTables, headerStats } from './tables.js';
 import type { StyleSettings } from './style.js';
@@ -37,27 +38,6 @@ const data = payload.data;
 const nodesById = new Map(data.nodes.map((n) => [n.id, n]));
 const edgesById = new Map(data.edges.map((e) => [e.id, e]));
 
-const STATUS_TEXT: Record<string, string> = {
-  allowed: 'allowed by the NetworkPolicies',
-  blocked: 'BLOCKED by the NetworkPolicies',
-  partial: 'blocked for some of the pods',
-  unresolved: 'unresolved (no traffic to evaluate)',
-  none: 'structural (no traffic evaluated)',
-};
-const DIFF_TEXT: Record<string, string> = {
-  added: 'connection added',
-  removed: 'connection removed',
-  changed: 'connection changed',
-  unchanged: 'unchanged',
-};
-const KIND_TEXT: Record<string, string> = {
-  serves: 'the ingress controller serves this Ingress',
-  backend: 'Ingress backend: the ingress controller → the Service’s pods on the target port',
-  selects: 'the Service selects these pods',
-  reference: 'service reference: the workload → the Service’s pods on the target port',
-  connection: 'a connection of `kube-netlint diff` that no other edge stands for',
-};
-
 function severityClass(n: ReportNode): string {
   let worst = '';
   for (const i of n.findings) {
@@ -72,10 +52,6 @@ function nodeName(id: string): string {
   const n = nodesById.get(id);
   if (!n) return id;
   return n.namespace ? `${n.namespace}/${n.label}` : n.label;
-}
-
-function where(p: { file: string; line: number; column: number } | undefined): string {
-  return p ? `${p.file}:${p.line}:${p.column}` : '';
 }
 
 // ---------------------------------------------------------------- the picture
@@ -243,19 +219,6 @@ function setPanel(...children: Child[]): void {
   panel.scrollTop = 0;
 }
 
-function findingItem(f: ReportFinding, index: number): HTMLElement {
-  return h(
-    'li',
-    { class: `finding sev-${f.severity}`, 'data-finding': String(index) },
-    h('span', { class: `sev sev-${f.severity}` }, f.severity),
-    ' ',
-    h('code', { class: 'rule' }, f.ruleId),
-    ' ',
-    h('span', { class: 'loc' }, `${f.file}:${f.line}:${f.column}`),
-    h('div', { class: 'msg' }, f.message),
-  );
-}
-
 function edgeButton(e: ReportEdge, fromId: string): HTMLElement {
   const other = e.source === fromId ? `→ ${nodeName(e.target)}` : `← ${nodeName(e.source)}`;
   const b = h(
@@ -272,23 +235,6 @@ function showNode(id: string): void {
   if (!n) return;
   const findings = n.findings.map((i) => findingItem(data.findings[i], i));
   const policies = n.policies;
-  const policyList = (title: string, list: { name: string; file: string; line: number; column: number }[]) =>
-    h(
-      'div',
-      { class: 'policies' },
-      h('h4', {}, title),
-      list.length === 0
-        ? h(
-            'p',
-            { class: 'muted' },
-            'not isolated: no NetworkPolicy selects these pods for this direction (all allowed)',
-          )
-        : h(
-            'ul',
-            {},
-            ...list.map((p) => h('li', {}, h('code', {}, p.name), ' ', h('span', { class: 'loc' }, where(p)))),
-          ),
-    );
   const connected = data.edges.filter((e) => e.source === id || e.target === id);
   let toggle: HTMLElement | null = null;
   if (membersOf.has(id) && overview) {
@@ -330,14 +276,6 @@ function showNode(id: string): void {
   );
 }
 
-function explainBlock(title: string, list: { text: string; allowed: boolean }[]): HTMLElement[] {
-  if (list.length === 0) return [];
-  return [
-    h('h3', {}, title),
-    ...list.map((x) => h('pre', { class: `explain ${x.allowed ? 'allowed' : 'blocked'}` }, x.text)),
-  ];
-}
-
 /** A merged edge of the overview: the edges it stands for. */
 function showSummary(id: string): void {
   const m = summaries.get(id);
@@ -365,35 +303,7 @@ function showEdge(id: string): void {
   if (summaries.has(id)) return showSummary(id);
   const e = edgesById.get(id);
   if (!e) return;
-  setPanel(
-    h('h2', { id: 'kn-panel-title' }, `${nodeName(e.source)} → ${nodeName(e.target)}`),
-    h('p', { class: 'subtitle' }, KIND_TEXT[e.kind] ?? e.kind),
-    h(
-      'p',
-      {},
-      h('span', { class: `badge status-${e.status}` }, STATUS_TEXT[e.status] ?? e.status),
-      e.label ? ` ${e.label}` : '',
-    ),
-    e.diff
-      ? h(
-          'p',
-          {},
-          h('span', { class: `badge diff-${e.diff}` }, DIFF_TEXT[e.diff]),
-          e.old
-            ? ` (was: ${STATUS_TEXT[e.old.status] ?? e.old.status}${e.old.label ? ` ${e.old.label}` : ''})`
-            : e.presence === 'new'
-              ? ' (new edge)'
-              : '',
-        )
-      : null,
-    e.at ? h('p', { class: 'loc' }, where(e.at)) : null,
-    e.details.length ? h('ul', { class: 'info' }, ...e.details.map((d) => h('li', {}, d))) : null,
-    ...explainBlock(diffMode ? 'explain (new version)' : 'explain', e.explain),
-    ...(diffMode && e.old ? explainBlock('explain (old version)', e.old.explain) : []),
-    e.explain.length === 0 && !(e.old && e.old.explain.length)
-      ? h('p', { class: 'muted' }, 'No NetworkPolicy evaluation: this edge carries no traffic that could be evaluated.')
-      : null,
-  );
+  setPanel(...edgeDetails(e, nodeName, diffMode));
 }
 
 /** Open the namespaces that hold these nodes (overview). */
