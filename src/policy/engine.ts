@@ -29,6 +29,7 @@ import type { Selector } from '../model/selector.js';
 import { AdminTiers, runTier } from './admin.js';
 import type { TierContext, TierStep } from './admin.js';
 import { Bits } from './bits.js';
+import { PodClasses } from './classes.js';
 import type { PeerSet } from './bits.js';
 import { CiliumLayer } from './cilium.js';
 import type { CiliumSide } from './cilium.js';
@@ -336,8 +337,47 @@ export class PolicyEngine {
     return { isolatedBy: policies, admitting, conn };
   }
 
-  /** Allowed connections from src to dst, with the reasons when `explain` is set. */
+  private podClasses: PodClasses | undefined;
+  /** Verdicts between pods without reasons, by (source class, destination class). */
+  private readonly verdicts = new Map<number, Explanation>();
+
+  /** The classes of pods the policies treat alike (see classes.ts), built on first use. */
+  get classes(): PodClasses {
+    if (this.podClasses) return this.podClasses;
+    const applied = this.model.networkPolicies.filter((np) => !np.res.superseded && !isRejected(np));
+    return (this.podClasses = new PodClasses({
+      pods: this.pods,
+      networkPolicies: applied,
+      ciliumPolicies: this.model.ciliumPolicies,
+      adminPolicies: this.model.adminPolicies,
+      peerSet: (peer, namespace) => this.peerSet(peer, namespace),
+      deciders: (dir, id) => [
+        ...this.policiesByDir[dir][id],
+        ...this.cilium.rulesOf(dir, id),
+        ...this.tiers.policiesOf('Admin', dir, id),
+        ...this.tiers.policiesOf('Baseline', dir, id),
+      ],
+    }));
+  }
+
+  /**
+   * Allowed connections from src to dst, with the reasons when `explain` is set. Without reasons,
+   * a verdict between two pods is computed once per (source class, destination class) and shared:
+   * callers do not change it.
+   */
   evaluate(src: Endpoint, dst: Endpoint, explain = false): Explanation {
+    if (explain || src.kind !== 'pod' || dst.kind !== 'pod') return this.compute(src, dst, explain);
+    const classes = this.classes;
+    const key = classes.classOf[src.pod.id] * classes.count + classes.classOf[dst.pod.id];
+    let out = this.verdicts.get(key);
+    if (out) return out;
+    out = this.compute(src, dst, false);
+    // Bounded: past a few million pairs of classes, verdicts are computed each time.
+    if (this.verdicts.size < 1 << 22) this.verdicts.set(key, out);
+    return out;
+  }
+
+  private compute(src: Endpoint, dst: Endpoint, explain: boolean): Explanation {
     const out: Explanation = { conn: ConnSet.ALL };
     if (src.kind === 'pod') {
       out.egress = this.side('egress', src.pod, dst, dst, explain);
