@@ -70,20 +70,21 @@ export default defineRule(
           }
 
           // Blocked when no pod of the controller may connect (several workloads: every one).
-          let e: ReturnType<typeof engine.evaluate> | undefined;
+          // The verdicts first (shared by pods alike), the reasons only for a blocked backend.
           let controller = choice.pods[0];
+          let blocked = false;
           for (const c of choice.pods) {
-            const ev = engine.evaluate({ kind: 'pod', pod: c }, dst, true);
-            if (!ev.conn.intersect(want).isEmpty) {
-              e = undefined;
+            if (!engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty) {
+              blocked = false;
               break;
             }
-            if (!e) {
-              e = ev;
+            if (!blocked) {
+              blocked = true;
               controller = c;
             }
           }
-          if (!e) continue;
+          if (!blocked) continue;
+          const e = engine.evaluate({ kind: 'pod', pod: controller }, dst, true);
           seen.add(key);
           const controllerName = controller.synthetic
             ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`

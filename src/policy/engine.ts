@@ -24,7 +24,7 @@ import type { Graph } from '../graph/graph.js';
 import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { Ingress } from '../model/network.js';
-import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
+import type { NetworkPolicy, PeerSpec, PolicyRule } from '../model/netpol.js';
 import type { Selector } from '../model/selector.js';
 import { AdminTiers, runTier } from './admin.js';
 import type { TierContext, TierStep } from './admin.js';
@@ -34,14 +34,13 @@ import type { PeerSet } from './bits.js';
 import { CiliumLayer } from './cilium.js';
 import type { CiliumSide } from './cilium.js';
 import type { StandIn } from './consumers.js';
-import { ConnSet, isProtocol } from './conn.js';
-import type { Protocol } from './conn.js';
+import { ConnSet } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
 import { ingressBackendTargets, listConnections } from './listing.js';
 import { INGRESS_CONTROLLER, dnsSettingsOf, placePods } from './placement.js';
 import type { ControllerChoice, PolicySettings } from './placement.js';
-import { PodSet } from './pods.js';
+import { PodSet, portSpecConn } from './pods.js';
 import type { NetPod } from './pods.js';
 import { isRejected } from './validate.js';
 
@@ -230,6 +229,7 @@ export class PolicyEngine {
 
   private readonly peerByIdentity = new Map<PeerSpec, PeerSet>();
   private readonly portsByRule = new Map<PolicyRule, ConnSet>();
+  private readonly namedPortsByRule = new Map<PolicyRule, Map<number, ConnSet>>();
 
   /** The pods and external atoms a peer matches, for a policy in `namespace`. */
   peerSet(peer: PeerSpec, namespace: string): PeerSet {
@@ -282,10 +282,19 @@ export class PolicyEngine {
     if (rule.ports === null) return ConnSet.ALL;
     const cached = this.portsByRule.get(rule);
     if (cached) return cached;
+    // With named ports the answer depends on the destination's class (pods alike name ports alike).
+    const named = rule.ports.some((p) => typeof p.port === 'string');
+    const cls = !named ? 0 : dst.kind === 'pod' ? this.classes.classOf[dst.pod.id] : -1;
+    let byClass = named ? this.namedPortsByRule.get(rule) : undefined;
+    const known = byClass?.get(cls);
+    if (known) return known;
     let acc = ConnSet.NONE;
-    for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst));
-    // Without named ports the answer does not depend on the destination.
-    if (!rule.ports.some((p) => typeof p.port === 'string')) this.portsByRule.set(rule, acc);
+    for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst.kind === 'pod' ? dst.pod : undefined));
+    if (!named) this.portsByRule.set(rule, acc);
+    else {
+      if (!byClass) this.namedPortsByRule.set(rule, (byClass = new Map()));
+      byClass.set(cls, acc);
+    }
     return acc;
   }
 
@@ -479,20 +488,4 @@ function policyRanges(model: Model): IpRange[] {
     for (const r of ap.rules()) for (const p of r.peers) if (p.kind === 'ipBlock') add(p.cidr);
   }
   return ranges;
-}
-
-/** What one port entry of a rule allows towards `dst`. */
-export function portSpecConn(p: PortSpec, dst: Endpoint): ConnSet {
-  if (!isProtocol(p.protocol)) return ConnSet.NONE;
-  const proto: Protocol = p.protocol;
-  if (p.port === undefined) return ConnSet.allPorts(proto);
-  if (typeof p.port === 'number') {
-    if (p.endPort !== undefined) return p.endPort >= p.port ? ConnSet.of(proto, p.port, p.endPort) : ConnSet.NONE;
-    return ConnSet.of(proto, p.port);
-  }
-  // A named port resolves on the destination pod; external endpoints have no names.
-  if (dst.kind !== 'pod') return ConnSet.NONE;
-  let acc = ConnSet.NONE;
-  for (const n of dst.pod.portsNamed(p.port, proto)) acc = acc.union(ConnSet.of(proto, n));
-  return acc;
 }
