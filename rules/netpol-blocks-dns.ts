@@ -6,6 +6,7 @@ import type { Resource } from '../src/model/resource.js';
 import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { sectionName } from '../src/policy/cilium.js';
 import { ConnSet } from '../src/policy/conn.js';
+import { egressCandidates } from '../src/policy/reach.js';
 import type { Explanation, NetPod, PolicyEngine, SideExplanation } from '../src/policy/engine.js';
 
 /** What decides that DNS is blocked when a cluster-scoped tier or a Cilium policy does. */
@@ -36,11 +37,6 @@ export default defineRule(
     const decided = new Map<string, { decider: Decider; missing: string; pods: NetPod[] }>();
     const port = engine.dnsSettings.port;
     const groups = new Map<NetworkPolicy, { pod: NetPod; missing: string; dnsIngress: NetworkPolicy[] }[]>();
-    const reachOfClass = new Map<number, DnsReach>();
-    const dnsIngress = new Set<NetworkPolicy>();
-    for (const dns of engine.dnsPods) for (const p of engine.isolatedIngress(dns)) dnsIngress.add(p);
-    const reaches = new Reaches(engine);
-    const deciderOfClass = new Map<number, Decider | undefined>();
     for (const pod of engine.workloadPods) {
       const isolating = engine.isolatedEgress(pod);
       // Admin/Baseline tiers and Cilium policies decide too (for the pod's egress or the DNS pods' ingress).
@@ -50,24 +46,32 @@ export default defineRule(
       if (isolating.length > 0 && isolating.every((np) => np.egress.length === 0)) continue;
       const src = { kind: 'pod' as const, pod };
       // The DNS pods are judged on the port they listen on (5353 on OpenShift): policies see the
-      // pod port, not the DNS Service's 53. Pods of one class (classes.ts) get the same answers.
-      const cls = engine.classes.classOf[pod.id];
-      let reach = reachOfClass.get(cls);
-      if (!reach) reachOfClass.set(cls, (reach = dnsReach(engine, src)));
-      const { conn, egress, ext53 } = reach;
+      // pod port, not the DNS Service's 53.
+      let conn = ConnSet.NONE;
+      let egress = ConnSet.NONE;
+      const dnsIngress = new Set<NetworkPolicy>();
+      for (const dns of engine.dnsPods) {
+        const e = engine.evaluate(src, { kind: 'pod', pod: dns });
+        conn = conn.union(e.conn);
+        egress = egress.union(e.egress?.conn ?? ConnSet.ALL);
+        for (const p of engine.isolatedIngress(dns)) dnsIngress.add(p);
+      }
+      // Node-local DNS or an upstream resolver reached through an ipBlock rule on port 53 also counts.
+      let ext53 = ConnSet.NONE;
+      for (let a = 0; a < engine.atoms.length; a++) {
+        const ext = engine.allowed(src, { kind: 'external', atom: a });
+        if (!ext.isAll) ext53 = ext53.union(ext.intersect(ConnSet.of('UDP', 53).union(ConnSet.of('TCP', 53))));
+      }
       const udp = conn.has('UDP', port) || ext53.has('UDP', 53);
       const tcp = conn.has('TCP', port) || ext53.has('TCP', 53);
       if (udp && tcp) continue;
       const missing = missingText(udp, tcp, port);
       if (special) {
         const want = (udp ? ConnSet.NONE : ConnSet.of('UDP', port)).union(tcp ? ConnSet.NONE : ConnSet.of('TCP', port));
-        // The same for every pod of a class: its explanations, and so `want`, are the same.
-        let decider = deciderOfClass.get(cls);
-        if (!deciderOfClass.has(cls))
-          deciderOfClass.set(cls, (decider = decide(engine, src, want, isolating.length === 0)));
+        const decider = decide(engine, src, want, isolating.length === 0);
         if (decider) {
           // Cut off from everything on purpose: no names to resolve.
-          if (reaches.nothing(pod)) continue;
+          if (reachesNothing(engine, pod)) continue;
           const k = `${decider.key}\u0000${missing}`;
           const entry = decided.get(k);
           if (entry) entry.pods.push(pod);
@@ -268,77 +272,21 @@ function decide(
   return undefined;
 }
 
-/** What a pod reaches of DNS: through the DNS pods (both sides, and its egress alone), and port 53 outside the cluster. */
-interface DnsReach {
-  conn: ConnSet;
-  egress: ConnSet;
-  ext53: ConnSet;
-}
-
-function dnsReach(engine: PolicyEngine, src: { kind: 'pod'; pod: NetPod }): DnsReach {
-  let conn = ConnSet.NONE;
-  let egress = ConnSet.NONE;
-  for (const dns of engine.dnsPods) {
-    const e = engine.evaluate(src, { kind: 'pod', pod: dns });
-    conn = conn.union(e.conn);
-    egress = egress.union(e.egress?.conn ?? ConnSet.ALL);
-  }
-  // Node-local DNS or an upstream resolver reached through an ipBlock rule on port 53 also counts.
-  let ext53 = ConnSet.NONE;
-  for (let a = 0; a < engine.atoms.length; a++) {
-    const ext = engine.allowed(src, { kind: 'external', atom: a });
-    if (!ext.isAll) ext53 = ext53.union(ext.intersect(ConnSet.of('UDP', 53).union(ConnSet.of('TCP', 53))));
-  }
-  return { conn, egress, ext53 };
-}
-
 /**
- * Whether a pod may connect to nothing at all (no pod, no address outside the cluster), once per
- * class of pods (classes.ts): a class reaches the same destinations, and one pod of each
- * destination class (two, in case one is the source itself) stands for all of its class.
+ * The pod may connect to nothing at all (no pod, no address outside the cluster). Only the pods
+ * its egress rules name are asked about (reach.ts), not every pod of the input.
  */
-class Reaches {
-  /** Per source class: an address outside the cluster, or up to two pods of the input it reaches. */
-  private readonly byClass = new Map<number, 'external' | NetPod[]>();
-  private destinations: NetPod[][] | undefined;
-
-  constructor(private readonly engine: PolicyEngine) {}
-
-  nothing(pod: NetPod): boolean {
-    const cls = this.engine.classes.classOf[pod.id];
-    let reach = this.byClass.get(cls);
-    if (reach === undefined) this.byClass.set(cls, (reach = this.reach(pod)));
-    return reach !== 'external' && reach.every((p) => p === pod);
+function reachesNothing(engine: PolicyEngine, pod: NetPod): boolean {
+  const src = { kind: 'pod' as const, pod };
+  // Addresses outside the cluster first: they are few, and usually allowed.
+  for (let atom = 0; atom < engine.atoms.length; atom++) {
+    if (!engine.allowed(src, { kind: 'external', atom }).isEmpty) return false;
   }
-
-  private reach(pod: NetPod): 'external' | NetPod[] {
-    const engine = this.engine;
-    const src = { kind: 'pod' as const, pod };
-    // Addresses outside the cluster first: they are few, and usually allowed.
-    for (let atom = 0; atom < engine.atoms.length; atom++) {
-      if (!engine.allowed(src, { kind: 'external', atom }).isEmpty) return 'external';
-    }
-    const out: NetPod[] = [];
-    for (const pods of this.destinationClasses()) {
-      if (engine.allowed(src, { kind: 'pod', pod: pods[0] }).isEmpty) continue;
-      for (const p of pods) {
-        out.push(p);
-        if (out.length === 2) return out;
-      }
-    }
-    return out;
+  const candidates = egressCandidates(engine, pod);
+  const others = candidates ? [...candidates].map((id) => engine.pods[id]) : engine.pods;
+  for (const other of others) {
+    if (other.synthetic || other === pod) continue;
+    if (!engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
   }
-
-  /** The workload pods by class, at most two of each. */
-  private destinationClasses(): NetPod[][] {
-    if (this.destinations) return this.destinations;
-    const byClass = new Map<number, NetPod[]>();
-    for (const p of this.engine.workloadPods) {
-      const cls = this.engine.classes.classOf[p.id];
-      const list = byClass.get(cls);
-      if (!list) byClass.set(cls, [p]);
-      else if (list.length < 2) list.push(p);
-    }
-    return (this.destinations = [...byClass.values()]);
-  }
+  return true;
 }

@@ -70,21 +70,20 @@ export default defineRule(
           }
 
           // Blocked when no pod of the controller may connect (several workloads: every one).
-          // The verdicts first (shared by pods alike), the reasons only for a blocked backend.
+          let e: ReturnType<typeof engine.evaluate> | undefined;
           let controller = choice.pods[0];
-          let blocked = false;
           for (const c of choice.pods) {
-            if (!engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty) {
-              blocked = false;
+            const ev = engine.evaluate({ kind: 'pod', pod: c }, dst, true);
+            if (!ev.conn.intersect(want).isEmpty) {
+              e = undefined;
               break;
             }
-            if (!blocked) {
-              blocked = true;
+            if (!e) {
+              e = ev;
               controller = c;
             }
           }
-          if (!blocked) continue;
-          const e = engine.evaluate({ kind: 'pod', pod: controller }, dst, true);
+          if (!e) continue;
           seen.add(key);
           const controllerName = controller.synthetic
             ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`

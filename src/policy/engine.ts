@@ -24,23 +24,23 @@ import type { Graph } from '../graph/graph.js';
 import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { Ingress } from '../model/network.js';
-import type { NetworkPolicy, PeerSpec, PolicyRule } from '../model/netpol.js';
+import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
 import type { Selector } from '../model/selector.js';
 import { AdminTiers, runTier } from './admin.js';
 import type { TierContext, TierStep } from './admin.js';
 import { Bits } from './bits.js';
-import { PodClasses } from './classes.js';
 import type { PeerSet } from './bits.js';
 import { CiliumLayer } from './cilium.js';
 import type { CiliumSide } from './cilium.js';
 import type { StandIn } from './consumers.js';
-import { ConnSet } from './conn.js';
+import { ConnSet, isProtocol } from './conn.js';
+import type { Protocol } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
 import { ingressBackendTargets, listConnections } from './listing.js';
 import { INGRESS_CONTROLLER, dnsSettingsOf, placePods } from './placement.js';
 import type { ControllerChoice, PolicySettings } from './placement.js';
-import { PodSet, portSpecConn } from './pods.js';
+import { PodSet } from './pods.js';
 import type { NetPod } from './pods.js';
 import { isRejected } from './validate.js';
 
@@ -229,7 +229,6 @@ export class PolicyEngine {
 
   private readonly peerByIdentity = new Map<PeerSpec, PeerSet>();
   private readonly portsByRule = new Map<PolicyRule, ConnSet>();
-  private readonly namedPortsByRule = new Map<PolicyRule, Map<number, ConnSet>>();
 
   /** The pods and external atoms a peer matches, for a policy in `namespace`. */
   peerSet(peer: PeerSpec, namespace: string): PeerSet {
@@ -282,19 +281,10 @@ export class PolicyEngine {
     if (rule.ports === null) return ConnSet.ALL;
     const cached = this.portsByRule.get(rule);
     if (cached) return cached;
-    // With named ports the answer depends on the destination's class (pods alike name ports alike).
-    const named = rule.ports.some((p) => typeof p.port === 'string');
-    const cls = !named ? 0 : dst.kind === 'pod' ? this.classes.classOf[dst.pod.id] : -1;
-    let byClass = named ? this.namedPortsByRule.get(rule) : undefined;
-    const known = byClass?.get(cls);
-    if (known) return known;
     let acc = ConnSet.NONE;
-    for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst.kind === 'pod' ? dst.pod : undefined));
-    if (!named) this.portsByRule.set(rule, acc);
-    else {
-      if (!byClass) this.namedPortsByRule.set(rule, (byClass = new Map()));
-      byClass.set(cls, acc);
-    }
+    for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst));
+    // Without named ports the answer does not depend on the destination.
+    if (!rule.ports.some((p) => typeof p.port === 'string')) this.portsByRule.set(rule, acc);
     return acc;
   }
 
@@ -346,47 +336,8 @@ export class PolicyEngine {
     return { isolatedBy: policies, admitting, conn };
   }
 
-  private podClasses: PodClasses | undefined;
-  /** Verdicts between pods without reasons, by (source class, destination class). */
-  private readonly verdicts = new Map<number, Explanation>();
-
-  /** The classes of pods the policies treat alike (see classes.ts), built on first use. */
-  get classes(): PodClasses {
-    if (this.podClasses) return this.podClasses;
-    const applied = this.model.networkPolicies.filter((np) => !np.res.superseded && !isRejected(np));
-    return (this.podClasses = new PodClasses({
-      pods: this.pods,
-      networkPolicies: applied,
-      ciliumPolicies: this.model.ciliumPolicies,
-      adminPolicies: this.model.adminPolicies,
-      peerSet: (peer, namespace) => this.peerSet(peer, namespace),
-      deciders: (dir, id) => [
-        ...this.policiesByDir[dir][id],
-        ...this.cilium.rulesOf(dir, id),
-        ...this.tiers.policiesOf('Admin', dir, id),
-        ...this.tiers.policiesOf('Baseline', dir, id),
-      ],
-    }));
-  }
-
-  /**
-   * Allowed connections from src to dst, with the reasons when `explain` is set. Without reasons,
-   * a verdict between two pods is computed once per (source class, destination class) and shared:
-   * callers do not change it.
-   */
+  /** Allowed connections from src to dst, with the reasons when `explain` is set. */
   evaluate(src: Endpoint, dst: Endpoint, explain = false): Explanation {
-    if (explain || src.kind !== 'pod' || dst.kind !== 'pod') return this.compute(src, dst, explain);
-    const classes = this.classes;
-    const key = classes.classOf[src.pod.id] * classes.count + classes.classOf[dst.pod.id];
-    let out = this.verdicts.get(key);
-    if (out) return out;
-    out = this.compute(src, dst, false);
-    // Bounded: past a few million pairs of classes, verdicts are computed each time.
-    if (this.verdicts.size < 1 << 22) this.verdicts.set(key, out);
-    return out;
-  }
-
-  private compute(src: Endpoint, dst: Endpoint, explain: boolean): Explanation {
     const out: Explanation = { conn: ConnSet.ALL };
     if (src.kind === 'pod') {
       out.egress = this.side('egress', src.pod, dst, dst, explain);
@@ -488,4 +439,20 @@ function policyRanges(model: Model): IpRange[] {
     for (const r of ap.rules()) for (const p of r.peers) if (p.kind === 'ipBlock') add(p.cidr);
   }
   return ranges;
+}
+
+/** What one port entry of a rule allows towards `dst`. */
+export function portSpecConn(p: PortSpec, dst: Endpoint): ConnSet {
+  if (!isProtocol(p.protocol)) return ConnSet.NONE;
+  const proto: Protocol = p.protocol;
+  if (p.port === undefined) return ConnSet.allPorts(proto);
+  if (typeof p.port === 'number') {
+    if (p.endPort !== undefined) return p.endPort >= p.port ? ConnSet.of(proto, p.port, p.endPort) : ConnSet.NONE;
+    return ConnSet.of(proto, p.port);
+  }
+  // A named port resolves on the destination pod; external endpoints have no names.
+  if (dst.kind !== 'pod') return ConnSet.NONE;
+  let acc = ConnSet.NONE;
+  for (const n of dst.pod.portsNamed(p.port, proto)) acc = acc.union(ConnSet.of(proto, n));
+  return acc;
 }

@@ -9,9 +9,6 @@ import { LabelIndex } from '../graph/label-index.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import { labelListOf, labelledMap, matches } from '../model/selector.js';
 import type { Labelled, Selector } from '../model/selector.js';
-import type { PortSpec } from '../model/netpol.js';
-import { ConnSet, isProtocol } from './conn.js';
-import type { Protocol } from './conn.js';
 import type { StandIn } from './consumers.js';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -155,20 +152,4 @@ export class PodSet {
     for (const [ns, labels] of this.labelled) if (matches(sel, labels)) out.push(ns);
     return out;
   }
-}
-
-/** What one port entry of a rule allows towards a pod (undefined: an address outside the cluster). */
-export function portSpecConn(p: PortSpec, pod: NetPod | undefined): ConnSet {
-  if (!isProtocol(p.protocol)) return ConnSet.NONE;
-  const proto: Protocol = p.protocol;
-  if (p.port === undefined) return ConnSet.allPorts(proto);
-  if (typeof p.port === 'number') {
-    if (p.endPort !== undefined) return p.endPort >= p.port ? ConnSet.of(proto, p.port, p.endPort) : ConnSet.NONE;
-    return ConnSet.of(proto, p.port);
-  }
-  // A named port resolves on the destination pod; external endpoints have no names.
-  if (!pod) return ConnSet.NONE;
-  let acc = ConnSet.NONE;
-  for (const n of pod.portsNamed(p.port, proto)) acc = acc.union(ConnSet.of(proto, n));
-  return acc;
 }
