@@ -6,6 +6,7 @@ import type { Resource } from '../src/model/resource.js';
 import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { sectionName } from '../src/policy/cilium.js';
 import { ConnSet } from '../src/policy/conn.js';
+import { egressCandidates } from '../src/policy/reach.js';
 import type { Explanation, NetPod, PolicyEngine, SideExplanation } from '../src/policy/engine.js';
 
 /** What decides that DNS is blocked when a cluster-scoped tier or a Cilium policy does. */
@@ -271,15 +272,21 @@ function decide(
   return undefined;
 }
 
-/** The pod may connect to nothing at all (no pod, no address outside the cluster). */
+/**
+ * The pod may connect to nothing at all (no pod, no address outside the cluster). Only the pods
+ * its egress rules name are asked about (reach.ts), not every pod of the input.
+ */
 function reachesNothing(engine: PolicyEngine, pod: NetPod): boolean {
   const src = { kind: 'pod' as const, pod };
   // Addresses outside the cluster first: they are few, and usually allowed.
   for (let atom = 0; atom < engine.atoms.length; atom++) {
     if (!engine.allowed(src, { kind: 'external', atom }).isEmpty) return false;
   }
-  for (const other of engine.workloadPods) {
-    if (other !== pod && !engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
+  const candidates = egressCandidates(engine, pod);
+  const others = candidates ? [...candidates].map((id) => engine.pods[id]) : engine.pods;
+  for (const other of others) {
+    if (other.synthetic || other === pod) continue;
+    if (!engine.allowed(src, { kind: 'pod', pod: other }).isEmpty) return false;
   }
   return true;
 }

@@ -15,6 +15,7 @@ import type { ConnSet, Protocol } from '../../src/policy/conn.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
 import { parseCidr } from '../../src/policy/ipranges.js';
+import { egressCandidates } from '../../src/policy/reach.js';
 import { explainText } from '../../src/format/connectivity/explain.js';
 import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
 import type {
@@ -526,6 +527,8 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
   ];
   const PROBE_IPS = ['10.1.2.3', '8.8.8.8', '192.168.1.5', '172.16.0.1'];
   const outcomes = { allowed: 0, blocked: 0, mixed: 0 };
+  let candidatesOpen = 0;
+  let candidatesChecked = 0;
 
   /** The listed connection between a pod and the range that holds a probed address. */
   const listedExternal = (
@@ -630,11 +633,20 @@ describe('admin tiers and Cilium policies against a reference evaluator', () => 
                 );
             }
             outcomes[yes === 0 ? 'blocked' : yes === PROBE_PORTS.length ? 'allowed' : 'mixed']++;
+            // A pod the source's egress may reach is among its egress candidates (reach.ts).
+            if (s.ep.kind === 'pod' && d.ep.kind === 'pod' && !got.isEmpty) {
+              const candidates = egressCandidates(e, s.ep.pod);
+              if (candidates) candidatesChecked++;
+              if (candidates) assert.ok(candidates.has(d.ep.pod.id), `candidates of ${s.name} lack ${d.name}`);
+              else candidatesOpen++;
+            }
           }
         }
       }),
       { numRuns: 400 },
     );
     assert.ok(outcomes.mixed > 100 && outcomes.blocked > 100 && outcomes.allowed > 100, JSON.stringify(outcomes));
+    // Both kinds of source came up: pods with candidates, and pods whose egress nothing restricts.
+    assert.ok(candidatesChecked > 50 && candidatesOpen > 50, `${candidatesChecked} ${candidatesOpen}`);
   });
 });
