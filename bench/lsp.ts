@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { generate, rng } from './generate.js';
+import { benchLspBig } from './lsp-big.js';
 
 const WARMUP = 5;
 const TIMEOUT_MS = 60_000;
@@ -341,6 +342,7 @@ export async function benchLsp(edits = 40): Promise<void> {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows)
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  await benchLspBig();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

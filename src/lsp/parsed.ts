@@ -5,7 +5,7 @@
  * turns of the event loop so that other requests are answered meanwhile).
  */
 import { SourceFile, parseSource } from '../load/source.js';
-import { parseInPieces, reparse } from './incremental.js';
+import { parseInPieces, reparse, reparseInSteps } from './incremental.js';
 
 export interface Parsed {
   text: string;
@@ -74,7 +74,8 @@ export async function parseEditedInSteps(
 ): Promise<Parsed | undefined> {
   if (prev && prev.text === text && prev.name === name) return prev;
   if (prev && prev.name === name && !json) {
-    const file = reparse(prev.file, text);
+    const file = await reparseInSteps(prev.file, text, pause);
+    if (file === null) return undefined;
     if (file) return { text, name, file };
     if (await pause()) return undefined;
   }

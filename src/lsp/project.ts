@@ -368,6 +368,9 @@ export class Project {
         if (!parsed || generation !== this.generation) return;
         ov.parsed = parsed;
       }
+      // A turn of the event loop between the parse and the model.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (generation !== this.generation) return;
       const slice = this.slice();
       const t1 = performance.now();
       const result = await lintSliceInSteps(slice, this.lintGroups(), this.lintOptions(), pause);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isPair, isSeq } from 'yaml';
 import { SourceFile, parseSource } from '../../src/load/source.js';
-import { parseInPieces, reparse } from '../../src/lsp/incremental.js';
+import { MOVE_DOCS, SCAN_CHARS, parseInPieces, reparse, reparseInSteps } from '../../src/lsp/incremental.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -241,5 +241,55 @@ describe('lsp incremental re-parse', () => {
     const got = await parseInPieces('f.yaml', text, undefined, async () => ++pauses === 3, 100);
     assert.equal(got, null);
     assert.equal(pauses, 3);
+  });
+
+  it('re-parses an edit near the top of a big file in steps of at most MOVE_DOCS documents, stopping only before it changes the old file', async () => {
+    const n = 5 * MOVE_DOCS;
+    const text = Array.from(
+      { length: n },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata:\n  k: v${i}\n`,
+    ).join('---\n');
+    const edited = text.replace('name: cm-1}', 'name: cm-1x}');
+    const ref = full(edited);
+    // Every document after the edit is moved: at least one pause per MOVE_DOCS of them.
+    let pauses = 0;
+    const got = await reparseInSteps(full(text), edited, async () => (pauses++, false));
+    assert.ok(got, 'an edit of one document is re-parsed by parts');
+    assertSame(got, ref, 'in steps');
+    assert.ok(pauses >= n / MOVE_DOCS + 2, `${pauses} pauses for ${n} documents`);
+    // Stopped before the documents move: the old file is left as it was.
+    const prev = full(text);
+    assert.equal(await reparseInSteps(prev, edited, async () => true), null);
+    assertSame(prev, full(text), 'the old file after a stop');
+    // Asked to stop while the documents move: it finishes (the old file is half moved by then).
+    let k = 0;
+    const late = await reparseInSteps(full(text), edited, async () => ++k >= pauses - 1);
+    assert.ok(late, 'not stopped once the old file changes');
+    assertSame(late, ref, 'asked to stop late');
+  });
+
+  it('checks the whole text of a big file in steps of at most SCAN_CHARS characters before parsing it', async () => {
+    // Few lines, long values: cheap to parse, long to scan.
+    const long = 'x'.repeat(100_000);
+    const docs = Math.ceil((2.5 * SCAN_CHARS) / long.length);
+    const text = Array.from(
+      { length: docs },
+      (_, i) => `kind: ConfigMap\nmetadata: {name: c${i}}\ndata: {k: ${long}}\n`,
+    ).join('---\n');
+    // One piece for the parse: the other pauses are the whole-text checks (markers, structure, characters).
+    let pauses = 0;
+    const got = await parseInPieces('f.yaml', text, undefined, async () => (pauses++, false), text.length + 1);
+    assert.ok(got);
+    assertSame(got, full(text), 'checked in steps');
+    assert.ok(pauses >= 3 * Math.floor(text.length / SCAN_CHARS), `${pauses} pauses for ${text.length} characters`);
+    // A control character anywhere, a lone CR or a directive at a step boundary: declined as before.
+    for (const [what, bad] of [
+      ['control character', `${text.slice(0, SCAN_CHARS)}\u001b${text.slice(SCAN_CHARS)}`],
+      ['lone surrogate', `${text.slice(0, 2 * SCAN_CHARS - 1)}\ud800${text.slice(2 * SCAN_CHARS - 1)}`],
+      ['lone CR', `${text.slice(0, -1)}\r`],
+    ]) {
+      assert.equal(await parseInPieces('f.yaml', bad, undefined, async () => false), undefined, what);
+      assert.equal(reparse(got, bad), undefined, `${what}: the re-parse declines too`);
+    }
   });
 });
