@@ -2,7 +2,7 @@ import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
 import { q } from '../src/util/text.js';
-import { PROTOCOLS, portNameProblem } from '../src/model/kinds.js';
+import { isInvalidProtocol, portNameProblem } from '../src/model/kinds.js';
 import type { Container, ContainerPort } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
 
@@ -62,14 +62,8 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
   if (typeof hostPort === 'number' && Number.isInteger(hostPort) && (hostPort < 0 || hostPort > 65535)) {
     report(ctx, w, c, cp, 'hostPort', `hostPort ${hostPort} is out of range 1-65535`);
   }
-  // Omitted, null and "" are all defaulted to TCP by the API server.
   const protocol = cp.rawProtocol;
-  if (
-    protocol !== undefined &&
-    protocol !== null &&
-    protocol !== '' &&
-    !(PROTOCOLS as readonly unknown[]).includes(protocol)
-  ) {
+  if (isInvalidProtocol(protocol)) {
     report(
       ctx,
       w,

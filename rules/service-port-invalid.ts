@@ -2,7 +2,7 @@ import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { Report, RuleContext } from '../src/engine/types.js';
 import { q } from '../src/util/text.js';
-import { PROTOCOLS, isDnsLabel, portNameProblem } from '../src/model/kinds.js';
+import { isDnsLabel, isInvalidProtocol, portNameProblem } from '../src/model/kinds.js';
 import type { Service, ServicePort } from '../src/model/model.js';
 
 const inRange = (n: number) => n >= 1 && n <= 65535;
@@ -74,14 +74,8 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
       );
     }
   }
-  // Omitted, null and "" are all defaulted to TCP by the API server.
   const protocol = sp.rawProtocol;
-  if (
-    protocol !== undefined &&
-    protocol !== null &&
-    protocol !== '' &&
-    !(PROTOCOLS as readonly unknown[]).includes(protocol)
-  ) {
+  if (isInvalidProtocol(protocol)) {
     report(
       ctx,
       svc,

@@ -103,6 +103,14 @@ export function workloadKind(group: string, kind: string): WorkloadKind | undefi
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
+/**
+ * A `protocol` the API server rejects on a container or Service port: one that is given (omitted,
+ * null and "" all default to TCP) and is not TCP, UDP or SCTP (case matters).
+ */
+export function isInvalidProtocol(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '' && !(PROTOCOLS as readonly unknown[]).includes(v);
+}
+
 const PORT_NAME_CHARS = /^[a-z0-9-]+$/;
 const LETTER = /[a-z]/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -5,7 +5,7 @@
  */
 import { q } from '../util/text.js';
 import type { Path } from '../load/source.js';
-import { portNameProblem } from '../model/kinds.js';
+import { PROTOCOLS, portNameProblem } from '../model/kinds.js';
 import type { NetworkPolicy } from '../model/netpol.js';
 import { validateStructure } from '../model/schema.js';
 import { contains, parseCidr } from './ipranges.js';
@@ -16,7 +16,6 @@ export interface PolicyProblem {
   message: string;
 }
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const known = new WeakMap<NetworkPolicy, PolicyProblem[]>();
 
 /** The problems for which the API server would reject the policy, in document order (cached). */
@@ -86,9 +85,11 @@ function computeProblems(np: NetworkPolicy): PolicyProblem[] {
       });
     }
     for (const port of rule.ports ?? []) {
-      if (!PROTOCOLS.includes(port.protocol)) {
+      if (!(PROTOCOLS as readonly string[]).includes(port.protocol)) {
         const upper = port.protocol.toUpperCase();
-        const hint = PROTOCOLS.includes(upper) ? ` (protocols are upper case: write ${upper})` : '';
+        const hint = (PROTOCOLS as readonly string[]).includes(upper)
+          ? ` (protocols are upper case: write ${upper})`
+          : '';
         report([...port.path, 'protocol'], `protocol ${q(port.protocol)} is not one of TCP, UDP, SCTP${hint}`);
       }
       if (typeof port.port === 'string') {
