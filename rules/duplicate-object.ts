@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { defineRule } from '../src/engine/types.js';
+import { definitionsOf, mayBeDistinct, namespaceDefaulted } from '../src/model/identity.js';
 import { isMap } from '../src/model/resource.js';
+import { q } from '../src/util/text.js';
 import type { JsonMap } from '../src/model/resource.js';
 
 /**
@@ -23,10 +25,39 @@ export default defineRule(
   },
   (ctx) => {
     // The model pairs every repeated definition with the first one (in input order).
-    for (const { resource: r, first: prev } of ctx.model.duplicates) {
+    for (const { resource: r, first } of ctx.model.duplicates) {
       if (!r.kind) continue;
-      const where = prev.file === r.file ? '' : ` (first in ${prev.file.path})`;
+      // Compared with the last earlier definition that is surely the same object, else the first.
+      const defs = definitionsOf(ctx.model, r);
+      const earlier = defs.slice(0, defs.indexOf(r));
+      const prev = earlier.findLast((d) => !mayBeDistinct(ctx.model, d, r)) ?? first;
+      const which = prev === first ? 'first' : 'also';
+      const where = prev.file === r.file ? '' : ` (${which} in ${prev.file.path})`;
       const identical = isDeepStrictEqual(content(prev.raw), content(r.raw));
+      const related = [
+        { at: prev.nameLoc, message: `${prev === first ? 'first' : 'earlier'} definition of ${prev.display}` },
+      ];
+      if (mayBeDistinct(ctx.model, prev, r)) {
+        // Folders applied each to its own namespace hold two objects: the namespace is a guess.
+        const unset =
+          namespaceDefaulted(prev) && namespaceDefaulted(r)
+            ? 'neither definition sets metadata.namespace'
+            : `the definition in ${(namespaceDefaulted(r) ? r : prev).file.path} sets no metadata.namespace`;
+        ctx.report({
+          at: r.nameLoc,
+          object: r,
+          severity: identical ? 'info' : 'warning',
+          message:
+            `${r.displayShort} is also defined in ${prev.file.path}, ` +
+            `${identical ? 'with identical content' : 'with different content'}; ${unset}, so the two are one ` +
+            `object only if both folders are applied to the same namespace (they land in ${q(r.namespace ?? '')} ` +
+            `unless kubectl apply -n, an Argo CD destination, a Flux targetNamespace or a Kustomize namespace ` +
+            `chooses another)` +
+            (identical ? '' : `; applied to one namespace, whichever is applied last wins`),
+          related,
+        });
+        continue;
+      }
       ctx.report({
         at: r.nameLoc,
         object: r,
@@ -35,7 +66,7 @@ export default defineRule(
           ? `${r.display} is defined twice with identical content${where}; keep one definition`
           : `${r.display} is defined twice with different content${where}; whichever is applied last wins, ` +
             `and re-applying flips the object between the two`,
-        related: [{ at: prev.nameLoc, message: `first definition of ${prev.display}` }],
+        related,
       });
     }
   },

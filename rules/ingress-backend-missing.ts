@@ -3,6 +3,7 @@ import { closest, list, q } from '../src/util/text.js';
 import { albAction, knativeServiceBehind } from '../src/graph/conventions.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
 import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';
+import { serviceAbsence } from './support/missing-service.js';
 
 export default defineRule(
   {
@@ -28,8 +29,8 @@ export default defineRule(
             });
             continue;
           }
-          const fix = closest(b.serviceName, ctx.graph.serviceNamesIn(ing.namespace));
-          const elsewhere = ctx.graph.servicesNamed(b.serviceName).find((s) => s.namespace !== ing.namespace);
+          const absence = serviceAbsence(ctx.graph, ing.namespace, b.serviceName);
+          const { fix, elsewhere } = absence;
           // A Service that Knative Serving makes from a Knative Service of the input.
           if (knativeServiceBehind(ctx.model, ing.namespace, b.serviceName)) continue;
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
@@ -46,9 +47,12 @@ export default defineRule(
           ctx.report({
             at: ing.at(...(b.serviceNamePath ?? b.path)),
             object: ing.res,
+            // An action the Ingress's own annotations lack is no guess about other manifests.
+            severity: absence.sure || action ? undefined : 'warning',
             message:
               `${where} of ${ing.res.displayShort}: ` +
-              `Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}${hint}${legacyNote(ing)}`,
+              `${action ? `Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}` : absence.statement}` +
+              `${hint}${legacyNote(ing)}`,
             related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: `${elsewhere.res.display}` }] : [],
             suggestions:
               fix && b.serviceNamePath
@@ -122,13 +126,16 @@ export default defineRule(
         const r = ingressRouteBackend(ctx.graph, b);
         const where = describeRouteService(route, b);
         if (r.status === 'no-service') {
-          const fix = closest(b.name, ctx.graph.serviceNamesIn(b.namespace));
+          const absence = serviceAbsence(ctx.graph, b.namespace, b.name);
+          const { fix, elsewhere } = absence;
           ctx.report({
             at: route.res.at(...b.path, 'name'),
             object: route.res,
+            severity: absence.sure ? undefined : 'warning',
             message:
-              `${where}: Service ${q(b.name)} does not exist in ` +
-              `namespace ${q(b.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''}`,
+              `${where}: ${absence.statement}${fix ? `; did you mean ${q(fix)}?` : ''}` +
+              `${elsewhere ? `; a Service ${q(b.name)} exists in namespace ${q(elsewhere.namespace)}` : ''}`,
+            related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: elsewhere.res.display }] : [],
           });
         } else if (
           r.status === 'no-port' &&

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
-import { closest, list, q } from '../src/util/text.js';
+import { list, q } from '../src/util/text.js';
 import { fqdn, serviceEntryFor, serviceOfHost } from '../src/graph/istio.js';
+import { serviceAbsence } from './support/missing-service.js';
 
 export default defineRule(
   {
@@ -23,14 +24,18 @@ export default defineRule(
         if (!svc) {
           // A namespace the input does not cover may hold the Service.
           if (!ctx.model.namespaces.has(target.namespace)) continue;
-          const fix = closest(target.name, ctx.graph.serviceNamesIn(target.namespace));
+          const absence = serviceAbsence(ctx.graph, target.namespace, target.name);
+          const { fix, elsewhere } = absence;
           ctx.report({
             at: vs.res.at(...d.path, 'host'),
             object: vs.res,
+            severity: absence.sure ? undefined : 'warning',
             message:
-              `${who}: Service ${q(target.name)} does not exist in ` +
-              `namespace ${q(target.namespace)}${fix ? `; did you mean ${q(fix)}?` : ''} (a short host resolves in ` +
-              `the VirtualService's namespace); requests routed there fail with 503 (no healthy upstream)`,
+              `${who}: ${absence.statement}${fix ? `; did you mean ${q(fix)}?` : ''}` +
+              `${elsewhere ? `; a Service ${q(target.name)} exists in namespace ${q(elsewhere.namespace)}` : ''} ` +
+              `(a short host resolves in the VirtualService's namespace); requests routed there fail with 503 ` +
+              `(no healthy upstream)`,
+            related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: elsewhere.res.display }] : [],
           });
           continue;
         }

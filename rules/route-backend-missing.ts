@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/util/text.js';
 import { BUILTIN_GROUPS } from '../src/model/kinds.js';
+import { serviceAbsence } from './support/missing-service.js';
 
 export default defineRule(
   {
@@ -44,10 +45,18 @@ export default defineRule(
         } else if (r.status === 'no-service') {
           // Only a namespace the input covers can tell that the Service does not exist.
           if (!namespaces.has(ref.namespace)) continue;
+          const name = ref.name ?? '';
+          const absence = serviceAbsence(ctx.graph, ref.namespace, name);
+          const { fix, elsewhere } = absence;
+          const hint =
+            (fix ? `; did you mean ${q(fix)}?` : '') +
+            (elsewhere ? `; a Service ${q(name)} exists in namespace ${q(elsewhere.namespace)}` : '');
           ctx.report({
             at: route.res.at(...ref.path, 'name'),
             object: route.res,
-            message: `${who}: Service ${q(ref.name ?? '')} does not exist in namespace ${q(ref.namespace)}`,
+            severity: absence.sure ? undefined : 'warning',
+            message: `${who}: ${absence.statement}${hint}`,
+            related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: elsewhere.res.display }] : [],
           });
         } else if (r.status === 'no-port') {
           const protocol = route.kind === 'UDPRoute' ? 'UDP' : 'TCP';

@@ -2,7 +2,9 @@
  * Gateway API attachment: which listeners of a Gateway accept a route's parentRef (sectionName,
  * port, allowedRoutes namespaces and kinds, hostname intersection), and ReferenceGrants.
  */
+import { definitionsOf } from '../model/identity.js';
 import type { Model } from '../model/model.js';
+import type { Resource } from '../model/resource.js';
 import { GATEWAY_GROUP, defaultRouteKinds, hostnamesIntersect, usesHostname } from '../model/gateway.js';
 import type { GatewayInfo, Listener, ParentRef, ReferenceGrantInfo, RouteInfo } from '../model/gateway.js';
 import { formatSelector, labelledMap, matches } from '../model/selector.js';
@@ -21,6 +23,7 @@ export type Attachment =
 export class GatewayIndex {
   private readonly byKey = new Map<string, GatewayInfo>();
   private readonly namespaces = new Set<string>();
+  private byResource: Map<Resource, GatewayInfo> | undefined;
 
   constructor(private readonly model: Model) {
     for (const gw of model.gateways) {
@@ -39,10 +42,23 @@ export class GatewayIndex {
     return [...this.byKey.values()].filter((g) => g.namespace === namespace).map((g) => g.name);
   }
 
+  /** Every definition of a Gateway of the input, in input order (the last one wins when all are applied). */
+  definitions(gw: GatewayInfo): GatewayInfo[] {
+    const defs = definitionsOf(this.model, gw.res);
+    if (defs.length < 2) return [gw];
+    this.byResource ??= new Map(this.model.gateways.map((g) => [g.res, g]));
+    return defs.map((r) => this.byResource?.get(r)).filter((g): g is GatewayInfo => g !== undefined);
+  }
+
   attachment(route: RouteInfo, ref: ParentRef): Attachment {
     if (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway' || !ref.name) return { status: 'not-a-gateway' };
     const gw = this.gateway(ref.namespace, ref.name);
     if (!gw) return { status: 'no-gateway', namespaceHasGateways: this.namespaces.has(ref.namespace) };
+    return this.attachmentTo(route, ref, gw);
+  }
+
+  /** `attachment` to one definition of the Gateway that a parentRef names (see `definitions`). */
+  attachmentTo(route: RouteInfo, ref: ParentRef, gw: GatewayInfo): Attachment & { gateway: GatewayInfo } {
     let candidates = gw.listeners;
     if (ref.sectionName !== undefined) {
       candidates = candidates.filter((l) => l.name === ref.sectionName);

@@ -5,6 +5,7 @@
  */
 import { CLUSTER_SCOPED_KINDS } from './kinds.js';
 import type { Model } from './model.js';
+import { isMap, scalarText } from './resource.js';
 import type { Resource } from './resource.js';
 
 /**
@@ -108,4 +109,73 @@ function mixHash(h: number, s: string): number {
 /** Same group, kind and namespace (after defaulting), as `Resource.key` compares them with the name. */
 function sameObject(a: Resource, b: Resource): boolean {
   return a.kind === b.kind && a.group === b.group && (a.namespace ?? '') === (b.namespace ?? '');
+}
+
+/** The object sets no `metadata.namespace`: it lands in whichever namespace it is applied to. */
+export function namespaceDefaulted(r: Resource): boolean {
+  const meta = r.raw.metadata;
+  return r.namespace !== null && !(isMap(meta) && scalarText(meta.namespace));
+}
+
+/** The folder of the file that defines an object (display path, `/` separators; '' at the top). */
+export function folderOf(r: Resource): string {
+  const p = r.file.path;
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/**
+ * Are two definitions of one identity perhaps two objects of the cluster? They are when the kind
+ * is namespaced, at least one of them sets no `metadata.namespace`, and they are in different
+ * folders: folders are often applied on their own, each to its namespace (`kubectl apply -n`, an
+ * Argo CD destination, a Flux `targetNamespace`), so the defaulted namespace is a guess. One file,
+ * one folder, namespaces both spelt out, a cluster-scoped kind, or a Kustomize root (built as one,
+ * its `namespace:` is in the objects) make them surely one object.
+ */
+export function mayBeDistinct(model: Model, a: Resource, b: Resource): boolean {
+  if (a.namespace === null || model.options.appliedTogether) return false;
+  if (!namespaceDefaulted(a) && !namespaceDefaulted(b)) return false;
+  return folderOf(a) !== folderOf(b);
+}
+
+const definitionGroups = new WeakMap<Model, Map<Resource, Resource[]>>();
+
+/** Every definition of an object in input order (the last one wins when all are applied), or just `r`. */
+export function definitionsOf(model: Model, r: Resource): readonly Resource[] {
+  if (model.duplicates.length === 0) return [r];
+  let groups = definitionGroups.get(model);
+  if (!groups) {
+    groups = new Map();
+    for (const { resource, first } of model.duplicates) {
+      let list = groups.get(first);
+      if (!list) {
+        list = [first];
+        groups.set(first, list);
+      }
+      list.push(resource);
+      groups.set(resource, list);
+    }
+    definitionGroups.set(model, groups);
+  }
+  return groups.get(r) ?? [r];
+}
+
+/**
+ * Of several definitions, the one a route (or other object) in `from`'s folder goes with: the last
+ * one in its folder, else the last one in the nearest folder above it; undefined when none is.
+ */
+export function nearestDefinition<T extends { res: Resource }>(defs: readonly T[], from: Resource): T | undefined {
+  const folder = folderOf(from);
+  let best: T | undefined;
+  let bestDepth = -1;
+  for (const d of defs) {
+    const f = folderOf(d.res);
+    if (f !== folder && !(f === '' || folder.startsWith(`${f}/`))) continue;
+    const depth = f === '' ? 0 : f.split('/').length;
+    if (depth >= bestDepth) {
+      best = d;
+      bestDepth = depth;
+    }
+  }
+  return best;
 }

@@ -60,6 +60,8 @@ export interface NamespaceInfo {
 
 export interface ModelOptions {
   defaultNamespace: string;
+  /** The input is applied as one (a Kustomize root): objects of one identity are surely one object. */
+  appliedTogether?: boolean;
 }
 
 /** Every object of the input, typed where kube-netlint analyses the kind. */

@@ -1,0 +1,42 @@
+/**
+ * How sure a finding "Service X does not exist in namespace N" is (route-backend-missing,
+ * ingress-backend-missing, istio-host-unresolved). The input is often only part of the cluster: a
+ * platform team's repository of Gateways and routes, or a folder of examples, holds no Service at
+ * all, and the Services come from the applications' own manifests. The absence of a Service is
+ * evidence only where the input holds Services of N, or where a near miss shows a slip (a Service
+ * of N with a similar name, a Service of that name in another namespace): then an error; otherwise
+ * a warning that says the input defines no Service in N.
+ */
+import type { Graph } from '../../src/graph/graph.js';
+import type { Service } from '../../src/model/service.js';
+import { closest, q } from '../../src/util/text.js';
+
+export interface ServiceAbsence {
+  /** The input holds Services of the namespace, or one of that name elsewhere: the absence is an error. */
+  sure: boolean;
+  /** A Service of the namespace with a similar name ("did you mean"). */
+  fix?: string;
+  /** A Service of that name in another namespace. */
+  elsewhere?: Service;
+  /**
+   * `Service "X" does not exist in namespace "N"`, or when not `sure`, that it is not defined in
+   * these manifests, which define no Service in N.
+   */
+  statement: string;
+}
+
+export function serviceAbsence(graph: Graph, namespace: string, name: string): ServiceAbsence {
+  const names = graph.serviceNamesIn(namespace);
+  const fix = closest(name, names);
+  const elsewhere = graph.servicesNamed(name).find((s) => s.namespace !== namespace);
+  const sure = names.length > 0 || elsewhere !== undefined;
+  return {
+    sure,
+    fix,
+    elsewhere,
+    statement: sure
+      ? `Service ${q(name)} does not exist in namespace ${q(namespace)}`
+      : `Service ${q(name)} is not defined in these manifests, which define no Service in namespace ` +
+        `${q(namespace)} (its Services may be deployed by other manifests)`,
+  };
+}
