@@ -35,7 +35,7 @@ export default defineRule(
           if (!refused) continue;
           const others = `the input defines ${q(a.gateway.name)} in ${defs.length} places without metadata.namespace`;
           if (own) note = ` (as defined in ${own.res.file.path}, the definition nearest to the route; ${others})`;
-          else if (refusals.length === verdicts.length) note = ` (nor by any other of its ${defs.length} definitions)`;
+          else if (refusals.length === verdicts.length) note = ` (nor by any of its other definitions: ${others})`;
           else {
             severity = 'info';
             note =

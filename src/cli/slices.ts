@@ -67,7 +67,8 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
   const internalErrors: { ruleId: string; error: Error }[] = [];
   const resources: Resource[] = [];
   for (const slice of slices) {
-    const result = lint(slice.files, options);
+    // A Kustomize root is built and applied as one: its objects of one identity are one object.
+    const result = lint(slice.files, slice.root === undefined ? options : { ...options, appliedTogether: true });
     placeFindings(result.findings, slice);
     placeFindings(result.suppressed, slice);
     findings.push(...result.findings);

@@ -28,6 +28,8 @@ export interface LintOptions {
   /** Effective severity per rule id (missing = the rule's default). */
   severities?: Record<string, SeveritySetting>;
   settings: Settings;
+  /** The files are applied as one (a Kustomize root's slice): see `ModelOptions.appliedTogether`. */
+  appliedTogether?: boolean;
   /** Report disable comments and ignore annotations that suppressed nothing (as warnings). */
   reportUnusedDisableDirectives?: boolean;
   /** Told when the model is being built, and before each rule (progress on a terminal). */
@@ -56,7 +58,10 @@ export { locate, positionOf };
 /** Build the model and graph from loaded files and run every enabled rule. */
 export function lint(files: SourceFile[], options: LintOptions): LintResult {
   options.onProgress?.({ phase: 'model' });
-  const model = buildModel(files, { defaultNamespace: options.settings.defaultNamespace });
+  const model = buildModel(files, {
+    defaultNamespace: options.settings.defaultNamespace,
+    appliedTogether: options.appliedTogether,
+  });
   const graph = new Graph(model);
   return runRules(model, graph, options);
 }
