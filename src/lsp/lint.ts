@@ -28,11 +28,17 @@ export interface SliceLint {
 /** Yield to the event loop; true: stop. */
 export type Pause = () => Promise<boolean>;
 
-/** The files of each group (every file in one group when there are no groups). */
-function groupFiles(slice: { id: string; file: SourceFile }[], groups: LintGroup[] | undefined): SourceFile[][] {
-  if (!groups) return [slice.map((s) => s.file)];
+/** The files of each group (every file in one group when there are no groups); `root` for a Kustomize root's. */
+function groupFiles(
+  slice: { id: string; file: SourceFile }[],
+  groups: LintGroup[] | undefined,
+): { files: SourceFile[]; root?: string }[] {
+  if (!groups) return [{ files: slice.map((s) => s.file) }];
   const byId = new Map(slice.map((s) => [s.id, s.file]));
-  return groups.map((g) => g.ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined));
+  return groups.map((g) => ({
+    files: g.ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined),
+    root: g.root,
+  }));
 }
 
 /** Merge the groups' runs: a base's finding once per file. */
@@ -60,8 +66,9 @@ export function lintSlice(
   options: LintOptions,
 ): SliceLint {
   return merge(
-    groupFiles(slice, groups).map((files) => {
-      const r = lint(files, options);
+    groupFiles(slice, groups).map(({ files, root }) => {
+      // A Kustomize root is applied as one (ModelOptions.appliedTogether).
+      const r = lint(files, root === undefined ? options : { ...options, appliedTogether: true });
       return { findings: r.findings, internalErrors: r.internalErrors, objects: r.model.resources.length };
     }),
   );
@@ -75,8 +82,11 @@ export async function lintSliceInSteps(
   pause: Pause,
 ): Promise<SliceLint | undefined> {
   const runs: SliceLint[] = [];
-  for (const files of groupFiles(slice, groups)) {
-    const model = buildModel(files, { defaultNamespace: options.settings.defaultNamespace });
+  for (const { files, root } of groupFiles(slice, groups)) {
+    const model = buildModel(files, {
+      defaultNamespace: options.settings.defaultNamespace,
+      appliedTogether: root !== undefined,
+    });
     if (await pause()) return undefined;
     const graph = new Graph(model);
     const run: SliceLint = { findings: [], internalErrors: [], objects: model.resources.length };
