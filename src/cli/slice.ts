@@ -115,7 +115,11 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
   const files = k.slices.flatMap((s) => s.files);
   warnAboutSlice(files, io, o);
   o.progress?.update({ phase: 'building the model' });
-  const model = buildModel(files, { defaultNamespace: settings.defaultNamespace });
+  const model = buildModel(files, {
+    defaultNamespace: settings.defaultNamespace,
+    // A Kustomize root is applied as one (ModelOptions.appliedTogether).
+    appliedTogether: k.slices.length === 1 && k.slices[0].root !== undefined,
+  });
   const graph = new Graph(model);
   // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).
   // Dropped objects first (what the model could not take), then what the analysis leaves out.
