@@ -3,7 +3,10 @@ import { closest, list, q } from '../src/util/text.js';
 import { albAction, knativeServiceBehind } from '../src/graph/conventions.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
 import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';
+import type { Resource } from '../src/model/resource.js';
+import type { Service } from '../src/model/service.js';
 import { serviceAbsence } from './support/missing-service.js';
+import { judgeDefinitions } from './support/several-definitions.js';
 
 export default defineRule(
   {
@@ -15,6 +18,8 @@ export default defineRule(
       'not its targetPort).',
   },
   (ctx) => {
+    let byResource: Map<Resource, Service> | undefined;
+    const serviceOf = (r: Resource) => (byResource ??= new Map(ctx.model.services.map((x) => [x.res, x]))).get(r);
     for (const ing of ctx.model.ingresses) {
       for (const b of ing.backends) {
         if (b.kind !== 'service') continue;
@@ -68,10 +73,24 @@ export default defineRule(
           continue;
         }
         if (r.status !== 'no-port') continue;
-        const svc = r.service;
         // Ports of an ExternalName Service are informational: controllers (ingress-nginx, Traefik)
         // proxy to the external name on the backend's port number whether or not the Service lists it.
-        if (svc.type === 'ExternalName' && b.port?.number !== undefined) continue;
+        const portless = (s: Service) => s.type === 'ExternalName' && b.port?.number !== undefined;
+        if (portless(r.service)) continue;
+        // A Service defined in several folders may be several Services: see support/several-definitions.ts.
+        const port = b.port;
+        const verdict =
+          port === undefined || b.routeTargetPort
+            ? { def: r.service, note: '', severity: undefined }
+            : judgeDefinitions(
+                ctx.model,
+                r.service,
+                serviceOf,
+                ing.res,
+                (s) => portless(s) || ctx.graph.servicePortFor(s, port) !== undefined,
+              );
+        if (!verdict) continue;
+        const svc = verdict.def;
         const ports = svc.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port)));
         const avail = ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports';
         let detail: string;
@@ -108,7 +127,8 @@ export default defineRule(
         ctx.report({
           at: ing.at(...(b.port?.path ?? b.path)),
           object: ing.res,
-          message: `${where} of ${ing.res.displayShort}: ${detail}${avail}${legacyNote(ing)}`,
+          severity: verdict.severity,
+          message: `${where} of ${ing.res.displayShort}: ${detail}${verdict.note}${avail}${legacyNote(ing)}`,
           related: [{ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` }],
           suggestions:
             fix && b.port

@@ -1,10 +1,10 @@
 import { defineRule } from '../src/engine/types.js';
 import { list, q } from '../src/util/text.js';
 import { BUILTIN_GROUPS } from '../src/model/kinds.js';
-import { definitionsOf, mayBeDistinct, nearestDefinition } from '../src/model/identity.js';
 import type { Resource } from '../src/model/resource.js';
 import type { Service } from '../src/model/service.js';
 import { serviceAbsence } from './support/missing-service.js';
+import { judgeDefinitions } from './support/several-definitions.js';
 
 export default defineRule(
   {
@@ -18,47 +18,7 @@ export default defineRule(
   (ctx) => {
     const namespaces = ctx.model.namespaces;
     let byResource: Map<Resource, Service> | undefined;
-    /**
-     * A Service defined in several folders without metadata.namespace may be several Services (one
-     * per namespace the folders are applied to): the route goes with the definition of its own
-     * folder (or the nearest folder above), else it misses the port for sure only when all of them
-     * lack it. Undefined: no finding; else the definition to name, and how sure.
-     */
-    const judgePort = (
-      winner: Service,
-      from: Resource,
-      port: number,
-      protocol: string,
-    ): { service: Service; note: string; severity?: 'info' } | undefined => {
-      const defs = definitionsOf(ctx.model, winner.res);
-      if (defs.length < 2 || !defs.some((d) => mayBeDistinct(ctx.model, d, winner.res))) {
-        return { service: winner, note: '' };
-      }
-      byResource ??= new Map(ctx.model.services.map((s) => [s.res, s]));
-      const services = defs.map((d) => byResource?.get(d)).filter((s): s is Service => s !== undefined);
-      const has = (s: Service) => s.ports.some((p) => p.port === port && p.protocol === protocol);
-      const others = `the input defines ${q(winner.name)} in ${services.length} places without metadata.namespace`;
-      const own = nearestDefinition(services, from);
-      if (own) {
-        if (has(own)) return undefined;
-        return {
-          service: own,
-          note: ` as defined in ${own.res.file.path}, the definition nearest to the route (${others})`,
-        };
-      }
-      const lacking = services.filter((s) => !has(s));
-      if (lacking.length === services.length) {
-        return { service: winner, note: ` nor of any of its other definitions (${others})` };
-      }
-      const service = lacking.includes(winner) ? winner : lacking[0];
-      return {
-        service,
-        severity: 'info',
-        note:
-          ` as defined in ${service.res.file.path}, while another definition has it (${others} and none in the ` +
-          `route's folder: which one the route reaches depends on the namespaces the folders are applied to)`,
-      };
-    };
+    const serviceOf = (r: Resource) => (byResource ??= new Map(ctx.model.services.map((x) => [x.res, x]))).get(r);
     for (const route of ctx.model.routes) {
       for (const ref of route.backendRefs) {
         const r = ctx.graph.routeBackend(ref);
@@ -105,12 +65,16 @@ export default defineRule(
           });
         } else if (r.status === 'no-port') {
           const protocol = route.kind === 'UDPRoute' ? 'UDP' : 'TCP';
+          const port = ref.port;
+          // A Service defined in several folders may be several Services: see support/several-definitions.ts.
           const verdict =
-            ref.port === undefined
-              ? { service: r.service, note: '' }
-              : judgePort(r.service, route.res, ref.port, protocol);
+            port === undefined
+              ? { def: r.service, note: '' }
+              : judgeDefinitions(ctx.model, r.service, serviceOf, route.res, (svc) =>
+                  svc.ports.some((p) => p.port === port && p.protocol === protocol),
+                );
           if (!verdict) continue;
-          const { service, note } = verdict;
+          const { def: service, note } = verdict;
           const udp = protocol === 'UDP' ? 'UDP ' : '';
           const ports = service.ports.filter((p) => p.protocol === protocol).map((p) => String(p.port));
           const behind = ref.port !== undefined ? ctx.graph.servicePortBehind(service, ref.port) : undefined;

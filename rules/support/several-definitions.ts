@@ -1,0 +1,56 @@
+/**
+ * An object defined in several folders without metadata.namespace may be several objects, one per
+ * namespace the folders are applied to (src/model/identity.ts, `mayBeDistinct`). A check that
+ * fails on the definition that comes last in the input (the one the graph resolves to) then
+ * judges the definition of the referring object's own folder (or the nearest folder above) alone;
+ * without one there, it fails for sure only when every definition fails, and is info when some
+ * pass.
+ */
+import type { Model } from '../../src/model/model.js';
+import { definitionsOf, mayBeDistinct, nearestDefinition } from '../../src/model/identity.js';
+import type { Resource } from '../../src/model/resource.js';
+import { q } from '../../src/util/text.js';
+
+export interface DefinitionVerdict<T> {
+  /** The definition to name in the finding. */
+  def: T;
+  /** To append where the finding names the object ('' when it is defined once, or surely one object). */
+  note: string;
+  severity?: 'info';
+}
+
+/**
+ * The finding about `winner` (which fails `passes`) for an object in `from`'s folder; undefined
+ * when the definition that object goes with passes. `of` gives the typed object of a definition.
+ */
+export function judgeDefinitions<T extends { res: Resource }>(
+  model: Model,
+  winner: T,
+  of: (r: Resource) => T | undefined,
+  from: Resource,
+  passes: (def: T) => boolean,
+): DefinitionVerdict<T> | undefined {
+  const resources = definitionsOf(model, winner.res);
+  if (resources.length < 2 || !resources.some((d) => mayBeDistinct(model, d, winner.res))) {
+    return { def: winner, note: '' };
+  }
+  const defs = resources.map(of).filter((d): d is T => d !== undefined);
+  const several =
+    `the input defines ${q(winner.res.name)} in ${defs.length} places without metadata.namespace, ` +
+    `which are one object only if applied to one namespace`;
+  const own = nearestDefinition(defs, from);
+  if (own) {
+    if (passes(own)) return undefined;
+    return { def: own, note: ` (as defined in ${own.res.file.path}, the definition nearest to it; ${several})` };
+  }
+  const failing = defs.filter((d) => !passes(d));
+  if (failing.length === defs.length) return { def: winner, note: ` (in each of its definitions: ${several})` };
+  const def = failing.includes(winner) ? winner : failing[0];
+  return {
+    def,
+    severity: 'info',
+    note:
+      ` (as defined in ${def.res.file.path}, while another definition passes: ${several}, and none is in ` +
+      `this folder or above it)`,
+  };
+}
