@@ -1,10 +1,10 @@
 /**
  * An object defined in several folders without metadata.namespace may be several objects, one per
- * namespace the folders are applied to (src/model/identity.ts, `mayBeDistinct`). A check that
- * fails on the definition that comes last in the input (the one the graph resolves to) then
- * judges the definition of the referring object's own folder (or the nearest folder above) alone;
- * without one there, it fails for sure only when every definition fails, and is info when some
- * pass.
+ * namespace the folders are applied to (src/model/identity.ts, `mayBeDistinct`). The definition
+ * that comes last in the input (the one the graph resolves to) is then no better than the others:
+ * a check judges the definition of the referring object's own folder (or the nearest folder
+ * above) alone; without one there, it fails for sure only when every definition fails, and is
+ * info when some fail and some pass.
  */
 import type { Model } from '../../src/model/model.js';
 import { definitionsOf, mayBeDistinct, nearestDefinition } from '../../src/model/identity.js';
@@ -20,8 +20,10 @@ export interface DefinitionVerdict<T> {
 }
 
 /**
- * The finding about `winner` (which fails `passes`) for an object in `from`'s folder; undefined
- * when the definition that object goes with passes. `of` gives the typed object of a definition.
+ * The finding about `winner` (the definition that comes last) for an object in `from`'s folder:
+ * undefined when the definition that object goes with passes (or, without one, every definition
+ * passes). When the definitions are surely one object, `winner` is returned without calling
+ * `passes`: the caller has checked it. `of` gives the typed object of a definition.
  */
 export function judgeDefinitions<T extends { res: Resource }>(
   model: Model,
@@ -44,13 +46,15 @@ export function judgeDefinitions<T extends { res: Resource }>(
     return { def: own, note: ` (as defined in ${own.res.file.path}, the definition nearest to it; ${several})` };
   }
   const failing = defs.filter((d) => !passes(d));
+  if (failing.length === 0) return undefined;
   if (failing.length === defs.length) return { def: winner, note: ` (in each of its definitions: ${several})` };
   const def = failing.includes(winner) ? winner : failing[0];
+  const other = defs.find((d) => !failing.includes(d)) as T;
   return {
     def,
     severity: 'info',
     note:
-      ` (as defined in ${def.res.file.path}, while another definition passes: ${several}, and none is in ` +
-      `this folder or above it)`,
+      ` (as defined in ${def.res.file.path}, not as defined in ${other.res.file.path}: ${several}, and none ` +
+      `is in this folder or above it)`,
   };
 }
