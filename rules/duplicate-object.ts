@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { defineRule } from '../src/engine/types.js';
-import { definitionsOf, mayBeDistinct, namespaceDefaulted } from '../src/model/identity.js';
+import { definitionsOf, distinctReason, folderOf, mayBeDistinct, namespaceDefaulted } from '../src/model/identity.js';
 import { isMap } from '../src/model/resource.js';
 import { q } from '../src/util/text.js';
-import type { JsonMap } from '../src/model/resource.js';
+import type { JsonMap, Resource } from '../src/model/resource.js';
 
 /**
  * The object without `metadata.namespace`: the key already compares namespaces after defaulting,
@@ -15,6 +15,27 @@ function content(raw: JsonMap): JsonMap {
   if (!isMap(meta) || !('namespace' in meta)) return raw;
   const { namespace: _ns, ...rest } = meta;
   return { ...raw, metadata: rest };
+}
+
+/** Folders applied each to its own namespace hold two objects: the namespace is a guess. */
+function perNamespace(prev: Resource, r: Resource): string {
+  const unset =
+    namespaceDefaulted(prev) && namespaceDefaulted(r)
+      ? 'neither definition sets metadata.namespace'
+      : `the definition in ${(namespaceDefaulted(r) ? r : prev).file.path} sets no metadata.namespace`;
+  return (
+    `${unset}, so the two are one object only if both folders are applied to the same namespace (they ` +
+    `land in ${q(r.namespace ?? '')} unless kubectl apply -n, an Argo CD destination, a Flux targetNamespace ` +
+    `or a Kustomize namespace chooses another)`
+  );
+}
+
+/** Sibling folders are often alternatives, one per cluster or environment. */
+function perCluster(prev: Resource, r: Resource): string {
+  return (
+    `${folderOf(prev) || '.'}/ and ${folderOf(r) || '.'}/ are sibling folders (often one per cluster or ` +
+    `environment), so the two are one object only if both folders are applied to the same cluster`
+  );
 }
 
 export default defineRule(
@@ -37,23 +58,17 @@ export default defineRule(
       const related = [
         { at: prev.nameLoc, message: `${prev === first ? 'first' : 'earlier'} definition of ${prev.display}` },
       ];
-      if (mayBeDistinct(ctx.model, prev, r)) {
-        // Folders applied each to its own namespace hold two objects: the namespace is a guess.
-        const unset =
-          namespaceDefaulted(prev) && namespaceDefaulted(r)
-            ? 'neither definition sets metadata.namespace'
-            : `the definition in ${(namespaceDefaulted(r) ? r : prev).file.path} sets no metadata.namespace`;
+      const reason = distinctReason(ctx.model, prev, r);
+      if (reason) {
         ctx.report({
           at: r.nameLoc,
           object: r,
           severity: identical ? 'info' : 'warning',
           message:
-            `${r.displayShort} is also defined in ${prev.file.path}, ` +
-            `${identical ? 'with identical content' : 'with different content'}; ${unset}, so the two are one ` +
-            `object only if both folders are applied to the same namespace (they land in ${q(r.namespace ?? '')} ` +
-            `unless kubectl apply -n, an Argo CD destination, a Flux targetNamespace or a Kustomize namespace ` +
-            `chooses another)` +
-            (identical ? '' : `; applied to one namespace, whichever is applied last wins`),
+            `${reason === 'namespace' ? r.displayShort : r.display} is also defined in ${prev.file.path}, ` +
+            `${identical ? 'with identical content' : 'with different content'}; ` +
+            (reason === 'namespace' ? perNamespace(prev, r) : perCluster(prev, r)) +
+            (identical ? '' : `; applied to one ${reason}, whichever is applied last wins`),
           related,
         });
         continue;

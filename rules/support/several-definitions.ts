@@ -1,13 +1,14 @@
 /**
  * An object defined in several folders without metadata.namespace may be several objects, one per
- * namespace the folders are applied to (src/model/identity.ts, `mayBeDistinct`). The definition
+ * namespace the folders are applied to, and one defined in sibling folders one per cluster
+ * (src/model/identity.ts, `distinctReason`). The definition
  * that comes last in the input (the one the graph resolves to) is then no better than the others:
  * a check judges the definition of the referring object's own folder (or the nearest folder
  * above) alone; without one there, it fails for sure only when every definition fails, and is
  * info when some fail and some pass.
  */
 import type { Model } from '../../src/model/model.js';
-import { definitionsOf, mayBeDistinct, nearestDefinition } from '../../src/model/identity.js';
+import { definitionsOf, distinctReason, nearestDefinition } from '../../src/model/identity.js';
 import type { Resource } from '../../src/model/resource.js';
 import { q } from '../../src/util/text.js';
 
@@ -33,13 +34,14 @@ export function judgeDefinitions<T extends { res: Resource }>(
   passes: (def: T) => boolean,
 ): DefinitionVerdict<T> | undefined {
   const resources = definitionsOf(model, winner.res);
-  if (resources.length < 2 || !resources.some((d) => mayBeDistinct(model, d, winner.res))) {
-    return { def: winner, note: '' };
-  }
+  const reasons = resources.map((d) => distinctReason(model, d, winner.res));
+  if (!reasons.some((reason) => reason !== undefined)) return { def: winner, note: '' };
   const defs = resources.map(of).filter((d): d is T => d !== undefined);
-  const several =
-    `the input defines ${q(winner.res.name)} in ${defs.length} places without metadata.namespace, ` +
-    `which are one object only if applied to one namespace`;
+  const several = reasons.includes('namespace')
+    ? `the input defines ${q(winner.res.name)} in ${defs.length} places without metadata.namespace, ` +
+      `which are one object only if applied to one namespace`
+    : `the input defines ${q(winner.res.name)} in ${defs.length} sibling folders (often one per cluster or ` +
+      `environment), which are one object only if applied to one cluster`;
   const own = nearestDefinition(defs, from);
   if (own) {
     if (passes(own)) return undefined;

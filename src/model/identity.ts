@@ -124,18 +124,34 @@ export function folderOf(r: Resource): string {
   return i < 0 ? '' : p.slice(0, i);
 }
 
+/** Does folder `outer` hold folder `inner` (itself, or a folder below it)? */
+function holds(outer: string, inner: string): boolean {
+  return outer === '' || inner === outer || inner.startsWith(`${outer}/`);
+}
+
 /**
- * Are two definitions of one identity perhaps two objects of the cluster? They are when the kind
- * is namespaced, at least one of them sets no `metadata.namespace`, and they are in different
- * folders: folders are often applied on their own, each to its namespace (`kubectl apply -n`, an
- * Argo CD destination, a Flux `targetNamespace`), so the defaulted namespace is a guess. One file,
- * one folder, namespaces both spelt out, a cluster-scoped kind, or a Kustomize root (built as one,
- * its `namespace:` is in the objects) make them surely one object.
+ * Why two definitions of one identity are perhaps two objects of the cluster, or undefined when
+ * they are surely one. `namespace`: the kind is namespaced, at least one of them sets no
+ * `metadata.namespace`, and they are in different folders: folders are often applied on their
+ * own, each to its namespace (`kubectl apply -n`, an Argo CD destination, a Flux
+ * `targetNamespace`), so the defaulted namespace is a guess. `cluster`: they are in sibling
+ * folders (neither holds the other), which repositories use for alternatives, one per cluster or
+ * environment (`clusters/production`, `clusters/staging`). One file, one folder, a folder and one
+ * below it (`kubectl apply -R`), or a Kustomize root (built as one, its `namespace:` is in the
+ * objects) make them surely one object.
  */
+export function distinctReason(model: Model, a: Resource, b: Resource): 'namespace' | 'cluster' | undefined {
+  if (model.options.appliedTogether) return undefined;
+  const fa = folderOf(a);
+  const fb = folderOf(b);
+  if (fa === fb) return undefined;
+  if (a.namespace !== null && (namespaceDefaulted(a) || namespaceDefaulted(b))) return 'namespace';
+  return holds(fa, fb) || holds(fb, fa) ? undefined : 'cluster';
+}
+
+/** Are two definitions of one identity perhaps two objects of the cluster (`distinctReason`)? */
 export function mayBeDistinct(model: Model, a: Resource, b: Resource): boolean {
-  if (a.namespace === null || model.options.appliedTogether) return false;
-  if (!namespaceDefaulted(a) && !namespaceDefaulted(b)) return false;
-  return folderOf(a) !== folderOf(b);
+  return distinctReason(model, a, b) !== undefined;
 }
 
 const definitionGroups = new WeakMap<Model, Map<Resource, Resource[]>>();
@@ -170,7 +186,7 @@ export function nearestDefinition<T extends { res: Resource }>(defs: readonly T[
   let bestDepth = -1;
   for (const d of defs) {
     const f = folderOf(d.res);
-    if (f !== folder && !(f === '' || folder.startsWith(`${f}/`))) continue;
+    if (!holds(f, folder)) continue;
     const depth = f === '' ? 0 : f.split('/').length;
     if (depth >= bestDepth) {
       best = d;

@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadText } from '../../src/load/load.js';
-import { definitionsOf, mayBeDistinct, namespaceDefaulted, nearestDefinition } from '../../src/model/identity.js';
+import {
+  definitionsOf,
+  distinctReason,
+  mayBeDistinct,
+  namespaceDefaulted,
+  nearestDefinition,
+} from '../../src/model/identity.js';
 import { buildModel } from '../../src/model/model.js';
 import type { ModelOptions } from '../../src/model/model.js';
 
@@ -25,25 +31,29 @@ const at = (m: ReturnType<typeof model>, file: string) => {
 };
 
 describe('definitions in several folders', () => {
-  it('defaulted namespaces in different folders may be distinct objects; one folder, spelt namespaces, cluster scope may not', () => {
+  it('defaulted namespaces in different folders may be distinct objects, and sibling folders one per cluster', () => {
     const m = model({
       'a/cm.yaml': `${cm('x')}---\n${cm('cfg', 'shop')}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n`,
       'a/more.yaml': cm('x'),
       'b/cm.yaml': `${cm('x')}---\n${cm('cfg', 'shop')}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n`,
+      'b/sub/cm.yaml': `${cm('cfg', 'shop')}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n`,
     });
     const [ax, ax2, bx] = definitionsOf(m, at(m, 'a/cm.yaml'));
     assert.deepEqual(
       [ax, ax2, bx].map((r) => r.file.path),
       ['a/cm.yaml', 'a/more.yaml', 'b/cm.yaml'],
     );
-    assert.equal(mayBeDistinct(m, ax, bx), true);
+    assert.equal(distinctReason(m, ax, bx), 'namespace');
     assert.equal(mayBeDistinct(m, ax, ax2), false);
     assert.equal(namespaceDefaulted(ax), true);
-    const ys = m.resources.filter((r) => r.name === 'cfg');
-    assert.equal(namespaceDefaulted(ys[0]), false);
-    assert.equal(mayBeDistinct(m, ys[0], ys[1]), false);
-    const ns = m.resources.filter((r) => r.kind === 'Namespace');
-    assert.equal(mayBeDistinct(m, ns[0], ns[1]), false);
+    // Namespaces spelt out, and a cluster-scoped kind: two objects only in sibling folders.
+    for (const kind of ['ConfigMap', 'Namespace']) {
+      const [a, b, below] = m.resources.filter((r) => r.kind === kind && r.name !== 'x');
+      assert.equal(namespaceDefaulted(a), false);
+      assert.equal(distinctReason(m, a, b), 'cluster', kind);
+      assert.equal(distinctReason(m, b, below), undefined, `${kind} in a folder below`);
+      assert.equal(distinctReason(m, a, below), 'cluster', kind);
+    }
   });
 
   it('a Kustomize root is applied as one', () => {
