@@ -184,7 +184,12 @@ export class SliceWorker {
    * caller waits for the result before it sends another.
    */
   lint(job: LintJob): Promise<JobResult> {
-    const w = this.start();
+    let w: Worker;
+    try {
+      w = this.start();
+    } catch (e) {
+      return Promise.resolve({ type: 'failed', why: (e as Error)?.message ?? String(e) });
+    }
     for (const f of job.files) {
       if (this.sent.get(f.id) === f.rev) f.text = undefined;
       this.sent.set(f.id, f.rev);

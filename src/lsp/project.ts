@@ -414,7 +414,11 @@ export class Project {
     const generation = ++this.generation;
     this.running = true;
     try {
-      this.worker ??= new SliceWorker();
+      if (!this.worker) {
+        this.worker = new SliceWorker();
+        const chars = this.sliceChars().toLocaleString('en-US');
+        this.ws.host.log(`${this.root ?? this.single}: ${chars} characters, linted in a worker thread`);
+      }
       const files = filesForWorker(this.ids(), this.ws.overlays, this.disk, (id) => this.nameOf(id));
       const job: LintJob = {
         type: 'lint',
@@ -465,8 +469,10 @@ export class Project {
   }
 
   /** Linted in this thread from now on: the worker (and the memory it holds) goes. */
-  private leaveWorker(): void {
-    this.worker?.dispose();
+  private leaveWorker(say = true): void {
+    if (!this.worker) return;
+    if (say) this.ws.host.log(`${this.root ?? this.single}: linted in the server's thread`);
+    this.worker.dispose();
     this.worker = undefined;
     this.workerSynced = false;
   }
@@ -482,7 +488,7 @@ export class Project {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.generation++;
-    this.leaveWorker();
+    this.leaveWorker(false);
     for (const [id, p] of this.published) if (!this.ownedElsewhere(id)) this.ws.host.publish(p.uri, []);
     this.published.clear();
     this.findings.clear();

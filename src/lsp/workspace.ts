@@ -216,13 +216,7 @@ export class Workspace implements ProjectOwner {
     const chars = project.sliceChars();
     const big = chars >= BIG_SLICE_CHARS;
     const offThread = chars >= this.workerChars && project.workerFailures < WORKER_FAILURES;
-    if (offThread !== project.offThread) {
-      project.offThread = offThread;
-      const where = offThread
-        ? `in a worker thread (${this.workerChars.toLocaleString('en-US')} or more)`
-        : 'in the server';
-      this.host.log(`${project.root ?? project.single}: ${chars.toLocaleString('en-US')} characters, linted ${where}`);
-    }
+    project.offThread = offThread;
     const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
     project.timer = setTimeout(
       () => {
