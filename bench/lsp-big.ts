@@ -5,13 +5,15 @@
  * slice of a million characters or more) and, for comparison, in the server's thread in steps.
  * For each lint: the longest time between two turns of the event loop (what another request may
  * wait), the event-loop delay's 99th percentile and maximum (`monitorEventLoopDelay`), and the
- * time to the publish. In process, debounce 0.
+ * time to the publish; and, for scale, the same measures on a thread with nothing to do beside a
+ * busy one. In process, debounce 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Workspace } from '../src/lsp/workspace.js';
 
 /** 100,000 objects (Services without selector, ConfigMaps): about 13 MB, few findings. */
@@ -91,6 +93,32 @@ export async function bigDocumentBlocking(
   }
 }
 
+/**
+ * The same measures on a thread with nothing to do while another thread computes for `ms`: what
+ * the machine alone costs (on a shared machine, waits for a core show here too).
+ */
+export async function idleBlocking(ms = 3000): Promise<Blocking> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const busy = new Worker(`const end = Date.now() + ${ms}; while (Date.now() < end);`, { eval: true });
+  const t0 = performance.now();
+  let last = t0;
+  let longest = 0;
+  delay.enable();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (now - t0 < ms) setImmediate(tick);
+      else resolve();
+    };
+    setImmediate(tick);
+  });
+  delay.disable();
+  await busy.terminate();
+  return { longest, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, totalMs: performance.now() - t0 };
+}
+
 /** The bench rows. */
 export async function benchLspBig(objects = 100_000): Promise<void> {
   const rows: [string, Blocking][] = [];
@@ -101,15 +129,16 @@ export async function benchLspBig(objects = 100_000): Promise<void> {
     const where = worker ? 'worker thread' : 'in steps, no worker';
     rows.push([`open, ${where}`, r.open], [`edit, ${where}`, r.edit]);
   }
+  rows.push(['nothing to do (a busy thread)', await idleBlocking()]);
   console.log(
     `\nlanguage server, one open document of ${objects.toLocaleString('en-US')} objects (${(chars / 1e6).toFixed(1)} MB): how long the server's thread is held (ms)`,
   );
   console.log(
-    `  ${''.padEnd(26)} ${'longest block'.padStart(13)} ${'delay p99'.padStart(9)} ${'delay max'.padStart(9)} ${'to publish'.padStart(10)}`,
+    `  ${''.padEnd(29)} ${'longest block'.padStart(13)} ${'delay p99'.padStart(9)} ${'delay max'.padStart(9)} ${'to publish'.padStart(10)}`,
   );
   for (const [what, b] of rows)
     console.log(
-      `  ${what.padEnd(26)} ${b.longest.toFixed(0).padStart(13)} ${b.p99.toFixed(0).padStart(9)} ${b.max.toFixed(0).padStart(9)} ${b.totalMs.toFixed(0).padStart(10)}`,
+      `  ${what.padEnd(29)} ${b.longest.toFixed(0).padStart(13)} ${b.p99.toFixed(0).padStart(9)} ${b.max.toFixed(0).padStart(9)} ${b.totalMs.toFixed(0).padStart(10)}`,
     );
 }
 

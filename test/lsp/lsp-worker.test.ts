@@ -5,9 +5,12 @@
  * worker holds are not sent again; a worker that cannot start is a failed job, not a crash.
  */
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
+import { RULES } from '../../rules/index.js';
+import { settingsOf } from '../../src/engine/settings.js';
 import type { Diagnostic } from 'vscode-languageserver';
 import { SliceWorker } from '../../src/lsp/offthread.js';
 import type { LintJob } from '../../src/lsp/offthread.js';
@@ -118,6 +121,41 @@ describe('lsp slices linted in a worker thread', { timeout: 600_000 }, () => {
       assert.ok(host.codes(big).includes('service-selector-no-pods'));
     } finally {
       ws.dispose();
+    }
+  });
+
+  it('ships beside the server: compiled, in the bundle, in the package', async () => {
+    const bundle = path.join(ROOT, 'dist/src/bundle');
+    // The server's chunk of the bundle loads the worker from its own folder.
+    assert.ok(
+      readdirSync(bundle).some((f) =>
+        /new URL\("\.\/lint-worker\.js",\s*import\.meta\.url\)/.test(readFileSync(path.join(bundle, f), 'utf8')),
+      ),
+      'the bundle names the worker beside it',
+    );
+    const files = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+    assert.ok(files.includes('dist/src/'), 'dist/src/ (both workers) is in the package');
+    const text = service('lonely');
+    const settings = settingsOf(undefined, {}, '.', new Set(RULES.map((r) => r.meta.id))).settings;
+    for (const module of ['dist/src/lsp/lint-worker.js', 'dist/src/bundle/lint-worker.js']) {
+      const w = new SliceWorker(pathToFileURL(path.join(ROOT, module)));
+      try {
+        const r = await w.lint({
+          type: 'lint',
+          generation: 1,
+          files: [{ id: 'untitled:a', name: 'untitled:a', open: true, json: false, rev: 1, text, version: 1 }],
+          severities: {},
+          settings,
+        });
+        assert.equal(r.type, 'done', module);
+        assert.deepEqual(
+          r.type === 'done' && r.publish.map((p) => (JSON.parse(p.json) as Diagnostic[]).map((d) => d.code)),
+          [['service-selector-no-pods']],
+          module,
+        );
+      } finally {
+        w.dispose();
+      }
     }
   });
 
