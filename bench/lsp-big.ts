@@ -6,15 +6,20 @@
  * For each lint: the longest time between two turns of the event loop (what another request may
  * wait), the event-loop delay's 99th percentile and maximum (`monitorEventLoopDelay`), and the
  * time to the publish; and, for scale, the same measures on a thread with nothing to do beside a
- * busy one. In process, debounce 0.
+ * busy one. In process, debounce 0. Then the round trip of requests to a spawned server while it
+ * lints the same document (`requestRoundTrips`).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { Workspace } from '../src/lsp/workspace.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/kube-netlint.js');
 
 /** 100,000 objects (Services without selector, ConfigMaps): about 13 MB, few findings. */
 export function bigDocument(objects = 100_000): string {
@@ -119,6 +124,74 @@ export async function idleBlocking(ms = 3000): Promise<Blocking> {
   return { longest, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, totalMs: performance.now() - t0 };
 }
 
+/**
+ * The same document through a spawned server (`kube-netlint lsp --stdio`, debounce 0): requests
+ * sent every 20 ms while the open and then an edit near the top are linted; the round trip of
+ * each (a hover, which the server answers with "method not found" from its own thread), longest
+ * and median, and how many were sent.
+ */
+export async function requestRoundTrips(
+  objects = 100_000,
+): Promise<{ what: string; longest: number; median: number; n: number }[]> {
+  const text = bigDocument(objects);
+  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lsp-big-'));
+  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: 'pipe' });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  let linted = 0;
+  conn.onNotification('window/logMessage', (m: { message: string }) => {
+    if (/^kube-netlint: lint .*: 1 files/.test(m.message)) linted++;
+  });
+  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  try {
+    const folder = pathToFileURL(dir).href;
+    await conn.sendRequest('initialize', {
+      processId: null,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'big' }],
+      initializationOptions: { debounce: 0, timing: true },
+      capabilities: {},
+    });
+    await conn.sendNotification('initialized', {});
+    const uri = pathToFileURL(path.join(dir, 'big.yaml')).href;
+    const probe = async (what: string, change: () => Promise<void>) => {
+      const done = linted + 1;
+      const trips: number[] = [];
+      await change();
+      while (linted < done) {
+        const t0 = performance.now();
+        await conn
+          .sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } })
+          .catch(() => undefined);
+        trips.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      trips.sort((a, b) => a - b);
+      return { what, longest: trips.at(-1) ?? 0, median: trips[trips.length >> 1] ?? 0, n: trips.length };
+    };
+    const open = await probe('open', () =>
+      conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } }),
+    );
+    const at = text.indexOf('name: svc-2\n') + 'name: svc-2'.length;
+    const line = text.slice(0, at).split('\n').length - 1;
+    const character = at - text.lastIndexOf('\n', at - 1) - 1;
+    const edit = await probe('edit near the top', () =>
+      conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }],
+      }),
+    );
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    return [open, edit];
+  } finally {
+    conn.dispose();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The bench rows. */
 export async function benchLspBig(objects = 100_000): Promise<void> {
   const rows: [string, Blocking][] = [];
@@ -139,6 +212,11 @@ export async function benchLspBig(objects = 100_000): Promise<void> {
   for (const [what, b] of rows)
     console.log(
       `  ${what.padEnd(29)} ${b.longest.toFixed(0).padStart(13)} ${b.p99.toFixed(0).padStart(9)} ${b.max.toFixed(0).padStart(9)} ${b.totalMs.toFixed(0).padStart(10)}`,
+    );
+  console.log('  a spawned server (worker thread), a request every 20 ms while it lints: round trip (ms)');
+  for (const r of await requestRoundTrips(objects))
+    console.log(
+      `  ${r.what.padEnd(29)} longest ${r.longest.toFixed(0).padStart(5)}   median ${r.median.toFixed(0).padStart(4)}   (${r.n} requests)`,
     );
 }
 
