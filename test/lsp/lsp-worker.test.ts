@@ -124,6 +124,44 @@ describe('lsp slices linted in a worker thread', { timeout: 600_000 }, () => {
     }
   });
 
+  it("starts a worker that ended again once, then lints the slice in the server's thread", async () => {
+    const dir = tmp({ 'deploy.yaml': deployment('web') });
+    const text = pairs('app', WORKER_SLICE_CHARS * 1.2);
+    const { ws, host } = await lintFolder(dir, [{ name: 'big.yaml', text }], undefined);
+    try {
+      const project = ws.folders[0];
+      const big = uri(dir, 'big.yaml');
+      /** The worker thread of the slice ends while a job runs (as on a crash). */
+      const endWhileRunning = async (version: number) => {
+        ws.setDocument(big, 'yaml', version, `${text}---\n${service(`lonely-${version}`)}`);
+        await until(`a running job of version ${version}`, ws, () => project.running, 120_000);
+        const thread = (project.worker as unknown as { worker?: { terminate(): Promise<number> } }).worker;
+        assert.ok(thread, 'a worker thread');
+        await thread.terminate();
+      };
+      await endWhileRunning(2);
+      await until('the first failure', ws, () => host.logs.some((l) => /failed .*starting it again/.test(l)), 120_000);
+      await endWhileRunning(3);
+      await until(
+        'the fallback',
+        ws,
+        () => host.logs.some((l) => /failed .*linting in the server's thread/.test(l)),
+        120_000,
+      );
+      await until(
+        'version 3 published',
+        ws,
+        () => host.publishes.some((p) => p.uri === big && p.version === 3),
+        120_000,
+      );
+      assert.equal(project.offThread, false);
+      assert.equal(project.worker, undefined);
+      assert.ok(host.codes(big).includes('service-selector-no-pods'));
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('ships beside the server: compiled, in the bundle, in the package', async () => {
     const bundle = path.join(ROOT, 'dist/src/bundle');
     // The server's chunk of the bundle loads the worker from its own folder.
