@@ -1,14 +1,25 @@
 /**
- * The longest blocking step of the language server on a big document (a row of `npm run bench`):
- * one open file of 100,000 small objects (about 13 MB), linted in steps; the time between two
- * turns of the event loop, longest, while the open and an edit near its top are parsed, and
- * while the whole lint runs (model, rules, publish). In process, debounce 0.
+ * How long the language server's thread is held on a big document (a row of `npm run bench`;
+ * alone: `node dist/bench/lsp-big.js [objects=100000]`): one open file of 100,000 small objects
+ * (about 13 MB), opened, then edited near its top, linted in a worker thread (the default for a
+ * slice of a million characters or more) and, for comparison, in the server's thread in steps.
+ * For each lint: the longest time between two turns of the event loop (what another request may
+ * wait), the event-loop delay's 99th percentile and maximum (`monitorEventLoopDelay`), and the
+ * time to the publish; and, for scale, the same measures on a thread with nothing to do beside a
+ * busy one. In process, debounce 0. Then the round trip of requests to a spawned server while it
+ * lints the same document (`requestRoundTrips`).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { Workspace } from '../src/lsp/workspace.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/kube-netlint.js');
 
 /** 100,000 objects (Services without selector, ConfigMaps): about 13 MB, few findings. */
 export function bigDocument(objects = 100_000): string {
@@ -24,21 +35,22 @@ export function bigDocument(objects = 100_000): string {
 }
 
 export interface Blocking {
-  /** Longest gap between event-loop turns while the text was parsed, and over the whole lint (ms). */
-  parse: number;
-  lint: number;
+  /** Longest gap between event-loop turns from the change to the publish (ms). */
+  longest: number;
+  /** Event-loop delay over the same time: 99th percentile and maximum (ms). */
+  p99: number;
+  max: number;
   totalMs: number;
 }
 
-/** Open the document, then edit near its top; the longest gaps of each lint. */
+/** Open the document, then edit near its top; the blocking of each lint. */
 export async function bigDocumentBlocking(
   objects = 100_000,
+  worker = true,
 ): Promise<{ chars: number; open: Blocking; edit: Blocking }> {
   const text = bigDocument(objects);
   const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lsp-big-'));
   let linted = 0;
-  let parsing = true;
-  let current = '';
   const ws = new Workspace(
     {
       publish: () => undefined,
@@ -48,37 +60,32 @@ export async function bigDocumentBlocking(
       },
       warn: () => undefined,
     },
-    { debounceMs: 0, timing: true },
+    { debounceMs: 0, timing: true, workerChars: worker ? undefined : Infinity },
   );
   let last = performance.now();
-  let gaps = { parse: 0, lint: 0 };
+  let longest = 0;
   let running = true;
   const tick = () => {
     const now = performance.now();
-    const gap = now - last;
+    longest = Math.max(longest, now - last);
     last = now;
-    // A gap counts for the parse when the parse was not over at its start.
-    if (parsing) gaps.parse = Math.max(gaps.parse, gap);
-    if ([...ws.overlays.values()][0]?.parsed?.text === current) parsing = false;
-    gaps.lint = Math.max(gaps.lint, gap);
     if (running) setImmediate(tick);
   };
   try {
     await ws.addFolder(dir);
     const uri = pathToFileURL(path.join(dir, 'big.yaml')).href;
     const run = async (version: number, t: string): Promise<Blocking> => {
-      gaps = { parse: 0, lint: 0 };
-      parsing = true;
-      current = t;
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      longest = 0;
       const t0 = performance.now();
       last = t0;
       const done = linted + 1;
+      delay.enable();
       ws.setDocument(uri, 'yaml', version, t);
-      while (linted < done) {
-        // The parse is over once the open buffer holds this text's parse.
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      return { ...gaps, totalMs: performance.now() - t0 };
+      while (linted < done) await new Promise((r) => setTimeout(r, 1));
+      delay.disable();
+      const ms = (ns: number) => ns / 1e6;
+      return { longest, p99: ms(delay.percentile(99)), max: ms(delay.max), totalMs: performance.now() - t0 };
     };
     setImmediate(tick);
     const open = await run(1, text);
@@ -91,18 +98,125 @@ export async function bigDocumentBlocking(
   }
 }
 
-/** The bench row. */
+/**
+ * The same measures on a thread with nothing to do while another thread computes for `ms`: what
+ * the machine alone costs (on a shared machine, waits for a core show here too).
+ */
+export async function idleBlocking(ms = 3000): Promise<Blocking> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const busy = new Worker(`const end = Date.now() + ${ms}; while (Date.now() < end);`, { eval: true });
+  const t0 = performance.now();
+  let last = t0;
+  let longest = 0;
+  delay.enable();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (now - t0 < ms) setImmediate(tick);
+      else resolve();
+    };
+    setImmediate(tick);
+  });
+  delay.disable();
+  await busy.terminate();
+  return { longest, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, totalMs: performance.now() - t0 };
+}
+
+/**
+ * The same document through a spawned server (`kube-netlint lsp --stdio`, debounce 0): requests
+ * sent every 20 ms while the open and then an edit near the top are linted; the round trip of
+ * each (a hover, which the server answers with "method not found" from its own thread), longest
+ * and median, and how many were sent.
+ */
+export async function requestRoundTrips(
+  objects = 100_000,
+): Promise<{ what: string; longest: number; median: number; n: number }[]> {
+  const text = bigDocument(objects);
+  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lsp-big-'));
+  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: 'pipe' });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  let linted = 0;
+  conn.onNotification('window/logMessage', (m: { message: string }) => {
+    if (/^kube-netlint: lint .*: 1 files/.test(m.message)) linted++;
+  });
+  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  try {
+    const folder = pathToFileURL(dir).href;
+    await conn.sendRequest('initialize', {
+      processId: null,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'big' }],
+      initializationOptions: { debounce: 0, timing: true },
+      capabilities: {},
+    });
+    await conn.sendNotification('initialized', {});
+    const uri = pathToFileURL(path.join(dir, 'big.yaml')).href;
+    const probe = async (what: string, change: () => Promise<void>) => {
+      const done = linted + 1;
+      const trips: number[] = [];
+      await change();
+      while (linted < done) {
+        const t0 = performance.now();
+        await conn
+          .sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } })
+          .catch(() => undefined);
+        trips.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      trips.sort((a, b) => a - b);
+      return { what, longest: trips.at(-1) ?? 0, median: trips[trips.length >> 1] ?? 0, n: trips.length };
+    };
+    const open = await probe('open', () =>
+      conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } }),
+    );
+    const at = text.indexOf('name: svc-2\n') + 'name: svc-2'.length;
+    const line = text.slice(0, at).split('\n').length - 1;
+    const character = at - text.lastIndexOf('\n', at - 1) - 1;
+    const edit = await probe('edit near the top', () =>
+      conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }],
+      }),
+    );
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    return [open, edit];
+  } finally {
+    conn.dispose();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bench rows. */
 export async function benchLspBig(objects = 100_000): Promise<void> {
-  const r = await bigDocumentBlocking(objects);
+  const rows: [string, Blocking][] = [];
+  let chars = 0;
+  for (const worker of [true, false]) {
+    const r = await bigDocumentBlocking(objects, worker);
+    chars = r.chars;
+    const where = worker ? 'worker thread' : 'in steps, no worker';
+    rows.push([`open, ${where}`, r.open], [`edit, ${where}`, r.edit]);
+  }
+  rows.push(['nothing to do (a busy thread)', await idleBlocking()]);
   console.log(
-    `\nlanguage server, one open document of ${objects.toLocaleString('en-US')} objects (${(r.chars / 1e6).toFixed(1)} MB): longest blocking step (ms, between event-loop turns)`,
+    `\nlanguage server, one open document of ${objects.toLocaleString('en-US')} objects (${(chars / 1e6).toFixed(1)} MB): how long the server's thread is held (ms)`,
   );
-  for (const [what, b] of [
-    ['open', r.open],
-    ['edit near the top', r.edit],
-  ] as const)
+  console.log(
+    `  ${''.padEnd(29)} ${'longest block'.padStart(13)} ${'delay p99'.padStart(9)} ${'delay max'.padStart(9)} ${'to publish'.padStart(10)}`,
+  );
+  for (const [what, b] of rows)
     console.log(
-      `  ${what.padEnd(18)} parse ${b.parse.toFixed(0).padStart(6)}   whole lint ${b.lint.toFixed(0).padStart(6)}   (to publish ${b.totalMs.toFixed(0)} ms)`,
+      `  ${what.padEnd(29)} ${b.longest.toFixed(0).padStart(13)} ${b.p99.toFixed(0).padStart(9)} ${b.max.toFixed(0).padStart(9)} ${b.totalMs.toFixed(0).padStart(10)}`,
+    );
+  console.log('  a spawned server (worker thread), a request every 20 ms while it lints: round trip (ms)');
+  for (const r of await requestRoundTrips(objects))
+    console.log(
+      `  ${r.what.padEnd(29)} longest ${r.longest.toFixed(0).padStart(5)}   median ${r.median.toFixed(0).padStart(4)}   (${r.n} requests)`,
     );
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run build` bundles the command line after compiling: dist/src/bundle/ holds the CLI
  * (dist/src/cli/main.js and everything it imports, npm packages included) as a few ES modules,
- * and the parse worker (dist/src/load/worker.js) beside it. A short run spends most of its time
+ * and the parse worker (dist/src/load/worker.js) and the language server's lint worker
+ * (dist/src/lsp/lint-worker.js) beside it. A short run spends most of its time
  * finding, reading and compiling modules: one file instead of some two hundred starts about twice
  * as fast. Commands a run does not use stay in chunks of their own, loaded when they run.
  *
@@ -40,7 +41,12 @@ const lazyRequires: Plugin = {
 rmSync(`${root}${BUNDLE_DIR}`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'dist/src/cli/main.js', worker: 'dist/src/load/worker.js' },
+  // The language server's lint worker is loaded beside the server's chunk, as the parse worker is.
+  entryPoints: {
+    main: 'dist/src/cli/main.js',
+    worker: 'dist/src/load/worker.js',
+    'lint-worker': 'dist/src/lsp/lint-worker.js',
+  },
   outdir: BUNDLE_DIR,
   bundle: true,
   splitting: true,

@@ -11,7 +11,9 @@ import { Graph } from '../graph/graph.js';
 import { compareFindings, lint, runRules } from '../engine/runner.js';
 import type { LintOptions } from '../engine/runner.js';
 import type { Finding, SeveritySetting } from '../engine/types.js';
+import type { KustomizeInput } from '../load/kustomize-slices.js';
 import type { SourceFile } from '../load/source.js';
+import { normPath } from './paths.js';
 
 /** One group of files linted together (ids); `root` names a Kustomize root. */
 export interface LintGroup {
@@ -105,4 +107,37 @@ export async function lintSliceInSteps(
     runs.push(run);
   }
   return merge(runs);
+}
+
+/**
+ * The lint groups of the road's Kustomize plan (undefined: the folder holds no Kustomize tree,
+ * every file is one group). Resource files of a root outside the walk, which the road read for
+ * it, join the slice's files (`files`, `read`).
+ */
+export function plannedGroups(
+  k: KustomizeInput | undefined,
+  files: string[],
+  read: Map<string, SourceFile>,
+  log: (message: string) => void,
+): LintGroup[] | undefined {
+  if (!k) return undefined;
+  for (const n of k.notes) log(n);
+  for (const e of k.rootErrors) log(`Kustomize root ${e.root}: ${e.message}`);
+  for (const e of k.readErrors) log(`cannot read ${e.path}: ${e.message}`);
+  if (k.plain) return undefined;
+  const walked = new Set(files);
+  for (const s of k.slices) {
+    for (const f of s.files) {
+      if (f.absPath === undefined) continue;
+      const id = normPath(f.absPath);
+      read.set(id, f);
+      if (walked.has(id)) continue;
+      files.push(id);
+      walked.add(id);
+    }
+  }
+  return k.slices.map((s) => ({
+    root: s.root,
+    ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath),
+  }));
 }

@@ -22,6 +22,8 @@ export interface Overlay {
   version: number;
   text: string;
   parsed?: Parsed;
+  /** Which text (src/lsp/offthread.ts): a new number with every change. */
+  rev?: number;
 }
 
 /** Whether a document is read as JSON (by its name or the editor's language). */

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { RULES } from '../../rules/index.js';
 import { ConfigError, findConfig, loadConfig } from '../engine/config.js';
 import type { Config } from '../engine/config.js';
@@ -15,15 +15,16 @@ import { settingsOf } from '../engine/settings.js';
 import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
 import { MANIFEST_EXTENSIONS, displayPath } from '../load/discover.js';
 import { loadInput, readFiles } from '../load/input.js';
-import type { KustomizeInput } from '../load/kustomize-slices.js';
 import { notAManifest } from '../load/load.js';
 import type { SourceFile } from '../load/source.js';
-import { lintSlice, lintSliceInSteps } from './lint.js';
+import { lintSlice, lintSliceInSteps, plannedGroups } from './lint.js';
 import type { LintGroup, SliceLint } from './lint.js';
 import { isJson, parseEdited, parseEditedInSteps } from './parsed.js';
 import type { Overlay, Parsed } from './parsed.js';
 import { isFileId, normPath } from './paths.js';
-import { publishChanged } from './publish.js';
+import { SliceWorker, filesForWorker } from './offthread.js';
+import type { JobResult, LintJob } from './offthread.js';
+import { findingsById, publishChanged, publishFromWorker } from './publish.js';
 import type { ConfigProblem, Published } from './publish.js';
 
 export interface WorkspaceHost {
@@ -53,6 +54,10 @@ export const BIG_SLICE_CHARS = 2_000_000;
 export const DEBOUNCE_MS_PER_MILLION = 200;
 /** A step of a lint in steps runs at least this long before it yields (ms). */
 const STEP_MS = 50;
+/** A slice of at least this much text is linted in a worker thread (src/lsp/offthread.ts). */
+export const WORKER_SLICE_CHARS = 1_000_000;
+/** After this many failures of its worker, a slice is linted in the server's thread again (in steps when big). */
+export const WORKER_FAILURES = 2;
 
 export class Project {
   config: Config | undefined;
@@ -77,9 +82,15 @@ export class Project {
   fileIds = new Map<SourceFile, string>();
   /** Characters of text of the last lint's slice. */
   chars = 0;
-  /** A lint in steps is running; `generation` moves on with every change, which stops it. */
+  /** A lint in steps or in the worker is running; `generation` moves on with every change, which stops it. */
   running = false;
   generation = 0;
+  /** Linted in a worker thread (decided by the workspace from the slice's size). */
+  offThread = false;
+  worker: SliceWorker | undefined;
+  workerFailures = 0;
+  /** The worker knows what `published` holds (else the next job tells it). */
+  private workerSynced = false;
   private reloadWanted = false;
   private warned: string | undefined;
   private reloading: Promise<void> | undefined;
@@ -150,7 +161,7 @@ export class Project {
           kustomize: { command: null, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] },
         });
         files = input.discovered.files.map((f) => normPath(f.absPath));
-        this.groups = this.planned(input.kustomize, files, read);
+        this.groups = plannedGroups(input.kustomize, files, read, (m) => this.ws.host.log(m));
         for (const f of input.files) {
           if (f.absPath === undefined) continue;
           // A folder or file that may not be read is left out of the slice (named in the log);
@@ -178,38 +189,6 @@ export class Project {
     }
     this.ready = true;
     this.ws.schedule(this, 0);
-  }
-
-  /**
-   * The lint groups of the road's Kustomize plan (undefined: the folder holds no Kustomize tree,
-   * every file is one group). Resource files of a root outside the walk, which the road read for
-   * it, join the slice's files (`files`, `read`).
-   */
-  private planned(
-    k: KustomizeInput | undefined,
-    files: string[],
-    read: Map<string, SourceFile>,
-  ): LintGroup[] | undefined {
-    if (!k) return undefined;
-    for (const n of k.notes) this.ws.host.log(n);
-    for (const e of k.rootErrors) this.ws.host.log(`Kustomize root ${e.root}: ${e.message}`);
-    for (const e of k.readErrors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
-    if (k.plain) return undefined;
-    const walked = new Set(files);
-    for (const s of k.slices) {
-      for (const f of s.files) {
-        if (f.absPath === undefined) continue;
-        const id = normPath(f.absPath);
-        read.set(id, f);
-        if (walked.has(id)) continue;
-        files.push(id);
-        walked.add(id);
-      }
-    }
-    return k.slices.map((s) => ({
-      root: s.root,
-      ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath),
-    }));
   }
 
   /**
@@ -332,6 +311,7 @@ export class Project {
     if (!this.ready) return;
     this.dirty = false;
     this.generation++;
+    this.leaveWorker();
     const t0 = performance.now();
     const slice = this.slice();
     const t1 = performance.now();
@@ -349,6 +329,7 @@ export class Project {
     if (!this.ready || this.running) return;
     this.dirty = false;
     const generation = ++this.generation;
+    this.leaveWorker();
     this.running = true;
     let last = performance.now();
     const pause = async (): Promise<boolean> => {
@@ -397,16 +378,10 @@ export class Project {
       chars += s.file.text.length;
     }
     this.chars = chars;
+    this.workerSynced = false;
     for (const e of result.internalErrors)
       this.ws.host.log(`internal error in rule ${e.ruleId}: ${e.error?.stack ?? String(e.error)}`);
-    const findings = new Map<string, Finding[]>();
-    for (const f of result.findings) {
-      const id = fileIds.get(f.file);
-      if (id === undefined) continue;
-      let list = findings.get(id);
-      if (!list) findings.set(id, (list = []));
-      list.push(f);
-    }
+    const findings = findingsById(result.findings, fileIds);
     this.findings = findings;
     this.fileIds = fileIds;
     publishChanged(findings, this.configProblem, this.published, {
@@ -415,10 +390,7 @@ export class Project {
       rules: RULE_META,
       send: (uri, diagnostics, version) => this.ws.host.publish(uri, diagnostics, version),
       version: (id) => versions.get(id) ?? this.ws.overlays.get(id)?.version,
-      ownedElsewhere: (id) => {
-        const owner = this.ws.projectOf(id);
-        return !!owner && owner !== this && owner.published.has(id);
-      },
+      ownedElsewhere: (id) => this.ownedElsewhere(id),
     });
     if (this.ws.timing) {
       const t3 = performance.now();
@@ -429,16 +401,95 @@ export class Project {
     }
   }
 
+  /**
+   * Lint the slice in the worker thread (started on first use) and publish what it found changed;
+   * a change meanwhile stops the job (the change schedules the next one). A worker that fails is
+   * started again, up to `WORKER_FAILURES` times.
+   */
+  async lintInWorker(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.ready || this.running) return;
+    this.dirty = false;
+    const generation = ++this.generation;
+    this.running = true;
+    try {
+      if (!this.worker) {
+        this.worker = new SliceWorker();
+        const chars = this.sliceChars().toLocaleString('en-US');
+        this.ws.host.log(`${this.root ?? this.single}: ${chars} characters, linted in a worker thread`);
+      }
+      const files = filesForWorker(this.ids(), this.ws.overlays, this.disk, (id) => this.nameOf(id));
+      const job: LintJob = {
+        type: 'lint',
+        generation,
+        files,
+        groups: this.lintGroups(),
+        severities: this.severities,
+        settings: this.settings,
+        configProblem: this.configProblem,
+        published: this.workerSynced ? undefined : [...this.published].map(([id, p]) => [id, p.uri, p.json]),
+      };
+      this.workerSynced = true;
+      const t0 = performance.now();
+      const r: JobResult = await this.worker.lint(job);
+      if (r.type === 'failed') {
+        [this.worker, this.workerSynced, this.dirty] = [undefined, false, true];
+        const next = ++this.workerFailures < WORKER_FAILURES ? 'starting it again' : "linting in the server's thread";
+        return this.ws.host.log(`the lint worker of ${this.root ?? this.single} failed (${r.why}); ${next}`);
+      }
+      if (r.type === 'stopped') return;
+      // Stale (a change came as it finished): dropped; what the worker thinks it published is told again.
+      if (generation !== this.generation) return void (this.workerSynced = false);
+      const t1 = performance.now();
+      this.chars = r.chars;
+      this.findings = new Map();
+      this.fileIds = new Map();
+      for (const e of r.internalErrors) this.ws.host.log(e);
+      publishFromWorker(r.publish, this.published, {
+        send: (uri, diagnostics, version, id) =>
+          this.ws.host.publish(uri, diagnostics, version ?? this.ws.overlays.get(id)?.version),
+        ownedElsewhere: (id) => this.ownedElsewhere(id),
+      });
+      if (this.ws.timing) {
+        const ms = (n: number) => n.toFixed(1);
+        this.ws.host.log(
+          `lint ${this.root ?? this.single}: ${r.files} files, ${r.objects} objects; in a worker thread: parse ${ms(r.ms[0])} ms, model+graph+rules ${ms(r.ms[1])} ms, diagnostics ${ms(r.ms[2])} ms; job to publish ${ms(performance.now() - t0)} ms, of which publish ${ms(performance.now() - t1)} ms`,
+        );
+      }
+    } finally {
+      this.running = false;
+      if (this.dirty) this.ws.schedule(this);
+    }
+  }
+
+  /** The quick fixes of a document of a slice linted in the worker, from the worker. */
+  workerFixes(id: string, diagnostics: Diagnostic[], documentChanges: boolean): Promise<CodeAction[]> {
+    return this.worker?.quickFixes(id, diagnostics, documentChanges) ?? Promise.resolve([]);
+  }
+
+  /** Linted in this thread from now on: the worker (and the memory it holds) goes. */
+  private leaveWorker(say = true): void {
+    if (!this.worker) return;
+    if (say) this.ws.host.log(`${this.root ?? this.single}: linted in the server's thread`);
+    this.worker.dispose();
+    this.worker = undefined;
+    this.workerSynced = false;
+  }
+
+  /** The document moved to another slice that already published it. */
+  private ownedElsewhere(id: string): boolean {
+    const owner = this.ws.projectOf(id);
+    return !!owner && owner !== this && owner.published.has(id);
+  }
+
   /** Clear every diagnostic this project published. */
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.generation++;
-    for (const [id, p] of this.published) {
-      const owner = this.ws.projectOf(id);
-      if (owner && owner !== this && owner.published.has(id)) continue;
-      this.ws.host.publish(p.uri, []);
-    }
+    this.leaveWorker(false);
+    for (const [id, p] of this.published) if (!this.ownedElsewhere(id)) this.ws.host.publish(p.uri, []);
     this.published.clear();
     this.findings.clear();
   }

@@ -49,8 +49,8 @@ export interface PublishContext {
   /** URI of a file of the slice. */
   uriOfFile(file: SourceFile): string;
   rules: ReadonlyMap<string, RuleMeta>;
-  /** Send diagnostics. */
-  send(uri: string, diagnostics: Diagnostic[], version: number | undefined): void;
+  /** Send diagnostics (of the document `id`). */
+  send(uri: string, diagnostics: Diagnostic[], version: number | undefined, id: string): void;
   version(id: string): number | undefined;
   /** The document moved to another slice that already published it: do not clear it. */
   ownedElsewhere(id: string): boolean;
@@ -79,7 +79,7 @@ export function publishChanged(
     if (empty) {
       published.delete(id);
       if (ctx.ownedElsewhere(id)) continue;
-      ctx.send(uri, [], ctx.version(id));
+      ctx.send(uri, [], ctx.version(id), id);
       continue;
     }
     const diagnostics = list.map((f) => toDiagnostic(f, { uriOf: ctx.uriOfFile, rules: ctx.rules }));
@@ -95,6 +95,37 @@ export function publishChanged(
     const json = JSON.stringify(diagnostics);
     published.set(id, { uri, signature: sig, json });
     if (prev && prev.json === json && prev.uri === uri) continue;
-    ctx.send(uri, diagnostics, ctx.version(id));
+    ctx.send(uri, diagnostics, ctx.version(id), id);
   }
+}
+
+/** The worker's publishes of a slice (src/lsp/offthread.ts): sent, and noted in `published`. */
+export function publishFromWorker(
+  list: { id: string; uri: string; json: string; version?: number }[],
+  published: Map<string, Published>,
+  ctx: Pick<PublishContext, 'send' | 'ownedElsewhere'>,
+): void {
+  for (const p of list) {
+    if (p.json !== '[]') {
+      // A signature that no computed one equals: a publish in this thread compares the JSON.
+      published.set(p.id, { uri: p.uri, signature: 'worker', json: p.json });
+      ctx.send(p.uri, JSON.parse(p.json) as Diagnostic[], p.version, p.id);
+      continue;
+    }
+    published.delete(p.id);
+    if (!ctx.ownedElsewhere(p.id)) ctx.send(p.uri, [], p.version, p.id);
+  }
+}
+
+/** Findings per id of their file (findings in files of no id are left out). */
+export function findingsById(findings: Finding[], fileIds: ReadonlyMap<SourceFile, string>): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const id = fileIds.get(f.file);
+    if (id === undefined) continue;
+    let list = out.get(id);
+    if (!list) out.set(id, (list = []));
+    list.push(f);
+  }
+  return out;
 }

@@ -4,17 +4,14 @@
  * project is linted again (a debounce that grows with the size of big slices), and quick fixes.
  */
 import path from 'node:path';
-import type { CodeAction, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { CONFIG_FILES } from '../engine/config.js';
 import { KUSTOMIZATION_NAMES } from '../load/kustomize.js';
-import type { SourceFile } from '../load/source.js';
-import { disableLineEdit, ignoreObjectEdit } from './actions.js';
-import type { OffsetEdit } from './actions.js';
-import { SOURCE, toRange } from './convert.js';
-import type { DiagnosticData } from './convert.js';
+import { quickFixes, workspaceEdit } from './fixes.js';
 import type { Overlay } from './parsed.js';
 import { idOfUri, isFileId, isInside, normPath, uriOfPath } from './paths.js';
-import { BIG_SLICE_CHARS, DEBOUNCE_MS_PER_MILLION, Project } from './project.js';
+import { nextRev } from './offthread.js';
+import { BIG_SLICE_CHARS, DEBOUNCE_MS_PER_MILLION, Project, WORKER_FAILURES, WORKER_SLICE_CHARS } from './project.js';
 import type { ProjectOwner, WorkspaceHost } from './project.js';
 
 export type { WorkspaceHost } from './project.js';
@@ -27,15 +24,11 @@ export interface WorkspaceOptions {
   documentChanges?: boolean;
   /** Log how long each lint's phases took. */
   timing?: boolean;
+  /** A slice of at least this many characters is linted in a worker thread (default `WORKER_SLICE_CHARS`; Infinity: never). */
+  workerChars?: number;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 150;
-
-const sameRange = (a: Range, b: Range) =>
-  a.start.line === b.start.line &&
-  a.start.character === b.start.character &&
-  a.end.line === b.end.line &&
-  a.end.character === b.end.character;
 
 export class Workspace implements ProjectOwner {
   readonly folders: Project[] = [];
@@ -43,6 +36,7 @@ export class Workspace implements ProjectOwner {
   readonly overlays = new Map<string, Overlay>();
   debounceMs: number;
   readonly timing: boolean;
+  readonly workerChars: number;
   private disposed = false;
 
   constructor(
@@ -51,6 +45,7 @@ export class Workspace implements ProjectOwner {
   ) {
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.timing = options.timing ?? false;
+    this.workerChars = options.workerChars ?? WORKER_SLICE_CHARS;
   }
 
   /**
@@ -141,8 +136,9 @@ export class Workspace implements ProjectOwner {
       ov.uri = uri;
       ov.version = version;
       ov.text = text;
+      ov.rev = nextRev();
     } else {
-      ov = { id, uri, languageId, version, text };
+      ov = { id, uri, languageId, version, text, rev: nextRev() };
       this.overlays.set(id, ov);
     }
     const project = this.projectOf(id);
@@ -206,22 +202,27 @@ export class Workspace implements ProjectOwner {
 
   /**
    * Re-lint a project after the debounce delay (or `delay`). A big slice waits longer (by its
-   * size) and is linted in steps, so that a lint never holds the server for long.
+   * size); a slice of `workerChars` or more is linted in a worker thread, else in this thread (in
+   * steps when big, if its worker failed), so that a lint never holds the server for long.
    */
   schedule(project: Project, delay = this.debounceMs): void {
     if (this.disposed) return;
     project.dirty = true;
-    // A change stops a lint in steps that is running (it reads the text it started with).
+    // A change stops a lint in steps or in the worker that is running (it reads the text it started with).
     project.generation++;
+    project.worker?.signal(project.generation);
     if (!project.ready) return;
     if (project.timer) clearTimeout(project.timer);
     const chars = project.sliceChars();
     const big = chars >= BIG_SLICE_CHARS;
+    const offThread = chars >= this.workerChars && project.workerFailures < WORKER_FAILURES;
+    project.offThread = offThread;
     const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
     project.timer = setTimeout(
       () => {
         project.timer = undefined;
-        if (!big) this.guard(() => project.lintNow());
+        if (offThread) this.run(project);
+        else if (!big) this.guard(() => project.lintNow());
         else if (!project.running)
           void project.lintInSteps().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
       },
@@ -229,71 +230,39 @@ export class Workspace implements ProjectOwner {
     );
   }
 
-  /** Run pending lints now. */
-  flush(project?: Project): void {
-    const list = project ? [project] : [...this.folders, ...this.loose.values()];
-    for (const p of list) if (p.dirty && p.ready) this.guard(() => p.lintNow());
+  /** Start a slice's lint in its worker (unless one is running: a change makes it run again). */
+  private run(project: Project): void {
+    if (!project.running)
+      void project.lintInWorker().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
   }
 
-  /** Quick fixes for diagnostics of `uri` (from rule suggestions, plus disable and ignore). */
-  codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+  /** Run pending lints now (a slice linted in a worker: its job starts now). */
+  flush(project?: Project): void {
+    const list = project ? [project] : [...this.folders, ...this.loose.values()];
+    for (const p of list) {
+      if (!p.dirty || !p.ready) continue;
+      if (p.offThread) this.run(p);
+      else this.guard(() => p.lintNow());
+    }
+  }
+
+  /**
+   * Quick fixes for diagnostics of `uri` (from rule suggestions, plus disable and ignore). A slice
+   * linted in a worker thread asks the worker, which holds its findings.
+   */
+  codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] | Promise<CodeAction[]> {
     const id = idOfUri(uri);
     const project = this.projectOf(id);
     if (!project) return [];
     // A big slice is not linted here (that would hold the server): its fixes wait for its lint.
-    if (project.big && (project.dirty || project.running)) return [];
+    if ((project.big || project.offThread) && (project.dirty || project.running)) return [];
+    if (project.offThread) return project.workerFixes(id, diagnostics, !!this.options.documentChanges);
     this.flush(project);
-    const current = project.findings.get(id) ?? [];
-    const actions: CodeAction[] = [];
-    for (const d of diagnostics) {
-      if (d.source !== SOURCE) continue;
-      const data = d.data as DiagnosticData | undefined;
-      // Clients that do not keep `data` get the finding by rule and range.
-      const f = data?.fingerprint
-        ? current.find((x) => x.fingerprint === data.fingerprint)
-        : current.find((x) => x.ruleId === d.code && sameRange(toRange(x.file, x.range), d.range));
-      if (!f) continue;
-      f.suggestions.forEach((s, i) => {
-        actions.push({
-          title: s.title,
-          kind: 'quickfix',
-          diagnostics: [d],
-          isPreferred: i === 0 && f.suggestions.length === 1,
-          edit: this.edit(project, s.file, { range: s.range, newText: s.replacement }),
-        });
-      });
-      const disable = disableLineEdit(f);
-      if (disable) {
-        actions.push({
-          title: `Disable ${f.ruleId} for this line`,
-          kind: 'quickfix',
-          diagnostics: [d],
-          edit: this.edit(project, f.file, disable),
-        });
-      }
-      const ignore = ignoreObjectEdit(f);
-      if (ignore) {
-        actions.push({
-          title: `Ignore ${f.ruleId} for this object`,
-          kind: 'quickfix',
-          diagnostics: [d],
-          edit: this.edit(project, f.file, ignore),
-        });
-      }
-    }
-    return actions;
-  }
-
-  private edit(project: Project, file: SourceFile, e: OffsetEdit): WorkspaceEdit {
-    const id = project.fileIds.get(file) ?? file.absPath ?? file.path;
-    const uri = this.uriOf(id);
-    const range: Range = toRange(file, e.range);
-    const edits: TextEdit[] = [{ range, newText: e.newText }];
-    if (this.options.documentChanges) {
-      const version = this.overlays.get(id)?.version ?? null;
-      return { documentChanges: [{ textDocument: { uri, version }, edits }] };
-    }
-    return { changes: { [uri]: edits } };
+    return quickFixes(project.findings.get(id) ?? [], diagnostics, (file, e) => {
+      const fileId = project.fileIds.get(file) ?? file.absPath ?? file.path;
+      const version = this.overlays.get(fileId)?.version ?? null;
+      return workspaceEdit(this.uriOf(fileId), version, file, e, !!this.options.documentChanges);
+    });
   }
 
   guard(fn: () => void): void {
@@ -310,6 +279,8 @@ export class Workspace implements ProjectOwner {
       if (p.timer) clearTimeout(p.timer);
       p.timer = undefined;
       p.generation++;
+      p.worker?.dispose();
+      p.worker = undefined;
     }
   }
 }

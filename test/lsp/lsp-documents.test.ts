@@ -110,65 +110,74 @@ describe('lsp lint in steps', () => {
     assert.ok(compared > 20, `${compared} folders`);
   });
 
-  it('lints a big document in steps, serving the event loop meanwhile; a change stops the run', async () => {
-    // About 2.5 MB: 4,000 Deployment/Service pairs, one Service broken.
-    const parts: string[] = [];
-    for (let i = 0; parts.join('---\n').length < BIG_SLICE_CHARS * 1.2; i++)
-      parts.push(deployment(`app-${i}`), service(`app-${i}`, i === 7 ? 'htttp' : 'http'));
-    const text = parts.join('---\n');
-    const { dir, host, ws } = await setup({});
-    try {
-      const big = uri(dir, 'big.yaml');
-      ws.setDocument(big, 'yaml', 1, text);
-      // The first lint, forced at once here (`until` flushes pending lints).
-      await until('the first lint', ws, () => host.codes(big).includes('service-target-port-unresolved'), 60_000);
-      const project = ws.folders[0];
-      assert.ok(project.big, `${project.chars} characters`);
-
-      const v3 = `${text}---\n${service('lonely')}`;
-      // An edit: linted in steps after the size-scaled debounce. The event loop turns meanwhile.
-      ws.setDocument(
-        big,
-        'yaml',
-        2,
-        text.replace('targetPort: htttp', 'targetPort: http').replace('name: app-3\n', 'name: app-3x\n'),
-      );
-      let turns = 0;
-      let sawRunning = false;
-      let stopped = false;
-      await waitFor('the lint in steps of version 2', () => {
-        turns++;
-        if (project.running) sawRunning = true;
-        if (project.running && !stopped) {
-          // A change while it runs: this run stops, the change's lint publishes version 3.
-          stopped = true;
-          ws.setDocument(big, 'yaml', 3, v3);
-        }
-        const last = host.publishes.filter((p) => p.uri === big).at(-1);
-        return !project.running && !project.dirty && last?.version === 3;
-      }).catch((e: Error) => assert.fail(`${e.message}; ${turns} turns`));
-      assert.ok(sawRunning, 'a lint in steps ran');
-      const after = host.current.get(big) ?? [];
-      // Version 3 has the broken port again (made from the original text), and a Service that selects nothing.
-      assert.deepEqual(after.map((d) => d.code).sort(), ['service-selector-no-pods', 'service-target-port-unresolved']);
-      // No publish for version 2's text came after the change was made.
-      const versions = host.publishes.filter((p) => p.uri === big).map((p) => p.version);
-      assert.ok(!versions.includes(2) || versions.lastIndexOf(2) < versions.indexOf(3), versions.join(','));
-      // The same diagnostics as a lint at once of the same text.
-      const fresh = new Host();
-      const ws2 = new Workspace(fresh, { debounceMs: 0 });
+  for (const [how, workerChars] of [
+    ['in a worker thread', undefined],
+    ["in the server's thread in steps", Infinity],
+  ] as const)
+    it(`lints a big document ${how}, serving the event loop meanwhile; a change stops the run`, async () => {
+      // About 2.5 MB: 4,000 Deployment/Service pairs, one Service broken.
+      const parts: string[] = [];
+      for (let i = 0; parts.join('---\n').length < BIG_SLICE_CHARS * 1.2; i++)
+        parts.push(deployment(`app-${i}`), service(`app-${i}`, i === 7 ? 'htttp' : 'http'));
+      const text = parts.join('---\n');
+      const { dir, host, ws } = await setup({}, workerChars);
       try {
-        await ws2.addFolder(dir);
-        ws2.setDocument(big, 'yaml', 3, v3);
-        await until('the fresh lint', ws2, () => fresh.current.has(big), 60_000);
-        assert.deepEqual(fresh.current.get(big), after);
+        const big = uri(dir, 'big.yaml');
+        ws.setDocument(big, 'yaml', 1, text);
+        // The first lint, forced at once here (`until` flushes pending lints).
+        await until('the first lint', ws, () => host.codes(big).includes('service-target-port-unresolved'), 60_000);
+        const project = ws.folders[0];
+        assert.ok(project.big, `${project.chars} characters`);
+        assert.equal(project.offThread, workerChars === undefined);
+
+        const v3 = `${text}---\n${service('lonely')}`;
+        // An edit: linted in steps after the size-scaled debounce. The event loop turns meanwhile.
+        ws.setDocument(
+          big,
+          'yaml',
+          2,
+          text.replace('targetPort: htttp', 'targetPort: http').replace('name: app-3\n', 'name: app-3x\n'),
+        );
+        let turns = 0;
+        let sawRunning = false;
+        let stopped = false;
+        await waitFor('the lint in steps of version 2', () => {
+          turns++;
+          if (project.running) sawRunning = true;
+          if (project.running && !stopped) {
+            // A change while it runs: this run stops, the change's lint publishes version 3.
+            stopped = true;
+            ws.setDocument(big, 'yaml', 3, v3);
+          }
+          const last = host.publishes.filter((p) => p.uri === big).at(-1);
+          return !project.running && !project.dirty && last?.version === 3;
+        }).catch((e: Error) => assert.fail(`${e.message}; ${turns} turns`));
+        assert.ok(sawRunning, 'a lint in steps ran');
+        const after = host.current.get(big) ?? [];
+        // Version 3 has the broken port again (made from the original text), and a Service that selects nothing.
+        assert.deepEqual(after.map((d) => d.code).sort(), [
+          'service-selector-no-pods',
+          'service-target-port-unresolved',
+        ]);
+        // No publish for version 2's text came after the change was made.
+        const versions = host.publishes.filter((p) => p.uri === big).map((p) => p.version);
+        assert.ok(!versions.includes(2) || versions.lastIndexOf(2) < versions.indexOf(3), versions.join(','));
+        // The same diagnostics as a lint at once of the same text.
+        const fresh = new Host();
+        // Linted at once, in this thread (`until` runs the pending lint).
+        const ws2 = new Workspace(fresh, { debounceMs: 0, workerChars: Infinity });
+        try {
+          await ws2.addFolder(dir);
+          ws2.setDocument(big, 'yaml', 3, v3);
+          await until('the fresh lint', ws2, () => fresh.current.has(big), 60_000);
+          assert.deepEqual(fresh.current.get(big), after);
+        } finally {
+          ws2.dispose();
+        }
       } finally {
-        ws2.dispose();
+        ws.dispose();
       }
-    } finally {
-      ws.dispose();
-    }
-  });
+    });
 });
 
 describe('lsp Kustomize roots on the input road', () => {

@@ -1,10 +1,14 @@
-/** Helpers of the language server's workspace tests: temporary folders, a recording host, waiting. */
+/** Helpers of the language server's tests: temporary folders, a recording host, waiting, a spawned server. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after } from 'node:test';
-import type { Diagnostic } from 'vscode-languageserver';
+import { spawn } from 'node:child_process';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import { BIN, ROOT, within } from '../support/util.js';
 import { Workspace } from '../../src/lsp/workspace.js';
 import type { WorkspaceHost } from '../../src/lsp/workspace.js';
 
@@ -46,10 +50,13 @@ export class Host implements WorkspaceHost {
 
 export const uri = (dir: string, name: string) => pathToFileURL(path.join(dir, name)).href;
 
-export async function setup(files: Record<string, string>): Promise<{ dir: string; host: Host; ws: Workspace }> {
+export async function setup(
+  files: Record<string, string>,
+  workerChars?: number,
+): Promise<{ dir: string; host: Host; ws: Workspace }> {
   const dir = tmp(files);
   const host = new Host();
-  const ws = new Workspace(host, { debounceMs: 0, documentChanges: true });
+  const ws = new Workspace(host, { debounceMs: 0, documentChanges: true, workerChars });
   await ws.addFolder(dir);
   ws.flush();
   return { dir, host, ws };
@@ -96,3 +103,73 @@ spec:
     - port: 80
       targetPort: ${targetPort}
 `;
+
+/** A server spawned as an editor spawns it (`kube-netlint lsp --stdio`), with what it sent. */
+export interface Spawned {
+  conn: MessageConnection;
+  exited: Promise<number | null>;
+  logs: string[];
+  published: PublishDiagnosticsParams[];
+  stderr: () => string;
+  /** Resolves when a log line matches. */
+  logged(re: RegExp, ms?: number): Promise<string>;
+  /** Resolves with the first publish (from `since` on) for `uri` that satisfies `pred`. */
+  publish(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, ms?: number): Promise<PublishDiagnosticsParams>;
+}
+
+/** Spawn the server on a workspace folder and initialize it. Every wait is bounded (a hang guard). */
+export async function spawnServer(dir: string, initializationOptions: object = { debounce: 0 }): Promise<Spawned> {
+  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  const wait = <T>(find: () => T | undefined, what: string, ms: number): Promise<T> =>
+    within(
+      new Promise<T>((resolve) => {
+        const check = () => {
+          const found = find();
+          if (found !== undefined) resolve(found);
+          else waiters.push(check);
+        };
+        check();
+      }),
+      what,
+      ms,
+    );
+  const s: Spawned = {
+    conn,
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    logs: [],
+    published: [],
+    stderr: () => err,
+    logged: (re, ms = 120_000) => wait(() => s.logs.find((l) => re.test(l)), `a log line ${re}`, ms),
+    publish: (u, pred, ms = 120_000) =>
+      wait(() => s.published.find((p) => p.uri === u && pred(p)), `diagnostics of ${u}`, ms),
+  };
+  conn.onNotification('window/logMessage', (m: { message: string }) => (s.logs.push(m.message), wake()));
+  conn.onNotification('window/showMessage', () => undefined);
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    s.published.push(p);
+    wake();
+  });
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onError(() => undefined);
+  conn.onClose(() => undefined);
+  conn.listen();
+  const folder = pathToFileURL(dir).href;
+  await within(
+    conn.sendRequest('initialize', {
+      processId: null,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'ws' }],
+      initializationOptions,
+      capabilities: {},
+    }),
+    'the initialize result',
+    60_000,
+  );
+  await conn.sendNotification('initialized', {});
+  return s;
+}

@@ -213,7 +213,7 @@ describe('lsp workspace', () => {
       ws.flush();
       const [d] = host.current.get(svc) ?? [];
       assert.equal(d?.code, 'service-target-port-unresolved');
-      const actions = ws.codeActions(svc, [d]);
+      const actions = await ws.codeActions(svc, [d]);
       assert.deepEqual(
         actions.map((a) => a.title),
         [
@@ -226,10 +226,10 @@ describe('lsp workspace', () => {
       assert.ok(change && 'textDocument' in change);
       assert.deepEqual(change.textDocument, { uri: svc, version: 7 });
       // Without `data` (a client that drops it), the finding is found by rule and range.
-      assert.equal(ws.codeActions(svc, [{ ...d, data: undefined }]).length, 3);
+      assert.equal((await ws.codeActions(svc, [{ ...d, data: undefined }])).length, 3);
       // A diagnostic from an older lint whose problem is gone gets no actions.
       ws.setDocument(svc, 'yaml', 8, service('web', 'http'));
-      assert.deepEqual(ws.codeActions(svc, [d]), []);
+      assert.deepEqual(await ws.codeActions(svc, [d]), []);
     } finally {
       ws.dispose();
     }
