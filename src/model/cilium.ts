@@ -346,8 +346,8 @@ function stripSource(key: string): string {
   return m ? m[2] : key;
 }
 
-/** Protocol ANY: TCP and UDP (SCTP only where the agent enables it, which is not the default). */
-const ANY = ['TCP', 'UDP'];
+/** Protocol ANY (or none): the agent applies the port to each L4 protocol it knows, TCP, UDP and SCTP. */
+const ANY = ['TCP', 'UDP', 'SCTP'];
 
 function anyProtocol(path: Path): AdminPort[] {
   return ANY.map((protocol) => ({ path, protocol }));
