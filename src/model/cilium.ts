@@ -370,7 +370,8 @@ export function ciliumPort(p: JsonMap, path: Path): AdminPort[] {
       ...(endPort !== undefined && endPort > 0 ? { endPort } : {}),
     }));
   }
-  return [{ path, named: portText }];
+  // A port name with a protocol other than ANY: only a container port of that name and protocol.
+  return protoText === 'ANY' ? [{ path, named: portText }] : [{ path, named: portText, protocol: protoText }];
 }
 
 export function isCiliumPolicyKind(group: string, kind: string): boolean {

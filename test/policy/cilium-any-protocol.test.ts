@@ -10,7 +10,7 @@ import { buildModel } from '../../src/model/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import { doc } from '../support/util.js';
 
-function deploy(name: string): string {
+function deploy(name: string, ports: { name: string; containerPort: number; protocol: string }[] = []): string {
   const labels = { app: name };
   return doc({
     apiVersion: 'apps/v1',
@@ -18,7 +18,7 @@ function deploy(name: string): string {
     metadata: { name, namespace: 'shop' },
     spec: {
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'example/app:1' }] } },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'example/app:1', ports }] } },
     },
   });
 }
@@ -29,7 +29,11 @@ function cnp(name: string, spec: unknown): string {
 
 /** What shop/web may open to shop/api under these policies. */
 function webToApi(...policies: string[]): string {
-  const model = buildModel([loadText('t.yaml', deploy('web') + deploy('api') + policies.join(''))], {
+  const apiText = deploy('api', [
+    { name: 'dns', containerPort: 5353, protocol: 'UDP' },
+    { name: 'http', containerPort: 8080, protocol: 'TCP' },
+  ]);
+  const model = buildModel([loadText('t.yaml', deploy('web') + apiText + policies.join(''))], {
     defaultNamespace: 'default',
   });
   const e = new PolicyEngine(model, new Graph(model), {});
@@ -70,5 +74,15 @@ describe('Cilium toPorts: protocol ANY is TCP, UDP and SCTP', () => {
       ingress: [{ ...fromWeb, toPorts: [{ ports: [{ port: '5000', protocol: 'SCTP' }] }] }],
     });
     assert.equal(webToApi(allow), 'SCTP 5000');
+  });
+
+  it('a port name: with ANY, the container port of that name whatever its protocol; with a protocol, only of that one', () => {
+    const named = (port: Record<string, string>) =>
+      webToApi(cnp('allow', { ...onApi, ingress: [{ ...fromWeb, toPorts: [{ ports: [port] }] }] }));
+    assert.equal(named({ port: 'dns' }), 'UDP 5353');
+    assert.equal(named({ port: 'dns', protocol: 'ANY' }), 'UDP 5353');
+    assert.equal(named({ port: 'dns', protocol: 'UDP' }), 'UDP 5353');
+    assert.equal(named({ port: 'dns', protocol: 'TCP' }), 'No Connections');
+    assert.equal(named({ port: 'http', protocol: 'TCP' }), 'TCP 8080');
   });
 });

@@ -176,7 +176,11 @@ function ciliumPortHolds(s: RefCiliumSection, dst: RefEnd, proto: string, port: 
     if (tp.port === undefined || tp.port === '0') return protos.includes(proto);
     if (/^\d+$/.test(tp.port))
       return protos.includes(proto) && port >= Number(tp.port) && port <= (tp.endPort ?? Number(tp.port));
-    return 'pod' in dst && dst.pod.ports.some(([n, num, pr]) => n === tp.port && num === port && pr === proto);
+    return (
+      'pod' in dst &&
+      protos.includes(proto) &&
+      dst.pod.ports.some(([n, num, pr]) => n === tp.port && num === port && pr === proto)
+    );
   });
 }
 
