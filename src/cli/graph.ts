@@ -27,6 +27,8 @@ export interface LoadedVersion {
   graph: Graph;
   engine: PolicyEngine;
   findings: Finding[];
+  /** Input that could not be read (see LoadedSlice): the command exits 2. */
+  unread: boolean;
 }
 
 /** Load and lint the manifests under `paths` as `kube-netlint graph` does. */

@@ -75,6 +75,11 @@ export interface LoadedSlice {
   defaultNamespace: string;
   /** What the analysis leaves out (src/policy/gaps.ts); each kind is named on stderr. */
   gaps: Gap[];
+  /**
+   * A path could not be read (other than for permission) or a Kustomize root could not be built:
+   * named on stderr; the command still answers, and exits 2 (the answer lacks that input).
+   */
+  unread: boolean;
 }
 
 export interface SliceOptions {
@@ -140,6 +145,7 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
     findings,
     defaultNamespace: settings.defaultNamespace,
     gaps,
+    unread: input.errors.length > 0 || k.errors > 0,
   };
 }
 

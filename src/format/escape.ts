@@ -61,10 +61,11 @@ export function githubProperty(s: string): string {
 /**
  * A CSV field (RFC 4180): quoted when it holds a quote, a comma or a line break; a field that a
  * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) starts with `'`; other
- * control characters become visible escapes.
+ * control characters become visible escapes, and so does a `::` that would start a line (a line
+ * break in a quoted field is one), as in `textSafe`.
  */
 export function csvCell(s: string): string {
-  let v = visible(s);
+  let v = visible(s).replace(/(^|[\r\n])([ \t]*):(?=:)/g, '$1$2\\x3a');
   if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
@@ -113,7 +114,9 @@ const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /**
  * XML character data: illegal characters are dropped, markup characters become references, and
- * CR becomes `&#13;` (a parser would turn a raw CR LF into LF).
+ * CR becomes `&#13;` (a parser would turn a raw CR LF into LF). A `::` that would start a line of
+ * the document has its first colon written `&#58;`, so that the document printed to a CI log has no
+ * line that reads as a GitHub workflow command; a parser reads the same text.
  */
 export function xmlText(s: string): string {
   return s
@@ -121,7 +124,8 @@ export function xmlText(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
+    .replace(/\r/g, '&#13;')
+    .replace(/(^|\n)([ \t]*):(?=:)/g, '$1$2&#58;');
 }
 
 /** An XML attribute value (double-quoted); line breaks and tabs are kept as character references. */

@@ -131,6 +131,7 @@ export function readErrorMessage(e: unknown): string {
     ENOENT: 'no such file: deleted while linting, or a broken symbolic link',
     ELOOP: 'too many levels of symbolic links: a link loop',
     EIO: 'input/output error',
+    EINVAL: 'invalid argument: a special file that cannot be read as a stream',
     EMFILE: 'too many open files',
     ENXIO: 'no such device',
     ENAMETOOLONG: 'file name too long',

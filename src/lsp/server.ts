@@ -33,6 +33,9 @@ Initialization options (all optional):
   timing     true: log the duration of each lint's phases to the client's log
 `;
 
+/** The largest message body read: an editor's documents are far smaller; a larger length is a damaged header. */
+const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
+
 export interface ServerIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
@@ -84,18 +87,28 @@ export function runLanguageServer(argv: string[], io: ServerIo = process): numbe
   // A message that cannot be framed (a bad or missing Content-Length header) leaves the stream out
   // of step: nothing after it can be read. The server exits, as on a closed stream, and the client
   // starts it again. A well-framed body that is not JSON is only logged.
+  const unframed = (message: string) => {
+    io.stderr.write(`kube-netlint lsp: cannot read the client's messages (${message}); exiting\n`);
+    connection.dispose();
+    process.exit(1);
+  };
   reader.onError((e) => {
     const message = String((e as Error)?.message ?? e).split('\n')[0];
     if (e instanceof SyntaxError) {
       io.stderr.write(`kube-netlint lsp: ignoring a message that is not JSON: ${message}\n`);
       return;
     }
-    io.stderr.write(`kube-netlint lsp: cannot read the client's messages (${message}); exiting\n`);
-    connection.dispose();
-    process.exit(1);
+    unframed(message);
   });
   reader.onClose(() => process.exit(shutdown ? 0 : 1));
   startServer(connection, () => (shutdown = true));
+  // The reader waits for as many bytes as a Content-Length says, keeping all that follows: a length
+  // no message can have (a damaged header) would leave the server deaf, its memory growing. Checked
+  // after the reader's own listener has read the header (vscode-jsonrpc keeps it in nextMessageLength).
+  io.stdin.on('data', () => {
+    const length = (reader as unknown as { nextMessageLength?: number }).nextMessageLength ?? -1;
+    if (length > MAX_MESSAGE_BYTES) unframed(`a Content-Length of ${length} bytes, more than the limit of 1 GiB`);
+  });
   return undefined;
 }
 

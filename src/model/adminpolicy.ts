@@ -24,7 +24,10 @@ export type AdminKind = 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'C
 /** A port entry: a protocol with a port range, or a named port (any protocol). */
 export interface AdminPort {
   path: Path;
-  /** Absent for named ports: the name matches whatever protocol the container declares. */
+  /**
+   * Absent for named ports: the name matches whatever protocol the container declares (a Cilium
+   * named port with a protocol other than ANY matches only a container port of that protocol).
+   */
   protocol?: string;
   /** Absent with a protocol: every port of the protocol. */
   port?: number;

@@ -346,8 +346,8 @@ function stripSource(key: string): string {
   return m ? m[2] : key;
 }
 
-/** Protocol ANY: TCP and UDP (SCTP only where the agent enables it, which is not the default). */
-const ANY = ['TCP', 'UDP'];
+/** Protocol ANY (or none): the agent applies the port to each L4 protocol it knows, TCP, UDP and SCTP. */
+const ANY = ['TCP', 'UDP', 'SCTP'];
 
 function anyProtocol(path: Path): AdminPort[] {
   return ANY.map((protocol) => ({ path, protocol }));
@@ -370,7 +370,8 @@ export function ciliumPort(p: JsonMap, path: Path): AdminPort[] {
       ...(endPort !== undefined && endPort > 0 ? { endPort } : {}),
     }));
   }
-  return [{ path, named: portText }];
+  // A port name with a protocol other than ANY: only a container port of that name and protocol.
+  return protoText === 'ANY' ? [{ path, named: portText }] : [{ path, named: portText, protocol: protoText }];
 }
 
 export function isCiliumPolicyKind(group: string, kind: string): boolean {

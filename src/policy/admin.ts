@@ -50,9 +50,10 @@ export function tierOrder(a: AdminPolicy, b: AdminPolicy): number {
 /** What one port entry covers towards `dst`. */
 export function adminPortConn<E>(ctx: TierContext<E>, p: AdminPort, dst: E): ConnSet {
   if (p.named !== undefined) {
-    // A named port matches the container port of that name, whatever its protocol.
+    // A named port matches the container port of that name, whatever its protocol (unless it names one).
     let acc = ConnSet.NONE;
-    for (const proto of PROTOCOL_ORDER)
+    const protocols = p.protocol === undefined ? PROTOCOL_ORDER : isProtocol(p.protocol) ? [p.protocol] : [];
+    for (const proto of protocols)
       for (const n of ctx.namedPorts(dst, p.named, proto)) acc = acc.union(ConnSet.of(proto, n));
     return acc;
   }

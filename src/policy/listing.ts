@@ -359,9 +359,12 @@ class ExternalProfiles {
 }
 
 function namedOf(ports: readonly AdminPort[] | null): [string, readonly string[]][] {
-  // A named port of the admin tiers and Cilium matches the container port of that name, whatever its protocol.
+  // A named port of the admin tiers and Cilium matches the container port of that name, whatever its
+  // protocol (unless a Cilium port names one).
   return (ports ?? []).flatMap((p) =>
-    p.named !== undefined ? [[p.named, PROTOCOL_ORDER] as [string, readonly string[]]] : [],
+    p.named !== undefined
+      ? [[p.named, p.protocol !== undefined ? [p.protocol] : PROTOCOL_ORDER] as [string, readonly string[]]]
+      : [],
   );
 }
 

@@ -172,11 +172,15 @@ function ciliumPeerHolds(p: RefCilium, s: RefCiliumSection, end: RefEnd): boolea
 function ciliumPortHolds(s: RefCiliumSection, dst: RefEnd, proto: string, port: number): boolean {
   if (!s.toPorts) return true;
   return s.toPorts.some((tp) => {
-    const protos = !tp.protocol || tp.protocol === 'ANY' ? ['TCP', 'UDP'] : [tp.protocol];
+    const protos = !tp.protocol || tp.protocol === 'ANY' ? ['TCP', 'UDP', 'SCTP'] : [tp.protocol];
     if (tp.port === undefined || tp.port === '0') return protos.includes(proto);
     if (/^\d+$/.test(tp.port))
       return protos.includes(proto) && port >= Number(tp.port) && port <= (tp.endPort ?? Number(tp.port));
-    return 'pod' in dst && dst.pod.ports.some(([n, num, pr]) => n === tp.port && num === port && pr === proto);
+    return (
+      'pod' in dst &&
+      protos.includes(proto) &&
+      dst.pod.ports.some(([n, num, pr]) => n === tp.port && num === port && pr === proto)
+    );
   });
 }
 

@@ -33,6 +33,7 @@ const PAYLOADS = [
   '\u009b2J',
   '::error file=x.yaml,line=1::forged',
   '::add-mask::secret',
+  '\n::error file=x.yaml::forged',
   "=cmd|' /C calc'!A0",
   '+1',
   '-2',
@@ -212,14 +213,16 @@ describe('property: hostile names through every command and format', () => {
             writeFileSync(path.join(dir, 'new', fileName), slice(ns, a, b, label, true));
             const what = JSON.stringify({ ns, a, b, label, fileName });
 
-            for (const format of ['stylish', 'json', 'sarif', 'junit', 'github']) {
+            for (const format of ['stylish', 'json', 'sarif', 'junit', 'checkstyle', 'codeclimate', 'github']) {
               const r = await run(['--no-config', '--no-color', '-f', format, 'new'], dir);
               assert.ok(r.code === 0 || r.code === 1, `lint -f ${format}: ${r.code} ${r.stderr} ${what}`);
               assert.doesNotMatch(r.stderr, /internal error/);
               if (format === 'stylish') assertTerminalText(r.stdout, `stylish ${what}`);
-              else if (format === 'json' || format === 'sarif') JSON.parse(r.stdout);
-              else if (format === 'junit') assertXml(r.stdout, `junit ${what}`);
-              else {
+              else if (format === 'json' || format === 'sarif' || format === 'codeclimate') JSON.parse(r.stdout);
+              else if (format === 'junit' || format === 'checkstyle') {
+                assertXml(r.stdout, `${format} ${what}`);
+                assert.doesNotMatch(r.stdout, COMMAND_LINE, `${format}: a workflow command ${what}`);
+              } else {
                 for (const line of r.stdout.split('\n').filter(Boolean)) {
                   assert.ok(
                     /^::(?:error|warning|notice) file=[^:\n]*::[^\n]*$/.test(line) || !/^\s*::/.test(line),
@@ -238,7 +241,9 @@ describe('property: hostile names through every command and format', () => {
             };
             assertTerminalText(await conn(['connectivity', '--no-config', 'new']), `connectivity ${what}`);
             JSON.parse(await conn(['connectivity', '--no-config', '-f', 'json', 'new']));
-            const csv = csvRecords(await conn(['connectivity', '--no-config', '-f', 'csv', 'new']));
+            const csvText = await conn(['connectivity', '--no-config', '-f', 'csv', 'new']);
+            assert.doesNotMatch(csvText, COMMAND_LINE, `csv: a workflow command ${what}`);
+            const csv = csvRecords(csvText);
             for (const rec of csv) {
               assert.equal(rec.length, 3, `csv ${JSON.stringify(rec)} ${what}`);
               for (const field of rec)

@@ -4,7 +4,7 @@ import { checkOutputFile } from '../../load/out-path.js';
 import { INGRESS_CONTROLLER } from '../../policy/engine.js';
 import type { Connection } from '../../policy/engine.js';
 import { connectionsInOrder, openWorkloads } from '../../policy/stream.js';
-import { UsageError, parseCommandLine } from '../io.js';
+import { EXIT_FATAL, UsageError, parseCommandLine } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { findWorkload, parsePortQuery, portNameFilter } from '../resolve.js';
 import { startProgress } from '../progress.js';
@@ -104,7 +104,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       for (const c of connectionsInOrder(engine, { keep, omitOpen: summary !== undefined })) if (allows(c)) yield c;
     };
     await writeStreamed(io, values['output-file'], connectivityText(conns, format, { summary }));
-    return 0;
+    return slice.unread ? EXIT_FATAL : 0;
   } finally {
     progress.stop();
   }

@@ -4,7 +4,7 @@ import { buildDiffData } from '../../report/diff.js';
 import { DIFF_FORMATS, formatDiff } from '../../format/connectivity/diff.js';
 import { diffConnectivity, opensConnections } from '../../policy/report.js';
 import { renderReport, reportOf } from '../graph.js';
-import { UsageError, parseCommandLine, write } from '../io.js';
+import { EXIT_FATAL, UsageError, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP, checkFormat, loadSlice } from '../slice.js';
 
@@ -70,6 +70,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   } else {
     write(io, values['output-file'], formatDiff(changes, format) + (format === 'txt' ? diffSummary(changes) : ''));
   }
+  if (before.unread || after.unread) return EXIT_FATAL;
   return values['fail-on-added'] && changes.some(opensConnections) ? 1 : 0;
 }
 

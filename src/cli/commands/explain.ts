@@ -3,7 +3,7 @@ import { checkOutputFile } from '../../load/out-path.js';
 import type { Endpoint } from '../../policy/engine.js';
 import { gapsTouching } from '../../policy/gaps.js';
 import { explainJson, explainText } from '../../format/connectivity/explain.js';
-import { UsageError, parseCommandLine, write } from '../io.js';
+import { EXIT_FATAL, UsageError, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { findWorkload, parsePortQuery, resolvePortName } from '../resolve.js';
 import { startProgress } from '../progress.js';
@@ -90,6 +90,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     format === 'json' ? `${JSON.stringify(explainJson(input), null, 2)}\n` : explainText(input),
   );
   const allowed = port ? explanation.conn.has(port.protocol, port.port) : !explanation.conn.isEmpty;
+  if (slice.unread) return EXIT_FATAL;
   return values['exit-code'] && !allowed ? 1 : 0;
 }
 

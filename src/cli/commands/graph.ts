@@ -1,7 +1,7 @@
 /** `kube-netlint graph`: the network as a picture. */
 import { checkOutputFile } from '../../load/out-path.js';
 import { graphFormat, loadVersion, renderReport, reportOf } from '../graph.js';
-import { parseCommandLine, write } from '../io.js';
+import { EXIT_FATAL, parseCommandLine, write } from '../io.js';
 import type { Command, Io } from '../io.js';
 import { NETWORK_OPTIONS, NETWORK_OPTIONS_HELP } from '../slice.js';
 
@@ -40,7 +40,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const version = await loadVersion(positionals, io, values);
   const title = values.title ?? `kube-netlint graph ${positionals.length ? positionals.join(' ') : '.'}`;
   write(io, values['output-file'], await renderReport(reportOf(version, title), format));
-  return 0;
+  return version.unread ? EXIT_FATAL : 0;
 }
 
 export const graph: Command = { summary: SUMMARY, run };
