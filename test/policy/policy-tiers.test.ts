@@ -17,7 +17,7 @@ import type { Endpoint } from '../../src/policy/engine.js';
 import { parseCidr } from '../../src/policy/ipranges.js';
 import { egressCandidates } from '../../src/policy/reach.js';
 import { explainText } from '../../src/format/connectivity/explain.js';
-import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from './policy-reference.js';
+import { NAMESPACES, NS_LABELS, ipOf, refAllowed } from '../support/policy-reference.js';
 import type {
   AdminPeer,
   AdminPortRaw,
@@ -29,7 +29,7 @@ import type {
   RefNp,
   RefPod,
   Sel,
-} from './policy-reference.js';
+} from '../support/policy-reference.js';
 import { doc } from '../support/util.js';
 
 function deploy(ns: string, name: string, labels: Labels, ports: [string, number, string][] = []): string {
