@@ -42,8 +42,38 @@ export function namespace(name: string, labels: Labels): string {
   return doc({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 }
 
-export function policy(ns: string, name: string, spec: Record<string, unknown>): string {
+export function policy(ns: string, name: string, spec: unknown): string {
   return doc({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+}
+
+/** An AdminNetworkPolicy (cluster-scoped, Admin tier). */
+export function anp(name: string, priority: number, spec: Record<string, unknown>): string {
+  return doc({
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'AdminNetworkPolicy',
+    metadata: { name },
+    spec: { priority, ...spec },
+  });
+}
+
+/** The BaselineAdminNetworkPolicy (its one allowed name is `default`). */
+export function banp(spec: Record<string, unknown>): string {
+  return doc({
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'BaselineAdminNetworkPolicy',
+    metadata: { name: 'default' },
+    spec,
+  });
+}
+
+/** A ClusterNetworkPolicy of `tier` (Admin or Baseline). */
+export function cnp(name: string, tier: string, priority: number, spec: Record<string, unknown>): string {
+  return doc({
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name },
+    spec: { tier, priority, ...spec },
+  });
 }
 
 export function engine(text: string, settings: PolicySettings = {}): PolicyEngine {
