@@ -1,28 +1,19 @@
 /** Helpers of the language server's workspace tests: temporary folders, a recording host, waiting. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
 import { Workspace } from '../../src/lsp/workspace.js';
 import type { WorkspaceHost } from '../../src/lsp/workspace.js';
 
-const tmpRoots: string[] = [];
-export function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lspws-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) write(dir, name, text);
-  return dir;
-}
+import { tmp } from '../support/util.js';
+
+export { tmp };
+
 export function write(dir: string, name: string, text: string): void {
   mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
   writeFileSync(path.join(dir, name), text);
 }
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
-
 export class Host implements WorkspaceHost {
   /** Last diagnostics per URI, and every publish in order. */
   readonly current = new Map<string, Diagnostic[]>();
