@@ -8,13 +8,12 @@ import { spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { RULES } from '../../rules/index.js';
-import { main } from '../../src/cli/main.js';
 import { lint } from '../../src/engine/runner.js';
 import type { JsonFinding } from '../../src/format/json.js';
 import type { SourceFile } from '../../src/load/source.js';
-import { BIN, ROOT } from './util.js';
+import { BIN, ROOT, inProcess as runInProcess } from './util.js';
+import type { InProcessRun } from './util.js';
 
 export const FIXTURES = path.join(ROOT, 'test-fixtures/hostile');
 export const MiB = 1024 * 1024;
@@ -71,26 +70,9 @@ export function report(r: Run): Report {
 
 export const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
-/** The CLI in this process (no start-up cost): exit code and output. */
-export async function inProcess(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(['--no-config', ...args], {
-    stdout: out,
-    stderr: err,
-    stdin: new PassThrough(),
-    cwd,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+/** The CLI in this process (no start-up cost), without configuration files: exit code and output. */
+export const inProcess = (args: string[], cwd: string): Promise<InProcessRun> =>
+  runInProcess(['--no-config', ...args], { cwd });
 
 /** Every finding's location lies inside the text of its file (1-based lines; end >= start). */
 export function assertLocated(f: JsonFinding, text: string): void {
