@@ -56,7 +56,9 @@ export default defineRule(
             severity: absence.sure || action ? undefined : 'warning',
             message:
               `${where} of ${ing.res.displayShort}: ` +
-              `${action ? `Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}` : absence.statement}` +
+              (action
+                ? `Service ${q(b.serviceName)} does not exist in namespace ${q(ing.namespace)}`
+                : absence.statement) +
               `${hint}${legacyNote(ing)}`,
             related: elsewhere ? [{ at: elsewhere.res.nameLoc, message: `${elsewhere.res.display}` }] : [],
             suggestions:

@@ -5,7 +5,7 @@ import type { NetworkPolicy } from '../src/model/netpol.js';
 import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../src/policy/conn.js';
 import { looksLikeController } from '../src/policy/controller.js';
-import { checkRoutes } from './support/gateway-route-backends.js';
+import { admitting, checkRoutes } from './support/gateway-route-backends.js';
 import { blockedSides } from './support/blocked.js';
 
 export default defineRule(
@@ -13,7 +13,8 @@ export default defineRule(
     id: 'netpol-blocks-ingress-backend',
     severity: 'error',
     description:
-      "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods, or a Gateway's pods from reaching a route backend's pods, on the target port.",
+      "NetworkPolicies stop the ingress controller from reaching an Ingress backend's pods, or a Gateway's pods " +
+      "from reaching a route backend's pods, on the target port.",
   },
   (ctx) => {
     // Without NetworkPolicies or cluster-scoped tiers nothing is isolated and nothing blocked.
@@ -37,7 +38,9 @@ export default defineRule(
           const dst = { kind: 'pod' as const, pod };
           const key = `${ing.res.key}|${b.path.join('/')}|${pod.id}`;
           if (seen.has(key)) continue;
-          const route = `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} → ${t.display} ${sp.protocol} ${target.number}`;
+          const route =
+            `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} ` +
+            `→ ${t.display} ${sp.protocol} ${target.number}`;
           const related = [
             { at: ing.res.at(...(b.serviceNamePath ?? b.path)), message: `backend of ${ing.res.display}` },
           ];
@@ -52,13 +55,15 @@ export default defineRule(
               continue;
             seen.add(key);
             const policy = isolatedBy[0];
+            const isolatorNames = isolatedBy.map((p) => q(p.name));
+            const isolating = `${list(isolatorNames, 3)} isolate${isolatedBy.length === 1 ? 's' : ''}`;
             ctx.report({
               at: policy.res.keyAt('spec', 'podSelector'),
               object: policy.res,
-              message: `${route} is blocked for the load balancer: ${list(
-                isolatedBy.map((p) => q(p.name)),
-                3,
-              )} isolate${isolatedBy.length === 1 ? 's' : ''} ${t.display} for ingress and no rule admits an address outside the cluster on ${sp.protocol} ${target.number} (ingress controller: ${guess.reason})`,
+              message:
+                `${route} is blocked for the load balancer: ${isolating} ${t.display} for ingress and no rule admits ` +
+                `an address outside the cluster on ${sp.protocol} ${target.number} ` +
+                `(ingress controller: ${guess.reason})`,
               related: [
                 ...related,
                 ...isolatedBy
@@ -85,8 +90,12 @@ export default defineRule(
           }
           if (!e) continue;
           seen.add(key);
+          const controllerAt =
+            controller.namespace === '{ingress-controller}'
+              ? 'an unlabelled pod in its own namespace'
+              : `namespace ${q(controller.namespace)}`;
           const controllerName = controller.synthetic
-            ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`
+            ? `the ingress controller (${controllerAt})`
             : `the ingress controller ${controller.name}`;
           const why = `ingress controller: ${guess.reason}`;
           const denial = tierDenial(e.ingress, want) ?? tierDenial(e.egress, want);
@@ -94,7 +103,10 @@ export default defineRule(
             ctx.report({
               at: denial.rule.policy.res.keyAt(...denial.rule.path, 'action'),
               object: denial.rule.policy.res,
-              message: `${route} is blocked for ${controllerName}: ${adminRuleName(denial.rule)} denies it (${denial.rule.direction} of ${denial.rule.direction === 'ingress' ? t.display : 'the controller'}; ${why})`,
+              message:
+                `${route} is blocked for ${controllerName}: ${adminRuleName(denial.rule)} denies it ` +
+                `(${denial.rule.direction} of ` +
+                `${denial.rule.direction === 'ingress' ? t.display : 'the controller'}; ${why})`,
               related,
             });
             continue;
@@ -119,11 +131,10 @@ export default defineRule(
             object: policy.res,
             severity: unsure ? 'info' : undefined,
             message: unsure
-              ? `${route}: cannot tell which pods run the ingress controller; set ingressController in .kube-netlint.yaml (${why}; ${list(
-                  e.ingress!.isolatedBy.map((p) => q(p.name)),
-                  3,
-                )} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a controller)`
-              : `${route} is blocked for ${controllerName}: ${sides.join('; ')} (${why}${guess.kind === 'unknown' ? '; set ingressController in .kube-netlint.yaml' : ''})`,
+              ? `${route}: cannot tell which pods run the ingress controller; set ingressController in ` +
+                `.kube-netlint.yaml (${why}; ${admitting(e.ingress!.isolatedBy)} pods that look like a controller)`
+              : `${route} is blocked for ${controllerName}: ${sides.join('; ')} ` +
+                `(${why}${guess.kind === 'unknown' ? '; set ingressController in .kube-netlint.yaml' : ''})`,
             related: [
               ...related,
               ...blockers

@@ -13,7 +13,8 @@ export default defineRule(
     id: 'netpol-selects-no-pods',
     severity: 'warning',
     description:
-      "A NetworkPolicy's podSelector (or an AdminNetworkPolicy's, ClusterNetworkPolicy's or Cilium policy's subject) matches none of the workloads of the input, so it protects nothing.",
+      "A NetworkPolicy's podSelector (or an AdminNetworkPolicy's, ClusterNetworkPolicy's or Cilium policy's " +
+      'subject) matches none of the workloads of the input, so it protects nothing.',
   },
   (ctx) => {
     for (const np of ctx.model.networkPolicies) {
@@ -31,7 +32,9 @@ export default defineRule(
           at: np.res.keyAt('spec', 'podSelector'),
           object: np.res,
           severity: 'info',
-          message: `${np.res.displayShort} selects ${formatSelector(np.podSelector)}: no pod template in the input matches, but ${made.text}`,
+          message:
+            `${np.res.displayShort} selects ${formatSelector(np.podSelector)}: no pod template in the input ` +
+            `matches, but ${made.text}`,
           related: [made.related],
         });
         continue;
@@ -39,13 +42,16 @@ export default defineRule(
       const near = np.podSelector.matchLabels.length
         ? ctx.graph.nearestMiss(np.namespace, new Map(np.podSelector.matchLabels))?.miss
         : undefined;
-      const hint = near
-        ? `; closest: ${near.pod.display} ${near.differences.map((d) => (d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}`)).join(', ')}`
-        : '';
+      const differences = near?.differences.map((d) =>
+        d.actual === undefined ? `has no label ${d.key}` : `has ${d.key}=${d.actual}`,
+      );
+      const hint = near ? `; closest: ${near.pod.display} ${differences!.join(', ')}` : '';
       ctx.report({
         at: np.res.keyAt('spec', 'podSelector'),
         object: np.res,
-        message: `${np.res.displayShort} selects ${formatSelector(np.podSelector)}, which matches none of the ${inNamespace.length} workloads in namespace ${q(np.namespace)}${hint}`,
+        message:
+          `${np.res.displayShort} selects ${formatSelector(np.podSelector)}, which matches none of the ` +
+          `${inNamespace.length} workloads in namespace ${q(np.namespace)}${hint}`,
         related: near ? [{ at: near.pod.labelsLoc, message: `pod labels of ${near.pod.display}` }] : [],
       });
     }
@@ -103,7 +109,9 @@ function checkClusterSubject(
       at,
       object: res,
       severity: 'info',
-      message: `${res.displayShort}: ${shown} matches no namespace of the input, so nothing of the input is selected (namespaces defined elsewhere may match)`,
+      message:
+        `${res.displayShort}: ${shown} matches no namespace of the input, so nothing of the input is selected ` +
+        `(namespaces defined elsewhere may match)`,
     });
     return;
   }
@@ -133,7 +141,8 @@ function checkClusterSubject(
     severity: named ? undefined : 'info',
     message: named
       ? `${res.displayShort}: ${shown} matches none of the workloads in ${where}, so it applies to nothing`
-      : `${res.displayShort}: ${shown} matches no pod of the input's ${where}; it selects namespaces by label, so pods elsewhere in the cluster may match`,
+      : `${res.displayShort}: ${shown} matches no pod of the input's ${where}; it selects namespaces by label, so ` +
+        `pods elsewhere in the cluster may match`,
   });
 }
 

@@ -89,7 +89,8 @@ export default defineRule(
               ref.rawPort === undefined
                 ? `${who}: a backendRef to a Service needs a port (the Service port, one of ${list(ports)})`
                 : `${who}: port ${String(ref.rawPort)} is not a ${udp}port of ` +
-                  `Service ${q(service.name)}${note}${ports.length ? ` (its ${udp}ports are ${list(ports)})` : ''}${hint}`,
+                  `Service ${q(service.name)}${note}` +
+                  `${ports.length ? ` (its ${udp}ports are ${list(ports)})` : ''}${hint}`,
             related: [{ at: service.res.keyAt('spec', 'ports'), message: `ports of ${service.res.display}` }],
           });
         }

@@ -9,7 +9,8 @@ export default defineRule(
     id: 'service-reference-unresolved',
     severity: 'error',
     description:
-      'A workload refers to a Service by its cluster DNS name (in env values, ConfigMap values it reads, args or command) that does not exist, or to a port the Service does not have.',
+      'A workload refers to a Service by its cluster DNS name (in env values, ConfigMap values it reads, args or ' +
+      'command) that does not exist, or to a port the Service does not have.',
   },
   (ctx) => {
     // One finding per place and problem, even when several workloads read the same ConfigMap value.
@@ -22,7 +23,9 @@ export default defineRule(
       if (ref.problem === 'no-service' && external(ref.namespace, ref.serviceName)) continue;
       // Knative Serving makes the Kubernetes Services of its Knative Services and Revisions.
       if (ref.problem === 'no-service' && knativeServiceBehind(ctx.model, ref.namespace, ref.serviceName)) continue;
-      const key = `${ref.at.doc.file.path}\u0000${ref.at.doc.index}\u0000${ref.at.path.join('/')}\u0000${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
+      const key =
+        `${ref.at.doc.file.path}\u0000${ref.at.doc.index}\u0000${ref.at.path.join('/')}\u0000` +
+        `${ref.namespace}/${ref.serviceName}:${ref.port ?? ''}\u0000${ref.problem}`;
       const list = groups.get(key);
       if (list) list.push(ref);
       else groups.set(key, [ref]);
@@ -47,10 +50,14 @@ export default defineRule(
       if (ref.problem === 'no-service') {
         fix = closest(ref.serviceName, ctx.graph.serviceNamesIn(ref.namespace));
         const elsewhere = ctx.graph.servicesNamed(ref.serviceName).find((s) => s.namespace !== ref.namespace);
-        message = `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which does not exist${by}`;
+        message =
+          `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which does not ` +
+          `exist${by}`;
         if (fix) message += `; did you mean ${q(fix)}?`;
         if (elsewhere) {
-          message += `; a Service ${q(ref.serviceName)} exists in namespace ${q(elsewhere.namespace)} (use ${ref.serviceName}.${elsewhere.namespace})`;
+          message +=
+            `; a Service ${q(ref.serviceName)} exists in namespace ${q(elsewhere.namespace)} (use ` +
+            `${ref.serviceName}.${elsewhere.namespace})`;
           related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
         }
         // The input may hold only part of another namespace (another chart or repository deploys
@@ -59,7 +66,10 @@ export default defineRule(
         const near = (fix !== undefined && editDistance(fix, ref.serviceName) <= 2) || elsewhere !== undefined;
         if (ref.namespace !== ref.pod.namespace && !near) {
           severity = 'warning';
-          message = `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which is not defined in these manifests${by}; declare it in externalServices (${ref.namespace}/${ref.serviceName}) if another repository deploys it${fix ? `; did you mean ${q(fix)}?` : ''}`;
+          message =
+            `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which is not ` +
+            `defined in these manifests${by}; declare it in externalServices (${ref.namespace}/${ref.serviceName}) ` +
+            `if another repository deploys it${fix ? `; did you mean ${q(fix)}?` : ''}`;
         }
       } else {
         const svc = ref.service!;
@@ -70,13 +80,18 @@ export default defineRule(
           ]
             .filter((n): n is number => n !== undefined)
             .sort((a, b) => a - b);
-          message = `${q(ref.text)} uses port ${ref.port}, which no pod of headless Service ${q(svc.name)} serves (clients of a headless Service connect to the pods directly; they serve ${list(served.map(String), 5)})${by}`;
+          message =
+            `${q(ref.text)} uses port ${ref.port}, which no pod of headless Service ${q(svc.name)} serves (clients ` +
+            `of a headless Service connect to the pods directly; they serve ${list(served.map(String), 5)})${by}`;
         } else {
           const ports = svc.ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`);
           const byTarget = ref.port !== undefined ? ctx.graph.servicePortBehind(svc, ref.port) : undefined;
-          message = `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
+          message =
+            `${q(ref.text)} uses port ${ref.port}, which is not a port of Service ` +
+            `${q(svc.name)}${ports.length ? ` (its ports are ${list(ports, 5)})` : ''}${by}`;
           if (byTarget)
-            message += `; ${ref.port} is the targetPort of its port ${byTarget.port}: clients connect to the Service port`;
+            message +=
+              `; ${ref.port} is the targetPort of its port ${byTarget.port}: ` + 'clients connect to the Service port';
         }
         related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
       }
@@ -103,20 +118,23 @@ export default defineRule(
       if (a.problem === 'no-service') {
         const fix = closest(a.serviceName, ctx.graph.serviceNamesIn(a.namespace));
         const elsewhere = ctx.graph.servicesNamed(a.serviceName).find((s) => s.namespace !== a.namespace);
-        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} refers to Service ${q(a.serviceName)} in namespace ${q(a.namespace)}, which is not defined in these manifests`;
+        message =
+          `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} refers to Service ${q(a.serviceName)} in namespace ` +
+          `${q(a.namespace)}, which is not defined in these manifests`;
         if (fix) message += `; did you mean ${q(fix)}?`;
         if (elsewhere) {
           message += `; a Service ${q(a.serviceName)} exists in namespace ${q(elsewhere.namespace)}`;
           related.push({ at: elsewhere.res.nameLoc, message: elsewhere.res.display });
         }
         if (!fix && !elsewhere && a.namespace !== cm.namespace)
-          message += `; declare it in externalServices (${a.namespace}/${a.serviceName}) if another repository deploys it`;
+          message +=
+            `; declare it in externalServices (${a.namespace}/${a.serviceName}) ` + 'if another repository deploys it';
       } else {
         const svc = a.service!;
-        message = `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} uses port ${a.port}, which is not a port of Service ${q(svc.name)} (its ports are ${list(
-          svc.ports.map((p) => String(p.port)),
-          5,
-        )})`;
+        const ports = svc.ports.map((p) => String(p.port));
+        message =
+          `${q(a.text)} in ${cm.displayShort} key ${q(a.key)} uses port ${a.port}, ` +
+          `which is not a port of Service ${q(svc.name)} (its ports are ${list(ports, 5)})`;
         related.push({ at: svc.res.keyAt('spec', 'ports'), message: `ports of ${svc.res.display}` });
       }
       ctx.report({ at: a.at, object: cm, severity: 'warning', message, related });

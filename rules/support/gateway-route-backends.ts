@@ -48,7 +48,9 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
           }
           if (!e) continue;
           seen.add(key);
-          const route = `backendRef ${q(b.name ?? '')} of ${routeInfo.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} → ${t.display} ${sp.protocol} ${target.number}`;
+          const route =
+            `backendRef ${q(b.name ?? '')} of ${routeInfo.res.displayShort} → Service ${q(r.service.name)} port ` +
+            `${sp.port} → ${t.display} ${sp.protocol} ${target.number}`;
           const related = [
             { at: routeInfo.res.at(...b.path), message: `backend of ${routeInfo.res.display}` },
             { at: a.gateway.res.nameLoc, message: `the parent ${a.gateway.res.display}` },
@@ -58,7 +60,10 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
             ctx.report({
               at: denial.rule.policy.res.keyAt(...denial.rule.path, 'action'),
               object: denial.rule.policy.res,
-              message: `${route} is blocked for ${who.name}: ${adminRuleName(denial.rule)} denies it (${denial.rule.direction} of ${denial.rule.direction === 'ingress' ? t.display : 'the Gateway pods'}; ${who.why})`,
+              message:
+                `${route} is blocked for ${who.name}: ${adminRuleName(denial.rule)} denies it ` +
+                `(${denial.rule.direction} of ` +
+                `${denial.rule.direction === 'ingress' ? t.display : 'the Gateway pods'}; ${who.why})`,
               related,
             });
             continue;
@@ -76,16 +81,19 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
           // well admit the real ones.
           const unsure =
             who.standIn && !gw.standIn.configured && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
+          const elsewhere =
+            who.standIn && !gw.standIn.configured
+              ? '; set gatewayPods in .kube-netlint.yaml if they run elsewhere'
+              : '';
           ctx.report({
             at: policy.res.keyAt('spec', 'podSelector'),
             object: policy.res,
             severity: unsure ? 'info' : undefined,
             message: unsure
-              ? `${route}: cannot tell which pods run ${a.gateway.res.displayShort}; set gatewayPods in .kube-netlint.yaml (${who.why}; ${list(
-                  e.ingress!.isolatedBy.map((p) => q(p.name)),
-                  3,
-                )} admit${e.ingress!.isolatedBy.length === 1 ? 's' : ''} pods that look like a gateway or controller)`
-              : `${route} is blocked for ${who.name}: ${sides.join('; ')} (${who.why}${who.standIn && !gw.standIn.configured ? '; set gatewayPods in .kube-netlint.yaml if they run elsewhere' : ''})`,
+              ? `${route}: cannot tell which pods run ${a.gateway.res.displayShort}; ` +
+                `set gatewayPods in .kube-netlint.yaml (${who.why}; ${admitting(e.ingress!.isolatedBy)} ` +
+                'pods that look like a gateway or controller)'
+              : `${route} is blocked for ${who.name}: ${sides.join('; ')} (${who.why}${elsewhere})`,
             related: [
               ...related,
               ...blockers
@@ -114,7 +122,9 @@ function describeGatewayPods(
   if (isStandIn) {
     return {
       name: `the pods of Gateway ${gw}`,
-      why: `Gateway pods: ${standIn.configured ? `${where}, not in the input` : `not in the input; assumed to be ${where}`}`,
+      why: standIn.configured
+        ? `Gateway pods: ${where}, not in the input`
+        : `Gateway pods: not in the input; assumed to be ${where}`,
       standIn: true,
     };
   }
@@ -126,4 +136,10 @@ function describeGatewayPods(
     why: `Gateway pods: ${standIn.configured ?? `the input's ${where}`}`,
     standIn: false,
   };
+}
+
+/** `a, b and c admit` (or `a admits`): the policies named, at most three, as the subject of a sentence. */
+export function admitting(policies: readonly NetworkPolicy[]): string {
+  const names = policies.map((p) => q(p.name));
+  return `${list(names, 3)} admit${policies.length === 1 ? 's' : ''}`;
 }

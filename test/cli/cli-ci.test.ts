@@ -1,12 +1,10 @@
 /** CLI tests of the CI features: several outputs, baselines, --only-report and the pre-commit mode. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { JsonFinding } from '../../src/format/json.js';
+import { describe, it } from 'node:test';
 import { validateSarif } from '../support/sarif-schema.js';
-import { ROOT, cli, type CliOptions } from '../support/util.js';
+import { ROOT, cli, findingsOf, tmp, writeFiles as write, type CliOptions } from '../support/util.js';
 
 interface Run {
   status: number | null;
@@ -15,25 +13,6 @@ interface Run {
 }
 
 const run = (args: string[], opts: CliOptions = {}): Run => cli(args, opts);
-
-const findingsOf = (text: string): JsonFinding[] => (JSON.parse(text) as { findings: JsonFinding[] }).findings;
-
-const tmpRoots: string[] = [];
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-ci-'));
-  tmpRoots.push(dir);
-  write(dir, files);
-  return dir;
-}
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-}
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
 
 const DEPLOY = (name = 'web') => `apiVersion: apps/v1
 kind: Deployment

@@ -5,11 +5,10 @@
  * ones are computed; `--summary` and the note for input that no policy isolates.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { COMMANDS } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/main.js';
@@ -22,7 +21,7 @@ import { buildModel } from '../../src/model/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Connection } from '../../src/policy/engine.js';
 import { connectionsInOrder, openWorkloads } from '../../src/policy/stream.js';
-import { ROOT } from '../support/util.js';
+import { ROOT, collector, tmp } from '../support/util.js';
 
 const show = (c: Connection) => `${c.src} => ${c.dst} : ${c.conn.toString()}`;
 
@@ -49,17 +48,6 @@ function clusters(dir: string): { dir: string; files: { path: string; text: stri
   return out;
 }
 
-function collector(): { stream: Writable; chunks: string[]; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      cb();
-    },
-  });
-  return { stream, chunks, text: () => chunks.join('') };
-}
-
 async function connectivity(
   args: string[],
   cwd: string,
@@ -68,19 +56,7 @@ async function connectivity(
   const err = collector();
   const io: Io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), cwd, env: {} };
   const code = await COMMANDS.connectivity.run(args, io);
-  return { code, stdout: out.text(), stderr: err.text(), writes: out.chunks.length };
-}
-
-const tmpDirs: string[] = [];
-after(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-stream-'));
-  tmpDirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  return dir;
+  return { code, stdout: out.text(), stderr: err.text(), writes: out.writes() };
 }
 
 function deployment(ns: string, name: string, labels: Record<string, string> = { app: name }): string {

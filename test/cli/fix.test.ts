@@ -5,17 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { collectFixes, fixEdit } from '../../src/engine/fix.js';
 import { lint } from '../../src/engine/runner.js';
 import { runFixes, writeFixes } from '../../src/cli/fix.js';
 import { unifiedDiff } from '../../src/format/unified-diff.js';
 import { loadText } from '../../src/load/load.js';
-import { ROOT, BIN } from '../support/util.js';
+import { ROOT, BIN, tmp } from '../support/util.js';
 
 function run(args: string[], cwd: string, input = '') {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined };
@@ -30,19 +29,6 @@ function run(args: string[], cwd: string, input = '') {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const dirs: string[] = [];
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-fix-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
 
 const DEPLOYMENT = `# The web tier.

@@ -5,27 +5,16 @@
  * Cilium policies together, ICMP, DNS names), and the OpenShift router found in the input.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BIN } from '../support/util.js';
+import { cli as runCli, type Run } from '../support/util.js';
 
 const TMP = mkdtempSync(path.join(tmpdir(), 'kube-netlint-tiers-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
-  delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args, '--no-config'], {
-    cwd: TMP,
-    encoding: 'utf8',
-    env: env as NodeJS.ProcessEnv,
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]): Run => runCli([...args, '--no-config'], { cwd: TMP, env: { NO_COLOR: '1' } });
 
 /** A folder of manifests (one file per document list). */
 function cluster(name: string, ...docs: string[]): string {

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { CONFIG_LIMITS, braceExpansions } from '../../src/engine/config-read.js';
 import { ConfigError, loadConfig } from '../../src/engine/config.js';
@@ -17,19 +16,9 @@ import { BIN, inProcess, tmp as tmpDir } from '../support/util.js';
 
 const KNOWN = new Set(RULES.map((r) => r.meta.id));
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'knl-config-'));
-  dirs.push(d);
-  return d;
-}
-
 /** The ConfigError message of a config text (fails when it loads). */
 function error(text: string): string {
-  const dir = tmp();
+  const dir = tmpDir();
   const file = path.join(dir, '.kube-netlint.yaml');
   writeFileSync(file, text);
   try {
@@ -106,7 +95,7 @@ describe('config file: hostile values are one-line errors with a position', () =
   });
 
   it('a config within the limits loads as before', () => {
-    const dir = tmp();
+    const dir = tmpDir();
     const file = path.join(dir, '.kube-netlint.yaml');
     writeFileSync(file, `rules:\n  yaml-syntax: warn\nignorePatterns: ["{a,b,c}/**/{x,y}.yaml"]\nroots: [k8s]\n`);
     const c = loadConfig(file, KNOWN, dir);
@@ -147,7 +136,7 @@ describe('config file: the read is bounded and never blocks', () => {
   ];
   for (const [name, make, want] of cases) {
     it(`${name}: a one-line error, exit 2`, { timeout: 60_000 }, (t) => {
-      const dir = tmp();
+      const dir = tmpDir();
       writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
       if (!make(path.join(dir, '.kube-netlint.yaml'))) {
         t.skip(`${name} cannot be made here`);
@@ -166,7 +155,7 @@ describe('config file: the read is bounded and never blocks', () => {
   }
 
   it('a hostile config in the CLI: one line with file, line and column, exit 2', { timeout: 60_000 }, () => {
-    const dir = tmp();
+    const dir = tmpDir();
     writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
     writeFileSync(path.join(dir, '.kube-netlint.yaml'), LAUGHS);
     const r = spawnSync(process.execPath, [BIN, 'a.yaml'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });

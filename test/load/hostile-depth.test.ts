@@ -5,20 +5,11 @@
  * server) alike, and the other documents and files are linted as usual. Inputs are made here.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadFast } from '../../src/load/fast.js';
 import { loadText } from '../../src/load/load.js';
 import { YAML_LIMITS, SourceFile, parseSource } from '../../src/load/source.js';
-import { BIN } from '../support/util.js';
-
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+import { cli as runCli, tmp } from '../support/util.js';
 
 const SERVICE =
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    app: nope\n  ports:\n  - port: 80\n';
@@ -40,18 +31,11 @@ function codes(f: SourceFile): string[] {
 }
 
 function cli(args: string[], files: Record<string, string>) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'knl-depth-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  const dir = tmp(files, 'knl-depth-');
   const [first, ...rest] = args;
   const argv =
     first === 'connectivity' || first === 'graph' ? [first, '--no-config', ...rest] : ['--no-config', ...args];
-  const r = spawnSync(process.execPath, [BIN, ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = runCli(argv, { cwd: dir, timeout: 120_000 });
   assert.equal(r.signal, null, 'hang guard');
   return r;
 }

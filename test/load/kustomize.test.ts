@@ -8,14 +8,11 @@ import { firstLine, originMapper } from '../../src/load/kustomize-build.js';
 import { planSlices, readKustomization, resolveKustomizeCommand } from '../../src/load/kustomize.js';
 import type { SlicePlan } from '../../src/load/kustomize.js';
 import { loadText } from '../../src/load/load.js';
-import type { JsonFinding } from '../../src/format/json.js';
-import { cli, tmp, type CliOptions, type Run } from '../support/util.js';
+import { cli, findingsOf, tmp, type CliOptions, type Run } from '../support/util.js';
 
 const EXAMPLE = 'examples/kustomize';
 
 const run = (args: string[], opts: CliOptions = {}): Run => cli(args, { timeout: 120_000, ...opts });
-const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
-
 const DEPLOY = (name: string, app: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata:

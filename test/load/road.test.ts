@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { COMMANDS, main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/cli/main.js';
 import { InputLimitError, readTextSync } from '../../src/load/read.js';
 import { loadInput, readFiles } from '../../src/load/input.js';
 import { makeDirs } from '../../src/load/out-path.js';
-import { BIN, ROOT, tmp } from '../support/util.js';
+import { BIN, ROOT, inProcess as runInProcess, tmp } from '../support/util.js';
 
 const SERVICE =
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
@@ -29,23 +28,7 @@ interface Run {
 }
 
 /** One run of the CLI in this process. */
-async function inProcess(args: string[], cwd: string, stdin = ''): Promise<Run> {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(c: Buffer | string, _e, cb) {
-        chunks.push(String(c));
-        cb();
-      },
-    });
-    return { stream, text: () => chunks.join('') };
-  };
-  const out = sink();
-  const err = sink();
-  const io: Io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from([Buffer.from(stdin)]), cwd, env: {} };
-  const code = await main(args, io);
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const inProcess = (args: string[], cwd: string, stdin = ''): Promise<Run> => runInProcess(args, { cwd, stdin });
 
 /** One run of the real program, killed if it does not end (a hang guard, not a timing). */
 function spawned(args: string[], cwd: string): Run & { signal: NodeJS.Signals | null } {

@@ -1,32 +1,21 @@
 /** Helpers of the language server's tests: temporary folders, a recording host, waiting, a spawned server. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
-import { BIN, ROOT, within } from '../support/util.js';
+import { BIN, ROOT, tmp, within } from '../support/util.js';
 import { Workspace } from '../../src/lsp/workspace.js';
 import type { WorkspaceHost } from '../../src/lsp/workspace.js';
 
-const tmpRoots: string[] = [];
-export function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lspws-'));
-  tmpRoots.push(dir);
-  for (const [name, text] of Object.entries(files)) write(dir, name, text);
-  return dir;
-}
+export { tmp };
+
 export function write(dir: string, name: string, text: string): void {
   mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
   writeFileSync(path.join(dir, name), text);
 }
-after(() => {
-  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
-});
-
 export class Host implements WorkspaceHost {
   /** Last diagnostics per URI, and every publish in order. */
   readonly current = new Map<string, Diagnostic[]>();

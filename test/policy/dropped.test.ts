@@ -5,48 +5,11 @@
  * kind of drop with up to three places, through the command table.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
-import { COMMANDS } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/main.js';
+import { describe, it } from 'node:test';
+import { runCommand, tmp, warningLines as warnings } from '../support/util.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-dropped-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-async function run(
-  command: string,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const sink = (to: string[]) =>
-    new Writable({
-      write(chunk: Buffer | string, _enc, cb) {
-        to.push(String(chunk));
-        cb();
-      },
-    });
-  const io: Io = { stdout: sink(chunks.out), stderr: sink(chunks.err), stdin: Readable.from([]), cwd, env: {} };
-  const code = await COMMANDS[command].run(['--no-config', '--kustomize-command', 'none', ...args], io);
-  return { code, stdout: chunks.out.join(''), stderr: chunks.err.join('') };
-}
-
-const warnings = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('kube-netlint: warning: '));
+const run = (command: string, args: string[], cwd: string) =>
+  runCommand(command, ['--no-config', '--kustomize-command', 'none', ...args], cwd);
 
 const deployment = (name: string) => `apiVersion: apps/v1
 kind: Deployment

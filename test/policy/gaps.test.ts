@@ -7,14 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
-import { COMMANDS } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/main.js';
 import { lint } from '../../src/engine/runner.js';
 import { Graph } from '../../src/graph/graph.js';
 import { loadText } from '../../src/load/load.js';
@@ -22,7 +17,7 @@ import { buildModel } from '../../src/model/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import type { Endpoint } from '../../src/policy/engine.js';
 import { NOT_MODELLED, analysisGaps, gapsTouching } from '../../src/policy/gaps.js';
-import { BIN, collector } from '../support/util.js';
+import { BIN, runCommand, tmp, warningLines as warnings } from '../support/util.js';
 
 function deployment(ns: string, name: string, extra = ''): string {
   return `apiVersion: apps/v1
@@ -114,34 +109,7 @@ spec:
   },
 ];
 
-const tmpDirs: string[] = [];
-after(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-gaps-'));
-  tmpDirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-async function run(
-  command: string,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = collector();
-  const err = collector();
-  const io: Io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]), cwd, env: {} };
-  const code = await COMMANDS[command].run(['--no-config', ...args], io);
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-const warnings = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('kube-netlint: warning: '));
+const run = (command: string, args: string[], cwd: string) => runCommand(command, ['--no-config', ...args], cwd);
 
 function modelOf(text: string) {
   const model = buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });

@@ -2,33 +2,13 @@
  * Cilium policies in the connectivity engine, on small manifests: the traps of their semantics
  * (deny over allow, world vs cluster, the namespace label, L7 rules opening their port, default
  * deny and enableDefaultDeny, Cilium next to NetworkPolicies). The random differential test of all
- * kinds mixed is in policy-tiers.test.ts.
+ * kinds mixed is in policy-tiers-differential.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Graph } from '../../src/graph/graph.js';
-import { loadText } from '../../src/load/load.js';
-import { buildModel } from '../../src/model/model.js';
-import { PolicyEngine } from '../../src/policy/engine.js';
-import type { Endpoint } from '../../src/policy/engine.js';
 import { explainText } from '../../src/format/connectivity/explain.js';
+import { conn, deploy, engine, ep } from '../support/policy.js';
 import { doc } from '../support/util.js';
-
-function deploy(ns: string, name: string, labels: Record<string, string>, ports: [string, number][] = []): string {
-  const containers = [
-    {
-      name: 'main',
-      image: 'registry.example.com/app:1',
-      ports: ports.map(([n, containerPort]) => ({ name: n, containerPort })),
-    },
-  ];
-  return doc({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns },
-    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
-  });
-}
 
 function cnp(ns: string, name: string, spec: unknown): string {
   return doc({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace: ns }, spec });
@@ -37,24 +17,6 @@ function cnp(ns: string, name: string, spec: unknown): string {
 function ccnp(name: string, spec: unknown): string {
   return doc({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name }, spec });
 }
-
-function engine(text: string): PolicyEngine {
-  const model = buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
-  return new PolicyEngine(model, new Graph(model), {});
-}
-
-function ep(e: PolicyEngine, spec: string): Endpoint {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(spec)) {
-    const atom = e.atomOf(spec);
-    assert.ok(typeof atom === 'number');
-    return { kind: 'external', atom };
-  }
-  const pods = e.findPod(spec, 'default');
-  assert.equal(pods.length, 1, spec);
-  return { kind: 'pod', pod: pods[0] };
-}
-
-const conn = (e: PolicyEngine, src: string, dst: string) => e.allowed(ep(e, src), ep(e, dst)).toString();
 
 const APPS =
   deploy('shop', 'web', { app: 'web' }) +

@@ -62,8 +62,8 @@ export function cli(args: string[], opts: CliOptions = {}): Run {
   return { status: r.status, signal: r.signal, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
-/** A writable stream that keeps what is written to it. */
-export function collector(): { stream: Writable; text: () => string } {
+/** A writable stream that keeps what is written to it, and how many writes it took. */
+export function collector(): { stream: Writable; text: () => string; writes: () => number } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _enc, cb) {
@@ -71,13 +71,32 @@ export function collector(): { stream: Writable; text: () => string } {
       cb();
     },
   });
-  return { stream, text: () => chunks.join('') };
+  return { stream, text: () => chunks.join(''), writes: () => chunks.length };
 }
 
 export interface InProcessRun {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * One command of the command table (COMMANDS) run in this process with an in-memory io: exit code
+ * and output. A usage error is thrown, as the command throws it.
+ */
+export async function runCommand(command: string, args: string[], cwd: string, stdin?: string): Promise<InProcessRun> {
+  const { COMMANDS } = await import('../../src/cli/main.js');
+  const out = collector();
+  const err = collector();
+  const io = {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin: Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]),
+    cwd,
+    env: {},
+  };
+  const code = await COMMANDS[command].run(args, io);
+  return { code, stdout: out.text(), stderr: err.text() };
 }
 
 /** One run of the CLI in this process (no start-up cost): exit code and output. */
@@ -141,6 +160,10 @@ export function within<T>(p: Promise<T>, what: string, ms: number): Promise<T> {
   });
   return Promise.race([p, guard]).finally(() => clearTimeout(timer));
 }
+
+/** The `kube-netlint: warning: …` lines of a standard error text. */
+export const warningLines = (stderr: string): string[] =>
+  stderr.split('\n').filter((l) => l.startsWith('kube-netlint: warning: '));
 
 /** One YAML document (JSON is YAML) of `o`, with its separator. */
 export const doc = (o: unknown): string => `---\n${JSON.stringify(o)}\n`;

@@ -32,6 +32,12 @@ export function parseXml(text: string): XmlElement {
   return root;
 }
 
+/** `el` and its descendants named `name`, in document order. */
+export const all = (el: XmlElement, name: string): XmlElement[] => [
+  ...(el.name === name ? [el] : []),
+  ...el.children.flatMap((c) => all(c, name)),
+];
+
 export interface ElementShape {
   /** Attribute name → a pattern its value must match. */
   attributes: Record<string, RegExp>;

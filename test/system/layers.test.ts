@@ -4,7 +4,7 @@
  *   cli, lsp → report, format → engine, rules → policy → graph → model → load
  *
  * with src/util (text helpers, the package's own metadata) under all of them, importing none.
- * Modules of one layer may import each other (test/road.test.ts checks that they make no cycle);
+ * Modules of one layer may import each other (test/load/road.test.ts checks that they make no cycle);
  * src/index.ts, the public entry point, may import any layer and none imports it. Type imports
  * count too: a type from above ties a lower layer to an upper one all the same.
  */

@@ -5,22 +5,16 @@
  * alike by both readers.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
-import { main } from '../../src/cli/main.js';
 import { loadText } from '../../src/load/load.js';
 import { SourceFile, YAML_LIMITS, parseSource } from '../../src/load/source.js';
+import { inProcess, tmp } from '../support/util.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_261_207);
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 // ------------------------------------------------------------------------------- hostile names
 
@@ -84,16 +78,7 @@ function slice(ns: string, a: string, b: string, label: string, policy: boolean)
   return text;
 }
 
-async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(args, { stdout: out, stderr: err, stdin: new PassThrough(), cwd, env: {} });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => inProcess(args, { cwd });
 
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/;
@@ -205,8 +190,7 @@ describe('property: hostile names through every command and format', () => {
           hostileName,
           hostileFileName,
           async (ns, a, b, label, fileName) => {
-            const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-            dirs.push(dir);
+            const dir = tmp({}, 'knl-names-');
             mkdirSync(path.join(dir, 'old'));
             mkdirSync(path.join(dir, 'new'));
             writeFileSync(path.join(dir, 'old', fileName), slice(ns, a, b, label, false));
@@ -283,8 +267,7 @@ describe('hostile file names: found by the folder walk', () => {
     'finds and reads a manifest whose name holds a backslash (a file name character on POSIX)',
     { timeout: 60_000 },
     async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-      dirs.push(dir);
+      const dir = tmp({}, 'knl-names-');
       mkdirSync(path.join(dir, 'new'));
       writeFileSync(path.join(dir, 'new', 'a\\b.yaml'), slice('ns', 'a', 'b', 'app', false));
       const r = await run(['--no-config', '-f', 'json', 'new'], dir);
@@ -304,8 +287,7 @@ describe('hostile file names: found by the folder walk', () => {
     async () => {
       // Found with seed 20261207 (fourth case, file name "\r\nweb-2web\"web.yaml"): globby's `*` does
       // not match a name beginning with a line terminator, so the walk has a pattern of its own for them.
-      const dir = mkdtempSync(path.join(tmpdir(), 'knl-names-'));
-      dirs.push(dir);
+      const dir = tmp({}, 'knl-names-');
       mkdirSync(path.join(dir, 'new', 'sub'), { recursive: true });
       mkdirSync(path.join(dir, 'new', '\nfolder'));
       const names = [
