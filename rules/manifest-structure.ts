@@ -3,6 +3,7 @@ import { resolveRange } from '../src/load/source.js';
 import type { Resource } from '../src/model/resource.js';
 import { hasTemplatePlaceholder } from '../src/model/kinds.js';
 import { formatPath, validateStructure } from '../src/model/schema.js';
+import { LEGACY_PEER, legacyPeerField } from './support/admin-legacy.js';
 import { PLACEHOLDER } from './support/template.js';
 
 export default defineRule(
@@ -45,6 +46,17 @@ export default defineRule(
             object: r,
             severity: 'info',
             message: `${r.displayShort}: ${formatPath(p.path)} ${PLACEHOLDER}`,
+          });
+          continue;
+        }
+        const legacy = legacyPeerField(r, p);
+        if (legacy === null) continue;
+        if (legacy) {
+          ctx.report({
+            at: r.keyAt(...p.path),
+            object: r,
+            severity: 'warning',
+            message: `${r.displayShort}: ${formatPath(p.path)} ${LEGACY_PEER}`,
           });
           continue;
         }
