@@ -168,4 +168,7 @@ const TOOL_CONFIG_GROUPS = new Set([
   'kubeadm.k8s.io',
   'kubescheduler.config.k8s.io',
   'ctlptl.dev',
+  // IstioOperator: the input of `istioctl install -f` (the in-cluster operator that read it as an
+  // object was removed in Istio 1.24).
+  'install.istio.io',
 ]);
