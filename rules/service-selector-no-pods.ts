@@ -6,7 +6,7 @@ import { ROLLOUT_HASH, isRolloutTemplate, knativeSelected } from '../src/graph/c
 import { selectorFromMap } from '../src/model/selector.js';
 import type { Selector } from '../src/model/selector.js';
 import { namespaceDefaulted } from '../src/model/identity.js';
-import { operatorPods } from './support/operator-pods.js';
+import { operatorPods } from '../src/graph/operator-pods.js';
 
 /** A finding that waits for the hint about other namespaces. */
 interface NoPods {

@@ -9,10 +9,10 @@
  * certificates, scrape configurations, …) are left out, and so are resources whose pod template or
  * pod labels the model reads.
  */
-import type { Model } from '../../src/model/model.js';
-import { BUILTIN_GROUPS } from '../../src/model/kinds.js';
-import { asMap, scalarText } from '../../src/model/resource.js';
-import type { Resource } from '../../src/model/resource.js';
+import type { Model } from '../model/model.js';
+import { BUILTIN_GROUPS } from '../model/kinds.js';
+import { asMap, scalarText } from '../model/resource.js';
+import type { Resource } from '../model/resource.js';
 
 /** API groups whose kinds configure traffic, policy, secrets or delivery sources, not pods. */
 const NO_PODS_GROUPS = new Set([
@@ -50,23 +50,34 @@ function mayMakePods(r: Resource): boolean {
 const kebab = (kind: string) => kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 /**
- * How the selector names the resource, by the strength of the evidence: 0 a value is its name,
- * 1 a value starts with its name, 2 its labels hold the selector's, 3 a key or value is its kind.
+ * How the selector names the resource, by the strength of the evidence: 0 a value is its name and
+ * a key or value its kind (`alertmanager=main` for Alertmanager "main"), 1 a value is its name,
+ * 2 a value starts with its name and a dash (1 and 2 not when a key is the kind of another resource), 3 its labels hold the selector's, 4 a key or value is
+ * its kind.
  */
-function naming(r: Resource, selector: ReadonlyMap<string, string>, strength: number): string | undefined {
+function naming(
+  r: Resource,
+  selector: ReadonlyMap<string, string>,
+  strength: number,
+  allKinds: ReadonlySet<string>,
+): string | undefined {
   const pairs = [...selector];
-  const label = pairs.find(([, v]) =>
-    strength === 0 ? v === r.name : strength === 1 ? v.startsWith(`${r.name}-`) : false,
-  );
-  if (label) return `${label[0]}=${label[1]}`;
-  if (strength === 2) {
+  const kinds = new Set([r.kind.toLowerCase(), kebab(r.kind)]);
+  const byKind = pairs.find(([k, v]) => kinds.has(k) || kinds.has(v));
+  // `alertmanager=main` names an Alertmanager "main", not a Prometheus "main".
+  if ((strength === 1 || strength === 2) && pairs.some(([k]) => allKinds.has(k) && !kinds.has(k))) return undefined;
+  const label =
+    strength <= 1
+      ? pairs.find(([, v]) => v === r.name)
+      : strength === 2
+        ? pairs.find(([, v]) => v.startsWith(`${r.name}-`))
+        : undefined;
+  if (label && (strength !== 0 || byKind)) return `${label[0]}=${label[1]}`;
+  if (strength === 3) {
     const labels = asMap(asMap(r.raw.metadata)?.labels);
     return labels && pairs.every(([k, v]) => scalarText(labels[k]) === v) ? 'its labels' : undefined;
   }
-  if (strength !== 3) return undefined;
-  const kinds = new Set([r.kind.toLowerCase(), kebab(r.kind)]);
-  const byKind = pairs.find(([k, v]) => kinds.has(k) || kinds.has(v));
-  return byKind ? `${byKind[0]}=${byKind[1]}` : undefined;
+  return strength === 4 && byKind ? `${byKind[0]}=${byKind[1]}` : undefined;
 }
 
 export interface OperatorPods {
@@ -86,9 +97,10 @@ export function operatorPods(model: Model, namespace: string, selector: Readonly
   const candidates = model.resources.filter(
     (r) => r.namespace === namespace && !r.superseded && !known.has(r) && mayMakePods(r),
   );
-  for (let strength = 0; strength <= 3; strength++) {
+  const kinds = new Set(candidates.flatMap((r) => [r.kind.toLowerCase(), kebab(r.kind)]));
+  for (let strength = 0; strength <= 4; strength++) {
     for (const res of candidates) {
-      const by = naming(res, selector, strength);
+      const by = naming(res, selector, strength, kinds);
       if (by) return { candidates, named: { res, by } };
     }
   }
