@@ -2,9 +2,10 @@ import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
 import { q } from '../src/util/text.js';
-import { isInvalidProtocol, portNameProblem } from '../src/model/kinds.js';
+import { hasTemplatePlaceholder, isInvalidProtocol, portNameProblem } from '../src/model/kinds.js';
 import type { Container, ContainerPort } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
+import { PLACEHOLDER } from './support/template.js';
 
 /** The first port of each name, and of each number and protocol, in one scope. */
 class FirstPorts {
@@ -75,7 +76,9 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
   }
   if (cp.name !== undefined) {
     const problem = portNameProblem(cp.name);
-    if (problem) report(ctx, w, c, cp, 'name', `port name ${q(cp.name)} is invalid: it ${problem}`);
+    if (problem && hasTemplatePlaceholder(cp.name)) {
+      report(ctx, w, c, cp, 'name', `port name ${q(cp.name)} ${PLACEHOLDER}`, undefined, undefined, 'info');
+    } else if (problem) report(ctx, w, c, cp, 'name', `port name ${q(cp.name)} is invalid: it ${problem}`);
     const prev = scope.named.first(cp);
     if (prev) {
       report(
@@ -124,10 +127,12 @@ function report(
   message: string,
   related?: ContainerPort,
   relMsg?: string,
+  severity?: 'info',
 ): void {
   ctx.report({
     at: w.at(...cp.path, f),
     object: w,
+    severity,
     message: `${w.displayShort}, container ${q(c.name)}: ${message}`,
     related: related ? [{ at: w.at(...related.path, f), message: relMsg ?? '' }] : [],
   });

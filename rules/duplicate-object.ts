@@ -1,9 +1,49 @@
 import { isDeepStrictEqual } from 'node:util';
 import { defineRule } from '../src/engine/types.js';
-import { definitionsOf, distinctReason, folderOf, mayBeDistinct, namespaceDefaulted } from '../src/model/identity.js';
+import {
+  definitionsOf,
+  distinctReason,
+  folderOf,
+  foldersLookAlike,
+  mayBeDistinct,
+  namespaceDefaulted,
+} from '../src/model/identity.js';
+import type { Model } from '../src/model/model.js';
 import { isMap } from '../src/model/resource.js';
 import { q } from '../src/util/text.js';
 import type { JsonMap, Resource } from '../src/model/resource.js';
+
+/** A file's name without its folder and extension. */
+const stem = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.(ya?ml|json)$/i, '');
+
+/**
+ * Why two definitions in one folder may be alternatives rather than one object defined twice, or
+ * undefined: the identity is defined in three or more files of the folder (a folder of samples,
+ * each applied on its own), or one file is named as a variant of the other (httpbin.yaml,
+ * httpbin-nodeport.yaml). Sibling folders that look alike are judged by `distinctReason`; a folder
+ * and one below it are applied together (`kubectl apply -R`).
+ */
+function alternatives(model: Model, a: Resource, b: Resource): string | undefined {
+  const folder = folderOf(b);
+  if (folderOf(a) !== folder) return undefined;
+  const files = new Set(
+    definitionsOf(model, b)
+      .filter((d) => folderOf(d) === folder)
+      .map((d) => d.file),
+  );
+  if (files.size >= 3) {
+    return (
+      `it is defined in ${files.size} files of ${folder ? q(folder) : 'the top folder'}, which look like ` +
+      `alternatives (samples or variants applied one at a time)`
+    );
+  }
+  // httpbin.yaml and httpbin-nodeport.yaml: a variant named after the file it varies.
+  const [sa, sb] = [stem(a.file.path), stem(b.file.path)];
+  const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
+  return long.startsWith(`${short}-`) || long.startsWith(`${short}_`)
+    ? `${q(long)} is named as a variant of ${q(short)}, so the two files look like alternatives`
+    : undefined;
+}
 
 /**
  * The object without `metadata.namespace`: the key already compares namespaces after defaulting,
@@ -30,11 +70,14 @@ function perNamespace(prev: Resource, r: Resource): string {
   );
 }
 
-/** Sibling folders are often alternatives, one per cluster or environment. */
-function perCluster(prev: Resource, r: Resource): string {
+/** Sibling folders that define largely the same objects are variants: one per cluster, environment or flavour. */
+function perCluster(model: Model, prev: Resource, r: Resource): string {
+  const [fa, fb] = [folderOf(prev), folderOf(r)];
+  const shared = foldersLookAlike(model, fa, fb)?.shared ?? 0;
   return (
-    `${folderOf(prev) || '.'}/ and ${folderOf(r) || '.'}/ are sibling folders (often one per cluster or ` +
-    `environment), so the two are one object only if both folders are applied to the same cluster`
+    `${fa || '.'}/ and ${fb || '.'}/ are sibling folders that define ${shared} of the same objects (variants, ` +
+    `often one per cluster, environment or install flavour), so the two are one object only if both folders ` +
+    `are applied to the same cluster`
   );
 }
 
@@ -67,8 +110,22 @@ export default defineRule(
           message:
             `${reason === 'namespace' ? r.displayShort : r.display} is also defined in ${prev.file.path}, ` +
             `${identical ? 'with identical content' : 'with different content'}; ` +
-            (reason === 'namespace' ? perNamespace(prev, r) : perCluster(prev, r)) +
+            (reason === 'namespace' ? perNamespace(prev, r) : perCluster(ctx.model, prev, r)) +
             (identical ? '' : `; applied to one ${reason}, whichever is applied last wins`),
+          related,
+        });
+        continue;
+      }
+      const variants = alternatives(ctx.model, prev, r);
+      if (variants) {
+        ctx.report({
+          at: r.nameLoc,
+          object: r,
+          severity: identical ? 'info' : 'warning',
+          message:
+            `${r.display} is defined twice with ${identical ? 'identical' : 'different'} content${where}; ` +
+            `${variants}` +
+            (identical ? '' : `; if more than one is applied, whichever is applied last wins`),
           related,
         });
         continue;

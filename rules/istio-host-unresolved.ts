@@ -3,6 +3,17 @@ import { list, q } from '../src/util/text.js';
 import { fqdn, serviceEntryFor, serviceOfHost } from '../src/graph/istio.js';
 import { serviceAbsence } from './support/missing-service.js';
 
+/**
+ * The Services an Istio install creates in istio-system (istioctl and the Helm charts, default
+ * revision): istiod, and the ingress and egress gateways of the default and demo profiles. Input
+ * that adds to istio-system (the addons, a Gateway for istiod) rarely holds them.
+ */
+const ISTIO_SERVICES = new Set(['istiod', 'istio-ingressgateway', 'istio-egressgateway']);
+
+function isIstioControlPlane(target: { namespace: string; name: string }): boolean {
+  return target.namespace === 'istio-system' && ISTIO_SERVICES.has(target.name);
+}
+
 export default defineRule(
   {
     id: 'istio-host-unresolved',
@@ -22,8 +33,9 @@ export default defineRule(
         const who = `${vs.res.displayShort} ${d.section} destination ${q(d.host)}`;
         const svc = ctx.graph.service(target.namespace, target.name);
         if (!svc) {
-          // A namespace the input does not cover may hold the Service.
-          if (!ctx.model.namespaces.has(target.namespace)) continue;
+          // A namespace the input does not cover may hold the Service; Istio's own Services exist
+          // wherever there are VirtualServices to read.
+          if (!ctx.model.namespaces.has(target.namespace) || isIstioControlPlane(target)) continue;
           const absence = serviceAbsence(ctx.graph, target.namespace, target.name);
           const { fix, elsewhere } = absence;
           ctx.report({

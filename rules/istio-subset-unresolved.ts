@@ -1,6 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import { labelsText, list, q } from '../src/util/text.js';
 import { destinationRulesFor, serviceOfHost } from '../src/graph/istio.js';
+import { definitionsOf } from '../src/model/identity.js';
+import { asArray, asMap } from '../src/model/resource.js';
 
 export default defineRule(
   {
@@ -24,11 +26,15 @@ export default defineRule(
         const subset = rules.flatMap((r) => r.subsets.map((s) => ({ rule: r, s }))).find((x) => x.s.name === d.subset);
         if (!subset) {
           const known = rules.flatMap((r) => r.subsets.map((s) => q(s.name)));
+          // Another definition of one of these DestinationRules (an alternative file) defines it.
+          const other = rules
+            .flatMap((r) => definitionsOf(ctx.model, r.res))
+            .find((def) => asArray(asMap(def.raw.spec)?.subsets).some((x) => asMap(x)?.name === d.subset));
           ctx.report({
             at,
             object: vs.res,
             // No DestinationRule at all in the input: it may be applied separately.
-            severity: rules.length === 0 ? 'warning' : undefined,
+            severity: rules.length === 0 || other ? 'warning' : undefined,
             message:
               rules.length === 0
                 ? `${who}: no DestinationRule of the input has host ${q(svc.name)}, ` +
@@ -40,7 +46,11 @@ export default defineRule(
                   )}) ` +
                   `define${rules.length === 1 ? 's' : ''} ${
                     known.length ? `subsets ${list(known)}` : 'no subsets'
-                  }, not ${q(d.subset)}; requests routed there fail with 503`,
+                  }, not ${q(d.subset)}; requests routed there fail with 503` +
+                  (other
+                    ? `; another definition of ${other.displayShort}, in ${other.file.path}, defines it: ` +
+                      `the subset exists if that file is applied last`
+                    : ''),
             related: rules
               .slice(0, 2)
               .map((r) => ({ at: r.res.keyAt('spec', 'subsets'), message: `subsets of ${r.res.display}` })),

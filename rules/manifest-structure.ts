@@ -1,7 +1,10 @@
 import { defineRule } from '../src/engine/types.js';
 import { resolveRange } from '../src/load/source.js';
 import type { Resource } from '../src/model/resource.js';
-import { validateStructure } from '../src/model/schema.js';
+import { hasTemplatePlaceholder } from '../src/model/kinds.js';
+import { formatPath, validateStructure } from '../src/model/schema.js';
+import { LEGACY_PEER, legacyPeerField } from './support/admin-legacy.js';
+import { PLACEHOLDER } from './support/template.js';
 
 export default defineRule(
   {
@@ -35,6 +38,28 @@ export default defineRule(
       const problems = validateStructure(r, source);
       if (problems.length === 0) continue;
       for (const p of problems) {
+        // A template placeholder written as a value (`port: {{ .Port }}`) reads as a map: not a value yet.
+        const text = p.key ? undefined : source(p.path);
+        if (text !== undefined && hasTemplatePlaceholder(text)) {
+          ctx.report({
+            at: r.at(...p.path),
+            object: r,
+            severity: 'info',
+            message: `${r.displayShort}: ${formatPath(p.path)} ${PLACEHOLDER}`,
+          });
+          continue;
+        }
+        const legacy = legacyPeerField(r, p);
+        if (legacy === null) continue;
+        if (legacy) {
+          ctx.report({
+            at: r.keyAt(...p.path),
+            object: r,
+            severity: 'warning',
+            message: `${r.displayShort}: ${formatPath(p.path)} ${LEGACY_PEER}`,
+          });
+          continue;
+        }
         ctx.report({
           at: p.key ? r.keyAt(...p.path) : r.at(...p.path),
           object: r,

@@ -2,8 +2,9 @@ import { FirstSeen } from '../src/engine/first-seen.js';
 import { defineRule } from '../src/engine/types.js';
 import type { Report, RuleContext } from '../src/engine/types.js';
 import { q } from '../src/util/text.js';
-import { isDnsLabel, isInvalidProtocol, portNameProblem } from '../src/model/kinds.js';
+import { hasTemplatePlaceholder, isDnsLabel, isInvalidProtocol, portNameProblem } from '../src/model/kinds.js';
 import type { Service, ServicePort } from '../src/model/model.js';
+import { PLACEHOLDER } from './support/template.js';
 
 const inRange = (n: number) => n >= 1 && n <= 65535;
 
@@ -64,7 +65,9 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
   } else if (typeof target === 'string' && target !== '') {
     // "" is defaulted to port by the API server, like 0 or an omitted targetPort.
     const problem = portNameProblem(target);
-    if (problem) {
+    if (problem && hasTemplatePlaceholder(target)) {
+      report(ctx, svc, r.at(...sp.path, 'targetPort'), `targetPort ${q(target)} ${PLACEHOLDER}`, 'info');
+    } else if (problem) {
       const hint = /^\d+$/.test(target) ? ' (a quoted number is a port name; write it without quotes)' : '';
       report(
         ctx,
@@ -123,6 +126,6 @@ function checkPort(ctx: RuleContext, svc: Service, sp: ServicePort, many: boolea
   }
 }
 
-function report(ctx: RuleContext, svc: Service, at: Report['at'], message: string): void {
-  ctx.report({ at, object: svc.res, message: `${svc.res.displayShort}: ${message}` });
+function report(ctx: RuleContext, svc: Service, at: Report['at'], message: string, severity?: 'info'): void {
+  ctx.report({ at, object: svc.res, severity, message: `${svc.res.displayShort}: ${message}` });
 }

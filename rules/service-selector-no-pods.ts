@@ -5,6 +5,8 @@ import type { Service } from '../src/model/model.js';
 import { ROLLOUT_HASH, isRolloutTemplate, knativeSelected } from '../src/graph/conventions.js';
 import { selectorFromMap } from '../src/model/selector.js';
 import type { Selector } from '../src/model/selector.js';
+import { namespaceDefaulted } from '../src/model/identity.js';
+import { operatorPods } from '../src/graph/operator-pods.js';
 
 /** A finding that waits for the hint about other namespaces. */
 interface NoPods {
@@ -15,6 +17,12 @@ interface NoPods {
   hints: string[];
   related: RelatedReport[];
   suggestions: SuggestionReport[];
+  /**
+   * Why the absence of pods is not sure, and how unsure: the namespace holds custom resources
+   * whose operators may run pods, or is named by the Service but neither created nor given a pod
+   * by the input (an error again when a pod of another namespace matches).
+   */
+  unsure?: { reason: string; operator: boolean };
 }
 
 export default defineRule(
@@ -28,6 +36,9 @@ export default defineRule(
     // selectors of every such Service have been looked up there together.
     const findings: (Report | NoPods)[] = [];
     const pending: NoPods[] = [];
+    // Namespaces where the input describes pods (pod templates, or an operator's pod labels).
+    const withPods = new Set(ctx.model.podTemplates.filter((p) => !p.workload.superseded).map((p) => p.namespace));
+    for (const o of ctx.model.operatorLabels) withPods.add(o.res.namespace ?? '');
     for (const svc of ctx.model.services) {
       if (!svc.selectorLabels || svc.type === 'ExternalName') continue;
       if (ctx.graph.podsOf(svc).length > 0) continue;
@@ -95,6 +106,22 @@ export default defineRule(
         continue;
       }
 
+      // Pods an operator runs for a custom resource that the selector names (its kind, its name).
+      const operator = operatorPods(ctx.model, svc.namespace, selector);
+      if (operator.named) {
+        const { res: cr, by } = operator.named;
+        findings.push({
+          at: res.keyAt('spec', 'selector'),
+          object: res,
+          severity: 'info',
+          message:
+            `${res.displayShort} selects ${selText}: no pod template in the input matches, but the selector ` +
+            `names ${cr.displayShort} (${by}), a custom resource whose operator may run pods with these labels`,
+          related: [{ at: cr.nameLoc, message: `${cr.display}, made into pods by its operator` }],
+        });
+        continue;
+      }
+
       const finding: NoPods = {
         svc,
         sel,
@@ -104,6 +131,27 @@ export default defineRule(
         related: [],
         suggestions: [],
       };
+      if (operator.candidates.length > 0) {
+        const names = operator.candidates.map((r) => r.displayShort);
+        finding.unsure = {
+          operator: true,
+          reason:
+            `the namespace holds custom resources whose operators may run pods with these labels ` +
+            `(${list(names, 3)}), which the input does not describe`,
+        };
+      } else if (
+        !withPods.has(svc.namespace) &&
+        !namespaceDefaulted(res) &&
+        !ctx.model.namespaces.get(svc.namespace)?.res
+      ) {
+        // Put into a namespace that the input neither creates nor gives pods: another install's.
+        finding.unsure = {
+          operator: false,
+          reason:
+            `these manifests neither create namespace ${q(svc.namespace)} nor define a workload in it ` +
+            `(its pods may be deployed by other manifests)`,
+        };
+      }
       const near = ctx.graph.nearestMiss(svc.namespace, selector);
       if (near) {
         const best = near.miss;
@@ -135,6 +183,8 @@ export default defineRule(
     );
     for (let i = 0; i < pending.length; i++) {
       if (elsewhere[i].length === 0) continue;
+      // A slip of namespace: the absence is sure.
+      if (!pending[i].unsure?.operator) pending[i].unsure = undefined;
       const pod = elsewhere[i][0].pods[0];
       pending[i].hints.push(`${pod.display} matches, but a Service only selects pods in its own namespace`);
       pending[i].related.push({ at: pod.labelsLoc, message: `pod labels of ${pod.display}` });
@@ -146,10 +196,11 @@ export default defineRule(
         continue;
       }
       const res = f.svc.res;
-      const tail = f.hints.length ? `; ${f.hints.join('; ')}` : '';
+      const tail = [...f.hints, ...(f.unsure ? [f.unsure.reason] : [])].map((h) => `; ${h}`).join('');
       ctx.report({
         at: f.at,
         object: res,
+        severity: f.unsure ? 'warning' : undefined,
         message:
           `${res.displayShort} selects ${f.selText} but no pod in namespace ${q(f.svc.namespace)} has these ` +
           `labels${tail}`,

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/types.js';
 import { closest, list, q } from '../src/util/text.js';
-import { PROTOCOLS } from '../src/model/kinds.js';
+import { PROTOCOLS, hasTemplatePlaceholder } from '../src/model/kinds.js';
 import type { Graph } from '../src/graph/graph.js';
 import type { PodTemplate, ServicePort } from '../src/model/model.js';
 
@@ -30,6 +30,8 @@ export default defineRule(
       if (pods.length === 0) continue;
       for (const sp of svc.ports) {
         if (sp.target?.kind !== 'name') continue;
+        // A template placeholder is not a name yet (service-port-invalid says it is not checked).
+        if (hasTemplatePlaceholder(sp.target.value)) continue;
         // An invalid protocol makes the API server reject the Service (service-port-invalid).
         if (!(PROTOCOLS as readonly string[]).includes(sp.protocol)) continue;
         // Nearly every target resolves on every pod: the failures are gathered when there are some.

@@ -276,7 +276,9 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
         // Flow collections used as keys (strings in js-yaml's value) and compact block nesting
         // count too: the `yaml` path reports what its reader would find.
         if (mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth)) return null;
-        if (spaced?.found) chunk.slow = true;
+        // A flow map as a key (`port: {{ .Port }}`, an unrendered template placeholder) is the
+        // key "[object Object]" in js-yaml's value; the `yaml` path keeps its text.
+        if (spaced?.found || (src.includes('{{') && hasObjectKey(v, 0))) chunk.slow = true;
         else if (v !== null && v !== undefined) chunk.value = v;
       } catch {
         return null;
@@ -285,6 +287,16 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     chunks.push(chunk);
   }
   return chunks;
+}
+
+/** Does a value have a key that was a map (js-yaml's "[object Object]"), to the structure limit? */
+function hasObjectKey(v: unknown, depth: number): boolean {
+  if (typeof v !== 'object' || v === null || depth > YAML_LIMITS.maxDepth) return false;
+  if (Array.isArray(v)) return v.some((x) => hasObjectKey(x, depth + 1));
+  for (const k in v) {
+    if (k === '[object Object]' || hasObjectKey((v as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
 }
 
 function shift(doc: Document.Parsed, by: number): void {

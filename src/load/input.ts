@@ -179,7 +179,7 @@ export async function readFiles(
     read.out.forEach((f, k) => (out[toRead[k]] = f));
     errors.push(...read.errors);
   }
-  const kept = out.filter((f, i): f is SourceFile => f !== undefined && !(files[i].expanded && notAManifest(f)));
+  const kept = out.filter((f, i): f is SourceFile => f !== undefined && !(files[i].expanded && notAManifest(f, true)));
   return { files: kept, errors: errors.sort(byPath), bytes: total };
 }
 

@@ -95,14 +95,22 @@ function looksLikeManifest(file: SourceFile): boolean {
 /** Problems of the text that leave its documents readable (they are still linted). */
 const TEXT_PROBLEMS = new Set(['ENCODING', 'CONTROL_CHARACTER']);
 
+/** A key `kind:` or `apiVersion:` (also quoted, as in JSON) anywhere in a text. */
+const MANIFEST_KEY = /(?:^|[\s{,])["']?(?:kind|apiVersion)["']?\s*:/m;
+
 /**
  * A file a directory walk leaves out: it was read (no problem other than its text's encoding or
  * control characters) and no document has a `kind` (a CI workflow, a Helm values file, in Latin-1 or
  * not). A file that could not be read (a YAML error, binary data, a limit) is kept: it may be a
- * manifest.
+ * manifest. With `unparsedData`, a text with a YAML error that names no `kind` and no `apiVersion`
+ * at all (data in JSON Lines, another program's template) is not one either, and is left out too
+ * (not for a buffer being edited, where the error is what the editor shows).
  */
-export function notAManifest(file: SourceFile): boolean {
-  return file.problems.every((p) => TEXT_PROBLEMS.has(p.code)) && !looksLikeManifest(file);
+export function notAManifest(file: SourceFile, unparsedData = false): boolean {
+  if (file.problems.every((p) => TEXT_PROBLEMS.has(p.code))) return !looksLikeManifest(file);
+  if (!unparsedData) return false;
+  const unread = file.text.length === 0 || file.problems.some((p) => p.code === 'BINARY' || p.code.endsWith('_LIMIT'));
+  return !unread && !MANIFEST_KEY.test(file.text);
 }
 
 /**

@@ -23,6 +23,12 @@ export const CILIUM_GROUP = 'cilium.io';
 
 const NS_NAME_KEY = 'io.kubernetes.pod.namespace';
 const NS_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
+/**
+ * The cluster of a Cluster Mesh, which Cilium gives every endpoint (the name of its cluster): the
+ * input is read as one cluster, so a selector on it is read as choosing that cluster's pods (the
+ * other clusters of a mesh are not modelled).
+ */
+const CLUSTER_KEY = 'io.cilium.k8s.policy.cluster';
 
 /** One `ingress`/`egress`/`ingressDeny`/`egressDeny` entry. */
 export interface CiliumSection {
@@ -148,6 +154,7 @@ export class CiliumPolicy {
       const value = scalarText(v);
       if (value === undefined) continue;
       const k = stripSource(k0);
+      if (k === CLUSTER_KEY) continue;
       if (k === NS_NAME_KEY) {
         ns.matchLabels.push(['kubernetes.io/metadata.name', value]);
         nsGiven = true;
@@ -164,6 +171,7 @@ export class CiliumPolicy {
         opText === 'In' || opText === 'NotIn' || opText === 'Exists' || opText === 'DoesNotExist' ? opText : 'Invalid';
       const values = asArray(e.values).filter((x): x is string => typeof x === 'string');
       const k = stripSource(key);
+      if (k === CLUSTER_KEY) continue;
       if (k === NS_NAME_KEY) {
         ns.expressions.push({ key: 'kubernetes.io/metadata.name', op, values });
         nsGiven = true;

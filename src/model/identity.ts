@@ -129,16 +129,54 @@ function holds(outer: string, inner: string): boolean {
   return outer === '' || inner === outer || inner.startsWith(`${outer}/`);
 }
 
+const folderSharing = new WeakMap<Model, { objects: Map<string, number>; shared: Map<string, number> }>();
+
+/**
+ * Do two folders look like variants of one thing (one per cluster or environment, or an install in
+ * flavours of which one is applied)? They do when they define largely the same objects: at least
+ * two identities in common, and at least half the objects of the smaller folder.
+ */
+export function foldersLookAlike(model: Model, fa: string, fb: string): { shared: number } | undefined {
+  let sharing = folderSharing.get(model);
+  if (!sharing) {
+    const objects = new Map<string, number>();
+    for (const r of model.resources) {
+      const f = folderOf(r);
+      objects.set(f, (objects.get(f) ?? 0) + 1);
+    }
+    // Identities defined in both folders of a pair, counted once per identity.
+    const shared = new Map<string, number>();
+    const seen = new Set<Resource>();
+    for (const { first } of model.duplicates) {
+      if (seen.has(first)) continue;
+      seen.add(first);
+      const folders = [...new Set(definitionsOf(model, first).map(folderOf))].sort();
+      for (let i = 0; i < folders.length; i++) {
+        for (let j = i + 1; j < folders.length; j++) {
+          const k = `${folders[i]}\u0000${folders[j]}`;
+          shared.set(k, (shared.get(k) ?? 0) + 1);
+        }
+      }
+    }
+    sharing = { objects, shared };
+    folderSharing.set(model, sharing);
+  }
+  const n = sharing.shared.get(fa < fb ? `${fa}\u0000${fb}` : `${fb}\u0000${fa}`) ?? 0;
+  const smaller = Math.min(sharing.objects.get(fa) ?? 0, sharing.objects.get(fb) ?? 0);
+  return n >= 2 && 2 * n >= smaller ? { shared: n } : undefined;
+}
+
 /**
  * Why two definitions of one identity are perhaps two objects of the cluster, or undefined when
  * they are surely one. `namespace`: the kind is namespaced, at least one of them sets no
  * `metadata.namespace`, and they are in different folders: folders are often applied on their
  * own, each to its namespace (`kubectl apply -n`, an Argo CD destination, a Flux
  * `targetNamespace`), so the defaulted namespace is a guess. `cluster`: they are in sibling
- * folders (neither holds the other), which repositories use for alternatives, one per cluster or
- * environment (`clusters/production`, `clusters/staging`). One file, one folder, a folder and one
- * below it (`kubectl apply -R`), or a Kustomize root (built as one, its `namespace:` is in the
- * objects) make them surely one object.
+ * folders (neither holds the other) that define largely the same objects, as repositories hold
+ * alternatives, one per cluster or environment (`clusters/production`, `clusters/staging`). One
+ * file, one folder, a folder and one below it (`kubectl apply -R`), sibling folders of different
+ * objects (two applications sharing a Secret), or a Kustomize root (built as one, its `namespace:`
+ * is in the objects) make them surely one object.
  */
 export function distinctReason(model: Model, a: Resource, b: Resource): 'namespace' | 'cluster' | undefined {
   if (model.options.appliedTogether) return undefined;
@@ -146,7 +184,8 @@ export function distinctReason(model: Model, a: Resource, b: Resource): 'namespa
   const fb = folderOf(b);
   if (fa === fb) return undefined;
   if (a.namespace !== null && (namespaceDefaulted(a) || namespaceDefaulted(b))) return 'namespace';
-  return holds(fa, fb) || holds(fb, fa) ? undefined : 'cluster';
+  if (holds(fa, fb) || holds(fb, fa)) return undefined;
+  return foldersLookAlike(model, fa, fb) ? 'cluster' : undefined;
 }
 
 /** Are two definitions of one identity perhaps two objects of the cluster (`distinctReason`)? */

@@ -115,6 +115,16 @@ const PORT_NAME_CHARS = /^[a-z0-9-]+$/;
 const LETTER = /[a-z]/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * Text that holds a template placeholder (`{{ .Values.port }}`, `{{ index .Ports 0 }}`): a file
+ * that a program renders (Go templates of Helm charts and test suites) before it is applied. A
+ * placeholder written unquoted as a value reads as a YAML flow map, so a rule finds a map where an
+ * integer or a string belongs.
+ */
+export function hasTemplatePlaceholder(text: string): boolean {
+  return /\{\{.*\}\}/s.test(text);
+}
+
 /** IANA service name, as Kubernetes validates port names (IsValidPortName). */
 export function portNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
@@ -158,4 +168,7 @@ const TOOL_CONFIG_GROUPS = new Set([
   'kubeadm.k8s.io',
   'kubescheduler.config.k8s.io',
   'ctlptl.dev',
+  // IstioOperator: the input of `istioctl install -f` (the in-cluster operator that read it as an
+  // object was removed in Istio 1.24).
+  'install.istio.io',
 ]);

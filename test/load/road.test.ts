@@ -45,6 +45,11 @@ describe('no input, no green', () => {
       [],
     ],
     [
+      'a folder with only data in JSON Lines and a broken text without kind or apiVersion',
+      { 'src/ratings.json': '{"rating": 5}\n{"rating": 4}\n', 'notes.yaml': 'a: [1\n' },
+      [],
+    ],
+    [
       'a folder with only a Helm chart',
       {
         'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',

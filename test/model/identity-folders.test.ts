@@ -8,6 +8,7 @@ import { loadText } from '../../src/load/load.js';
 import {
   definitionsOf,
   distinctReason,
+  foldersLookAlike,
   mayBeDistinct,
   namespaceDefaulted,
   nearestDefinition,
@@ -54,6 +55,17 @@ describe('definitions in several folders', () => {
       assert.equal(distinctReason(m, b, below), undefined, `${kind} in a folder below`);
       assert.equal(distinctReason(m, a, below), 'cluster', kind);
     }
+  });
+
+  it('sibling folders of different objects are applied side by side: their common object is one', () => {
+    const m = model({
+      'orders/app.yaml': `${cm('db', 'shop')}---\n${cm('orders', 'shop')}---\n${cm('orders-flags', 'shop')}`,
+      'payments/app.yaml': `${cm('db', 'shop')}---\n${cm('payments', 'shop')}---\n${cm('payments-flags', 'shop')}`,
+    });
+    const [a, b] = definitionsOf(m, at(m, 'payments/app.yaml'));
+    assert.deepEqual([a.file.path, b.file.path], ['orders/app.yaml', 'payments/app.yaml']);
+    assert.equal(foldersLookAlike(m, 'orders', 'payments'), undefined);
+    assert.equal(distinctReason(m, a, b), undefined);
   });
 
   it('a Kustomize root is applied as one', () => {
