@@ -69,21 +69,12 @@ export default defineRule(
             continue;
           }
 
-          // Blocked when no pod of the controller may connect (several workloads: every one).
-          let e: ReturnType<typeof engine.evaluate> | undefined;
-          let controller = choice.pods[0];
-          for (const c of choice.pods) {
-            const ev = engine.evaluate({ kind: 'pod', pod: c }, dst, true);
-            if (!ev.conn.intersect(want).isEmpty) {
-              e = undefined;
-              break;
-            }
-            if (!e) {
-              e = ev;
-              controller = c;
-            }
-          }
-          if (!e) continue;
+          // Blocked when no pod of the controller may connect (several workloads: every one); the
+          // reasons are asked of the first one, for a blocked backend only.
+          const controller = choice.pods[0];
+          if (!controller) continue;
+          if (choice.pods.some((c) => !engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty)) continue;
+          const e = engine.evaluate({ kind: 'pod', pod: controller }, dst, true);
           seen.add(key);
           const controllerName = controller.synthetic
             ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`
