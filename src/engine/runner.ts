@@ -7,7 +7,17 @@ import { PolicyEngine } from '../policy/engine.js';
 import { fingerprintText, hashAll, numberOccurrences } from './fingerprints.js';
 import { locateAll } from './locations.js';
 import { suppressionFor, unusedDirectives } from './suppress.js';
-import type { AnyLoc, Finding, RawLoc, Report, Rule, RuleContext, Settings, Severity, SeveritySetting } from './types.js';
+import type {
+  AnyLoc,
+  Finding,
+  RawLoc,
+  Report,
+  Rule,
+  RuleContext,
+  Settings,
+  Severity,
+  SeveritySetting,
+} from './types.js';
 
 export interface LintOptions {
   rules: readonly Rule[];
@@ -145,10 +155,7 @@ interface Reported {
  * fingerprints hashed in one pass. A location that cannot be found is the rule's internal error,
  * as if its report had thrown: the rule's later reports are dropped.
  */
-function toFindings(
-  reports: Reported[],
-  internalErrors: { order: number; ruleId: string; error: Error }[],
-): Finding[] {
+function toFindings(reports: Reported[], internalErrors: { order: number; ruleId: string; error: Error }[]): Finding[] {
   const locs: AnyLoc[] = [];
   for (const { r } of reports) {
     locs.push(r.at);
@@ -178,7 +185,11 @@ function toFindings(
     let i = first;
     const file = fileOf(r.at);
     const range = ranges[i++]!;
-    const related = (r.related ?? []).map((rel) => ({ file: fileOf(rel.at), range: ranges[i++]!, message: rel.message }));
+    const related = (r.related ?? []).map((rel) => ({
+      file: fileOf(rel.at),
+      range: ranges[i++]!,
+      message: rel.message,
+    }));
     const suggestions = (r.suggestions ?? []).map((sg) => ({
       title: sg.title,
       replacement: sg.replacement,
