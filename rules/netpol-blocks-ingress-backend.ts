@@ -70,11 +70,13 @@ export default defineRule(
           }
 
           // Blocked when no pod of the controller may connect (several workloads: every one); the
-          // reasons are asked of the first one, for a blocked backend only.
+          // reasons are those of the first one, the others are asked for their verdict only.
           const controller = choice.pods[0];
           if (!controller) continue;
-          if (choice.pods.some((c) => !engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty)) continue;
           const e = engine.evaluate({ kind: 'pod', pod: controller }, dst, true);
+          if (!e.conn.intersect(want).isEmpty) continue;
+          const others = choice.pods.slice(1);
+          if (others.some((c) => !engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty)) continue;
           seen.add(key);
           const controllerName = controller.synthetic
             ? `the ingress controller (${controller.namespace === '{ingress-controller}' ? 'an unlabelled pod in its own namespace' : `namespace ${q(controller.namespace)}`})`
