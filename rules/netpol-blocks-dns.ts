@@ -56,11 +56,15 @@ export default defineRule(
         egress = egress.union(e.egress?.conn ?? ConnSet.ALL);
         for (const p of engine.isolatedIngress(dns)) dnsIngress.add(p);
       }
-      // Node-local DNS or an upstream resolver reached through an ipBlock rule on port 53 also counts.
+      // Node-local DNS or an upstream resolver reached through an ipBlock rule on port 53 also counts
+      // (asked only when the DNS pods are not enough, of a pod whose egress something restricts).
       let ext53 = ConnSet.NONE;
-      for (let a = 0; a < engine.atoms.length; a++) {
-        const ext = engine.allowed(src, { kind: 'external', atom: a });
-        if (!ext.isAll) ext53 = ext53.union(ext.intersect(ConnSet.of('UDP', 53).union(ConnSet.of('TCP', 53))));
+      const restricted = isolating.length > 0 || (tiers && governs('egress', pod));
+      if (restricted && !(conn.has('UDP', port) && conn.has('TCP', port))) {
+        for (let a = 0; a < engine.atoms.length; a++) {
+          const ext = engine.allowed(src, { kind: 'external', atom: a });
+          if (!ext.isAll) ext53 = ext53.union(ext.intersect(DNS_53));
+        }
       }
       const udp = conn.has('UDP', port) || ext53.has('UDP', 53);
       const tcp = conn.has('TCP', port) || ext53.has('TCP', 53);
@@ -134,6 +138,9 @@ export default defineRule(
     }
   },
 );
+
+/** UDP and TCP port 53, where node-local DNS and upstream resolvers listen. */
+const DNS_53 = ConnSet.of('UDP', 53).union(ConnSet.of('TCP', 53));
 
 /** A related location: the pod labels of a workload. */
 function podsOf(p: NetPod): { at: Loc; message: string } {

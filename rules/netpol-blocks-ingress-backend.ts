@@ -74,21 +74,14 @@ export default defineRule(
             continue;
           }
 
-          // Blocked when no pod of the controller may connect (several workloads: every one).
-          let e: ReturnType<typeof engine.evaluate> | undefined;
-          let controller = choice.pods[0];
-          for (const c of choice.pods) {
-            const ev = engine.evaluate({ kind: 'pod', pod: c }, dst, true);
-            if (!ev.conn.intersect(want).isEmpty) {
-              e = undefined;
-              break;
-            }
-            if (!e) {
-              e = ev;
-              controller = c;
-            }
-          }
-          if (!e) continue;
+          // Blocked when no pod of the controller may connect (several workloads: every one); the
+          // reasons are those of the first one, the others are asked for their verdict only.
+          const controller = choice.pods[0];
+          if (!controller) continue;
+          const e = engine.evaluate({ kind: 'pod', pod: controller }, dst, true);
+          if (!e.conn.intersect(want).isEmpty) continue;
+          const others = choice.pods.slice(1);
+          if (others.some((c) => !engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty)) continue;
           seen.add(key);
           const controllerAt =
             controller.namespace === '{ingress-controller}'

@@ -47,8 +47,10 @@ export default defineRule(
         }
         if (ref.port !== undefined && !ref.servicePort && svc.headless) want = ConnSet.of('TCP', ref.port);
         if (want.isEmpty) continue;
-        const e = engine.evaluate(src, { kind: 'pod', pod }, true);
-        if (!e.conn.intersect(want).isEmpty) continue;
+        const dst = { kind: 'pod' as const, pod };
+        // The verdict first; the reasons only for a blocked connection.
+        if (!engine.allowed(src, dst).intersect(want).isEmpty) continue;
+        const e = engine.evaluate(src, dst, true);
         blocked.push({
           pod: t,
           want,

@@ -1,10 +1,11 @@
-import type * as Crypto from 'node:crypto';
 import { Graph } from '../graph/graph.js';
 import { locate, positionOf } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
 import { buildModel } from '../model/model.js';
 import type { Model } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
+import { fingerprintText, hashAll, numberOccurrences } from './fingerprints.js';
+import { locateAll } from './locations.js';
 import { suppressionFor, unusedDirectives } from './suppress.js';
 import type {
   AnyLoc,
@@ -17,11 +18,6 @@ import type {
   Severity,
   SeveritySetting,
 } from './types.js';
-
-// Loaded on first use (a run with nothing to hash does not load node:crypto). Looked up once: a lookup costs
-// microseconds, and every finding is hashed.
-let cryptoModule: typeof Crypto | undefined;
-const crypto = () => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 export interface LintOptions {
   rules: readonly Rule[];
@@ -67,8 +63,8 @@ export function lint(files: SourceFile[], options: LintOptions): LintResult {
 }
 
 export function runRules(model: Model, graph: Graph, options: LintOptions): LintResult {
-  const all: Finding[] = [];
-  const internalErrors: LintResult['internalErrors'] = [];
+  const reports: Reported[] = [];
+  const internalErrors: (LintResult['internalErrors'][number] & { order: number })[] = [];
   let policy: PolicyEngine | undefined;
   const policyEngine = () => (policy ??= new PolicyEngine(model, graph, options.settings.policy));
   const ruleIds: ReadonlySet<string> = new Set(options.rules.map((r) => r.meta.id));
@@ -85,35 +81,19 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
       get policy() {
         return policyEngine();
       },
+      // Located after every rule ran (locations.ts): a report keeps its locations as the rule gave them.
       report(r: Report) {
-        const { file, range } = locate(r.at);
-        const object = r.object ?? null;
-        const doc = isRaw(r.at) ? undefined : r.at.doc;
-        all.push({
-          fingerprint: fingerprint(rule.meta.id, r, file, range),
-          suggestions: (r.suggestions ?? []).map((sg) => ({
-            title: sg.title,
-            replacement: sg.replacement,
-            ...locate(sg.at),
-          })),
-          ruleId: rule.meta.id,
-          // A rule may lower its own severity for one finding (e.g. to info), never raise it.
-          severity: r.severity && rank(r.severity) < rank(severity) ? r.severity : severity,
-          message: r.message,
-          file,
-          range,
-          object,
-          related: (r.related ?? []).map((rel) => ({ ...locate(rel.at), message: rel.message })),
-          template: object?.doc.template ?? doc?.template,
-        });
+        reports.push({ order: done, ruleId: rule.meta.id, severity, r });
       },
     };
     try {
       rule.check(ctx);
     } catch (error) {
-      internalErrors.push({ ruleId: rule.meta.id, error: error as Error });
+      internalErrors.push({ order: done, ruleId: rule.meta.id, error: error as Error });
     }
   }
+  const all = toFindings(reports, internalErrors);
+  internalErrors.sort((a, b) => a.order - b.order);
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   for (const f of dedupe(all)) {
@@ -122,11 +102,15 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
     else findings.push(f);
   }
   if (options.reportUnusedDisableDirectives) {
-    for (const u of unusedDirectives(model.files, model.resources, suppressed)) {
+    const unused = unusedDirectives(model.files, model.resources, suppressed);
+    const texts: string[] = [];
+    const added: Finding[] = [];
+    for (const u of unused) {
       const { file, range } = locate(u.at);
       const r: Report = { at: u.at, object: u.object, message: u.message };
-      findings.push({
-        fingerprint: fingerprint(UNUSED_DIRECTIVE, r, file, range),
+      texts.push(fingerprintText(UNUSED_DIRECTIVE, r, file, range));
+      added.push({
+        fingerprint: '',
         suggestions: [],
         ruleId: UNUSED_DIRECTIVE,
         severity: 'warning',
@@ -138,44 +122,107 @@ export function runRules(model: Model, graph: Graph, options: LintOptions): Lint
         template: u.object?.doc.template,
       });
     }
+    const hashes = hashAll(texts);
+    for (const [i, f] of added.entries()) {
+      f.fingerprint = hashes[i];
+      findings.push(f);
+    }
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
-  numberOccurrences([...findings, ...suppressed].sort(compareFindings));
-  return { model, graph, findings, suppressed, internalErrors };
+  numberOccurrences(findings, suppressed, compareFindings);
+  return {
+    model,
+    graph,
+    findings,
+    suppressed,
+    internalErrors: internalErrors.map(({ ruleId, error }) => ({ ruleId, error })),
+  };
+}
+
+/** A report of a rule, as given (its locations are found after every rule ran). */
+interface Reported {
+  /** The rule's place in the run. */
+  order: number;
+  ruleId: string;
+  /** The rule's severity in this run. */
+  severity: Severity;
+  r: Report;
 }
 
 /**
- * A stable identity for a finding. Objects are named by kind/namespace/name and nodes by their
- * path, so moving an object within its file, or editing other objects, keeps the fingerprint.
- * The message is left out (it may name other objects); findings that share a fingerprint get an
- * occurrence number.
- * Parse errors have no object: they use the text of the reported line instead of its number.
+ * The findings of the reports, their locations found document by document and their
+ * fingerprints hashed in one pass. A location that cannot be found is the rule's internal error,
+ * as if its report had thrown: the rule's later reports are dropped.
  */
-function fingerprint(ruleId: string, r: Report, file: SourceFile, range: [number, number]): string {
-  const parts = [ruleId, file.path];
-  if (!isRaw(r.at)) {
-    parts.push(
-      r.object
-        ? `${r.object.apiVersion}|${r.object.kind}|${r.object.namespace ?? ''}|${r.object.name}`
-        : `doc${r.at.doc.index}`,
-    );
-    parts.push(r.at.path.join('/'), r.at.key ? 'key' : 'value');
-  } else {
-    const lineStart = file.text.lastIndexOf('\n', range[0] - 1) + 1;
-    const lineEnd = file.text.indexOf('\n', range[0]);
-    parts.push(file.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim());
+function toFindings(reports: Reported[], internalErrors: { order: number; ruleId: string; error: Error }[]): Finding[] {
+  const locs: AnyLoc[] = [];
+  for (const { r } of reports) {
+    locs.push(r.at);
+    if (r.related) for (const rel of r.related) locs.push(rel.at);
+    if (r.suggestions) for (const sg of r.suggestions) locs.push(sg.at);
   }
-  return crypto().createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  const { ranges, errors } = locateAll(locs);
+  const fileOf = (l: AnyLoc) => (isRaw(l) ? l.file : l.doc.file);
+  const failed = new Set<string>();
+  const out: Finding[] = [];
+  const texts: string[] = [];
+  let k = 0;
+  for (const { order, ruleId, severity, r } of reports) {
+    const first = k;
+    k += 1 + (r.related?.length ?? 0) + (r.suggestions?.length ?? 0);
+    if (failed.has(ruleId)) continue;
+    const error = firstError(errors, first, k);
+    if (error !== undefined) {
+      failed.add(ruleId);
+      const at = internalErrors.findIndex((e) => e.ruleId === ruleId);
+      const entry = { order, ruleId, error: error as Error };
+      // It came first: the rule would have stopped at this report.
+      if (at >= 0) internalErrors[at] = entry;
+      else internalErrors.push(entry);
+      continue;
+    }
+    let i = first;
+    const file = fileOf(r.at);
+    const range = ranges[i++]!;
+    const related = (r.related ?? []).map((rel) => ({
+      file: fileOf(rel.at),
+      range: ranges[i++]!,
+      message: rel.message,
+    }));
+    const suggestions = (r.suggestions ?? []).map((sg) => ({
+      title: sg.title,
+      replacement: sg.replacement,
+      file: fileOf(sg.at),
+      range: ranges[i++]!,
+    }));
+    const object = r.object ?? null;
+    const doc = isRaw(r.at) ? undefined : r.at.doc;
+    texts.push(fingerprintText(ruleId, r, file, range));
+    out.push({
+      fingerprint: '',
+      suggestions,
+      ruleId,
+      // A rule may lower its own severity for one finding (e.g. to info), never raise it.
+      severity: r.severity && rank(r.severity) < rank(severity) ? r.severity : severity,
+      message: r.message,
+      file,
+      range,
+      object,
+      related,
+      template: object?.doc.template ?? doc?.template,
+    });
+  }
+  const hashes = hashAll(texts);
+  for (let j = 0; j < out.length; j++) out[j].fingerprint = hashes[j];
+  return out;
 }
 
-function numberOccurrences(list: Finding[]): void {
-  const seen = new Map<string, number>();
-  for (const f of list) {
-    const n = seen.get(f.fingerprint) ?? 0;
-    seen.set(f.fingerprint, n + 1);
-    if (n > 0) f.fingerprint = `${f.fingerprint}:${n}`;
-  }
+/** The first error of locations `from` to `to` (exclusive), if any. */
+function firstError(errors: Map<number, unknown>, from: number, to: number): unknown {
+  if (errors.size === 0) return undefined;
+  for (let i = from; i < to; i++) if (errors.has(i)) return errors.get(i);
+  return undefined;
 }
 
 function rank(s: Severity): number {

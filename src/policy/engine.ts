@@ -276,16 +276,28 @@ export class PolicyEngine {
     return false;
   }
 
+  /**
+   * What an ingress rule with named ports allows towards each pod it is asked about (by pod id):
+   * its destination is a pod its policy selects, so there are as many as the pods' ingress rules.
+   */
+  private readonly namedIngressPorts: (Map<PolicyRule, ConnSet> | undefined)[] = [];
+
   /** What a rule's ports allow towards `dst` (named ports resolve on the destination pod). */
   rulePorts(rule: PolicyRule, dst: Endpoint): ConnSet {
     if (rule.ports === null) return ConnSet.ALL;
     const cached = this.portsByRule.get(rule);
     if (cached) return cached;
-    let acc = ConnSet.NONE;
-    for (const p of rule.ports) acc = acc.union(portSpecConn(p, dst));
     // Without named ports the answer does not depend on the destination.
-    if (!rule.ports.some((p) => typeof p.port === 'string')) this.portsByRule.set(rule, acc);
-    return acc;
+    if (!rule.ports.some((p) => typeof p.port === 'string')) {
+      const all = portsConn(rule.ports, dst);
+      this.portsByRule.set(rule, all);
+      return all;
+    }
+    if (rule.direction !== 'ingress' || dst.kind !== 'pod') return portsConn(rule.ports, dst);
+    const perPod = (this.namedIngressPorts[dst.pod.id] ??= new Map());
+    let conn = perPod.get(rule);
+    if (!conn) perPod.set(rule, (conn = portsConn(rule.ports, dst)));
+    return conn;
   }
 
   /** One direction of a pod: the Admin tier, then its NetworkPolicies, then (when none isolates it) the Baseline tier. */
@@ -439,6 +451,13 @@ function policyRanges(model: Model): IpRange[] {
     for (const r of ap.rules()) for (const p of r.peers) if (p.kind === 'ipBlock') add(p.cidr);
   }
   return ranges;
+}
+
+/** What a rule's port entries allow towards `dst`. */
+function portsConn(ports: readonly PortSpec[], dst: Endpoint): ConnSet {
+  let acc = ConnSet.NONE;
+  for (const p of ports) acc = acc.union(portSpecConn(p, dst));
+  return acc;
 }
 
 /** What one port entry of a rule allows towards `dst`. */
