@@ -210,10 +210,15 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       objectMode: true,
     });
     const links: string[] = [];
+    // The walk does not follow links: below the folder, every folder on a file's path is a real
+    // one, so its real path is the folder's real path and the rest of its path (no realpath each).
+    const abs = path.normalize(dirAbs);
+    const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
     for (const e of entries) {
       if (e.dirent.isSymbolicLink()) links.push(resolved(e.path));
       else if (e.dirent.isFile() && MANIFEST_NAME.test(e.name)) {
-        add(resolved(e.path), true);
+        const file = path.normalize(resolved(e.path));
+        add(file, true, file.startsWith(prefix) ? path.join(dirReal, file.slice(prefix.length)) : undefined);
         found++;
       }
     }
@@ -256,10 +261,13 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     for (const m of matches) add(resolved(m), false);
   }
 
-  /** A file found; a file found again under another path (a symbolic link) is read once. */
-  function add(absPath: string, expanded: boolean) {
+  /**
+   * A file found; a file found again under another path (a symbolic link) is read once. `knownReal`:
+   * its real path, when the caller knows it.
+   */
+  function add(absPath: string, expanded: boolean, knownReal?: string) {
     const key = path.normalize(absPath);
-    const real = realpathOr(key);
+    const real = knownReal ?? realpathOr(key);
     const prev = seen.get(real);
     if (!prev) seen.set(real, { absPath: key, expanded });
     else {

@@ -132,6 +132,8 @@ export async function readFiles(
   // Input limits first, by size on disk: a file over a limit is not read at all. In the files'
   // order: once a file does not fit in the total, it and every file after it are left out.
   const toRead: number[] = [];
+  /** Sizes on disk of the files to read (`sizes[k]` of `toRead[k]`). */
+  const sizes: number[] = [];
   let total = 0;
   let full = false;
   files.forEach((f, i) => {
@@ -153,6 +155,7 @@ export async function readFiles(
     } else {
       total += size;
       toRead.push(i);
+      sizes.push(size);
     }
   });
   const selected = toRead.map((i) => files[i]);
@@ -175,6 +178,7 @@ export async function readFiles(
       workers: options.workers,
       cache: options.cache,
       onFile: options.onFile,
+      sizes,
     });
     read.out.forEach((f, k) => (out[toRead[k]] = f));
     errors.push(...read.errors);
