@@ -119,6 +119,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const walked: string[] = [];
   const skippedLinks: { path: string; target: string }[] = [];
   const denied = new Map<string, string>();
+  /** Where .gitignore files apply (see `gitignoreReaches`), found on first use. */
+  let gitignoreBase: string | undefined;
   // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
   const fsWithDenied = walkFs(options.readdir ?? readdir, denied);
 
@@ -183,6 +185,18 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   }
 
   /**
+   * Whether .gitignore files can leave out anything in a folder: globby reads those below the
+   * working directory and those above it up to its git work tree, and applies them to paths inside
+   * that work tree (else inside the working directory) only. A folder apart from that tree (such
+   * as rendered manifests in a temporary folder) is walked without searching the tree for them.
+   */
+  function gitignoreReaches(dirAbs: string): boolean {
+    gitignoreBase ??= gitWorkTree(path.resolve(cwd)) ?? path.resolve(cwd);
+    const dir = path.resolve(dirAbs);
+    return isInside(dir, gitignoreBase) || isInside(gitignoreBase, dir);
+  }
+
+  /**
    * Walk a folder for manifests. Symbolic links found on the way are followed when what they point
    * to stays inside `boundary` (the git work tree of the folder given, else that folder): a link to
    * a file is read like the file, a link to a folder is walked, once per real folder (a link back
@@ -201,7 +215,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       cwd,
       fs: fsWithDenied,
       ignore,
-      gitignore: options.gitignore ?? true,
+      gitignore: (options.gitignore ?? true) && gitignoreReaches(dirAbs),
       dot: false,
       absolute: false,
       followSymbolicLinks: false,
@@ -321,6 +335,22 @@ function realpathOr(p: string): string {
 /** Is `p` the folder `dir` or inside it? */
 function isInside(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+/**
+ * The git work tree globby finds for `dir`: the nearest folder, from `dir` up, whose `.git` is a
+ * folder or a file (undefined when none is).
+ */
+function gitWorkTree(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      const s = statSync(path.join(d, '.git'));
+      if (s.isDirectory() || s.isFile()) return d;
+    } catch {
+      // no .git here
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 /** The top of the git work tree containing `dir` (a folder with `.git`), else `dir` itself. */
