@@ -372,11 +372,36 @@ function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
   }
 }
 
+/** `path.resolve(cwd)`, for the working directory of the last call. */
+let lastCwd: { cwd: string; resolved: string } | undefined;
+function resolvedCwd(cwd: string): string {
+  if (!path.isAbsolute(cwd)) return path.resolve(cwd);
+  if (lastCwd?.cwd !== cwd) lastCwd = { cwd, resolved: path.resolve(cwd) };
+  return lastCwd.resolved;
+}
+
 function escapeGlob(p: string): string {
   return p.replace(/[*?[\]{}()!@+]/g, '\\$&');
 }
 
 export function displayPath(absPath: string, cwd: string): string {
+  // Every file read is named: on POSIX, a normalized absolute path inside (or outside) the working
+  // directory is named without `path.relative`, with the same answer.
+  if (
+    path.sep === '/' &&
+    absPath.startsWith('/') &&
+    !absPath.includes('/.') &&
+    !absPath.includes('//') &&
+    !absPath.endsWith('/')
+  ) {
+    const base = resolvedCwd(cwd);
+    const prefix = base === '/' ? '/' : `${base}/`;
+    if (absPath.startsWith(prefix)) {
+      const rel = absPath.slice(prefix.length);
+      return rel.startsWith('..') ? absPath : rel;
+    }
+    if (absPath !== base && !base.startsWith(`${absPath}/`)) return absPath;
+  }
   const rel = path.relative(cwd, absPath);
   return toPosix(rel.startsWith('..') || path.isAbsolute(rel) ? absPath : rel);
 }

@@ -137,21 +137,22 @@ export async function readFiles(
   let total = 0;
   let full = false;
   files.forEach((f, i) => {
-    const name = displayPath(f.absPath, cwd);
+    // (The display path only for a file that is not read: the reader names the others.)
+    const name = () => displayPath(f.absPath, cwd);
     let size: number;
     try {
       size = statSync(f.absPath).size;
     } catch (e) {
       if (isPermissionError(e))
-        out[i] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
-      else errors.push({ path: name, message: readErrorMessage(e) });
+        out[i] = unreadFile(name(), f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+      else errors.push({ path: name(), message: readErrorMessage(e) });
       return;
     }
     if (size > limits.maxFileBytes) {
-      out[i] = unreadFile(name, f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT');
+      out[i] = unreadFile(name(), f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT');
     } else if (full || total + size > limits.maxInputBytes) {
       full = true;
-      out[i] = unreadFile(name, f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT');
+      out[i] = unreadFile(name(), f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT');
     } else {
       total += size;
       toRead.push(i);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readdir, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { discover } from '../../src/load/discover.js';
+import { discover, displayPath } from '../../src/load/discover.js';
 import { readTextSync } from '../../src/load/read.js';
 import { tmp } from '../support/util.js';
 
@@ -119,5 +119,36 @@ describe('bounded reads', () => {
   it('still refuses a file over the limit', () => {
     const root = tmp({ 'big.yaml': 'y'.repeat(101) });
     assert.throws(() => readTextSync(path.join(root, 'big.yaml'), 100), /more than 100 bytes/);
+  });
+});
+
+describe('display paths', () => {
+  /** What a display path is: relative to the working directory, unless outside it. */
+  const reference = (absPath: string, cwd: string) => {
+    const rel = path.relative(cwd, absPath);
+    return (rel.startsWith('..') || path.isAbsolute(rel) ? absPath : rel).split(path.sep).join('/');
+  };
+
+  it('names a path as path.relative does, inside the working directory and outside it', () => {
+    const cwds = ['/', '/work', '/work/', '/work/repo', '/work/./repo', '/work/repo/../repo', 'relative/dir'];
+    const paths = [
+      '/',
+      '/work',
+      '/work/repo',
+      '/work/repo/a.yaml',
+      '/work/repo/k8s/b.yaml',
+      '/work/repo/..x.yaml',
+      '/work/repo/.github/c.yaml',
+      '/work/repo/./d.yaml',
+      '/work/repo//e.yaml',
+      '/work/repo/k8s/',
+      '/work/repo2/f.yaml',
+      '/work/rep/g.yaml',
+      '/elsewhere/h.yaml',
+      path.resolve('relative/dir/i.yaml'),
+      path.resolve('relative/j.yaml'),
+    ];
+    for (const cwd of cwds)
+      for (const p of paths) assert.equal(displayPath(p, cwd), reference(p, cwd), `${p} from ${cwd}`);
   });
 });
