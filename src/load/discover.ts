@@ -119,6 +119,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const walked: string[] = [];
   const skippedLinks: { path: string; target: string }[] = [];
   const denied = new Map<string, string>();
+  /** Where .gitignore files apply (see `gitignoreReaches`), found on first use. */
+  let gitignoreBase: string | undefined;
   // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
   const fsWithDenied = walkFs(options.readdir ?? readdir, denied);
 
@@ -183,6 +185,18 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   }
 
   /**
+   * Whether .gitignore files can leave out anything in a folder: globby reads those below the
+   * working directory and those above it up to its git work tree, and applies them to paths inside
+   * that work tree (else inside the working directory) only. A folder apart from that tree (such
+   * as rendered manifests in a temporary folder) is walked without searching the tree for them.
+   */
+  function gitignoreReaches(dirAbs: string): boolean {
+    gitignoreBase ??= gitWorkTree(path.resolve(cwd)) ?? path.resolve(cwd);
+    const dir = path.resolve(dirAbs);
+    return isInside(dir, gitignoreBase) || isInside(gitignoreBase, dir);
+  }
+
+  /**
    * Walk a folder for manifests. Symbolic links found on the way are followed when what they point
    * to stays inside `boundary` (the git work tree of the folder given, else that folder): a link to
    * a file is read like the file, a link to a folder is walked, once per real folder (a link back
@@ -201,7 +215,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       cwd,
       fs: fsWithDenied,
       ignore,
-      gitignore: options.gitignore ?? true,
+      gitignore: (options.gitignore ?? true) && gitignoreReaches(dirAbs),
       dot: false,
       absolute: false,
       followSymbolicLinks: false,
@@ -210,10 +224,15 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       objectMode: true,
     });
     const links: string[] = [];
+    // The walk does not follow links: below the folder, every folder on a file's path is a real
+    // one, so its real path is the folder's real path and the rest of its path (no realpath each).
+    const abs = path.normalize(dirAbs);
+    const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
     for (const e of entries) {
       if (e.dirent.isSymbolicLink()) links.push(resolved(e.path));
       else if (e.dirent.isFile() && MANIFEST_NAME.test(e.name)) {
-        add(resolved(e.path), true);
+        const file = path.normalize(resolved(e.path));
+        add(file, true, file.startsWith(prefix) ? path.join(dirReal, file.slice(prefix.length)) : undefined);
         found++;
       }
     }
@@ -256,10 +275,13 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     for (const m of matches) add(resolved(m), false);
   }
 
-  /** A file found; a file found again under another path (a symbolic link) is read once. */
-  function add(absPath: string, expanded: boolean) {
+  /**
+   * A file found; a file found again under another path (a symbolic link) is read once. `knownReal`:
+   * its real path, when the caller knows it.
+   */
+  function add(absPath: string, expanded: boolean, knownReal?: string) {
     const key = path.normalize(absPath);
-    const real = realpathOr(key);
+    const real = knownReal ?? realpathOr(key);
     const prev = seen.get(real);
     if (!prev) seen.set(real, { absPath: key, expanded });
     else {
@@ -315,6 +337,22 @@ function isInside(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
+/**
+ * The git work tree globby finds for `dir`: the nearest folder, from `dir` up, whose `.git` is a
+ * folder or a file (undefined when none is).
+ */
+function gitWorkTree(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      const s = statSync(path.join(d, '.git'));
+      if (s.isDirectory() || s.isFile()) return d;
+    } catch {
+      // no .git here
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 /** The top of the git work tree containing `dir` (a folder with `.git`), else `dir` itself. */
 export function repositoryRoot(dir: string): string {
   let d = path.resolve(dir);
@@ -334,11 +372,36 @@ function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
   }
 }
 
+/** `path.resolve(cwd)`, for the working directory of the last call. */
+let lastCwd: { cwd: string; resolved: string } | undefined;
+function resolvedCwd(cwd: string): string {
+  if (!path.isAbsolute(cwd)) return path.resolve(cwd);
+  if (lastCwd?.cwd !== cwd) lastCwd = { cwd, resolved: path.resolve(cwd) };
+  return lastCwd.resolved;
+}
+
 function escapeGlob(p: string): string {
   return p.replace(/[*?[\]{}()!@+]/g, '\\$&');
 }
 
 export function displayPath(absPath: string, cwd: string): string {
+  // Every file read is named: on POSIX, a normalized absolute path inside (or outside) the working
+  // directory is named without `path.relative`, with the same answer.
+  if (
+    path.sep === '/' &&
+    absPath.startsWith('/') &&
+    !absPath.includes('/.') &&
+    !absPath.includes('//') &&
+    !absPath.endsWith('/')
+  ) {
+    const base = resolvedCwd(cwd);
+    const prefix = base === '/' ? '/' : `${base}/`;
+    if (absPath.startsWith(prefix)) {
+      const rel = absPath.slice(prefix.length);
+      return rel.startsWith('..') ? absPath : rel;
+    }
+    if (absPath !== base && !base.startsWith(`${absPath}/`)) return absPath;
+  }
   const rel = path.relative(cwd, absPath);
   return toPosix(rel.startsWith('..') || path.isAbsolute(rel) ? absPath : rel);
 }

@@ -239,6 +239,15 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   const chunks: FastChunk[] = [];
   const js = jsYaml();
   const deepIndent = text.includes(SPACES_128);
+  // What the checks of a document need is searched for in the whole file once: a file without it
+  // has no document with it, and most files have none (a document's text is part of the file's).
+  const anchorChars = text.includes('&') || text.includes('*');
+  const spaceBeforeBreak =
+    text.includes(' \n') || text.includes(' \r') || text.includes(' \u2028') || text.includes(' \u2029');
+  const blockScalarChars = (text.includes('|') || text.includes('>')) && (spaceBeforeBreak || text.endsWith(' '));
+  const deepChars =
+    deepIndent || text.includes('[[') || text.includes('[{') || text.includes('{[') || text.includes('{{');
+  const nestChecked = !mayNestDeeperThan(text, YAML_LIMITS.maxDepth);
   for (let i = 0; i < docStarts.length; i++) {
     const start = docStarts[i];
     const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
@@ -257,11 +266,11 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     }
     // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next
     // to all-space lines (where parsers disagree on the indentation) take the `yaml` path.
-    if (special && (mayHaveAnchor(src) || blockScalarNextToSpaces(src))) {
+    if (special && ((anchorChars && mayHaveAnchor(src)) || (blockScalarChars && blockScalarNextToSpaces(src)))) {
       chunk.slow = true;
     } else {
       try {
-        const spaced = special ? spacesInQuotedLines(src) : undefined;
+        const spaced = special && spaceBeforeBreak ? spacesInQuotedLines(src) : undefined;
         const v = js.jsyaml.load(src, { schema: json ? js.schemaJson : js.schema11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
@@ -269,13 +278,17 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
           typeof v === 'object' &&
           v !== null &&
           (special || deepIndent) &&
+          deepChars &&
           mayBeDeep(src) &&
           valueShape(v).depth > YAML_LIMITS.maxDepth
         )
           return null;
         // Flow collections used as keys (strings in js-yaml's value) and compact block nesting
         // count too: the `yaml` path reports what its reader would find.
-        if (mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth)) return null;
+        // (A document's lines are lines of the file, and its brackets the file's: when the file
+        // cannot nest that deep, no document of it can.)
+        if (!nestChecked && mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth))
+          return null;
         // A flow map as a key (`port: {{ .Port }}`, an unrendered template placeholder) is the
         // key "[object Object]" in js-yaml's value; the `yaml` path keeps its text.
         if (spaced?.found || (src.includes('{{') && hasObjectKey(v, 0))) chunk.slow = true;

@@ -132,27 +132,31 @@ export async function readFiles(
   // Input limits first, by size on disk: a file over a limit is not read at all. In the files'
   // order: once a file does not fit in the total, it and every file after it are left out.
   const toRead: number[] = [];
+  /** Sizes on disk of the files to read (`sizes[k]` of `toRead[k]`). */
+  const sizes: number[] = [];
   let total = 0;
   let full = false;
   files.forEach((f, i) => {
-    const name = displayPath(f.absPath, cwd);
+    // (The display path only for a file that is not read: the reader names the others.)
+    const name = () => displayPath(f.absPath, cwd);
     let size: number;
     try {
       size = statSync(f.absPath).size;
     } catch (e) {
       if (isPermissionError(e))
-        out[i] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
-      else errors.push({ path: name, message: readErrorMessage(e) });
+        out[i] = unreadFile(name(), f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+      else errors.push({ path: name(), message: readErrorMessage(e) });
       return;
     }
     if (size > limits.maxFileBytes) {
-      out[i] = unreadFile(name, f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT');
+      out[i] = unreadFile(name(), f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT');
     } else if (full || total + size > limits.maxInputBytes) {
       full = true;
-      out[i] = unreadFile(name, f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT');
+      out[i] = unreadFile(name(), f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT');
     } else {
       total += size;
       toRead.push(i);
+      sizes.push(size);
     }
   });
   const selected = toRead.map((i) => files[i]);
@@ -175,6 +179,7 @@ export async function readFiles(
       workers: options.workers,
       cache: options.cache,
       onFile: options.onFile,
+      sizes,
     });
     read.out.forEach((f, k) => (out[toRead[k]] = f));
     errors.push(...read.errors);

@@ -81,11 +81,31 @@ export function readRegularTextSync(absPath: string, maxBytes: number): string {
   }
 }
 
+/** One byte, for the end-of-file check of every synchronous read (reads are never concurrent). */
+const PROBE = Buffer.allocUnsafe(1);
+
 /** The bytes of an open file, at most `maxBytes` (beyond: InputLimitError); `size`: what it claims. */
 function readFdSync(fd: number, size: number, maxBytes: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
+  if (want === size + 1) {
+    // The common case: the file is as large as it claims. One read of that size, and one byte to
+    // check that it ends there (rather than a buffer of a megabyte for each file).
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, null);
+      if (n === 0) return buf.subarray(0, got);
+      got += n;
+    }
+    if (readSync(fd, PROBE, 0, 1, null) === 0) return buf;
+    // It grew since: read on, within the limit.
+    chunks.push(buf, Buffer.from(PROBE));
+    total = size + 1;
+    if (total > maxBytes) throw new InputLimitError(total, maxBytes);
+    want = 1024 * 1024;
+  }
   while (true) {
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
     const bytesRead = readSync(fd, buf, 0, buf.length, null);
