@@ -1,12 +1,10 @@
 import { defineRule } from '../src/engine/types.js';
-import { list, q } from '../src/util/text.js';
+import { q } from '../src/util/text.js';
 import { describeIngressBackend } from '../src/model/network.js';
-import type { NetworkPolicy } from '../src/model/netpol.js';
-import { adminRuleName, tierDenial } from '../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../src/policy/conn.js';
-import { looksLikeController } from '../src/policy/controller.js';
-import { admitting, checkRoutes } from './support/gateway-route-backends.js';
-import { blockedSides } from './support/blocked.js';
+import type { NetPod } from '../src/policy/engine.js';
+import { checkRoutes } from './support/gateway-route-backends.js';
+import { alsoIsolates, isolate, reportBlocked } from './support/blocked.js';
 
 export default defineRule(
   {
@@ -38,10 +36,11 @@ export default defineRule(
           const dst = { kind: 'pod' as const, pod };
           const key = `${ing.res.key}|${b.path.join('/')}|${pod.id}`;
           if (seen.has(key)) continue;
-          const route =
-            `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} port ${sp.port} ` +
-            `→ ${t.display} ${sp.protocol} ${target.number}`;
-          const related = [
+          const port = `${sp.protocol} ${target.number}`;
+          const route = () =>
+            `${describeIngressBackend(b)} of ${ing.res.displayShort} → Service ${q(r.service.name)} ` +
+            `port ${sp.port} → ${t.display} ${port}`;
+          const related = () => [
             { at: ing.res.at(...(b.serviceNamePath ?? b.path)), message: `backend of ${ing.res.display}` },
           ];
 
@@ -55,21 +54,13 @@ export default defineRule(
               continue;
             seen.add(key);
             const policy = isolatedBy[0];
-            const isolatorNames = isolatedBy.map((p) => q(p.name));
-            const isolating = `${list(isolatorNames, 3)} isolate${isolatedBy.length === 1 ? 's' : ''}`;
             ctx.report({
               at: policy.res.keyAt('spec', 'podSelector'),
               object: policy.res,
               message:
-                `${route} is blocked for the load balancer: ${isolating} ${t.display} for ingress and no rule admits ` +
-                `an address outside the cluster on ${sp.protocol} ${target.number} ` +
-                `(ingress controller: ${guess.reason})`,
-              related: [
-                ...related,
-                ...isolatedBy
-                  .slice(1, 3)
-                  .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
-              ],
+                `${route()} is blocked for the load balancer: ${isolate(isolatedBy)} ${t.display} for ingress and ` +
+                `no rule admits an address outside the cluster on ${port} (ingress controller: ${guess.reason})`,
+              related: [...related(), ...alsoIsolates(isolatedBy)],
             });
             continue;
           }
@@ -83,73 +74,37 @@ export default defineRule(
           const others = choice.pods.slice(1);
           if (others.some((c) => !engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty)) continue;
           seen.add(key);
-          const controllerAt =
-            controller.namespace === '{ingress-controller}'
-              ? 'an unlabelled pod in its own namespace'
-              : `namespace ${q(controller.namespace)}`;
-          const controllerName = controller.synthetic
-            ? `the ingress controller (${controllerAt})`
-            : `the ingress controller ${controller.name}`;
-          const why = `ingress controller: ${guess.reason}`;
-          const denial = tierDenial(e.ingress, want) ?? tierDenial(e.egress, want);
-          if (denial) {
-            ctx.report({
-              at: denial.rule.policy.res.keyAt(...denial.rule.path, 'action'),
-              object: denial.rule.policy.res,
-              message:
-                `${route} is blocked for ${controllerName}: ${adminRuleName(denial.rule)} denies it ` +
-                `(${denial.rule.direction} of ` +
-                `${denial.rule.direction === 'ingress' ? t.display : 'the controller'}; ${why})`,
-              related,
-            });
-            continue;
-          }
-          const { blockers, sides, ingressBlocks } = blockedSides(
-            e,
-            want,
-            t.display,
-            'the controller',
-            `${sp.protocol} ${target.number}`,
-          );
-          const policy = blockers[0];
-          if (!policy) continue;
           // When the input does not show the controller's pods, a policy that admits something
           // like a controller may well admit the real one: say so instead of claiming a block.
-          const unsure =
-            (guess.kind === 'unknown' || guess.kind === 'assumed') &&
-            ingressBlocks &&
-            admitsLookalike(e.ingress!.isolatedBy);
-          ctx.report({
-            at: policy.res.keyAt('spec', 'podSelector'),
-            object: policy.res,
-            severity: unsure ? 'info' : undefined,
-            message: unsure
-              ? `${route}: cannot tell which pods run the ingress controller; set ingressController in ` +
-                `.kube-netlint.yaml (${why}; ${admitting(e.ingress!.isolatedBy)} pods that look like a controller)`
-              : `${route} is blocked for ${controllerName}: ${sides.join('; ')} ` +
-                `(${why}${guess.kind === 'unknown' ? '; set ingressController in .kube-netlint.yaml' : ''})`,
-            related: [
-              ...related,
-              ...blockers
-                .slice(1, 3)
-                .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
-            ],
+          reportBlocked(ctx, {
+            e,
+            want,
+            dst: t.display,
+            src: 'the controller',
+            port,
+            guessed: guess.kind === 'unknown' || guess.kind === 'assumed',
+            wording: () => ({
+              route: route(),
+              name: controllerName(controller),
+              why: `ingress controller: ${guess.reason}`,
+              hint: guess.kind === 'unknown' ? '; set ingressController in .kube-netlint.yaml' : '',
+              unsure: { runs: 'the ingress controller', setting: 'ingressController', lookalike: 'a controller' },
+              related: related(),
+            }),
           });
         }
       }
     }
-    checkRoutes(ctx, admitsLookalike);
+    checkRoutes(ctx);
   },
 );
 
-/** Does an ingress rule of these policies admit a peer that looks like an ingress controller? */
-function admitsLookalike(policies: NetworkPolicy[]): boolean {
-  return policies.some((np) =>
-    np.ingress.some((r) =>
-      (r.peers ?? []).some(
-        (p) =>
-          p.kind === 'selector' && (looksLikeController(p.namespaceSelector) || looksLikeController(p.podSelector)),
-      ),
-    ),
-  );
+/** `the ingress controller nginx`, or where a controller not in the input is assumed to run. */
+function controllerName(controller: NetPod): string {
+  if (!controller.synthetic) return `the ingress controller ${controller.name}`;
+  const at =
+    controller.namespace === '{ingress-controller}'
+      ? 'an unlabelled pod in its own namespace'
+      : `namespace ${q(controller.namespace)}`;
+  return `the ingress controller (${at})`;
 }

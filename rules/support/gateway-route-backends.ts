@@ -4,14 +4,12 @@
  */
 import type { RuleContext } from '../../src/engine/types.js';
 import { list, q } from '../../src/util/text.js';
-import type { NetworkPolicy } from '../../src/model/netpol.js';
-import { adminRuleName, tierDenial } from '../../src/policy/admin.js';
 import { ConnSet, isProtocol } from '../../src/policy/conn.js';
 import type { StandIn } from '../../src/policy/consumers.js';
 import type { NetPod } from '../../src/policy/engine.js';
-import { blockedSides } from './blocked.js';
+import { reportBlocked } from './blocked.js';
 
-export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: NetworkPolicy[]) => boolean): void {
+export function checkRoutes(ctx: RuleContext): void {
   const engine = ctx.policy;
   const gateways = new Map(engine.standIns.filter((s) => s.standIn.kind === 'gateway').map((s) => [s.standIn.res, s]));
   const seen = new Set<string>();
@@ -48,58 +46,34 @@ export function checkRoutes(ctx: RuleContext, admitsLookalike: (policies: Networ
           }
           if (!e) continue;
           seen.add(key);
-          const route =
-            `backendRef ${q(b.name ?? '')} of ${routeInfo.res.displayShort} → Service ${q(r.service.name)} port ` +
-            `${sp.port} → ${t.display} ${sp.protocol} ${target.number}`;
-          const related = [
-            { at: routeInfo.res.at(...b.path), message: `backend of ${routeInfo.res.display}` },
-            { at: a.gateway.res.nameLoc, message: `the parent ${a.gateway.res.display}` },
-          ];
-          const denial = tierDenial(e.ingress, want) ?? tierDenial(e.egress, want);
-          if (denial) {
-            ctx.report({
-              at: denial.rule.policy.res.keyAt(...denial.rule.path, 'action'),
-              object: denial.rule.policy.res,
-              message:
-                `${route} is blocked for ${who.name}: ${adminRuleName(denial.rule)} denies it ` +
-                `(${denial.rule.direction} of ` +
-                `${denial.rule.direction === 'ingress' ? t.display : 'the Gateway pods'}; ${who.why})`,
-              related,
-            });
-            continue;
-          }
-          const { blockers, sides, ingressBlocks } = blockedSides(
-            e,
-            want,
-            t.display,
-            'the Gateway pods',
-            `${sp.protocol} ${target.number}`,
-          );
-          const policy = blockers[0];
-          if (!policy) continue;
+          const port = `${sp.protocol} ${target.number}`;
           // Pods of the Gateway not in the input: a policy admitting something like a gateway may
           // well admit the real ones.
-          const unsure =
-            who.standIn && !gw.standIn.configured && ingressBlocks && admitsLookalike(e.ingress!.isolatedBy);
-          const elsewhere =
-            who.standIn && !gw.standIn.configured
-              ? '; set gatewayPods in .kube-netlint.yaml if they run elsewhere'
-              : '';
-          ctx.report({
-            at: policy.res.keyAt('spec', 'podSelector'),
-            object: policy.res,
-            severity: unsure ? 'info' : undefined,
-            message: unsure
-              ? `${route}: cannot tell which pods run ${a.gateway.res.displayShort}; ` +
-                `set gatewayPods in .kube-netlint.yaml (${who.why}; ${admitting(e.ingress!.isolatedBy)} ` +
-                'pods that look like a gateway or controller)'
-              : `${route} is blocked for ${who.name}: ${sides.join('; ')} (${who.why}${elsewhere})`,
-            related: [
-              ...related,
-              ...blockers
-                .slice(1, 3)
-                .map((p) => ({ at: p.res.keyAt('spec', 'podSelector'), message: `also isolates: ${p.res.display}` })),
-            ],
+          const guessed = who.standIn && !gw.standIn.configured;
+          reportBlocked(ctx, {
+            e,
+            want,
+            dst: t.display,
+            src: 'the Gateway pods',
+            port,
+            guessed,
+            wording: () => ({
+              route:
+                `backendRef ${q(b.name ?? '')} of ${routeInfo.res.displayShort} → Service ${q(r.service.name)} ` +
+                `port ${sp.port} → ${t.display} ${port}`,
+              name: who.name,
+              why: who.why,
+              hint: guessed ? '; set gatewayPods in .kube-netlint.yaml if they run elsewhere' : '',
+              unsure: {
+                runs: a.gateway.res.displayShort,
+                setting: 'gatewayPods',
+                lookalike: 'a gateway or controller',
+              },
+              related: [
+                { at: routeInfo.res.at(...b.path), message: `backend of ${routeInfo.res.display}` },
+                { at: a.gateway.res.nameLoc, message: `the parent ${a.gateway.res.display}` },
+              ],
+            }),
           });
         }
       }
@@ -136,10 +110,4 @@ function describeGatewayPods(
     why: `Gateway pods: ${standIn.configured ?? `the input's ${where}`}`,
     standIn: false,
   };
-}
-
-/** `a, b and c admit` (or `a admits`): the policies named, at most three, as the subject of a sentence. */
-export function admitting(policies: readonly NetworkPolicy[]): string {
-  const names = policies.map((p) => q(p.name));
-  return `${list(names, 3)} admit${policies.length === 1 ? 's' : ''}`;
 }
