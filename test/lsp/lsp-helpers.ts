@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
@@ -95,6 +96,7 @@ spec:
 
 /** A server spawned as an editor spawns it (`kube-netlint lsp --stdio`), with what it sent. */
 export interface Spawned {
+  child: ChildProcessWithoutNullStreams;
   conn: MessageConnection;
   exited: Promise<number | null>;
   logs: string[];
@@ -128,6 +130,7 @@ export async function spawnServer(dir: string, initializationOptions: object = {
       ms,
     );
   const s: Spawned = {
+    child,
     conn,
     exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
     logs: [],

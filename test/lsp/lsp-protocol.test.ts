@@ -5,77 +5,27 @@
  * (notifications), and the server keeps answering. Every wait has a timeout.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { MessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver';
-import { ROOT, BIN, within as waitFor } from '../support/util.js';
+import { BIN, ROOT, within as waitFor } from '../support/util.js';
+import { spawnServer, tmp } from './lsp-helpers.js';
+import type { Spawned } from './lsp-helpers.js';
 
 const WAIT_MS = 30_000;
 
 const within = <T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> => waitFor(p, what, ms);
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  conn: MessageConnection;
-  exited: Promise<number | null>;
-  stderr: () => string;
-  logs: string[];
-  published: PublishDiagnosticsParams[];
-  dir: string;
-}
+type Server = Spawned & { dir: string };
 
 async function start(): Promise<Server> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-netlint-lsp-protocol-'));
-  dirs.push(dir);
-  writeFileSync(
-    path.join(dir, 'deploy.yaml'),
-    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: main\n          image: nginx\n          ports: [{name: http, containerPort: 8080}]\n',
-  );
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
-  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const s: Server = {
-    child,
-    conn,
-    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-    stderr: () => err,
-    logs: [],
-    published: [],
-    dir,
-  };
-  conn.onNotification('window/logMessage', (m: { message: string }) => void s.logs.push(m.message));
-  conn.onNotification('window/showMessage', () => undefined);
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => void s.published.push(p));
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onError(() => undefined);
-  conn.onClose(() => undefined);
-  conn.listen();
-  const folder = pathToFileURL(dir).href;
-  await within(
-    conn.sendRequest('initialize', {
-      processId: null,
-      rootUri: folder,
-      workspaceFolders: [{ uri: folder, name: 'ws' }],
-      initializationOptions: { debounce: 0 },
-      capabilities: {},
-    }),
-    'the initialize result',
-  );
-  await conn.sendNotification('initialized', {});
-  return s;
+  const dir = tmp({
+    'deploy.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: main\n          image: nginx\n          ports: [{name: http, containerPort: 8080}]\n',
+  });
+  return Object.assign(await spawnServer(dir), { dir });
 }
 
 const STACK = /\n\s+at .+:\d+:\d+/;
