@@ -87,17 +87,33 @@ export interface OperatorPods {
   named?: { res: Resource; by: string };
 }
 
+const byNamespace = new WeakMap<Model, Map<string, { candidates: Resource[]; kinds: Set<string> }>>();
+
+/** The candidates of a namespace, indexed once per model (rules ask for one selector at a time). */
+function candidatesIn(model: Model, namespace: string): { candidates: Resource[]; kinds: Set<string> } {
+  let index = byNamespace.get(model);
+  if (!index) {
+    // Resources whose pod template or pod labels the model reads (a Rollout, a Prometheus with
+    // podMetadata) are judged by those: the operator's pods are known.
+    const known = new Set<Resource>();
+    for (const p of model.podTemplates) known.add(p.workload);
+    for (const o of model.operatorLabels) known.add(o.res);
+    index = new Map();
+    for (const r of model.resources) {
+      if (r.namespace === null || r.superseded || known.has(r) || !mayMakePods(r)) continue;
+      let entry = index.get(r.namespace);
+      if (!entry) index.set(r.namespace, (entry = { candidates: [], kinds: new Set() }));
+      entry.candidates.push(r);
+      entry.kinds.add(r.kind.toLowerCase()).add(kebab(r.kind));
+    }
+    byNamespace.set(model, index);
+  }
+  return index.get(namespace) ?? { candidates: [], kinds: new Set() };
+}
+
 /** Custom resources of `namespace` that may become pods, and the one `selector` names. */
 export function operatorPods(model: Model, namespace: string, selector: ReadonlyMap<string, string>): OperatorPods {
-  // Resources whose pod template or pod labels the model reads (a Rollout, a Prometheus with
-  // podMetadata) are judged by those: the operator's pods are known.
-  const known = new Set<Resource>();
-  for (const p of model.podTemplates) known.add(p.workload);
-  for (const o of model.operatorLabels) known.add(o.res);
-  const candidates = model.resources.filter(
-    (r) => r.namespace === namespace && !r.superseded && !known.has(r) && mayMakePods(r),
-  );
-  const kinds = new Set(candidates.flatMap((r) => [r.kind.toLowerCase(), kebab(r.kind)]));
+  const { candidates, kinds } = candidatesIn(model, namespace);
   for (let strength = 0; strength <= 4; strength++) {
     for (const res of candidates) {
       const by = naming(res, selector, strength, kinds);

@@ -122,7 +122,9 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * integer or a string belongs.
  */
 export function hasTemplatePlaceholder(text: string): boolean {
-  return /\{\{.*\}\}/s.test(text);
+  // Two searches, linear in the text (a pattern such as /\{\{.*\}\}/s backtracks once per `{{`).
+  const open = text.indexOf('{{');
+  return open >= 0 && text.indexOf('}}', open + 2) >= 0;
 }
 
 /** IANA service name, as Kubernetes validates port names (IsValidPortName). */
