@@ -48,6 +48,11 @@ export interface DiscoverResult {
    * Absolute paths, sorted, with the reason.
    */
   deniedFolders: { absPath: string; message: string }[];
+  /**
+   * Files with a manifest's name that a walk met that are not regular files (a FIFO, a device, a
+   * socket): not read, as they could block or never end. Absolute paths, sorted, with the reason.
+   */
+  specialFiles: { absPath: string; message: string }[];
 }
 
 /**
@@ -119,6 +124,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const walked: string[] = [];
   const skippedLinks: { path: string; target: string }[] = [];
   const denied = new Map<string, string>();
+  /** Special files met by the walk, by real path (one met through a link too is named once). */
+  const special = new Map<string, { absPath: string; message: string }>();
   /** Where .gitignore files apply (see `gitignoreReaches`), found on first use. */
   let gitignoreBase: string | undefined;
   // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
@@ -234,6 +241,11 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
         const file = path.normalize(resolved(e.path));
         add(file, true, file.startsWith(prefix) ? path.join(dirReal, file.slice(prefix.length)) : undefined);
         found++;
+      } else if (!e.dirent.isDirectory() && MANIFEST_NAME.test(e.name)) {
+        const file = path.normalize(resolved(e.path));
+        const real = file.startsWith(prefix) ? path.join(dirReal, file.slice(prefix.length)) : realpathOr(file);
+        addSpecial(file, real, specialMessage(lstatOrUndefined(file)));
+        found++;
       }
     }
     for (const link of links.sort()) {
@@ -245,12 +257,15 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       } catch {
         continue; // a broken link, or a link loop: nothing to read
       }
-      if (!target.isDirectory() && !(target.isFile() && MANIFEST_NAME.test(path.basename(link)))) continue;
+      if (!target.isDirectory() && !MANIFEST_NAME.test(path.basename(link))) continue;
       if (!isInside(real, boundary)) {
         skippedLinks.push({ path: link, target: real });
         continue;
       }
-      if (target.isFile()) {
+      if (!target.isFile() && !target.isDirectory()) {
+        addSpecial(path.normalize(link), real, specialMessage(target));
+        found++;
+      } else if (target.isFile()) {
         add(link, true);
         found++;
       } else if (!walked.some((w) => isInside(real, w))) found += await walk(link, real, boundary);
@@ -273,6 +288,12 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       expandDirectories: false,
     });
     for (const m of matches) add(resolved(m), false);
+  }
+
+  /** A special file met, under its own path rather than a link's when both are met. */
+  function addSpecial(absPath: string, real: string, message: string) {
+    const prev = special.get(real);
+    if (!prev || (absPath === real && prev.absPath !== real)) special.set(real, { absPath, message });
   }
 
   /**
@@ -313,6 +334,9 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     .filter(([absPath]) => !charts.some((c) => (absPath + path.sep).startsWith(c)))
     .map(([absPath, message]) => ({ absPath, message }))
     .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+  const specialFiles = [...special.values()]
+    .filter(({ absPath }) => !charts.some((c) => absPath.startsWith(c)))
+    .sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
   return {
     files,
     stdin,
@@ -321,7 +345,13 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     unreadable,
     skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     deniedFolders,
+    specialFiles,
   };
+}
+
+/** Why a walk does not read a file that is not a regular file. */
+function specialMessage(s: Parameters<typeof specialKind>[0]): string {
+  return `not a regular file (${specialKind(s)})`;
 }
 
 function realpathOr(p: string): string {

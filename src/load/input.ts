@@ -220,7 +220,7 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   }
   // A folder the walk could not list is a file of its own with one problem (a `yaml-syntax` finding
   // of lint runs, a warning of the network commands), in its place among the files.
-  const files = withDeniedFolders(read.files, discovered.deniedFolders, cwd);
+  const files = withDeniedFolders(read.files, discovered.deniedFolders, cwd, discovered.specialFiles);
   let stdinFile: SourceFile | undefined;
   if (discovered.stdin) {
     stdinFile = options.stdin
@@ -256,12 +256,25 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   };
 }
 
-/** The files, and a file with one problem for each folder that could not be listed, in path order. */
-function withDeniedFolders(files: SourceFile[], denied: DiscoverResult['deniedFolders'], cwd: string): SourceFile[] {
-  if (denied.length === 0) return files;
-  const folders = denied.map((d) =>
-    unreadFile(displayPath(d.absPath, cwd), d.absPath, deniedMessage('folder', d.message), 'UNREADABLE'),
-  );
+/**
+ * The files, and a file with one problem for each folder that could not be listed and each special
+ * file (a FIFO, a device) the walk met, in path order.
+ */
+function withDeniedFolders(
+  files: SourceFile[],
+  denied: DiscoverResult['deniedFolders'],
+  cwd: string,
+  special: DiscoverResult['specialFiles'],
+): SourceFile[] {
+  if (denied.length === 0 && special.length === 0) return files;
+  const folders = [
+    ...denied.map((d) =>
+      unreadFile(displayPath(d.absPath, cwd), d.absPath, deniedMessage('folder', d.message), 'UNREADABLE'),
+    ),
+    ...special.map((d) =>
+      unreadFile(displayPath(d.absPath, cwd), d.absPath, deniedMessage('file', d.message), 'UNREADABLE'),
+    ),
+  ].sort((a, b) => ((a.absPath as string) < (b.absPath as string) ? -1 : 1));
   const out: SourceFile[] = [];
   let k = 0;
   for (const f of files) {

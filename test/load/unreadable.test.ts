@@ -1,7 +1,8 @@
 /**
  * A folder or file that cannot be read (permission denied) is a finding, never an abort: lint
  * reports it as `yaml-syntax` at the path, the network commands name it in one
- * `kube-netlint: warning:` line on stderr, and every other file is read and linted.
+ * `kube-netlint: warning:` line on stderr, and every other file is read and linted. A FIFO or a
+ * socket with a manifest's name that the walk meets is named the same way, and never opened.
  *
  * The folder walk's error path is tested with a `readdir` that fails (this runs everywhere, root
  * included); the real thing, with `chmod 000`, runs where permissions deny: as a user other than
@@ -10,7 +11,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdir, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdir, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -114,6 +116,59 @@ describe('unreadable folders: the walk', () => {
       input.files.map((f) => f.path),
       ['k8s/c.yaml', 'k8s/ok/a.yaml', 'k8s/secret/b.yaml'],
     );
+  });
+});
+
+describe('special files met by the walk', () => {
+  const skip = process.platform === 'win32' ? 'no FIFOs or Unix sockets on Windows' : false;
+
+  it(
+    'reports a FIFO or socket with a manifest name as a file with one problem, once, without reading it',
+    { skip, timeout: 60_000 },
+    async () => {
+      const dir = tree();
+      const k8s = path.join(dir, 'k8s');
+      assert.equal(spawnSync('mkfifo', [path.join(k8s, 'ok/pipe.yaml'), path.join(k8s, 'notes.txt')]).status, 0);
+      // A link to the FIFO: the FIFO is named once, under its own path.
+      symlinkSync('ok/pipe.yaml', path.join(k8s, 'link.yaml'));
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(path.join(k8s, 'sock.json'), resolve));
+      try {
+        const input = await loadInput(['k8s'], { cwd: dir, workers: 0 });
+        assert.deepEqual(
+          input.files.map((f) => f.path),
+          ['k8s/c.yaml', 'k8s/ok/a.yaml', 'k8s/ok/pipe.yaml', 'k8s/secret/b.yaml', 'k8s/sock.json'],
+        );
+        assert.deepEqual(input.errors, []);
+        const problems = input.files.flatMap((f) => f.problems.map((p) => `${f.path}: ${p.code}: ${p.message}`));
+        assert.deepEqual(problems, [
+          'k8s/ok/pipe.yaml: UNREADABLE: the file cannot be read: not a regular file (a FIFO); it is not linted',
+          'k8s/sock.json: UNREADABLE: the file cannot be read: not a regular file (a socket); it is not linted',
+        ]);
+      } finally {
+        server.close();
+      }
+    },
+  );
+
+  it('lint: a yaml-syntax finding for a FIFO in a folder, exit 1, the rest linted', { skip, timeout: 60_000 }, () => {
+    const dir = tree();
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'k8s/ok/pipe.yaml')]).status, 0);
+    const r = spawnSync(process.execPath, [BIN, '--no-config', '-f', 'json', 'k8s'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.signal, null, 'must not block');
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const findings = (JSON.parse(r.stdout) as { findings: { file: string; ruleId: string; message: string }[] })
+      .findings;
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === 'yaml-syntax').map((f) => `${f.file}: ${f.message}`),
+      ['k8s/ok/pipe.yaml: the file cannot be read: not a regular file (a FIFO); it is not linted'],
+    );
+    assert.ok(findings.some((f) => f.file === 'k8s/ok/a.yaml'));
   });
 });
 
