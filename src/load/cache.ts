@@ -12,13 +12,27 @@
  * when its seal, an HMAC of its content hash and its text under a key of this user that lives
  * outside the repository (`cacheKey`), checks out. Anything else (another tool's file, a damaged
  * or forged entry, a symbolic link, a FIFO, a file over the size limit) is ignored and rewritten.
+ * A cache folder that is a symbolic link, or that sits below one inside the working directory (a
+ * link the repository could hold, such as `node_modules`), is refused before any work
+ * (`checkCacheFolder`): the cache is written where the folder's path says, never where a link leads.
  */
 import type * as Crypto from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readlinkSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chunksToJson } from './fast.js';
-import { makeDirs } from './out-path.js';
+import { OutputPathError, makeDirs } from './out-path.js';
 import type { FastChunk } from './fast.js';
 import type { LoadProblem } from './text.js';
 
@@ -60,6 +74,33 @@ export function readRegularFile(file: string, max: number): Buffer | undefined {
     return undefined;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Refuse a cache folder (`location`, as given, from `cwd`) that is a symbolic link, or whose
+ * parent folders inside `cwd` include one: throws OutputPathError, one line naming the link.
+ * Parent folders above `cwd` (a home folder reached through a link) are the system's layout.
+ */
+export function checkCacheFolder(cwd: string, location: string): void {
+  const base = path.resolve(cwd);
+  const dir = path.resolve(base, location);
+  const rel = path.relative(base, dir);
+  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const levels = inside ? rel.split(path.sep).map((_, i, parts) => path.join(base, ...parts.slice(0, i + 1))) : [dir];
+  for (const level of levels) {
+    let target: string;
+    try {
+      if (!lstatSync(level).isSymbolicLink()) continue;
+      target = readlinkSync(level);
+    } catch {
+      return; // not there yet: made as a folder when the cache is saved
+    }
+    const name = level === dir ? 'it' : path.relative(base, level) || level;
+    throw new OutputPathError(
+      `cannot write ${location}: ${name} is a symbolic link (to ${target}), which the cache does not ` +
+        `follow; give --cache-location a folder that is not a link`,
+    );
   }
 }
 

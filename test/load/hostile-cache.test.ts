@@ -1,6 +1,7 @@
 /**
  * A cache you can trust: `--cache` uses an entry only when its seal (an HMAC under this user's key,
- * kept outside the repository) checks out, never follows a symbolic link, never blocks on a FIFO,
+ * kept outside the repository) checks out, never follows a symbolic link (at the cache file's name;
+ * a cache folder that is one, or below one in the working directory, is refused), never blocks on a FIFO,
  * reads at most its size limit, and rewrites a bad or foreign cache file rather than obeying it.
  */
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   truncateSync,
@@ -42,14 +44,18 @@ function project(): { dir: string; cacheDir: string; cacheFile: string } {
   return { dir, cacheDir, cacheFile: path.join(cacheDir, 'parse-cache.txt') };
 }
 
-async function lint(dir: string, cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function lint(dir: string, cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(dir, ['--cache-location', cacheDir, 'svc.yaml']);
+}
+
+async function run(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
   let stderr = '';
   out.on('data', (d: Buffer) => (stdout += d.toString()));
   err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(['--no-config', '-f', 'json', '--cache-location', cacheDir, 'svc.yaml'], {
+  const code = await main(['--no-config', '-f', 'json', ...args], {
     stdout: out,
     stderr: err,
     stdin: new PassThrough(),
@@ -120,6 +126,38 @@ describe('cache: trusted only when sealed by this user', () => {
     assert.equal(r.signal, null, 'hang guard');
     assert.equal(r.status, 1, r.stderr);
   });
+
+  it(
+    'refuses a cache folder that is a symbolic link, or below one inside the working directory, before any work',
+    { skip: process.platform === 'win32' },
+    async () => {
+      const { dir } = project();
+      const elsewhere = mkdtempSync(path.join(tmpdir(), 'knl-cache-target-'));
+      dirs.push(elsewhere);
+      symlinkSync(elsewhere, path.join(dir, 'cachelink'));
+      symlinkSync(elsewhere, path.join(dir, 'node_modules'));
+      for (const [args, line] of [
+        [['--cache-location', 'cachelink'], /^kube-netlint: cannot write cachelink: it is a symbolic link \(to /],
+        [['--cache-location', 'cachelink/sub'], /^kube-netlint: cannot write cachelink\/sub: cachelink is a symbolic/],
+        // The default location, in the repository: `node_modules` could be a link it holds.
+        [['--cache'], /^kube-netlint: cannot write node_modules\/\.cache\/kube-netlint: node_modules is a symbolic/],
+      ] as const) {
+        const r = await run(dir, [...args, 'svc.yaml']);
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stdout, '');
+        assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+        assert.match(r.stderr, line);
+        assert.deepEqual(readdirSync(elsewhere), [], 'nothing written where the link leads');
+      }
+      // A link above the working directory is the system's layout: the cache is written.
+      const work = path.join(dir, 'cachelink', 'work');
+      mkdirSync(work);
+      writeFileSync(path.join(work, 'svc.yaml'), BAD);
+      const r = await run(work, ['--cache', 'svc.yaml']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(existsSync(path.join(elsewhere, 'work/node_modules/.cache/kube-netlint/parse-cache.txt')));
+    },
+  );
 
   it('ignores a cache file over its size limit without reading it', async () => {
     const { dir, cacheDir, cacheFile } = project();

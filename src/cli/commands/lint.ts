@@ -9,7 +9,7 @@ import type { ResolvedSettings } from '../../engine/settings.js';
 import type { Finding, RuleMeta } from '../../engine/types.js';
 import { FORMATTERS } from '../../format/index.js';
 import type { FormatContext, LintedFile } from '../../format/index.js';
-import { ParseCache } from '../../load/cache.js';
+import { ParseCache, checkCacheFolder } from '../../load/cache.js';
 import { repositoryRoot } from '../../load/discover.js';
 import type { Input, InputSlice } from '../../load/input.js';
 import { checkOutputDir, checkOutputFile } from '../../load/out-path.js';
@@ -186,6 +186,7 @@ function plan(flags: Flags, positionals: string[], io: Io): Plan {
   // Where the run will write: checked now, so a path that cannot be written fails before any work.
   for (const o of outputs) if (o.file !== undefined) checkOutputFile(io.cwd, o.file);
   if (flags['write-baseline'] !== undefined) checkOutputFile(io.cwd, flags['write-baseline']);
+  if (cacheLocation !== undefined) checkCacheFolder(io.cwd, cacheLocation);
   if (flags['cache-location'] !== undefined) checkOutputDir(io.cwd, flags['cache-location']);
 
   const filter = filtered ? new ReportFilter(reportOnly, io.cwd) : undefined;
