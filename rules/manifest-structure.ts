@@ -16,7 +16,7 @@ export default defineRule(
   },
   (ctx) => {
     for (const n of ctx.model.nonObjects) {
-      ctx.report({ at: { doc: n.doc, path: n.path }, message: n.reason });
+      ctx.report({ at: { doc: n.doc, path: n.path, key: n.key }, message: n.reason });
     }
     // The source text at a path of the object at hand, for messages (one function for every object).
     let current: Resource;

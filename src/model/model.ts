@@ -35,6 +35,7 @@ import type { PodTemplate } from './workload.js';
 import { Service } from './service.js';
 import type { EndpointsInfo } from './service.js';
 import { identify, partialHash } from './identity.js';
+import { closest, q } from '../util/text.js';
 
 export { DEFAULT_NAMESPACE } from './defaults.js';
 export type { WorkloadOwner } from './owners.js';
@@ -93,8 +94,8 @@ export class Model {
   readonly namespaces = new Map<string, NamespaceInfo>();
   /** Tool configuration documents (kustomization.yaml, kind/kubeadm configs, …): not linted. */
   readonly toolConfigs: { doc: ManifestDocument; path: Path }[] = [];
-  /** Documents that are not Kubernetes objects at all. */
-  readonly nonObjects: { doc: ManifestDocument; path: Path; reason: string }[] = [];
+  /** Documents that are not Kubernetes objects at all (`key`: the problem is the key at `path`). */
+  readonly nonObjects: { doc: ManifestDocument; path: Path; reason: string; key?: boolean }[] = [];
   /** Kinds a CustomResourceDefinition in the input declares cluster-scoped (`group/Kind`). */
   readonly clusterScopedCrds = new Set<string>();
   /**
@@ -182,6 +183,13 @@ function collect(
       collect(model, found, doc, items[i], [...path, 'items', i], depth + 1, typed);
     return;
   }
+  // A list whose items are under a misspelt key (`Items:`): not an object that lacks metadata.
+  const misspelt = kind?.endsWith('List') && value.items === undefined ? listItemsKey(value) : undefined;
+  if (misspelt !== undefined) {
+    const reason = `unknown field ${q(misspelt)} in a ${kind}: did you mean "items"? The objects under it are not read`;
+    model.nonObjects.push({ doc, path: [...path, misspelt], reason, key: true });
+    return;
+  }
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : itemType?.apiVersion;
   if (apiVersion && isToolConfigVersion(apiVersion)) {
     model.toolConfigs.push({ doc, path });
@@ -191,6 +199,14 @@ function collect(
   model.resources.push(r);
   found.hashes.push(partialHash(r));
   if (kind === 'CustomResourceDefinition') found.crds.push(r);
+}
+
+/** The key of a sequence that is a slip for `items` (`Items`, `item`), if one. */
+function listItemsKey(value: JsonMap): string | undefined {
+  return closest(
+    'items',
+    Object.keys(value).filter((k) => Array.isArray(value[k])),
+  );
 }
 
 function describe(v: unknown): string {
