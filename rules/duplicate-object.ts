@@ -57,6 +57,27 @@ function content(raw: JsonMap): JsonMap {
   return { ...raw, metadata: rest };
 }
 
+/** Fields a CustomResourceDefinition requires. */
+const CRD_REQUIRED = ['group', 'names', 'scope', 'versions'];
+
+/**
+ * The required fields a CustomResourceDefinition lacks (`spec.group`, …): such a document is a
+ * patch of a definition (`kubectl patch --patch-file`), not one of its own. Empty for other kinds.
+ */
+function patchOnly(r: Resource): string[] {
+  if (r.kind !== 'CustomResourceDefinition' || r.group !== 'apiextensions.k8s.io') return [];
+  const spec = isMap(r.raw.spec) ? r.raw.spec : {};
+  return CRD_REQUIRED.filter((f) => spec[f] === undefined || spec[f] === null).map((f) => `spec.${f}`);
+}
+
+/** A patch and the definition it patches: said, not compared. */
+function patchMessage(patch: Resource, lacks: string[], full: Resource): string {
+  return (
+    `${patch.display} lacks ${lacks.join(', ')}, which a CustomResourceDefinition requires: it reads as a ` +
+    `patch of the definition in ${full.file.path} (kubectl patch), not a second definition, and is not compared with it`
+  );
+}
+
 /** Folders applied each to its own namespace hold two objects: the namespace is a guess. */
 function perNamespace(prev: Resource, r: Resource): string {
   const unset =
@@ -89,17 +110,36 @@ export default defineRule(
   },
   (ctx) => {
     // The model pairs every repeated definition with the first one (in input order).
-    for (const { resource: r, first } of ctx.model.duplicates) {
+    for (const { resource: r } of ctx.model.duplicates) {
       if (!r.kind) continue;
-      // Compared with the last earlier definition that is surely the same object, else the first.
+      // Compared with the last earlier definition that is surely the same object, else the first;
+      // a patch of a definition (a CustomResourceDefinition without its required fields) is none:
+      // each is said once (at the group's first repeat), against the first full definition.
       const defs = definitionsOf(ctx.model, r);
-      const earlier = defs.slice(0, defs.indexOf(r));
-      const prev = earlier.findLast((d) => !mayBeDistinct(ctx.model, d, r)) ?? first;
-      const which = prev === first ? 'first' : 'also';
+      const full = defs.filter((d) => patchOnly(d).length === 0);
+      if (r === defs[1] && full.length) {
+        for (const d of defs) {
+          const lacks = patchOnly(d);
+          if (!lacks.length) continue;
+          ctx.report({
+            at: d.nameLoc,
+            object: d,
+            severity: 'info',
+            message: patchMessage(d, lacks, full[0]),
+            related: [{ at: full[0].nameLoc, message: `definition of ${full[0].display}` }],
+          });
+        }
+      }
+      const at = full.indexOf(r);
+      // A patch (said above), or the first full definition after patches only.
+      if (at <= 0) continue;
+      const earlier = full.slice(0, at);
+      const prev = earlier.findLast((d) => !mayBeDistinct(ctx.model, d, r)) ?? earlier[0];
+      const which = prev === earlier[0] ? 'first' : 'also';
       const where = prev.file === r.file ? '' : ` (${which} in ${prev.file.path})`;
       const identical = isDeepStrictEqual(content(prev.raw), content(r.raw));
       const related = [
-        { at: prev.nameLoc, message: `${prev === first ? 'first' : 'earlier'} definition of ${prev.display}` },
+        { at: prev.nameLoc, message: `${prev === earlier[0] ? 'first' : 'earlier'} definition of ${prev.display}` },
       ];
       const reason = distinctReason(ctx.model, prev, r);
       if (reason) {
