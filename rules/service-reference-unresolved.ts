@@ -3,6 +3,7 @@ import type { RelatedReport } from '../src/engine/types.js';
 import { closest, editDistance, list, q } from '../src/util/text.js';
 import { knativeServiceBehind } from '../src/graph/conventions.js';
 import type { ServiceReference } from '../src/graph/references.js';
+import { platformNamespace } from '../src/model/defaults.js';
 
 export default defineRule(
   {
@@ -63,12 +64,16 @@ export default defineRule(
         // The input may hold only part of another namespace (another chart or repository deploys
         // the rest): its absence here is no evidence that the Service does not exist. Only the
         // referrer's own namespace, or a near miss, makes the claim.
+        // So does a namespace that the platform fills with its own Services (kube-system).
         const near = (fix !== undefined && editDistance(fix, ref.serviceName) <= 2) || elsewhere !== undefined;
-        if (ref.namespace !== ref.pod.namespace && !near) {
+        const platform = platformNamespace(ref.namespace);
+        if ((ref.namespace !== ref.pod.namespace || platform) && !near) {
           severity = 'warning';
           message =
             `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which is not ` +
-            `defined in these manifests${by}; declare it in externalServices (${ref.namespace}/${ref.serviceName}) ` +
+            `defined in these manifests${by}` +
+            (platform ? `; the cluster and its provider put their own Services in ${q(ref.namespace)}` : '') +
+            `; declare it in externalServices (${ref.namespace}/${ref.serviceName}) ` +
             `if another repository deploys it${fix ? `; did you mean ${q(fix)}?` : ''}`;
         }
       } else {
