@@ -40,9 +40,33 @@ function alternatives(model: Model, a: Resource, b: Resource): string | undefine
   // httpbin.yaml and httpbin-nodeport.yaml: a variant named after the file it varies.
   const [sa, sb] = [stem(a.file.path), stem(b.file.path)];
   const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
-  return long.startsWith(`${short}-`) || long.startsWith(`${short}_`)
-    ? `${q(long)} is named as a variant of ${q(short)}, so the two files look like alternatives`
+  if (long.startsWith(`${short}-`) || long.startsWith(`${short}_`) || inserted(words(short), words(long)))
+    return `${q(long)} is named as a variant of ${q(short)}, so the two files look like alternatives`;
+  return numbered(words(sa), words(sb))
+    ? `${q(sa)} and ${q(sb)} are named as numbered variants (one per cluster or version), so the two files ` +
+        `look like alternatives`
     : undefined;
+}
+
+/** The words of a file name (`helloweb-service` → helloweb, service). */
+const words = (name: string) => name.split(/[-_.]/);
+
+/** `long` is `short` with words inserted in one place: install → namespace-install, app-deployment → app-gpu-deployment. */
+function inserted(short: string[], long: string[]): boolean {
+  if (long.length <= short.length) return false;
+  let head = 0;
+  while (head < short.length && short[head] === long[head]) head++;
+  const tail = short.length - head;
+  return long.slice(long.length - tail).every((w, i) => w === short[head + i]);
+}
+
+/** The names differ in one word, a number in both (c1-router and c2-router, ui-128 and ui-132). */
+function numbered(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const differ = a.flatMap((w, i) => (w === b[i] ? [] : [i]));
+  if (differ.length !== 1) return false;
+  const [x, y] = [a[differ[0]], b[differ[0]]];
+  return /\d/.test(x) && /\d/.test(y) && x.replace(/\d+/g, '') === y.replace(/\d+/g, '');
 }
 
 /**

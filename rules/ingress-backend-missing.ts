@@ -3,6 +3,7 @@ import { closest, list, q } from '../src/util/text.js';
 import { albAction, knativeServiceBehind } from '../src/graph/conventions.js';
 import { describeIngressBackend, legacyNote } from '../src/model/network.js';
 import { describeRouteService, ingressRouteBackend } from '../src/graph/ingress-routes.js';
+import type { Model } from '../src/model/model.js';
 import type { Resource } from '../src/model/resource.js';
 import type { Service } from '../src/model/service.js';
 import { serviceAbsence } from './support/missing-service.js';
@@ -25,6 +26,10 @@ export default defineRule(
         if (b.kind !== 'service') continue;
         const r = ctx.graph.ingressBackend(b);
         const where = describeIngressBackend(b);
+        const action = albAction(b);
+        // An Argo Rollout with ALB traffic routing writes the action annotation at run time.
+        if (action && !action.defined && rolloutWritesAction(ctx.model, ing.namespace, ing.res.name, action.name))
+          continue;
         if (r.status === 'no-service' || (r.status === 'not-a-service' && !b.serviceName)) {
           if (!b.serviceName) {
             ctx.report({
@@ -39,7 +44,6 @@ export default defineRule(
           // A Service that Knative Serving makes from a Knative Service of the input.
           if (knativeServiceBehind(ctx.model, ing.namespace, b.serviceName)) continue;
           let hint = fix ? `; did you mean ${q(fix)}?` : '';
-          const action = albAction(b);
           if (action)
             hint +=
               `; port.name use-annotation names an AWS Load Balancer Controller action, ` +
@@ -108,6 +112,10 @@ export default defineRule(
             detail += ` (${b.port.number} is the target of its port ${behind.port}; an Ingress names the Service port)`;
           const other = svc.ports.find((p) => p.port === b.port?.number && p.protocol !== 'TCP');
           if (other) detail += ` (its port ${other.port} is ${other.protocol}; an Ingress backend needs a TCP port)`;
+        } else if (action) {
+          detail =
+            `port.name use-annotation names an AWS Load Balancer Controller action, defined by the annotation ` +
+            `alb.ingress.kubernetes.io/actions.${action.name}, which ${ing.res.displayShort} does not have`;
         } else if (b.port.name === undefined) {
           detail = `the backend port must be a number or a name, not ${JSON.stringify(b.port.raw)}`;
         } else {
@@ -120,7 +128,7 @@ export default defineRule(
               `named ${q(b.port.name)}${named ? '' : ' (its ports have no names; use port.number)'}`;
         }
         const fix =
-          b.port?.name !== undefined
+          b.port?.name !== undefined && !action
             ? closest(
                 b.port.name,
                 svc.ports.map((p) => p.name).filter((n): n is string => !!n),
@@ -182,3 +190,14 @@ export default defineRule(
     }
   },
 );
+
+/** Does an Argo Rollout of the namespace write the ALB action `action` into the Ingress's annotations? */
+function rolloutWritesAction(model: Model, namespace: string, ingress: string, action: string): boolean {
+  return model.consumers.rollouts.some(
+    (ro) =>
+      !ro.res.superseded &&
+      ro.namespace === namespace &&
+      ro.alb?.action === action &&
+      ro.alb.ingresses.includes(ingress),
+  );
+}

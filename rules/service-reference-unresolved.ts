@@ -3,6 +3,8 @@ import type { RelatedReport } from '../src/engine/types.js';
 import { closest, editDistance, list, q } from '../src/util/text.js';
 import { knativeServiceBehind } from '../src/graph/conventions.js';
 import type { ServiceReference } from '../src/graph/references.js';
+import { platformNamespace } from '../src/model/defaults.js';
+import { namespaceDefaulted } from '../src/model/identity.js';
 
 export default defineRule(
   {
@@ -49,7 +51,8 @@ export default defineRule(
       let severity: 'warning' | undefined;
       if (ref.problem === 'no-service') {
         fix = closest(ref.serviceName, ctx.graph.serviceNamesIn(ref.namespace));
-        const elsewhere = ctx.graph.servicesNamed(ref.serviceName).find((s) => s.namespace !== ref.namespace);
+        const others = ctx.graph.servicesNamed(ref.serviceName).filter((s) => s.namespace !== ref.namespace);
+        const elsewhere = others.find((s) => !namespaceDefaulted(s.res)) ?? others[0];
         message =
           `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which does not ` +
           `exist${by}`;
@@ -63,12 +66,24 @@ export default defineRule(
         // The input may hold only part of another namespace (another chart or repository deploys
         // the rest): its absence here is no evidence that the Service does not exist. Only the
         // referrer's own namespace, or a near miss, makes the claim.
-        const near = (fix !== undefined && editDistance(fix, ref.serviceName) <= 2) || elsewhere !== undefined;
-        if (ref.namespace !== ref.pod.namespace && !near) {
+        // Nor is the referrer's own namespace when the platform fills it with its own Services
+        // (kube-system); nor a Service of that name that sets no metadata.namespace: applied with
+        // -n, it is there.
+        const movable = elsewhere !== undefined && namespaceDefaulted(elsewhere.res);
+        const near =
+          (fix !== undefined && editDistance(fix, ref.serviceName) <= 2) || (elsewhere !== undefined && !movable);
+        const platform = platformNamespace(ref.namespace);
+        if ((ref.namespace !== ref.pod.namespace || platform) && !near) {
           severity = 'warning';
           message =
             `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which is not ` +
-            `defined in these manifests${by}; declare it in externalServices (${ref.namespace}/${ref.serviceName}) ` +
+            `defined in these manifests${by}` +
+            (platform ? `; the cluster and its provider put their own Services in ${q(ref.namespace)}` : '') +
+            (movable
+              ? `; ${elsewhere.res.displayShort} sets no metadata.namespace: applied to namespace ` +
+                `${q(ref.namespace)} (kubectl apply -n), it is this Service`
+              : '') +
+            `; declare it in externalServices (${ref.namespace}/${ref.serviceName}) ` +
             `if another repository deploys it${fix ? `; did you mean ${q(fix)}?` : ''}`;
         }
       } else {

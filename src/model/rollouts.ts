@@ -19,6 +19,12 @@ export interface RolloutInfo {
   /** `spec.workloadRef` (a Deployment or ReplicaSet whose template the Rollout uses). */
   workloadRef?: { kind: string; name: string };
   services: RolloutServiceRef[];
+  /**
+   * `spec.strategy.canary.trafficRouting.alb`: the controller writes the AWS Load Balancer
+   * Controller action `action` (rootService, else stableService) as the annotation
+   * `alb.ingress.kubernetes.io/actions.<action>` of these Ingresses of its namespace.
+   */
+  alb?: { ingresses: string[]; action: string };
 }
 
 const FIELDS: Record<string, readonly string[]> = {
@@ -40,6 +46,10 @@ export function rolloutFrom(res: Resource): RolloutInfo {
       if (name) services.push({ field, name, path: ['spec', 'strategy', kind, field] });
     }
   }
+  const canary = asMap(strategy.canary);
+  const alb = asMap(asMap(canary?.trafficRouting)?.alb);
+  const action = asString(alb?.rootService) ?? asString(canary?.stableService);
+  const ingresses = [asString(alb?.ingress), ...(Array.isArray(alb?.ingresses) ? alb.ingresses.map(asString) : [])];
   return {
     res,
     namespace: res.namespace ?? DEFAULT_NAMESPACE,
@@ -47,5 +57,6 @@ export function rolloutFrom(res: Resource): RolloutInfo {
     workloadRef:
       ref && asString(ref.name) ? { kind: asString(ref.kind) ?? 'Deployment', name: asString(ref.name)! } : undefined,
     services,
+    alb: alb && action ? { ingresses: ingresses.filter((n): n is string => n !== undefined), action } : undefined,
   };
 }

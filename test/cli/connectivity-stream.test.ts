@@ -266,6 +266,19 @@ spec:
     );
   });
 
+  it('a note says so when the input defines no workload: nothing to list', async () => {
+    const policies = (await connectivity(['--no-config', '.'], tmp({ 'policy.yaml': isolating }))).stderr;
+    assert.equal(
+      policies,
+      'kube-netlint: note: the input defines no workload (no Pod or pod template): there are no connections to ' +
+        'list; its policy selects pods that other manifests deploy\n',
+    );
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n';
+    const r = await connectivity(['--no-config', '.'], tmp({ 'cm.yaml': configMap }));
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /no workload \(no Pod or pod template\): there are no connections to list\n$/);
+  });
+
   it('no note when a policy isolates a workload, or with --focus', async () => {
     assert.equal((await connectivity(['--no-config', '.'], tmp({ 'apps.yaml': open + isolating }))).stderr, '');
     assert.equal(

@@ -93,6 +93,15 @@ async function run(argv: string[], io: Io): Promise<number> {
     const workloads = engine.workloadPods.length;
     const summary = values.summary ? { workloads, open: open.sort() } : undefined;
     progress.stop();
+    if (workloads === 0) {
+      const m = slice.model;
+      const policies = m.networkPolicies.length + m.adminPolicies.length + m.ciliumPolicies.length;
+      const which = policies === 1 ? 'its policy selects' : `its ${policies} policies select`;
+      io.stderr.write(
+        'kube-netlint: note: the input defines no workload (no Pod or pod template): there are no connections ' +
+          `to list${policies > 0 ? `; ${which} pods that other manifests deploy` : ''}\n`,
+      );
+    }
     if (!summary && !focus && workloads > 1 && open.length === workloads) {
       io.stderr.write(
         `kube-netlint: note: no policy isolates any of the ${workloads} workloads: all of them can reach each other on all ports ` +
