@@ -8,16 +8,14 @@
  * a warning that says the input defines no Service in N.
  *
  * Some namespaces are populated by the cluster and by installers whatever the input holds
- * (kube-system, Istio's root namespace istio-system): Services of the input there (Istio's addons,
+ * (kube-system, Istio's root namespace istio-system, GKE's gke-managed-*): Services of the input there (Istio's addons,
  * a dashboard) show that the input adds to the namespace, not that it defines it. There only a
  * near miss makes an error.
  */
 import type { Graph } from '../../src/graph/graph.js';
 import type { Service } from '../../src/model/service.js';
 import { closest, q } from '../../src/util/text.js';
-
-/** Namespaces that the cluster (kube-*) or the Istio install (its root namespace) populate. */
-const INSTALLER_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
+import { platformNamespace } from '../../src/model/defaults.js';
 
 export interface ServiceAbsence {
   /** The input holds Services of the namespace, or one of that name elsewhere: the absence is an error. */
@@ -37,7 +35,7 @@ export function serviceAbsence(graph: Graph, namespace: string, name: string): S
   const names = graph.serviceNamesIn(namespace);
   const fix = closest(name, names);
   const elsewhere = graph.servicesNamed(name).find((s) => s.namespace !== namespace);
-  const partly = INSTALLER_NAMESPACES.has(namespace);
+  const partly = platformNamespace(namespace);
   const sure = fix !== undefined || elsewhere !== undefined || (names.length > 0 && !partly);
   return {
     sure,
