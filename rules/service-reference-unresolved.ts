@@ -78,7 +78,9 @@ export default defineRule(
           message =
             `${q(ref.text)} refers to Service ${q(ref.serviceName)} in namespace ${q(ref.namespace)}, which is not ` +
             `defined in these manifests${by}` +
-            (platform ? `; the cluster, its provider and installers put their own Services in ${q(ref.namespace)}` : '') +
+            (platform
+              ? `; the cluster, its provider and installers put their own Services in ${q(ref.namespace)}`
+              : '') +
             (movable
               ? `; ${elsewhere.res.displayShort} sets no metadata.namespace: applied to namespace ` +
                 `${q(ref.namespace)} (kubectl apply -n), it is this Service`
