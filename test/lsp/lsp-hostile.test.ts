@@ -19,7 +19,7 @@ import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { BIN, ROOT, within as waitFor } from '../support/util.js';
 
-const WAIT_MS = 20_000;
+const WAIT_MS = 60_000;
 const EDITS = Number(process.env.LSP_HOSTILE_EDITS ?? 10_000);
 
 const within = <T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> => waitFor(p, what, ms);
@@ -103,7 +103,7 @@ const MANIFEST = ['frontend.yaml', 'api.yaml', 'config.yaml']
 
 const codes = (d: Diagnostic[]) => d.map((x) => String(x.code));
 
-describe('language server: hostile input', { timeout: 120_000 }, () => {
+describe('language server: hostile input', { timeout: 300_000 }, () => {
   let dir: string;
   let client: Client;
   let pid: number;
