@@ -154,8 +154,7 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
   if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return;
   const sel = peer.podSelector;
   // Pods an operator labels from a custom resource are as real as a workload's.
-  if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0))
-    return;
+  if (namespaces.some((ns) => ctx.graph.selectsAnyPod(ns, sel))) return;
   let made: ReturnType<typeof madeAtRunTime>;
   for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
   if (made) {
