@@ -69,10 +69,12 @@ export default defineRule(
           // reasons are those of the first one, the others are asked for their verdict only.
           const controller = choice.pods[0];
           if (!controller) continue;
-          const e = engine.evaluate({ kind: 'pod', pod: controller }, dst, true);
-          if (!e.conn.intersect(want).isEmpty) continue;
+          // The verdict first; the reasons only for a blocked connection.
+          const src = { kind: 'pod' as const, pod: controller };
+          if (engine.allowed(src, dst).overlaps(want)) continue;
+          const e = engine.evaluate(src, dst, true);
           const others = choice.pods.slice(1);
-          if (others.some((c) => !engine.allowed({ kind: 'pod', pod: c }, dst).intersect(want).isEmpty)) continue;
+          if (others.some((c) => engine.allowed({ kind: 'pod', pod: c }, dst).overlaps(want))) continue;
           seen.add(key);
           // When the input does not show the controller's pods, a policy that admits something
           // like a controller may well admit the real one: say so instead of claiming a block.

@@ -49,7 +49,7 @@ export default defineRule(
         if (want.isEmpty) continue;
         const dst = { kind: 'pod' as const, pod };
         // The verdict first; the reasons only for a blocked connection.
-        if (!engine.allowed(src, dst).intersect(want).isEmpty) continue;
+        if (engine.allowed(src, dst).overlaps(want)) continue;
         const e = engine.evaluate(src, dst, true);
         blocked.push({
           pod: t,

@@ -12,7 +12,9 @@ export default defineRule(
       'or a hostNetwork pod where policies are in use.',
   },
   (ctx) => {
-    for (const gap of analysisGaps(ctx.model, ctx.graph)) {
+    // Without the graph: a finding says nothing of the pods a gap may affect (its scope), which
+    // would cost a selection per policy.
+    for (const gap of analysisGaps(ctx.model)) {
       // Rejected policies are errors of their own (netpol-invalid-peer).
       if (gap.kind === 'rejected-policy') continue;
       // Parts of modelled policies, and admin-tier and Cilium policies together: gaps of the

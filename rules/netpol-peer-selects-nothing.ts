@@ -55,11 +55,12 @@ export default defineRule(
       ctx.model.ciliumPolicies.length === 0
     )
       return;
+    const known = new Map<string, Verdict>();
     for (const np of ctx.model.networkPolicies) {
       for (const rule of np.activeRules()) {
         for (const peer of rule.peers ?? []) {
           if (peer.kind !== 'selector') continue;
-          checkPeer(ctx, peer, {
+          checkPeer(ctx, known, peer, {
             res: np.res,
             namespace: np.namespace,
             peer: `${rule.direction} peer`,
@@ -80,7 +81,7 @@ export default defineRule(
           if (peer.kind !== 'selector') continue;
           // `namespaces: S` is a namespace selector at the peer; `pods` holds both parts.
           const pods = peer.path[peer.path.length - 1] === 'pods';
-          checkPeer(ctx, peer, {
+          checkPeer(ctx, known, peer, {
             res: p.res,
             namespace: '',
             peer: `${rule.direction} peer of rule ${q(rule.name)}`,
@@ -101,7 +102,7 @@ export default defineRule(
           // fromEndpoints/toEndpoints only (entities are not selectors of the input's pods).
           if (peer.kind !== 'selector' || !String(peer.path[peer.path.length - 2]).endsWith('Endpoints')) continue;
           const field = `${String(peer.path[peer.path.length - 2])}[${String(peer.path[peer.path.length - 1])}]`;
-          checkPeer(ctx, peer, {
+          checkPeer(ctx, known, peer, {
             res: cp.res,
             namespace: cp.namespace ?? '',
             peer: `${s.direction}${s.deny ? 'Deny' : ''} peer`,
@@ -118,47 +119,42 @@ export default defineRule(
   },
 );
 
-function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
+/** What a peer's selectors match: the same for every peer with the same selectors (and namespace). */
+type Verdict =
+  | { kind: 'no-namespace' }
+  | { kind: 'matches' }
+  | { kind: 'made'; made: NonNullable<ReturnType<typeof madeAtRunTime>> }
+  | { kind: 'no-pod'; namespaces: string[] };
+
+/**
+ * `known`: the verdicts of the run so far, by selectors (the peers of many policies repeat a few
+ * selectors).
+ */
+function checkPeer(ctx: RuleContext, known: Map<string, Verdict>, peer: SelectorPeer, site: PeerSite): void {
+  // The policy's namespace counts only for a peer without a namespaceSelector.
+  const key =
+    (peer.namespaceSelector ? '' : site.namespace) +
+    '\u0000' +
+    JSON.stringify([peer.namespaceSelector, peer.podSelector]);
+  let verdict = known.get(key);
+  if (!verdict) known.set(key, (verdict = judge(ctx, peer, site.namespace)));
   const { res } = site;
-  let namespaces: string[];
-  if (peer.namespaceSelector) {
-    namespaces = ctx.policy.namespacesMatching(peer.namespaceSelector);
-    // Namespaces named by kubernetes.io/metadata.name exist even when the input does not
-    // define them (they carry that label only), as do the namespaces of every cluster.
-    const named = new Set<string>(WELL_KNOWN);
-    for (const [k, v] of peer.namespaceSelector.matchLabels) if (k === NAME_LABEL) named.add(v);
-    for (const e of peer.namespaceSelector.expressions)
-      if (e.key === NAME_LABEL && e.op === 'In') e.values.forEach((v) => named.add(v));
-    for (const ns of named) {
-      if (!namespaces.includes(ns) && matches(peer.namespaceSelector, labelledMap(new Map([[NAME_LABEL, ns]]))))
-        namespaces.push(ns);
-    }
-    namespaces = namespaces.filter((ns) => !ns.startsWith('{'));
-    if (namespaces.length === 0) {
-      ctx.report({
-        at: site.nsAt,
-        object: res,
-        severity: site.cautious ? 'info' : undefined,
-        message:
-          `${res.displayShort}: ${site.nsName} ${formatSelector(peer.namespaceSelector)} matches no ` +
-          `namespace (namespace labels come from the Namespace objects of the input; ` +
-          `every namespace also has ${NAME_LABEL})`,
-      });
-      return;
-    }
-  } else {
-    namespaces = [site.namespace];
-  }
-  if (!peer.podSelector) return;
-  // Judge pods only where the input shows a namespace's workloads.
-  if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return;
-  const sel = peer.podSelector;
-  // Pods an operator labels from a custom resource are as real as a workload's.
-  if (namespaces.some((ns) => ctx.graph.select(ns, sel).length > 0 || ctx.graph.operatorMatches(ns, sel).length > 0))
+  if (verdict.kind === 'matches') return;
+  if (verdict.kind === 'no-namespace') {
+    ctx.report({
+      at: site.nsAt,
+      object: res,
+      severity: site.cautious ? 'info' : undefined,
+      message:
+        `${res.displayShort}: ${site.nsName} ${formatSelector(peer.namespaceSelector!)} matches no ` +
+        `namespace (namespace labels come from the Namespace objects of the input; ` +
+        `every namespace also has ${NAME_LABEL})`,
+    });
     return;
-  let made: ReturnType<typeof madeAtRunTime>;
-  for (const ns of namespaces) if ((made = madeAtRunTime(ctx.graph, ns, sel))) break;
-  if (made) {
+  }
+  const sel = peer.podSelector!;
+  if (verdict.kind === 'made') {
+    const { made } = verdict;
     ctx.report({
       at: site.podAt,
       object: res,
@@ -170,6 +166,7 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
     });
     return;
   }
+  const { namespaces } = verdict;
   const where = namespaces.length === 1 ? `namespace ${q(namespaces[0])}` : `${namespaces.length} namespaces`;
   // A selector choosing namespaces by label may match namespaces outside the input.
   const unsure =
@@ -184,4 +181,37 @@ function checkPeer(ctx: RuleContext, peer: SelectorPeer, site: PeerSite): void {
       : `${res.displayShort}: ${site.podName} ${formatSelector(sel)} matches no pod in ${where}, ` +
         `so this ${site.peer} ${site.outcome}`,
   });
+}
+
+/** What a peer of a policy in `namespace` (its namespace part, then its pod part) matches. */
+function judge(ctx: RuleContext, peer: SelectorPeer, namespace: string): Verdict {
+  let namespaces: string[];
+  if (peer.namespaceSelector) {
+    namespaces = ctx.policy.namespacesMatching(peer.namespaceSelector);
+    // Namespaces named by kubernetes.io/metadata.name exist even when the input does not
+    // define them (they carry that label only), as do the namespaces of every cluster.
+    const named = new Set<string>(WELL_KNOWN);
+    for (const [k, v] of peer.namespaceSelector.matchLabels) if (k === NAME_LABEL) named.add(v);
+    for (const e of peer.namespaceSelector.expressions)
+      if (e.key === NAME_LABEL && e.op === 'In') e.values.forEach((v) => named.add(v));
+    for (const ns of named) {
+      if (!namespaces.includes(ns) && matches(peer.namespaceSelector, labelledMap(new Map([[NAME_LABEL, ns]]))))
+        namespaces.push(ns);
+    }
+    namespaces = namespaces.filter((ns) => !ns.startsWith('{'));
+    if (namespaces.length === 0) return { kind: 'no-namespace' };
+  } else {
+    namespaces = [namespace];
+  }
+  if (!peer.podSelector) return { kind: 'matches' };
+  // Judge pods only where the input shows a namespace's workloads.
+  if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return { kind: 'matches' };
+  const sel = peer.podSelector;
+  // Pods an operator labels from a custom resource are as real as a workload's.
+  if (namespaces.some((ns) => ctx.graph.selectsAnyPod(ns, sel))) return { kind: 'matches' };
+  for (const ns of namespaces) {
+    const made = madeAtRunTime(ctx.graph, ns, sel);
+    if (made) return { kind: 'made', made };
+  }
+  return { kind: 'no-pod', namespaces };
 }

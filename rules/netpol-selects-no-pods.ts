@@ -23,9 +23,8 @@ export default defineRule(
       const inNamespace = ctx.graph.pods.all(np.namespace);
       // A namespace whose workloads are not part of the input cannot be judged.
       if (inNamespace.length === 0) continue;
-      if (ctx.graph.select(np.namespace, np.podSelector).length > 0) continue;
       // Pods an operator labels from a custom resource are as real as a workload's.
-      if (ctx.graph.operatorMatches(np.namespace, np.podSelector).length > 0) continue;
+      if (ctx.graph.selectsAnyPod(np.namespace, np.podSelector)) continue;
       const made = madeAtRunTime(ctx.graph, np.namespace, np.podSelector);
       if (made) {
         ctx.report({
@@ -118,8 +117,7 @@ function checkClusterSubject(
   // Judge only where the input shows every selected namespace's workloads.
   if (namespaces.some((ns) => ctx.graph.pods.all(ns).length === 0)) return;
   if (!pods) return;
-  if (namespaces.some((ns) => ctx.graph.select(ns, pods).length > 0 || ctx.graph.operatorMatches(ns, pods).length > 0))
-    return;
+  if (namespaces.some((ns) => ctx.graph.selectsAnyPod(ns, pods))) return;
   for (const ns of namespaces) {
     const made = madeAtRunTime(ctx.graph, ns, pods);
     if (made) {

@@ -242,6 +242,11 @@ export class Graph {
     return this.pods.select(namespace, sel);
   }
 
+  /** Does `sel` match any pod template of `namespace`, or any custom-resource label map there (operator-managed pods)? */
+  selectsAnyPod(namespace: string, sel: Selector): boolean {
+    return this.pods.selectsAny(namespace, sel) || this.operators.selectsAny(namespace, sel);
+  }
+
   private podCreators: Map<string, PodCreator[]> | undefined;
   private cmAddresses: ConfigMapAddress[] | undefined;
 

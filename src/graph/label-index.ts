@@ -226,6 +226,17 @@ export class LabelIndex<T extends IndexedLabels> {
     return out;
   }
 
+  /** Does any entry of `namespace` match `sel`? (`select(…).length > 0`, without the list.) */
+  selectsAny(namespace: string, sel: Selector): boolean {
+    const b = this.buckets.get(namespace);
+    if (!b) return false;
+    if (sel.matchLabels.length === 0 && sel.expressions.length === 0) return b.all.length > 0;
+    for (const list of this.candidates(b, sel)) {
+      for (const item of list) if (matches(sel, item)) return true;
+    }
+    return false;
+  }
+
   /**
    * Entries of `namespace` that carry every label of a plain label map (a Service selector), given
    * as one flat list (key, value, key, value, …): `select` with a selector of these matchLabels,

@@ -9,20 +9,6 @@ export const MAX_PORT = 65535;
 /** Sorted, disjoint, non-adjacent inclusive ranges. */
 type Ranges = readonly (readonly [number, number])[];
 
-function normalize(ranges: [number, number][]): Ranges {
-  const sorted = ranges
-    .map(([a, b]) => [Math.max(MIN_PORT, a), Math.min(MAX_PORT, b)] as [number, number])
-    .filter(([a, b]) => a <= b)
-    .sort((x, y) => x[0] - y[0]);
-  const out: [number, number][] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
-    else out.push([r[0], r[1]]);
-  }
-  return out;
-}
-
 function intersectRanges(a: Ranges, b: Ranges): Ranges {
   const out: [number, number][] = [];
   let i = 0;
@@ -53,7 +39,24 @@ function subtractRanges(a: Ranges, b: Ranges): Ranges {
   return cur;
 }
 
+/** The union of two normalized range lists, normalized (a merge of the two sorted lists). */
+function unionRanges(a: Ranges, b: Ranges): Ranges {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const r = j >= b.length || (i < a.length && a[i][0] <= b[j][0]) ? a[i++] : b[j++];
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
 const FULL: Ranges = [[MIN_PORT, MAX_PORT]];
+
+/** The sets of one port, by protocol and port (`ConnSet.of` with one port). */
+const SINGLE_PORTS = new Map<Protocol, Map<number, ConnSet>>();
 
 export class ConnSet {
   private constructor(private readonly byProto: ReadonlyMap<Protocol, Ranges>) {}
@@ -63,8 +66,16 @@ export class ConnSet {
 
   static of(protocol: Protocol, from = MIN_PORT, to = from): ConnSet {
     // An empty range (to < from, or entirely outside 1-65535) is no connection, not an empty protocol entry.
-    const ranges = normalize([[from, to]]);
-    return ranges.length ? new ConnSet(new Map([[protocol, ranges]])) : ConnSet.NONE;
+    const lo = Math.max(MIN_PORT, from);
+    const hi = Math.min(MAX_PORT, to);
+    if (!(lo <= hi)) return ConnSet.NONE;
+    if (lo !== hi) return new ConnSet(new Map([[protocol, [[lo, hi]]]]));
+    // One port: the same value every time it is asked for (a set is immutable).
+    let byPort = SINGLE_PORTS.get(protocol);
+    if (!byPort) SINGLE_PORTS.set(protocol, (byPort = new Map()));
+    let set = byPort.get(lo);
+    if (!set) byPort.set(lo, (set = new ConnSet(new Map([[protocol, [[lo, lo]]]]))));
+    return set;
   }
 
   static allPorts(protocol: Protocol): ConnSet {
@@ -75,11 +86,21 @@ export class ConnSet {
     return this.byProto.size === 0;
   }
 
+  private all?: boolean;
+
   get isAll(): boolean {
-    return PROTOCOL_ORDER.every((p) => {
-      const r = this.byProto.get(p);
-      return r !== undefined && r.length === 1 && r[0][0] === MIN_PORT && r[0][1] === MAX_PORT;
-    });
+    if (this.all === undefined) {
+      let all = true;
+      for (const p of PROTOCOL_ORDER) {
+        const r = this.byProto.get(p);
+        if (r === undefined || r.length !== 1 || r[0][0] !== MIN_PORT || r[0][1] !== MAX_PORT) {
+          all = false;
+          break;
+        }
+      }
+      this.all = all;
+    }
+    return this.all;
   }
 
   union(o: ConnSet): ConnSet {
@@ -87,9 +108,11 @@ export class ConnSet {
     if (this.isEmpty || o === ConnSet.ALL) return o;
     const m = new Map<Protocol, Ranges>();
     for (const p of PROTOCOL_ORDER) {
-      const a = this.byProto.get(p) ?? [];
-      const b = o.byProto.get(p) ?? [];
-      if (a.length || b.length) m.set(p, normalize([...a, ...b].map(([x, y]) => [x, y])));
+      const a = this.byProto.get(p);
+      const b = o.byProto.get(p);
+      // (Ranges are never changed once made: one side alone is shared as it is.)
+      if (a && b) m.set(p, unionRanges(a, b));
+      else if (a || b) m.set(p, (a ?? b)!);
     }
     return new ConnSet(m);
   }
@@ -141,7 +164,10 @@ export class ConnSet {
   }
 
   has(protocol: Protocol, port: number): boolean {
-    return (this.byProto.get(protocol) ?? []).some(([a, b]) => port >= a && port <= b);
+    const r = this.byProto.get(protocol);
+    if (r === undefined) return false;
+    for (const [a, b] of r) if (port >= a && port <= b) return true;
+    return false;
   }
 
   equals(o: ConnSet): boolean {

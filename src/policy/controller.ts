@@ -129,6 +129,9 @@ interface Candidate {
 const ROUTER_NAMESPACE = 'openshift-ingress';
 const ROUTER_LABEL = 'ingresscontroller.operator.openshift.io/deployment-ingresscontroller';
 
+/** Matches an image when some family's `image` does (one test for the images of no family, most of them). */
+const ANY_FAMILY_IMAGE = new RegExp(FAMILIES.map((f) => f.image.source).join('|'));
+
 const CLASS_ARG = /^--?(?:ingress-class|providers\.kubernetesingress\.ingressclass)(?:=(.*))?$/;
 const CONTROLLER_ARG = /^--?controller-class(?:=(.*))?$/;
 const NOT_CONTROLLER_COMPONENTS = new Set(['admission-webhook', 'default-backend', 'certgen', 'webhook']);
@@ -277,7 +280,7 @@ function candidateOf(pod: PodTemplate): Candidate | undefined {
   let byImage: Family | undefined;
   for (const c of pod.containers) {
     const image = asString(c.raw.image) ?? '';
-    byImage ??= FAMILIES.find((f) => f.image.test(image));
+    if (byImage === undefined && ANY_FAMILY_IMAGE.test(image)) byImage = FAMILIES.find((f) => f.image.test(image));
     const words = [...asArray(c.raw.command), ...asArray(c.raw.args)].filter((w): w is string => typeof w === 'string');
     for (let i = 0; i < words.length; i++) {
       const cls = CLASS_ARG.exec(words[i]);

@@ -192,8 +192,10 @@ export class PolicyEngine {
 
   /** The DNS settings in force: configured, or the platform's default. */
   get dnsSettings(): { namespace: string; labels: Record<string, string>; port: number } {
-    return dnsSettingsOf(this.model, this.settings);
+    return (this.dns ??= dnsSettingsOf(this.model, this.settings));
   }
+
+  private dns: { namespace: string; labels: Record<string, string>; port: number } | undefined;
 
   podOf(t: PodTemplate): NetPod | undefined {
     return this.podSet.byWorkload.get(t);
@@ -362,8 +364,29 @@ export class PolicyEngine {
     return out;
   }
 
+  /** The allowed connections of `evaluate`, without the reasons. */
   allowed(src: Endpoint, dst: Endpoint): ConnSet {
-    return this.evaluate(src, dst).conn;
+    let conn = ConnSet.ALL;
+    if (src.kind === 'pod') conn = this.sideConn('egress', src.pod, dst, dst);
+    if (dst.kind === 'pod') conn = conn.intersect(this.sideConn('ingress', dst.pod, src, dst));
+    return conn;
+  }
+
+  /** What `side` allows, without building its explanation where only NetworkPolicies decide. */
+  private sideConn(dir: Direction, self: NetPod, other: Endpoint, dst: Endpoint): ConnSet {
+    if (
+      (!this.cilium.empty && this.cilium.governs(dir, self.id)) ||
+      (!this.tiers.empty && this.tiers.governs(dir, self.id))
+    )
+      return this.side(dir, self, other, dst, false).conn;
+    if (this.policiesByDir[dir][self.id].length === 0) return ConnSet.ALL;
+    let conn = ConnSet.NONE;
+    for (const r of this.rulesByDir[dir][self.id]) {
+      if (!this.ruleMatches(r, other)) continue;
+      conn = conn.union(this.rulePorts(r, dst));
+      if (conn.isAll) break;
+    }
+    return conn;
   }
 
   /** Consecutive atoms as `lo-hi` ranges, comma-separated. */
