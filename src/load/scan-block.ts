@@ -1,6 +1,17 @@
 /**
  * The block part of the exact locator's scanner: block maps and sequences, plain, quoted and
  * block scalars, read line by line over the line tables of `FlowScanner` (src/load/scan.ts).
+ *
+ * The value of an entry of a block map or sequence is not read but skipped (a `lazy` node, read
+ * when a path enters it) when it can be skipped exactly: by indentation alone, it ends before the
+ * first later line, neither blank nor a comment, indented no more than its entry (a sequence at
+ * its key's column goes on at `- ` lines of that column). That is where YAML ends it, unless one
+ * of its lines holds what can go on to a less indented line or hide a line break: a quoted scalar
+ * that does not close on its line, a flow collection, a block scalar header, a tag, anchor, alias
+ * or reserved indicator, an explicit key, a tab in indentation, a lone CR (a line break to YAML,
+ * not to the line tables), or a line too long for an implicit key. Such lines (`RISKY`, found in
+ * one search of the document, and long lines) are never skipped: the value that holds one is read
+ * as before, its own entries skipped where they can be. Why this is sound is in src/load/locate.ts.
  */
 import {
   BLOCK_HEADER,
@@ -22,10 +33,96 @@ import {
   plainKeyName,
   unsure,
 } from './scan.js';
-import type { MapNode, Node, SeqNode } from './scan.js';
+import type { LazyNode, MapNode, Node, SeqNode } from './scan.js';
+
+/**
+ * What may make a line end a value elsewhere than its indentation says (see above): where a node
+ * starts (at the start of a line, or after `- `, `: `, `? `), a quote that does not close on the
+ * line, a flow collection, a block scalar, a tag, an anchor, an alias, a directive or a reserved
+ * indicator; an explicit key or value (`? `, `: ` at the start of a line); a tab at the start of a
+ * line or after an indicator; a CR that is not followed by a LF.
+ */
+const RISKY =
+  /(?:^[ ]*|[-:?][ ]+)(?:"(?!(?:[^"\\\r\n]|\\.)*")|'(?!(?:[^'\r\n]|'')*'(?!'))|[[{|>&*!%@`])|^[ ]*(?:\t|[?:](?:[ ]|\r?$))|[-:?]\t|\r(?!\n)/gm;
 
 /** Reads one document's text (offsets start..end of `text`) into a tree, or throws Unsure. */
 export class Scanner extends FlowScanner {
+  /** Per line: 1 when it may not be skipped (`RISKY`); null when no line is. */
+  private readonly risky: Uint8Array | null = null;
+
+  constructor(text: string, start: number, end: number) {
+    super(text, start, end);
+    const src = text.slice(start, end);
+    RISKY.lastIndex = 0;
+    let m = RISKY.exec(src);
+    if (m === null) return;
+    const { lineStart } = this;
+    const risky = new Uint8Array(lineStart.length);
+    for (let li = 0; m !== null; m = RISKY.exec(src)) {
+      const at = start + m.index;
+      while (li + 1 < lineStart.length && lineStart[li + 1] <= at) li++;
+      risky[li] = 1;
+    }
+    this.risky = risky;
+  }
+
+  /**
+   * Read a skipped value (when a path enters it). It must end on the line the skip found;
+   * otherwise, or when the scanner is not sure of it, throws Unsure (then and every time after).
+   */
+  expand(node: LazyNode): Node {
+    if (node.failed) unsure();
+    this.depth = node.depth;
+    try {
+      const [value, next] = this.value(node.li, node.p, node.n, node.inMap);
+      if (this.next(next) !== node.next) unsure();
+      return value;
+    } catch (e) {
+      node.failed = true;
+      throw e;
+    }
+  }
+
+  /** The value after an indicator (as `value`), skipped when it can be (see above). */
+  private entry(li: number, p: number, n: number, inMap: boolean): [Node, number] {
+    const next = this.skip(li, p, n, inMap);
+    if (next < 0) return this.value(li, p, n, inMap);
+    return [{ kind: 'lazy', li, p, n, inMap, depth: this.depth, next }, next];
+  }
+
+  /**
+   * The line after the value that `value(li, p, n, inMap)` would read, by indentation alone
+   * (the next line, neither blank nor a comment, that is not part of it); -1 when it is not to
+   * be skipped: a line of it is risky or too long, or it is empty (which costs nothing to read).
+   */
+  private skip(li: number, p: number, n: number, inMap: boolean): number {
+    const { text, lineStart, contentStart, lineEnd, risky } = this;
+    const count = lineStart.length;
+    if (risky !== null && risky[li] === 1) return -1;
+    const e = lineEnd[li];
+    let q = p;
+    while (q < e && text.charCodeAt(q) === SPACE) q++;
+    let j = li + 1;
+    // `key:` then a sequence at the key's column: it goes on at the `- ` lines of that column.
+    let dashes = false;
+    if (q >= e || text.charCodeAt(q) === HASH) {
+      // Nothing on this line: the value starts on the next line that is neither blank nor a comment.
+      j = this.next(li + 1);
+      if (j >= count) return -1;
+      const ind = contentStart[j] - lineStart[j];
+      if (ind === n && inMap && this.isDash(j, contentStart[j])) dashes = true;
+      else if (ind <= n) return -1;
+    } else if (lineEnd[li] - contentStart[li] > MAX_KEY) return -1;
+    for (; j < count; j++) {
+      const c = contentStart[j];
+      if (c === lineEnd[j] || text.charCodeAt(c) === HASH) continue;
+      const ind = c - lineStart[j];
+      if (ind < n || (ind === n && !(dashes && this.isDash(j, c)))) break;
+      if ((risky !== null && risky[j] === 1) || lineEnd[j] - c > MAX_KEY) return -1;
+    }
+    return j;
+  }
+
   read(): Node {
     const { text, lineStart, contentStart, lineEnd } = this;
     const n = lineStart.length;
@@ -68,7 +165,7 @@ export class Scanner extends FlowScanner {
     const n = this.lineStart.length;
     for (;;) {
       const after = this.blockKey(li, p, node);
-      const [value, nli] = this.value(li, after, col, true);
+      const [value, nli] = this.entry(li, after, col, true);
       node.values.push(value);
       li = this.next(nli);
       if (li >= n) break;
@@ -89,7 +186,7 @@ export class Scanner extends FlowScanner {
     const node: SeqNode = { kind: 'seq', start: p, end: -1, items: [] };
     const n = this.lineStart.length;
     for (;;) {
-      const [value, nli] = this.value(li, p + 1, col, false);
+      const [value, nli] = this.entry(li, p + 1, col, false);
       node.items.push(value);
       li = this.next(nli);
       if (li >= n) break;

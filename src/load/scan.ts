@@ -13,7 +13,9 @@ export type Node =
   /** A block scalar that keeps its final line breaks (`|+`): its lines are known, not its range. */
   | { kind: 'opaque' }
   | MapNode
-  | SeqNode;
+  | SeqNode
+  /** A value not read yet (src/load/scan-block.ts skips what no path enters): read on first use. */
+  | LazyNode;
 
 export interface ScalarNode {
   kind: 'scalar';
@@ -32,6 +34,9 @@ export interface MapNode {
   keyStart: number[];
   keyEnd: number[];
   values: Node[];
+  /** Checked against the document's value: its keys (`shallow`), or all of it (`deep`). */
+  shallow?: boolean;
+  deep?: boolean;
 }
 
 export interface SeqNode {
@@ -40,6 +45,26 @@ export interface SeqNode {
   /** The end of a flow sequence (after its `]`); -1 for a block sequence. */
   end: number;
   items: Node[];
+  /** Checked against the document's value: its length (`shallow`), or all of it (`deep`). */
+  shallow?: boolean;
+  deep?: boolean;
+}
+
+/**
+ * The value of an entry of a block collection, skipped: where the scanner reads it when a path
+ * enters it (the arguments of `value` in src/load/scan-block.ts), and the line the skip found
+ * after it (the next line, neither blank nor a comment, of the entry's column or less indented).
+ */
+export interface LazyNode {
+  kind: 'lazy';
+  li: number;
+  p: number;
+  n: number;
+  inMap: boolean;
+  depth: number;
+  next: number;
+  /** Read once and found not sure. */
+  failed?: boolean;
 }
 
 /** Thrown by the scanner for anything it does not read exactly. */
