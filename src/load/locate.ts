@@ -4,9 +4,34 @@
  * `yaml` Document of a document; on the fast path that Document is only built when a range is
  * asked for, and building it costs about half a millisecond per document. This module answers the
  * same question from the document's text alone: a small scanner reads ordinary YAML — block maps
- * and sequences, single-line scalars, flow collections (and so JSON) — into a tree with the exact
- * ranges the `yaml` package gives, checks the tree against the document's value (which js-yaml
- * read), and walks it the way `resolveRange` walks the `yaml` Document.
+ * and sequences, single-line scalars, flow collections (and so JSON) — with the exact ranges the
+ * `yaml` package gives, checks what it read against the document's value (which js-yaml read),
+ * and walks it the way `resolveRange` walks the `yaml` Document.
+ *
+ * It reads only what the paths asked of a document need. A scan reads the top-level entries;
+ * the value of an entry of a block collection is skipped (src/load/scan-block.ts) and read when
+ * a path enters it, and the tree is kept for the document's other paths. A path reads, and checks
+ * against the value: every map it goes through (all its keys, their number and names), every
+ * sequence (its length), and all of the node it ends at (a key asked for: the key alone). Why
+ * the values skipped need neither reading nor checking:
+ * - A value is skipped only where its indentation tells exactly where it ends: the first later
+ *   line, neither blank nor a comment, indented no more than its entry (a sequence at its key's
+ *   column goes on at its `- ` lines). Block structure is indentation; what else can carry a
+ *   value on to a less indented line (a quoted scalar or flow collection that does not close on
+ *   its line, which js-yaml reads on and the `yaml` package does not), hide a line break (a lone
+ *   CR), or read otherwise in either parser (tabs in indentation, tags, anchors, block scalars,
+ *   explicit keys, keys over 1024 characters) makes its line risky, and a value with a risky line
+ *   is read, not skipped, as all of the document was before: what the scanner is not sure of
+ *   there, it stays not sure of.
+ * - If a skip still ended a value too early, the line after it would be read as one more entry
+ *   of the collection it is in, or of one that holds it; those are on the path, where the number
+ *   of entries is compared with js-yaml's, or the scanner finds the line out of place (unsure).
+ *   A value that ended later than its skip (a more indented line after its end) is an
+ *   indentation error, which js-yaml reports (such a document has no fast-path value).
+ * - A skipped value that a later path enters must end on the line its skip found (else unsure).
+ * So the ranges of what a path reads do not depend on what was skipped, and what a path reads is
+ * checked as before. What a skipped value holds can only make that value unsure: a path into it
+ * gets no answer, others still do.
  *
  * Anything it does not read exactly the way the `yaml` package does gives `undefined` ("not
  * sure"), and `resolveRange` builds the `yaml` Document as before: tags, anchors and aliases,

@@ -9,13 +9,16 @@
  * of its lines holds what can go on to a less indented line or hide a line break: a quoted scalar
  * that does not close on its line, a flow collection, a block scalar header, a tag, anchor, alias
  * or reserved indicator, an explicit key, a tab in indentation, a lone CR (a line break to YAML,
- * not to the line tables), or a line too long for an implicit key. Such lines (`RISKY`, found in
- * one search of the document, and long lines) are never skipped: the value that holds one is read
+ * not to the line tables), or a line too long for an implicit key (a flow collection that closes
+ * on its line, with nothing after it but a comment, is not one of them). Such lines (`RISKY`,
+ * found in one search of the document, and long lines) are never skipped: the value that holds one is read
  * as before, its own entries skipped where they can be. Why this is sound is in src/load/locate.ts.
  */
 import {
+  BACKSLASH,
   BLOCK_HEADER,
   COLON,
+  COMMA,
   DASH,
   DQUOTE,
   FLOW_INDICATORS,
@@ -28,8 +31,12 @@ import {
   MAX_KEY,
   PIPE,
   QUESTION,
+  RBRACE,
+  RBRACKET,
   SPACE,
   SQUOTE,
+  newMap,
+  newSeq,
   plainKeyName,
   unsure,
 } from './scan.js';
@@ -45,6 +52,62 @@ import type { LazyNode, MapNode, Node, SeqNode } from './scan.js';
 const RISKY =
   /(?:^[ ]*|[-:?][ ]+)(?:"(?!(?:[^"\\\r\n]|\\.)*")|'(?!(?:[^'\r\n]|'')*'(?!'))|[[{|>&*!%@`])|^[ ]*(?:\t|[?:](?:[ ]|\r?$))|[-:?]\t|\r(?!\n)/gm;
 
+/** Characters that make a flow collection risky wherever they are (tags, anchors, comments, …). */
+const FLOW_RISKY = /[!&*%@`#?|>\t]/;
+
+/**
+ * The offset after the flow collection that opens at `p` when it closes before `e` (the end of
+ * its line) with nothing after it but spaces and a comment; else -1 (also for whatever in it may
+ * be read otherwise: a quote after `:` with no space, tags, anchors, comments, explicit keys). A
+ * quote opens a scalar only where a node starts (after `[`, `{`, `,` or `: `); elsewhere it is
+ * part of a plain scalar, as in YAML.
+ */
+function flowLineEnd(text: string, p: number, e: number): number {
+  let depth = 0;
+  let start = true;
+  for (let i = p; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LBRACE || c === LBRACKET) {
+      depth++;
+      start = true;
+    } else if (c === RBRACE || c === RBRACKET) {
+      if (--depth > 0) {
+        start = false;
+        continue;
+      }
+      let r = i + 1;
+      while (r < e && text.charCodeAt(r) === SPACE) r++;
+      return r === e || (r > i + 1 && text.charCodeAt(r) === HASH) ? i + 1 : -1;
+    } else if (c === COMMA) start = true;
+    else if (c === COLON) {
+      const nx = text.charCodeAt(i + 1);
+      if (nx === DQUOTE || nx === SQUOTE) return -1;
+      start = nx === SPACE;
+    } else if (c === DQUOTE || c === SQUOTE) {
+      if (!start) continue;
+      let close = -1;
+      for (let j = i + 1; j < e; j++) {
+        const d = text.charCodeAt(j);
+        if (c === DQUOTE && d === BACKSLASH) j++;
+        else if (d === c) {
+          if (c === SQUOTE && text.charCodeAt(j + 1) === SQUOTE) j++;
+          else {
+            close = j;
+            break;
+          }
+        }
+      }
+      if (close < 0) return -1;
+      i = close;
+      start = false;
+    } else if (c !== SPACE) {
+      if (FLOW_RISKY.test(text[i])) return -1;
+      start = false;
+    }
+  }
+  return -1;
+}
+
 /** Reads one document's text (offsets start..end of `text`) into a tree, or throws Unsure. */
 export class Scanner extends FlowScanner {
   /** Per line: 1 when it may not be skipped (`RISKY`); null when no line is. */
@@ -56,11 +119,22 @@ export class Scanner extends FlowScanner {
     RISKY.lastIndex = 0;
     let m = RISKY.exec(src);
     if (m === null) return;
-    const { lineStart } = this;
-    const risky = new Uint8Array(lineStart.length);
+    const { lineStart, lineEnd } = this;
+    let risky: Uint8Array | null = null;
     for (let li = 0; m !== null; m = RISKY.exec(src)) {
       const at = start + m.index;
       while (li + 1 < lineStart.length && lineStart[li + 1] <= at) li++;
+      const last = m.index + m[0].length - 1;
+      const c = src.charCodeAt(last);
+      if (c === LBRACE || c === LBRACKET) {
+        // A flow collection that closes on its line (and a comment at most after it) is skipped.
+        const after = flowLineEnd(text, start + last, lineEnd[li]);
+        if (after >= 0) {
+          RISKY.lastIndex = after - start;
+          continue;
+        }
+      }
+      risky ??= new Uint8Array(lineStart.length);
       risky[li] = 1;
     }
     this.risky = risky;
@@ -87,7 +161,7 @@ export class Scanner extends FlowScanner {
   private entry(li: number, p: number, n: number, inMap: boolean): [Node, number] {
     const next = this.skip(li, p, n, inMap);
     if (next < 0) return this.value(li, p, n, inMap);
-    return [{ kind: 'lazy', li, p, n, inMap, depth: this.depth, next }, next];
+    return [{ kind: 'lazy', li, p, n, inMap, depth: this.depth, next, failed: false }, next];
   }
 
   /**
@@ -161,7 +235,7 @@ export class Scanner extends FlowScanner {
   private map(li: number, p: number): [MapNode, number] {
     this.enter();
     const col = p - this.lineStart[li];
-    const node: MapNode = { kind: 'map', start: p, end: -1, names: [], keyStart: [], keyEnd: [], values: [] };
+    const node = newMap(p);
     const n = this.lineStart.length;
     for (;;) {
       const after = this.blockKey(li, p, node);
@@ -183,7 +257,7 @@ export class Scanner extends FlowScanner {
   private seq(li: number, p: number): [SeqNode, number] {
     this.enter();
     const col = p - this.lineStart[li];
-    const node: SeqNode = { kind: 'seq', start: p, end: -1, items: [] };
+    const node = newSeq(p);
     const n = this.lineStart.length;
     for (;;) {
       const [value, nli] = this.entry(li, p + 1, col, false);
