@@ -8,7 +8,6 @@
  * that were read (SHA-256 of the content compared just before writing), and only UTF-8 files (a
  * byte-order mark is kept); line ends and everything the edits do not touch are kept as they are.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { MAX_FIX_PASSES, applyEdits, collectFixes } from '../engine/fix.js';
 import type { Finding } from '../engine/types.js';
@@ -18,7 +17,8 @@ import { loadFast } from '../load/fast.js';
 import type { SourceFile } from '../load/source.js';
 
 const BOM = '\ufeff';
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+// node:crypto on first use: a run that fixes nothing (every lint run imports this module) does not load it.
+const sha256 = (b: Buffer) => process.getBuiltinModule('node:crypto').createHash('sha256').update(b).digest('hex');
 
 export interface FixOutcome<S> {
   slices: S[];

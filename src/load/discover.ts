@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdir, readdirSync, realpathSync, statSync } f
 import path from 'node:path';
 import type { Options as GlobbyOptions } from 'globby';
 import { isPermissionError, readErrorMessage, specialKind } from './read.js';
+import { listFolderSync, listFolderWith, listTree, walkableHere } from './walk.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 const MANIFEST_NAME = /\.(?:yaml|yml|json)$/;
@@ -53,6 +54,10 @@ export interface DiscoverResult {
    * socket): not read, as they could block or never end. Absolute paths, sorted, with the reason.
    */
   specialFiles: { absPath: string; message: string }[];
+   * For each folder walked whose tree was listed without globby (./walk.ts), by absolute path: the
+   * regular files named `Kustomization` in it, links not followed (src/load/kustomize.ts looks for them).
+   */
+  kustomizationFiles: Map<string, string[]>;
 }
 
 /**
@@ -126,10 +131,15 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const denied = new Map<string, string>();
   /** Special files met by the walk, by real path (one met through a link too is named once). */
   const special = new Map<string, { absPath: string; message: string }>();
+  const kustomizationFiles = new Map<string, string[]>();
   /** Where .gitignore files apply (see `gitignoreReaches`), found on first use. */
   let gitignoreBase: string | undefined;
   // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
   const fsWithDenied = walkFs(options.readdir ?? readdir, denied);
+  const recordDenied = (dir: string, err: NodeJS.ErrnoException) => {
+    if (!denied.has(dir)) denied.set(dir, readErrorMessage(err));
+  };
+  const listFolder = options.readdir ? listFolderWith(options.readdir) : listFolderSync;
 
   for (const arg of args) {
     if (arg === '-') {
@@ -203,6 +213,26 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     return isInside(dir, gitignoreBase) || isInside(gitignoreBase, dir);
   }
 
+  /** The entries of a walk below `base` (its path from `cwd`, as a glob), listed by globby. */
+  async function globbyWalk(base: string, gitignore: boolean) {
+    const { globby } = await globbyLib();
+    // `*` and `**` do not match a name that begins with a line terminator (CR, LF, U+2028, U+2029):
+    // the other patterns find such files, and the files in such folders (one such folder deep).
+    const L = LINE_TERMINATOR_FIRST;
+    return globby([`${base}**/*`, `${base}**/${L}`, `${base}**/${L}/**/*`, `${base}**/${L}/**/${L}`], {
+      cwd,
+      fs: fsWithDenied,
+      ignore,
+      gitignore,
+      dot: false,
+      absolute: false,
+      followSymbolicLinks: false,
+      expandDirectories: false,
+      onlyFiles: false,
+      objectMode: true,
+    });
+  }
+
   /**
    * Walk a folder for manifests. Symbolic links found on the way are followed when what they point
    * to stays inside `boundary` (the git work tree of the folder given, else that folder): a link to
@@ -214,22 +244,18 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     let found = 0;
     const rel = toPosix(path.relative(cwd, dirAbs));
     const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
-    const { globby } = await globbyLib();
-    // `*` and `**` do not match a name that begins with a line terminator (CR, LF, U+2028, U+2029):
-    // the other patterns find such files, and the files in such folders (one such folder deep).
-    const L = LINE_TERMINATOR_FIRST;
-    const entries = await globby([`${base}**/*`, `${base}**/${L}`, `${base}**/${L}/**/*`, `${base}**/${L}/**/${L}`], {
-      cwd,
-      fs: fsWithDenied,
-      ignore,
-      gitignore: (options.gitignore ?? true) && gitignoreReaches(dirAbs),
-      dot: false,
-      absolute: false,
-      followSymbolicLinks: false,
-      expandDirectories: false,
-      onlyFiles: false,
-      objectMode: true,
-    });
+    const gitignore = (options.gitignore ?? true) && gitignoreReaches(dirAbs);
+    // Without ignore files or patterns to apply, the tree is listed here (./walk.ts); else by globby.
+    const listed =
+      !gitignore && options.ignore.length === 0 && walkableHere(rel)
+        ? await listTree(dirAbs, listFolder, recordDenied)
+        : undefined;
+    const entries = listed ?? (await globbyWalk(base, gitignore));
+    if (listed)
+      kustomizationFiles.set(
+        dirAbs,
+        listed.filter((e) => e.name === 'Kustomization' && e.dirent.isFile()).map((e) => e.path),
+      );
     const links: string[] = [];
     // The walk does not follow links: below the folder, every folder on a file's path is a real
     // one, so its real path is the folder's real path and the rest of its path (no realpath each).
@@ -346,6 +372,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     skippedLinks: skippedLinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     deniedFolders,
     specialFiles,
+    kustomizationFiles,
   };
 }
 

@@ -129,7 +129,8 @@ export interface FastChunk {
 const MARKER = /^---(?=[ \t]|\r?$)/;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
 /** Text that may nest deeper than the limit: 128+ spaces of indentation, or runs of brackets. */
-const DEEP_TEXT = /(?:^|\n)[ ]{128}|[[{]{16}/;
+const DEEP_INDENT = /(?:^|\n)[ ]{128}/;
+const BRACKET_RUN = /[[{]{16}/;
 const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 /** An anchor or alias indicator where a node may start. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
@@ -156,10 +157,10 @@ const blockScalarNextToSpaces = (src: string) =>
     src.includes(' \u2028') ||
     src.includes(' \u2029')) &&
   SPACE_LINE.test(src);
-/** Deep indentation, or a run of 16 brackets (which holds two adjacent ones). */
+/** Deep indentation, or a run of 16 brackets (which holds two adjacent ones): each searched for apart. */
 const mayBeDeep = (src: string) =>
-  (src.includes(SPACES_128) || src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) &&
-  DEEP_TEXT.test(src);
+  (src.includes(SPACES_128) && DEEP_INDENT.test(src)) ||
+  ((src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && BRACKET_RUN.test(src));
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -248,6 +249,8 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   const deepChars =
     deepIndent || text.includes('[[') || text.includes('[{') || text.includes('{[') || text.includes('{{');
   const nestChecked = !mayNestDeeperThan(text, YAML_LIMITS.maxDepth);
+  // A Helm source comment names itself: a file without the word has none in any document.
+  const helmSources = text.includes('Source:');
   for (let i = 0; i < docStarts.length; i++) {
     const start = docStarts[i];
     const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
@@ -256,12 +259,14 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     // Most documents hold none of the characters the checks below need: one search skips them all.
     const special = SPECIAL.test(src);
     const chunk: FastChunk = { index: i, start, end };
-    const head = /^(?:(?:---[^\n]*|\s*#[^\n]*|\s*)(?:\n|$))*/.exec(src)?.[0] ?? '';
-    for (const l of head.split('\n')) {
-      const m = HELM_SOURCE.exec(l.trim());
-      if (m) {
-        chunk.template = m[1];
-        break;
+    if (helmSources) {
+      const head = /^(?:(?:---[^\n]*|\s*#[^\n]*|\s*)(?:\n|$))*/.exec(src)?.[0] ?? '';
+      for (const l of head.split('\n')) {
+        const m = HELM_SOURCE.exec(l.trim());
+        if (m) {
+          chunk.template = m[1];
+          break;
+        }
       }
     }
     // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next

@@ -232,12 +232,17 @@ export async function loadInput(targets: string[], options: InputOptions): Promi
   const errors = [...discovered.unreadable, ...read.errors].sort(byPath);
   // Resource files of a root outside the walk are read as the others are, on this road.
   const kustomize = options.kustomize
-    ? await kustomizeInput(files, discovered.files, cwd, options.kustomize, (more) =>
-        readFiles(options.alreadyRead ? more.filter((f) => !options.alreadyRead?.(f)) : more, {
-          cwd,
-          limits,
-          parser: options.parser,
-        }),
+    ? await kustomizeInput(
+        files,
+        discovered.files,
+        cwd,
+        { ...options.kustomize, listed: discovered.kustomizationFiles },
+        (more) =>
+          readFiles(options.alreadyRead ? more.filter((f) => !options.alreadyRead?.(f)) : more, {
+            cwd,
+            limits,
+            parser: options.parser,
+          }),
       )
     : undefined;
   return {

@@ -18,6 +18,8 @@ export interface KustomizeInputOptions {
   command: string[] | null | { error: string };
   /** The paths of the run (directories the walk went through). */
   walked: string[];
+  /** What the walk knows of them: see `KustomizeOptions.listed`. */
+  listed?: KustomizeOptions['listed'];
   ignore?: string[];
   gitignore?: boolean;
   build?: KustomizeOptions['build'];
@@ -136,6 +138,7 @@ export async function kustomizeInput(
   const planned = await planSlices(discovered, {
     cwd,
     walked: o.walked,
+    listed: o.listed,
     ignore: o.ignore,
     gitignore: o.gitignore,
     command,

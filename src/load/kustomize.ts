@@ -200,6 +200,11 @@ export interface KustomizeOptions {
   command: string[] | null;
   /** Directories the walk went through (where `Kustomization` files without an extension are looked for). */
   walked: string[];
+  /**
+   * The `Kustomization` files of walked directories whose trees the walk listed itself, by absolute
+   * path (`DiscoverResult.kustomizationFiles`): not searched again. Used only without ignore globs.
+   */
+  listed?: ReadonlyMap<string, readonly string[]>;
   /** Ignore globs of the walk (relative to cwd). */
   ignore?: string[];
   gitignore?: boolean;
@@ -249,9 +254,13 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       return false;
     }
   });
-  if (dirs.length) {
+  // The walk's own listing of a folder has them (without ignore globs, as globby finds them below).
+  const listed = (options.ignore ?? []).length === 0 ? options.listed : undefined;
+  const known = dirs.flatMap((d) => listed?.get(path.resolve(cwd, d)) ?? []);
+  const searched = dirs.filter((d) => !listed?.has(path.resolve(cwd, d)));
+  if (searched.length || known.length) {
     const toPosix = (p: string) => p.split(path.sep).join('/');
-    const patterns = dirs.map((d) => {
+    const patterns = searched.map((d) => {
       const rel = toPosix(path.relative(cwd, path.resolve(cwd, d)));
       return `${rel === '' ? '' : `${rel.replace(/[*?[\]{}()!@+]/g, '\\$&')}/`}**/Kustomization`;
     });
@@ -267,7 +276,7 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       followSymbolicLinks: false,
       suppressErrors: true,
     } as const;
-    let more = await globby(patterns, { ...search, gitignore: false });
+    let more = [...known, ...(patterns.length ? await globby(patterns, { ...search, gitignore: false }) : [])];
     if (more.length && (options.gitignore ?? true)) {
       const rel = more.map((m) => toPosix(path.relative(cwd, m)).replace(/[*?[\]{}()!@+]/g, '\\$&'));
       more = await globby(rel, { ...search, gitignore: true });

@@ -111,7 +111,7 @@ export async function readFastFiles(
     if (texts[i] !== undefined) return true;
     if (out[i] !== undefined) return false;
     try {
-      texts[i] = readTextSync(files[i].absPath, maxFileBytes);
+      texts[i] = readTextSync(files[i].absPath, maxFileBytes, options.sizes?.[i]);
       return true;
     } catch (e) {
       failed(i, e);
@@ -154,7 +154,7 @@ export async function readFastFiles(
     for (const i of pending) {
       if (texts[i] !== undefined) continue;
       try {
-        texts[i] = readTextSync(files[i].absPath, maxFileBytes);
+        texts[i] = readTextSync(files[i].absPath, maxFileBytes, options.sizes?.[i]);
       } catch (e) {
         workerErrors.set(i, e);
       }

@@ -45,12 +45,14 @@ export async function readText(absPath: string, maxBytes = Infinity): Promise<st
 
 /**
  * Read and decode a file, synchronously. With `maxBytes`, at most `maxBytes + 1` bytes are read
- * whatever the file claims to be: beyond the limit, InputLimitError.
+ * whatever the file claims to be: beyond the limit, InputLimitError. `size`: its size on disk when
+ * the caller has just asked (else it is asked here); a file that is larger or smaller by the time it
+ * is read is still read exactly, to its end.
  */
-export function readTextSync(absPath: string, maxBytes = Infinity): string {
+export function readTextSync(absPath: string, maxBytes = Infinity, size?: number): string {
   const fd = openSync(absPath, 'r');
   try {
-    return decode(readFdSync(fd, fstatSync(fd).size, maxBytes));
+    return decode(readFdSync(fd, size ?? fstatSync(fd).size, maxBytes));
   } finally {
     closeSync(fd);
   }

@@ -145,6 +145,9 @@ const CONTROL_JSON =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** A character that is neither printable ASCII nor a tab or line end (every control character is one). */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
+
 const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
@@ -179,6 +182,8 @@ export function textProblems(text: string, json: boolean): LoadProblem[] {
       code: 'ENCODING',
     });
   }
+  // Most texts are printable ASCII and line ends: one quick search rules out every control character.
+  if (!NOT_PLAIN.test(text)) return out;
   const re = json ? CONTROL_JSON : CONTROL_YAML;
   re.lastIndex = 0;
   const first = re.exec(text);
