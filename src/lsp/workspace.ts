@@ -222,7 +222,8 @@ export class Workspace implements ProjectOwner {
       () => {
         project.timer = undefined;
         if (offThread) this.run(project);
-        else if (!big) this.guard(() => project.lintNow());
+        // Files on disk not parsed yet are parsed in steps (a lint in steps of a small slice yields as seldom).
+        else if (!big && !project.unparsed()) this.guard(() => project.lintNow());
         else if (!project.running)
           void project.lintInSteps().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
       },
