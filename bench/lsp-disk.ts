@@ -18,7 +18,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { Workspace } from '../src/lsp/workspace.js';
-import { bigDocument } from './lsp-big.js';
+import { bigDocument, idleBlocking } from './lsp-big.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/kube-netlint.js');
 
@@ -202,6 +202,10 @@ export async function benchLspDisk(): Promise<void> {
         );
       }
     }
+    const idle = await idleBlocking();
+    console.log(
+      `  ${'nothing to do (a busy thread)'.padEnd(42)} ${idle.longest.toFixed(0).padStart(13)} ${idle.p99.toFixed(0).padStart(9)} ${idle.max.toFixed(0).padStart(9)}`,
+    );
     console.log('  a spawned server, a request every 20 ms until the first diagnostics: round trip (ms)');
     for (const [what, dir] of folders) {
       const r = await loadRoundTrips(dir);

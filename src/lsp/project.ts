@@ -14,7 +14,6 @@ import type { LintOptions } from '../engine/runner.js';
 import { settingsOf } from '../engine/settings.js';
 import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
 import { MANIFEST_EXTENSIONS, displayPath } from '../load/discover.js';
-import { loadInput } from '../load/input.js';
 import { notAManifest } from '../load/load.js';
 import type { ReadError } from '../load/load.js';
 import type { SourceFile } from '../load/source.js';
@@ -24,6 +23,7 @@ import { isJson, parseEdited, parseEditedInSteps } from './parsed.js';
 import type { Overlay } from './parsed.js';
 import { diskFile, parseDiskInSteps, readDisk, setWalked, stepper } from './disk.js';
 import type { DiskFile } from './disk.js';
+import type { Listing } from './listing.js';
 import { isFileId, normPath } from './paths.js';
 import { SliceWorker, filesForWorker } from './offthread.js';
 import type { JobResult, LintJob } from './offthread.js';
@@ -46,6 +46,8 @@ export interface ProjectOwner {
   uriOf(id: string): string;
   schedule(project: Project, delay?: number): void;
   reconcile(): void;
+  /** List a folder's files (the config's `roots`, else all; its ignore patterns). */
+  list(root: string, roots: string[] | undefined, ignore: string[]): Promise<Listing>;
 }
 
 export const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
@@ -158,16 +160,9 @@ export class Project {
         // steps (src/lsp/disk.ts; bounded, as the CLI reads them) and parsed where they are linted;
         // files already read are not read again (a watched change re-reads its file).
         const roots = this.config?.roots;
-        const input = await loadInput(roots ?? ['.'], {
-          cwd: root,
-          ignore: this.config?.ignorePatterns ?? [],
-          parser: 'yaml',
-          alreadyRead: () => true,
-          // Kustomize trees: patches and generator inputs are not objects of the slice, and each
-          // top-level root is linted with its own resources (as the CLI does without a build program).
-          kustomize: { command: null, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] },
-        });
-        files = input.discovered.files.map((f) => normPath(f.absPath));
+        // Listed in a worker thread (src/lsp/listing.ts), the Kustomize roots planned there too.
+        const input = await this.ws.list(root, roots, this.config?.ignorePatterns ?? []);
+        files = input.files.map((f) => normPath(f.absPath));
         const walked = new Set(files);
         this.groups = plannedGroups(input.kustomize, files, new Map(), (m) => this.ws.host.log(m));
         // A root's resources are read as named (the walk's filter does not apply to them); those
@@ -185,20 +180,17 @@ export class Project {
         }
         const walkedOf = (f: { absPath: string; expanded: boolean }) =>
           f.expanded && !resources.has(normPath(f.absPath));
-        for (const f of input.discovered.files) {
+        for (const f of input.files) {
           const known = this.disk.get(normPath(f.absPath));
           if (known) setWalked(known, walkedOf(f));
         }
         // A folder that may not be read (or a file, below) is left out of the slice (named in the
         // log); the editor cannot open it anyway, and the rest of the folder is served.
-        for (const f of input.files) {
-          const denied = f.problems.find((p) => p.code === 'UNREADABLE');
-          if (denied) this.ws.host.log(`${f.path}: ${denied.message}`);
-        }
+        for (const d of input.denied) this.ws.host.log(`${d.path}: ${d.message}`);
         const pause = stepper(READ_STEP_MS);
         // As on the input road: the walk's files, then the resources outside it (each batch
         // within the limits).
-        const batches = [input.discovered.files.map((f) => ({ absPath: f.absPath, walked: walkedOf(f) })), outside];
+        const batches = [input.files.map((f) => ({ absPath: f.absPath, walked: walkedOf(f) })), outside];
         const errors: ReadError[] = [];
         for (const [k, batch] of batches.entries()) {
           const r = await readDisk(
