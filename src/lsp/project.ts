@@ -44,7 +44,7 @@ export interface ProjectOwner {
   readonly timing: boolean;
   projectOf(id: string): Project | undefined;
   uriOf(id: string): string;
-  schedule(project: Project, delay?: number): void;
+  schedule(project: Project, delay?: number, loaded?: boolean): void;
   reconcile(): void;
   /** List a folder's files (the config's `roots`, else all; its ignore patterns). */
   list(root: string, roots: string[] | undefined, ignore: string[]): Promise<Listing>;
@@ -224,7 +224,8 @@ export class Project {
       this.ws.reconcile();
     }
     this.ready = true;
-    this.ws.schedule(this, 0);
+    // Read, not edited: no reason to wait longer for a big slice.
+    this.ws.schedule(this, 0, true);
   }
 
   /**

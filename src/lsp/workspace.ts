@@ -219,10 +219,10 @@ export class Workspace implements ProjectOwner {
 
   /**
    * Re-lint a project after the debounce delay (or `delay`). A big slice waits longer (by its
-   * size); a slice of `workerChars` or more is linted in a worker thread, else in this thread (in
+   * size) after an edit, not after its folder was read (`loaded`); a slice of `workerChars` or more is linted in a worker thread, else in this thread (in
    * steps when big, if its worker failed), so that a lint never holds the server for long.
    */
-  schedule(project: Project, delay = this.debounceMs): void {
+  schedule(project: Project, delay = this.debounceMs, loaded = false): void {
     if (this.disposed) return;
     project.dirty = true;
     // A change stops a lint in steps or in the worker that is running (it reads the text it started with).
@@ -234,7 +234,7 @@ export class Workspace implements ProjectOwner {
     const big = chars >= BIG_SLICE_CHARS;
     const offThread = chars >= this.workerChars && project.workerFailures < WORKER_FAILURES;
     project.offThread = offThread;
-    const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
+    const wait = big && !loaded ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
     project.timer = setTimeout(
       () => {
         project.timer = undefined;
