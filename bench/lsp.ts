@@ -19,6 +19,7 @@ import { StreamMessageReader, StreamMessageWriter, createMessageConnection } fro
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { generate, rng } from './generate.js';
 import { benchLspBig } from './lsp-big.js';
+import { benchLspDisk } from './lsp-disk.js';
 
 const WARMUP = 5;
 const TIMEOUT_MS = 60_000;
@@ -343,6 +344,7 @@ export async function benchLsp(edits = 40): Promise<void> {
   for (const r of rows)
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   await benchLspBig();
+  await benchLspDisk();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -46,6 +46,7 @@ await build({
     main: 'dist/src/cli/main.js',
     worker: 'dist/src/load/worker.js',
     'lint-worker': 'dist/src/lsp/lint-worker.js',
+    'list-worker': 'dist/src/lsp/list-worker.js',
   },
   outdir: BUNDLE_DIR,
   bundle: true,

@@ -88,7 +88,8 @@ async function lint(job: LintJob): Promise<void> {
       h.parsed = { text: h.text, name: f.name, file };
     }
     if (stale()) return post({ type: 'stopped', generation: job.generation });
-    if (notAManifest(file)) continue;
+    // A file the walk found is left out as the walk leaves it out (the server has not parsed it).
+    if (notAManifest(file, f.walked === true)) continue;
     slice.push({ id: f.id, file });
     chars += file.text.length;
   }

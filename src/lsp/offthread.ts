@@ -14,7 +14,8 @@ import type { Settings, SeveritySetting } from '../engine/types.js';
 import type { LoadProblem } from '../load/source.js';
 import type { LintGroup } from './lint.js';
 import { isJson } from './parsed.js';
-import type { Overlay, Parsed } from './parsed.js';
+import type { Overlay } from './parsed.js';
+import type { DiskFile } from './disk.js';
 import { isFileId } from './paths.js';
 import type { ConfigProblem } from './publish.js';
 
@@ -30,6 +31,8 @@ export interface WorkerFile {
   /** Which text: the text is sent when the worker does not hold this revision. */
   rev: number;
   text?: string;
+  /** A file on disk found by a directory walk: left out as the walk leaves it out (`notAManifest(file, true)`). */
+  walked?: boolean;
   /** A file on disk that was not read (a limit, no permission): its problems, kept as they are. */
   unread?: LoadProblem[];
   /** The buffer's version and URI (open buffers). */
@@ -95,11 +98,11 @@ export function revOf(holder: object): number {
   return n;
 }
 
-/** The slice's files for the worker: open buffers as they are, files on disk as read (texts, not parses). */
+/** The slice's files for the worker: open buffers as they are, files on disk as read (texts: the worker parses them). */
 export function filesForWorker(
   ids: string[],
   overlays: ReadonlyMap<string, Overlay>,
-  disk: ReadonlyMap<string, Parsed>,
+  disk: ReadonlyMap<string, DiskFile>,
   nameOf: (id: string) => string,
 ): WorkerFile[] {
   const out: WorkerFile[] = [];
@@ -115,11 +118,12 @@ export function filesForWorker(
       continue;
     }
     const d = disk.get(id);
-    if (!d) continue;
+    if (!d || d.manifest === false) continue;
     // A file that was not read has no text, only the problem that says why.
-    const unread = d.file.text === '' && d.file.problems.length ? d.file.problems : undefined;
+    const unread = d.file && d.file.text === '' && d.file.problems.length ? d.file.problems : undefined;
     const json = /\.json$/i.test(d.name);
-    out.push({ id, name: d.name, absPath: d.file.absPath, open: false, json, rev: revOf(d), text: d.text, unread });
+    const [rev, walked] = [revOf(d), d.walked];
+    out.push({ id, name: d.name, absPath: d.absPath, open: false, json, rev, text: d.text, walked, unread });
   }
   return out;
 }

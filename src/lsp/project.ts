@@ -14,13 +14,16 @@ import type { LintOptions } from '../engine/runner.js';
 import { settingsOf } from '../engine/settings.js';
 import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
 import { MANIFEST_EXTENSIONS, displayPath } from '../load/discover.js';
-import { loadInput, readFiles } from '../load/input.js';
 import { notAManifest } from '../load/load.js';
+import type { ReadError } from '../load/load.js';
 import type { SourceFile } from '../load/source.js';
 import { lintSlice, lintSliceInSteps, plannedGroups } from './lint.js';
 import type { LintGroup, SliceLint } from './lint.js';
 import { isJson, parseEdited, parseEditedInSteps } from './parsed.js';
-import type { Overlay, Parsed } from './parsed.js';
+import type { Overlay } from './parsed.js';
+import { diskFile, parseDiskInSteps, readDisk, setWalked, stepper } from './disk.js';
+import type { DiskFile } from './disk.js';
+import type { Listing } from './listing.js';
 import { isFileId, normPath } from './paths.js';
 import { SliceWorker, filesForWorker } from './offthread.js';
 import type { JobResult, LintJob } from './offthread.js';
@@ -41,8 +44,10 @@ export interface ProjectOwner {
   readonly timing: boolean;
   projectOf(id: string): Project | undefined;
   uriOf(id: string): string;
-  schedule(project: Project, delay?: number): void;
+  schedule(project: Project, delay?: number, loaded?: boolean): void;
   reconcile(): void;
+  /** List a folder's files (the config's `roots`, else all; its ignore patterns). */
+  list(root: string, roots: string[] | undefined, ignore: string[]): Promise<Listing>;
 }
 
 export const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
@@ -54,6 +59,8 @@ export const BIG_SLICE_CHARS = 2_000_000;
 export const DEBOUNCE_MS_PER_MILLION = 200;
 /** A step of a lint in steps runs at least this long before it yields (ms). */
 const STEP_MS = 50;
+/** Reading a folder's files yields to the event loop when a step took this long (ms). */
+const READ_STEP_MS = 10;
 /** A slice of at least this much text is linted in a worker thread (src/lsp/offthread.ts). */
 export const WORKER_SLICE_CHARS = 1_000_000;
 /** After this many failures of its worker, a slice is linted in the server's thread again (in steps when big). */
@@ -68,8 +75,8 @@ export class Project {
   included = new Set<string>();
   /** Open documents of the folder that are on no disk (new, not saved yet): linted with it. */
   unsaved = new Set<string>();
-  /** Parsed text on disk, per id. */
-  disk = new Map<string, Parsed>();
+  /** Text on disk, per id, and its parse once something needed it (src/lsp/disk.ts). */
+  disk = new Map<string, DiskFile>();
   /** Kustomize trees of the folder (planned on the input road): the files linted together; undefined: all of them. */
   groups: LintGroup[] | undefined;
   ready = false;
@@ -106,7 +113,10 @@ export class Project {
   /** Characters of text of the slice now (open buffers as they are): decides the debounce and whether to lint in steps. */
   sliceChars(): number {
     let n = 0;
-    const size = (id: string) => (this.ws.overlays.get(id)?.text ?? this.disk.get(id)?.text ?? '').length;
+    const size = (id: string) => {
+      const d = this.ws.overlays.has(id) ? undefined : this.disk.get(id);
+      return (d ? (d.manifest === false ? '' : d.text) : (this.ws.overlays.get(id)?.text ?? '')).length;
+    };
     if (!this.root) return this.single ? size(this.single) : 0;
     for (const id of this.included) n += size(id);
     for (const id of this.unsaved) if (!this.included.has(id)) n += size(id);
@@ -143,44 +153,70 @@ export class Project {
     if (this.root) {
       const root = this.root;
       let files: string[] = [];
-      const read = new Map<string, SourceFile>();
+      const read = new Map<string, DiskFile>();
       try {
         // The config's `roots` make up the slice when it has them (as for the CLI without paths);
-        // otherwise the whole folder. Files are read on the input road (bounded, as the CLI reads
-        // them), in the `yaml` package's path that edits re-parse incrementally; files already
-        // read are not read again (a watched change re-reads its file).
+        // otherwise the whole folder. The files are listed on the input road, then read here in
+        // steps (src/lsp/disk.ts; bounded, as the CLI reads them) and parsed where they are linted;
+        // files already read are not read again (a watched change re-reads its file).
         const roots = this.config?.roots;
-        const known = new Set(this.disk.keys());
-        const input = await loadInput(roots ?? ['.'], {
-          cwd: root,
-          ignore: this.config?.ignorePatterns ?? [],
-          parser: 'yaml',
-          alreadyRead: (f) => known.has(normPath(f.absPath)),
-          // Kustomize trees: patches and generator inputs are not objects of the slice, and each
-          // top-level root is linted with its own resources (as the CLI does without a build program).
-          kustomize: { command: null, walked: roots ?? ['.'], ignore: this.config?.ignorePatterns ?? [] },
-        });
-        files = input.discovered.files.map((f) => normPath(f.absPath));
-        this.groups = plannedGroups(input.kustomize, files, read, (m) => this.ws.host.log(m));
-        for (const f of input.files) {
-          if (f.absPath === undefined) continue;
-          // A folder or file that may not be read is left out of the slice (named in the log);
-          // the editor cannot open it anyway, and the rest of the folder is served.
-          const denied = f.problems.find((p) => p.code === 'UNREADABLE');
-          if (denied) this.ws.host.log(`${f.path}: ${denied.message}`);
-          else read.set(normPath(f.absPath), f);
+        // Listed in a worker thread (src/lsp/listing.ts), the Kustomize roots planned there too.
+        const input = await this.ws.list(root, roots, this.config?.ignorePatterns ?? []);
+        files = input.files.map((f) => normPath(f.absPath));
+        const walked = new Set(files);
+        this.groups = plannedGroups(input.kustomize, files, new Map(), (m) => this.ws.host.log(m));
+        // A root's resources are read as named (the walk's filter does not apply to them); those
+        // outside the walk join the slice.
+        const resources = new Set<string>();
+        const outside: { absPath: string; walked: boolean }[] = [];
+        for (const s of input.kustomize?.plain === false ? input.kustomize.slices : []) {
+          if (s.root === undefined) continue;
+          for (const p of s.paths ?? []) {
+            const id = normPath(p);
+            resources.add(id);
+            if (walked.has(id) || outside.some((f) => normPath(f.absPath) === id)) continue;
+            outside.push({ absPath: p, walked: false });
+          }
         }
+        const walkedOf = (f: { absPath: string; expanded: boolean }) =>
+          f.expanded && !resources.has(normPath(f.absPath));
+        for (const f of input.files) {
+          const known = this.disk.get(normPath(f.absPath));
+          if (known) setWalked(known, walkedOf(f));
+        }
+        // A folder that may not be read (or a file, below) is left out of the slice (named in the
+        // log); the editor cannot open it anyway, and the rest of the folder is served.
+        for (const d of input.denied) this.ws.host.log(`${d.path}: ${d.message}`);
+        const pause = stepper(READ_STEP_MS);
+        // As on the input road: the walk's files, then the resources outside it (each batch
+        // within the limits).
+        const batches = [input.files.map((f) => ({ absPath: f.absPath, walked: walkedOf(f) })), outside];
+        const errors: ReadError[] = [];
+        for (const [k, batch] of batches.entries()) {
+          const r = await readDisk(
+            batch.filter((f) => !this.disk.has(normPath(f.absPath))),
+            root,
+            pause,
+          );
+          for (const [id, d] of r.read) {
+            const denied = k === 0 && d.file?.problems.find((p) => p.code === 'UNREADABLE');
+            if (denied) this.ws.host.log(`${d.name}: ${denied.message}`);
+            else read.set(id, d);
+          }
+          errors.push(...r.errors);
+        }
+        for (const id of outside.map((f) => normPath(f.absPath))) if (!walked.has(id)) files.push(id);
         if (input.skippedCharts.length)
           this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
         if (roots && input.unmatched.length)
           this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
         for (const note of input.notes) this.ws.host.log(note);
-        for (const e of input.errors) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
+        for (const e of [...input.errors, ...errors]) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
       } catch (e) {
         this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
       }
       const included = new Set(files);
-      for (const [id, file] of read) this.disk.set(id, { text: file.text, name: file.path, file });
+      for (const [id, d] of read) this.disk.set(id, d);
       for (const id of this.disk.keys()) if (!included.has(id)) this.disk.delete(id);
       this.included = included;
       this.unsaved.clear();
@@ -188,7 +224,8 @@ export class Project {
       this.ws.reconcile();
     }
     this.ready = true;
-    this.ws.schedule(this, 0);
+    // Read, not edited: no reason to wait longer for a big slice.
+    this.ws.schedule(this, 0, true);
   }
 
   /**
@@ -228,18 +265,15 @@ export class Project {
   /** Re-read one file on disk (a watched change). */
   async refresh(id: string): Promise<void> {
     if (!this.root || !this.included.has(id)) return;
-    // On the input road, as the folder's files are read: bounded, and kept even when it is not a manifest.
-    const { files } = await readFiles([{ absPath: id, expanded: false }], { cwd: this.root, parser: 'yaml' });
-    const file = files[0] as SourceFile | undefined;
-    if (file === undefined) {
+    // As the folder's files are read (bounded; kept even when it is not a manifest), parsed where it is linted.
+    const { read } = await readDisk([{ absPath: id, walked: false }], this.root, stepper(READ_STEP_MS));
+    const d = read.get(id);
+    if (d === undefined) {
       this.disk.delete(id);
       this.included.delete(id);
     } else {
       const prev = this.disk.get(id);
-      this.disk.set(
-        id,
-        prev && prev.text === file.text && prev.name === file.path ? prev : { text: file.text, name: file.path, file },
-      );
+      this.disk.set(id, prev && prev.text === d.text && prev.name === d.name ? prev : d);
     }
     this.ws.schedule(this);
   }
@@ -264,9 +298,9 @@ export class Project {
   private adopt(id: string, ov: Overlay): { name: string; json: boolean } {
     const name = this.nameOf(id);
     const onDisk = this.disk.get(id);
-    if (!ov.parsed && onDisk && onDisk.text === ov.text && onDisk.name === name) {
+    if (!ov.parsed && onDisk?.file && onDisk.text === ov.text && onDisk.name === name) {
       // Re-parses consume the parse; the file is read again when the buffer closes.
-      ov.parsed = onDisk;
+      ov.parsed = { text: onDisk.text, name, file: onDisk.file };
       this.disk.delete(id);
     }
     return { name, json: isJson(name, ov.languageId) };
@@ -282,10 +316,13 @@ export class Project {
         const { name, json } = this.adopt(id, ov);
         ov.parsed = parseEdited(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json);
         file = ov.parsed.file;
+        if (notAManifest(file)) continue;
       } else {
-        file = this.disk.get(id)?.file;
+        // Parsed here if it was not yet (a lint at once); a file the walk leaves out is not linted.
+        const d = this.disk.get(id);
+        file = d && diskFile(d);
+        if (!file || !d?.manifest) continue;
       }
-      if (!file || notAManifest(file)) continue;
       out.push({ id, file, version: ov?.version });
     }
     return out;
@@ -302,6 +339,15 @@ export class Project {
 
   private lintOptions(): LintOptions {
     return { rules: RULES, severities: this.severities, settings: this.settings };
+  }
+
+  /** Whether a file on disk of the slice is not parsed yet (a lint in this thread parses it first, in steps). */
+  unparsed(): boolean {
+    for (const id of this.included) {
+      const d = this.ws.overlays.has(id) ? undefined : this.disk.get(id);
+      if (d && !d.file) return true;
+    }
+    return false;
   }
 
   /** Lint the slice at once and publish what changed. */
@@ -343,6 +389,8 @@ export class Project {
       const t0 = performance.now();
       for (const id of this.ids()) {
         const ov = this.ws.overlays.get(id);
+        const d = ov ? undefined : this.disk.get(id);
+        if (d && !((await parseDiskInSteps(d, pause)) && generation === this.generation)) return;
         if (!ov) continue;
         const { name, json } = this.adopt(id, ov);
         const parsed = await parseEditedInSteps(ov.parsed, ov.text, name, isFileId(id) ? id : undefined, json, pause);

@@ -11,6 +11,8 @@ import { quickFixes, workspaceEdit } from './fixes.js';
 import type { Overlay } from './parsed.js';
 import { idOfUri, isFileId, isInside, normPath, uriOfPath } from './paths.js';
 import { nextRev } from './offthread.js';
+import { Lister } from './listing.js';
+import type { Listing } from './listing.js';
 import { BIG_SLICE_CHARS, DEBOUNCE_MS_PER_MILLION, Project, WORKER_FAILURES, WORKER_SLICE_CHARS } from './project.js';
 import type { ProjectOwner, WorkspaceHost } from './project.js';
 
@@ -26,6 +28,8 @@ export interface WorkspaceOptions {
   timing?: boolean;
   /** A slice of at least this many characters is linted in a worker thread (default `WORKER_SLICE_CHARS`; Infinity: never). */
   workerChars?: number;
+  /** The module of the listing worker (tests: one that fails). */
+  listWorker?: URL;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 150;
@@ -38,6 +42,7 @@ export class Workspace implements ProjectOwner {
   readonly timing: boolean;
   readonly workerChars: number;
   private disposed = false;
+  private lister: Lister | undefined;
 
   constructor(
     readonly host: WorkspaceHost,
@@ -73,6 +78,18 @@ export class Workspace implements ProjectOwner {
     const ov = this.overlays.get(id);
     if (ov) return ov.uri;
     return isFileId(id) ? uriOfPath(id) : id;
+  }
+
+  /** List a folder's files in the listing worker (started on first use), or here when it failed. */
+  list(root: string, roots: string[] | undefined, ignore: string[]): Promise<Listing> {
+    if (!this.lister) {
+      this.lister = new Lister(this.options.listWorker);
+      this.lister.onFailure = (why, last) =>
+        this.host.log(
+          `the listing worker failed (${why}); ${last ? "listing in the server's thread" : 'starting it again'}`,
+        );
+    }
+    return this.lister.list(root, roots, ignore);
   }
 
   async addFolder(root: string): Promise<void> {
@@ -202,10 +219,10 @@ export class Workspace implements ProjectOwner {
 
   /**
    * Re-lint a project after the debounce delay (or `delay`). A big slice waits longer (by its
-   * size); a slice of `workerChars` or more is linted in a worker thread, else in this thread (in
+   * size) after an edit, not after its folder was read (`loaded`); a slice of `workerChars` or more is linted in a worker thread, else in this thread (in
    * steps when big, if its worker failed), so that a lint never holds the server for long.
    */
-  schedule(project: Project, delay = this.debounceMs): void {
+  schedule(project: Project, delay = this.debounceMs, loaded = false): void {
     if (this.disposed) return;
     project.dirty = true;
     // A change stops a lint in steps or in the worker that is running (it reads the text it started with).
@@ -217,12 +234,13 @@ export class Workspace implements ProjectOwner {
     const big = chars >= BIG_SLICE_CHARS;
     const offThread = chars >= this.workerChars && project.workerFailures < WORKER_FAILURES;
     project.offThread = offThread;
-    const wait = big ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
+    const wait = big && !loaded ? Math.max(delay, this.debounceMs + (chars / 1e6) * DEBOUNCE_MS_PER_MILLION) : delay;
     project.timer = setTimeout(
       () => {
         project.timer = undefined;
         if (offThread) this.run(project);
-        else if (!big) this.guard(() => project.lintNow());
+        // Files on disk not parsed yet are parsed in steps (a lint in steps of a small slice yields as seldom).
+        else if (!big && !project.unparsed()) this.guard(() => project.lintNow());
         else if (!project.running)
           void project.lintInSteps().catch((e: Error) => this.host.log(`internal error: ${e?.stack ?? String(e)}`));
       },
@@ -275,6 +293,7 @@ export class Workspace implements ProjectOwner {
 
   dispose(): void {
     this.disposed = true;
+    this.lister?.dispose();
     for (const p of [...this.folders, ...this.loose.values()]) {
       if (p.timer) clearTimeout(p.timer);
       p.timer = undefined;
