@@ -54,6 +54,7 @@ export interface DiscoverResult {
    * socket): not read, as they could block or never end. Absolute paths, sorted, with the reason.
    */
   specialFiles: { absPath: string; message: string }[];
+  /**
    * For each folder walked whose tree was listed without globby (./walk.ts), by absolute path: the
    * regular files named `Kustomization` in it, links not followed (src/load/kustomize.ts looks for them).
    */
