@@ -51,7 +51,7 @@ function alternatives(model: Model, a: Resource, b: Resource): string | undefine
 /** The words of a file name (`helloweb-service` → helloweb, service). */
 const words = (name: string) => name.split(/[-_.]/);
 
-/** `long` is `short` with words inserted in one place: install → namespace-install, app-deployment → app-gpu-deployment. */
+/** `long` is `short` with words inserted in one place (install → namespace-install, app-web → app-gpu-web). */
 function inserted(short: string[], long: string[]): boolean {
   if (long.length <= short.length) return false;
   let head = 0;
