@@ -10,7 +10,8 @@
  * Some namespaces are populated by the cluster and by installers whatever the input holds
  * (kube-system, Istio's root namespace istio-system, GKE's gke-managed-*): Services of the input there (Istio's addons,
  * a dashboard) show that the input adds to the namespace, not that it defines it. There only a
- * near miss makes an error.
+ * near miss makes an error. Nor do ExternalName Services alone: they are aliases of addresses outside
+ * the input, often defined beside routes by a folder that does not deploy the applications.
  */
 import type { Graph } from '../../src/graph/graph.js';
 import type { Service } from '../../src/model/service.js';
@@ -36,7 +37,8 @@ export function serviceAbsence(graph: Graph, namespace: string, name: string): S
   const fix = closest(name, names);
   const elsewhere = graph.servicesNamed(name).find((s) => s.namespace !== namespace);
   const partly = platformNamespace(namespace);
-  const sure = fix !== undefined || elsewhere !== undefined || (names.length > 0 && !partly);
+  const aliases = names.length > 0 && aliasesOnly(graph, namespace);
+  const sure = fix !== undefined || elsewhere !== undefined || (names.length > 0 && !partly && !aliases);
   return {
     sure,
     fix,
@@ -46,7 +48,31 @@ export function serviceAbsence(graph: Graph, namespace: string, name: string): S
       : names.length === 0
         ? `Service ${q(name)} is not defined in these manifests, which define no Service in namespace ` +
           `${q(namespace)} (its Services may be deployed by other manifests)`
-        : `Service ${q(name)} is not defined in these manifests, which hold only part of namespace ` +
-          `${q(namespace)} (the cluster and installers add Services there; it may be deployed by other manifests)`,
+        : aliases && !partly
+          ? `Service ${q(name)} is not defined in these manifests, whose only Services in namespace ` +
+            `${q(namespace)} are ExternalName aliases (its Services may be deployed by other manifests)`
+          : `Service ${q(name)} is not defined in these manifests, which hold only part of namespace ` +
+            `${q(namespace)} (the cluster and installers add Services there; it may be deployed by other manifests)`,
   };
+}
+
+/** Per graph and namespace: are all the input's Services there of type ExternalName? */
+const aliasNamespaces = new WeakMap<Graph, Map<string, boolean>>();
+
+/**
+ * ExternalName Services are aliases of addresses outside the input (routing examples define them
+ * beside their routes): a namespace whose only Services are aliases is no evidence that the input
+ * deploys the namespace's applications.
+ */
+function aliasesOnly(graph: Graph, namespace: string): boolean {
+  let known = aliasNamespaces.get(graph);
+  if (!known) aliasNamespaces.set(graph, (known = new Map()));
+  let answer = known.get(namespace);
+  if (answer === undefined) {
+    answer = graph
+      .serviceNamesIn(namespace)
+      .every((n) => graph.servicesNamed(n).every((s) => s.namespace !== namespace || s.type === 'ExternalName'));
+    known.set(namespace, answer);
+  }
+  return answer;
 }
