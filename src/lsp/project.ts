@@ -15,13 +15,13 @@ import { settingsOf } from '../engine/settings.js';
 import type { Finding, RuleMeta, Settings, SeveritySetting } from '../engine/types.js';
 import { MANIFEST_EXTENSIONS, displayPath } from '../load/discover.js';
 import { notAManifest } from '../load/load.js';
-import type { ReadError } from '../load/load.js';
 import type { SourceFile } from '../load/source.js';
-import { lintSlice, lintSliceInSteps, plannedGroups } from './lint.js';
+import { lintSlice, lintSliceInSteps } from './lint.js';
 import type { LintGroup, SliceLint } from './lint.js';
 import { isJson, parseEdited, parseEditedInSteps } from './parsed.js';
 import type { Overlay } from './parsed.js';
-import { diskFile, parseDiskInSteps, readDisk, setWalked, stepper } from './disk.js';
+import { diskFile, parseDiskInSteps, readDisk, stepper } from './disk.js';
+import { readFolder } from './folder.js';
 import type { DiskFile } from './disk.js';
 import type { Listing } from './listing.js';
 import { isFileId, normPath } from './paths.js';
@@ -153,65 +153,16 @@ export class Project {
     if (this.root) {
       const root = this.root;
       let files: string[] = [];
-      const read = new Map<string, DiskFile>();
+      let read = new Map<string, DiskFile>();
       try {
         // The config's `roots` make up the slice when it has them (as for the CLI without paths);
-        // otherwise the whole folder. The files are listed on the input road, then read here in
-        // steps (src/lsp/disk.ts; bounded, as the CLI reads them) and parsed where they are linted;
-        // files already read are not read again (a watched change re-reads its file).
+        // otherwise the whole folder. The files are listed in a worker thread (the Kustomize roots
+        // planned there too), then read here in steps (bounded, as the CLI reads them) and parsed
+        // where they are linted; files already read are not read again (a watched change re-reads its file).
         const roots = this.config?.roots;
-        // Listed in a worker thread (src/lsp/listing.ts), the Kustomize roots planned there too.
         const input = await this.ws.list(root, roots, this.config?.ignorePatterns ?? []);
-        files = input.files.map((f) => normPath(f.absPath));
-        const walked = new Set(files);
-        this.groups = plannedGroups(input.kustomize, files, new Map(), (m) => this.ws.host.log(m));
-        // A root's resources are read as named (the walk's filter does not apply to them); those
-        // outside the walk join the slice.
-        const resources = new Set<string>();
-        const outside: { absPath: string; walked: boolean }[] = [];
-        for (const s of input.kustomize?.plain === false ? input.kustomize.slices : []) {
-          if (s.root === undefined) continue;
-          for (const p of s.paths ?? []) {
-            const id = normPath(p);
-            resources.add(id);
-            if (walked.has(id) || outside.some((f) => normPath(f.absPath) === id)) continue;
-            outside.push({ absPath: p, walked: false });
-          }
-        }
-        const walkedOf = (f: { absPath: string; expanded: boolean }) =>
-          f.expanded && !resources.has(normPath(f.absPath));
-        for (const f of input.files) {
-          const known = this.disk.get(normPath(f.absPath));
-          if (known) setWalked(known, walkedOf(f));
-        }
-        // A folder that may not be read (or a file, below) is left out of the slice (named in the
-        // log); the editor cannot open it anyway, and the rest of the folder is served.
-        for (const d of input.denied) this.ws.host.log(`${d.path}: ${d.message}`);
-        const pause = stepper(READ_STEP_MS);
-        // As on the input road: the walk's files, then the resources outside it (each batch
-        // within the limits).
-        const batches = [input.files.map((f) => ({ absPath: f.absPath, walked: walkedOf(f) })), outside];
-        const errors: ReadError[] = [];
-        for (const [k, batch] of batches.entries()) {
-          const r = await readDisk(
-            batch.filter((f) => !this.disk.has(normPath(f.absPath))),
-            root,
-            pause,
-          );
-          for (const [id, d] of r.read) {
-            const denied = k === 0 && d.file?.problems.find((p) => p.code === 'UNREADABLE');
-            if (denied) this.ws.host.log(`${d.name}: ${denied.message}`);
-            else read.set(id, d);
-          }
-          errors.push(...r.errors);
-        }
-        for (const id of outside.map((f) => normPath(f.absPath))) if (!walked.has(id)) files.push(id);
-        if (input.skippedCharts.length)
-          this.ws.host.log(`skipping Helm chart folders (render them to lint): ${input.skippedCharts.join(', ')}`);
-        if (roots && input.unmatched.length)
-          this.ws.host.log(`${root}: config roots match no files: ${input.unmatched.join(', ')}`);
-        for (const note of input.notes) this.ws.host.log(note);
-        for (const e of [...input.errors, ...errors]) this.ws.host.log(`cannot read ${e.path}: ${e.message}`);
+        const log = (m: string) => this.ws.host.log(m);
+        ({ files, groups: this.groups, read } = await readFolder(root, input, this.disk, !!roots, log));
       } catch (e) {
         this.ws.host.log(`cannot list the files of ${root}: ${(e as Error).message}`);
       }
