@@ -1,24 +1,10 @@
 /**
  * The block part of the exact locator's scanner: block maps and sequences, plain, quoted and
  * block scalars, read line by line over the line tables of `FlowScanner` (src/load/scan.ts).
- *
- * The value of an entry of a block map or sequence is not read but skipped (a `lazy` node, read
- * when a path enters it) when it can be skipped exactly: by indentation alone, it ends before the
- * first later line, neither blank nor a comment, indented no more than its entry (a sequence at
- * its key's column goes on at `- ` lines of that column). That is where YAML ends it, unless one
- * of its lines holds what can go on to a less indented line or hide a line break: a quoted scalar
- * that does not close on its line, a flow collection, a block scalar header, a tag, anchor, alias
- * or reserved indicator, an explicit key, a tab in indentation, a lone CR (a line break to YAML,
- * not to the line tables), or a line too long for an implicit key (a flow collection that closes
- * on its line, with nothing after it but a comment, is not one of them). Such lines (`RISKY`,
- * found in one search of the document, and long lines) are never skipped: the value that holds one is read
- * as before, its own entries skipped where they can be. Why this is sound is in src/load/locate.ts.
  */
 import {
-  BACKSLASH,
   BLOCK_HEADER,
   COLON,
-  COMMA,
   DASH,
   DQUOTE,
   FLOW_INDICATORS,
@@ -31,172 +17,15 @@ import {
   MAX_KEY,
   PIPE,
   QUESTION,
-  RBRACE,
-  RBRACKET,
   SPACE,
   SQUOTE,
-  newMap,
-  newSeq,
   plainKeyName,
   unsure,
 } from './scan.js';
-import type { LazyNode, MapNode, Node, SeqNode } from './scan.js';
-
-/**
- * What may make a line end a value elsewhere than its indentation says (see above): where a node
- * starts (at the start of a line, or after `- `, `: `, `? `), a quote that does not close on the
- * line, a flow collection, a block scalar, a tag, an anchor, an alias, a directive or a reserved
- * indicator; an explicit key or value (`? `, `: ` at the start of a line); a tab at the start of a
- * line or after an indicator; a CR that is not followed by a LF.
- */
-const RISKY =
-  /(?:^[ ]*|[-:?][ ]+)(?:"(?!(?:[^"\\\r\n]|\\.)*")|'(?!(?:[^'\r\n]|'')*'(?!'))|[[{|>&*!%@`])|^[ ]*(?:\t|[?:](?:[ ]|\r?$))|[-:?]\t|\r(?!\n)/gm;
-
-/** Characters that make a flow collection risky wherever they are (tags, anchors, comments, …). */
-const FLOW_RISKY = /[!&*%@`#?|>\t]/;
-
-/**
- * The offset after the flow collection that opens at `p` when it closes before `e` (the end of
- * its line) with nothing after it but spaces and a comment; else -1 (also for whatever in it may
- * be read otherwise: a quote after `:` with no space, tags, anchors, comments, explicit keys). A
- * quote opens a scalar only where a node starts (after `[`, `{`, `,` or `: `); elsewhere it is
- * part of a plain scalar, as in YAML.
- */
-function flowLineEnd(text: string, p: number, e: number): number {
-  let depth = 0;
-  let start = true;
-  for (let i = p; i < e; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LBRACE || c === LBRACKET) {
-      depth++;
-      start = true;
-    } else if (c === RBRACE || c === RBRACKET) {
-      if (--depth > 0) {
-        start = false;
-        continue;
-      }
-      let r = i + 1;
-      while (r < e && text.charCodeAt(r) === SPACE) r++;
-      return r === e || (r > i + 1 && text.charCodeAt(r) === HASH) ? i + 1 : -1;
-    } else if (c === COMMA) start = true;
-    else if (c === COLON) {
-      const nx = text.charCodeAt(i + 1);
-      if (nx === DQUOTE || nx === SQUOTE) return -1;
-      start = nx === SPACE;
-    } else if (c === DQUOTE || c === SQUOTE) {
-      if (!start) continue;
-      let close = -1;
-      for (let j = i + 1; j < e; j++) {
-        const d = text.charCodeAt(j);
-        if (c === DQUOTE && d === BACKSLASH) j++;
-        else if (d === c) {
-          if (c === SQUOTE && text.charCodeAt(j + 1) === SQUOTE) j++;
-          else {
-            close = j;
-            break;
-          }
-        }
-      }
-      if (close < 0) return -1;
-      i = close;
-      start = false;
-    } else if (c !== SPACE) {
-      if (FLOW_RISKY.test(text[i])) return -1;
-      start = false;
-    }
-  }
-  return -1;
-}
+import type { MapNode, Node, SeqNode } from './scan.js';
 
 /** Reads one document's text (offsets start..end of `text`) into a tree, or throws Unsure. */
 export class Scanner extends FlowScanner {
-  /** Per line: 1 when it may not be skipped (`RISKY`); null when no line is. */
-  private readonly risky: Uint8Array | null = null;
-
-  constructor(text: string, start: number, end: number) {
-    super(text, start, end);
-    const src = text.slice(start, end);
-    RISKY.lastIndex = 0;
-    let m = RISKY.exec(src);
-    if (m === null) return;
-    const { lineStart, lineEnd } = this;
-    let risky: Uint8Array | null = null;
-    for (let li = 0; m !== null; m = RISKY.exec(src)) {
-      const at = start + m.index;
-      while (li + 1 < lineStart.length && lineStart[li + 1] <= at) li++;
-      const last = m.index + m[0].length - 1;
-      const c = src.charCodeAt(last);
-      if (c === LBRACE || c === LBRACKET) {
-        // A flow collection that closes on its line (and a comment at most after it) is skipped.
-        const after = flowLineEnd(text, start + last, lineEnd[li]);
-        if (after >= 0) {
-          RISKY.lastIndex = after - start;
-          continue;
-        }
-      }
-      risky ??= new Uint8Array(lineStart.length);
-      risky[li] = 1;
-    }
-    this.risky = risky;
-  }
-
-  /**
-   * Read a skipped value (when a path enters it). It must end on the line the skip found;
-   * otherwise, or when the scanner is not sure of it, throws Unsure (then and every time after).
-   */
-  expand(node: LazyNode): Node {
-    if (node.failed) unsure();
-    this.depth = node.depth;
-    try {
-      const [value, next] = this.value(node.li, node.p, node.n, node.inMap);
-      if (this.next(next) !== node.next) unsure();
-      return value;
-    } catch (e) {
-      node.failed = true;
-      throw e;
-    }
-  }
-
-  /** The value after an indicator (as `value`), skipped when it can be (see above). */
-  private entry(li: number, p: number, n: number, inMap: boolean): [Node, number] {
-    const next = this.skip(li, p, n, inMap);
-    if (next < 0) return this.value(li, p, n, inMap);
-    return [{ kind: 'lazy', li, p, n, inMap, depth: this.depth, next, failed: false }, next];
-  }
-
-  /**
-   * The line after the value that `value(li, p, n, inMap)` would read, by indentation alone
-   * (the next line, neither blank nor a comment, that is not part of it); -1 when it is not to
-   * be skipped: a line of it is risky or too long, or it is empty (which costs nothing to read).
-   */
-  private skip(li: number, p: number, n: number, inMap: boolean): number {
-    const { text, lineStart, contentStart, lineEnd, risky } = this;
-    const count = lineStart.length;
-    if (risky !== null && risky[li] === 1) return -1;
-    const e = lineEnd[li];
-    let q = p;
-    while (q < e && text.charCodeAt(q) === SPACE) q++;
-    let j = li + 1;
-    // `key:` then a sequence at the key's column: it goes on at the `- ` lines of that column.
-    let dashes = false;
-    if (q >= e || text.charCodeAt(q) === HASH) {
-      // Nothing on this line: the value starts on the next line that is neither blank nor a comment.
-      j = this.next(li + 1);
-      if (j >= count) return -1;
-      const ind = contentStart[j] - lineStart[j];
-      if (ind === n && inMap && this.isDash(j, contentStart[j])) dashes = true;
-      else if (ind <= n) return -1;
-    } else if (lineEnd[li] - contentStart[li] > MAX_KEY) return -1;
-    for (; j < count; j++) {
-      const c = contentStart[j];
-      if (c === lineEnd[j] || text.charCodeAt(c) === HASH) continue;
-      const ind = c - lineStart[j];
-      if (ind < n || (ind === n && !(dashes && this.isDash(j, c)))) break;
-      if ((risky !== null && risky[j] === 1) || lineEnd[j] - c > MAX_KEY) return -1;
-    }
-    return j;
-  }
-
   read(): Node {
     const { text, lineStart, contentStart, lineEnd } = this;
     const n = lineStart.length;
@@ -235,11 +64,11 @@ export class Scanner extends FlowScanner {
   private map(li: number, p: number): [MapNode, number] {
     this.enter();
     const col = p - this.lineStart[li];
-    const node = newMap(p);
+    const node: MapNode = { kind: 'map', start: p, end: -1, names: [], keyStart: [], keyEnd: [], values: [] };
     const n = this.lineStart.length;
     for (;;) {
       const after = this.blockKey(li, p, node);
-      const [value, nli] = this.entry(li, after, col, true);
+      const [value, nli] = this.value(li, after, col, true);
       node.values.push(value);
       li = this.next(nli);
       if (li >= n) break;
@@ -257,10 +86,10 @@ export class Scanner extends FlowScanner {
   private seq(li: number, p: number): [SeqNode, number] {
     this.enter();
     const col = p - this.lineStart[li];
-    const node = newSeq(p);
+    const node: SeqNode = { kind: 'seq', start: p, end: -1, items: [] };
     const n = this.lineStart.length;
     for (;;) {
-      const [value, nli] = this.entry(li, p + 1, col, false);
+      const [value, nli] = this.value(li, p + 1, col, false);
       node.items.push(value);
       li = this.next(nli);
       if (li >= n) break;

@@ -13,9 +13,7 @@ export type Node =
   /** A block scalar that keeps its final line breaks (`|+`): its lines are known, not its range. */
   | { kind: 'opaque' }
   | MapNode
-  | SeqNode
-  /** A value not read yet (src/load/scan-block.ts skips what no path enters): read on first use. */
-  | LazyNode;
+  | SeqNode;
 
 export interface ScalarNode {
   kind: 'scalar';
@@ -34,9 +32,6 @@ export interface MapNode {
   keyStart: number[];
   keyEnd: number[];
   values: Node[];
-  /** Checked against the document's value: its keys (`shallow`), or all of it (`deep`). */
-  shallow: boolean | undefined;
-  deep: boolean | undefined;
 }
 
 export interface SeqNode {
@@ -45,26 +40,6 @@ export interface SeqNode {
   /** The end of a flow sequence (after its `]`); -1 for a block sequence. */
   end: number;
   items: Node[];
-  /** Checked against the document's value: its length (`shallow`), or all of it (`deep`). */
-  shallow: boolean | undefined;
-  deep: boolean | undefined;
-}
-
-/**
- * The value of an entry of a block collection, skipped: where the scanner reads it when a path
- * enters it (the arguments of `value` in src/load/scan-block.ts), and the line the skip found
- * after it (the next line, neither blank nor a comment, of the entry's column or less indented).
- */
-export interface LazyNode {
-  kind: 'lazy';
-  li: number;
-  p: number;
-  n: number;
-  inMap: boolean;
-  depth: number;
-  next: number;
-  /** Read once and found not sure. */
-  failed: boolean;
 }
 
 /** Thrown by the scanner for anything it does not read exactly. */
@@ -92,36 +67,10 @@ export const QUESTION = 63;
 export const PIPE = 124;
 export const GREATER = 62;
 
-/** A table of character codes: `table[c] === 1` for those of `chars` (a lookup, not a set: cheap in cold code). */
-const codes = (chars: string) => {
-  const table = new Uint8Array(128);
-  for (const c of chars) table[c.charCodeAt(0)] = 1;
-  return { has: (c: number) => table[c] === 1, table };
-};
+const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
 /** YAML indicators: a plain scalar does not start with one (`-` followed by a non-space is read where allowed). */
 export const INDICATORS = codes('-?:,[]{}#&*!|>\'"%@`');
 export const FLOW_INDICATORS = codes(',[]{}');
-
-/** New nodes, with every field set (one shape per kind). */
-export const newMap = (start: number): MapNode => ({
-  kind: 'map',
-  start,
-  end: -1,
-  names: [],
-  keyStart: [],
-  keyEnd: [],
-  values: [],
-  shallow: undefined,
-  deep: undefined,
-});
-export const newSeq = (start: number): SeqNode => ({
-  kind: 'seq',
-  start,
-  end: -1,
-  items: [],
-  shallow: undefined,
-  deep: undefined,
-});
 
 /**
  * Plain keys that may resolve to something other than their own text in the YAML 1.1 or 1.2 core
@@ -271,19 +220,17 @@ export class FlowScanner {
     const { text } = this;
     const isMap = text.charCodeAt(p) === LBRACE;
     const close = isMap ? RBRACE : RBRACKET;
-    const map = isMap ? newMap(p) : null;
-    const seq = isMap ? null : newSeq(p);
+    const map: MapNode = { kind: 'map', start: p, end: -1, names: [], keyStart: [], keyEnd: [], values: [] };
+    const seq: SeqNode = { kind: 'seq', start: p, end: -1, items: [] };
     let q = this.space(p + 1, limit);
     if (q < limit && text.charCodeAt(q) === close) {
       this.depth--;
-      const node = (map ?? seq) as MapNode | SeqNode;
-      node.end = q + 1;
-      return [node, q + 1];
+      return [isMap ? { ...map, end: q + 1 } : { ...seq, end: q + 1 }, q + 1];
     }
     for (;;) {
       if (q >= limit) unsure();
       let node: Node;
-      if (map) {
+      if (isMap) {
         const c = text.charCodeAt(q);
         let keyEnd: number;
         let name: string | null;
@@ -307,7 +254,7 @@ export class FlowScanner {
         map.values.push(node);
       } else {
         [node, q] = this.flowNode(q, limit);
-        (seq as SeqNode).items.push(node);
+        seq.items.push(node);
       }
       q = this.space(q, limit);
       if (q >= limit) unsure();
@@ -319,7 +266,7 @@ export class FlowScanner {
       if (q < limit && text.charCodeAt(q) === close) break;
     }
     this.depth--;
-    const node = (map ?? seq) as MapNode | SeqNode;
+    const node = isMap ? map : seq;
     node.end = q + 1;
     return [node, q + 1];
   }
