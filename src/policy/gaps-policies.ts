@@ -16,9 +16,12 @@
  *   API orders it above every namespace's policies (an AdminNetworkPolicy Allow is final even
  *   where a Cilium deny rule matches), and says so for the pods both select.
  *
- * These are gaps of the answer (the network commands' warnings, `explain`'s incomplete line), not
- * of the manifests: the lint rule netpol-not-analysed, about objects the analysis does not read,
- * leaves them out.
+ * - Host policies (Cilium rules with a `nodeSelector`): they govern the traffic of nodes (and of
+ *   hostNetwork pods), which the answer does not hold.
+ *
+ * The first two are gaps of the answer (the network commands' warnings, `explain`'s incomplete
+ * line), not of the manifests: the lint rule netpol-not-analysed, about objects the analysis does
+ * not read, leaves them out. Host policies are not read at all, and it reports them.
  */
 import type { Graph } from '../graph/graph.js';
 import type { Path } from '../load/source.js';
@@ -104,7 +107,7 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
   }
   for (const p of ciliums) {
     for (const rule of p.rules) {
-      if (!rule.subject) continue; // nodeSelector rules: host endpoints, out of scope (cilium-policy-invalid and the docs say so)
+      if (!rule.subject) continue; // nodeSelector rules: host endpoints, a gap of their own (below)
       for (const s of rule.sections) {
         for (const u of s.unmodelled)
           if (!aboutNodes(u.path))
@@ -164,6 +167,32 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
       message: `${counted(n, 'policy peer is', 'policy peers are')} not analysed (DNS names, Services by reference, CIDR groups, label requirements): ${n === 1 ? 'it matches' : 'they match'} no pod or address of the analysis, and the connections ${n === 1 ? 'it allows or denies are' : 'they allow or deny are'} not shown`,
       describe: (i) =>
         `${i.res.display} has a peer that is not analysed: ${i.message.slice(i.message.indexOf('not analysed: ') + 14, i.message.indexOf(';'))}`,
+    });
+  }
+
+  // Host policies (nodeSelector rules): they govern the nodes' traffic, hostNetwork pods included.
+  const hostPods = new Set(model.podTemplates.filter((t) => t.hostNetwork && !t.workload.superseded));
+  const hostRules: GapItem[] = [];
+  for (const p of ciliums)
+    for (const rule of p.rules) {
+      if (rule.subject || !rule.nodeSelector) continue;
+      const path = [...rule.path, 'nodeSelector'];
+      hostRules.push({
+        res: p.res,
+        path,
+        loc: p.res.at(...path),
+        message: `${p.res.displayShort}: host policy (nodeSelector) not analysed: it governs traffic of nodes, not pods`,
+        scope: { kind: 'workloads', workloads: hostPods },
+      });
+    }
+  if (hostRules.length) {
+    const n = hostRules.length;
+    gaps.push({
+      kind: 'host-policy',
+      key: 'cilium-host-policy',
+      items: hostRules,
+      message: `${counted(n, 'Cilium host policy rule', 'Cilium host policy rules')} (nodeSelector) ${n === 1 ? 'is' : 'are'} not analysed (${n === 1 ? 'it governs' : 'they govern'} traffic of nodes, hostNetwork pods included, not of pods): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
+      describe: (i) => `${i.res.display} is a host policy (nodeSelector), which is not analysed`,
     });
   }
 

@@ -16,6 +16,7 @@ import type { Graph } from '../graph/graph.js';
 import type { Loc, Path } from '../load/source.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy } from '../model/netpol.js';
+import { asMap } from '../model/resource.js';
 import type { Resource } from '../model/resource.js';
 import type { Endpoint } from './engine.js';
 import { policyKindGaps } from './gaps-policies.js';
@@ -110,6 +111,50 @@ export const NOT_MODELLED: readonly NotModelledKind[] = [
     reason:
       'allow and deny rules applied by the Istio proxies, which refuse connections (L4 and L7) that NetworkPolicies allow',
   },
+  // Linkerd: once a Server selects a port of its namespace's pods, the proxies refuse clients no
+  // authorization admits; the other kinds say which clients are admitted.
+  {
+    group: 'policy.linkerd.io',
+    kind: 'Server',
+    versions: 'v1beta1, v1beta2, v1beta3',
+    scope: 'namespace',
+    reason: 'a port of pods the Linkerd proxies refuse to clients that no authorization for it admits',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'ServerAuthorization',
+    versions: 'v1beta1',
+    scope: 'namespace',
+    reason: 'clients a Linkerd Server admits; the Linkerd proxies refuse the others',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'AuthorizationPolicy',
+    versions: 'v1alpha1',
+    scope: 'namespace',
+    reason: 'clients a Linkerd Server or route admits; the Linkerd proxies refuse the others',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'MeshTLSAuthentication',
+    versions: 'v1alpha1',
+    scope: 'namespace',
+    reason: 'mesh identities that Linkerd authorization policies admit',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'NetworkAuthentication',
+    versions: 'v1alpha1',
+    scope: 'namespace',
+    reason: 'client networks that Linkerd authorization policies admit',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'HTTPRoute',
+    versions: 'v1beta1, v1beta2, v1beta3',
+    scope: 'namespace',
+    reason: 'HTTP routes of a Linkerd Server, which Linkerd authorizes one by one',
+  },
 ];
 
 const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.kind}`, r]));
@@ -117,8 +162,19 @@ const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.ki
 /** Istio's default root namespace: an AuthorizationPolicy there applies to the whole mesh. */
 const ISTIO_ROOT_NAMESPACE = 'istio-system';
 
+/** Linkerd's default inbound policy (a Namespace's or a pod's annotation), and the values that refuse clients. */
+const LINKERD_DEFAULT_POLICY = 'config.linkerd.io/default-inbound-policy';
+const LINKERD_REFUSING = new Set(['deny', 'all-authenticated', 'cluster-authenticated', 'cluster-unauthenticated']);
+
 export type GapKind =
-  'not-modelled' | 'ipv6-ipblock' | 'host-network' | 'rejected-policy' | 'policy-part' | 'mixed-plugins';
+  | 'not-modelled'
+  | 'mesh-default'
+  | 'ipv6-ipblock'
+  | 'host-network'
+  | 'host-policy'
+  | 'rejected-policy'
+  | 'policy-part'
+  | 'mixed-plugins';
 
 /** Which endpoints a gap may affect. */
 export type GapScope =
@@ -175,7 +231,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
     if (!row) continue;
     const namespace = res.namespace ?? defaultNs;
     const cluster =
-      row.scope === 'cluster' || (row.kind === 'AuthorizationPolicy' && namespace === ISTIO_ROOT_NAMESPACE);
+      row.scope === 'cluster' || (row.group === 'security.istio.io' && namespace === ISTIO_ROOT_NAMESPACE);
     const item: GapItem = {
       res,
       path: ['kind'],
@@ -198,6 +254,46 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
       message: `${counted(n, row.kind, pluralOf(row.kind))} (${row.group}) ${n === 1 ? 'is' : 'are'} not analysed (${row.reason}): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
       describe: (i) =>
         `${row.scope === 'cluster' ? i.res.displayShort : i.res.display} (${row.group}) is not analysed and may apply to this connection`,
+    });
+  }
+
+  // Linkerd's default inbound policy, where it refuses some clients (all-unauthenticated, the default, does not).
+  const meshDefault: GapItem[] = [];
+  const refusing = (res: Resource, path: Path, value: string | undefined, scope: GapScope) => {
+    if (value === undefined || !LINKERD_REFUSING.has(value.trim())) return;
+    meshDefault.push({
+      res,
+      path,
+      loc: res.at(...path),
+      message: `${res.displayShort}: Linkerd default inbound policy "${value.trim()}" is not analysed: the Linkerd proxies of its pods refuse clients it does not admit (unless a Server's authorization does); the connectivity analysis ignores it`,
+      scope,
+    });
+  };
+  for (const res of model.resources)
+    if (!res.superseded && res.kind === 'Namespace' && res.group === '')
+      refusing(res, ['metadata', 'annotations', LINKERD_DEFAULT_POLICY], res.annotations.get(LINKERD_DEFAULT_POLICY), {
+        kind: 'namespace',
+        namespace: res.name,
+      });
+  for (const t of model.podTemplates) {
+    if (t.workload.superseded) continue;
+    const annotations = asMap(asMap(t.template.metadata)?.annotations);
+    const value = annotations?.[LINKERD_DEFAULT_POLICY];
+    if (typeof value === 'string')
+      refusing(t.workload, [...t.templatePath, 'metadata', 'annotations', LINKERD_DEFAULT_POLICY], value, {
+        kind: 'workloads',
+        workloads: new Set([t]),
+      });
+  }
+  if (meshDefault.length) {
+    const n = meshDefault.length;
+    gaps.push({
+      kind: 'mesh-default',
+      key: LINKERD_DEFAULT_POLICY,
+      items: meshDefault,
+      message: `${counted(n, 'Linkerd default inbound policy', 'Linkerd default inbound policies')} (${LINKERD_DEFAULT_POLICY}) ${n === 1 ? 'is' : 'are'} not analysed (the Linkerd proxies refuse clients the policy does not admit): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
+      describe: (i) =>
+        `${i.res.display} sets a Linkerd default inbound policy, which is not analysed and may refuse this connection`,
     });
   }
 
