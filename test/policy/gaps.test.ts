@@ -87,6 +87,47 @@ spec:
       /^kube-netlint: warning: 2 GlobalNetworkPolicies \(crd\.projectcalico\.org\) are not analysed \(cluster-wide ordered Calico allow and deny rules\): the connections shown ignore them \(anp\.yaml:2:7, anp\.yaml:10:7\)$/,
   },
   {
+    name: 'a Linkerd Server',
+    files: {
+      'app.yaml': APP,
+      'server.yaml': `apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: api-http, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  port: http
+`,
+    },
+    warning:
+      /^kube-netlint: warning: 1 Server \(policy\.linkerd\.io\) is not analysed \(a port of pods the Linkerd proxies refuse to clients that no authorization for it admits\): the connections shown ignore it \(server\.yaml:2:7\)$/,
+  },
+  {
+    name: 'a Linkerd default inbound policy that refuses clients',
+    files: {
+      'app.yaml':
+        APP +
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations: {config.linkerd.io/default-inbound-policy: deny}\n',
+    },
+    warning:
+      /^kube-netlint: warning: 1 Linkerd default inbound policy \(config\.linkerd\.io\/default-inbound-policy\) is not analysed \(the Linkerd proxies refuse clients the policy does not admit\): the connections shown ignore it \(app\.yaml:\d+:\d+\)$/,
+  },
+  {
+    name: 'a Cilium host policy',
+    files: {
+      'app.yaml': APP,
+      'host.yaml': `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: lock-down}
+spec:
+  nodeSelector: {matchLabels: {type: dev-vm}}
+  ingress:
+    - fromEntities: [cluster]
+`,
+    },
+    warning:
+      /^kube-netlint: warning: 1 Cilium host policy rule \(nodeSelector\) is not analysed \(it governs traffic of nodes, hostNetwork pods included, not of pods\): the connections shown ignore it \(host\.yaml:5:17\)$/,
+  },
+  {
     name: 'an IPv6 ipBlock',
     files: { 'app.yaml': APP, 'np.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}') },
     warning:
@@ -248,6 +289,54 @@ spec: {endpointSelector: {}}
   it('an IPv6 block touches pairs with an end the policy selects; hostNetwork its own workload', () => {
     assert.deepEqual(touching('shop/web', 'shop/api'), ['ipv6-ipblock']);
     assert.deepEqual(touching('ops/agent', 'shop/api'), ['host-network', 'ipv6-ipblock', 'not-modelled']);
+  });
+
+  it('Linkerd: kinds touch their namespace (istio-system included), a pod annotation its workload', () => {
+    const {
+      model: m2,
+      graph: g2,
+      engine: e2,
+    } = modelOf(
+      APP +
+        deployment('istio-system', 'x') +
+        deployment('ops', 'meshed').replace(
+          'labels: {app: meshed}',
+          'labels: {app: meshed}\n      annotations: {config.linkerd.io/default-inbound-policy: all-authenticated}',
+        ) +
+        'apiVersion: policy.linkerd.io/v1alpha1\nkind: AuthorizationPolicy\nmetadata: {name: a, namespace: istio-system}\n---\n',
+    );
+    const g = analysisGaps(m2, g2);
+    const kinds = (a: string, b: string) =>
+      gapsTouching(g, pod(e2, a), pod(e2, b))
+        .map((x) => x.key)
+        .sort();
+    assert.deepEqual(kinds('shop/web', 'shop/api'), [], 'not mesh-wide: Linkerd has no root namespace');
+    assert.deepEqual(kinds('shop/web', 'istio-system/x'), ['policy.linkerd.io/AuthorizationPolicy']);
+    assert.deepEqual(kinds('shop/web', 'ops/meshed'), ['config.linkerd.io/default-inbound-policy']);
+    assert.deepEqual(kinds('shop/web', 'ops/tool'), []);
+  });
+
+  it('a Cilium host policy touches hostNetwork pods only', () => {
+    const {
+      model: m2,
+      graph: g2,
+      engine: e2,
+    } = modelOf(
+      APP +
+        deployment('ops', 'agent', '\n      hostNetwork: true') +
+        'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: h}\n' +
+        'spec:\n  nodeSelector: {}\n  ingress: [{fromEntities: [cluster]}]\n---\n',
+    );
+    const g = analysisGaps(m2, g2);
+    const host = g.filter((x) => x.kind === 'host-policy');
+    assert.equal(host.length, 1);
+    assert.deepEqual(host[0].items[0].path, ['spec', 'nodeSelector']);
+    assert.deepEqual(
+      gapsTouching(host, pod(e2, 'shop/web'), pod(e2, 'shop/api')),
+      [],
+      'pods keep their own connections',
+    );
+    assert.equal(gapsTouching(host, pod(e2, 'shop/web'), pod(e2, 'ops/agent')).length, 1);
   });
 
   it('a cluster-wide kind touches every pair, external ends included', () => {
