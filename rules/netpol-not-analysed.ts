@@ -8,8 +8,7 @@ export default defineRule(
     description:
       'Something that changes who may talk to whom but that the connectivity analysis does not model: ' +
       'a policy kind other than NetworkPolicy (AdminNetworkPolicy, Cilium, Calico, Antrea, MultiNetworkPolicy, ' +
-      'UserDefinedNetwork, Istio AuthorizationPolicy, Linkerd authorization policy), a Linkerd default inbound ' +
-      'policy that refuses clients, a Cilium host policy (nodeSelector), an IPv6 ipBlock, ' +
+      'UserDefinedNetwork, Istio AuthorizationPolicy), an IPv6 ipBlock, ' +
       'or a hostNetwork pod where policies are in use.',
   },
   (ctx) => {
