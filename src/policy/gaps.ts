@@ -5,6 +5,8 @@
  *
  * The kinds of gap:
  * - objects of kinds that change who may talk to whom but are not modelled (NOT_MODELLED below);
+ * - Linkerd's default inbound policy, where a Namespace's or a pod's annotation refuses clients;
+ * - Cilium host policies (nodeSelector rules), which govern nodes, not pods (gaps-policies.ts);
  * - parts of admin-tier and Cilium rules that are not modelled (peers outside the input, ICMP),
  *   and admin-tier and Cilium policies selecting the same pods (gaps-policies.ts);
  * - IPv6 ipBlocks: the engine partitions the IPv4 space only; an IPv6 block matches no endpoint;
@@ -16,10 +18,9 @@ import type { Graph } from '../graph/graph.js';
 import type { Loc, Path } from '../load/source.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy } from '../model/netpol.js';
-import { asMap } from '../model/resource.js';
 import type { Resource } from '../model/resource.js';
 import type { Endpoint } from './engine.js';
-import { policyKindGaps } from './gaps-policies.js';
+import { meshDefaultGaps, policyKindGaps } from './gaps-policies.js';
 import { parseCidr } from './ipranges.js';
 import { isRejected, rejectionReasons } from './validate.js';
 
@@ -162,10 +163,6 @@ const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.ki
 /** Istio's default root namespace: an AuthorizationPolicy there applies to the whole mesh. */
 const ISTIO_ROOT_NAMESPACE = 'istio-system';
 
-/** Linkerd's default inbound policy (a Namespace's or a pod's annotation), and the values that refuse clients. */
-const LINKERD_DEFAULT_POLICY = 'config.linkerd.io/default-inbound-policy';
-const LINKERD_REFUSING = new Set(['deny', 'all-authenticated', 'cluster-authenticated', 'cluster-unauthenticated']);
-
 export type GapKind =
   | 'not-modelled'
   | 'mesh-default'
@@ -257,45 +254,8 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
     });
   }
 
-  // Linkerd's default inbound policy, where it refuses some clients (all-unauthenticated, the default, does not).
-  const meshDefault: GapItem[] = [];
-  const refusing = (res: Resource, path: Path, value: string | undefined, scope: GapScope) => {
-    if (value === undefined || !LINKERD_REFUSING.has(value.trim())) return;
-    meshDefault.push({
-      res,
-      path,
-      loc: res.at(...path),
-      message: `${res.displayShort}: Linkerd default inbound policy "${value.trim()}" is not analysed: the Linkerd proxies of its pods refuse clients it does not admit (unless a Server's authorization does); the connectivity analysis ignores it`,
-      scope,
-    });
-  };
-  for (const res of model.resources)
-    if (!res.superseded && res.kind === 'Namespace' && res.group === '')
-      refusing(res, ['metadata', 'annotations', LINKERD_DEFAULT_POLICY], res.annotations.get(LINKERD_DEFAULT_POLICY), {
-        kind: 'namespace',
-        namespace: res.name,
-      });
-  for (const t of model.podTemplates) {
-    if (t.workload.superseded) continue;
-    const annotations = asMap(asMap(t.template.metadata)?.annotations);
-    const value = annotations?.[LINKERD_DEFAULT_POLICY];
-    if (typeof value === 'string')
-      refusing(t.workload, [...t.templatePath, 'metadata', 'annotations', LINKERD_DEFAULT_POLICY], value, {
-        kind: 'workloads',
-        workloads: new Set([t]),
-      });
-  }
-  if (meshDefault.length) {
-    const n = meshDefault.length;
-    gaps.push({
-      kind: 'mesh-default',
-      key: LINKERD_DEFAULT_POLICY,
-      items: meshDefault,
-      message: `${counted(n, 'Linkerd default inbound policy', 'Linkerd default inbound policies')} (${LINKERD_DEFAULT_POLICY}) ${n === 1 ? 'is' : 'are'} not analysed (the Linkerd proxies refuse clients the policy does not admit): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
-      describe: (i) =>
-        `${i.res.display} sets a Linkerd default inbound policy, which is not analysed and may refuse this connection`,
-    });
-  }
+  // Linkerd's default inbound policy, where it refuses clients.
+  gaps.push(...meshDefaultGaps(model));
 
   // NetworkPolicies the API server rejects: left out of the analysis.
   const rejected: GapItem[] = [];
