@@ -16,15 +16,20 @@
  *   API orders it above every namespace's policies (an AdminNetworkPolicy Allow is final even
  *   where a Cilium deny rule matches), and says so for the pods both select.
  *
- * These are gaps of the answer (the network commands' warnings, `explain`'s incomplete line), not
- * of the manifests: the lint rule netpol-not-analysed, about objects the analysis does not read,
- * leaves them out.
+ * - Host policies (Cilium rules with a `nodeSelector`): they govern the traffic of nodes (and of
+ *   hostNetwork pods), which the answer does not hold.
+ * - Linkerd's default inbound policy (meshDefaultGaps): an annotation, not a policy object.
+ *
+ * The first two are gaps of the answer (the network commands' warnings, `explain`'s incomplete
+ * line), not of the manifests: the lint rule netpol-not-analysed, about objects the analysis does
+ * not read, leaves them out. Host policies are not read at all, and it reports them.
  */
 import type { Graph } from '../graph/graph.js';
 import type { Path } from '../load/source.js';
 import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { CiliumRule } from '../model/cilium.js';
 import type { Model, PodTemplate } from '../model/model.js';
+import { asMap } from '../model/resource.js';
 import type { Resource } from '../model/resource.js';
 import { labelledMap, matches } from '../model/selector.js';
 import type { Selector } from '../model/selector.js';
@@ -104,7 +109,7 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
   }
   for (const p of ciliums) {
     for (const rule of p.rules) {
-      if (!rule.subject) continue; // nodeSelector rules: host endpoints, out of scope (cilium-policy-invalid and the docs say so)
+      if (!rule.subject) continue; // nodeSelector rules: host endpoints, a gap of their own (below)
       for (const s of rule.sections) {
         for (const u of s.unmodelled)
           if (!aboutNodes(u.path))
@@ -167,6 +172,32 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
     });
   }
 
+  // Host policies (nodeSelector rules): they govern the nodes' traffic, hostNetwork pods included.
+  const hostPods = new Set(model.podTemplates.filter((t) => t.hostNetwork && !t.workload.superseded));
+  const hostRules: GapItem[] = [];
+  for (const p of ciliums)
+    for (const rule of p.rules) {
+      if (rule.subject || !rule.nodeSelector) continue;
+      const path = [...rule.path, 'nodeSelector'];
+      hostRules.push({
+        res: p.res,
+        path,
+        loc: p.res.at(...path),
+        message: `${p.res.displayShort}: host policy (nodeSelector) not analysed: it governs traffic of nodes, not pods`,
+        scope: { kind: 'workloads', workloads: hostPods },
+      });
+    }
+  if (hostRules.length) {
+    const n = hostRules.length;
+    gaps.push({
+      kind: 'host-policy',
+      key: 'cilium-host-policy',
+      items: hostRules,
+      message: `${counted(n, 'Cilium host policy rule', 'Cilium host policy rules')} (nodeSelector) ${n === 1 ? 'is' : 'are'} not analysed (${n === 1 ? 'it governs' : 'they govern'} traffic of nodes, hostNetwork pods included, not of pods): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
+      describe: (i) => `${i.res.display} is a host policy (nodeSelector), which is not analysed`,
+    });
+  }
+
   // AdminNetworkPolicies (v1alpha1) and Cilium policies selecting the same pods.
   const v1alpha1 = admins.filter((p) => p.kind !== 'ClusterNetworkPolicy');
   if (v1alpha1.length && ciliums.length) {
@@ -197,6 +228,57 @@ export function policyKindGaps(model: Model, graph: Graph | undefined): Gap[] {
           `${i.res.display} and Cilium policies both select a pod of this connection, and no network plugin enforces both (the Admin tier is assumed to decide first)`,
       });
     }
+  }
+  return gaps;
+}
+
+/** Linkerd's default inbound policy (a Namespace's or a pod's annotation), and the values that refuse clients. */
+const LINKERD_DEFAULT_POLICY = 'config.linkerd.io/default-inbound-policy';
+const LINKERD_REFUSING = new Set(['deny', 'all-authenticated', 'cluster-authenticated', 'cluster-unauthenticated']);
+
+/**
+ * Linkerd's default inbound policy, where it refuses some clients (all-unauthenticated, Linkerd's
+ * default, admits every one): the proxies of the pods it covers refuse the others.
+ */
+export function meshDefaultGaps(model: Model): Gap[] {
+  const gaps: Gap[] = [];
+  const meshDefault: GapItem[] = [];
+  const refusing = (res: Resource, path: Path, value: string | undefined, scope: GapScope) => {
+    if (value === undefined || !LINKERD_REFUSING.has(value.trim())) return;
+    meshDefault.push({
+      res,
+      path,
+      loc: res.at(...path),
+      message: `${res.displayShort}: Linkerd default inbound policy "${value.trim()}" is not analysed: the Linkerd proxies of its pods refuse clients it does not admit (unless a Server's authorization does); the connectivity analysis ignores it`,
+      scope,
+    });
+  };
+  for (const res of model.resources)
+    if (!res.superseded && res.kind === 'Namespace' && res.group === '')
+      refusing(res, ['metadata', 'annotations', LINKERD_DEFAULT_POLICY], res.annotations.get(LINKERD_DEFAULT_POLICY), {
+        kind: 'namespace',
+        namespace: res.name,
+      });
+  for (const t of model.podTemplates) {
+    if (t.workload.superseded) continue;
+    const annotations = asMap(asMap(t.template.metadata)?.annotations);
+    const value = annotations?.[LINKERD_DEFAULT_POLICY];
+    if (typeof value === 'string')
+      refusing(t.workload, [...t.templatePath, 'metadata', 'annotations', LINKERD_DEFAULT_POLICY], value, {
+        kind: 'workloads',
+        workloads: new Set([t]),
+      });
+  }
+  if (meshDefault.length) {
+    const n = meshDefault.length;
+    gaps.push({
+      kind: 'mesh-default',
+      key: LINKERD_DEFAULT_POLICY,
+      items: meshDefault,
+      message: `${counted(n, 'Linkerd default inbound policy', 'Linkerd default inbound policies')} (${LINKERD_DEFAULT_POLICY}) ${n === 1 ? 'is' : 'are'} not analysed (the Linkerd proxies refuse clients the policy does not admit): the connections shown ignore ${n === 1 ? 'it' : 'them'}`,
+      describe: (i) =>
+        `${i.res.display} sets a Linkerd default inbound policy, which is not analysed and may refuse this connection`,
+    });
   }
   return gaps;
 }

@@ -5,6 +5,8 @@
  *
  * The kinds of gap:
  * - objects of kinds that change who may talk to whom but are not modelled (NOT_MODELLED below);
+ * - Linkerd's default inbound policy, where a Namespace's or a pod's annotation refuses clients;
+ * - Cilium host policies (nodeSelector rules), which govern nodes, not pods (gaps-policies.ts);
  * - parts of admin-tier and Cilium rules that are not modelled (peers outside the input, ICMP),
  *   and admin-tier and Cilium policies selecting the same pods (gaps-policies.ts);
  * - IPv6 ipBlocks: the engine partitions the IPv4 space only; an IPv6 block matches no endpoint;
@@ -18,7 +20,7 @@ import type { Model, PodTemplate } from '../model/model.js';
 import type { NetworkPolicy } from '../model/netpol.js';
 import type { Resource } from '../model/resource.js';
 import type { Endpoint } from './engine.js';
-import { policyKindGaps } from './gaps-policies.js';
+import { meshDefaultGaps, policyKindGaps } from './gaps-policies.js';
 import { parseCidr } from './ipranges.js';
 import { isRejected, rejectionReasons } from './validate.js';
 
@@ -110,6 +112,50 @@ export const NOT_MODELLED: readonly NotModelledKind[] = [
     reason:
       'allow and deny rules applied by the Istio proxies, which refuse connections (L4 and L7) that NetworkPolicies allow',
   },
+  // Linkerd: once a Server selects a port of its namespace's pods, the proxies refuse clients no
+  // authorization admits; the other kinds say which clients are admitted.
+  {
+    group: 'policy.linkerd.io',
+    kind: 'Server',
+    versions: 'v1beta1, v1beta2, v1beta3',
+    scope: 'namespace',
+    reason: 'a port of pods the Linkerd proxies refuse to clients that no authorization for it admits',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'ServerAuthorization',
+    versions: 'v1beta1',
+    scope: 'namespace',
+    reason: 'clients a Linkerd Server admits; the Linkerd proxies refuse the others',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'AuthorizationPolicy',
+    versions: 'v1alpha1',
+    scope: 'namespace',
+    reason: 'clients a Linkerd Server or route admits; the Linkerd proxies refuse the others',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'MeshTLSAuthentication',
+    versions: 'v1alpha1',
+    scope: 'namespace',
+    reason: 'mesh identities that Linkerd authorization policies admit',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'NetworkAuthentication',
+    versions: 'v1alpha1',
+    scope: 'namespace',
+    reason: 'client networks that Linkerd authorization policies admit',
+  },
+  {
+    group: 'policy.linkerd.io',
+    kind: 'HTTPRoute',
+    versions: 'v1beta1, v1beta2, v1beta3',
+    scope: 'namespace',
+    reason: 'HTTP routes of a Linkerd Server, which Linkerd authorizes one by one',
+  },
 ];
 
 const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.kind}`, r]));
@@ -118,7 +164,14 @@ const NOT_MODELLED_BY_KIND = new Map(NOT_MODELLED.map((r) => [`${r.group}/${r.ki
 const ISTIO_ROOT_NAMESPACE = 'istio-system';
 
 export type GapKind =
-  'not-modelled' | 'ipv6-ipblock' | 'host-network' | 'rejected-policy' | 'policy-part' | 'mixed-plugins';
+  | 'not-modelled'
+  | 'mesh-default'
+  | 'ipv6-ipblock'
+  | 'host-network'
+  | 'host-policy'
+  | 'rejected-policy'
+  | 'policy-part'
+  | 'mixed-plugins';
 
 /** Which endpoints a gap may affect. */
 export type GapScope =
@@ -175,7 +228,7 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
     if (!row) continue;
     const namespace = res.namespace ?? defaultNs;
     const cluster =
-      row.scope === 'cluster' || (row.kind === 'AuthorizationPolicy' && namespace === ISTIO_ROOT_NAMESPACE);
+      row.scope === 'cluster' || (row.group === 'security.istio.io' && namespace === ISTIO_ROOT_NAMESPACE);
     const item: GapItem = {
       res,
       path: ['kind'],
@@ -200,6 +253,9 @@ export function analysisGaps(model: Model, graph?: Graph): Gap[] {
         `${row.scope === 'cluster' ? i.res.displayShort : i.res.display} (${row.group}) is not analysed and may apply to this connection`,
     });
   }
+
+  // Linkerd's default inbound policy, where it refuses clients.
+  gaps.push(...meshDefaultGaps(model));
 
   // NetworkPolicies the API server rejects: left out of the analysis.
   const rejected: GapItem[] = [];

@@ -87,6 +87,47 @@ spec:
       /^kube-netlint: warning: 2 GlobalNetworkPolicies \(crd\.projectcalico\.org\) are not analysed \(cluster-wide ordered Calico allow and deny rules\): the connections shown ignore them \(anp\.yaml:2:7, anp\.yaml:10:7\)$/,
   },
   {
+    name: 'a Linkerd Server',
+    files: {
+      'app.yaml': APP,
+      'server.yaml': `apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: api-http, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  port: http
+`,
+    },
+    warning:
+      /^kube-netlint: warning: 1 Server \(policy\.linkerd\.io\) is not analysed \(a port of pods the Linkerd proxies refuse to clients that no authorization for it admits\): the connections shown ignore it \(server\.yaml:2:7\)$/,
+  },
+  {
+    name: 'a Linkerd default inbound policy that refuses clients',
+    files: {
+      'app.yaml':
+        APP +
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations: {config.linkerd.io/default-inbound-policy: deny}\n',
+    },
+    warning:
+      /^kube-netlint: warning: 1 Linkerd default inbound policy \(config\.linkerd\.io\/default-inbound-policy\) is not analysed \(the Linkerd proxies refuse clients the policy does not admit\): the connections shown ignore it \(app\.yaml:\d+:\d+\)$/,
+  },
+  {
+    name: 'a Cilium host policy',
+    files: {
+      'app.yaml': APP,
+      'host.yaml': `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: lock-down}
+spec:
+  nodeSelector: {matchLabels: {type: dev-vm}}
+  ingress:
+    - fromEntities: [cluster]
+`,
+    },
+    warning:
+      /^kube-netlint: warning: 1 Cilium host policy rule \(nodeSelector\) is not analysed \(it governs traffic of nodes, hostNetwork pods included, not of pods\): the connections shown ignore it \(host\.yaml:5:17\)$/,
+  },
+  {
     name: 'an IPv6 ipBlock',
     files: { 'app.yaml': APP, 'np.yaml': API_INGRESS('        - port: 8080', '- ipBlock: {cidr: "fd00::/8"}') },
     warning:
