@@ -5,46 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Graph } from '../../src/graph/graph.js';
-import { loadText } from '../../src/load/load.js';
-import { buildModel } from '../../src/model/model.js';
-import { PolicyEngine } from '../../src/policy/engine.js';
-import type { Endpoint } from '../../src/policy/engine.js';
 import { analysisGaps, gapsTouching } from '../../src/policy/gaps.js';
-
-function deployment(ns: string, name: string, extra = ''): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:${extra}
-      containers:
-        - name: c
-          image: example/${name}:1
----
-`;
-}
-
-const APP = deployment('shop', 'web') + deployment('shop', 'api') + deployment('ops', 'tool');
-
-function modelOf(text: string) {
-  const model = buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
-  const graph = new Graph(model);
-  return { model, graph, engine: new PolicyEngine(model, graph) };
-}
-
-function pod(engine: PolicyEngine, spec: string): Endpoint {
-  const [p] = engine.findPod(spec, 'default');
-  assert.ok(p, spec);
-  return { kind: 'pod', pod: p };
-}
+import { APP, deployment, modelOf, pod } from '../support/gaps.js';
 
 describe('gapsTouching: Linkerd and Cilium host policies', () => {
   it('Linkerd: kinds touch their namespace (istio-system included), a pod annotation its workload', () => {

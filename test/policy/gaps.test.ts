@@ -11,36 +11,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { lint } from '../../src/engine/runner.js';
-import { Graph } from '../../src/graph/graph.js';
 import { loadText } from '../../src/load/load.js';
-import { buildModel } from '../../src/model/model.js';
-import { PolicyEngine } from '../../src/policy/engine.js';
-import type { Endpoint } from '../../src/policy/engine.js';
 import { NOT_MODELLED, analysisGaps, gapsTouching } from '../../src/policy/gaps.js';
 import { BIN, runCommand, tmp, warningLines as warnings } from '../support/util.js';
-
-function deployment(ns: string, name: string, extra = ''): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:${extra}
-      containers:
-        - name: c
-          image: example/${name}:1
-          ports: [{name: http, containerPort: 8080}]
----
-`;
-}
-
-const APP = deployment('shop', 'web') + deployment('shop', 'api') + deployment('ops', 'tool');
+import { APP, deployment, modelOf, pod } from '../support/gaps.js';
 
 const API_INGRESS = (
   ports: string,
@@ -151,18 +125,6 @@ spec:
 ];
 
 const run = (command: string, args: string[], cwd: string) => runCommand(command, ['--no-config', ...args], cwd);
-
-function modelOf(text: string) {
-  const model = buildModel([loadText('t.yaml', text)], { defaultNamespace: 'default' });
-  const graph = new Graph(model);
-  return { model, graph, engine: new PolicyEngine(model, graph) };
-}
-
-function pod(engine: PolicyEngine, spec: string): Endpoint {
-  const [p] = engine.findPod(spec, 'default');
-  assert.ok(p, spec);
-  return { kind: 'pod', pod: p };
-}
 
 describe('analysisGaps', () => {
   it('finds every kind of the table, once per object, at its kind', () => {
