@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdir, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { DEFAULT_NODE_PORT_RANGE } from '../../src/engine/settings.js';
 import { loadInput } from '../../src/load/input.js';
 import { positionOf } from '../../src/load/source.js';
 import { BIN } from '../support/util.js';
+import { denySecret } from '../support/deny.js';
 
 const DEPLOYMENT = (name: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: ${name}\n` +
@@ -49,18 +50,6 @@ function tree(): string {
   writeFileSync(path.join(dir, 'k8s/c.yaml'), `${SERVICE('c')}---\n${DEPLOYMENT('c')}`, { mode: 0o644 });
   return dir;
 }
-
-/** `fs.readdir` that fails with EACCES for folders named `secret`, as a folder without read permission does. */
-const denySecret = ((dir: string, ...rest: unknown[]) => {
-  const callback = rest[rest.length - 1] as (err: NodeJS.ErrnoException | null) => void;
-  if (path.basename(String(dir)) === 'secret') {
-    const err: NodeJS.ErrnoException = new Error(`EACCES: permission denied, scandir '${String(dir)}'`);
-    err.code = 'EACCES';
-    process.nextTick(() => callback(err));
-    return;
-  }
-  (readdir as (...a: unknown[]) => void)(dir, ...rest);
-}) as typeof readdir;
 
 describe('unreadable folders: the walk', () => {
   it('reports a folder it cannot list as a file with one problem, in path order, and reads the rest', async () => {

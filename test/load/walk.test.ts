@@ -4,7 +4,7 @@
  * links, Helm charts and unreadable folders, on trees with the names a walk treats specially.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdir, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { discover } from '../../src/load/discover.js';
@@ -12,6 +12,7 @@ import type { DiscoverOptions, DiscoverResult } from '../../src/load/discover.js
 import { planSlices } from '../../src/load/kustomize.js';
 import { listFolderSync, listTree } from '../../src/load/walk.js';
 import { tmp } from '../support/util.js';
+import { denySecret } from '../support/deny.js';
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
 
@@ -54,18 +55,6 @@ function tricky(): string {
   mkdirSync(path.join(w, 'empty'));
   return root;
 }
-
-/** `fs.readdir` that fails with EACCES for folders named `secret`. */
-const denySecret = ((dir: string, ...rest: unknown[]) => {
-  const callback = rest[rest.length - 1] as (err: NodeJS.ErrnoException | null) => void;
-  if (path.basename(String(dir)) === 'secret') {
-    const err: NodeJS.ErrnoException = new Error(`EACCES: permission denied, scandir '${String(dir)}'`);
-    err.code = 'EACCES';
-    process.nextTick(() => callback(err));
-    return;
-  }
-  (readdir as (...a: unknown[]) => void)(dir, ...rest);
-}) as typeof readdir;
 
 /** The walk listed here and the walk listed by globby (an ignore pattern that matches nothing). */
 async function both(

@@ -17,21 +17,10 @@ import { WORKER_SLICE_CHARS } from '../../src/lsp/project.js';
 import type { Project } from '../../src/lsp/project.js';
 import { Workspace } from '../../src/lsp/workspace.js';
 import type { WorkspaceOptions } from '../../src/lsp/workspace.js';
-import { Host, deployment, service, tmp, until, uri } from './lsp-helpers.js';
+import { Host, deployment, pairs, service, tmp, until, uri } from './lsp-helpers.js';
 import { ROOT, cli, findingsOf } from '../support/util.js';
 
 const WAIT_MS = 300_000;
-
-/** Deployment/Service pairs of about `chars` characters; one Service in a hundred names a missing port. */
-function pairs(prefix: string, chars: number): string {
-  const parts: string[] = [];
-  for (let i = 0, n = 0; n < chars; i++) {
-    const p = `${deployment(`${prefix}-${i}`)}---\n${service(`${prefix}-${i}`, i % 100 === 7 ? 'htttp' : 'http')}`;
-    parts.push(p);
-    n += p.length + 4;
-  }
-  return parts.join('---\n');
-}
 
 /** The folder's first lint, done: its diagnostics by URI (those not empty). */
 async function lintFolder(

@@ -165,3 +165,14 @@ export async function spawnServer(dir: string, initializationOptions: object = {
   await conn.sendNotification('initialized', {});
   return s;
 }
+
+/** Deployment/Service pairs of about `chars` characters; one Service in a hundred names a missing port. */
+export function pairs(prefix: string, chars: number): string {
+  const parts: string[] = [];
+  for (let i = 0, n = 0; n < chars; i++) {
+    const p = `${deployment(`${prefix}-${i}`)}---\n${service(`${prefix}-${i}`, i % 100 === 7 ? 'htttp' : 'http')}`;
+    parts.push(p);
+    n += p.length + 4;
+  }
+  return parts.join('---\n');
+}

@@ -16,19 +16,8 @@ import { SliceWorker } from '../../src/lsp/offthread.js';
 import type { LintJob } from '../../src/lsp/offthread.js';
 import { WORKER_SLICE_CHARS } from '../../src/lsp/project.js';
 import { Workspace } from '../../src/lsp/workspace.js';
-import { Host, deployment, service, tmp, until, uri } from './lsp-helpers.js';
+import { Host, deployment, pairs, service, tmp, until, uri } from './lsp-helpers.js';
 import { ROOT } from '../support/util.js';
-
-/** Deployment/Service pairs of about `chars` characters; one Service in a hundred names a missing port. */
-function pairs(prefix: string, chars: number): string {
-  const parts: string[] = [];
-  for (let i = 0, n = 0; n < chars; i++) {
-    const p = `${deployment(`${prefix}-${i}`)}---\n${service(`${prefix}-${i}`, i % 100 === 7 ? 'htttp' : 'http')}`;
-    parts.push(p);
-    n += p.length + 4;
-  }
-  return parts.join('---\n');
-}
 
 /** Lint a folder (with an open unsaved document) in a workspace; its diagnostics by URI once idle. */
 async function lintFolder(
