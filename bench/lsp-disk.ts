@@ -18,7 +18,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { Workspace } from '../src/lsp/workspace.js';
-import { bigDocument, idleBlocking } from './lsp-big.js';
+import { bigDocument, idleBlocking, watchBlocks } from './lsp-big.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/kube-netlint.js');
 
@@ -101,29 +101,20 @@ export async function loadBlocking(dir: string, worker: boolean): Promise<LoadBl
     { debounceMs: 0, timing: true, workerChars: worker ? undefined : Infinity },
   );
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  let last = performance.now();
-  let longest = 0;
-  let running = true;
-  const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(tick);
-  };
+  let blocks: ReturnType<typeof watchBlocks> | undefined;
   try {
     const t0 = performance.now();
-    last = t0;
+    blocks = watchBlocks();
     delay.enable();
-    setImmediate(tick);
     void ws.addFolder(dir);
     while (published === 0) await new Promise((r) => setTimeout(r, 1));
     const firstMs = performance.now() - t0;
-    const blocking = { longest, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+    const blocking = { longest: blocks.longest, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
     delay.disable();
     while (linted === 0) await new Promise((r) => setTimeout(r, 1));
     return { ...blocking, firstMs, lintedMs: performance.now() - t0 };
   } finally {
-    running = false;
+    blocks?.stop();
     ws.dispose();
   }
 }
