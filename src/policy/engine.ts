@@ -367,25 +367,8 @@ export class PolicyEngine {
   /** The allowed connections of `evaluate`, without the reasons. */
   allowed(src: Endpoint, dst: Endpoint): ConnSet {
     let conn = ConnSet.ALL;
-    if (src.kind === 'pod') conn = this.sideConn('egress', src.pod, dst, dst);
-    if (dst.kind === 'pod') conn = conn.intersect(this.sideConn('ingress', dst.pod, src, dst));
-    return conn;
-  }
-
-  /** What `side` allows, without building its explanation where only NetworkPolicies decide. */
-  private sideConn(dir: Direction, self: NetPod, other: Endpoint, dst: Endpoint): ConnSet {
-    if (
-      (!this.cilium.empty && this.cilium.governs(dir, self.id)) ||
-      (!this.tiers.empty && this.tiers.governs(dir, self.id))
-    )
-      return this.side(dir, self, other, dst, false).conn;
-    if (this.policiesByDir[dir][self.id].length === 0) return ConnSet.ALL;
-    let conn = ConnSet.NONE;
-    for (const r of this.rulesByDir[dir][self.id]) {
-      if (!this.ruleMatches(r, other)) continue;
-      conn = conn.union(this.rulePorts(r, dst));
-      if (conn.isAll) break;
-    }
+    if (src.kind === 'pod') conn = this.side('egress', src.pod, dst, dst, false).conn;
+    if (dst.kind === 'pod') conn = conn.intersect(this.side('ingress', dst.pod, src, dst, false).conn);
     return conn;
   }
 
