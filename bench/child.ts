@@ -12,6 +12,10 @@ import { defaultSettings } from '../src/engine/settings.js';
 import { json } from '../src/format/json.js';
 import { ParseCache } from '../src/load/cache.js';
 import { loadInput } from '../src/load/input.js';
+import { tuneTiering } from '../src/cli/tiering.js';
+
+// V8 set as the command line sets it (bin/kube-netlint.js), so the figures are the CLI's.
+tuneTiering();
 
 const [dir, workersArg, cacheDir, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 1);

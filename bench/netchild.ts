@@ -4,6 +4,10 @@ import { Graph } from '../src/graph/graph.js';
 import { loadInput } from '../src/load/input.js';
 import { buildModel } from '../src/model/model.js';
 import { PolicyEngine } from '../src/policy/engine.js';
+import { tuneTiering } from '../src/cli/tiering.js';
+
+// V8 set as the command line sets it (bin/kube-netlint.js), so the figures are the CLI's.
+tuneTiering();
 
 const dir = process.argv[2];
 const { files } = await loadInput([dir], { cwd: process.cwd(), gitignore: false });

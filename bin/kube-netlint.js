@@ -45,6 +45,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const code = runLanguageServer(argv.slice(1));
   if (code !== undefined) process.exitCode = code;
 } else {
+  // V8's optimising compiler set for a run that ends soon (src/cli/tiering.ts).
+  (await import('../dist/src/cli/tiering.js')).tuneTiering();
   const { main } = await import(cliModule());
   process.exitCode = await main(argv, {
     stdout: process.stdout,

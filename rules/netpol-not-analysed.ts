@@ -7,9 +7,9 @@ export default defineRule(
     severity: 'info',
     description:
       'Something that changes who may talk to whom but that the connectivity analysis does not model: ' +
-      'a policy kind other than NetworkPolicy (AdminNetworkPolicy, Cilium, Calico, Antrea, MultiNetworkPolicy, ' +
-      'UserDefinedNetwork, Istio AuthorizationPolicy), an IPv6 ipBlock, ' +
-      'or a hostNetwork pod where policies are in use.',
+      'a policy kind it does not read (Calico, Antrea, MultiNetworkPolicy, UserDefinedNetwork, Istio or ' +
+      'Linkerd authorization), a Linkerd default inbound policy that refuses clients, a Cilium host policy, ' +
+      'an IPv6 ipBlock, or a hostNetwork pod where policies are in use.',
   },
   (ctx) => {
     // Without the graph: a finding says nothing of the pods a gap may affect (its scope), which
