@@ -105,8 +105,9 @@ export class Gitignores {
       chain.unshift(d);
       if (d === top || path.dirname(d) === d) break;
     }
-    // globby finds those above the working directory with its ignore globs, which may read such names otherwise.
-    if (chain.some((d) => UNSEARCHED.has(path.basename(d)))) return undefined;
+    // globby finds those above the working directory with its ignore globs, which may read such
+    // names otherwise; it turns a backslash into a slash before testing a path.
+    if (chain.some((d) => UNSEARCHED.has(path.basename(d)) || d.slice(top.length).includes('\\'))) return undefined;
     const first: string[] = [];
     for (const d of chain) {
       const patterns = readPatterns(d, top);
@@ -165,7 +166,7 @@ export class Gitignores {
     return 'none';
   }
 
-  /** Whether the patterns of the folder `dir` are read from its listing (those of the first folders are read already). */
+  /** Whether the `.gitignore` of the folder `dir` is read with its listing (not one of the first ones). */
   readsOwn(reach: Reach, dir: string): boolean {
     return reach === 'searched' && dir !== this.cwd;
   }

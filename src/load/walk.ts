@@ -11,7 +11,7 @@
  * with neither a dot nor a line terminator, leaving out names that begin with a dot, every
  * `node_modules` and what the `.gitignore` files leave out. A name it is not sure to read as globby
  * does (one holding a line terminator) gives up the whole walk (undefined): the caller asks
- * globby. Tests compare both (test/load/walk.test.ts, test/load/walk-gitignore.test.ts).
+ * globby. Tests compare both (test/load/walk.test.ts).
  */
 import { readdirSync } from 'node:fs';
 import type { readdir } from 'node:fs';
@@ -55,7 +55,10 @@ export function walkableHere(rel: string): boolean {
 
 /** Ignore rules in force in a folder of a walk (./gitignore.ts). */
 export interface FolderIgnore {
-  /** The rules in force in its subfolder `dir` (the walked folder, for those above it), listed as `dirents`; undefined: leave the walk to globby. */
+  /**
+   * The rules in force in its subfolder `dir` (for the rules above the walked folder: in that
+   * folder), listed as `dirents`; undefined: leave the walk to globby.
+   */
   enter(dir: string, dirents: Dirent[]): FolderIgnore | undefined;
   /** Whether an entry of the folder is left out (a subfolder: not walked). */
   skips(entry: string, dirent: Dirent): boolean;
