@@ -251,7 +251,7 @@ describe('directory walk in a git work tree: .gitignore files applied here as gl
       async () => {
         const { root, repo } = ignoring(git);
         const k8s = path.join(repo, 'k8s');
-        const cwds = [repo, k8s, path.join(k8s, 'sub'), path.join(repo, 'sibling'), root];
+        const cwds = [repo, k8s, path.join(k8s, 'sub'), path.join(k8s, 'build'), path.join(repo, 'sibling'), root];
         const walks = [
           [k8s],
           [path.join(k8s, 'sub')],
