@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdir, readdirSync, realpathSync, statSync } f
 import path from 'node:path';
 import type { Options as GlobbyOptions } from 'globby';
 import { isPermissionError, readErrorMessage, specialKind } from './read.js';
+import { Gitignores } from './gitignore.js';
 import { listFolderSync, listFolderWith, listTree, walkableHere } from './walk.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
@@ -135,6 +136,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   const kustomizationFiles = new Map<string, string[]>();
   /** Where .gitignore files apply (see `gitignoreReaches`), found on first use. */
   let gitignoreBase: string | undefined;
+  /** The .gitignore files a walk applies (./gitignore.ts), read on first use; undefined: walks go through globby. */
+  let gitignores: Promise<Gitignores | undefined> | undefined;
   // Folders are listed through this (for the walk and globby's search for .gitignore files alike).
   const fsWithDenied = walkFs(options.readdir ?? readdir, denied);
   const recordDenied = (dir: string, err: NodeJS.ErrnoException) => {
@@ -186,7 +189,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       unmatched.push(arg);
       continue;
     }
-    // A glob matches the paths that are there: it does not follow symbolic links.
+    // A glob matches the paths that are there: it does not follow symbolic links. What it matches
+    // that is not a regular file (a FIFO, a socket, a device) is named, as a walk names it.
     const matches = await globby([toPosix(arg)], {
       cwd,
       fs: fsWithDenied,
@@ -196,10 +200,19 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
       absolute: false,
       followSymbolicLinks: false,
       expandDirectories: false,
-      onlyFiles: true,
+      onlyFiles: false,
+      objectMode: true,
     });
-    if (matches.length === 0 && denied.size === deniedBefore) unmatched.push(arg);
-    for (const m of matches) add(resolved(m), true);
+    let found = 0;
+    for (const m of matches) {
+      const { dirent } = m;
+      if (dirent.isDirectory() || dirent.isSymbolicLink()) continue;
+      const file = path.normalize(resolved(m.path));
+      if (dirent.isFile()) add(file, true);
+      else addSpecial(file, realpathOr(file), specialMessage(lstatOrUndefined(file)));
+      found++;
+    }
+    if (found === 0 && denied.size === deniedBefore) unmatched.push(arg);
   }
 
   /**
@@ -246,11 +259,15 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     const rel = toPosix(path.relative(cwd, dirAbs));
     const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
     const gitignore = (options.gitignore ?? true) && gitignoreReaches(dirAbs);
-    // Without ignore files or patterns to apply, the tree is listed here (./walk.ts); else by globby.
-    const listed =
-      !gitignore && options.ignore.length === 0 && walkableHere(rel)
-        ? await listTree(dirAbs, listFolder, recordDenied)
+    // Without ignore patterns to apply, the tree is listed here (./walk.ts), .gitignore files
+    // applied on the way; with some, or where the walk here is unsure to answer as globby does, by globby.
+    let listed: Awaited<ReturnType<typeof listTree>>;
+    if (options.ignore.length === 0 && walkableHere(rel)) {
+      const rules = gitignore
+        ? (await (gitignores ??= Gitignores.at(cwd, gitWorkTree(path.resolve(cwd)))))?.above(dirAbs)
         : undefined;
+      if (!gitignore || rules) listed = await listTree(dirAbs, listFolder, recordDenied, rules);
+    }
     const entries = listed ?? (await globbyWalk(base, gitignore));
     if (listed)
       kustomizationFiles.set(

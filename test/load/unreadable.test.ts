@@ -2,7 +2,8 @@
  * A folder or file that cannot be read (permission denied) is a finding, never an abort: lint
  * reports it as `yaml-syntax` at the path, the network commands name it in one
  * `kube-netlint: warning:` line on stderr, and every other file is read and linted. A FIFO or a
- * socket with a manifest's name that the walk meets is named the same way, and never opened.
+ * socket with a manifest's name that the walk meets, or that a glob matches, is named the same
+ * way, and never opened.
  *
  * The folder walk's error path is tested with a `readdir` that fails (this runs everywhere, root
  * included); the real thing, with `chmod 000`, runs where permissions deny: as a user other than
@@ -139,6 +140,50 @@ describe('special files met by the walk', () => {
       }
     },
   );
+
+  it('names a FIFO or socket a glob matches as the walk does, once, and not a link to one', { skip }, async () => {
+    const dir = tree();
+    const k8s = path.join(dir, 'k8s');
+    assert.equal(spawnSync('mkfifo', [path.join(k8s, 'ok/pipe.yaml'), path.join(k8s, 'ok/notes')]).status, 0);
+    symlinkSync('pipe.yaml', path.join(k8s, 'ok/link.yaml'));
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(k8s, 'sock.json'), resolve));
+    try {
+      const input = await loadInput(['k8s/*/*', 'k8s/ok/pipe.*', 'k8s/*.json'], { cwd: dir, workers: 0 });
+      assert.deepEqual(input.errors, []);
+      const problems = input.files.flatMap((f) => f.problems.map((p) => `${f.path}: ${p.code}: ${p.message}`));
+      assert.deepEqual(problems, [
+        'k8s/ok/notes: UNREADABLE: the file cannot be read: not a regular file (a FIFO); it is not linted',
+        'k8s/ok/pipe.yaml: UNREADABLE: the file cannot be read: not a regular file (a FIFO); it is not linted',
+        'k8s/sock.json: UNREADABLE: the file cannot be read: not a regular file (a socket); it is not linted',
+      ]);
+      assert.deepEqual(
+        input.files.map((f) => f.path),
+        ['k8s/ok/a.yaml', 'k8s/ok/notes', 'k8s/ok/pipe.yaml', 'k8s/secret/b.yaml', 'k8s/sock.json'],
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('lint: a yaml-syntax finding for a FIFO a glob matches, which is not "no files found"', { skip }, () => {
+    const dir = tree();
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'k8s/ok/pipe.yaml')]).status, 0);
+    const r = spawnSync(process.execPath, [BIN, '--no-config', '-f', 'json', 'k8s/ok/pipe.*'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.signal, null, 'must not block');
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const findings = (JSON.parse(r.stdout) as { findings: { file: string; ruleId: string; message: string }[] })
+      .findings;
+    assert.deepEqual(
+      findings.map((f) => `${f.file}: ${f.ruleId}: ${f.message}`),
+      ['k8s/ok/pipe.yaml: yaml-syntax: the file cannot be read: not a regular file (a FIFO); it is not linted'],
+    );
+  });
 
   it('lint: a yaml-syntax finding for a FIFO in a folder, exit 1, the rest linted', { skip, timeout: 60_000 }, () => {
     const dir = tree();
