@@ -13,7 +13,8 @@ import { q } from '../../src/util/text.js';
 const stem = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.(ya?ml|json)$/i, '');
 
 /** The folder that holds `folder` ('' for the top folder; undefined above it). */
-const parentOf = (folder: string) => (folder === '' ? undefined : folder.slice(0, Math.max(0, folder.lastIndexOf('/'))));
+const parentOf = (folder: string) =>
+  folder === '' ? undefined : folder.slice(0, Math.max(0, folder.lastIndexOf('/')));
 
 /** How files and folders name a folder in a message. */
 const named = (folder: string) => (folder ? q(folder) : 'the top folder');
