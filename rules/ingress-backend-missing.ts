@@ -179,7 +179,7 @@ export default defineRule(
             at: route.res.at(...b.port.path),
             object: route.res,
             message:
-              `${where}: port ${String(b.port.raw)} is not a TCP port of ` +
+              `${where}: port ${String(b.port.raw)} is not a ${b.protocol} port of ` +
               `Service ${q(r.service.name)}${
                 behind ? ` (it is the target of its port ${behind.port}; name the Service port)` : ''
               }${ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports'}`,
