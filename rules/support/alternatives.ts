@@ -53,6 +53,20 @@ function sampleFolders(model: Model): Map<string, Resource> {
 }
 
 /**
+ * The folder of samples that `folder` is, or is a folder of (see `alternatives`), with one object
+ * defined in three or more of its files; undefined when it is none.
+ */
+export function samplesFolder(model: Model, folder: string): { folder: string; example: Resource } | undefined {
+  const folders = sampleFolders(model);
+  const parent = parentOf(folder);
+  for (const f of [folder, parent]) {
+    const example = f === undefined ? undefined : folders.get(f);
+    if (f !== undefined && example) return { folder: f, example };
+  }
+  return undefined;
+}
+
+/**
  * Why two definitions of one object may be alternatives rather than one object defined twice, or
  * undefined:
  * - the object is defined in three or more files of the folder of either (a folder of samples,
@@ -99,15 +113,16 @@ export function alternatives(model: Model, a: Resource, b: Resource): string | u
       `look like alternatives`
     );
   }
-  const folders = sampleFolders(model);
-  const parent = parentOf(fb);
-  const f = folders.has(fb) ? fb : parent !== undefined && folders.has(parent) ? parent : undefined;
-  const other = f === undefined ? undefined : folders.get(f);
-  if (f === undefined || !other) return undefined;
+  const samples = samplesFolder(model, fb);
+  return samples && `${samplesNote(model, samples)}${samples.folder === fb ? '' : ` (${q(fb)} is one of its folders)`}`;
+}
+
+/** Says why a folder is one of samples. */
+export function samplesNote(model: Model, samples: { folder: string; example: Resource }): string {
+  const { folder, example } = samples;
   return (
-    `the files of ${named(f)} look like alternatives (samples or variants applied one at a time): ` +
-    `${other.display} is defined in ${filesIn(model, other, f)} of them` +
-    (f === fb ? '' : ` (${q(fb)} is one of its folders)`)
+    `the files of ${named(folder)} look like alternatives (samples or variants applied one at a time): ` +
+    `${example.display} is defined in ${filesIn(model, example, folder)} of them`
   );
 }
 
