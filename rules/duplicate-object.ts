@@ -7,6 +7,7 @@ import {
   foldersLookAlike,
   mayBeDistinct,
   namespaceDefaulted,
+  patchLacks,
 } from '../src/model/identity.js';
 import type { Model } from '../src/model/model.js';
 import { isMap } from '../src/model/resource.js';
@@ -26,23 +27,10 @@ function content(raw: JsonMap): JsonMap {
   return { ...raw, metadata: rest };
 }
 
-/** Fields a CustomResourceDefinition requires. */
-const CRD_REQUIRED = ['group', 'names', 'scope', 'versions'];
-
-/**
- * The required fields a CustomResourceDefinition lacks (`spec.group`, …): such a document is a
- * patch of a definition (`kubectl patch --patch-file`), not one of its own. Empty for other kinds.
- */
-function patchOnly(r: Resource): string[] {
-  if (r.kind !== 'CustomResourceDefinition' || r.group !== 'apiextensions.k8s.io') return [];
-  const spec = isMap(r.raw.spec) ? r.raw.spec : {};
-  return CRD_REQUIRED.filter((f) => spec[f] === undefined || spec[f] === null).map((f) => `spec.${f}`);
-}
-
 /** A patch and the definition it patches: said, not compared. */
 function patchMessage(patch: Resource, lacks: string[], full: Resource): string {
   return (
-    `${patch.display} lacks ${lacks.join(', ')}, which a CustomResourceDefinition requires: it reads as a ` +
+    `${patch.display} lacks ${lacks.join(', ')}, which a ${patch.kind} requires: it reads as a ` +
     `patch of the definition in ${full.file.path} (kubectl patch), not a second definition, and is not compared with it`
   );
 }
@@ -85,10 +73,10 @@ export default defineRule(
       // a patch of a definition (a CustomResourceDefinition without its required fields) is none:
       // each is said once (at the group's first repeat), against the first full definition.
       const defs = definitionsOf(ctx.model, r);
-      const full = defs.filter((d) => patchOnly(d).length === 0);
+      const full = defs.filter((d) => patchLacks(d).length === 0);
       if (r === defs[1] && full.length) {
         for (const d of defs) {
-          const lacks = patchOnly(d);
+          const lacks = patchLacks(d);
           if (!lacks.length) continue;
           ctx.report({
             at: d.nameLoc,
