@@ -30,7 +30,8 @@ function otherSamples(model: Model, svc: Resource, ok: PodTemplate[], failing: P
   const samples = samplesFolder(model, folder);
   if (!samples) return undefined;
   const files = [...new Set(failing.map((p) => p.workload.file.path))];
-  return `${list(files, 3)} ${files.length > 1 ? 'are other files' : 'is another file'} of the folder, and ${samplesNote(model, samples)}`;
+  const which = files.length > 1 ? 'are other files' : 'is another file';
+  return `${list(files, 3)} ${which} of the folder, and ${samplesNote(model, samples)}`;
 }
 
 export default defineRule(

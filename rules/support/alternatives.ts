@@ -84,7 +84,10 @@ export function alternatives(model: Model, a: Resource, b: Resource): string | u
   for (const f of fa === fb ? [fb] : [fb, fa]) {
     const files = filesIn(model, b, f);
     if (files >= 3) {
-      return `it is defined in ${files} files of ${named(f)}, which look like alternatives (samples or variants applied one at a time)`;
+      return (
+        `it is defined in ${files} files of ${named(f)}, which look like alternatives ` +
+        `(samples or variants applied one at a time)`
+      );
     }
   }
   if (fa !== fb) {
@@ -106,7 +109,10 @@ export function alternatives(model: Model, a: Resource, b: Resource): string | u
   if (long.startsWith(`${short}-`) || long.startsWith(`${short}_`) || inserted(words(short), words(long)))
     return `${q(long)} is named as a variant of ${q(short)}, so the two files look like alternatives`;
   if (withAndWithout(words(sa), words(sb)))
-    return `${q(sa)} and ${q(sb)} are named as variants with and without a feature, so the two files look like alternatives`;
+    return (
+      `${q(sa)} and ${q(sb)} are named as variants with and without a feature, so the two files look like ` +
+      `alternatives`
+    );
   if (numbered(words(sa), words(sb))) {
     return (
       `${q(sa)} and ${q(sb)} are named as numbered variants (one per cluster or version), so the two files ` +
