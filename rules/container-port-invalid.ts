@@ -101,18 +101,25 @@ function checkPort(ctx: RuleContext, w: Resource, c: Container, cp: ContainerPor
     const prev = scope.numbered.first(cp);
     if (prev) {
       const key = numberKey(cp.number, cp.protocol);
+      // Two names for one port of a container: an alias the API server accepts (with a warning).
+      const alias = prev.container === c && !!cp.name && !!prev.name && cp.name !== prev.name;
       report(
         ctx,
         w,
         c,
         cp,
         'containerPort',
-        prev.container === c
-          ? `containerPort ${key} is declared twice`
-          : `containerPort ${key} is also declared by container ${q(prev.container.name)}; ` +
+        alias
+          ? `containerPort ${key} is declared twice, as ${q(prev.name ?? '')} and ${q(cp.name ?? '')}: two names ` +
+              `for one port, which the API server accepts with a warning (duplicate port definition), but ` +
+              `server-side apply rejects (duplicate entries for key containerPort and protocol)`
+          : prev.container === c
+            ? `containerPort ${key} is declared twice`
+            : `containerPort ${key} is also declared by container ${q(prev.container.name)}; ` +
               `containers of a pod share one network namespace and cannot both listen on it`,
         prev,
         `first declaration of ${key}`,
+        alias ? 'warning' : undefined,
       );
     }
   }
@@ -127,7 +134,7 @@ function report(
   message: string,
   related?: ContainerPort,
   relMsg?: string,
-  severity?: 'info',
+  severity?: 'info' | 'warning',
 ): void {
   ctx.report({
     at: w.at(...cp.path, f),

@@ -7,67 +7,13 @@ import {
   foldersLookAlike,
   mayBeDistinct,
   namespaceDefaulted,
+  patchLacks,
 } from '../src/model/identity.js';
 import type { Model } from '../src/model/model.js';
 import { isMap } from '../src/model/resource.js';
 import { q } from '../src/util/text.js';
 import type { JsonMap, Resource } from '../src/model/resource.js';
-
-/** A file's name without its folder and extension. */
-const stem = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.(ya?ml|json)$/i, '');
-
-/**
- * Why two definitions in one folder may be alternatives rather than one object defined twice, or
- * undefined: the identity is defined in three or more files of the folder (a folder of samples,
- * each applied on its own), or one file is named as a variant of the other (httpbin.yaml,
- * httpbin-nodeport.yaml). Sibling folders that look alike are judged by `distinctReason`; a folder
- * and one below it are applied together (`kubectl apply -R`).
- */
-function alternatives(model: Model, a: Resource, b: Resource): string | undefined {
-  const folder = folderOf(b);
-  if (folderOf(a) !== folder) return undefined;
-  const files = new Set(
-    definitionsOf(model, b)
-      .filter((d) => folderOf(d) === folder)
-      .map((d) => d.file),
-  );
-  if (files.size >= 3) {
-    return (
-      `it is defined in ${files.size} files of ${folder ? q(folder) : 'the top folder'}, which look like ` +
-      `alternatives (samples or variants applied one at a time)`
-    );
-  }
-  // httpbin.yaml and httpbin-nodeport.yaml: a variant named after the file it varies.
-  const [sa, sb] = [stem(a.file.path), stem(b.file.path)];
-  const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
-  if (long.startsWith(`${short}-`) || long.startsWith(`${short}_`) || inserted(words(short), words(long)))
-    return `${q(long)} is named as a variant of ${q(short)}, so the two files look like alternatives`;
-  return numbered(words(sa), words(sb))
-    ? `${q(sa)} and ${q(sb)} are named as numbered variants (one per cluster or version), so the two files ` +
-        `look like alternatives`
-    : undefined;
-}
-
-/** The words of a file name (`helloweb-service` → helloweb, service). */
-const words = (name: string) => name.split(/[-_.]/);
-
-/** `long` is `short` with words inserted in one place (install → namespace-install, app-web → app-gpu-web). */
-function inserted(short: string[], long: string[]): boolean {
-  if (long.length <= short.length) return false;
-  let head = 0;
-  while (head < short.length && short[head] === long[head]) head++;
-  const tail = short.length - head;
-  return long.slice(long.length - tail).every((w, i) => w === short[head + i]);
-}
-
-/** The names differ in one word, a number in both (c1-router and c2-router, ui-128 and ui-132). */
-function numbered(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  const differ = a.flatMap((w, i) => (w === b[i] ? [] : [i]));
-  if (differ.length !== 1) return false;
-  const [x, y] = [a[differ[0]], b[differ[0]]];
-  return /\d/.test(x) && /\d/.test(y) && x.replace(/\d+/g, '') === y.replace(/\d+/g, '');
-}
+import { alternatives } from './support/alternatives.js';
 
 /**
  * The object without `metadata.namespace`: the key already compares namespaces after defaulting,
@@ -81,23 +27,10 @@ function content(raw: JsonMap): JsonMap {
   return { ...raw, metadata: rest };
 }
 
-/** Fields a CustomResourceDefinition requires. */
-const CRD_REQUIRED = ['group', 'names', 'scope', 'versions'];
-
-/**
- * The required fields a CustomResourceDefinition lacks (`spec.group`, …): such a document is a
- * patch of a definition (`kubectl patch --patch-file`), not one of its own. Empty for other kinds.
- */
-function patchOnly(r: Resource): string[] {
-  if (r.kind !== 'CustomResourceDefinition' || r.group !== 'apiextensions.k8s.io') return [];
-  const spec = isMap(r.raw.spec) ? r.raw.spec : {};
-  return CRD_REQUIRED.filter((f) => spec[f] === undefined || spec[f] === null).map((f) => `spec.${f}`);
-}
-
 /** A patch and the definition it patches: said, not compared. */
 function patchMessage(patch: Resource, lacks: string[], full: Resource): string {
   return (
-    `${patch.display} lacks ${lacks.join(', ')}, which a CustomResourceDefinition requires: it reads as a ` +
+    `${patch.display} lacks ${lacks.join(', ')}, which a ${patch.kind} requires: it reads as a ` +
     `patch of the definition in ${full.file.path} (kubectl patch), not a second definition, and is not compared with it`
   );
 }
@@ -140,10 +73,10 @@ export default defineRule(
       // a patch of a definition (a CustomResourceDefinition without its required fields) is none:
       // each is said once (at the group's first repeat), against the first full definition.
       const defs = definitionsOf(ctx.model, r);
-      const full = defs.filter((d) => patchOnly(d).length === 0);
+      const full = defs.filter((d) => patchLacks(d).length === 0);
       if (r === defs[1] && full.length) {
         for (const d of defs) {
-          const lacks = patchOnly(d);
+          const lacks = patchLacks(d);
           if (!lacks.length) continue;
           ctx.report({
             at: d.nameLoc,

@@ -39,7 +39,7 @@ export default defineRule(
             });
             continue;
           }
-          const absence = serviceAbsence(ctx.graph, ing.namespace, b.serviceName);
+          const absence = serviceAbsence(ctx.graph, ing.namespace, b.serviceName, ing.res);
           const { fix, elsewhere } = absence;
           // A Service that Knative Serving makes from a Knative Service of the input.
           if (knativeServiceBehind(ctx.model, ing.namespace, b.serviceName)) continue;
@@ -156,7 +156,7 @@ export default defineRule(
         const r = ingressRouteBackend(ctx.graph, b);
         const where = describeRouteService(route, b);
         if (r.status === 'no-service') {
-          const absence = serviceAbsence(ctx.graph, b.namespace, b.name);
+          const absence = serviceAbsence(ctx.graph, b.namespace, b.name, route.res);
           const { fix, elsewhere } = absence;
           ctx.report({
             at: route.res.at(...b.path, 'name'),
@@ -179,7 +179,7 @@ export default defineRule(
             at: route.res.at(...b.port.path),
             object: route.res,
             message:
-              `${where}: port ${String(b.port.raw)} is not a TCP port of ` +
+              `${where}: port ${String(b.port.raw)} is not a ${b.protocol} port of ` +
               `Service ${q(r.service.name)}${
                 behind ? ` (it is the target of its port ${behind.port}; name the Service port)` : ''
               }${ports.length ? `; its ports are ${list(ports, 6)}` : '; it has no ports'}`,

@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/types.js';
 import type { Report } from '../src/engine/types.js';
 import { q } from '../src/util/text.js';
-import { isDnsSubdomain } from '../src/model/kinds.js';
+import { isDnsSubdomain, placeholderIn } from '../src/model/kinds.js';
+import { placeholderNote } from './support/template.js';
 import { legacyNote } from '../src/model/network.js';
 
 const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
@@ -30,13 +31,17 @@ export default defineRule(
   },
   (ctx) => {
     for (const ing of ctx.model.ingresses) {
-      const report = (at: Report['at'], message: string) =>
-        ctx.report({ at, object: ing.res, message: `${ing.res.displayShort}: ${message}${legacyNote(ing)}` });
+      const report = (at: Report['at'], message: string, severity?: 'info') =>
+        ctx.report({ at, object: ing.res, severity, message: `${ing.res.displayShort}: ${message}${legacyNote(ing)}` });
       for (const h of ing.hosts) {
         // An empty host is the same as no host: the rule matches every host.
         if (h.host === '') continue;
         const problem = hostProblem(h.host);
-        if (problem) report(ing.at(...h.path), `host ${q(h.host)} ${problem}`);
+        if (!problem) continue;
+        // A placeholder (`${DOMAIN}`, `__HOST__`, `<your domain>`) is replaced before the file is applied.
+        const placeholder = placeholderIn(h.host);
+        if (placeholder) report(ing.at(...h.path), `host ${q(h.host)} ${placeholderNote(placeholder)}`, 'info');
+        else report(ing.at(...h.path), `host ${q(h.host)} ${problem}`);
       }
       for (const p of ing.paths) {
         // pathType is required in networking.k8s.io/v1; the removed v1beta1 APIs defaulted it.

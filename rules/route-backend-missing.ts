@@ -51,7 +51,7 @@ export default defineRule(
           // Only a namespace the input covers can tell that the Service does not exist.
           if (!namespaces.has(ref.namespace)) continue;
           const name = ref.name ?? '';
-          const absence = serviceAbsence(ctx.graph, ref.namespace, name);
+          const absence = serviceAbsence(ctx.graph, ref.namespace, name, route.res);
           const { fix, elsewhere } = absence;
           const hint =
             (fix ? `; did you mean ${q(fix)}?` : '') +

@@ -2,7 +2,10 @@ import { defineRule } from '../src/engine/types.js';
 import { closest, list, q } from '../src/util/text.js';
 import { PROTOCOLS, hasTemplatePlaceholder } from '../src/model/kinds.js';
 import type { Graph } from '../src/graph/graph.js';
-import type { PodTemplate, ServicePort } from '../src/model/model.js';
+import type { Model, PodTemplate, ServicePort } from '../src/model/model.js';
+import type { Resource } from '../src/model/resource.js';
+import { definitionsOf, folderOf } from '../src/model/identity.js';
+import { samplesFolder, samplesNote } from './support/alternatives.js';
 
 /** Does a named target fail on any of the pods (no port of that name, or another protocol)? */
 function anyUnresolved(graph: Graph, sp: ServicePort, pods: readonly PodTemplate[]): boolean {
@@ -11,6 +14,24 @@ function anyUnresolved(graph: Graph, sp: ServicePort, pods: readonly PodTemplate
     if (status === 'missing-name' || status === 'wrong-protocol') return true;
   }
   return false;
+}
+
+/**
+ * When the Service is in a folder of samples (support/alternatives.ts) with pods of its own file
+ * that define the port, and the pods that do not are in other files of that folder: why they are
+ * likely never selected together (else undefined).
+ */
+function otherSamples(model: Model, svc: Resource, ok: PodTemplate[], failing: PodTemplate[]): string | undefined {
+  const folder = folderOf(svc);
+  // A workload defined in several samples is one pod template: of its last definition.
+  const inFile = (p: PodTemplate) => definitionsOf(model, p.workload).some((d) => d.file === svc.file);
+  if (!ok.some(inFile)) return undefined;
+  if (!failing.every((p) => !inFile(p) && folderOf(p.workload) === folder)) return undefined;
+  const samples = samplesFolder(model, folder);
+  if (!samples) return undefined;
+  const files = [...new Set(failing.map((p) => p.workload.file.path))];
+  const which = files.length > 1 ? 'are other files' : 'is another file';
+  return `${list(files, 3)} ${which} of the folder, and ${samplesNote(model, samples)}`;
 }
 
 export default defineRule(
@@ -48,6 +69,7 @@ export default defineRule(
         if (failing.length === 0) continue;
         const port = `targetPort ${q(name)} (${sp.protocol})`;
         let message: string;
+        let severity: 'info' | undefined;
         if (failing.length === pods.length) {
           if (wrongProtocol.length > 0 && missing.length === 0) {
             const w = wrongProtocol[0];
@@ -76,6 +98,12 @@ export default defineRule(
             failing.map((p) => p.display),
             3,
           )}; traffic to those pods goes nowhere`;
+          // A folder of samples, each applied on its own: the Service goes with the pods of its own file.
+          const samples = otherSamples(ctx.model, svc.res, ok, failing);
+          if (samples) {
+            severity = 'info';
+            message += ` if they are applied together, but ${samples}`;
+          }
         }
         // A misspelt name that every selected pod defines under one spelling can be fixed in place.
         const common = pods
@@ -92,6 +120,7 @@ export default defineRule(
         ctx.report({
           at: svc.targetLoc(sp),
           object: svc.res,
+          severity,
           message: fix ? `${message}; did you mean ${q(fix)}?` : message,
           suggestions: fix ? [{ title: `Change targetPort to "${fix}"`, at: svc.targetLoc(sp), replacement: fix }] : [],
           related: failing.slice(0, 5).map((pod) => ({

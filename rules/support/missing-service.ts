@@ -17,6 +17,9 @@ import type { Graph } from '../../src/graph/graph.js';
 import type { Service } from '../../src/model/service.js';
 import { closest, q } from '../../src/util/text.js';
 import { platformNamespace } from '../../src/model/defaults.js';
+import { folderOf } from '../../src/model/identity.js';
+import type { Resource } from '../../src/model/resource.js';
+import { samplesFolder, samplesNote } from './alternatives.js';
 
 export interface ServiceAbsence {
   /** The input holds Services of the namespace, or one of that name elsewhere: the absence is an error. */
@@ -32,7 +35,9 @@ export interface ServiceAbsence {
   statement: string;
 }
 
-export function serviceAbsence(graph: Graph, namespace: string, name: string): ServiceAbsence {
+export function serviceAbsence(graph: Graph, namespace: string, name: string, from?: Resource): ServiceAbsence {
+  const sample = from && samplesFolder(graph.model, folderOf(from));
+  if (from && sample) return sampleAbsence(graph, namespace, name, from, samplesNote(graph.model, sample));
   const names = graph.serviceNamesIn(namespace);
   const fix = closest(name, names);
   const elsewhere = graph.servicesNamed(name).find((s) => s.namespace !== namespace);
@@ -75,4 +80,25 @@ function aliasesOnly(graph: Graph, namespace: string): boolean {
     known.set(namespace, answer);
   }
   return answer;
+}
+
+/**
+ * In a folder of samples, each applied on its own (support/alternatives.ts), the evidence is the
+ * referring object's own file: the Services of other samples are not applied with it.
+ */
+function sampleAbsence(graph: Graph, namespace: string, name: string, from: Resource, why: string): ServiceAbsence {
+  const own = graph.model.services.filter((s) => s.res.file === from.file && s.namespace === namespace);
+  const names = [...new Set(own.map((s) => s.name))];
+  const fix = closest(name, names);
+  const sure = fix !== undefined || (own.some((s) => s.type !== 'ExternalName') && !platformNamespace(namespace));
+  return {
+    sure,
+    fix,
+    statement: sure
+      ? `Service ${q(name)} does not exist in namespace ${q(namespace)}`
+      : `Service ${q(name)} is not defined in ${from.file.path}, which defines ${
+          names.length ? 'only other' : 'no'
+        } Services in namespace ${q(namespace)}, and ${why}, so the Services of the others are not ` +
+        `applied with it (it may be deployed by other manifests)`,
+  };
 }

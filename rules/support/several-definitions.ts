@@ -11,6 +11,7 @@ import type { Model } from '../../src/model/model.js';
 import { definitionsOf, distinctReason, nearestDefinition } from '../../src/model/identity.js';
 import type { Resource } from '../../src/model/resource.js';
 import { q } from '../../src/util/text.js';
+import { alternatives } from './alternatives.js';
 
 export interface DefinitionVerdict<T> {
   /** The definition to name in the finding. */
@@ -35,7 +36,10 @@ export function judgeDefinitions<T extends { res: Resource }>(
 ): DefinitionVerdict<T> | undefined {
   const resources = definitionsOf(model, winner.res);
   const reasons = resources.map((d) => distinctReason(model, d, winner.res));
-  if (!reasons.some((reason) => reason !== undefined)) return { def: winner, note: '' };
+  if (!reasons.some((reason) => reason !== undefined)) {
+    const verdict = judgeAlternatives(model, winner, of, from, passes, resources);
+    return verdict === 'passes' ? undefined : (verdict ?? { def: winner, note: '' });
+  }
   const defs = resources.map(of).filter((d): d is T => d !== undefined);
   const several = reasons.includes('namespace')
     ? `the input defines ${q(winner.res.name)} in ${defs.length} places without metadata.namespace, ` +
@@ -58,5 +62,40 @@ export function judgeDefinitions<T extends { res: Resource }>(
     note:
       ` (as defined in ${def.res.file.path}, not as defined in ${other.res.file.path}: ${several}, and none ` +
       `is in this folder or above it)`,
+  };
+}
+
+/**
+ * Definitions that look like alternatives (samples or variants applied one at a time, see
+ * support/alternatives.ts): the referring object goes with the definition of its own file. Without
+ * one there, the reference fails for sure only when every definition fails (undefined: judged by
+ * `winner`), and is info when some fail and some pass. Undefined too when none is an alternative.
+ */
+function judgeAlternatives<T extends { res: Resource }>(
+  model: Model,
+  winner: T,
+  of: (r: Resource) => T | undefined,
+  from: Resource,
+  passes: (def: T) => boolean,
+  resources: readonly Resource[],
+): DefinitionVerdict<T> | 'passes' | undefined {
+  const why = resources.map((d) => (d === winner.res ? undefined : alternatives(model, d, winner.res))).find(Boolean);
+  if (!why) return undefined;
+  const defs = resources.map(of).filter((d): d is T => d !== undefined);
+  const own = defs.findLast((d) => d.res.file === from.file);
+  const several = `the input defines ${q(winner.res.name)} in ${defs.length} places, and ${why}`;
+  if (own) {
+    if (own === winner) return undefined;
+    return passes(own) ? 'passes' : { def: own, note: ` (as defined in its own file: ${several})` };
+  }
+  const failing = defs.filter((d) => !passes(d));
+  if (failing.length === 0) return 'passes';
+  if (failing.length === defs.length) return { def: winner, note: ` (in each of its definitions: ${several})` };
+  const def = failing.includes(winner) ? winner : failing[0];
+  const other = defs.find((d) => !failing.includes(d)) as T;
+  return {
+    def,
+    severity: 'info',
+    note: ` (as defined in ${def.res.file.path}, not as defined in ${other.res.file.path}: ${several})`,
   };
 }

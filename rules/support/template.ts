@@ -6,3 +6,10 @@
  */
 export const PLACEHOLDER =
   'holds a template placeholder ({{ … }}): the file is rendered before it is applied, so the value is not checked';
+
+/**
+ * The note on a value that holds a placeholder of any kind (`placeholderIn` in src/model/kinds.ts):
+ * the file is filled in (rendered, substituted or edited) before it is applied.
+ */
+export const placeholderNote = (kind: string) =>
+  `holds ${kind}: the file is filled in before it is applied, so the value is not checked`;

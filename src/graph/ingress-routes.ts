@@ -6,7 +6,11 @@ export function ingressRouteBackend(graph: Graph, s: IngressRouteService): Backe
   const svc = graph.service(s.namespace, s.name);
   if (!svc) return { status: 'no-service' };
   if (!s.port) return { status: 'no-port', service: svc };
-  const sp = graph.servicePortFor(svc, s.port);
+  // A port of the route's protocol (UDP for an IngressRouteUDP), by number or name.
+  const { number, name } = s.port;
+  const sp = svc.ports.find(
+    (p) => p.protocol === s.protocol && (number !== undefined ? p.port === number : !!name && p.name === name),
+  );
   return sp ? { status: 'ok', service: svc, servicePort: sp } : { status: 'no-port', service: svc };
 }
 

@@ -69,11 +69,39 @@ export function identify(model: Model, partialHashes: readonly number[]): void {
       }
     }
     if (f) {
-      (lastRepeated.get(f) ?? f).superseded = true;
-      lastRepeated.set(f, r);
+      const last = lastRepeated.get(f) ?? f;
+      // A patch (`patchLacks`) after a full definition does not replace it: the full one stays.
+      if (patchLacks(r).length > 0 && patchLacks(last).length === 0) r.superseded = true;
+      else {
+        last.superseded = true;
+        lastRepeated.set(f, r);
+      }
       model.duplicates.push({ resource: r, first: f });
     }
   }
+}
+
+/** Fields the API server requires of an object, by group and kind (under `spec`). */
+const REQUIRED: Record<string, readonly string[]> = {
+  'apiextensions.k8s.io/CustomResourceDefinition': ['group', 'names', 'scope', 'versions'],
+  'apps/Deployment': ['selector', 'template'],
+  'apps/ReplicaSet': ['selector', 'template'],
+  'apps/StatefulSet': ['selector', 'template'],
+  'apps/DaemonSet': ['selector', 'template'],
+  'batch/Job': ['template'],
+  'batch/CronJob': ['schedule', 'jobTemplate'],
+};
+
+/**
+ * The required fields an object of a kind listed in REQUIRED lacks (`spec.template`, …): such a
+ * document is a patch of a definition (`kubectl patch --patch-file`, a Kustomize or Flux patch
+ * file), not one of its own. Empty for a complete object and for other kinds.
+ */
+export function patchLacks(r: Resource): string[] {
+  const required = REQUIRED[`${r.group}/${r.kind}`];
+  if (!required) return [];
+  const spec = isMap(r.raw.spec) ? r.raw.spec : {};
+  return required.filter((f) => spec[f] === undefined || spec[f] === null).map((f) => `spec.${f}`);
 }
 
 const NO_IDENTITY = -1;

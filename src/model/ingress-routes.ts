@@ -10,6 +10,8 @@ export interface IngressRouteService {
   namespace: string;
   /** A Service port: number or name (Traefik accepts both; Contour a number). */
   port?: { number?: number; name?: string; raw: unknown; path: Path };
+  /** The protocol of the Service port: UDP for an IngressRouteUDP, else TCP. */
+  protocol: 'TCP' | 'UDP';
 }
 
 export interface IngressRouteInfo {
@@ -18,7 +20,13 @@ export interface IngressRouteInfo {
   services: IngressRouteService[];
 }
 
-function service(raw: unknown, path: Path, ns: string, allowNamespace: boolean): IngressRouteService | undefined {
+function service(
+  raw: unknown,
+  path: Path,
+  ns: string,
+  allowNamespace: boolean,
+  protocol: 'TCP' | 'UDP' = 'TCP',
+): IngressRouteService | undefined {
   const s = asMap(raw);
   const name = asString(s?.name);
   if (!s || !name) return undefined;
@@ -29,6 +37,7 @@ function service(raw: unknown, path: Path, ns: string, allowNamespace: boolean):
     path,
     name,
     namespace: (allowNamespace && asString(s.namespace)) || ns,
+    protocol,
     port:
       p === undefined || p === null
         ? undefined
@@ -42,9 +51,11 @@ export function ingressRouteFrom(res: Resource): IngressRouteInfo {
   const spec = asMap(res.raw.spec) ?? {};
   const ns = res.namespace ?? DEFAULT_NAMESPACE;
   const out: IngressRouteInfo = { res, namespace: ns, services: [] };
+  // An IngressRouteUDP routes UDP to the Service port; the others TCP.
+  const protocol = res.kind === 'IngressRouteUDP' ? 'UDP' : 'TCP';
   asArray(spec.routes).forEach((rawRoute, ri) => {
     asArray(asMap(rawRoute)?.services).forEach((s, si) => {
-      const svc = service(s, ['spec', 'routes', ri, 'services', si], ns, true);
+      const svc = service(s, ['spec', 'routes', ri, 'services', si], ns, true, protocol);
       if (svc) out.services.push(svc);
     });
   });

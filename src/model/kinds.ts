@@ -127,6 +127,20 @@ export function hasTemplatePlaceholder(text: string): boolean {
   return open >= 0 && text.indexOf('}}', open + 2) >= 0;
 }
 
+/**
+ * The kind of placeholder a value holds, as a phrase, or undefined: a template placeholder
+ * (`{{ … }}`), a substitution variable (`${DOMAIN}`, replaced by envsubst or Flux post-build
+ * substitution), a marker a script replaces (`__INGRESS_HOST__`), or text to fill in by hand
+ * (`registry.<your domain>`). Such a value is not what the cluster gets.
+ */
+export function placeholderIn(text: string): string | undefined {
+  if (hasTemplatePlaceholder(text)) return 'a template placeholder ({{ … }})';
+  if (/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}]*)?\}/.test(text)) return 'a substitution variable (${…})';
+  if (/__[A-Z][A-Z0-9_]*__/.test(text)) return 'a placeholder marker (__…__)';
+  if (/<[^<>]+>/.test(text)) return 'a placeholder to fill in (<…>)';
+  return undefined;
+}
+
 /** IANA service name, as Kubernetes validates port names (IsValidPortName). */
 export function portNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';

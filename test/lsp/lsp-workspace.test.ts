@@ -59,8 +59,7 @@ describe('lsp workspace', () => {
 
   it('leaves Kustomize patches out of the slice and lints each top-level root with its own resources', async () => {
     const kustomization = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
-    // The patch is a partial Deployment: read as an object it would be a second definition of web
-    // (duplicate-object) with a selector no pod matches.
+    // The patch is a partial Deployment: read as an object it is a patch of web (duplicate-object).
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n';
     const { dir, host, ws } = await setup({
       'base/kustomization.yaml': kustomization('resources:\n  - deploy.yaml\n  - svc.yaml\n'),
@@ -83,11 +82,12 @@ describe('lsp workspace', () => {
         host.codes(uri(dir, 'plain/svc.yaml')).join(),
       );
       // An overlay that lists the file as a resource instead: the folder is planned again, and the
-      // file is now an object of that root (a second Deployment web).
+      // file is now an object of that root (a partial Deployment web, which duplicate-object
+      // reports as a patch of the definition in base/).
       write(dir, 'prod/kustomization.yaml', kustomization('resources:\n  - ../base\n  - replicas.yaml\n'));
       ws.filesChanged([{ uri: uri(dir, 'prod/kustomization.yaml'), type: 2 }]);
       await until('the patch read as a resource', ws, () =>
-        host.codes(uri(dir, 'base/deploy.yaml')).includes('duplicate-object'),
+        host.codes(uri(dir, 'prod/replicas.yaml')).includes('duplicate-object'),
       );
     } finally {
       ws.dispose();
