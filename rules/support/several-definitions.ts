@@ -51,17 +51,30 @@ export function judgeDefinitions<T extends { res: Resource }>(
     if (passes(own)) return undefined;
     return { def: own, note: ` (as defined in ${own.res.file.path}, the definition nearest to it; ${several})` };
   }
+  const verdict = judgeEach(winner, defs, passes, several, ', and none is in this folder or above it');
+  return verdict === 'passes' ? undefined : verdict;
+}
+
+/**
+ * Without a definition the referring object goes with: 'passes' when every definition passes, an
+ * error naming `winner` when every one fails, else info naming a failing one (`tail` ends its note).
+ */
+function judgeEach<T extends { res: Resource }>(
+  winner: T,
+  defs: readonly T[],
+  passes: (def: T) => boolean,
+  several: string,
+  tail = '',
+): DefinitionVerdict<T> | 'passes' {
   const failing = defs.filter((d) => !passes(d));
-  if (failing.length === 0) return undefined;
+  if (failing.length === 0) return 'passes';
   if (failing.length === defs.length) return { def: winner, note: ` (in each of its definitions: ${several})` };
   const def = failing.includes(winner) ? winner : failing[0];
   const other = defs.find((d) => !failing.includes(d)) as T;
   return {
     def,
     severity: 'info',
-    note:
-      ` (as defined in ${def.res.file.path}, not as defined in ${other.res.file.path}: ${several}, and none ` +
-      `is in this folder or above it)`,
+    note: ` (as defined in ${def.res.file.path}, not as defined in ${other.res.file.path}: ${several}${tail})`,
   };
 }
 
@@ -88,14 +101,5 @@ function judgeAlternatives<T extends { res: Resource }>(
     if (own === winner) return undefined;
     return passes(own) ? 'passes' : { def: own, note: ` (as defined in its own file: ${several})` };
   }
-  const failing = defs.filter((d) => !passes(d));
-  if (failing.length === 0) return 'passes';
-  if (failing.length === defs.length) return { def: winner, note: ` (in each of its definitions: ${several})` };
-  const def = failing.includes(winner) ? winner : failing[0];
-  const other = defs.find((d) => !failing.includes(d)) as T;
-  return {
-    def,
-    severity: 'info',
-    note: ` (as defined in ${def.res.file.path}, not as defined in ${other.res.file.path}: ${several})`,
-  };
+  return judgeEach(winner, defs, passes, several);
 }

@@ -5,24 +5,15 @@
  * from their folder's; reads stop at the end of a file that is as large as it claims.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readdir, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { discover, displayPath } from '../../src/load/discover.js';
 import { readTextSync } from '../../src/load/read.js';
 import { tmp } from '../support/util.js';
+import { recording } from '../support/deny.js';
 
 const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
-
-/** `fs.readdir` that records the folders it lists. */
-function recording(): { readdir: typeof readdir; listed: string[] } {
-  const listed: string[] = [];
-  const fn = ((dir: string, ...rest: unknown[]) => {
-    listed.push(path.resolve(String(dir)));
-    (readdir as (...a: unknown[]) => void)(dir, ...rest);
-  }) as typeof readdir;
-  return { readdir: fn, listed };
-}
 
 const names = (files: { absPath: string }[], root: string) =>
   files.map((f) => path.relative(root, f.absPath).split(path.sep).join('/'));

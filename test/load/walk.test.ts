@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdir, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { discover } from '../../src/load/discover.js';
@@ -13,7 +13,7 @@ import type { DiscoverOptions, DiscoverResult } from '../../src/load/discover.js
 import { planSlices } from '../../src/load/kustomize.js';
 import { listFolderSync, listTree } from '../../src/load/walk.js';
 import { tmp } from '../support/util.js';
-import { denySecret } from '../support/deny.js';
+import { denySecret, recording } from '../support/deny.js';
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
 
@@ -231,16 +231,6 @@ function ignoring(git: boolean): { root: string; repo: string } {
 /** The files of a result, relative to `dir`. */
 const namesIn = (r: DiscoverResult, dir: string) =>
   r.files.map((f) => path.relative(dir, f.absPath).split(path.sep).join('/'));
-
-/** `fs.readdir` that records the folders it lists. */
-function recording(): { readdir: typeof readdir; listed: string[] } {
-  const listed: string[] = [];
-  const fn = ((dir: string, ...rest: unknown[]) => {
-    listed.push(path.resolve(String(dir)));
-    (readdir as (...a: unknown[]) => void)(dir, ...rest);
-  }) as typeof readdir;
-  return { readdir: fn, listed };
-}
 
 describe('directory walk in a git work tree: .gitignore files applied here as globby applies them', () => {
   for (const git of [false, true]) {

@@ -1,4 +1,4 @@
-/** A stand-in for `fs.readdir` in tests of the folder walk's error path. */
+/** Stand-ins for `fs.readdir` in tests of the folder walk. */
 import { readdir } from 'node:fs';
 import path from 'node:path';
 
@@ -13,3 +13,13 @@ export const denySecret = ((dir: string, ...rest: unknown[]) => {
   }
   (readdir as (...a: unknown[]) => void)(dir, ...rest);
 }) as typeof readdir;
+
+/** `fs.readdir` that records the folders it lists. */
+export function recording(): { readdir: typeof readdir; listed: string[] } {
+  const listed: string[] = [];
+  const fn = ((dir: string, ...rest: unknown[]) => {
+    listed.push(path.resolve(String(dir)));
+    (readdir as (...a: unknown[]) => void)(dir, ...rest);
+  }) as typeof readdir;
+  return { readdir: fn, listed };
+}
