@@ -17,6 +17,8 @@ import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
 import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
 import type { DeepDocument } from './guard.js';
+import { padFlowIndent } from './flow-indent.js';
+import { mapRanges } from './ranges.js';
 import { ScanMemo, locateChunk } from './locate.js';
 import type { LazyChunk } from './locate.js';
 import {
@@ -329,9 +331,22 @@ function shift(doc: Document.Parsed, by: number): void {
   for (const e of [...doc.errors, ...doc.warnings]) move(e.pos);
 }
 
-/** The exact `yaml` Document of one chunk, with ranges in the coordinates of the whole file. */
+/**
+ * The exact `yaml` Document of one chunk, with ranges in the coordinates of the whole file. A chunk
+ * the `yaml` package rejects only for quoted strings whose lines are indented less than YAML
+ * requires (src/load/flow-indent.ts) is read as js-yaml and kubectl read it, as the fast path does.
+ */
 export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'end'>, json: boolean): Document.Parsed {
-  const doc = parseDocumentGuarded(file.text.slice(chunk.start, chunk.end), json);
+  const src = file.text.slice(chunk.start, chunk.end);
+  const doc = parseDocumentGuarded(src, json);
+  if (doc.errors.length > 0) {
+    const padding = padFlowIndent(src);
+    const padded = padding && parseDocumentGuarded(padding.text, json);
+    if (padding && padded && padded.errors.length === 0 && padded.contents !== null) {
+      mapRanges(padded, (o) => padding.map(o) + chunk.start);
+      return padded;
+    }
+  }
   shift(doc, chunk.start);
   return doc;
 }

@@ -16,7 +16,9 @@ import type {
 } from 'yaml';
 import { guardedTokens } from './guard.js';
 import type { DeepDocument } from './guard.js';
-import { fillLineStarts, lowerBound } from './text.js';
+import { padFlowIndent } from './flow-indent.js';
+import { fillLineStarts } from './text.js';
+import { crlfMapper, mapRanges } from './ranges.js';
 import type { LoadProblem, ManifestDocument, SourceFile } from './text.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -235,49 +237,29 @@ export function composeDocuments(
   const { Composer } = yamlLib();
   const crlf = text.includes('\r\n');
   const src = crlf ? text.replace(/\r\n/g, '\n') : text;
-  const composer = new Composer(yamlOptions(json));
-  const deep = new Map<number, DeepDocument>();
-  const docs = [...composer.compose(guardedTokens(src, maxDepth, deep))] as Document.Parsed[];
-  for (const doc of docs) findDuplicateKeys(doc);
-  const map = crlf ? crlfMapper(text) : (o: number) => o;
-  for (const [k, v] of deep) tooDeep.set(map(k), { at: map(v.at), badIndent: v.badIndent });
-  if (crlf) for (const doc of docs) mapRanges(doc, map);
-  return docs;
-}
-
-/** Offsets of the text with CRLF read as LF → offsets of the text itself. */
-function crlfMapper(text: string): (offset: number) => number {
-  // The LF-text offsets of the line feeds whose CR was dropped.
-  const dropped: number[] = [];
-  for (let i = text.indexOf('\r\n'); i >= 0; i = text.indexOf('\r\n', i + 2)) dropped.push(i - dropped.length);
-  return (o: number) => {
-    // CRs dropped before offset o: an offset at a line feed stays before its CR.
-    return o + lowerBound(dropped, o);
-  };
-}
-
-/** Move every range of a parsed document (nodes, the document, its errors and warnings) with `map`. */
-function mapRanges(doc: Document.Parsed, map: (offset: number) => number): void {
-  const { isMap, isPair, isSeq } = yamlLib();
-  const seen = new Set<unknown>();
-  const remap = (r: number[] | undefined | null) => {
-    if (!r || seen.has(r)) return;
-    seen.add(r);
-    for (let i = 0; i < r.length; i++) if (typeof r[i] === 'number') r[i] = map(r[i]);
-  };
-  remap(doc.range);
-  for (const e of [...doc.errors, ...doc.warnings]) remap(e.pos);
-  const stack: unknown[] = [doc.contents];
-  while (stack.length) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (isPair(node)) {
-      stack.push(node.key, node.value);
-      continue;
+  const compose = (t: string, deep: Map<number, DeepDocument>) =>
+    [...new Composer(yamlOptions(json)).compose(guardedTokens(t, maxDepth, deep))] as Document.Parsed[];
+  let deep = new Map<number, DeepDocument>();
+  let docs = compose(src, deep);
+  let map = crlf ? crlfMapper(text) : (o: number) => o;
+  let moved = crlf;
+  // Quoted strings whose lines are indented less than YAML requires, which kubectl and the fast
+  // path read (./flow-indent.ts): the text with those lines indented enough, when that reads cleanly.
+  const padding = docs.some((d) => d.errors.length > 0) ? padFlowIndent(src) : undefined;
+  if (padding) {
+    const paddedDeep = new Map<number, DeepDocument>();
+    const padded = compose(padding.text, paddedDeep);
+    if (padded.every((d) => d.errors.length === 0)) {
+      [docs, deep] = [padded, paddedDeep];
+      const lf = map;
+      map = (o) => lf(padding.map(o));
+      moved = true;
     }
-    remap((node as { range?: number[] }).range);
-    if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
   }
+  for (const doc of docs) findDuplicateKeys(doc);
+  for (const [k, v] of deep) tooDeep.set(map(k), { at: map(v.at), badIndent: v.badIndent });
+  if (moved) for (const doc of docs) mapRanges(doc, map);
+  return docs;
 }
 
 const LF = 0x0a;
