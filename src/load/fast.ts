@@ -17,7 +17,7 @@ import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
 import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
 import type { DeepDocument } from './guard.js';
-import { padFlowIndent } from './flow-indent.js';
+import { padFlowIndent, scalarListener } from './flow-indent.js';
 import { mapRanges } from './ranges.js';
 import { ScanMemo, locateChunk } from './locate.js';
 import type { LazyChunk } from './locate.js';
@@ -164,12 +164,8 @@ const mayBeDeep = (src: string) =>
   (src.includes(SPACES_128) && DEEP_INDENT.test(src)) ||
   ((src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && BRACKET_RUN.test(src));
 
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
 const BANG = 0x21;
 const DQUOTE = 0x22;
-const HASH = 0x23;
 const SQUOTE = 0x27;
 
 /**
@@ -182,30 +178,16 @@ function spacesInQuotedLines(
   src: string,
 ): { found: boolean; listener: (event: JsYaml.EventType, state: JsYaml.State) => void } | undefined {
   if (!(src.includes(' \n') || src.includes(' \r\n')) || !(src.includes('"') || src.includes("'"))) return undefined;
-  const starts: number[] = [];
   const out = {
     found: false,
-    listener(event: JsYaml.EventType, state: JsYaml.State) {
-      if (event === 'open') {
-        starts.push(state.position);
-        return;
-      }
-      let start = starts.pop();
-      if (start === undefined || out.found || state.kind !== 'scalar') return;
-      // A node opens before the space (and comments) in front of it.
-      for (let c = src.charCodeAt(start); start < state.position; c = src.charCodeAt(start)) {
-        if (c === SPACE || c === LF || c === CR) start++;
-        else if (c === HASH) {
-          const nl = src.indexOf('\n', start);
-          start = nl < 0 ? state.position : nl + 1;
-        } else break;
-      }
+    listener: scalarListener(src, (start, end) => {
+      if (out.found) return;
       const first = src.charCodeAt(start);
       // A quoted scalar, or a node with properties (a tag) that may be one.
       if (first !== DQUOTE && first !== SQUOTE && first !== BANG) return;
-      const text = src.slice(start, state.position);
+      const text = src.slice(start, end);
       if (/ \r?\n/.test(text) && (first !== BANG || /["']/.test(text))) out.found = true;
-    },
+    }),
   };
   return out;
 }

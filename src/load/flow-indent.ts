@@ -43,26 +43,11 @@ export function padFlowIndent(src: string): FlowIndentPadding | undefined {
   const jsyaml = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
   /** Insertions: [offset of a line's start, spaces to insert there], in text order. */
   const inserts: [number, number][] = [];
-  const starts: number[] = [];
-  const listener = (event: JsYaml.EventType, state: JsYaml.State) => {
-    if (event === 'open') {
-      starts.push(state.position);
-      return;
-    }
-    let start = starts.pop();
-    if (start === undefined || state.kind !== 'scalar') return;
-    // A node opens before the space (and comments) in front of it.
-    for (let c = src.charCodeAt(start); start < state.position; c = src.charCodeAt(start)) {
-      if (c === SPACE || c === LF || c === CR) start++;
-      else if (c === HASH) {
-        const nl = src.indexOf('\n', start);
-        start = nl < 0 ? state.position : nl + 1;
-      } else break;
-    }
+  const listener = scalarListener(src, (start, end) => {
     const first = src.charCodeAt(start);
     if (first !== DQUOTE && first !== SQUOTE) return;
     const firstBreak = src.indexOf('\n', start);
-    if (firstBreak < 0 || firstBreak >= state.position) return;
+    if (firstBreak < 0 || firstBreak >= end) return;
     // The column of the key (or of the scalar itself) on its first line, after any `- ` items.
     const lineStart = src.lastIndexOf('\n', start - 1) + 1;
     let i = lineStart;
@@ -72,17 +57,17 @@ export function padFlowIndent(src: string): FlowIndentPadding | undefined {
       while (src.charCodeAt(i) === SPACE) i++;
     }
     const need = Math.min(i, start) - lineStart + 1;
-    for (let line = firstBreak + 1; line < state.position;) {
+    for (let line = firstBreak + 1; line < end;) {
       let indent = 0;
       while (src.charCodeAt(line + indent) === SPACE) indent++;
       const c = src.charCodeAt(line + indent);
       // A blank line folds to a line break whatever its indentation.
-      if (indent < need && c !== LF && c !== CR && line + indent < state.position) inserts.push([line, need - indent]);
+      if (indent < need && c !== LF && c !== CR && line + indent < end) inserts.push([line, need - indent]);
       const nl = src.indexOf('\n', line);
       if (nl < 0) break;
       line = nl + 1;
     }
-  };
+  });
   try {
     // Every scalar a string: only the structure matters here.
     jsyaml.loadAll(src, undefined, { schema: jsyaml.FAILSAFE_SCHEMA, listener });
@@ -122,4 +107,31 @@ export function padFlowIndent(src: string): FlowIndentPadding | undefined {
     return offset - total[k];
   };
   return { text, map };
+}
+
+/**
+ * A listener on js-yaml's nodes that calls `onScalar` with where each scalar node of `src` starts
+ * (its first character: a node opens before the space and comments in front of it) and ends.
+ */
+export function scalarListener(
+  src: string,
+  onScalar: (start: number, end: number) => void,
+): (event: JsYaml.EventType, state: JsYaml.State) => void {
+  const starts: number[] = [];
+  return (event, state) => {
+    if (event === 'open') {
+      starts.push(state.position);
+      return;
+    }
+    let start = starts.pop();
+    if (start === undefined || state.kind !== 'scalar') return;
+    for (let c = src.charCodeAt(start); start < state.position; c = src.charCodeAt(start)) {
+      if (c === SPACE || c === LF || c === CR) start++;
+      else if (c === HASH) {
+        const nl = src.indexOf('\n', start);
+        start = nl < 0 ? state.position : nl + 1;
+      } else break;
+    }
+    onScalar(start, state.position);
+  };
 }
