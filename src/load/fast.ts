@@ -322,7 +322,7 @@ export function parseChunk(file: SourceFile, chunk: Pick<FastChunk, 'start' | 'e
   const src = file.text.slice(chunk.start, chunk.end);
   const doc = parseDocumentGuarded(src, json);
   if (doc.errors.length > 0) {
-    const padding = padFlowIndent(src);
+    const padding = padFlowIndent(src, (d) => d === src || parseDocumentGuarded(d, json).errors.length > 0);
     const padded = padding && parseDocumentGuarded(padding.text, json);
     if (padding && padded && padded.errors.length === 0 && padded.contents !== null) {
       mapRanges(padded, (o) => padding.map(o) + chunk.start);

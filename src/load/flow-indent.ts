@@ -24,6 +24,8 @@ const HASH = 0x23;
 const DASH = 0x2d;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
+/** A `---` line (the start of one, at least five characters of it). */
+const MARKER = /^---(?:[ \t\r\n]|$)/;
 
 export interface FlowIndentPadding {
   /** The text with the short lines indented enough. */
@@ -34,16 +36,17 @@ export interface FlowIndentPadding {
 
 /**
  * The padding that makes the under-indented continuation lines of the quoted scalars of `src` (one
- * or more documents) as indented as YAML requires, or undefined when js-yaml cannot read `src` or no
- * line is short.
+ * or more documents) as indented as YAML requires, or undefined when no line is short. Each `---`
+ * document is read on its own (as the fast path and the language server's re-parse cut them); one
+ * that the `yaml` package reads (`rejects` is false), or that js-yaml cannot read, is left as it is.
  */
-export function padFlowIndent(src: string): FlowIndentPadding | undefined {
+export function padFlowIndent(src: string, rejects: (doc: string) => boolean): FlowIndentPadding | undefined {
   if (!src.includes("'") && !src.includes('"')) return undefined;
   // Loaded here, when a document the `yaml` package rejects has quotes (rare).
   const jsyaml = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
   /** Insertions: [offset of a line's start, spaces to insert there], in text order. */
   const inserts: [number, number][] = [];
-  const listener = scalarListener(src, (start, end) => {
+  const onScalar = (start: number, end: number) => {
     const first = src.charCodeAt(start);
     if (first !== DQUOTE && first !== SQUOTE) return;
     const firstBreak = src.indexOf('\n', start);
@@ -67,13 +70,24 @@ export function padFlowIndent(src: string): FlowIndentPadding | undefined {
       if (nl < 0) break;
       line = nl + 1;
     }
-  });
-  try {
-    // Every scalar a string: only the structure matters here.
-    jsyaml.loadAll(src, undefined, { schema: jsyaml.FAILSAFE_SCHEMA, listener });
-  } catch {
-    return undefined;
+  };
+  const starts = [0];
+  for (let nl = src.indexOf('\n'); nl >= 0; nl = src.indexOf('\n', nl + 1)) {
+    if (src.startsWith('---', nl + 1) && MARKER.test(src.slice(nl + 1, nl + 6))) starts.push(nl + 1);
   }
+  starts.forEach((at, i) => {
+    const doc = src.slice(at, starts[i + 1] ?? src.length);
+    // A document the `yaml` package reads is left as it is, whatever its indentation.
+    if (!doc.includes("'") && !doc.includes('"')) return;
+    if (!rejects(doc)) return;
+    try {
+      // Every scalar a string: only the structure matters here.
+      const listener = scalarListener(doc, (start, end) => onScalar(start + at, end + at));
+      jsyaml.load(doc, { schema: jsyaml.FAILSAFE_SCHEMA, listener });
+    } catch {
+      // not one js-yaml reads: left as it is
+    }
+  });
   if (inserts.length === 0) return undefined;
   inserts.sort((a, b) => a[0] - b[0]);
   let text = '';

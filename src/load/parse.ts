@@ -245,7 +245,9 @@ export function composeDocuments(
   let moved = crlf;
   // Quoted strings whose lines are indented less than YAML requires, which kubectl and the fast
   // path read (./flow-indent.ts): the text with those lines indented enough, when that reads cleanly.
-  const padding = docs.some((d) => d.errors.length > 0) ? padFlowIndent(src) : undefined;
+  const padding = docs.some((d) => d.errors.length > 0)
+    ? padFlowIndent(src, (doc) => compose(doc, new Map()).some((d) => d.errors.length > 0))
+    : undefined;
   if (padding) {
     const paddedDeep = new Map<number, DeepDocument>();
     const padded = compose(padding.text, paddedDeep);

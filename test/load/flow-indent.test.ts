@@ -29,13 +29,16 @@ const TEXT = [
   '',
 ].join('\n');
 
+/** Whether the `yaml` package rejects a document's text. */
+const rejects = (t: string) => parseAllDocuments(t).some((d) => d.errors.length > 0);
+
 describe('quoted strings indented less than YAML requires', () => {
   it('are padded just where a line is short, and every offset maps back to its character', () => {
     assert.ok(
       parseAllDocuments(TEXT).some((d) => d.errors.length > 0),
       'the `yaml` package rejects the text as it is',
     );
-    const padding = padFlowIndent(TEXT);
+    const padding = padFlowIndent(TEXT, rejects);
     assert.ok(padding);
     assert.deepEqual(
       parseAllDocuments(padding.text).flatMap((d) => d.errors.map((e) => e.message)),
@@ -78,9 +81,14 @@ describe('quoted strings indented less than YAML requires', () => {
   });
 
   it('leave text with no short line, or that js-yaml cannot read, to the errors it has', () => {
-    assert.equal(padFlowIndent("a:\n  b: 'x\n    y'\n"), undefined);
-    assert.equal(padFlowIndent("a: 'x\n"), undefined);
-    assert.equal(padFlowIndent('a: b\n'), undefined);
+    assert.equal(padFlowIndent("a:\n  b: 'x\n    y'\n", rejects), undefined);
+    assert.equal(padFlowIndent("a: 'x\n", rejects), undefined);
+    assert.equal(padFlowIndent('a: b\n', rejects), undefined);
+    // A document the `yaml` package reads is left as it is.
+    assert.equal(
+      padFlowIndent(TEXT, () => false),
+      undefined,
+    );
     const file = loadText('a.yaml', "a:\n  b: 'x\n  y'\n  c: [\n");
     assert.ok(file.problems.length > 0, 'a real error stays');
   });
