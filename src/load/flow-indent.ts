@@ -16,6 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
+import { documentStarts } from './text.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -24,8 +25,6 @@ const HASH = 0x23;
 const DASH = 0x2d;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
-/** A `---` line (the start of one, at least five characters of it). */
-const MARKER = /^---(?:[ \t\r\n]|$)/;
 
 export interface FlowIndentPadding {
   /** The text with the short lines indented enough. */
@@ -71,10 +70,7 @@ export function padFlowIndent(src: string, rejects: (doc: string) => boolean): F
       line = nl + 1;
     }
   };
-  const starts = [0];
-  for (let nl = src.indexOf('\n'); nl >= 0; nl = src.indexOf('\n', nl + 1)) {
-    if (src.startsWith('---', nl + 1) && MARKER.test(src.slice(nl + 1, nl + 6))) starts.push(nl + 1);
-  }
+  const starts = documentStarts(src);
   starts.forEach((at, i) => {
     const doc = src.slice(at, starts[i + 1] ?? src.length);
     // A document the `yaml` package reads is left as it is, whatever its indentation.

@@ -221,3 +221,13 @@ function looksLikeUtf16(text: string): string | undefined {
   if (even >= half * 0.9 && odd <= half * 0.1) return 'big-endian';
   return undefined;
 }
+
+/** `---` at the start of a line, followed by a space, a tab or the end of the line. */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/** Offsets where a text's `---` documents start, as the parts of it read on their own: 0, then every marker after it. */
+export function documentStarts(text: string): number[] {
+  const starts = [0];
+  for (const m of text.matchAll(DOCUMENT_MARKER)) if (m.index > 0) starts.push(m.index);
+  return starts;
+}

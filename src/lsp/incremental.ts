@@ -16,20 +16,12 @@ import { isMap, isPair, isSeq } from 'yaml';
 import type { Document } from 'yaml';
 import { SourceFile, YAML_LIMITS, fillLineStarts, parseSource, textProblems } from '../load/source.js';
 import type { ManifestDocument } from '../load/source.js';
+import { documentStarts } from '../load/text.js';
 
-/** `---` at the start of a line, followed by a space, a tab or the end of the line. */
-const MARKER = /^---(?=[ \t\r\n]|$)/gm;
 /** What makes documents depend on their neighbours, or makes the splitting unsafe. */
 const UNSAFE = /^(?:%|\.\.\.(?:[ \t\r\n]|$))|\r(?!\n)/m;
 /** A line with content (not blank, not a comment). */
 const CONTENT = /^[ \t]*[^\s#]/m;
-
-/** Offsets where the file's documents start: 0, then every `---` marker after it. */
-function chunkStarts(text: string): number[] {
-  const starts = [0];
-  for (const m of text.matchAll(MARKER)) if (m.index > 0) starts.push(m.index);
-  return starts;
-}
 
 /**
  * YAML documents in chunks [from, to): every chunk after the first starts one; the first holds one
@@ -136,9 +128,9 @@ function* reparseSteps(prev: SourceFile, text: string): Steps<SourceFile | undef
   if (yield* hasTextProblems(text, p, text.length - s, /\.json$/i.test(prev.path))) return undefined;
   if ((yield* structureOverflowSteps(text)) !== undefined) return undefined;
 
-  const oldStarts = chunkStarts(old);
+  const oldStarts = documentStarts(old);
   yield false;
-  const newStarts = chunkStarts(text);
+  const newStarts = documentStarts(text);
   yield false;
   // Chunks wholly before the edit, with a margin for the marker test's look-around.
   let kb = 0;
@@ -237,7 +229,7 @@ export async function parseInPieces(
   if (!checked) return undefined;
   // The text's problems are known (none): not scanned again.
   const file = new SourceFile(path, text, absPath, []);
-  const starts = chunkStarts(text);
+  const starts = documentStarts(text);
   if (await pause()) return null;
   const docs: ManifestDocument[] = [];
   let before = 0;
