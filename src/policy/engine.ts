@@ -24,7 +24,7 @@ import type { Graph } from '../graph/graph.js';
 import type { AdminPolicy } from '../model/adminpolicy.js';
 import type { Model, PodTemplate } from '../model/model.js';
 import type { Ingress } from '../model/network.js';
-import type { NetworkPolicy, PeerSpec, PolicyRule, PortSpec } from '../model/netpol.js';
+import type { NetworkPolicy, PeerSpec, PolicyRule } from '../model/netpol.js';
 import type { Selector } from '../model/selector.js';
 import { AdminTiers, runTier } from './admin.js';
 import type { TierContext, TierStep } from './admin.js';
@@ -33,22 +33,20 @@ import type { PeerSet } from './bits.js';
 import { CiliumLayer } from './cilium.js';
 import type { CiliumSide } from './cilium.js';
 import type { StandIn } from './consumers.js';
-import { ConnSet, isProtocol } from './conn.js';
-import type { Protocol } from './conn.js';
+import { ConnSet } from './conn.js';
 import { atomsOf, formatRange, parseCidr, partition } from './ipranges.js';
 import type { IpRange } from './ipranges.js';
 import { ingressBackendTargets, listConnections } from './listing.js';
 import { INGRESS_CONTROLLER, dnsSettingsOf, placePods } from './placement.js';
 import type { ControllerChoice, PolicySettings } from './placement.js';
 import { PodSet } from './pods.js';
-import type { NetPod } from './pods.js';
+import type { Endpoint, NetPod } from './pods.js';
+import { portsConn } from './ports.js';
 import { isRejected } from './validate.js';
 
 export { INGRESS_CONTROLLER } from './placement.js';
 export type { ControllerChoice, PolicySettings } from './placement.js';
-export type { NetPod } from './pods.js';
-
-export type Endpoint = { kind: 'pod'; pod: NetPod } | { kind: 'external'; atom: number };
+export type { Endpoint, NetPod } from './pods.js';
 
 export interface Connection {
   src: string;
@@ -353,16 +351,40 @@ export class PolicyEngine {
     explain: boolean,
   ): SideExplanation {
     if (policies.length === 0) return sideExplanation([], [], ConnSet.ALL);
+    if (!explain) return sideExplanation(policies, [], this.rulesConn(rules, other, dst));
     let conn = ConnSet.NONE;
     const admitting: RuleMatch[] = [];
     for (const r of rules) {
       if (!this.ruleMatches(r, other)) continue;
       const c = this.rulePorts(r, dst);
       conn = conn.union(c);
-      if (explain) admitting.push({ rule: r, conn: c });
-      else if (conn.isAll) break;
+      admitting.push({ rule: r, conn: c });
     }
     return sideExplanation(policies, admitting, conn);
+  }
+
+  /** What the rules of the NetworkPolicies that isolate a pod allow from (or to) `other`. */
+  private rulesConn(rules: PolicyRule[], other: Endpoint, dst: Endpoint): ConnSet {
+    let conn = ConnSet.NONE;
+    for (const r of rules) {
+      if (!this.ruleMatches(r, other)) continue;
+      conn = conn.union(this.rulePorts(r, dst));
+      if (conn.isAll) break;
+    }
+    return conn;
+  }
+
+  /** What one direction of a pod allows: `side(…).conn`, without the reasons. */
+  private sideConn(dir: Direction, self: NetPod, other: Endpoint, dst: Endpoint): ConnSet {
+    // Only NetworkPolicies (the common case): their rules, or everything when none isolates the pod.
+    if (
+      (this.cilium.empty || !this.cilium.governs(dir, self.id)) &&
+      (this.tiers.empty || !this.tiers.governs(dir, self.id))
+    )
+      return this.policiesByDir[dir][self.id].length === 0
+        ? ConnSet.ALL
+        : this.rulesConn(this.rulesByDir[dir][self.id], other, dst);
+    return this.side(dir, self, other, dst, false).conn;
   }
 
   /** Allowed connections from src to dst, with the reasons when `explain` is set. */
@@ -382,8 +404,9 @@ export class PolicyEngine {
   /** The allowed connections of `evaluate`, without the reasons. */
   allowed(src: Endpoint, dst: Endpoint): ConnSet {
     let conn = ConnSet.ALL;
-    if (src.kind === 'pod') conn = this.side('egress', src.pod, dst, dst, false).conn;
-    if (dst.kind === 'pod') conn = conn.intersect(this.side('ingress', dst.pod, src, dst, false).conn);
+    if (src.kind === 'pod') conn = this.sideConn('egress', src.pod, dst, dst);
+    // (Nothing is left to intersect with when the egress side allows nothing.)
+    if (dst.kind === 'pod' && !conn.isEmpty) conn = conn.intersect(this.sideConn('ingress', dst.pod, src, dst));
     return conn;
   }
 
@@ -472,27 +495,4 @@ function policyRanges(model: Model): IpRange[] {
     for (const r of ap.rules()) for (const p of r.peers) if (p.kind === 'ipBlock') add(p.cidr);
   }
   return ranges;
-}
-
-/** What a rule's port entries allow towards `dst`. */
-function portsConn(ports: readonly PortSpec[], dst: Endpoint): ConnSet {
-  let acc = ConnSet.NONE;
-  for (const p of ports) acc = acc.union(portSpecConn(p, dst));
-  return acc;
-}
-
-/** What one port entry of a rule allows towards `dst`. */
-export function portSpecConn(p: PortSpec, dst: Endpoint): ConnSet {
-  if (!isProtocol(p.protocol)) return ConnSet.NONE;
-  const proto: Protocol = p.protocol;
-  if (p.port === undefined) return ConnSet.allPorts(proto);
-  if (typeof p.port === 'number') {
-    if (p.endPort !== undefined) return p.endPort >= p.port ? ConnSet.of(proto, p.port, p.endPort) : ConnSet.NONE;
-    return ConnSet.of(proto, p.port);
-  }
-  // A named port resolves on the destination pod; external endpoints have no names.
-  if (dst.kind !== 'pod') return ConnSet.NONE;
-  let acc = ConnSet.NONE;
-  for (const n of dst.pod.portsNamed(p.port, proto)) acc = acc.union(ConnSet.of(proto, n));
-  return acc;
 }

@@ -25,6 +25,9 @@ const PLATFORM_NAMESPACE_LABELS: ReadonlyMap<string, Record<string, string>> = n
   ],
 ]);
 
+/** One end of a connection: a pod, or an external range (an "atom" of the engine's partition of IPv4). */
+export type Endpoint = { kind: 'pod'; pod: NetPod } | { kind: 'external'; atom: number };
+
 /** A pod (a workload's pod template, or a stand-in for pods outside the input). */
 export interface NetPod {
   id: number;
