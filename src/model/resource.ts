@@ -203,6 +203,8 @@ export class Resource {
   superseded = false;
   /** Defaulted namespace; null for cluster-scoped kinds. */
   namespace: string | null;
+  /** The structure check found nothing (see model/schema.ts: the object is never modified, nor the verdict). */
+  structureValid = false;
   // Labels and annotations are read on first use: most objects are never asked for them.
   private labelMap: Map<string, string> | undefined = undefined;
   private annotationMap: Map<string, string> | undefined = undefined;

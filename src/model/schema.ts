@@ -80,14 +80,18 @@ const NO_PROBLEMS: StructureProblem[] = emptyList();
  * message can quote what the user wrote (`1.10`) rather than what it parsed to (`1.1`).
  */
 export function validateStructure(r: Resource, source?: (path: Path) => string | undefined): StructureProblem[] {
+  // Several readers ask about one object (a NetworkPolicy: the policy engine and manifest-structure).
+  if (r.structureValid) return NO_PROBLEMS;
   const validate = VALIDATORS[structureSchemaKey(r)];
   // The object is checked as written first: null entries only ever make it invalid (no schema
   // accepts null for a required property), so when it passes, it passes without them too, and
   // the common case costs one validation and no copy.
-  if (validate(r.raw)) return NO_PROBLEMS;
-  const data = stripNulls(r.raw);
-  if (data !== r.raw && validate(data)) return NO_PROBLEMS;
-  return structureProblems(validate.errors ?? [], data, source);
+  if (!validate(r.raw)) {
+    const data = stripNulls(r.raw);
+    if (data === r.raw || !validate(data)) return structureProblems(validate.errors ?? [], data, source);
+  }
+  r.structureValid = true;
+  return NO_PROBLEMS;
 }
 
 /** The problems of ajv errors of `data`, deduplicated, in error order. */
