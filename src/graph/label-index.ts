@@ -220,8 +220,10 @@ export class LabelIndex<T extends IndexedLabels> {
     if (!b) return [];
     if (sel.matchLabels.length === 0 && sel.expressions.length === 0) return [...b.all];
     const out: T[] = [];
-    for (const list of this.candidates(b, sel)) {
-      for (const item of list) if (matches(sel, item)) out.push(item);
+    const lists = this.candidates(b, sel);
+    for (let l = 0; l < lists.length; l++) {
+      const list = lists[l];
+      for (let i = 0; i < list.length; i++) if (matches(sel, list[i])) out.push(list[i]);
     }
     return out;
   }
@@ -290,7 +292,8 @@ export class LabelIndex<T extends IndexedLabels> {
     let bestSize = Infinity;
     // matchLabels entries (the common case) are sized without building lists first.
     let bestKey: [string, string] | undefined;
-    for (const entry of sel.matchLabels) {
+    for (let i = 0; i < sel.matchLabels.length; i++) {
+      const entry = sel.matchLabels[i];
       const index = b.values(entry[0]);
       const size = sizeOf(index?.byValue.get(entry[1])) + (index?.dynamic.length ?? 0);
       if (size < bestSize) {

@@ -85,8 +85,11 @@ export function isEmptySelector(s: Selector): boolean {
 }
 
 export function matches(sel: Selector, target: Labelled): boolean {
-  for (const [k, v] of sel.matchLabels) if (!target.hasLabel(k, v)) return false;
-  for (const r of sel.expressions) if (!requirementMatches(r, target)) return false;
+  // (Indexed loops: a selector is matched against many pods, mostly before the runtime optimizes this.)
+  const labels = sel.matchLabels;
+  for (let i = 0; i < labels.length; i++) if (!target.hasLabel(labels[i][0], labels[i][1])) return false;
+  const expressions = sel.expressions;
+  for (let i = 0; i < expressions.length; i++) if (!requirementMatches(expressions[i], target)) return false;
   return true;
 }
 

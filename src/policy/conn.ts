@@ -149,9 +149,11 @@ export class ConnSet {
   /** Do the two sets share a connection? (intersect without building it) */
   overlaps(o: ConnSet): boolean {
     if (this.isEmpty || o.isEmpty) return false;
-    for (const [p, a] of this.byProto) {
-      const b = o.byProto.get(p);
-      if (!b) continue;
+    // (Indexed: asked once per connection a rule checks, mostly before the runtime optimizes this.)
+    for (let k = 0; k < PROTOCOL_ORDER.length; k++) {
+      const a = this.byProto.get(PROTOCOL_ORDER[k]);
+      const b = o.byProto.get(PROTOCOL_ORDER[k]);
+      if (!a || !b) continue;
       let i = 0;
       let j = 0;
       while (i < a.length && j < b.length) {
