@@ -219,6 +219,42 @@ class Text {
 
 type TextField = 'env' | 'envFrom' | 'command' | 'args';
 
+/** A reference: where its text is is worked out when asked for (few references are reported). */
+class Reference implements ServiceReference {
+  readonly text: string;
+  readonly host: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly port: number | undefined;
+  servicePort: ServicePort | undefined = undefined;
+  problem: ServiceReference['problem'] = undefined;
+
+  constructor(
+    private readonly where: Text,
+    readonly pod: PodTemplate,
+    readonly container: Container,
+    readonly source: ServiceReference['source'],
+    readonly envName: string | undefined,
+    address: Address,
+    target: Target,
+    readonly service: Service | undefined,
+  ) {
+    this.text = address.token;
+    this.host = address.host;
+    this.namespace = target.namespace;
+    this.serviceName = target.serviceName;
+    this.port = address.port;
+  }
+
+  get at(): Loc {
+    return this.where.at;
+  }
+
+  get via(): ServiceReference['via'] {
+    return this.where.via;
+  }
+}
+
 const COMMAND_FIELDS = ['command', 'args'] as const;
 
 /** Find every Service reference of every container in the model. */
@@ -339,36 +375,32 @@ class ReferenceFinder {
       const service = this.services(target.namespace, target.serviceName);
       // An unqualified name must name a Service of the pod's namespace.
       if (!target.qualified && !service) continue;
-      const id = `${target.namespace}/${target.serviceName}:${a.port ?? ''}`;
-      if (seen?.has(id)) continue;
-      (seen ??= new Set()).add(id);
+      // (Most texts hold one address: nothing to tell apart.)
+      if (addresses.length > 1) {
+        const id = `${target.namespace}/${target.serviceName}:${a.port ?? ''}`;
+        if (seen?.has(id)) continue;
+        (seen ??= new Set()).add(id);
+      }
       where ??= new Text(c, field, index, configMap, key);
-      const ref: ServiceReference = {
-        pod,
-        container: c,
-        at: where.at,
-        via: where.via,
-        source,
-        envName,
-        text: a.token,
-        host: a.host,
-        namespace: target.namespace,
-        serviceName: target.serviceName,
-        port: a.port,
-        service,
-      };
+      const ref = new Reference(where, pod, c, source, envName, a, target, service);
       if (!service) {
         // Only a namespace the input covers can tell that a Service does not exist.
         if (this.namespaces.has(target.namespace) && !BUILTIN_SERVICES.has(`${target.namespace}/${target.serviceName}`))
           ref.problem = 'no-service';
       } else if (a.port !== undefined && service.type !== 'ExternalName' && !service.headless) {
         // A headless Service has no port translation: its pods are checked by the graph.
-        ref.servicePort = service.ports.find((p) => p.port === a.port);
+        ref.servicePort = portNumbered(service.ports, a.port);
         if (!ref.servicePort) ref.problem = 'no-port';
       }
       this.refs.push(ref);
     }
   }
+}
+
+/** The first Service port with this number (a loop without a closure: one lookup per reference). */
+function portNumbered(ports: readonly ServicePort[], port: number): ServicePort | undefined {
+  for (let i = 0; i < ports.length; i++) if (ports[i].port === port) return ports[i];
+  return undefined;
 }
 
 /** A fully qualified Service address in a ConfigMap value that no container of the input reads as env. */
