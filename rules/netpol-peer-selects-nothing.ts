@@ -2,7 +2,6 @@ import { defineRule } from '../src/engine/types.js';
 import type { RuleContext } from '../src/engine/types.js';
 import { q } from '../src/util/text.js';
 import { madeAtRunTime } from '../src/graph/run-time-pods.js';
-import type { Loc } from '../src/load/source.js';
 import type { PeerSpec } from '../src/model/netpol.js';
 import type { Resource } from '../src/model/resource.js';
 import { formatSelector, labelledMap, matches } from '../src/model/selector.js';
@@ -13,6 +12,10 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
 const WELL_KNOWN = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 type SelectorPeer = Extract<PeerSpec, { kind: 'selector' }>;
+
+const NAMESPACE_SELECTOR: readonly string[] = ['namespaceSelector'];
+const POD_SELECTOR: readonly string[] = ['podSelector'];
+const THE_PEER: readonly string[] = [];
 
 /**
  * Where a peer's parts are and how to name them; `clusterScoped` peers are judged as the issue of
@@ -26,8 +29,9 @@ interface PeerSite {
   peer: string;
   /** What a peer that matches nothing does: `admits nothing`, `matches nothing`. */
   outcome: string;
-  nsAt: Loc;
-  podAt: Loc;
+  /** Where the namespace part and the pod part are, under the peer (built only for a finding). */
+  nsField: readonly string[];
+  podField: readonly string[];
   nsName: string;
   podName: string;
   /**
@@ -65,8 +69,8 @@ export default defineRule(
             namespace: np.namespace,
             peer: `${rule.direction} peer`,
             outcome: 'admits nothing',
-            nsAt: np.res.at(...peer.path, 'namespaceSelector'),
-            podAt: np.res.at(...peer.path, 'podSelector'),
+            nsField: NAMESPACE_SELECTOR,
+            podField: POD_SELECTOR,
             nsName: 'namespaceSelector',
             podName: 'podSelector',
             cautious: false,
@@ -86,8 +90,8 @@ export default defineRule(
             namespace: '',
             peer: `${rule.direction} peer of rule ${q(rule.name)}`,
             outcome: `matches nothing (action ${rule.actionText})`,
-            nsAt: pods ? p.res.at(...peer.path, 'namespaceSelector') : p.res.at(...peer.path),
-            podAt: p.res.at(...peer.path, 'podSelector'),
+            nsField: pods ? NAMESPACE_SELECTOR : THE_PEER,
+            podField: POD_SELECTOR,
             nsName: pods ? 'pods.namespaceSelector' : 'namespaces',
             podName: 'pods.podSelector',
             cautious: true,
@@ -107,8 +111,8 @@ export default defineRule(
             namespace: cp.namespace ?? '',
             peer: `${s.direction}${s.deny ? 'Deny' : ''} peer`,
             outcome: s.deny ? 'denies nothing' : 'admits nothing',
-            nsAt: cp.res.at(...peer.path),
-            podAt: cp.res.at(...peer.path),
+            nsField: THE_PEER,
+            podField: THE_PEER,
             nsName: `${field} namespace part`,
             podName: field,
             cautious: true,
@@ -142,7 +146,7 @@ function checkPeer(ctx: RuleContext, known: Map<string, Verdict>, peer: Selector
   if (verdict.kind === 'matches') return;
   if (verdict.kind === 'no-namespace') {
     ctx.report({
-      at: site.nsAt,
+      at: res.at(...peer.path, ...site.nsField),
       object: res,
       severity: site.cautious ? 'info' : undefined,
       message:
@@ -156,7 +160,7 @@ function checkPeer(ctx: RuleContext, known: Map<string, Verdict>, peer: Selector
   if (verdict.kind === 'made') {
     const { made } = verdict;
     ctx.report({
-      at: site.podAt,
+      at: res.at(...peer.path, ...site.podField),
       object: res,
       severity: 'info',
       message:
@@ -172,7 +176,7 @@ function checkPeer(ctx: RuleContext, known: Map<string, Verdict>, peer: Selector
   const unsure =
     site.cautious && peer.namespaceSelector !== undefined && namespacesNamed(peer.namespaceSelector) === undefined;
   ctx.report({
-    at: site.podAt,
+    at: res.at(...peer.path, ...site.podField),
     object: res,
     severity: unsure ? 'info' : undefined,
     message: unsure
