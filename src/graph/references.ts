@@ -276,6 +276,8 @@ class ReferenceFinder {
   /** ConfigMaps by namespace and name (built on first use). */
   private configMaps: NamespacedMap<ConfigMapInfo> | undefined;
   private readonly namespaces: ReadonlySet<string>;
+  /** The addresses of each text read so far. */
+  private readonly addresses = new Map<string, readonly Address[]>();
 
   constructor(
     private readonly model: Model,
@@ -359,8 +361,13 @@ class ReferenceFinder {
     // Without ":" there is no port or scheme, and without "." every host is a bare word: such a
     // text only names a Service as the value of a host-like variable (most texts: a word, a number).
     if (!hostishName && !text.includes(':') && !text.includes('.')) return;
-    const addresses: Address[] = [];
-    addAddresses(text, addresses);
+    // Many workloads repeat a text (a collector's or a database's URL): its addresses are read once.
+    let addresses = this.addresses.get(text);
+    if (addresses === undefined) {
+      const found: Address[] = [];
+      addAddresses(text, found);
+      this.addresses.set(text, (addresses = found));
+    }
     if (addresses.length === 0) return;
     const pod = c.pod;
     let where: Text | undefined;
