@@ -67,10 +67,22 @@ export const QUESTION = 63;
 export const PIPE = 124;
 export const GREATER = 62;
 
-const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+/**
+ * A set of ASCII characters by their codes, as a table: asked for every character of keys and
+ * flow scalars, where a lookup in a `Set` costs a hash.
+ */
+class Codes {
+  private readonly table = new Uint8Array(128);
+  constructor(chars: string) {
+    for (const c of chars) this.table[c.charCodeAt(0)] = 1;
+  }
+  has(code: number): boolean {
+    return code < 128 && this.table[code] === 1;
+  }
+}
 /** YAML indicators: a plain scalar does not start with one (`-` followed by a non-space is read where allowed). */
-export const INDICATORS = codes('-?:,[]{}#&*!|>\'"%@`');
-export const FLOW_INDICATORS = codes(',[]{}');
+export const INDICATORS = new Codes('-?:,[]{}#&*!|>\'"%@`');
+export const FLOW_INDICATORS = new Codes(',[]{}');
 
 /**
  * Plain keys that may resolve to something other than their own text in the YAML 1.1 or 1.2 core
