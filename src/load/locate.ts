@@ -16,7 +16,7 @@
  * line separators, deep nesting, and any line it cannot place.
  */
 import { MAX_DEPTH, Unsure, jsonString, unsure } from './scan.js';
-import type { Node } from './scan.js';
+import type { Node, ScalarNode } from './scan.js';
 import { Scanner } from './scan-block.js';
 import type { Path, SourceFile } from './text.js';
 
@@ -29,9 +29,28 @@ function agrees(source: string, node: Node, value: unknown): boolean {
     case 'map': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
       const obj = value as Record<string, unknown>;
-      if (Object.keys(obj).length !== node.names.length) return false;
-      for (let i = 0; i < node.names.length; i++) {
-        const name = node.names[i];
+      const keys = Object.keys(obj);
+      const { names } = node;
+      if (keys.length !== names.length) return false;
+      // js-yaml keeps the keys in the order of the text (unless some look like array indexes):
+      // then the i-th name is the i-th key, and no name needs a lookup.
+      let inOrder = true;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        if (name !== null && name !== keys[i]) {
+          inOrder = false;
+          break;
+        }
+      }
+      if (inOrder) {
+        const values = Object.values(obj);
+        for (let i = 0; i < names.length; i++) {
+          if (names[i] !== null && !agrees(source, node.values[i], values[i])) return false;
+        }
+        return true;
+      }
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
         if (name === null) continue;
         if (!Object.prototype.hasOwnProperty.call(obj, name)) return false;
         if (!agrees(source, node.values[i], obj[name])) return false;
@@ -45,22 +64,37 @@ function agrees(source: string, node: Node, value: unknown): boolean {
     }
     case 'opaque':
       return typeof value === 'string';
-    case 'scalar': {
-      if (typeof value === 'object' && value !== null) return false;
-      if (node.start === node.end) return value === null;
-      const text = source.slice(node.start, node.end);
-      if (node.style === 'block') return typeof value === 'string';
-      if (node.style === 'plain')
-        return text.includes('\n') ? value === fold(text) : typeof value !== 'string' || value === text;
-      if (typeof value !== 'string') return false;
-      const inner = fold(text.slice(1, -1));
-      if (node.style === 'single') return value === inner.replace(/''/g, "'");
-      if (!inner.includes('\\')) return value === inner;
-      // (Only single-line double-quoted scalars have escapes.)
-      const json = jsonString(text);
-      return json === null || value === json;
-    }
+    case 'scalar':
+      return sameScalar(source, node, value);
   }
+}
+
+/** Does a scalar's text read as `value`? */
+function sameScalar(source: string, node: ScalarNode, value: unknown): boolean {
+  if (typeof value === 'object' && value !== null) return false;
+  if (node.start === node.end) return value === null;
+  if (node.style === 'block') return typeof value === 'string';
+  // Most strings are their own text (inside the quotes): a line without line breaks, `''` or escapes.
+  if (typeof value === 'string') {
+    const quoted = node.style === 'plain' ? 0 : 1;
+    if (
+      value.length === node.end - node.start - 2 * quoted &&
+      source.startsWith(value, node.start + quoted) &&
+      !value.includes('\n') &&
+      (node.style === 'plain' || !value.includes(node.style === 'single' ? "''" : '\\'))
+    )
+      return true;
+  }
+  const text = source.slice(node.start, node.end);
+  if (node.style === 'plain')
+    return text.includes('\n') ? value === fold(text) : typeof value !== 'string' || value === text;
+  if (typeof value !== 'string') return false;
+  const inner = fold(text.slice(1, -1));
+  if (node.style === 'single') return value === inner.replace(/''/g, "'");
+  if (!inner.includes('\\')) return value === inner;
+  // (Only single-line double-quoted scalars have escapes.)
+  const json = jsonString(text);
+  return json === null || value === json;
 }
 
 /**

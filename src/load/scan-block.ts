@@ -19,7 +19,9 @@ import {
   QUESTION,
   SPACE,
   SQUOTE,
+  mapNode,
   plainKeyName,
+  seqNode,
   unsure,
 } from './scan.js';
 import type { MapNode, Node, SeqNode } from './scan.js';
@@ -47,30 +49,30 @@ export class Scanner extends FlowScanner {
     let next: number;
     if (c === LBRACE || c === LBRACKET) {
       // A flow collection (a JSON document): it may span lines.
-      let close: number;
-      [root, close] = this.flow(p, this.end);
+      root = this.flow(p, this.end);
+      const close = this.nextOffset;
       let j = li;
       while (j + 1 < n && lineStart[j + 1] < close) j++;
       this.restOfLine(j, close);
       next = j + 1;
     } else {
-      [root, next] = this.isDash(li, p) ? this.seq(li, p) : this.map(li, p);
+      root = this.isDash(li, p) ? this.seq(li, p) : this.map(li, p);
+      next = this.nextLine;
     }
     if (this.next(next) < n) unsure();
     return root;
   }
 
   /** A block map whose first key is at `p` of line `li`; its other keys start lines at the same column. */
-  private map(li: number, p: number): [MapNode, number] {
+  private map(li: number, p: number): MapNode {
     this.enter();
     const col = p - this.lineStart[li];
-    const node: MapNode = { kind: 'map', start: p, end: -1, names: [], keyStart: [], keyEnd: [], values: [] };
+    const node = mapNode(p);
     const n = this.lineStart.length;
     for (;;) {
       const after = this.blockKey(li, p, node);
-      const [value, nli] = this.value(li, after, col, true);
-      node.values.push(value);
-      li = this.next(nli);
+      node.values.push(this.value(li, after, col, true));
+      li = this.next(this.nextLine);
       if (li >= n) break;
       const ind = this.indent(li);
       if (ind < col) break;
@@ -79,19 +81,19 @@ export class Scanner extends FlowScanner {
       p = this.contentStart[li];
     }
     this.depth--;
-    return [node, li];
+    this.nextLine = li;
+    return node;
   }
 
   /** A block sequence whose first `-` is at `p` of line `li`. */
-  private seq(li: number, p: number): [SeqNode, number] {
+  private seq(li: number, p: number): SeqNode {
     this.enter();
     const col = p - this.lineStart[li];
-    const node: SeqNode = { kind: 'seq', start: p, end: -1, items: [] };
+    const node = seqNode(p);
     const n = this.lineStart.length;
     for (;;) {
-      const [value, nli] = this.value(li, p + 1, col, false);
-      node.items.push(value);
-      li = this.next(nli);
+      node.items.push(this.value(li, p + 1, col, false));
+      li = this.next(this.nextLine);
       if (li >= n) break;
       const ind = this.indent(li);
       if (ind < col) break;
@@ -101,7 +103,8 @@ export class Scanner extends FlowScanner {
       if (!this.isDash(li, p)) break;
     }
     this.depth--;
-    return [node, li];
+    this.nextLine = li;
+    return node;
   }
 
   /** Read the key at `p` of line `li` of a block map into `node`; returns the offset after its `:`. */
@@ -146,9 +149,9 @@ export class Scanner extends FlowScanner {
   /**
    * The value after an indicator (`:` of a key or `-` of an entry) that ends at `p` of line `li`.
    * `n` is the column of the entry (its key or its `-`); `inMap` is set for a map's value.
-   * Returns the value and the line after it.
+   * Returns the value (the line after it in `nextLine`).
    */
-  private value(li: number, p: number, n: number, inMap: boolean): [Node, number] {
+  private value(li: number, p: number, n: number, inMap: boolean): Node {
     const { text } = this;
     const e = this.lineEnd[li];
     let q = p;
@@ -162,14 +165,16 @@ export class Scanner extends FlowScanner {
       // A sequence as a map's value may be as indented as its key.
       if (inMap && ind === n && this.isDash(j, this.contentStart[j])) return this.seq(j, this.contentStart[j]);
     }
-    return [{ kind: 'scalar', start: q, end: q, style: 'plain' }, li + 1];
+    this.nextLine = li + 1;
+    return { kind: 'scalar', start: q, end: q, style: 'plain' };
   }
 
   /**
    * The node that starts at `q` of line `li` (not a space or a comment), the value of an entry at
-   * column `n`; `compact`: a block map or sequence may start there. Returns it and the line after it.
+   * column `n`; `compact`: a block map or sequence may start there. Returns it (the line after it
+   * in `nextLine`).
    */
-  private node(li: number, q: number, n: number, compact: boolean): [Node, number] {
+  private node(li: number, q: number, n: number, compact: boolean): Node {
     const { text } = this;
     const e = this.lineEnd[li];
     const c = text.charCodeAt(q);
@@ -181,10 +186,12 @@ export class Scanner extends FlowScanner {
       // `- "key": value`: a map.
       if (r < e && text.charCodeAt(r) === COLON) return compact ? this.map(li, q) : unsure();
       this.restOfLine(li, close + 1);
-      return [{ kind: 'scalar', start: q, end: close + 1, style: c === DQUOTE ? 'double' : 'single' }, li + 1];
+      this.nextLine = li + 1;
+      return { kind: 'scalar', start: q, end: close + 1, style: c === DQUOTE ? 'double' : 'single' };
     }
     if (c === LBRACKET || c === LBRACE) {
-      const [node, end] = this.flow(q, this.end);
+      const node = this.flow(q, this.end);
+      const end = this.nextOffset;
       // Its lines: each one more indented than the entry.
       let j = li;
       while (j + 1 < this.lineStart.length && this.lineStart[j + 1] < end) {
@@ -192,7 +199,8 @@ export class Scanner extends FlowScanner {
         if (this.contentStart[j] < this.lineEnd[j] && this.indent(j) <= n) unsure();
       }
       this.restOfLine(j, end);
-      return [node, j + 1];
+      this.nextLine = j + 1;
+      return node;
     }
     if (c === PIPE || c === GREATER) {
       // | or >: a block scalar. Its content: the lines indented like its first one, and empty lines.
@@ -219,8 +227,9 @@ export class Scanner extends FlowScanner {
       }
       // It ends with the line break of its last line. An indentation indicator, or `+` (keep the
       // empty lines after it): its range is not read.
-      if (last < 0 || header[1]) return [{ kind: 'opaque' }, j];
-      return [{ kind: 'scalar', start: q, end: this.nextLineStart[last], style: 'block' }, j];
+      this.nextLine = j;
+      if (last < 0 || header[1]) return { kind: 'opaque' };
+      return { kind: 'scalar', start: q, end: this.nextLineStart[last], style: 'block' };
     }
     if (c === DASH && this.isDash(li, q)) return compact ? this.seq(li, q) : unsure();
     // A plain scalar: `-`, `?` and `:` start one when a non-space follows; other indicators do not.
@@ -229,9 +238,12 @@ export class Scanner extends FlowScanner {
       !((c === DASH || c === QUESTION || c === COLON) && q + 1 < e && text.charCodeAt(q + 1) !== SPACE)
     )
       unsure();
-    const [end, comment] = this.plainLine(q, e);
+    const end = this.plainLine(q, e);
     if (end < 0) return compact ? this.map(li, q) : unsure();
-    if (comment) return [{ kind: 'scalar', start: q, end: end, style: 'plain' }, li + 1];
+    if (this.comment) {
+      this.nextLine = li + 1;
+      return { kind: 'scalar', start: q, end: end, style: 'plain' };
+    }
     // More indented lines continue it (blank lines inside it are line breaks).
     let last = li;
     let lastEnd = end;
@@ -247,26 +259,30 @@ export class Scanner extends FlowScanner {
         (cj + 1 === this.lineEnd[j] || text.charCodeAt(cj + 1) === SPACE)
       )
         unsure();
-      const [ej, commentj] = this.plainLine(cj, this.lineEnd[j]);
+      const ej = this.plainLine(cj, this.lineEnd[j]);
       // A key or a comment on a continuation line: not read.
-      if (ej < 0 || commentj) unsure();
+      if (ej < 0 || this.comment) unsure();
       last = j;
       lastEnd = ej;
     }
-    return [{ kind: 'scalar', start: q, end: lastEnd, style: 'plain' }, last + 1];
+    this.nextLine = last + 1;
+    return { kind: 'scalar', start: q, end: lastEnd, style: 'plain' };
   }
 
   /**
    * One line of a plain scalar in a block, from `q` to `e`: the end of its text (trailing spaces
-   * left out) and whether a comment follows it; -1 when a `: ` makes it a key.
+   * left out), -1 when a `: ` makes it a key; `comment` tells whether a comment follows it.
    */
-  private plainLine(q: number, e: number): [number, boolean] {
+  private plainLine(q: number, e: number): number {
     const { text } = this;
     let end = e;
     let comment = false;
     for (let i = q; i < e; i++) {
       const ch = text.charCodeAt(i);
-      if (ch === COLON && (i + 1 === e || text.charCodeAt(i + 1) === SPACE)) return [-1, false];
+      if (ch === COLON && (i + 1 === e || text.charCodeAt(i + 1) === SPACE)) {
+        this.comment = false;
+        return -1;
+      }
       if (ch === HASH && i > q && text.charCodeAt(i - 1) === SPACE) {
         end = i;
         comment = true;
@@ -274,11 +290,12 @@ export class Scanner extends FlowScanner {
       }
     }
     while (end > q && text.charCodeAt(end - 1) === SPACE) end--;
-    return [end, comment];
+    this.comment = comment;
+    return end;
   }
 
   /** A quoted scalar that opens at `q` of line `li` and closes on a later line, more indented than `n`. */
-  private multiQuoted(li: number, q: number, n: number): [Node, number] {
+  private multiQuoted(li: number, q: number, n: number): Node {
     const { text } = this;
     const quote = text.charCodeAt(q);
     // Escapes (and escaped line breaks) in a multi-line double-quoted scalar: not read.
@@ -292,7 +309,8 @@ export class Scanner extends FlowScanner {
       if (quote === DQUOTE && text.slice(cj, close < 0 ? ej : close).includes('\\')) unsure();
       if (close >= 0) {
         this.restOfLine(j, close + 1);
-        return [{ kind: 'scalar', start: q, end: close + 1, style: quote === DQUOTE ? 'double' : 'single' }, j + 1];
+        this.nextLine = j + 1;
+        return { kind: 'scalar', start: q, end: close + 1, style: quote === DQUOTE ? 'double' : 'single' };
       }
     }
     return unsure();

@@ -42,6 +42,23 @@ export interface SeqNode {
   items: Node[];
 }
 
+/**
+ * A new map node (its arrays made apart: an object literal with array literals in it is copied
+ * from its template by the runtime, each time).
+ */
+export function mapNode(start: number): MapNode {
+  const names: (string | null)[] = [];
+  const keyStart: number[] = [];
+  const keyEnd: number[] = [];
+  const values: Node[] = [];
+  return { kind: 'map', start, end: -1, names, keyStart, keyEnd, values };
+}
+
+export function seqNode(start: number): SeqNode {
+  const items: Node[] = [];
+  return { kind: 'seq', start, end: -1, items };
+}
+
 /** Thrown by the scanner for anything it does not read exactly. */
 export class Unsure extends Error {}
 const UNSURE = new Unsure('not sure');
@@ -67,10 +84,22 @@ export const QUESTION = 63;
 export const PIPE = 124;
 export const GREATER = 62;
 
-const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+/**
+ * A set of ASCII characters by their codes, as a table: asked for every character of keys and
+ * flow scalars, where a lookup in a `Set` costs a hash.
+ */
+class Codes {
+  private readonly table = new Uint8Array(128);
+  constructor(chars: string) {
+    for (const c of chars) this.table[c.charCodeAt(0)] = 1;
+  }
+  has(code: number): boolean {
+    return code < 128 && this.table[code] === 1;
+  }
+}
 /** YAML indicators: a plain scalar does not start with one (`-` followed by a non-space is read where allowed). */
-export const INDICATORS = codes('-?:,[]{}#&*!|>\'"%@`');
-export const FLOW_INDICATORS = codes(',[]{}');
+export const INDICATORS = new Codes('-?:,[]{}#&*!|>\'"%@`');
+export const FLOW_INDICATORS = new Codes(',[]{}');
 
 /**
  * Plain keys that may resolve to something other than their own text in the YAML 1.1 or 1.2 core
@@ -113,6 +142,14 @@ export class FlowScanner {
   /** Per line: the offset after its line break. */
   protected readonly nextLineStart: number[] = [];
   protected depth = 0;
+  /**
+   * Where the node read last ends (set by the methods that read one, instead of returning a pair):
+   * the offset after a flow node, the line after a block node.
+   */
+  protected nextOffset = 0;
+  protected nextLine = 0;
+  /** Whether the line of a plain scalar read last (`plainLine` of src/load/scan-block.ts) ends with a comment. */
+  protected comment = false;
 
   constructor(
     protected readonly text: string,
@@ -213,24 +250,25 @@ export class FlowScanner {
 
   /**
    * The flow collection that opens at `p` and ends before `limit` (it may span lines: the caller
-   * checks their indentation); returns it and the offset after it.
+   * checks their indentation); returns it (the offset after it in `nextOffset`).
    */
-  protected flow(p: number, limit: number): [MapNode | SeqNode, number] {
+  protected flow(p: number, limit: number): MapNode | SeqNode {
     this.enter();
     const { text } = this;
     const isMap = text.charCodeAt(p) === LBRACE;
     const close = isMap ? RBRACE : RBRACKET;
-    const map: MapNode = { kind: 'map', start: p, end: -1, names: [], keyStart: [], keyEnd: [], values: [] };
-    const seq: SeqNode = { kind: 'seq', start: p, end: -1, items: [] };
+    const map = isMap ? mapNode(p) : null;
+    const seq = isMap ? null : seqNode(p);
     let q = this.space(p + 1, limit);
     if (q < limit && text.charCodeAt(q) === close) {
       this.depth--;
-      return [isMap ? { ...map, end: q + 1 } : { ...seq, end: q + 1 }, q + 1];
+      const empty = map ?? (seq as SeqNode);
+      empty.end = this.nextOffset = q + 1;
+      return empty;
     }
     for (;;) {
       if (q >= limit) unsure();
-      let node: Node;
-      if (isMap) {
+      if (map) {
         const c = text.charCodeAt(q);
         let keyEnd: number;
         let name: string | null;
@@ -250,11 +288,11 @@ export class FlowScanner {
         map.keyEnd.push(keyEnd);
         q = this.space(r + 1, limit);
         if (q >= limit || text.charCodeAt(q) === COMMA || text.charCodeAt(q) === close) unsure();
-        [node, q] = this.flowNode(q, limit);
-        map.values.push(node);
+        map.values.push(this.flowNode(q, limit));
+        q = this.nextOffset;
       } else {
-        [node, q] = this.flowNode(q, limit);
-        seq.items.push(node);
+        (seq as SeqNode).items.push(this.flowNode(q, limit));
+        q = this.nextOffset;
       }
       q = this.space(q, limit);
       if (q >= limit) unsure();
@@ -266,21 +304,24 @@ export class FlowScanner {
       if (q < limit && text.charCodeAt(q) === close) break;
     }
     this.depth--;
-    const node = isMap ? map : seq;
+    const node = map ?? (seq as SeqNode);
     node.end = q + 1;
-    return [node, q + 1];
+    this.nextOffset = q + 1;
+    return node;
   }
 
-  /** A node inside a flow collection at `q`; returns it and the offset after it. */
-  private flowNode(q: number, limit: number): [Node, number] {
+  /** A node inside a flow collection at `q`; returns it (the offset after it in `nextOffset`). */
+  private flowNode(q: number, limit: number): Node {
     const c = this.text.charCodeAt(q);
     if (c === LBRACE || c === LBRACKET) return this.flow(q, limit);
     if (c === DQUOTE || c === SQUOTE) {
       const e = this.closeQuote(q, limit) + 1;
-      return [{ kind: 'scalar', start: q, end: e, style: c === DQUOTE ? 'double' : 'single' }, e];
+      this.nextOffset = e;
+      return { kind: 'scalar', start: q, end: e, style: c === DQUOTE ? 'double' : 'single' };
     }
     const e = this.flowPlain(q, limit);
-    return [{ kind: 'scalar', start: q, end: e, style: 'plain' }, e];
+    this.nextOffset = e;
+    return { kind: 'scalar', start: q, end: e, style: 'plain' };
   }
 
   /** The end of the single-line plain scalar at `q` inside a flow collection (trailing spaces left out). */
