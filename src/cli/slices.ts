@@ -68,7 +68,10 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
   const resources: Resource[] = [];
   for (const slice of slices) {
     // A Kustomize root is built and applied as one: its objects of one identity are one object.
-    const result = lint(slice.files, slice.root === undefined ? options : { ...options, appliedTogether: true });
+    const result = lint(
+      slice.files,
+      slice.root === undefined ? options : { ...options, appliedTogether: true, documentValue: slice.documentValue },
+    );
     placeFindings(result.findings, slice);
     placeFindings(result.suppressed, slice);
     findings.push(...result.findings);

@@ -8,10 +8,11 @@ import path from 'node:path';
 import type { DiscoveredFile } from './discover.js';
 import { originMapper } from './kustomize-build.js';
 import { planSlices } from './kustomize.js';
+import { namespaceValues } from './kustomize-namespace.js';
 import type { KustomizeOptions, SlicePlan } from './kustomize.js';
 import { loadText } from './load.js';
 import type { ReadError } from './load.js';
-import type { SourceFile } from './text.js';
+import type { ManifestDocument, SourceFile } from './text.js';
 
 export interface KustomizeInputOptions {
   /** The build program (see `resolveKustomizeCommand`); an error is handed back as `error`, unplanned. */
@@ -34,6 +35,8 @@ export interface LoadedSlice {
   /** The absolute paths of a file slice's files, those the caller read before (`alreadyRead`) included. */
   paths?: string[];
   map?: ReturnType<typeof originMapper>;
+  /** What the model reads of each document, when not its value: the namespace of a root linted without a build. */
+  documentValue?: (doc: ManifestDocument) => unknown;
 }
 
 export interface KustomizeInput {
@@ -77,7 +80,13 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
       const files = s.files
         .map((f) => byPath.get(path.normalize(f.absPath)))
         .filter((f): f is SourceFile => f !== undefined);
-      out.push({ root: s.root, files, paths: s.files.map((f) => f.absPath) });
+      const documentValue = s.namespaces ? namespaceValues(files, s.namespaces) : undefined;
+      out.push({
+        root: s.root,
+        files,
+        paths: s.files.map((f) => f.absPath),
+        ...(documentValue ? { documentValue } : {}),
+      });
     }
   }
   if (stdin) {

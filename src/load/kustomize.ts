@@ -7,7 +7,8 @@
  *
  * A root's slice is the build output of `kustomize build` or `kubectl kustomize` when one of them is
  * there (src/load/kustomize-build.ts), else the files its kustomization lists as resources,
- * following bases, with patches and generators skipped (and said so).
+ * following bases, in the namespace a kustomization sets (src/load/kustomize-namespace.ts), with
+ * patches and generators skipped (and said so).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { readErrorMessage } from './read.js';
 import { yamlLib } from './yaml-lib.js';
 import { buildRoot, kustomizeCommandName } from './kustomize-build.js';
 import type { BuildOptions, Rendered } from './kustomize-build.js';
+import { namespacesOf } from './kustomize-namespace.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -38,6 +40,8 @@ export interface Kustomization {
   transforms: string[];
   /** Remote resources (URLs), which are never fetched without a build. */
   remote: string[];
+  /** Its `namespace`: set on the objects of its resources and bases, as a build sets it (`withNamespace`). */
+  namespace?: string;
   /** Why it could not be read in full (a YAML error, a resource that does not exist). */
   problems: string[];
 }
@@ -144,6 +148,7 @@ export function readKustomization(file: string, maxBytes = 16 * 1024 * 1024): Ku
   }
   const v = value as Record<string, unknown>;
   k.component = v.kind === 'Component';
+  if (typeof v.namespace === 'string' && v.namespace !== '') k.namespace = v.namespace;
   k.transforms = TRANSFORM_FIELDS.filter(
     (f) => v[f] !== undefined && v[f] !== null && !(Array.isArray(v[f]) && (v[f] as unknown[]).length === 0),
   );
@@ -218,6 +223,11 @@ export type PlannedSlice =
       kind: 'files';
       /** The Kustomize root (display path), for the slice of a root linted from its files. */ root?: string;
       files: DiscoveredFile[];
+      /**
+       * The namespace a build gives the objects of each file (by absolute path): that of the
+       * outermost kustomization on the way from the root to the file that sets one.
+       */
+      namespaces?: Map<string, string>;
     }
   | { kind: 'rendered'; root: string; rendered: Rendered };
 
@@ -378,19 +388,23 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       toBuild.push({ dir, root, resources: rootFiles.map((f) => f.absPath) });
       continue;
     }
-    slices.push({ kind: 'files', root, files: rootFiles });
+    const namespaces = namespacesOf(dir, all);
+    slices.push({ kind: 'files', root, files: rootFiles, ...(namespaces.size ? { namespaces } : {}) });
     const skipped: string[] = [];
     const patches = [...new Set(members.flatMap((m) => m.uses))].map(show);
-    const fields = [...new Set(members.flatMap((m) => m.transforms))];
+    // The namespace is applied (src/load/kustomize-namespace.ts); the other fields are not.
+    const fields = [...new Set(members.flatMap((m) => m.transforms))].filter((f) => f !== 'namespace');
     if (fields.length) skipped.push(`${fields.join(', ')}${patches.length ? ` (${patches.join(', ')})` : ''}`);
     const remote = members.flatMap((m) => m.remote);
     if (remote.length) skipped.push(`remote resources (${remote.join(', ')})`);
     const what = `${rootFiles.length} resource ${rootFiles.length === 1 ? 'file' : 'files'}`;
     notes.push(
       skipped.length
-        ? `Kustomize root ${root}: linted its ${what} as written; not applied: ${skipped.join('; ')}. ` +
+        ? `Kustomize root ${root}: linted its ${what} as written${namespaces.size ? ', in the namespace its kustomization sets' : ''}; not applied: ${skipped.join('; ')}. ` +
             'For the built objects, put kustomize or kubectl on the PATH (or name one with --kustomize-command)'
-        : `Kustomize root ${root}: linted its ${what} as written (not built, but it has nothing to apply: the files are what a build gives)`,
+        : namespaces.size
+          ? `Kustomize root ${root}: linted its ${what} in the namespace its kustomization sets (not built, but it has nothing else to apply)`
+          : `Kustomize root ${root}: linted its ${what} as written (not built, but it has nothing to apply: the files are what a build gives)`,
     );
   }
   // Builds run a few at a time; their slices and errors keep the order of the roots.
