@@ -125,6 +125,7 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
     // A Kustomize root is applied as one (ModelOptions.appliedTogether).
     appliedTogether: k.slices.length === 1 && k.slices[0].root !== undefined,
     documentValue: k.slices.length === 1 ? k.slices[0].documentValue : undefined,
+    nameAffixes: k.slices.length === 1 ? k.slices[0].nameAffixes : undefined,
   });
   const graph = new Graph(model);
   // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).

@@ -70,7 +70,14 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
     // A Kustomize root is built and applied as one: its objects of one identity are one object.
     const result = lint(
       slice.files,
-      slice.root === undefined ? options : { ...options, appliedTogether: true, documentValue: slice.documentValue },
+      slice.root === undefined
+        ? options
+        : {
+            ...options,
+            appliedTogether: true,
+            documentValue: slice.documentValue,
+            nameAffixes: slice.nameAffixes,
+          },
     );
     placeFindings(result.findings, slice);
     placeFindings(result.suppressed, slice);

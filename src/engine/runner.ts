@@ -28,6 +28,8 @@ export interface LintOptions {
   appliedTogether?: boolean;
   /** What the model reads of each document: see `ModelOptions.documentValue`. */
   documentValue?: ModelOptions['documentValue'];
+  /** See `ModelOptions.nameAffixes`. */
+  nameAffixes?: ModelOptions['nameAffixes'];
   /** Report disable comments and ignore annotations that suppressed nothing (as warnings). */
   reportUnusedDisableDirectives?: boolean;
   /** Told when the model is being built, and before each rule (progress on a terminal). */
@@ -60,6 +62,7 @@ export function lint(files: SourceFile[], options: LintOptions): LintResult {
     defaultNamespace: options.settings.defaultNamespace,
     appliedTogether: options.appliedTogether,
     documentValue: options.documentValue,
+    nameAffixes: options.nameAffixes,
   });
   const graph = new Graph(model);
   return runRules(model, graph, options);

@@ -98,15 +98,15 @@ export function namespaceValues(
 }
 
 /**
- * The namespace a build of the root in `dir` gives the objects of each resource file: a
- * kustomization's `namespace` is set on every object it gathers, its bases' included, after their
- * own, so the outermost one that sets a namespace wins. A file reached on several ways (which a
- * build refuses as objects defined twice) takes the first.
+ * The namespace a build of the root in `dir` gives the objects of each resource file (undefined
+ * where no kustomization sets one): a kustomization's `namespace` is set on every object it
+ * gathers, its bases' included, after their own, so the outermost one that sets a namespace wins.
+ * A file reached on several ways (which a build refuses as objects defined twice) takes the first.
  */
 export function namespacesOf(
   dir: string,
   all: ReadonlyMap<string, { resources: string[]; bases: string[]; namespace?: string }>,
-): Map<string, string> {
+): Map<string, string> | undefined {
   const out = new Map<string, string>();
   const seen = new Set<string>();
   const visit = (d: string, outer: string | undefined) => {
@@ -119,5 +119,39 @@ export function namespacesOf(
     for (const b of k.bases) visit(b, ns);
   };
   visit(dir, undefined);
-  return out;
+  return out.size ? out : undefined;
+}
+
+/** The name prefix and suffix a build gives an object (`prefix + name + suffix`). */
+export interface NameAffixes {
+  prefix: string;
+  suffix: string;
+}
+
+/**
+ * The `namePrefix` and `nameSuffix` a build of the root in `dir` gives the objects of each resource
+ * file, where a kustomization on the way sets one (undefined where none does): an outer one's
+ * prefix goes before the inner one's, its suffix after. They are not applied without a build (the
+ * references to the renamed objects would have to follow); the duplicate-object rule reads them
+ * (`ModelOptions.nameAffixes`).
+ */
+export function nameAffixesOf(
+  dir: string,
+  all: ReadonlyMap<string, { resources: string[]; bases: string[]; namePrefix?: string; nameSuffix?: string }>,
+): Map<string, NameAffixes> | undefined {
+  const out = new Map<string, NameAffixes>();
+  const seen = new Set<string>();
+  let any = false;
+  const visit = (d: string, outer: NameAffixes) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = all.get(d);
+    if (!k) return;
+    const here = { prefix: outer.prefix + (k.namePrefix ?? ''), suffix: (k.nameSuffix ?? '') + outer.suffix };
+    if (k.namePrefix !== undefined || k.nameSuffix !== undefined) any = true;
+    for (const r of k.resources) if (!out.has(path.normalize(r))) out.set(path.normalize(r), here);
+    for (const b of k.bases) visit(b, here);
+  };
+  visit(dir, { prefix: '', suffix: '' });
+  return any ? out : undefined;
 }

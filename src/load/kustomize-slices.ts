@@ -9,6 +9,7 @@ import type { DiscoveredFile } from './discover.js';
 import { originMapper } from './kustomize-build.js';
 import { planSlices } from './kustomize.js';
 import { namespaceValues } from './kustomize-namespace.js';
+import type { NameAffixes } from './kustomize-namespace.js';
 import type { KustomizeOptions, SlicePlan } from './kustomize.js';
 import { loadText } from './load.js';
 import type { ReadError } from './load.js';
@@ -37,6 +38,8 @@ export interface LoadedSlice {
   map?: ReturnType<typeof originMapper>;
   /** What the model reads of each document, when not its value: the namespace of a root linted without a build. */
   documentValue?: (doc: ManifestDocument) => unknown;
+  /** The name prefix and suffix a build would give the objects of a file: see `ModelOptions.nameAffixes`. */
+  nameAffixes?: (file: SourceFile) => NameAffixes | undefined;
 }
 
 export interface KustomizeInput {
@@ -81,11 +84,16 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
         .map((f) => byPath.get(path.normalize(f.absPath)))
         .filter((f): f is SourceFile => f !== undefined);
       const documentValue = s.namespaces ? namespaceValues(files, s.namespaces) : undefined;
+      const affixes = s.affixes;
+      const nameAffixes = affixes
+        ? (f: SourceFile) => (f.absPath === undefined ? undefined : affixes.get(path.normalize(f.absPath)))
+        : undefined;
       out.push({
         root: s.root,
         files,
         paths: s.files.map((f) => f.absPath),
         ...(documentValue ? { documentValue } : {}),
+        ...(nameAffixes ? { nameAffixes } : {}),
       });
     }
   }

@@ -18,7 +18,8 @@ import { readErrorMessage } from './read.js';
 import { yamlLib } from './yaml-lib.js';
 import { buildRoot, kustomizeCommandName } from './kustomize-build.js';
 import type { BuildOptions, Rendered } from './kustomize-build.js';
-import { namespacesOf } from './kustomize-namespace.js';
+import { nameAffixesOf, namespacesOf } from './kustomize-namespace.js';
+import type { NameAffixes } from './kustomize-namespace.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -40,8 +41,11 @@ export interface Kustomization {
   transforms: string[];
   /** Remote resources (URLs), which are never fetched without a build. */
   remote: string[];
-  /** Its `namespace`: set on the objects of its resources and bases, as a build sets it (`withNamespace`). */
+  /** Its `namespace`: set on the objects of its resources and bases, as a build sets it (`namespacesOf`). */
   namespace?: string;
+  /** Its `namePrefix` and `nameSuffix`: see `nameAffixesOf`. */
+  namePrefix?: string;
+  nameSuffix?: string;
   /** Why it could not be read in full (a YAML error, a resource that does not exist). */
   problems: string[];
 }
@@ -148,7 +152,7 @@ export function readKustomization(file: string, maxBytes = 16 * 1024 * 1024): Ku
   }
   const v = value as Record<string, unknown>;
   k.component = v.kind === 'Component';
-  if (typeof v.namespace === 'string' && v.namespace !== '') k.namespace = v.namespace;
+  for (const f of ['namespace', 'namePrefix', 'nameSuffix'] as const) if (typeof v[f] === 'string' && v[f]) k[f] = v[f];
   k.transforms = TRANSFORM_FIELDS.filter(
     (f) => v[f] !== undefined && v[f] !== null && !(Array.isArray(v[f]) && (v[f] as unknown[]).length === 0),
   );
@@ -228,6 +232,8 @@ export type PlannedSlice =
        * outermost kustomization on the way from the root to the file that sets one.
        */
       namespaces?: Map<string, string>;
+      /** The name prefix and suffix a build gives the objects of each file (by absolute path), where any. */
+      affixes?: Map<string, NameAffixes>;
     }
   | { kind: 'rendered'; root: string; rendered: Rendered };
 
@@ -388,8 +394,8 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       toBuild.push({ dir, root, resources: rootFiles.map((f) => f.absPath) });
       continue;
     }
-    const namespaces = namespacesOf(dir, all);
-    slices.push({ kind: 'files', root, files: rootFiles, ...(namespaces.size ? { namespaces } : {}) });
+    const [namespaces, affixes] = [namespacesOf(dir, all), nameAffixesOf(dir, all)];
+    slices.push({ kind: 'files', root, files: rootFiles, namespaces, affixes });
     const skipped: string[] = [];
     const patches = [...new Set(members.flatMap((m) => m.uses))].map(show);
     // The namespace is applied (src/load/kustomize-namespace.ts); the other fields are not.
@@ -400,9 +406,9 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
     const what = `${rootFiles.length} resource ${rootFiles.length === 1 ? 'file' : 'files'}`;
     notes.push(
       skipped.length
-        ? `Kustomize root ${root}: linted its ${what} as written${namespaces.size ? ', in the namespace its kustomization sets' : ''}; not applied: ${skipped.join('; ')}. ` +
+        ? `Kustomize root ${root}: linted its ${what} as written${namespaces ? ', in the namespace its kustomization sets' : ''}; not applied: ${skipped.join('; ')}. ` +
             'For the built objects, put kustomize or kubectl on the PATH (or name one with --kustomize-command)'
-        : namespaces.size
+        : namespaces
           ? `Kustomize root ${root}: linted its ${what} in the namespace its kustomization sets (not built, but it has nothing else to apply)`
           : `Kustomize root ${root}: linted its ${what} as written (not built, but it has nothing to apply: the files are what a build gives)`,
     );

@@ -65,6 +65,11 @@ export interface ModelOptions {
   appliedTogether?: boolean;
   /** What to read of each document instead of its value (a Kustomize root's namespace, applied without a build). */
   documentValue?: (doc: ManifestDocument) => unknown;
+  /**
+   * A Kustomize root linted without a build: the name prefix and suffix its kustomizations would
+   * give the objects of a file (not applied: the names stay as written).
+   */
+  nameAffixes?: (file: SourceFile) => { prefix: string; suffix: string } | undefined;
 }
 
 /** Every object of the input, typed where kube-netlint analyses the kind. */
