@@ -14,6 +14,8 @@ import type { Input } from '../load/input.js';
 import type { KustomizeInputOptions, LoadedSlice } from '../load/kustomize-slices.js';
 import type { InputLimits } from '../load/load.js';
 import type { Resource } from '../model/resource.js';
+import { patchOf } from '../load/kustomize-patches.js';
+import { locate } from '../engine/runner.js';
 
 export const KUSTOMIZE_HELP = `      --kustomize-command <cmd> Build Kustomize roots with this command ("kustomize build",
                               "kubectl kustomize"; default: whichever is on the PATH), or "none"
@@ -33,6 +35,32 @@ export function kustomizeOptions(
     build: { env: io.env, maxBytes: o.limits.maxInputBytes },
     one: o.one,
   };
+}
+
+/**
+ * Findings of a root linted without a build that involve an object its patches change (the object
+ * reported, or one of the related locations): the patches are not applied, so the finding may not
+ * hold once built. An error or warning is then info, saying which patch.
+ */
+function unpatchedFindings(list: Finding[], slice: LoadedSlice, resources: readonly Resource[]): void {
+  const targets = slice.patched;
+  if (!targets) return;
+  const patchOfRes = (r: Resource) => patchOf(targets, r.file.absPath, r.kind, r.name);
+  let spans: { r: Resource; file: Resource['file']; range: [number, number] }[] | undefined;
+  const holding = (file: Finding['file'], at: number) => {
+    spans ??= resources.map((r) => ({ r, ...locate(r.at()) }));
+    return spans.find((s) => s.file === file && s.range[0] <= at && at < s.range[1])?.r;
+  };
+  for (const f of list) {
+    if (f.severity === 'info') continue;
+    const involved = [f.object, ...f.related.map((x) => holding(x.file, x.range[0]))];
+    const hit = involved.find((r): r is Resource => r !== null && r !== undefined && patchOfRes(r) !== undefined);
+    if (!hit) continue;
+    f.severity = 'info';
+    f.message =
+      `${f.message}; ${hit.display} is changed by the patch in ${patchOfRes(hit)}, which is not applied without a build, ` +
+      `so this may not hold once built`;
+  }
 }
 
 /** Findings of a root's slice: at their source files where the build says, naming the root. */
@@ -79,6 +107,8 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
             nameAffixes: slice.nameAffixes,
           },
     );
+    unpatchedFindings(result.findings, slice, result.model.resources);
+    unpatchedFindings(result.suppressed, slice, result.model.resources);
     placeFindings(result.findings, slice);
     placeFindings(result.suppressed, slice);
     findings.push(...result.findings);

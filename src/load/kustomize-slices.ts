@@ -10,6 +10,7 @@ import { originMapper } from './kustomize-build.js';
 import { planSlices } from './kustomize.js';
 import { namespaceValues } from './kustomize-namespace.js';
 import type { NameAffixes } from './kustomize-namespace.js';
+import type { PatchTarget } from './kustomize-patches.js';
 import type { KustomizeOptions, SlicePlan } from './kustomize.js';
 import { loadText } from './load.js';
 import type { ReadError } from './load.js';
@@ -40,6 +41,8 @@ export interface LoadedSlice {
   documentValue?: (doc: ManifestDocument) => unknown;
   /** The name prefix and suffix a build would give the objects of a file: see `ModelOptions.nameAffixes`. */
   nameAffixes?: (file: SourceFile) => NameAffixes | undefined;
+  /** What the patches of a root linted without a build change (src/load/kustomize-patches.ts). */
+  patched?: PatchTarget[];
 }
 
 export interface KustomizeInput {
@@ -94,6 +97,7 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
         paths: s.files.map((f) => f.absPath),
         ...(documentValue ? { documentValue } : {}),
         ...(nameAffixes ? { nameAffixes } : {}),
+        ...(s.patched ? { patched: s.patched } : {}),
       });
     }
   }

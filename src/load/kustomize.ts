@@ -17,9 +17,13 @@ import { displayPath } from './discover.js';
 import { readErrorMessage } from './read.js';
 import { yamlLib } from './yaml-lib.js';
 import { buildRoot, kustomizeCommandName } from './kustomize-build.js';
+
+export { resolveKustomizeCommand } from './kustomize-build.js';
 import type { BuildOptions, Rendered } from './kustomize-build.js';
 import { nameAffixesOf, namespacesOf } from './kustomize-namespace.js';
 import type { NameAffixes } from './kustomize-namespace.js';
+import { patchTargetsOf } from './kustomize-patches.js';
+import type { PatchTarget } from './kustomize-patches.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -234,6 +238,8 @@ export type PlannedSlice =
       namespaces?: Map<string, string>;
       /** The name prefix and suffix a build gives the objects of each file (by absolute path), where any. */
       affixes?: Map<string, NameAffixes>;
+      /** What its patches change (not applied without a build), where any. */
+      patched?: PatchTarget[];
     }
   | { kind: 'rendered'; root: string; rendered: Rendered };
 
@@ -395,7 +401,15 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       continue;
     }
     const [namespaces, affixes] = [namespacesOf(dir, all), nameAffixesOf(dir, all)];
-    slices.push({ kind: 'files', root, files: rootFiles, namespaces, affixes });
+    const patched = patchTargetsOf(dir, all, show);
+    slices.push({
+      kind: 'files',
+      root,
+      files: rootFiles,
+      namespaces,
+      affixes,
+      patched: patched.length ? patched : undefined,
+    });
     const skipped: string[] = [];
     const patches = [...new Set(members.flatMap((m) => m.uses))].map(show);
     // The namespace is applied (src/load/kustomize-namespace.ts); the other fields are not.
@@ -442,54 +456,4 @@ async function mapLimited<T, R>(items: T[], limit: number, f: (item: T) => Promi
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
-}
-
-/**
- * The build program: `none` for none; a command given (`"kubectl kustomize"`, `"kustomize build"`,
- * split on spaces); else `kustomize build` or `kubectl kustomize`, whichever is on the PATH first
- * (kustomize preferred), else none.
- */
-export function resolveKustomizeCommand(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-): string[] | null | { error: string } {
-  if (flag !== undefined) {
-    const argv = flag.trim().split(/\s+/).filter(Boolean);
-    if (argv.length === 0)
-      return { error: '--kustomize-command needs a command such as "kubectl kustomize", "kustomize build" or "none"' };
-    if (argv.length === 1 && argv[0] === 'none') return null;
-    if (!onPath(argv[0], env)) return { error: `--kustomize-command "${flag}": ${argv[0]} was not found` };
-    // A bare program name: its build subcommand.
-    if (argv.length === 1) {
-      const base = path.basename(argv[0]).replace(/\.exe$/i, '');
-      if (base === 'kustomize') argv.push('build');
-      else if (base === 'kubectl') argv.push('kustomize');
-    }
-    return argv;
-  }
-  if (onPath('kustomize', env)) return ['kustomize', 'build'];
-  if (onPath('kubectl', env)) return ['kubectl', 'kustomize'];
-  return null;
-}
-
-function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
-  const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
-  const candidates =
-    program.includes('/') || program.includes(path.sep)
-      ? [program]
-      : (env.PATH ?? '')
-          .split(path.delimiter)
-          .filter(Boolean)
-          .map((d) => path.join(d, program));
-  for (const c of candidates) {
-    for (const ext of exts) {
-      try {
-        const s = statSync(c + ext);
-        if (s.isFile() && (process.platform === 'win32' || (s.mode & 0o111) !== 0)) return true;
-      } catch {
-        // next
-      }
-    }
-  }
-  return false;
 }
