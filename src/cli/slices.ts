@@ -37,10 +37,19 @@ export function kustomizeOptions(
   };
 }
 
+/** Rules whose findings say that a selector selects nothing. */
+const SELECTS_NOTHING = new Set([
+  'service-selector-no-pods',
+  'netpol-selects-no-pods',
+  'netpol-peer-selects-nothing',
+  'monitor-selects-no-service',
+]);
+
 /**
  * Findings of a root linted without a build that involve an object its patches change (the object
  * reported, or one of the related locations): the patches are not applied, so the finding may not
- * hold once built. An error or warning is then info, saying which patch.
+ * hold once built. An error or warning is then info, saying which patch; so is a finding that a
+ * selector selects nothing where a patch may change labels or namespaces.
  */
 function unpatchedFindings(list: Finding[], slice: LoadedSlice, resources: readonly Resource[]): void {
   const targets = slice.patched;
@@ -51,8 +60,17 @@ function unpatchedFindings(list: Finding[], slice: LoadedSlice, resources: reado
     spans ??= resources.map((r) => ({ r, ...locate(r.at()) }));
     return spans.find((s) => s.file === file && s.range[0] <= at && at < s.range[1])?.r;
   };
+  // A patch that may change labels or namespaces may give a selector that selects nothing something to select.
+  const relabel = targets.find((t) => t.relabels);
   for (const f of list) {
     if (f.severity === 'info') continue;
+    if (relabel && SELECTS_NOTHING.has(f.ruleId)) {
+      f.severity = 'info';
+      f.message =
+        `${f.message}; the patch in ${relabel.patch} may change labels or namespaces${relabel.kind ? ` of ${relabel.kind} objects` : ''}, ` +
+        `and is not applied without a build, so this may not hold once built`;
+      continue;
+    }
     const involved = [f.object, ...f.related.map((x) => holding(x.file, x.range[0]))];
     const hit = involved.find((r): r is Resource => r !== null && r !== undefined && patchOfRes(r) !== undefined);
     if (!hit) continue;

@@ -19,6 +19,8 @@ export interface PatchTarget {
   files: ReadonlySet<string>;
   kind?: string;
   name?: RegExp;
+  /** It may change labels, selectors or namespaces: what a selector selects (`SELECTED_KEYS`). */
+  relabels: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -85,29 +87,38 @@ function leafPaths(v: unknown, at: string[], out: string[][]): void {
   else out.push(at);
 }
 
-/** Does a patch (its documents) change only what the rules do not judge? */
-function inert(docs: unknown[]): boolean {
+/**
+ * The key paths a patch (its documents) changes: the paths of a JSON patch's operations, and what a
+ * strategic merge patch sets, less what names the object patched. Undefined when it is neither.
+ */
+function changedPaths(docs: unknown[]): { json: string[][]; merge: string[][] } | undefined {
   const json: string[][] = [];
   const merge: string[][] = [];
   for (const d of docs) {
     if (Array.isArray(d)) {
-      // A JSON patch: the paths of its operations.
       for (const op of d) {
-        if (!isObj(op)) return false;
+        if (!isObj(op)) return undefined;
         for (const p of [op.path, op.from]) if (typeof p === 'string') json.push(p.split('/'));
       }
     } else if (isObj(d)) {
-      // A strategic merge patch: what it sets, less what names the object patched.
       const { apiVersion: _v, kind: _k, metadata, ...rest } = d;
       const { name: _n, namespace: _ns, ...meta } = isObj(metadata) ? metadata : {};
       leafPaths({ ...rest, metadata: meta }, [], merge);
-    } else return false;
+    } else return undefined;
   }
+  return { json, merge };
+}
+
+/** Does a patch change only what the rules do not judge? */
+function inert(changed: NonNullable<ReturnType<typeof changedPaths>>): boolean {
   const below = (p: string[]) => p.some((k) => INERT_KEYS.has(k));
   // A list item's merge key (a container's `name`) only says which item is patched.
   const says = (p: string[]) => p[p.length - 1] === 'name';
-  return json.every(below) && merge.every((p) => below(p) || says(p));
+  return changed.json.every(below) && changed.merge.every((p) => below(p) || says(p));
 }
+
+/** Keys under which a patch changes what selectors select: labels, selectors, the namespace. */
+const SELECTED_KEYS = new Set(['labels', 'selector', 'matchLabels', 'matchExpressions', 'namespace', '$patch']);
 
 /** The targets of one patch entry of a kustomization in `dir` (a path or inline text, and a target). */
 function targetsOf(
@@ -124,11 +135,14 @@ function targetsOf(
   const text = str(e.patch) ?? (str(e.path) !== undefined ? readText(where) : undefined);
   const docs = text === undefined ? undefined : documents(text);
   // What cannot be read is taken to change anything.
-  if (docs?.length && inert(docs)) return [];
+  const changed = docs?.length ? changedPaths(docs) : undefined;
+  if (changed && inert(changed)) return [];
+  const relabels =
+    changed === undefined || [...changed.json, ...changed.merge].some((p) => p.some((k) => SELECTED_KEYS.has(k)));
   if (isObj(e.target)) {
     const t = e.target;
     const bySelector = str(t.labelSelector) !== undefined || str(t.annotationSelector) !== undefined;
-    return [{ patch, files, kind: str(t.kind), name: bySelector ? undefined : nameRegExp(str(t.name)) }];
+    return [{ patch, files, relabels, kind: str(t.kind), name: bySelector ? undefined : nameRegExp(str(t.name)) }];
   }
   // A strategic merge patch names what it patches; a JSON patch without a target patches nothing.
   return (docs ?? [])
@@ -136,6 +150,7 @@ function targetsOf(
     .map((d) => ({
       patch,
       files,
+      relabels,
       kind: str(d.kind),
       name: nameRegExp(str(isObj(d.metadata) ? d.metadata.name : undefined)),
     }))

@@ -89,6 +89,37 @@ describe('Kustomize root without a build: its patches', () => {
     );
   });
 
+  it('a finding that a selector selects nothing is info where a patch may change labels or namespaces', () => {
+    const files = {
+      'base/kustomization.yaml': 'resources: [deploy.yaml, svc.yaml]\n',
+      'base/deploy.yaml': DEPLOY.replaceAll('app: manager', 'app: mgr'),
+      'base/svc.yaml': SERVICE,
+    };
+    const selects = (dir: string) =>
+      findingsOf(
+        cli(['--format', 'json', '--kustomize-command', 'none', '.'], { cwd: dir, timeout: 120_000 }).stdout,
+      ).filter((f) => f.ruleId === 'service-selector-no-pods');
+    assert.deepEqual(
+      selects(tmp(files)).map((f) => f.severity),
+      ['error'],
+    );
+    const relabelled = selects(
+      tmp({
+        ...files,
+        'prod/kustomization.yaml': 'resources: [../base]\npatches: [{path: labels.yaml}]\n',
+        'prod/labels.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: manager}\nspec:\n  template:\n    metadata:\n' +
+          '      labels: {app: manager}\n',
+      }),
+    );
+    assert.equal(relabelled.length, 1);
+    assert.equal(relabelled[0].severity, 'info');
+    assert.match(
+      relabelled[0].message,
+      /the patch in prod\/labels\.yaml may change labels or namespaces of Deployment objects/,
+    );
+  });
+
   it('targets: by kind and whole-name pattern, by the kind and name of a strategic merge patch, within the kustomization', () => {
     const dir = tmp({
       'base/kustomization.yaml': 'resources: [deploy.yaml]\npatchesStrategicMerge: [labels.yaml]\n',
