@@ -11,6 +11,7 @@ import type { Finding } from '../engine/types.js';
 import { terminalSafe } from '../format/escape.js';
 import { resolveKustomizeCommand } from '../load/kustomize.js';
 import type { Input } from '../load/input.js';
+import { builtNames } from '../load/kustomize-slices.js';
 import type { KustomizeInputOptions, LoadedSlice } from '../load/kustomize-slices.js';
 import type { InputLimits } from '../load/load.js';
 import type { Resource } from '../model/resource.js';
@@ -51,7 +52,11 @@ const SELECTS_NOTHING = new Set([
  * hold once built. An error or warning is then info, saying which patch; so is a finding that a
  * selector selects nothing where a patch may change labels or namespaces.
  */
-function unpatchedFindings(list: Finding[], slice: LoadedSlice, resources: readonly Resource[]): void {
+export function unpatchedFindings(
+  list: Finding[],
+  slice: Pick<LoadedSlice, 'patched'>,
+  resources: readonly Resource[],
+): void {
   const targets = slice.patched;
   if (!targets) return;
   const patchOfRes = (r: Resource) => patchOf(targets, r.file.absPath, r.kind, r.name);
@@ -121,8 +126,7 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
         : {
             ...options,
             appliedTogether: true,
-            documentValue: slice.documentValue,
-            nameAffixes: slice.nameAffixes,
+            ...builtNames(slice, slice.files),
           },
     );
     unpatchedFindings(result.findings, slice, result.model.resources);

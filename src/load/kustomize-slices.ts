@@ -38,9 +38,9 @@ export interface LoadedSlice {
   paths?: string[];
   map?: ReturnType<typeof originMapper>;
   /** What the model reads of each document, when not its value: the namespace of a root linted without a build. */
-  documentValue?: (doc: ManifestDocument) => unknown;
-  /** The name prefix and suffix a build would give the objects of a file: see `ModelOptions.nameAffixes`. */
-  nameAffixes?: (file: SourceFile) => NameAffixes | undefined;
+  /** A root linted without a build: the namespace and name affixes a build gives each file (see `builtNames`). */
+  namespaces?: Map<string, string>;
+  affixes?: Map<string, NameAffixes>;
   /** What the patches of a root linted without a build change (src/load/kustomize-patches.ts). */
   patched?: PatchTarget[];
 }
@@ -86,17 +86,12 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
       const files = s.files
         .map((f) => byPath.get(path.normalize(f.absPath)))
         .filter((f): f is SourceFile => f !== undefined);
-      const documentValue = s.namespaces ? namespaceValues(files, s.namespaces) : undefined;
-      const affixes = s.affixes;
-      const nameAffixes = affixes
-        ? (f: SourceFile) => (f.absPath === undefined ? undefined : affixes.get(path.normalize(f.absPath)))
-        : undefined;
       out.push({
         root: s.root,
         files,
         paths: s.files.map((f) => f.absPath),
-        ...(documentValue ? { documentValue } : {}),
-        ...(nameAffixes ? { nameAffixes } : {}),
+        ...(s.namespaces ? { namespaces: s.namespaces } : {}),
+        ...(s.affixes ? { affixes: s.affixes } : {}),
         ...(s.patched ? { patched: s.patched } : {}),
       });
     }
@@ -107,6 +102,27 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
     else out.unshift({ files: [stdin] });
   }
   return out;
+}
+
+/**
+ * What the model of a root linted without a build reads of its files (`files`, those of the slice
+ * as they are now): the objects in the namespace a build gives them, and the names it would give
+ * them (`ModelOptions.documentValue`, `ModelOptions.nameAffixes`).
+ */
+export function builtNames(
+  slice: { namespaces?: ReadonlyMap<string, string>; affixes?: ReadonlyMap<string, NameAffixes> },
+  files: SourceFile[],
+): {
+  documentValue?: (doc: ManifestDocument) => unknown;
+  nameAffixes?: (file: SourceFile) => NameAffixes | undefined;
+} {
+  const { namespaces, affixes } = slice;
+  return {
+    documentValue: namespaces ? namespaceValues(files, namespaces) : undefined,
+    nameAffixes: affixes
+      ? (f) => (f.absPath === undefined ? undefined : affixes.get(path.normalize(f.absPath)))
+      : undefined,
+  };
 }
 
 /**
