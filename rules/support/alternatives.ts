@@ -114,7 +114,10 @@ export function alternatives(model: Model, a: Resource, b: Resource): string | u
       `alternatives`
     );
   if (opposite(words(sa), words(sb)))
-    return `${q(sa)} and ${q(sb)} are named as opposite cases (a good and a bad one), so the two files look like alternatives`;
+    return (
+      `${q(sa)} and ${q(sb)} are named as opposite cases (a good and a bad one), so the two files look like ` +
+      `alternatives`
+    );
   if (numbered(words(sa), words(sb))) {
     return (
       `${q(sa)} and ${q(sb)} are named as numbered variants (one per cluster or version), so the two files ` +
