@@ -59,6 +59,24 @@ function perCluster(model: Model, prev: Resource, r: Resource): string {
   );
 }
 
+/** Kinds whose names a Kustomize `namePrefix` or `nameSuffix` leaves as they are. */
+const NOT_AFFIXED = new Set(['Namespace', 'CustomResourceDefinition', 'APIService']);
+
+/**
+ * In a Kustomize root linted without a build, the names a build gives two definitions of one name,
+ * when its kustomizations' `namePrefix` and `nameSuffix` make them differ: two objects once built.
+ */
+function namedApart(model: Model, a: Resource, b: Resource): [string, string] | undefined {
+  const of = model.options.nameAffixes;
+  if (!of || NOT_AFFIXED.has(b.kind)) return undefined;
+  const built = (r: Resource) => {
+    const x = of(r.file);
+    return `${x?.prefix ?? ''}${r.name}${x?.suffix ?? ''}`;
+  };
+  const [na, nb] = [built(a), built(b)];
+  return na === nb ? undefined : [na, nb];
+}
+
 export default defineRule(
   {
     id: 'duplicate-object',
@@ -98,6 +116,21 @@ export default defineRule(
       const related = [
         { at: prev.nameLoc, message: `${prev === earlier[0] ? 'first' : 'earlier'} definition of ${prev.display}` },
       ];
+      const apart = namedApart(ctx.model, prev, r);
+      if (apart) {
+        ctx.report({
+          at: r.nameLoc,
+          object: r,
+          severity: 'info',
+          message:
+            `${r.display} is also defined in ${prev.file.path}, but the namePrefix or nameSuffix of the ` +
+            `kustomizations renames them once built, this one ${q(apart[1])} and that one ${q(apart[0])}: two ` +
+            `objects; this root was not built, so the analysis takes the two as one (put kustomize or kubectl ` +
+            `on the PATH for the built names)`,
+          related,
+        });
+        continue;
+      }
       const reason = distinctReason(ctx.model, prev, r);
       if (reason) {
         ctx.report({

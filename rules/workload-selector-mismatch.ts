@@ -16,7 +16,19 @@ export default defineRule(
       const w = pod.workload;
       const cs = pod.controllerSelector;
       if (!cs) {
-        if (pod.selectorRequired) {
+        if (pod.selectorRequired && pod.labels.size === 0) {
+          // Neither a selector nor labels to select: a partial object, applied over one defined
+          // elsewhere (the shape of a patch), or one that cannot be created. Which, the input does not say.
+          ctx.report({
+            at: w.keyAt('spec'),
+            object: w,
+            severity: 'warning',
+            message:
+              `${w.displayShort}: spec.selector is required in ${w.apiVersion}, and the pod template has no labels ` +
+              `either: the API server rejects it as an object of its own; it reads as a partial ${w.kind} to apply ` +
+              `over one defined elsewhere, which these manifests do not have`,
+          });
+        } else if (pod.selectorRequired) {
           ctx.report({
             at: w.keyAt('spec'),
             object: w,

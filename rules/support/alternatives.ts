@@ -113,6 +113,11 @@ export function alternatives(model: Model, a: Resource, b: Resource): string | u
       `${q(sa)} and ${q(sb)} are named as variants with and without a feature, so the two files look like ` +
       `alternatives`
     );
+  if (opposite(words(sa), words(sb)))
+    return (
+      `${q(sa)} and ${q(sb)} are named as opposite cases (a good and a bad one), so the two files look like ` +
+      `alternatives`
+    );
   if (numbered(words(sa), words(sb))) {
     return (
       `${q(sa)} and ${q(sb)} are named as numbered variants (one per cluster or version), so the two files ` +
@@ -155,6 +160,22 @@ function differing(a: string[], b: string[]): [string, string] | undefined {
 function numbered(a: string[], b: string[]): boolean {
   const d = differing(a, b);
   return d !== undefined && /\d/.test(d[0]) && /\d/.test(d[1]) && d[0].replace(/\d+/g, '') === d[1].replace(/\d+/g, '');
+}
+
+/** Words and their negations that name the two cases of a test or an example. */
+const NEGATIONS = ['in', 'un', 'non', 'non-', 'not', 'not-', 'im', 'il', 'ir', 'dis', 'mis'];
+const ANTONYMS = new Set(['good/bad', 'pass/fail', 'passing/failing', 'allow/deny', 'allowed/denied', 'ok/broken']);
+
+/** The names differ in one word, a word and its negation (valid and invalid) or an antonym (good and bad). */
+function opposite(a: string[], b: string[]): boolean {
+  const d = differing(a, b)?.map((w) => w.toLowerCase());
+  if (d === undefined) return false;
+  const [x, y] = d;
+  return (
+    NEGATIONS.some((n) => (x === n + y || y === n + x) && Math.min(x.length, y.length) >= 3) ||
+    ANTONYMS.has(`${x}/${y}`) ||
+    ANTONYMS.has(`${y}/${x}`)
+  );
 }
 
 /** The names differ in one word, `with` in one and `without` in the other (ingress-with-tls, ingress-without-tls). */

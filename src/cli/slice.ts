@@ -18,7 +18,8 @@ import { analysisGaps, droppedObjects } from '../policy/gaps.js';
 import type { Gap } from '../policy/gaps.js';
 import { printGaps } from './gaps.js';
 import { readRunInput, settingsFor } from './input.js';
-import { kustomizeOptions, kustomizeSlices } from './slices.js';
+import { kustomizeOptions, kustomizeSlices, unpatchedFindings } from './slices.js';
+import { builtNames } from '../load/kustomize-slices.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
 import type { Progress } from './progress.js';
@@ -124,6 +125,7 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
     defaultNamespace: settings.defaultNamespace,
     // A Kustomize root is applied as one (ModelOptions.appliedTogether).
     appliedTogether: k.slices.length === 1 && k.slices[0].root !== undefined,
+    ...(k.slices.length === 1 ? builtNames(k.slices[0], files) : {}),
   });
   const graph = new Graph(model);
   // What the analysis leaves out: one warning per kind of gap (src/policy/gaps.ts).
@@ -137,6 +139,8 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
     for (const e of result.internalErrors)
       io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     findings = result.findings;
+    // A root linted without a build: what its patches change is not sure (src/cli/slices.ts).
+    if (k.slices.length === 1) unpatchedFindings(findings, k.slices[0], model.resources);
   }
   return {
     model,

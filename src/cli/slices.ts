@@ -11,9 +11,12 @@ import type { Finding } from '../engine/types.js';
 import { terminalSafe } from '../format/escape.js';
 import { resolveKustomizeCommand } from '../load/kustomize.js';
 import type { Input } from '../load/input.js';
+import { builtNames } from '../load/kustomize-slices.js';
 import type { KustomizeInputOptions, LoadedSlice } from '../load/kustomize-slices.js';
 import type { InputLimits } from '../load/load.js';
 import type { Resource } from '../model/resource.js';
+import { patchOf } from '../load/kustomize-patches.js';
+import { locate } from '../engine/runner.js';
 
 export const KUSTOMIZE_HELP = `      --kustomize-command <cmd> Build Kustomize roots with this command ("kustomize build",
                               "kubectl kustomize"; default: whichever is on the PATH), or "none"
@@ -33,6 +36,54 @@ export function kustomizeOptions(
     build: { env: io.env, maxBytes: o.limits.maxInputBytes },
     one: o.one,
   };
+}
+
+/** Rules whose findings say that a selector selects nothing. */
+const SELECTS_NOTHING = new Set([
+  'service-selector-no-pods',
+  'netpol-selects-no-pods',
+  'netpol-peer-selects-nothing',
+  'monitor-selects-no-service',
+]);
+
+/**
+ * Findings of a root linted without a build that involve an object its patches change (the object
+ * reported, or one of the related locations): the patches are not applied, so the finding may not
+ * hold once built. An error or warning is then info, saying which patch; so is a finding that a
+ * selector selects nothing where a patch may change labels or namespaces.
+ */
+export function unpatchedFindings(
+  list: Finding[],
+  slice: Pick<LoadedSlice, 'patched'>,
+  resources: readonly Resource[],
+): void {
+  const targets = slice.patched;
+  if (!targets) return;
+  const patchOfRes = (r: Resource) => patchOf(targets, r.file.absPath, r.kind, r.name);
+  let spans: { r: Resource; file: Resource['file']; range: [number, number] }[] | undefined;
+  const holding = (file: Finding['file'], at: number) => {
+    spans ??= resources.map((r) => ({ r, ...locate(r.at()) }));
+    return spans.find((s) => s.file === file && s.range[0] <= at && at < s.range[1])?.r;
+  };
+  // A patch that may change labels or namespaces may give a selector that selects nothing something to select.
+  const relabel = targets.find((t) => t.relabels);
+  for (const f of list) {
+    if (f.severity === 'info') continue;
+    if (relabel && SELECTS_NOTHING.has(f.ruleId)) {
+      f.severity = 'info';
+      f.message =
+        `${f.message}; the patch in ${relabel.patch} may change labels or namespaces${relabel.kind ? ` of ${relabel.kind} objects` : ''}, ` +
+        `and is not applied without a build, so this may not hold once built`;
+      continue;
+    }
+    const involved = [f.object, ...f.related.map((x) => holding(x.file, x.range[0]))];
+    const hit = involved.find((r): r is Resource => r !== null && r !== undefined && patchOfRes(r) !== undefined);
+    if (!hit) continue;
+    f.severity = 'info';
+    f.message =
+      `${f.message}; ${hit.display} is changed by the patch in ${patchOfRes(hit)}, which is not applied without a build, ` +
+      `so this may not hold once built`;
+  }
 }
 
 /** Findings of a root's slice: at their source files where the build says, naming the root. */
@@ -68,7 +119,18 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
   const resources: Resource[] = [];
   for (const slice of slices) {
     // A Kustomize root is built and applied as one: its objects of one identity are one object.
-    const result = lint(slice.files, slice.root === undefined ? options : { ...options, appliedTogether: true });
+    const result = lint(
+      slice.files,
+      slice.root === undefined
+        ? options
+        : {
+            ...options,
+            appliedTogether: true,
+            ...builtNames(slice, slice.files),
+          },
+    );
+    unpatchedFindings(result.findings, slice, result.model.resources);
+    unpatchedFindings(result.suppressed, slice, result.model.resources);
     placeFindings(result.findings, slice);
     placeFindings(result.suppressed, slice);
     findings.push(...result.findings);

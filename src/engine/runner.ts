@@ -2,7 +2,7 @@ import { Graph } from '../graph/graph.js';
 import { locate, positionOf } from '../load/source.js';
 import type { SourceFile } from '../load/source.js';
 import { buildModel } from '../model/model.js';
-import type { Model } from '../model/model.js';
+import type { Model, ModelOptions } from '../model/model.js';
 import { PolicyEngine } from '../policy/engine.js';
 import { fingerprintText, hashAll, numberOccurrences } from './fingerprints.js';
 import { locateAll } from './locations.js';
@@ -26,6 +26,10 @@ export interface LintOptions {
   settings: Settings;
   /** The files are applied as one (a Kustomize root's slice): see `ModelOptions.appliedTogether`. */
   appliedTogether?: boolean;
+  /** What the model reads of each document: see `ModelOptions.documentValue`. */
+  documentValue?: ModelOptions['documentValue'];
+  /** See `ModelOptions.nameAffixes`. */
+  nameAffixes?: ModelOptions['nameAffixes'];
   /** Report disable comments and ignore annotations that suppressed nothing (as warnings). */
   reportUnusedDisableDirectives?: boolean;
   /** Told when the model is being built, and before each rule (progress on a terminal). */
@@ -57,6 +61,8 @@ export function lint(files: SourceFile[], options: LintOptions): LintResult {
   const model = buildModel(files, {
     defaultNamespace: options.settings.defaultNamespace,
     appliedTogether: options.appliedTogether,
+    documentValue: options.documentValue,
+    nameAffixes: options.nameAffixes,
   });
   const graph = new Graph(model);
   return runRules(model, graph, options);

@@ -1,6 +1,6 @@
 /**
  * Building a Kustomize root with the user's `kustomize` or `kubectl`, and mapping the objects of the
- * build output back to the files they came from.
+ * build output back to the files they came from; and which program builds (`resolveKustomizeCommand`).
  *
  * Origins without editing the user's files: the build runs on a temporary kustomization (in a
  * temporary folder) that lists the root as its only resource, by relative path, and asks for
@@ -8,7 +8,7 @@
  * (`path:` relative to that temporary folder, or `configuredIn:` for generated objects). A kustomize
  * too old for `buildMetadata` fails on it: the root is then built as it is, without origins.
  */
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Node } from 'yaml';
@@ -281,4 +281,54 @@ export function originMapper(
     const at = pathAt(doc, offset);
     return { file, range: resolveRange({ doc: target, path: at.path, key: at.key }) };
   };
+}
+
+/**
+ * The build program: `none` for none; a command given (`"kubectl kustomize"`, `"kustomize build"`,
+ * split on spaces); else `kustomize build` or `kubectl kustomize`, whichever is on the PATH first
+ * (kustomize preferred), else none.
+ */
+export function resolveKustomizeCommand(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] | null | { error: string } {
+  if (flag !== undefined) {
+    const argv = flag.trim().split(/\s+/).filter(Boolean);
+    if (argv.length === 0)
+      return { error: '--kustomize-command needs a command such as "kubectl kustomize", "kustomize build" or "none"' };
+    if (argv.length === 1 && argv[0] === 'none') return null;
+    if (!onPath(argv[0], env)) return { error: `--kustomize-command "${flag}": ${argv[0]} was not found` };
+    // A bare program name: its build subcommand.
+    if (argv.length === 1) {
+      const base = path.basename(argv[0]).replace(/\.exe$/i, '');
+      if (base === 'kustomize') argv.push('build');
+      else if (base === 'kubectl') argv.push('kustomize');
+    }
+    return argv;
+  }
+  if (onPath('kustomize', env)) return ['kustomize', 'build'];
+  if (onPath('kubectl', env)) return ['kubectl', 'kustomize'];
+  return null;
+}
+
+function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
+  const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
+  const candidates =
+    program.includes('/') || program.includes(path.sep)
+      ? [program]
+      : (env.PATH ?? '')
+          .split(path.delimiter)
+          .filter(Boolean)
+          .map((d) => path.join(d, program));
+  for (const c of candidates) {
+    for (const ext of exts) {
+      try {
+        const s = statSync(c + ext);
+        if (s.isFile() && (process.platform === 'win32' || (s.mode & 0o111) !== 0)) return true;
+      } catch {
+        // next
+      }
+    }
+  }
+  return false;
 }

@@ -8,10 +8,13 @@ import path from 'node:path';
 import type { DiscoveredFile } from './discover.js';
 import { originMapper } from './kustomize-build.js';
 import { planSlices } from './kustomize.js';
+import { namespaceValues } from './kustomize-namespace.js';
+import type { NameAffixes } from './kustomize-namespace.js';
+import type { PatchTarget } from './kustomize-patches.js';
 import type { KustomizeOptions, SlicePlan } from './kustomize.js';
 import { loadText } from './load.js';
 import type { ReadError } from './load.js';
-import type { SourceFile } from './text.js';
+import type { ManifestDocument, SourceFile } from './text.js';
 
 export interface KustomizeInputOptions {
   /** The build program (see `resolveKustomizeCommand`); an error is handed back as `error`, unplanned. */
@@ -34,6 +37,12 @@ export interface LoadedSlice {
   /** The absolute paths of a file slice's files, those the caller read before (`alreadyRead`) included. */
   paths?: string[];
   map?: ReturnType<typeof originMapper>;
+  /** What the model reads of each document, when not its value: the namespace of a root linted without a build. */
+  /** A root linted without a build: the namespace and name affixes a build gives each file (see `builtNames`). */
+  namespaces?: Map<string, string>;
+  affixes?: Map<string, NameAffixes>;
+  /** What the patches of a root linted without a build change (src/load/kustomize-patches.ts). */
+  patched?: PatchTarget[];
 }
 
 export interface KustomizeInput {
@@ -77,7 +86,14 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
       const files = s.files
         .map((f) => byPath.get(path.normalize(f.absPath)))
         .filter((f): f is SourceFile => f !== undefined);
-      out.push({ root: s.root, files, paths: s.files.map((f) => f.absPath) });
+      out.push({
+        root: s.root,
+        files,
+        paths: s.files.map((f) => f.absPath),
+        ...(s.namespaces ? { namespaces: s.namespaces } : {}),
+        ...(s.affixes ? { affixes: s.affixes } : {}),
+        ...(s.patched ? { patched: s.patched } : {}),
+      });
     }
   }
   if (stdin) {
@@ -86,6 +102,27 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
     else out.unshift({ files: [stdin] });
   }
   return out;
+}
+
+/**
+ * What the model of a root linted without a build reads of its files (`files`, those of the slice
+ * as they are now): the objects in the namespace a build gives them, and the names it would give
+ * them (`ModelOptions.documentValue`, `ModelOptions.nameAffixes`).
+ */
+export function builtNames(
+  slice: { namespaces?: ReadonlyMap<string, string>; affixes?: ReadonlyMap<string, NameAffixes> },
+  files: SourceFile[],
+): {
+  documentValue?: (doc: ManifestDocument) => unknown;
+  nameAffixes?: (file: SourceFile) => NameAffixes | undefined;
+} {
+  const { namespaces, affixes } = slice;
+  return {
+    documentValue: namespaces ? namespaceValues(files, namespaces) : undefined,
+    nameAffixes: affixes
+      ? (f) => (f.absPath === undefined ? undefined : affixes.get(path.normalize(f.absPath)))
+      : undefined,
+  };
 }
 
 /**

@@ -7,7 +7,8 @@
  *
  * A root's slice is the build output of `kustomize build` or `kubectl kustomize` when one of them is
  * there (src/load/kustomize-build.ts), else the files its kustomization lists as resources,
- * following bases, with patches and generators skipped (and said so).
+ * following bases, in the namespace a kustomization sets (src/load/kustomize-namespace.ts), with
+ * patches and generators skipped (and said so).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,13 @@ import { displayPath } from './discover.js';
 import { readErrorMessage } from './read.js';
 import { yamlLib } from './yaml-lib.js';
 import { buildRoot, kustomizeCommandName } from './kustomize-build.js';
+
+export { resolveKustomizeCommand } from './kustomize-build.js';
 import type { BuildOptions, Rendered } from './kustomize-build.js';
+import { nameAffixesOf, namespacesOf } from './kustomize-namespace.js';
+import type { NameAffixes } from './kustomize-namespace.js';
+import { patchTargetsOf } from './kustomize-patches.js';
+import type { PatchTarget } from './kustomize-patches.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -38,6 +45,11 @@ export interface Kustomization {
   transforms: string[];
   /** Remote resources (URLs), which are never fetched without a build. */
   remote: string[];
+  /** Its `namespace`: set on the objects of its resources and bases, as a build sets it (`namespacesOf`). */
+  namespace?: string;
+  /** Its `namePrefix` and `nameSuffix`: see `nameAffixesOf`. */
+  namePrefix?: string;
+  nameSuffix?: string;
   /** Why it could not be read in full (a YAML error, a resource that does not exist). */
   problems: string[];
 }
@@ -144,6 +156,7 @@ export function readKustomization(file: string, maxBytes = 16 * 1024 * 1024): Ku
   }
   const v = value as Record<string, unknown>;
   k.component = v.kind === 'Component';
+  for (const f of ['namespace', 'namePrefix', 'nameSuffix'] as const) if (typeof v[f] === 'string' && v[f]) k[f] = v[f];
   k.transforms = TRANSFORM_FIELDS.filter(
     (f) => v[f] !== undefined && v[f] !== null && !(Array.isArray(v[f]) && (v[f] as unknown[]).length === 0),
   );
@@ -218,6 +231,15 @@ export type PlannedSlice =
       kind: 'files';
       /** The Kustomize root (display path), for the slice of a root linted from its files. */ root?: string;
       files: DiscoveredFile[];
+      /**
+       * The namespace a build gives the objects of each file (by absolute path): that of the
+       * outermost kustomization on the way from the root to the file that sets one.
+       */
+      namespaces?: Map<string, string>;
+      /** The name prefix and suffix a build gives the objects of each file (by absolute path), where any. */
+      affixes?: Map<string, NameAffixes>;
+      /** What its patches change (not applied without a build), where any. */
+      patched?: PatchTarget[];
     }
   | { kind: 'rendered'; root: string; rendered: Rendered };
 
@@ -378,19 +400,31 @@ export async function planSlices(files: DiscoveredFile[], options: KustomizeOpti
       toBuild.push({ dir, root, resources: rootFiles.map((f) => f.absPath) });
       continue;
     }
-    slices.push({ kind: 'files', root, files: rootFiles });
+    const [namespaces, affixes] = [namespacesOf(dir, all), nameAffixesOf(dir, all)];
+    const patched = patchTargetsOf(dir, all, show);
+    slices.push({
+      kind: 'files',
+      root,
+      files: rootFiles,
+      namespaces,
+      affixes,
+      patched: patched.length ? patched : undefined,
+    });
     const skipped: string[] = [];
     const patches = [...new Set(members.flatMap((m) => m.uses))].map(show);
-    const fields = [...new Set(members.flatMap((m) => m.transforms))];
+    // The namespace is applied (src/load/kustomize-namespace.ts); the other fields are not.
+    const fields = [...new Set(members.flatMap((m) => m.transforms))].filter((f) => f !== 'namespace');
     if (fields.length) skipped.push(`${fields.join(', ')}${patches.length ? ` (${patches.join(', ')})` : ''}`);
     const remote = members.flatMap((m) => m.remote);
     if (remote.length) skipped.push(`remote resources (${remote.join(', ')})`);
     const what = `${rootFiles.length} resource ${rootFiles.length === 1 ? 'file' : 'files'}`;
     notes.push(
       skipped.length
-        ? `Kustomize root ${root}: linted its ${what} as written; not applied: ${skipped.join('; ')}. ` +
+        ? `Kustomize root ${root}: linted its ${what} as written${namespaces ? ', in the namespace its kustomization sets' : ''}; not applied: ${skipped.join('; ')}. ` +
             'For the built objects, put kustomize or kubectl on the PATH (or name one with --kustomize-command)'
-        : `Kustomize root ${root}: linted its ${what} as written (not built, but it has nothing to apply: the files are what a build gives)`,
+        : namespaces
+          ? `Kustomize root ${root}: linted its ${what} in the namespace its kustomization sets (not built, but it has nothing else to apply)`
+          : `Kustomize root ${root}: linted its ${what} as written (not built, but it has nothing to apply: the files are what a build gives)`,
     );
   }
   // Builds run a few at a time; their slices and errors keep the order of the roots.
@@ -422,54 +456,4 @@ async function mapLimited<T, R>(items: T[], limit: number, f: (item: T) => Promi
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
-}
-
-/**
- * The build program: `none` for none; a command given (`"kubectl kustomize"`, `"kustomize build"`,
- * split on spaces); else `kustomize build` or `kubectl kustomize`, whichever is on the PATH first
- * (kustomize preferred), else none.
- */
-export function resolveKustomizeCommand(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-): string[] | null | { error: string } {
-  if (flag !== undefined) {
-    const argv = flag.trim().split(/\s+/).filter(Boolean);
-    if (argv.length === 0)
-      return { error: '--kustomize-command needs a command such as "kubectl kustomize", "kustomize build" or "none"' };
-    if (argv.length === 1 && argv[0] === 'none') return null;
-    if (!onPath(argv[0], env)) return { error: `--kustomize-command "${flag}": ${argv[0]} was not found` };
-    // A bare program name: its build subcommand.
-    if (argv.length === 1) {
-      const base = path.basename(argv[0]).replace(/\.exe$/i, '');
-      if (base === 'kustomize') argv.push('build');
-      else if (base === 'kubectl') argv.push('kustomize');
-    }
-    return argv;
-  }
-  if (onPath('kustomize', env)) return ['kustomize', 'build'];
-  if (onPath('kubectl', env)) return ['kubectl', 'kustomize'];
-  return null;
-}
-
-function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
-  const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
-  const candidates =
-    program.includes('/') || program.includes(path.sep)
-      ? [program]
-      : (env.PATH ?? '')
-          .split(path.delimiter)
-          .filter(Boolean)
-          .map((d) => path.join(d, program));
-  for (const c of candidates) {
-    for (const ext of exts) {
-      try {
-        const s = statSync(c + ext);
-        if (s.isFile() && (process.platform === 'win32' || (s.mode & 0o111) !== 0)) return true;
-      } catch {
-        // next
-      }
-    }
-  }
-  return false;
 }

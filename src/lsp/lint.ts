@@ -11,12 +11,17 @@ import { Graph } from '../graph/graph.js';
 import { compareFindings, lint, runRules } from '../engine/runner.js';
 import type { LintOptions } from '../engine/runner.js';
 import type { Finding, SeveritySetting } from '../engine/types.js';
-import type { KustomizeInput } from '../load/kustomize-slices.js';
+import { builtNames } from '../load/kustomize-slices.js';
+import type { KustomizeInput, LoadedSlice } from '../load/kustomize-slices.js';
+import { unpatchedFindings } from '../cli/slices.js';
 import type { SourceFile } from '../load/source.js';
 import { normPath } from './paths.js';
 
-/** One group of files linted together (ids); `root` names a Kustomize root. */
-export interface LintGroup {
+/**
+ * One group of files linted together (ids); `root` names a Kustomize root, and for one linted
+ * without a build, what a build would change: see `LoadedSlice`.
+ */
+export interface LintGroup extends Pick<LoadedSlice, 'namespaces' | 'affixes' | 'patched'> {
   root?: string;
   ids: string[];
 }
@@ -34,12 +39,12 @@ export type Pause = () => Promise<boolean>;
 function groupFiles(
   slice: { id: string; file: SourceFile }[],
   groups: LintGroup[] | undefined,
-): { files: SourceFile[]; root?: string }[] {
+): (Omit<LintGroup, 'ids'> & { files: SourceFile[] })[] {
   if (!groups) return [{ files: slice.map((s) => s.file) }];
   const byId = new Map(slice.map((s) => [s.id, s.file]));
-  return groups.map((g) => ({
-    files: g.ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined),
-    root: g.root,
+  return groups.map(({ ids, ...g }) => ({
+    ...g,
+    files: ids.map((id) => byId.get(id)).filter((f): f is SourceFile => f !== undefined),
   }));
 }
 
@@ -68,9 +73,14 @@ export function lintSlice(
   options: LintOptions,
 ): SliceLint {
   return merge(
-    groupFiles(slice, groups).map(({ files, root }) => {
+    groupFiles(slice, groups).map((g) => {
+      const { files, root } = g;
       // A Kustomize root is applied as one (ModelOptions.appliedTogether).
-      const r = lint(files, root === undefined ? options : { ...options, appliedTogether: true });
+      const r = lint(
+        files,
+        root === undefined ? options : { ...options, appliedTogether: true, ...builtNames(g, files) },
+      );
+      unpatchedFindings(r.findings, g, r.model.resources);
       return { findings: r.findings, internalErrors: r.internalErrors, objects: r.model.resources.length };
     }),
   );
@@ -84,10 +94,12 @@ export async function lintSliceInSteps(
   pause: Pause,
 ): Promise<SliceLint | undefined> {
   const runs: SliceLint[] = [];
-  for (const { files, root } of groupFiles(slice, groups)) {
+  for (const g of groupFiles(slice, groups)) {
+    const { files, root } = g;
     const model = buildModel(files, {
       defaultNamespace: options.settings.defaultNamespace,
       appliedTogether: root !== undefined,
+      ...(root === undefined ? {} : builtNames(g, files)),
     });
     if (await pause()) return undefined;
     const graph = new Graph(model);
@@ -103,6 +115,7 @@ export async function lintSliceInSteps(
       run.internalErrors.push(...r.internalErrors);
       if (await pause()) return undefined;
     }
+    unpatchedFindings(run.findings, g, model.resources);
     run.findings.sort(compareFindings);
     runs.push(run);
   }
@@ -139,5 +152,8 @@ export function plannedGroups(
   return k.slices.map((s) => ({
     root: s.root,
     ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath),
+    ...(s.namespaces ? { namespaces: s.namespaces } : {}),
+    ...(s.affixes ? { affixes: s.affixes } : {}),
+    ...(s.patched ? { patched: s.patched } : {}),
   }));
 }

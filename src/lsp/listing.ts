@@ -24,7 +24,7 @@ export interface ListRequest {
 export interface Listing {
   /** The files of the walk, in the CLI's order. */
   files: DiscoveredFile[];
-  /** The Kustomize plan: the slices name their files by path (`paths`) and hold none. */
+  /** The Kustomize plan: the slices name their files by path (`paths`) and hold none (plain data, for a worker). */
   kustomize?: KustomizeInput;
   /** Folders that may not be read: display path and why. */
   denied: { path: string; message: string }[];
@@ -55,7 +55,17 @@ export async function listFolder(root: string, roots: string[] | undefined, igno
   }
   return {
     files: input.discovered.files.map((f) => ({ absPath: f.absPath, expanded: f.expanded })),
-    kustomize: k && { ...k, slices: k.slices.map((s) => ({ root: s.root, files: [], paths: s.paths })) },
+    kustomize: k && {
+      ...k,
+      slices: k.slices.map(({ root, paths, namespaces, affixes, patched }) => ({
+        root,
+        files: [],
+        paths,
+        namespaces,
+        affixes,
+        patched,
+      })),
+    },
     denied,
     skippedCharts: input.skippedCharts,
     unmatched: input.unmatched,

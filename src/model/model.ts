@@ -63,6 +63,13 @@ export interface ModelOptions {
   defaultNamespace: string;
   /** The input is applied as one (a Kustomize root): objects of one identity are surely one object. */
   appliedTogether?: boolean;
+  /** What to read of each document instead of its value (a Kustomize root's namespace, applied without a build). */
+  documentValue?: (doc: ManifestDocument) => unknown;
+  /**
+   * A Kustomize root linted without a build: the name prefix and suffix its kustomizations would
+   * give the objects of a file (not applied: the names stay as written).
+   */
+  nameAffixes?: (file: SourceFile) => { prefix: string; suffix: string } | undefined;
 }
 
 /** Every object of the input, typed where kube-netlint analyses the kind. */
@@ -127,10 +134,13 @@ export function buildModel(files: SourceFile[], options: ModelOptions): Model {
   const found: Collected = { crds: [], hashes: [] };
   // (Indexed loops, here and in the passes below: they run once per build, mostly before the
   // runtime optimizes them, and allocate no iterator results meanwhile.)
+  const valueOf = options.documentValue;
   for (let fi = 0; fi < files.length; fi++) {
     const documents = files[fi].documents;
-    for (let di = 0; di < documents.length; di++)
-      collect(model, found, documents[di], documents[di].value, ROOT_PATH, 0);
+    for (let di = 0; di < documents.length; di++) {
+      const doc = documents[di];
+      collect(model, found, doc, valueOf ? valueOf(doc) : doc.value, ROOT_PATH, 0);
+    }
   }
   for (const r of found.crds) {
     const spec = asMap(r.raw.spec);

@@ -209,6 +209,25 @@ describe('lsp Kustomize roots on the input road', () => {
     }
   });
 
+  it('puts the objects of a root in the namespace its kustomization sets, as the CLI does', async () => {
+    const { dir, host, ws } = await setup({
+      'config/manager/kustomization.yaml': kustomization('resources:\n  - manager.yaml\n'),
+      'config/manager/manager.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: system\n---\n${deployment('controller')}`,
+      'config/webhook/kustomization.yaml': kustomization('resources:\n  - service.yaml\n'),
+      'config/webhook/service.yaml': service('controller').replace('metadata:\n', 'metadata:\n  namespace: system\n'),
+      'config/default/kustomization.yaml': kustomization(
+        'namespace: app-system\nresources:\n  - ../manager\n  - ../webhook\n',
+      ),
+    });
+    try {
+      // Written, the Service is in "system" and the Deployment in "default"; built, both are in "app-system".
+      assert.match(readFileSync(path.join(dir, 'config/webhook/service.yaml'), 'utf8'), /namespace: system/);
+      assert.deepEqual(host.codes(uri(dir, 'config/webhook/service.yaml')), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('does not read again what the caller has read', async () => {
     const { dir, ws } = await setup({
       'base/kustomization.yaml': kustomization('resources:\n  - deploy.yaml\n'),
