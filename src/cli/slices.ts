@@ -60,10 +60,21 @@ export function unpatchedFindings(
   const targets = slice.patched;
   if (!targets) return;
   const patchOfRes = (r: Resource) => patchOf(targets, r.file.absPath, r.kind, r.name);
-  let spans: { r: Resource; file: Resource['file']; range: [number, number] }[] | undefined;
+  // The objects of each file, located when a related location first points into that file.
+  let byFile: Map<Resource['file'], Resource[]> | undefined;
+  const spans = new Map<Resource['file'], { r: Resource; range: [number, number] }[]>();
   const holding = (file: Finding['file'], at: number) => {
-    spans ??= resources.map((r) => ({ r, ...locate(r.at()) }));
-    return spans.find((s) => s.file === file && s.range[0] <= at && at < s.range[1])?.r;
+    if (!byFile) {
+      byFile = new Map();
+      for (const r of resources) {
+        const list = byFile.get(r.file);
+        if (list) list.push(r);
+        else byFile.set(r.file, [r]);
+      }
+    }
+    let list = spans.get(file);
+    if (!list) spans.set(file, (list = (byFile.get(file) ?? []).map((r) => ({ r, range: locate(r.at()).range }))));
+    return list.find((s) => s.range[0] <= at && at < s.range[1])?.r;
   };
   // A patch that may change labels or namespaces may give a selector that selects nothing something to select.
   const relabel = targets.find((t) => t.relabels);
