@@ -15,7 +15,8 @@
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
-import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
+import { guardedTokens, textTooDeep } from './guard.js';
+import { cutDocuments, mayBeDeep, mayNestDeeper } from './cut.js';
 import type { DeepDocument } from './guard.js';
 import { padFlowIndent, scalarListener } from './flow-indent.js';
 import { mapRanges } from './ranges.js';
@@ -128,20 +129,15 @@ export interface FastChunk {
   template?: string;
 }
 
-const MARKER = /^---(?=[ \t]|\r?$)/;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
-/** Text that may nest deeper than the limit: 128+ spaces of indentation, or runs of brackets. */
-const DEEP_INDENT = /(?:^|\n)[ ]{128}/;
-const BRACKET_RUN = /[[{]{16}/;
 const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 /** An anchor or alias indicator where a node may start. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 /** A line of spaces only. */
 const SPACE_LINE = /^[ ]+\r?$/m;
-const SPACES_128 = ' '.repeat(128);
 /**
  * Every check below needs one of these characters (anchors and aliases, block scalars, quoted
- * scalars, brackets) or 128 spaces of indentation (searched once per file).
+ * scalars, brackets).
  */
 const SPECIAL = /[&*|>"'[{]/;
 
@@ -159,10 +155,6 @@ const blockScalarNextToSpaces = (src: string) =>
     src.includes(' \u2028') ||
     src.includes(' \u2029')) &&
   SPACE_LINE.test(src);
-/** Deep indentation, or a run of 16 brackets (which holds two adjacent ones): each searched for apart. */
-const mayBeDeep = (src: string) =>
-  (src.includes(SPACES_128) && DEEP_INDENT.test(src)) ||
-  ((src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && BRACKET_RUN.test(src));
 
 const BANG = 0x21;
 const DQUOTE = 0x22;
@@ -206,38 +198,19 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   // The structure limit guards the exact reader, which reads one document at a time here: it is
   // checked per document (below), so a large file of many small documents keeps the fast path.
   if (text.includes('\u0000') || text.includes('\ufffd')) return null;
-  // Document boundaries: every `---` line starts a document. Text before the first one is a
-  // document of its own when it holds more than comments and blank lines; otherwise it belongs
-  // to the first document (its comments come before it).
-  const markers: number[] = [];
-  for (let pos = 0; pos < text.length;) {
-    const nl = text.indexOf('\n', pos);
-    const lineEnd = nl < 0 ? text.length : nl;
-    if (text.startsWith('---', pos) && MARKER.test(text.slice(pos, lineEnd))) markers.push(pos);
-    if (nl < 0) break;
-    pos = nl + 1;
-  }
-  const preamble = text.slice(0, markers.length ? markers[0] : text.length);
-  const preambleIsDocument = /^(?!\s*#)\s*\S/m.test(preamble);
-  const docStarts = preambleIsDocument || markers.length === 0 ? [0, ...markers] : [0, ...markers.slice(1)];
-  if (!preambleIsDocument && markers.length === 0 && !/\S/.test(text)) docStarts.length = 0;
+  const docs = cutDocuments(text);
   const chunks: FastChunk[] = [];
   const js = jsYaml();
-  const deepIndent = text.includes(SPACES_128);
   // What the checks of a document need is searched for in the whole file once: a file without it
   // has no document with it, and most files have none (a document's text is part of the file's).
   const anchorChars = text.includes('&') || text.includes('*');
-  const spaceBeforeBreak =
-    text.includes(' \n') || text.includes(' \r') || text.includes(' \u2028') || text.includes(' \u2029');
+  const spaceBeforeBreak = docs.some((d) => d.spaceAtLineEnd) || text.includes(' \u2028') || text.includes(' \u2029');
   const blockScalarChars = (text.includes('|') || text.includes('>')) && (spaceBeforeBreak || text.endsWith(' '));
-  const deepChars =
-    deepIndent || text.includes('[[') || text.includes('[{') || text.includes('{[') || text.includes('{{');
-  const nestChecked = !mayNestDeeperThan(text, YAML_LIMITS.maxDepth);
   // A Helm source comment names itself: a file without the word has none in any document.
   const helmSources = text.includes('Source:');
-  for (let i = 0; i < docStarts.length; i++) {
-    const start = docStarts[i];
-    const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    const { start, end } = doc;
     const src = text.slice(start, end);
     if (structureOverflow(src) !== undefined) return null;
     // Most documents hold none of the characters the checks below need: one search skips them all.
@@ -259,25 +232,15 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
       chunk.slow = true;
     } else {
       try {
-        const spaced = special && spaceBeforeBreak ? spacesInQuotedLines(src) : undefined;
+        const spaced = special && doc.spaceAtLineEnd ? spacesInQuotedLines(src) : undefined;
         const v = js.jsyaml.load(src, { schema: json ? js.schemaJson : js.schema11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
-        if (
-          typeof v === 'object' &&
-          v !== null &&
-          (special || deepIndent) &&
-          deepChars &&
-          mayBeDeep(src) &&
-          valueShape(v).depth > YAML_LIMITS.maxDepth
-        )
+        if (typeof v === 'object' && v !== null && mayBeDeep(doc, src) && valueShape(v).depth > YAML_LIMITS.maxDepth)
           return null;
         // Flow collections used as keys (strings in js-yaml's value) and compact block nesting
         // count too: the `yaml` path reports what its reader would find.
-        // (A document's lines are lines of the file, and its brackets the file's: when the file
-        // cannot nest that deep, no document of it can.)
-        if (!nestChecked && mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth))
-          return null;
+        if (mayNestDeeper(doc, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth)) return null;
         // A flow map as a key (`port: {{ .Port }}`, an unrendered template placeholder) is the
         // key "[object Object]" in js-yaml's value; the `yaml` path keeps its text.
         if (spaced?.found || (src.includes('{{') && hasObjectKey(v, 0))) chunk.slow = true;
