@@ -51,40 +51,67 @@ function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
 
   // Scalar resolution of the `yaml` package's yaml-1.1 schema (timestamps and base 60 left out, as
   // in src/load/source.ts), in the same order: the first type whose pattern matches wins.
+  /**
+   * A decimal integer of up to 15 digits, without sign, `_` or leading zero (`0` itself included):
+   * most numbers of a manifest (ports, counts), read without the patterns below.
+   */
+  const isDecimal = (s: string) => {
+    const n = s.length;
+    if (n === 0 || n > 15) return false;
+    if (s.charCodeAt(0) === 0x30) return n === 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return false;
+    }
+    return true;
+  };
   const intOf = (str: string, offset: number, radix: number) => {
     const sign = str[0];
     if (sign === '-' || sign === '+') offset += 1;
     const n = parseInt(str.substring(offset).replace(/_/g, ''), radix);
     return sign === '-' ? -1 * n : n;
   };
-  const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
-  // Quick first-character checks keep the common case, a plain string, to one lookup per type.
-  const NULL_START = codes('~nN');
-  const BOOL_START = codes('yYnNtTfFoO');
-  const NUMBER_START = codes('-+.0123456789');
+  // Quick first-character checks keep the common case, a plain string, to one lookup per type:
+  // a bit per type, for the characters a scalar of that type can start with.
+  const NULL = 1;
+  const BOOL = 2;
+  const NUMBER = 4;
+  const first = new Uint8Array(128);
+  for (const [chars, type] of [
+    ['~nN', NULL],
+    ['yYnNtTfFoO', BOOL],
+    ['-+.0123456789', NUMBER],
+  ] as const)
+    for (const c of chars) first[c.charCodeAt(0)] |= type;
+  const startsAs = (s: string, type: number) => {
+    const c = s.charCodeAt(0);
+    return c < 128 && (first[c] & type) !== 0;
+  };
   const implicit = [
     new Type('tag:yaml.org,2002:null', {
       kind: 'scalar',
-      resolve: (s: string) => s.length === 0 || (NULL_START.has(s.charCodeAt(0)) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
+      resolve: (s: string) => s.length === 0 || (startsAs(s, NULL) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
       construct: () => null,
     }),
     new Type('tag:yaml.org,2002:bool', {
       kind: 'scalar',
       resolve: (s: string) =>
         s.length <= 5 &&
-        BOOL_START.has(s.charCodeAt(0)) &&
+        startsAs(s, BOOL) &&
         /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
       construct: (s: string) => /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
     }),
     new Type('tag:yaml.org,2002:int', {
       kind: 'scalar',
       resolve: (s: string) =>
-        NUMBER_START.has(s.charCodeAt(0)) &&
-        (/^[-+]?0b[0-1_]+$/.test(s) ||
+        startsAs(s, NUMBER) &&
+        (isDecimal(s) ||
+          /^[-+]?0b[0-1_]+$/.test(s) ||
           /^[-+]?0[0-7_]+$/.test(s) ||
           /^[-+]?[0-9][0-9_]*$/.test(s) ||
           /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
       construct: (s: string) => {
+        if (isDecimal(s)) return Number(s);
         if (/^[-+]?0b[0-1_]+$/.test(s)) return intOf(s, 2, 2);
         if (/^[-+]?0[0-7_]+$/.test(s)) return intOf(s, 1, 8);
         if (/^[-+]?[0-9][0-9_]*$/.test(s)) return intOf(s, 0, 10);
@@ -94,7 +121,7 @@ function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
     new Type('tag:yaml.org,2002:float', {
       kind: 'scalar',
       resolve: (s: string) =>
-        NUMBER_START.has(s.charCodeAt(0)) &&
+        startsAs(s, NUMBER) &&
         (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
           FLOAT_EXP.test(s) ||
           /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
@@ -135,12 +162,6 @@ const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 /** A line of spaces only. */
 const SPACE_LINE = /^[ ]+\r?$/m;
-/**
- * Every check below needs one of these characters (anchors and aliases, block scalars, quoted
- * scalars, brackets).
- */
-const SPECIAL = /[&*|>"'[{]/;
-
 // The regular expressions above scan every document of every file. Each one is tested only when
 // the text holds characters it needs (a native search, many times faster than the expression):
 // the same documents are selected either way.
@@ -213,8 +234,6 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     const { start, end } = doc;
     const src = text.slice(start, end);
     if (structureOverflow(src) !== undefined) return null;
-    // Most documents hold none of the characters the checks below need: one search skips them all.
-    const special = SPECIAL.test(src);
     const chunk: FastChunk = { index: i, start, end };
     if (helmSources) {
       const head = /^(?:(?:---[^\n]*|\s*#[^\n]*|\s*)(?:\n|$))*/.exec(src)?.[0] ?? '';
@@ -228,11 +247,11 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     }
     // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next
     // to all-space lines (where parsers disagree on the indentation) take the `yaml` path.
-    if (special && ((anchorChars && mayHaveAnchor(src)) || (blockScalarChars && blockScalarNextToSpaces(src)))) {
+    if ((anchorChars && mayHaveAnchor(src)) || (blockScalarChars && blockScalarNextToSpaces(src))) {
       chunk.slow = true;
     } else {
       try {
-        const spaced = special && doc.spaceAtLineEnd ? spacesInQuotedLines(src) : undefined;
+        const spaced = doc.spaceAtLineEnd ? spacesInQuotedLines(src) : undefined;
         const v = js.jsyaml.load(src, { schema: json ? js.schemaJson : js.schema11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
