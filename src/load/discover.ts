@@ -279,15 +279,20 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
     // one, so its real path is the folder's real path and the rest of its path (no realpath each).
     const abs = path.normalize(dirAbs);
     const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
+    const realPrefix = dirReal.endsWith(path.sep) ? dirReal : dirReal + path.sep;
+    // (The rest of a normal path below the folder is normal: joined to the real path as it is.)
+    const realOf = (file: string) => (file.startsWith(prefix) ? realPrefix + file.slice(prefix.length) : undefined);
+    // The entries the walk here lists are absolute and normal already (the folder's path, then names).
+    const fileOf = (p: string) => (listed ? p : path.normalize(resolved(p)));
     for (const e of entries) {
       if (e.dirent.isSymbolicLink()) links.push(resolved(e.path));
       else if (e.dirent.isFile() && MANIFEST_NAME.test(e.name)) {
-        const file = path.normalize(resolved(e.path));
-        add(file, true, file.startsWith(prefix) ? path.join(dirReal, file.slice(prefix.length)) : undefined);
+        const file = fileOf(e.path);
+        add(file, true, realOf(file));
         found++;
       } else if (!e.dirent.isDirectory() && MANIFEST_NAME.test(e.name)) {
-        const file = path.normalize(resolved(e.path));
-        const real = file.startsWith(prefix) ? path.join(dirReal, file.slice(prefix.length)) : realpathOr(file);
+        const file = fileOf(e.path);
+        const real = realOf(file) ?? realpathOr(file);
         addSpecial(file, real, specialMessage(lstatOrUndefined(file)));
         found++;
       }
@@ -345,7 +350,8 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
    * its real path, when the caller knows it.
    */
   function add(absPath: string, expanded: boolean, knownReal?: string) {
-    const key = path.normalize(absPath);
+    // (Every path given is resolved, hence normal.)
+    const key = absPath;
     const real = knownReal ?? realpathOr(key);
     const prev = seen.get(real);
     if (!prev) seen.set(real, { absPath: key, expanded });
@@ -361,7 +367,7 @@ export async function discover(args: string[], options: DiscoverOptions): Promis
   // A Helm chart's templates are Go templates, not YAML: when a directory walk reaches a chart
   // (a folder with Chart.yaml), its files are left out unless named explicitly.
   const charts = [...seen.values()]
-    .filter((f) => f.expanded && path.basename(f.absPath) === 'Chart.yaml')
+    .filter((f) => f.expanded && f.absPath.endsWith('Chart.yaml') && path.basename(f.absPath) === 'Chart.yaml')
     .map((f) => path.dirname(f.absPath) + path.sep);
   const skippedCharts = new Set<string>();
   for (const [key, f] of seen) {

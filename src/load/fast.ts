@@ -15,7 +15,8 @@
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Document } from 'yaml';
-import { guardedTokens, mayNestDeeperThan, textTooDeep } from './guard.js';
+import { guardedTokens, textTooDeep } from './guard.js';
+import { cutDocuments, mayBeDeep, mayNestDeeper } from './cut.js';
 import type { DeepDocument } from './guard.js';
 import { padFlowIndent, scalarListener } from './flow-indent.js';
 import { mapRanges } from './ranges.js';
@@ -50,40 +51,67 @@ function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
 
   // Scalar resolution of the `yaml` package's yaml-1.1 schema (timestamps and base 60 left out, as
   // in src/load/source.ts), in the same order: the first type whose pattern matches wins.
+  /**
+   * A decimal integer of up to 15 digits, without sign, `_` or leading zero (`0` itself included):
+   * most numbers of a manifest (ports, counts), read without the patterns below.
+   */
+  const isDecimal = (s: string) => {
+    const n = s.length;
+    if (n === 0 || n > 15) return false;
+    if (s.charCodeAt(0) === 0x30) return n === 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return false;
+    }
+    return true;
+  };
   const intOf = (str: string, offset: number, radix: number) => {
     const sign = str[0];
     if (sign === '-' || sign === '+') offset += 1;
     const n = parseInt(str.substring(offset).replace(/_/g, ''), radix);
     return sign === '-' ? -1 * n : n;
   };
-  const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
-  // Quick first-character checks keep the common case, a plain string, to one lookup per type.
-  const NULL_START = codes('~nN');
-  const BOOL_START = codes('yYnNtTfFoO');
-  const NUMBER_START = codes('-+.0123456789');
+  // Quick first-character checks keep the common case, a plain string, to one lookup per type:
+  // a bit per type, for the characters a scalar of that type can start with.
+  const NULL = 1;
+  const BOOL = 2;
+  const NUMBER = 4;
+  const first = new Uint8Array(128);
+  for (const [chars, type] of [
+    ['~nN', NULL],
+    ['yYnNtTfFoO', BOOL],
+    ['-+.0123456789', NUMBER],
+  ] as const)
+    for (const c of chars) first[c.charCodeAt(0)] |= type;
+  const startsAs = (s: string, type: number) => {
+    const c = s.charCodeAt(0);
+    return c < 128 && (first[c] & type) !== 0;
+  };
   const implicit = [
     new Type('tag:yaml.org,2002:null', {
       kind: 'scalar',
-      resolve: (s: string) => s.length === 0 || (NULL_START.has(s.charCodeAt(0)) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
+      resolve: (s: string) => s.length === 0 || (startsAs(s, NULL) && /^(?:~|[Nn]ull|NULL)$/.test(s)),
       construct: () => null,
     }),
     new Type('tag:yaml.org,2002:bool', {
       kind: 'scalar',
       resolve: (s: string) =>
         s.length <= 5 &&
-        BOOL_START.has(s.charCodeAt(0)) &&
+        startsAs(s, BOOL) &&
         /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.test(s),
       construct: (s: string) => /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
     }),
     new Type('tag:yaml.org,2002:int', {
       kind: 'scalar',
       resolve: (s: string) =>
-        NUMBER_START.has(s.charCodeAt(0)) &&
-        (/^[-+]?0b[0-1_]+$/.test(s) ||
+        startsAs(s, NUMBER) &&
+        (isDecimal(s) ||
+          /^[-+]?0b[0-1_]+$/.test(s) ||
           /^[-+]?0[0-7_]+$/.test(s) ||
           /^[-+]?[0-9][0-9_]*$/.test(s) ||
           /^[-+]?0x[0-9a-fA-F_]+$/.test(s)),
       construct: (s: string) => {
+        if (isDecimal(s)) return Number(s);
         if (/^[-+]?0b[0-1_]+$/.test(s)) return intOf(s, 2, 2);
         if (/^[-+]?0[0-7_]+$/.test(s)) return intOf(s, 1, 8);
         if (/^[-+]?[0-9][0-9_]*$/.test(s)) return intOf(s, 0, 10);
@@ -93,7 +121,7 @@ function schema11(jsyaml: typeof JsYaml): JsYaml.Schema {
     new Type('tag:yaml.org,2002:float', {
       kind: 'scalar',
       resolve: (s: string) =>
-        NUMBER_START.has(s.charCodeAt(0)) &&
+        startsAs(s, NUMBER) &&
         (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
           FLOAT_EXP.test(s) ||
           /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/.test(s)),
@@ -128,23 +156,12 @@ export interface FastChunk {
   template?: string;
 }
 
-const MARKER = /^---(?=[ \t]|\r?$)/;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
-/** Text that may nest deeper than the limit: 128+ spaces of indentation, or runs of brackets. */
-const DEEP_INDENT = /(?:^|\n)[ ]{128}/;
-const BRACKET_RUN = /[[{]{16}/;
 const BLOCK_SCALAR = /[:-][ \t]+[|>]/;
 /** An anchor or alias indicator where a node may start. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 /** A line of spaces only. */
 const SPACE_LINE = /^[ ]+\r?$/m;
-const SPACES_128 = ' '.repeat(128);
-/**
- * Every check below needs one of these characters (anchors and aliases, block scalars, quoted
- * scalars, brackets) or 128 spaces of indentation (searched once per file).
- */
-const SPECIAL = /[&*|>"'[{]/;
-
 // The regular expressions above scan every document of every file. Each one is tested only when
 // the text holds characters it needs (a native search, many times faster than the expression):
 // the same documents are selected either way.
@@ -159,10 +176,6 @@ const blockScalarNextToSpaces = (src: string) =>
     src.includes(' \u2028') ||
     src.includes(' \u2029')) &&
   SPACE_LINE.test(src);
-/** Deep indentation, or a run of 16 brackets (which holds two adjacent ones): each searched for apart. */
-const mayBeDeep = (src: string) =>
-  (src.includes(SPACES_128) && DEEP_INDENT.test(src)) ||
-  ((src.includes('[[') || src.includes('[{') || src.includes('{[') || src.includes('{{')) && BRACKET_RUN.test(src));
 
 const BANG = 0x21;
 const DQUOTE = 0x22;
@@ -206,42 +219,21 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
   // The structure limit guards the exact reader, which reads one document at a time here: it is
   // checked per document (below), so a large file of many small documents keeps the fast path.
   if (text.includes('\u0000') || text.includes('\ufffd')) return null;
-  // Document boundaries: every `---` line starts a document. Text before the first one is a
-  // document of its own when it holds more than comments and blank lines; otherwise it belongs
-  // to the first document (its comments come before it).
-  const markers: number[] = [];
-  for (let pos = 0; pos < text.length;) {
-    const nl = text.indexOf('\n', pos);
-    const lineEnd = nl < 0 ? text.length : nl;
-    if (text.startsWith('---', pos) && MARKER.test(text.slice(pos, lineEnd))) markers.push(pos);
-    if (nl < 0) break;
-    pos = nl + 1;
-  }
-  const preamble = text.slice(0, markers.length ? markers[0] : text.length);
-  const preambleIsDocument = /^(?!\s*#)\s*\S/m.test(preamble);
-  const docStarts = preambleIsDocument || markers.length === 0 ? [0, ...markers] : [0, ...markers.slice(1)];
-  if (!preambleIsDocument && markers.length === 0 && !/\S/.test(text)) docStarts.length = 0;
+  const docs = cutDocuments(text);
   const chunks: FastChunk[] = [];
   const js = jsYaml();
-  const deepIndent = text.includes(SPACES_128);
   // What the checks of a document need is searched for in the whole file once: a file without it
   // has no document with it, and most files have none (a document's text is part of the file's).
   const anchorChars = text.includes('&') || text.includes('*');
-  const spaceBeforeBreak =
-    text.includes(' \n') || text.includes(' \r') || text.includes(' \u2028') || text.includes(' \u2029');
+  const spaceBeforeBreak = docs.some((d) => d.spaceAtLineEnd) || text.includes(' \u2028') || text.includes(' \u2029');
   const blockScalarChars = (text.includes('|') || text.includes('>')) && (spaceBeforeBreak || text.endsWith(' '));
-  const deepChars =
-    deepIndent || text.includes('[[') || text.includes('[{') || text.includes('{[') || text.includes('{{');
-  const nestChecked = !mayNestDeeperThan(text, YAML_LIMITS.maxDepth);
   // A Helm source comment names itself: a file without the word has none in any document.
   const helmSources = text.includes('Source:');
-  for (let i = 0; i < docStarts.length; i++) {
-    const start = docStarts[i];
-    const end = i + 1 < docStarts.length ? docStarts[i + 1] : text.length;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    const { start, end } = doc;
     const src = text.slice(start, end);
     if (structureOverflow(src) !== undefined) return null;
-    // Most documents hold none of the characters the checks below need: one search skips them all.
-    const special = SPECIAL.test(src);
     const chunk: FastChunk = { index: i, start, end };
     if (helmSources) {
       const head = /^(?:(?:---[^\n]*|\s*#[^\n]*|\s*)(?:\n|$))*/.exec(src)?.[0] ?? '';
@@ -255,29 +247,19 @@ export function readFast(text: string, json: boolean): FastChunk[] | null {
     }
     // Anchors and aliases (alias expansion is bounded on the `yaml` path), and block scalars next
     // to all-space lines (where parsers disagree on the indentation) take the `yaml` path.
-    if (special && ((anchorChars && mayHaveAnchor(src)) || (blockScalarChars && blockScalarNextToSpaces(src)))) {
+    if ((anchorChars && mayHaveAnchor(src)) || (blockScalarChars && blockScalarNextToSpaces(src))) {
       chunk.slow = true;
     } else {
       try {
-        const spaced = special && spaceBeforeBreak ? spacesInQuotedLines(src) : undefined;
+        const spaced = doc.spaceAtLineEnd ? spacesInQuotedLines(src) : undefined;
         const v = js.jsyaml.load(src, { schema: json ? js.schemaJson : js.schema11, listener: spaced?.listener });
         // Nesting beyond the limit is reported by the `yaml` path.
         // (Only text with deep indentation or long runs of brackets can nest that far.)
-        if (
-          typeof v === 'object' &&
-          v !== null &&
-          (special || deepIndent) &&
-          deepChars &&
-          mayBeDeep(src) &&
-          valueShape(v).depth > YAML_LIMITS.maxDepth
-        )
+        if (typeof v === 'object' && v !== null && mayBeDeep(doc, src) && valueShape(v).depth > YAML_LIMITS.maxDepth)
           return null;
         // Flow collections used as keys (strings in js-yaml's value) and compact block nesting
         // count too: the `yaml` path reports what its reader would find.
-        // (A document's lines are lines of the file, and its brackets the file's: when the file
-        // cannot nest that deep, no document of it can.)
-        if (!nestChecked && mayNestDeeperThan(src, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth))
-          return null;
+        if (mayNestDeeper(doc, YAML_LIMITS.maxDepth) && textTooDeep(src, YAML_LIMITS.maxDepth)) return null;
         // A flow map as a key (`port: {{ .Port }}`, an unrendered template placeholder) is the
         // key "[object Object]" in js-yaml's value; the `yaml` path keeps its text.
         if (spaced?.found || (src.includes('{{') && hasObjectKey(v, 0))) chunk.slow = true;

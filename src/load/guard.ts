@@ -140,34 +140,6 @@ export function cstDepthOverflow(root: CST.Token, max: number): DeepDocument | u
   return undefined;
 }
 
-/**
- * Whether a document's text could nest deeper than `maxDepth` (a sound bound for text the `yaml`
- * reader reads without errors, tabs excluded): each block collection starts in a line's lead
- * (indentation, `- ` and `? ` indicators, at most two levels per column) and flow collections
- * need an opening bracket each. Linear, and quick on ordinary manifests (it looks at the lead of
- * lines and counts brackets).
- */
-export function mayNestDeeperThan(src: string, maxDepth: number): boolean {
-  // Flow collections: opening brackets anywhere in the document (a bound, quoted ones included).
-  let brackets = 0;
-  const budget = maxDepth >> 2;
-  for (let i = src.indexOf('['); i >= 0 && brackets <= budget; i = src.indexOf('[', i + 1)) brackets++;
-  for (let i = src.indexOf('{'); i >= 0 && brackets <= budget; i = src.indexOf('{', i + 1)) brackets++;
-  if (brackets > budget) return true;
-  // Block collections: 2 levels per column of the longest lead, plus a key's mapping.
-  const maxLead = (maxDepth - brackets - 3) >> 1;
-  for (let pos = 0; pos < src.length;) {
-    let lead = 0;
-    for (let c = src.charCodeAt(pos + lead); c === 0x20 || c === 0x2d || c === 0x3f; c = src.charCodeAt(pos + lead))
-      lead++;
-    if (lead > maxLead) return true;
-    const nl = src.indexOf('\n', pos + lead);
-    if (nl < 0) break;
-    pos = nl + 1;
-  }
-  return false;
-}
-
 /** Whether the `yaml` reader finds a document of the text nested deeper than `maxDepth` (linear). */
 export function textTooDeep(src: string, maxDepth: number): boolean {
   const deep = new Map<number, DeepDocument>();

@@ -4,8 +4,9 @@
  * language server (files on disk), the benchmarks and the scripts read input here:
  *
  *   discover (walk, ignores, Helm charts, symbolic links)
- *   → input limits, by size on disk (a file over a limit is not read; it comes back with a problem)
- *   → bounded read (never more than the per-file limit, whatever the file claims to be)
+ *   → bounded read, file after file, within the input limits (never more than the per-file limit
+ *     or what is left of the total, whatever the file claims to be; a file over a limit comes back
+ *     with a problem)
  *   → parse (the fast path, in worker threads for large inputs, with the parse cache; or the `yaml`
  *     package's path)
  *   → files in input order (sorted paths, standard input last); a file a directory walk found that
@@ -32,7 +33,7 @@ import {
 import type { InputLimits, ReadError, StdinName } from './load.js';
 import { readFastFiles } from './parallel.js';
 import { displayPath } from './discover.js';
-import { InputLimitError, isPermissionError, readErrorMessage, readTextSync } from './read.js';
+import { InputLimitError, isPermissionError, readErrorMessage, readFileTextSync } from './read.js';
 import { statSync } from 'node:fs';
 import type { SourceFile } from './text.js';
 import { kustomizeInput } from './kustomize-slices.js';
@@ -129,58 +130,57 @@ export async function readFiles(
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   const out: (SourceFile | undefined)[] = new Array(files.length);
   const errors: ReadError[] = [];
-  // Input limits first, by size on disk: a file over a limit is not read at all. In the files'
-  // order: once a file does not fit in the total, it and every file after it are left out.
+  // The files are read in their order, each within the per-file limit and what is left of the
+  // total: once a file does not fit in the total, it and every file after it are left out.
+  // (Synchronous reads: for many small files about twice as fast as promise-based reads, which go
+  // through the thread pool one by one.)
   const toRead: number[] = [];
-  /** Sizes on disk of the files to read (`sizes[k]` of `toRead[k]`). */
-  const sizes: number[] = [];
+  /** The texts of the files to parse (`texts[k]` of `toRead[k]`). */
+  const texts: string[] = [];
   let total = 0;
   let full = false;
   files.forEach((f, i) => {
     // (The display path only for a file that is not read: the reader names the others.)
     const name = () => displayPath(f.absPath, cwd);
-    let size: number;
-    try {
-      size = statSync(f.absPath).size;
-    } catch (e) {
-      if (isPermissionError(e))
-        out[i] = unreadFile(name(), f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
-      else errors.push({ path: name(), message: readErrorMessage(e) });
-      return;
-    }
-    if (size > limits.maxFileBytes) {
-      out[i] = unreadFile(name(), f.absPath, fileLimitMessage('the file', size, limits.maxFileBytes), 'FILE_LIMIT');
-    } else if (full || total + size > limits.maxInputBytes) {
+    const overFile = (bytes: number) =>
+      (out[i] = unreadFile(name(), f.absPath, fileLimitMessage('the file', bytes, limits.maxFileBytes), 'FILE_LIMIT'));
+    const overTotal = () => {
       full = true;
       out[i] = unreadFile(name(), f.absPath, inputLimitMessage('the file', limits.maxInputBytes), 'INPUT_LIMIT');
-    } else {
-      total += size;
+    };
+    try {
+      // The files after the total are not read: their size on disk says which limit they are over.
+      if (full) {
+        const size = statSync(f.absPath).size;
+        if (size > limits.maxFileBytes) overFile(size);
+        else overTotal();
+        return;
+      }
+      const read = readFileTextSync(f.absPath, Math.min(limits.maxFileBytes, limits.maxInputBytes - total));
+      total += read.bytes;
       toRead.push(i);
-      sizes.push(size);
+      texts.push(read.text);
+    } catch (e) {
+      if (e instanceof InputLimitError && e.bytes > limits.maxFileBytes) overFile(e.bytes);
+      else if (e instanceof InputLimitError) overTotal();
+      else if (isPermissionError(e))
+        out[i] = unreadFile(name(), f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+      else errors.push({ path: name(), message: readErrorMessage(e) });
     }
   });
-  const selected = toRead.map((i) => files[i]);
   if (options.parser === 'yaml') {
-    selected.forEach((f, k) => {
-      options.onFile?.(k, selected.length);
-      const name = displayPath(f.absPath, cwd);
-      try {
-        out[toRead[k]] = loadText(name, readTextSync(f.absPath, limits.maxFileBytes), f.absPath);
-      } catch (e) {
-        if (e instanceof InputLimitError)
-          out[toRead[k]] = unreadFile(name, f.absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
-        else if (isPermissionError(e))
-          out[toRead[k]] = unreadFile(name, f.absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
-        else errors.push({ path: name, message: readErrorMessage(e) });
-      }
+    toRead.forEach((i, k) => {
+      options.onFile?.(k, toRead.length);
+      out[i] = loadText(displayPath(files[i].absPath, cwd), texts[k], files[i].absPath);
     });
   } else {
-    const read = await readFastFiles(selected, cwd, limits.maxFileBytes, {
-      workers: options.workers,
-      cache: options.cache,
-      onFile: options.onFile,
-      sizes,
-    });
+    const read = await readFastFiles(
+      toRead.map((i) => files[i]),
+      texts,
+      cwd,
+      limits.maxFileBytes,
+      { workers: options.workers, cache: options.cache, onFile: options.onFile },
+    );
     read.out.forEach((f, k) => (out[toRead[k]] = f));
     errors.push(...read.errors);
   }

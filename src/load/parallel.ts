@@ -5,10 +5,9 @@
  * hash is known skip reading documents altogether.
  */
 import { availableParallelism } from 'node:os';
-import { statSync } from 'node:fs';
 import type { DiscoveredFile } from './discover.js';
 import { displayPath } from './discover.js';
-import { InputLimitError, isPermissionError, readErrorMessage, readTextSync } from './read.js';
+import { InputLimitError, isPermissionError, readErrorMessage } from './read.js';
 import { fromChunks, readFast } from './fast.js';
 import { ScanMemo } from './locate.js';
 import type { FastChunk } from './fast.js';
@@ -26,8 +25,6 @@ export interface ParallelOptions {
   cache?: ParseCache;
   /** Called as files are read and parsed: how many of `total` are done (for progress on a terminal). */
   onFile?: (done: number, total: number) => void;
-  /** The files' sizes on disk, when the caller knows them (`sizes[i]` of `files[i]`). */
-  sizes?: readonly number[];
 }
 
 /**
@@ -47,47 +44,30 @@ export function defaultWorkers(totalBytes: number): number {
   return Math.min(cores, 4);
 }
 
-/**
- * The bytes of the files to parse, as far as the choice of workers needs: the sum stops once it is
- * past the threshold. A file's size is its text's length when it is read, else its size on disk.
- */
-function pendingBytes(
-  pending: readonly number[],
-  texts: readonly (string | undefined)[],
-  files: readonly DiscoveredFile[],
-  sizes: readonly number[] | undefined,
-): number {
+/** The length of the texts to parse, as far as the choice of workers needs: the sum stops past the threshold. */
+function pendingBytes(pending: readonly number[], texts: readonly string[]): number {
   let bytes = 0;
   for (const i of pending) {
     if (bytes >= WORKER_THRESHOLD) break;
-    const t = texts[i];
-    if (t !== undefined) bytes += t.length;
-    else if (sizes?.[i] !== undefined) bytes += sizes[i];
-    else {
-      try {
-        bytes += statSync(files[i].absPath).size;
-      } catch {
-        // reported when read
-      }
-    }
+    bytes += texts[i].length;
   }
   return bytes;
 }
 
 /**
- * Read (within `maxFileBytes` per file) and parse discovered files with the fast path, in worker
- * threads when the input is large; `out[i]` is the file of `files[i]`, or undefined when it could
- * not be read (its error is in `errors`). Only the input road (`input.ts`) calls this.
+ * Parse files read already (`texts[i]` is the text of `files[i]`) with the fast path, in worker
+ * threads when the input is large; `out[i]` is the file of `files[i]`, or undefined when a worker
+ * could not read it again (its error is in `errors`). Only the input road (`input.ts`) calls this.
  */
 export async function readFastFiles(
   files: DiscoveredFile[],
+  texts: readonly string[],
   cwd: string,
   maxFileBytes: number,
   options: ParallelOptions = {},
 ): Promise<{ out: (SourceFile | undefined)[]; errors: ReadError[] }> {
   const errors: ReadError[] = [];
   const out: (SourceFile | undefined)[] = new Array(files.length);
-  const texts: (string | undefined)[] = new Array(files.length);
   const chunks: (FastChunk[] | null | undefined)[] = new Array(files.length);
   /** Problems of each text, when the cache knows them. */
   const known: (LoadProblem[] | undefined)[] = new Array(files.length);
@@ -96,35 +76,26 @@ export async function readFastFiles(
   const json = files.map((f) => /\.json$/i.test(f.absPath));
   const cache = options.cache;
   const hashes: string[] = cache ? new Array(files.length) : [];
-  const failed = (i: number, e: unknown) => {
-    const name = displayPath(files[i].absPath, cwd);
-    if (e instanceof InputLimitError)
-      out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
-    else if (isPermissionError(e))
-      out[i] = unreadFile(name, files[i].absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
-    else errors.push({ path: name, message: readErrorMessage(e) });
+  // One for the run: the documents of every file share what they keep of their scans.
+  const memo = new ScanMemo();
+  /** The file of `files[i]`, from its chunks (parsed now, or known to the cache). */
+  const finish = (i: number, c: FastChunk[] | null) => {
+    const text = texts[i];
+    const problems = known[i] ?? textProblems(text, json[i]);
+    if (cache && known[i] === undefined) cache.set(hashes[i], { chunks: c, problems }, chunkJson[i]);
+    out[i] = fromChunks(
+      new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems),
+      c,
+      json[i],
+      memo,
+    );
   };
 
-  // Files are read on the main thread with synchronous reads: for many small files that is about
-  // twice as fast as promise-based reads, which go through the thread pool one by one.
-  const read = (i: number): boolean => {
-    if (texts[i] !== undefined) return true;
-    if (out[i] !== undefined) return false;
-    try {
-      texts[i] = readTextSync(files[i].absPath, maxFileBytes, options.sizes?.[i]);
-      return true;
-    } catch (e) {
-      failed(i, e);
-      return false;
-    }
-  };
-
-  // With a cache the main thread reads every file (it must hash them); workers only parse misses.
+  // With a cache every text is hashed; only the misses are parsed.
   const pending: number[] = [];
   if (cache) {
     for (let i = 0; i < files.length; i++) {
-      if (!read(i)) continue;
-      hashes[i] = contentHash(texts[i] as string, json[i]);
+      hashes[i] = contentHash(texts[i], json[i]);
       const hit = cache.get(hashes[i]);
       if (hit !== undefined) {
         chunks[i] = hit.chunks;
@@ -135,12 +106,12 @@ export async function readFastFiles(
     for (let i = 0; i < files.length; i++) pending.push(i);
   }
 
-  const workers = options.workers ?? defaultWorkers(pendingBytes(pending, texts, files, options.sizes));
+  const workers = options.workers ?? defaultWorkers(pendingBytes(pending, texts));
 
   if (workers > 0 && pending.length > 1) {
-    // The workers read (and parse) the files while the main thread reads their texts too: passing
-    // a string back from a worker costs more than reading the file again. The workers start first.
-    const running = runWorkers(
+    // The workers read the files again (passing a string to a thread or back costs more than
+    // reading the file) and parse them.
+    const failedInWorker = await runWorkers(
       workers,
       pending,
       files,
@@ -150,44 +121,25 @@ export async function readFastFiles(
       maxFileBytes,
       options.onFile,
     );
-    const workerErrors = new Map<number, unknown>();
-    for (const i of pending) {
-      if (texts[i] !== undefined) continue;
-      try {
-        texts[i] = readTextSync(files[i].absPath, maxFileBytes, options.sizes?.[i]);
-      } catch (e) {
-        workerErrors.set(i, e);
-      }
-    }
-    const failedInWorker = await running;
-    // A file is read on both threads: what the main thread could not read is reported once.
-    for (const [i, e] of failedInWorker) if (!workerErrors.has(i)) workerErrors.set(i, e);
-    for (const [i, e] of workerErrors) {
-      texts[i] = undefined;
-      failed(i, e);
+    for (const [i, e] of failedInWorker) {
+      const name = displayPath(files[i].absPath, cwd);
+      if (e instanceof InputLimitError)
+        out[i] = unreadFile(name, files[i].absPath, fileLimitMessage('the file', e.bytes, e.limit), 'FILE_LIMIT');
+      else if (isPermissionError(e))
+        out[i] = unreadFile(name, files[i].absPath, deniedMessage('file', readErrorMessage(e)), 'UNREADABLE');
+      else errors.push({ path: name, message: readErrorMessage(e) });
     }
   } else {
+    // Each file is built as soon as it is parsed: its chunks are not kept for the whole read.
     pending.forEach((i, k) => {
-      if (read(i)) chunks[i] = readFast(texts[i] as string, json[i]);
+      finish(i, readFast(texts[i], json[i]));
       options.onFile?.(k + 1, pending.length);
     });
   }
 
-  const parsed = new Set(pending);
-  // One for the run: the documents of every file share what they keep of their scans.
-  const memo = new ScanMemo();
   for (let i = 0; i < files.length; i++) {
-    const text = texts[i];
     const c = chunks[i];
-    if (text === undefined || c === undefined) continue;
-    const problems = known[i] ?? textProblems(text, json[i]);
-    if (cache && parsed.has(i)) cache.set(hashes[i], { chunks: c, problems }, chunkJson[i]);
-    out[i] = fromChunks(
-      new SourceFile(displayPath(files[i].absPath, cwd), text, files[i].absPath, problems),
-      c,
-      json[i],
-      memo,
-    );
+    if (out[i] === undefined && c !== undefined) finish(i, c);
   }
   return { out, errors };
 }

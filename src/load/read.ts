@@ -45,14 +45,20 @@ export async function readText(absPath: string, maxBytes = Infinity): Promise<st
 
 /**
  * Read and decode a file, synchronously. With `maxBytes`, at most `maxBytes + 1` bytes are read
- * whatever the file claims to be: beyond the limit, InputLimitError. `size`: its size on disk when
- * the caller has just asked (else it is asked here); a file that is larger or smaller by the time it
- * is read is still read exactly, to its end.
+ * whatever the file claims to be: beyond the limit, or when the file says it is larger (its size is
+ * asked once 64 KiB are read), InputLimitError. A file that grows or shrinks while it is read is
+ * read exactly, to its end.
  */
-export function readTextSync(absPath: string, maxBytes = Infinity, size?: number): string {
+export function readTextSync(absPath: string, maxBytes = Infinity): string {
+  return readFileTextSync(absPath, maxBytes).text;
+}
+
+/** As `readTextSync`, with the bytes read (the file's size, for the input limits). */
+export function readFileTextSync(absPath: string, maxBytes = Infinity): { text: string; bytes: number } {
   const fd = openSync(absPath, 'r');
   try {
-    return decode(readFdSync(fd, size ?? fstatSync(fd).size, maxBytes));
+    const bytes = readFdSync(fd, maxBytes);
+    return { text: decode(bytes), bytes: bytes.length };
   } finally {
     closeSync(fd);
   }
@@ -77,45 +83,55 @@ export function readRegularTextSync(absPath: string, maxBytes: number): string {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new NotRegularFileError(stat.isDirectory() ? 'a folder' : specialKind(stat));
-    return decode(readFdSync(fd, stat.size, maxBytes));
+    return decode(readFdSync(fd, maxBytes, stat.size));
   } finally {
     closeSync(fd);
   }
 }
 
-/** One byte, for the end-of-file check of every synchronous read (reads are never concurrent). */
-const PROBE = Buffer.allocUnsafe(1);
+/**
+ * Where every synchronous read starts (reads are never concurrent): a file that fits is read into
+ * it to its end, and decoded from it, with no buffer of its own and without asking its size.
+ */
+const SCRATCH = Buffer.allocUnsafe(64 * 1024);
 
-/** The bytes of an open file, at most `maxBytes` (beyond: InputLimitError); `size`: what it claims. */
-function readFdSync(fd: number, size: number, maxBytes: number): Buffer {
+/**
+ * The bytes of an open file, at most `maxBytes` (beyond: InputLimitError); `size`: what it claims,
+ * when the caller has asked. A file that fits in `SCRATCH` comes back as a view of it, valid until
+ * the next read.
+ */
+function readFdSync(fd: number, maxBytes: number, size?: number): Buffer {
+  const first = Math.min(SCRATCH.length, maxBytes + 1);
+  let got = 0;
+  while (got < first) {
+    const n = readSync(fd, SCRATCH, got, first - got, null);
+    if (n === 0) return SCRATCH.subarray(0, got);
+    got += n;
+  }
+  // A file that says it is over the limit is not read further.
+  const claimed = size ?? fstatSync(fd).size;
+  if (got > maxBytes || claimed > maxBytes) throw new InputLimitError(Math.max(got, claimed), maxBytes);
+  // A larger file: one buffer of the size it claims when it is within the limit; then (to check
+  // that it ends there, or for a file that claims less) pieces until its end.
   const chunks: Buffer[] = [];
-  let total = 0;
-  let want = size > 0 && size <= maxBytes ? size + 1 : 64 * 1024;
-  if (want === size + 1) {
-    // The common case: the file is as large as it claims. One read of that size, and one byte to
-    // check that it ends there (rather than a buffer of a megabyte for each file).
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, null);
+  let total = got;
+  if (claimed > got && claimed <= maxBytes) {
+    const buf = Buffer.allocUnsafe(claimed);
+    SCRATCH.copy(buf, 0, 0, got);
+    while (got < claimed) {
+      const n = readSync(fd, buf, got, claimed - got, null);
       if (n === 0) return buf.subarray(0, got);
       got += n;
     }
-    if (readSync(fd, PROBE, 0, 1, null) === 0) return buf;
-    // It grew since: read on, within the limit.
-    chunks.push(buf, Buffer.from(PROBE));
-    total = size + 1;
-    if (total > maxBytes) throw new InputLimitError(total, maxBytes);
-    want = 1024 * 1024;
-  }
+    chunks.push(buf);
+    total = claimed;
+  } else chunks.push(Buffer.from(SCRATCH.subarray(0, got)));
   while (true) {
-    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes === Infinity ? want : maxBytes + 1 - total)));
-    const bytesRead = readSync(fd, buf, 0, buf.length, null);
-    if (bytesRead === 0) break;
-    chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-    total += bytesRead;
-    if (total > maxBytes) throw new InputLimitError(Math.max(total, size), maxBytes);
-    want = 1024 * 1024;
+    const n = readSync(fd, SCRATCH, 0, Math.min(SCRATCH.length, maxBytes + 1 - total), null);
+    if (n === 0) break;
+    chunks.push(Buffer.from(SCRATCH.subarray(0, n)));
+    total += n;
+    if (total > maxBytes) throw new InputLimitError(Math.max(total, claimed), maxBytes);
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }

@@ -9,7 +9,7 @@ import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { discover, displayPath } from '../../src/load/discover.js';
-import { readTextSync } from '../../src/load/read.js';
+import { InputLimitError, readTextSync } from '../../src/load/read.js';
 import { tmp } from '../support/util.js';
 import { recording } from '../support/deny.js';
 
@@ -90,7 +90,7 @@ describe('discovery: real paths', () => {
 describe('bounded reads', () => {
   it('reads files of every size exactly, empty ones included', () => {
     const root = tmp();
-    for (const size of [0, 1, 4095, 4096, 4097, 70_000]) {
+    for (const size of [0, 1, 4095, 4096, 4097, 65_535, 65_536, 65_537, 70_000, 300_000]) {
       const file = path.join(root, `f${size}.yaml`);
       const text = 'x'.repeat(size);
       writeFileSync(file, text);
@@ -110,6 +110,19 @@ describe('bounded reads', () => {
   it('still refuses a file over the limit', () => {
     const root = tmp({ 'big.yaml': 'y'.repeat(101) });
     assert.throws(() => readTextSync(path.join(root, 'big.yaml'), 100), /more than 100 bytes/);
+  });
+
+  it('refuses a large file over the limit with its size, and reads one at the limit', () => {
+    const root = tmp({ 'big.yaml': 'y'.repeat(100_000), 'a.yaml': 'a: 1\n' });
+    const big = path.join(root, 'big.yaml');
+    for (const limit of [10, 70_000, 99_999])
+      assert.throws(
+        () => readTextSync(big, limit),
+        (e: unknown) => e instanceof InputLimitError && e.bytes === 100_000 && e.limit === limit,
+      );
+    assert.equal(readTextSync(big, 100_000), 'y'.repeat(100_000));
+    // What a refused read leaves behind is not the next file's text.
+    assert.equal(readTextSync(path.join(root, 'a.yaml'), 100), 'a: 1\n');
   });
 });
 
