@@ -50,8 +50,9 @@ function nameRegExp(name: string | undefined): RegExp | undefined {
 }
 
 /**
- * Keys below which a patch changes nothing the rules judge: scale, images, resources, the
- * process's environment and arguments, volumes, scheduling, annotations, security settings. A
+ * Keys below which a patch changes nothing the rules judge: scale, images, resources, volumes,
+ * scheduling, security settings. (Not the environment, arguments or command, where workloads name
+ * the Services they call, nor annotations, which suppress findings and configure Ingresses.) A
  * patch whose every change is below one of them is left out.
  */
 const INERT_KEYS = new Set([
@@ -60,10 +61,6 @@ const INERT_KEYS = new Set([
   'imagePullPolicy',
   'imagePullSecrets',
   'resources',
-  'env',
-  'envFrom',
-  'args',
-  'command',
   'volumeMounts',
   'volumes',
   'nodeSelector',
@@ -71,7 +68,6 @@ const INERT_KEYS = new Set([
   'affinity',
   'topologySpreadConstraints',
   'priorityClassName',
-  'annotations',
   'securityContext',
   'terminationGracePeriodSeconds',
   'strategy',

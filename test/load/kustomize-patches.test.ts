@@ -87,6 +87,20 @@ describe('Kustomize root without a build: its patches', () => {
       portFindings(scaled).map((f) => f.severity),
       ['warning'],
     );
+    // The environment is where a workload names the Services it calls: a patch of it is not inert.
+    const env = tmp({
+      'base/kustomization.yaml': 'resources: [deploy.yaml, svc.yaml]\n',
+      'base/deploy.yaml': DEPLOY,
+      'base/svc.yaml': SERVICE,
+      'prod/kustomization.yaml': 'resources: [../base]\npatches: [{path: env.yaml}]\n',
+      'prod/env.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: manager}\nspec:\n' +
+        '  template:\n    spec:\n      containers: [{name: manager, env: [{name: API, value: http://api:80}]}]\n',
+    });
+    assert.deepEqual(
+      portFindings(env).map((f) => f.severity),
+      ['info'],
+    );
   });
 
   it('a finding that a selector selects nothing is info where a patch may change labels or namespaces', () => {
