@@ -65,42 +65,30 @@ describe('Kustomize root without a build: its patches', () => {
   });
 
   it('without the patch, or with one that sets only the replica count and an image, a warning', () => {
-    const plain = tmp({
+    const base = {
       'base/kustomization.yaml': 'resources: [deploy.yaml, svc.yaml]\n',
       'base/deploy.yaml': DEPLOY,
       'base/svc.yaml': SERVICE,
-    });
-    assert.deepEqual(
-      portFindings(plain).map((f) => f.severity),
-      ['warning'],
-    );
-    const scaled = tmp({
-      'base/kustomization.yaml': 'resources: [deploy.yaml, svc.yaml]\n',
-      'base/deploy.yaml': DEPLOY,
-      'base/svc.yaml': SERVICE,
-      'prod/kustomization.yaml': 'resources: [../base]\npatches: [{path: scale.yaml}]\n',
-      'prod/scale.yaml':
-        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: manager}\nspec:\n  replicas: 3\n' +
-        '  template:\n    spec:\n      containers: [{name: manager, image: manager:2.0}]\n',
-    });
-    assert.deepEqual(
-      portFindings(scaled).map((f) => f.severity),
-      ['warning'],
-    );
+    };
+    /** The severities of the base's finding in a root that patches its Deployment's template spec with `spec`. */
+    const severities = (spec?: string) =>
+      portFindings(
+        tmp(
+          spec === undefined
+            ? base
+            : {
+                ...base,
+                'prod/kustomization.yaml': 'resources: [../base]\npatches: [{path: patch.yaml}]\n',
+                'prod/patch.yaml':
+                  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: manager}\nspec:\n  replicas: 3\n' +
+                  `  template:\n    spec:\n      containers: [{name: manager, ${spec}}]\n`,
+              },
+        ),
+      ).map((f) => f.severity);
+    assert.deepEqual(severities(), ['warning']);
+    assert.deepEqual(severities('image: manager:2.0'), ['warning']);
     // The environment is where a workload names the Services it calls: a patch of it is not inert.
-    const env = tmp({
-      'base/kustomization.yaml': 'resources: [deploy.yaml, svc.yaml]\n',
-      'base/deploy.yaml': DEPLOY,
-      'base/svc.yaml': SERVICE,
-      'prod/kustomization.yaml': 'resources: [../base]\npatches: [{path: env.yaml}]\n',
-      'prod/env.yaml':
-        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: manager}\nspec:\n' +
-        '  template:\n    spec:\n      containers: [{name: manager, env: [{name: API, value: http://api:80}]}]\n',
-    });
-    assert.deepEqual(
-      portFindings(env).map((f) => f.severity),
-      ['info'],
-    );
+    assert.deepEqual(severities('env: [{name: API, value: http://api:80}]'), ['info']);
   });
 
   it('a finding that a selector selects nothing is info where a patch may change labels or namespaces', () => {
