@@ -18,7 +18,8 @@ import { analysisGaps, droppedObjects } from '../policy/gaps.js';
 import type { Gap } from '../policy/gaps.js';
 import { printGaps } from './gaps.js';
 import { readRunInput, settingsFor } from './input.js';
-import { kustomizeOptions, kustomizeSlices, unpatchedFindings } from './slices.js';
+import { kustomizeOptions, kustomizeSlices } from './slices.js';
+import { unpatchedFindings } from '../engine/unbuilt.js';
 import { builtNames } from '../load/kustomize-slices.js';
 import { UsageError } from './io.js';
 import type { Io } from './io.js';
@@ -140,7 +141,7 @@ export async function loadSlice(paths: string[], io: Io, flags: SliceFlags, o: S
       io.stderr.write(`kube-netlint: internal error in rule ${e.ruleId}: ${e.error?.message ?? String(e.error)}\n`);
     findings = result.findings;
     // A root linted without a build: what its patches change is not sure (src/cli/slices.ts).
-    if (k.slices.length === 1) unpatchedFindings(findings, k.slices[0], model.resources);
+    if (k.slices.length === 1) unpatchedFindings(findings, k.slices[0].patched, model.resources);
   }
   return {
     model,

@@ -14,9 +14,8 @@ import type { Input } from '../load/input.js';
 import { builtNames } from '../load/kustomize-slices.js';
 import type { KustomizeInputOptions, LoadedSlice } from '../load/kustomize-slices.js';
 import type { InputLimits } from '../load/load.js';
+import { unpatchedFindings } from '../engine/unbuilt.js';
 import type { Resource } from '../model/resource.js';
-import { patchOf } from '../load/kustomize-patches.js';
-import { locate } from '../engine/runner.js';
 
 export const KUSTOMIZE_HELP = `      --kustomize-command <cmd> Build Kustomize roots with this command ("kustomize build",
                               "kubectl kustomize"; default: whichever is on the PATH), or "none"
@@ -36,65 +35,6 @@ export function kustomizeOptions(
     build: { env: io.env, maxBytes: o.limits.maxInputBytes },
     one: o.one,
   };
-}
-
-/** Rules whose findings say that a selector selects nothing. */
-const SELECTS_NOTHING = new Set([
-  'service-selector-no-pods',
-  'netpol-selects-no-pods',
-  'netpol-peer-selects-nothing',
-  'monitor-selects-no-service',
-]);
-
-/**
- * Findings of a root linted without a build that involve an object its patches change (the object
- * reported, or one of the related locations): the patches are not applied, so the finding may not
- * hold once built. An error or warning is then info, saying which patch; so is a finding that a
- * selector selects nothing where a patch may change labels or namespaces.
- */
-export function unpatchedFindings(
-  list: Finding[],
-  slice: Pick<LoadedSlice, 'patched'>,
-  resources: readonly Resource[],
-): void {
-  const targets = slice.patched;
-  if (!targets) return;
-  const patchOfRes = (r: Resource) => patchOf(targets, r.file.absPath, r.kind, r.name);
-  // The objects of each file, located when a related location first points into that file.
-  let byFile: Map<Resource['file'], Resource[]> | undefined;
-  const spans = new Map<Resource['file'], { r: Resource; range: [number, number] }[]>();
-  const holding = (file: Finding['file'], at: number) => {
-    if (!byFile) {
-      byFile = new Map();
-      for (const r of resources) {
-        const list = byFile.get(r.file);
-        if (list) list.push(r);
-        else byFile.set(r.file, [r]);
-      }
-    }
-    let list = spans.get(file);
-    if (!list) spans.set(file, (list = (byFile.get(file) ?? []).map((r) => ({ r, range: locate(r.at()).range }))));
-    return list.find((s) => s.range[0] <= at && at < s.range[1])?.r;
-  };
-  // A patch that may change labels or namespaces may give a selector that selects nothing something to select.
-  const relabel = targets.find((t) => t.relabels);
-  for (const f of list) {
-    if (f.severity === 'info') continue;
-    if (relabel && SELECTS_NOTHING.has(f.ruleId)) {
-      f.severity = 'info';
-      f.message =
-        `${f.message}; the patch in ${relabel.patch} may change labels or namespaces${relabel.kind ? ` of ${relabel.kind} objects` : ''}, ` +
-        `and is not applied without a build, so this may not hold once built`;
-      continue;
-    }
-    const involved = [f.object, ...f.related.map((x) => holding(x.file, x.range[0]))];
-    const hit = involved.find((r): r is Resource => r !== null && r !== undefined && patchOfRes(r) !== undefined);
-    if (!hit) continue;
-    f.severity = 'info';
-    f.message =
-      `${f.message}; ${hit.display} is changed by the patch in ${patchOfRes(hit)}, which is not applied without a build, ` +
-      `so this may not hold once built`;
-  }
 }
 
 /** Findings of a root's slice: at their source files where the build says, naming the root. */
@@ -140,8 +80,8 @@ export function lintSlices(slices: LoadedSlice[], options: LintOptions) {
             ...builtNames(slice, slice.files),
           },
     );
-    unpatchedFindings(result.findings, slice, result.model.resources);
-    unpatchedFindings(result.suppressed, slice, result.model.resources);
+    unpatchedFindings(result.findings, slice.patched, result.model.resources);
+    unpatchedFindings(result.suppressed, slice.patched, result.model.resources);
     placeFindings(result.findings, slice);
     placeFindings(result.suppressed, slice);
     findings.push(...result.findings);

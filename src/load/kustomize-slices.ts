@@ -37,7 +37,6 @@ export interface LoadedSlice {
   /** The absolute paths of a file slice's files, those the caller read before (`alreadyRead`) included. */
   paths?: string[];
   map?: ReturnType<typeof originMapper>;
-  /** What the model reads of each document, when not its value: the namespace of a root linted without a build. */
   /** A root linted without a build: the namespace and name affixes a build gives each file (see `builtNames`). */
   namespaces?: Map<string, string>;
   affixes?: Map<string, NameAffixes>;
@@ -90,9 +89,7 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
         root: s.root,
         files,
         paths: s.files.map((f) => f.absPath),
-        ...(s.namespaces ? { namespaces: s.namespaces } : {}),
-        ...(s.affixes ? { affixes: s.affixes } : {}),
-        ...(s.patched ? { patched: s.patched } : {}),
+        ...unbuiltParts(s),
       });
     }
   }
@@ -102,6 +99,17 @@ function loadSlices(plan: SlicePlan, loaded: SourceFile[], stdin: SourceFile | u
     else out.unshift({ files: [stdin] });
   }
   return out;
+}
+
+/** What a build would change of a root linted without one (only the parts it has: plain data). */
+export function unbuiltParts(
+  s: Pick<LoadedSlice, 'namespaces' | 'affixes' | 'patched'>,
+): Pick<LoadedSlice, 'namespaces' | 'affixes' | 'patched'> {
+  return {
+    ...(s.namespaces ? { namespaces: s.namespaces } : {}),
+    ...(s.affixes ? { affixes: s.affixes } : {}),
+    ...(s.patched ? { patched: s.patched } : {}),
+  };
 }
 
 /**

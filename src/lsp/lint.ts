@@ -11,9 +11,9 @@ import { Graph } from '../graph/graph.js';
 import { compareFindings, lint, runRules } from '../engine/runner.js';
 import type { LintOptions } from '../engine/runner.js';
 import type { Finding, SeveritySetting } from '../engine/types.js';
-import { builtNames } from '../load/kustomize-slices.js';
+import { builtNames, unbuiltParts } from '../load/kustomize-slices.js';
 import type { KustomizeInput, LoadedSlice } from '../load/kustomize-slices.js';
-import { unpatchedFindings } from '../cli/slices.js';
+import { unpatchedFindings } from '../engine/unbuilt.js';
 import type { SourceFile } from '../load/source.js';
 import { normPath } from './paths.js';
 
@@ -80,7 +80,7 @@ export function lintSlice(
         files,
         root === undefined ? options : { ...options, appliedTogether: true, ...builtNames(g, files) },
       );
-      unpatchedFindings(r.findings, g, r.model.resources);
+      unpatchedFindings(r.findings, g.patched, r.model.resources);
       return { findings: r.findings, internalErrors: r.internalErrors, objects: r.model.resources.length };
     }),
   );
@@ -115,7 +115,7 @@ export async function lintSliceInSteps(
       run.internalErrors.push(...r.internalErrors);
       if (await pause()) return undefined;
     }
-    unpatchedFindings(run.findings, g, model.resources);
+    unpatchedFindings(run.findings, g.patched, model.resources);
     run.findings.sort(compareFindings);
     runs.push(run);
   }
@@ -152,8 +152,6 @@ export function plannedGroups(
   return k.slices.map((s) => ({
     root: s.root,
     ids: (s.paths ?? s.files.flatMap((f) => (f.absPath === undefined ? [] : [f.absPath]))).map(normPath),
-    ...(s.namespaces ? { namespaces: s.namespaces } : {}),
-    ...(s.affixes ? { affixes: s.affixes } : {}),
-    ...(s.patched ? { patched: s.patched } : {}),
+    ...unbuiltParts(s),
   }));
 }
